@@ -1,0 +1,76 @@
+/*
+ * cli.c - error reporting, usage and database opening shared by the subcommands.
+ * Only the CLI writes to stderr; the library hands it statuses and messages.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+int cli_error(const char *fmt, ...) {
+    va_list ap;
+    fputs("lcmon: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return LCM_EXIT_DATA;
+}
+
+int cli_exit_code(lcm_status st) {
+    switch (st) {
+    case LCM_OK:
+        return LCM_EXIT_OK;
+    case LCM_NOMEM:
+    case LCM_INTERNAL:
+        return LCM_EXIT_INTERNAL;
+    default:
+        return LCM_EXIT_DATA;
+    }
+}
+
+int cli_fail(const lcm_err *err) {
+    const char *msg = err->msg[0] ? err->msg : lcm_strerror(err->status);
+    fprintf(stderr, "lcmon: %s\n", msg);
+    return cli_exit_code(err->status == LCM_OK ? LCM_INTERNAL : err->status);
+}
+
+void cli_print_usage(const char *const *usage, FILE *fp) {
+    fprintf(fp, "usage: %s\n", usage[0]);
+    for (size_t i = 1; usage[i]; i++)
+        fprintf(fp, "%s\n", usage[i]);
+}
+
+int cli_usage_error(const char *const *usage, const char *fmt, ...) {
+    va_list ap;
+    fputs("lcmon: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: %s\n", usage[0]);
+    return LCM_EXIT_USAGE;
+}
+
+lcm_db *cli_open_db(const char *path, int flags, int *code) {
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    if (lcm_db_open(path, flags, &db, &err) != LCM_OK) {
+        *code = cli_fail(&err);
+        return NULL;
+    }
+    *code = LCM_EXIT_OK;
+    return db;
+}
+
+int cli_parse_format(const char *s, cli_format *out) {
+    static const struct {
+        const char *name;
+        cli_format fmt;
+    } names[] = {{"table", CLI_TABLE}, {"csv", CLI_CSV}, {"json", CLI_JSON}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].fmt;
+            return 0;
+        }
+    return -1;
+}

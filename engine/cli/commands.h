@@ -1,0 +1,6 @@
+/* The table of lcmon subcommands: LCM_CMD(name, one-line summary), in the order
+ * `lcmon --help` lists them. See cli.h for what each entry needs. */
+LCM_CMD(init, "create or upgrade a database and load the reference data")
+LCM_CMD(framework, "show the monitoring indicator framework (43 points)")
+LCM_CMD(cities, "list the cities of the reference data")
+LCM_CMD(demo, "run the whole pipeline on synthetic data")

@@ -1,0 +1,43 @@
+/*
+ * csvin.h - streaming CSV input over libcsv, one row at a time, with line numbers.
+ *
+ * Every importer reads through this so that errors can name file, line and column and
+ * memory stays flat whatever the file size. Input must be UTF-8 (a BOM is skipped);
+ * invalid UTF-8 is an error naming the cell. Encodings other than UTF-8 are converted
+ * before this layer.
+ */
+#ifndef LCM_CSVIN_H
+#define LCM_CSVIN_H
+
+#include "error.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct lcm_csv_row {
+    char **field;     /* NUL-terminated field texts, borrowed until the callback returns */
+    size_t *len;      /* byte length of each field */
+    size_t n;         /* number of fields */
+    long line;        /* physical line where the row starts (1-based) */
+    long index;       /* row number, 0 for the first row (the header, usually) */
+    const char *file; /* name used in messages */
+} lcm_csv_row;
+
+/* Called once per row. Return LCM_OK to go on; anything else stops the read and is
+ * returned by lcm_csv_read (fill err with the detail). */
+typedef lcm_status (*lcm_csv_row_fn)(void *ud, const lcm_csv_row *row, lcm_err *err);
+
+/* Read the CSV file at path (name in messages = path), calling fn for every row. */
+lcm_status lcm_csv_read(const char *path, lcm_csv_row_fn fn, void *ud, lcm_err *err);
+
+/* Same, from an open stream; name is used in messages. The stream is not closed. */
+lcm_status lcm_csv_read_stream(FILE *fp, const char *name, lcm_csv_row_fn fn, void *ud,
+                               lcm_err *err);
+
+/* Index of the header field equal to name, or -1. */
+int lcm_csv_find(const lcm_csv_row *header, const char *name);
+
+/* Largest physical line accepted (bytes); a longer one is an error, not an allocation. */
+#define LCM_CSV_MAX_LINE (64u << 20)
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * db.c - opening, checking and migrating an lcmon database.
+ *
+ * A file handed to lcmon is checked before anything is written to it: SQLite's header, a
+ * size that matches the page count the header claims, a readable schema, lcmon's
+ * application_id and a schema version this build knows. Only then does opening switch to
+ * WAL and run the migrations, each in its own IMMEDIATE transaction, so a refused or
+ * damaged file is left byte for byte as it was.
+ */
+#include "lcmon.h"
+#include "schema.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct lcm_db {
+    sqlite3 *sql;
+    char *path;
+    int opened_version;
+};
+
+lcm_status lcm_db_fail(lcm_db *db, lcm_err *err, const char *doing) {
+    return lcm_err_set(err, LCM_DB, "%s: %s", doing, sqlite3_errmsg(db->sql));
+}
+
+lcm_status lcm_db_exec(lcm_db *db, const char *sql, lcm_err *err) {
+    char *msg = NULL;
+    if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        lcm_status st = lcm_err_set(err, LCM_DB, "database '%s': %s", db->path,
+                                    msg ? msg : sqlite3_errmsg(db->sql));
+        sqlite3_free(msg);
+        return st;
+    }
+    return LCM_OK;
+}
+
+lcm_status lcm_db_prepare(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err) {
+    if (sqlite3_prepare_v2(db->sql, sql, -1, out, NULL) != SQLITE_OK)
+        return lcm_err_set(err, LCM_DB, "database '%s': %s", db->path, sqlite3_errmsg(db->sql));
+    return LCM_OK;
+}
+
+lcm_status lcm_db_begin(lcm_db *db, lcm_err *err) {
+    return lcm_db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+lcm_status lcm_db_commit(lcm_db *db, lcm_err *err) {
+    return lcm_db_exec(db, "COMMIT", err);
+}
+
+void lcm_db_rollback(lcm_db *db) {
+    if (db && !sqlite3_get_autocommit(db->sql))
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3 *lcm_db_sqlite(lcm_db *db) {
+    return db->sql;
+}
+
+const char *lcm_db_path(const lcm_db *db) {
+    return db->path;
+}
+
+int lcm_db_opened_version(const lcm_db *db) {
+    return db->opened_version;
+}
+
+static uint32_t be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Look at the raw file before SQLite touches it: is it an SQLite database, and whole? */
+static lcm_status check_file(const char *path, int flags, int *exists, lcm_err *err) {
+    struct stat st;
+    *exists = 0;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT && (flags & LCM_OPEN_CREATE))
+            return LCM_OK;
+        if (errno == ENOENT)
+            return lcm_err_set(err, LCM_NOTFOUND,
+                               "no database at '%s' (create one with "
+                               "'lcmon init %s')",
+                               path, path);
+        return lcm_err_set(err, LCM_IO, "cannot open '%s': %s", path, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode))
+        return lcm_err_set(err, LCM_NOTDB, "not a regular file: '%s'", path);
+    *exists = 1;
+    if (st.st_size == 0)
+        return LCM_OK; /* an empty file is a new database, as SQLite sees it */
+    unsigned char h[100];
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return lcm_err_set(err, LCM_IO, "cannot open '%s': %s", path, strerror(errno));
+    size_t got = fread(h, 1, sizeof h, fp);
+    fclose(fp);
+    if (got < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return lcm_err_set(err, LCM_NOTDB, "not an SQLite database: '%s'", path);
+    uint32_t page = (uint32_t)h[16] << 8 | h[17];
+    if (page == 1)
+        page = 65536;
+    if (page < 512 || (page & (page - 1)) != 0)
+        return lcm_err_set(err, LCM_NOTDB, "damaged SQLite header (page size %u): '%s'", page,
+                           path);
+    uint32_t pages = be32(h + 28);
+    int pages_valid = pages != 0 && be32(h + 24) == be32(h + 92);
+    if ((uint64_t)st.st_size % page != 0 ||
+        (pages_valid && (uint64_t)st.st_size < (uint64_t)pages * page))
+        return lcm_err_set(
+            err, LCM_NOTDB, "truncated database: '%s' has %lld bytes, its header needs %llu", path,
+            (long long)st.st_size,
+            (unsigned long long)(pages_valid ? (uint64_t)pages * page
+                                             : (uint64_t)st.st_size / page * page + page));
+    return LCM_OK;
+}
+
+static lcm_status pragma_int(lcm_db *db, const char *sql, int *out, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    if (rc != LCM_OK)
+        goto cleanup;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    else
+        rc = lcm_err_set(err, step == SQLITE_NOTADB || step == SQLITE_CORRUPT ? LCM_NOTDB : LCM_DB,
+                         "cannot read database '%s': %s", db->path, sqlite3_errmsg(db->sql));
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Read-only checks on an opened connection: readable, ours, not from the future. */
+static lcm_status check_schema(lcm_db *db, lcm_err *err) {
+    int app = 0, version = 0, objects = 0;
+    lcm_status rc;
+    if ((rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &objects, err)) != LCM_OK ||
+        (rc = pragma_int(db, "PRAGMA application_id", &app, err)) != LCM_OK ||
+        (rc = pragma_int(db, "PRAGMA user_version", &version, err)) != LCM_OK)
+        return rc;
+    if ((uint32_t)app != LCM_APPLICATION_ID && (objects > 0 || version != 0))
+        return lcm_err_set(err, LCM_NOTDB, "not an lcmon database: '%s'", db->path);
+    if (version > LCM_SCHEMA_VERSION)
+        return lcm_err_set(err, LCM_TOONEW,
+                           "database '%s' has schema version %d, this lcmon knows up to %d: "
+                           "use a newer lcmon",
+                           db->path, version, LCM_SCHEMA_VERSION);
+    db->opened_version = version;
+    return LCM_OK;
+}
+
+/* Apply migrations up to target, each step in its own transaction. The version is
+ * re-read inside the transaction so two processes opening one old file at once do not
+ * both migrate it. */
+lcm_status lcm__db_migrate(lcm_db *db, int target, lcm_err *err) {
+    for (;;) {
+        lcm_status rc = lcm_db_begin(db, err);
+        if (rc != LCM_OK)
+            return rc;
+        int version = 0;
+        if ((rc = pragma_int(db, "PRAGMA user_version", &version, err)) != LCM_OK)
+            goto fail;
+        if (version >= target) {
+            lcm_db_rollback(db);
+            return LCM_OK;
+        }
+        const char *sql = lcm__schema_migration(version + 1);
+        char pragmas[128];
+        snprintf(pragmas, sizeof pragmas, "PRAGMA user_version = %d; PRAGMA application_id = %d;",
+                 version + 1, (int)LCM_APPLICATION_ID);
+        if (!sql) {
+            rc = lcm_err_set(err, LCM_INTERNAL, "no migration to schema version %d", version + 1);
+            goto fail;
+        }
+        if ((rc = lcm_db_exec(db, sql, err)) != LCM_OK ||
+            (rc = lcm_db_exec(db, pragmas, err)) != LCM_OK ||
+            (rc = lcm_db_commit(db, err)) != LCM_OK)
+            goto fail;
+        continue;
+    fail:
+        lcm_db_rollback(db);
+        return rc;
+    }
+}
+
+/* lcm_db_open with the schema version to migrate to (tests open at older versions). */
+lcm_status lcm__db_open_at(const char *path, int flags, int target, lcm_db **out, lcm_err *err) {
+    lcm_db *db = NULL;
+    int exists = 0;
+    lcm_status rc;
+    *out = NULL;
+    if ((rc = check_file(path, flags, &exists, err)) != LCM_OK)
+        return rc;
+    db = calloc(1, sizeof *db);
+    if (!db || !(db->path = strdup(path))) {
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory opening '%s'", path);
+        goto cleanup;
+    }
+    int oflags = (flags & LCM_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK) {
+        rc = lcm_err_set(err, LCM_DB, "cannot open database '%s': %s", path,
+                         db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+        goto cleanup;
+    }
+    sqlite3_extended_result_codes(db->sql, 1);
+    sqlite3_busy_timeout(db->sql, 5000);
+    if ((rc = check_schema(db, err)) != LCM_OK)
+        goto cleanup;
+    if ((rc = lcm_db_exec(db, "PRAGMA foreign_keys = ON", err)) != LCM_OK)
+        goto cleanup;
+    if (!(flags & LCM_OPEN_READONLY)) {
+        if ((rc = lcm_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) !=
+                LCM_OK ||
+            (rc = lcm__db_migrate(db, target, err)) != LCM_OK)
+            goto cleanup;
+    } else if (db->opened_version < LCM_SCHEMA_VERSION) {
+        rc = lcm_err_set(err, LCM_INVAL,
+                         "database '%s' has schema version %d and needs migrating: open it "
+                         "once without read-only",
+                         path, db->opened_version);
+        goto cleanup;
+    }
+    *out = db;
+    return LCM_OK;
+cleanup:
+    lcm_db_close(db);
+    return rc;
+}
+
+lcm_status lcm_db_open(const char *path, int flags, lcm_db **out, lcm_err *err) {
+    return lcm__db_open_at(path, flags, LCM_SCHEMA_VERSION, out, err);
+}
+
+void lcm_db_close(lcm_db *db) {
+    if (!db)
+        return;
+    sqlite3_close(db->sql);
+    free(db->path);
+    free(db);
+}

@@ -1,0 +1,119 @@
+/*
+ * schema.c - the ordered migrations of the lcmon store.
+ *
+ * migrations[i] takes a database from user_version i to i+1. A shipped migration is never
+ * edited: a change to the schema is a new entry at the end (and LCM_SCHEMA_VERSION in
+ * lcmon.h goes up by one). Response tables are not here: they are created per form version
+ * by the form loader, from the form itself.
+ */
+#include "schema.h"
+
+#include <stddef.h>
+
+static const char *const migrations[] = {
+    /* 1: reference data and the indicator framework */
+    "CREATE TABLE provinces ("
+    "  code TEXT PRIMARY KEY CHECK (length(code) = 2),"
+    "  name TEXT NOT NULL,"
+    "  region3 TEXT NOT NULL CHECK (region3 IN ('east','central','west')),"
+    "  region4 TEXT NOT NULL CHECK (region4 IN ('east','central','west','northeast')));"
+    "CREATE TABLE cities ("
+    "  code TEXT PRIMARY KEY CHECK (length(code) = 4),"
+    "  name TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL REFERENCES provinces(code),"
+    "  tier TEXT NOT NULL CHECK (tier IN ('municipality','provincial_capital',"
+    "                                     'separately_planned','prefecture')));"
+    "CREATE INDEX cities_province ON cities(province_code);"
+    /* County (县级) and township (乡级) units; village-level units are counted per township
+     * (residents' committees = urban communities, village committees, other). */
+    "CREATE TABLE admin_units ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('county','township')),"
+    "  parent_code TEXT REFERENCES admin_units(code),"
+    "  city_code TEXT REFERENCES cities(code),"
+    "  province_code TEXT NOT NULL REFERENCES provinces(code),"
+    "  residents_committees INTEGER NOT NULL DEFAULT 0 CHECK (residents_committees >= 0),"
+    "  village_committees INTEGER NOT NULL DEFAULT 0 CHECK (village_committees >= 0),"
+    "  other_villages INTEGER NOT NULL DEFAULT 0 CHECK (other_villages >= 0));"
+    "CREATE INDEX admin_units_city ON admin_units(city_code, level);"
+    "CREATE INDEX admin_units_parent ON admin_units(parent_code);"
+    "CREATE TABLE indicators ("
+    "  code TEXT PRIMARY KEY,"
+    "  ord INTEGER NOT NULL UNIQUE,"
+    "  level INTEGER NOT NULL CHECK (level IN (1,2,3)),"
+    "  parent TEXT REFERENCES indicators(code),"
+    "  first_level TEXT NOT NULL,"
+    "  group_zh TEXT NOT NULL, group_en TEXT NOT NULL,"
+    "  name_zh TEXT NOT NULL, name_en TEXT NOT NULL,"
+    "  kind TEXT CHECK (kind IN ('quantitative','rating','yesno','count','survey')),"
+    "  unit TEXT,"
+    "  direction TEXT CHECK (direction IN ('higher_better','lower_better','context',"
+    "                                      'target_band')),"
+    "  target_low REAL, target_high REAL,"
+    "  weight REAL NOT NULL CHECK (weight >= 0),"
+    "  survey_field TEXT);",
+
+    /* 2: waves, city-level inputs, forms and result runs */
+    "CREATE TABLE waves ("
+    "  year INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),"
+    "  label TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE indicator_values ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  indicator_code TEXT NOT NULL REFERENCES indicators(code),"
+    "  value REAL,"
+    "  source TEXT NOT NULL,"
+    "  imputed INTEGER NOT NULL DEFAULT 0 CHECK (imputed IN (0,1)),"
+    "  note TEXT,"
+    "  PRIMARY KEY (city_code, year, indicator_code));"
+    "CREATE TABLE ratings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  indicator_code TEXT NOT NULL REFERENCES indicators(code),"
+    "  reviewer TEXT NOT NULL,"
+    "  score REAL NOT NULL CHECK (score BETWEEN 0 AND 100),"
+    "  comment TEXT,"
+    "  UNIQUE (city_code, year, indicator_code, reviewer));"
+    /* Facilities located in a county or township unit; a village-level one (teaching point)
+     * names its village inside the township, which is how village coverage is counted. */
+    "CREATE TABLE facilities ("
+    "  id INTEGER PRIMARY KEY,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  unit_code TEXT NOT NULL REFERENCES admin_units(code),"
+    "  level TEXT NOT NULL CHECK (level IN ('county','township','village')),"
+    "  village TEXT,"
+    "  kind TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  year_opened INTEGER,"
+    "  UNIQUE (unit_code, level, kind, name));"
+    "CREATE INDEX facilities_city ON facilities(city_code, kind, level);"
+    "CREATE TABLE forms ("
+    "  form_id TEXT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  title TEXT,"
+    "  digest TEXT NOT NULL,"
+    "  table_name TEXT NOT NULL UNIQUE,"
+    "  definition TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  PRIMARY KEY (form_id, version));"
+    /* Every materialised result points at the run that made it, with its parameters. */
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  params TEXT NOT NULL,"
+    "  lcmon_version TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+};
+
+int lcm__schema_count(void) {
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *lcm__schema_migration(int to_version) {
+    if (to_version < 1 || to_version > lcm__schema_count())
+        return NULL;
+    return migrations[to_version - 1];
+}

@@ -1,0 +1,130 @@
+/*
+ * test_csvin.c - the streaming CSV reader (engine/csvin.c) and the UTF-8 helpers
+ * (engine/strbuf.c): line numbers, BOM, quoting, and the errors bad input must produce.
+ */
+#include "csvin.h"
+#include "strbuf.h"
+#include "testing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct collected {
+    lcm_strbuf text; /* rows as "line:f1|f2|...\n" */
+} collected;
+
+static lcm_status collect(void *ud, const lcm_csv_row *row, lcm_err *err) {
+    collected *c = ud;
+    (void)err;
+    lcm_strbuf_addf(&c->text, "%ld:", row->line);
+    for (size_t i = 0; i < row->n; i++)
+        lcm_strbuf_addf(&c->text, "%s%s", i ? "|" : "", row->field[i]);
+    lcm_strbuf_addc(&c->text, '\n');
+    return LCM_OK;
+}
+
+static lcm_status read_string(const char *data, collected *c, lcm_err *err) {
+    FILE *fp = fmemopen((void *)data, strlen(data), "rb");
+    if (!fp)
+        return LCM_IO;
+    lcm_status st = lcm_csv_read_stream(fp, "t.csv", collect, c, err);
+    fclose(fp);
+    return st;
+}
+
+static void csv__rows_carry_their_starting_line(void) {
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"a,b\n1,2\n", "1:a|b\n2:1|2\n"},
+        {"\xEF\xBB\xBFname,城市\nx,北京市\n", "1:name|城市\n2:x|北京市\n"},
+        {"a,b\r\n1,2\r\n", "1:a|b\n2:1|2\n"},
+        {"a,b\n\"multi\nline\",2\n3,4\n", "1:a|b\n2:multi\nline|2\n4:3|4\n"},
+        {"a,b\n\n1,\"say \"\"hi\"\"\"\n", "1:a|b\n3:1|say \"hi\"\n"},
+        {"a,b\n1,2", "1:a|b\n2:1|2\n"},
+        {"a,,c\n", "1:a||c\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        collected c = {LCM_STRBUF_INIT};
+        lcm_err err = {0};
+        CU_ASSERT_EQUAL(read_string(cases[i].in, &c, &err), LCM_OK);
+        if (strcmp(c.text.buf, cases[i].want) != 0)
+            fprintf(stderr, "\n  case %zu: got '%s'", i, c.text.buf);
+        CU_ASSERT_STRING_EQUAL(c.text.buf, cases[i].want);
+        lcm_strbuf_release(&c.text);
+    }
+}
+
+/* Expected failures: each bad input and the message it must produce. */
+static void csv__bad_input_names_file_and_line(void) {
+    static const struct {
+        const char *in;
+        lcm_status st;
+        const char *msg;
+    } cases[] = {
+        {"a,b\n1,\xFF\xFE\n", LCM_PARSE, "t.csv:2:2: invalid UTF-8 in field"},
+        {"a,b\n1,\"open\n", LCM_PARSE, "t.csv:2: "},
+        {"a,b\n1,x\"y\"\n", LCM_PARSE, "t.csv:2: "},
+        {"a,b\n\xC0\x80,2\n", LCM_PARSE, "t.csv:2:1: invalid UTF-8 in field"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        collected c = {LCM_STRBUF_INIT};
+        lcm_err err = {0};
+        CU_ASSERT_EQUAL(read_string(cases[i].in, &c, &err), cases[i].st);
+        CU_ASSERT_EQUAL(strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)), 0);
+        lcm_strbuf_release(&c.text);
+    }
+}
+
+static lcm_status stop_at_second(void *ud, const lcm_csv_row *row, lcm_err *err) {
+    (void)ud;
+    if (row->index == 1)
+        return lcm_err_set(err, LCM_CONSTRAINT, "%s:%ld: stop", row->file, row->line);
+    return LCM_OK;
+}
+
+static void csv__callback_failure_stops_the_read(void) {
+    FILE *fp = fmemopen((void *)"h\n1\n2\n", 6, "rb");
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(lcm_csv_read_stream(fp, "s.csv", stop_at_second, NULL, &err), LCM_CONSTRAINT);
+    CU_ASSERT_STRING_EQUAL(err.msg, "s.csv:2: stop");
+    fclose(fp);
+    CU_ASSERT_EQUAL(lcm_csv_read(lcmt_tmp("missing.csv"), stop_at_second, NULL, &err), LCM_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "No such file or directory"));
+}
+
+static void utf8__counts_characters_not_bytes(void) {
+    CU_ASSERT_EQUAL(lcm_utf8_len("abc", 3), 3);
+    CU_ASSERT_EQUAL(lcm_utf8_len("学习型城市", strlen("学习型城市")), 5);
+    CU_ASSERT_EQUAL(lcm_utf8_len("A学1", strlen("A学1")), 3);
+    CU_ASSERT_EQUAL(lcm_utf8_len("\xF0\x9F\x93\x9A", 4), 1);  /* 📚, 4 bytes */
+    CU_ASSERT_EQUAL(lcm_utf8_len("\xED\xA0\x80", 3), -1);     /* a surrogate */
+    CU_ASSERT_EQUAL(lcm_utf8_len("\xE5\xAD", 2), -1);         /* cut short */
+    CU_ASSERT_EQUAL(lcm_utf8_len("\xF4\x90\x80\x80", 4), -1); /* above U+10FFFF */
+}
+
+static void strbuf__grows_and_detaches(void) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    CU_ASSERT_STRING_EQUAL(sb.buf, "");
+    for (int i = 0; i < 1000; i++)
+        lcm_strbuf_addf(&sb, "%d,", i);
+    CU_ASSERT(lcm_strbuf_ok(&sb));
+    CU_ASSERT_EQUAL(strncmp(sb.buf, "0,1,2,", 6), 0);
+    CU_ASSERT_EQUAL(sb.len, strlen(sb.buf));
+    char *s = lcm_strbuf_detach(&sb);
+    CU_ASSERT_EQUAL(sb.len, 0);
+    CU_ASSERT_STRING_EQUAL(sb.buf, "");
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, ",999,"));
+    free(s);
+    lcm_strbuf_release(&sb);
+}
+
+const lcmt_case lcmt_csvin_cases[] = {
+    {"csv__rows_carry_their_starting_line", csv__rows_carry_their_starting_line},
+    {"csv__bad_input_names_file_and_line", csv__bad_input_names_file_and_line},
+    {"csv__callback_failure_stops_the_read", csv__callback_failure_stops_the_read},
+    {"utf8__counts_characters_not_bytes", utf8__counts_characters_not_bytes},
+    {"strbuf__grows_and_detaches", strbuf__grows_and_detaches},
+    {NULL, NULL},
+};

@@ -1,0 +1,167 @@
+/*
+ * testing.c - helpers shared by the suites: fixture paths, a private temporary
+ * directory, and running the real lcmon binary with captured output.
+ */
+#include "testing.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static void remove_tmpdir(void) {
+    if (!tmpdir[0])
+        return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        execlp("rm", "rm", "-rf", tmpdir, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+}
+
+const char *lcmt_path(const char *rel) {
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", LCMT_SOURCE_DIR, rel);
+    return buf;
+}
+
+const char *lcmt_tmp(const char *name) {
+    static char buf[4096];
+    if (!tmpdir[0]) {
+        const char *base = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/lcmt.XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(tmpdir)) {
+            perror("mkdtemp");
+            exit(3);
+        }
+        atexit(remove_tmpdir);
+    }
+    snprintf(buf, sizeof buf, "%s/%s", tmpdir, name);
+    return buf;
+}
+
+int lcmt_close(double a, double b, double rel) {
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    double scale = fmax(fmax(fabs(a), fabs(b)), 1e-300);
+    return fabs(a - b) <= rel * scale;
+}
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} growbuf;
+
+static int grow_append(growbuf *g, const char *p, size_t n) {
+    if (g->len + n + 1 > g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 4096;
+        while (cap < g->len + n + 1)
+            cap *= 2;
+        char *d = realloc(g->data, cap);
+        if (!d)
+            return -1;
+        g->data = d;
+        g->cap = cap;
+    }
+    memcpy(g->data + g->len, p, n);
+    g->len += n;
+    g->data[g->len] = '\0';
+    return 0;
+}
+
+/* Pump stdin/stdout/stderr of the child with poll() so none of the pipes can fill up
+ * and deadlock the pair. */
+static void pump(int in_fd, const char *in, int out_fd, int err_fd, growbuf *out, growbuf *err) {
+    size_t in_len = in ? strlen(in) : 0, in_off = 0;
+    if (in_fd >= 0 && in_off == in_len) {
+        close(in_fd);
+        in_fd = -1;
+    }
+    while (out_fd >= 0 || err_fd >= 0 || in_fd >= 0) {
+        struct pollfd fds[3] = {{in_fd, POLLOUT, 0}, {out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+        if (poll(fds, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (in_fd >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
+            ssize_t n = write(in_fd, in + in_off, in_len - in_off);
+            if (n > 0)
+                in_off += (size_t)n;
+            if (n < 0 || in_off == in_len) {
+                close(in_fd);
+                in_fd = -1;
+            }
+        }
+        int *fdp[2] = {&out_fd, &err_fd};
+        growbuf *bufs[2] = {out, err};
+        for (int i = 0; i < 2; i++) {
+            if (*fdp[i] < 0 || !(fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            char chunk[8192];
+            ssize_t n = read(*fdp[i], chunk, sizeof chunk);
+            if (n > 0)
+                grow_append(bufs[i], chunk, (size_t)n);
+            else {
+                close(*fdp[i]);
+                *fdp[i] = -1;
+            }
+        }
+    }
+}
+
+int lcmt_run(const char *const *args, const char *stdin_text, char **out, char **err) {
+    int pin[2], pout[2], perr[2];
+    if (pipe(pin) || pipe(pout) || pipe(perr))
+        return -1;
+    signal(SIGPIPE, SIG_IGN);
+    size_t n = 0;
+    while (args[n])
+        n++;
+    const char **argv = calloc(n + 2, sizeof *argv);
+    if (!argv)
+        return -1;
+    argv[0] = LCMT_LCMON;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = args[i];
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pin[0], 0);
+        dup2(pout[1], 1);
+        dup2(perr[1], 2);
+        close(pin[0]), close(pin[1]), close(pout[0]), close(pout[1]), close(perr[0]),
+            close(perr[1]);
+        execv(LCMT_LCMON, (char *const *)argv);
+        _exit(127);
+    }
+    free(argv);
+    close(pin[0]), close(pout[1]), close(perr[1]);
+    growbuf o = {0}, e = {0};
+    grow_append(&o, "", 0);
+    grow_append(&e, "", 0);
+    pump(pin[1], stdin_text, pout[0], perr[0], &o, &e);
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+        free(o.data), free(e.data);
+        return -1;
+    }
+    if (out)
+        *out = o.data;
+    else
+        free(o.data);
+    if (err)
+        *err = e.data;
+    else
+        free(e.data);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

@@ -1,0 +1,37 @@
+/*
+ * testing.h - the conventions every CUnit suite of lcmon follows.
+ *
+ * A suite is a file tests/test_NAME.c that defines
+ *     const lcmt_case lcmt_NAME_cases[] = { {"behaviour_name", fn}, ..., {NULL, NULL} };
+ * CMake finds the file and registers the suite; nothing else needs editing.
+ * Reference numbers in tests name their source next to them.
+ */
+#ifndef LCMT_TESTING_H
+#define LCMT_TESTING_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+
+typedef struct lcmt_case {
+    const char *name;
+    CU_TestFunc fn;
+} lcmt_case;
+
+/* Path of a file below the source tree: lcmt_path("tests/fixtures/x.csv").
+ * Returns a static buffer overwritten by the next call. */
+const char *lcmt_path(const char *rel);
+
+/* A fresh temporary directory for this process (created once, removed at exit);
+ * lcmt_tmp("x.db") gives a path inside it, in a static buffer like lcmt_path. */
+const char *lcmt_tmp(const char *name);
+
+/* Run the lcmon binary with argv (NULL-terminated, argv[0] not included), feeding
+ * stdin_text (may be NULL). Captures stdout and stderr into malloc'd strings the caller
+ * frees (either out pointer may be NULL). Returns the exit status, or -1. */
+int lcmt_run(const char *const *args, const char *stdin_text, char **out, char **err);
+
+/* Relative comparison used for reference values: |a-b| <= rel*max(|a|,|b|,tiny). */
+#define LCMT_ASSERT_REL(a, b, rel) CU_ASSERT(lcmt_close((a), (b), (rel)))
+int lcmt_close(double a, double b, double rel);
+
+#endif
