@@ -1,0 +1,123 @@
+/*
+ * svy.h - design-based estimation for complex household samples, as R's survey package
+ * computes it (METHODS.md §1-3): a design (strata, one or two stages of clusters, fpc per
+ * stage, weights, lonely-PSU policy), estimators (mean, total, proportion, ratio) with SEs by
+ * Taylor linearisation for every domain of several "by" groupings in one pass over the rows,
+ * calibration (post-stratification, raking, linear/GREG) with residual variance, and the
+ * inferential helpers (t intervals, proportion intervals, design effects, change between waves).
+ *
+ * Everything is arrays in, results out: the caller (the CLI) maps strings to integer codes and
+ * owns every input array; a design copies what it keeps. Nothing here prints or allocates
+ * behind the caller's back beyond the handles it documents. Functions that can fail on the data
+ * take an optional message buffer (err, errlen; either may be NULL/0) that receives a
+ * lower-case sentence such as "stratum 7 has only one PSU at stage 1".
+ */
+#ifndef LCM_SVY_H
+#define LCM_SVY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+/* ---- design ---------------------------------------------------------------------------- */
+
+typedef struct lcm_svy_design lcm_svy_design;
+
+/* What to do with a stratum that has a single PSU in the full sample (R's survey.lonely.psu).
+ * A stratum whose fpc says it was taken completely contributes nothing under every policy. */
+typedef enum lcm_svy_lonely {
+    LCM_SVY_LONELY_FAIL,      /* the estimate fails with LCM_DESIGN (R's default) */
+    LCM_SVY_LONELY_REMOVE,    /* the stratum contributes 0 */
+    LCM_SVY_LONELY_CERTAINTY, /* the stratum contributes 0 (treated as sampled with certainty) */
+    LCM_SVY_LONELY_ADJUST,    /* the lonely PSU's total is centred at 0, not at its own value */
+    LCM_SVY_LONELY_AVERAGE    /* the stratum is dropped and the variance scaled by H/H_ok */
+} lcm_svy_lonely;
+
+/* A sample design over n rows. Every pointer is borrowed for the duration of the call only.
+ * Codes are arbitrary integers (the CLI maps labels to them); PSU codes are nested in strata
+ * and SSU codes in PSUs (R's nest=TRUE), so the same code may be reused across strata. */
+typedef struct lcm_svy_spec {
+    size_t n;              /* number of rows (respondents) */
+    const int64_t *strata; /* stage-1 stratum per row, or NULL for an unstratified design */
+    const int64_t *psu;    /* PSU per row, or NULL: every row is its own PSU */
+    const int64_t *ssu;    /* second-stage unit per row (needs psu), or NULL: one stage */
+    const double *fpc1;    /* stage-1 population size N_h (>= 1) or sampling fraction (< 1) per
+                              row, constant within stratum; NULL = sampled with replacement */
+    const double *fpc2;    /* stage-2 N_i or fraction per row, constant within PSU; needs fpc1
+                              and ssu. NULL with ssu = the second stage is with replacement */
+    const double *weights; /* sampling weight per row (> 0), or NULL */
+    const double *probs;   /* inclusion probability per row, used when weights is NULL; with
+                              both NULL the weights are 1/(product of stage fractions) when fpc
+                              is given, else 1 (as R's svydesign) */
+    lcm_svy_lonely lonely; /* lonely-PSU policy, applied at both stages */
+} lcm_svy_spec;
+
+/* Build a design from spec; *out is the caller's, freed with lcm_svy_design_free.
+ * LCM_INVAL for inconsistent arguments (fpc mixing counts and fractions, fpc below the number
+ * sampled, fpc varying within a stratum or PSU, non-positive weights), LCM_NOMEM. */
+lcm_status lcm_svy_design_new(const lcm_svy_spec *spec, lcm_svy_design **out, char *err,
+                              size_t errlen);
+
+/* Free a design (NULL is fine). */
+void lcm_svy_design_free(lcm_svy_design *d);
+
+/* Number of rows, strata and PSUs of the full design. */
+size_t lcm_svy_design_nrows(const lcm_svy_design *d);
+size_t lcm_svy_design_nstrata(const lcm_svy_design *d);
+size_t lcm_svy_design_npsu(const lcm_svy_design *d);
+
+/* The design's current (possibly calibrated) weights, n of them; borrowed from d. */
+const double *lcm_svy_design_weights(const lcm_svy_design *d);
+
+/* ---- estimation ------------------------------------------------------------------------ */
+
+typedef enum lcm_svy_stat {
+    LCM_SVY_MEAN,  /* Hajek mean of y; a proportion is the mean of a 0/1 indicator */
+    LCM_SVY_TOTAL, /* Horvitz-Thompson total of y */
+    LCM_SVY_RATIO  /* ratio of totals y/x */
+} lcm_svy_stat;
+
+/* One variable to estimate. A row with y (or x) NaN is left out of that estimate exactly as
+ * R's na.rm=TRUE does on a domain subset: the row is dropped but its PSU still counts in n_h.
+ * Proportions of a select_one with K categories: pass K indicator columns (NaN where the
+ * question is unanswered); of a select_multiple: one 0/1 column per choice. */
+typedef struct lcm_svy_var {
+    lcm_svy_stat stat;
+    const double *y; /* n values */
+    const double *x; /* n denominator values for LCM_SVY_RATIO, else NULL */
+} lcm_svy_var;
+
+/* A "by" grouping: every row carries a domain id in [0, ndom) or -1 (in no domain of this
+ * grouping). dom == NULL means one domain holding every row (the whole population). */
+typedef struct lcm_svy_by {
+    const int32_t *dom; /* n ids or NULL */
+    size_t ndom;        /* number of domains (1 when dom is NULL) */
+} lcm_svy_by;
+
+/* One estimate for one (grouping, domain, variable). */
+typedef struct lcm_svy_est {
+    double estimate; /* NaN when the domain has no usable row */
+    double se;       /* sqrt(var) */
+    double var;      /* design-based variance */
+    double df;       /* design degrees of freedom: PSUs - strata holding the domain's rows */
+    double wsum;     /* sum of weights behind the estimate (the domain size estimate) */
+    double deff;     /* design effect vs SRS without replacement (R's deff=TRUE); NaN for
+                        ratios and when the weights sum below the row count */
+    size_t nrows;    /* rows behind the estimate (in the domain, y and x not NaN) */
+    size_t npsu;     /* PSUs holding those rows */
+} lcm_svy_est;
+
+/* Number of results lcm_svy_estimate writes: (sum of ndom over groupings) * nvar. */
+size_t lcm_svy_nresults(const lcm_svy_by *by, size_t nby, size_t nvar);
+
+/* Estimate every variable for every domain of every grouping in ONE pass over the rows.
+ * out has lcm_svy_nresults() slots, laid out [grouping][domain][variable]. Variance by Taylor
+ * linearisation with calibration residuals when d is calibrated, or from replicate weights when
+ * d carries them (see lcm_svy_replicates_*). LCM_DESIGN when a lonely PSU meets the FAIL
+ * policy, LCM_INVAL for bad arguments, LCM_NOMEM. */
+lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, size_t nvar,
+                            const lcm_svy_by *by, size_t nby, lcm_svy_est *out, char *err,
+                            size_t errlen);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * svy_design.c - building a sample design: rows sorted by (stratum, PSU, SSU), dense indices
+ * for strata, PSUs and the variance units, fpc factors per stage and the weights, following
+ * R's svydesign()/as.fpc() (nest=TRUE, fpc all counts or all fractions, weights from the fpc
+ * when none are given).
+ */
+#include "svy_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lcm__svy_msg(char *err, size_t errlen, const char *fmt, ...) {
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct rowkey {
+    int64_t s, p, u;
+    size_t row;
+} rowkey;
+
+static int cmp_key(const void *a, const void *b) {
+    const rowkey *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    if (x->p != y->p)
+        return x->p < y->p ? -1 : 1;
+    if (x->u != y->u)
+        return x->u < y->u ? -1 : 1;
+    return x->row < y->row ? -1 : (x->row > y->row);
+}
+
+void lcm_svy_design_free(lcm_svy_design *d) {
+    if (!d)
+        return;
+    free(d->w);
+    free(d->order);
+    free(d->unit_start);
+    free(d->unit_psu);
+    free(d->psu_stratum);
+    free(d->psu_nssu);
+    free(d->psu_f2);
+    free(d->psu_code);
+    free(d->str_npsu);
+    free(d->str_f1);
+    free(d->str_frac);
+    free(d->str_code);
+    lcm__svy_cal_free(d->cal);
+    lcm__svy_rep_free(d->rep);
+    free(d);
+}
+
+size_t lcm_svy_design_nrows(const lcm_svy_design *d) {
+    return d->n;
+}
+size_t lcm_svy_design_nstrata(const lcm_svy_design *d) {
+    return d->nstrata;
+}
+size_t lcm_svy_design_npsu(const lcm_svy_design *d) {
+    return d->npsu;
+}
+const double *lcm_svy_design_weights(const lcm_svy_design *d) {
+    return d->w;
+}
+
+/* R's as.fpc(): every fpc value >= 1 means population counts, every value <= 1 fractions. */
+static lcm_status fpc_kind(const lcm_svy_spec *s, int *is_count, char *err, size_t errlen) {
+    int any_big = 0, all_ge1 = 1;
+    *is_count = 1;
+    if (!s->fpc1 && !s->fpc2)
+        return LCM_OK;
+    for (size_t k = 0; k < s->n; k++) {
+        for (int st = 0; st < 2; st++) {
+            const double *f = st ? s->fpc2 : s->fpc1;
+            if (!f)
+                continue;
+            if (!(f[k] > 0) || isnan(f[k])) {
+                lcm__svy_msg(err, errlen, "row %zu: fpc at stage %d must be positive", k + 1,
+                             st + 1);
+                return LCM_INVAL;
+            }
+            any_big |= f[k] > 1;
+            all_ge1 &= f[k] >= 1;
+        }
+    }
+    if (any_big != all_ge1) {
+        lcm__svy_msg(err, errlen, "fpc must be all population sizes (>= 1) or all fractions");
+        return LCM_INVAL;
+    }
+    *is_count = any_big;
+    return LCM_OK;
+}
+
+/* Counts runs in the sorted keys and allocates the dense index arrays. */
+static lcm_status alloc_layout(lcm_svy_design *d, const rowkey *key, int two_stage) {
+    size_t n = d->n, nstr = 0, npsu = 0, nssu = 0;
+    for (size_t i = 0; i < n; i++) {
+        int news = i == 0 || key[i].s != key[i - 1].s;
+        int newp = news || key[i].p != key[i - 1].p;
+        int newu = newp || key[i].u != key[i - 1].u;
+        nstr += news;
+        npsu += newp;
+        nssu += newu;
+    }
+    d->nstrata = nstr;
+    d->npsu = npsu;
+    d->nunit = two_stage ? nssu : npsu;
+    d->str_npsu = calloc(nstr, sizeof *d->str_npsu);
+    d->str_f1 = calloc(nstr, sizeof *d->str_f1);
+    d->str_frac = calloc(nstr, sizeof *d->str_frac);
+    d->str_code = calloc(nstr, sizeof *d->str_code);
+    d->psu_stratum = calloc(npsu, sizeof *d->psu_stratum);
+    d->psu_nssu = calloc(npsu, sizeof *d->psu_nssu);
+    d->psu_f2 = calloc(npsu, sizeof *d->psu_f2);
+    d->psu_code = calloc(npsu, sizeof *d->psu_code);
+    d->unit_start = calloc(d->nunit + 1, sizeof *d->unit_start);
+    d->unit_psu = calloc(d->nunit, sizeof *d->unit_psu);
+    if (!d->str_npsu || !d->str_f1 || !d->str_frac || !d->str_code || !d->psu_stratum ||
+        !d->psu_nssu || !d->psu_f2 || !d->psu_code || !d->unit_start || !d->unit_psu)
+        return LCM_NOMEM;
+    return LCM_OK;
+}
+
+/* Fills strata, PSU and unit indices from the sorted keys; checks fpc constancy. */
+static lcm_status fill_layout(lcm_svy_design *d, const lcm_svy_spec *s, const rowkey *key,
+                              int is_count, char *err, size_t errlen) {
+    size_t h = (size_t)-1, i = (size_t)-1, u = (size_t)-1;
+    for (size_t r = 0; r < d->n; r++) {
+        size_t row = key[r].row;
+        int news = r == 0 || key[r].s != key[r - 1].s;
+        int newp = news || key[r].p != key[r - 1].p;
+        int newu = newp || key[r].u != key[r - 1].u;
+        d->order[r] = row;
+        if (news) {
+            h++;
+            d->str_code[h] = key[r].s;
+        }
+        if (newp) {
+            i++;
+            d->psu_stratum[i] = h;
+            d->psu_code[i] = key[r].p;
+            d->str_npsu[h]++;
+        }
+        if (newu)
+            d->psu_nssu[i]++;
+        if (d->two_stage ? newu : newp) {
+            u++;
+            d->unit_start[u] = r;
+            d->unit_psu[u] = i;
+        }
+        if (s->fpc1 && !news && s->fpc1[row] != s->fpc1[key[r - 1].row]) {
+            lcm__svy_msg(err, errlen, "fpc at stage 1 varies within stratum %lld",
+                         (long long)key[r].s);
+            return LCM_INVAL;
+        }
+        if (s->fpc2 && !newp && s->fpc2[row] != s->fpc2[key[r - 1].row]) {
+            lcm__svy_msg(err, errlen, "fpc at stage 2 varies within PSU %lld", (long long)key[r].p);
+            return LCM_INVAL;
+        }
+    }
+    d->unit_start[d->nunit] = d->n;
+    (void)is_count;
+    return LCM_OK;
+}
+
+/* Population size from an fpc value as as.fpc() does: counts as given, fractions n/f. */
+static double popsize(double fpc, size_t nsamp, int is_count) {
+    return is_count ? fpc : (double)nsamp / fpc;
+}
+
+/* Stage factors (N-n)/N and n/N, as R's onestrat() and multistage() use them. */
+static lcm_status fill_fpc(lcm_svy_design *d, const lcm_svy_spec *s, int is_count, char *err,
+                           size_t errlen) {
+    for (size_t h = 0; h < d->nstrata; h++) {
+        d->str_f1[h] = 1.0;
+        d->str_frac[h] = 0.0;
+    }
+    for (size_t i = 0; i < d->npsu; i++)
+        d->psu_f2[i] = 1.0;
+    for (size_t u = 0; u < d->nunit; u++) {
+        size_t i = d->unit_psu[u], h = d->psu_stratum[i];
+        if (u > 0 && d->unit_psu[u - 1] == i)
+            continue; /* fpc is constant within the PSU: its first row speaks for it */
+        size_t row = d->order[d->unit_start[u]];
+        if (s->fpc1) {
+            double N = popsize(s->fpc1[row], d->str_npsu[h], is_count);
+            double nh = (double)d->str_npsu[h];
+            if (N < nh) {
+                lcm__svy_msg(err, errlen, "fpc implies more than 100%% sampling in stratum %lld",
+                             (long long)d->str_code[h]);
+                return LCM_INVAL;
+            }
+            d->str_f1[h] = (N - nh) / N;
+            d->str_frac[h] = nh / N;
+        }
+        if (s->fpc2) {
+            double m = (double)d->psu_nssu[i];
+            double N = popsize(s->fpc2[row], d->psu_nssu[i], is_count);
+            if (N < m) {
+                lcm__svy_msg(err, errlen, "fpc implies more than 100%% sampling in PSU %lld",
+                             (long long)d->psu_code[i]);
+                return LCM_INVAL;
+            }
+            d->psu_f2[i] = (N - m) / N;
+        }
+    }
+    return LCM_OK;
+}
+
+/* Weights as svydesign(): given, 1/probs, or 1/prod(n/N) over the stages with an fpc. */
+static lcm_status fill_weights(lcm_svy_design *d, const lcm_svy_spec *s, char *err, size_t errlen) {
+    for (size_t r = 0; r < d->n; r++) {
+        size_t row = d->order[r];
+        double w = 1.0;
+        if (s->weights)
+            w = s->weights[row];
+        else if (s->probs)
+            w = 1.0 / s->probs[row];
+        d->w[row] = w;
+        if (!(w > 0) || !isfinite(w)) {
+            lcm__svy_msg(err, errlen, "row %zu: weight must be positive and finite", row + 1);
+            return LCM_INVAL;
+        }
+    }
+    if (s->weights || s->probs || !s->fpc1)
+        return LCM_OK;
+    for (size_t u = 0; u < d->nunit; u++) {
+        size_t i = d->unit_psu[u], h = d->psu_stratum[i];
+        double p = d->str_frac[h];
+        if (s->fpc2)
+            p *= 1.0 - d->psu_f2[i];
+        for (size_t r = d->unit_start[u]; r < d->unit_start[u + 1]; r++)
+            d->w[d->order[r]] = 1.0 / p;
+    }
+    return LCM_OK;
+}
+
+lcm_status lcm_svy_design_new(const lcm_svy_spec *s, lcm_svy_design **out, char *err,
+                              size_t errlen) {
+    lcm_status st = LCM_OK;
+    lcm_svy_design *d = NULL;
+    rowkey *key = NULL;
+    int is_count = 1;
+    if (!s || !out || s->n == 0 || (s->ssu && !s->psu) || (s->fpc2 && (!s->fpc1 || !s->ssu)) ||
+        (unsigned)s->lonely > LCM_SVY_LONELY_AVERAGE) {
+        lcm__svy_msg(err, errlen, "invalid design specification");
+        return LCM_INVAL;
+    }
+    *out = NULL;
+    if ((st = fpc_kind(s, &is_count, err, errlen)) != LCM_OK)
+        return st;
+    d = calloc(1, sizeof *d);
+    key = malloc(s->n * sizeof *key);
+    if (!d || !key) {
+        st = LCM_NOMEM;
+        goto cleanup;
+    }
+    d->n = s->n;
+    d->lonely = s->lonely;
+    d->two_stage = s->ssu && s->fpc1;
+    d->w = malloc(s->n * sizeof *d->w);
+    d->order = malloc(s->n * sizeof *d->order);
+    if (!d->w || !d->order) {
+        st = LCM_NOMEM;
+        goto cleanup;
+    }
+    for (size_t k = 0; k < s->n; k++) {
+        key[k].s = s->strata ? s->strata[k] : 0;
+        key[k].p = s->psu ? s->psu[k] : (int64_t)k;
+        key[k].u = s->ssu ? s->ssu[k] : 0;
+        key[k].row = k;
+    }
+    qsort(key, s->n, sizeof *key, cmp_key);
+    if ((st = alloc_layout(d, key, d->two_stage)) != LCM_OK)
+        goto cleanup;
+    if ((st = fill_layout(d, s, key, is_count, err, errlen)) != LCM_OK)
+        goto cleanup;
+    if ((st = fill_fpc(d, s, is_count, err, errlen)) != LCM_OK)
+        goto cleanup;
+    if ((st = fill_weights(d, s, err, errlen)) != LCM_OK)
+        goto cleanup;
+    *out = d;
+    d = NULL;
+cleanup:
+    if (st == LCM_NOMEM)
+        lcm__svy_msg(err, errlen, "out of memory building the design");
+    free(key);
+    lcm_svy_design_free(d);
+    return st;
+}
+
+#define DUP(field, count)                                                                          \
+    do {                                                                                           \
+        if (d->field) {                                                                            \
+            c->field = malloc((count) * sizeof *c->field);                                         \
+            if (!c->field)                                                                         \
+                goto nomem;                                                                        \
+            memcpy(c->field, d->field, (count) * sizeof *c->field);                                \
+        }                                                                                          \
+    } while (0)
+
+lcm_status lcm__svy_design_clone(const lcm_svy_design *d, lcm_svy_design **out) {
+    lcm_svy_design *c = calloc(1, sizeof *c);
+    if (!c)
+        return LCM_NOMEM;
+    *c = *d;
+    c->w = NULL, c->order = NULL, c->unit_start = NULL, c->unit_psu = NULL;
+    c->psu_stratum = NULL, c->psu_nssu = NULL, c->psu_f2 = NULL, c->psu_code = NULL;
+    c->str_npsu = NULL, c->str_f1 = NULL, c->str_frac = NULL, c->str_code = NULL;
+    c->cal = NULL, c->rep = NULL;
+    DUP(w, d->n);
+    DUP(order, d->n);
+    DUP(unit_start, d->nunit + 1);
+    DUP(unit_psu, d->nunit);
+    DUP(psu_stratum, d->npsu);
+    DUP(psu_nssu, d->npsu);
+    DUP(psu_f2, d->npsu);
+    DUP(psu_code, d->npsu);
+    DUP(str_npsu, d->nstrata);
+    DUP(str_f1, d->nstrata);
+    DUP(str_frac, d->nstrata);
+    DUP(str_code, d->nstrata);
+    /* calibration and replicates are not carried over: a clone is the starting point of a
+     * new calibration or replicate set, which the caller attaches. */
+    *out = c;
+    return LCM_OK;
+nomem:
+    lcm_svy_design_free(c);
+    return LCM_NOMEM;
+}

@@ -1,0 +1,105 @@
+/*
+ * svy_internal.h - the layout of a design shared by the svy_*.c files (not a public header).
+ *
+ * Rows are kept in an order sorted by (stratum, PSU, SSU) so that the one-pass accumulator can
+ * walk "units" (the finest cluster level the variance needs) with contiguous row ranges, and a
+ * domain's cells come out grouped by stratum, then PSU.
+ */
+#ifndef LCM_SVY_INTERNAL_H
+#define LCM_SVY_INTERNAL_H
+
+#include "svy.h"
+
+#include <stdio.h>
+
+/* A calibration as the variance sees it (R's svyrecvar postStrata handling). For a domain
+ * variable with linearised values z = w*u, the residual is e_k = z_k - sum_j beta_j c_kj where
+ * beta solves a p-dimensional linear problem whose right-hand side is Q_j = sum_k a_kj u_k:
+ *   linear (GREG and post-stratification): beta = M^-1 Q, M = X'DX (D = pre-calibration
+ *     weights), a_kj = d_k x_kj, c_kj = w_k x_kj;
+ *   raking (R's rake): 10 sweeps over the margins of x <- x - psw * ave(x/psw, margin), done
+ *     on the coefficients: a_kj = (w_k/psw_mk) 1[k in cell j], c_kj = psw_mk 1[k in cell j].
+ * Columns come in blocks: a one-hot block (a categorical margin, cell index per row) or a
+ * dense block (a model matrix). */
+enum { SVY_CAL_LINEAR, SVY_CAL_RAKE };
+
+typedef struct svy_cal_block {
+    size_t col0, ncol; /* columns [col0, col0+ncol) of the calibration */
+    int32_t *cell;     /* n cell indices in [0,ncol) for a one-hot block, else NULL */
+    double *dense;     /* n*ncol row-major values for a dense block, else NULL */
+    double *afac;      /* n row factors for a_kj */
+    double *cfac;      /* n row factors for c_kj */
+} svy_cal_block;
+
+typedef struct svy_cal {
+    int kind;
+    size_t p; /* number of columns */
+    size_t nblock;
+    svy_cal_block *block; /* nblock blocks */
+    double *minv;         /* linear: p*p inverse of M */
+    double *cross;        /* rake: p*p, cross[i*p+j] = sum over rows in cell i and cell j of
+                             cfac(j)/psw(i) i.e. c_kj * (a_ki / w_k) */
+    double *count;        /* rake: p row counts per cell (R's ave() is unweighted) */
+    int sweeps;           /* rake: sweeps R's svyrecvar does (10) */
+    double *unit_c;       /* nunit*p: sum over the unit's rows of c_kj */
+} svy_cal;
+
+/* Replicate weights: V = scale * sum_r rscale_r (theta_r - centre)^2. */
+typedef struct svy_rep {
+    size_t nrep;
+    double *w; /* nrep*n, replicate r's weights at w[r*n + row] */
+    double scale;
+    double *rscale; /* nrep */
+    int mse;        /* centre at the full-sample estimate instead of the replicate mean */
+} svy_rep;
+
+struct lcm_svy_design {
+    size_t n;
+    double *w;     /* n current weights */
+    size_t *order; /* n row indices sorted by (stratum, psu, ssu, row) */
+    lcm_svy_lonely lonely;
+    int two_stage; /* stage-2 variance enters (ssu given and stage-1 fpc given) */
+
+    size_t nunit;       /* units: SSUs when two_stage, else PSUs */
+    size_t *unit_start; /* nunit+1 offsets into order */
+    size_t *unit_psu;   /* nunit */
+
+    size_t npsu;
+    size_t *psu_stratum; /* npsu */
+    size_t *psu_nssu;    /* npsu: SSUs sampled in the PSU (full sample) */
+    double *psu_f2;      /* npsu: stage-2 fpc factor (N-m)/N, 1 without fpc */
+    int64_t *psu_code;   /* npsu */
+
+    size_t nstrata;
+    size_t *str_npsu;  /* nstrata: PSUs in the stratum (full sample) */
+    double *str_f1;    /* nstrata: stage-1 fpc factor (N-n)/N, 1 without fpc */
+    double *str_frac;  /* nstrata: n/N, multiplies the stage-2 variance */
+    int64_t *str_code; /* nstrata */
+
+    svy_cal *cal; /* NULL unless calibrated */
+    svy_rep *rep; /* NULL unless replicate weights are attached */
+};
+
+/* Formatted message into an optional buffer. */
+void lcm__svy_msg(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Copy of a design's layout and weights, without its calibration or replicates. */
+lcm_status lcm__svy_design_clone(const lcm_svy_design *d, lcm_svy_design **out);
+
+void lcm__svy_cal_free(svy_cal *c);
+void lcm__svy_rep_free(svy_rep *r);
+
+/* Taylor variance of an estimator from its linearised unit totals. units[0..m) are unit
+ * indices in increasing order with totals t; units not listed have total 0 (R pads absent PSUs
+ * of a subset with zeros). Applies fpc at both stages and the lonely-PSU policy. */
+lcm_status lcm__svy_taylor_var(const lcm_svy_design *d, const size_t *units, const double *t,
+                               size_t m, double *var, char *err, size_t errlen);
+
+/* Calibration coefficients beta (p) for a right-hand side q (p), see svy_cal. */
+void lcm__svy_cal_beta(const svy_cal *c, const double *q, double *beta);
+
+#endif
