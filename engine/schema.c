@@ -106,6 +106,31 @@ static const char *const migrations[] = {
     "  params TEXT NOT NULL,"
     "  lcmon_version TEXT NOT NULL,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+
+    /* 3: survey designs declared per source and wave, and stored estimates */
+    "CREATE TABLE designs ("
+    "  source_kind TEXT NOT NULL CHECK (source_kind IN ('form','dataset')),"
+    "  source TEXT NOT NULL,"
+    "  wave INTEGER NOT NULL DEFAULT 0," /* 0 = every wave */
+    "  strata TEXT, psu TEXT, ssu TEXT, fpc1 TEXT, fpc2 TEXT, weight TEXT,"
+    "  lonely TEXT NOT NULL DEFAULT 'fail'"
+    "    CHECK (lonely IN ('fail','remove','certainty','adjust','average')),"
+    "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  PRIMARY KEY (source_kind, source, wave));"
+    "CREATE TABLE estimates ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL,"
+    "  wave INTEGER NOT NULL DEFAULT 0,"
+    "  variable TEXT NOT NULL,"
+    "  category TEXT,"
+    "  stat TEXT NOT NULL CHECK (stat IN ('mean','total','prop','quantile','ratio')),"
+    "  by_vars TEXT NOT NULL DEFAULT '',"
+    "  domain TEXT NOT NULL DEFAULT '',"
+    "  estimate REAL, se REAL, ci_low REAL, ci_high REAL, df REAL, deff REAL,"
+    "  n INTEGER NOT NULL, npsu INTEGER NOT NULL,"
+    "  small INTEGER NOT NULL DEFAULT 0 CHECK (small IN (0,1)));"
+    "CREATE INDEX estimates_lookup ON estimates(source, variable, wave, by_vars, domain);",
 };
 
 int lcm__schema_count(void) {
