@@ -1,0 +1,222 @@
+/*
+ * expr_eval.c - evaluation of a parsed expression against an environment, with XPath 1.0
+ * comparison rules, and the compilation of regex() patterns.
+ */
+#include "expr_int.h"
+#include "strbuf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_num(lcm_value *out, double x) {
+    out->kind = LCM_VAL_NUM;
+    out->num = x;
+    out->str = NULL;
+}
+
+static void set_bool(lcm_value *out, int b) {
+    out->kind = LCM_VAL_BOOL;
+    out->num = b != 0;
+    out->str = NULL;
+}
+
+static lcm_status oom(lcm_err *err) {
+    return lcm_err_set(err, LCM_NOMEM, "out of memory evaluating an expression");
+}
+
+/* XPath `=` and `!=`: booleans compare as booleans, else numbers if either side is one,
+ * else strings. */
+static int equal(const lcm_value *a, const lcm_value *b) {
+    if (a->kind == LCM_VAL_BOOL || b->kind == LCM_VAL_BOOL)
+        return lcm_value_bool(a) == lcm_value_bool(b);
+    if (a->kind == LCM_VAL_NUM || b->kind == LCM_VAL_NUM)
+        return lcm_value_number(a) == lcm_value_number(b);
+    return strcmp(a->str, b->str) == 0;
+}
+
+static double arith(int op, double x, double y) {
+    switch (op) {
+    case TOK_PLUS:
+        return x + y;
+    case TOK_MINUS:
+        return x - y;
+    case TOK_STAR:
+        return x * y;
+    case OP_DIV:
+        return x / y; /* IEEE: x div 0 is ±Infinity or NaN, as XPath says */
+    default:
+        return fmod(x, y);
+    }
+}
+
+static lcm_status eval_logic(const lcm__node *n, const lcm_expr_env *env, lcm_value *out,
+                             lcm_err *err) {
+    lcm_value a = {0};
+    lcm_status st = lcm__eval_node(n->args[0], env, &a, err);
+    if (st != LCM_OK)
+        return st;
+    int left = lcm_value_bool(&a);
+    lcm_value_free(&a);
+    /* Short-circuit, as XPath does: the right side may not even make sense. */
+    if ((n->op == OP_AND && !left) || (n->op == OP_OR && left)) {
+        set_bool(out, left);
+        return LCM_OK;
+    }
+    if ((st = lcm__eval_node(n->args[1], env, &a, err)) != LCM_OK)
+        return st;
+    set_bool(out, lcm_value_bool(&a));
+    lcm_value_free(&a);
+    return LCM_OK;
+}
+
+static lcm_status eval_binary(const lcm__node *n, const lcm_expr_env *env, lcm_value *out,
+                              lcm_err *err) {
+    if (n->op == OP_AND || n->op == OP_OR)
+        return eval_logic(n, env, out, err);
+    lcm_value a = {0}, b = {0};
+    lcm_status st = lcm__eval_node(n->args[0], env, &a, err);
+    if (st == LCM_OK && (st = lcm__eval_node(n->args[1], env, &b, err)) == LCM_OK) {
+        double x = lcm_value_number(&a), y = lcm_value_number(&b);
+        switch (n->op) {
+        case TOK_EQ:
+            set_bool(out, equal(&a, &b));
+            break;
+        case TOK_NE:
+            set_bool(out, !equal(&a, &b));
+            break;
+        case TOK_LT:
+            set_bool(out, x < y);
+            break;
+        case TOK_LE:
+            set_bool(out, x <= y);
+            break;
+        case TOK_GT:
+            set_bool(out, x > y);
+            break;
+        case TOK_GE:
+            set_bool(out, x >= y);
+            break;
+        default:
+            set_num(out, arith(n->op, x, y));
+        }
+    }
+    lcm_value_free(&a);
+    lcm_value_free(&b);
+    return st;
+}
+
+lcm_status lcm__eval_node(const lcm__node *n, const lcm_expr_env *env, lcm_value *out,
+                          lcm_err *err) {
+    lcm_status st;
+    set_num(out, 0);
+    switch (n->kind) {
+    case N_NUM:
+        set_num(out, n->num);
+        return LCM_OK;
+    case N_STR:
+        return lcm_value_set_str(out, n->str) == LCM_OK ? LCM_OK : oom(err);
+    case N_SELF:
+        return lcm_value_set_str(out, env->self) == LCM_OK ? LCM_OK : oom(err);
+    case N_VAR:
+        if (n->slot < 0 || !env->get)
+            return lcm_err_set(err, LCM_INTERNAL, "column %d: '${%s}' was not resolved", n->col,
+                               n->str);
+        return env->get(env->ud, n->slot, -1, out, err);
+    case N_NEG:
+        if ((st = lcm__eval_node(n->args[0], env, out, err)) != LCM_OK)
+            return st;
+        double x = lcm_value_number(out);
+        lcm_value_free(out);
+        set_num(out, -x);
+        return LCM_OK;
+    case N_BIN:
+        return eval_binary(n, env, out, err);
+    case N_CALL:
+        return lcm__fn_get(n->op)->impl(n, env, out, err);
+    default:
+        return lcm_err_set(err, LCM_INTERNAL, "column %d: cannot evaluate this", n->col);
+    }
+}
+
+lcm_status lcm_expr_eval(const lcm_expr *e, const lcm_expr_env *env, lcm_value *out, lcm_err *err) {
+    return lcm__eval_node(e->root, env, out, err);
+}
+
+lcm_status lcm_expr_eval_bool(const lcm_expr *e, const lcm_expr_env *env, int *out, lcm_err *err) {
+    lcm_value v = {0};
+    lcm_status st = lcm__eval_node(e->root, env, &v, err);
+    *out = st == LCM_OK && lcm_value_bool(&v);
+    lcm_value_free(&v);
+    return st;
+}
+
+lcm_status lcm_expr_eval_string(const lcm_expr *e, const lcm_expr_env *env, char **out,
+                                lcm_err *err) {
+    lcm_value v = {0};
+    *out = NULL;
+    lcm_status st = lcm__eval_node(e->root, env, &v, err);
+    if (st != LCM_OK)
+        return st;
+    if (v.kind == LCM_VAL_NUM && !isfinite(v.num))
+        *out = strdup("");
+    else
+        *out = lcm_value_string(&v);
+    lcm_value_free(&v);
+    return *out ? LCM_OK : oom(err);
+}
+
+/* XLSForm authors write Java/JavaScript classes (\d, \D) that POSIX ERE lacks. */
+static char *translate_pattern(const char *pattern) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    int in_bracket = 0;
+    for (const char *p = pattern; *p; p++) {
+        if (p[0] == '\\' && (p[1] == 'd' || p[1] == 'D')) {
+            if (in_bracket)
+                lcm_strbuf_adds(&sb, "0-9");
+            else
+                lcm_strbuf_adds(&sb, p[1] == 'd' ? "[0-9]" : "[^0-9]");
+            p++;
+            continue;
+        }
+        if (p[0] == '\\' && p[1]) {
+            lcm_strbuf_add(&sb, p, 2);
+            p++;
+            continue;
+        }
+        if (*p == '[')
+            in_bracket = 1;
+        else if (*p == ']')
+            in_bracket = 0;
+        lcm_strbuf_addc(&sb, *p);
+    }
+    return lcm_strbuf_detach(&sb);
+}
+
+lcm_status lcm__regex_compile(const char *pattern, regex_t **out, lcm_err *err) {
+    *out = NULL;
+    char *ere = translate_pattern(pattern);
+    regex_t *re = malloc(sizeof *re);
+    if (!ere || !re) {
+        free(ere);
+        free(re);
+        return oom(err);
+    }
+    int rc = regcomp(re, ere, REG_EXTENDED | REG_NOSUB);
+    free(ere);
+    if (rc != 0) {
+        char why[200];
+        regerror(rc, re, why, sizeof why);
+        free(re);
+        return lcm_err_set(err, LCM_PARSE, "bad regular expression '%s': %s", pattern, why);
+    }
+    *out = re;
+    return LCM_OK;
+}
+
+void lcm__regex_free(regex_t *re) {
+    if (!re)
+        return;
+    regfree(re);
+    free(re);
+}

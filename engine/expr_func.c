@@ -1,0 +1,454 @@
+/*
+ * expr_func.c - the built-in functions of the expression language (METHODS.md §6 and the
+ * ODK XForms function list): one table row per function, one small function each.
+ *
+ * Strings are UTF-8 and counted in characters (string-length, substr), as ODK counts
+ * them: a Chinese name of three characters has length 3, not 9.
+ */
+#include "expr_int.h"
+#include "strbuf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static lcm_status oom(lcm_err *err) {
+    return lcm_err_set(err, LCM_NOMEM, "out of memory evaluating an expression");
+}
+
+static void set_num(lcm_value *out, double x) {
+    out->kind = LCM_VAL_NUM, out->num = x, out->str = NULL;
+}
+
+static void set_bool(lcm_value *out, int b) {
+    out->kind = LCM_VAL_BOOL, out->num = b != 0, out->str = NULL;
+}
+
+/* Take ownership of a malloc'd string as the result. */
+static lcm_status set_owned(lcm_value *out, char *s, lcm_err *err) {
+    if (!s)
+        return oom(err);
+    out->kind = LCM_VAL_STR, out->num = 0, out->str = s;
+    return LCM_OK;
+}
+
+static lcm_status arg_num(const lcm__node *c, int i, const lcm_expr_env *env, double *x,
+                          lcm_err *err) {
+    lcm_value v = {0};
+    lcm_status st = lcm__eval_node(c->args[i], env, &v, err);
+    *x = st == LCM_OK ? lcm_value_number(&v) : NAN;
+    lcm_value_free(&v);
+    return st;
+}
+
+/* Argument i as a malloc'd string the caller frees. */
+static lcm_status arg_str(const lcm__node *c, int i, const lcm_expr_env *env, char **s,
+                          lcm_err *err) {
+    lcm_value v = {0};
+    *s = NULL;
+    lcm_status st = lcm__eval_node(c->args[i], env, &v, err);
+    if (st == LCM_OK && !(*s = lcm_value_string(&v)))
+        st = oom(err);
+    lcm_value_free(&v);
+    return st;
+}
+
+static lcm_status fn_if(const lcm__node *c, const lcm_expr_env *env, lcm_value *out, lcm_err *err) {
+    lcm_value v = {0};
+    lcm_status st = lcm__eval_node(c->args[0], env, &v, err);
+    if (st != LCM_OK)
+        return st;
+    int which = lcm_value_bool(&v) ? 1 : 2;
+    lcm_value_free(&v);
+    return lcm__eval_node(c->args[which], env, out, err);
+}
+
+static int is_empty(const lcm_value *v) {
+    return v->kind == LCM_VAL_STR ? v->str[0] == '\0' : v->kind == LCM_VAL_NUM && isnan(v->num);
+}
+
+static lcm_status fn_coalesce(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                              lcm_err *err) {
+    lcm_status st = lcm__eval_node(c->args[0], env, out, err);
+    if (st != LCM_OK || !is_empty(out))
+        return st;
+    lcm_value_free(out);
+    return lcm__eval_node(c->args[1], env, out, err);
+}
+
+static lcm_status fn_not(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                         lcm_err *err) {
+    lcm_status st = lcm__eval_node(c->args[0], env, out, err);
+    int b = lcm_value_bool(out);
+    lcm_value_free(out);
+    set_bool(out, !b);
+    return st;
+}
+
+static lcm_status fn_boolean(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                             lcm_err *err) {
+    lcm_status st = lcm__eval_node(c->args[0], env, out, err);
+    int b = lcm_value_bool(out);
+    lcm_value_free(out);
+    set_bool(out, b);
+    return st;
+}
+
+static lcm_status fn_true(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                          lcm_err *err) {
+    (void)env, (void)err;
+    set_bool(out, strcmp(lcm__fn_get(c->op)->name, "true") == 0);
+    return LCM_OK;
+}
+
+/* number, int, floor, ceiling, abs: one numeric argument, one C function. */
+static lcm_status fn_math1(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                           lcm_err *err) {
+    double x;
+    lcm_status st = arg_num(c, 0, env, &x, err);
+    const char *name = lcm__fn_get(c->op)->name;
+    if (strcmp(name, "int") == 0)
+        x = trunc(x);
+    else if (strcmp(name, "floor") == 0)
+        x = floor(x);
+    else if (strcmp(name, "ceiling") == 0)
+        x = ceil(x);
+    else if (strcmp(name, "abs") == 0)
+        x = fabs(x);
+    set_num(out, x);
+    return st;
+}
+
+/* round(x) and round(x, digits): halves go up, as XPath's round() does. */
+static lcm_status fn_round(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                           lcm_err *err) {
+    double x, digits = 0;
+    lcm_status st = arg_num(c, 0, env, &x, err);
+    if (st == LCM_OK && c->nargs > 1)
+        st = arg_num(c, 1, env, &digits, err);
+    double scale = pow(10.0, trunc(isnan(digits) ? 0 : fmax(-15, fmin(15, digits))));
+    set_num(out, floor(x * scale + 0.5) / scale);
+    return st;
+}
+
+static lcm_status fn_pow(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                         lcm_err *err) {
+    double x, y;
+    lcm_status st = arg_num(c, 0, env, &x, err);
+    if (st == LCM_OK)
+        st = arg_num(c, 1, env, &y, err);
+    set_num(out, st == LCM_OK ? pow(x, y) : NAN);
+    return st;
+}
+
+static lcm_status fn_string(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                            lcm_err *err) {
+    char *s;
+    lcm_status st = arg_str(c, 0, env, &s, err);
+    return st == LCM_OK ? set_owned(out, s, err) : st;
+}
+
+static lcm_status fn_concat(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                            lcm_err *err) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    for (int i = 0; i < c->nargs; i++) {
+        char *s;
+        lcm_status st = arg_str(c, i, env, &s, err);
+        if (st != LCM_OK) {
+            lcm_strbuf_release(&sb);
+            return st;
+        }
+        lcm_strbuf_adds(&sb, s);
+        free(s);
+    }
+    return set_owned(out, lcm_strbuf_detach(&sb), err);
+}
+
+/* contains, starts-with, ends-with: two strings, one boolean. */
+static lcm_status fn_strtest(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                             lcm_err *err) {
+    char *a = NULL, *b = NULL;
+    lcm_status st = arg_str(c, 0, env, &a, err);
+    if (st == LCM_OK)
+        st = arg_str(c, 1, env, &b, err);
+    if (st == LCM_OK) {
+        const char *name = lcm__fn_get(c->op)->name;
+        size_t la = strlen(a), lb = strlen(b);
+        if (strcmp(name, "contains") == 0)
+            set_bool(out, strstr(a, b) != NULL);
+        else if (strcmp(name, "starts-with") == 0)
+            set_bool(out, strncmp(a, b, lb) == 0);
+        else
+            set_bool(out, la >= lb && strcmp(a + la - lb, b) == 0);
+    }
+    free(a), free(b);
+    return st;
+}
+
+static lcm_status fn_string_length(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                   lcm_err *err) {
+    char *s;
+    lcm_status st = arg_str(c, 0, env, &s, err);
+    if (st == LCM_OK) {
+        long n = lcm_utf8_len(s, strlen(s));
+        set_num(out, n < 0 ? (double)strlen(s) : (double)n);
+    }
+    free(s);
+    return st;
+}
+
+/* Byte offset of character index i in s (clamped to the end). */
+static size_t char_offset(const char *s, double i) {
+    size_t at = 0;
+    for (double k = 0; k < i && s[at]; k++)
+        for (at++; ((unsigned char)s[at] & 0xC0) == 0x80; at++)
+            ;
+    return at;
+}
+
+/* substr(s, start[, end]): ODK's form, 0-based, end exclusive, in characters. */
+static lcm_status fn_substr(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                            lcm_err *err) {
+    char *s = NULL;
+    double from = 0, to = INFINITY;
+    lcm_status st = arg_str(c, 0, env, &s, err);
+    if (st == LCM_OK)
+        st = arg_num(c, 1, env, &from, err);
+    if (st == LCM_OK && c->nargs > 2)
+        st = arg_num(c, 2, env, &to, err);
+    if (st == LCM_OK) {
+        from = isnan(from) || from < 0 ? 0 : from;
+        size_t a = char_offset(s, from), b = isnan(to) ? a : char_offset(s, to);
+        st = set_owned(out, strndup(s + a, b > a ? b - a : 0), err);
+    }
+    free(s);
+    return st;
+}
+
+static lcm_status fn_normalize_space(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                     lcm_err *err) {
+    char *s;
+    lcm_status st = arg_str(c, 0, env, &s, err);
+    if (st != LCM_OK)
+        return st;
+    size_t w = 0;
+    for (const char *p = s; *p;) {
+        size_t word = strcspn(p, " \t\r\n");
+        if (word) {
+            if (w)
+                s[w++] = ' ';
+            memmove(s + w, p, word);
+            w += word;
+            p += word;
+        } else
+            p++;
+    }
+    s[w] = '\0';
+    return set_owned(out, s, err);
+}
+
+static lcm_status fn_regex(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                           lcm_err *err) {
+    char *s = NULL, *pattern = NULL;
+    regex_t *re = (regex_t *)c->re, *own = NULL;
+    lcm_status st = arg_str(c, 0, env, &s, err);
+    if (st == LCM_OK && !re && (st = arg_str(c, 1, env, &pattern, err)) == LCM_OK)
+        st = lcm__regex_compile(pattern, &own, err);
+    if (st == LCM_OK)
+        set_bool(out, regexec(re ? re : own, s, 0, NULL, 0) == 0);
+    lcm__regex_free(own);
+    free(s), free(pattern);
+    return st;
+}
+
+/* The space-separated answers of a select_multiple, one at a time. */
+static const char *next_item(const char *p, size_t *len) {
+    p += strspn(p, " \t\r\n");
+    *len = strcspn(p, " \t\r\n");
+    return *len ? p : NULL;
+}
+
+static lcm_status fn_selected(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                              lcm_err *err) {
+    char *list = NULL, *want = NULL;
+    lcm_status st = arg_str(c, 0, env, &list, err);
+    if (st == LCM_OK)
+        st = arg_str(c, 1, env, &want, err);
+    if (st == LCM_OK) {
+        size_t len, wlen;
+        const char *w = next_item(want, &wlen);
+        int found = 0;
+        for (const char *p = list; w && (p = next_item(p, &len)) != NULL && !found; p += len)
+            found = len == wlen && strncmp(p, w, len) == 0;
+        set_bool(out, found);
+    }
+    free(list), free(want);
+    return st;
+}
+
+static lcm_status fn_count_selected(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                    lcm_err *err) {
+    char *list;
+    lcm_status st = arg_str(c, 0, env, &list, err);
+    if (st != LCM_OK)
+        return st;
+    size_t len;
+    double n = 0;
+    for (const char *p = list; (p = next_item(p, &len)) != NULL; p += len)
+        n++;
+    free(list);
+    set_num(out, n);
+    return LCM_OK;
+}
+
+static lcm_status fn_selected_at(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                 lcm_err *err) {
+    char *list;
+    double want;
+    lcm_status st = arg_str(c, 0, env, &list, err);
+    if (st == LCM_OK && (st = arg_num(c, 1, env, &want, err)) == LCM_OK) {
+        size_t len = 0;
+        const char *p = list, *hit = NULL;
+        for (double k = 0; (p = next_item(p, &len)) != NULL; p += len, k++)
+            if (k == want) {
+                hit = p;
+                break;
+            }
+        st = set_owned(out, strndup(hit ? hit : "", hit ? len : 0), err);
+    }
+    free(list);
+    return st;
+}
+
+static lcm_status fn_today(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                           lcm_err *err) {
+    char buf[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    int is_now = strcmp(lcm__fn_get(c->op)->name, "now") == 0;
+    if (env->today && !is_now)
+        return set_owned(out, strdup(env->today), err);
+    localtime_r(&now, &tm);
+    strftime(buf, sizeof buf, is_now ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d", &tm);
+    return set_owned(out, strdup(buf), err);
+}
+
+/* date(x): a number of days as an ISO date; a date string stays itself. */
+static lcm_status fn_date(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                          lcm_err *err) {
+    double days;
+    char buf[32];
+    lcm_status st = arg_num(c, 0, env, &days, err);
+    if (st != LCM_OK)
+        return st;
+    lcm__date_format(days, buf, sizeof buf);
+    return set_owned(out, strdup(buf), err);
+}
+
+static long count_of(const lcm__node *var, const lcm_expr_env *env) {
+    return env->count ? env->count(env->ud, var->slot) : 1;
+}
+
+static lcm_status fn_count(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                           lcm_err *err) {
+    (void)err;
+    set_num(out, (double)count_of(c->args[0], env));
+    return LCM_OK;
+}
+
+/* sum, min and max over the instances of a ${field} in a repeat (an empty one is NaN,
+ * as in XPath); min and max also take several plain numbers. */
+static lcm_status fn_aggregate(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                               lcm_err *err) {
+    const char *name = lcm__fn_get(c->op)->name;
+    int is_sum = name[1] == 'u', is_min = name[1] == 'i';
+    int over_var = c->nargs == 1 && c->args[0]->kind == N_VAR;
+    long n = over_var ? count_of(c->args[0], env) : c->nargs;
+    double acc = is_sum ? 0 : NAN;
+    for (long i = 0; i < n; i++) {
+        lcm_value v = {0};
+        lcm_status st = over_var ? env->get(env->ud, c->args[0]->slot, i, &v, err)
+                                 : lcm__eval_node(c->args[i], env, &v, err);
+        double x = lcm_value_number(&v);
+        lcm_value_free(&v);
+        if (st != LCM_OK)
+            return st;
+        if (is_sum)
+            acc += x;
+        else if (i == 0)
+            acc = x;
+        else if (!isnan(acc)) /* fmin/fmax skip NaN; XPath lets it win */
+            acc = isnan(x) ? NAN : is_min ? fmin(acc, x) : fmax(acc, x);
+    }
+    set_num(out, acc);
+    return LCM_OK;
+}
+
+static lcm_status fn_position(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                              lcm_err *err) {
+    (void)c, (void)err;
+    set_num(out, (double)env->position);
+    return LCM_OK;
+}
+
+/* indexed-repeat(${field}, ${repeat}, n): the field in the n-th instance (from 1). */
+static lcm_status fn_indexed_repeat(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                    lcm_err *err) {
+    double n;
+    lcm_status st = arg_num(c, 2, env, &n, err);
+    if (st != LCM_OK)
+        return st;
+    if (isnan(n) || n < 1 || n > (double)count_of(c->args[1], env) || n != floor(n))
+        return lcm_value_set_str(out, "") == LCM_OK ? LCM_OK : oom(err);
+    return env->get(env->ud, c->args[0]->slot, (long)n - 1, out, err);
+}
+
+static const lcm__fn functions[] = {
+    {"if", 3, 3, 0, fn_if},
+    {"coalesce", 2, 2, 0, fn_coalesce},
+    {"not", 1, 1, 0, fn_not},
+    {"boolean", 1, 1, 0, fn_boolean},
+    {"true", 0, 0, 0, fn_true},
+    {"false", 0, 0, 0, fn_true},
+    {"number", 1, 1, 0, fn_math1},
+    {"int", 1, 1, 0, fn_math1},
+    {"floor", 1, 1, 0, fn_math1},
+    {"ceiling", 1, 1, 0, fn_math1},
+    {"abs", 1, 1, 0, fn_math1},
+    {"round", 1, 2, 0, fn_round},
+    {"pow", 2, 2, 0, fn_pow},
+    {"string", 1, 1, 0, fn_string},
+    {"concat", 0, -1, 0, fn_concat},
+    {"contains", 2, 2, 0, fn_strtest},
+    {"starts-with", 2, 2, 0, fn_strtest},
+    {"ends-with", 2, 2, 0, fn_strtest},
+    {"substr", 2, 3, 0, fn_substr},
+    {"string-length", 1, 1, 0, fn_string_length},
+    {"normalize-space", 1, 1, 0, fn_normalize_space},
+    {"regex", 2, 2, 0, fn_regex},
+    {"selected", 2, 2, 0, fn_selected},
+    {"selected-at", 2, 2, 0, fn_selected_at},
+    {"count-selected", 1, 1, 0, fn_count_selected},
+    {"today", 0, 0, 0, fn_today},
+    {"now", 0, 0, 0, fn_today},
+    {"date", 1, 1, 0, fn_date},
+    {"count", 1, 1, 1, fn_count},
+    {"sum", 1, 1, 1, fn_aggregate},
+    {"min", 1, -1, 0, fn_aggregate},
+    {"max", 1, -1, 0, fn_aggregate},
+    {"position", 0, 0, 0, fn_position},
+    {"indexed-repeat", 3, 3, 2, fn_indexed_repeat},
+};
+
+int lcm__fn_find(const char *name, size_t len) {
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++)
+        if (strlen(functions[i].name) == len && strncmp(functions[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+const lcm__fn *lcm__fn_get(int index) {
+    return &functions[index];
+}

@@ -1,0 +1,131 @@
+/*
+ * expr_value.c - values of the expression language and their XPath conversions, plus the
+ * ISO date arithmetic ODK applies (a date is a number of days since 1970-01-01).
+ */
+#include "expr_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lcm_value_free(lcm_value *v) {
+    if (!v)
+        return;
+    free(v->str);
+    v->str = NULL;
+    v->kind = LCM_VAL_NUM;
+    v->num = 0;
+}
+
+lcm_status lcm_value_set_str(lcm_value *v, const char *s) {
+    v->kind = LCM_VAL_STR;
+    v->num = 0;
+    if (!(v->str = strdup(s ? s : ""))) {
+        v->kind = LCM_VAL_NUM;
+        return LCM_NOMEM;
+    }
+    return LCM_OK;
+}
+
+/* Days from civil date (Howard Hinnant's days_from_civil, proleptic Gregorian). */
+static long days_from_civil(long y, long m, long d) {
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(long y, long m) {
+    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+double lcm__date_days(const char *s, int *ok) {
+    *ok = 0;
+    for (int i = 0; i < 10; i++) {
+        int want_dash = i == 4 || i == 7;
+        if (want_dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return 0;
+    }
+    if (s[10] != '\0')
+        return 0;
+    long y = strtol(s, NULL, 10), m = strtol(s + 5, NULL, 10), d = strtol(s + 8, NULL, 10);
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return 0;
+    *ok = 1;
+    return (double)days_from_civil(y, m, d);
+}
+
+void lcm__date_format(double days, char *buf, size_t size) {
+    if (!isfinite(days) || fabs(days) > 1e7) {
+        snprintf(buf, size, "%s", "");
+        return;
+    }
+    long z = (long)floor(days) + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp + (mp < 10 ? 3 : -9);
+    snprintf(buf, size, "%04ld-%02ld-%02ld", yoe + era * 400 + (m <= 2), m, d);
+}
+
+/* XPath number() of a string: optional sign, digits, optional fraction, nothing else. */
+static double string_number(const char *s) {
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    int ok;
+    char date[11];
+    if (strlen(s) >= 10) {
+        snprintf(date, sizeof date, "%.10s", s);
+        double days = lcm__date_days(date, &ok);
+        if (ok && (s[10] == '\0' || s[10] == 'T' || s[10] == ' '))
+            return days;
+    }
+    const char *p = s + (*s == '-');
+    int digits = 0;
+    while (*p >= '0' && *p <= '9')
+        p++, digits++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            digits++;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (!digits || *p)
+        return NAN;
+    return strtod(s, NULL);
+}
+
+double lcm_value_number(const lcm_value *v) {
+    return v->kind == LCM_VAL_STR ? string_number(v->str) : v->num;
+}
+
+int lcm_value_bool(const lcm_value *v) {
+    if (v->kind == LCM_VAL_STR)
+        return v->str[0] != '\0';
+    return v->num != 0 && !isnan(v->num);
+}
+
+char *lcm_value_string(const lcm_value *v) {
+    char buf[64];
+    if (v->kind == LCM_VAL_STR)
+        return strdup(v->str);
+    if (v->kind == LCM_VAL_BOOL)
+        return strdup(v->num ? "true" : "false");
+    double x = v->num;
+    if (isnan(x))
+        snprintf(buf, sizeof buf, "NaN");
+    else if (isinf(x))
+        snprintf(buf, sizeof buf, "%sInfinity", x < 0 ? "-" : "");
+    else if (x == floor(x) && fabs(x) < 1e15)
+        snprintf(buf, sizeof buf, "%.0f", x == 0 ? 0.0 : x); /* no "-0" */
+    else
+        snprintf(buf, sizeof buf, "%.15g", x);
+    return strdup(buf);
+}

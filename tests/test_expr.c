@@ -1,0 +1,258 @@
+/*
+ * test_expr.c - the XLSForm expression language: precedence, XPath comparison rules,
+ * functions, repeat aggregates, and the error (with its column) each bad expression gets.
+ * Expected values follow the XPath 1.0 spec (w3.org/TR/xpath §3.4, §4) and the ODK XForms
+ * function list; a comment names the rule where it is not plain arithmetic.
+ */
+#include "testing.h"
+
+#include "expr.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A small fake form: slots 0..5 are plain fields, slot 6 a repeat, 7 a field inside it. */
+static const char *const names[] = {"a", "b", "name", "sex", "langs", "birth", "members", "age"};
+static const char *const plain[] = {"5", "", "张三丰", "2", "1 3", "1990-05-17"};
+static const char *const ages[] = {"30", "5", "70"};
+static long current_member = -1; /* repeat context: -1 = outside the repeat */
+
+static int resolve(void *ud, const char *name, int *multi) {
+    (void)ud;
+    for (int i = 0; i < 8; i++)
+        if (strcmp(names[i], name) == 0) {
+            *multi = i >= 6;
+            return i;
+        }
+    return -1;
+}
+
+static lcm_status get(void *ud, int slot, long index, lcm_value *out, lcm_err *err) {
+    (void)ud, (void)err;
+    if (slot < 6)
+        return lcm_value_set_str(out, plain[slot]);
+    if (slot == 7) {
+        long i = index >= 0 ? index : current_member >= 0 ? current_member : 0;
+        return lcm_value_set_str(out, i < 3 ? ages[i] : "");
+    }
+    return lcm_value_set_str(out, "");
+}
+
+static long count(void *ud, int slot) {
+    (void)ud;
+    return slot >= 6 ? 3 : 1;
+}
+
+/* Evaluate src as a string (a NaN number is ""); NULL on any failure, err filled. */
+static char *eval(const char *src, const char *self, lcm_err *err) {
+    lcm_expr *e = NULL;
+    char *out = NULL;
+    lcm_expr_env env = {NULL, get, count, self, current_member + 1, "2024-06-30"};
+    if (lcm_expr_parse(src, &e, err) == LCM_OK && lcm_expr_resolve(e, resolve, NULL, err) == LCM_OK)
+        lcm_expr_eval_string(e, &env, &out, err);
+    lcm_expr_free(e);
+    return out;
+}
+
+static void check(const char *src, const char *want) {
+    lcm_err err = {0};
+    char *got = eval(src, "7", &err);
+    if (!got || strcmp(got, want) != 0)
+        fprintf(stderr, "\n  %s: got '%s' (%s), want '%s'\n", src, got ? got : "(null)", err.msg,
+                want);
+    CU_ASSERT_PTR_NOT_NULL(got);
+    if (got)
+        CU_ASSERT_STRING_EQUAL(got, want);
+    free(got);
+}
+
+static void expr__precedence_and_arithmetic(void) {
+    static const char *const cases[][2] = {
+        {"1 + 2 * 3", "7"},
+        {"(1 + 2) * 3", "9"},
+        {"10 - 4 - 3", "3"}, /* left-associative */
+        {"7 div 2", "3.5"},
+        {"7 mod 3", "1"},
+        {"-7 mod 3", "-1"}, /* XPath mod keeps the dividend's sign, like C fmod */
+        {"- - 2", "2"},
+        {"string(1 div 0)", "Infinity"}, /* XPath §3.5: IEEE 754 */
+        {"1 div 0", ""},                 /* stored calculations keep only finite numbers */
+        {"0.1 + 0.2", "0.3"},
+        {"1 < 2 and 2 < 1 or 3 = 3", "true"},
+        {"1 = 1 = 1", "true"}, /* (1 = 1) = 1: boolean vs number compares booleans */
+        {"${a} * 2", "10"},
+        {"${b} + 1", ""}, /* empty is NaN, a NaN calculation stores as empty */
+        {"coalesce(${b}, 0) + 1", "1"},
+        {". + 1", "8"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(cases[i][0], cases[i][1]);
+}
+
+static void expr__xpath_comparisons(void) {
+    static const char *const cases[][2] = {
+        {"${a} = 5", "true"},      /* number vs string: as numbers */
+        {"${a} = '5.0'", "false"}, /* string vs string: as strings */
+        {"${a} = 5.0", "true"},
+        {"${sex} != '1'", "true"},
+        {"'10' < '9'", "false"}, /* relational operators always compare numbers */
+        {"${b} < 1", "false"},   /* NaN compares false both ways */
+        {"${b} >= 1", "false"},
+        {"${b} = ''", "true"},
+        {"${birth} < today()", "true"}, /* ISO dates are day numbers */
+        {"int((today() - ${birth}) div 365.25)", "34"},
+        {"date(0)", "1970-01-01"},
+        {"date(number('2024-02-28') + 1)", "2024-02-29"},
+        {"true() = 'false'", "true"}, /* boolean vs string: non-empty string is true */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(cases[i][0], cases[i][1]);
+}
+
+static void expr__functions(void) {
+    static const char *const cases[][2] = {
+        {"if(${a} > 3, 'big', 'small')", "big"},
+        {"if(true(), 1, regex('x', ${name}))", "1"}, /* the branch not taken is not run */
+        {"not(${b})", "true"},
+        {"selected(${langs}, '3')", "true"},
+        {"selected(${langs}, '2')", "false"},
+        {"selected-at(${langs}, 1)", "3"},
+        {"count-selected(${langs})", "2"},
+        {"string-length(${name})", "3"}, /* characters, not the 9 UTF-8 bytes */
+        {"substr(${name}, 1, 2)", "三"},
+        {"substr('abcdef', 2)", "cdef"},
+        {"concat(${name}, '-', ${a})", "张三丰-5"},
+        {"contains(${name}, '三')", "true"},
+        {"starts-with('4401', '44')", "true"},
+        {"ends-with('4401', '44')", "false"},
+        {"regex('13812345678', '^1[3-9]\\d{9}$')", "true"}, /* \d as in Java patterns */
+        {"regex('1381234567', '^1[3-9]\\d{9}$')", "false"},
+        {"regex('44a1', concat('^', '[0-9]+$'))", "false"}, /* pattern computed at run time */
+        {"number('12')", "12"},
+        {"string(number('12abc'))", "NaN"},
+        {"string(number('x'))", "NaN"},
+        {"int(-3.7)", "-3"},
+        {"round(2.5)", "3"},
+        {"round(3.14159, 2)", "3.14"},
+        {"floor(-1.5)", "-2"},
+        {"ceiling(1.2)", "2"},
+        {"abs(-4)", "4"},
+        {"pow(2, 10)", "1024"},
+        {"normalize-space('  a   b ')", "a b"},
+        {"min(3, 1, 2)", "1"},
+        {"max(3, ${a}, 2)", "5"},
+        {"today()", "2024-06-30"},
+        {"boolean('0')", "true"}, /* a non-empty string */
+        {"false() or 0", "false"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(cases[i][0], cases[i][1]);
+}
+
+static void expr__repeat_aggregates(void) {
+    static const char *const cases[][2] = {
+        {"count(${members})", "3"},
+        {"sum(${age})", "105"},
+        {"min(${age})", "5"},
+        {"max(${age})", "70"},
+        {"indexed-repeat(${age}, ${members}, 3)", "70"},
+        {"indexed-repeat(${age}, ${members}, 4)", ""},
+        {"position(..)", "0"},
+        {"${age}", "30"}, /* outside the repeat: the first instance, as XPath takes it */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(cases[i][0], cases[i][1]);
+    current_member = 1;
+    check("position(..)", "2");
+    check("${age} + 1", "6");
+    current_member = -1;
+}
+
+static void expr__errors_name_their_column(void) {
+    static const char *const cases[][2] = {
+        {"", "column 1: empty expression"},
+        {"1 +", "column 4: expected a value, a field reference ${name} or a function call (the "
+                "expression ends here)"},
+        {"${a}-1", "column 5: '-' right after a field reference"},
+        {"${nosuch} + 1", "column 1: no field named 'nosuch'"},
+        {"1 + age", "column 5: unknown name 'age': write ${age} to use a field"},
+        {"frob(1)", "column 1: unknown function 'frob'"},
+        {"if(1, 2)", "column 1: if() takes 3 arguments, not 2"},
+        {"count(3)", "column 7: argument 1 of count() must be a field reference"},
+        {"'abc", "column 1: string not closed"},
+        {"(1 + 2", "column 7: expected ')'"},
+        {"1 2", "column 3: unexpected text after the end"},
+        {"${a} = 1 and", "column 13: expected a value"},
+        {"and 1", "column 1: operator 'and' needs a value before it"},
+        {"regex(${name}, '[a-')", "column 16: bad regular expression '[a-'"},
+        {"1 # 2", "column 3: unexpected character '#'"},
+        {"${ a}", "column 1: '${' must be followed by a field name"},
+        {"position()", "column 10: write position(..)"},
+        {"1 + ..", "column 5: '..' is only understood inside position(..)"},
+        {"'名字' = 1 +", "column 11: expected a value"}, /* columns count characters */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lcm_err err = {0};
+        char *got = eval(cases[i][0], NULL, &err);
+        CU_ASSERT_PTR_NULL(got);
+        CU_ASSERT_EQUAL(err.status, LCM_PARSE);
+        if (strncmp(err.msg, cases[i][1], strlen(cases[i][1])) != 0)
+            fprintf(stderr, "\n  '%s': got '%s', want '%s'\n", cases[i][0], err.msg, cases[i][1]);
+        CU_ASSERT_EQUAL(strncmp(err.msg, cases[i][1], strlen(cases[i][1])), 0);
+        free(got);
+    }
+}
+
+static void expr__nesting_is_bounded(void) {
+    char src[4000];
+    lcm_err err = {0};
+    size_t n = 0;
+    for (int i = 0; i < 1000; i++)
+        src[n++] = '(';
+    src[n++] = '1';
+    for (int i = 0; i < 1000; i++)
+        src[n++] = ')';
+    src[n] = '\0';
+    CU_ASSERT_PTR_NULL(eval(src, NULL, &err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "nested too deeply"));
+    n = 0;
+    for (int i = 0; i < 600; i++)
+        n += (size_t)snprintf(src + n, sizeof src - n, "1+");
+    snprintf(src + n, sizeof src - n, "1");
+    CU_ASSERT_PTR_NULL(eval(src, NULL, &err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "nested too deeply"));
+    /* 150 alternatives, well inside the bound, still parse. */
+    n = 0;
+    for (int i = 0; i < 150; i++)
+        n += (size_t)snprintf(src + n, sizeof src - n, "%s${a} = %d", i ? " or " : "", i);
+    char *got = eval(src, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL(got);
+    if (got)
+        CU_ASSERT_STRING_EQUAL(got, "true");
+    free(got);
+}
+
+static void expr__uses_self_and_refs(void) {
+    lcm_expr *e = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(lcm_expr_parse(". > ${a} and sum(${age}) < 200", &e, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_expr_resolve(e, resolve, NULL, &err), LCM_OK);
+    CU_ASSERT_TRUE(lcm_expr_uses_self(e));
+    CU_ASSERT_STRING_EQUAL(lcm_expr_source(e), ". > ${a} and sum(${age}) < 200");
+    lcm_expr_free(e);
+    CU_ASSERT_EQUAL(lcm_expr_parse("${a} > 1", &e, &err), LCM_OK);
+    CU_ASSERT_FALSE(lcm_expr_uses_self(e));
+    lcm_expr_free(e);
+}
+
+const lcmt_case lcmt_expr_cases[] = {
+    {"expr__precedence_and_arithmetic", expr__precedence_and_arithmetic},
+    {"expr__xpath_comparisons", expr__xpath_comparisons},
+    {"expr__functions", expr__functions},
+    {"expr__repeat_aggregates", expr__repeat_aggregates},
+    {"expr__errors_name_their_column", expr__errors_name_their_column},
+    {"expr__nesting_is_bounded", expr__nesting_is_bounded},
+    {"expr__uses_self_and_refs", expr__uses_self_and_refs},
+    {NULL, NULL},
+};
