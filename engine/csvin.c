@@ -1,9 +1,13 @@
 /*
- * csvin.c - libcsv driven line by line, so each row knows the line it started on.
+ * csvin.c - libcsv driven in bounded chunks, so each row knows the line it started on and
+ * no input can make us buffer more than a field cap.
  *
- * libcsv reports fields and row ends through callbacks but not positions; feeding it one
- * physical line per csv_parse() call lets us note the line on which each row began
- * (quoted fields may span lines: libcsv keeps that state between calls).
+ * libcsv reports fields and row ends through callbacks but not positions; feeding it the
+ * file one physical line (or one 64 KiB piece of a longer line) per csv_parse() call lets
+ * us note the line on which each row began (quoted fields may span lines: libcsv keeps
+ * that state between calls). Between calls we look at how much libcsv has buffered for
+ * the field in progress, so a 2 GB field is refused after its first few megabytes.
+ * A row's fields live in one reused buffer: no allocation per field once it has grown.
  */
 #include "csvin.h"
 #include "strbuf.h"
@@ -13,121 +17,180 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CHUNK (64u << 10)
+
 typedef struct reader {
     lcm_csv_row_fn fn;
     void *ud;
     lcm_err *err;
     lcm_status status; /* first failure, stops everything */
     const char *name;
+    size_t max_field;
     long line;     /* physical line being fed */
-    long row_line; /* line where the current row started, 0 = no field seen yet */
+    long row_line; /* line where the current row started, 0 = no content seen yet */
     long row_index;
+    lcm_strbuf data; /* the current row's fields, each NUL-terminated */
+    size_t *off, *len;
     char **field;
-    size_t *len;
     size_t n, cap;
 } reader;
+
+static int grow(reader *r) {
+    size_t cap = r->cap ? r->cap * 2 : 64;
+    size_t *o = realloc(r->off, cap * sizeof *o);
+    if (o)
+        r->off = o;
+    size_t *l = realloc(r->len, cap * sizeof *l);
+    if (l)
+        r->len = l;
+    char **f = realloc(r->field, cap * sizeof *f);
+    if (f)
+        r->field = f;
+    if (!o || !l || !f)
+        return -1;
+    r->cap = cap;
+    return 0;
+}
 
 static void on_field(void *data, size_t n, void *p) {
     reader *r = p;
     if (r->status != LCM_OK)
         return;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        char **f = realloc(r->field, cap * sizeof *f);
-        if (f)
-            r->field = f;
-        size_t *l = realloc(r->len, cap * sizeof *l);
-        if (l)
-            r->len = l;
-        if (!f || !l) {
-            r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);
-            return;
-        }
-        r->cap = cap;
+    long line = r->row_line ? r->row_line : r->line;
+    if (n > r->max_field) {
+        r->status = lcm_err_set(r->err, LCM_PARSE, "%s:%ld:%zu: field longer than %zu bytes",
+                                r->name, line, r->n + 1, r->max_field);
+        return;
     }
-    char *copy = malloc(n + 1);
-    if (!copy) {
+    if (r->n >= LCM_CSV_MAX_FIELDS || r->data.len + n >= LCM_CSV_MAX_ROW) {
+        r->status = lcm_err_set(r->err, LCM_PARSE, "%s:%ld: row larger than %u fields or %u bytes",
+                                r->name, line, LCM_CSV_MAX_FIELDS, LCM_CSV_MAX_ROW);
+        return;
+    }
+    if (r->n == r->cap && grow(r) != 0) {
         r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);
         return;
     }
-    if (n)
-        memcpy(copy, data, n);
-    copy[n] = '\0';
-    r->field[r->n] = copy;
+    r->off[r->n] = r->data.len;
     r->len[r->n] = n;
+    lcm_strbuf_add(&r->data, data, n);
+    lcm_strbuf_addc(&r->data, '\0');
     r->n++;
-    if (!lcm_utf8_valid(copy, n))
+    if (!lcm_strbuf_ok(&r->data))
+        r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);
+    else if (!lcm_utf8_valid(r->data.buf + r->off[r->n - 1], n))
         r->status = lcm_err_set(r->err, LCM_PARSE, "%s:%ld:%zu: invalid UTF-8 in field", r->name,
-                                r->row_line, r->n);
-}
-
-static void free_fields(reader *r) {
-    for (size_t i = 0; i < r->n; i++)
-        free(r->field[i]);
-    r->n = 0;
+                                line, r->n);
 }
 
 static void on_row(int c, void *p) {
     reader *r = p;
     (void)c;
-    if (r->status == LCM_OK) {
+    /* A blank line gives a row with no fields: skip it, as spreadsheets do. */
+    if (r->status == LCM_OK && r->n > 0) {
+        for (size_t i = 0; i < r->n; i++)
+            r->field[i] = r->data.buf + r->off[i];
         lcm_csv_row row = {r->field,     r->len, r->n, r->row_line ? r->row_line : r->line,
                            r->row_index, r->name};
-        /* A blank line gives a row with no fields: skip it, as spreadsheets do. */
-        if (r->n > 0)
-            r->status = r->fn(r->ud, &row, r->err);
-        if (r->n > 0)
-            r->row_index++;
+        r->status = r->fn(r->ud, &row, r->err);
+        r->row_index++;
     }
-    free_fields(r);
+    lcm_strbuf_clear(&r->data);
+    r->n = 0;
     r->row_line = 0;
 }
 
-lcm_status lcm_csv_read_stream(FILE *fp, const char *name, lcm_csv_row_fn fn, void *ud,
-                               lcm_err *err) {
+/* 1 when a piece of a line holds anything but its line ending. */
+static int has_content(const char *p, size_t n) {
+    while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+        n--;
+    return n > 0;
+}
+
+static void parse_error(reader *r, struct csv_parser *parser, int at_end) {
+    long line = r->row_line ? r->row_line : r->line;
+    if (csv_error(parser) != CSV_EPARSE)
+        r->status = lcm_err_set(r->err, LCM_PARSE, "%s:%ld: %s", r->name, r->line,
+                                csv_strerror(csv_error(parser)));
+    else if (at_end)
+        r->status = lcm_err_set(r->err, LCM_PARSE,
+                                "%s:%ld:%zu: file ends inside a quoted field (truncated file, or "
+                                "an unbalanced quote)",
+                                r->name, line, r->n + 1);
+    else
+        r->status = lcm_err_set(r->err, LCM_PARSE,
+                                "%s:%ld:%zu: stray quote (a quote inside an unquoted field, or "
+                                "text after a closing quote)",
+                                r->name, r->line, r->n + 1);
+}
+
+/* Feed one piece of a physical line (ending with its '\n' when the line ends here). */
+static void feed(reader *r, struct csv_parser *parser, const char *p, size_t n, int line_start) {
+    if (line_start)
+        r->line++;
+    if (!r->row_line && has_content(p, n))
+        r->row_line = r->line;
+    if (csv_parse(parser, p, n, on_field, on_row, r) != n && r->status == LCM_OK)
+        parse_error(r, parser, 0);
+    else if (r->status == LCM_OK && parser->entry_pos > r->max_field)
+        r->status =
+            lcm_err_set(r->err, LCM_PARSE, "%s:%ld:%zu: field longer than %zu bytes", r->name,
+                        r->row_line ? r->row_line : r->line, r->n + 1, r->max_field);
+}
+
+static void feed_stream(reader *r, struct csv_parser *parser, FILE *fp, char *buf) {
+    int line_start = 1, first = 1;
+    size_t got;
+    while (r->status == LCM_OK && (got = fread(buf, 1, CHUNK, fp)) > 0) {
+        const char *p = buf;
+        if (first && got >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3, got -= 3;
+        first = 0;
+        while (got > 0 && r->status == LCM_OK) {
+            const char *nl = memchr(p, '\n', got);
+            size_t seg = nl ? (size_t)(nl - p) + 1 : got;
+            feed(r, parser, p, seg, line_start);
+            line_start = nl != NULL;
+            p += seg, got -= seg;
+        }
+    }
+}
+
+lcm_status lcm_csv_read_opts(FILE *fp, const char *name, const lcm_csv_opts *opts,
+                             lcm_csv_row_fn fn, void *ud, lcm_err *err) {
     struct csv_parser parser;
     int parser_ready = 0;
-    char *line = NULL;
-    size_t line_cap = 0;
-    reader r = {fn, ud, err, LCM_OK, name, 0, 0, 0, NULL, NULL, 0, 0};
-
-    if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    char *buf = NULL;
+    reader r = {fn,   ud,   err,  LCM_OK, name, LCM_CSV_MAX_FIELD, 0, 0, 0, LCM_STRBUF_INIT,
+                NULL, NULL, NULL, 0,      0};
+    if (opts && opts->max_field)
+        r.max_field = opts->max_field;
+    if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0 || !(buf = malloc(CHUNK))) {
         r.status = lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", name);
         goto cleanup;
     }
     parser_ready = 1;
-    ssize_t got;
-    while (r.status == LCM_OK && (got = getline(&line, &line_cap, fp)) >= 0) {
-        r.line++;
-        const char *p = line;
-        size_t n = (size_t)got;
-        if ((size_t)got > LCM_CSV_MAX_LINE) {
-            r.status = lcm_err_set(err, LCM_PARSE, "%s:%ld: line longer than %u bytes", name,
-                                   r.line, LCM_CSV_MAX_LINE);
-            break;
-        }
-        if (r.line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-            p += 3, n -= 3;
-        /* A row starts on the first non-blank line after the previous row ended. */
-        if (!r.row_line && !(n == 1 && p[0] == '\n') && !(n == 2 && p[0] == '\r'))
-            r.row_line = r.line;
-        if (csv_parse(&parser, p, n, on_field, on_row, &r) != n && r.status == LCM_OK)
-            r.status = lcm_err_set(err, LCM_PARSE, "%s:%ld: %s", name, r.line,
-                                   csv_strerror(csv_error(&parser)));
-    }
+    if (opts && opts->delim)
+        csv_set_delim(&parser, opts->delim);
+    feed_stream(&r, &parser, fp, buf);
     if (r.status == LCM_OK && ferror(fp))
         r.status = lcm_err_set(err, LCM_IO, "cannot read '%s': %s", name, strerror(errno));
-    if (r.status == LCM_OK && csv_fini(&parser, on_field, on_row, &r) != 0)
-        r.status = lcm_err_set(err, LCM_PARSE, "%s:%ld: %s", name, r.line,
-                               csv_strerror(csv_error(&parser)));
+    if (r.status == LCM_OK && csv_fini(&parser, on_field, on_row, &r) != 0 && r.status == LCM_OK)
+        parse_error(&r, &parser, 1);
 cleanup:
-    free_fields(&r);
-    free(r.field);
+    lcm_strbuf_release(&r.data);
+    free(r.off);
     free(r.len);
-    free(line);
+    free(r.field);
+    free(buf);
     if (parser_ready)
         csv_free(&parser);
     return r.status;
+}
+
+lcm_status lcm_csv_read_stream(FILE *fp, const char *name, lcm_csv_row_fn fn, void *ud,
+                               lcm_err *err) {
+    return lcm_csv_read_opts(fp, name, NULL, fn, ud, err);
 }
 
 lcm_status lcm_csv_read(const char *path, lcm_csv_row_fn fn, void *ud, lcm_err *err) {

@@ -2,6 +2,7 @@
  * test_csvin.c - the streaming CSV reader (engine/csvin.c) and the UTF-8 helpers
  * (engine/strbuf.c): line numbers, BOM, quoting, and the errors bad input must produce.
  */
+#define _GNU_SOURCE /* fopencookie, to make a 2 GB input without storing it */
 #include "csvin.h"
 #include "strbuf.h"
 #include "testing.h"
@@ -21,6 +22,11 @@ static lcm_status collect(void *ud, const lcm_csv_row *row, lcm_err *err) {
     for (size_t i = 0; i < row->n; i++)
         lcm_strbuf_addf(&c->text, "%s%s", i ? "|" : "", row->field[i]);
     lcm_strbuf_addc(&c->text, '\n');
+    return LCM_OK;
+}
+
+static lcm_status collect_nothing(void *ud, const lcm_csv_row *row, lcm_err *err) {
+    (void)ud, (void)row, (void)err;
     return LCM_OK;
 }
 
@@ -64,8 +70,9 @@ static void csv__bad_input_names_file_and_line(void) {
         const char *msg;
     } cases[] = {
         {"a,b\n1,\xFF\xFE\n", LCM_PARSE, "t.csv:2:2: invalid UTF-8 in field"},
-        {"a,b\n1,\"open\n", LCM_PARSE, "t.csv:2: "},
-        {"a,b\n1,x\"y\"\n", LCM_PARSE, "t.csv:2: "},
+        {"a,b\n1,\"open\n", LCM_PARSE, "t.csv:2:2: file ends inside a quoted field"},
+        {"a,b\n1,x\"y\"\n", LCM_PARSE, "t.csv:2:2: stray quote"},
+        {"a,b\n1,\"x\"y\n", LCM_PARSE, "t.csv:2:2: stray quote"},
         {"a,b\n\xC0\x80,2\n", LCM_PARSE, "t.csv:2:1: invalid UTF-8 in field"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -120,7 +127,59 @@ static void strbuf__grows_and_detaches(void) {
     lcm_strbuf_release(&sb);
 }
 
+/* A stream of `size` bytes: a quote, then 'x' forever; made on the fly, never stored. */
+typedef struct endless {
+    long long left;
+    int started;
+} endless;
+
+static ssize_t endless_read(void *cookie, char *buf, size_t n) {
+    endless *e = cookie;
+    size_t k = e->left < (long long)n ? (size_t)e->left : n;
+    memset(buf, 'x', k);
+    if (!e->started && k > 0)
+        buf[0] = '"', e->started = 1;
+    e->left -= (long long)k;
+    return (ssize_t)k;
+}
+
+/* A 2 GB field, on one line or spread over many lines inside quotes, is refused once it
+ * passes the cap: the reader never holds more than the cap plus one chunk. */
+static void csv__huge_field_is_refused_not_buffered(void) {
+    endless e = {2LL << 30, 0};
+    FILE *fp = fopencookie(&e, "r", (cookie_io_functions_t){endless_read, NULL, NULL, NULL});
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(lcm_csv_read_stream(fp, "big.csv", collect_nothing, NULL, &err), LCM_PARSE);
+    CU_ASSERT_STRING_EQUAL(err.msg, "big.csv:1:1: field longer than 16777216 bytes");
+    CU_ASSERT(e.left > (2LL << 30) - (64LL << 20)); /* stopped early */
+    fclose(fp);
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    lcm_strbuf_adds(&sb, "a,b\n1,\"");
+    for (int i = 0; i < 2000; i++)
+        lcm_strbuf_adds(&sb, "0123456789\n");
+    lcm_strbuf_adds(&sb, "\"\n");
+    fp = fmemopen(sb.buf, sb.len, "rb");
+    lcm_csv_opts opts = {0, 1000};
+    CU_ASSERT_EQUAL(lcm_csv_read_opts(fp, "q.csv", &opts, collect_nothing, NULL, &err), LCM_PARSE);
+    CU_ASSERT_STRING_EQUAL(err.msg, "q.csv:2:2: field longer than 1000 bytes");
+    fclose(fp);
+    lcm_strbuf_release(&sb);
+}
+
+static void csv__delimiter_option(void) {
+    collected c = {LCM_STRBUF_INIT};
+    lcm_csv_opts opts = {';', 0};
+    static const char data[] = "a;b\n1,5;\"x;y\"\n";
+    FILE *fp = fmemopen((void *)data, strlen(data), "rb");
+    CU_ASSERT_EQUAL(lcm_csv_read_opts(fp, "s.csv", &opts, collect, &c, NULL), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(c.text.buf, "1:a|b\n2:1,5|x;y\n");
+    fclose(fp);
+    lcm_strbuf_release(&c.text);
+}
+
 const lcmt_case lcmt_csvin_cases[] = {
+    {"csv__huge_field_is_refused_not_buffered", csv__huge_field_is_refused_not_buffered},
+    {"csv__delimiter_option", csv__delimiter_option},
     {"csv__rows_carry_their_starting_line", csv__rows_carry_their_starting_line},
     {"csv__bad_input_names_file_and_line", csv__bad_input_names_file_and_line},
     {"csv__callback_failure_stops_the_read", csv__callback_failure_stops_the_read},

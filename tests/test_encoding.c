@@ -1,0 +1,167 @@
+/*
+ * test_encoding.c - engine/encoding.c: BOM, strict UTF-8, GB18030 detection and
+ * conversion, and the file:line:column errors for text that is neither.
+ * GB18030 bytes were made with glibc's iconv: printf '城市,北京市' | iconv -t gb18030.
+ */
+#include "encoding.h"
+#include "strbuf.h"
+#include "testing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GB_CITY "\xB3\xC7\xCA\xD0"            /* 城市 */
+#define GB_BEIJING "\xB1\xB1\xBE\xA9\xCA\xD0" /* 北京市 */
+
+static const char *write_file(const char *name, const char *data, size_t n) {
+    const char *path = lcmt_tmp(name);
+    FILE *fp = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    CU_ASSERT_EQUAL(fwrite(data, 1, n, fp), n);
+    fclose(fp);
+    return path;
+}
+
+/* A file of `pad` bytes of ASCII rows followed by tail: puts tail where a chunk ends. */
+static const char *padded_file(const char *name, size_t pad, const char *tail) {
+    size_t n = strlen(tail);
+    char *buf = malloc(pad + n);
+    for (size_t i = 0; i < pad; i++)
+        buf[i] = (i % 8 == 7) ? '\n' : 'a';
+    memcpy(buf + pad, tail, n);
+    const char *path = write_file(name, buf, pad + n);
+    free(buf);
+    return path;
+}
+
+static void encoding__detects_bom_utf8_and_gb18030(void) {
+    static const struct {
+        const char *data;
+        lcm_encoding want;
+    } cases[] = {
+        {"city,year\n1100,2024\n", LCM_ENC_UTF8},
+        {"城市,年份\n北京市,2024\n", LCM_ENC_UTF8},
+        {GB_CITY "," GB_BEIJING "\n", LCM_ENC_GB18030},
+        {"\xEF\xBB\xBF"
+         "a,b\n",
+         LCM_ENC_UTF8},
+        {"\x84\x31\x95\x33" GB_CITY "\n", LCM_ENC_GB18030},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lcm_encoding got = LCM_ENC_AUTO;
+        lcm_err err = {0};
+        const char *path = write_file("d.csv", cases[i].data, strlen(cases[i].data));
+        CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_OK);
+        CU_ASSERT_EQUAL(got, cases[i].want);
+    }
+}
+
+/* GBK text after 100 KB of ASCII: deciding from the first chunk would say UTF-8. */
+static void encoding__reads_the_whole_file_before_deciding(void) {
+    lcm_encoding got = LCM_ENC_AUTO;
+    const char *path = padded_file("late.csv", 100000, GB_BEIJING "\n");
+    CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(got, LCM_ENC_GB18030);
+    /* A UTF-8 character cut in two by the 64 KiB chunk boundary is still UTF-8. */
+    path = padded_file("split.csv", 65535, "北京\n");
+    CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(got, LCM_ENC_UTF8);
+}
+
+static void encoding__neither_names_line_and_column(void) {
+    lcm_encoding got;
+    lcm_err err = {0};
+    char path[4096];
+    snprintf(path, sizeof path, "%s", write_file("bad.csv", "a,b\nxy\xFFz,1\n", 11));
+    CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
+    char want[4200];
+    snprintf(want, sizeof want,
+             "%s:2:3: neither UTF-8 (byte 0xFF) nor GB18030 (fails at 2:3): save the file as "
+             "UTF-8",
+             path);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    snprintf(path, sizeof path, "%s",
+             write_file("u16.csv",
+                        "\xFF\xFE"
+                        "a\0,\0",
+                        6));
+    CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "UTF-16 text is not supported"));
+}
+
+typedef struct rows {
+    lcm_strbuf text;
+} rows;
+
+static lcm_status collect(void *ud, const lcm_csv_row *row, lcm_err *err) {
+    rows *r = ud;
+    (void)err;
+    lcm_strbuf_addf(&r->text, "%ld:", row->line);
+    for (size_t i = 0; i < row->n; i++)
+        lcm_strbuf_addf(&r->text, "%s%s", i ? "|" : "", row->field[i]);
+    lcm_strbuf_addc(&r->text, '\n');
+    return LCM_OK;
+}
+
+static lcm_status read_as(const char *path, lcm_encoding enc, rows *r, lcm_encoding *used,
+                          lcm_err *err) {
+    lcm_input *in = NULL;
+    lcm_status st = lcm_input_open(path, enc, &in, err);
+    if (st == LCM_OK) {
+        *used = lcm_input_encoding(in);
+        st = lcm_input_read_csv(in, NULL, collect, r, err);
+    }
+    lcm_input_close(in);
+    return st;
+}
+
+static void input__converts_gb18030_to_utf8(void) {
+    rows r = {LCM_STRBUF_INIT};
+    lcm_encoding used = LCM_ENC_AUTO;
+    const char *data = "code," GB_CITY "\n1100,\"" GB_BEIJING "\n" GB_BEIJING "\"\n1200,x\n";
+    const char *path = write_file("gb.csv", data, strlen(data));
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_AUTO, &r, &used, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(used, LCM_ENC_GB18030);
+    CU_ASSERT_STRING_EQUAL(r.text.buf, "1:code|城市\n2:1100|北京市\n北京市\n4:1200|x\n");
+    lcm_strbuf_release(&r.text);
+    /* A GB18030 character cut by the converter's chunk boundary comes out whole. */
+    path = padded_file("gbsplit.csv", 65535, GB_BEIJING "\n");
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_GB18030, &r, &used, NULL), LCM_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.text.buf, "8192:aaaaaaa北京市\n"));
+    lcm_strbuf_release(&r.text);
+}
+
+static void input__bad_gb18030_and_contradicting_bom(void) {
+    rows r = {LCM_STRBUF_INIT};
+    lcm_encoding used;
+    lcm_err err = {0};
+    char path[4096], want[4200];
+    snprintf(path, sizeof path, "%s", write_file("gbbad.csv", "a,b\n1,2\n" GB_CITY "\x80,3\n", 15));
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_GB18030, &r, &used, &err), LCM_PARSE);
+    snprintf(want, sizeof want, "%s:3:3: not GB18030 (bytes 0x80 0x2C)", path);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    snprintf(path, sizeof path, "%s",
+             write_file("bom.csv",
+                        "\xEF\xBB\xBF"
+                        "a\n",
+                        5));
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_GB18030, &r, &used, &err), LCM_PARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "starts with a UTF-8 byte-order mark but --encoding "
+                                           "gb18030 was given"));
+    lcm_strbuf_release(&r.text);
+    lcm_encoding e;
+    CU_ASSERT_EQUAL(lcm_encoding_parse("GBK", &e), 0);
+    CU_ASSERT_EQUAL(e, LCM_ENC_GB18030);
+    CU_ASSERT_EQUAL(lcm_encoding_parse("latin1", &e), -1);
+}
+
+const lcmt_case lcmt_encoding_cases[] = {
+    {"encoding__detects_bom_utf8_and_gb18030", encoding__detects_bom_utf8_and_gb18030},
+    {"encoding__reads_the_whole_file_before_deciding",
+     encoding__reads_the_whole_file_before_deciding},
+    {"encoding__neither_names_line_and_column", encoding__neither_names_line_and_column},
+    {"input__converts_gb18030_to_utf8", input__converts_gb18030_to_utf8},
+    {"input__bad_gb18030_and_contradicting_bom", input__bad_gb18030_and_contradicting_bom},
+    {NULL, NULL},
+};
