@@ -100,6 +100,19 @@ void lcm_strbuf_addf(lcm_strbuf *sb, const char *fmt, ...) {
     va_end(ap);
 }
 
+void lcm_strbuf_add_json(lcm_strbuf *sb, const char *s) {
+    lcm_strbuf_addc(sb, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            lcm_strbuf_addf(sb, "\\%c", *p);
+        else if (*p < 0x20)
+            lcm_strbuf_addf(sb, "\\u%04x", *p);
+        else
+            lcm_strbuf_addc(sb, (char)*p);
+    }
+    lcm_strbuf_addc(sb, '"');
+}
+
 int lcm_strbuf_ok(const lcm_strbuf *sb) {
     return !sb->oom;
 }

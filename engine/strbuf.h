@@ -37,6 +37,8 @@ void lcm_strbuf_addc(lcm_strbuf *sb, char c);
 void lcm_strbuf_addf(lcm_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lcm_strbuf_vaddf(lcm_strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Append s as a JSON string literal (quotes included, control characters escaped). */
+void lcm_strbuf_add_json(lcm_strbuf *sb, const char *s);
 /* 1 when every append so far succeeded. */
 int lcm_strbuf_ok(const lcm_strbuf *sb);
 

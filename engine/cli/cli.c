@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -73,4 +74,26 @@ int cli_parse_format(const char *s, cli_format *out) {
             return 0;
         }
     return -1;
+}
+
+const char *cli_option_name(const struct option *opts, int c) {
+    for (; opts->name; opts++)
+        if (opts->val == c)
+            return opts->name;
+    return "?";
+}
+
+int cli_split_list(char *s, char **items, int max) {
+    int n = 0;
+    for (char *tok = s;; n++) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*tok || n == max)
+            return -1;
+        items[n] = tok;
+        if (!comma)
+            return n + 1;
+        tok = comma + 1;
+    }
 }

@@ -40,6 +40,14 @@ int cli_usage_error(const char *const *usage, const char *fmt, ...)
 /* Print the whole usage text of a command on fp. */
 void cli_print_usage(const char *const *usage, FILE *fp);
 
+/* Long name of the getopt_long option whose val is c ("?" if none), for messages. */
+struct option;
+const char *cli_option_name(const struct option *opts, int c);
+
+/* Split a comma-separated list in place into at most max items; returns the count, or -1
+ * when there are more than max or an item is empty. */
+int cli_split_list(char *s, char **items, int max);
+
 /* Open the database named on the command line, reporting failures; NULL on failure with
  * *code set to the exit code. */
 lcm_db *cli_open_db(const char *path, int flags, int *code);

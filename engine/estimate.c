@@ -1,0 +1,455 @@
+/*
+ * estimate.c - from a request to stored, labelled estimates.
+ *
+ * The data are loaded once; by-columns are crossed into one domain id per row, a
+ * categorical variable becomes one 0/1 column per category (NaN where unanswered), and
+ * analysis/svy estimates everything for every domain in one pass. Results go into the
+ * estimates table under a run that records the request, so a report can say how each
+ * number was made.
+ */
+#include "estimate.h"
+#include "strbuf.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lcm_est_result {
+    lcm_est_row *rows;
+    size_t nrows;
+    char **strings; /* every label the rows point at */
+    size_t nstrings, scap;
+    const char **by_labels; /* nrows * nby */
+    long long run_id;
+};
+
+size_t lcm_est_result_count(const lcm_est_result *r) {
+    return r->nrows;
+}
+
+const lcm_est_row *lcm_est_result_row(const lcm_est_result *r, size_t i) {
+    return i < r->nrows ? &r->rows[i] : NULL;
+}
+
+long long lcm_est_result_run(const lcm_est_result *r) {
+    return r->run_id;
+}
+
+void lcm_est_result_free(lcm_est_result *r) {
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nstrings; i++)
+        free(r->strings[i]);
+    free(r->strings);
+    free(r->rows);
+    free(r->by_labels);
+    free(r);
+}
+
+/* Keep a copy of s in the result; returns the copy or NULL. */
+static const char *keep(lcm_est_result *r, const char *s) {
+    if (!s)
+        return NULL;
+    if (r->nstrings == r->scap) {
+        size_t cap = r->scap ? r->scap * 2 : 64;
+        char **p = realloc(r->strings, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        r->strings = p, r->scap = cap;
+    }
+    char *c = strdup(s);
+    if (c)
+        r->strings[r->nstrings++] = c;
+    return c;
+}
+
+void lcm_est_ci(lcm_ci_kind kind, int is_prop, const lcm_svy_est *e, double level, size_t nrow,
+                double *lo, double *hi) {
+    double a = 1 - level, p = e->estimate, se = e->se;
+    double q = e->df > 0 ? gsl_cdf_tdist_Pinv(1 - a / 2, e->df) : gsl_cdf_ugaussian_Pinv(1 - a / 2);
+    *lo = *hi = NAN;
+    if (isnan(p) || isnan(se))
+        return;
+    if (!is_prop || kind == LCM_CI_WALD || p <= 0 || p >= 1 || se <= 0) {
+        *lo = p - q * se, *hi = p + q * se;
+        return;
+    }
+    if (kind == LCM_CI_LOGIT) {
+        /* R svyciprop(method = "logit"): interval for logit(p) with SE se/(p(1-p)). */
+        double l = log(p / (1 - p)), s = se / (p * (1 - p));
+        *lo = 1 / (1 + exp(-(l - q * s))), *hi = 1 / (1 + exp(-(l + q * s)));
+        return;
+    }
+    /* Korn-Graubard as R's svyciprop(method = "beta"): effective n from the design
+     * variance, corrected by the ratio of t quantiles, then Clopper-Pearson. */
+    double neff = p * (1 - p) / (se * se);
+    if (e->df > 0 && nrow > 1) {
+        double r = gsl_cdf_tdist_Pinv(a / 2, (double)nrow - 1) / gsl_cdf_tdist_Pinv(a / 2, e->df);
+        neff *= r * r;
+    }
+    *lo = gsl_cdf_beta_Pinv(a / 2, neff * p, neff * (1 - p) + 1);
+    *hi = gsl_cdf_beta_Pinv(1 - a / 2, neff * p + 1, neff * (1 - p));
+}
+
+/* Compare labels numerically when both are numbers, else as text (UTF-8 byte order). */
+static int label_cmp(const char *a, const char *b) {
+    char *ea, *eb;
+    double x = strtod(a, &ea), y = strtod(b, &eb);
+    if (*a && *b && !*ea && !*eb && x != y)
+        return x < y ? -1 : 1;
+    return strcmp(a, b);
+}
+
+/* Domains: the crossing of the by-columns, one dense id per distinct combination. */
+typedef struct domains {
+    int32_t *id;    /* per row, -1 when any by-value is missing */
+    size_t n;       /* number of domains */
+    int64_t *combo; /* n * nby codes, the by-values of each domain */
+    size_t *rows;   /* rows in each domain, answered or not */
+    size_t *order;  /* domain ids in label order */
+} domains;
+
+static const lcm_survey_data *sort_data;
+static const domains *sort_dom;
+
+static int domain_cmp(const void *pa, const void *pb) {
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb, k = sort_data->nby;
+    for (size_t j = 0; j < k; j++) {
+        int c = label_cmp(lcm_intern_label(sort_data->by_labels[j], sort_dom->combo[a * k + j]),
+                          lcm_intern_label(sort_data->by_labels[j], sort_dom->combo[b * k + j]));
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+static lcm_status make_domains(const lcm_survey_data *d, domains *dom, lcm_err *err) {
+    size_t k = d->nby;
+    lcm_intern *combos = lcm_intern_new();
+    dom->id = malloc(d->n * sizeof *dom->id);
+    if (!combos || !dom->id)
+        goto oom;
+    for (size_t i = 0; i < d->n; i++) {
+        char key[32 * 8];
+        size_t len = 0;
+        int missing = 0;
+        for (size_t j = 0; j < k && j < 8; j++) {
+            missing |= d->by_codes[j][i] < 0;
+            len += (size_t)snprintf(key + len, sizeof key - len, "%lld,",
+                                    (long long)d->by_codes[j][i]);
+        }
+        int64_t id = missing ? -1 : lcm_intern_id(combos, key, len);
+        if (!missing && id < 0)
+            goto oom;
+        dom->id[i] = (int32_t)id;
+    }
+    dom->n = k ? lcm_intern_count(combos) : 1;
+    dom->combo = calloc(dom->n * (k ? k : 1), sizeof *dom->combo);
+    dom->order = malloc(dom->n * sizeof *dom->order);
+    dom->rows = calloc(dom->n, sizeof *dom->rows);
+    if (!dom->combo || !dom->order || !dom->rows)
+        goto oom;
+    for (size_t i = 0; i < d->n; i++)
+        if (!k || dom->id[i] >= 0)
+            dom->rows[k ? (size_t)dom->id[i] : 0]++;
+    for (size_t i = 0; i < d->n; i++)
+        for (size_t j = 0; j < k && dom->id[i] >= 0; j++)
+            dom->combo[(size_t)dom->id[i] * k + j] = d->by_codes[j][i];
+    for (size_t i = 0; i < dom->n; i++)
+        dom->order[i] = i;
+    sort_data = d, sort_dom = dom;
+    if (k)
+        qsort(dom->order, dom->n, sizeof *dom->order, domain_cmp);
+    lcm_intern_free(combos);
+    return LCM_OK;
+oom:
+    lcm_intern_free(combos);
+    return lcm_err_set(err, LCM_NOMEM, "out of memory building domains");
+}
+
+/* The variables as analysis/svy sees them: numeric columns, or one 0/1 column per
+ * category of each categorical variable (categories in label order). */
+typedef struct est_vars {
+    lcm_svy_var *v;
+    size_t n;
+    double **owned; /* indicator columns we allocated */
+    size_t *src;    /* which request variable each comes from */
+    int64_t *cat;   /* category code, -1 for numeric */
+} est_vars;
+
+static int64_t *sorted_categories(const lcm_intern *labels, size_t *k) {
+    *k = lcm_intern_count(labels);
+    int64_t *ids = malloc((*k ? *k : 1) * sizeof *ids);
+    if (!ids)
+        return NULL;
+    for (size_t i = 0; i < *k; i++)
+        ids[i] = (int64_t)i;
+    for (size_t i = 1; i < *k; i++) /* insertion sort: category lists are short */
+        for (size_t j = i; j > 0 && label_cmp(lcm_intern_label(labels, ids[j - 1]),
+                                              lcm_intern_label(labels, ids[j])) > 0;
+             j--) {
+            int64_t t = ids[j];
+            ids[j] = ids[j - 1], ids[j - 1] = t;
+        }
+    return ids;
+}
+
+static lcm_status make_vars(const lcm_survey_data *d, lcm_est_kind kind, est_vars *ev,
+                            lcm_err *err) {
+    size_t total = 0;
+    for (size_t i = 0; i < d->nvar; i++)
+        total += kind == LCM_EST_PROP ? lcm_intern_count(d->var_labels[i]) : 1;
+    ev->v = calloc(total ? total : 1, sizeof *ev->v);
+    ev->owned = calloc(total ? total : 1, sizeof *ev->owned);
+    ev->src = calloc(total ? total : 1, sizeof *ev->src);
+    ev->cat = calloc(total ? total : 1, sizeof *ev->cat);
+    if (!ev->v || !ev->owned || !ev->src || !ev->cat)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t i = 0; i < d->nvar; i++) {
+        if (kind != LCM_EST_PROP) {
+            ev->v[ev->n] = (lcm_svy_var){kind == LCM_EST_TOTAL ? LCM_SVY_TOTAL : LCM_SVY_MEAN,
+                                         d->var[i], NULL};
+            ev->src[ev->n] = i, ev->cat[ev->n++] = -1;
+            continue;
+        }
+        size_t k;
+        int64_t *cats = sorted_categories(d->var_labels[i], &k);
+        if (!cats)
+            return lcm_err_set(err, LCM_NOMEM, "out of memory");
+        for (size_t c = 0; c < k; c++) {
+            double *col = malloc(d->n * sizeof *col);
+            if (!col) {
+                free(cats);
+                return lcm_err_set(err, LCM_NOMEM, "out of memory");
+            }
+            for (size_t r = 0; r < d->n; r++)
+                col[r] = d->var_codes[i][r] < 0 ? NAN : d->var_codes[i][r] == cats[c];
+            ev->owned[ev->n] = col;
+            ev->v[ev->n] = (lcm_svy_var){LCM_SVY_MEAN, col, NULL};
+            ev->src[ev->n] = i, ev->cat[ev->n++] = cats[c];
+        }
+        free(cats);
+    }
+    return LCM_OK;
+}
+
+static void free_vars(est_vars *ev) {
+    for (size_t i = 0; i < ev->n; i++)
+        free(ev->owned[i]);
+    free(ev->owned), free(ev->v), free(ev->src), free(ev->cat);
+}
+
+static lcm_status build_design(const lcm_survey_data *d, const lcm_design_decl *decl,
+                               lcm_svy_design **out, lcm_err *err) {
+    lcm_svy_spec spec = {d->n,    d->strata, d->psu, d->ssu,      d->fpc1,
+                         d->fpc2, d->weight, NULL,   decl->lonely};
+    char msg[512] = "";
+    lcm_status rc = lcm_svy_design_new(&spec, out, msg, sizeof msg);
+    if (rc != LCM_OK)
+        return lcm_err_set(err, rc, "survey design: %s", msg[0] ? msg : lcm_strerror(rc));
+    return LCM_OK;
+}
+
+static const char *stat_name(lcm_est_kind k) {
+    return k == LCM_EST_PROP ? "prop" : k == LCM_EST_TOTAL ? "total" : "mean";
+}
+
+/* Turn svy results into labelled rows, domains in label order, then variables. */
+static lcm_status collect_rows(const lcm_est_request *req, const lcm_survey_data *d,
+                               const domains *dom, const est_vars *ev, const lcm_svy_est *est,
+                               lcm_est_result *r, lcm_err *err) {
+    size_t nby = d->nby;
+    r->rows = calloc(dom->n * ev->n, sizeof *r->rows);
+    r->by_labels = calloc(dom->n * (nby ? nby : 1), sizeof *r->by_labels);
+    if (!r->rows || !r->by_labels)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t oi = 0; oi < dom->n; oi++) {
+        size_t di = dom->order[oi];
+        const char **labels = r->by_labels + oi * nby;
+        for (size_t j = 0; j < nby; j++)
+            labels[j] = keep(r, lcm_intern_label(d->by_labels[j], dom->combo[di * nby + j]));
+        for (size_t v = 0; v < ev->n; v++) {
+            const lcm_svy_est *e = &est[di * ev->n + v];
+            if (e->nrows == 0)
+                continue; /* a category never seen in this domain */
+            lcm_est_row *row = &r->rows[r->nrows++];
+            row->variable = keep(r, d->var_names[ev->src[v]]);
+            row->category = ev->cat[v] < 0
+                                ? NULL
+                                : keep(r, lcm_intern_label(d->var_labels[ev->src[v]], ev->cat[v]));
+            row->by = labels;
+            row->est = *e;
+            row->small = (long)e->nrows < req->min_n;
+            /* R subsets an uncalibrated design before svyciprop, so its nrow() is the
+             * domain's row count */
+            lcm_est_ci(req->ci, req->kind == LCM_EST_PROP, e, req->level, dom->rows[di],
+                       &row->ci_low, &row->ci_high);
+        }
+    }
+    return LCM_OK;
+}
+
+static void bind_double(sqlite3_stmt *st, int i, double v) {
+    if (isnan(v) || isinf(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static void params_json(const lcm_est_request *req, const lcm_design_decl *decl, lcm_strbuf *sb) {
+    lcm_strbuf_adds(sb, "{\"source\":");
+    lcm_strbuf_add_json(sb, req->source.name);
+    lcm_strbuf_addf(sb,
+                    ",\"kind\":\"%s\",\"wave\":%d,\"stat\":\"%s\",\"ci\":\"%s\","
+                    "\"level\":%.17g,\"min_n\":%ld,\"vars\":[",
+                    req->source.kind == LCM_SOURCE_FORM ? "form" : "dataset", req->wave,
+                    stat_name(req->kind),
+                    req->ci == LCM_CI_LOGIT  ? "logit"
+                    : req->ci == LCM_CI_BETA ? "beta"
+                                             : "wald",
+                    req->level, req->min_n);
+    for (size_t i = 0; i < req->nvar; i++) {
+        lcm_strbuf_adds(sb, i ? "," : "");
+        lcm_strbuf_add_json(sb, req->vars[i]);
+    }
+    lcm_strbuf_adds(sb, "],\"by\":[");
+    for (size_t i = 0; i < req->nby; i++) {
+        lcm_strbuf_adds(sb, i ? "," : "");
+        lcm_strbuf_add_json(sb, req->by[i]);
+    }
+    lcm_strbuf_adds(sb, "],\"design\":{\"strata\":");
+    lcm_strbuf_add_json(sb, decl->strata);
+    lcm_strbuf_adds(sb, ",\"psu\":");
+    lcm_strbuf_add_json(sb, decl->psu);
+    lcm_strbuf_adds(sb, ",\"ssu\":");
+    lcm_strbuf_add_json(sb, decl->ssu);
+    lcm_strbuf_adds(sb, ",\"fpc1\":");
+    lcm_strbuf_add_json(sb, decl->fpc1);
+    lcm_strbuf_adds(sb, ",\"fpc2\":");
+    lcm_strbuf_add_json(sb, decl->fpc2);
+    lcm_strbuf_adds(sb, ",\"weight\":");
+    lcm_strbuf_add_json(sb, decl->weight);
+    lcm_strbuf_addf(sb, ",\"lonely\":\"%s\"}}", lcm_lonely_name(decl->lonely));
+}
+
+static lcm_status store_rows(lcm_db *db, const lcm_est_request *req, const lcm_design_decl *decl,
+                             lcm_est_result *r, lcm_err *err) {
+    lcm_strbuf params = LCM_STRBUF_INIT, byv = LCM_STRBUF_INIT, dom = LCM_STRBUF_INIT;
+    sqlite3_stmt *run = NULL, *ins = NULL;
+    lcm_status rc = lcm_db_begin(db, err);
+    if (rc != LCM_OK)
+        return rc;
+    params_json(req, decl, &params);
+    for (size_t j = 0; j < req->nby; j++)
+        lcm_strbuf_addf(&byv, "%s%s", j ? "," : "", req->by[j]);
+    if ((rc = lcm_db_prepare(db,
+                             "INSERT INTO runs(kind, params, lcmon_version) VALUES "
+                             "('estimate', ?1, ?2)",
+                             &run, err)) != LCM_OK ||
+        (rc = lcm_db_prepare(db,
+                             "INSERT INTO estimates(run_id, source, wave, variable, category,"
+                             " stat, by_vars, domain, estimate, se, ci_low, ci_high, df, deff,"
+                             " n, npsu, small) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                             "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                             &ins, err)) != LCM_OK)
+        goto fail;
+    sqlite3_bind_text(run, 1, params.buf, -1, SQLITE_STATIC);
+    sqlite3_bind_text(run, 2, LCM_VERSION, -1, SQLITE_STATIC);
+    if (sqlite3_step(run) != SQLITE_DONE) {
+        rc = lcm_db_fail(db, err, "storing the run");
+        goto fail;
+    }
+    r->run_id = sqlite3_last_insert_rowid(lcm_db_sqlite(db));
+    for (size_t i = 0; i < r->nrows; i++) {
+        const lcm_est_row *row = &r->rows[i];
+        lcm_strbuf_clear(&dom);
+        for (size_t j = 0; j < req->nby; j++)
+            lcm_strbuf_addf(&dom, "%s%s", j ? "\x1f" : "", row->by[j]);
+        sqlite3_reset(ins);
+        sqlite3_bind_int64(ins, 1, r->run_id);
+        sqlite3_bind_text(ins, 2, req->source.name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 3, req->wave);
+        sqlite3_bind_text(ins, 4, row->variable, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 5, row->category, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 6, stat_name(req->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, byv.buf, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 8, dom.buf, -1, SQLITE_STATIC);
+        const double v[] = {row->est.estimate, row->est.se, row->ci_low,
+                            row->ci_high,      row->est.df, row->est.deff};
+        for (int k = 0; k < 6; k++)
+            bind_double(ins, 9 + k, v[k]);
+        sqlite3_bind_int64(ins, 15, (sqlite3_int64)row->est.nrows);
+        sqlite3_bind_int64(ins, 16, (sqlite3_int64)row->est.npsu);
+        sqlite3_bind_int(ins, 17, row->small);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = lcm_db_fail(db, err, "storing estimates");
+            goto fail;
+        }
+    }
+    rc = lcm_db_commit(db, err);
+    if (rc == LCM_OK)
+        goto cleanup;
+fail:
+    lcm_db_rollback(db);
+    r->run_id = 0;
+cleanup:
+    sqlite3_finalize(run);
+    sqlite3_finalize(ins);
+    lcm_strbuf_release(&params);
+    lcm_strbuf_release(&byv);
+    lcm_strbuf_release(&dom);
+    return rc;
+}
+
+lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_result **out,
+                            lcm_err *err) {
+    lcm_design_decl decl;
+    lcm_survey_data data = {0};
+    domains dom = {0};
+    est_vars ev = {0};
+    lcm_svy_design *design = NULL;
+    lcm_svy_est *est = NULL;
+    lcm_est_result *r = calloc(1, sizeof *r);
+    lcm_status rc;
+    *out = NULL;
+    if (!r)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if (req->nby > 8) {
+        rc = lcm_err_set(err, LCM_INVAL, "at most 8 by-columns, got %zu", req->nby);
+        goto cleanup;
+    }
+    if ((rc = lcm_design_get(db, &req->source, req->wave, &decl, err)) != LCM_OK ||
+        (rc = lcm_survey_load(db, &req->source, req->wave, &decl, req->vars, req->nvar,
+                              req->kind == LCM_EST_PROP, req->by, req->nby, &data, err)) !=
+            LCM_OK ||
+        (rc = build_design(&data, &decl, &design, err)) != LCM_OK ||
+        (rc = make_domains(&data, &dom, err)) != LCM_OK ||
+        (rc = make_vars(&data, req->kind, &ev, err)) != LCM_OK)
+        goto cleanup;
+    lcm_svy_by by = {req->nby ? dom.id : NULL, dom.n};
+    est = calloc(lcm_svy_nresults(&by, 1, ev.n) + 1, sizeof *est);
+    char msg[512] = "";
+    if (!est) {
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    if ((rc = lcm_svy_estimate(design, ev.v, ev.n, &by, 1, est, msg, sizeof msg)) != LCM_OK) {
+        rc = lcm_err_set(err, rc, "estimation: %s", msg[0] ? msg : lcm_strerror(rc));
+        goto cleanup;
+    }
+    if ((rc = collect_rows(req, &data, &dom, &ev, est, r, err)) != LCM_OK ||
+        (req->store && (rc = store_rows(db, req, &decl, r, err)) != LCM_OK))
+        goto cleanup;
+    *out = r;
+    r = NULL;
+cleanup:
+    lcm_est_result_free(r);
+    free(est);
+    free_vars(&ev);
+    free(dom.id), free(dom.combo), free(dom.order), free(dom.rows);
+    lcm_svy_design_free(design);
+    lcm_survey_data_free(&data);
+    return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * estimate.h - design-based estimates of survey variables for every domain, from the
+ * store, through analysis/svy, back into the store (estimates table, with their run).
+ */
+#ifndef LCM_ESTIMATE_H
+#define LCM_ESTIMATE_H
+
+#include "survey.h"
+
+typedef enum lcm_est_kind { LCM_EST_MEAN, LCM_EST_TOTAL, LCM_EST_PROP } lcm_est_kind;
+typedef enum lcm_ci_kind { LCM_CI_WALD, LCM_CI_LOGIT, LCM_CI_BETA } lcm_ci_kind;
+
+typedef struct lcm_est_request {
+    lcm_source source;
+    int wave;                /* 0 = every wave */
+    const char *const *vars; /* variable columns */
+    size_t nvar;
+    const char *const *by; /* domain columns, crossed; none = the whole sample */
+    size_t nby;
+    lcm_est_kind kind;
+    lcm_ci_kind ci; /* for proportions; means and totals use t intervals */
+    double level;   /* confidence level, e.g. 0.95 */
+    long min_n;     /* estimates on fewer rows are flagged */
+    int store;      /* 1: write the results and their run to the database */
+} lcm_est_request;
+
+/* One result row, labels borrowed from the result set. */
+typedef struct lcm_est_row {
+    const char *variable;
+    const char *category;  /* category of a proportion, else NULL */
+    const char *const *by; /* nby domain labels */
+    lcm_svy_est est;
+    double ci_low, ci_high;
+    int small; /* nrows below min_n */
+} lcm_est_row;
+
+typedef struct lcm_est_result lcm_est_result;
+
+/* Run the request. On success *out is the caller's (lcm_est_result_free). */
+lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_result **out,
+                            lcm_err *err);
+size_t lcm_est_result_count(const lcm_est_result *r);
+const lcm_est_row *lcm_est_result_row(const lcm_est_result *r, size_t i);
+/* Run id the results were stored under (0 when not stored). */
+long long lcm_est_result_run(const lcm_est_result *r);
+void lcm_est_result_free(lcm_est_result *r);
+
+/* Confidence interval for an estimate with design df (t quantile; normal when df is not
+ * positive). Proportions may use logit (R svyciprop "logit") or Korn-Graubard ("beta");
+ * nrow is the row count of the (domain's) design, which R's svyciprop uses for the beta
+ * interval's effective-n correction. */
+void lcm_est_ci(lcm_ci_kind kind, int is_prop, const lcm_svy_est *e, double level, size_t nrow,
+                double *lo, double *hi);
+
+#endif

@@ -1,0 +1,415 @@
+/*
+ * survey.c - resolving survey sources, storing design declarations, and loading the
+ * columns estimation needs into arrays.
+ *
+ * Column and table names come from users, so they are checked against a strict pattern
+ * and against the table's real columns before they are quoted into a SELECT; values are
+ * always bound or read, never pasted.
+ */
+#include "survey.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lcm_sql_name_ok(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 63 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static const char *const lonely_names[] = {"fail", "remove", "certainty", "adjust", "average"};
+
+int lcm_lonely_parse(const char *s, lcm_svy_lonely *out) {
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, lonely_names[i]) == 0) {
+            *out = (lcm_svy_lonely)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *lcm_lonely_name(lcm_svy_lonely p) {
+    return (unsigned)p < 5 ? lonely_names[p] : "fail";
+}
+
+/* Run a one-row, one-text-column query with one text parameter; copy the value to out. */
+static int lookup_text(lcm_db *db, const char *sql, const char *param, char *out, size_t cap) {
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+            snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+            found = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name, lcm_source *out,
+                              lcm_err *err) {
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    snprintf(out->name, sizeof out->name, "%s", name);
+    const char *sql = kind == LCM_SOURCE_FORM ? "SELECT table_name FROM forms WHERE form_id = ?1"
+                                                " ORDER BY loaded_at DESC, rowid DESC LIMIT 1"
+                                              : "SELECT table_name FROM datasets WHERE name = ?1";
+    if (!lookup_text(db, sql, name, out->table, sizeof out->table))
+        return lcm_err_set(err, LCM_NOTFOUND, "unknown %s: '%s'",
+                           kind == LCM_SOURCE_FORM ? "form" : "dataset", name);
+    if (!lcm_sql_name_ok(out->table))
+        return lcm_err_set(err, LCM_INTERNAL, "stored table name is not valid: '%s'", out->table);
+    return LCM_OK;
+}
+
+/* 1 when the source table has column col. */
+static int has_column(lcm_db *db, const char *table, const char *col) {
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db), "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static lcm_status check_column(lcm_db *db, const lcm_source *src, const char *what, const char *col,
+                               lcm_err *err) {
+    if (!lcm_sql_name_ok(col))
+        return lcm_err_set(err, LCM_INVAL, "not a valid column name for %s: '%s'", what, col);
+    if (!has_column(db, src->table, col))
+        return lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column '%s' (%s)",
+                           src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name, col, what);
+    return LCM_OK;
+}
+
+static const char *const decl_roles[] = {"strata", "psu", "ssu", "fpc1", "fpc2", "weight"};
+
+static char *decl_field(lcm_design_decl *d, int i) {
+    char *f[] = {d->strata, d->psu, d->ssu, d->fpc1, d->fpc2, d->weight};
+    return f[i];
+}
+
+lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                          lcm_err *err) {
+    lcm_design_decl d = *decl;
+    lcm_status rc;
+    for (int i = 0; i < 6; i++)
+        if (*decl_field(&d, i) &&
+            (rc = check_column(db, src, decl_roles[i], decl_field(&d, i), err)) != LCM_OK)
+            return rc;
+    if (d.ssu[0] && !d.psu[0])
+        return lcm_err_set(err, LCM_INVAL, "a second stage (--ssu) needs --psu");
+    if (d.fpc2[0] && (!d.fpc1[0] || !d.ssu[0]))
+        return lcm_err_set(err, LCM_INVAL, "a stage-2 fpc needs --ssu and a stage-1 fpc");
+    sqlite3_stmt *st = NULL;
+    if ((rc = lcm_db_prepare(db,
+                             "INSERT OR REPLACE INTO designs(source_kind, source, wave, strata, "
+                             "psu, ssu, fpc1, fpc2, weight, lonely) VALUES (?1, ?2, ?3, ?4, ?5, "
+                             "?6, ?7, ?8, ?9, ?10)",
+                             &st, err)) != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, src->kind == LCM_SOURCE_FORM ? "form" : "dataset", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, wave);
+    for (int i = 0; i < 6; i++)
+        if (*decl_field(&d, i))
+            sqlite3_bind_text(st, 4 + i, decl_field(&d, i), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 10, lcm_lonely_name(d.lonely), -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK : lcm_db_fail(db, err, "storing the design");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_design_decl *out,
+                          lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db,
+                                   "SELECT strata, psu, ssu, fpc1, fpc2, weight, lonely FROM "
+                                   "designs WHERE source_kind = ?1 AND source = ?2 AND wave IN "
+                                   "(?3, 0) ORDER BY wave DESC LIMIT 1",
+                                   &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, src->kind == LCM_SOURCE_FORM ? "form" : "dataset", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, wave);
+    memset(out, 0, sizeof *out);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < 6; i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            snprintf(decl_field(out, i), 64, "%s", t ? (const char *)t : "");
+        }
+        lcm_lonely_parse((const char *)sqlite3_column_text(st, 6), &out->lonely);
+    } else {
+        rc = lcm_err_set(err, LCM_NOTFOUND,
+                         "no design declared for %s '%s' (use 'lcmon design set')",
+                         src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* One column to load: labels become codes, numbers become doubles. */
+typedef struct load_col {
+    const char *name;
+    const char *role; /* for messages: "strata", "variable", "by" … */
+    int numeric;
+    int required; /* a NULL is an error (design columns) */
+    int64_t *codes;
+    double *vals;
+    lcm_intern *labels;
+} load_col;
+
+static lcm_status read_cell(sqlite3_stmt *st, int i, load_col *c, size_t row, const char *table,
+                            lcm_err *err) {
+    int type = sqlite3_column_type(st, i);
+    const char *text = (const char *)sqlite3_column_text(st, i);
+    if (type == SQLITE_NULL || (type == SQLITE_TEXT && text && !*text)) {
+        if (c->required)
+            return lcm_err_set(err, LCM_CONSTRAINT, "table '%s' row %lld: %s column '%s' is empty",
+                               table, (long long)sqlite3_column_int64(st, 0), c->role, c->name);
+        if (c->numeric)
+            c->vals[row] = NAN;
+        else
+            c->codes[row] = -1;
+        return LCM_OK;
+    }
+    if (!c->numeric) {
+        int64_t id = lcm_intern_id(c->labels, text, (size_t)sqlite3_column_bytes(st, i));
+        if (id < 0)
+            return lcm_err_set(err, LCM_NOMEM, "out of memory loading '%s'", table);
+        c->codes[row] = id;
+        return LCM_OK;
+    }
+    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+        c->vals[row] = sqlite3_column_double(st, i);
+        return LCM_OK;
+    }
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    while (end && isspace((unsigned char)*end))
+        end++;
+    if (!end || *end || errno == ERANGE)
+        return lcm_err_set(err, LCM_CONSTRAINT,
+                           "table '%s' row %lld: %s column '%s' is not a number: '%s'", table,
+                           (long long)sqlite3_column_int64(st, 0), c->role, c->name, text);
+    c->vals[row] = v;
+    return LCM_OK;
+}
+
+static long long count_rows(lcm_db *db, const char *where_sql, int wave) {
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db), where_sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int(st, 1, wave);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Build "FROM "t" WHERE …" with the wave and completeness filters the table supports. */
+static lcm_status build_from(lcm_db *db, const lcm_source *src, int wave, lcm_strbuf *from,
+                             lcm_err *err) {
+    lcm_strbuf_addf(from, " FROM \"%s\" WHERE 1", src->table);
+    if (wave > 0) {
+        if (!has_column(db, src->table, "wave"))
+            return lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column 'wave'",
+                               src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name);
+        lcm_strbuf_adds(from, " AND \"wave\" = ?1");
+    } else {
+        lcm_strbuf_adds(from, " AND ?1 = ?1");
+    }
+    if (src->kind == LCM_SOURCE_FORM && has_column(db, src->table, "status"))
+        lcm_strbuf_adds(from, " AND \"status\" = 'complete'");
+    return LCM_OK;
+}
+
+static lcm_status plan_columns(lcm_db *db, const lcm_source *src, const lcm_design_decl *decl,
+                               const char *const *vars, size_t nvar, int as_categories,
+                               const char *const *by, size_t nby, load_col *cols, size_t *ncols,
+                               lcm_err *err) {
+    lcm_design_decl d = *decl;
+    lcm_status rc;
+    size_t k = 0;
+    for (int i = 0; i < 6; i++)
+        if (*decl_field(&d, i))
+            cols[k++] = (load_col){
+                decl_field((lcm_design_decl *)decl, i), decl_roles[i], i >= 3, 1, NULL, NULL, NULL};
+    for (size_t i = 0; i < nvar; i++)
+        cols[k++] = (load_col){vars[i], "variable", !as_categories, 0, NULL, NULL, NULL};
+    for (size_t i = 0; i < nby; i++)
+        cols[k++] = (load_col){by[i], "by", 0, 0, NULL, NULL, NULL};
+    for (size_t i = 0; i < k; i++)
+        if ((rc = check_column(db, src, cols[i].role, cols[i].name, err)) != LCM_OK)
+            return rc;
+    *ncols = k;
+    return LCM_OK;
+}
+
+static lcm_status alloc_columns(load_col *cols, size_t ncols, size_t n, lcm_err *err) {
+    for (size_t i = 0; i < ncols; i++) {
+        size_t m = n ? n : 1;
+        if (cols[i].numeric)
+            cols[i].vals = malloc(m * sizeof(double));
+        else if ((cols[i].codes = malloc(m * sizeof(int64_t))))
+            cols[i].labels = lcm_intern_new();
+        if (!(cols[i].numeric ? (void *)cols[i].vals : (void *)cols[i].labels))
+            return lcm_err_set(err, LCM_NOMEM, "out of memory loading %zu rows", n);
+    }
+    return LCM_OK;
+}
+
+static lcm_status fetch_rows(lcm_db *db, const lcm_source *src, int wave, const char *from,
+                             load_col *cols, size_t ncols, size_t n, lcm_err *err) {
+    lcm_strbuf sql = LCM_STRBUF_INIT;
+    lcm_strbuf_adds(&sql, "SELECT rowid");
+    for (size_t i = 0; i < ncols; i++)
+        lcm_strbuf_addf(&sql, ", \"%s\"", cols[i].name);
+    lcm_strbuf_adds(&sql, from);
+    lcm_strbuf_adds(&sql, " ORDER BY rowid");
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, &st, err)
+                                        : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    size_t row = 0;
+    if (rc == LCM_OK)
+        sqlite3_bind_int(st, 1, wave);
+    while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW && row < n) {
+        for (size_t i = 0; i < ncols && rc == LCM_OK; i++)
+            rc = read_cell(st, (int)i + 1, &cols[i], row, src->table, err);
+        row++;
+    }
+    if (rc == LCM_OK && row != n)
+        rc = lcm_err_set(err, LCM_DB, "table '%s' changed while it was read", src->table);
+    sqlite3_finalize(st);
+    lcm_strbuf_release(&sql);
+    return rc;
+}
+
+/* Hand loaded columns over to the result struct, by role. */
+static lcm_status distribute(load_col *cols, size_t ncols, size_t nvar, size_t nby,
+                             lcm_survey_data *out, lcm_err *err) {
+    size_t ndesign = ncols - nvar - nby;
+    out->var_names = calloc(nvar ? nvar : 1, sizeof(char *));
+    out->var = calloc(nvar ? nvar : 1, sizeof(double *));
+    out->var_codes = calloc(nvar ? nvar : 1, sizeof(int64_t *));
+    out->var_labels = calloc(nvar ? nvar : 1, sizeof(lcm_intern *));
+    out->by_names = calloc(nby ? nby : 1, sizeof(char *));
+    out->by_codes = calloc(nby ? nby : 1, sizeof(int64_t *));
+    out->by_labels = calloc(nby ? nby : 1, sizeof(lcm_intern *));
+    if (!out->var_names || !out->var || !out->var_codes || !out->var_labels || !out->by_names ||
+        !out->by_codes || !out->by_labels)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t i = 0; i < ndesign; i++) {
+        load_col *c = &cols[i];
+        const char *r = c->role;
+        int64_t **codes = !strcmp(r, "strata") ? &out->strata
+                          : !strcmp(r, "psu")  ? &out->psu
+                          : !strcmp(r, "ssu")  ? &out->ssu
+                                               : NULL;
+        double **vals = !strcmp(r, "fpc1")   ? &out->fpc1
+                        : !strcmp(r, "fpc2") ? &out->fpc2
+                                             : &out->weight;
+        if (codes)
+            *codes = c->codes, lcm_intern_free(c->labels);
+        else
+            *vals = c->vals;
+        c->codes = NULL, c->vals = NULL, c->labels = NULL;
+    }
+    for (size_t i = 0; i < nvar; i++) {
+        load_col *c = &cols[ndesign + i];
+        out->var_names[i] = strdup(c->name);
+        out->var[i] = c->vals, out->var_codes[i] = c->codes, out->var_labels[i] = c->labels;
+        c->codes = NULL, c->vals = NULL, c->labels = NULL;
+    }
+    for (size_t i = 0; i < nby; i++) {
+        load_col *c = &cols[ndesign + nvar + i];
+        out->by_names[i] = strdup(c->name);
+        out->by_codes[i] = c->codes, out->by_labels[i] = c->labels;
+        c->codes = NULL, c->labels = NULL;
+    }
+    out->nvar = nvar, out->nby = nby;
+    return LCM_OK;
+}
+
+lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                           const char *const *vars, size_t nvar, int as_categories,
+                           const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err) {
+    lcm_strbuf from = LCM_STRBUF_INIT, count_sql = LCM_STRBUF_INIT;
+    load_col *cols = calloc(6 + nvar + nby, sizeof *cols);
+    size_t ncols = 0;
+    lcm_status rc = LCM_OK;
+    memset(out, 0, sizeof *out);
+    if (!cols) {
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    if ((rc = plan_columns(db, src, decl, vars, nvar, as_categories, by, nby, cols, &ncols, err)) !=
+            LCM_OK ||
+        (rc = build_from(db, src, wave, &from, err)) != LCM_OK)
+        goto cleanup;
+    lcm_strbuf_addf(&count_sql, "SELECT count(*)%s", from.buf);
+    long long n = count_rows(db, count_sql.buf, wave);
+    if (n < 0) {
+        rc = lcm_db_fail(db, err, "counting survey rows");
+        goto cleanup;
+    }
+    if (n == 0) {
+        rc = lcm_err_set(err, LCM_NOTFOUND, "no rows in %s '%s'%s",
+                         src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name,
+                         wave > 0 ? " for that wave" : "");
+        goto cleanup;
+    }
+    out->n = (size_t)n;
+    if ((rc = alloc_columns(cols, ncols, out->n, err)) != LCM_OK ||
+        (rc = fetch_rows(db, src, wave, from.buf, cols, ncols, out->n, err)) != LCM_OK ||
+        (rc = distribute(cols, ncols, nvar, nby, out, err)) != LCM_OK)
+        goto cleanup;
+cleanup:
+    for (size_t i = 0; cols && i < ncols; i++) {
+        free(cols[i].codes);
+        free(cols[i].vals);
+        lcm_intern_free(cols[i].labels);
+    }
+    free(cols);
+    lcm_strbuf_release(&from);
+    lcm_strbuf_release(&count_sql);
+    if (rc != LCM_OK)
+        lcm_survey_data_free(out);
+    return rc;
+}
+
+void lcm_survey_data_free(lcm_survey_data *d) {
+    free(d->strata), free(d->psu), free(d->ssu);
+    free(d->fpc1), free(d->fpc2), free(d->weight);
+    for (size_t i = 0; i < d->nvar; i++) {
+        free(d->var_names ? d->var_names[i] : NULL);
+        free(d->var ? d->var[i] : NULL);
+        free(d->var_codes ? d->var_codes[i] : NULL);
+        lcm_intern_free(d->var_labels ? d->var_labels[i] : NULL);
+    }
+    for (size_t i = 0; i < d->nby; i++) {
+        free(d->by_names ? d->by_names[i] : NULL);
+        free(d->by_codes ? d->by_codes[i] : NULL);
+        lcm_intern_free(d->by_labels ? d->by_labels[i] : NULL);
+    }
+    free(d->var_names), free(d->var), free(d->var_codes), free(d->var_labels);
+    free(d->by_names), free(d->by_codes), free(d->by_labels);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,77 @@
+/*
+ * survey.h - survey data in the store as estimation sees it: a source (a form's response
+ * table or an imported dataset), the design declared for it, and the columns estimation
+ * needs, loaded into arrays with labels turned into integer codes.
+ */
+#ifndef LCM_SURVEY_H
+#define LCM_SURVEY_H
+
+#include "intern.h"
+#include "lcmon.h"
+#include "svy.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum lcm_source_kind { LCM_SOURCE_FORM, LCM_SOURCE_DATASET } lcm_source_kind;
+
+/* Where survey rows live. */
+typedef struct lcm_source {
+    lcm_source_kind kind;
+    char name[128];  /* form id or dataset name, as the user gave it */
+    char table[192]; /* the SQL table holding the rows (validated identifier) */
+} lcm_source;
+
+/* Find the table behind a form (its latest loaded version) or a dataset. */
+lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name, lcm_source *out,
+                              lcm_err *err);
+
+/* 1 when s is usable as a column or table name: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes.
+ * Only such names are ever quoted into SQL. */
+int lcm_sql_name_ok(const char *s);
+
+/* The design declared for a source and wave (wave 0 = every wave), as column names. */
+typedef struct lcm_design_decl {
+    char strata[64], psu[64], ssu[64], fpc1[64], fpc2[64], weight[64]; /* "" = not given */
+    lcm_svy_lonely lonely;
+} lcm_design_decl;
+
+/* Parse a lonely-PSU policy name (fail, remove, certainty, adjust, average); 0 or -1. */
+int lcm_lonely_parse(const char *s, lcm_svy_lonely *out);
+const char *lcm_lonely_name(lcm_svy_lonely p);
+
+/* Check every named column exists in the source, then store the declaration
+ * (replacing an earlier one for the same source and wave). */
+lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                          lcm_err *err);
+/* The declaration for (source, wave), falling back to wave 0; LCM_NOTFOUND if none. */
+lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_design_decl *out,
+                          lcm_err *err);
+
+/* Rows of a source loaded for estimation. Label columns (strata, PSU, SSU, by-variables,
+ * categorical variables) become codes through one interner per column. */
+typedef struct lcm_survey_data {
+    size_t n;
+    int64_t *strata, *psu, *ssu; /* NULL when not in the design */
+    double *fpc1, *fpc2, *weight;
+    size_t nvar;
+    char **var_names;
+    double **var;        /* numeric values, NaN for missing */
+    int64_t **var_codes; /* categorical codes (-1 missing), for proportions */
+    lcm_intern **var_labels;
+    size_t nby;
+    char **by_names;
+    int64_t **by_codes;
+    lcm_intern **by_labels;
+} lcm_survey_data;
+
+/* Load the design columns, the variables (categorical when as_categories) and the by
+ * columns of src, restricted to one wave when wave > 0 and to complete interviews for
+ * forms. A value that is not a number where one is needed is an error naming the table,
+ * row and column. The caller frees with lcm_survey_data_free. */
+lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                           const char *const *vars, size_t nvar, int as_categories,
+                           const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err);
+void lcm_survey_data_free(lcm_survey_data *d);
+
+#endif
