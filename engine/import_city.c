@@ -1,0 +1,421 @@
+/*
+ * import_city.c - city-level inputs: statistics (indicator_values), reviewer ratings and
+ * facilities, each checked against the reference data and the indicator framework.
+ *
+ * A re-import must add nothing and a changed row must not slip in silently, so every row
+ * is first looked up by its key with a statement that takes the same parameters as the
+ * upsert and answers "stored and identical?": identical rows are counted as unchanged,
+ * different ones are conflicts unless --replace was asked for.
+ */
+#include "import_int.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct city_stmts {
+    sqlite3_stmt *city, *indicator, *unit; /* lookups */
+    sqlite3_stmt *get, *put;               /* "stored identically?" and the upsert */
+} city_stmts;
+
+static void bind_text(city_stmts *s, int i, const char *v) {
+    sqlite3_stmt *both[] = {s->get, s->put};
+    for (int k = 0; k < 2; k++) {
+        if (v && *v)
+            sqlite3_bind_text(both[k], i, v, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(both[k], i);
+    }
+}
+
+static void bind_int(city_stmts *s, int i, long long v) {
+    sqlite3_bind_int64(s->get, i, v);
+    sqlite3_bind_int64(s->put, i, v);
+}
+
+static void bind_real(city_stmts *s, int i, double v) {
+    sqlite3_bind_double(s->get, i, v);
+    sqlite3_bind_double(s->put, i, v);
+}
+
+/* Write the bound row unless it is stored already; a different stored row is a conflict
+ * reported on column slot `at`, or replaced when the options say so. */
+static lcm_status store(lcm__imp *im, city_stmts *s, int at, lcm_err *err) {
+    lcm_status st = LCM_OK;
+    int step = sqlite3_step(s->get), replace = 0;
+    if (step == SQLITE_ROW && sqlite3_column_int(s->get, 0)) {
+        im->res->unchanged++;
+        goto cleanup;
+    }
+    if (step == SQLITE_ROW && !im->opts->replace) {
+        lcm__imp_issue(im, at, "conflicts with the stored %s (use --replace to overwrite)",
+                       (const char *)sqlite3_column_text(s->get, 1));
+        goto cleanup;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        st = lcm_db_fail(im->db, err, "cannot look up a stored row");
+        goto cleanup;
+    }
+    replace = step == SQLITE_ROW;
+    if (sqlite3_step(s->put) != SQLITE_DONE)
+        st = lcm_db_fail(im->db, err, "cannot store a row");
+    else if (replace)
+        im->res->replaced++;
+    else
+        im->res->inserted++;
+cleanup:
+    sqlite3_reset(s->get);
+    sqlite3_reset(s->put);
+    return st;
+}
+
+/* A required cell: empty is a problem. */
+static int need(lcm__imp *im, int i) {
+    if (*lcm__imp_cell(im, i))
+        return 1;
+    lcm__imp_issue(im, i, "missing");
+    return 0;
+}
+
+/* Step a one-row lookup bound with the cell of slot i; 1 when found (row left current). */
+static int lookup(sqlite3_stmt *q, const char *v) {
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, v, -1, SQLITE_STATIC);
+    return sqlite3_step(q) == SQLITE_ROW;
+}
+
+static int check_city(lcm__imp *im, city_stmts *s, int i) {
+    if (!need(im, i))
+        return 0;
+    if (lookup(s->city, lcm__imp_cell(im, i)))
+        return 1;
+    lcm__imp_issue(im, i, "unknown city code (4 digits, see 'lcmon cities')");
+    return 0;
+}
+
+static int check_year(lcm__imp *im, int i, long long *year) {
+    if (!need(im, i))
+        return 0;
+    if (lcm__imp_int(lcm__imp_cell(im, i), 2000, 2100, year) == 0)
+        return 1;
+    lcm__imp_issue(im, i, "not a year from 2000 to 2100");
+    return 0;
+}
+
+/* The indicator of slot i must be a monitoring point of the wanted kinds; its unit is
+ * copied to unit. rating: 1 for reviewer ratings, 0 for statistics. */
+static int check_indicator(lcm__imp *im, city_stmts *s, int i, int rating, char *unit, size_t cap) {
+    if (!need(im, i))
+        return 0;
+    const char *code = lcm__imp_cell(im, i);
+    if (!lookup(s->indicator, code)) {
+        lcm__imp_issue(im, i, "unknown indicator (see 'lcmon framework show')");
+        return 0;
+    }
+    const char *kind = (const char *)sqlite3_column_text(s->indicator, 0);
+    if (sqlite3_column_int(s->indicator, 2) != 3 || !kind) {
+        lcm__imp_issue(im, i, "not a monitoring point (a level-3 indicator)");
+        return 0;
+    }
+    int is_rating = strcmp(kind, "rating") == 0;
+    const char *use = strcmp(kind, "survey") == 0 ? "it comes from the household survey"
+                      : is_rating                 ? "import it with 'lcmon import ratings'"
+                                                  : "import it with 'lcmon import stats'";
+    if (rating != is_rating || strcmp(kind, "survey") == 0) {
+        lcm__imp_issue(im, i, "indicator %s is of kind %s: %s", code, kind, use);
+        return 0;
+    }
+    snprintf(unit, cap, "%s", (const char *)sqlite3_column_text(s->indicator, 1));
+    return 1;
+}
+
+/* A statistic in its unit: yes/no points take 1/0 (yes/no, 是/否), percentages 0-100,
+ * everything else (counts, amounts, years) is never negative. */
+static int check_value(lcm__imp *im, int i, const char *unit, double *out) {
+    static const char *const yes[] = {"1", "yes", "y", "是"}, *const no[] = {"0", "no", "n", "否"};
+    const char *v = lcm__imp_cell(im, i);
+    if (!need(im, i))
+        return 0;
+    if (strcmp(unit, "yes/no") == 0) {
+        for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
+            if (strcasecmp(v, yes[k]) == 0)
+                return *out = 1, 1;
+            if (strcasecmp(v, no[k]) == 0)
+                return *out = 0, 1;
+        }
+        lcm__imp_issue(im, i, "a yes/no point takes 1 or 0 (yes/no, 是/否)");
+        return 0;
+    }
+    if (lcm__imp_real(v, out) != 0) {
+        lcm__imp_issue(im, i, "not a number (plain digits, '.' for decimals, no separators)");
+        return 0;
+    }
+    if (strcmp(unit, "%") == 0 && (*out < 0 || *out > 100)) {
+        lcm__imp_issue(im, i, "a percentage must be from 0 to 100");
+        return 0;
+    }
+    if (*out < 0) {
+        lcm__imp_issue(im, i, "cannot be negative (unit %s)", unit);
+        return 0;
+    }
+    return 1;
+}
+
+/* Report a key already seen on an earlier line of this file; 1 when new. */
+static int check_unique(lcm__imp *im, int at, const char *key, const char *what, lcm_err *err,
+                        lcm_status *st) {
+    long first = lcm__imp_seen(im, key, err);
+    if (first < 0)
+        *st = LCM_DB;
+    else if (first > 0)
+        lcm__imp_issue(im, at, "duplicate of line %ld (same %s)", first, what);
+    return first == 0;
+}
+
+/* ---- statistics ---- */
+
+enum { S_CITY, S_YEAR, S_INDICATOR, S_VALUE, S_SOURCE, S_IMPUTED, S_NOTE };
+
+static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
+    city_stmts *s = state;
+    long long year = 0, imputed = 0;
+    double value = 0;
+    char unit[64] = "";
+    lcm_status st = LCM_OK;
+    int ok = check_city(im, s, S_CITY);
+    ok &= check_year(im, S_YEAR, &year);
+    if (check_indicator(im, s, S_INDICATOR, 0, unit, sizeof unit))
+        ok &= check_value(im, S_VALUE, unit, &value);
+    else
+        ok = 0;
+    ok &= need(im, S_SOURCE);
+    if (*lcm__imp_cell(im, S_IMPUTED) && lcm__imp_int(lcm__imp_cell(im, S_IMPUTED), 0, 1, &imputed))
+        ok = 0, lcm__imp_issue(im, S_IMPUTED, "takes 1 (imputed) or 0");
+    if (!ok)
+        return LCM_OK;
+    lcm_strbuf key = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&key, "%s\x1f%lld\x1f%s", lcm__imp_cell(im, S_CITY), year,
+                    lcm__imp_cell(im, S_INDICATOR));
+    ok = check_unique(im, S_CITY, key.buf, "city, year and indicator", err, &st);
+    lcm_strbuf_release(&key);
+    if (!ok || !im->writing)
+        return st;
+    bind_text(s, 1, lcm__imp_cell(im, S_CITY));
+    bind_int(s, 2, year);
+    bind_text(s, 3, lcm__imp_cell(im, S_INDICATOR));
+    bind_real(s, 4, value);
+    bind_text(s, 5, lcm__imp_cell(im, S_SOURCE));
+    bind_int(s, 6, imputed);
+    bind_text(s, 7, lcm__imp_cell(im, S_NOTE));
+    return store(im, s, S_VALUE, err);
+}
+
+static const lcm__imp_kind stats_kind = {
+    "stats",
+    {"city", "year", "indicator", "value", "source", "imputed", "note", NULL},
+    1u << S_CITY | 1u << S_YEAR | 1u << S_INDICATOR | 1u << S_VALUE | 1u << S_SOURCE,
+    0,
+    stats_row,
+};
+
+/* ---- ratings ---- */
+
+enum { R_CITY, R_YEAR, R_INDICATOR, R_REVIEWER, R_SCORE, R_COMMENT };
+
+static lcm_status ratings_row(lcm__imp *im, void *state, lcm_err *err) {
+    city_stmts *s = state;
+    long long year = 0;
+    double score = 0;
+    char unit[64];
+    lcm_status st = LCM_OK;
+    int ok = check_city(im, s, R_CITY);
+    ok &= check_year(im, R_YEAR, &year);
+    ok &= check_indicator(im, s, R_INDICATOR, 1, unit, sizeof unit);
+    ok &= need(im, R_REVIEWER);
+    if (!need(im, R_SCORE))
+        ok = 0;
+    else if (lcm__imp_real(lcm__imp_cell(im, R_SCORE), &score) || score < 0 || score > 100)
+        ok = 0, lcm__imp_issue(im, R_SCORE, "a score must be a number from 0 to 100");
+    if (!ok)
+        return LCM_OK;
+    lcm_strbuf key = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&key, "%s\x1f%lld\x1f%s\x1f%s", lcm__imp_cell(im, R_CITY), year,
+                    lcm__imp_cell(im, R_INDICATOR), lcm__imp_cell(im, R_REVIEWER));
+    ok = check_unique(im, R_REVIEWER, key.buf, "city, year, indicator and reviewer", err, &st);
+    lcm_strbuf_release(&key);
+    if (!ok || !im->writing)
+        return st;
+    bind_text(s, 1, lcm__imp_cell(im, R_CITY));
+    bind_int(s, 2, year);
+    bind_text(s, 3, lcm__imp_cell(im, R_INDICATOR));
+    bind_text(s, 4, lcm__imp_cell(im, R_REVIEWER));
+    bind_real(s, 5, score);
+    bind_text(s, 6, lcm__imp_cell(im, R_COMMENT));
+    return store(im, s, R_SCORE, err);
+}
+
+static const lcm__imp_kind ratings_kind = {
+    "ratings",
+    {"city", "year", "indicator", "reviewer", "score", "comment", NULL},
+    1u << R_CITY | 1u << R_YEAR | 1u << R_INDICATOR | 1u << R_REVIEWER | 1u << R_SCORE,
+    0,
+    ratings_row,
+};
+
+/* ---- facilities ---- */
+
+enum { F_CITY, F_UNIT, F_LEVEL, F_KIND, F_NAME, F_VILLAGE, F_YEAR };
+
+/* The kinds coverage is computed for (points 2.2.1 and 2.2.3), with their Chinese names. */
+static const char *facility_kind(const char *v) {
+    if (strcmp(v, "community_education") == 0 || strcmp(v, "社区教育") == 0)
+        return "community_education";
+    if (strcmp(v, "elderly_education") == 0 || strcmp(v, "老年教育") == 0)
+        return "elderly_education";
+    return NULL;
+}
+
+/* Level, unit and village must agree: county facilities sit in a county, township and
+ * village ones in a township of the same city; only village ones name a village. */
+static int check_place(lcm__imp *im, city_stmts *s, const char **level) {
+    const char *lv = lcm__imp_cell(im, F_LEVEL), *unit = lcm__imp_cell(im, F_UNIT);
+    int county = strcmp(lv, "county") == 0, village_level = strcmp(lv, "village") == 0;
+    if (!county && !village_level && strcmp(lv, "township") != 0) {
+        lcm__imp_issue(im, F_LEVEL, "level is county, township or village");
+        return 0;
+    }
+    *level = county ? "county" : village_level ? "village" : "township";
+    if (!need(im, F_UNIT))
+        return 0;
+    if (!lookup(s->unit, unit)) {
+        lcm__imp_issue(im, F_UNIT, "unknown administrative unit code");
+        return 0;
+    }
+    const char *ulevel = (const char *)sqlite3_column_text(s->unit, 0);
+    const char *ucity = (const char *)sqlite3_column_text(s->unit, 1);
+    if (!ucity || strcmp(ucity, lcm__imp_cell(im, F_CITY)) != 0) {
+        lcm__imp_issue(im, F_UNIT, "unit %s (%s) is not in city %s", unit,
+                       (const char *)sqlite3_column_text(s->unit, 2), lcm__imp_cell(im, F_CITY));
+        return 0;
+    }
+    if (strcmp(ulevel, county ? "county" : "township") != 0) {
+        lcm__imp_issue(im, F_UNIT, "a %s-level facility is located by a %s code, this is a %s",
+                       *level, county ? "county" : "township", ulevel);
+        return 0;
+    }
+    if (village_level != (*lcm__imp_cell(im, F_VILLAGE) != '\0')) {
+        lcm__imp_issue(im, F_VILLAGE,
+                       village_level ? "a village-level facility names its village"
+                                     : "only village-level facilities name a village");
+        return 0;
+    }
+    return 1;
+}
+
+static lcm_status facilities_row(lcm__imp *im, void *state, lcm_err *err) {
+    city_stmts *s = state;
+    const char *level = NULL, *kind = facility_kind(lcm__imp_cell(im, F_KIND));
+    long long year = 0;
+    lcm_status st = LCM_OK;
+    int ok = check_city(im, s, F_CITY) && check_place(im, s, &level);
+    if (!kind)
+        ok = 0, lcm__imp_issue(im, F_KIND,
+                               "kind is community_education (社区教育) or elderly_education "
+                               "(老年教育)");
+    ok &= need(im, F_NAME);
+    if (*lcm__imp_cell(im, F_YEAR) && lcm__imp_int(lcm__imp_cell(im, F_YEAR), 1900, 2100, &year))
+        ok = 0, lcm__imp_issue(im, F_YEAR, "not a year from 1900 to 2100");
+    if (!ok)
+        return LCM_OK;
+    lcm_strbuf key = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&key, "%s\x1f%s\x1f%s\x1f%s", lcm__imp_cell(im, F_UNIT), level, kind,
+                    lcm__imp_cell(im, F_NAME));
+    ok = check_unique(im, F_NAME, key.buf, "unit, level, kind and name", err, &st);
+    lcm_strbuf_release(&key);
+    if (!ok || !im->writing)
+        return st;
+    bind_text(s, 1, lcm__imp_cell(im, F_CITY));
+    bind_text(s, 2, lcm__imp_cell(im, F_UNIT));
+    bind_text(s, 3, level);
+    bind_text(s, 4, kind);
+    bind_text(s, 5, lcm__imp_cell(im, F_VILLAGE));
+    bind_text(s, 6, lcm__imp_cell(im, F_NAME));
+    if (*lcm__imp_cell(im, F_YEAR))
+        bind_int(s, 7, year);
+    else
+        bind_text(s, 7, NULL);
+    return store(im, s, F_NAME, err);
+}
+
+static const lcm__imp_kind facilities_kind = {
+    "facilities",
+    {"city", "unit", "level", "kind", "name", "village", "year_opened", NULL},
+    1u << F_CITY | 1u << F_UNIT | 1u << F_LEVEL | 1u << F_KIND | 1u << F_NAME,
+    0,
+    facilities_row,
+};
+
+/* ---- entry points ---- */
+
+static lcm_status run(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                      const lcm__imp_kind *kind, const char *get, const char *put,
+                      lcm_import_result *res, lcm_err *err) {
+    city_stmts s = {0};
+    lcm_status st;
+    memset(res, 0, sizeof *res);
+    if ((st = lcm_db_prepare(db, "SELECT 1 FROM cities WHERE code = ?1", &s.city, err)) == LCM_OK &&
+        (st = lcm_db_prepare(db, "SELECT kind, unit, level FROM indicators WHERE code = ?1",
+                             &s.indicator, err)) == LCM_OK &&
+        (st = lcm_db_prepare(db, "SELECT level, city_code, name FROM admin_units WHERE code = ?1",
+                             &s.unit, err)) == LCM_OK &&
+        (st = lcm_db_prepare(db, get, &s.get, err)) == LCM_OK &&
+        (st = lcm_db_prepare(db, put, &s.put, err)) == LCM_OK)
+        st = lcm__imp_run(db, path, opts, kind, &s, res, err);
+    sqlite3_finalize(s.city);
+    sqlite3_finalize(s.indicator);
+    sqlite3_finalize(s.unit);
+    sqlite3_finalize(s.get);
+    sqlite3_finalize(s.put);
+    return st;
+}
+
+lcm_status lcm_import_stats(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                            lcm_import_result *res, lcm_err *err) {
+    return run(db, path, opts, &stats_kind,
+               "SELECT value IS ?4 AND source IS ?5 AND imputed IS ?6 AND note IS ?7,"
+               " printf('value %s from ''%s''', value, source) FROM indicator_values"
+               " WHERE city_code = ?1 AND year = ?2 AND indicator_code = ?3",
+               "INSERT INTO indicator_values(city_code, year, indicator_code, value, source,"
+               " imputed, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+               " ON CONFLICT(city_code, year, indicator_code) DO UPDATE SET value = excluded.value,"
+               " source = excluded.source, imputed = excluded.imputed, note = excluded.note",
+               res, err);
+}
+
+lcm_status lcm_import_ratings(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                              lcm_import_result *res, lcm_err *err) {
+    return run(db, path, opts, &ratings_kind,
+               "SELECT score IS ?5 AND comment IS ?6, printf('score %s', score) FROM ratings"
+               " WHERE city_code = ?1 AND year = ?2 AND indicator_code = ?3 AND reviewer = ?4",
+               "INSERT INTO ratings(city_code, year, indicator_code, reviewer, score, comment)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+               " ON CONFLICT(city_code, year, indicator_code, reviewer) DO UPDATE SET"
+               " score = excluded.score, comment = excluded.comment",
+               res, err);
+}
+
+lcm_status lcm_import_facilities(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                                 lcm_import_result *res, lcm_err *err) {
+    return run(db, path, opts, &facilities_kind,
+               "SELECT city_code IS ?1 AND village IS ?5 AND year_opened IS ?7,"
+               " printf('facility in city %s, village ''%s'', opened %s', city_code,"
+               " coalesce(village, ''), coalesce(year_opened, '?')) FROM facilities"
+               " WHERE unit_code = ?2 AND level = ?3 AND kind = ?4 AND name = ?6",
+               "INSERT INTO facilities(city_code, unit_code, level, kind, village, name,"
+               " year_opened) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+               " ON CONFLICT(unit_code, level, kind, name) DO UPDATE SET"
+               " city_code = excluded.city_code, village = excluded.village,"
+               " year_opened = excluded.year_opened",
+               res, err);
+}

@@ -1,0 +1,67 @@
+/*
+ * import_int.h - the machinery shared by the importers (engine only): the run loop with
+ * its transaction, header mapping, problem reports and the in-file duplicate check.
+ *
+ * An importer describes its columns and gives a row function; lcm__imp_run opens the
+ * file, maps the header, calls the row function for each data row and commits only when
+ * no problem was reported. Once a problem is found rows are still checked (so the clerk
+ * sees all of them) but no longer written.
+ */
+#ifndef LCM_IMPORT_INT_H
+#define LCM_IMPORT_INT_H
+
+#include "csvin.h"
+#include "import.h"
+
+#define LCM__IMP_MAX_COLS 32
+
+typedef struct lcm__imp lcm__imp;
+
+typedef struct lcm__imp_kind {
+    const char *what;                        /* "stats", for messages */
+    const char *cols[LCM__IMP_MAX_COLS + 1]; /* known header names, NULL-terminated */
+    unsigned required;                       /* bit i: cols[i] must be present */
+    int any_columns;                         /* 1: header names are free (datasets) */
+    /* Check (and, while writing, store) one data row. Problems go to lcm__imp_issue;
+     * return anything but LCM_OK only for failures that end the import (database). */
+    lcm_status (*row)(lcm__imp *im, void *state, lcm_err *err);
+} lcm__imp_kind;
+
+struct lcm__imp {
+    lcm_db *db;
+    const lcm_import_opts *opts;
+    lcm_import_result *res;
+    const lcm__imp_kind *kind;
+    const lcm_csv_row *row; /* the row being checked */
+    const char *file;
+    int slot[LCM__IMP_MAX_COLS]; /* header index of cols[i], -1 when absent */
+    size_t width;                /* fields in the header */
+    int writing;                 /* 0 once a problem is found */
+    sqlite3_stmt *seen;          /* temp table of keys seen in this file */
+    sqlite3_stmt *seen_get;
+};
+
+/* Run an import of kind over path (see import.h for the contract); state goes to row(). */
+lcm_status lcm__imp_run(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                        const lcm__imp_kind *kind, void *state, lcm_import_result *res,
+                        lcm_err *err);
+
+/* Text of column slot i in the current row ("" when the column is absent). */
+const char *lcm__imp_cell(const lcm__imp *im, int i);
+
+/* Report a bad cell of column slot i: "file:line:col (name): <problem>, value 'x'". */
+void lcm__imp_issue(lcm__imp *im, int i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Report a problem of the whole row or file: "file:line: <problem>". */
+void lcm__imp_row_issue(lcm__imp *im, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Note key as seen on the current line. Returns 0 when new, else the line where the same
+ * key was first seen (a duplicate inside the file), or -1 on a database failure. */
+long lcm__imp_seen(lcm__imp *im, const char *key, lcm_err *err);
+
+/* Parsers for cells; each returns 0 and fills *out, or -1 (nothing reported). */
+int lcm__imp_int(const char *s, long long lo, long long hi, long long *out);
+int lcm__imp_real(const char *s, double *out);
+
+#endif
