@@ -44,6 +44,13 @@ typedef struct lcm_expr lcm_expr;
 /* Parse src. On failure err says "column C: problem" (C counts characters from 1) and
  * the caller adds file and line. *out is the caller's, to free with lcm_expr_free. */
 lcm_status lcm_expr_parse(const char *src, lcm_expr **out, lcm_err *err);
+/* Parse a choice_filter: there a bare name (`county = ${county}`) is a column of the
+ * choices sheet, evaluated through env->column. */
+lcm_status lcm_expr_parse_filter(const char *src, lcm_expr **out, lcm_err *err);
+/* Call fn(ud, name) for every choices column a filter names; stops at the first status
+ * that is not LCM_OK and returns it. */
+lcm_status lcm_expr_columns(const lcm_expr *e, lcm_status (*fn)(void *ud, const char *name),
+                            void *ud);
 void lcm_expr_free(lcm_expr *e);
 /* The source text, borrowed. */
 const char *lcm_expr_source(const lcm_expr *e);
@@ -71,6 +78,8 @@ typedef struct lcm_expr_env {
     const char *self;  /* value of '.', NULL = empty */
     long position;     /* 1-based repeat instance for position(..); 0 outside a repeat */
     const char *today; /* "YYYY-MM-DD" for today(); NULL = the local date */
+    /* Choice filters: the value of a choices column for the choice being filtered. */
+    lcm_status (*column)(void *ud, const char *name, lcm_value *out, lcm_err *err);
 } lcm_expr_env;
 
 /* Evaluate e; *out is the caller's (lcm_value_free). Errors: out of memory, a bad regex

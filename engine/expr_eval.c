@@ -123,6 +123,10 @@ lcm_status lcm__eval_node(const lcm__node *n, const lcm_expr_env *env, lcm_value
             return lcm_err_set(err, LCM_INTERNAL, "column %d: '${%s}' was not resolved", n->col,
                                n->str);
         return env->get(env->ud, n->slot, -1, out, err);
+    case N_COL:
+        if (!env->column)
+            return lcm_err_set(err, LCM_INTERNAL, "column %d: '%s' needs a choice", n->col, n->str);
+        return env->column(env->ud, n->str, out, err);
     case N_NEG:
         if ((st = lcm__eval_node(n->args[0], env, out, err)) != LCM_OK)
             return st;

@@ -58,6 +58,7 @@ typedef enum lcm__node_kind {
     N_NEG,
     N_BIN,
     N_CALL,
+    N_COL, /* a choices column in a choice_filter */
 } lcm__node_kind;
 
 /* Binary operators: the token kinds, plus the operator words. */

@@ -17,6 +17,7 @@ typedef struct parser {
     lcm__token tok;
     lcm_err *err;
     int depth;
+    int filter; /* choice_filter: bare names are choices columns */
 } parser;
 
 static lcm_status advance(parser *p) {
@@ -284,6 +285,8 @@ static lcm_status parse_name(parser *p, lcm__node **out) {
     p->lx.pos = save;
     if (st == LCM_OK && next.kind == TOK_LPAREN)
         return parse_call(p, out);
+    if (p->filter)
+        return text_node(p, N_COL, out);
     snprintf(what, sizeof what, "unknown name '%.*s': write ${%.*s} to use a field",
              (int)(name.len < 40 ? name.len : 40), p->lx.src + name.at,
              (int)(name.len < 40 ? name.len : 40), p->lx.src + name.at);
@@ -326,12 +329,12 @@ static lcm_status parse_primary(parser *p, lcm__node **out) {
     }
 }
 
-lcm_status lcm_expr_parse(const char *src, lcm_expr **out, lcm_err *err) {
+static lcm_status parse(const char *src, int filter, lcm_expr **out, lcm_err *err) {
     *out = NULL;
     if (strlen(src) > LCM_EXPR_MAX_LEN)
         return lcm_err_set(err, LCM_PARSE, "column 1: expression longer than %d bytes",
                            LCM_EXPR_MAX_LEN);
-    parser p = {{src, 0}, {0}, err, 0};
+    parser p = {{src, 0}, {0}, err, 0, filter};
     lcm_expr *e = calloc(1, sizeof *e);
     if (!e || !(e->src = strdup(src))) {
         free(e);
@@ -351,6 +354,14 @@ lcm_status lcm_expr_parse(const char *src, lcm_expr **out, lcm_err *err) {
     }
     *out = e;
     return LCM_OK;
+}
+
+lcm_status lcm_expr_parse(const char *src, lcm_expr **out, lcm_err *err) {
+    return parse(src, 0, out, err);
+}
+
+lcm_status lcm_expr_parse_filter(const char *src, lcm_expr **out, lcm_err *err) {
+    return parse(src, 1, out, err);
 }
 
 void lcm_expr_free(lcm_expr *e) {
@@ -405,4 +416,17 @@ static int uses_self(const lcm__node *n) {
 
 int lcm_expr_uses_self(const lcm_expr *e) {
     return uses_self(e->root);
+}
+
+static lcm_status columns(const lcm__node *n, lcm_status (*fn)(void *ud, const char *name),
+                          void *ud) {
+    lcm_status st = n->kind == N_COL ? fn(ud, n->str) : LCM_OK;
+    for (int i = 0; i < n->nargs && st == LCM_OK; i++)
+        st = columns(n->args[i], fn, ud);
+    return st;
+}
+
+lcm_status lcm_expr_columns(const lcm_expr *e, lcm_status (*fn)(void *ud, const char *name),
+                            void *ud) {
+    return columns(e->root, fn, ud);
 }

@@ -48,7 +48,7 @@ static long count(void *ud, int slot) {
 static char *eval(const char *src, const char *self, lcm_err *err) {
     lcm_expr *e = NULL;
     char *out = NULL;
-    lcm_expr_env env = {NULL, get, count, self, current_member + 1, "2024-06-30"};
+    lcm_expr_env env = {NULL, get, count, self, current_member + 1, "2024-06-30", NULL};
     if (lcm_expr_parse(src, &e, err) == LCM_OK && lcm_expr_resolve(e, resolve, NULL, err) == LCM_OK)
         lcm_expr_eval_string(e, &env, &out, err);
     lcm_expr_free(e);

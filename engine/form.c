@@ -1,0 +1,215 @@
+/*
+ * form.c - a form as a whole: reading its three files, the digest that identifies its
+ * content, freeing, and the read-only accessors of form.h.
+ */
+#include "form_int.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Read a whole file (at most LCM__FORM_MAX_FILE bytes) into a malloc'd string; *out stays
+ * NULL when the file does not exist and optional is set. */
+static lcm_status slurp(const char *dir, const char *name, int optional, char **out, lcm_err *err) {
+    char path[4096];
+    *out = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "rb");
+    if (!fp && optional && errno == ENOENT)
+        return LCM_OK;
+    if (!fp)
+        return lcm_err_set(err, errno == ENOENT ? LCM_NOTFOUND : LCM_IO, "cannot open '%s': %s",
+                           path, strerror(errno));
+    char *buf = malloc(LCM__FORM_MAX_FILE + 1);
+    size_t n = buf ? fread(buf, 1, LCM__FORM_MAX_FILE + 1, fp) : 0;
+    int bad = ferror(fp);
+    fclose(fp);
+    if (!buf)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", path);
+    if (bad || n > LCM__FORM_MAX_FILE) {
+        free(buf);
+        return lcm_err_set(err, bad ? LCM_IO : LCM_PARSE, "%s '%s'",
+                           bad ? "cannot read" : "form file larger than 16 MiB:", path);
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        free(buf);
+        return lcm_err_set(err, LCM_PARSE, "%s: contains a NUL byte (not a CSV text file)", path);
+    }
+    char *fit = realloc(buf, n + 1);
+    *out = fit ? fit : buf;
+    return LCM_OK;
+}
+
+lcm_status lcm_form_read_dir(const char *dir, lcm_form **out, lcm_err *err) {
+    char *text[3] = {NULL, NULL, NULL};
+    lcm_status st = slurp(dir, "survey.csv", 0, &text[0], err);
+    if (st == LCM_OK)
+        st = slurp(dir, "choices.csv", 1, &text[1], err);
+    if (st == LCM_OK)
+        st = slurp(dir, "settings.csv", 0, &text[2], err);
+    if (st == LCM_OK)
+        st = lcm_form_read_texts(text[0], text[1], text[2], out, err);
+    for (int i = 0; i < 3; i++)
+        free(text[i]);
+    return st;
+}
+
+/* FNV-1a 64 over the three texts with their lengths: tells a changed form from the one
+ * already loaded (not a security measure). */
+static char *digest(char *const text[3]) {
+    uint64_t h = 0xcbf29ce484222325u;
+    for (int i = 0; i < 3; i++) {
+        char len[32];
+        snprintf(len, sizeof len, "%zu:", text[i] ? strlen(text[i]) : 0);
+        for (const char *p = len; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+        for (const char *p = text[i] ? text[i] : ""; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+    }
+    char hex[24];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    return strdup(hex);
+}
+
+lcm_status lcm_form_read_texts(const char *survey, const char *choices, const char *settings,
+                               lcm_form **out, lcm_err *err) {
+    *out = NULL;
+    lcm_form *f = calloc(1, sizeof *f);
+    if (!f)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
+    const char *in[3] = {survey, choices, settings};
+    int bad = 0;
+    for (int i = 0; i < 3; i++)
+        bad |= in[i] && !(f->text[i] = strdup(in[i]));
+    lcm_status st = bad || !(f->digest = digest(f->text))
+                        ? lcm_err_set(err, LCM_NOMEM, "out of memory reading a form")
+                        : lcm__form_parse(f, err);
+    if (st == LCM_OK)
+        st = lcm__form_check(f, err);
+    if (st != LCM_OK) {
+        lcm_form_free(f);
+        return st;
+    }
+    *out = f;
+    return LCM_OK;
+}
+
+static void free_texts(const char *const *t, size_t n) {
+    for (size_t i = 0; t && i < n; i++)
+        free((void *)t[i]);
+    free((void *)t);
+}
+
+static void free_field(lcm_field *fd, size_t nlangs) {
+    free((void *)fd->name);
+    free_texts(fd->label, nlangs);
+    free_texts(fd->hint, nlangs);
+    free_texts(fd->constraint_message, nlangs);
+    lcm_expr_free((lcm_expr *)fd->relevant);
+    lcm_expr_free((lcm_expr *)fd->constraint);
+    lcm_expr_free((lcm_expr *)fd->calculation);
+    lcm_expr_free((lcm_expr *)fd->choice_filter);
+    lcm_expr_free((lcm_expr *)fd->repeat_count);
+    free((void *)fd->default_value);
+    free((void *)fd->appearance);
+    free((void *)fd->column);
+    free((void *)fd->table);
+}
+
+static void free_list(lcm_choice_list *l, size_t nlangs) {
+    for (size_t i = 0; i < l->n; i++) {
+        free((void *)l->items[i].name);
+        free_texts(l->items[i].label, nlangs);
+        free_texts(l->items[i].extra, l->nextra);
+    }
+    free((void *)l->items);
+    free_texts(l->extra_names, l->nextra);
+    free((void *)l->name);
+}
+
+void lcm_form_free(lcm_form *f) {
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nfields; i++)
+        free_field(&f->fields[i], f->nlangs);
+    for (size_t i = 0; i < f->nlists; i++)
+        free_list(&f->lists[i], f->nlangs);
+    free(f->fields);
+    free(f->lists);
+    free_texts((const char *const *)f->langs, f->nlangs);
+    for (int i = 0; i < 3; i++)
+        free(f->text[i]);
+    free(f->form_id), free(f->version), free(f->title), free(f->default_lang);
+    free(f->table), free(f->digest);
+    free(f);
+}
+
+const char *lcm_form_id(const lcm_form *f) {
+    return f->form_id;
+}
+const char *lcm_form_version(const lcm_form *f) {
+    return f->version;
+}
+const char *lcm_form_title(const lcm_form *f) {
+    return f->title;
+}
+const char *lcm_form_table(const lcm_form *f) {
+    return f->table;
+}
+const char *lcm_form_digest(const lcm_form *f) {
+    return f->digest;
+}
+size_t lcm_form_nlangs(const lcm_form *f) {
+    return f->nlangs;
+}
+const char *lcm_form_lang(const lcm_form *f, size_t i) {
+    return i < f->nlangs ? f->langs[i] : "";
+}
+size_t lcm_form_nfields(const lcm_form *f) {
+    return f->nfields;
+}
+const lcm_field *lcm_form_field(const lcm_form *f, size_t i) {
+    return &f->fields[i];
+}
+
+size_t lcm_form_lang_index(const lcm_form *f, const char *lang) {
+    const char *want[] = {lang ? lang : f->default_lang, ""};
+    for (size_t w = 0; w < 2; w++)
+        for (size_t i = 0; i < f->nlangs; i++)
+            if (strcasecmp(f->langs[i], want[w]) == 0)
+                return i;
+    return 0;
+}
+
+const char *lcm_form_text(const lcm_form *f, const char *const *texts, size_t li) {
+    if (!texts)
+        return "";
+    if (li < f->nlangs && texts[li])
+        return texts[li];
+    size_t def = lcm_form_lang_index(f, NULL);
+    if (def < f->nlangs && texts[def])
+        return texts[def];
+    for (size_t i = 0; i < f->nlangs; i++)
+        if (texts[i])
+            return texts[i];
+    return "";
+}
+
+int lcm_form_find(const lcm_form *f, const char *name) {
+    for (size_t i = 0; i < f->nfields; i++)
+        if (f->fields[i].name && strcasecmp(f->fields[i].name, name) == 0 &&
+            f->fields[i].type != LCM_FT_END_GROUP && f->fields[i].type != LCM_FT_END_REPEAT)
+            return (int)i;
+    return -1;
+}
+
+int lcm_form_choice(const lcm_choice_list *list, const char *name) {
+    for (size_t i = 0; i < list->n; i++)
+        if (strcmp(list->items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}

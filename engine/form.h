@@ -1,0 +1,217 @@
+/*
+ * form.h - questionnaires (XLSForm as CSV: survey.csv, choices.csv, settings.csv), their
+ * response tables, and complete instances (one household: main row + roster rows).
+ *
+ * Life of a form:
+ *   lcm_form_read_dir()  parse and check the three files (no database needed; `form check`)
+ *   lcm_form_store()     record it in `forms` and create its response tables (`form load`)
+ *   lcm_form_get()       read it back from a database (interview, import, estimation)
+ * Life of an answer set (interview, import):
+ *   lcm_instance_new() → lcm_instance_set()/lcm_instance_add_row() for each answer →
+ *   lcm_instance_finish() (calculations, relevance, required, constraints) →
+ *   lcm_instance_insert() inside the caller's transaction.
+ *
+ * Response tables (ARCHITECTURE.md "Storage"). Form `household` version `2024.1`:
+ *   resp_household_2024_1             one row per instance: the standard columns
+ *       instance_id TEXT PRIMARY KEY (UUID), city TEXT → cities(code), wave INTEGER,
+ *       stratum TEXT, psu TEXT, household_id TEXT, design_weight REAL, final_weight REAL,
+ *       interviewer TEXT, started_at TEXT, ended_at TEXT, status TEXT ('draft'|'complete'),
+ *       source TEXT NOT NULL,
+ *     then one column per field outside repeats: integer INTEGER, decimal/range REAL,
+ *     calculate NUMERIC, the rest TEXT; a select_multiple is its space-separated TEXT
+ *     column plus one INTEGER 0/1 column `<field>_<choice>` per choice.
+ *   resp_household_2024_1__<repeat>   one row per repeat instance (roster member):
+ *       instance_id TEXT → parent ON DELETE CASCADE, position INTEGER (from 1),
+ *       PRIMARY KEY (instance_id, position), then the repeat's fields as above.
+ * Names: form_id and field names follow the XLSForm name rules (ASCII letter or '_', then
+ * letters, digits, '_', '-', '.'); they are compared without case, as SQLite compares
+ * column names, and always quoted in SQL. In table names '.' and '-' become '_'.
+ *
+ * Extra survey.csv columns lcmon reads (other XLSForm tools ignore them):
+ *   lcmon_column     the field fills a standard column instead of a column of its own:
+ *                    city, wave, stratum, psu, household_id, design_weight, interviewer
+ *                    (the metadata types start/end fill started_at/ended_at by themselves)
+ *   lcmon_reference  the value is a code of the reference data: city (cities), county or
+ *                    township (admin_units); checked on insert, with the county inside the
+ *                    instance's city and the township inside its county.
+ */
+#ifndef LCM_FORM_H
+#define LCM_FORM_H
+
+#include "expr.h"
+#include "lcmon.h"
+
+#include <stddef.h>
+
+typedef enum lcm_field_type {
+    LCM_FT_INTEGER,
+    LCM_FT_DECIMAL,
+    LCM_FT_TEXT,
+    LCM_FT_SELECT_ONE,
+    LCM_FT_SELECT_MULTIPLE,
+    LCM_FT_NOTE,
+    LCM_FT_CALCULATE,
+    LCM_FT_DATE,
+    LCM_FT_RANGE,
+    LCM_FT_BEGIN_GROUP,
+    LCM_FT_END_GROUP,
+    LCM_FT_BEGIN_REPEAT,
+    LCM_FT_END_REPEAT,
+    LCM_FT_START,    /* metadata: when the interview started (fills started_at) */
+    LCM_FT_END,      /* metadata: when it ended (fills ended_at) */
+    LCM_FT_TODAY,    /* metadata: the date of the interview */
+    LCM_FT_DEVICEID, /* metadata: the device (lcmon: the host) */
+    LCM_FT_USERNAME, /* metadata: the interviewer's user name */
+} lcm_field_type;
+
+/* Reference checks (lcmon_reference). */
+typedef enum lcm_ref_kind {
+    LCM_REF_NONE,
+    LCM_REF_CITY,
+    LCM_REF_COUNTY,
+    LCM_REF_TOWNSHIP
+} lcm_ref_kind;
+
+/* One choice of a list. Texts are borrowed from the form. */
+typedef struct lcm_choice {
+    const char *name;
+    const char *const *label; /* one per form language (lcm_form_langs), NULL = none */
+    const char *const *extra; /* values of the list's extra (filter) columns */
+    long line;                /* line in choices.csv */
+} lcm_choice;
+
+typedef struct lcm_choice_list {
+    const char *name;
+    const lcm_choice *items;
+    size_t n;
+    const char *const *extra_names; /* the extra columns of choices.csv */
+    size_t nextra;
+} lcm_choice_list;
+
+/* One row of survey.csv, read-only. Texts and expressions are borrowed from the form. */
+typedef struct lcm_field {
+    const char *name;
+    lcm_field_type type;
+    const lcm_choice_list *list; /* select_one / select_multiple, else NULL */
+    const char *const *label;    /* per language; NULL entries = none */
+    const char *const *hint;
+    const char *const *constraint_message;
+    int required;
+    int read_only;
+    const lcm_expr *relevant, *constraint, *calculation, *choice_filter, *repeat_count;
+    const char *default_value;                 /* NULL = none */
+    const char *appearance;                    /* NULL = none */
+    double range_start, range_end, range_step; /* range: from `parameters` (default 1 10 1) */
+    int parent;         /* index of the enclosing begin group/repeat, -1 at the top */
+    int repeat;         /* index of the enclosing begin repeat, -1 outside repeats */
+    int end;            /* begin group/repeat: index of the matching end */
+    const char *column; /* storage column (a standard column name with lcmon_column), NULL
+                           for groups, notes and repeats */
+    const char *table;  /* begin repeat: its table; others: the table of their column */
+    lcm_ref_kind reference;
+    long line; /* line in survey.csv */
+} lcm_field;
+
+typedef struct lcm_form lcm_form;
+
+/* Read and check the form in dir (survey.csv, settings.csv, and choices.csv when a
+ * select needs it). Every problem names file:line and the column. *out is the caller's,
+ * to free with lcm_form_free. */
+lcm_status lcm_form_read_dir(const char *dir, lcm_form **out, lcm_err *err);
+/* The same from the three texts (choices may be NULL); names are used in messages. */
+lcm_status lcm_form_read_texts(const char *survey, const char *choices, const char *settings,
+                               lcm_form **out, lcm_err *err);
+void lcm_form_free(lcm_form *f);
+
+const char *lcm_form_id(const lcm_form *f);
+const char *lcm_form_version(const lcm_form *f);
+const char *lcm_form_title(const lcm_form *f);
+/* Main response table, e.g. "resp_household_2024_1" (already validated; quote it). */
+const char *lcm_form_table(const lcm_form *f);
+/* Content digest (FNV-1a 64 of the three files, hex) that tells two loads apart. */
+const char *lcm_form_digest(const lcm_form *f);
+
+/* Languages of the labels: codes such as "zh", "en"; "" for an unmarked `label` column.
+ * Index i matches field->label[i]. */
+size_t lcm_form_nlangs(const lcm_form *f);
+const char *lcm_form_lang(const lcm_form *f, size_t i);
+/* Index of the language to show for lang (NULL = the form's default_language, else "zh"):
+ * an exact code, else the unmarked label, else the first language. */
+size_t lcm_form_lang_index(const lcm_form *f, const char *lang);
+/* A label in language li with fallback to the other languages; "" when none. */
+const char *lcm_form_text(const lcm_form *f, const char *const *texts, size_t li);
+
+size_t lcm_form_nfields(const lcm_form *f);
+const lcm_field *lcm_form_field(const lcm_form *f, size_t i);
+/* Index of the field called name (case-insensitive, as columns are), or -1. */
+int lcm_form_find(const lcm_form *f, const char *name);
+/* Index of the choice called name in list, or -1. */
+int lcm_form_choice(const lcm_choice_list *list, const char *name);
+
+/* Check one answer against its field's type (integer, decimal, date, range bounds and
+ * step, select membership, UTF-8 text) and against a constraint that only looks at '.'.
+ * Empty text is always valid here (required is checked by lcm_instance_finish).
+ * On failure err says "field 'age': …" in the form's default language. */
+lcm_status lcm_form_validate_value(const lcm_form *f, int field, const char *text, lcm_err *err);
+
+/* Record f in db (table `forms`) and create its response tables, in one transaction.
+ * Loading the same form_id/version again with the same digest changes nothing and sets
+ * *created to 0; with a different digest it fails with LCM_CONFLICT (give it a new
+ * version). *created may be NULL. */
+lcm_status lcm_form_store(lcm_db *db, const lcm_form *f, int *created, lcm_err *err);
+/* Read a stored form; version NULL = the most recently loaded version of form_id.
+ * *out is the caller's (lcm_form_free). LCM_NOTFOUND when there is none. */
+lcm_status lcm_form_get(lcm_db *db, const char *form_id, const char *version, lcm_form **out,
+                        lcm_err *err);
+
+/* ---- instances ---------------------------------------------------------------------- */
+
+typedef struct lcm_instance lcm_instance;
+
+/* Largest number of rows one repeat may have in one instance. */
+#define LCM_FORM_MAX_ROWS 200
+
+/* A new empty instance of f, with a fresh random UUID, status draft and source "lcmon".
+ * f must outlive it. */
+lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err);
+void lcm_instance_free(lcm_instance *in);
+
+/* Set a standard column: instance_id (a UUID), wave (year), interviewer, source,
+ * started_at, ended_at, household_id, design_weight, final_weight, status (draft or
+ * complete), city, stratum, psu. A value set here is overwritten by a field that fills
+ * the same column (lcmon_column). */
+lcm_status lcm_instance_set_meta(lcm_instance *in, const char *column, const char *value,
+                                 lcm_err *err);
+/* The value of a standard column, borrowed; NULL when unset. */
+const char *lcm_instance_meta(const lcm_instance *in, const char *column);
+
+/* Append a row to the repeat whose begin-repeat field is `repeat`; *position gets its
+ * 1-based position. */
+lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lcm_err *err);
+/* Number of rows of a repeat. */
+long lcm_instance_rows(const lcm_instance *in, int repeat);
+/* Set a field's answer after lcm_form_validate_value (NULL or "" clears it). row is 0
+ * for fields outside repeats, else the 1-based position in the field's repeat. */
+lcm_status lcm_instance_set(lcm_instance *in, int field, long row, const char *text, lcm_err *err);
+/* The current answer (borrowed, "" when unanswered). */
+const char *lcm_instance_get(const lcm_instance *in, int field, long row);
+
+/* Evaluation environment over an instance for expressions of `field` in `row`, with
+ * self = the field's answer (or `self` when not NULL). For the interview runner. */
+lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char *self);
+/* 1 when field (in row) is relevant: its own relevant and those of its groups. */
+lcm_status lcm_instance_relevant(lcm_instance *in, int field, long row, int *out, lcm_err *err);
+/* Run calculations and clear non-relevant answers until nothing changes. */
+lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err);
+
+/* Finish an instance: update, then with complete = 1 check required answers, constraints
+ * and repeat_count, and mark it complete; with complete = 0 it stays a draft and only
+ * constraints of given answers are checked. Errors name the field and row. */
+lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err);
+
+/* Insert a finished instance (main row and roster rows) inside the caller's transaction
+ * (lcm_db_begin); checks reference codes first. LCM_EXISTS when the instance_id is
+ * already stored. Nothing is written on failure, but the caller rolls back. */
+lcm_status lcm_instance_insert(lcm_db *db, const lcm_instance *in, lcm_err *err);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * form_finish.c - bringing an instance to a consistent state: relevance (a question whose
+ * relevant is false, or whose group's is, keeps no value), calculations, and the checks
+ * of a complete instance (required answers, constraints, repeat_count), METHODS.md §6.
+ *
+ * Calculations run in document order and again until nothing changes, because XLSForm
+ * lets a calculation name a field further down; the form loader has refused cycles, so
+ * this settles within as many passes as the longest chain of calculations.
+ */
+#include "form_inst.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+lcm_status lcm_instance_relevant(lcm_instance *in, int field, long row, int *out, lcm_err *err) {
+    const lcm_form *f = in->f;
+    *out = 1;
+    for (int i = field; i >= 0 && *out; i = f->fields[i].parent) {
+        const lcm_field *fd = &f->fields[i];
+        if (!fd->relevant)
+            continue;
+        lcm_expr_env env = lcm_instance_env(in, i, fd->repeat >= 0 ? row : 0, NULL);
+        lcm_status st = lcm_expr_eval_bool(fd->relevant, &env, out, err);
+        if (st != LCM_OK)
+            return st;
+    }
+    return LCM_OK;
+}
+
+/* Name of a place in the instance for messages: "'age' (row 2 of 'members')". */
+static void where(const lcm_instance *in, int field, long row, char *buf, size_t size) {
+    const lcm_field *fd = &in->f->fields[field];
+    if (fd->repeat >= 0)
+        snprintf(buf, size, "'%s' (row %ld of '%s')", fd->name, row,
+                 in->f->fields[fd->repeat].name);
+    else
+        snprintf(buf, size, "'%s'", fd->name);
+}
+
+/* Bring one answer up to date; *changed is set when it moved. */
+static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, lcm_err *err) {
+    const lcm_field *fd = &in->f->fields[i];
+    int relevant;
+    char *value = NULL;
+    lcm_status st = lcm_instance_relevant(in, i, row, &relevant, err);
+    if (st != LCM_OK)
+        return st;
+    if (relevant && !fd->calculation)
+        return LCM_OK;
+    if (relevant) {
+        lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
+        lcm_err why = {0};
+        if ((st = lcm_expr_eval_string(fd->calculation, &env, &value, &why)) != LCM_OK) {
+            char at[200];
+            where(in, i, row, at, sizeof at);
+            return lcm_err_set(err, st, "calculation of %s: %s", at, why.msg);
+        }
+    }
+    const char *old = lcm_instance_get(in, i, row);
+    if (strcmp(old, value ? value : "") != 0) {
+        *changed = 1;
+        st = lcm_instance_set(in, i, row, value, err);
+    }
+    free(value);
+    return st;
+}
+
+static lcm_status update_pass(lcm_instance *in, int *changed, lcm_err *err) {
+    const lcm_form *f = in->f;
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; i < f->nfields && st == LCM_OK; i++) {
+        const lcm_field *fd = &f->fields[i];
+        if (fd->type == LCM_FT_BEGIN_REPEAT) {
+            int relevant;
+            if ((st = lcm_instance_relevant(in, (int)i, 0, &relevant, err)) == LCM_OK &&
+                !relevant && in->rep[i].n) {
+                lcm__instance_clear_rows(in, (int)i);
+                *changed = 1;
+            }
+            continue;
+        }
+        if (!lcm__form_has_value(fd->type))
+            continue;
+        long first = fd->repeat >= 0 ? 1 : 0, last = fd->repeat >= 0 ? in->rep[fd->repeat].n : 0;
+        for (long row = first; row <= last && st == LCM_OK; row++)
+            st = update_cell(in, (int)i, row, changed, err);
+    }
+    return st;
+}
+
+lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err) {
+    for (size_t pass = 0; pass <= in->f->nfields + 1; pass++) {
+        int changed = 0;
+        lcm_status st = update_pass(in, &changed, err);
+        if (st != LCM_OK || !changed)
+            return st;
+    }
+    return lcm_err_set(err, LCM_INTERNAL, "calculations of form '%s' do not settle",
+                       in->f->form_id);
+}
+
+static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lcm_err *err) {
+    const lcm_form *f = in->f;
+    const lcm_field *fd = &f->fields[i];
+    const char *v = lcm_instance_get(in, i, row);
+    char at[200];
+    int relevant, ok = 1;
+    lcm_status st = lcm_instance_relevant(in, i, row, &relevant, err);
+    if (st != LCM_OK || !relevant)
+        return st;
+    where(in, i, row, at, sizeof at);
+    if (!*v) {
+        if (complete && fd->required)
+            return lcm_err_set(err, LCM_CONSTRAINT, "field %s is required but has no answer", at);
+        return LCM_OK;
+    }
+    lcm_err why = {0};
+    if (lcm_form_validate_value(f, i, v, &why) != LCM_OK) {
+        const char *msg = strchr(why.msg, ':'); /* drop its "field 'x'" for ours */
+        return lcm_err_set(err, why.status, "field %s%s", at, msg ? msg : why.msg);
+    }
+    if (fd->constraint) {
+        lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
+        if ((st = lcm_expr_eval_bool(fd->constraint, &env, &ok, err)) != LCM_OK)
+            return st;
+    }
+    if (!ok) {
+        const char *msg = lcm_form_text(f, fd->constraint_message, lcm_form_lang_index(f, NULL));
+        return lcm_err_set(err, LCM_CONSTRAINT, "field %s: '%s' breaks the constraint %s%s%s", at,
+                           v, lcm_expr_source(fd->constraint), *msg ? ": " : "", msg);
+    }
+    return LCM_OK;
+}
+
+static lcm_status check_repeat_count(lcm_instance *in, int i, lcm_err *err) {
+    const lcm_field *fd = &in->f->fields[i];
+    int relevant;
+    lcm_status st = lcm_instance_relevant(in, i, 0, &relevant, err);
+    if (st != LCM_OK || !relevant || !fd->repeat_count)
+        return st;
+    lcm_value v = {0};
+    lcm_expr_env env = lcm_instance_env(in, i, 0, NULL);
+    if ((st = lcm_expr_eval(fd->repeat_count, &env, &v, err)) != LCM_OK)
+        return st;
+    double want = lcm_value_number(&v);
+    lcm_value_free(&v);
+    if (want == want && (double)in->rep[i].n != want)
+        return lcm_err_set(err, LCM_CONSTRAINT,
+                           "repeat '%s' has %ld rows but repeat_count (%s) "
+                           "says %g",
+                           fd->name, in->rep[i].n, lcm_expr_source(fd->repeat_count), want);
+    return LCM_OK;
+}
+
+/* Fields that fill standard columns (lcmon_column, start, end) copy their answers there. */
+static lcm_status fill_meta(lcm_instance *in, lcm_err *err) {
+    for (size_t i = 0; i < in->f->nfields; i++) {
+        const lcm_field *fd = &in->f->fields[i];
+        int std = fd->column && fd->repeat < 0 ? lcm__std_col_find(fd->column) : -1;
+        const char *v = lcm_instance_get(in, (int)i, 0);
+        if (std < 0 || !*v)
+            continue;
+        lcm_err why = {0};
+        lcm_status st = lcm_instance_set_meta(in, lcm__std_cols[std].name, v, &why);
+        if (st != LCM_OK)
+            return lcm_err_set(err, st, "field '%s': %s", fd->name, why.msg);
+    }
+    return LCM_OK;
+}
+
+lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
+    const lcm_form *f = in->f;
+    lcm_status st = lcm_instance_update(in, err);
+    for (size_t i = 0; i < f->nfields && st == LCM_OK; i++) {
+        const lcm_field *fd = &f->fields[i];
+        if (fd->type == LCM_FT_BEGIN_REPEAT && complete)
+            st = check_repeat_count(in, (int)i, err);
+        if (!lcm__form_has_value(fd->type))
+            continue;
+        long first = fd->repeat >= 0 ? 1 : 0, last = fd->repeat >= 0 ? in->rep[fd->repeat].n : 0;
+        for (long row = first; row <= last && st == LCM_OK; row++)
+            st = check_cell(in, (int)i, row, complete, err);
+    }
+    if (st == LCM_OK)
+        st = fill_meta(in, err);
+    if (st == LCM_OK && complete && !in->meta[lcm__std_col_find("city")])
+        st = lcm_err_set(err, LCM_CONSTRAINT,
+                         "instance has no city: answer the question that fills it or give one");
+    if (st == LCM_OK)
+        st = lcm_instance_set_meta(in, "status", complete ? "complete" : "draft", err);
+    return st;
+}

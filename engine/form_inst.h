@@ -1,0 +1,30 @@
+/*
+ * form_inst.h - the instance structure shared by form_instance.c, form_finish.c and
+ * form_insert.c (engine only).
+ */
+#ifndef LCM_FORM_INST_H
+#define LCM_FORM_INST_H
+
+#include "form_int.h"
+
+#define LCM__N_META 13 /* = lcm__n_std_cols */
+
+typedef struct lcm__rows {
+    char ***row; /* row[i][field], NULL = unanswered */
+    long n;
+} lcm__rows;
+
+struct lcm_instance {
+    const lcm_form *f;
+    char *meta[LCM__N_META]; /* standard columns, in lcm__std_cols order; NULL = unset */
+    char **main;             /* answers of fields outside repeats, by field index */
+    lcm__rows *rep;          /* rows of each repeat, at its begin-repeat index */
+    int ctx_repeat;          /* repeat of the expression being evaluated, -1 = none */
+    long ctx_row;            /* its row (1-based) */
+    const char *today;       /* today() for tests; NULL = the local date */
+};
+
+char **lcm__instance_cell(const lcm_instance *in, int field, long row);
+void lcm__instance_clear_rows(lcm_instance *in, int repeat);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * form_instance.c - one instance of a form in memory (a household's answers: main fields
+ * and roster rows) and the expression environment over it.
+ *
+ * Answers outside repeats live in `main`, one slot per field; each repeat keeps its rows,
+ * each row a full array indexed by field so a field has one index everywhere. Standard
+ * columns (instance_id, wave, …) live in `meta`.
+ */
+#include "form_inst.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static lcm_status oom(lcm_err *err) {
+    return lcm_err_set(err, LCM_NOMEM, "out of memory holding an instance");
+}
+
+/* A random (version 4) UUID from SQLite's generator, which seeds itself from the OS. */
+static void new_uuid(char out[37]) {
+    unsigned char b[16];
+    sqlite3_randomness(sizeof b, b);
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+}
+
+lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err) {
+    lcm_instance *in = calloc(1, sizeof *in);
+    char uuid[37];
+    *out = NULL;
+    if (!in)
+        return oom(err);
+    in->f = f;
+    in->main = calloc(f->nfields, sizeof *in->main);
+    in->rep = calloc(f->nfields, sizeof *in->rep);
+    new_uuid(uuid);
+    if (!in->main || !in->rep || lcm_instance_set_meta(in, "instance_id", uuid, err) ||
+        lcm_instance_set_meta(in, "status", "draft", err) ||
+        lcm_instance_set_meta(in, "source", "lcmon", err)) {
+        lcm_instance_free(in);
+        return oom(err);
+    }
+    in->ctx_repeat = -1;
+    *out = in;
+    return LCM_OK;
+}
+
+static void free_row(char **row, size_t n) {
+    for (size_t i = 0; row && i < n; i++)
+        free(row[i]);
+    free(row);
+}
+
+/* Drop every row of a repeat (a repeat that is not relevant keeps none). */
+void lcm__instance_clear_rows(lcm_instance *in, int repeat) {
+    lcm__rows *r = &in->rep[repeat];
+    for (long i = 0; i < r->n; i++)
+        free_row(r->row[i], in->f->nfields);
+    free(r->row);
+    memset(r, 0, sizeof *r);
+}
+
+void lcm_instance_free(lcm_instance *in) {
+    if (!in)
+        return;
+    for (size_t i = 0; in->rep && i < in->f->nfields; i++)
+        lcm__instance_clear_rows(in, (int)i);
+    free_row(in->main, in->f->nfields);
+    for (size_t i = 0; i < LCM__N_META; i++)
+        free(in->meta[i]);
+    free(in->rep);
+    free(in);
+}
+
+/* Checks for standard columns set by hand; fields are checked by their own types. */
+static lcm_status check_meta(const char *column, const char *value, lcm_err *err) {
+    char *end = NULL;
+    if (strcmp(column, "wave") == 0) {
+        long y = strtol(value, &end, 10);
+        if (*end || y < 2000 || y > 2100)
+            return lcm_err_set(err, LCM_CONSTRAINT, "wave '%s' is not a year 2000-2100", value);
+    } else if (strcmp(column, "design_weight") == 0 || strcmp(column, "final_weight") == 0) {
+        double w = strtod(value, &end);
+        if (*end || !(w > 0) || w > 1e12)
+            return lcm_err_set(err, LCM_CONSTRAINT, "%s '%s' is not a positive number", column,
+                               value);
+    } else if (strcmp(column, "status") == 0) {
+        if (strcmp(value, "draft") != 0 && strcmp(value, "complete") != 0)
+            return lcm_err_set(err, LCM_CONSTRAINT, "status '%s' is neither draft nor complete",
+                               value);
+    } else if (strcmp(column, "instance_id") == 0) {
+        if (strlen(value) != 36 || strspn(value, "0123456789abcdefABCDEF-") != 36 ||
+            value[8] != '-' || value[13] != '-' || value[18] != '-' || value[23] != '-')
+            return lcm_err_set(err, LCM_CONSTRAINT, "instance_id '%s' is not a UUID", value);
+    }
+    return LCM_OK;
+}
+
+lcm_status lcm_instance_set_meta(lcm_instance *in, const char *column, const char *value,
+                                 lcm_err *err) {
+    int i = lcm__std_col_find(column);
+    if (i < 0)
+        return lcm_err_set(err, LCM_INVAL, "'%s' is not a standard column", column);
+    column = lcm__std_cols[i].name;
+    char *copy = NULL;
+    if (value && *value) {
+        lcm_status st = check_meta(column, value, err);
+        if (st != LCM_OK)
+            return st;
+        if (!(copy = strdup(value)))
+            return oom(err);
+    }
+    free(in->meta[i]);
+    in->meta[i] = copy;
+    return LCM_OK;
+}
+
+const char *lcm_instance_meta(const lcm_instance *in, const char *column) {
+    int i = lcm__std_col_find(column);
+    return i < 0 ? NULL : in->meta[i];
+}
+
+lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lcm_err *err) {
+    if (repeat < 0 || (size_t)repeat >= in->f->nfields ||
+        in->f->fields[repeat].type != LCM_FT_BEGIN_REPEAT)
+        return lcm_err_set(err, LCM_INVAL, "field %d is not a repeat", repeat);
+    lcm__rows *r = &in->rep[repeat];
+    if (r->n >= LCM_FORM_MAX_ROWS)
+        return lcm_err_set(err, LCM_CONSTRAINT, "repeat '%s' cannot have more than %d rows",
+                           in->f->fields[repeat].name, LCM_FORM_MAX_ROWS);
+    char ***rows = realloc(r->row, (size_t)(r->n + 1) * sizeof *rows);
+    if (!rows)
+        return oom(err);
+    r->row = rows;
+    if (!(r->row[r->n] = calloc(in->f->nfields, sizeof **rows)))
+        return oom(err);
+    *position = ++r->n;
+    return LCM_OK;
+}
+
+long lcm_instance_rows(const lcm_instance *in, int repeat) {
+    return repeat >= 0 && (size_t)repeat < in->f->nfields ? in->rep[repeat].n : 0;
+}
+
+/* Where field's answer in row lives; NULL when that row does not exist. */
+char **lcm__instance_cell(const lcm_instance *in, int field, long row) {
+    const lcm_field *fd = &in->f->fields[field];
+    if (fd->repeat < 0)
+        return &in->main[field];
+    const lcm__rows *r = &in->rep[fd->repeat];
+    return row >= 1 && row <= r->n ? &r->row[row - 1][field] : NULL;
+}
+
+lcm_status lcm_instance_set(lcm_instance *in, int field, long row, const char *text, lcm_err *err) {
+    if (field < 0 || (size_t)field >= in->f->nfields)
+        return lcm_err_set(err, LCM_INVAL, "no field number %d", field);
+    char **cell = lcm__instance_cell(in, field, row);
+    if (!cell)
+        return lcm_err_set(err, LCM_INVAL, "field '%s': repeat '%s' has no row %ld",
+                           in->f->fields[field].name,
+                           in->f->fields[in->f->fields[field].repeat].name, row);
+    char *copy = NULL;
+    if (text && *text && !(copy = strdup(text)))
+        return oom(err);
+    free(*cell);
+    *cell = copy;
+    return LCM_OK;
+}
+
+const char *lcm_instance_get(const lcm_instance *in, int field, long row) {
+    if (field < 0 || (size_t)field >= in->f->nfields)
+        return "";
+    char **cell = lcm__instance_cell(in, field, row);
+    return cell && *cell ? *cell : "";
+}
+
+static lcm_status env_get(void *ud, int slot, long index, lcm_value *out, lcm_err *err) {
+    lcm_instance *in = ud;
+    const lcm_field *fd = &in->f->fields[slot];
+    long row = 0;
+    if (fd->repeat >= 0)
+        row = index >= 0 ? index + 1 : in->ctx_repeat == fd->repeat ? in->ctx_row : 1;
+    const char *v = fd->type == LCM_FT_BEGIN_REPEAT ? "" : lcm_instance_get(in, slot, row);
+    return lcm_value_set_str(out, v) == LCM_OK ? LCM_OK : oom(err);
+}
+
+static long env_count(void *ud, int slot) {
+    lcm_instance *in = ud;
+    const lcm_field *fd = &in->f->fields[slot];
+    if (fd->type == LCM_FT_BEGIN_REPEAT)
+        return in->rep[slot].n;
+    return fd->repeat >= 0 ? in->rep[fd->repeat].n : 1;
+}
+
+lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char *self) {
+    const lcm_field *fd = &in->f->fields[field];
+    in->ctx_repeat = fd->repeat;
+    in->ctx_row = fd->repeat >= 0 ? row : 0;
+    lcm_expr_env env = {0};
+    env.ud = in;
+    env.get = env_get;
+    env.count = env_count;
+    env.self = self ? self : lcm_instance_get(in, field, row);
+    env.position = in->ctx_row;
+    env.today = in->today;
+    return env;
+}

@@ -1,0 +1,134 @@
+/*
+ * form_value.c - checking one answer against its field: the type (integer, decimal, date,
+ * range, choices), and a constraint that looks only at the answer itself ('.'), which is
+ * all an importer can check before the rest of the instance is known.
+ */
+#include "expr_int.h"
+#include "form_int.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_integer(const char *s) {
+    const char *p = s + (*s == '-');
+    if (!*p || strspn(p, "0123456789") != strlen(p))
+        return 0;
+    errno = 0;
+    (void)strtoll(s, NULL, 10);
+    return errno == 0;
+}
+
+/* Plain decimal notation only: what people type and CSV exports write. */
+static int is_decimal(const char *s, double *x) {
+    const char *p = s + (*s == '-');
+    size_t whole = strspn(p, "0123456789"), frac = 0;
+    if (p[whole] == '.')
+        frac = strspn(p + whole + 1, "0123456789");
+    size_t len = whole + (p[whole] == '.' ? 1 + frac : 0);
+    if (whole + frac == 0 || p[len] != '\0')
+        return 0;
+    *x = strtod(s, NULL);
+    return isfinite(*x);
+}
+
+static lcm_status check_choices(const lcm_field *fd, const char *text, lcm_err *err) {
+    if (fd->type == LCM_FT_SELECT_ONE) {
+        if (lcm_form_choice(fd->list, text) < 0)
+            return lcm_err_set(err, LCM_CONSTRAINT, "field '%s': '%s' is not a choice of list '%s'",
+                               fd->name, text, fd->list->name);
+        return LCM_OK;
+    }
+    char *copy = strdup(text), *save = NULL;
+    if (!copy)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_status st = LCM_OK;
+    for (char *tok = strtok_r(copy, " \t", &save); tok && st == LCM_OK;
+         tok = strtok_r(NULL, " \t", &save)) {
+        if (lcm_form_choice(fd->list, tok) < 0)
+            st = lcm_err_set(err, LCM_CONSTRAINT, "field '%s': '%s' is not a choice of list '%s'",
+                             fd->name, tok, fd->list->name);
+        for (char *prev = copy; st == LCM_OK && prev < tok; prev += strlen(prev) + 1)
+            if (*prev && strcmp(prev, tok) == 0)
+                st = lcm_err_set(err, LCM_CONSTRAINT, "field '%s': choice '%s' is given twice",
+                                 fd->name, tok);
+    }
+    free(copy);
+    return st;
+}
+
+static lcm_status check_type(const lcm_field *fd, const char *text, lcm_err *err) {
+    double x;
+    int ok;
+    switch (fd->type) {
+    case LCM_FT_INTEGER:
+        if (!is_integer(text))
+            return lcm_err_set(err, LCM_CONSTRAINT, "field '%s': '%s' is not a whole number",
+                               fd->name, text);
+        return LCM_OK;
+    case LCM_FT_DECIMAL:
+        if (!is_decimal(text, &x))
+            return lcm_err_set(err, LCM_CONSTRAINT, "field '%s': '%s' is not a number", fd->name,
+                               text);
+        return LCM_OK;
+    case LCM_FT_RANGE:
+        if (!is_decimal(text, &x) || x < fd->range_start || x > fd->range_end ||
+            fabs(remainder(x - fd->range_start, fd->range_step)) > 1e-9 * fd->range_step)
+            return lcm_err_set(err, LCM_CONSTRAINT,
+                               "field '%s': '%s' is not on the scale %g to %g in steps of %g",
+                               fd->name, text, fd->range_start, fd->range_end, fd->range_step);
+        return LCM_OK;
+    case LCM_FT_DATE:
+        lcm__date_days(text, &ok);
+        if (!ok)
+            return lcm_err_set(err, LCM_CONSTRAINT,
+                               "field '%s': '%s' is not a date written YYYY-MM-DD", fd->name, text);
+        return LCM_OK;
+    case LCM_FT_SELECT_ONE:
+    case LCM_FT_SELECT_MULTIPLE:
+        return check_choices(fd, text, err);
+    case LCM_FT_NOTE:
+    case LCM_FT_BEGIN_GROUP:
+    case LCM_FT_END_GROUP:
+    case LCM_FT_BEGIN_REPEAT:
+    case LCM_FT_END_REPEAT:
+        return lcm_err_set(err, LCM_CONSTRAINT, "field '%s': a %s takes no answer", fd->name,
+                           lcm__form_type_name(fd->type));
+    default:
+        return LCM_OK;
+    }
+}
+
+static void count_ref(void *ud, int slot) {
+    (void)slot;
+    ++*(int *)ud;
+}
+
+lcm_status lcm_form_validate_value(const lcm_form *f, int field, const char *text, lcm_err *err) {
+    if (field < 0 || (size_t)field >= f->nfields)
+        return lcm_err_set(err, LCM_INVAL, "no field number %d in form '%s'", field, f->form_id);
+    const lcm_field *fd = &f->fields[field];
+    if (!text || !*text)
+        return LCM_OK;
+    if (!lcm_utf8_valid(text, strlen(text)))
+        return lcm_err_set(err, LCM_CONSTRAINT, "field '%s': not valid UTF-8", fd->name);
+    lcm_status st = check_type(fd, text, err);
+    int refs = 0, ok = 1;
+    if (st != LCM_OK || !fd->constraint)
+        return st;
+    lcm_expr_refs(fd->constraint, count_ref, &refs);
+    if (refs)
+        return LCM_OK; /* needs the other answers: lcm_instance_finish checks it */
+    lcm_expr_env env = {0};
+    env.self = text;
+    if ((st = lcm_expr_eval_bool(fd->constraint, &env, &ok, err)) != LCM_OK)
+        return st;
+    if (!ok) {
+        const char *msg = lcm_form_text(f, fd->constraint_message, lcm_form_lang_index(f, NULL));
+        return lcm_err_set(err, LCM_CONSTRAINT, "field '%s': '%s' breaks the constraint %s%s%s",
+                           fd->name, text, lcm_expr_source(fd->constraint), *msg ? ": " : "", msg);
+    }
+    return LCM_OK;
+}
