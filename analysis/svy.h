@@ -120,4 +120,78 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
                             const lcm_svy_by *by, size_t nby, lcm_svy_est *out, char *err,
                             size_t errlen);
 
+/* ---- calibration ----------------------------------------------------------------------- */
+/* Each calibration returns a NEW design (the caller's, lcm_svy_design_free) whose weights are
+ * calibrated and whose Taylor variances use the calibration residuals as R's calibrated
+ * designs do, for every domain too. The input design is not changed. A design can be
+ * calibrated once (calibrating a calibrated design is LCM_UNSUPPORTED). */
+
+/* One categorical margin: a cell in [0, ncell) per row and the population count of each cell. */
+typedef struct lcm_svy_margin {
+    const int32_t *cell; /* n cell ids */
+    size_t ncell;
+    const double *popsize; /* ncell population counts (> 0 where the sample has the cell) */
+} lcm_svy_margin;
+
+/* How an iterative calibration ended. */
+typedef struct lcm_svy_calib_report {
+    int iterations; /* sweeps (raking) or Newton steps (bounded linear) */
+    double misfit;  /* raking: largest change of a joint-table cell in the last sweep;
+                       linear: largest |misfit|/(1+|total|) */
+    int converged;
+} lcm_svy_calib_report;
+
+/* Post-stratification (R's postStratify): w <- w * N_g / N^_g. LCM_DESIGN when a cell with a
+ * positive population count has no sample row, or a sampled cell has population 0. */
+lcm_status lcm_svy_poststratify(const lcm_svy_design *d, const lcm_svy_margin *m,
+                                lcm_svy_design **out, char *err, size_t errlen);
+
+/* Raking over nmargin margins (R's rake): sweeps of post-stratification on each margin until
+ * the largest change of any cell of the joint table of all margins between sweeps is below
+ * epsilon (epsilon < 1 is a fraction of the sum of weights, as in R; R's default is 1),
+ * at most maxit sweeps (R's default 10). rep (may be NULL) gets the sweeps and last change.
+ * Fails loudly: LCM_NOCONVERGE (and *out NULL) when it does not converge. */
+lcm_status lcm_svy_rake(const lcm_svy_design *d, const lcm_svy_margin *m, size_t nmargin, int maxit,
+                        double epsilon, lcm_svy_design **out, lcm_svy_calib_report *rep, char *err,
+                        size_t errlen);
+
+/* Linear (GREG) calibration to p population totals of the columns x[0..p) (each n values;
+ * include a column of 1s for the population size), R's calibrate(calfun="linear"). With
+ * lower = -INFINITY and upper = INFINITY the closed form (R's regcalibrate); otherwise the
+ * g-weights are bounded to [lower, upper] by R's Newton iteration (grake, maxit steps,
+ * convergence at max |misfit|/(1+|total|) < epsilon; R's defaults 50 and 1e-7).
+ * LCM_NUMERIC for a singular X'DX, LCM_NOCONVERGE when the bounds cannot be met. */
+lcm_status lcm_svy_calibrate(const lcm_svy_design *d, const double *const *x, size_t p,
+                             const double *totals, double lower, double upper, int maxit,
+                             double epsilon, lcm_svy_design **out, lcm_svy_calib_report *rep,
+                             char *err, size_t errlen);
+
+/* ---- replicate weights ----------------------------------------------------------------- */
+/* A design with replicate weights estimates its variances from them (R's svrepdesign):
+ * V = scale * sum_r rscale_r (theta_r - mean of theta_r)^2, replicates whose estimate is
+ * undefined (a domain emptied by the replicate) left out as R's svrVar does; df is the number
+ * of replicates - 1 (R's rank - 1 when the replicate weights are of full rank). */
+
+typedef enum lcm_svy_reptype {
+    LCM_SVY_REP_JK1,      /* delete-one-PSU jackknife, unstratified designs */
+    LCM_SVY_REP_JKN,      /* delete-one-PSU jackknife within strata */
+    LCM_SVY_REP_BOOTSTRAP /* Canty-Davison bootstrap of PSUs within strata */
+} lcm_svy_reptype;
+
+/* Replicate weights built from d's first stage as R's as.svrepdesign(type="JK1"/"JKn"/
+ * "bootstrap") does (stage-1 fpc used, later stages dropped; JKn applies d's lonely-PSU
+ * policy). nrep and seed are used by the bootstrap only (its random draws are lcmon's own, so
+ * its replicates differ from R's: compare imported R replicates instead). Returns a new
+ * design (the caller's); LCM_UNSUPPORTED for calibrated designs, LCM_INVAL for JK1 on a
+ * stratified design or JKn on an unstratified one, LCM_DESIGN for a lonely PSU under FAIL. */
+lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type, size_t nrep,
+                                   uint64_t seed, lcm_svy_design **out, char *err, size_t errlen);
+
+/* Imported replicate weights: rw[r] holds n values for replicate r; when combined is 0 they
+ * are multipliers of d's weights (R's combined.weights=FALSE), else the final weights.
+ * rscale may be NULL (all 1); mse centres at the full-sample estimate. New design (caller's). */
+lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *const *rw, size_t nrep,
+                                     int combined, double scale, const double *rscale, int mse,
+                                     lcm_svy_design **out, char *err, size_t errlen);
+
 #endif

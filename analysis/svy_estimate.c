@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_linalg.h>
+
 enum { K_W, K_WY, K_WX, K_N, K_ };
 
 typedef struct pass {
@@ -152,25 +154,64 @@ cleanup:
     return st;
 }
 
-/* Variance from replicate estimates, R's svrVar(): scale * sum rscale (theta_r - centre)^2. */
+/* Replicate r's estimate from its sums s (sum w_r, sum w_r*y, sum w_r*x at s[r], s[R+r],
+ * s[2R+r]). */
+static double rep_theta(const double *s, size_t R, size_t r, lcm_svy_stat stat) {
+    return stat == LCM_SVY_MEAN    ? s[R + r] / s[r]
+           : stat == LCM_SVY_TOTAL ? s[R + r]
+                                   : s[R + r] / s[2 * R + r];
+}
+
+/* Variance from replicate estimates, R's svrVar(): scale * sum rscale (theta_r - centre)^2,
+ * centre the mean of the replicates with rscale > 0 (or the estimate with mse). Replicates
+ * whose estimate is undefined (the replicate emptied the domain) are discarded, as R's
+ * na.action does. */
 static double rep_var(const svy_rep *rp, const double *s, lcm_svy_stat stat, double est) {
-    size_t R = rp->nrep;
+    size_t R = rp->nrep, m = 0;
     double mean = 0.0, v = 0.0;
     for (size_t r = 0; r < R; r++) {
-        double th = stat == LCM_SVY_MEAN    ? s[R + r] / s[r]
-                    : stat == LCM_SVY_TOTAL ? s[R + r]
-                                            : s[R + r] / s[2 * R + r];
+        double th = rep_theta(s, R, r, stat);
+        if (isnan(th) || !(rp->rscale[r] > 0))
+            continue;
         mean += th;
+        m++;
     }
-    mean /= (double)R;
-    double centre = rp->mse ? est : mean;
+    double centre = rp->mse ? est : mean / (double)m;
     for (size_t r = 0; r < R; r++) {
-        double th = stat == LCM_SVY_MEAN    ? s[R + r] / s[r]
-                    : stat == LCM_SVY_TOTAL ? s[R + r]
-                                            : s[R + r] / s[2 * R + r];
-        v += rp->rscale[r] * (th - centre) * (th - centre);
+        double th = rep_theta(s, R, r, stat);
+        if (!isnan(th))
+            v += rp->rscale[r] * (th - centre) * (th - centre);
     }
     return rp->scale * v;
+}
+
+/* R's degf() of a replicate design subset to the domain: the rank of its replicate weights
+ * (qr tolerance 1e-5) - 1. Rows of one PSU are multiples of one row of multipliers, so the
+ * rank is that of the multiplier rows of the k PSUs present. */
+static double rep_df(const lcm_svy_design *d, const size_t *psus, size_t k) {
+    size_t R = d->rep->nrep, rows = k > R ? k : R, cols = k > R ? R : k, rank = 0;
+    gsl_matrix *a = gsl_matrix_alloc(rows, cols), *v = gsl_matrix_alloc(cols, cols);
+    gsl_vector *s = gsl_vector_alloc(cols), *work = gsl_vector_alloc(cols);
+    if (a && v && s && work) {
+        for (size_t i = 0; i < k; i++) {
+            size_t row = d->order[d->unit_start[d->rep->psu_unit0[psus[i]]]];
+            for (size_t r = 0; r < R; r++) {
+                double m = d->rep->w[r * d->n + row] / d->w[row];
+                if (k > R)
+                    gsl_matrix_set(a, i, r, m);
+                else
+                    gsl_matrix_set(a, r, i, m);
+            }
+        }
+        if (gsl_linalg_SV_decomp(a, v, s, work) == GSL_SUCCESS)
+            for (size_t i = 0; i < cols; i++)
+                rank += gsl_vector_get(s, i) > 1e-5 * gsl_vector_get(s, 0);
+    }
+    gsl_matrix_free(a);
+    gsl_matrix_free(v);
+    gsl_vector_free(s);
+    gsl_vector_free(work);
+    return (double)rank - 1;
 }
 
 /* Scratch buffers shared by the finishing of every (domain, variable). */
@@ -206,6 +247,14 @@ static lcm_status finish(const lcm_svy_design *d, const pass *p, const lcm_svy_v
     e->estimate = est;
     if (d->rep) {
         e->var = rep_var(d->rep, p->rsum + (D * p->nvar + v) * 3 * d->rep->nrep, var->stat, est);
+        size_t k = 0;
+        for (size_t a = 0; a < nc; a++) {
+            const double *c = p->acc + (cl[a] * p->nvar + v) * K_;
+            size_t i = d->unit_psu[p->cell_unit[cl[a]]];
+            if (c[K_N] > 0 && (k == 0 || sc->units[k - 1] != i))
+                sc->units[k++] = i;
+        }
+        e->df = rep_df(d, sc->units, k);
     } else if (d->cal) {
         size_t P = d->cal->p;
         const double *q = p->q + (D * p->nvar + v) * 3 * P;

@@ -36,7 +36,8 @@ typedef struct svy_cal {
     size_t p; /* number of columns */
     size_t nblock;
     svy_cal_block *block; /* nblock blocks */
-    double *minv;         /* linear: p*p inverse of M */
+    double *minv;         /* linear: p*p inverse of M, or its diagonal when diag */
+    int diag;             /* linear with M diagonal (post-stratification) */
     double *cross;        /* rake: p*p, cross[i*p+j] = sum over rows in cell i and cell j of
                              cfac(j)/psw(i) i.e. c_kj * (a_ki / w_k) */
     double *count;        /* rake: p row counts per cell (R's ave() is unweighted) */
@@ -49,8 +50,9 @@ typedef struct svy_rep {
     size_t nrep;
     double *w; /* nrep*n, replicate r's weights at w[r*n + row] */
     double scale;
-    double *rscale; /* nrep */
-    int mse;        /* centre at the full-sample estimate instead of the replicate mean */
+    double *rscale;    /* nrep */
+    int mse;           /* centre at the full-sample estimate instead of the replicate mean */
+    size_t *psu_unit0; /* npsu+1: first variance unit of each PSU */
 } svy_rep;
 
 struct lcm_svy_design {

@@ -87,7 +87,7 @@ run_case <- function(case, des) {
           parts <- strsplit(lev[i], ".", fixed = TRUE)[[1]]
           (match(parts[2], c("No", "Yes")) - 1) * 2 + (match(parts[1], c("No", "Yes")) - 1)
         } else i - 1
-      for (v in c(means, totals)) {
+      for (v in unique(c(means, totals))) {
         for (stat in c(if (v %in% means) "mean", if (v %in% totals) "total")) {
           FUN <- if (stat == "mean") svymean else svytotal
           if (nobs(sub, v) == 0) next  # R gives 0 or fails; lcmon gives NaN with n = 0
@@ -99,8 +99,11 @@ run_case <- function(case, des) {
             row <- which(as.character(b[[by]]) == lev[i])
             est <- b[row, v]; se <- SE(b)[row]; de <- deff(b)[row]
           } else {
-            m <- FUN(as.formula(paste0("~", v)), sub, na.rm = TRUE, deff = TRUE)
-            est <- coef(m); se <- SE(m); de <- deff(m)
+            # (a one-row domain of a calibrated design makes R's deff fail: 0/0 in svyvar)
+            m <- tryCatch(FUN(as.formula(paste0("~", v)), sub, na.rm = TRUE, deff = TRUE),
+              error = function(e) FUN(as.formula(paste0("~", v)), sub, na.rm = TRUE))
+            est <- coef(m); se <- SE(m)
+            de <- if (is.null(attr(m, "deff"))) NA else deff(m)
           }
           dd <- sub[!is.na(sub$variables[[v]]), ]
           add(case, stat, vname(v), by, id, est, se, degf(dd), de, nobs(sub, v))
@@ -174,6 +177,39 @@ for (pol in c("remove", "certainty", "adjust", "average")) {
                                                 fpc = ~fpc1 + fpc2, data = lon))
 }
 options(survey.lonely.psu = "fail")
+
+# Calibrated designs (apiclus1 one-stage with fpc; apiclus2 two-stage with fpc at both stages).
+# Population counts from R's ?postStratify and ?rake examples. calweights.csv keeps the
+# calibrated weights of every case (apiclus1 row order) to compare the weights themselves.
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = prep(apiclus1))
+dclus2 <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = prep(apiclus2))
+pop.types <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
+pop.schwide <- data.frame(yes = c(0, 1), Freq = c(1072, 5122))
+post <- postStratify(dclus1, ~stype, pop.types)
+run_case("post", post)
+run_case("post2", postStratify(dclus2, ~stype, pop.types))
+rk <- rake(dclus1, list(~stype, ~yes), list(pop.types, pop.schwide))
+run_case("rake", rk)
+greg <- calibrate(dclus1, ~stype + api99, c(6194, 755, 1018, 3914069))
+run_case("greg", greg)
+gregb <- calibrate(dclus1, ~stype + api99, c(6194, 755, 1018, 3914069), bounds = c(0.6, 1.6))
+run_case("gregbnd", gregb)
+write_data(data.frame(post = weights(post), rake = weights(rk), greg = weights(greg),
+                      gregbnd = weights(gregb)), "calweights")
+
+# Replicate weights. JK1 and JKn are deterministic and rebuilt by lcmon; R's bootstrap draws
+# are exported (multipliers of the sampling weights, R's combined.weights=FALSE) with scale
+# and rscales, imported by the C test and compared.
+run_case("jk1", as.svrepdesign(dclus1, type = "JK1"))
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = prep(apistrat))
+run_case("jkn", as.svrepdesign(dstrat, type = "JKn"))
+set.seed(42)
+boot <- as.svrepdesign(dclus1, type = "bootstrap", replicates = 50, compress = FALSE)
+run_case("boot", boot)
+bw <- as.data.frame(unclass(boot$repweights))
+names(bw) <- paste0("r", seq_len(ncol(bw)))
+write_data(bw, "bootweights")
+write_data(data.frame(scale = boot$scale, rscales = boot$rscales), "bootmeta")
 
 write.table(do.call(rbind, ref), file.path(out, "reference.csv"), sep = ",",
             row.names = FALSE, quote = FALSE)
