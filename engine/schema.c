@@ -131,6 +131,38 @@ static const char *const migrations[] = {
     "  n INTEGER NOT NULL, npsu INTEGER NOT NULL,"
     "  small INTEGER NOT NULL DEFAULT 0 CHECK (small IN (0,1)));"
     "CREATE INDEX estimates_lookup ON estimates(source, variable, wave, by_vars, domain);",
+
+    /* 4: the network register (附件2 applications, 附件3 recommendations, admissions).
+     * Basic data are typed columns for the summary and analysis; the whole form as filled
+     * is kept field by field. network_history has one row per status change. */
+    "CREATE TABLE network_members ("
+    "  city_code TEXT PRIMARY KEY REFERENCES cities(code),"
+    "  status TEXT NOT NULL CHECK (status IN ('applied','recommended','admitted')),"
+    "  direct_join TEXT NOT NULL DEFAULT 'no' CHECK (direct_join IN ('no','gnlc','alliance')),"
+    "  applied_on TEXT NOT NULL,"
+    "  population REAL NOT NULL, population_year INTEGER NOT NULL,"
+    "  area REAL NOT NULL, area_year INTEGER NOT NULL,"
+    "  gdp_per_capita REAL NOT NULL, gdp_per_capita_year INTEGER NOT NULL,"
+    "  education_years REAL NOT NULL, education_years_year INTEGER NOT NULL,"
+    "  opinion TEXT,"
+    "  recommended_on TEXT,"
+    "  admitted_year INTEGER CHECK (admitted_year BETWEEN 2023 AND 2100),"
+    "  source TEXT NOT NULL,"
+    "  CHECK ((status = 'admitted') = (admitted_year IS NOT NULL)));"
+    "CREATE TABLE network_application_fields ("
+    "  city_code TEXT NOT NULL REFERENCES network_members(city_code) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  PRIMARY KEY (city_code, field));"
+    "CREATE TABLE network_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  from_status TEXT,"
+    "  to_status TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  note TEXT);"
+    "CREATE INDEX network_history_city ON network_history(city_code, id);",
 };
 
 int lcm__schema_count(void) {

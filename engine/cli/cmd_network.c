@@ -1,0 +1,411 @@
+/*
+ * cmd_network.c - `lcmon network`: the register of the national learning-city network.
+ *
+ * One command with subcommands, like `git remote`: template, check, apply, recommend,
+ * admit change or prepare the register; list, history, summary and coverage print it
+ * (cmd_network_report.c). All subcommands share one option table, and each says which
+ * options it takes, so `--year` means the same wherever it is accepted.
+ */
+#include "network_cli.h"
+#include "strbuf.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const cmd_network_usage[] = {
+    "lcmon network <subcommand> [<options>]",
+    "",
+    "The register of the national learning-city network: applications (附件2), provincial",
+    "recommendations (附件3), admissions, and coverage of the 2025 targets.",
+    "Status order: applied -> recommended -> admitted; a city already in UNESCO's Global",
+    "Network of Learning Cities or the former national alliance may be admitted straight",
+    "from applied. Every change is kept with who made it and when.",
+    "",
+    "    template                     print an empty application (CSV field,value,note)",
+    "    check FILE [--db DB]         check a filled application, list every problem",
+    "    apply DB FILE                check and store an application (status applied)",
+    "    recommend DB --province P --cities C,... --opinion TEXT",
+    "                                 the province recommends its applied cities",
+    "    admit DB --cities C,... [--year Y]",
+    "                                 admit recommended (or directly joining) cities in Y",
+    "    list DB [--status S] [--province P]",
+    "    history DB [--city C]        every status change",
+    "    summary DB --province P [--format table|csv|json|xlsx] [--output FILE]",
+    "                                 the province's summary table (附件3)",
+    "    coverage DB [--year Y]       admitted prefecture-level cities against the targets",
+    "",
+    "    --cities C,...   city codes or names, separated by commas (also ， or 、); repeatable",
+    "    --province P     two-digit province code or name (广东省)",
+    "    --year Y         admit: the year of admission (default this year);",
+    "                     coverage: count cities admitted up to Y (default all)",
+    "    --by NAME        who makes the change (default $USER, else unknown)",
+    "    --format F       table (default), csv or json; xlsx for summary (needs --output)",
+    "    --output FILE    write to FILE instead of standard output",
+    "    --lang L         zh (default) or en, for messages, headers and labels",
+    "",
+    "The application format is described in surveys/application/README.md; coverage and",
+    "its denominators in docs/network.md.",
+    NULL,
+};
+
+typedef struct subcmd {
+    const char *name;
+    int (*fn)(const net_opts *);
+    const char *takes; /* the option letters it accepts (see opts[] in cmd_network) */
+    int npos;          /* positional arguments it needs */
+} subcmd;
+
+static int net_template(const net_opts *o);
+static int net_check(const net_opts *o);
+static int net_apply(const net_opts *o);
+static int net_recommend(const net_opts *o);
+static int net_admit(const net_opts *o);
+
+static const subcmd subcmds[] = {
+    {"template", net_template, "L", 0},   {"check", net_check, "Ld", 1},
+    {"apply", net_apply, "Lb", 2},        {"recommend", net_recommend, "LbpCO", 1},
+    {"admit", net_admit, "LbCy", 1},      {"list", net_list, "Lfsp", 1},
+    {"history", net_history, "Lfc", 1},   {"summary", net_summary, "Lfpo", 1},
+    {"coverage", net_coverage, "Lfy", 1},
+};
+
+#define L(o, en, zh) ((o)->lang == LCM_NET_EN ? en : zh)
+
+/* ---- reporting problems ---- */
+
+/* Every problem on its own line, git-style, then one line saying nothing was done. */
+static int print_problems(const lcm_net_problems *p, const char *file) {
+    for (size_t i = 0; i < p->n; i++) {
+        const lcm_net_problem *it = &p->items[i];
+        if (file && it->line > 0)
+            cli_error("%s:%ld: %s: '%s'", file, it->line, it->what, it->subject);
+        else if (file)
+            cli_error("%s: %s: '%s'", file, it->what, it->subject);
+        else
+            cli_error("%s: '%s'", it->what, it->subject);
+    }
+    return LCM_EXIT_DATA;
+}
+
+/* ---- template, check, apply ---- */
+
+static int add_template_row(cli_rows *rows, const char *name, const char *note) {
+    const char *v[] = {name, NULL, note};
+    return cli_rows_add(rows, v);
+}
+
+/* The rows of one repeat group: each child for items 1..min(max_items, 5); a long list
+ * (evidence, photos) goes on with the same numbering. */
+static int template_group(cli_rows *rows, const lcm_net_form *form, size_t g, const net_opts *o) {
+    const lcm_net_field *gf = &form->fields[g];
+    int items = gf->max_items < 5 ? gf->max_items : 5;
+    for (int item = 1; item <= items; item++)
+        for (size_t k = g + 1; k < form->n && form->fields[k].group == (int)g; k++) {
+            const lcm_net_field *f = &form->fields[k];
+            char name[300], note[2048];
+            snprintf(name, sizeof name, "%s.%d%s", gf->name, item, f->name + strlen(gf->name));
+            snprintf(note, sizeof note, L(o, "%s - item %d: %s", "%s 第%d项：%s"),
+                     L(o, gf->label_en, gf->label_zh), item, L(o, f->label_en, f->label_zh));
+            if (add_template_row(rows, name, note) != 0)
+                return -1;
+        }
+    return 0;
+}
+
+static int net_template(const net_opts *o) {
+    lcm_net_form form;
+    lcm_err err = {0};
+    if (lcm_net_form_load(lcm_datadir(), &form, &err) != LCM_OK)
+        return cli_fail(&err);
+    static const char *const cols[] = {"field", "value", "note"};
+    cli_rows *rows = cli_rows_new(3, cols, NULL);
+    int code = rows ? LCM_EXIT_OK : LCM_EXIT_INTERNAL;
+    for (size_t i = 0; code == LCM_EXIT_OK && i < form.n; i++) {
+        const lcm_net_field *f = &form.fields[i];
+        int bad = f->type == LCM_NET_REPEAT ? template_group(rows, &form, i, o)
+                  : f->group < 0 ? add_template_row(rows, f->name, L(o, f->label_en, f->label_zh))
+                                 : 0;
+        if (bad)
+            code = LCM_EXIT_INTERNAL;
+    }
+    if (code == LCM_EXIT_INTERNAL)
+        cli_error("out of memory");
+    else if (cli_rows_print(rows, CLI_CSV, stdout) != 0)
+        code = cli_error("cannot write output");
+    cli_rows_free(rows);
+    lcm_net_form_release(&form);
+    return code;
+}
+
+/* Check FILE against the form; on success *app holds it. Prints the problems. */
+static int check_file(lcm_db *db, const char *file, const net_opts *o, lcm_net_application *app) {
+    lcm_net_form form;
+    lcm_net_problems pr;
+    lcm_err err = {0};
+    lcm_net_problems_init(&pr, o->lang);
+    if (lcm_net_form_load(lcm_datadir(), &form, &err) != LCM_OK)
+        return cli_fail(&err);
+    lcm_status rc = lcm_net_check(db, &form, file, app, &pr, &err);
+    int code = LCM_EXIT_OK;
+    if (rc == LCM_CONSTRAINT) {
+        print_problems(&pr, file);
+        code = cli_error(
+            L(o, "application refused, %zu problems: '%s'", "申请表未通过检查，共%zu处问题：'%s'"),
+            pr.n, file);
+    } else if (rc != LCM_OK) {
+        code = cli_fail(&err);
+    }
+    lcm_net_problems_release(&pr);
+    lcm_net_form_release(&form);
+    return code;
+}
+
+static int net_check(const net_opts *o) {
+    int code;
+    lcm_err err = {0};
+    lcm_db *db = o->db ? cli_open_db(o->db, LCM_OPEN_READONLY, &code)
+                       : cli_open_db(":memory:", LCM_OPEN_CREATE, &code);
+    if (!db)
+        return code;
+    /* Without --db, check against a fresh copy of the shipped reference data. */
+    if (!o->db && lcm_reference_load(db, lcm_datadir(), NULL, &err) != LCM_OK) {
+        lcm_db_close(db);
+        return cli_fail(&err);
+    }
+    lcm_net_application app;
+    code = check_file(db, o->pos[0], o, &app);
+    if (code == LCM_EXIT_OK)
+        printf(L(o, "%s: the application is complete and valid (%zu fields)\n",
+                 "%s：申请表填写完整，符合要求（共%zu项）\n"),
+               o->pos[0], app.n);
+    lcm_net_application_release(&app);
+    lcm_db_close(db);
+    return code;
+}
+
+static int net_apply(const net_opts *o) {
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
+    if (!db)
+        return code;
+    lcm_net_application app;
+    lcm_net_problems pr;
+    lcm_err err = {0};
+    lcm_net_problems_init(&pr, o->lang);
+    code = check_file(db, o->pos[1], o, &app);
+    if (code == LCM_EXIT_OK) {
+        lcm_status rc = lcm_net_apply(db, &app, o->by, &pr, &err);
+        if (rc == LCM_CONSTRAINT)
+            code = print_problems(&pr, o->pos[1]);
+        else if (rc != LCM_OK)
+            code = cli_fail(&err);
+        else
+            printf(L(o, "%s %s: applied\n", "%s %s：已登记申请，状态为已申请\n"),
+                   lcm_net_app_get(&app, "city.code"), lcm_net_app_get(&app, "city.name"));
+    }
+    lcm_net_problems_release(&pr);
+    lcm_net_application_release(&app);
+    lcm_db_close(db);
+    return code;
+}
+
+/* ---- recommend, admit ---- */
+
+/* Run a status change and report it: every refused city, or what moved. */
+static int report_change(lcm_status rc, const lcm_net_problems *pr, const lcm_err *err,
+                         const net_opts *o, const char *done_en, const char *done_zh) {
+    if (rc == LCM_CONSTRAINT) {
+        print_problems(pr, NULL);
+        return cli_error(L(o, "nothing changed: %zu problems", "未作任何更改：共%zu处问题"), pr->n);
+    }
+    if (rc != LCM_OK)
+        return cli_fail(err);
+    printf("%s:", L(o, done_en, done_zh));
+    for (size_t i = 0; i < o->ncities; i++)
+        printf(" %s", o->cities[i]);
+    putchar('\n');
+    return LCM_EXIT_OK;
+}
+
+static int net_recommend(const net_opts *o) {
+    if (!o->province || !o->ncities || !o->opinion || !*o->opinion)
+        return cli_usage_error(cmd_network_usage,
+                               "recommend needs --province, --cities and --opinion");
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
+    if (!db)
+        return code;
+    lcm_net_problems pr;
+    lcm_err err = {0};
+    lcm_net_problems_init(&pr, o->lang);
+    lcm_status rc = lcm_net_recommend(db, o->province, (const char *const *)o->cities, o->ncities,
+                                      o->opinion, o->by, &pr, &err);
+    code = report_change(rc, &pr, &err, o, "recommended", "已推荐");
+    lcm_net_problems_release(&pr);
+    lcm_db_close(db);
+    return code;
+}
+
+static int net_admit(const net_opts *o) {
+    if (!o->ncities)
+        return cli_usage_error(cmd_network_usage, "admit needs --cities");
+    int year = o->year;
+    if (!year) {
+        time_t now = time(NULL);
+        struct tm tm;
+        year = localtime_r(&now, &tm)->tm_year + 1900;
+    }
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
+    if (!db)
+        return code;
+    lcm_net_problems pr;
+    lcm_err err = {0};
+    lcm_net_problems_init(&pr, o->lang);
+    lcm_status rc =
+        lcm_net_admit(db, (const char *const *)o->cities, o->ncities, year, o->by, &pr, &err);
+    char done_en[64], done_zh[64];
+    snprintf(done_en, sizeof done_en, "admitted in %d", year);
+    snprintf(done_zh, sizeof done_zh, "%d年确定加入", year);
+    code = report_change(rc, &pr, &err, o, done_en, done_zh);
+    lcm_net_problems_release(&pr);
+    lcm_db_close(db);
+    return code;
+}
+
+/* ---- options ---- */
+
+/* Split the joined --cities texts on ASCII commas, '，', '、' and white space. */
+static int split_cities(net_opts *o) {
+    char *p = o->cities_buf;
+    for (; *p; p++) /* each CJK separator is 3 bytes: make it a comma and two spaces */
+        if (!strncmp(p, "，", 3) || !strncmp(p, "、", 3))
+            memcpy(p, ",  ", 3);
+    o->cities = calloc(strlen(o->cities_buf) / 2 + 1, sizeof *o->cities);
+    if (!o->cities)
+        return -1;
+    char *save = NULL;
+    for (char *tok = strtok_r(o->cities_buf, ", \t", &save); tok;
+         tok = strtok_r(NULL, ", \t", &save))
+        o->cities[o->ncities++] = tok;
+    return 0;
+}
+
+static int parse_year(const char *s, int *out) {
+    char *end;
+    long y = strtol(s, &end, 10);
+    if (*end || end == s || y < 2000 || y > 2100)
+        return -1;
+    *out = (int)y;
+    return 0;
+}
+
+static const struct option opts[] = {
+    {"lang", required_argument, NULL, 'L'},   {"by", required_argument, NULL, 'b'},
+    {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+    {"year", required_argument, NULL, 'y'},   {"province", required_argument, NULL, 'p'},
+    {"cities", required_argument, NULL, 'C'}, {"opinion", required_argument, NULL, 'O'},
+    {"status", required_argument, NULL, 's'}, {"city", required_argument, NULL, 'c'},
+    {"db", required_argument, NULL, 'd'},     {0, 0, 0, 0}};
+
+/* The value of one option into o; -1 (message printed) when it is malformed. */
+static int set_option(net_opts *o, int c, lcm_strbuf *cities) {
+    switch (c) {
+    case 'L':
+        if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
+            return cli_usage_error(cmd_network_usage, "--lang must be zh or en: '%s'", optarg);
+        o->lang = strcmp(optarg, "en") == 0 ? LCM_NET_EN : LCM_NET_ZH;
+        return 0;
+    case 'f':
+        o->xlsx = strcmp(optarg, "xlsx") == 0;
+        if (!o->xlsx && cli_parse_format(optarg, &o->fmt) != 0)
+            return cli_usage_error(cmd_network_usage, "unknown format: '%s'", optarg);
+        return 0;
+    case 'y':
+        if (parse_year(optarg, &o->year) != 0)
+            return cli_usage_error(cmd_network_usage, "--year must be a year 2000-2100: '%s'",
+                                   optarg);
+        return 0;
+    case 's':
+        if (strcmp(optarg, "applied") && strcmp(optarg, "recommended") &&
+            strcmp(optarg, "admitted"))
+            return cli_usage_error(cmd_network_usage,
+                                   "--status must be applied, recommended or admitted: '%s'",
+                                   optarg);
+        o->status = optarg;
+        return 0;
+    case 'C':
+        lcm_strbuf_adds(cities, optarg);
+        lcm_strbuf_addc(cities, ',');
+        return 0;
+    case 'b':
+        o->by = optarg;
+        return 0;
+    case 'o':
+        o->output = optarg;
+        return 0;
+    case 'p':
+        o->province = optarg;
+        return 0;
+    case 'O':
+        o->opinion = optarg;
+        return 0;
+    case 'c':
+        o->city = optarg;
+        return 0;
+    default: /* 'd' */
+        o->db = optarg;
+        return 0;
+    }
+}
+
+/* Options and positional arguments of subcommand sc; exit code, 0 when all is well. */
+static int parse_options(const subcmd *sc, int argc, char **argv, net_opts *o) {
+    lcm_strbuf cities = LCM_STRBUF_INIT;
+    int c, code = 0;
+    opterr = 0; /* our own message names the subcommand */
+    while (!code && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == '?')
+            code = cli_usage_error(cmd_network_usage, "bad option or missing value: '%s'",
+                                   argv[optind - 1]);
+        else if (!strchr(sc->takes, c))
+            code = cli_usage_error(cmd_network_usage, "%s does not take option '%s'", sc->name,
+                                   argv[optind - 1]);
+        else
+            code = set_option(o, c, &cities);
+    }
+    if (!code && argc - optind != sc->npos)
+        code = cli_usage_error(cmd_network_usage, "%s takes %d argument%s, not %d", sc->name,
+                               sc->npos, sc->npos == 1 ? "" : "s", argc - optind);
+    for (int i = 0; !code && i < sc->npos; i++)
+        o->pos[o->npos++] = argv[optind + i];
+    if (!code && o->xlsx && (strcmp(sc->name, "summary") != 0 || !o->output))
+        code = cli_usage_error(cmd_network_usage, "--format xlsx is for summary, with --output");
+    if (!code && !lcm_strbuf_ok(&cities))
+        code = cli_error("out of memory");
+    o->cities_buf = lcm_strbuf_detach(&cities);
+    if (!code && (!o->cities_buf || split_cities(o) != 0))
+        code = cli_error("out of memory");
+    return code;
+}
+
+int cmd_network(int argc, char **argv) {
+    if (argc < 2)
+        return cli_usage_error(cmd_network_usage, "network needs a subcommand");
+    const subcmd *sc = NULL;
+    for (size_t i = 0; i < sizeof subcmds / sizeof subcmds[0]; i++)
+        if (strcmp(argv[1], subcmds[i].name) == 0)
+            sc = &subcmds[i];
+    if (!sc)
+        return cli_usage_error(cmd_network_usage, "unknown subcommand: '%s'", argv[1]);
+    const char *user = getenv("USER");
+    net_opts o = {.lang = LCM_NET_ZH, .fmt = CLI_TABLE, .by = user && *user ? user : "unknown"};
+    int code = parse_options(sc, argc - 1, argv + 1, &o);
+    if (!code)
+        code = sc->fn(&o);
+    free(o.cities);
+    free(o.cities_buf);
+    return code;
+}

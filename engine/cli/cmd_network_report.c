@@ -1,0 +1,272 @@
+/*
+ * cmd_network_report.c - the printing half of `lcmon network`: list, history, the
+ * provincial summary (附件3, also as .xlsx) and coverage of the 2025 targets.
+ *
+ * Tables come from the library in the language asked for; this file only picks the
+ * output (aligned table, CSV, JSON, workbook) and, for coverage, says in the output what
+ * the denominators are, since "prefecture-level" is a choice the reader must see.
+ */
+#include "network_cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define L(o, en, zh) ((o)->lang == LCM_NET_EN ? en : zh)
+
+/* Open --output (or stdout); NULL after printing why. */
+static FILE *open_output(const net_opts *o) {
+    if (!o->output)
+        return stdout;
+    FILE *fp = fopen(o->output, "w");
+    if (!fp)
+        cli_error("cannot write '%s'", o->output);
+    return fp;
+}
+
+static int close_output(FILE *fp, int code, const net_opts *o) {
+    if (fp != stdout && fclose(fp) != 0 && code == LCM_EXIT_OK)
+        return cli_error("cannot write '%s'", o->output);
+    return code;
+}
+
+static int print_rows(cli_rows *rows, cli_format fmt, const net_opts *o) {
+    FILE *fp = open_output(o);
+    if (!fp)
+        return LCM_EXIT_DATA;
+    int code = cli_rows_print(rows, fmt, fp) == 0 ? LCM_EXIT_OK : cli_error("cannot write output");
+    return close_output(fp, code, o);
+}
+
+int net_print_table(const lcm_net_table *t, const net_opts *o) {
+    cli_format fmt = o->fmt;
+    cli_rows *rows = cli_rows_new(t->ncols, fmt == CLI_TABLE ? t->headers : t->keys, t->numeric);
+    int code = rows ? LCM_EXIT_OK : LCM_EXIT_INTERNAL;
+    const char **v = calloc((size_t)t->ncols, sizeof *v);
+    if (!v)
+        code = LCM_EXIT_INTERNAL;
+    for (size_t r = 0; code == LCM_EXIT_OK && r < t->nrows; r++) {
+        for (int c = 0; c < t->ncols; c++)
+            v[c] = lcm_net_table_cell(t, r, c);
+        if (cli_rows_add(rows, v) != 0)
+            code = LCM_EXIT_INTERNAL;
+    }
+    if (code == LCM_EXIT_OK)
+        code = print_rows(rows, fmt, o);
+    else
+        cli_error("out of memory");
+    free(v);
+    cli_rows_free(rows);
+    return code;
+}
+
+/* Open DB read-only, resolve --province when given; NULL (code set) on failure. */
+static lcm_db *open_with_province(const net_opts *o, char province[3], int *code) {
+    lcm_err err = {0};
+    lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, code);
+    province[0] = '\0';
+    if (db && o->province && lcm_net_province_code(db, o->province, province, &err) != LCM_OK) {
+        *code = cli_fail(&err);
+        lcm_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* Run a report and print it: the shape shared by list and history. */
+typedef lcm_status (*report_fn)(lcm_db *db, const char *a, const char *b, lcm_net_lang lang,
+                                lcm_net_table *out, lcm_err *err);
+
+static lcm_status list_report(lcm_db *db, const char *status, const char *province,
+                              lcm_net_lang lang, lcm_net_table *out, lcm_err *err) {
+    return lcm_net_list(db, status, province, lang, out, err);
+}
+
+static lcm_status history_report(lcm_db *db, const char *city, const char *unused,
+                                 lcm_net_lang lang, lcm_net_table *out, lcm_err *err) {
+    (void)unused;
+    return lcm_net_history(db, city, lang, out, err);
+}
+
+static int run_and_print(const net_opts *o, report_fn fn, const char *a, const char *b,
+                         lcm_db *db) {
+    lcm_net_table t;
+    lcm_err err = {0};
+    int code = fn(db, a, b, o->lang, &t, &err) == LCM_OK ? net_print_table(&t, o) : cli_fail(&err);
+    if (!err.status)
+        lcm_net_table_release(&t);
+    return code;
+}
+
+int net_list(const net_opts *o) {
+    char province[3];
+    int code;
+    lcm_db *db = open_with_province(o, province, &code);
+    if (!db)
+        return code;
+    code = run_and_print(o, list_report, o->status, province[0] ? province : NULL, db);
+    lcm_db_close(db);
+    return code;
+}
+
+int net_history(const net_opts *o) {
+    char city[5];
+    int code;
+    lcm_err err = {0};
+    lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, &code);
+    if (!db)
+        return code;
+    if (o->city && lcm_net_city_code(db, o->city, city, &err) != LCM_OK)
+        code = cli_fail(&err);
+    else
+        code = run_and_print(o, history_report, o->city ? city : NULL, NULL, db);
+    lcm_db_close(db);
+    return code;
+}
+
+/* ---- summary (附件3) ---- */
+
+static int summary_xlsx(lcm_db *db, const char *province, const lcm_net_table *t,
+                        const net_opts *o) {
+    char name[128] = "", today[16], subtitle[512];
+    sqlite3_stmt *st = NULL;
+    lcm_err err = {0};
+    if (lcm_db_prepare(db, "SELECT name FROM provinces WHERE code = ?1", &st, &err) != LCM_OK)
+        return cli_fail(&err);
+    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
+    snprintf(subtitle, sizeof subtitle,
+             L(o, "Province: %s (%s)    cities recommended: %zu    date: %s",
+               "省（自治区、直辖市）：%s（%s）    推荐城市数：%zu    填报日期：%s"),
+             name, province, t->nrows, today);
+    const char *title = L(o, "Cities recommended to join the national learning-city network",
+                          "推荐加入全国学习型城市网络城市汇总表");
+    if (lcm_net_table_xlsx(t, title, subtitle, o->output, &err) != LCM_OK)
+        return cli_fail(&err);
+    return LCM_EXIT_OK;
+}
+
+int net_summary(const net_opts *o) {
+    if (!o->province)
+        return cli_usage_error(cmd_network_usage, "summary needs --province");
+    char province[3];
+    int code;
+    lcm_db *db = open_with_province(o, province, &code);
+    if (!db)
+        return code;
+    lcm_net_table t;
+    lcm_err err = {0};
+    if (lcm_net_summary(db, province, o->lang, &t, &err) != LCM_OK) {
+        lcm_db_close(db);
+        return cli_fail(&err);
+    }
+    code = o->xlsx ? summary_xlsx(db, province, &t, o) : net_print_table(&t, o);
+    lcm_net_table_release(&t);
+    lcm_db_close(db);
+    return code;
+}
+
+/* ---- coverage ---- */
+
+static const char *level_name(lcm_cov_level level, const net_opts *o) {
+    switch (level) {
+    case LCM_COV_PROVINCE:
+        return L(o, "province", "省份");
+    case LCM_COV_REGION:
+        return L(o, "region", "地区");
+    case LCM_COV_NATION:
+        return L(o, "nation", "全国");
+    default:
+        return L(o, "tier", "梯队");
+    }
+}
+
+static int coverage_row(cli_rows *rows, const lcm_cov_row *r, const net_opts *o) {
+    char target[16] = "", pct[32] = "", needed[32] = "", cities[32], admitted[32];
+    if (r->target)
+        snprintf(target, sizeof target, "%d", r->target);
+    if (lcm_cov_percent(r) >= 0)
+        snprintf(pct, sizeof pct, "%.1f", lcm_cov_percent(r));
+    if (r->target)
+        snprintf(needed, sizeof needed, "%ld", lcm_cov_needed(r));
+    snprintf(cities, sizeof cities, "%ld", r->cities);
+    snprintf(admitted, sizeof admitted, "%ld", r->admitted);
+    const char *v[] = {o->fmt == CLI_TABLE            ? level_name(r->level, o)
+                       : r->level == LCM_COV_PROVINCE ? "province"
+                       : r->level == LCM_COV_REGION   ? "region"
+                       : r->level == LCM_COV_NATION   ? "nation"
+                                                      : "tier",
+                       r->key,
+                       L(o, r->name_en, r->name_zh),
+                       r->region ? lcm_net_label(r->region, o->lang) : NULL,
+                       target,
+                       cities,
+                       admitted,
+                       pct,
+                       needed};
+    return cli_rows_add(rows, v);
+}
+
+/* What the denominators are, under the table: the reader must see the choice. */
+static void coverage_note(const lcm_coverage *c, const net_opts *o) {
+    static const char *const belts[] = {"east", "central", "west"};
+    long nation = 0, region[3] = {0};
+    for (size_t i = 0; i < c->n; i++) {
+        const lcm_cov_row *r = &c->rows[i];
+        if (r->level == LCM_COV_NATION)
+            nation = r->cities;
+        for (int k = 0; k < 3; k++)
+            if (r->level == LCM_COV_REGION && strcmp(r->key, belts[k]) == 0)
+                region[k] = r->cities;
+    }
+    printf(L(o,
+             "\nDenominators: %ld prefecture-level cities (east %ld, central %ld, west %ld); the "
+             "4 municipalities are\nprovincial-level units, not prefecture-level cities, and "
+             "count only in the tier rows (2024 roll-out).\nCoverage = sum of admitted / sum "
+             "of cities at each level. 2025 targets: about 50%% east and central, 30%% west.\n",
+             "\n注：分母为地市级城市%ld个（东部%ld、中部%ld、西部%"
+             "ld）；4个直辖市属省级单位，不计入地市级"
+             "城市，\n只计入梯队各行（2024年以直辖市、省会城市及计划单列市为引领）。\n覆盖率＝各层"
+             "级已加入"
+             "城市数之和÷城市数之和。2025年目标：东中部50%%左右，西部30%%。\n"),
+           nation, region[0], region[1], region[2]);
+}
+
+int net_coverage(const net_opts *o) {
+    static const char *const keys[] = {"level",  "code",     "name",         "region", "target_pct",
+                                       "cities", "admitted", "coverage_pct", "needed"};
+    static const char *const zh[] = {"层级",   "代码",   "名称",    "地区",      "2025年目标%",
+                                     "城市数", "已加入", "覆盖率%", "距目标尚差"};
+    static const int numeric[] = {0, 0, 0, 0, 1, 1, 1, 1, 1};
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, &code);
+    if (!db)
+        return code;
+    lcm_coverage c;
+    lcm_err err = {0};
+    if (lcm_net_coverage(db, o->year, &c, &err) != LCM_OK) {
+        lcm_db_close(db);
+        return cli_fail(&err);
+    }
+    int table = o->fmt == CLI_TABLE;
+    cli_rows *rows = cli_rows_new(9, table && o->lang == LCM_NET_ZH ? zh : keys, numeric);
+    code = rows ? LCM_EXIT_OK : cli_error("out of memory");
+    for (size_t i = 0; code == LCM_EXIT_OK && i < c.n; i++)
+        if (coverage_row(rows, &c.rows[i], o) != 0)
+            code = cli_error("out of memory");
+    if (code == LCM_EXIT_OK && table && o->year)
+        printf(L(o, "Cities admitted up to %d\n\n", "截至%d年已确定加入的城市\n\n"), o->year);
+    if (code == LCM_EXIT_OK)
+        code = print_rows(rows, o->fmt, o);
+    if (code == LCM_EXIT_OK && table)
+        coverage_note(&c, o);
+    cli_rows_free(rows);
+    lcm_net_coverage_release(&c);
+    lcm_db_close(db);
+    return code;
+}

@@ -1,0 +1,216 @@
+/*
+ * network.h - the register of the national learning-city network (全国学习型城市网络).
+ *
+ * A city applies with the form of the seed's 附件2 (defined as data in
+ * surveys/application/form.csv), its province recommends it with an opinion (附件3), the
+ * ministry admits it in a year. The status order is applied -> recommended -> admitted; a
+ * city already in UNESCO's Global Network of Learning Cities or the former national alliance
+ * may go from applied straight to admitted, as the seed allows. Every change is kept in
+ * network_history. Coverage of the 2025 targets is computed from the admitted cities.
+ *
+ * Library code: nothing here prints. Checks collect every problem they find in an
+ * lcm_net_problems list (in Chinese or English) instead of stopping at the first one.
+ */
+#ifndef LCM_NETWORK_H
+#define LCM_NETWORK_H
+
+#include "lcmon.h"
+
+#include <stddef.h>
+
+typedef enum lcm_net_lang { LCM_NET_ZH, LCM_NET_EN } lcm_net_lang;
+
+/* ---- problems: everything wrong with one input, in the reader's language ---- */
+
+typedef struct lcm_net_problem {
+    long line;     /* line of the input it concerns, 0 when there is none (a missing field) */
+    char *subject; /* the field or city concerned, owned */
+    char *what;    /* what is wrong, owned */
+} lcm_net_problem;
+
+typedef struct lcm_net_problems {
+    lcm_net_lang lang;
+    lcm_net_problem *items;
+    size_t n, cap;
+    int oom; /* an allocation failed: the list is incomplete */
+} lcm_net_problems;
+
+void lcm_net_problems_init(lcm_net_problems *p, lcm_net_lang lang);
+void lcm_net_problems_release(lcm_net_problems *p);
+/* Append a problem; what is a printf format. Allocation failures set p->oom. */
+void lcm_net_problem_add(lcm_net_problems *p, long line, const char *subject, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- the application form (附件2) as data ---- */
+
+typedef enum lcm_net_type {
+    LCM_NET_TEXT,   /* free text, max_chars characters (not bytes) */
+    LCM_NET_NUMBER, /* decimal number in [min, max] */
+    LCM_NET_YEAR,   /* four-digit year in [min, max], not after the application */
+    LCM_NET_DATE,   /* YYYY-MM or YYYY-MM-DD, not after the application */
+    LCM_NET_PHONE,  /* office phone: landline (area code optional) or mobile */
+    LCM_NET_MOBILE, /* mainland mobile number, 11 digits */
+    LCM_NET_EMAIL,
+    LCM_NET_CITY,   /* four-digit code of a city in the register's reference data */
+    LCM_NET_CHOICE, /* one of choices, separated by '|' */
+    LCM_NET_PDF,    /* a file that is a PDF */
+    LCM_NET_PHOTO,  /* a file that is a JPEG, PNG or TIFF image */
+    LCM_NET_REPEAT, /* a group of items "group.N.child", N = 1..max_items */
+} lcm_net_type;
+
+typedef struct lcm_net_field {
+    char *name; /* "strategy.overview"; a repeat child is "group.child" */
+    int part;   /* part of the form: 0 cover, 1-5 as printed (6 is the province's) */
+    lcm_net_type type;
+    int required;    /* for a repeat: at least one item */
+    long max_chars;  /* 0 = no limit; for a repeat: all its text together */
+    int max_items;   /* repeat only */
+    double min, max; /* number and year only; min > max means no bounds */
+    char *choices;   /* choice only: "a|b|c" */
+    char *label_zh, *label_en;
+    int group; /* index of the repeat group of a child, -1 otherwise */
+} lcm_net_field;
+
+typedef struct lcm_net_form {
+    lcm_net_field *fields; /* in the order of the form */
+    size_t n;
+} lcm_net_form;
+
+/* Read the form definition (datadir/application/form.csv). Errors name file, line and
+ * column. Release with lcm_net_form_release. */
+lcm_status lcm_net_form_load(const char *datadir, lcm_net_form *form, lcm_err *err);
+void lcm_net_form_release(lcm_net_form *form);
+/* Index of the field called name, or -1. */
+int lcm_net_form_find(const lcm_net_form *form, const char *name);
+
+/* ---- a filled application ---- */
+
+typedef struct lcm_net_value {
+    char *name;  /* as written: "meeting.2.date" */
+    char *value; /* trimmed, never empty */
+    long line;
+    int field; /* index into the form */
+    int item;  /* 1.. for a repeat child, 0 otherwise */
+} lcm_net_value;
+
+typedef struct lcm_net_application {
+    char *source; /* file it was read from */
+    lcm_net_value *values;
+    size_t n, cap;
+} lcm_net_application;
+
+/* Value of a top-level field (NULL when not given); borrowed from app. */
+const char *lcm_net_app_get(const lcm_net_application *app, const char *name);
+void lcm_net_application_release(lcm_net_application *app);
+
+/* Read the filled application at path (CSV with columns field and value, see
+ * surveys/application/README.md) and check it against form and the cities in db. Every
+ * violation goes to problems. Returns LCM_OK for a valid application, LCM_CONSTRAINT when
+ * problems were found, another status (err filled) when the file cannot be read at all.
+ * app is filled either way; release it. */
+lcm_status lcm_net_check(lcm_db *db, const lcm_net_form *form, const char *path,
+                         lcm_net_application *app, lcm_net_problems *problems, lcm_err *err);
+
+/* ---- the register ---- */
+
+/* Store a checked application with status applied and a first history entry, in one
+ * transaction. A city already in the register is a problem, not an update. */
+lcm_status lcm_net_apply(lcm_db *db, const lcm_net_application *app, const char *by,
+                         lcm_net_problems *problems, lcm_err *err);
+
+/* Resolve a city given by code or name to its code (out has room for 5 bytes). A city that
+ * is not in the reference data is LCM_NOTFOUND. */
+lcm_status lcm_net_city_code(lcm_db *db, const char *city, char out[5], lcm_err *err);
+/* Resolve a province given by two-digit code or name; LCM_NOTFOUND when unknown. */
+lcm_status lcm_net_province_code(lcm_db *db, const char *province, char out[3], lcm_err *err);
+
+/* The province recommends cities (codes or names) with its opinion (part 6 of the form):
+ * applied -> recommended. All or nothing: any refusal (not applied, wrong province, listed
+ * twice, ...) goes to problems, LCM_CONSTRAINT is returned and nothing changes. */
+lcm_status lcm_net_recommend(lcm_db *db, const char *province, const char *const *cities, size_t n,
+                             const char *opinion, const char *by, lcm_net_problems *problems,
+                             lcm_err *err);
+
+/* The ministry admits cities in year: recommended -> admitted, or applied -> admitted for
+ * a city that joins directly. All or nothing, like lcm_net_recommend. */
+lcm_status lcm_net_admit(lcm_db *db, const char *const *cities, size_t n, int year, const char *by,
+                         lcm_net_problems *problems, lcm_err *err);
+
+/* Display name of a status, tier, region or direct-join key in lang (static string; the
+ * key itself when unknown). */
+const char *lcm_net_label(const char *key, lcm_net_lang lang);
+
+/* ---- tables handed to the CLI and the xlsx writer ---- */
+
+typedef struct lcm_net_table {
+    int ncols;
+    const char **keys;    /* column keys for csv/json: static strings */
+    const char **headers; /* column headers in the table's language: static strings */
+    const int *numeric;   /* 1 for number columns */
+    char **cells;         /* nrows * ncols, owned, NULL = empty */
+    size_t nrows, cap;
+} lcm_net_table;
+
+void lcm_net_table_release(lcm_net_table *t);
+/* Cell (row, col), "" when empty; borrowed. */
+const char *lcm_net_table_cell(const lcm_net_table *t, size_t row, int col);
+
+/* The members of the register, optionally only those with status and/or of one
+ * province (NULL = all): code, name, province, tier, status, how they join, dates. */
+lcm_status lcm_net_list(lcm_db *db, const char *status, const char *province_code,
+                        lcm_net_lang lang, lcm_net_table *out, lcm_err *err);
+
+/* Every status change, oldest first, of one city or (city_code NULL) all: when, city,
+ * from, to, who, note (the source file, the opinion or the year). */
+lcm_status lcm_net_history(lcm_db *db, const char *city_code, lcm_net_lang lang, lcm_net_table *out,
+                           lcm_err *err);
+
+/* The provincial summary (附件3): the cities the province has recommended (whatever their
+ * status now), with tier, date of application, basic data with their years and the
+ * province's opinion. */
+lcm_status lcm_net_summary(lcm_db *db, const char *province_code, lcm_net_lang lang,
+                           lcm_net_table *out, lcm_err *err);
+/* Write a table as an .xlsx workbook at path: title row, subtitle row, header row, one
+ * row per table row, numbers stored as numbers (an official form is printed from it). */
+lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const char *subtitle,
+                              const char *path, lcm_err *err);
+
+/* ---- coverage of the 2025 targets ---- */
+
+typedef enum lcm_cov_level {
+    LCM_COV_PROVINCE, /* prefecture-level cities of one province */
+    LCM_COV_REGION,   /* east, central, west, east_central */
+    LCM_COV_NATION,   /* every prefecture-level city */
+    LCM_COV_TIER,     /* the roll-out tiers; municipalities count here only */
+} lcm_cov_level;
+
+typedef struct lcm_cov_row {
+    lcm_cov_level level;
+    char *key;     /* province code, region, tier or "all", owned */
+    char *name_zh; /* owned */
+    char *name_en; /* owned */
+    char *region;  /* region3 of a province row, NULL otherwise; owned */
+    long cities;   /* denominator */
+    long admitted; /* numerator */
+    int target;    /* 2025 target in percent (50 east and central, 30 west), 0 = none */
+} lcm_cov_row;
+
+typedef struct lcm_coverage {
+    int year; /* admitted up to and including this year; 0 = every admitted city */
+    lcm_cov_row *rows;
+    size_t n, cap;
+} lcm_coverage;
+
+/* Coverage of prefecture-level cities (地市级: every tier but municipality) by admitted
+ * members: one row per province with prefecture-level cities, per region (east, central,
+ * west, east+central), the nation, then per roll-out tier including municipalities. Each
+ * level sums numerators and denominators; no percentage is ever averaged. This is the data
+ * function the coverage chart calls. */
+lcm_status lcm_net_coverage(lcm_db *db, int year, lcm_coverage *out, lcm_err *err);
+void lcm_net_coverage_release(lcm_coverage *c);
+/* admitted / cities in percent, or -1 when cities is 0. */
+double lcm_cov_percent(const lcm_cov_row *r);
+/* Cities still to admit to reach the target (never negative); 0 without a target. */
+long lcm_cov_needed(const lcm_cov_row *r);
+
+#endif

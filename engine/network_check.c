@@ -1,0 +1,605 @@
+/*
+ * network_check.c - reading a filled application (CSV of field,value) and checking every
+ * rule of the form at once.
+ *
+ * A city fixing its form wants the whole list of what is wrong, not one error per try, so
+ * nothing here stops at the first problem: each row is checked as it is read (format,
+ * limits), then what is missing, then the rules between fields (city name against code,
+ * dates not after the application). Limits count characters, not bytes: a Chinese
+ * character is one character, as the ministry counts 字.
+ */
+#include "csvin.h"
+#include "network.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* The reader's language picks the message; GCC checks both literals against the args. */
+#define L(pr, en, zh) ((pr)->lang == LCM_NET_EN ? en : zh)
+
+/* More rows than a filled form can have (about 350 with every repeat full): a bound on
+ * what a stray file can make us hold. */
+#define MAX_ROWS 2000
+
+enum { RX_PHONE, RX_MOBILE, RX_EMAIL, NRX };
+static const char *const rx_src[NRX] = {
+    /* landline: optional area code 0xx(x), in brackets or followed by - or space, 7-8
+     * digits not starting with 0 or 1, optional extension */
+    "^((0[1-9][0-9]{1,2}|\\(0[1-9][0-9]{1,2}\\))[- ]?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$",
+    /* mainland mobile: 1[3-9]x xxxx xxxx, optional +86, optional - or space groups */
+    "^(\\+86[- ]?)?1[3-9][0-9]([- ]?[0-9]{4}){2}$",
+    "^[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+"
+    "[A-Za-z]{2,}$",
+};
+
+typedef struct checker {
+    lcm_db *db;
+    const lcm_net_form *form;
+    lcm_net_application *app;
+    lcm_net_problems *pr;
+    regex_t rx[NRX];
+    int nrx; /* compiled so far */
+    int col_field, col_value;
+    char dir[4096]; /* directory of the application: evidence paths are relative to it */
+} checker;
+
+static int matches(const regex_t *rx, const char *s) {
+    return regexec(rx, s, 0, NULL, 0) == 0;
+}
+
+/* Characters as the form counts them: Unicode characters, line breaks left out so that
+ * paragraphs do not eat the limit. */
+static long count_chars(const char *s) {
+    long n = lcm_utf8_len(s, strlen(s));
+    for (; *s; s++)
+        n -= *s == '\n' || *s == '\r';
+    return n;
+}
+
+static int all_digits(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return n > 0;
+}
+
+/* YYYY-MM or YYYY-MM-DD with a real month and day. */
+static int valid_date(const char *s) {
+    size_t n = strlen(s);
+    if ((n != 7 && n != 10) || !all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2))
+        return 0;
+    int y = atoi(s), m = atoi(s + 5);
+    if (m < 1 || m > 12)
+        return 0;
+    if (n == 7)
+        return 1;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int d = atoi(s + 8);
+    return s[7] == '-' && all_digits(s + 8, 2) && d >= 1 && d <= mdays[m - 1] &&
+           !(m == 2 && d == 29 && !leap);
+}
+
+/* A plain decimal: digits with an optional fraction, nothing else (no signs, exponents,
+ * thousands separators or units, which the form puts in the label). */
+static int parse_decimal(const char *s, double *out) {
+    size_t i = 0;
+    while (isdigit((unsigned char)s[i]))
+        i++;
+    if (i == 0)
+        return 0;
+    if (s[i] == '.') {
+        size_t j = ++i;
+        while (isdigit((unsigned char)s[i]))
+            i++;
+        if (i == j)
+            return 0;
+    }
+    if (s[i])
+        return 0;
+    *out = strtod(s, NULL);
+    return 1;
+}
+
+static int has_control(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7F)
+            return 1;
+    return 0;
+}
+
+static void check_text(checker *c, const lcm_net_value *v, const lcm_net_field *f) {
+    lcm_net_problems *pr = c->pr;
+    if (has_control(v->value))
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "control character in text", "文字中含有控制字符"));
+    long n = count_chars(v->value);
+    if (f->max_chars > 0 && n > f->max_chars)
+        lcm_net_problem_add(
+            pr, v->line, v->name,
+            L(pr, "too long: %ld characters, at most %ld", "超过字数限制：%ld字，限%ld字以内"), n,
+            f->max_chars);
+}
+
+static void check_range(checker *c, const lcm_net_value *v, const lcm_net_field *f, double x) {
+    lcm_net_problems *pr = c->pr;
+    if (f->min <= f->max && (x < f->min || x > f->max))
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "%s is out of range: must lie between %g and %g",
+                              "数值%s超出合理范围：应在%g至%g之间"),
+                            v->value, f->min, f->max);
+}
+
+static void check_number(checker *c, const lcm_net_value *v, const lcm_net_field *f) {
+    double x;
+    lcm_net_problems *pr = c->pr;
+    if (f->type == LCM_NET_YEAR && !(strlen(v->value) == 4 && all_digits(v->value, 4)))
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "not a four-digit year: %s", "年份应为四位数字：%s"), v->value);
+    else if (!parse_decimal(v->value, &x))
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "not a number (digits and one decimal point, no unit): %s",
+                              "不是数字（只填数字和小数点，不带单位）：%s"),
+                            v->value);
+    else
+        check_range(c, v, f, x);
+}
+
+static void check_city(checker *c, const lcm_net_value *v) {
+    char code[5];
+    lcm_err err = {0};
+    lcm_net_problems *pr = c->pr;
+    if (strlen(v->value) != 4 || !all_digits(v->value, 4))
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "not a four-digit city code: %s", "城市代码应为4位数字：%s"),
+                            v->value);
+    else if (lcm_net_city_code(c->db, v->value, code, &err) != LCM_OK)
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "no city with code %s", "没有代码为%s的城市"), v->value);
+}
+
+static int in_choices(const char *choices, const char *v) {
+    size_t n = strlen(v);
+    for (const char *p = choices; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, v, n) == 0)
+            return 1;
+        p += len + (bar != NULL);
+    }
+    return 0;
+}
+
+static const char *extension(const char *path) {
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int ext_in(const char *ext, const char *const *list) {
+    for (; *list; list++)
+        if (strcasecmp(ext, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first bytes of the file tell its kind: PDF, or one of the photo formats. */
+static int file_signature_ok(const char *path, lcm_net_type type) {
+    unsigned char h[8] = {0};
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0;
+    size_t n = fread(h, 1, sizeof h, fp);
+    fclose(fp);
+    if (type == LCM_NET_PDF)
+        return n >= 5 && memcmp(h, "%PDF-", 5) == 0;
+    return (n >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) ||
+           (n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+           (n >= 4 && (memcmp(h, "II*\0", 4) == 0 || memcmp(h, "MM\0*", 4) == 0));
+}
+
+static void check_file(checker *c, const lcm_net_value *v, const lcm_net_field *f) {
+    static const char *const pdf_ext[] = {"pdf", NULL};
+    static const char *const photo_ext[] = {"jpg", "jpeg", "png", "tif", "tiff", NULL};
+    lcm_net_problems *pr = c->pr;
+    char path[8192];
+    struct stat st;
+    int pdf = f->type == LCM_NET_PDF;
+    snprintf(path, sizeof path, "%s%s", v->value[0] == '/' ? "" : c->dir, v->value);
+    if (!ext_in(extension(v->value), pdf ? pdf_ext : photo_ext))
+        lcm_net_problem_add(
+            pr, v->line, v->name,
+            pdf ? L(pr, "text material must be a .pdf file: %s", "文本材料须为PDF格式（.pdf）：%s")
+                : L(pr, "a photo must be a .jpg, .jpeg, .png, .tif or .tiff file: %s",
+                    "照片须为JPEG、PNG或TIFF文件：%s"),
+            v->value);
+    else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        lcm_net_problem_add(pr, v->line, v->name, L(pr, "no such file: %s", "找不到文件：%s"),
+                            path);
+    else if (!file_signature_ok(path, f->type))
+        lcm_net_problem_add(pr, v->line, v->name,
+                            pdf ? L(pr, "not a PDF file inside: %s", "文件内容不是PDF：%s")
+                                : L(pr, "not a JPEG, PNG or TIFF image inside: %s",
+                                    "文件内容不是JPEG、PNG或TIFF图片：%s"),
+                            path);
+}
+
+static void check_pattern(checker *c, const lcm_net_value *v, int rx) {
+    lcm_net_problems *pr = c->pr;
+    if (matches(&c->rx[rx], v->value))
+        return;
+    if (rx == RX_PHONE)
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "not a phone number (e.g. 0898-65239391 or 13812345678): %s",
+                              "电话号码格式不对（如0898-65239391或13812345678）：%s"),
+                            v->value);
+    else if (rx == RX_MOBILE)
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "not a mobile number (11 digits, e.g. 13812345678): %s",
+                              "手机号格式不对（11位数字，如13812345678）：%s"),
+                            v->value);
+    else
+        lcm_net_problem_add(pr, v->line, v->name,
+                            L(pr, "not an e-mail address: %s", "电子邮箱格式不对：%s"), v->value);
+}
+
+/* Format and limits of one value, as far as they can be judged without the others. */
+static void check_value(checker *c, const lcm_net_value *v) {
+    const lcm_net_field *f = &c->form->fields[v->field];
+    lcm_net_problems *pr = c->pr;
+    switch (f->type) {
+    case LCM_NET_TEXT:
+        check_text(c, v, f);
+        break;
+    case LCM_NET_NUMBER:
+    case LCM_NET_YEAR:
+        check_number(c, v, f);
+        break;
+    case LCM_NET_DATE:
+        if (!valid_date(v->value))
+            lcm_net_problem_add(pr, v->line, v->name,
+                                L(pr, "not a date (YYYY-MM-DD or YYYY-MM): %s",
+                                  "日期格式不对（应为YYYY-MM-DD或YYYY-MM）：%s"),
+                                v->value);
+        break;
+    case LCM_NET_PHONE:
+        if (!matches(&c->rx[RX_MOBILE], v->value))
+            check_pattern(c, v, RX_PHONE);
+        break;
+    case LCM_NET_MOBILE:
+        check_pattern(c, v, RX_MOBILE);
+        break;
+    case LCM_NET_EMAIL:
+        check_pattern(c, v, RX_EMAIL);
+        break;
+    case LCM_NET_CITY:
+        check_city(c, v);
+        break;
+    case LCM_NET_CHOICE:
+        if (!in_choices(f->choices, v->value))
+            lcm_net_problem_add(pr, v->line, v->name,
+                                L(pr, "not one of %s: %s", "应为以下之一：%s，实为：%s"),
+                                f->choices, v->value);
+        break;
+    case LCM_NET_PDF:
+    case LCM_NET_PHOTO:
+        check_file(c, v, f);
+        break;
+    case LCM_NET_REPEAT:
+        break;
+    }
+}
+
+/* "meeting.2.date" -> the form's "meeting.date" and item 2; -1 when not a repeat item. */
+static int resolve_item(const lcm_net_form *form, const char *name, int *item) {
+    const char *d1 = strchr(name, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    if (!d2 || !all_digits(d1 + 1, (size_t)(d2 - d1 - 1)) || d2 - d1 - 1 > 4)
+        return -1;
+    char key[256];
+    if ((size_t)snprintf(key, sizeof key, "%.*s%s", (int)(d1 - name), name, d2) >= sizeof key)
+        return -1;
+    int at = lcm_net_form_find(form, key);
+    if (at < 0 || form->fields[at].group < 0)
+        return -1;
+    *item = atoi(d1 + 1);
+    return at;
+}
+
+/* Which field of the form a row names; -1 (and a problem) when it names none. */
+static int resolve(checker *c, const char *name, long line, int *item) {
+    const lcm_net_form *form = c->form;
+    lcm_net_problems *pr = c->pr;
+    int at = lcm_net_form_find(form, name);
+    *item = 0;
+    if (at >= 0 && form->fields[at].group < 0 && form->fields[at].type != LCM_NET_REPEAT)
+        return at;
+    if (at >= 0) {
+        lcm_net_problem_add(
+            pr, line, name,
+            L(pr, "an item of a list needs its number, as in %s.1.…", "列举项须写明序号，如%s.1.…"),
+            form->fields[form->fields[at].type == LCM_NET_REPEAT ? at : form->fields[at].group]
+                .name);
+        return -1;
+    }
+    if ((at = resolve_item(form, name, item)) < 0) {
+        lcm_net_problem_add(pr, line, name, L(pr, "unknown field", "申请表中没有这一项"));
+        return -1;
+    }
+    const lcm_net_field *g = &form->fields[form->fields[at].group];
+    if (*item < 1 || *item > g->max_items) {
+        lcm_net_problem_add(pr, line, name,
+                            L(pr, "too many items: at most %d, numbered 1 to %d",
+                              "超过列举项数：最多%d项，序号为1至%d"),
+                            g->max_items, g->max_items);
+        return -1;
+    }
+    return at;
+}
+
+static const lcm_net_value *find_value(const lcm_net_application *app, const char *name) {
+    for (size_t i = 0; i < app->n; i++)
+        if (strcmp(app->values[i].name, name) == 0)
+            return &app->values[i];
+    return NULL;
+}
+
+const char *lcm_net_app_get(const lcm_net_application *app, const char *name) {
+    const lcm_net_value *v = find_value(app, name);
+    return v ? v->value : NULL;
+}
+
+/* Copy s without the white space around it. */
+static char *trimmed(const char *s) {
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    return strndup(s, n);
+}
+
+static lcm_status add_value(checker *c, const char *name, const char *value, long line,
+                            lcm_err *err) {
+    lcm_net_application *app = c->app;
+    int item, at;
+    const lcm_net_value *dup = find_value(app, name);
+    if (dup) {
+        lcm_net_problem_add(c->pr, line, name,
+                            L(c->pr, "given twice (first on line %ld)", "重复填写（第%ld行已填）"),
+                            dup->line);
+        return LCM_OK;
+    }
+    if ((at = resolve(c, name, line, &item)) < 0)
+        return LCM_OK;
+    if (app->n == app->cap) {
+        size_t cap = app->cap ? app->cap * 2 : 64;
+        lcm_net_value *v = realloc(app->values, cap * sizeof *v);
+        if (!v)
+            return lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", app->source);
+        app->values = v, app->cap = cap;
+    }
+    lcm_net_value *v = &app->values[app->n];
+    *v = (lcm_net_value){strdup(name), strdup(value), line, at, item};
+    if (!v->name || !v->value) {
+        free(v->name), free(v->value);
+        return lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", app->source);
+    }
+    app->n++;
+    check_value(c, v);
+    return LCM_OK;
+}
+
+static lcm_status app_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
+    checker *c = ud;
+    if (row->index == 0) {
+        c->col_field = lcm_csv_find(row, "field");
+        c->col_value = lcm_csv_find(row, "value");
+        if (c->col_field < 0 || c->col_value < 0)
+            return lcm_err_set(err, LCM_PARSE, "%s:%ld: missing column '%s'", row->file, row->line,
+                               c->col_field < 0 ? "field" : "value");
+        return LCM_OK;
+    }
+    if (row->index > MAX_ROWS)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld: more than %d rows: not an application",
+                           row->file, row->line, MAX_ROWS);
+    const char *fname = (size_t)c->col_field < row->n ? row->field[c->col_field] : "";
+    const char *fvalue = (size_t)c->col_value < row->n ? row->field[c->col_value] : "";
+    char *name = trimmed(fname), *value = trimmed(fvalue);
+    lcm_status rc = LCM_OK;
+    if (!name || !value)
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", row->file);
+    else if (*name && *name != '#' && *value) /* empty = not given; '#' starts a comment */
+        rc = add_value(c, name, value, row->line, err);
+    free(name);
+    free(value);
+    return rc;
+}
+
+/* ---- after reading: what is missing, and the rules between fields ---- */
+
+/* Line of the first value of item `item` of group g (of any item when item is 0), or 0. */
+static long item_line(const checker *c, int g, int item) {
+    for (size_t i = 0; i < c->app->n; i++) {
+        const lcm_net_value *v = &c->app->values[i];
+        if (c->form->fields[v->field].group == g && (item == 0 || v->item == item))
+            return v->line;
+    }
+    return 0;
+}
+
+/* The items of a repeat group: each given item has all its required children; at least
+ * one item when the group is required; the group's character limit over all its text. */
+static void check_group(checker *c, int g) {
+    const lcm_net_field *gf = &c->form->fields[g];
+    lcm_net_problems *pr = c->pr;
+    long chars = 0;
+    int items = 0;
+    for (int item = 1; item <= gf->max_items; item++) {
+        long line = item_line(c, g, item);
+        if (!line)
+            continue;
+        items++;
+        for (size_t k = 0; k < c->form->n; k++) {
+            const lcm_net_field *f = &c->form->fields[k];
+            if (f->group != g)
+                continue;
+            char name[300];
+            snprintf(name, sizeof name, "%s.%d%s", gf->name, item, f->name + strlen(gf->name));
+            const char *v = lcm_net_app_get(c->app, name);
+            if (!v && f->required)
+                lcm_net_problem_add(pr, line, name,
+                                    L(pr, "required in item %d", "第%d项的必填内容未填写"), item);
+            if (v && f->type == LCM_NET_TEXT)
+                chars += count_chars(v);
+        }
+    }
+    if (gf->required && items == 0)
+        lcm_net_problem_add(pr, 0, gf->name,
+                            L(pr, "at least one item is required", "至少须列举1项"));
+    if (gf->max_chars > 0 && chars > gf->max_chars)
+        lcm_net_problem_add(pr, item_line(c, g, 0), gf->name,
+                            L(pr, "too long: %ld characters over all items, at most %ld",
+                              "超过字数限制：各项合计%ld字，限%ld字以内"),
+                            chars, gf->max_chars);
+}
+
+static void check_missing(checker *c) {
+    for (size_t k = 0; k < c->form->n; k++) {
+        const lcm_net_field *f = &c->form->fields[k];
+        if (f->type == LCM_NET_REPEAT)
+            check_group(c, (int)k);
+        else if (f->group < 0 && f->required && !lcm_net_app_get(c->app, f->name))
+            lcm_net_problem_add(c->pr, 0, f->name,
+                                L(c->pr, "required field is empty", "必填项未填写"));
+    }
+}
+
+/* The name must be the name of the city the code gives: a typo in the code would
+ * otherwise file the application under another city. */
+static lcm_status check_city_name(checker *c, lcm_err *err) {
+    const lcm_net_value *code = find_value(c->app, "city.code");
+    const lcm_net_value *name = find_value(c->app, "city.name");
+    if (!code || !name)
+        return LCM_OK;
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(c->db, "SELECT name FROM cities WHERE code = ?1", &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, code->value, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *real = (const char *)sqlite3_column_text(st, 0);
+        if (strcmp(real, name->value) != 0)
+            lcm_net_problem_add(
+                c->pr, name->line, name->name,
+                L(c->pr, "city %s is called %s, not %s", "代码%s对应的城市是%s，不是%s"),
+                code->value, real, name->value);
+    }
+    sqlite3_finalize(st);
+    return LCM_OK;
+}
+
+/* Everything the form reports has happened by the time of the application, and the
+ * application is not dated in the future. */
+static void check_dates(checker *c) {
+    const lcm_net_value *app = find_value(c->app, "application.date");
+    lcm_net_problems *pr = c->pr;
+    if (!app || !valid_date(app->value))
+        return;
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
+    if (strlen(app->value) != 10) {
+        lcm_net_problem_add(
+            pr, app->line, app->name,
+            L(pr, "the date of application needs its day: %s", "申报时间须写到日：%s"), app->value);
+        return;
+    }
+    if (strcmp(app->value, today) > 0)
+        lcm_net_problem_add(pr, app->line, app->name,
+                            L(pr, "in the future: %s", "申报时间晚于今天：%s"), app->value);
+    for (size_t i = 0; i < c->app->n; i++) {
+        const lcm_net_value *v = &c->app->values[i];
+        lcm_net_type t = c->form->fields[v->field].type;
+        int later = (t == LCM_NET_DATE && v != app && valid_date(v->value) &&
+                     strncmp(v->value, app->value, strlen(v->value)) > 0) ||
+                    (t == LCM_NET_YEAR && all_digits(v->value, strlen(v->value)) &&
+                     strlen(v->value) == 4 && strncmp(v->value, app->value, 4) > 0);
+        if (later)
+            lcm_net_problem_add(pr, v->line, v->name,
+                                L(pr, "%s is after the date of application %s", "%s晚于申报时间%s"),
+                                v->value, app->value);
+    }
+}
+
+static lcm_status checker_init(checker *c, const char *path, lcm_err *err) {
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+    if (n >= sizeof c->dir)
+        return lcm_err_set(err, LCM_INVAL, "path too long: '%s'", path);
+    memcpy(c->dir, path, n);
+    c->dir[n] = '\0';
+    for (c->nrx = 0; c->nrx < NRX; c->nrx++)
+        if (regcomp(&c->rx[c->nrx], rx_src[c->nrx], REG_EXTENDED | REG_NOSUB) != 0)
+            return lcm_err_set(err, LCM_INTERNAL, "cannot compile pattern %d", c->nrx);
+    if (!(c->app->source = strdup(path)))
+        return lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", path);
+    return LCM_OK;
+}
+
+/* Problems in the order of the file, those without a line (missing fields) last; a stable
+ * insertion sort, the lists are short. */
+static void sort_problems(lcm_net_problems *pr) {
+    for (size_t i = 1; i < pr->n; i++) {
+        lcm_net_problem it = pr->items[i];
+        unsigned long key = it.line > 0 ? (unsigned long)it.line : (unsigned long)-1;
+        size_t j = i;
+        for (; j > 0; j--) {
+            long prev = pr->items[j - 1].line;
+            if ((prev > 0 ? (unsigned long)prev : (unsigned long)-1) <= key)
+                break;
+            pr->items[j] = pr->items[j - 1];
+        }
+        pr->items[j] = it;
+    }
+}
+
+lcm_status lcm_net_check(lcm_db *db, const lcm_net_form *form, const char *path,
+                         lcm_net_application *app, lcm_net_problems *problems, lcm_err *err) {
+    checker c = {.db = db, .form = form, .app = app, .pr = problems};
+    memset(app, 0, sizeof *app);
+    lcm_status rc = checker_init(&c, path, err);
+    if (rc == LCM_OK)
+        rc = lcm_csv_read(path, app_row, &c, err);
+    if (rc == LCM_OK) {
+        check_missing(&c);
+        check_dates(&c);
+        rc = check_city_name(&c, err);
+    }
+    for (int i = 0; i < c.nrx; i++)
+        regfree(&c.rx[i]);
+    sort_problems(problems);
+    if (rc == LCM_OK && problems->oom)
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory checking '%s'", path);
+    if (rc == LCM_OK && problems->n > 0)
+        rc = LCM_CONSTRAINT;
+    return rc;
+}
+
+void lcm_net_application_release(lcm_net_application *app) {
+    for (size_t i = 0; i < app->n; i++) {
+        free(app->values[i].name);
+        free(app->values[i].value);
+    }
+    free(app->values);
+    free(app->source);
+    memset(app, 0, sizeof *app);
+}

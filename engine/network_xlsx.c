@@ -1,0 +1,102 @@
+/*
+ * network_xlsx.c - a register table as an Excel workbook (libxlsxwriter).
+ *
+ * Provinces hand the ministry their summary table (附件3) as a spreadsheet to print and
+ * sign, so the workbook looks like the form: a merged title, a line naming the province,
+ * a header row, then one row per city; numbers are stored as numbers so the ministry can
+ * sum them.
+ */
+#include "network.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+typedef struct sheet_formats {
+    lxw_format *title, *subtitle, *header, *text, *number;
+} sheet_formats;
+
+static void make_formats(lxw_workbook *wb, sheet_formats *f) {
+    f->title = workbook_add_format(wb);
+    format_set_bold(f->title);
+    format_set_font_size(f->title, 16);
+    format_set_align(f->title, LXW_ALIGN_CENTER);
+    f->subtitle = workbook_add_format(wb);
+    f->header = workbook_add_format(wb);
+    format_set_bold(f->header);
+    format_set_text_wrap(f->header);
+    format_set_align(f->header, LXW_ALIGN_CENTER);
+    format_set_align(f->header, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_border(f->header, LXW_BORDER_THIN);
+    f->text = workbook_add_format(wb);
+    format_set_text_wrap(f->text);
+    format_set_align(f->text, LXW_ALIGN_VERTICAL_TOP);
+    format_set_border(f->text, LXW_BORDER_THIN);
+    f->number = workbook_add_format(wb);
+    format_set_align(f->number, LXW_ALIGN_VERTICAL_TOP);
+    format_set_border(f->number, LXW_BORDER_THIN);
+}
+
+/* Column width from the widest cell, counting a CJK character (3 UTF-8 bytes) as two
+ * Excel units; long texts (the opinion) wrap at 40. */
+static double column_width(const lcm_net_table *t, int col) {
+    size_t widest = 0;
+    for (size_t r = 0; r <= t->nrows; r++) {
+        const char *s = r == 0 ? t->headers[col] : lcm_net_table_cell(t, r - 1, col);
+        size_t w = 0;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+            w += (*p & 0xC0) != 0x80 ? (*p >= 0xE0 ? 2 : 1) : 0;
+        if (w > widest)
+            widest = w;
+    }
+    return widest < 6 ? 6 : widest > 40 ? 40 : (double)widest + 1;
+}
+
+static lxw_error write_cell(lxw_worksheet *ws, const lcm_net_table *t, size_t r, int c,
+                            const sheet_formats *f) {
+    const char *s = lcm_net_table_cell(t, r, c);
+    lxw_row_t row = (lxw_row_t)(r + 3);
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s)
+        return worksheet_write_blank(ws, row, (lxw_col_t)c, f->text);
+    if (t->numeric[c] && !*end)
+        return worksheet_write_number(ws, row, (lxw_col_t)c, v, f->number);
+    return worksheet_write_string(ws, row, (lxw_col_t)c, s, f->text);
+}
+
+static lxw_error write_sheet(lxw_worksheet *ws, const lcm_net_table *t, const char *title,
+                             const char *subtitle, const sheet_formats *f) {
+    lxw_col_t last = (lxw_col_t)(t->ncols - 1);
+    lxw_error e = worksheet_merge_range(ws, 0, 0, 0, last, title, f->title);
+    if (!e)
+        e = worksheet_merge_range(ws, 1, 0, 1, last, subtitle, f->subtitle);
+    for (int c = 0; !e && c < t->ncols; c++) {
+        e = worksheet_write_string(ws, 2, (lxw_col_t)c, t->headers[c], f->header);
+        if (!e)
+            e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, column_width(t, c), NULL);
+    }
+    for (size_t r = 0; !e && r < t->nrows; r++)
+        for (int c = 0; !e && c < t->ncols; c++)
+            e = write_cell(ws, t, r, c, f);
+    worksheet_freeze_panes(ws, 3, 0); /* the header stays in view on long lists */
+    return e;
+}
+
+lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const char *subtitle,
+                              const char *path, lcm_err *err) {
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb)
+        return lcm_err_set(err, LCM_NOMEM, "cannot start workbook '%s'", path);
+    sheet_formats f;
+    make_formats(wb, &f);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_error e = ws ? write_sheet(ws, t, title, subtitle, &f) : LXW_ERROR_MEMORY_MALLOC_FAILED;
+    if (!ws || !f.title || !f.subtitle || !f.header || !f.text || !f.number)
+        e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    lxw_error closed = workbook_close(wb); /* writes the file, frees wb either way */
+    if (e || closed)
+        return lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path,
+                           lxw_strerror(e ? e : closed));
+    return LCM_OK;
+}
