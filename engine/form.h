@@ -199,6 +199,10 @@ const char *lcm_instance_get(const lcm_instance *in, int field, long row);
 /* Evaluation environment over an instance for expressions of `field` in `row`, with
  * self = the field's answer (or `self` when not NULL). For the interview runner. */
 lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char *self);
+/* 1 when choice c of a select passes the field's choice_filter in row (always 1 without
+ * a filter). */
+lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, const lcm_choice *c,
+                                       int *out, lcm_err *err);
 /* 1 when field (in row) is relevant: its own relevant and those of its groups. */
 lcm_status lcm_instance_relevant(lcm_instance *in, int field, long row, int *out, lcm_err *err);
 /* Run calculations and clear non-relevant answers until nothing changes. */

@@ -16,12 +16,14 @@ typedef struct lcm__rows {
 
 struct lcm_instance {
     const lcm_form *f;
-    char *meta[LCM__N_META]; /* standard columns, in lcm__std_cols order; NULL = unset */
-    char **main;             /* answers of fields outside repeats, by field index */
-    lcm__rows *rep;          /* rows of each repeat, at its begin-repeat index */
-    int ctx_repeat;          /* repeat of the expression being evaluated, -1 = none */
-    long ctx_row;            /* its row (1-based) */
-    const char *today;       /* today() for tests; NULL = the local date */
+    char *meta[LCM__N_META];      /* standard columns, in lcm__std_cols order; NULL = unset */
+    char **main;                  /* answers of fields outside repeats, by field index */
+    lcm__rows *rep;               /* rows of each repeat, at its begin-repeat index */
+    int ctx_repeat;               /* repeat of the expression being evaluated, -1 = none */
+    long ctx_row;                 /* its row (1-based) */
+    const char *today;            /* today() for tests; NULL = the local date */
+    const lcm_choice *ctx_choice; /* choice being filtered (choice_filter columns) */
+    const lcm_choice_list *ctx_list;
 };
 
 char **lcm__instance_cell(const lcm_instance *in, int field, long row);

@@ -208,3 +208,32 @@ lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char 
     env.today = in->today;
     return env;
 }
+
+static lcm_status env_column(void *ud, const char *name, lcm_value *out, lcm_err *err) {
+    lcm_instance *in = ud;
+    const lcm_choice *c = in->ctx_choice;
+    const char *v = "";
+    if (c && strcmp(name, "name") == 0)
+        v = c->name;
+    else if (c && strcmp(name, "label") == 0)
+        v = lcm_form_text(in->f, c->label, lcm_form_lang_index(in->f, NULL));
+    for (size_t i = 0; c && i < in->ctx_list->nextra; i++)
+        if (strcmp(in->ctx_list->extra_names[i], name) == 0)
+            v = c->extra[i];
+    return lcm_value_set_str(out, v) == LCM_OK ? LCM_OK : oom(err);
+}
+
+lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, const lcm_choice *c,
+                                       int *out, lcm_err *err) {
+    const lcm_field *fd = &in->f->fields[field];
+    *out = 1;
+    if (!fd->choice_filter)
+        return LCM_OK;
+    lcm_expr_env env = lcm_instance_env(in, field, row, NULL);
+    env.column = env_column;
+    in->ctx_choice = c;
+    in->ctx_list = fd->list;
+    lcm_status st = lcm_expr_eval_bool(fd->choice_filter, &env, out, err);
+    in->ctx_choice = NULL;
+    return st;
+}

@@ -1,0 +1,374 @@
+/*
+ * interview.c - the question-by-question walk over a form (see interview.h).
+ *
+ * The position is a field index and a row. next() moves forward from it to the first
+ * thing that needs the interviewer, evaluating relevance on the way; answer() checks and
+ * stores, then runs the calculations so the next relevance sees them.
+ */
+#include "interview.h"
+
+#include "form_inst.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct lcm_interview {
+    lcm_instance *in;
+    const lcm_form *f;
+    size_t lang;
+    int at;   /* field of the current prompt */
+    long row; /* its row */
+    lcm_prompt_kind kind;
+    int started; /* the walk has begun */
+    int waiting; /* the current prompt needs an answer */
+    int done;
+    char *label, *value;
+    const lcm_choice **choices;
+    size_t nchoices; /* visible choices of the current select */
+};
+
+static lcm_status oom(lcm_err *err) {
+    return lcm_err_set(err, LCM_NOMEM, "out of memory");
+}
+
+static void now_iso(char *buf, size_t n) {
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+static lcm_status fill_metadata(lcm_interview *iv, const char *interviewer, lcm_err *err) {
+    char buf[256];
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; i < iv->f->nfields && st == LCM_OK; i++) {
+        lcm_field_type t = iv->f->fields[i].type;
+        if (t == LCM_FT_START)
+            now_iso(buf, sizeof buf);
+        else if (t == LCM_FT_TODAY)
+            now_iso(buf, 11);
+        else if (t == LCM_FT_DEVICEID && gethostname(buf, sizeof buf - 1) == 0)
+            buf[sizeof buf - 1] = '\0';
+        else if (t == LCM_FT_USERNAME && interviewer)
+            snprintf(buf, sizeof buf, "%s", interviewer);
+        else
+            continue;
+        st = lcm_instance_set(iv->in, (int)i, 0, buf, err);
+    }
+    if (st == LCM_OK && interviewer)
+        st = lcm_instance_set_meta(iv->in, "interviewer", interviewer, err);
+    return st;
+}
+
+lcm_status lcm_interview_new(lcm_instance *in, const char *lang, const char *interviewer,
+                             lcm_interview **out, lcm_err *err) {
+    lcm_interview *iv = calloc(1, sizeof *iv);
+    *out = NULL;
+    if (!iv)
+        return oom(err);
+    iv->in = in;
+    iv->f = in->f;
+    iv->lang = lcm_form_lang_index(in->f, lang);
+    iv->at = -1;
+    iv->choices = calloc(1, sizeof *iv->choices);
+    lcm_status st = iv->choices ? fill_metadata(iv, interviewer, err) : oom(err);
+    if (st != LCM_OK) {
+        lcm_interview_free(iv);
+        return st;
+    }
+    *out = iv;
+    return LCM_OK;
+}
+
+void lcm_interview_free(lcm_interview *iv) {
+    if (!iv)
+        return;
+    free(iv->label);
+    free(iv->value);
+    free(iv->choices);
+    free(iv);
+}
+
+size_t lcm_interview_lang(const lcm_interview *iv) {
+    return iv->lang;
+}
+
+/* A label with each ${name} replaced by its current answer (XLSForm output values). */
+static char *render(lcm_interview *iv, int field, long row, const char *text) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    for (const char *p = text; *p;) {
+        const char *open = strstr(p, "${"), *close = open ? strchr(open, '}') : NULL;
+        if (!close) {
+            lcm_strbuf_adds(&sb, p);
+            break;
+        }
+        lcm_strbuf_add(&sb, p, (size_t)(open - p));
+        char name[80];
+        snprintf(name, sizeof name, "%.*s", (int)(close - open - 2), open + 2);
+        int ref = lcm_form_find(iv->f, name);
+        const lcm_field *fd = &iv->f->fields[field];
+        long r = ref >= 0 && iv->f->fields[ref].repeat == fd->repeat ? row : 1;
+        lcm_strbuf_adds(
+            &sb,
+            ref >= 0 ? lcm_instance_get(iv->in, ref, iv->f->fields[ref].repeat >= 0 ? r : 0) : "");
+        p = close + 1;
+    }
+    return lcm_strbuf_detach(&sb);
+}
+
+static int begin_of(const lcm_form *f, int end) {
+    for (int j = end - 1; j >= 0; j--)
+        if (f->fields[j].end == end)
+            return j;
+    return -1;
+}
+
+/* The visible choices of a select, into iv->choices. */
+static lcm_status list_choices(lcm_interview *iv, const lcm_field *fd, lcm_prompt *p,
+                               lcm_err *err) {
+    p->nchoices = 0;
+    if (!fd->list)
+        return LCM_OK;
+    const lcm_choice **c = realloc(iv->choices, (fd->list->n + 1) * sizeof *c);
+    if (!c)
+        return oom(err);
+    iv->choices = c;
+    for (size_t k = 0; k < fd->list->n; k++) {
+        int visible;
+        lcm_status st = lcm_instance_choice_visible(iv->in, iv->at, iv->row, &fd->list->items[k],
+                                                    &visible, err);
+        if (st != LCM_OK)
+            return st;
+        if (visible)
+            c[p->nchoices++] = &fd->list->items[k];
+    }
+    p->choices = c;
+    iv->nchoices = p->nchoices;
+    return LCM_OK;
+}
+
+/* Fill p for the prompt at (iv->at, iv->row). */
+static lcm_status make_prompt(lcm_interview *iv, lcm_prompt_kind kind, lcm_prompt *p,
+                              lcm_err *err) {
+    const lcm_field *fd = &iv->f->fields[iv->at];
+    memset(p, 0, sizeof *p);
+    iv->kind = p->kind = kind;
+    iv->waiting = kind == LCM_PROMPT_QUESTION || kind == LCM_PROMPT_ADD_ROW;
+    p->field = iv->at;
+    p->row = kind == LCM_PROMPT_ADD_ROW || fd->repeat >= 0 ? iv->row : 0;
+    free(iv->label);
+    free(iv->value);
+    iv->label = render(iv, iv->at, iv->row, lcm_form_text(iv->f, fd->label, iv->lang));
+    const char *v = kind == LCM_PROMPT_QUESTION ? lcm_instance_get(iv->in, iv->at, iv->row) : "";
+    iv->value =
+        strdup(*v || kind != LCM_PROMPT_QUESTION || !fd->default_value ? v : fd->default_value);
+    if (!iv->label || !iv->value)
+        return oom(err);
+    p->label = iv->label;
+    p->hint = lcm_form_text(iv->f, fd->hint, iv->lang);
+    p->value = iv->value;
+    return kind == LCM_PROMPT_QUESTION ? list_choices(iv, fd, p, err) : LCM_OK;
+}
+
+/* Enter a repeat with repeat_count: make it have that many rows. Returns the row count. */
+static lcm_status size_repeat(lcm_interview *iv, int r, long *n, lcm_err *err) {
+    lcm_value v = {0};
+    lcm_expr_env env = lcm_instance_env(iv->in, r, 0, NULL);
+    lcm_status st = lcm_expr_eval(iv->f->fields[r].repeat_count, &env, &v, err);
+    double want = st == LCM_OK ? lcm_value_number(&v) : 0;
+    lcm_value_free(&v);
+    if (st != LCM_OK)
+        return st;
+    if (!(want >= 0) || want > LCM_FORM_MAX_ROWS) /* NaN too: no rows */
+        want = 0;
+    if (lcm_instance_rows(iv->in, r) > (long)want)
+        lcm__instance_clear_rows(iv->in, r); /* the count went down: ask the rows again */
+    long pos;
+    while (st == LCM_OK && lcm_instance_rows(iv->in, r) < (long)want)
+        st = lcm_instance_add_row(iv->in, r, &pos, err);
+    *n = (long)want;
+    return st;
+}
+
+/* One step of the walk at field i; *stop is set when a prompt is ready. */
+static lcm_status step(lcm_interview *iv, int i, int *next, lcm_prompt *p, int *stop,
+                       lcm_err *err) {
+    const lcm_field *fd = &iv->f->fields[i];
+    long row = fd->repeat >= 0 ? iv->row : 0, n;
+    int relevant = 1;
+    lcm_status st = LCM_OK;
+    *next = i + 1;
+    if (fd->type != LCM_FT_END_GROUP && fd->type != LCM_FT_END_REPEAT &&
+        (st = lcm_instance_relevant(iv->in, i, row, &relevant, err)) != LCM_OK)
+        return st;
+    iv->at = i;
+    switch (fd->type) {
+    case LCM_FT_BEGIN_GROUP:
+        *next = relevant ? i + 1 : fd->end + 1;
+        return LCM_OK;
+    case LCM_FT_BEGIN_REPEAT:
+        if (!relevant) {
+            lcm__instance_clear_rows(iv->in, i);
+            *next = fd->end + 1;
+        } else if (fd->repeat_count) {
+            if ((st = size_repeat(iv, i, &n, err)) == LCM_OK && n == 0)
+                *next = fd->end + 1;
+            iv->row = 1;
+        } else {
+            iv->row = lcm_instance_rows(iv->in, i) + 1;
+            *stop = 1;
+            return make_prompt(iv, LCM_PROMPT_ADD_ROW, p, err);
+        }
+        return st;
+    case LCM_FT_END_REPEAT: {
+        int r = begin_of(iv->f, i);
+        if (!iv->f->fields[r].repeat_count) {
+            iv->at = r;
+            iv->row = lcm_instance_rows(iv->in, r) + 1;
+            *stop = 1;
+            return make_prompt(iv, LCM_PROMPT_ADD_ROW, p, err);
+        }
+        if (iv->row < lcm_instance_rows(iv->in, r))
+            iv->row++, *next = r + 1;
+        return LCM_OK;
+    }
+    case LCM_FT_NOTE:
+        *stop = relevant;
+        return relevant ? make_prompt(iv, LCM_PROMPT_NOTE, p, err) : LCM_OK;
+    default:
+        if (!lcm__form_has_value(fd->type) || fd->type == LCM_FT_CALCULATE ||
+            fd->type >= LCM_FT_START || !relevant)
+            return LCM_OK;
+        iv->row = row ? row : iv->row;
+        *stop = 1;
+        return make_prompt(iv, LCM_PROMPT_QUESTION, p, err);
+    }
+}
+
+static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
+    char buf[32];
+    memset(p, 0, sizeof *p);
+    p->kind = iv->kind = LCM_PROMPT_DONE;
+    iv->done = 1;
+    now_iso(buf, sizeof buf);
+    for (size_t i = 0; i < iv->f->nfields; i++)
+        if (iv->f->fields[i].type == LCM_FT_END) {
+            lcm_status st = lcm_instance_set(iv->in, (int)i, 0, buf, err);
+            if (st != LCM_OK)
+                return st;
+        }
+    return lcm_instance_update(iv->in, err);
+}
+
+lcm_status lcm_interview_next(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
+    if (iv->waiting)
+        return make_prompt(iv, iv->kind, p, err); /* the answer was refused: ask again */
+    if (iv->done) {
+        memset(p, 0, sizeof *p);
+        p->kind = LCM_PROMPT_DONE;
+        return LCM_OK;
+    }
+    int i = iv->at + 1, stop = 0;
+    iv->started = 1;
+    while (i < (int)iv->f->nfields) {
+        lcm_status st = step(iv, i, &i, p, &stop, err);
+        if (st != LCM_OK || stop)
+            return st;
+    }
+    return finish_walk(iv, p, err);
+}
+
+/* Messages of the runner itself, in Chinese unless the interview is in English. */
+static const char *say(const lcm_interview *iv, const char *zh, const char *en) {
+    return strcmp(lcm_form_lang(iv->f, iv->lang), "en") == 0 ? en : zh;
+}
+
+static lcm_status answer_row(lcm_interview *iv, const char *text, lcm_err *err) {
+    int r = iv->at;
+    long pos;
+    if (strchr("yY", text[0]) || strcmp(text, "是") == 0) {
+        lcm_status st = lcm_instance_add_row(iv->in, r, &pos, err);
+        if (st != LCM_OK)
+            return st;
+        iv->row = pos;
+    } else if (strchr("nN", text[0]) || strcmp(text, "否") == 0) {
+        iv->at = iv->f->fields[r].end;
+        iv->row = 0;
+    } else
+        return lcm_err_set(err, LCM_CONSTRAINT, "%s",
+                           say(iv, "请回答 y（是）或 n（否）", "answer y (yes) or n (no)"));
+    iv->waiting = 0;
+    return LCM_OK;
+}
+
+/* A choice hidden by the choice_filter is not an answer (each of a select_multiple's). */
+static int visible(const lcm_interview *iv, const char *v) {
+    if (!iv->f->fields[iv->at].list)
+        return 1;
+    for (const char *p = v + strspn(v, " "); *p; p += strspn(p, " ")) {
+        size_t n = strcspn(p, " "), k = 0;
+        while (k < iv->nchoices &&
+               !(strlen(iv->choices[k]->name) == n && strncmp(iv->choices[k]->name, p, n) == 0))
+            k++;
+        if (k == iv->nchoices)
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/* The whole-instance checks of one answer: required and the full constraint. */
+static lcm_status check_answer(lcm_interview *iv, const lcm_field *fd, const char *v,
+                               lcm_err *err) {
+    int ok = 1;
+    if (!*v && fd->required)
+        return lcm_err_set(err, LCM_CONSTRAINT, "%s",
+                           say(iv, "此题必须回答", "an answer is required"));
+    if (!*v || !fd->constraint)
+        return LCM_OK;
+    lcm_expr_env env = lcm_instance_env(iv->in, iv->at, iv->row, NULL);
+    lcm_status st = lcm_expr_eval_bool(fd->constraint, &env, &ok, err);
+    if (st != LCM_OK || ok)
+        return st;
+    const char *msg = lcm_form_text(iv->f, fd->constraint_message, iv->lang);
+    return lcm_err_set(err, LCM_CONSTRAINT, "%s",
+                       *msg ? msg : say(iv, "答案不符合要求", "the answer is not accepted"));
+}
+
+lcm_status lcm_interview_answer(lcm_interview *iv, const char *text, lcm_err *err) {
+    if (!iv->waiting)
+        return lcm_err_set(err, LCM_INVAL, "no question is waiting for an answer");
+    if (iv->kind == LCM_PROMPT_ADD_ROW)
+        return answer_row(iv, text, err);
+    const lcm_field *fd = &iv->f->fields[iv->at];
+    const char *v = *text ? text : iv->value;
+    lcm_err why = {0};
+    if (lcm_form_validate_value(iv->f, iv->at, v, &why) != LCM_OK) {
+        const char *msg = strstr(why.msg, "': "), *own;
+        own = lcm_form_text(iv->f, fd->constraint_message, iv->lang);
+        if (strstr(why.msg, "breaks the constraint") && *own)
+            msg = own; /* the form's words, in the interview's language */
+        else
+            msg = msg ? msg + 3 : why.msg;
+        return lcm_err_set(err, why.status, "%s", msg);
+    }
+    if (!visible(iv, v))
+        return lcm_err_set(err, LCM_CONSTRAINT, "%s",
+                           say(iv, "请从列出的选项中选择", "choose among the codes listed"));
+    char *old = strdup(lcm_instance_get(iv->in, iv->at, iv->row));
+    lcm_status st = old ? lcm_instance_set(iv->in, iv->at, iv->row, v, err) : oom(err);
+    if (st == LCM_OK && (st = lcm_instance_update(iv->in, err)) == LCM_OK)
+        st = check_answer(iv, fd, lcm_instance_get(iv->in, iv->at, iv->row), err);
+    if (st == LCM_CONSTRAINT && old) { /* put the previous answer back */
+        lcm_instance_set(iv->in, iv->at, iv->row, old, NULL);
+        lcm_instance_update(iv->in, NULL);
+    }
+    free(old);
+    if (st == LCM_OK)
+        iv->waiting = 0;
+    return st;
+}

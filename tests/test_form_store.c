@@ -1,0 +1,233 @@
+/*
+ * test_form_store.c - forms in a database: load, read back, refuse a changed form under
+ * the same version; instances of the household questionnaire finished, checked and
+ * inserted (main row, roster rows, 0/1 choice columns, standard columns), and refused
+ * instances that leave nothing behind.
+ */
+#include "testing.h"
+
+#include "form.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One database with the reference data and the household form, made once per run. */
+static const char *household_db(void) {
+    static char path[4096];
+    if (path[0])
+        return path;
+    snprintf(path, sizeof path, "%s", lcmt_tmp("forms.db"));
+    lcm_db *db = NULL;
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    int ok = lcm_db_open(path, LCM_OPEN_CREATE, &db, &err) == LCM_OK &&
+             lcm_reference_load(db, lcmt_path("surveys"), NULL, &err) == LCM_OK &&
+             lcm_form_read_dir(lcmt_path("surveys/household"), &f, &err) == LCM_OK &&
+             lcm_form_store(db, f, NULL, &err) == LCM_OK;
+    if (!ok)
+        fprintf(stderr, "\n  household_db: %s\n", err.msg);
+    lcm_form_free(f);
+    lcm_db_close(db);
+    return path;
+}
+
+static long count(lcm_db *db, const char *sql) {
+    sqlite3_stmt *st = NULL;
+    long n = -1;
+    if (lcm_db_prepare(db, sql, &st, NULL) == LCM_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void form_store__load_get_and_conflict(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL, *g = NULL;
+    lcm_err err = {0};
+    int created = 1;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_form_read_dir(lcmt_path("surveys/household"), &f, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_form_store(db, f, &created, &err), LCM_OK);
+    CU_ASSERT_EQUAL(created, 0); /* same content: nothing to do */
+    CU_ASSERT_EQUAL(lcm_form_get(db, "household", NULL, &g, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(lcm_form_digest(g), lcm_form_digest(f));
+    CU_ASSERT_EQUAL(lcm_form_nfields(g), lcm_form_nfields(f));
+    lcm_form_free(g);
+    CU_ASSERT_EQUAL(lcm_form_get(db, "household", "1999", &g, &err), LCM_NOTFOUND);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no form 'household' version '1999'"));
+    /* The same version with other content is refused, and the database is unchanged. */
+    lcm_form *changed = NULL;
+    CU_ASSERT_EQUAL(lcm_form_read_texts("type,name,label\ninteger,a,A\n", NULL,
+                                        "form_id,version\nhousehold,2024.1\n", &changed, &err),
+                    LCM_OK);
+    long before = count(db, "SELECT count(*) FROM sqlite_master");
+    CU_ASSERT_EQUAL(lcm_form_store(db, changed, NULL, &err), LCM_CONFLICT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "already loaded with different content"));
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM sqlite_master"), before);
+    lcm_form_free(changed);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
+/* Answers of one household in Guangzhou, 天河区 五山街道: two members. */
+static const char *const answers[][2] = {
+    {"city", "4401"},
+    {"county", "440106"},
+    {"township", "440106001"},
+    {"community", "440106001001"},
+    {"community_type", "rc"},
+    {"household_no", "H-017"},
+    {"sex", "2"},
+    {"age", "67"},
+    {"edu", "4"},
+    {"work", "2"},
+    {"hh_size", "2"},
+    {"aware", "cc eu rw"},
+    {"used", "eu"},
+    {"learn_hours", "120"},
+    {"la_account", "0"},
+    {"sat_access", "4"},
+    {"sat_content", "5"},
+    {"sat_staff", "5"},
+    {"sat_venue", "3"},
+    {"sat_overall", "4"},
+};
+
+static lcm_instance *household(const lcm_form *f) {
+    lcm_instance *in = NULL;
+    lcm_err err = {0};
+    long pos;
+    int rep = lcm_form_find(f, "members");
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++)
+        CU_ASSERT_EQUAL(
+            lcm_instance_set(in, lcm_form_find(f, answers[i][0]), 0, answers[i][1], &err), LCM_OK);
+    static const char *const member[2][5] = {{"1", "2", "67", "4", "2"},
+                                             {"2", "1", "70", "3", "2"}};
+    static const char *const cols[5] = {"m_rel", "m_sex", "m_age", "m_edu", "m_work"};
+    for (int m = 0; m < 2; m++) {
+        CU_ASSERT_EQUAL(lcm_instance_add_row(in, rep, &pos, &err), LCM_OK);
+        for (int c = 0; c < 5; c++)
+            lcm_instance_set(in, lcm_form_find(f, cols[c]), pos, member[m][c], &err);
+        lcm_instance_set(in, lcm_form_find(f, "m_senior_school"), pos, "1", &err);
+    }
+    lcm_instance_set_meta(in, "wave", "2024", &err);
+    return in;
+}
+
+static void form_store__household_instance_inserts(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_form_get(db, "household", NULL, &f, &err), LCM_OK);
+    lcm_instance *in = household(f);
+    /* A non-relevant answer is dropped: m_cont_edu only applies to working members. */
+    lcm_instance_set(in, lcm_form_find(f, "m_cont_edu"), 1, "1", &err);
+    if (lcm_instance_finish(in, 1, &err) != LCM_OK)
+        fprintf(stderr, "\n  finish: %s\n", err.msg);
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(f, "m_cont_edu"), 1), "");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "stratum"), "4401-urban");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "psu"), "440106001001");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "status"), "complete");
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_EXISTS);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1 WHERE city = '4401' "
+                              "AND wave = 2024 AND household_id = 'H-017' AND aware_cc = 1 "
+                              "AND aware_op = 0 AND used_eu = 1 AND n_members = 2 AND "
+                              "aware_n = 3 AND sat_overall = 4.0 AND status = 'complete'"),
+                    1);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1__members WHERE "
+                              "m_age IN (67, 70) AND typeof(m_age) = 'integer' AND m_cont_edu "
+                              "IS NULL"),
+                    2);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
+/* Each change to a good household and the message finish or insert must give. */
+static const struct {
+    const char *field;
+    long row;
+    const char *value, *error;
+} refused[] = {
+    {"sex", 0, NULL, "field 'sex' is required but has no answer"},
+    {"m_age", 2, "130", "field 'm_age' (row 2 of 'members'): '130' breaks the constraint"},
+    {"hh_size", 0, "3", "repeat 'members' has 2 rows but repeat_count (${hh_size}) says 3"},
+    {"township", 0, "440105001", "field 'township': '440105001' breaks the constraint"},
+    {"aware", 0, "cc none", "field 'aware': 'cc none' breaks the constraint"},
+    {"county", 0, "440999", "county code '440999' is not in the reference data"},
+    {"county", 0, "110101", "county '110101' does not belong to city '4401'"},
+    {"city", 0, "9999", "city code '9999' is not in the reference data"},
+};
+
+static void form_store__bad_instances_leave_nothing(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_form_get(db, "household", NULL, &f, &err), LCM_OK);
+    long rows = count(db, "SELECT count(*) FROM resp_household_2024_1");
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        lcm_instance *in = household(f);
+        lcm_instance_set(in, lcm_form_find(f, refused[i].field), refused[i].row, refused[i].value,
+                         &err);
+        if (strcmp(refused[i].field, "county") == 0) { /* keep the codes below consistent */
+            char code[32];
+            snprintf(code, sizeof code, "%s001", refused[i].value);
+            lcm_instance_set(in, lcm_form_find(f, "township"), 0, code, &err);
+            snprintf(code, sizeof code, "%s001001", refused[i].value);
+            lcm_instance_set(in, lcm_form_find(f, "community"), 0, code, &err);
+        }
+        lcm_status st = lcm_instance_finish(in, 1, &err);
+        if (st == LCM_OK && lcm_db_begin(db, &err) == LCM_OK) {
+            st = lcm_instance_insert(db, in, &err);
+            lcm_db_rollback(db);
+        }
+        CU_ASSERT_NOT_EQUAL(st, LCM_OK);
+        if (!strstr(err.msg, refused[i].error))
+            fprintf(stderr, "\n  case %zu: got '%s'\n  want '%s'\n", i, err.msg, refused[i].error);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, refused[i].error));
+        lcm_instance_free(in);
+    }
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1"), rows);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
+static void form_store__draft_keeps_partial_answers(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL;
+    lcm_instance *in = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_form_get(db, "household", NULL, &f, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_new(f, &in, &err), LCM_OK);
+    lcm_instance_set(in, lcm_form_find(f, "city"), 0, "1100", &err);
+    CU_ASSERT_EQUAL(lcm_instance_finish(in, 0, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "status"), "draft");
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1 WHERE status = 'draft'"
+                              " AND city = '1100' AND age IS NULL"),
+                    1);
+    /* Standard columns set by hand are checked. */
+    CU_ASSERT_EQUAL(lcm_instance_set_meta(in, "wave", "1999", &err), LCM_CONSTRAINT);
+    CU_ASSERT_EQUAL(lcm_instance_set_meta(in, "instance_id", "x'); DROP", &err), LCM_CONSTRAINT);
+    CU_ASSERT_EQUAL(lcm_instance_set_meta(in, "nosuch", "1", &err), LCM_INVAL);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
+const lcmt_case lcmt_form_store_cases[] = {
+    {"form_store__load_get_and_conflict", form_store__load_get_and_conflict},
+    {"form_store__household_instance_inserts", form_store__household_instance_inserts},
+    {"form_store__bad_instances_leave_nothing", form_store__bad_instances_leave_nothing},
+    {"form_store__draft_keeps_partial_answers", form_store__draft_keeps_partial_answers},
+    {NULL, NULL},
+};
