@@ -165,6 +165,11 @@ static lcm_status fill_layout(lcm_svy_design *d, const lcm_svy_spec *s, const ro
         }
     }
     d->unit_start[d->nunit] = d->n;
+    d->max_npsu = d->max_nssu = 1;
+    for (size_t a = 0; a < d->nstrata; a++)
+        d->max_npsu = d->str_npsu[a] > d->max_npsu ? d->str_npsu[a] : d->max_npsu;
+    for (size_t a = 0; a < d->npsu; a++)
+        d->max_nssu = d->psu_nssu[a] > d->max_nssu ? d->psu_nssu[a] : d->max_nssu;
     (void)is_count;
     return LCM_OK;
 }

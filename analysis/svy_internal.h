@@ -78,8 +78,9 @@ struct lcm_svy_design {
     double *str_frac;  /* nstrata: n/N, multiplies the stage-2 variance */
     int64_t *str_code; /* nstrata */
 
-    svy_cal *cal; /* NULL unless calibrated */
-    svy_rep *rep; /* NULL unless replicate weights are attached */
+    size_t max_npsu, max_nssu; /* largest n_h and m_i: scratch sizes for the variance */
+    svy_cal *cal;              /* NULL unless calibrated */
+    svy_rep *rep;              /* NULL unless replicate weights are attached */
 };
 
 /* Formatted message into an optional buffer. */

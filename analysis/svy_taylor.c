@@ -70,15 +70,7 @@ static lcm_status stage2(const lcm_svy_design *d, size_t i, const double *x, siz
 lcm_status lcm__svy_taylor_var(const lcm_svy_design *d, const size_t *units, const double *t,
                                size_t m, double *var, char *err, size_t errlen) {
     lcm_status st = LCM_OK;
-    size_t maxn = 1;
-    for (size_t h = 0; h < d->nstrata; h++)
-        if (d->str_npsu[h] > maxn)
-            maxn = d->str_npsu[h];
-    size_t maxm = 1;
-    if (d->two_stage)
-        for (size_t i = 0; i < d->npsu; i++)
-            if (d->psu_nssu[i] > maxm)
-                maxm = d->psu_nssu[i];
+    size_t maxn = d->max_npsu, maxm = d->max_nssu;
     double *psut = malloc(maxn * sizeof *psut);
     double *ssut = malloc(maxm * sizeof *ssut);
     double v1 = 0.0, v2 = 0.0;
