@@ -8,13 +8,12 @@
  * so two clerks admitting the same city at once cannot both succeed.
  */
 #include "network.h"
+#include "network_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define L(pr, en, zh) ((pr)->lang == LCM_NET_EN ? en : zh)
 
 /* ---- problems ---- */
 

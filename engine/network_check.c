@@ -10,6 +10,7 @@
  */
 #include "csvin.h"
 #include "network.h"
+#include "network_int.h"
 #include "strbuf.h"
 
 #include <ctype.h>
@@ -18,12 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-
-/* The reader's language picks the message; GCC checks both literals against the args. */
-#define L(pr, en, zh) ((pr)->lang == LCM_NET_EN ? en : zh)
 
 /* More rows than a filled form can have (about 350 with every repeat full): a bound on
  * what a stray file can make us hold. */
@@ -55,73 +51,12 @@ static int matches(const regex_t *rx, const char *s) {
     return regexec(rx, s, 0, NULL, 0) == 0;
 }
 
-/* Characters as the form counts them: Unicode characters, line breaks left out so that
- * paragraphs do not eat the limit. */
-static long count_chars(const char *s) {
-    long n = lcm_utf8_len(s, strlen(s));
-    for (; *s; s++)
-        n -= *s == '\n' || *s == '\r';
-    return n;
-}
-
-static int all_digits(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i]))
-            return 0;
-    return n > 0;
-}
-
-/* YYYY-MM or YYYY-MM-DD with a real month and day. */
-static int valid_date(const char *s) {
-    size_t n = strlen(s);
-    if ((n != 7 && n != 10) || !all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2))
-        return 0;
-    int y = atoi(s), m = atoi(s + 5);
-    if (m < 1 || m > 12)
-        return 0;
-    if (n == 7)
-        return 1;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    int d = atoi(s + 8);
-    return s[7] == '-' && all_digits(s + 8, 2) && d >= 1 && d <= mdays[m - 1] &&
-           !(m == 2 && d == 29 && !leap);
-}
-
-/* A plain decimal: digits with an optional fraction, nothing else (no signs, exponents,
- * thousands separators or units, which the form puts in the label). */
-static int parse_decimal(const char *s, double *out) {
-    size_t i = 0;
-    while (isdigit((unsigned char)s[i]))
-        i++;
-    if (i == 0)
-        return 0;
-    if (s[i] == '.') {
-        size_t j = ++i;
-        while (isdigit((unsigned char)s[i]))
-            i++;
-        if (i == j)
-            return 0;
-    }
-    if (s[i])
-        return 0;
-    *out = strtod(s, NULL);
-    return 1;
-}
-
-static int has_control(const char *s) {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7F)
-            return 1;
-    return 0;
-}
-
 static void check_text(checker *c, const lcm_net_value *v, const lcm_net_field *f) {
     lcm_net_problems *pr = c->pr;
-    if (has_control(v->value))
+    if (lcm__net_control(v->value))
         lcm_net_problem_add(pr, v->line, v->name,
                             L(pr, "control character in text", "文字中含有控制字符"));
-    long n = count_chars(v->value);
+    long n = lcm__net_chars(v->value);
     if (f->max_chars > 0 && n > f->max_chars)
         lcm_net_problem_add(
             pr, v->line, v->name,
@@ -141,10 +76,10 @@ static void check_range(checker *c, const lcm_net_value *v, const lcm_net_field 
 static void check_number(checker *c, const lcm_net_value *v, const lcm_net_field *f) {
     double x;
     lcm_net_problems *pr = c->pr;
-    if (f->type == LCM_NET_YEAR && !(strlen(v->value) == 4 && all_digits(v->value, 4)))
+    if (f->type == LCM_NET_YEAR && !(strlen(v->value) == 4 && lcm__net_digits(v->value, 4)))
         lcm_net_problem_add(pr, v->line, v->name,
                             L(pr, "not a four-digit year: %s", "年份应为四位数字：%s"), v->value);
-    else if (!parse_decimal(v->value, &x))
+    else if (!lcm__net_decimal(v->value, &x))
         lcm_net_problem_add(pr, v->line, v->name,
                             L(pr, "not a number (digits and one decimal point, no unit): %s",
                               "不是数字（只填数字和小数点，不带单位）：%s"),
@@ -157,7 +92,7 @@ static void check_city(checker *c, const lcm_net_value *v) {
     char code[5];
     lcm_err err = {0};
     lcm_net_problems *pr = c->pr;
-    if (strlen(v->value) != 4 || !all_digits(v->value, 4))
+    if (strlen(v->value) != 4 || !lcm__net_digits(v->value, 4))
         lcm_net_problem_add(pr, v->line, v->name,
                             L(pr, "not a four-digit city code: %s", "城市代码应为4位数字：%s"),
                             v->value);
@@ -176,59 +111,6 @@ static int in_choices(const char *choices, const char *v) {
         p += len + (bar != NULL);
     }
     return 0;
-}
-
-static const char *extension(const char *path) {
-    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
-    return dot && (!slash || dot > slash) ? dot + 1 : "";
-}
-
-static int ext_in(const char *ext, const char *const *list) {
-    for (; *list; list++)
-        if (strcasecmp(ext, *list) == 0)
-            return 1;
-    return 0;
-}
-
-/* The first bytes of the file tell its kind: PDF, or one of the photo formats. */
-static int file_signature_ok(const char *path, lcm_net_type type) {
-    unsigned char h[8] = {0};
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return 0;
-    size_t n = fread(h, 1, sizeof h, fp);
-    fclose(fp);
-    if (type == LCM_NET_PDF)
-        return n >= 5 && memcmp(h, "%PDF-", 5) == 0;
-    return (n >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) ||
-           (n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0) ||
-           (n >= 4 && (memcmp(h, "II*\0", 4) == 0 || memcmp(h, "MM\0*", 4) == 0));
-}
-
-static void check_file(checker *c, const lcm_net_value *v, const lcm_net_field *f) {
-    static const char *const pdf_ext[] = {"pdf", NULL};
-    static const char *const photo_ext[] = {"jpg", "jpeg", "png", "tif", "tiff", NULL};
-    lcm_net_problems *pr = c->pr;
-    char path[8192];
-    struct stat st;
-    int pdf = f->type == LCM_NET_PDF;
-    snprintf(path, sizeof path, "%s%s", v->value[0] == '/' ? "" : c->dir, v->value);
-    if (!ext_in(extension(v->value), pdf ? pdf_ext : photo_ext))
-        lcm_net_problem_add(
-            pr, v->line, v->name,
-            pdf ? L(pr, "text material must be a .pdf file: %s", "文本材料须为PDF格式（.pdf）：%s")
-                : L(pr, "a photo must be a .jpg, .jpeg, .png, .tif or .tiff file: %s",
-                    "照片须为JPEG、PNG或TIFF文件：%s"),
-            v->value);
-    else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        lcm_net_problem_add(pr, v->line, v->name, L(pr, "no such file: %s", "找不到文件：%s"),
-                            path);
-    else if (!file_signature_ok(path, f->type))
-        lcm_net_problem_add(pr, v->line, v->name,
-                            pdf ? L(pr, "not a PDF file inside: %s", "文件内容不是PDF：%s")
-                                : L(pr, "not a JPEG, PNG or TIFF image inside: %s",
-                                    "文件内容不是JPEG、PNG或TIFF图片：%s"),
-                            path);
 }
 
 static void check_pattern(checker *c, const lcm_net_value *v, int rx) {
@@ -263,7 +145,7 @@ static void check_value(checker *c, const lcm_net_value *v) {
         check_number(c, v, f);
         break;
     case LCM_NET_DATE:
-        if (!valid_date(v->value))
+        if (!lcm__net_date(v->value))
             lcm_net_problem_add(pr, v->line, v->name,
                                 L(pr, "not a date (YYYY-MM-DD or YYYY-MM): %s",
                                   "日期格式不对（应为YYYY-MM-DD或YYYY-MM）：%s"),
@@ -290,7 +172,7 @@ static void check_value(checker *c, const lcm_net_value *v) {
         break;
     case LCM_NET_PDF:
     case LCM_NET_PHOTO:
-        check_file(c, v, f);
+        lcm__net_check_file(pr, c->dir, v, f->type);
         break;
     case LCM_NET_REPEAT:
         break;
@@ -301,7 +183,7 @@ static void check_value(checker *c, const lcm_net_value *v) {
 static int resolve_item(const lcm_net_form *form, const char *name, int *item) {
     const char *d1 = strchr(name, '.');
     const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    if (!d2 || !all_digits(d1 + 1, (size_t)(d2 - d1 - 1)) || d2 - d1 - 1 > 4)
+    if (!d2 || !lcm__net_digits(d1 + 1, (size_t)(d2 - d1 - 1)) || d2 - d1 - 1 > 4)
         return -1;
     char key[256];
     if ((size_t)snprintf(key, sizeof key, "%.*s%s", (int)(d1 - name), name, d2) >= sizeof key)
@@ -458,7 +340,7 @@ static void check_group(checker *c, int g) {
                 lcm_net_problem_add(pr, line, name,
                                     L(pr, "required in item %d", "第%d项的必填内容未填写"), item);
             if (v && f->type == LCM_NET_TEXT)
-                chars += count_chars(v);
+                chars += lcm__net_chars(v);
         }
     }
     if (gf->required && items == 0)
@@ -511,7 +393,7 @@ static lcm_status check_city_name(checker *c, lcm_err *err) {
 static void check_dates(checker *c) {
     const lcm_net_value *app = find_value(c->app, "application.date");
     lcm_net_problems *pr = c->pr;
-    if (!app || !valid_date(app->value))
+    if (!app || !lcm__net_date(app->value))
         return;
     char today[16];
     time_t now = time(NULL);
@@ -529,9 +411,9 @@ static void check_dates(checker *c) {
     for (size_t i = 0; i < c->app->n; i++) {
         const lcm_net_value *v = &c->app->values[i];
         lcm_net_type t = c->form->fields[v->field].type;
-        int later = (t == LCM_NET_DATE && v != app && valid_date(v->value) &&
+        int later = (t == LCM_NET_DATE && v != app && lcm__net_date(v->value) &&
                      strncmp(v->value, app->value, strlen(v->value)) > 0) ||
-                    (t == LCM_NET_YEAR && all_digits(v->value, strlen(v->value)) &&
+                    (t == LCM_NET_YEAR && lcm__net_digits(v->value, strlen(v->value)) &&
                      strlen(v->value) == 4 && strncmp(v->value, app->value, 4) > 0);
         if (later)
             lcm_net_problem_add(pr, v->line, v->name,

@@ -30,8 +30,7 @@ static const struct {
     {"municipality", "直辖市", "municipalities"},
     {"provincial_capital", "省会城市", "provincial capitals"},
     {"separately_planned", "计划单列市", "separately planned cities"},
-    {"leaders_2024", "2024年引领城市（直辖市、省会城市、计划单列市）",
-     "2024 leaders (municipalities, capitals, separately planned)"},
+    {"leaders_2024", "2024年引领城市合计", "2024 leaders together"},
     {"prefecture", "其他地级市", "other prefecture-level cities"},
 };
 #define NTIERS (sizeof tiers / sizeof tiers[0])

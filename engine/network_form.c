@@ -152,6 +152,10 @@ static lcm_status check_field(const lcm_csv_row *row, lcm_net_form *form, lcm_ne
     if (f->type == LCM_NET_CHOICE && !*f->choices)
         return lcm_err_set(err, LCM_PARSE, "%s:%ld: a choice needs choices: '%s'", row->file,
                            row->line, f->name);
+    if (f->group >= 0 && form->n > 0 && (int)form->n - 1 != f->group &&
+        form->fields[form->n - 1].group != f->group)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld: the fields of a repeat must follow it: '%s'",
+                           row->file, row->line, f->name);
     if (f->group >= 0 && f->type == LCM_NET_REPEAT)
         return lcm_err_set(err, LCM_PARSE, "%s:%ld: repeats cannot nest: '%s'", row->file,
                            row->line, f->name);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define FIXTURE "tests/fixtures/network/guangzhou.csv"
 
@@ -192,6 +193,41 @@ static void form__has_every_part_and_the_seeds_limits(void) {
     for (int p = 0; p <= 5; p++) /* cover and parts 一 to 五 (六 is the province's) */
         CU_ASSERT(parts[p] > 0);
     lcm_net_form_release(&form);
+}
+
+/* A broken form definition is refused with its file, line and column. */
+static void form__bad_definition_names_line_and_column(void) {
+    static const struct {
+        const char *row, *want;
+    } cases[] = {
+        {"x,1,texte,1,,,,,,甲,a", "form.csv:4:3: unknown field type: 'texte'"},
+        {"x,1,text,yes,,,,,,甲,a", "form.csv:4:4: not a whole number in range: 'yes'"},
+        {"x,1,choice,1,,,,,,甲,a", "form.csv:4: a choice needs choices: 'x'"},
+        {"y.z,1,text,1,,,,,,甲,a", "form.csv:4: the fields of a repeat must follow it: 'y.z'"},
+        {"a,1,text,1,,,,,,甲,a", "form.csv:4: empty or repeated field name: 'a'"},
+    };
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("formdir"));
+    char sub[4200], path[4300];
+    snprintf(sub, sizeof sub, "%s/application", dir);
+    snprintf(path, sizeof path, "%s/form.csv", sub);
+    CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0700) == 0 && mkdir(sub, 0700) == 0, 1);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *fp = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+        /* lines 2-3 define a repeat y and a text a; line 4 breaks a rule about them */
+        fprintf(fp,
+                "name,part,type,required,max_chars,max_items,min,max,choices,label_zh,"
+                "label_en\ny,1,repeat,1,,5,,,,乙,b\na,1,text,1,,,,,,甲,a\n%s\n",
+                cases[i].row);
+        fclose(fp);
+        lcm_net_form form;
+        lcm_err err = {0};
+        CU_ASSERT_EQUAL(lcm_net_form_load(dir, &form, &err), LCM_PARSE);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, cases[i].want));
+        if (!strstr(err.msg, cases[i].want))
+            fprintf(stderr, "  form case %zu: %s\n", i, err.msg);
+    }
 }
 
 /* ---- applications ---- */
@@ -844,7 +880,7 @@ static void cli__coverage_on_reference_data(void) {
         "\nnation,all,全国,,,333,1,0.3,\n",
         "\ntier,municipality,直辖市,,,4,0,0.0,\n",
         "\ntier,provincial_capital,省会城市,,,27,1,3.7,\n",
-        "\ntier,leaders_2024,2024年引领城市（直辖市、省会城市、计划单列市）,,,36,1,2.8,\n",
+        "\ntier,leaders_2024,2024年引领城市合计,,,36,1,2.8,\n",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         CU_ASSERT_PTR_NOT_NULL(strstr(out, want[i]));
@@ -929,11 +965,21 @@ static void cli__template_lists_every_field(void) {
     CU_ASSERT_PTR_NULL(strstr(out, "\nmeeting.6."));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\ncase.3.description,,"));
     CU_ASSERT_PTR_NULL(strstr(out, "\ncase.4."));
+    /* The empty template is an application with nothing given: the 37 required entries
+     * counted in check__empty_application_lists_all_37_missing are missing. */
+    char *path = copy_path(lcmt_tmp("template.csv")), *err = NULL;
+    FILE *fp = fopen(path, "w");
+    fputs(out, fp);
+    fclose(fp);
     free(out);
+    CU_ASSERT_EQUAL(run((const char *[]){"network", "check", path, NULL}, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "申请表未通过检查，共37处问题"));
+    free(out), free(err), free(path);
 }
 
 const lcmt_case lcmt_network_cases[] = {
     {"form__has_every_part_and_the_seeds_limits", form__has_every_part_and_the_seeds_limits},
+    {"form__bad_definition_names_line_and_column", form__bad_definition_names_line_and_column},
     {"check__valid_fixture_passes", check__valid_fixture_passes},
     {"check__text_limits_count_characters_not_bytes",
      check__text_limits_count_characters_not_bytes},

@@ -75,7 +75,7 @@ static const subcmd subcmds[] = {
 
 /* ---- reporting problems ---- */
 
-/* Every problem on its own line, git-style, then one line saying nothing was done. */
+/* Every problem on its own line, git-style: file:line: what: 'subject'. */
 static int print_problems(const lcm_net_problems *p, const char *file) {
     for (size_t i = 0; i < p->n; i++) {
         const lcm_net_problem *it = &p->items[i];
@@ -97,7 +97,8 @@ static int add_template_row(cli_rows *rows, const char *name, const char *note) 
 }
 
 /* The rows of one repeat group: each child for items 1..min(max_items, 5); a long list
- * (evidence, photos) goes on with the same numbering. */
+ * (evidence, photos) goes on with the same numbering. The group's wording (with its
+ * limits) heads the first row only. */
 static int template_group(cli_rows *rows, const lcm_net_form *form, size_t g, const net_opts *o) {
     const lcm_net_field *gf = &form->fields[g];
     int items = gf->max_items < 5 ? gf->max_items : 5;
@@ -106,8 +107,10 @@ static int template_group(cli_rows *rows, const lcm_net_form *form, size_t g, co
             const lcm_net_field *f = &form->fields[k];
             char name[300], note[2048];
             snprintf(name, sizeof name, "%s.%d%s", gf->name, item, f->name + strlen(gf->name));
-            snprintf(note, sizeof note, L(o, "%s - item %d: %s", "%s 第%d项：%s"),
-                     L(o, gf->label_en, gf->label_zh), item, L(o, f->label_en, f->label_zh));
+            int head = item == 1 && k == g + 1;
+            snprintf(note, sizeof note, L(o, "%s%sitem %d: %s", "%s%s第%d项：%s"),
+                     head ? L(o, gf->label_en, gf->label_zh) : "", head ? L(o, " - ", " ") : "",
+                     item, L(o, f->label_en, f->label_zh));
             if (add_template_row(rows, name, note) != 0)
                 return -1;
         }
@@ -222,7 +225,7 @@ static int report_change(lcm_status rc, const lcm_net_problems *pr, const lcm_er
     }
     if (rc != LCM_OK)
         return cli_fail(err);
-    printf("%s:", L(o, done_en, done_zh));
+    fputs(L(o, done_en, done_zh), stdout);
     for (size_t i = 0; i < o->ncities; i++)
         printf(" %s", o->cities[i]);
     putchar('\n');
@@ -242,7 +245,7 @@ static int net_recommend(const net_opts *o) {
     lcm_net_problems_init(&pr, o->lang);
     lcm_status rc = lcm_net_recommend(db, o->province, (const char *const *)o->cities, o->ncities,
                                       o->opinion, o->by, &pr, &err);
-    code = report_change(rc, &pr, &err, o, "recommended", "已推荐");
+    code = report_change(rc, &pr, &err, o, "recommended:", "已推荐：");
     lcm_net_problems_release(&pr);
     lcm_db_close(db);
     return code;
@@ -267,8 +270,8 @@ static int net_admit(const net_opts *o) {
     lcm_status rc =
         lcm_net_admit(db, (const char *const *)o->cities, o->ncities, year, o->by, &pr, &err);
     char done_en[64], done_zh[64];
-    snprintf(done_en, sizeof done_en, "admitted in %d", year);
-    snprintf(done_zh, sizeof done_zh, "%d年确定加入", year);
+    snprintf(done_en, sizeof done_en, "admitted in %d:", year);
+    snprintf(done_zh, sizeof done_zh, "%d年确定加入：", year);
     code = report_change(rc, &pr, &err, o, done_en, done_zh);
     lcm_net_problems_release(&pr);
     lcm_db_close(db);

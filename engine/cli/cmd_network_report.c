@@ -231,7 +231,8 @@ static void coverage_note(const lcm_coverage *c, const net_opts *o) {
              "of cities at each level. 2025 targets: about 50%% east and central, 30%% west.\n",
              "\n注：分母为地市级城市%ld个（东部%ld、中部%ld、西部%"
              "ld）；4个直辖市属省级单位，不计入地市级"
-             "城市，\n只计入梯队各行（2024年以直辖市、省会城市及计划单列市为引领）。\n覆盖率＝各层"
+             "城市，\n只计入梯队各行（2024年以直辖市、省会城市及计划单列市为引领，即“2024年引领城市"
+             "合计”）。\n覆盖率＝各层"
              "级已加入"
              "城市数之和÷城市数之和。2025年目标：东中部50%%左右，西部30%%。\n"),
            nation, region[0], region[1], region[2]);
