@@ -124,6 +124,16 @@ typedef enum lcm_ci_agg {
 const char *lcm_ci_agg_name(lcm_ci_agg a);
 int lcm_ci_agg_parse(const char *name);
 
+/* PCA weights for every parent of the tree, deepest parents first (Handbook §6.1 applied
+ * level by level): s holds the normalised leaves (n x nnode); each parent's weighted children
+ * get PCA weights, then the tree is re-aggregated so the level above works on the new
+ * aggregates. parent[] is the array the tree was built from. A parent where PCA is undefined
+ * (a child with no spread, too few complete units) keeps its weights and gets fallback[i] = 1
+ * (fallback may be NULL). Weights come out normalised within each parent. */
+lcm_status lcm_ci_weights_pca_tree(const lcm_ci_tree *t, const int *parent, double *s, size_t n,
+                                   double *w, lcm_ci_agg agg, double threshold, int *fallback,
+                                   char *err, size_t errlen);
+
 /* Default share of a parent's (weighted) children that must be present before the missing
  * ones are re-weighted away; below it the parent is missing (METHODS.md §4.6). */
 #define LCM_CI_THRESHOLD (2.0 / 3.0)

@@ -8,6 +8,20 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+static const char *const agg_names[LCM_CI_NAGG] = {"arithmetic", "geometric", "copeland"};
+
+const char *lcm_ci_agg_name(lcm_ci_agg a) {
+    return (unsigned)a < LCM_CI_NAGG ? agg_names[a] : "?";
+}
+
+int lcm_ci_agg_parse(const char *name) {
+    for (int i = 0; i < LCM_CI_NAGG; i++)
+        if (strcmp(name, agg_names[i]) == 0)
+            return i;
+    return -1;
+}
 
 struct lcm_ci_tree {
     size_t nnode;

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static lcm_status fail(char *err, size_t errlen, lcm_status st, const char *msg) {
     if (err && errlen)
@@ -140,5 +141,60 @@ lcm_status lcm_ci_weights_pca(const double *x, size_t n, size_t k, double *w, do
     gsl_vector_free(eval);
     gsl_matrix_free(evec);
     gsl_matrix_free(z);
+    return st;
+}
+
+static size_t depth_of(size_t i, const int *parent) {
+    size_t d = 0;
+    for (int p = parent[i]; p >= 0; p = parent[p])
+        d++;
+    return d;
+}
+
+/* PCA weights for one parent from its weighted children's columns; on LCM_NUMERIC the
+ * existing weights stay and *fallback is set. */
+static lcm_status pca_parent(const lcm_ci_tree *t, size_t i, const double *s, size_t n, double *w,
+                             double *buf, double *wk, int *fallback, char *err, size_t errlen) {
+    const int *kids;
+    size_t m = lcm_ci_tree_children(t, i, &kids), k = 0;
+    for (size_t j = 0; j < m; j++)
+        if (w[kids[j]] > 0)
+            memcpy(buf + k++ * n, s + (size_t)kids[j] * n, n * sizeof *buf);
+    if (k < 2)
+        return LCM_OK;
+    lcm_status st = lcm_ci_weights_pca(buf, n, k, wk, NULL, err, errlen);
+    if (st == LCM_NUMERIC) {
+        if (fallback)
+            fallback[i] = 1;
+        return LCM_OK;
+    }
+    for (size_t j = 0, c = 0; st == LCM_OK && j < m; j++)
+        if (w[kids[j]] > 0)
+            w[kids[j]] = wk[c++];
+    return st;
+}
+
+lcm_status lcm_ci_weights_pca_tree(const lcm_ci_tree *t, const int *parent, double *s, size_t n,
+                                   double *w, lcm_ci_agg agg, double threshold, int *fallback,
+                                   char *err, size_t errlen) {
+    size_t nn = lcm_ci_tree_nnode(t), maxd = 0;
+    for (size_t i = 0; i < nn; i++) {
+        size_t d = depth_of(i, parent);
+        maxd = d > maxd ? d : maxd;
+    }
+    double *buf = malloc((nn * n + 1) * sizeof *buf), *wk = malloc((nn + 1) * sizeof *wk);
+    lcm_status st = buf && wk ? LCM_OK : LCM_NOMEM;
+    for (size_t d = maxd; st == LCM_OK && d-- > 0;) {
+        for (size_t i = 0; st == LCM_OK && i < nn; i++) {
+            const int *kids;
+            if (depth_of(i, parent) == d && lcm_ci_tree_children(t, i, &kids) > 0)
+                st = pca_parent(t, i, s, n, w, buf, wk, fallback, err, errlen);
+        }
+        /* the next level up needs this level's aggregates under the new weights */
+        if (st == LCM_OK)
+            st = lcm_ci_aggregate(t, w, s, n, agg, threshold, err, errlen);
+    }
+    free(buf);
+    free(wk);
     return st;
 }

@@ -163,6 +163,42 @@ static const char *const migrations[] = {
     "  changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
     "  note TEXT);"
     "CREATE INDEX network_history_city ON network_history(city_code, id);",
+
+    /* 5: survey measures per city and year (written by the estimation pipeline, read by the
+     * scores: point 4.2.1), and score runs materialised with their parameters. Rates
+     * (awareness, participation, satisfaction_top2) are proportions in [0,1], the
+     * satisfaction index is 0-100, alpha 0-1; item '' is the overall measure, a named item
+     * one satisfaction item (for importance-performance). See engine/score.h. */
+    "CREATE TABLE survey_measures ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  measure TEXT NOT NULL CHECK (measure IN ('awareness','participation',"
+    "    'satisfaction_index','satisfaction_top2','alpha','importance')),"
+    "  item TEXT NOT NULL DEFAULT '',"
+    "  estimate REAL NOT NULL,"
+    "  se REAL CHECK (se >= 0),"
+    "  n INTEGER CHECK (n >= 0),"
+    "  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+    "  PRIMARY KEY (city_code, year, measure, item));"
+    "CREATE TABLE score_results ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  indicator_code TEXT NOT NULL," /* a framework code, or 'overall' */
+    "  raw REAL, score REAL,"
+    "  imputed INTEGER NOT NULL DEFAULT 0 CHECK (imputed IN (0,1)),"
+    "  PRIMARY KEY (run_id, city_code, indicator_code));"
+    "CREATE TABLE score_ranks ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  scope TEXT NOT NULL CHECK (scope IN ('overall','region','tier')),"
+    "  rank INTEGER NOT NULL, median INTEGER, p05 INTEGER, p95 INTEGER,"
+    "  PRIMARY KEY (run_id, city_code, scope));"
+    "CREATE TABLE score_weights ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  indicator_code TEXT NOT NULL,"
+    "  weight REAL NOT NULL,"
+    "  method TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, indicator_code));",
 };
 
 int lcm__schema_count(void) {

@@ -1,0 +1,330 @@
+/*
+ * score_inputs.c - what one year of monitoring looks like to the scorer: the framework as a
+ * tree, the cities with any input that year, and each point's raw value from its source
+ * (statistics, reviewers' ratings, facility coverage, survey measures), plus the goalposts
+ * that make goalpost normalisation comparable across years.
+ */
+#include "score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_col(sqlite3_stmt *st, int col) {
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    return t ? strdup(t) : NULL;
+}
+
+int lcm_score_node_index(const lcm_score_inputs *in, const char *code) {
+    for (size_t i = 0; i < in->nnode; i++)
+        if (strcmp(in->node[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+int lcm_score_city_index(const lcm_score_inputs *in, const char *code) {
+    size_t lo = 0, hi = in->ncity; /* cities are loaded in code order */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(in->city[mid].code, code);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Natural scales: a rating is 0-100, yes/no 0-1, a survey point or a coverage rate 0-100. */
+static int natural_bounds(const lcm_score_node *nd, double *lo, double *hi) {
+    const char *k = nd->kind ? nd->kind : "";
+    if (strcmp(k, "rating") == 0 || strcmp(k, "survey") == 0 || strcmp(nd->code, "2.2.1") == 0 ||
+        strcmp(nd->code, "2.2.3") == 0)
+        return *lo = 0, *hi = 100, 1;
+    if (strcmp(k, "yesno") == 0)
+        return *lo = 0, *hi = 1, 1;
+    return 0;
+}
+
+static lcm_status load_nodes(lcm_db *db, lcm_score_inputs *in, lcm_err *err) {
+    static const char sql[] =
+        "SELECT code, level, parent, kind, unit, direction, name_zh, name_en, target_low,"
+        " target_high, (SELECT count(*) FROM indicators) FROM indicators ORDER BY ord";
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    int step = sqlite3_step(st);
+    size_t total = step == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 10) + 1 : 1;
+    in->node = calloc(total, sizeof *in->node);
+    if (!in->node) {
+        sqlite3_finalize(st);
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    }
+    in->node[0] = (lcm_score_node){.code = strdup("overall"),
+                                   .name_zh = strdup("总指数"),
+                                   .name_en = strdup("overall index"),
+                                   .parent = -1};
+    in->nnode = 1;
+    for (; step == SQLITE_ROW && in->nnode < total; step = sqlite3_step(st)) {
+        lcm_score_node *nd = &in->node[in->nnode++];
+        nd->code = dup_col(st, 0), nd->level = sqlite3_column_int(st, 1);
+        const char *parent = (const char *)sqlite3_column_text(st, 2);
+        nd->parent = parent ? lcm_score_node_index(in, parent) : 0;
+        nd->kind = dup_col(st, 3), nd->unit = dup_col(st, 4);
+        const char *dir = (const char *)sqlite3_column_text(st, 5);
+        dir = dir ? dir : "";
+        nd->context = strcmp(dir, "context") == 0;
+        nd->band = strcmp(dir, "target_band") == 0;
+        nd->lower_better = nd->band || strcmp(dir, "lower_better") == 0;
+        nd->band_lo = sqlite3_column_double(st, 8), nd->band_hi = sqlite3_column_double(st, 9);
+        nd->name_zh = dup_col(st, 6), nd->name_en = dup_col(st, 7);
+        nd->lo = nd->hi = NAN, nd->corr = nd->alpha = NAN;
+        if (nd->parent < 0)
+            step = SQLITE_ERROR; /* parent listed after its child: refuse the framework */
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return lcm_err_set(err, LCM_DB, "cannot read the indicator framework");
+    if (in->nnode == 1)
+        return lcm_err_set(err, LCM_NOTFOUND, "no indicator framework in the database");
+    return LCM_OK;
+}
+
+/* Prepare sql with the year bound to ?1. */
+static lcm_status prepare_year(lcm_db *db, const char *sql, int year, sqlite3_stmt **st,
+                               lcm_err *err) {
+    lcm_status rc = lcm_db_prepare(db, sql, st, err);
+    if (rc == LCM_OK)
+        sqlite3_bind_int(*st, 1, year);
+    return rc;
+}
+
+static lcm_status load_cities(lcm_db *db, lcm_score_inputs *in, lcm_err *err) {
+    static const char sql[] =
+        "SELECT c.code, c.name, p.region3, c.tier FROM cities c"
+        " JOIN provinces p ON p.code = c.province_code WHERE c.code IN ("
+        "  SELECT city_code FROM indicator_values WHERE year = ?1"
+        "  UNION SELECT city_code FROM ratings WHERE year = ?1"
+        "  UNION SELECT city_code FROM survey_measures WHERE year = ?1) ORDER BY c.code";
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = prepare_year(db, sql, in->year, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    size_t cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (in->ncity == cap) {
+            cap = cap ? cap * 2 : 64;
+            lcm_score_city *grown = realloc(in->city, cap * sizeof *grown);
+            if (!grown) {
+                sqlite3_finalize(st);
+                return lcm_err_set(err, LCM_NOMEM, "out of memory");
+            }
+            in->city = grown;
+        }
+        in->city[in->ncity++] = (lcm_score_city){.code = dup_col(st, 0),
+                                                 .name = dup_col(st, 1),
+                                                 .region = dup_col(st, 2),
+                                                 .tier = dup_col(st, 3)};
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return lcm_db_fail(db, err, "cannot read the cities");
+    return LCM_OK;
+}
+
+static lcm_status alloc_matrices(lcm_score_inputs *in, lcm_err *err) {
+    size_t cells = in->ncity * in->nnode + 1;
+    in->raw = malloc(cells * sizeof *in->raw);
+    in->spread = malloc(cells * sizeof *in->spread);
+    in->imputed = calloc(cells, sizeof *in->imputed);
+    in->disagree = calloc(cells, sizeof *in->disagree);
+    in->nrating = calloc(cells, sizeof *in->nrating);
+    in->svy_est = malloc((3 * in->ncity + 1) * sizeof *in->svy_est);
+    in->svy_se = malloc((3 * in->ncity + 1) * sizeof *in->svy_se);
+    if (!in->raw || !in->spread || !in->imputed || !in->disagree || !in->nrating || !in->svy_est ||
+        !in->svy_se)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t i = 0; i < cells; i++)
+        in->raw[i] = in->spread[i] = NAN;
+    for (size_t i = 0; i < 3 * in->ncity + 1; i++)
+        in->svy_est[i] = in->svy_se[i] = NAN;
+    return LCM_OK;
+}
+
+/* Run sql (?1 = year) and hand every row with a known city and node to fn. */
+typedef void (*row_fn)(lcm_score_inputs *in, size_t cell, sqlite3_stmt *st, double arg);
+
+static lcm_status each_row(lcm_db *db, lcm_score_inputs *in, const char *sql, row_fn fn, double arg,
+                           lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = prepare_year(db, sql, in->year, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int c = lcm_score_city_index(in, (const char *)sqlite3_column_text(st, 0));
+        int j = lcm_score_node_index(in, (const char *)sqlite3_column_text(st, 1));
+        if (c >= 0 && j >= 0)
+            fn(in, (size_t)j * in->ncity + (size_t)c, st, arg);
+    }
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? LCM_OK : lcm_db_fail(db, err, "cannot read the inputs");
+}
+
+static void take_value(lcm_score_inputs *in, size_t cell, sqlite3_stmt *st, double arg) {
+    (void)arg;
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+        in->raw[cell] = sqlite3_column_double(st, 2);
+    in->imputed[cell] = sqlite3_column_int(st, 3);
+}
+
+/* Reviewers' mean replaces any imported value; the spread is their sample sd. */
+static void take_rating(lcm_score_inputs *in, size_t cell, sqlite3_stmt *st, double disagree) {
+    double k = sqlite3_column_double(st, 2), mean = sqlite3_column_double(st, 3);
+    double ss = sqlite3_column_double(st, 6);
+    in->raw[cell] = mean, in->imputed[cell] = 0;
+    in->nrating[cell] = (int)k;
+    in->spread[cell] = k > 1 ? sqrt(fmax(0, (ss - k * mean * mean) / (k - 1))) : 0;
+    in->disagree[cell] =
+        sqlite3_column_double(st, 5) - sqlite3_column_double(st, 4) > disagree + 1e-9;
+}
+
+static lcm_status load_coverage(lcm_db *db, lcm_score_inputs *in, const char *code,
+                                const char *kind, lcm_err *err) {
+    int j = lcm_score_node_index(in, code);
+    lcm_coverage_row *rows = NULL;
+    size_t n = 0;
+    if (j < 0)
+        return LCM_OK;
+    lcm_status rc = lcm_coverage(db, kind, in->year, LCM_COV_CITY, &rows, &n, err);
+    for (size_t r = 0; rc == LCM_OK && r < n; r++) {
+        int c = lcm_score_city_index(in, rows[r].key);
+        if (c >= 0 && !isnan(rows[r].rate[3])) {
+            in->raw[(size_t)j * in->ncity + (size_t)c] = rows[r].rate[3];
+            in->imputed[(size_t)j * in->ncity + (size_t)c] = 0;
+        }
+    }
+    free(rows);
+    return rc;
+}
+
+static lcm_status load_survey(lcm_db *db, lcm_score_inputs *in, lcm_err *err) {
+    static const char sql[] =
+        "SELECT city_code, measure, estimate, se FROM survey_measures WHERE year = ?1"
+        " AND item = '' AND measure IN ('awareness','participation','satisfaction_index')";
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = prepare_year(db, sql, in->year, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int c = lcm_score_city_index(in, (const char *)sqlite3_column_text(st, 0));
+        const char *m = (const char *)sqlite3_column_text(st, 1);
+        int comp = strcmp(m, "awareness") == 0 ? 0 : strcmp(m, "participation") == 0 ? 1 : 2;
+        double scale = comp < 2 ? 100 : 1; /* rates are stored as proportions */
+        if (c < 0)
+            continue;
+        in->svy_est[comp * in->ncity + (size_t)c] = sqlite3_column_double(st, 2) * scale;
+        in->svy_se[comp * in->ncity + (size_t)c] =
+            sqlite3_column_type(st, 3) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 3) * scale;
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return lcm_db_fail(db, err, "cannot read the survey measures");
+    int j = lcm_score_node_index(in, "4.2.1");
+    for (size_t c = 0; j >= 0 && c < in->ncity; c++) {
+        const double *e = in->svy_est;
+        double v = (e[c] + e[in->ncity + c] + e[2 * in->ncity + c]) / 3; /* NaN if any missing */
+        if (!isnan(v))
+            in->raw[(size_t)j * in->ncity + c] = v;
+    }
+    return LCM_OK;
+}
+
+/* Goalposts of the statistics without a natural scale: min and max over every year in the
+ * store, so that a score of the same value means the same in every year. A band point's
+ * goalposts are on its distance to the band. */
+static lcm_status load_goalposts(lcm_db *db, lcm_score_inputs *in, lcm_err *err) {
+    static const char sql[] =
+        "SELECT indicator_code, min(value), max(value), min(max(?1 - value, value - ?2, 0)),"
+        " max(max(?1 - value, value - ?2, 0)) FROM indicator_values WHERE indicator_code = ?3"
+        " AND value IS NOT NULL";
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    for (size_t j = 1; rc == LCM_OK && j < in->nnode; j++) {
+        lcm_score_node *nd = &in->node[j];
+        if (!nd->kind || natural_bounds(nd, &nd->lo, &nd->hi))
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_double(st, 1, nd->band_lo);
+        sqlite3_bind_double(st, 2, nd->band_hi);
+        sqlite3_bind_text(st, 3, nd->code, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            rc = lcm_db_fail(db, err, "cannot read the goalposts");
+        else if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            nd->lo = sqlite3_column_double(st, nd->band ? 3 : 1);
+            nd->hi = sqlite3_column_double(st, nd->band ? 4 : 2);
+            if (nd->band)
+                nd->lo = 0; /* inside the band is the best possible */
+            if (!(nd->hi > nd->lo))
+                nd->hi = nd->lo + 1; /* one value ever seen: any span gives it the same score */
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+lcm_status lcm_score_inputs_load(lcm_db *db, int year, double disagree, lcm_score_inputs *in,
+                                 lcm_err *err) {
+    static const char values_sql[] =
+        "SELECT city_code, indicator_code, value, imputed FROM indicator_values WHERE year = ?1";
+    static const char ratings_sql[] =
+        "SELECT city_code, indicator_code, count(*), avg(score), min(score), max(score),"
+        " sum(score * score) FROM ratings WHERE year = ?1 GROUP BY city_code, indicator_code";
+    memset(in, 0, sizeof *in);
+    in->year = year;
+    lcm_status rc = load_nodes(db, in, err);
+    if (rc == LCM_OK)
+        rc = load_cities(db, in, err);
+    for (size_t i = 0; rc == LCM_OK && i < in->nnode; i++)
+        if (!in->node[i].code || !in->node[i].name_zh || !in->node[i].name_en)
+            rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t c = 0; rc == LCM_OK && c < in->ncity; c++)
+        if (!in->city[c].code || !in->city[c].name || !in->city[c].region || !in->city[c].tier)
+            rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if (rc == LCM_OK)
+        rc = alloc_matrices(in, err);
+    if (rc == LCM_OK)
+        rc = each_row(db, in, values_sql, take_value, 0, err);
+    if (rc == LCM_OK)
+        rc = each_row(db, in, ratings_sql, take_rating, disagree, err);
+    if (rc == LCM_OK)
+        rc = load_coverage(db, in, "2.2.1", LCM_COVERAGE_KIND_COMMUNITY, err);
+    if (rc == LCM_OK)
+        rc = load_coverage(db, in, "2.2.3", LCM_COVERAGE_KIND_ELDERLY, err);
+    if (rc == LCM_OK)
+        rc = load_survey(db, in, err);
+    if (rc == LCM_OK)
+        rc = load_goalposts(db, in, err);
+    if (rc != LCM_OK)
+        lcm_score_inputs_release(in);
+    return rc;
+}
+
+void lcm_score_inputs_release(lcm_score_inputs *in) {
+    for (size_t i = 0; in->node && i < in->nnode; i++) {
+        lcm_score_node *nd = &in->node[i];
+        free(nd->code), free(nd->name_zh), free(nd->name_en), free(nd->kind), free(nd->unit);
+    }
+    for (size_t i = 0; in->city && i < in->ncity; i++) {
+        lcm_score_city *c = &in->city[i];
+        free(c->code), free(c->name), free(c->region), free(c->tier);
+    }
+    free(in->node), free(in->city), free(in->raw), free(in->spread), free(in->imputed);
+    free(in->disagree), free(in->nrating), free(in->svy_est), free(in->svy_se);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,170 @@
+/*
+ * score_store.c - a score run materialised: one `runs` row of kind 'score' with the
+ * parameters that made it (JSON), and the scores, ranks with their Monte Carlo intervals and
+ * effective weights that point at it, all in one transaction so a report never reads half a
+ * run.
+ */
+#include "score.h"
+#include "strbuf.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+char *lcm__score_params(const lcm_score_opts *o) {
+    static const char *const weights[] = {"equal", "file", "pca"};
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&sb,
+                    "{\"year\":%d,\"normalise\":\"%s\",\"aggregate\":\"%s\","
+                    "\"threshold\":%.6g,\"treat\":%d,\"with_context\":%d,\"impute\":\"%s\","
+                    "\"weights\":\"%s\"",
+                    o->year, lcm_ci_norm_name(o->norm), lcm_ci_agg_name(o->agg), o->threshold,
+                    o->treat, o->with_context,
+                    o->impute < 0                       ? "none"
+                    : o->impute == LCM_CI_IMPUTE_MEDIAN ? "median"
+                                                        : "mean",
+                    weights[o->weights]);
+    if (o->weights == LCM_WEIGHTS_FILE) {
+        lcm_strbuf_adds(&sb, ",\"weights_file\":");
+        lcm_strbuf_add_json(&sb, o->weights_file);
+    }
+    lcm_strbuf_addf(&sb, ",\"mc\":%zu,\"seed\":%lu,\"mc_spread\":%.6g,\"disagree\":%.6g}", o->mc,
+                    o->seed, o->mc_spread, o->disagree);
+    char *s = lcm_strbuf_detach(&sb);
+    return s;
+}
+
+static void bind_num(sqlite3_stmt *st, int i, double v) {
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static int step_reset(sqlite3_stmt *st) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE;
+}
+
+static lcm_status store_scores(lcm_db *db, const lcm_score_result *r, lcm_err *err) {
+    static const char sql[] = "INSERT INTO score_results(run_id, city_code, indicator_code, raw,"
+                              " score, imputed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    const lcm_score_inputs *in = &r->in;
+    sqlite3_bind_int64(st, 1, r->run_id);
+    for (size_t j = 0; rc == LCM_OK && j < in->nnode; j++) {
+        if (!in->node[j].included && !in->node[j].context)
+            continue;
+        for (size_t c = 0; rc == LCM_OK && c < in->ncity; c++) {
+            size_t cell = j * in->ncity + c;
+            sqlite3_bind_text(st, 2, in->city[c].code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, in->node[j].code, -1, SQLITE_STATIC);
+            bind_num(st, 4, in->node[j].kind ? in->raw[cell] : NAN);
+            bind_num(st, 5, in->node[j].included ? r->score[cell] : NAN);
+            sqlite3_bind_int(st, 6, in->imputed[cell]);
+            if (!step_reset(st))
+                rc = lcm_db_fail(db, err, "cannot store the scores");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static lcm_status store_ranks(lcm_db *db, const lcm_score_result *r, lcm_err *err) {
+    static const char sql[] = "INSERT INTO score_ranks(run_id, city_code, scope, rank, median,"
+                              " p05, p95) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    static const char *const scopes[] = {"overall", "region", "tier"};
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    sqlite3_bind_int64(st, 1, r->run_id);
+    for (size_t c = 0; rc == LCM_OK && c < r->in.ncity; c++) {
+        const lcm_score_city *city = &r->in.city[c];
+        if (!city->rank)
+            continue;
+        const int rank[] = {city->rank, city->rank_region, city->rank_tier};
+        const lcm_ci_interval *iv[] = {&city->mc, &city->mc_region, &city->mc_tier};
+        for (int s = 0; rc == LCM_OK && s < 3; s++) {
+            sqlite3_bind_text(st, 2, city->code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, scopes[s], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 4, rank[s]);
+            const int v[] = {iv[s]->median, iv[s]->p05, iv[s]->p95};
+            for (int k = 0; k < 3; k++)
+                if (v[k])
+                    sqlite3_bind_int(st, 5 + k, v[k]);
+                else
+                    sqlite3_bind_null(st, 5 + k);
+            if (!step_reset(st))
+                rc = lcm_db_fail(db, err, "cannot store the ranks");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static lcm_status store_weights(lcm_db *db, const lcm_score_result *r, lcm_err *err) {
+    static const char sql[] = "INSERT INTO score_weights(run_id, indicator_code, weight, method)"
+                              " VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    sqlite3_bind_int64(st, 1, r->run_id);
+    for (size_t j = 1; rc == LCM_OK && j < r->in.nnode; j++) {
+        if (!r->in.node[j].included)
+            continue;
+        sqlite3_bind_text(st, 2, r->in.node[j].code, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 3, r->in.node[j].weight);
+        sqlite3_bind_text(st, 4, r->in.node[j].weight_method, -1, SQLITE_STATIC);
+        if (!step_reset(st))
+            rc = lcm_db_fail(db, err, "cannot store the weights");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+lcm_status lcm_score_store(lcm_db *db, lcm_score_result *r, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_begin(db, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = lcm_db_prepare(
+        db, "INSERT INTO runs(kind, params, lcmon_version) VALUES ('score', ?1, ?2)", &st, err);
+    if (rc == LCM_OK) {
+        sqlite3_bind_text(st, 1, r->params, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, LCM_VERSION, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lcm_db_fail(db, err, "cannot record the run");
+        r->run_id = sqlite3_last_insert_rowid(lcm_db_sqlite(db));
+    }
+    sqlite3_finalize(st);
+    if (rc == LCM_OK)
+        rc = store_scores(db, r, err);
+    if (rc == LCM_OK)
+        rc = store_ranks(db, r, err);
+    if (rc == LCM_OK)
+        rc = store_weights(db, r, err);
+    if (rc == LCM_OK)
+        rc = lcm_db_commit(db, err);
+    if (rc != LCM_OK) {
+        lcm_db_rollback(db);
+        r->run_id = 0;
+    }
+    return rc;
+}
+
+lcm_status lcm_score_latest_run(lcm_db *db, int year, long long *run_id, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(
+        db, "SELECT max(id) FROM runs WHERE kind = 'score' AND json_extract(params, '$.year') = ?1",
+        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_int(st, 1, year);
+    *run_id = 0;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *run_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (!*run_id)
+        return lcm_err_set(err, LCM_NOTFOUND,
+                           "no score run for %d: run 'lcmon score DB --year %d' first", year, year);
+    return LCM_OK;
+}

@@ -1,0 +1,404 @@
+/*
+ * test_score.c - engine/score*.c and the score, rank, trend and profile commands on small
+ * stores built here with SQL (the importers are another module): coverage as Σ/Σ, ratings
+ * aggregation, identical cities, flipped directions, weights-file errors, survey point 4.2.1,
+ * trends, and the stored run.
+ */
+#include "lcmon.h"
+#include "score.h"
+#include "testing.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void sql(lcm_db *db, const char *s) {
+    char *msg = NULL;
+    int rc = sqlite3_exec(lcm_db_sqlite(db), s, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "sql: %s\n", msg);
+    sqlite3_free(msg);
+    CU_ASSERT_EQUAL_FATAL(rc, SQLITE_OK);
+}
+
+static long query_long(lcm_db *db, const char *s) {
+    sqlite3_stmt *st = NULL;
+    long v = -1;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db), s, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Four cities in two provinces: 1101 and 1102 (east, prefecture), 5101 (west, capital),
+ * 5102 (west, prefecture). */
+static lcm_db *fresh_db(const char *name) {
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    const char *path = lcmt_tmp(name);
+    remove(path);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, LCM_OPEN_CREATE, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_framework_load(db, lcm_datadir(), &err), LCM_OK);
+    sql(db, "INSERT INTO provinces VALUES ('11','P11','east','east'),('51','P51','west','west');"
+            "INSERT INTO cities VALUES ('1101','A','11','prefecture'),('1102','B','11',"
+            "'prefecture'),('5101','C','51','provincial_capital'),('5102','D','51',"
+            "'prefecture');");
+    return db;
+}
+
+/* Every scored point (not background) for each city: value = base + k * position, so the
+ * cities are ordered 5102 > 5101 > 1101 = 1102 on every higher-is-better point. yes/no points
+ * get 1 for the top two cities; 3.3.2 (band 1.5-2.5) is 2.0 everywhere. */
+static void fill_values(lcm_db *db, int year, int identical) {
+    char q[1024];
+    snprintf(q, sizeof q,
+             "INSERT INTO indicator_values(city_code, year, indicator_code, value, source)"
+             " SELECT c.code, %d, i.code,"
+             "  CASE WHEN i.kind = 'yesno' THEN (c.code >= '5101')"
+             "       WHEN i.code = '3.3.2' THEN 2.0"
+             "       ELSE (CASE c.code WHEN '1101' THEN 10 WHEN '1102' THEN %s"
+             "             WHEN '5101' THEN 30 ELSE 40 END) + i.ord END, 'test'"
+             " FROM cities c, indicators i WHERE i.kind IS NOT NULL AND i.kind <> 'survey'"
+             " AND coalesce(i.direction, '') <> 'context'",
+             year, identical ? "10" : "20");
+    sql(db, q);
+}
+
+static lcm_score_result *compute(lcm_db *db, lcm_score_opts *o) {
+    lcm_score_result *r = NULL;
+    lcm_err err = {0};
+    lcm_status st = lcm_score_compute(db, o, &r, &err);
+    if (st != LCM_OK)
+        fprintf(stderr, "score: %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(st, LCM_OK);
+    return r;
+}
+
+static void coverage__province_is_sum_over_sum(void) {
+    lcm_db *db = fresh_db("cov.db");
+    /* City 1101: county c1 (covered), township t1 (not) with 4 villages, 2 of them covered
+     * (one twice). City 1102: counties c2-c4 (none covered), township t2 (covered) with 6
+     * villages (none covered).
+     *   1101: 1/1 county, 0/1 township, 2/4 village -> combined 3/6 = 50%
+     *   1102: 0/3, 1/1, 0/6 -> combined 1/10 = 10%
+     *   province 11: 1/4 = 25%, 1/2, 2/10, combined 4/16 = 25%
+     * The mean of the cities' combined rates would be 30%, of their county rates 50%. */
+    sql(db, "INSERT INTO admin_units(code, name, level, parent_code, city_code, province_code,"
+            " residents_committees, village_committees) VALUES"
+            " ('c1','c1','county',NULL,'1101','11',0,0), ('c2','c2','county',NULL,'1102','11',0,0),"
+            " ('c3','c3','county',NULL,'1102','11',0,0), ('c4','c4','county',NULL,'1102','11',0,0),"
+            " ('t1','t1','township','c1','1101','11',1,3), ('t2','t2','township','c2','1102','11',"
+            "2,4);"
+            "INSERT INTO facilities(city_code, unit_code, level, village, kind, name) VALUES"
+            " ('1101','c1','county',NULL,'community_learning','college'),"
+            " ('1101','t1','village','v1','community_learning','p1'),"
+            " ('1101','t1','village','v1','community_learning','p1b'),"
+            " ('1101','t1','village','v2','community_learning','p2'),"
+            " ('1102','t2','township',NULL,'community_learning','school'),"
+            " ('1102','t2','township',NULL,'elderly_learning','elderly school');");
+    lcm_coverage_row *rows = NULL;
+    size_t n = 0;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_coverage(db, LCM_COVERAGE_KIND_COMMUNITY, 2024, LCM_COV_CITY, &rows, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    LCMT_ASSERT_REL(rows[0].rate[3], 50, 1e-12);
+    LCMT_ASSERT_REL(rows[1].rate[3], 10, 1e-12);
+    CU_ASSERT_EQUAL(rows[0].covered[2], 2);
+    free(rows);
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_coverage(db, LCM_COVERAGE_KIND_COMMUNITY, 2024, LCM_COV_PROVINCE, &rows, &n, &err),
+        LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_STRING_EQUAL(rows[0].key, "11");
+    LCMT_ASSERT_REL(rows[0].rate[0], 25, 1e-12);
+    LCMT_ASSERT_REL(rows[0].rate[1], 50, 1e-12);
+    LCMT_ASSERT_REL(rows[0].rate[2], 20, 1e-12);
+    LCMT_ASSERT_REL(rows[0].rate[3], 25, 1e-12);
+    free(rows);
+    CU_ASSERT_EQUAL(
+        lcm_coverage(db, LCM_COVERAGE_KIND_COMMUNITY, 2024, LCM_COV_NATION, &rows, &n, &err),
+        LCM_OK);
+    CU_ASSERT(n == 1 && strcmp(rows[0].key, "nation") == 0 && rows[0].units[2] == 10);
+    free(rows);
+    /* The score uses the combined city rate for 2.2.1. */
+    fill_values(db, 2024, 0);
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 0;
+    lcm_score_result *r = compute(db, &o);
+    int j = lcm_score_node_index(&r->in, "2.2.1"), c = lcm_score_city_index(&r->in, "1102");
+    LCMT_ASSERT_REL(r->in.raw[(size_t)j * r->in.ncity + (size_t)c], 10, 1e-12);
+    lcm_score_result_free(r);
+    lcm_db_close(db);
+}
+
+static void ratings__mean_spread_and_disagreement(void) {
+    lcm_db *db = fresh_db("ratings.db");
+    fill_values(db, 2024, 0);
+    /* 1101 on 2.3.1: 60 and 90 -> mean 75, sd sqrt(450) = 21.21, span 30 > 20: disagree.
+     * 1102: 70 and 80 -> mean 75, sd 7.07, span 10: agree. */
+    sql(db, "INSERT INTO ratings(city_code, year, indicator_code, reviewer, score) VALUES"
+            " ('1101',2024,'2.3.1','r1',60),('1101',2024,'2.3.1','r2',90),"
+            " ('1102',2024,'2.3.1','r1',70),('1102',2024,'2.3.1','r2',80)");
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 0;
+    lcm_score_result *r = compute(db, &o);
+    size_t j = (size_t)lcm_score_node_index(&r->in, "2.3.1"), n = r->in.ncity;
+    size_t a = (size_t)lcm_score_city_index(&r->in, "1101"), b = a + 1;
+    LCMT_ASSERT_REL(r->in.raw[j * n + a], 75, 1e-12);
+    LCMT_ASSERT_REL(r->in.spread[j * n + a], sqrt(450.0), 1e-12);
+    CU_ASSERT_EQUAL(r->in.disagree[j * n + a], 1);
+    LCMT_ASSERT_REL(r->in.spread[j * n + b], sqrt(50.0), 1e-12);
+    CU_ASSERT_EQUAL(r->in.disagree[j * n + b], 0);
+    CU_ASSERT_EQUAL(r->in.nrating[j * n + a], 2);
+    lcm_score_result_free(r);
+    lcm_db_close(db);
+}
+
+static void score__identical_cities_identical_score_and_interval(void) {
+    lcm_db *db = fresh_db("ident.db");
+    fill_values(db, 2024, 1); /* 1101 and 1102 identical */
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 2000;
+    lcm_score_result *r = compute(db, &o);
+    size_t a = (size_t)lcm_score_city_index(&r->in, "1101"),
+           b = (size_t)lcm_score_city_index(&r->in, "1102");
+    CU_ASSERT_EQUAL(r->score[a], r->score[b]);
+    const lcm_score_city *ca = &r->in.city[a], *cb = &r->in.city[b];
+    CU_ASSERT_EQUAL(ca->rank, cb->rank);
+    CU_ASSERT_EQUAL(ca->rank, 3); /* two cities ahead on every point, ties share rank 3 */
+    CU_ASSERT(ca->mc.median == cb->mc.median && ca->mc.p05 == cb->mc.p05 &&
+              ca->mc.p95 == cb->mc.p95);
+    CU_ASSERT(ca->mc_region.p95 == cb->mc_region.p95 && ca->mc_tier.p05 == cb->mc_tier.p05);
+    CU_ASSERT_EQUAL(r->in.city[lcm_score_city_index(&r->in, "5102")].rank, 1);
+    lcm_score_result_free(r);
+    lcm_db_close(db);
+}
+
+static void score__flipping_directions_reverses_ranking(void) {
+    lcm_db *db = fresh_db("flip.db");
+    fill_values(db, 2024, 0);
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 0, o.treat = 0;
+    lcm_score_result *up = compute(db, &o);
+    sql(db, "UPDATE indicators SET direction = 'lower_better' WHERE direction = 'higher_better'");
+    lcm_score_result *down = compute(db, &o);
+    size_t n = up->in.ncity;
+    CU_ASSERT_EQUAL_FATAL(n, 4);
+    /* Every leaf becomes 100 - s (yes/no and the band point too: they are constant or
+     * symmetric), so the arithmetic index becomes 100 - index and every pair swaps. */
+    for (size_t a = 0; a < n; a++) {
+        CU_ASSERT_EQUAL(up->in.city[a].rank + down->in.city[a].rank, (int)n + 1);
+        for (size_t b = 0; b < n; b++)
+            if (up->score[a] > up->score[b])
+                CU_ASSERT(down->score[a] < down->score[b]);
+    }
+    lcm_score_result_free(up);
+    lcm_score_result_free(down);
+    lcm_db_close(db);
+}
+
+static void score__survey_point_from_measures(void) {
+    lcm_db *db = fresh_db("svy.db");
+    fill_values(db, 2024, 0);
+    /* 1101: awareness 0.6, participation 0.3, satisfaction index 75 -> (60 + 30 + 75)/3 = 55 */
+    sql(db, "INSERT INTO survey_measures(city_code, year, measure, estimate, se, n) VALUES"
+            " ('1101',2024,'awareness',0.6,0.02,800),('1101',2024,'participation',0.3,0.02,800),"
+            " ('1101',2024,'satisfaction_index',75,1.5,800)");
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 200;
+    lcm_score_result *r = compute(db, &o);
+    size_t j = (size_t)lcm_score_node_index(&r->in, "4.2.1");
+    size_t a = (size_t)lcm_score_city_index(&r->in, "1101");
+    LCMT_ASSERT_REL(r->in.raw[j * r->in.ncity + a], 55, 1e-12);
+    CU_ASSERT(isnan(r->in.raw[j * r->in.ncity + a + 1])); /* 1102 has no survey */
+    CU_ASSERT_EQUAL(r->in.city[a + 1].missing, 1);
+    lcm_score_result_free(r);
+    lcm_db_close(db);
+}
+
+static void score__weights_file_equal_pca_and_errors(void) {
+    lcm_db *db = fresh_db("weights.db");
+    fill_values(db, 2024, 0);
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 0;
+    const char *good = lcmt_tmp("w_good.csv");
+    FILE *fp = fopen(good, "w");
+    fputs("code,weight\n2,2\n3,1\n4,1\n", fp);
+    fclose(fp);
+    o.weights = LCM_WEIGHTS_FILE, o.weights_file = good;
+    lcm_score_result *r = compute(db, &o);
+    LCMT_ASSERT_REL(r->in.node[lcm_score_node_index(&r->in, "2")].weight, 0.5, 1e-12);
+    LCMT_ASSERT_REL(r->in.node[lcm_score_node_index(&r->in, "3")].weight, 0.25, 1e-12);
+    CU_ASSERT_EQUAL(r->in.node[lcm_score_node_index(&r->in, "1")].weight, 0); /* background */
+    lcm_score_result_free(r);
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"code,weight\n2,1\n3,abc\n",
+         ":3: weight 'abc' is not a non-negative number (field weight)"},
+        {"code,weight\n9.9,1\n", ":2: unknown indicator code '9.9' (field code)"},
+        {"code,weight\n2,1\n2,3\n", ":3: indicator '2' listed twice, first on line 2"},
+        {"code,w\n2,1\n", ":1: missing column 'weight'"},
+        {"code,weight\n2,1\n3,1\n", "lists '2' but not its sibling '4'"},
+        {"code,weight\n1.1.1,1\n", "background point"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *path = lcmt_tmp("w_bad.csv");
+        fp = fopen(path, "w");
+        fputs(bad[i].text, fp);
+        fclose(fp);
+        o.weights_file = path;
+        lcm_err err = {0};
+        CU_ASSERT_EQUAL(lcm_score_compute(db, &o, &r, &err), LCM_PARSE);
+        CU_ASSERT_PTR_NULL(r);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[i].msg));
+        if (!strstr(err.msg, bad[i].msg))
+            fprintf(stderr, "case %zu: %s\n", i, err.msg);
+    }
+    o.weights = LCM_WEIGHTS_PCA;
+    r = compute(db, &o);
+    double sum = 0;
+    for (size_t i = 0; i < r->in.nnode; i++)
+        sum += r->in.node[i].parent == 0 ? r->in.node[i].weight : 0;
+    LCMT_ASSERT_REL(sum, 1, 1e-12);
+    lcm_score_result_free(r);
+    lcm_db_close(db);
+}
+
+static void score__stored_with_params(void) {
+    lcm_db *db = fresh_db("store.db");
+    fill_values(db, 2024, 0);
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 100, o.norm = LCM_CI_GOALPOSTS;
+    lcm_score_result *r = compute(db, &o);
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_score_store(db, r, &err), LCM_OK);
+    CU_ASSERT(r->run_id > 0);
+    long long latest = 0;
+    CU_ASSERT_EQUAL(lcm_score_latest_run(db, 2024, &latest, &err), LCM_OK);
+    CU_ASSERT_EQUAL(latest, r->run_id);
+    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM runs WHERE kind = 'score' AND"
+                                   " json_extract(params, '$.normalise') = 'goalposts'"),
+                    1);
+    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM score_ranks"), 12); /* 4 x 3 scopes */
+    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM score_results WHERE"
+                                   " indicator_code = 'overall'"),
+                    4);
+    CU_ASSERT_EQUAL(lcm_score_latest_run(db, 2023, &latest, &err), LCM_NOTFOUND);
+    lcm_score_result_free(r);
+    lcm_db_close(db);
+}
+
+static void trend__city_series_from_store(void) {
+    lcm_db *db = fresh_db("trend.db");
+    /* 2.4.1 of 1101 over 2019-2023: 10 12 11 15 16 (the series of test_trend.c: slope 1.5,
+     * S = 8, Sen 1.5); survey awareness 0.60 (SE 0.03) then 0.66 (SE 0.04): +6 points, SE 5. */
+    sql(db, "INSERT INTO indicator_values(city_code, year, indicator_code, value, source) VALUES"
+            " ('1101',2019,'2.4.1',10,'t'),('1101',2020,'2.4.1',12,'t'),"
+            " ('1101',2021,'2.4.1',11,'t'),('1101',2022,'2.4.1',15,'t'),"
+            " ('1101',2023,'2.4.1',16,'t');"
+            "INSERT INTO survey_measures(city_code, year, measure, estimate, se) VALUES"
+            " ('1101',2021,'awareness',0.60,0.03),('1101',2023,'awareness',0.66,0.04)");
+    lcm_trend_set t;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_score_trends(db, "1101", "2.4.1", &t, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(t.nrow, 1);
+    const lcm_trend_row *row = &t.row[0];
+    CU_ASSERT(row->n == 5 && row->first == 2019 && row->last == 2023 && row->points);
+    LCMT_ASSERT_REL(row->yoy, 1, 1e-12); /* 15 -> 16: +1 percentage point */
+    LCMT_ASSERT_REL(row->ols.slope, 1.5, 1e-12);
+    LCMT_ASSERT_REL(row->mk.s, 8, 1e-12);
+    LCMT_ASSERT_REL(row->mk.sen, 1.5, 1e-12);
+    lcm_trend_set_release(&t);
+    CU_ASSERT_EQUAL(lcm_score_trends(db, "1101", "9.9", &t, &err), LCM_NOTFOUND);
+    lcm_wave_row *w = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(lcm_score_wave_changes(db, "1101", &w, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    LCMT_ASSERT_REL(w[0].change.diff, 6, 1e-9);
+    LCMT_ASSERT_REL(w[0].change.se, 5, 1e-9);
+    free(w);
+    lcm_db_close(db);
+}
+
+static void cli__score_rank_profile_trend_and_bad_weights(void) {
+    lcm_db *db = fresh_db("cli_score.db");
+    fill_values(db, 2024, 0);
+    fill_values(db, 2023, 0);
+    lcm_db_close(db);
+    char path[4096], *out = NULL, *err = NULL;
+    snprintf(path, sizeof path, "%s", lcmt_tmp("cli_score.db"));
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"score", path, "--year", "2024", "--mc", "200", NULL},
+                             NULL, &out, &err),
+                    0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "有效权重"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "5%排名"));
+    free(out), free(err);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"rank", path, "--year", "2024", "--format", "csv", NULL}, NULL,
+                 &out, &err),
+        0);
+    CU_ASSERT_EQUAL(
+        strncmp(out, "rank,code,city,region,tier,score,median_rank,p05,p95\n1,5102,", 59), 0);
+    free(out), free(err);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"profile", path, "--city", "1101", "--year", "2024",
+                                              "--lang", "en", NULL},
+                             NULL, &out, &err),
+                    0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "rank overall"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "weaknesses:"));
+    free(out), free(err);
+    const char *wf = lcmt_tmp("cli_bad_w.csv");
+    FILE *fp = fopen(wf, "w");
+    fputs("code,weight\n2,1\n3,-1\n4,1\n", fp);
+    fclose(fp);
+    char wpath[4096];
+    snprintf(wpath, sizeof wpath, "%s", wf);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"score", path, "--year", "2024", "--weights", wpath, NULL}, NULL,
+                 &out, &err),
+        1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3: weight '-1' is not a non-negative number"));
+    free(out), free(err);
+    /* the refused run left the database as it was: still exactly one score run */
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"rank", path, "--year", "2023", NULL}, NULL, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "no score run for 2023"));
+    free(out), free(err);
+    lcm_db *check = NULL;
+    lcm_err e = {0};
+    lcm_db_open(path, 0, &check, &e);
+    CU_ASSERT_EQUAL(query_long(check, "SELECT count(*) FROM runs"), 1);
+    lcm_db_close(check);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"trend", path, "--city", "1101", "--format", "csv", NULL}, NULL,
+                 &out, &err),
+        0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n2.1.1,"));
+    free(out), free(err);
+}
+
+const lcmt_case lcmt_score_cases[] = {
+    {"coverage__province_is_sum_over_sum", coverage__province_is_sum_over_sum},
+    {"ratings__mean_spread_and_disagreement", ratings__mean_spread_and_disagreement},
+    {"score__identical_cities_identical_score_and_interval",
+     score__identical_cities_identical_score_and_interval},
+    {"score__flipping_directions_reverses_ranking", score__flipping_directions_reverses_ranking},
+    {"score__survey_point_from_measures", score__survey_point_from_measures},
+    {"score__weights_file_equal_pca_and_errors", score__weights_file_equal_pca_and_errors},
+    {"score__stored_with_params", score__stored_with_params},
+    {"trend__city_series_from_store", trend__city_series_from_store},
+    {"cli__score_rank_profile_trend_and_bad_weights",
+     cli__score_rank_profile_trend_and_bad_weights},
+    {NULL, NULL},
+};
