@@ -9,6 +9,7 @@
  */
 #include "estimate.h"
 #include "strbuf.h"
+#include "weight.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -23,6 +24,8 @@ struct lcm_est_result {
     size_t nstrings, scap;
     const char **by_labels; /* nrows * nby */
     long long run_id;
+    int calibrated;             /* 0, or 1 + lcm_calib_method */
+    lcm_svy_calib_report calib; /* how the calibration ended */
 };
 
 size_t lcm_est_result_count(const lcm_est_result *r) {
@@ -113,9 +116,10 @@ typedef struct domains {
 
 static const lcm_survey_data *sort_data;
 static const domains *sort_dom;
+static size_t sort_k;
 
 static int domain_cmp(const void *pa, const void *pb) {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb, k = sort_data->nby;
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb, k = sort_k;
     for (size_t j = 0; j < k; j++) {
         int c = label_cmp(lcm_intern_label(sort_data->by_labels[j], sort_dom->combo[a * k + j]),
                           lcm_intern_label(sort_data->by_labels[j], sort_dom->combo[b * k + j]));
@@ -125,8 +129,8 @@ static int domain_cmp(const void *pa, const void *pb) {
     return 0;
 }
 
-static lcm_status make_domains(const lcm_survey_data *d, domains *dom, lcm_err *err) {
-    size_t k = d->nby;
+/* Cross the first k by-columns (the rest, if any, are calibration margins). */
+static lcm_status make_domains(const lcm_survey_data *d, size_t k, domains *dom, lcm_err *err) {
     lcm_intern *combos = lcm_intern_new();
     dom->id = malloc(d->n * sizeof *dom->id);
     if (!combos || !dom->id)
@@ -159,7 +163,7 @@ static lcm_status make_domains(const lcm_survey_data *d, domains *dom, lcm_err *
             dom->combo[(size_t)dom->id[i] * k + j] = d->by_codes[j][i];
     for (size_t i = 0; i < dom->n; i++)
         dom->order[i] = i;
-    sort_data = d, sort_dom = dom;
+    sort_data = d, sort_dom = dom, sort_k = k;
     if (k)
         qsort(dom->order, dom->n, sizeof *dom->order, domain_cmp);
     lcm_intern_free(combos);
@@ -260,7 +264,7 @@ static const char *stat_name(lcm_est_kind k) {
 static lcm_status collect_rows(const lcm_est_request *req, const lcm_survey_data *d,
                                const domains *dom, const est_vars *ev, const lcm_svy_est *est,
                                lcm_est_result *r, lcm_err *err) {
-    size_t nby = d->nby;
+    size_t nby = req->nby;
     r->rows = calloc(dom->n * ev->n, sizeof *r->rows);
     r->by_labels = calloc(dom->n * (nby ? nby : 1), sizeof *r->by_labels);
     if (!r->rows || !r->by_labels)
@@ -283,9 +287,9 @@ static lcm_status collect_rows(const lcm_est_request *req, const lcm_survey_data
             row->est = *e;
             row->small = (long)e->nrows < req->min_n;
             /* R subsets an uncalibrated design before svyciprop, so its nrow() is the
-             * domain's row count */
-            lcm_est_ci(req->ci, req->kind == LCM_EST_PROP, e, req->level, dom->rows[di],
-                       &row->ci_low, &row->ci_high);
+             * domain's row count; a calibrated one keeps every row */
+            lcm_est_ci(req->ci, req->kind == LCM_EST_PROP, e, req->level,
+                       r->calibrated ? d->n : dom->rows[di], &row->ci_low, &row->ci_high);
         }
     }
     return LCM_OK;
@@ -403,6 +407,39 @@ cleanup:
     return rc;
 }
 
+/* Load the rows and build the design, calibrated when a calibration is declared for the
+ * source: its margin columns are loaded after the request's by-columns. */
+static lcm_status load_calibrated(lcm_db *db, const lcm_est_request *req,
+                                  const lcm_design_decl *decl, lcm_survey_data *data,
+                                  lcm_svy_design **design, lcm_est_result *r, lcm_err *err) {
+    lcm_calib_decl cal = {0};
+    lcm_margin_set ms = {0};
+    const char *by[8 + 16];
+    size_t nby = req->nby;
+    int found = 0;
+    lcm_svy_design *calibrated = NULL;
+    lcm_status rc = lcm_calib_get(db, &req->source, req->wave, &cal, &found, err);
+    if (rc == LCM_OK && found)
+        rc = lcm_margins_parse(cal.margins_text, "stored margins", &ms, err);
+    memcpy(by, req->by, req->nby * sizeof *by);
+    if (found && rc == LCM_OK)
+        nby += lcm_margin_columns(&ms, by + req->nby, 16);
+    if (rc == LCM_OK)
+        rc = lcm_survey_load(db, &req->source, req->wave, decl, req->vars, req->nvar,
+                             req->kind == LCM_EST_PROP, by, nby, data, err);
+    if (rc == LCM_OK)
+        rc = build_design(data, decl, design, err);
+    if (rc == LCM_OK && found) {
+        rc = lcm_calib_apply(*design, data, req->nby, &cal, &ms, &calibrated, &r->calib, err);
+        lcm_svy_design_free(*design);
+        *design = calibrated;
+        r->calibrated = rc == LCM_OK ? cal.method + 1 : 0;
+    }
+    lcm_margins_free(&ms);
+    free(cal.margins_text);
+    return rc;
+}
+
 lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_result **out,
                             lcm_err *err) {
     lcm_design_decl decl;
@@ -421,11 +458,8 @@ lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_resu
         goto cleanup;
     }
     if ((rc = lcm_design_get(db, &req->source, req->wave, &decl, err)) != LCM_OK ||
-        (rc = lcm_survey_load(db, &req->source, req->wave, &decl, req->vars, req->nvar,
-                              req->kind == LCM_EST_PROP, req->by, req->nby, &data, err)) !=
-            LCM_OK ||
-        (rc = build_design(&data, &decl, &design, err)) != LCM_OK ||
-        (rc = make_domains(&data, &dom, err)) != LCM_OK ||
+        (rc = load_calibrated(db, req, &decl, &data, &design, r, err)) != LCM_OK ||
+        (rc = make_domains(&data, req->nby, &dom, err)) != LCM_OK ||
         (rc = make_vars(&data, req->kind, &ev, err)) != LCM_OK)
         goto cleanup;
     lcm_svy_by by = {req->nby ? dom.id : NULL, dom.n};

@@ -199,6 +199,41 @@ static const char *const migrations[] = {
     "  weight REAL NOT NULL,"
     "  method TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, indicator_code));",
+
+    /* 6: calibration of survey weights per source and wave (margins kept as given, so every
+     * estimate re-runs the same calibration and takes its variance from the residuals) */
+    "CREATE TABLE calibrations ("
+    "  source_kind TEXT NOT NULL CHECK (source_kind IN ('form','dataset')),"
+    "  source TEXT NOT NULL,"
+    "  wave INTEGER NOT NULL DEFAULT 0,"
+    "  method TEXT NOT NULL CHECK (method IN ('poststratify','rake','calibrate')),"
+    "  maxit INTEGER NOT NULL,"
+    "  epsilon REAL NOT NULL,"
+    "  lower REAL, upper REAL,"
+    "  margins TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  PRIMARY KEY (source_kind, source, wave));",
+
+    /* 7: datasets imported from plain CSV files (lcmon import dataset), usable wherever a
+     * form is (--dataset NAME); each column's inferred type and original header kept so
+     * exports can label variables with what the file called them */
+    "CREATE TABLE datasets ("
+    "  name TEXT PRIMARY KEY,"
+    "  table_name TEXT NOT NULL UNIQUE,"
+    "  source_file TEXT NOT NULL,"
+    "  encoding TEXT NOT NULL,"
+    "  digest TEXT NOT NULL," /* of the rows as read: a re-import of the same data is a no-op */
+    "  rows INTEGER NOT NULL,"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE dataset_columns ("
+    "  dataset TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('integer','real','text')),"
+    "  missing INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (dataset, position),"
+    "  UNIQUE (dataset, name));",
 };
 
 int lcm__schema_count(void) {

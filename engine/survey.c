@@ -277,7 +277,7 @@ static lcm_status alloc_columns(load_col *cols, size_t ncols, size_t n, lcm_err 
 }
 
 static lcm_status fetch_rows(lcm_db *db, const lcm_source *src, int wave, const char *from,
-                             load_col *cols, size_t ncols, size_t n, lcm_err *err) {
+                             load_col *cols, size_t ncols, size_t n, int64_t *rowid, lcm_err *err) {
     lcm_strbuf sql = LCM_STRBUF_INIT;
     lcm_strbuf_adds(&sql, "SELECT rowid");
     for (size_t i = 0; i < ncols; i++)
@@ -291,6 +291,7 @@ static lcm_status fetch_rows(lcm_db *db, const lcm_source *src, int wave, const 
     if (rc == LCM_OK)
         sqlite3_bind_int(st, 1, wave);
     while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW && row < n) {
+        rowid[row] = sqlite3_column_int64(st, 0);
         for (size_t i = 0; i < ncols && rc == LCM_OK; i++)
             rc = read_cell(st, (int)i + 1, &cols[i], row, src->table, err);
         row++;
@@ -377,8 +378,13 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
         goto cleanup;
     }
     out->n = (size_t)n;
+    if (!(out->rowid = malloc(out->n * sizeof *out->rowid))) {
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory loading %zu rows", out->n);
+        goto cleanup;
+    }
     if ((rc = alloc_columns(cols, ncols, out->n, err)) != LCM_OK ||
-        (rc = fetch_rows(db, src, wave, from.buf, cols, ncols, out->n, err)) != LCM_OK ||
+        (rc = fetch_rows(db, src, wave, from.buf, cols, ncols, out->n, out->rowid, err)) !=
+            LCM_OK ||
         (rc = distribute(cols, ncols, nvar, nby, out, err)) != LCM_OK)
         goto cleanup;
 cleanup:
@@ -396,6 +402,7 @@ cleanup:
 }
 
 void lcm_survey_data_free(lcm_survey_data *d) {
+    free(d->rowid);
     free(d->strata), free(d->psu), free(d->ssu);
     free(d->fpc1), free(d->fpc2), free(d->weight);
     for (size_t i = 0; i < d->nvar; i++) {

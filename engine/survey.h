@@ -52,6 +52,7 @@ lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_desig
  * categorical variables) become codes through one interner per column. */
 typedef struct lcm_survey_data {
     size_t n;
+    int64_t *rowid;              /* SQLite rowid of each row, to write results back */
     int64_t *strata, *psu, *ssu; /* NULL when not in the design */
     double *fpc1, *fpc2, *weight;
     size_t nvar;

@@ -11,7 +11,10 @@
 #include "estimate.h"
 #include "strbuf.h"
 #include "testing.h"
+#include "weight.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,33 +54,45 @@ static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     return sqlite3_step(t->ins) == SQLITE_DONE ? LCM_OK : lcm_db_fail(t->db, err, "loading");
 }
 
-static lcm_db *apistrat_db(lcm_source *src) {
-    char path[1024];
+/* A fresh database holding one fixture of tests/fixtures/svy as dataset table ds_NAME with
+ * the given design. */
+static lcm_db *fixture_db(const char *name, lcm_source *src, const lcm_design_decl *decl) {
+    char path[1024], file[256], table[64];
     snprintf(path, sizeof path, "%s", lcmt_tmp("est.db"));
+    snprintf(file, sizeof file, "tests/fixtures/svy/%s.csv", name);
+    snprintf(table, sizeof table, "ds_%s", name);
     remove(path);
     lcm_db *db = NULL;
     lcm_err err = {0};
     if (lcm_db_open(path, LCM_OPEN_CREATE, &db, &err) != LCM_OK)
         return NULL;
-    table_load t = {db, "ds_apistrat", NULL};
-    lcm_status st = lcm_csv_read(lcmt_path("tests/fixtures/svy/apistrat.csv"), load_row, &t, &err);
+    remove(path);
+    table_load t = {db, table, NULL};
+    lcm_status st = lcm_csv_read(lcmt_path(file), load_row, &t, &err);
     sqlite3_finalize(t.ins);
     if (st != LCM_OK) {
         fprintf(stderr, "%s\n", err.msg);
         lcm_db_close(db);
         return NULL;
     }
-    *src = (lcm_source){LCM_SOURCE_DATASET, "apistrat", "ds_apistrat"};
-    lcm_design_decl decl = {.lonely = LCM_SVY_LONELY_FAIL};
-    strcpy(decl.strata, "stype");
-    strcpy(decl.weight, "pw");
-    strcpy(decl.fpc1, "fpc");
-    if (lcm_design_set(db, src, 0, &decl, &err) != LCM_OK) {
+    *src = (lcm_source){LCM_SOURCE_DATASET, "", ""};
+    snprintf(src->name, sizeof src->name, "%s", name);
+    snprintf(src->table, sizeof src->table, "%s", table);
+    if (lcm_design_set(db, src, 0, decl, &err) != LCM_OK) {
         fprintf(stderr, "%s\n", err.msg);
         lcm_db_close(db);
         return NULL;
     }
     return db;
+}
+
+/* R: svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat) */
+static lcm_db *apistrat_db(lcm_source *src) {
+    lcm_design_decl decl = {.lonely = LCM_SVY_LONELY_FAIL};
+    strcpy(decl.strata, "stype");
+    strcpy(decl.weight, "pw");
+    strcpy(decl.fpc1, "fpc");
+    return fixture_db("apistrat", src, &decl);
 }
 
 /* A reference number from one of the fixture CSVs: the row whose first columns equal key[]
@@ -224,7 +239,130 @@ static void estimate__bad_columns_and_values_are_named(void) {
     lcm_db_close(db);
 }
 
+/* Read a whole fixture file into a malloc'd string. */
+static char *read_text(const char *rel) {
+    FILE *fp = fopen(lcmt_path(rel), "rb");
+    char *buf = calloc(1, 1 << 16);
+    if (fp && buf)
+        fread(buf, 1, (1 << 16) - 1, fp);
+    if (fp)
+        fclose(fp);
+    return buf;
+}
+
+/* Calibrate apiclus1 (R: svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc)) through
+ * lcm_weight_run, then estimate api00 overall and by stype through the store path. */
+static void check_calibrated(lcm_calib_method method, const char *margins, const char *file,
+                             const char *case_name) {
+    lcm_design_decl decl = {.lonely = LCM_SVY_LONELY_FAIL};
+    strcpy(decl.psu, "dnum");
+    strcpy(decl.weight, "pw");
+    strcpy(decl.fpc1, "fpc");
+    lcm_source src;
+    lcm_db *db = fixture_db("apiclus1", &src, &decl);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    lcm_calib_decl c = {method,
+                        method == LCM_CALIB_LINEAR ? 50 : 10,
+                        method == LCM_CALIB_LINEAR ? 1e-7 : 1,
+                        -INFINITY,
+                        INFINITY,
+                        read_text(margins)};
+    lcm_weight_report rep;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_weight_run(db, &src, 0, &c, &rep, &err), LCM_OK);
+    CU_ASSERT_EQUAL(rep.n, 183);
+    LCMT_ASSERT_REL(rep.after.sum, 6194, 1e-9); /* 4421 + 755 + 1018 */
+    const char *vars[] = {"api00"}, *by[] = {"stype"};
+    for (int whole = 0; whole < 2; whole++) {
+        lcm_est_request req = {src,          0,           vars, 1,  by, whole ? 0 : 1,
+                               LCM_EST_MEAN, LCM_CI_WALD, 0.95, 30, 0};
+        lcm_est_result *r = NULL;
+        CU_ASSERT_EQUAL_FATAL(lcm_estimate_run(db, &req, &r, &err), LCM_OK);
+        for (int k = 0; k < (whole ? 1 : 3); k++) {
+            char dom[8];
+            snprintf(dom, sizeof dom, "%d", k);
+            const lcm_est_row *row = whole ? lcm_est_result_row(r, 0) : find_est(r, dom, NULL);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+            const char *key5[] = {case_name, "mean", "api00", whole ? "all" : "stype",
+                                  whole ? "0" : dom};
+            const char *key2[] = {case_name, whole ? "all" : dom};
+            int svy = strstr(file, "svy/") != NULL;
+            LCMT_ASSERT_REL(row->est.estimate,
+                            ref(file, svy ? key5 : key2, svy ? 5 : 2, "estimate"), 1e-9);
+            LCMT_ASSERT_REL(row->est.se, ref(file, svy ? key5 : key2, svy ? 5 : 2, "se"), 1e-8);
+        }
+        lcm_est_result_free(r);
+    }
+    free(c.margins_text);
+    lcm_db_close(db);
+}
+
+static void weight__poststratify_matches_r(void) {
+    check_calibrated(LCM_CALIB_POSTSTRATIFY, "tests/fixtures/estimate/margins_post.csv",
+                     "tests/fixtures/svy/reference.csv", "post");
+}
+
+static void weight__rake_matches_r(void) {
+    check_calibrated(LCM_CALIB_RAKE, "tests/fixtures/estimate/margins_rake.csv",
+                     "tests/fixtures/svy/reference.csv", "rake");
+}
+
+static void weight__linear_calibration_matches_r(void) {
+    check_calibrated(LCM_CALIB_LINEAR, "tests/fixtures/estimate/margins_rake.csv",
+                     "tests/fixtures/estimate/calib_reference.csv", "greg_cat");
+}
+
+static void weight__missing_cell_is_named_and_nothing_written(void) {
+    lcm_design_decl decl = {.lonely = LCM_SVY_LONELY_FAIL};
+    strcpy(decl.psu, "dnum");
+    strcpy(decl.weight, "pw");
+    lcm_source src;
+    lcm_db *db = fixture_db("apiclus1", &src, &decl);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    char text[] = "margin,level,population\nstype,0,4421\nstype,2,1018\n";
+    lcm_calib_decl c = {LCM_CALIB_POSTSTRATIFY, 10, 1, -INFINITY, INFINITY, text};
+    lcm_weight_report rep;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(lcm_weight_run(db, &src, 0, &c, &rep, &err), LCM_DESIGN);
+    CU_ASSERT_STRING_EQUAL(err.msg, "sample cell '1' of margin 'stype' has no population count "
+                                    "in the margins");
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(lcm_db_sqlite(db),
+                       "SELECT (SELECT count(*) FROM calibrations) + (SELECT count(*) FROM "
+                       "pragma_table_info('ds_apiclus1') WHERE name = 'final_weight')",
+                       -1, &st, NULL);
+    CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    /* bad margins files: each names file, line and field */
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"margin,level,population\nstype,0,-5\n",
+         "m.csv:2:3 (population): not a positive count: '-5'"},
+        {"margin,level,population\ncity:sex,4403,100\n",
+         "m.csv:2:2 (level): '4403' needs 2 values joined by ':'"},
+        {"margin,level,population\nst ype,0,10\n",
+         "m.csv:2:1 (margin): not a column name or a crossing a:b of at most 4: 'st ype'"},
+        {"margin,level,population\nstype,0,10\nstype,0,11\n",
+         "m.csv:3:2 (level): duplicate level '0' of margin 'stype'"},
+        {"margin,level\n",
+         "m.csv:1: missing column 'population' (expected margin,level,population)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lcm_margin_set ms;
+        CU_ASSERT_NOT_EQUAL(lcm_margins_parse(bad[i].text, "m.csv", &ms, &err), LCM_OK);
+        CU_ASSERT_STRING_EQUAL(err.msg, bad[i].msg);
+    }
+    lcm_db_close(db);
+}
+
 const lcmt_case lcmt_estimate_cases[] = {
+    {"weight__poststratify_matches_r", weight__poststratify_matches_r},
+    {"weight__rake_matches_r", weight__rake_matches_r},
+    {"weight__linear_calibration_matches_r", weight__linear_calibration_matches_r},
+    {"weight__missing_cell_is_named_and_nothing_written",
+     weight__missing_cell_is_named_and_nothing_written},
     {"estimate__store_path_matches_r_means_and_domains",
      estimate__store_path_matches_r_means_and_domains},
     {"estimate__proportion_intervals_match_svyciprop",

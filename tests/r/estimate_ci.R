@@ -34,3 +34,22 @@ for (meth in c("logit", "beta")) {
 }
 for (k in 3:7) out[[k]] <- sprintf("%.17g", out[[k]])
 write.csv(out, "tests/fixtures/estimate/ci_reference.csv", row.names = FALSE, quote = FALSE)
+
+# Calibrated designs through lcmon's store path: apiclus1 (one-stage cluster with fpc),
+# margins as in tests/fixtures/estimate/margins_*.csv (R's ?postStratify and ?rake counts).
+# GREG with two categorical margins, as lcmon's 'weight calibrate' builds them.
+c1 <- read.csv("tests/fixtures/svy/apiclus1.csv")
+c1$stype <- factor(c1$stype)
+c1$yesf <- factor(c1$yes)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = c1)
+cal <- data.frame()
+addc <- function(case, domain, est, se) {
+  cal <<- rbind(cal, data.frame(case = case, domain = domain, estimate = sprintf("%.17g", est),
+                                se = sprintf("%.17g", se), row.names = NULL))
+}
+gc <- calibrate(dclus1, ~stype + yesf, c(6194, 755, 1018, 5122))
+m <- svymean(~api00, gc)
+addc("greg_cat", "all", coef(m), SE(m))
+b <- svyby(~api00, ~stype, gc, svymean)
+for (i in seq_len(nrow(b))) addc("greg_cat", as.character(b$stype[i]), b$api00[i], SE(b)[i])
+write.csv(cal, "tests/fixtures/estimate/calib_reference.csv", row.names = FALSE, quote = FALSE)
