@@ -208,6 +208,23 @@ typedef struct lcm_coverage {
  * function the coverage chart calls. */
 lcm_status lcm_net_coverage(lcm_db *db, int year, lcm_coverage *out, lcm_err *err);
 void lcm_net_coverage_release(lcm_coverage *c);
+/* The regions' coverage for several years, shaped for the coverage chart of plots/
+ * (lcm_chart_coverage: regions, series = years, values series-major, targets). */
+#define LCM_NET_NREGION 4 /* east, central, west, east+central */
+typedef struct lcm_net_cov_series {
+    size_t nregion, nyear;
+    const char *region_zh[LCM_NET_NREGION]; /* static strings */
+    const char *region_en[LCM_NET_NREGION];
+    double target[LCM_NET_NREGION]; /* percent */
+    double *value;                  /* nyear * nregion percentages, year-major, owned */
+} lcm_net_cov_series;
+
+/* Coverage of each region up to each of years (0 = every admitted city), one
+ * lcm_net_coverage per year. Release with lcm_net_cov_series_release. */
+lcm_status lcm_net_coverage_series(lcm_db *db, const int *years, size_t nyears,
+                                   lcm_net_cov_series *out, lcm_err *err);
+void lcm_net_cov_series_release(lcm_net_cov_series *s);
+
 /* admitted / cities in percent, or -1 when cities is 0. */
 double lcm_cov_percent(const lcm_cov_row *r);
 /* Cities still to admit to reach the target (never negative); 0 without a target. */

@@ -172,3 +172,36 @@ long lcm_cov_needed(const lcm_cov_row *r) {
     long want = ((long)r->target * r->cities + 99) / 100;
     return want > r->admitted ? want - r->admitted : 0;
 }
+
+lcm_status lcm_net_coverage_series(lcm_db *db, const int *years, size_t nyears,
+                                   lcm_net_cov_series *out, lcm_err *err) {
+    memset(out, 0, sizeof *out);
+    out->nregion = LCM_NET_NREGION;
+    for (size_t r = 0; r < LCM_NET_NREGION; r++) {
+        out->region_zh[r] = regions[r].zh;
+        out->region_en[r] = regions[r].en;
+        out->target[r] = regions[r].target;
+    }
+    if (nyears && !(out->value = calloc(nyears * LCM_NET_NREGION, sizeof *out->value)))
+        return lcm_err_set(err, LCM_NOMEM, "out of memory computing coverage");
+    for (size_t y = 0; y < nyears; y++) {
+        lcm_coverage c;
+        lcm_status rc = lcm_net_coverage(db, years[y], &c, err);
+        if (rc != LCM_OK) {
+            lcm_net_cov_series_release(out);
+            return rc;
+        }
+        for (size_t i = 0; i < c.n; i++)
+            for (size_t r = 0; c.rows[i].level == LCM_COV_REGION && r < LCM_NET_NREGION; r++)
+                if (strcmp(c.rows[i].key, regions[r].key) == 0)
+                    out->value[y * LCM_NET_NREGION + r] = lcm_cov_percent(&c.rows[i]);
+        lcm_net_coverage_release(&c);
+        out->nyear++;
+    }
+    return LCM_OK;
+}
+
+void lcm_net_cov_series_release(lcm_net_cov_series *s) {
+    free(s->value);
+    memset(s, 0, sizeof *s);
+}

@@ -8,6 +8,8 @@
  */
 #include "network.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -85,6 +87,12 @@ static lxw_error write_sheet(lxw_worksheet *ws, const lcm_net_table *t, const ch
 
 lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const char *subtitle,
                               const char *path, lcm_err *err) {
+    /* Try the path first: libxlsxwriter reports a failed create on stderr itself, and a
+     * library of lcmon must not print. */
+    FILE *probe = fopen(path, "wb");
+    if (!probe)
+        return lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, strerror(errno));
+    fclose(probe);
     lxw_workbook *wb = workbook_new(path);
     if (!wb)
         return lcm_err_set(err, LCM_NOMEM, "cannot start workbook '%s'", path);
@@ -95,8 +103,10 @@ lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const c
     if (!ws || !f.title || !f.subtitle || !f.header || !f.text || !f.number)
         e = LXW_ERROR_MEMORY_MALLOC_FAILED;
     lxw_error closed = workbook_close(wb); /* writes the file, frees wb either way */
-    if (e || closed)
+    if (e || closed) {
+        remove(path); /* no half-written workbook left behind */
         return lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path,
                            lxw_strerror(e ? e : closed));
+    }
     return LCM_OK;
 }

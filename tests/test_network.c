@@ -651,9 +651,9 @@ static void register__one_refusal_changes_nothing(void) {
  * (* admitted; years: 1100, 1301, 5101 in 2024, 1302, 2102, 1401 in 2025, 5102 in 2026)
  * east 3/7 = 42.857%, central 1/3, west 2/5 = 40%, east+central 4/10 = 40%, nation 6/15.
  * A mean of province shares would give east (50 + 33.3)/2 = 41.7%: the test tells them apart. */
-static lcm_db *small_register(void) {
+static lcm_db *small_register(const char *name) {
     lcm_db *db = NULL;
-    CU_ASSERT_EQUAL_FATAL(lcm_db_open(lcmt_tmp("small.db"), LCM_OPEN_CREATE, &db, NULL), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(lcmt_tmp(name), LCM_OPEN_CREATE, &db, NULL), LCM_OK);
     static const char sql[] =
         "INSERT INTO provinces VALUES ('11','北京市','east','east'), ('13','河北省','east','east'),"
         " ('21','辽宁省','east','northeast'), ('14','山西省','central','central'),"
@@ -712,7 +712,7 @@ static void assert_coverage(lcm_db *db, int year, const cov_want *want, size_t n
 }
 
 static void coverage__small_register_by_hand(void) {
-    lcm_db *db = small_register();
+    lcm_db *db = small_register("small.db");
     /* needed = ceil(target% x cities) - admitted: east ceil(3.5) = 4 - 3 = 1, central
      * ceil(1.5) = 2 - 1 = 1, west ceil(1.5) = 2 - 2 = 0, east+central 5 - 4 = 1 */
     static const cov_want all[] = {
@@ -748,6 +748,26 @@ static void coverage__small_register_by_hand(void) {
     for (size_t i = 0; i < c.n; i++)
         CU_ASSERT(!(c.rows[i].level == LCM_COV_PROVINCE && !strcmp(c.rows[i].key, "11")));
     lcm_net_coverage_release(&c);
+    lcm_db_close(db);
+}
+
+static void coverage__series_for_the_chart(void) {
+    lcm_db *db = small_register("series.db");
+    /* The chart's series: regions by year, from the same small register (by hand:
+     * 2024 east 1/7, central 0/3, west 1/5, east+central 1/10; 2025 east 3/7, central 1/3,
+     * west 1/5 (自贡 comes in 2026), east+central 4/10; all years: west 2/5). */
+    lcm_net_cov_series ser;
+    const int years[] = {2024, 2025, 0};
+    CU_ASSERT_EQUAL_FATAL(lcm_net_coverage_series(db, years, 3, &ser, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(ser.nyear, 3);
+    CU_ASSERT_EQUAL(ser.nregion, 4);
+    CU_ASSERT_STRING_EQUAL(ser.region_zh[3], "东中部");
+    CU_ASSERT_EQUAL(ser.target[2], 30);
+    const double want[] = {100.0 / 7, 0,  20,        10,        300.0 / 7, 100.0 / 3,
+                           20,        40, 300.0 / 7, 100.0 / 3, 40,        40};
+    for (size_t i = 0; i < 12; i++)
+        LCMT_ASSERT_REL(ser.value[i], want[i], 1e-12);
+    lcm_net_cov_series_release(&ser);
     lcm_db_close(db);
 }
 
@@ -852,6 +872,14 @@ static void cli__summary_xlsx_is_a_workbook(void) {
     for (size_t i = 0; i + 24 <= n; i++)
         sheet |= memcmp(buf + i, "xl/worksheets/sheet1.xml", 24) == 0;
     CU_ASSERT(sheet);
+    /* an unwritable path: one message, ours (libxlsxwriter would print its own) */
+    CU_ASSERT_EQUAL(run((const char *[]){"network", "summary", db, "--province", "44", "--format",
+                                         "xlsx", "--output", "/nonexistent-dir/x.xlsx", NULL},
+                        &out, &err),
+                    1);
+    CU_ASSERT_STRING_EQUAL(
+        err, "lcmon: cannot write '/nonexistent-dir/x.xlsx': No such file or directory\n");
+    free(out), free(err);
     free(db), free(app), free(xlsx);
 }
 
@@ -999,6 +1027,7 @@ const lcmt_case lcmt_network_cases[] = {
     {"register__direct_join_skips_recommendation", register__direct_join_skips_recommendation},
     {"register__one_refusal_changes_nothing", register__one_refusal_changes_nothing},
     {"coverage__small_register_by_hand", coverage__small_register_by_hand},
+    {"coverage__series_for_the_chart", coverage__series_for_the_chart},
     {"cli__apply_recommend_admit_list_history_summary",
      cli__apply_recommend_admit_list_history_summary},
     {"cli__summary_xlsx_is_a_workbook", cli__summary_xlsx_is_a_workbook},
