@@ -33,8 +33,8 @@
 #include <stddef.h>
 
 /* facilities.kind values counted for each coverage point. */
-#define LCM_COVERAGE_KIND_COMMUNITY "community_learning" /* point 2.2.1 */
-#define LCM_COVERAGE_KIND_ELDERLY "elderly_learning"     /* point 2.2.3 */
+#define LCM_COVERAGE_KIND_COMMUNITY "community_education" /* point 2.2.1 */
+#define LCM_COVERAGE_KIND_ELDERLY "elderly_education"     /* point 2.2.3 */
 
 /* Reviewers disagree when their scores span more than this many points (0-100 scale). */
 #define LCM_RATING_DISAGREE 20.0

@@ -92,12 +92,12 @@ static void coverage__province_is_sum_over_sum(void) {
             " ('t1','t1','township','c1','1101','11',1,3), ('t2','t2','township','c2','1102','11',"
             "2,4);"
             "INSERT INTO facilities(city_code, unit_code, level, village, kind, name) VALUES"
-            " ('1101','c1','county',NULL,'community_learning','college'),"
-            " ('1101','t1','village','v1','community_learning','p1'),"
-            " ('1101','t1','village','v1','community_learning','p1b'),"
-            " ('1101','t1','village','v2','community_learning','p2'),"
-            " ('1102','t2','township',NULL,'community_learning','school'),"
-            " ('1102','t2','township',NULL,'elderly_learning','elderly school');");
+            " ('1101','c1','county',NULL,'community_education','college'),"
+            " ('1101','t1','village','v1','community_education','p1'),"
+            " ('1101','t1','village','v1','community_education','p1b'),"
+            " ('1101','t1','village','v2','community_education','p2'),"
+            " ('1102','t2','township',NULL,'community_education','school'),"
+            " ('1102','t2','township',NULL,'elderly_education','elderly school');");
     lcm_coverage_row *rows = NULL;
     size_t n = 0;
     lcm_err err = {0};
