@@ -6,6 +6,7 @@
 #include "strbuf.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,8 +198,46 @@ static char *translate_pattern(const char *pattern) {
     return lcm_strbuf_detach(&sb);
 }
 
+/* glibc's regcomp copies the tree of a repeated group once per repetition, so a short
+ * hostile pattern like (((a{100}){100}){100}) or a+++++… can take gigabytes. Patterns in
+ * forms are short and simple; refuse the shapes that blow up. */
+static const char *pattern_problem(const char *p) {
+    int depth = 0, in_bracket = 0;
+    char prev = 0; /* last significant character outside brackets */
+    if (strlen(p) > 256)
+        return "longer than 256 bytes";
+    for (; *p; p++) {
+        if (in_bracket) {
+            in_bracket = *p != ']';
+            prev = in_bracket ? prev : 'x';
+            continue;
+        }
+        int quant = *p == '*' || *p == '+' || *p == '?' || *p == '{';
+        if (quant && prev && strchr("*+?}", prev))
+            return "a repetition right after another one";
+        if (*p == '{' && (prev == ')' || strtol(p + 1, NULL, 10) > 100 ||
+                          (strchr(p, ',') && strchr(p, ',') < strchr(p, '}') &&
+                           strtol(strchr(p, ',') + 1, NULL, 10) > 100)))
+            return "a count {n,m} above 100 or after a group";
+        if (*p == '(' && ++depth > 3)
+            return "groups nested deeper than 3";
+        depth -= *p == ')' && depth > 0;
+        in_bracket = *p == '[';
+        if (*p == '\\' && p[1])
+            p++;
+        prev = *p == '{' ? '}' : *p;
+        if (*p == '{')
+            p += strcspn(p, "}") - (p[strcspn(p, "}")] ? 0 : 1);
+    }
+    return NULL;
+}
+
 lcm_status lcm__regex_compile(const char *pattern, regex_t **out, lcm_err *err) {
     *out = NULL;
+    const char *problem = pattern_problem(pattern);
+    if (problem)
+        return lcm_err_set(err, LCM_UNSUPPORTED, "regular expression '%.60s' has %s", pattern,
+                           problem);
     char *ere = translate_pattern(pattern);
     regex_t *re = malloc(sizeof *re);
     if (!ere || !re) {

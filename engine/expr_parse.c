@@ -169,6 +169,17 @@ static lcm_status parse_unary(parser *p, lcm__node **out) {
     return LCM_OK;
 }
 
+/* Move past the token that made n; on failure n is freed, so *out never dangles. */
+static lcm_status settle(parser *p, lcm__node *n, lcm__node **out) {
+    lcm_status st = advance(p);
+    if (st != LCM_OK) {
+        node_free(n);
+        return st;
+    }
+    *out = n;
+    return LCM_OK;
+}
+
 /* A node holding a copy of the current token's text (string literal or field name). */
 static lcm_status text_node(parser *p, lcm__node_kind kind, lcm__node **out) {
     lcm__node *n = node_new(p, kind, 0);
@@ -178,8 +189,7 @@ static lcm_status text_node(parser *p, lcm__node_kind kind, lcm__node **out) {
         node_free(n);
         return lcm_err_set(p->err, LCM_NOMEM, "out of memory parsing an expression");
     }
-    *out = n;
-    return advance(p);
+    return settle(p, n, out);
 }
 
 static lcm_status expect(parser *p, lcm__tok_kind kind, const char *what) {
@@ -301,16 +311,15 @@ static lcm_status parse_primary(parser *p, lcm__node **out) {
         if (!(n = node_new(p, N_NUM, 0)))
             return LCM_NOMEM;
         n->num = p->tok.num;
-        *out = n;
-        return advance(p);
+        return settle(p, n, out);
     case TOK_STR:
         return text_node(p, N_STR, out);
     case TOK_VAR:
         return text_node(p, N_VAR, out);
     case TOK_DOT:
-        if (!(*out = node_new(p, N_SELF, 0)))
+        if (!(n = node_new(p, N_SELF, 0)))
             return LCM_NOMEM;
-        return advance(p);
+        return settle(p, n, out);
     case TOK_NAME:
         return parse_name(p, out);
     case TOK_LPAREN:

@@ -86,7 +86,8 @@ static lcm_status texts_of(lcm_form *f, const lcm__sheet *sh, size_t row, const 
         char *code = lang_of(sh->head[c], base);
         int at = code ? lang_index(f, code, 0) : -1;
         free(code);
-        if (at >= 0 && sh->rows[row][c][0] && !(t[at] = strdup(sh->rows[row][c]))) {
+        /* "label::zh" and "label::Chinese (zh)" both mean zh: the first one wins. */
+        if (at >= 0 && sh->rows[row][c][0] && !t[at] && !(t[at] = strdup(sh->rows[row][c]))) {
             for (size_t i = 0; i < f->nlangs; i++)
                 free(t[i]);
             free(t);

@@ -187,6 +187,10 @@ static void expr__errors_name_their_column(void) {
         {"and 1", "column 1: operator 'and' needs a value before it"},
         {"regex(${name}, '[a-')", "column 16: bad regular expression '[a-'"},
         {"1 # 2", "column 3: unexpected character '#'"},
+        /* patterns that would make glibc's regcomp take gigabytes */
+        {"regex(., 'a+++')", "column 10: regular expression 'a+++' has a repetition right"},
+        {"regex(., '((((a))))')", "column 10: regular expression '((((a))))' has groups nested"},
+        {"regex(., '(ab){50}')", "column 10: regular expression '(ab){50}' has a count"},
         {"${ a}", "column 1: '${' must be followed by a field name"},
         {"position()", "column 10: write position(..)"},
         {"1 + ..", "column 5: '..' is only understood inside position(..)"},
@@ -196,7 +200,7 @@ static void expr__errors_name_their_column(void) {
         lcm_err err = {0};
         char *got = eval(cases[i][0], NULL, &err);
         CU_ASSERT_PTR_NULL(got);
-        CU_ASSERT_EQUAL(err.status, LCM_PARSE);
+        CU_ASSERT(err.status == LCM_PARSE || err.status == LCM_UNSUPPORTED);
         if (strncmp(err.msg, cases[i][1], strlen(cases[i][1])) != 0)
             fprintf(stderr, "\n  '%s': got '%s', want '%s'\n", cases[i][0], err.msg, cases[i][1]);
         CU_ASSERT_EQUAL(strncmp(err.msg, cases[i][1], strlen(cases[i][1])), 0);
