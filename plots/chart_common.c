@@ -1,0 +1,268 @@
+/*
+ * chart_common.c - the plumbing every chart kind shares: option checks, data files of
+ * numbers, quoted script fragments, small statistics for reference lines, and the wrapper
+ * that draws one chart body as PNG and SVG.
+ */
+#include "chart_internal.h"
+#include "escape.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lcm__msg(char *msg, size_t cap, const char *fmt, ...) {
+    if (!msg || !cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* File stems become file names and parts of quoted paths: keep them to a portable set. */
+static int valid_name(const char *s) {
+    if (!s || !*s || *s == '.' || strlen(s) > 100)
+        return 0;
+    for (; *s; s++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *s))
+            return 0;
+    return 1;
+}
+
+lcm_status lcm__check_opts(const lcm_chart_opts *o, const FILE *script, char *msg, size_t cap) {
+    if (!o || !script) {
+        lcm__msg(msg, cap, "chart: options and script stream are required");
+        return LCM_INVAL;
+    }
+    if (!o->dir || !*o->dir) {
+        lcm__msg(msg, cap, "chart: no output directory");
+        return LCM_INVAL;
+    }
+    if (!valid_name(o->name)) {
+        lcm__msg(msg, cap, "chart: bad file name '%s' (letters, digits, _ . - only)",
+                 o->name ? o->name : "(null)");
+        return LCM_INVAL;
+    }
+    if (o->formats & ~(unsigned)(LCM_CHART_PNG | LCM_CHART_SVG) || o->width < 0 || o->height < 0 ||
+        o->width > 10000 || o->height > 10000) {
+        lcm__msg(msg, cap, "chart '%s': bad formats or size", o->name);
+        return LCM_INVAL;
+    }
+    return LCM_OK;
+}
+
+lcm_status lcm__check_labels(const char *const *label, size_t n, const char *field, char *msg,
+                             size_t cap) {
+    if (!label) {
+        lcm__msg(msg, cap, "chart: %s is required", field);
+        return LCM_INVAL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!label[i]) {
+            lcm__msg(msg, cap, "chart: %s[%zu] is NULL", field, i);
+            return LCM_INVAL;
+        }
+    return LCM_OK;
+}
+
+void lcm__num(FILE *f, double v) {
+    if (isfinite(v))
+        fprintf(f, "%.10g", v);
+    else
+        fputs("NaN", f);
+}
+
+void lcm__set_text(FILE *f, const char *what, const char *text) {
+    if (!text)
+        return;
+    fprintf(f, "set %s ", what);
+    lcm_gp_quote_fp(f, text);
+    fputc('\n', f);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double lcm__median(const double *x, size_t n) {
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    size_t m = 0;
+    if (!v)
+        return NAN;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            v[m++] = x[i];
+    qsort(v, m, sizeof *v, cmp_double);
+    double med = m == 0 ? NAN : m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+    free(v);
+    return med;
+}
+
+/* Does a come after b? NaN sorts last whatever the direction. */
+static int after(double a, double b, int desc) {
+    if (isnan(a) || isnan(b))
+        return isnan(a) && !isnan(b);
+    return desc ? a < b : a > b;
+}
+
+size_t *lcm__order(const double *v, size_t n, int desc) {
+    size_t *ix = malloc((n ? n : 1) * sizeof *ix);
+    if (!ix)
+        return NULL;
+    /* Insertion sort: stable, and n is at most LCM_CHART_MAX_N. */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        for (; j > 0 && after(v[ix[j - 1]], v[i], desc); j--)
+            ix[j] = ix[j - 1];
+        ix[j] = i;
+    }
+    return ix;
+}
+
+const char *lcm__clip(const char *s, size_t max, char *out, size_t cap) {
+    size_t chars = 0, cut = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue; /* continuation byte: not a new character */
+        if (chars + 1 == max)
+            cut = i;
+        chars++;
+    }
+    if (max < 2 || chars <= max || cut + 4 > cap)
+        return s;
+    memcpy(out, s, cut);
+    memcpy(out + cut, "\xE2\x80\xA6", 4); /* U+2026 and the NUL */
+    return out;
+}
+
+void lcm__city_rows(FILE *f, size_t n, const size_t *order, const double *v, const double *lo,
+                    const double *hi, long highlight) {
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        fprintf(f, "%zu ", n - 1 - k);
+        lcm__num(f, v[i]);
+        fputc(' ', f);
+        lcm__num(f, lo ? lo[i] : NAN);
+        fputc(' ', f);
+        lcm__num(f, hi ? hi[i] : NAN);
+        fprintf(f, " %d\n", (long)i == highlight);
+    }
+}
+
+void lcm__city_axis(FILE *f, const char *const *label, const size_t *order, size_t n,
+                    long highlight, const char *font) {
+    char clip[128];
+    fputs("set ytics scale 0 (", f);
+    for (size_t k = 0, first = 1; k < n; k++) {
+        if ((long)order[k] == highlight)
+            continue;
+        fputs(first ? "" : ", ", f);
+        lcm_gp_quote_fp(f, lcm__clip(label[order[k]], LCM__LABEL_MAX, clip, sizeof clip));
+        fprintf(f, " %zu", n - 1 - k);
+        first = 0;
+    }
+    fputs(")\n", f);
+    for (size_t k = 0; k < n; k++)
+        if ((long)order[k] == highlight) {
+            fputs("set label 1 ", f);
+            lcm_gp_quote_fp(f, lcm__clip(label[order[k]], LCM__LABEL_MAX, clip, sizeof clip));
+            fprintf(f, " at graph 0, first %zu right offset -1,0 textcolor rgb '%s' font ",
+                    n - 1 - k, LCM__C_HIGHLIGHT);
+            char bold[200];
+            snprintf(bold, sizeof bold, "%s:Bold,10", font);
+            lcm_gp_quote_fp(f, bold);
+            fputc('\n', f);
+        }
+    fprintf(f, "set yrange [-0.7:%zu.7]\n", n ? n - 1 : 0);
+}
+
+lcm_status lcm__job_abort(lcm__job *j, lcm_status st, const char *why) {
+    if (j->data)
+        fclose(j->data);
+    if (j->body)
+        fclose(j->body);
+    free(j->buf);
+    j->data = j->body = NULL;
+    j->buf = NULL;
+    if (why)
+        lcm__msg(j->msg, j->cap, "chart '%s': %s", j->o ? j->o->name : "?", why);
+    return st;
+}
+
+lcm_status lcm__job_start(lcm__job *j, const lcm_chart_opts *o, FILE *script, lcm_status spec,
+                          const char *header, char *msg, size_t cap) {
+    memset(j, 0, sizeof *j);
+    j->script = script, j->msg = msg, j->cap = cap;
+    if (spec != LCM_OK)
+        return spec;
+    lcm_status st = lcm__check_opts(o, script, msg, cap);
+    if (st != LCM_OK)
+        return st;
+    j->o = o;
+    int n = snprintf(j->path, sizeof j->path, "%s/%s.dat", o->dir, o->name);
+    if (n < 0 || (size_t)n >= sizeof j->path)
+        return lcm__job_abort(j, LCM_INVAL, "output directory path too long");
+    if (!(j->data = fopen(j->path, "w"))) {
+        lcm__msg(msg, cap, "cannot write '%s': %s", j->path, strerror(errno));
+        return LCM_IO;
+    }
+    fprintf(j->data, "# %s\n", header);
+    return LCM_OK;
+}
+
+lcm_status lcm__job_body(lcm__job *j, const char *title) {
+    int bad = ferror(j->data);
+    if (fclose(j->data) != 0 || bad) {
+        j->data = NULL;
+        lcm__msg(j->msg, j->cap, "cannot write '%s': %s", j->path, strerror(errno));
+        return lcm__job_abort(j, LCM_IO, NULL);
+    }
+    j->data = NULL;
+    if (!(j->body = open_memstream(&j->buf, &j->len)))
+        return lcm__job_abort(j, LCM_NOMEM, "out of memory");
+    lcm__set_text(j->body, "title", title);
+    return LCM_OK;
+}
+
+void lcm__frame(FILE *b, char grid) {
+    fprintf(b, "set border 3 lc rgb '%s'\nset %ctics nomirror out\nset grid %ctics lc rgb '%s'\n",
+            LCM__C_INK, grid, grid, LCM__C_GRID);
+}
+
+static void terminal(FILE *s, const lcm_chart_opts *o, unsigned fmt, int w, int h) {
+    const char *ext = fmt == LCM_CHART_PNG ? "png" : "svg";
+    fputs("reset\nset encoding utf8\n", s);
+    if (fmt == LCM_CHART_PNG)
+        fprintf(s, "set terminal pngcairo size %d,%d noenhanced background '#ffffff' font ", w, h);
+    else
+        fprintf(s, "set terminal svg size %d,%d noenhanced background '#ffffff' font ", w, h);
+    char font[200];
+    snprintf(font, sizeof font, "%s,%d", lcm__font(o), 10);
+    lcm_gp_quote_fp(s, font);
+    fputs("\nset output ", s);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.%s", o->dir, o->name, ext);
+    lcm_gp_quote_fp(s, path);
+    fputc('\n', s);
+}
+
+lcm_status lcm__job_finish(lcm__job *j, int w, int h) {
+    int bad = fclose(j->body) != 0;
+    j->body = NULL;
+    if (bad || !j->buf)
+        return lcm__job_abort(j, LCM_NOMEM, "out of memory");
+    const lcm_chart_opts *o = j->o;
+    unsigned formats = o->formats ? o->formats : LCM_CHART_PNG | LCM_CHART_SVG;
+    for (unsigned fmt = LCM_CHART_PNG; fmt <= LCM_CHART_SVG; fmt <<= 1) {
+        if (!(formats & fmt))
+            continue;
+        terminal(j->script, o, fmt, o->width ? o->width : w, o->height ? o->height : h);
+        fwrite(j->buf, 1, j->len, j->script);
+        fputs("unset output\n", j->script);
+    }
+    if (ferror(j->script))
+        return lcm__job_abort(j, LCM_IO, "cannot write the script");
+    return lcm__job_abort(j, LCM_OK, NULL);
+}

@@ -1,0 +1,130 @@
+/*
+ * chart_internal.h - what the chart_*.c files share: fixed texts in both languages, the
+ * palette, data files, script fragments and the wrapper that draws a chart body once per
+ * output format. Not part of the public API.
+ */
+#ifndef LCM_PLOTS_CHART_INTERNAL_H
+#define LCM_PLOTS_CHART_INTERNAL_H
+
+#include "chart.h"
+
+#include <stdarg.h>
+
+/* Palette (ColorBrewer Dark2 for series, a muted blue for the many, orange for the one). */
+#define LCM__C_HIGHLIGHT "#d95f02"
+#define LCM__C_BAR "#9db4cc"
+#define LCM__C_INK "#333333"
+#define LCM__C_GRID "#cccccc"
+#define LCM__C_REGION "#1b9e77"
+#define LCM__C_NATION "#7570b3"
+#define LCM__C_TARGET "#c0392b"
+
+typedef enum lcm__text {
+    LCM__T_PEER_MEDIAN,
+    LCM__T_OTHER_CITIES,
+    LCM__T_CI95,
+    LCM__T_CITY_CI95,
+    LCM__T_YEAR,
+    LCM__T_REGION,
+    LCM__T_NATION,
+    LCM__T_RANK_AXIS,
+    LCM__T_RANK_MEDIAN,
+    LCM__T_RANK_INTERVAL,
+    LCM__T_Q_KEEP,
+    LCM__T_Q_CONCENTRATE,
+    LCM__T_Q_LOW,
+    LCM__T_Q_OVERKILL,
+    LCM__T_SCORE_AXIS,
+    LCM__T_NORM_SCORE,
+    LCM__T_COVERAGE,
+    LCM__T_TARGET,
+    LCM__T_FIRST_LEVEL,
+    LCM__T_SECOND_LEVEL,
+    LCM__T_NO_DATA,
+    LCM__T_MISSING,
+    LCM__T_COUNT
+} lcm__text;
+
+/* A chart's own text in the requested language. Static string. */
+const char *lcm__txt(lcm_lang lang, lcm__text t);
+
+/* snprintf into msg (size cap) when msg is not NULL. */
+void lcm__msg(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Check the options and the script stream shared by every chart (LCM_INVAL with msg). */
+lcm_status lcm__check_opts(const lcm_chart_opts *o, const FILE *script, char *msg, size_t cap);
+
+/* Check that an array of n labels exists and has no NULL entry (LCM_INVAL naming field). */
+lcm_status lcm__check_labels(const char *const *label, size_t n, const char *field, char *msg,
+                             size_t cap);
+
+/* Write a number for gnuplot: %.10g, or NaN (which gnuplot skips). */
+void lcm__num(FILE *f, double v);
+
+/* "set WHAT 'text'\n" with text quoted; nothing when text is NULL. */
+void lcm__set_text(FILE *f, const char *what, const char *text);
+
+/* Median of the non-NaN values of x (NaN when there are none or memory runs out). */
+double lcm__median(const double *x, size_t n);
+
+/* Indices 0..n-1 ordered by v (descending when desc), NaN last, ties in index order.
+ * malloc'd; NULL when out of memory. */
+size_t *lcm__order(const double *v, size_t n, int desc);
+
+/* Longest label a chart shows in full, in characters; longer ones end in an ellipsis so a
+ * stray long name cannot squeeze the plot area. */
+#define LCM__LABEL_MAX 16
+
+/* s itself when it has at most max characters, else its first max-1 characters and an
+ * ellipsis written into out (size cap). */
+const char *lcm__clip(const char *s, size_t max, char *out, size_t cap);
+
+/* The data rows of a horizontal city chart, from the top: "y value lo hi highlighted",
+ * city order[k] at y = n-1-k. lo and hi may be NULL (written as NaN). */
+void lcm__city_rows(FILE *f, size_t n, const size_t *order, const double *v, const double *lo,
+                    const double *hi, long highlight);
+
+/* The city axis of a horizontal chart: ytics naming the cities in `order` from the top
+ * (y = n-1) down, the highlighted city drawn in bold orange instead of as a tic. */
+void lcm__city_axis(FILE *f, const char *const *label, const size_t *order, size_t n,
+                    long highlight, const char *font);
+
+/* One chart being rendered. Start it (options and spec checked, data file open), write
+ * rows to `data`, turn to the body, write gnuplot commands to `body`, finish. Whatever
+ * step fails has already released the job; abort releases one the chart gives up on. */
+typedef struct lcm__job {
+    const lcm_chart_opts *o;
+    FILE *script;
+    char *msg;
+    size_t cap;
+    char path[4200]; /* the data file, dir/NAME.dat */
+    FILE *data;      /* open between start and body */
+    char *buf;       /* the body's memory */
+    size_t len;
+    FILE *body; /* open between body and finish */
+} lcm__job;
+
+/* spec is the chart's own check of its spec: when not LCM_OK it is returned as it is. Then
+ * the options are checked and the data file is opened with `header` as its first line. */
+lcm_status lcm__job_start(lcm__job *j, const lcm_chart_opts *o, FILE *script, lcm_status spec,
+                          const char *header, char *msg, size_t cap);
+
+/* Close the data file and open the body, starting it with the title. */
+lcm_status lcm__job_body(lcm__job *j, const char *title);
+
+/* Append the body to the script once per format in the options, each preceded by a reset,
+ * the terminal (w x h pixels unless the options say otherwise) and the output file, and
+ * followed by `unset output` so the file is complete before the next chart. Releases j. */
+lcm_status lcm__job_finish(lcm__job *j, int w, int h);
+
+/* Release a job at any stage, with `st` and a message for the caller; returns st. */
+lcm_status lcm__job_abort(lcm__job *j, lcm_status st, const char *why);
+
+/* The frame of an x-y chart: left and bottom border, tics outside, a light grid along
+ * `grid` ('x' or 'y'). */
+void lcm__frame(FILE *b, char grid);
+
+/* Font family to use for o: o->font or lcm_chart_font(). */
+const char *lcm__font(const lcm_chart_opts *o);
+
+#endif

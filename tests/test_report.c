@@ -1,0 +1,215 @@
+/*
+ * test_report.c - the HTML report (plots/report*.c): escaping of every text from data,
+ * suppression of small cells, numeric alignment, embedded charts, and base64.
+ */
+#include "escape.h"
+#include "report.h"
+#include "testing.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int has(const char *text, const char *want) {
+    if (text && strstr(text, want))
+        return 1;
+    fprintf(stderr, "\n  missing: %s\n", want);
+    return 0;
+}
+
+/* Assert that text contains want, showing what is missing when it does not. */
+#define ASSERT_HAS(text, want) CU_ASSERT(has((text), (want)))
+
+/* Render r into a malloc'd string; *st receives the status. */
+static char *render(const lcm_report *r, lcm_status *st, char *msg, size_t cap) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    *st = lcm_report_write(r, f, msg, cap);
+    fclose(f);
+    return buf;
+}
+
+static const char evil[] = "<script>alert('x')</script> & \"q\" <img src=x onerror=y>";
+
+static void report__escapes_all_text_from_data(void) {
+    const char *items[] = {evil};
+    const char *head[] = {evil, "n"};
+    lcm_report_cell cells[] = {{LCM_CELL_TEXT, evil, 0, 0, 0, 0, -1},
+                               {LCM_CELL_NUM, NULL, 120, NAN, NAN, 0, -1}};
+    lcm_report_table t = {evil, 1, 2, head, cells, evil};
+    lcm_report_block blocks[] = {{LCM_BLOCK_PARA, evil, 0, NULL, NULL, NULL},
+                                 {LCM_BLOCK_SUBHEAD, evil, 0, NULL, NULL, NULL},
+                                 {LCM_BLOCK_LIST, NULL, 1, items, NULL, NULL},
+                                 {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL}};
+    lcm_report_section secs[] = {{evil, 4, blocks}, {"二", 0, NULL}};
+    lcm_report r = {evil, evil, LCM_LANG_ZH, 30, 0, 2, secs, evil};
+    lcm_status st;
+    char msg[256] = "";
+    char *html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_OK);
+    CU_ASSERT_PTR_NULL(strstr(html, "<script"));
+    CU_ASSERT_PTR_NULL(strstr(html, "<img src=x"));
+    ASSERT_HAS(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+    /* escaped in every place it appears: title, h1, subtitle, toc, h2, p, h3, li, th, td,
+     * caption, note, footer */
+    size_t count = 0;
+    for (const char *p = html; (p = strstr(p, "&lt;script&gt;")); p++)
+        count++;
+    CU_ASSERT_EQUAL(count, 13);
+    ASSERT_HAS(html, "<html lang=\"zh-CN\">");
+    ASSERT_HAS(html, "<meta charset=\"utf-8\">");
+    ASSERT_HAS(html, "@page{size:A4");
+    free(html);
+}
+
+static void report__suppresses_cells_below_min_n(void) {
+    const char *head[] = {"群体", "满意度（%）", "n"};
+    lcm_report_cell cells[] = {
+        {LCM_CELL_TEXT, "城镇", 0, 0, 0, 0, -1},
+        {LCM_CELL_EST, NULL, 72.345, 70.1, 74.6, 1, 412},
+        {LCM_CELL_NUM, NULL, 412, NAN, NAN, 0, -1},
+        {LCM_CELL_TEXT, "少数民族", 0, 0, 0, 0, -1},
+        {LCM_CELL_EST, NULL, 87.654, 80.012, 95.987, 2, 12}, /* n below 30: must not show */
+        {LCM_CELL_NUM, NULL, 12, NAN, NAN, 0, -1},
+        {LCM_CELL_TEXT, "边界", 0, 0, 0, 0, -1},
+        {LCM_CELL_NUM, NULL, 55.5, NAN, NAN, 1, 30}, /* exactly min_n: shown */
+        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1},
+    };
+    lcm_report_table t = {"满意度", 3, 3, head, cells, "来源：2025 年住户调查"};
+    lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
+    lcm_report_section sec = {"调查结果", 1, &b};
+    lcm_report r = {"报告", NULL, LCM_LANG_ZH, 30, 0, 1, &sec, NULL};
+    lcm_status st;
+    char msg[256] = "";
+    char *html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_OK);
+    CU_ASSERT_PTR_NULL(strstr(html, "87.6"));
+    CU_ASSERT_PTR_NULL(strstr(html, "80.0"));
+    CU_ASSERT_PTR_NULL(strstr(html, "95.9"));
+    ASSERT_HAS(html, "<td class=\"num supp\">*</td>");
+    ASSERT_HAS(html, "* 样本量少于 30 人，数值不予公布。");
+    ASSERT_HAS(html, "<td class=\"num\">72.3 <span class=\"ci\">(70.1–74.6)</span></td>");
+    ASSERT_HAS(html, "<td class=\"num\">55.5</td>");
+    ASSERT_HAS(html, "<td class=\"num na\">–</td>");
+    ASSERT_HAS(html, "– 表示无数据。");
+    ASSERT_HAS(html, "来源：2025 年住户调查");
+    /* numeric columns are right-aligned in the header too; text columns are not */
+    ASSERT_HAS(html, "<thead><tr><th>群体</th><th class=\"num\">满意度（%）</th>"
+                     "<th class=\"num\">n</th></tr></thead>");
+    ASSERT_HAS(html, "<caption><span class=\"num-label\">表 1</span> 满意度</caption>");
+    CU_ASSERT_PTR_NULL(strstr(html, "class=\"toc\"")); /* one section: no contents */
+    free(html);
+}
+
+static void report__english_words_and_no_suppression_note_when_none(void) {
+    const char *head[] = {"share (%)"};
+    lcm_report_cell cells[] = {{LCM_CELL_NUM, NULL, 40, NAN, NAN, 0, 500}};
+    lcm_report_table t = {"Share", 1, 1, head, cells, NULL};
+    lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
+    lcm_report_section sec = {"Results", 1, &b};
+    lcm_report r = {"Report", NULL, LCM_LANG_EN, 30, 0, 1, &sec, NULL};
+    lcm_status st;
+    char msg[256] = "";
+    char *html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_OK);
+    ASSERT_HAS(html, "<html lang=\"en\">");
+    ASSERT_HAS(html, "<span class=\"num-label\">Table 1</span> Share");
+    CU_ASSERT_PTR_NULL(strstr(html, "uppressed"));
+    CU_ASSERT_PTR_NULL(strstr(html, "class=\"note\""));
+    free(html);
+}
+
+static void write_file(const char *path, const void *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fwrite(data, 1, n, f);
+    fclose(f);
+}
+
+static void report__embeds_charts_as_data_uris(void) {
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
+    char pngp[4096], svgp[4096], badp[4096];
+    snprintf(pngp, sizeof pngp, "%s", lcmt_tmp("c.png"));
+    snprintf(svgp, sizeof svgp, "%s", lcmt_tmp("c.svg"));
+    snprintf(badp, sizeof badp, "%s", lcmt_tmp("c.txt"));
+    write_file(pngp, png, sizeof png);
+    const char svg[] = "<?xml version=\"1.0\"?>\n<svg><script>alert(1)</script></svg>\n";
+    write_file(svgp, svg, strlen(svg));
+    write_file(badp, "hello", 5);
+    lcm_report_chart charts[] = {{pngp, evil, "满意度比较"}, {svgp, NULL, "趋势"}};
+    lcm_report_block b[] = {{LCM_BLOCK_CHART, NULL, 0, NULL, NULL, &charts[0]},
+                            {LCM_BLOCK_CHART, NULL, 0, NULL, NULL, &charts[1]}};
+    lcm_report_section sec = {"图", 2, b};
+    lcm_report r = {"报告", NULL, LCM_LANG_ZH, 30, 0, 1, &sec, NULL};
+    lcm_status st;
+    char msg[256] = "";
+    char *html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_OK);
+    ASSERT_HAS(html, "src=\"data:image/png;base64,iVBORw0KGgoAAAAN\"");
+    ASSERT_HAS(html, "src=\"data:image/svg+xml;base64,PD94bWwg");
+    CU_ASSERT_PTR_NULL(strstr(html, "<script")); /* the SVG's script is inside base64 */
+    ASSERT_HAS(html, "<img alt=\"&lt;script&gt;");
+    ASSERT_HAS(html, "<span class=\"num-label\">图 2</span> 趋势</figcaption>");
+    free(html);
+
+    charts[1].path = badp;
+    html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_PARSE);
+    ASSERT_HAS(msg, "neither PNG nor SVG");
+    free(html);
+
+    charts[1].path = "/nonexistent/chart.png";
+    html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_IO);
+    ASSERT_HAS(msg, "cannot read chart '/nonexistent/chart.png'");
+    free(html);
+
+    r.missing_charts_ok = 1; /* gnuplot was missing: the report is still written */
+    html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_OK);
+    ASSERT_HAS(html, "图表未生成（需要 gnuplot）。");
+    free(html);
+}
+
+static void report__malformed_structs_refused(void) {
+    lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, NULL, NULL};
+    lcm_report_section sec = {"x", 1, &b};
+    lcm_report r = {"t", NULL, LCM_LANG_ZH, 30, 0, 1, &sec, NULL};
+    lcm_status st;
+    char msg[256] = "";
+    free(render(&r, &st, msg, sizeof msg));
+    CU_ASSERT_EQUAL(st, LCM_INVAL);
+    ASSERT_HAS(msg, "lacks its content");
+    r.title = NULL;
+    free(render(&r, &st, msg, sizeof msg));
+    CU_ASSERT_EQUAL(st, LCM_INVAL);
+}
+
+/* RFC 4648 section 10 test vectors. */
+static void report__base64_rfc4648_vectors(void) {
+    static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    static const char *const want[] = {"",         "Zg==",     "Zm8=",    "Zm9v",
+                                       "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (size_t i = 0; i < 7; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        CU_ASSERT_EQUAL(lcm_base64_fp(f, (const unsigned char *)in[i], strlen(in[i])), 0);
+        fclose(f);
+        CU_ASSERT_STRING_EQUAL(buf, want[i]);
+        free(buf);
+    }
+}
+
+const lcmt_case lcmt_report_cases[] = {
+    {"report__escapes_all_text_from_data", report__escapes_all_text_from_data},
+    {"report__suppresses_cells_below_min_n", report__suppresses_cells_below_min_n},
+    {"report__english_words_and_no_suppression_note_when_none",
+     report__english_words_and_no_suppression_note_when_none},
+    {"report__embeds_charts_as_data_uris", report__embeds_charts_as_data_uris},
+    {"report__malformed_structs_refused", report__malformed_structs_refused},
+    {"report__base64_rfc4648_vectors", report__base64_rfc4648_vectors},
+    {NULL, NULL},
+};
