@@ -121,16 +121,26 @@ size_t *lcm__order(const double *v, size_t n, int desc) {
     return ix;
 }
 
+/* Display width of the character starting with byte c: CJK and other characters of three
+ * or more bytes take a full em, Latin ones about half. */
+static size_t width_of(unsigned char c) {
+    return c >= 0xE0 ? 2 : 1;
+}
+
 const char *lcm__clip(const char *s, size_t max, char *out, size_t cap) {
-    size_t chars = 0, cut = 0;
+    size_t w = 0, cut = 0;
     for (size_t i = 0; s[i]; i++) {
         if (((unsigned char)s[i] & 0xC0) == 0x80)
             continue; /* continuation byte: not a new character */
-        if (chars + 1 == max)
-            cut = i;
-        chars++;
+        if (w + width_of((unsigned char)s[i]) + 2 <= max)
+            cut = i + 1; /* up to this character there is room for the ellipsis */
+        w += width_of((unsigned char)s[i]);
     }
-    if (max < 2 || chars <= max || cut + 4 > cap)
+    if (w <= max || cap < 4)
+        return s;
+    while (cut < strlen(s) && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut++; /* keep the whole of the last character */
+    if (cut + 4 > cap)
         return s;
     memcpy(out, s, cut);
     memcpy(out + cut, "\xE2\x80\xA6", 4); /* U+2026 and the NUL */

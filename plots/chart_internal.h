@@ -71,12 +71,12 @@ double lcm__median(const double *x, size_t n);
  * malloc'd; NULL when out of memory. */
 size_t *lcm__order(const double *v, size_t n, int desc);
 
-/* Longest label a chart shows in full, in characters; longer ones end in an ellipsis so a
- * stray long name cannot squeeze the plot area. */
-#define LCM__LABEL_MAX 16
+/* Widest label a chart shows in full, in half-ems (a CJK character is 2, a Latin letter 1);
+ * longer ones end in an ellipsis so a stray long name cannot squeeze the plot area. */
+#define LCM__LABEL_MAX 32
 
-/* s itself when it has at most max characters, else its first max-1 characters and an
- * ellipsis written into out (size cap). */
+/* s itself when it is at most max half-ems wide, else as much of it as fits with an
+ * ellipsis (2 half-ems), written into out (size cap). */
 const char *lcm__clip(const char *s, size_t max, char *out, size_t cap);
 
 /* The data rows of a horizontal city chart, from the top: "y value lo hi highlighted",

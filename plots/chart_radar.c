@@ -71,7 +71,7 @@ static void axis_labels(FILE *b, const lcm_chart_radar_panel *q, lcm_lang lang) 
     char clip[128], text[256];
     for (size_t k = 0; k < q->n; k++) {
         double a = angle(k, q->n), x = cos(a), y = sin(a);
-        const char *name = lcm__clip(q->label[k], 10, clip, sizeof clip);
+        const char *name = lcm__clip(q->label[k], 20, clip, sizeof clip);
         if (isnan(q->city[k]))
             snprintf(text, sizeof text, "%s（%s）", name, lcm__txt(lang, LCM__T_MISSING));
         else

@@ -237,6 +237,23 @@ static void chart__ranks_sorted_by_median_rank(void) {
     free(s);
 }
 
+/* Labels wider than 16 CJK characters (32 Latin) end in an ellipsis on the city axis. */
+static void chart__long_labels_end_in_ellipsis(void) {
+    const char *names[] = {"一二三四五六七八九十一二三四五六七",
+                           "abcdefghijklmnopqrstuvwxyz0123456789",
+                           "一二三四五六七八九十一二三四五六"};
+    double med[] = {1, 2, 3};
+    lcm_chart_ranks c = {"t", NULL, 3, names, med, med, med, -1};
+    lcm_chart_opts o = opts(outdir("long"), "long", LCM_LANG_ZH);
+    mem m;
+    char msg[256] = "";
+    CU_ASSERT_EQUAL_FATAL(lcm_chart_ranks_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
+    char *s = mem_close(&m);
+    ASSERT_HAS(s, "('一二三四五六七八九十一二三四五…' 2, 'abcdefghijklmnopqrstuvwxyz0123…' 1, "
+                  "'一二三四五六七八九十一二三四五六' 0)");
+    free(s);
+}
+
 static void chart__ipa_quadrants_and_labels(void) {
     const char *dir = outdir("ipa");
     const char *items[] = {"社区教育", "老年大学", "图书馆", "线上平台", "缺项"};
@@ -565,6 +582,7 @@ const lcmt_case lcmt_plots_cases[] = {
     {"chart__radar_geometry_and_panels", chart__radar_geometry_and_panels},
     {"chart__trend_band_region_nation", chart__trend_band_region_nation},
     {"chart__ranks_sorted_by_median_rank", chart__ranks_sorted_by_median_rank},
+    {"chart__long_labels_end_in_ellipsis", chart__long_labels_end_in_ellipsis},
     {"chart__ipa_quadrants_and_labels", chart__ipa_quadrants_and_labels},
     {"chart__heatmap_cells_and_missing", chart__heatmap_cells_and_missing},
     {"chart__coverage_targets_per_region", chart__coverage_targets_per_region},
