@@ -18,8 +18,10 @@ static lcm_status check(const lcm_chart_bars *c, char *msg, size_t cap) {
         lcm__msg(msg, cap, "bars: xlabel (the estimate with its unit) is required");
         return LCM_INVAL;
     }
-    if (!c->lo != !c->hi || c->highlight < -1 || c->highlight >= (long)c->n) {
-        lcm__msg(msg, cap, "bars: lo and hi go together; highlight must be -1 or a city index");
+    if (!c->lo != !c->hi || c->highlight < -1 || c->highlight >= (long)c->n || !isfinite(c->base)) {
+        lcm__msg(msg, cap,
+                 "bars: lo and hi go together; highlight must be -1 or a city "
+                 "index; base must be a number");
         return LCM_INVAL;
     }
     return lcm__check_labels(c->label, c->n, "label", msg, cap);

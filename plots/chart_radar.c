@@ -16,7 +16,7 @@
 #define PI 3.14159265358979323846 /* PI is not in strict C17 */
 
 static lcm_status check(const lcm_chart_radar *c, char *msg, size_t cap) {
-    if (!c || c->npanel < 1 || c->npanel > 2 || !c->city || c->max < 0) {
+    if (!c || c->npanel < 1 || c->npanel > 2 || !c->city || !(c->max >= 0) || isinf(c->max)) {
         lcm__msg(msg, cap, "radar: need 1 or 2 panels, a city name and max >= 0");
         return LCM_INVAL;
     }
