@@ -120,6 +120,57 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
                             const lcm_svy_by *by, size_t nby, lcm_svy_est *out, char *err,
                             size_t errlen);
 
+/* ---- quantiles ------------------------------------------------------------------------- */
+
+/* One quantile for one (grouping, domain, variable, probability), as R's svyquantile() gives
+ * it with its defaults since survey 4.0: qrule "math" and interval.type "mean". */
+typedef struct lcm_svy_quant {
+    double p;               /* the probability asked for */
+    double estimate;        /* a data value: the smallest y with F(y) >= p, F the domain's weighted
+                               CDF (with R's quirk below); NaN when the domain has no usable row */
+    double ci_low, ci_high; /* Woodruff interval; NaN where the interval for the proportion
+                               falls outside [0, 1] or has no df, as in R */
+    double se;              /* (ci_high - ci_low) / (2 t_{df, 1-alpha/2}), as R reports it */
+    double df;              /* design df of the domain's usable rows (as for a mean) */
+    double pbelow, pbelow_se; /* the Woodruff proportion F(estimate) and its design SE */
+    double wsum;              /* sum of weights behind the estimate */
+    size_t nrows, npsu;       /* rows and PSUs behind it */
+} lcm_svy_quant;
+
+/* Number of results lcm_svy_quantile writes: (sum of ndom over groupings) * nvar * nq. */
+size_t lcm_svy_quantile_nresults(const lcm_svy_by *by, size_t nby, size_t nvar, size_t nq);
+
+/* Quantiles probs[0..nq) (each in [0, 1]) of the variables y[0..nvar) (n values each, NaN =
+ * missing, left out as R's na.rm=TRUE) for every domain of every grouping, with Woodruff
+ * confidence intervals at the given level (R's alpha = 1 - level) and R's SE. One sort of
+ * each variable, then per grouping one lcm_svy_estimate pass over the rows for the
+ * proportions below the quantiles of every domain at once, so the variance of the Woodruff
+ * proportion is whatever d gives a mean (Taylor with fpc and lonely-PSU policy, calibration
+ * residuals, or replicates). out has lcm_svy_quantile_nresults() slots, laid out
+ * [grouping][domain][variable][probability]. Errors as lcm_svy_estimate. */
+lcm_status lcm_svy_quantile(const lcm_svy_design *d, const double *const *y, size_t nvar,
+                            const double *probs, size_t nq, double level, const lcm_svy_by *by,
+                            size_t nby, lcm_svy_quant *out, char *err, size_t errlen);
+
+/* ---- change between two waves ---------------------------------------------------------- */
+
+/* The change b - a between two estimates from independent samples (two waves, each with its
+ * own design), METHODS.md §5. */
+typedef struct lcm_svy_change {
+    double diff; /* b - a */
+    double se;   /* sqrt(se_a^2 + se_b^2): independent samples have no covariance */
+    double df;   /* Welch-Satterthwaite: (v_a + v_b)^2 / (v_a^2/df_a + v_b^2/df_b) */
+    double t;    /* diff / se */
+    double p;    /* two-sided p-value from Student's t on df */
+} lcm_svy_change;
+
+/* Compare estimate b (wave 2) with a (wave 1), each with its SE and design df. The p-value
+ * uses t on Welch-Satterthwaite df, not the normal: a city has ~20 PSUs, so each SE rests on
+ * ~19 df and a normal reference would overstate significance. A wave whose SE is 0 adds no
+ * df term; NaN p when an SE is NaN, when a wave with SE > 0 has no df, or when se is 0. */
+void lcm_svy_change_of(double a, double se_a, double df_a, double b, double se_b, double df_b,
+                       lcm_svy_change *out);
+
 /* ---- calibration ----------------------------------------------------------------------- */
 /* Each calibration returns a NEW design (the caller's, lcm_svy_design_free) whose weights are
  * calibrated and whose Taylor variances use the calibration residuals as R's calibrated
@@ -187,11 +238,16 @@ typedef enum lcm_svy_reptype {
 lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type, size_t nrep,
                                    uint64_t seed, lcm_svy_design **out, char *err, size_t errlen);
 
-/* Imported replicate weights: rw[r] holds n values for replicate r; when combined is 0 they
- * are multipliers of d's weights (R's combined.weights=FALSE), else the final weights.
- * rscale may be NULL (all 1); mse centres at the full-sample estimate. New design (caller's). */
+/* Imported replicate weights (R's svrepdesign): rw[r] holds n values for replicate r; when
+ * combined is 0 they are multipliers of the sampling weights (R's combined.weights=FALSE),
+ * else the final weights. rscale may be NULL (all 1); mse centres at the full-sample
+ * estimate. pweights (may be NULL: d's weights) are the sampling weights exactly as given:
+ * svrepdesign() keeps them so, where a design built from weights holds 1/(1/w) like R's
+ * svydesign(), and a quantile at an exact step of the CDF can tell the two apart.
+ * New design (caller's). */
 lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *const *rw, size_t nrep,
                                      int combined, double scale, const double *rscale, int mse,
-                                     lcm_svy_design **out, char *err, size_t errlen);
+                                     const double *pweights, lcm_svy_design **out, char *err,
+                                     size_t errlen);
 
 #endif

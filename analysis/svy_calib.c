@@ -152,13 +152,19 @@ static lcm_status check_margin(const lcm_svy_design *d, const lcm_svy_margin *m,
     return LCM_OK;
 }
 
-/* One post-stratification of w on margin m (R's postStratify); est gets the cell totals. */
-static lcm_status poststrat_once(size_t n, double *w, const lcm_svy_margin *m, double *est,
-                                 char *err, size_t errlen) {
-    memset(est, 0, m->ncell * sizeof *est);
+/* One post-stratification of design o on margin m with R's postStratify() arithmetic, so
+ * the weights come out bit-identical to R's: cell totals of 1/prob summed per cell in row
+ * order in long double (tapply(, sum)), reweight = N_g/N^_g, prob <- prob/reweight,
+ * weights 1/prob. est gets the cell totals. */
+static lcm_status poststrat_once(lcm_svy_design *o, const lcm_svy_margin *m, double *est,
+                                 long double *acc, char *err, size_t errlen) {
+    size_t n = o->n;
+    for (size_t g = 0; g < m->ncell; g++)
+        acc[g] = 0.0L;
     for (size_t k = 0; k < n; k++)
-        est[m->cell[k]] += w[k];
+        acc[m->cell[k]] += o->w[k];
     for (size_t g = 0; g < m->ncell; g++) {
+        est[g] = (double)acc[g];
         if ((est[g] > 0) != (m->popsize[g] > 0)) {
             lcm__svy_msg(err, errlen,
                          est[g] > 0 ? "cell %zu is in the sample but has population 0"
@@ -167,8 +173,10 @@ static lcm_status poststrat_once(size_t n, double *w, const lcm_svy_margin *m, d
             return LCM_DESIGN;
         }
     }
-    for (size_t k = 0; k < n; k++)
-        w[k] *= m->popsize[m->cell[k]] / est[m->cell[k]];
+    for (size_t k = 0; k < n; k++) {
+        o->prob[k] /= m->popsize[m->cell[k]] / est[m->cell[k]];
+        o->w[k] = 1.0 / o->prob[k];
+    }
     return LCM_OK;
 }
 
@@ -177,6 +185,7 @@ lcm_status lcm_svy_poststratify(const lcm_svy_design *d, const lcm_svy_margin *m
     lcm_svy_design *o = NULL;
     svy_cal *c = NULL;
     double *est = NULL;
+    long double *acc = NULL;
     if (out)
         *out = NULL;
     lcm_status st = check_margin(d, m, err, errlen);
@@ -185,12 +194,14 @@ lcm_status lcm_svy_poststratify(const lcm_svy_design *d, const lcm_svy_margin *m
     if ((st = start(d, &o, &c, m->ncell, 1, err, errlen)) != LCM_OK)
         goto cleanup;
     est = malloc(m->ncell * sizeof *est);
+    acc = malloc(m->ncell * sizeof *acc);
     c->minv = calloc(m->ncell, sizeof *c->minv);
-    if (!est || !c->minv || (st = block_init(&c->block[0], d->n, 0, m->ncell, m->cell, NULL))) {
+    if (!est || !acc || !c->minv ||
+        (st = block_init(&c->block[0], d->n, 0, m->ncell, m->cell, NULL))) {
         st = st ? st : LCM_NOMEM;
         goto cleanup;
     }
-    if ((st = poststrat_once(d->n, o->w, m, est, err, errlen)) != LCM_OK)
+    if ((st = poststrat_once(o, m, est, acc, err, errlen)) != LCM_OK)
         goto cleanup;
     /* residuals about the cell means weighted by the old weights (R's psmeans) */
     c->kind = SVY_CAL_LINEAR;
@@ -208,6 +219,7 @@ cleanup:
     if (st == LCM_NOMEM)
         lcm__svy_msg(err, errlen, "out of memory in post-stratification");
     free(est);
+    free(acc);
     lcm_svy_design_free(o);
     return st;
 }
@@ -302,6 +314,7 @@ lcm_status lcm_svy_rake(const lcm_svy_design *d, const lcm_svy_margin *m, size_t
     svy_cal *c = NULL;
     size_t *joint = NULL, nj = 0, p = 0, maxcell = 0;
     double *oldt = NULL, *newt = NULL, *psw = NULL, *est = NULL, delta = INFINITY;
+    long double *acc = NULL;
     int iter = 0, converged = 0;
     lcm_status st = LCM_OK;
     if (out)
@@ -321,7 +334,8 @@ lcm_status lcm_svy_rake(const lcm_svy_design *d, const lcm_svy_margin *m, size_t
     joint = malloc(d->n * sizeof *joint);
     psw = malloc(nm * d->n * sizeof *psw);
     est = malloc(maxcell * sizeof *est);
-    if (!joint || !psw || !est || (st = joint_cells(d->n, m, nm, joint, &nj)) != LCM_OK) {
+    acc = malloc(maxcell * sizeof *acc);
+    if (!joint || !psw || !est || !acc || (st = joint_cells(d->n, m, nm, joint, &nj)) != LCM_OK) {
         st = st ? st : LCM_NOMEM;
         goto cleanup;
     }
@@ -340,7 +354,7 @@ lcm_status lcm_svy_rake(const lcm_svy_design *d, const lcm_svy_margin *m, size_t
     joint_table(d->n, o->w, joint, nj, oldt);
     while (iter < maxit) {
         for (size_t j = 0; j < nm; j++) {
-            if ((st = poststrat_once(d->n, o->w, &m[j], est, err, errlen)) != LCM_OK)
+            if ((st = poststrat_once(o, &m[j], est, acc, err, errlen)) != LCM_OK)
                 goto cleanup;
             memcpy(psw + j * d->n, o->w, d->n * sizeof *psw);
         }
@@ -376,6 +390,7 @@ cleanup:
     free(newt);
     free(psw);
     free(est);
+    free(acc);
     lcm_svy_design_free(o);
     return st;
 }
@@ -611,7 +626,8 @@ lcm_status lcm_svy_calibrate(const lcm_svy_design *d, const double *const *x, si
     }
     c->kind = SVY_CAL_LINEAR;
     for (size_t k = 0; k < d->n; k++) {
-        o->w[k] = d->w[k] * g[k];
+        o->prob[k] = d->prob[k] / g[k]; /* R's calibrate(): design$prob/g */
+        o->w[k] = 1.0 / o->prob[k];
         c->block[0].afac[k] = d->w[k];
         c->block[0].cfac[k] = o->w[k];
     }

@@ -40,6 +40,7 @@ void lcm_svy_design_free(lcm_svy_design *d) {
     if (!d)
         return;
     free(d->w);
+    free(d->prob);
     free(d->order);
     free(d->unit_start);
     free(d->unit_psu);
@@ -218,30 +219,40 @@ static lcm_status fill_fpc(lcm_svy_design *d, const lcm_svy_spec *s, int is_coun
     return LCM_OK;
 }
 
-/* Weights as svydesign(): given, 1/probs, or 1/prod(n/N) over the stages with an fpc. */
-static lcm_status fill_weights(lcm_svy_design *d, const lcm_svy_spec *s, char *err, size_t errlen) {
+/* Weights as svydesign() makes them, bit for bit: prob = 1/weights, probs, or the product
+ * (in long double, as R's prod()) of 1/(N/n) over the stages with an fpc; weights = 1/prob. */
+static lcm_status fill_weights(lcm_svy_design *d, const lcm_svy_spec *s, int is_count, char *err,
+                               size_t errlen) {
     for (size_t r = 0; r < d->n; r++) {
         size_t row = d->order[r];
-        double w = 1.0;
-        if (s->weights)
-            w = s->weights[row];
-        else if (s->probs)
-            w = 1.0 / s->probs[row];
-        d->w[row] = w;
-        if (!(w > 0) || !isfinite(w)) {
+        double p = s->weights ? 1.0 / s->weights[row] : s->probs ? s->probs[row] : 1.0;
+        if (!(p > 0) || !isfinite(p) || !isfinite(1.0 / p)) {
             lcm__svy_msg(err, errlen, "row %zu: weight must be positive and finite", row + 1);
             return LCM_INVAL;
         }
+        d->prob[row] = p;
+        d->w[row] = 1.0 / p;
     }
     if (s->weights || s->probs || !s->fpc1)
         return LCM_OK;
+    if (s->ssu && !s->fpc2) { /* R: "Weights not supplied and can't be computed from fpc" */
+        lcm__svy_msg(err, errlen,
+                     "weights cannot be computed from a stage-1 fpc alone in a "
+                     "two-stage design: give the stage-2 fpc or the weights");
+        return LCM_INVAL;
+    }
     for (size_t u = 0; u < d->nunit; u++) {
         size_t i = d->unit_psu[u], h = d->psu_stratum[i];
-        double p = d->str_frac[h];
-        if (s->fpc2)
-            p *= 1.0 - d->psu_f2[i];
-        for (size_t r = d->unit_start[u]; r < d->unit_start[u + 1]; r++)
-            d->w[d->order[r]] = 1.0 / p;
+        for (size_t r = d->unit_start[u]; r < d->unit_start[u + 1]; r++) {
+            size_t row = d->order[r];
+            double n1 = (double)d->str_npsu[h], n2 = (double)d->psu_nssu[i];
+            long double p = 1.0L;
+            p *= 1.0 / (popsize(s->fpc1[row], d->str_npsu[h], is_count) / n1);
+            if (s->fpc2)
+                p *= 1.0 / (popsize(s->fpc2[row], d->psu_nssu[i], is_count) / n2);
+            d->prob[row] = (double)p;
+            d->w[row] = 1.0 / d->prob[row];
+        }
     }
     return LCM_OK;
 }
@@ -270,8 +281,9 @@ lcm_status lcm_svy_design_new(const lcm_svy_spec *s, lcm_svy_design **out, char 
     d->lonely = s->lonely;
     d->two_stage = s->ssu && s->fpc1;
     d->w = malloc(s->n * sizeof *d->w);
+    d->prob = malloc(s->n * sizeof *d->prob);
     d->order = malloc(s->n * sizeof *d->order);
-    if (!d->w || !d->order) {
+    if (!d->w || !d->prob || !d->order) {
         st = LCM_NOMEM;
         goto cleanup;
     }
@@ -288,7 +300,7 @@ lcm_status lcm_svy_design_new(const lcm_svy_spec *s, lcm_svy_design **out, char 
         goto cleanup;
     if ((st = fill_fpc(d, s, is_count, err, errlen)) != LCM_OK)
         goto cleanup;
-    if ((st = fill_weights(d, s, err, errlen)) != LCM_OK)
+    if ((st = fill_weights(d, s, is_count, err, errlen)) != LCM_OK)
         goto cleanup;
     *out = d;
     d = NULL;
@@ -315,11 +327,12 @@ lcm_status lcm__svy_design_clone(const lcm_svy_design *d, lcm_svy_design **out) 
     if (!c)
         return LCM_NOMEM;
     *c = *d;
-    c->w = NULL, c->order = NULL, c->unit_start = NULL, c->unit_psu = NULL;
+    c->w = NULL, c->prob = NULL, c->order = NULL, c->unit_start = NULL, c->unit_psu = NULL;
     c->psu_stratum = NULL, c->psu_nssu = NULL, c->psu_f2 = NULL, c->psu_code = NULL;
     c->str_npsu = NULL, c->str_f1 = NULL, c->str_frac = NULL, c->str_code = NULL;
     c->cal = NULL, c->rep = NULL;
     DUP(w, d->n);
+    DUP(prob, d->n);
     DUP(order, d->n);
     DUP(unit_start, d->nunit + 1);
     DUP(unit_psu, d->nunit);

@@ -57,7 +57,11 @@ typedef struct svy_rep {
 
 struct lcm_svy_design {
     size_t n;
-    double *w;     /* n current weights */
+    double *w;     /* n current weights, always 1/prob as R's weights() gives them */
+    double *prob;  /* n selection probabilities as R's design$prob holds them: 1/weights,
+                      probs, or the product of the stages' n/N; calibration divides them.
+                      Keeping R's representation makes the weights bit-identical to R's,
+                      which the quantile CDF needs where it steps exactly at p */
     size_t *order; /* n row indices sorted by (stratum, psu, ssu, row) */
     lcm_svy_lonely lonely;
     int two_stage; /* stage-2 variance enters (ssu given and stage-1 fpc given) */

@@ -247,7 +247,8 @@ cleanup:
 
 lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *const *rw, size_t nrep,
                                      int combined, double scale, const double *rscale, int mse,
-                                     lcm_svy_design **out, char *err, size_t errlen) {
+                                     const double *pweights, lcm_svy_design **out, char *err,
+                                     size_t errlen) {
     lcm_svy_design *o = NULL;
     lcm_status st = LCM_OK;
     if (out)
@@ -258,6 +259,15 @@ lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *cons
     }
     if ((st = start(d, nrep, &o, err, errlen)) != LCM_OK)
         goto cleanup;
+    for (size_t k = 0; pweights && k < d->n; k++) {
+        if (!(pweights[k] > 0) || !isfinite(pweights[k])) {
+            lcm__svy_msg(err, errlen, "row %zu: weight must be positive and finite", k + 1);
+            st = LCM_INVAL;
+            goto cleanup;
+        }
+        o->w[k] = pweights[k]; /* R's svrepdesign keeps them as given, not as 1/(1/w) */
+        o->prob[k] = 1.0 / pweights[k];
+    }
     for (size_t r = 0; r < nrep; r++) {
         for (size_t k = 0; k < d->n; k++) {
             double v = rw[r][k];

@@ -137,6 +137,62 @@ int svyt_close(double got, double want, double rel, const char *label) {
     return 0;
 }
 
+const svyt_case svyt_strat = {"strat",
+                              "tests/fixtures/svy/apistrat.csv",
+                              "stype",
+                              NULL,
+                              NULL,
+                              "fpc",
+                              NULL,
+                              "pw",
+                              LCM_SVY_LONELY_FAIL};
+const svyt_case svyt_clus1 = {"clus1",
+                              "tests/fixtures/svy/apiclus1.csv",
+                              NULL,
+                              "dnum",
+                              NULL,
+                              "fpc",
+                              NULL,
+                              "pw",
+                              LCM_SVY_LONELY_FAIL};
+const svyt_case svyt_clus2 = {"clus2",
+                              "tests/fixtures/svy/apiclus2.csv",
+                              NULL,
+                              "dnum",
+                              "snum",
+                              "fpc1",
+                              "fpc2",
+                              NULL,
+                              LCM_SVY_LONELY_FAIL};
+const svyt_case svyt_clus2wr = {
+    "clus2wr",          "tests/fixtures/svy/apiclus2.csv", NULL, "dnum", "snum", NULL, NULL, "pw",
+    LCM_SVY_LONELY_FAIL};
+
+lcm_svy_design *svyt_build(const svyt_case *c, svyt_table *t) {
+    char err[256] = "";
+    CU_ASSERT_FATAL(svyt_load(c->file, t) == 0);
+    int64_t *s = c->strata ? svyt_codes(t, c->strata) : NULL;
+    int64_t *p = c->psu ? svyt_codes(t, c->psu) : NULL;
+    int64_t *u = c->ssu ? svyt_codes(t, c->ssu) : NULL;
+    lcm_svy_spec spec = {.n = t->nrow,
+                         .strata = s,
+                         .psu = p,
+                         .ssu = u,
+                         .fpc1 = c->fpc1 ? svyt_col(t, c->fpc1) : NULL,
+                         .fpc2 = c->fpc2 ? svyt_col(t, c->fpc2) : NULL,
+                         .weights = c->weights ? svyt_col(t, c->weights) : NULL,
+                         .lonely = c->lonely};
+    lcm_svy_design *d = NULL;
+    lcm_status st = lcm_svy_design_new(&spec, &d, err, sizeof err);
+    if (st != LCM_OK)
+        fprintf(stderr, "\n  %s: %s (%s)\n", c->name, lcm_strerror(st), err);
+    CU_ASSERT_FATAL(st == LCM_OK);
+    free(s);
+    free(p);
+    free(u);
+    return d;
+}
+
 static void reader_reads_numbers_and_nan(void) {
     svyt_table t;
     CU_ASSERT_FATAL(svyt_load("tests/fixtures/svy/apistrat.csv", &t) == 0);

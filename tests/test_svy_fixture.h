@@ -6,6 +6,8 @@
 #ifndef LCMT_SVY_FIXTURE_H
 #define LCMT_SVY_FIXTURE_H
 
+#include "svy.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +28,24 @@ const double *svyt_col(const svyt_table *t, const char *name);
 /* Column converted to malloc'd int64 codes / int32 domain ids (NaN -> -1); caller frees. */
 int64_t *svyt_codes(const svyt_table *t, const char *name);
 int32_t *svyt_ids(const svyt_table *t, const char *name);
+
+/* A design case of the R scripts: the data file and the columns of each design role. */
+typedef struct svyt_case {
+    const char *name, *file;
+    const char *strata, *psu, *ssu, *fpc1, *fpc2, *weights;
+    lcm_svy_lonely lonely;
+} svyt_case;
+
+/* The designs of tests/r/svy_fixtures.R (and svy_quantile.R) cases of the same names:
+ * strat: svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat);
+ * clus1: svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=apiclus1);
+ * clus2: svydesign(id=~dnum+snum, fpc=~fpc1+fpc2, data=apiclus2), weights from the fpc;
+ * clus2wr: svydesign(id=~dnum+snum, weights=~pw, data=apiclus2), with replacement. */
+extern const svyt_case svyt_strat, svyt_clus1, svyt_clus2, svyt_clus2wr;
+
+/* Loads the case's data file into t and builds its design (asserting success); the caller
+ * frees both. */
+lcm_svy_design *svyt_build(const svyt_case *c, svyt_table *t);
 
 /* One row of reference.csv. */
 typedef struct svyt_ref {
