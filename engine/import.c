@@ -231,8 +231,11 @@ static lcm_status on_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
         long before = im->res->issues;
         c->saw_header = 1;
         map_header(im);
+        lcm_status st = LCM_OK;
+        if (im->res->issues == before && im->kind->header)
+            st = im->kind->header(im, c->state, err);
         c->header_bad = im->res->issues > before;
-        return c->header_bad ? LCM_CONSTRAINT : LCM_OK; /* rows cannot be read without it */
+        return c->header_bad ? LCM_CONSTRAINT : st; /* rows cannot be read without it */
     }
     im->res->rows++;
     lcm_status st = LCM_OK;
@@ -273,6 +276,8 @@ static lcm_status finish(lcm__imp *im, run_ctx *c, lcm_status st, lcm_err *err) 
     if (st == LCM_OK && im->res->issues > 0)
         st = lcm_err_set(err, LCM_CONSTRAINT, "%ld problem%s in '%s', nothing imported",
                          im->res->issues, im->res->issues == 1 ? "" : "s", im->file);
+    if (st == LCM_OK && im->kind->done)
+        st = im->kind->done(im, c->state, err);
     return st;
 }
 

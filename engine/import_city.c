@@ -217,6 +217,8 @@ static const lcm__imp_kind stats_kind = {
     1u << S_CITY | 1u << S_YEAR | 1u << S_INDICATOR | 1u << S_VALUE | 1u << S_SOURCE,
     0,
     stats_row,
+    NULL,
+    NULL,
 };
 
 /* ---- ratings ---- */
@@ -261,6 +263,8 @@ static const lcm__imp_kind ratings_kind = {
     1u << R_CITY | 1u << R_YEAR | 1u << R_INDICATOR | 1u << R_REVIEWER | 1u << R_SCORE,
     0,
     ratings_row,
+    NULL,
+    NULL,
 };
 
 /* ---- facilities ---- */
@@ -354,6 +358,8 @@ static const lcm__imp_kind facilities_kind = {
     1u << F_CITY | 1u << F_UNIT | 1u << F_LEVEL | 1u << F_KIND | 1u << F_NAME,
     0,
     facilities_row,
+    NULL,
+    NULL,
 };
 
 /* ---- entry points ---- */

@@ -25,6 +25,10 @@ typedef struct lcm__imp_kind {
     /* Check (and, while writing, store) one data row. Problems go to lcm__imp_issue;
      * return anything but LCM_OK only for failures that end the import (database). */
     lcm_status (*row)(lcm__imp *im, void *state, lcm_err *err);
+    /* Called once the header is read and mapped, inside the transaction (may be NULL). */
+    lcm_status (*header)(lcm__imp *im, void *state, lcm_err *err);
+    /* Called after the last row when no problem was found, before the commit (may be NULL). */
+    lcm_status (*done)(lcm__imp *im, void *state, lcm_err *err);
 } lcm__imp_kind;
 
 struct lcm__imp {

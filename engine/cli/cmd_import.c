@@ -6,6 +6,7 @@
  * them (stderr), the summary (stdout) and, on a terminal, a progress bar for big files.
  */
 #include "cli.h"
+#include "dataset.h"
 #include "import.h"
 
 #include <getopt.h>
@@ -19,6 +20,8 @@
 const char *const cmd_import_usage[] = {
     "lcmon import stats|ratings|facilities DB FILE.csv [--encoding E] [--delimiter C] "
     "[--replace] [--max-errors N]",
+    "   or: lcmon import dataset DB FILE.csv --name NAME [--replace] [--encoding E] "
+    "[--delimiter C]",
     "",
     "Import a CSV file into DB in one transaction: every row, or nothing when any cell is",
     "bad. Every problem is reported as file:line:column (field): problem, value 'x'.",
@@ -30,16 +33,21 @@ const char *const cmd_import_usage[] = {
     "  ratings     city, year, indicator, reviewer, score (0-100) [, comment]",
     "  facilities  city, unit, level (county|township|village), kind",
     "              (community_education|elderly_education), name [, village, year_opened]",
+    "  dataset     any CSV with a header, stored as table ds_NAME with a type per column",
+    "              (integer, real or text, inferred and reported), for --dataset NAME;",
+    "              headers become column names of letters, digits and _ (the header is",
+    "              kept as the label)",
     "",
     "    --encoding E     auto (default: BOM, then UTF-8, then GB18030), utf-8 or gb18030",
     "    --delimiter C    field separator: ',' (default), ';', tab or '|'",
-    "    --replace        overwrite stored rows that differ",
+    "    --replace        overwrite stored rows that differ (dataset: the whole dataset)",
     "    --max-errors N   problems listed before the rest are only counted (default 20)",
+    "    --name NAME      dataset name: a letter, then letters, digits or _ (max 40)",
     NULL,
 };
 
 typedef struct import_args {
-    const char *what, *db, *file;
+    const char *what, *db, *file, *name;
     lcm_import_opts opts;
 } import_args;
 
@@ -58,11 +66,10 @@ static int parse_delim(const char *s, unsigned char *out) {
 }
 
 static int parse_args(int argc, char **argv, import_args *a) {
-    static const struct option opts[] = {{"encoding", required_argument, NULL, 'e'},
-                                         {"delimiter", required_argument, NULL, 'd'},
-                                         {"replace", no_argument, NULL, 'r'},
-                                         {"max-errors", required_argument, NULL, 'm'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"encoding", required_argument, NULL, 'e'}, {"delimiter", required_argument, NULL, 'd'},
+        {"replace", no_argument, NULL, 'r'},        {"max-errors", required_argument, NULL, 'm'},
+        {"name", required_argument, NULL, 'n'},     {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -74,6 +81,8 @@ static int parse_args(int argc, char **argv, import_args *a) {
             return cli_usage_error(cmd_import_usage, "--max-errors takes a positive number");
         if (c == 'r')
             a->opts.replace = 1;
+        if (c == 'n')
+            a->name = optarg;
         if (c == '?')
             return cli_usage_error(cmd_import_usage, "bad option");
     }
@@ -99,6 +108,34 @@ static int report(const import_args *a, lcm_status st, const lcm_import_result *
     return LCM_EXIT_OK;
 }
 
+/* The dataset summary and each column's name, inferred type, empty cells and header. */
+static int report_dataset(const import_args *a, lcm_status st, const lcm_dataset_report *rep,
+                          const lcm_import_result *res, const lcm_err *err) {
+    static const char *const cols[] = {"column", "type", "empty", "header"};
+    static const int num[] = {0, 0, 1, 0};
+    if (st != LCM_OK || res->issues)
+        return report(a, st, res, err);
+    printf("dataset '%s' from '%s' (%s): %ld rows, %zu columns, %s\n", a->name, a->file,
+           lcm_encoding_name(res->encoding), res->rows, rep->ncols,
+           rep->unchanged  ? "unchanged (already imported)"
+           : res->replaced ? "replaced"
+                           : "new");
+    cli_rows *rows = cli_rows_new(4, cols, num);
+    for (size_t i = 0; rows && i < rep->ncols; i++) {
+        char missing[32];
+        snprintf(missing, sizeof missing, "%ld", rep->cols[i].missing);
+        const char *v[] = {rep->cols[i].name, lcm_col_type_name(rep->cols[i].type), missing,
+                           rep->cols[i].label};
+        if (cli_rows_add(rows, v) != 0)
+            break;
+    }
+    int code = rows && cli_rows_print(rows, CLI_TABLE, stdout) == 0
+                   ? LCM_EXIT_OK
+                   : cli_error("cannot write output");
+    cli_rows_free(rows);
+    return code;
+}
+
 static lcm_status run_import(lcm_db *db, import_args *a, lcm_import_result *res, lcm_err *err) {
     if (strcmp(a->what, "stats") == 0)
         return lcm_import_stats(db, a->file, &a->opts, res, err);
@@ -109,7 +146,7 @@ static lcm_status run_import(lcm_db *db, import_args *a, lcm_import_result *res,
 
 int cmd_import(int argc, char **argv) {
     import_args a = {0};
-    static const char *const kinds[] = {"stats", "ratings", "facilities", NULL};
+    static const char *const kinds[] = {"stats", "ratings", "facilities", "dataset", NULL};
     int code = parse_args(argc, argv, &a), known = 0;
     if (code != LCM_EXIT_OK)
         return code;
@@ -117,6 +154,9 @@ int cmd_import(int argc, char **argv) {
         known |= strcmp(a.what, kinds[i]) == 0;
     if (!known)
         return cli_usage_error(cmd_import_usage, "unknown import: '%s'", a.what);
+    if ((strcmp(a.what, "dataset") == 0) != (a.name != NULL))
+        return cli_usage_error(cmd_import_usage, a.name ? "--name is for import dataset"
+                                                        : "import dataset needs --name NAME");
     struct stat sb;
     if (isatty(STDERR_FILENO) && stat(a.file, &sb) == 0 && sb.st_size >= PROGRESS_MIN_BYTES)
         a.opts.progress = progress, a.opts.progress_ud = (void *)a.file;
@@ -125,10 +165,13 @@ int cmd_import(int argc, char **argv) {
         return code;
     lcm_import_result res = {0};
     lcm_err err = {0};
-    lcm_status st = run_import(db, &a, &res, &err);
+    lcm_dataset_report rep = {0};
+    lcm_status st = a.name ? lcm_dataset_import(db, a.file, a.name, &a.opts, &rep, &res, &err)
+                           : run_import(db, &a, &res, &err);
     if (a.opts.progress)
         fputs("\r\033[K", stderr);
-    code = report(&a, st, &res, &err);
+    code = a.name ? report_dataset(&a, st, &rep, &res, &err) : report(&a, st, &res, &err);
+    lcm_dataset_report_free(&rep);
     lcm_import_result_free(&res);
     lcm_db_close(db);
     return code;

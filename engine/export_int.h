@@ -1,0 +1,48 @@
+/*
+ * export_int.h - what the export writers share (engine only): a source is a list of
+ * typed, labelled columns and a prepared SELECT yielding them in order; each writer
+ * steps the SELECT once and writes as it goes.
+ */
+#ifndef LCM_EXPORT_INT_H
+#define LCM_EXPORT_INT_H
+
+#include "dataset.h"
+#include "export.h"
+
+typedef struct lcm__exp_vlabel {
+    const char *value; /* the stored code (select_one choice name) */
+    const char *label; /* its label */
+} lcm__exp_vlabel;
+
+typedef struct lcm__exp_col {
+    const char *name;  /* variable name: letters, digits, _ (at most 32 bytes) */
+    const char *label; /* variable label, may be NULL */
+    lcm_col_type type;
+    size_t width;                   /* text: the longest value in bytes */
+    const lcm__exp_vlabel *vlabels; /* value labels, may be NULL */
+    size_t nvlabels;
+} lcm__exp_col;
+
+typedef struct lcm__exp_src {
+    const char *title; /* file label */
+    const lcm__exp_col *cols;
+    size_t ncols;
+    sqlite3_stmt *rows; /* one result column per cols[i], in order */
+    long nrows;
+} lcm__exp_src;
+
+/* Writers: each steps src->rows to the end. The file ones write to path (already the
+ * temporary name); the stream ones to fp. */
+lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err);
+lcm_status lcm__exp_json(const lcm__exp_src *src, FILE *fp, lcm_err *err);
+lcm_status lcm__exp_readstat(const lcm__exp_src *src, const char *path, int dta, lcm_err *err);
+lcm_status lcm__exp_xlsx(const lcm__exp_src *src, const char *path, lcm_err *err);
+
+/* Write src in opts' format: to opts->out through a temporary file renamed at the end,
+ * or to opts->stream. */
+lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *opts, lcm_err *err);
+
+/* A number as text that reads back to the same double (shortest of %.15g/%.17g). */
+void lcm__exp_number(double v, char *buf, size_t cap);
+
+#endif

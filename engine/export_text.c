@@ -1,0 +1,116 @@
+/*
+ * export_text.c - CSV (RFC 4180, UTF-8, optional BOM for Excel) and JSON (an array of
+ * objects, one per row) writers over an export source.
+ */
+#include "export_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lcm__exp_number(double v, char *buf, size_t cap) {
+    snprintf(buf, cap, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, cap, "%.17g", v);
+}
+
+/* A cell as text: integers exactly, reals round-trip, text as stored; NULL -> NULL. */
+static const char *cell_text(sqlite3_stmt *st, int i, char *buf, size_t cap) {
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+        return NULL;
+    case SQLITE_INTEGER:
+        snprintf(buf, cap, "%lld", (long long)sqlite3_column_int64(st, i));
+        return buf;
+    case SQLITE_FLOAT:
+        lcm__exp_number(sqlite3_column_double(st, i), buf, cap);
+        return buf;
+    default:
+        return (const char *)sqlite3_column_text(st, i);
+    }
+}
+
+static void csv_field(FILE *fp, const char *s) {
+    if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static lcm_status finish_stream(FILE *fp, int step, sqlite3_stmt *st, lcm_err *err) {
+    if (step != SQLITE_DONE)
+        return lcm_err_set(err, LCM_DB, "cannot read rows to export: %s",
+                           sqlite3_errmsg(sqlite3_db_handle(st)));
+    if (fflush(fp) != 0 || ferror(fp))
+        return lcm_err_set(err, LCM_IO, "cannot write the export: %s", strerror(errno));
+    return LCM_OK;
+}
+
+lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err) {
+    char buf[64];
+    int step;
+    if (bom)
+        fputs("\xEF\xBB\xBF", fp);
+    for (size_t i = 0; i < src->ncols; i++) {
+        if (i)
+            fputc(',', fp);
+        csv_field(fp, src->cols[i].name);
+    }
+    fputs("\r\n", fp);
+    while ((step = sqlite3_step(src->rows)) == SQLITE_ROW) {
+        for (size_t i = 0; i < src->ncols; i++) {
+            const char *v = cell_text(src->rows, (int)i, buf, sizeof buf);
+            if (i)
+                fputc(',', fp);
+            if (v)
+                csv_field(fp, v);
+        }
+        fputs("\r\n", fp);
+    }
+    return finish_stream(fp, step, src->rows, err);
+}
+
+static void json_string(FILE *fp, const char *s) {
+    fputc('"', fp);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(fp, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(fp, "\\u%04x", *p);
+        else
+            fputc(*p, fp);
+    }
+    fputc('"', fp);
+}
+
+lcm_status lcm__exp_json(const lcm__exp_src *src, FILE *fp, lcm_err *err) {
+    char buf[64];
+    int step;
+    long n = 0;
+    fputc('[', fp);
+    while ((step = sqlite3_step(src->rows)) == SQLITE_ROW) {
+        fputs(n++ ? ",\n {" : "\n {", fp);
+        for (size_t i = 0; i < src->ncols; i++) {
+            const char *v = cell_text(src->rows, (int)i, buf, sizeof buf);
+            fputs(i ? ", " : "", fp);
+            json_string(fp, src->cols[i].name);
+            fputs(": ", fp);
+            if (!v)
+                fputs("null", fp);
+            else if (sqlite3_column_type(src->rows, (int)i) == SQLITE_TEXT)
+                json_string(fp, v);
+            else
+                fputs(v, fp);
+        }
+        fputc('}', fp);
+    }
+    fputs(n ? "\n]\n" : "]\n", fp);
+    return finish_stream(fp, step, src->rows, err);
+}
