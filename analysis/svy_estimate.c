@@ -2,14 +2,17 @@
  * svy_estimate.c - means, totals, proportions and ratios for every domain of every "by"
  * grouping in ONE pass over the rows.
  *
- * The pass walks the variance units (PSUs, or SSUs for a two-stage variance) in design order
- * and keeps, per (domain, unit) met, a "cell" with sum w, sum w*y, sum w*x and the row count
- * for every variable. A domain's linearised unit totals are affine in its estimate (for a mean
- * t_u = (sum w*y - ybar * sum w)/W), so after the pass each (domain, variable) is finished
- * from its own cells without touching the rows again; units the domain never meets count as
- * zero totals in n_h, which is exactly what R's subset() + svymean(na.rm=TRUE) do. Calibrated
- * designs add, per (domain, variable), the right-hand side of the residual projection; designs
- * with replicate weights add the replicate sums.
+ * The pass walks the rows in design order (stratum, PSU, SSU) and keeps, per (domain, PSU)
+ * met, a "cell" with sum w, sum w*y, sum w*x and the row count for every variable. A
+ * domain's linearised PSU totals are affine in its estimate (for a mean t_i = (sum w*y -
+ * ybar * sum w)/W), so after the pass each (domain, variable) is finished from its own cells
+ * without touching the rows again; PSUs the domain never meets count as zero totals in n_h,
+ * which is exactly what R's subset() + svymean(na.rm=TRUE) do. A two-stage design's
+ * within-PSU variance is folded, when the pass leaves a PSU, into centred co-moments of the
+ * SSU sums kept in the PSU's cell, so memory grows with domains x PSUs, not with the SSUs
+ * (households). Calibrated designs add, per (domain, variable), the right-hand side of the
+ * residual projection (and keep SSU cells when they have two stages: the residuals are known
+ * per SSU); designs with replicate weights add the replicate sums.
  */
 #include "svy_internal.h"
 
@@ -19,43 +22,79 @@
 
 #include <gsl/gsl_linalg.h>
 
-enum { K_W, K_WY, K_WX, K_N, K_ };
+/* Per (cell, variable): sums of w, w*y, w*x and the row count; with stage-2 moments folded
+ * in, also the centred co-moments over the PSU's SSUs of a = sum w*y - c*b and b = sum w (or
+ * w*x for a ratio), c a shift per (domain, variable). */
+enum { K_W, K_WY, K_WX, K_N, K_AA, K_AB, K_BB, K_FOLD };
 
 typedef struct pass {
     size_t nvar, ndom; /* variables, domains over all groupings */
+    size_t K;          /* doubles per (cell, variable): K_N+1, or K_FOLD with the moments */
+    int ssu_cells;     /* cells per (domain, SSU): a calibrated two-stage design, whose
+                          residuals are known per SSU only */
+    int fold;          /* cells per (domain, PSU) with the stage-2 moments folded in: every
+                          other two-stage design; the SSU sums live only while their PSU is
+                          walked, so memory does not grow with the number of SSUs */
     size_t ncell, cap;
-    size_t *cell_dom, *cell_unit;
-    double *acc;  /* ncell * nvar * K_ */
-    double *mom;  /* ndom*nvar*3: weighted W, mean, M2 for the design effect */
-    double *q;    /* calibrated: ndom*nvar*3p, sums of a_kj, a_kj*y, a_kj*x */
-    double *rsum; /* replicates: ndom*nvar*3R, sums of w_r, w_r*y, w_r*x */
+    size_t *cell_dom, *cell_key; /* key: the SSU's unit index with ssu_cells, else the PSU */
+    double *acc;                 /* ncell * nvar * K */
+    double *mom;                 /* ndom*nvar*3: weighted W, mean, M2 for the design effect */
+    double *q;                   /* calibrated: ndom*nvar*3p, sums of a_kj, a_kj*y, a_kj*x */
+    double *rsum;                /* replicates: ndom*nvar*3R, sums of w_r, w_r*y, w_r*x */
+    double *shift;               /* fold: ndom*nvar shifts c, NaN until the domain shows one */
+    size_t ne, ecap;             /* fold: the current PSU's (domain, SSU) entries */
+    size_t *e_cell, *e_sorted;   /* each entry's cell; entries bucketed by cell */
+    double *e_ab;                /* ecap*nvar*2: a and b per entry and variable */
+    size_t *bucket;              /* ndom+1 */
 } pass;
 
 static void pass_free(pass *p) {
     free(p->cell_dom);
-    free(p->cell_unit);
+    free(p->cell_key);
     free(p->acc);
     free(p->mom);
     free(p->q);
     free(p->rsum);
+    free(p->shift);
+    free(p->e_cell);
+    free(p->e_sorted);
+    free(p->e_ab);
+    free(p->bucket);
+}
+
+/* a resized to cap elements of size sz, or a itself with *ok cleared when out of memory
+ * (so the caller still owns and frees it). */
+static void *resize(void *a, size_t cap, size_t sz, int *ok) {
+    void *q = *ok ? realloc(a, cap * sz) : NULL;
+    *ok = q != NULL;
+    return q ? q : a;
 }
 
 static int grow(pass *p) {
     size_t cap = p->cap ? 2 * p->cap : 1024;
-    size_t *cd = realloc(p->cell_dom, cap * sizeof *cd);
-    if (!cd)
-        return 0;
-    p->cell_dom = cd;
-    size_t *cu = realloc(p->cell_unit, cap * sizeof *cu);
-    if (!cu)
-        return 0;
-    p->cell_unit = cu;
-    double *a = realloc(p->acc, cap * p->nvar * K_ * sizeof *a);
-    if (!a)
-        return 0;
-    p->acc = a;
-    p->cap = cap;
-    return 1;
+    int ok = 1;
+    p->cell_dom = resize(p->cell_dom, cap, sizeof *p->cell_dom, &ok);
+    p->cell_key = resize(p->cell_key, cap, sizeof *p->cell_key, &ok);
+    p->acc = resize(p->acc, cap, p->nvar * p->K * sizeof *p->acc, &ok);
+    if (ok)
+        p->cap = cap;
+    return ok;
+}
+
+static int grow_entries(pass *p) {
+    size_t cap = p->ecap ? 2 * p->ecap : 256;
+    int ok = 1;
+    p->e_cell = resize(p->e_cell, cap, sizeof *p->e_cell, &ok);
+    p->e_sorted = resize(p->e_sorted, cap, sizeof *p->e_sorted, &ok);
+    p->e_ab = resize(p->e_ab, cap, p->nvar * 2 * sizeof *p->e_ab, &ok);
+    if (ok)
+        p->ecap = cap;
+    return ok;
+}
+
+/* The PSU a cell belongs to. */
+static size_t cell_psu(const lcm_svy_design *d, const pass *p, size_t c) {
+    return p->ssu_cells ? d->unit_psu[p->cell_key[c]] : p->cell_key[c];
 }
 
 size_t lcm_svy_nresults(const lcm_svy_by *by, size_t nby, size_t nvar) {
@@ -85,17 +124,22 @@ static void add_cal(const svy_cal *c, size_t k, double *q, double y, double x) {
     }
 }
 
-/* Adds row k (weight w) to domain D's cell c for every variable. */
+/* Adds row k (weight w) to domain D's cell c for every variable, and to the SSU entry e
+ * (SIZE_MAX: none). */
 static void add_row(const lcm_svy_design *d, pass *p, const lcm_svy_var *vars, size_t k, size_t D,
-                    size_t c) {
+                    size_t c, size_t e) {
     double w = d->w[k];
-    double *a = p->acc + c * p->nvar * K_;
-    for (size_t v = 0; v < p->nvar; v++, a += K_) {
+    double *a = p->acc + c * p->nvar * p->K;
+    for (size_t v = 0; v < p->nvar; v++, a += p->K) {
         double y = vars[v].y[k];
         double x = vars[v].x ? vars[v].x[k] : 0.0;
         if (isnan(y) || isnan(x))
             continue;
         a[K_W] += w, a[K_WY] += w * y, a[K_WX] += w * x, a[K_N] += 1.0;
+        if (e != SIZE_MAX) {
+            double *ab = p->e_ab + (e * p->nvar + v) * 2;
+            ab[0] += w * y, ab[1] += vars[v].stat == LCM_SVY_RATIO ? w * x : w;
+        }
         double *m = p->mom + (D * p->nvar + v) * 3;
         double delta = y - m[1];
         m[0] += w;
@@ -114,43 +158,128 @@ static void add_row(const lcm_svy_design *d, pass *p, const lcm_svy_var *vars, s
     }
 }
 
+/* Stage-2 moments of one (cell, variable) from its SSU entries es[0..m) in PSU i. A unit's
+ * linearised total is t_j = (a_j - xk b_j)/den with xk the domain's estimate, unknown until
+ * the pass ends; sum_j (t_j - tbar)^2 = (Caa - 2 xk Cab + xk^2 Cbb)/den^2 in the centred
+ * co-moments. Computed about a shift c (the domain's first SSU ratio a/b, a value of the
+ * same size as xk) the cancellation in that combination stays small whatever the level of
+ * y, so the moments keep the precision of centring at the estimate itself. */
+static void fold_cell(const lcm_svy_design *d, pass *p, const lcm_svy_var *var, size_t i, size_t c,
+                      size_t v, const size_t *es, size_t m) {
+    double *sh = p->shift + p->cell_dom[c] * p->nvar + v;
+    if (var->stat != LCM_SVY_TOTAL && isnan(*sh))
+        for (size_t j = 0; j < m; j++) {
+            const double *ab = p->e_ab + (es[j] * p->nvar + v) * 2;
+            if (ab[1] != 0 && isfinite(ab[0] / ab[1])) {
+                *sh = ab[0] / ab[1];
+                break;
+            }
+        }
+    double cs = var->stat == LCM_SVY_TOTAL || isnan(*sh) ? 0.0 : *sh;
+    double n = (double)d->psu_nssu[i], sa = 0.0, sb = 0.0, caa = 0.0, cab = 0.0, cbb = 0.0;
+    for (size_t j = 0; j < m; j++) {
+        const double *ab = p->e_ab + (es[j] * p->nvar + v) * 2;
+        sa += ab[0] - cs * ab[1], sb += ab[1];
+    }
+    double ma = sa / n, mb = sb / n;
+    for (size_t j = 0; j < m; j++) {
+        const double *ab = p->e_ab + (es[j] * p->nvar + v) * 2;
+        double da = ab[0] - cs * ab[1] - ma, db = ab[1] - mb;
+        caa += da * da, cab += da * db, cbb += db * db;
+    }
+    double absent = n - (double)m; /* SSUs of the PSU without the domain: totals 0 */
+    double *a = p->acc + (c * p->nvar + v) * p->K;
+    a[K_AA] = caa + absent * ma * ma;
+    a[K_AB] = cab + absent * ma * mb;
+    a[K_BB] = cbb + absent * mb * mb;
+}
+
+/* At the end of PSU i: its cells are [c0, ncell); fold their SSU entries into moments. */
+static void fold_psu(const lcm_svy_design *d, pass *p, const lcm_svy_var *vars, size_t i,
+                     size_t c0) {
+    size_t nc = p->ncell - c0;
+    memset(p->bucket, 0, (nc + 1) * sizeof *p->bucket);
+    for (size_t e = 0; e < p->ne; e++)
+        p->bucket[p->e_cell[e] - c0 + 1]++;
+    for (size_t j = 0; j < nc; j++)
+        p->bucket[j + 1] += p->bucket[j];
+    for (size_t e = 0; e < p->ne; e++)
+        p->e_sorted[p->bucket[p->e_cell[e] - c0]++] = e;
+    for (size_t j = nc; j > 0; j--)
+        p->bucket[j] = p->bucket[j - 1];
+    p->bucket[0] = 0;
+    for (size_t j = 0; j < nc; j++)
+        for (size_t v = 0; v < p->nvar; v++)
+            fold_cell(d, p, &vars[v], i, c0 + j, v, p->e_sorted + p->bucket[j],
+                      p->bucket[j + 1] - p->bucket[j]);
+    p->ne = 0;
+}
+
+/* Scratch of the pass: per domain, the cell and SSU entry it last used. */
+typedef struct stamps {
+    size_t *cell_key, *cell, *e_unit, *e;
+} stamps;
+
+/* Row k, in unit u with cell key `key`, into domain D's cell (and SSU entry when folding). */
+static lcm_status visit(const lcm_svy_design *d, pass *p, const lcm_svy_var *vars, stamps *sp,
+                        size_t k, size_t D, size_t key, size_t u) {
+    if (sp->cell_key[D] != key) {
+        if (p->ncell == p->cap && !grow(p))
+            return LCM_NOMEM;
+        sp->cell_key[D] = key;
+        sp->cell[D] = p->ncell;
+        p->cell_dom[p->ncell] = D;
+        p->cell_key[p->ncell] = key;
+        memset(p->acc + p->ncell * p->nvar * p->K, 0, p->nvar * p->K * sizeof *p->acc);
+        p->ncell++;
+    }
+    size_t e = SIZE_MAX;
+    if (p->fold) {
+        if (sp->e_unit[D] != u) {
+            if (p->ne == p->ecap && !grow_entries(p))
+                return LCM_NOMEM;
+            sp->e_unit[D] = u;
+            sp->e[D] = p->ne;
+            p->e_cell[p->ne] = sp->cell[D];
+            memset(p->e_ab + p->ne * p->nvar * 2, 0, p->nvar * 2 * sizeof *p->e_ab);
+            p->ne++;
+        }
+        e = sp->e[D];
+    }
+    add_row(d, p, vars, k, D, sp->cell[D], e);
+    return LCM_OK;
+}
+
 static lcm_status run_pass(const lcm_svy_design *d, pass *p, const lcm_svy_var *vars,
                            const lcm_svy_by *by, size_t nby, const size_t *base) {
     lcm_status st = LCM_OK;
-    size_t *stamp = malloc(p->ndom * sizeof *stamp), *slot = malloc(p->ndom * sizeof *slot);
-    if (!stamp || !slot) {
+    stamps sp = {malloc(p->ndom * sizeof(size_t)), malloc(p->ndom * sizeof(size_t)),
+                 malloc(p->ndom * sizeof(size_t)), malloc(p->ndom * sizeof(size_t))};
+    if (!sp.cell_key || !sp.cell || !sp.e_unit || !sp.e) {
         st = LCM_NOMEM;
         goto cleanup;
     }
     for (size_t D = 0; D < p->ndom; D++)
-        stamp[D] = SIZE_MAX;
+        sp.cell_key[D] = sp.e_unit[D] = SIZE_MAX;
+    size_t c0 = 0;
     for (size_t u = 0; u < d->nunit; u++) {
+        size_t i = d->unit_psu[u], key = p->ssu_cells ? u : i;
+        if (u == 0 || d->unit_psu[u - 1] != i)
+            c0 = p->ncell; /* the PSU's cells start here */
         for (size_t r = d->unit_start[u]; r < d->unit_start[u + 1]; r++) {
             size_t k = d->order[r];
             for (size_t g = 0; g < nby; g++) {
                 int32_t id = by[g].dom ? by[g].dom[k] : 0;
-                if (id < 0)
-                    continue;
-                size_t D = base[g] + (size_t)id;
-                if (stamp[D] != u) {
-                    if (p->ncell == p->cap && !grow(p)) {
-                        st = LCM_NOMEM;
-                        goto cleanup;
-                    }
-                    stamp[D] = u;
-                    slot[D] = p->ncell;
-                    p->cell_dom[p->ncell] = D;
-                    p->cell_unit[p->ncell] = u;
-                    memset(p->acc + p->ncell * p->nvar * K_, 0, p->nvar * K_ * sizeof *p->acc);
-                    p->ncell++;
-                }
-                add_row(d, p, vars, k, D, slot[D]);
+                if (id >= 0 &&
+                    (st = visit(d, p, vars, &sp, k, base[g] + (size_t)id, key, u)) != LCM_OK)
+                    goto cleanup;
             }
         }
+        if (p->fold && (u + 1 == d->nunit || d->unit_psu[u + 1] != i))
+            fold_psu(d, p, vars, i, c0);
     }
 cleanup:
-    free(stamp);
-    free(slot);
+    free(sp.cell_key), free(sp.cell), free(sp.e_unit), free(sp.e);
     return st;
 }
 
@@ -217,9 +346,32 @@ static double rep_df(const lcm_svy_design *d, const size_t *psus, size_t k) {
 /* Scratch buffers shared by the finishing of every (domain, variable). */
 typedef struct scratch {
     size_t *units;
-    double *t;
+    double *t, *v2;
     double *beta, *rhs;
 } scratch;
+
+/* Taylor variance of a domain from its PSU cells with folded stage-2 moments. */
+static lcm_status var_folded(const lcm_svy_design *d, const pass *p, const lcm_svy_var *var,
+                             size_t D, size_t v, const size_t *cl, size_t nc, double xk, double den,
+                             int kx, scratch *sc, double *out, char *err, size_t errlen) {
+    double sh = p->shift[D * p->nvar + v];
+    double dl = xk - (var->stat == LCM_SVY_TOTAL || isnan(sh) ? 0.0 : sh);
+    size_t m = 0;
+    for (size_t a = 0; a < nc; a++) {
+        const double *c = p->acc + (cl[a] * p->nvar + v) * p->K;
+        if (c[K_N] == 0)
+            continue;
+        size_t i = p->cell_key[cl[a]];
+        double t = (c[K_WY] - xk * c[kx]) / den;
+        /* the moments' combination is >= 0 in exact arithmetic */
+        double ss = fmax(0.0, (c[K_AA] - 2 * dl * c[K_AB] + dl * dl * c[K_BB]) / (den * den));
+        lcm_status st = lcm__svy_stage2(d, i, ss, t, &sc->v2[m], err, errlen);
+        if (st != LCM_OK)
+            return st;
+        sc->units[m] = i, sc->t[m++] = t;
+    }
+    return lcm__svy_taylor_psu(d, sc->units, sc->t, sc->v2, m, out, err, errlen);
+}
 
 /* Finishes one (domain, variable) from its cells cl[0..nc). */
 static lcm_status finish(const lcm_svy_design *d, const pass *p, const lcm_svy_var *var, size_t D,
@@ -228,11 +380,11 @@ static lcm_status finish(const lcm_svy_design *d, const pass *p, const lcm_svy_v
     double W = 0, A = 0, X = 0, N = 0;
     size_t npsu = 0, nstr = 0, lastp = SIZE_MAX, lasth = SIZE_MAX, m = 0;
     for (size_t a = 0; a < nc; a++) {
-        const double *c = p->acc + (cl[a] * p->nvar + v) * K_;
+        const double *c = p->acc + (cl[a] * p->nvar + v) * p->K;
         if (c[K_N] == 0)
             continue;
         W += c[K_W], A += c[K_WY], X += c[K_WX], N += c[K_N];
-        size_t i = d->unit_psu[p->cell_unit[cl[a]]], h = d->psu_stratum[i];
+        size_t i = cell_psu(d, p, cl[a]), h = d->psu_stratum[i];
         npsu += i != lastp, nstr += h != lasth;
         lastp = i, lasth = h;
     }
@@ -249,8 +401,8 @@ static lcm_status finish(const lcm_svy_design *d, const pass *p, const lcm_svy_v
         e->var = rep_var(d->rep, p->rsum + (D * p->nvar + v) * 3 * d->rep->nrep, var->stat, est);
         size_t k = 0;
         for (size_t a = 0; a < nc; a++) {
-            const double *c = p->acc + (cl[a] * p->nvar + v) * K_;
-            size_t i = d->unit_psu[p->cell_unit[cl[a]]];
+            const double *c = p->acc + (cl[a] * p->nvar + v) * p->K;
+            size_t i = cell_psu(d, p, cl[a]);
             if (c[K_N] > 0 && (k == 0 || sc->units[k - 1] != i))
                 sc->units[k++] = i;
         }
@@ -271,18 +423,22 @@ static lcm_status finish(const lcm_svy_design *d, const pass *p, const lcm_svy_v
             sc->t[u] = -s;
         }
         for (size_t a = 0; a < nc; a++) {
-            const double *c = p->acc + (cl[a] * p->nvar + v) * K_;
-            sc->t[p->cell_unit[cl[a]]] += (c[K_WY] - xk * c[kx]) / den;
+            const double *c = p->acc + (cl[a] * p->nvar + v) * p->K;
+            sc->t[p->cell_key[cl[a]]] += (c[K_WY] - xk * c[kx]) / den;
         }
         lcm_status st = lcm__svy_taylor_var(d, sc->units, sc->t, d->nunit, &e->var, err, errlen);
         if (st != LCM_OK)
             return st;
+    } else if (p->fold) {
+        lcm_status st = var_folded(d, p, var, D, v, cl, nc, xk, den, kx, sc, &e->var, err, errlen);
+        if (st != LCM_OK)
+            return st;
     } else {
         for (size_t a = 0; a < nc; a++) {
-            const double *c = p->acc + (cl[a] * p->nvar + v) * K_;
+            const double *c = p->acc + (cl[a] * p->nvar + v) * p->K;
             if (c[K_N] == 0)
                 continue;
-            sc->units[m] = p->cell_unit[cl[a]];
+            sc->units[m] = p->cell_key[cl[a]];
             sc->t[m++] = (c[K_WY] - xk * c[kx]) / den;
         }
         lcm_status st = lcm__svy_taylor_var(d, sc->units, sc->t, m, &e->var, err, errlen);
@@ -333,7 +489,20 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
                 goto cleanup;
             }
     p.nvar = nvar;
+    p.ssu_cells = d->two_stage && d->cal;
+    p.fold = d->two_stage && !d->cal && !d->rep;
+    p.K = p.fold ? K_FOLD : K_N + 1;
     p.mom = calloc(p.ndom * nvar * 3, sizeof *p.mom);
+    if (p.fold) {
+        p.shift = malloc(p.ndom * nvar * sizeof *p.shift);
+        p.bucket = malloc((p.ndom + 1) * sizeof *p.bucket);
+        if (!p.shift || !p.bucket) {
+            st = LCM_NOMEM;
+            goto cleanup;
+        }
+        for (size_t i = 0; i < p.ndom * nvar; i++)
+            p.shift[i] = NAN;
+    }
     if (d->cal)
         p.q = calloc(p.ndom * nvar * 3 * d->cal->p, sizeof *p.q);
     if (d->rep)
@@ -341,10 +510,11 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
     size_t nu = d->nunit, np = d->cal ? d->cal->p : 1;
     sc.units = malloc(nu * sizeof *sc.units);
     sc.t = malloc(nu * sizeof *sc.t);
+    sc.v2 = malloc(nu * sizeof *sc.v2);
     sc.beta = malloc(np * sizeof *sc.beta);
     sc.rhs = malloc(np * sizeof *sc.rhs);
-    if (!p.mom || (d->cal && !p.q) || (d->rep && !p.rsum) || !sc.units || !sc.t || !sc.beta ||
-        !sc.rhs) {
+    if (!p.mom || (d->cal && !p.q) || (d->rep && !p.rsum) || !sc.units || !sc.t || !sc.v2 ||
+        !sc.beta || !sc.rhs) {
         st = LCM_NOMEM;
         goto cleanup;
     }
@@ -383,6 +553,7 @@ cleanup:
     free(cl);
     free(sc.units);
     free(sc.t);
+    free(sc.v2);
     free(sc.beta);
     free(sc.rhs);
     return st;

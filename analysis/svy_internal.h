@@ -106,6 +106,21 @@ void lcm__svy_rep_free(svy_rep *r);
 lcm_status lcm__svy_taylor_var(const lcm_svy_design *d, const size_t *units, const double *t,
                                size_t m, double *var, char *err, size_t errlen);
 
+/* Sum of squared deviations of x[0..m) and n - m zeros from their common mean (R's onestrat
+ * centring, absent units counting as zeros). */
+double lcm__svy_centred_ss(const double *x, size_t m, size_t n);
+
+/* Stage-2 variance inside PSU i (before the n_h/N_h factor) from the centred sum of squares
+ * ss of its SSU totals, applying the stage-2 fpc and the lonely policy; total is the PSU's
+ * total, which "adjust" needs when the PSU has a single SSU. */
+lcm_status lcm__svy_stage2(const lcm_svy_design *d, size_t i, double ss, double total, double *out,
+                           char *err, size_t errlen);
+
+/* Taylor variance from PSU totals: psus[0..m) present PSU indices in increasing order with
+ * totals t and (v2 non-NULL) their stage-2 variances from lcm__svy_stage2. */
+lcm_status lcm__svy_taylor_psu(const lcm_svy_design *d, const size_t *psus, const double *t,
+                               const double *v2, size_t m, double *var, char *err, size_t errlen);
+
 /* Calibration coefficients beta (p) for a right-hand side q (p), see svy_cal. */
 void lcm__svy_cal_beta(const svy_cal *c, const double *q, double *beta);
 

@@ -378,7 +378,47 @@ static void replicates__imported_bootstrap_matches_r(void) {
     svyt_free(&meta);
 }
 
+/* The stage-2 variance of a two-stage design is folded into per-PSU moments as the pass
+ * goes (svy_estimate.c); adding 1e9 to api00 shifts the mean by exactly that and must leave
+ * its SE as it is, which raw moments of w*y would not survive where weights vary within a
+ * PSU. Case "lonely2_remove" of svy_fixtures.R: svydesign(id=~psu+ssu, strata=~str,
+ * weights=~w, fpc=~fpc1+fpc2, data=lon), options(survey.lonely.psu="remove"). */
+static void estimate__two_stage_se_survives_a_large_offset(void) {
+    svyt_case c = {"lonely2_remove",
+                   "tests/fixtures/svy/lonely.csv",
+                   "str",
+                   "psu",
+                   "ssu",
+                   "fpc1",
+                   "fpc2",
+                   "w",
+                   LCM_SVY_LONELY_REMOVE};
+    svyt_table t;
+    lcm_svy_design *d = svyt_build(&c, &t);
+    const double *api = svyt_col(&t, "api00");
+    double *big = malloc(t.nrow * sizeof *big);
+    for (size_t k = 0; k < t.nrow; k++)
+        big[k] = api[k] + 1e9;
+    lcm_svy_var v[2] = {{LCM_SVY_MEAN, api, NULL}, {LCM_SVY_MEAN, big, NULL}};
+    lcm_svy_by all = {NULL, 1};
+    lcm_svy_est e[2];
+    char err[128] = "";
+    CU_ASSERT_FATAL(lcm_svy_estimate(d, v, 2, &all, 1, e, err, sizeof err) == LCM_OK);
+    size_t nref = 0;
+    svyt_ref *ref = svyt_refs(REFS, c.name, &nref);
+    CU_ASSERT_FATAL(nref > 0 && strcmp(ref[0].var, "api00") == 0 && strcmp(ref[0].by, "all") == 0);
+    CU_ASSERT(svyt_close(e[0].se, ref[0].se, REL, "se(api00)"));
+    /* the data themselves carry 1e9 * 2^-52 of rounding: 1e-7 on values ~10 apart */
+    CU_ASSERT(svyt_close(e[1].se, ref[0].se, 1e-6, "se(api00 + 1e9)"));
+    free(ref);
+    free(big);
+    lcm_svy_design_free(d);
+    svyt_free(&t);
+}
+
 const lcmt_case lcmt_svy_cases[] = {
+    {"estimate__two_stage_se_survives_a_large_offset",
+     estimate__two_stage_se_survives_a_large_offset},
     {"replicates__jk1_matches_r", replicates__jk1_matches_r},
     {"replicates__jkn_matches_r", replicates__jkn_matches_r},
     {"replicates__imported_bootstrap_matches_r", replicates__imported_bootstrap_matches_r},
