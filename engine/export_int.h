@@ -42,6 +42,9 @@ lcm_status lcm__exp_xlsx(const lcm__exp_src *src, const char *path, lcm_err *err
  * or to opts->stream. */
 lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *opts, lcm_err *err);
 
+/* One CSV field, quoted when it holds a separator, quote, line break or edge space. */
+void lcm__exp_csv_field(FILE *fp, const char *s);
+
 /* A number as text that reads back to the same double (shortest of %.15g/%.17g). */
 void lcm__exp_number(double v, char *buf, size_t cap);
 

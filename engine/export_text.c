@@ -30,7 +30,7 @@ static const char *cell_text(sqlite3_stmt *st, int i, char *buf, size_t cap) {
     }
 }
 
-static void csv_field(FILE *fp, const char *s) {
+void lcm__exp_csv_field(FILE *fp, const char *s) {
     if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
         fputs(s, fp);
         return;
@@ -61,7 +61,7 @@ lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err
     for (size_t i = 0; i < src->ncols; i++) {
         if (i)
             fputc(',', fp);
-        csv_field(fp, src->cols[i].name);
+        lcm__exp_csv_field(fp, src->cols[i].name);
     }
     fputs("\r\n", fp);
     while ((step = sqlite3_step(src->rows)) == SQLITE_ROW) {
@@ -70,7 +70,7 @@ lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err
             if (i)
                 fputc(',', fp);
             if (v)
-                csv_field(fp, v);
+                lcm__exp_csv_field(fp, v);
         }
         fputs("\r\n", fp);
     }

@@ -42,7 +42,10 @@ static void keep(lcm__imp *im, lcm_strbuf *sb) {
     lcm_import_result *res = im->res;
     size_t cap = im->opts->max_issues > 0 ? (size_t)im->opts->max_issues : LCM_IMPORT_MAX_ISSUES;
     res->issues++;
-    im->writing = 0;
+    if (!im->skip_invalid)
+        im->writing = 0;
+    if (im->reasons)
+        lcm_strbuf_addf(im->reasons, "%s%s", im->reasons->len ? "\n" : "", sb->buf);
     char **m = res->nmsgs < cap ? realloc(res->msgs, (res->nmsgs + 1) * sizeof *m) : NULL;
     char *text = m ? lcm_strbuf_detach(sb) : NULL;
     if (m)
@@ -90,6 +93,19 @@ static void vissue(lcm__imp *im, long line, size_t col, const char *fmt, va_list
         lcm_strbuf_addf(&sb, "%zu:", col);
     lcm_strbuf_addc(&sb, ' ');
     lcm_strbuf_vaddf(&sb, fmt, ap);
+    keep(im, &sb);
+}
+
+void lcm__imp_cell_issue(lcm__imp *im, size_t col, const char *name, const char *fmt, ...) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    va_list ap;
+    lcm_strbuf_addf(&sb, "%s:%ld:%zu (%s): ", im->file, im->row->line, col + 1, name);
+    va_start(ap, fmt);
+    lcm_strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    lcm_strbuf_adds(&sb, ", value '");
+    show_value(&sb, col < im->row->n ? im->row->field[col] : "");
+    lcm_strbuf_addc(&sb, '\'');
     keep(im, &sb);
 }
 
@@ -269,11 +285,12 @@ static lcm_status seen_prepare(lcm__imp *im, lcm_err *err) {
 }
 
 static lcm_status finish(lcm__imp *im, run_ctx *c, lcm_status st, lcm_err *err) {
-    if (st == LCM_CONSTRAINT && c->header_bad)
-        st = LCM_OK; /* the header's problems are in res */
+    if (st == LCM_CONSTRAINT && c->header_bad) /* the header's problems are in res */
+        return lcm_err_set(err, LCM_CONSTRAINT, "%ld problem%s in '%s', nothing imported",
+                           im->res->issues, im->res->issues == 1 ? "" : "s", im->file);
     if (st == LCM_OK && !c->saw_header)
         st = lcm_err_set(err, LCM_PARSE, "empty file, no header row: '%s'", im->file);
-    if (st == LCM_OK && im->res->issues > 0)
+    if (st == LCM_OK && im->res->issues > 0 && !im->skip_invalid)
         st = lcm_err_set(err, LCM_CONSTRAINT, "%ld problem%s in '%s', nothing imported",
                          im->res->issues, im->res->issues == 1 ? "" : "s", im->file);
     if (st == LCM_OK && im->kind->done)
@@ -284,12 +301,18 @@ static lcm_status finish(lcm__imp *im, run_ctx *c, lcm_status st, lcm_err *err) 
 lcm_status lcm__imp_run(lcm_db *db, const char *path, const lcm_import_opts *opts,
                         const lcm__imp_kind *kind, void *state, lcm_import_result *res,
                         lcm_err *err) {
+    return lcm__imp_run_ex(db, path, opts, kind, state, 0, NULL, res, err);
+}
+
+lcm_status lcm__imp_run_ex(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                           const lcm__imp_kind *kind, void *state, int skip_invalid,
+                           lcm_strbuf *reasons, lcm_import_result *res, lcm_err *err) {
     static const lcm_import_opts defaults = {0};
     lcm__imp im;
     memset(&im, 0, sizeof im);
     memset(res, 0, sizeof *res);
     im.db = db, im.opts = opts ? opts : &defaults, im.res = res, im.kind = kind;
-    im.file = path, im.writing = 1;
+    im.file = path, im.writing = 1, im.skip_invalid = skip_invalid, im.reasons = reasons;
     for (int i = 0; i < LCM__IMP_MAX_COLS; i++)
         im.slot[i] = -1;
     run_ctx c = {&im, state, NULL, 0, 0};

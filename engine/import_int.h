@@ -12,6 +12,7 @@
 
 #include "csvin.h"
 #include "import.h"
+#include "strbuf.h"
 
 #define LCM__IMP_MAX_COLS 32
 
@@ -41,6 +42,8 @@ struct lcm__imp {
     int slot[LCM__IMP_MAX_COLS]; /* header index of cols[i], -1 when absent */
     size_t width;                /* fields in the header */
     int writing;                 /* 0 once a problem is found */
+    int skip_invalid;            /* problems reject their row only, the import goes on */
+    lcm_strbuf *reasons;         /* when set, every problem is also appended here */
     sqlite3_stmt *seen;          /* temp table of keys seen in this file */
     sqlite3_stmt *seen_get;
 };
@@ -49,6 +52,11 @@ struct lcm__imp {
 lcm_status lcm__imp_run(lcm_db *db, const char *path, const lcm_import_opts *opts,
                         const lcm__imp_kind *kind, void *state, lcm_import_result *res,
                         lcm_err *err);
+/* The same, with skip_invalid (rows with problems are left out, the rest imported) and
+ * reasons (every problem message also appended, one per line). */
+lcm_status lcm__imp_run_ex(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                           const lcm__imp_kind *kind, void *state, int skip_invalid,
+                           lcm_strbuf *reasons, lcm_import_result *res, lcm_err *err);
 
 /* Text of column slot i in the current row ("" when the column is absent). */
 const char *lcm__imp_cell(const lcm__imp *im, int i);
@@ -56,6 +64,10 @@ const char *lcm__imp_cell(const lcm__imp *im, int i);
 /* Report a bad cell of column slot i: "file:line:col (name): <problem>, value 'x'". */
 void lcm__imp_issue(lcm__imp *im, int i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Report a bad cell of header column col (0-based) named name, for importers whose columns
+ * are not a fixed list: "file:line:col (name): <problem>, value 'x'". */
+void lcm__imp_cell_issue(lcm__imp *im, size_t col, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Report a problem of the whole row or file: "file:line: <problem>". */
 void lcm__imp_row_issue(lcm__imp *im, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "dataset.h"
 #include "import.h"
+#include "import_resp.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@ const char *const cmd_import_usage[] = {
     "[--replace] [--max-errors N]",
     "   or: lcmon import dataset DB FILE.csv --name NAME [--replace] [--encoding E] "
     "[--delimiter C]",
+    "   or: lcmon import responses DB FILE.csv --form F [--wave Y] [--format native|kobo|odk|wjx] "
+    "[--map MAP.csv] [--skip-invalid] [--encoding E]",
     "",
     "Import a CSV file into DB in one transaction: every row, or nothing when any cell is",
     "bad. Every problem is reported as file:line:column (field): problem, value 'x'.",
@@ -33,6 +36,14 @@ const char *const cmd_import_usage[] = {
     "  ratings     city, year, indicator, reviewer, score (0-100) [, comment]",
     "  facilities  city, unit, level (county|township|village), kind",
     "              (community_education|elderly_education), name [, village, year_opened]",
+    "  responses   answers to a loaded form: standard columns (instance_id, city, wave,",
+    "              stratum, psu, household_id, design_weight, final_weight, interviewer, ...)",
+    "              and one column per question; Kobo/ODK exports with group paths",
+    "              (group/field), roster members as repeat[N]/field, select_multiple as",
+    "              one column (space-separated) or one 0/1 column per choice; 问卷星",
+    "              headers and option numbers renamed by --map (source,field,value,choice).",
+    "              Every answer is checked against the form; rows without an instance_id",
+    "              get one from a hash of the row, so a re-import adds nothing",
     "  dataset     any CSV with a header, stored as table ds_NAME with a type per column",
     "              (integer, real or text, inferred and reported), for --dataset NAME;",
     "              headers become column names of letters, digits and _ (the header is",
@@ -43,12 +54,19 @@ const char *const cmd_import_usage[] = {
     "    --replace        overwrite stored rows that differ (dataset: the whole dataset)",
     "    --max-errors N   problems listed before the rest are only counted (default 20)",
     "    --name NAME      dataset name: a letter, then letters, digits or _ (max 40)",
+    "    --form F         responses: the form (its latest loaded version)",
+    "    --wave Y         responses: the survey year of every row",
+    "    --format F       responses: native (default), kobo, odk or wjx",
+    "    --map MAP.csv    responses: header and option renames (needed for wjx)",
+    "    --skip-invalid   responses: import the valid rows; the others go with their",
+    "                     problems to FILE.rejected.csv",
     NULL,
 };
 
 typedef struct import_args {
     const char *what, *db, *file, *name;
     lcm_import_opts opts;
+    lcm_resp_opts resp;
 } import_args;
 
 static void progress(void *ud, long long done, long long total) {
@@ -66,10 +84,17 @@ static int parse_delim(const char *s, unsigned char *out) {
 }
 
 static int parse_args(int argc, char **argv, import_args *a) {
-    static const struct option opts[] = {
-        {"encoding", required_argument, NULL, 'e'}, {"delimiter", required_argument, NULL, 'd'},
-        {"replace", no_argument, NULL, 'r'},        {"max-errors", required_argument, NULL, 'm'},
-        {"name", required_argument, NULL, 'n'},     {0, 0, 0, 0}};
+    static const struct option opts[] = {{"encoding", required_argument, NULL, 'e'},
+                                         {"delimiter", required_argument, NULL, 'd'},
+                                         {"replace", no_argument, NULL, 'r'},
+                                         {"max-errors", required_argument, NULL, 'm'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"form", required_argument, NULL, 'F'},
+                                         {"wave", required_argument, NULL, 'w'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"map", required_argument, NULL, 'M'},
+                                         {"skip-invalid", no_argument, NULL, 's'},
+                                         {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -83,6 +108,17 @@ static int parse_args(int argc, char **argv, import_args *a) {
             a->opts.replace = 1;
         if (c == 'n')
             a->name = optarg;
+        if (c == 'F')
+            a->resp.form_id = optarg;
+        if (c == 'w' &&
+            ((a->resp.wave = strtol(optarg, &end, 10)) < 2000 || a->resp.wave > 2100 || *end))
+            return cli_usage_error(cmd_import_usage, "--wave takes a year, not '%s'", optarg);
+        if (c == 'f' && lcm_resp_format_parse(optarg, &a->resp.format) != 0)
+            return cli_usage_error(cmd_import_usage, "unknown format: '%s'", optarg);
+        if (c == 'M')
+            a->resp.map = optarg;
+        if (c == 's')
+            a->resp.skip_invalid = 1;
         if (c == '?')
             return cli_usage_error(cmd_import_usage, "bad option");
     }
@@ -146,7 +182,8 @@ static lcm_status run_import(lcm_db *db, import_args *a, lcm_import_result *res,
 
 int cmd_import(int argc, char **argv) {
     import_args a = {0};
-    static const char *const kinds[] = {"stats", "ratings", "facilities", "dataset", NULL};
+    static const char *const kinds[] = {"stats",   "ratings",   "facilities",
+                                        "dataset", "responses", NULL};
     int code = parse_args(argc, argv, &a), known = 0;
     if (code != LCM_EXIT_OK)
         return code;
@@ -157,6 +194,10 @@ int cmd_import(int argc, char **argv) {
     if ((strcmp(a.what, "dataset") == 0) != (a.name != NULL))
         return cli_usage_error(cmd_import_usage, a.name ? "--name is for import dataset"
                                                         : "import dataset needs --name NAME");
+    if ((strcmp(a.what, "responses") == 0) != (a.resp.form_id != NULL))
+        return cli_usage_error(cmd_import_usage, a.resp.form_id
+                                                     ? "--form is for import responses"
+                                                     : "import responses needs --form F");
     struct stat sb;
     if (isatty(STDERR_FILENO) && stat(a.file, &sb) == 0 && sb.st_size >= PROGRESS_MIN_BYTES)
         a.opts.progress = progress, a.opts.progress_ud = (void *)a.file;
@@ -166,11 +207,19 @@ int cmd_import(int argc, char **argv) {
     lcm_import_result res = {0};
     lcm_err err = {0};
     lcm_dataset_report rep = {0};
+    long rejected = 0;
+    a.resp.base = a.opts;
     lcm_status st = a.name ? lcm_dataset_import(db, a.file, a.name, &a.opts, &rep, &res, &err)
-                           : run_import(db, &a, &res, &err);
+                    : a.resp.form_id
+                        ? lcm_import_responses(db, a.file, &a.resp, &res, &rejected, &err)
+                        : run_import(db, &a, &res, &err);
     if (a.opts.progress)
         fputs("\r\033[K", stderr);
     code = a.name ? report_dataset(&a, st, &rep, &res, &err) : report(&a, st, &res, &err);
+    if (code == LCM_EXIT_OK && rejected)
+        printf("%ld row%s rejected, written with their problems beside the input "
+               "(*.rejected.csv)\n",
+               rejected, rejected == 1 ? "" : "s");
     lcm_dataset_report_free(&rep);
     lcm_import_result_free(&res);
     lcm_db_close(db);

@@ -1,0 +1,393 @@
+/*
+ * import_resp.c - `lcmon import responses`: map a CSV's columns to a form, build one
+ * instance per row with the form engine (form.h), insert it inside the import's
+ * transaction. Comparison with stored instances, the wjx map and the rejects file are in
+ * import_resp_aux.c.
+ */
+#include "import_resp_int.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const std_cols[] = {
+    "instance_id",  "city",          "wave",         "stratum",     "psu",
+    "household_id", "design_weight", "final_weight", "interviewer", "started_at",
+    "ended_at",     "status",        "source",       NULL};
+
+/* Names other tools give the instance id. */
+static const char *const id_aliases[] = {"_uuid", "meta/instanceID", "instanceID",
+                                         "KEY",   "meta-instanceID", NULL};
+
+/* Kobo and ODK Central add these columns of their own; they hold no answers. */
+static const char *const tool_columns[] = {"formhub/uuid",
+                                           "__version__",
+                                           "SubmissionDate",
+                                           "SubmitterID",
+                                           "SubmitterName",
+                                           "AttachmentsPresent",
+                                           "AttachmentsExpected",
+                                           "Status",
+                                           "ReviewState",
+                                           "DeviceID",
+                                           "Edits",
+                                           "FormVersion",
+                                           "meta/rootUuid",
+                                           "meta-rootUuid",
+                                           "meta/deprecatedID",
+                                           NULL};
+
+int lcm_resp_format_parse(const char *s, lcm_resp_format *out) {
+    static const char *const names[] = {"native", "kobo", "odk", "wjx"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, names[i]) == 0)
+            return *out = (lcm_resp_format)i, 0;
+    return -1;
+}
+
+static int in_list(const char *const *list, const char *s) {
+    for (int i = 0; list[i]; i++)
+        if (strcasecmp(list[i], s) == 0)
+            return i;
+    return -1;
+}
+
+/* A field by name, else by the part after a group path ("g/f", with ODK also "g-f"). */
+static int find_path(const lcm_form *f, const char *name, int odk) {
+    int i = lcm_form_find(f, name);
+    for (const char *p = name; i < 0 && *p; p++)
+        if (*p == '/' || (odk && *p == '-'))
+            i = lcm_form_find(f, p + 1);
+    return i;
+}
+
+/* "aware/library", "aware-library" or "aware_library": a 0/1 column of one choice. */
+static int find_choice(const lcm_form *f, const char *name, int odk, int *choice) {
+    size_t n = strlen(name);
+    char buf[256];
+    if (n >= sizeof buf)
+        return -1;
+    for (size_t k = n; k-- > 1;) {
+        if (name[k] != '/' && name[k] != '_' && name[k] != '-')
+            continue;
+        memcpy(buf, name, k);
+        buf[k] = '\0';
+        int i = find_path(f, buf, odk);
+        const lcm_field *fd = i >= 0 ? lcm_form_field(f, (size_t)i) : NULL;
+        if (fd && fd->type == LCM_FT_SELECT_MULTIPLE &&
+            (*choice = lcm_form_choice(fd->list, name + k + 1)) >= 0)
+            return i;
+    }
+    return -1;
+}
+
+/* "members[2]/m_age" -> row 2, key "members/m_age". */
+static long repeat_index(const char *h, char *key, size_t cap) {
+    const char *open = strchr(h, '['), *close = open ? strchr(open, ']') : NULL;
+    long row = 0;
+    if (!open || !close || close == open + 1 ||
+        (size_t)(close - open - 1) != strspn(open + 1, "0123456789")) {
+        snprintf(key, cap, "%s", h);
+        return 0;
+    }
+    row = strtol(open + 1, NULL, 10);
+    snprintf(key, cap, "%.*s%s", (int)(open - h), h, close + 1);
+    return row > 0 && row <= LCM_FORM_MAX_ROWS ? row : -1;
+}
+
+static void map_field(resp_state *s, lcm__imp *im, size_t j, const char *key, long row) {
+    col_map *c = &s->cols[j];
+    int odk = s->opts->format == LCM_RESP_ODK, choice = -1;
+    int i = lcm_form_find(s->form, key);
+    if (i < 0 && (i = find_choice(s->form, key, odk, &choice)) >= 0)
+        c->kind = COL_CHOICE, c->choice = choice;
+    else if (i < 0 && (i = find_path(s->form, key, odk)) < 0) {
+        lcm__imp_cell_issue(im, j, c->name, "names no field of form '%s'", lcm_form_id(s->form));
+        return;
+    }
+    const lcm_field *f = lcm_form_field(s->form, (size_t)i);
+    c->field = i, c->row = row;
+    if (c->kind != COL_CHOICE)
+        c->kind = f->type == LCM_FT_CALCULATE ? COL_IGNORE : COL_FIELD; /* recomputed anyway */
+    if (!f->column && c->kind != COL_IGNORE)
+        lcm__imp_cell_issue(im, j, c->name, "a group or note, not a question");
+    else if (f->repeat >= 0 && row == 0)
+        lcm__imp_cell_issue(im, j, c->name, "a roster question: name the member as %s[N]/%s",
+                            lcm_form_field(s->form, (size_t)f->repeat)->name, f->name);
+    else if (f->repeat < 0 && row > 0)
+        lcm__imp_cell_issue(im, j, c->name, "not a roster question, so no [N]");
+}
+
+/* The main-table question stored in column `name`: its own column, or a standard column it
+ * fills ("psu" is filled by "community" in the household form). */
+static int find_by_column(const lcm_form *f, const char *name) {
+    for (size_t i = 0; i < lcm_form_nfields(f); i++) {
+        const lcm_field *fd = lcm_form_field(f, i);
+        if (fd->column && fd->repeat < 0 && fd->type != LCM_FT_BEGIN_REPEAT &&
+            strcasecmp(fd->column, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* A select_multiple given both ways (lcmon's own export has the list and the 0/1 columns):
+ * the list is the answer, the 0/1 columns only repeat it. */
+static void drop_repeated_choices(resp_state *s) {
+    for (size_t j = 0; j < s->ncols; j++)
+        for (size_t k = 0; s->cols[j].kind == COL_CHOICE && k < s->ncols; k++)
+            if (s->cols[k].kind == COL_FIELD && s->cols[k].field == s->cols[j].field &&
+                s->cols[k].row == s->cols[j].row)
+                s->cols[j].kind = COL_IGNORE;
+}
+
+static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
+    resp_state *s = state;
+    int tool = s->opts->format == LCM_RESP_KOBO || s->opts->format == LCM_RESP_ODK, have_id = 0;
+    if (!(s->cols = calloc(im->row->n, sizeof *s->cols)))
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    s->ncols = im->row->n;
+    for (size_t j = 0; j < im->row->n; j++) {
+        col_map *c = &s->cols[j];
+        const char *h = im->row->field[j], *mapped = lcm__resp_map_header(s, h);
+        char key[256];
+        if (!(c->name = strdup(h)))
+            return lcm_err_set(err, LCM_NOMEM, "out of memory");
+        h = mapped ? mapped : h;
+        int by_column = find_by_column(s->form, h);
+        if (by_column >= 0) { /* a standard column a question fills (lcmon_column) */
+            map_field(s, im, j, lcm_form_field(s->form, (size_t)by_column)->name, 0);
+            continue;
+        }
+        int m = in_list(std_cols, h);
+        if (m < 0 && tool && in_list(id_aliases, h) >= 0)
+            m = 0;
+        if (m >= 0 && !(m == 0 && have_id++)) /* a second id column (Kobo has two) is skipped */
+            c->kind = COL_META, c->meta = std_cols[m];
+        else if (m >= 0 || (tool && (h[0] == '_' || in_list(tool_columns, h) >= 0)))
+            c->kind = COL_IGNORE;
+        else {
+            long row = repeat_index(h, key, sizeof key);
+            if (row < 0)
+                lcm__imp_cell_issue(im, j, c->name, "roster position out of range (1 to %d)",
+                                    LCM_FORM_MAX_ROWS);
+            else
+                map_field(s, im, j, key, row);
+        }
+    }
+    drop_repeated_choices(s);
+    return LCM_OK;
+}
+
+/* ---- rows ---- */
+
+/* The problem part of a form message ("field 'age': 'x' is not..." -> "'x' is not..."). */
+static const char *problem(const char *msg) {
+    const char *p = strncmp(msg, "field '", 7) == 0 ? strstr(msg, "': ") : NULL;
+    return p ? p + 3 : msg;
+}
+
+static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, const char *v) {
+    const col_map *c = &s->cols[j];
+    const lcm_field *f = lcm_form_field(s->form, (size_t)c->field);
+    const char *mapped = lcm__resp_map_value(s, f->name, v);
+    lcm_err e = {0};
+    long pos;
+    v = mapped ? mapped : v;
+    if (lcm_form_validate_value(s->form, c->field, v, &e) != LCM_OK) {
+        lcm__imp_cell_issue(im, j, c->name, "%s", problem(e.msg));
+        return;
+    }
+    while (c->row > 0 && lcm_instance_rows(in, f->repeat) < c->row)
+        if (lcm_instance_add_row(in, f->repeat, &pos, &e) != LCM_OK) {
+            lcm__imp_cell_issue(im, j, c->name, "%s", e.msg);
+            return;
+        }
+    if (lcm_instance_set(in, c->field, c->row, v, &e) != LCM_OK)
+        lcm__imp_cell_issue(im, j, c->name, "%s", problem(e.msg));
+}
+
+/* select_multiple given as 0/1 columns: gather the chosen names per field. */
+static void gather_choices(resp_state *s, lcm__imp *im, lcm_instance *in) {
+    for (size_t j = 0; j < s->ncols; j++) {
+        if (s->cols[j].kind != COL_CHOICE || s->cols[j].choice < 0)
+            continue;
+        int field = s->cols[j].field, seen = 0;
+        for (size_t k = 0; k < j && !seen; k++) /* each field once, from its first column */
+            seen = s->cols[k].kind == COL_CHOICE && s->cols[k].field == field &&
+                   s->cols[k].row == s->cols[j].row;
+        if (seen)
+            continue;
+        lcm_strbuf v = LCM_STRBUF_INIT;
+        int bad = 0;
+        for (size_t k = j; k < s->ncols; k++) {
+            const col_map *c = &s->cols[k];
+            const char *cell = im->row->field[k];
+            if (c->kind != COL_CHOICE || c->field != field || c->row != s->cols[j].row)
+                continue;
+            if (*cell && strcmp(cell, "0") != 0 && strcmp(cell, "1") != 0)
+                bad = 1, lcm__imp_cell_issue(im, k, c->name, "a choice column takes 1 or 0");
+            else if (strcmp(cell, "1") == 0)
+                lcm_strbuf_addf(
+                    &v, "%s%s", v.len ? " " : "",
+                    lcm_form_field(s->form, (size_t)field)->list->items[c->choice].name);
+        }
+        if (!bad && v.len && lcm_instance_set(in, field, s->cols[j].row, v.buf, NULL) != LCM_OK)
+            lcm__imp_cell_issue(im, j, s->cols[j].name, "cannot set the choices");
+        lcm_strbuf_release(&v);
+    }
+}
+
+/* An id for rows that have none: a UUID-shaped FNV-1a hash of the row's cells, so the
+ * same row always gets the same id and a re-import finds it. */
+static void row_id(const lcm_csv_row *row, char out[37]) {
+    uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < row->n; i++) {
+            for (size_t b = 0; b < row->len[i]; b++)
+                h[k] = (h[k] ^ (unsigned char)row->field[i][b]) * 0x100000001b3ULL;
+            h[k] = (h[k] ^ 0x1f) * 0x100000001b3ULL;
+        }
+    snprintf(out, 37, "%08x-%04x-5%03x-%04x-%012llx", (unsigned)(h[0] >> 32),
+             (unsigned)(h[0] >> 16) & 0xffff, (unsigned)h[0] & 0xfff,
+             0x8000 | ((unsigned)(h[1] >> 48) & 0x3fff),
+             (unsigned long long)(h[1] & 0xffffffffffffULL));
+}
+
+static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
+    lcm_err e = {0};
+    char wave[32];
+    int has_id = 0;
+    lcm_instance_set_meta(in, "source", s->source, NULL);
+    if (s->opts->wave) {
+        snprintf(wave, sizeof wave, "%ld", s->opts->wave);
+        lcm_instance_set_meta(in, "wave", wave, NULL);
+    }
+    for (size_t j = 0; j < s->ncols; j++) {
+        const char *v = im->row->field[j];
+        if (s->cols[j].kind == COL_META && *v) {
+            if (strcmp(s->cols[j].meta, "instance_id") == 0 && strncmp(v, "uuid:", 5) == 0)
+                v += 5; /* Kobo and ODK write "uuid:<id>" */
+            has_id |= strcmp(s->cols[j].meta, "instance_id") == 0;
+            if (lcm_instance_set_meta(in, s->cols[j].meta, v, &e) != LCM_OK)
+                lcm__imp_cell_issue(im, j, s->cols[j].name, "%s", e.msg);
+        } else if (s->cols[j].kind == COL_FIELD && *v)
+            set_field(s, im, in, j, v);
+    }
+    gather_choices(s, im, in);
+    if (!has_id) { /* lcm_instance_new made a random one: a re-import must find the row */
+        char id[37];
+        row_id(im->row, id);
+        lcm_instance_set_meta(in, "instance_id", id, NULL);
+    }
+}
+
+/* Insert, or find the same instance stored already. With skip_invalid each insert is a
+ * savepoint, so a refused instance leaves no half of itself behind. */
+static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
+    lcm_err e = {0};
+    int same = 0;
+    lcm_status st = LCM_OK;
+    if (im->skip_invalid && (st = lcm_db_exec(s->db, "SAVEPOINT lcm_row", err)) != LCM_OK)
+        return st;
+    lcm_status ins = lcm_instance_insert(s->db, in, &e);
+    if (ins == LCM_OK)
+        im->res->inserted++;
+    else if (ins == LCM_EXISTS && (st = lcm__resp_same_as_stored(s, in, &same, err)) == LCM_OK) {
+        if (same)
+            im->res->unchanged++;
+        else
+            lcm__imp_row_issue(im, im->row->line,
+                               "instance %s is stored with other answers (a conflict: it was "
+                               "left out)",
+                               lcm_instance_meta(in, "instance_id"));
+    } else if (ins == LCM_DB || ins == LCM_NOMEM)
+        st = lcm_err_set(err, ins, "%s", e.msg);
+    else if (ins != LCM_EXISTS)
+        lcm__imp_row_issue(im, im->row->line, "%s", e.msg);
+    if (im->skip_invalid && st == LCM_OK)
+        st = lcm_db_exec(
+            s->db, ins == LCM_OK ? "RELEASE lcm_row" : "ROLLBACK TO lcm_row; RELEASE lcm_row", err);
+    return st;
+}
+
+static lcm_status resp_row(lcm__imp *im, void *state, lcm_err *err) {
+    resp_state *s = state;
+    lcm_instance *in = NULL;
+    lcm_err e = {0};
+    long before = im->res->issues;
+    lcm_status st = lcm_instance_new(s->form, &in, err);
+    if (st != LCM_OK)
+        return st;
+    lcm_strbuf_clear(&s->reasons);
+    fill(s, im, in);
+    const char *status = lcm_instance_meta(in, "status");
+    if (im->res->issues == before &&
+        lcm_instance_finish(in, !status || strcmp(status, "draft") != 0, &e) != LCM_OK)
+        lcm__imp_row_issue(im, im->row->line, "%s", e.msg);
+    if (im->res->issues == before) {
+        long first = lcm__imp_seen(im, lcm_instance_meta(in, "instance_id"), err);
+        if (first < 0)
+            st = LCM_DB;
+        else if (first > 0)
+            lcm__imp_row_issue(im, im->row->line, "instance_id %s also on line %ld",
+                               lcm_instance_meta(in, "instance_id"), first);
+        else if (im->writing)
+            st = store(s, im, in, err);
+    }
+    if (st == LCM_OK && im->skip_invalid && im->res->issues > before) {
+        s->rejected++;
+        st = lcm__resp_reject(s, im->row, s->reasons.buf, err);
+    }
+    lcm_instance_free(in);
+    return st;
+}
+
+static lcm_status prepare(lcm_db *db, const lcm_resp_opts *o, const char *path, resp_state *s,
+                          lcm_err *err) {
+    const char *base = strrchr(path, '/');
+    lcm_status st = lcm_form_get(db, o->form_id, NULL, &s->form, err);
+    if (st == LCM_NOTFOUND)
+        return lcm_err_set(err, LCM_NOTFOUND, "unknown form: '%s' (load it with 'lcmon form load')",
+                           o->form_id);
+    if (st != LCM_OK)
+        return st;
+    snprintf(s->source, sizeof s->source, "import:%s", base ? base + 1 : path);
+    if (o->rejects)
+        snprintf(s->rejects_path, sizeof s->rejects_path, "%s", o->rejects);
+    else
+        snprintf(s->rejects_path, sizeof s->rejects_path, "%.*s.rejected.csv",
+                 (int)(strlen(path) > 4 && strcmp(path + strlen(path) - 4, ".csv") == 0
+                           ? strlen(path) - 4
+                           : strlen(path)),
+                 path);
+    if (o->format == LCM_RESP_WJX && !o->map)
+        return lcm_err_set(err, LCM_INVAL, "a 问卷星 (wjx) file needs --map MAP.csv");
+    return o->map ? lcm__resp_map_load(s, o->map, err) : LCM_OK;
+}
+
+lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opts *o,
+                                lcm_import_result *res, long *rejected, lcm_err *err) {
+    static const lcm__imp_kind kind = {"responses", {NULL}, 0, 1, resp_row, map_header, NULL};
+    resp_state s;
+    memset(&s, 0, sizeof s);
+    memset(res, 0, sizeof *res);
+    s.db = db, s.opts = o, s.reasons = (lcm_strbuf)LCM_STRBUF_INIT;
+    lcm_status st = prepare(db, o, path, &s, err);
+    if (st == LCM_OK)
+        st = lcm__imp_run_ex(db, path, &o->base, &kind, &s, o->skip_invalid,
+                             o->skip_invalid ? &s.reasons : NULL, res, err);
+    if (rejected)
+        *rejected = s.rejected;
+    if (s.rejects && fclose(s.rejects) != 0 && st == LCM_OK)
+        st = lcm_err_set(err, LCM_IO, "cannot write '%s'", s.rejects_path);
+    for (size_t j = 0; j < s.ncols; j++)
+        free(s.cols[j].name);
+    free(s.cols);
+    lcm__resp_map_free(&s);
+    lcm__resp_compare_free(&s);
+    lcm_strbuf_release(&s.reasons);
+    lcm_form_free(s.form);
+    return st;
+}

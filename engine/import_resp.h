@@ -1,0 +1,47 @@
+/*
+ * import_resp.h - questionnaire responses from CSV: lcmon's own exports, KoboToolbox and
+ * ODK Central CSV exports, and 问卷星 (wjx) exports through a map file.
+ *
+ * Columns are matched to the form: standard columns by name (Kobo's _uuid and
+ * meta/instanceID, ODK's KEY give the instance_id), fields by name after dropping group
+ * paths (Kobo "group/field", ODK "group-field"), roster members as "repeat[N]/field",
+ * select_multiple as one space-separated column or one 0/1 column per choice
+ * ("field/choice", "field-choice" or "field_choice"). Every value goes through the form's
+ * checks (type, choice list, constraint, required, relevance) via lcm_instance_finish.
+ * Instances without an instance_id get one made from a hash of the row, so re-importing
+ * the file adds nothing; a stored instance with other answers is a conflict.
+ */
+#ifndef LCM_IMPORT_RESP_H
+#define LCM_IMPORT_RESP_H
+
+#include "import.h"
+
+typedef enum lcm_resp_format {
+    LCM_RESP_NATIVE,
+    LCM_RESP_KOBO,
+    LCM_RESP_ODK,
+    LCM_RESP_WJX
+} lcm_resp_format;
+
+/* Parse native, kobo, odk or wjx; 0, or -1. */
+int lcm_resp_format_parse(const char *s, lcm_resp_format *out);
+
+typedef struct lcm_resp_opts {
+    lcm_import_opts base;
+    const char *form_id; /* the form (its most recently loaded version) */
+    long wave;           /* survey year for every row; 0 = from a wave column, if any */
+    lcm_resp_format format;
+    const char *map;     /* wjx: CSV source,field[,value,choice] renaming headers/options */
+    int skip_invalid;    /* import the valid rows, write the others to rejects */
+    const char *rejects; /* where rejected rows go; NULL = FILE.rejected.csv */
+} lcm_resp_opts;
+
+/* Import the responses in path into the form's tables, in one transaction. Without
+ * skip_invalid any problem leaves the database unchanged (LCM_CONSTRAINT, problems in
+ * res). With it, rows with problems are written with their reasons to the rejects file
+ * and *rejected counts them. Counts: inserted, unchanged (same instance stored with the
+ * same answers). A stored instance with other answers is reported as a problem. */
+lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opts *opts,
+                                lcm_import_result *res, long *rejected, lcm_err *err);
+
+#endif

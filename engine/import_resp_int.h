@@ -1,0 +1,59 @@
+/*
+ * import_resp_int.h - state shared by the two halves of the responses importer:
+ * import_resp.c (columns, rows, instances) and import_resp_aux.c (the wjx map file,
+ * comparison with stored instances, the rejects file).
+ */
+#ifndef LCM_IMPORT_RESP_INT_H
+#define LCM_IMPORT_RESP_INT_H
+
+#include "form.h"
+#include "import_int.h"
+#include "import_resp.h"
+
+typedef enum col_kind { COL_IGNORE, COL_META, COL_FIELD, COL_CHOICE } col_kind;
+
+typedef struct col_map {
+    col_kind kind;
+    int field;        /* COL_FIELD, COL_CHOICE: field index in the form */
+    long row;         /* roster position (1-based) for fields in a repeat, else 0 */
+    const char *meta; /* COL_META: standard column name (static) */
+    int choice;       /* COL_CHOICE: index in the field's list */
+    char *name;       /* the header, for messages */
+} col_map;
+
+typedef struct wjx_rule {
+    char *source, *field, *value, *choice; /* value NULL: a header rule */
+} wjx_rule;
+
+typedef struct resp_state {
+    lcm_db *db;
+    const lcm_resp_opts *opts;
+    lcm_form *form;
+    col_map *cols;
+    size_t ncols;
+    wjx_rule *rules;
+    size_t nrules;
+    char source[300];          /* "import:<file name>" */
+    sqlite3_stmt *main_get;    /* the stored main row, for comparison */
+    sqlite3_stmt **repeat_get; /* per field index: stored roster rows (begin repeat only) */
+    FILE *rejects;
+    char rejects_path[4096];
+    lcm_strbuf reasons; /* this row's problems (skip_invalid) */
+    long rejected;
+} resp_state;
+
+/* wjx map file: load it (bounded), and look rules up. */
+lcm_status lcm__resp_map_load(resp_state *s, const char *path, lcm_err *err);
+void lcm__resp_map_free(resp_state *s);
+const char *lcm__resp_map_header(const resp_state *s, const char *header);
+const char *lcm__resp_map_value(const resp_state *s, const char *field, const char *value);
+
+/* 1 when the stored instance with in's id holds the same answers (source aside). */
+lcm_status lcm__resp_same_as_stored(resp_state *s, const lcm_instance *in, int *same, lcm_err *err);
+void lcm__resp_compare_free(resp_state *s);
+
+/* Write one rejected row (its cells and the reasons) to the rejects file. */
+lcm_status lcm__resp_reject(resp_state *s, const lcm_csv_row *row, const char *reasons,
+                            lcm_err *err);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * test_import_resp.c - `lcmon import responses` with the household questionnaire
+ * (surveys/household): lcmon's own columns with roster members as members[N]/field, a
+ * KoboToolbox export (group paths, uuid: ids, 0/1 choice columns, tool columns), a
+ * 问卷星 export in GB18030 with a map file, and the bad inputs with their messages.
+ * responses_ok.csv holds the first three households of `lcmon simulate --cities 2
+ * --households 3 --waves 2024` (default seed), the roster widened to members[N]/field.
+ */
+#include "testing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A database with the reference data and the household form, copied for each use. */
+static const char *form_db(const char *name) {
+    static char tmpl[4096], path[4096];
+    if (!tmpl[0]) {
+        snprintf(tmpl, sizeof tmpl, "%s", lcmt_tmp("resp_template.db"));
+        CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", tmpl, NULL}, NULL, NULL, NULL), 0);
+        CU_ASSERT_EQUAL_FATAL(
+            lcmt_run((const char *[]){"form", "load", tmpl, lcmt_path("surveys/household"), NULL},
+                     NULL, NULL, NULL),
+            0);
+    }
+    snprintf(path, sizeof path, "%s", lcmt_tmp(name));
+    FILE *in = fopen(tmpl, "rb"), *out = fopen(path, "wb");
+    char buf[65536];
+    size_t n;
+    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    if (in)
+        fclose(in);
+    if (out)
+        fclose(out);
+    return path;
+}
+
+static int import(const char *db, const char *fixture, const char *const *extra, char **out,
+                  char **err) {
+    char file[4096];
+    const char *args[16] = {"import", "responses", db, file, "--form", "household"};
+    size_t n = 6;
+    snprintf(file, sizeof file, "%s", lcmt_path(fixture));
+    for (; extra && *extra && n < 15; extra++)
+        args[n++] = *extra;
+    args[n] = NULL;
+    return lcmt_run(args, NULL, out, err);
+}
+
+static int has(const char *hay, const char *needle) {
+    int ok = hay && strstr(hay, needle);
+    if (!ok)
+        fprintf(stderr, "\n  wanted '%s' in:\n%s", needle, hay ? hay : "(null)");
+    return ok;
+}
+
+static void responses__native_kobo_and_wjx_import_once(void) {
+    static const struct {
+        const char *fixture;
+        const char *extra[5];
+        const char *first, *again;
+    } cases[] = {
+        {"tests/fixtures/import/responses_ok.csv",
+         {NULL},
+         "(utf-8): 3 rows, 3 new",
+         "3 rows, 0 new, 3 unchanged"},
+        /* The same households from Kobo: same ids, so nothing new. */
+        {"tests/fixtures/import/responses_kobo.csv",
+         {"--format", "kobo", NULL},
+         "3 rows, 0 new, 3 unchanged",
+         "3 rows, 0 new, 3 unchanged"},
+        /* 问卷星 has no ids: each row gets one from its hash, stable across imports. */
+        {"tests/fixtures/import/responses_wjx.csv",
+         {"--format", "wjx", "--map", NULL, NULL},
+         "(gb18030): 3 rows, 3 new",
+         "3 rows, 0 new, 3 unchanged"},
+    };
+    char db[4096], map[4096];
+    snprintf(db, sizeof db, "%s", form_db("resp.db"));
+    snprintf(map, sizeof map, "%s", lcmt_path("tests/fixtures/import/responses_wjx_map.csv"));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *extra[5];
+        memcpy(extra, cases[i].extra, sizeof extra);
+        if (extra[1] && strcmp(extra[1], "wjx") == 0)
+            extra[3] = map;
+        char *out = NULL;
+        CU_ASSERT_EQUAL(import(db, cases[i].fixture, extra, &out, NULL), 0);
+        CU_ASSERT(has(out, cases[i].first));
+        free(out);
+        CU_ASSERT_EQUAL(import(db, cases[i].fixture, extra, &out, NULL), 0);
+        CU_ASSERT(has(out, cases[i].again));
+        free(out);
+    }
+}
+
+/* Bad inputs of issue 4 and the message each must give, after responses_ok is stored. */
+static const struct {
+    const char *fixture, *msg;
+} bad[] = {
+    {"responses_bad_cells.csv", ":2:11 (sex): '9' is not a choice of list 'sex', value '9'"},
+    {"responses_bad_cells.csv", ":3:12 (age): 'forty' is not a whole number, value 'forty'"},
+    {"responses_bad_cells.csv", ":4:12 (age): '12' breaks the constraint . >= 16 and . <= 100"},
+    {"responses_bad_cells.csv", ":4:13 (edu): '3.5' is not a choice of list 'edu', value '3.5'"},
+    {"responses_duplicate_id.csv",
+     ":4: instance_id 7ac0bc48-955e-4d4a-9669-b536d6510d1f also on line 2"},
+    {"responses_unknown_header.csv",
+     ":1:82 (favourite_colour): names no field of form 'household'"},
+    {"responses_conflict.csv", ":2: instance 7ac0bc48-955e-4d4a-9669-b536d6510d1f is stored "
+                               "with other answers (a conflict: it was left out)"},
+};
+
+static void responses__bad_files_change_nothing(void) {
+    char db[4096];
+    snprintf(db, sizeof db, "%s", form_db("resp_bad.db"));
+    CU_ASSERT_EQUAL(import(db, "tests/fixtures/import/responses_ok.csv", NULL, NULL, NULL), 0);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char fixture[256], *err = NULL, *out = NULL;
+        snprintf(fixture, sizeof fixture, "tests/fixtures/import/%s", bad[i].fixture);
+        CU_ASSERT_EQUAL(import(db, fixture, NULL, NULL, &err), 1);
+        CU_ASSERT(has(err, bad[i].msg));
+        CU_ASSERT(has(err, "nothing imported"));
+        free(err);
+        /* Still exactly the three households of responses_ok. */
+        CU_ASSERT_EQUAL(import(db, "tests/fixtures/import/responses_ok.csv", NULL, &out, NULL), 0);
+        CU_ASSERT(has(out, "3 rows, 0 new, 3 unchanged"));
+        free(out);
+    }
+    char *err = NULL;
+    const char *args[] = {
+        "import", "responses", db,  lcmt_path("tests/fixtures/import/responses_ok.csv"),
+        "--form", "nosuch",    NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, NULL, &err), 1);
+    CU_ASSERT(has(err, "lcmon: unknown form: 'nosuch' (load it with 'lcmon form load')"));
+    free(err);
+}
+
+/* --skip-invalid: good rows in, bad ones to FILE.rejected.csv with their problems. */
+static void responses__skip_invalid_writes_rejects(void) {
+    char db[4096], csv[4096], *out = NULL;
+    snprintf(db, sizeof db, "%s", form_db("resp_skip.db"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("mixed.csv"));
+    FILE *in = fopen(lcmt_path("tests/fixtures/import/responses_ok.csv"), "r");
+    FILE *badf = fopen(lcmt_path("tests/fixtures/import/responses_bad_cells.csv"), "r");
+    FILE *fp = fopen(csv, "w");
+    char line[65536];
+    while (fgets(line, sizeof line, in)) /* header + three good rows */
+        fputs(line, fp);
+    /* skip the header, then one bad row: sex 9 (with the id of good row 1) */
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, badf));
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, badf));
+    fputs(line, fp);
+    fclose(in), fclose(badf), fclose(fp);
+    const char *args[] = {"import",    "responses",      db,  csv, "--form",
+                          "household", "--skip-invalid", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    CU_ASSERT(has(out, "4 rows, 3 new"));
+    CU_ASSERT(has(out, "1 row rejected"));
+    free(out);
+    FILE *rej = fopen(lcmt_tmp("mixed.rejected.csv"), "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rej);
+    char all[65536] = "";
+    size_t n = fread(all, 1, sizeof all - 1, rej);
+    all[n] = '\0';
+    fclose(rej);
+    CU_ASSERT(has(all, ",lcmon_problems\r\n"));
+    CU_ASSERT(has(all, ":5:11 (sex): '9' is not a choice of list 'sex'"));
+}
+
+const lcmt_case lcmt_import_resp_cases[] = {
+    {"responses__native_kobo_and_wjx_import_once", responses__native_kobo_and_wjx_import_once},
+    {"responses__bad_files_change_nothing", responses__bad_files_change_nothing},
+    {"responses__skip_invalid_writes_rejects", responses__skip_invalid_writes_rejects},
+    {NULL, NULL},
+};
