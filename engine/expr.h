@@ -57,10 +57,19 @@ const char *lcm_expr_source(const lcm_expr *e);
 
 /* Resolution of ${name}: return the slot (>= 0) the environment knows the field by, or
  * -1 when there is no such field (the parse then fails naming it and its column).
- * is_multi tells whether the name stands for a repeat or a field inside one, which is
- * what count(), sum(), min(), max() and indexed-repeat() need. */
+ * *is_multi tells what the name stands for: LCM_EXPR_ONE (one value), LCM_EXPR_IN_REPEAT
+ * (a field inside a repeat: one value per row) or LCM_EXPR_REPEAT (the repeat itself).
+ * Resolution also checks the types that calls need, so a form fails at load with the
+ * column: count() and sum() take a repeat or a field inside one, indexed-repeat() a field
+ * inside a repeat and the repeat, and a repeat stands nowhere else. */
+enum { LCM_EXPR_ONE = 0, LCM_EXPR_IN_REPEAT = 1, LCM_EXPR_REPEAT = 2 };
 typedef int (*lcm_expr_resolve_fn)(void *ud, const char *name, int *is_multi);
 lcm_status lcm_expr_resolve(lcm_expr *e, lcm_expr_resolve_fn fn, void *ud, lcm_err *err);
+/* Call fn for every literal a resolved ${name} is compared with: `${x} = 'a'`, `${x} != 1`,
+ * `'a' = ${x}`, `selected(${x}, 'a')`. literal is the text ('1' for the number 1), col its
+ * column in the source (characters from 1). The form checks them against the choices. */
+typedef void (*lcm_expr_literal_fn)(void *ud, int slot, const char *literal, int col);
+void lcm_expr_literals(const lcm_expr *e, lcm_expr_literal_fn fn, void *ud);
 /* Call fn(ud, slot) for every resolved ${name} in e (dependency checks). */
 void lcm_expr_refs(const lcm_expr *e, void (*fn)(void *ud, int slot), void *ud);
 /* 1 when e mentions '.' (a constraint on the field's own value). */

@@ -71,7 +71,7 @@ typedef struct lcm__node {
     double num; /* N_NUM */
     char *str;  /* N_STR text, N_VAR name */
     int slot;   /* N_VAR after resolution, -1 before */
-    int multi;  /* N_VAR: the name stands for many values (repeat) */
+    int multi;  /* N_VAR: LCM_EXPR_ONE, LCM_EXPR_IN_REPEAT or LCM_EXPR_REPEAT */
     int nargs;  /* children */
     struct lcm__node **args;
     regex_t *re; /* regex() with a literal pattern: compiled once at parse time */

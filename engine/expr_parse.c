@@ -385,14 +385,47 @@ const char *lcm_expr_source(const lcm_expr *e) {
     return e->src;
 }
 
-static lcm_status resolve(lcm__node *n, lcm_expr_resolve_fn fn, void *ud, lcm_err *err) {
+/* The type a ${name} must have as argument `arg` of call (NULL: outside calls). */
+static lcm_status check_var_type(const lcm__node *n, const lcm__node *call, int arg, lcm_err *err) {
+    const char *fn = call ? lcm__fn_get(call->op)->name : "";
+    int count = strcmp(fn, "count") == 0, sum = strcmp(fn, "sum") == 0;
+    int indexed = strcmp(fn, "indexed-repeat") == 0;
+    if (n->multi == LCM_EXPR_REPEAT && !((count && arg == 0) || (indexed && arg == 1)))
+        return lcm_err_set(err, LCM_PARSE,
+                           "column %d: '${%s}' is a repeat, not a value: count(${%s}) counts its "
+                           "rows, indexed-repeat() reads a field of one row",
+                           n->col, n->str, n->str);
+    if (n->multi == LCM_EXPR_ONE && ((count || sum) && arg == 0))
+        return lcm_err_set(err, LCM_PARSE,
+                           "column %d: %s() needs a repeat or a field inside one, and '${%s}' "
+                           "has one value",
+                           n->col, fn, n->str);
+    if (indexed && arg == 0 && n->multi != LCM_EXPR_IN_REPEAT)
+        return lcm_err_set(err, LCM_PARSE,
+                           "column %d: the first argument of indexed-repeat() must be a field "
+                           "inside a repeat, and '${%s}' is not",
+                           n->col, n->str);
+    if (indexed && arg == 1 && n->multi != LCM_EXPR_REPEAT)
+        return lcm_err_set(err, LCM_PARSE,
+                           "column %d: the second argument of indexed-repeat() must be a repeat, "
+                           "and '${%s}' is not",
+                           n->col, n->str);
+    return LCM_OK;
+}
+
+static lcm_status resolve(lcm__node *n, const lcm__node *call, int arg, lcm_expr_resolve_fn fn,
+                          void *ud, lcm_err *err) {
     if (n->kind == N_VAR) {
+        n->multi = LCM_EXPR_ONE;
         n->slot = fn(ud, n->str, &n->multi);
         if (n->slot < 0)
             return lcm_err_set(err, LCM_PARSE, "column %d: no field named '%s'", n->col, n->str);
+        lcm_status st = check_var_type(n, call, arg, err);
+        if (st != LCM_OK)
+            return st;
     }
     for (int i = 0; i < n->nargs; i++) {
-        lcm_status st = resolve(n->args[i], fn, ud, err);
+        lcm_status st = resolve(n->args[i], n->kind == N_CALL ? n : NULL, i, fn, ud, err);
         if (st != LCM_OK)
             return st;
     }
@@ -400,7 +433,40 @@ static lcm_status resolve(lcm__node *n, lcm_expr_resolve_fn fn, void *ud, lcm_er
 }
 
 lcm_status lcm_expr_resolve(lcm_expr *e, lcm_expr_resolve_fn fn, void *ud, lcm_err *err) {
-    return resolve(e->root, fn, ud, err);
+    return resolve(e->root, NULL, 0, fn, ud, err);
+}
+
+/* A literal node's text: the string, or the number as XPath prints it. */
+static int literal_text(const lcm__node *n, char *buf, size_t size) {
+    if (n->kind == N_STR)
+        return snprintf(buf, size, "%s", n->str), 1;
+    if (n->kind != N_NUM)
+        return 0;
+    lcm_value v = {LCM_VAL_NUM, n->num, NULL};
+    char *s = lcm_value_string(&v);
+    if (s)
+        snprintf(buf, size, "%s", s);
+    free(s);
+    return s != NULL;
+}
+
+static void literals(const lcm__node *n, lcm_expr_literal_fn fn, void *ud) {
+    char text[256];
+    int eq = n->kind == N_BIN && (n->op == TOK_EQ || n->op == TOK_NE);
+    int sel = n->kind == N_CALL && strcmp(lcm__fn_get(n->op)->name, "selected") == 0;
+    for (int side = 0; (eq || sel) && side < 2; side++) {
+        const lcm__node *var = n->args[sel ? 0 : side], *lit = n->args[sel ? 1 : 1 - side];
+        if (var->kind == N_VAR && var->slot >= 0 && literal_text(lit, text, sizeof text))
+            fn(ud, var->slot, text, lit->col);
+        if (sel)
+            break;
+    }
+    for (int i = 0; i < n->nargs; i++)
+        literals(n->args[i], fn, ud);
+}
+
+void lcm_expr_literals(const lcm_expr *e, lcm_expr_literal_fn fn, void *ud) {
+    literals(e->root, fn, ud);
 }
 
 static void refs(const lcm__node *n, void (*fn)(void *ud, int slot), void *ud) {

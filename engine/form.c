@@ -1,10 +1,12 @@
 /*
- * form.c - a form as a whole: reading its three files, the digest that identifies its
- * content, freeing, and the read-only accessors of form.h.
+ * form.c - a form as a whole: reading its three files, the problems found in them (all of
+ * them, sorted by file, line and column), the digest that identifies its content, freeing,
+ * and the read-only accessors of form.h.
  */
 #include "form_int.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +46,7 @@ static lcm_status slurp(const char *dir, const char *name, int optional, char **
     return LCM_OK;
 }
 
-lcm_status lcm_form_read_dir(const char *dir, lcm_form **out, lcm_err *err) {
+static lcm_status read_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err) {
     char *text[3] = {NULL, NULL, NULL};
     lcm_status st = slurp(dir, "survey.csv", 0, &text[0], err);
     if (st == LCM_OK)
@@ -52,10 +54,21 @@ lcm_status lcm_form_read_dir(const char *dir, lcm_form **out, lcm_err *err) {
     if (st == LCM_OK)
         st = slurp(dir, "settings.csv", 0, &text[2], err);
     if (st == LCM_OK)
-        st = lcm_form_read_texts(text[0], text[1], text[2], out, err);
+        st = lcm_form_check_texts(text[0], text[1], text[2], out, problems, err);
     for (int i = 0; i < 3; i++)
         free(text[i]);
     return st;
+}
+
+lcm_status lcm_form_read_dir(const char *dir, lcm_form **out, lcm_err *err) {
+    *out = NULL;
+    return read_dir(dir, out, NULL, err);
+}
+
+lcm_status lcm_form_check_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err) {
+    *out = NULL;
+    *problems = NULL;
+    return read_dir(dir, out, problems, err);
 }
 
 /* FNV-1a 64 over the three texts with their lengths: tells a changed form from the one
@@ -75,9 +88,105 @@ static char *digest(char *const text[3]) {
     return strdup(hex);
 }
 
+lcm_status lcm__form_problem(lcm_form *f, const lcm_err *err) {
+    if (f->nproblems++ == 0)
+        f->first = err->status;
+    if (f->nproblems > LCM_FORM_MAX_PROBLEMS)
+        return LCM_OK; /* counted, not kept */
+    for (size_t i = 0; i + 1 < f->nproblems; i++)
+        if (strcmp(f->problems[i], err->msg) == 0)
+            return f->nproblems--, LCM_OK; /* the same cell seen twice */
+    char **grown = realloc(f->problems, f->nproblems * sizeof *grown);
+    if (!grown)
+        return LCM_NOMEM;
+    f->problems = grown;
+    return (f->problems[f->nproblems - 1] = strdup(err->msg)) ? LCM_OK : LCM_NOMEM;
+}
+
+lcm_status lcm__form_problemf(lcm_form *f, lcm_status st, const char *fmt, ...) {
+    lcm_err e = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    e.status = st;
+    vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+    va_end(ap);
+    return lcm__form_problem(f, &e);
+}
+
+int lcm__form_col(const lcm_form *f, int c) {
+    return (c >= 0 ? c : f->cols.type) + 1;
+}
+
+/* Order of problems: file (survey, choices, settings), line, column, then text. */
+static int rank(const char *msg, long *line, long *col) {
+    static const char *const files[] = {"survey.csv", "choices.csv", "settings.csv"};
+    int r = 3;
+    for (int i = 0; i < 3; i++)
+        if (strncmp(msg, files[i], strlen(files[i])) == 0)
+            r = i, msg += strlen(files[i]);
+    *line = *col = 0;
+    if (*msg == ':')
+        *line = strtol(msg + 1, (char **)&msg, 10);
+    if (*msg == ':')
+        *col = strtol(msg + 1, NULL, 10);
+    return r;
+}
+
+static int by_place(const void *a, const void *b) {
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    long lx, cx, ly, cy;
+    int rx = rank(x, &lx, &cx), ry = rank(y, &ly, &cy);
+    if (rx != ry)
+        return rx - ry;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    if (cx != cy)
+        return cx < cy ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* Hand the sorted problems over (NULL-terminated, with a last line counting the ones not
+ * kept); err gets the first. */
+static lcm_status take_problems(lcm_form *f, char ***problems, lcm_err *err) {
+    size_t kept = f->nproblems < LCM_FORM_MAX_PROBLEMS ? f->nproblems : LCM_FORM_MAX_PROBLEMS;
+    qsort(f->problems, kept, sizeof *f->problems, by_place);
+    lcm_err_set(err, f->first, "%s", f->problems[0]);
+    if (!problems)
+        return f->first;
+    char **out = calloc(kept + 2, sizeof *out);
+    if (!out)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
+    char more[64];
+    snprintf(more, sizeof more, "… and %zu more problems", f->nproblems - kept);
+    int left_out = kept < f->nproblems;
+    memcpy(out, f->problems, kept * sizeof *out);
+    free(f->problems);
+    f->problems = NULL;
+    f->nproblems = 0;
+    if (left_out && !(out[kept] = strdup(more))) {
+        lcm_form_problems_free(out);
+        return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
+    }
+    *problems = out;
+    return err ? err->status : LCM_PARSE;
+}
+
+void lcm_form_problems_free(char **problems) {
+    for (size_t i = 0; problems && problems[i]; i++)
+        free(problems[i]);
+    free(problems);
+}
+
 lcm_status lcm_form_read_texts(const char *survey, const char *choices, const char *settings,
                                lcm_form **out, lcm_err *err) {
+    return lcm_form_check_texts(survey, choices, settings, out, NULL, err);
+}
+
+lcm_status lcm_form_check_texts(const char *survey, const char *choices, const char *settings,
+                                lcm_form **out, char ***problems, lcm_err *err) {
     *out = NULL;
+    if (problems)
+        *problems = NULL;
     lcm_form *f = calloc(1, sizeof *f);
     if (!f)
         return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
@@ -85,11 +194,16 @@ lcm_status lcm_form_read_texts(const char *survey, const char *choices, const ch
     int bad = 0;
     for (int i = 0; i < 3; i++)
         bad |= in[i] && !(f->text[i] = strdup(in[i]));
-    lcm_status st = bad || !(f->digest = digest(f->text))
-                        ? lcm_err_set(err, LCM_NOMEM, "out of memory reading a form")
-                        : lcm__form_parse(f, err);
+    lcm_err why = {0};
+    lcm_status st = bad || !(f->digest = digest(f->text)) ? LCM_NOMEM : lcm__form_parse(f, &why);
     if (st == LCM_OK)
-        st = lcm__form_check(f, err);
+        st = lcm__form_check(f, &why);
+    if (st != LCM_OK && st != LCM_NOMEM)
+        st = lcm__form_problem(f, &why); /* the problem that stopped the reading */
+    if (st == LCM_NOMEM)
+        lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
+    else if (f->nproblems)
+        st = take_problems(f, problems, err);
     if (st != LCM_OK) {
         lcm_form_free(f);
         return st;
@@ -131,6 +245,19 @@ static void free_list(lcm_choice_list *l, size_t nlangs) {
     free((void *)l->name);
 }
 
+/* An or_other copy: its items are borrowed but the last, which it owns. */
+static void free_other_list(lcm_choice_list *l, size_t nlangs) {
+    if (l->n) {
+        const lcm_choice *o = &l->items[l->n - 1];
+        free((void *)o->name);
+        free_texts(o->label, nlangs);
+        free_texts(o->extra, l->nextra);
+    }
+    free((void *)l->items);
+    free((void *)l->name);
+    free(l);
+}
+
 void lcm_form_free(lcm_form *f) {
     if (!f)
         return;
@@ -138,6 +265,14 @@ void lcm_form_free(lcm_form *f) {
         free_field(&f->fields[i], f->nlangs);
     for (size_t i = 0; i < f->nlists; i++)
         free_list(&f->lists[i], f->nlangs);
+    for (size_t i = 0; i < f->nother_lists; i++)
+        free_other_list(f->other_lists[i], f->nlangs);
+    size_t kept = f->nproblems < LCM_FORM_MAX_PROBLEMS ? f->nproblems : LCM_FORM_MAX_PROBLEMS;
+    for (size_t i = 0; f->problems && i < kept; i++)
+        free(f->problems[i]);
+    free(f->problems);
+    free(f->other_lists);
+    free(f->broken);
     free(f->fields);
     free(f->lists);
     free_texts((const char *const *)f->langs, f->nlangs);
@@ -205,6 +340,10 @@ int lcm_form_find(const lcm_form *f, const char *name) {
             f->fields[i].type != LCM_FT_END_GROUP && f->fields[i].type != LCM_FT_END_REPEAT)
             return (int)i;
     return -1;
+}
+
+int lcm_field_choice_column(const lcm_field *fd, size_t k) {
+    return fd->list && k < fd->list->n && !(fd->or_other && k + 1 == fd->list->n);
 }
 
 int lcm_form_choice(const lcm_choice_list *list, const char *name) {

@@ -11,8 +11,8 @@
  *   lcm_instance_finish() (calculations, relevance, required, constraints) →
  *   lcm_instance_insert() inside the caller's transaction.
  *
- * Response tables (ARCHITECTURE.md "Storage"). Form `household` version `2024.1`:
- *   resp_household_2024_1             one row per instance: the standard columns
+ * Response tables (ARCHITECTURE.md "Storage"). Form `household` version `2026.1`:
+ *   resp_household_2026_1             one row per instance: the standard columns
  *       instance_id TEXT PRIMARY KEY (UUID), city TEXT → cities(code), wave INTEGER,
  *       stratum TEXT, psu TEXT, household_id TEXT, design_weight REAL, final_weight REAL,
  *       interviewer TEXT, started_at TEXT, ended_at TEXT, status TEXT ('draft'|'complete'),
@@ -20,9 +20,13 @@
  *     then one column per field outside repeats: integer INTEGER, decimal/range REAL,
  *     calculate NUMERIC, the rest TEXT; a select_multiple is its space-separated TEXT
  *     column plus one INTEGER 0/1 column `<field>_<choice>` per choice.
- *   resp_household_2024_1__<repeat>   one row per repeat instance (roster member):
+ *   resp_household_2026_1__<repeat>   one row per repeat instance (roster member):
  *       instance_id TEXT → parent ON DELETE CASCADE, position INTEGER (from 1),
  *       PRIMARY KEY (instance_id, position), then the repeat's fields as above.
+ * or_other (`select_one L or_other`, `select_multiple L or_other`), as pyxform does it: the
+ * list gets a last choice `other` (label 其他/Other) and a text field `<field>_other`
+ * follows the select, relevant when `other` is chosen. That text takes the column name
+ * `<field>_other`, so the added choice has no 0/1 column of its own (lcm_field_choice_column).
  * Names: form_id and field names follow the XLSForm name rules (ASCII letter or '_', then
  * letters, digits, '_', '-', '.'); they are compared without case, as SQLite compares
  * column names, and always quoted in SQL. In table names '.' and '-' become '_'.
@@ -109,7 +113,9 @@ typedef struct lcm_field {
                            for groups, notes and repeats */
     const char *table;  /* begin repeat: its table; others: the table of their column */
     lcm_ref_kind reference;
-    long line; /* line in survey.csv */
+    long line;     /* line in survey.csv */
+    int or_other;  /* a select with or_other: its list ends with the added `other` choice */
+    int generated; /* the `<select>_other` text of or_other, made by lcmon (line: the select's) */
 } lcm_field;
 
 typedef struct lcm_form lcm_form;
@@ -121,12 +127,22 @@ lcm_status lcm_form_read_dir(const char *dir, lcm_form **out, lcm_err *err);
 /* The same from the three texts (choices may be NULL); names are used in messages. */
 lcm_status lcm_form_read_texts(const char *survey, const char *choices, const char *settings,
                                lcm_form **out, lcm_err *err);
+/* Every problem of the form at once (`lcmon form check`): as lcm_form_read_dir, and on a
+ * refused form *problems gets a NULL-terminated array of messages "file:line:column: …" in
+ * file, line and column order (at most LCM_FORM_MAX_PROBLEMS, then one saying how many
+ * more), the caller's to free with lcm_form_problems_free; err holds the first. A problem
+ * that stops the reading (a CSV syntax error, missing settings) is the only one. */
+#define LCM_FORM_MAX_PROBLEMS 200
+lcm_status lcm_form_check_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err);
+lcm_status lcm_form_check_texts(const char *survey, const char *choices, const char *settings,
+                                lcm_form **out, char ***problems, lcm_err *err);
+void lcm_form_problems_free(char **problems);
 void lcm_form_free(lcm_form *f);
 
 const char *lcm_form_id(const lcm_form *f);
 const char *lcm_form_version(const lcm_form *f);
 const char *lcm_form_title(const lcm_form *f);
-/* Main response table, e.g. "resp_household_2024_1" (already validated; quote it). */
+/* Main response table, e.g. "resp_household_2026_1" (already validated; quote it). */
 const char *lcm_form_table(const lcm_form *f);
 /* Content digest (FNV-1a 64 of the three files, hex) that tells two loads apart. */
 const char *lcm_form_digest(const lcm_form *f);
@@ -147,6 +163,9 @@ const lcm_field *lcm_form_field(const lcm_form *f, size_t i);
 int lcm_form_find(const lcm_form *f, const char *name);
 /* Index of the choice called name in list, or -1. */
 int lcm_form_choice(const lcm_choice_list *list, const char *name);
+/* 1 when choice k of select_multiple fd has its own 0/1 column `<field>_<choice>`: every
+ * choice but the `other` that or_other adds. */
+int lcm_field_choice_column(const lcm_field *fd, size_t k);
 
 /* Check one answer against its field's type (integer, decimal, date, range bounds and
  * step, select membership, UTF-8 text) and against a constraint that only looks at '.'.

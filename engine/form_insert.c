@@ -112,6 +112,8 @@ static void field_columns(const lcm_instance *in, const char *table, long row, l
         else
             bind_value(st, *at, fd->type, v);
         for (size_t k = 0; fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n; k++) {
+            if (!lcm_field_choice_column(fd, k))
+                continue;
             ++*at;
             if (st) {
                 if (*v)

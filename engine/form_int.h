@@ -24,6 +24,17 @@ lcm_status lcm__sheet_read(const char *text, const char *file, lcm__sheet *sh, l
 void lcm__sheet_free(lcm__sheet *sh);
 /* Column index of name (case-insensitive), or -1. */
 int lcm__sheet_col(const lcm__sheet *sh, const char *name);
+/* Cell of row in column col; "" when col < 0. */
+const char *lcm__sheet_cell(const lcm__sheet *sh, size_t row, int col);
+/* Index of the first label column ("label", "label::zh", …), or -1. */
+int lcm__form_label_col(const lcm__sheet *sh);
+
+/* Column indexes (from 0; -1 = absent) of survey.csv, kept for messages. */
+typedef struct lcm__survey_cols {
+    int type, name, label, required, relevant, constraint, calculation, choice_filter, appearance,
+        dflt, repeat_count, read_only, parameters, lcmon_column, lcmon_reference;
+    int choice_name; /* `name` of choices.csv */
+} lcm__survey_cols;
 
 struct lcm_form {
     char *form_id, *version, *title, *default_lang;
@@ -35,11 +46,38 @@ struct lcm_form {
     size_t nfields;
     lcm_choice_list *lists;
     size_t nlists;
+    lcm_choice_list **other_lists; /* or_other copies of lists (own array, shared texts) */
+    size_t nother_lists;
+    lcm__survey_cols cols;
+    unsigned char *broken; /* per field: 1 its row had a problem (later checks skip it), 2 its
+                              type is unknown (not even nested) */
+    char **problems;       /* every problem found so far, unsorted */
+    size_t nproblems;      /* found (may exceed what is kept) */
+    lcm_status first;      /* status of the first problem */
 };
 
-/* Read settings, choices and survey into f (form_load.c). */
+/* Record a problem (err's message, which starts "file:line:column: ") and return LCM_OK so
+ * reading goes on; only memory exhaustion stops it (returned as LCM_NOMEM). */
+lcm_status lcm__form_problem(lcm_form *f, const lcm_err *err);
+/* The same with a message made here. */
+lcm_status lcm__form_problemf(lcm_form *f, lcm_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Column number (from 1) of survey.csv column index c for messages; the type column when
+ * the column is absent. */
+int lcm__form_col(const lcm_form *f, int c);
+
+/* Read settings, choices and survey into f (form_load.c). Problems of single rows are
+ * recorded with lcm__form_problem; a returned error stops the reading. */
 lcm_status lcm__form_parse(lcm_form *f, lcm_err *err);
-/* Resolve expressions, check groups, references, cycles and columns (form_check.c). */
+/* survey.csv into f->fields (form_survey.c). */
+lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err);
+/* Texts of row for base ("label", "hint", …) per language: a calloc'd array of nlangs. */
+lcm_status lcm__form_texts(lcm_form *f, const lcm__sheet *sh, size_t row, const char *base,
+                           char ***out, lcm_err *err);
+/* The list called name, or NULL. */
+const lcm_choice_list *lcm__form_find_list(const lcm_form *f, const char *name);
+/* Resolve expressions, check groups, references, cycles and columns (form_check.c),
+ * recording problems the same way. */
 lcm_status lcm__form_check(lcm_form *f, lcm_err *err);
 
 /* XLSForm name rule (ASCII): letter or '_', then letters, digits, '_', '-', '.'. */
@@ -59,6 +97,11 @@ extern const lcm__std_col lcm__std_cols[];
 extern const size_t lcm__n_std_cols;
 /* Index of a standard column (case-insensitive), or -1. */
 int lcm__std_col_find(const char *name);
+
+/* The main response table name into f->table (form_columns.c). */
+lcm_status lcm__form_tables(lcm_form *f, lcm_err *err);
+/* The table and column of field i (after the fields before it), checking clashes. */
+lcm_status lcm__form_assign_column(lcm_form *f, size_t i, lcm_err *err);
 
 /* Column name of choice c of a select_multiple field: "<field>_<choice>", malloc'd. */
 char *lcm__multi_column(const lcm_field *fd, const lcm_choice *c);

@@ -79,6 +79,8 @@ static void add_field_columns(lcm_strbuf *sb, const lcm_form *f, const char *tab
             continue;
         lcm_strbuf_addf(sb, ",\n  \"%s\" %s", fd->column, sql_type(fd->type));
         for (size_t k = 0; fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n; k++) {
+            if (!lcm_field_choice_column(fd, k))
+                continue;
             char *mc = lcm__multi_column(fd, &fd->list->items[k]);
             if (!mc) {
                 sb->oom = 1;

@@ -35,11 +35,31 @@ static lcm_status oom(lcm_err *err) {
     return lcm_err_set(err, LCM_NOMEM, "out of memory");
 }
 
-static void now_iso(char *buf, size_t n) {
+/* The local time as ISO 8601 (date_only: just the date, as `today` wants it). */
+static void now_iso(char *buf, size_t n, int date_only) {
     time_t t = time(NULL);
     struct tm tm;
     localtime_r(&t, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (strftime(buf, n, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        buf[0] = '\0';
+}
+
+/* A question that fills a standard column given on the command line (--city,
+ * --interviewer) starts with that value, so Enter keeps it. */
+static lcm_status prefill(lcm_interview *iv, lcm_err *err) {
+    for (size_t i = 0; i < iv->f->nfields; i++) {
+        const lcm_field *fd = &iv->f->fields[i];
+        const char *meta = fd->column && fd->repeat < 0 && fd->type < LCM_FT_START
+                               ? lcm_instance_meta(iv->in, fd->column)
+                               : NULL;
+        if (!meta || fd->type == LCM_FT_CALCULATE || *lcm_instance_get(iv->in, (int)i, 0) ||
+            lcm_form_validate_value(iv->f, (int)i, meta, NULL) != LCM_OK)
+            continue;
+        lcm_status st = lcm_instance_set(iv->in, (int)i, 0, meta, err);
+        if (st != LCM_OK)
+            return st;
+    }
+    return LCM_OK;
 }
 
 static lcm_status fill_metadata(lcm_interview *iv, const char *interviewer, lcm_err *err) {
@@ -48,9 +68,9 @@ static lcm_status fill_metadata(lcm_interview *iv, const char *interviewer, lcm_
     for (size_t i = 0; i < iv->f->nfields && st == LCM_OK; i++) {
         lcm_field_type t = iv->f->fields[i].type;
         if (t == LCM_FT_START)
-            now_iso(buf, sizeof buf);
+            now_iso(buf, sizeof buf, 0);
         else if (t == LCM_FT_TODAY)
-            now_iso(buf, 11);
+            now_iso(buf, sizeof buf, 1);
         else if (t == LCM_FT_DEVICEID && gethostname(buf, sizeof buf - 1) == 0)
             buf[sizeof buf - 1] = '\0';
         else if (t == LCM_FT_USERNAME && interviewer)
@@ -61,7 +81,7 @@ static lcm_status fill_metadata(lcm_interview *iv, const char *interviewer, lcm_
     }
     if (st == LCM_OK && interviewer)
         st = lcm_instance_set_meta(iv->in, "interviewer", interviewer, err);
-    return st;
+    return st == LCM_OK ? prefill(iv, err) : st;
 }
 
 lcm_status lcm_interview_new(lcm_instance *in, const char *lang, const char *interviewer,
@@ -254,7 +274,7 @@ static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     memset(p, 0, sizeof *p);
     p->kind = iv->kind = LCM_PROMPT_DONE;
     iv->done = 1;
-    now_iso(buf, sizeof buf);
+    now_iso(buf, sizeof buf, 0);
     for (size_t i = 0; i < iv->f->nfields; i++)
         if (iv->f->fields[i].type == LCM_FT_END) {
             lcm_status st = lcm_instance_set(iv->in, (int)i, 0, buf, err);

@@ -22,7 +22,7 @@ static int resolve(void *ud, const char *name, int *multi) {
     (void)ud;
     for (int i = 0; i < 8; i++)
         if (strcmp(names[i], name) == 0) {
-            *multi = i >= 6;
+            *multi = i == 6 ? LCM_EXPR_REPEAT : i == 7 ? LCM_EXPR_IN_REPEAT : LCM_EXPR_ONE;
             return i;
         }
     return -1;

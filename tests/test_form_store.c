@@ -40,6 +40,21 @@ static long count(lcm_db *db, const char *sql) {
     return n;
 }
 
+/* The shared database and its household form. */
+static void open_household(lcm_db **db, lcm_form **f) {
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_form_get(*db, "household", NULL, f, &err), LCM_OK);
+}
+
+/* Insert a finished instance in a transaction of its own. */
+static void store(lcm_db *db, const lcm_instance *in) {
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+}
+
 static void form_store__load_get_and_conflict(void) {
     lcm_db *db = NULL;
     lcm_form *f = NULL, *g = NULL;
@@ -58,7 +73,7 @@ static void form_store__load_get_and_conflict(void) {
     /* The same version with other content is refused, and the database is unchanged. */
     lcm_form *changed = NULL;
     CU_ASSERT_EQUAL(lcm_form_read_texts("type,name,label\ninteger,a,A\n", NULL,
-                                        "form_id,version\nhousehold,2024.1\n", &changed, &err),
+                                        "form_id,version\nhousehold,2026.1\n", &changed, &err),
                     LCM_OK);
     long before = count(db, "SELECT count(*) FROM sqlite_master");
     CU_ASSERT_EQUAL(lcm_form_store(db, changed, NULL, &err), LCM_CONFLICT);
@@ -69,7 +84,8 @@ static void form_store__load_get_and_conflict(void) {
     lcm_db_close(db);
 }
 
-/* Answers of one household in Guangzhou, 天河区 五山街道: two members. */
+/* Answers of one household in Guangzhou, 天河区 五山街道: two members; the respondent knows
+ * three services and uses two of them. */
 static const char *const answers[][2] = {
     {"city", "4401"},
     {"county", "440106"},
@@ -77,20 +93,26 @@ static const char *const answers[][2] = {
     {"community", "440106001001"},
     {"community_type", "rc"},
     {"household_no", "H-017"},
+    {"interviewer", "王五"},
+    {"consent", "1"},
     {"sex", "2"},
     {"age", "67"},
     {"edu", "4"},
     {"work", "2"},
+    {"disability", "0"},
     {"hh_size", "2"},
-    {"aware", "cc eu rw"},
-    {"used", "eu"},
-    {"learn_hours", "120"},
-    {"la_account", "0"},
-    {"sat_access", "4"},
-    {"sat_content", "5"},
-    {"sat_staff", "5"},
-    {"sat_venue", "3"},
+    {"aware", "cc eu rd"},
+    {"use_cc", "0"},
+    {"use_eu", "1"},
+    {"freq_eu", "1"},
+    {"sat_eu", "5"},
+    {"use_rd", "1"},
+    {"freq_rd", "3"},
+    {"sat_rd", "3"},
     {"sat_overall", "4"},
+    {"barriers", "health other"},
+    {"barriers_other", "照顾孙辈"},
+    {"learn_hours", "120"},
 };
 
 static lcm_instance *household(const lcm_form *f) {
@@ -102,16 +124,17 @@ static lcm_instance *household(const lcm_form *f) {
     for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++)
         CU_ASSERT_EQUAL(
             lcm_instance_set(in, lcm_form_find(f, answers[i][0]), 0, answers[i][1], &err), LCM_OK);
-    static const char *const member[2][5] = {{"1", "2", "67", "4", "2"},
-                                             {"2", "1", "70", "3", "2"}};
-    static const char *const cols[5] = {"m_rel", "m_sex", "m_age", "m_edu", "m_work"};
+    static const char *const member[2][7] = {{"1", "2", "67", "4", "2", "0", "1"},
+                                             {"2", "1", "70", "3", "2", "1", "0"}};
+    static const char *const cols[7] = {"m_rel",  "m_sex",        "m_age",    "m_edu",
+                                        "m_work", "m_disability", "m_learned"};
     for (int m = 0; m < 2; m++) {
         CU_ASSERT_EQUAL(lcm_instance_add_row(in, rep, &pos, &err), LCM_OK);
-        for (int c = 0; c < 5; c++)
-            lcm_instance_set(in, lcm_form_find(f, cols[c]), pos, member[m][c], &err);
-        lcm_instance_set(in, lcm_form_find(f, "m_senior_school"), pos, "1", &err);
+        for (int c = 0; c < 7; c++)
+            CU_ASSERT_EQUAL(
+                lcm_instance_set(in, lcm_form_find(f, cols[c]), pos, member[m][c], &err), LCM_OK);
     }
-    lcm_instance_set_meta(in, "wave", "2024", &err);
+    lcm_instance_set_meta(in, "wave", "2026", &err);
     return in;
 }
 
@@ -119,33 +142,133 @@ static void form_store__household_instance_inserts(void) {
     lcm_db *db = NULL;
     lcm_form *f = NULL;
     lcm_err err = {0};
-    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, &db, &err), LCM_OK);
-    CU_ASSERT_EQUAL_FATAL(lcm_form_get(db, "household", NULL, &f, &err), LCM_OK);
+    open_household(&db, &f);
     lcm_instance *in = household(f);
-    /* A non-relevant answer is dropped: m_cont_edu only applies to working members. */
-    lcm_instance_set(in, lcm_form_find(f, "m_cont_edu"), 1, "1", &err);
+    /* Non-relevant answers are dropped: no satisfaction with a service not used, no
+     * frequency for it either. */
+    lcm_instance_set(in, lcm_form_find(f, "sat_cc"), 0, "2", &err);
+    lcm_instance_set(in, lcm_form_find(f, "freq_cc"), 0, "4", &err);
     if (lcm_instance_finish(in, 1, &err) != LCM_OK)
         fprintf(stderr, "\n  finish: %s\n", err.msg);
-    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(f, "m_cont_edu"), 1), "");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(f, "sat_cc"), 0), "");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(f, "freq_cc"), 0), "");
     CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "stratum"), "4401-urban");
     CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "psu"), "440106001001");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "interviewer"), "王五");
     CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "status"), "complete");
+    store(db, in);
     CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
-    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_EXISTS);
-    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1 WHERE city = '4401' "
-                              "AND wave = 2024 AND household_id = 'H-017' AND aware_cc = 1 "
-                              "AND aware_op = 0 AND used_eu = 1 AND n_members = 2 AND "
-                              "aware_n = 3 AND sat_overall = 4.0 AND status = 'complete'"),
+    lcm_db_rollback(db);
+    /* sat_index: ((5 - 1) + (3 - 1)) / 4 * 100 / 2 services = 75. */
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE city = '4401' "
+                              "AND wave = 2026 AND household_id = 'H-017' AND aware_cc = 1 "
+                              "AND aware_pc = 0 AND aware_none = 0 AND use_eu = '1' AND "
+                              "use_cc = '0' AND freq_cc IS NULL AND sat_cc IS NULL AND "
+                              "aware_n = 3 AND aware_share = 0.375 AND used_n = 2 AND "
+                              "participated = 1 AND sat_index = 75 AND sat_top2 = 1 AND "
+                              "age_band = '60+' AND sat_overall = 4.0 AND consent = '1' AND "
+                              "barriers_health = 1 AND barriers_time = 0 AND "
+                              "barriers_other = '照顾孙辈' AND interviewer = '王五' AND "
+                              "status = 'complete'"),
                     1);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1__members WHERE "
-                              "m_age IN (67, 70) AND typeof(m_age) = 'integer' AND m_cont_edu "
-                              "IS NULL"),
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members WHERE "
+                              "m_age IN (67, 70) AND typeof(m_age) = 'integer' AND "
+                              "m_learned IS NOT NULL AND m_disability IS NOT NULL"),
                     2);
     lcm_instance_free(in);
     lcm_form_free(f);
     lcm_db_close(db);
+}
+
+static void form_store__refusal_completes_empty(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    open_household(&db, &f);
+    lcm_instance *in = household(f);
+    lcm_instance_set(in, lcm_form_find(f, "household_no"), 0, "H-018", &err);
+    lcm_instance_set(in, lcm_form_find(f, "consent"), 0, "0", &err);
+    CU_ASSERT_EQUAL(lcm_instance_finish(in, 1, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_rows(in, lcm_form_find(f, "members")), 0);
+    store(db, in);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE household_id = "
+                              "'H-018' AND consent = '0' AND status = 'complete' AND age IS NULL "
+                              "AND aware IS NULL AND aware_n IS NULL AND participated IS NULL "
+                              "AND used_n IS NULL AND sat_index IS NULL AND stratum = "
+                              "'4401-urban'"),
+                    1);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
+                              "resp_household_2026_1 r USING (instance_id) WHERE "
+                              "r.household_id = 'H-018'"),
+                    0);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
+/* The indicators estimation reads, from answers (source: the definitions given with the
+ * questionnaire: sat_index = mean over rated services of (sat - 1) / 4 * 100). */
+static const struct {
+    const char *aware, *use, *sat, *overall; /* use/sat: one character per service, '.' none */
+    const char *aware_n, *aware_share, *used_n, *participated, *sat_index, *sat_top2;
+} indicators[] = {
+    {"", "........", "........", "", "0", "0", "0", "0", "", ""},
+    {"none", "........", "........", "", "0", "0", "0", "0", "", ""},
+    {"cc pc ol", "1.1.0...", "5.2.....", "3", "3", "0.375", "2", "1", "62.5", "0"},
+    {"cc eu pc rd ol vt cb st", "11111111", "12345543", "5", "8", "1", "8", "1", "59.375", "1"},
+    {"cc", "1.......", "........", "4", "1", "0.125", "1", "1", "", "1"}, /* not rated yet */
+    {"vt st", ".....0.0", "........", "", "2", "0.25", "0", "0", "", ""},
+};
+
+static void form_store__household_indicators(void) {
+    static const char *const services[] = {"cc", "eu", "pc", "rd", "ol", "vt", "cb", "st"};
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_form_read_dir(lcmt_path("surveys/household"), &f, &err), LCM_OK);
+    for (size_t i = 0; i < sizeof indicators / sizeof indicators[0]; i++) {
+        lcm_instance *in = NULL;
+        char name[32], v[2] = {0, 0};
+        CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+        lcm_instance_set(in, lcm_form_find(f, "consent"), 0, "1", &err);
+        lcm_instance_set(in, lcm_form_find(f, "aware"), 0, indicators[i].aware, &err);
+        for (int s = 0; s < 8; s++) {
+            v[0] = indicators[i].use[s] == '.' ? 0 : indicators[i].use[s];
+            snprintf(name, sizeof name, "use_%s", services[s]);
+            lcm_instance_set(in, lcm_form_find(f, name), 0, v, &err);
+            v[0] = indicators[i].sat[s] == '.' ? 0 : indicators[i].sat[s];
+            snprintf(name, sizeof name, "sat_%s", services[s]);
+            lcm_instance_set(in, lcm_form_find(f, name), 0, v, &err);
+        }
+        lcm_instance_set(in, lcm_form_find(f, "sat_overall"), 0, indicators[i].overall, &err);
+        CU_ASSERT_EQUAL(lcm_instance_finish(in, 0, &err), LCM_OK);
+        const char *want[6] = {indicators[i].aware_n,   indicators[i].aware_share,
+                               indicators[i].used_n,    indicators[i].participated,
+                               indicators[i].sat_index, indicators[i].sat_top2};
+        static const char *const calc[6] = {"aware_n",      "aware_share", "used_n",
+                                            "participated", "sat_index",   "sat_top2"};
+        for (int k = 0; k < 6; k++) {
+            const char *got = lcm_instance_get(in, lcm_form_find(f, calc[k]), 0);
+            if (strcmp(got, want[k]) != 0)
+                fprintf(stderr, "\n  case %zu: %s = '%s', want '%s'\n", i, calc[k], got, want[k]);
+            CU_ASSERT_STRING_EQUAL(got, want[k]);
+        }
+        lcm_instance_free(in);
+    }
+    /* age bands, with their edges */
+    static const char *const ages[][2] = {{"16", "16-29"}, {"29", "16-29"}, {"30", "30-44"},
+                                          {"44", "30-44"}, {"45", "45-59"}, {"59", "45-59"},
+                                          {"60", "60+"},   {"100", "60+"},  {"", ""}};
+    for (size_t i = 0; i < sizeof ages / sizeof ages[0]; i++) {
+        lcm_instance *in = NULL;
+        CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+        lcm_instance_set(in, lcm_form_find(f, "consent"), 0, "1", &err);
+        lcm_instance_set(in, lcm_form_find(f, "age"), 0, ages[i][0], &err);
+        CU_ASSERT_EQUAL(lcm_instance_update(in, &err), LCM_OK);
+        CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(f, "age_band"), 0), ages[i][1]);
+        lcm_instance_free(in);
+    }
+    lcm_form_free(f);
 }
 
 /* Each change to a good household and the message finish or insert must give. */
@@ -155,10 +278,17 @@ static const struct {
     const char *value, *error;
 } refused[] = {
     {"sex", 0, NULL, "field 'sex' is required but has no answer"},
+    {"consent", 0, NULL, "field 'consent' is required but has no answer"},
+    {"sat_eu", 0, NULL, "field 'sat_eu' is required but has no answer"},
+    {"freq_rd", 0, NULL, "field 'freq_rd' is required but has no answer"},
+    {"use_eu", 0, NULL, "field 'use_eu' is required but has no answer"},
+    {"age", 0, "15", "field 'age': '15' breaks the constraint"},
     {"m_age", 2, "130", "field 'm_age' (row 2 of 'members'): '130' breaks the constraint"},
+    {"m_learned", 1, NULL, "field 'm_learned' (row 1 of 'members') is required"},
     {"hh_size", 0, "3", "repeat 'members' has 2 rows but repeat_count (${hh_size}) says 3"},
     {"township", 0, "440105001", "field 'township': '440105001' breaks the constraint"},
     {"aware", 0, "cc none", "field 'aware': 'cc none' breaks the constraint"},
+    {"learn_hours", 0, "2001", "field 'learn_hours': '2001' breaks the constraint"},
     {"county", 0, "440999", "county code '440999' is not in the reference data"},
     {"county", 0, "110101", "county '110101' does not belong to city '4401'"},
     {"city", 0, "9999", "city code '9999' is not in the reference data"},
@@ -168,9 +298,8 @@ static void form_store__bad_instances_leave_nothing(void) {
     lcm_db *db = NULL;
     lcm_form *f = NULL;
     lcm_err err = {0};
-    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, &db, &err), LCM_OK);
-    CU_ASSERT_EQUAL_FATAL(lcm_form_get(db, "household", NULL, &f, &err), LCM_OK);
-    long rows = count(db, "SELECT count(*) FROM resp_household_2024_1");
+    open_household(&db, &f);
+    long rows = count(db, "SELECT count(*) FROM resp_household_2026_1");
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         lcm_instance *in = household(f);
         lcm_instance_set(in, lcm_form_find(f, refused[i].field), refused[i].row, refused[i].value,
@@ -193,7 +322,7 @@ static void form_store__bad_instances_leave_nothing(void) {
         CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, refused[i].error));
         lcm_instance_free(in);
     }
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1"), rows);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1"), rows);
     lcm_form_free(f);
     lcm_db_close(db);
 }
@@ -203,16 +332,13 @@ static void form_store__draft_keeps_partial_answers(void) {
     lcm_form *f = NULL;
     lcm_instance *in = NULL;
     lcm_err err = {0};
-    CU_ASSERT_EQUAL_FATAL(lcm_db_open(household_db(), 0, &db, &err), LCM_OK);
-    CU_ASSERT_EQUAL_FATAL(lcm_form_get(db, "household", NULL, &f, &err), LCM_OK);
+    open_household(&db, &f);
     CU_ASSERT_EQUAL(lcm_instance_new(f, &in, &err), LCM_OK);
     lcm_instance_set(in, lcm_form_find(f, "city"), 0, "1100", &err);
     CU_ASSERT_EQUAL(lcm_instance_finish(in, 0, &err), LCM_OK);
     CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "status"), "draft");
-    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
-    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
-    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2024_1 WHERE status = 'draft'"
+    store(db, in);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE status = 'draft'"
                               " AND city = '1100' AND age IS NULL"),
                     1);
     /* Standard columns set by hand are checked. */
@@ -227,6 +353,8 @@ static void form_store__draft_keeps_partial_answers(void) {
 const lcmt_case lcmt_form_store_cases[] = {
     {"form_store__load_get_and_conflict", form_store__load_get_and_conflict},
     {"form_store__household_instance_inserts", form_store__household_instance_inserts},
+    {"form_store__refusal_completes_empty", form_store__refusal_completes_empty},
+    {"form_store__household_indicators", form_store__household_indicators},
     {"form_store__bad_instances_leave_nothing", form_store__bad_instances_leave_nothing},
     {"form_store__draft_keeps_partial_answers", form_store__draft_keeps_partial_answers},
     {NULL, NULL},

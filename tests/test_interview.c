@@ -50,40 +50,43 @@ static char *query(const char *db, const char *sql) {
 /* 上海市 黄浦区 南京东路街道, a residents' committee; two members. The respondent first gives
  * an age of 150 (refused by the constraint, asked again). */
 static const char household_script[] =
-    "3100\n310101\n310101002\n310101002001\nrc\nSH-9\n"
-    "1\n150\n45\n6\n1\n"        /* respondent: sex, age (refused, again), edu, work */
-    "2\n"                       /* hh_size: the roster gets two rows */
-    "1\n1\n45\n6\n1\n1\n"       /* member 1 works: asked about continuing education */
-    "2\n2\n8\n2\n"              /* member 2 is 8: no work question */
-    "cc ol pl\nol pl\n200\n1\n" /* aware, used (filtered to known services), … */
-    "5\n4\n4\n4\n5\n"           /* satisfaction 1-5 */
-    "多办晚间课程\n";
+    "3100\n310101\n310101002\n310101002001\nrc\nSH-9\n\n1\n" /* location, interviewer, consent */
+    "1\n150\n45\n6\n1\n0\n"         /* sex, age (refused, again), edu, work, … */
+    "2\n"                           /* hh_size: the roster gets two rows */
+    "1\n1\n45\n6\n1\n0\n1\n"        /* member 1 */
+    "3\n2\n8\n2\n0\n1\n"            /* member 2 is 8: no work question */
+    "cc ol pc\n"                    /* aware */
+    "1\n2\n4\n"                     /* use_cc, freq_cc, sat_cc */
+    "0\n"                           /* use_pc: no frequency, no satisfaction */
+    "1\n1\n5\n"                     /* use_ol, freq_ol, sat_ol */
+    "4\ntime\n200\n多办晚间课程\n"; /* sat_overall, barriers, hours, … */
 
 static void interview__household_stored_with_roster(void) {
     const char *db = fresh_db("iv.db", (const char *[]){"surveys/household", NULL});
     char *out = NULL, *err = NULL;
     int rc =
-        lcmt_run((const char *[]){"interview", db, "--interviewer", "李四", "--wave", "2024", NULL},
+        lcmt_run((const char *[]){"interview", db, "--interviewer", "李四", "--wave", "2026", NULL},
                  household_script, &out, &err);
     CU_ASSERT_EQUAL(rc, 0);
     if (rc != 0)
         fprintf(stderr, "\n%s\n%s\n", out, err);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "受访者应在15至100岁之间")); /* refused, in zh */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "受访者应在16至100岁之间")); /* refused, in zh */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "stored instance "));
     ASSERT_QUERY(db,
                  "SELECT city || '|' || stratum || '|' || psu || '|' || wave || '|' || "
                  "interviewer || '|' || age || '|' || status || '|' || source FROM "
-                 "resp_household_2024_1",
-                 "3100|3100-urban|310101002001|2024|李四|45|complete|interview");
+                 "resp_household_2026_1",
+                 "3100|3100-urban|310101002001|2026|李四|45|complete|interview");
     ASSERT_QUERY(db,
-                 "SELECT used || ' ' || used_ol || used_cc || ' ' || suggestion FROM "
-                 "resp_household_2024_1",
-                 "ol pl 10 多办晚间课程");
+                 "SELECT aware || ' ' || aware_ol || aware_cb || ' ' || used_n || ' ' || "
+                 "sat_index || ' ' || coalesce(sat_pc, '-') || ' ' || suggestion FROM "
+                 "resp_household_2026_1",
+                 "cc ol pc 10 2 87.5 - 多办晚间课程");
     ASSERT_QUERY(db,
                  "SELECT group_concat(position || ':' || m_age || ':' || "
-                 "coalesce(m_work, '-') || ':' || coalesce(m_cont_edu, '-'), ' ') FROM "
-                 "resp_household_2024_1__members",
-                 "1:45:1:1 2:8:-:-");
+                 "coalesce(m_work, '-') || ':' || m_learned, ' ') FROM "
+                 "resp_household_2026_1__members",
+                 "1:45:1:1 2:8:-:1");
     free(out), free(err);
 }
 
@@ -95,7 +98,7 @@ static void interview__early_end_is_a_draft(void) {
     CU_ASSERT_EQUAL(rc, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Township/street code")); /* English labels */
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "interview not finished: answers stored as draft"));
-    ASSERT_QUERY(db, "SELECT status || ' ' || city || ' ' || county FROM resp_household_2024_1",
+    ASSERT_QUERY(db, "SELECT status || ' ' || city || ' ' || county FROM resp_household_2026_1",
                  "draft 4401 440106");
     free(out), free(err);
     /* An answer of the wrong type is refused with the reason, in English. */

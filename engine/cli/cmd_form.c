@@ -30,21 +30,39 @@ const char *const cmd_form_usage[] = {
     NULL,
 };
 
+/* `form check`: every problem on stderr (exit 1), or what the form holds (exit 0). */
 static int check(const char *dir) {
     lcm_form *f = NULL;
+    char **problems = NULL;
     lcm_err err = {0};
-    if (lcm_form_read_dir(dir, &f, &err) != LCM_OK)
-        return cli_fail(&err);
-    size_t questions = 0, repeats = 0;
+    if (lcm_form_check_dir(dir, &f, &problems, &err) != LCM_OK) {
+        size_t n = 0;
+        for (; problems && problems[n]; n++)
+            cli_error("%s/%s", dir, problems[n]);
+        if (!problems) /* the files could not be read at all */
+            return cli_fail(&err);
+        lcm_form_problems_free(problems);
+        fprintf(stderr, "lcmon: form '%s' has %zu problem%s\n", dir, n, n == 1 ? "" : "s");
+        return cli_exit_code(err.status);
+    }
+    size_t questions = 0, groups = 0, repeats = 0, calculations = 0;
     for (size_t i = 0; i < lcm_form_nfields(f); i++) {
         lcm_field_type t = lcm_form_field(f, i)->type;
         repeats += t == LCM_FT_BEGIN_REPEAT;
+        groups += t == LCM_FT_BEGIN_GROUP;
+        calculations += t == LCM_FT_CALCULATE;
         questions += t != LCM_FT_BEGIN_REPEAT && t != LCM_FT_END_REPEAT &&
-                     t != LCM_FT_BEGIN_GROUP && t != LCM_FT_END_GROUP;
+                     t != LCM_FT_BEGIN_GROUP && t != LCM_FT_END_GROUP && t != LCM_FT_CALCULATE &&
+                     t != LCM_FT_NOTE && t < LCM_FT_START;
     }
-    printf("form '%s' version '%s' is valid: %zu questions, %zu repeat%s, table %s\n",
-           lcm_form_id(f), lcm_form_version(f), questions, repeats, repeats == 1 ? "" : "s",
-           lcm_form_table(f));
+    printf("form '%s' version '%s' is valid: %zu question%s, %zu calculation%s, %zu group%s, "
+           "%zu repeat%s, languages ",
+           lcm_form_id(f), lcm_form_version(f), questions, questions == 1 ? "" : "s", calculations,
+           calculations == 1 ? "" : "s", groups, groups == 1 ? "" : "s", repeats,
+           repeats == 1 ? "" : "s");
+    for (size_t i = 0; i < lcm_form_nlangs(f); i++)
+        printf("%s%s", i ? ", " : "", *lcm_form_lang(f, i) ? lcm_form_lang(f, i) : "(unmarked)");
+    printf("%s; answers go to table %s\n", lcm_form_nlangs(f) ? "" : "none", lcm_form_table(f));
     lcm_form_free(f);
     return LCM_EXIT_OK;
 }
@@ -99,12 +117,12 @@ static int list(const char *dbpath, cli_format fmt) {
 
 static int add_column(cli_rows *rows, const lcm_form *f, const lcm_field *fd, size_t li) {
     char type[128];
-    snprintf(type, sizeof type, "%s%s%s",
+    snprintf(type, sizeof type, "%s%s%s%s",
              fd->type == LCM_FT_SELECT_ONE        ? "select_one"
              : fd->type == LCM_FT_SELECT_MULTIPLE ? "select_multiple"
              : fd->type == LCM_FT_BEGIN_REPEAT    ? "repeat"
                                                   : "",
-             fd->list ? " " : "", fd->list ? fd->list->name : "");
+             fd->list ? " " : "", fd->list ? fd->list->name : "", fd->or_other ? " or_other" : "");
     if (!type[0]) {
         static const char *const names[] = {"integer", "decimal",   "text", "",     "",
                                             "note",    "calculate", "date", "range"};
@@ -116,6 +134,8 @@ static int add_column(cli_rows *rows, const lcm_form *f, const lcm_field *fd, si
     if (cli_rows_add(rows, v) != 0)
         return -1;
     for (size_t k = 0; fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n; k++) {
+        if (!lcm_field_choice_column(fd, k))
+            continue;
         char col[256];
         snprintf(col, sizeof col, "%s_%s", fd->column, fd->list->items[k].name);
         const char *c[5] = {fd->table, col, fd->name, "0/1",

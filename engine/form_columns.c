@@ -1,0 +1,146 @@
+/*
+ * form_columns.c - the response tables and columns a form is stored in: the standard
+ * columns every response table has, a table per form version and per repeat, one column
+ * per field, and one 0/1 column per choice of a select_multiple.
+ *
+ * Column names come from field names, so two fields must not map to one column even when
+ * they differ only in case (SQLite compares column names without case), and no field may
+ * take the name of a standard column.
+ */
+#include "form_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const lcm__std_col lcm__std_cols[] = {
+    {"instance_id", "TEXT PRIMARY KEY NOT NULL", 0},
+    {"city", "TEXT REFERENCES cities(code)", 1},
+    {"wave", "INTEGER CHECK (wave BETWEEN 2000 AND 2100)", 1},
+    {"stratum", "TEXT", 1},
+    {"psu", "TEXT", 1},
+    {"household_id", "TEXT", 1},
+    {"design_weight", "REAL CHECK (design_weight > 0)", 1},
+    {"final_weight", "REAL CHECK (final_weight > 0)", 0},
+    {"interviewer", "TEXT", 1},
+    {"started_at", "TEXT", 0},
+    {"ended_at", "TEXT", 0},
+    {"status", "TEXT NOT NULL CHECK (status IN ('draft', 'complete'))", 0},
+    {"source", "TEXT NOT NULL", 0},
+};
+const size_t lcm__n_std_cols = sizeof lcm__std_cols / sizeof lcm__std_cols[0];
+
+int lcm__std_col_find(const char *name) {
+    for (size_t i = 0; i < lcm__n_std_cols; i++)
+        if (strcasecmp(lcm__std_cols[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static lcm_status oom(lcm_err *err) {
+    return lcm_err_set(err, LCM_NOMEM, "out of memory checking a form");
+}
+
+/* "<a>_<b>" or "<a>__<b>" with '.' and '-' turned into '_', so table names are easy to
+ * type; they are still always quoted. */
+static char *table_name(const char *a, const char *sep, const char *b) {
+    size_t n = strlen(a) + strlen(sep) + strlen(b) + 1;
+    char *t = malloc(n);
+    if (!t)
+        return NULL;
+    snprintf(t, n, "%s%s%s", a, sep, b);
+    for (char *p = t; *p; p++)
+        if (*p == '.' || *p == '-')
+            *p = '_';
+    return t;
+}
+
+char *lcm__multi_column(const lcm_field *fd, const lcm_choice *c) {
+    size_t n = strlen(fd->name) + strlen(c->name) + 2;
+    char *col = malloc(n);
+    if (col)
+        snprintf(col, n, "%s_%s", fd->name, c->name);
+    return col;
+}
+
+/* The columns of table t so far: field i's column(s) must not clash with them. */
+static lcm_status clash(lcm_form *f, size_t upto, const char *table, const char *col, long line,
+                        int cellcol) {
+    int is_main = strcmp(table, f->table) == 0;
+    if ((is_main && lcm__std_col_find(col) >= 0) ||
+        (!is_main && (strcasecmp(col, "instance_id") == 0 || strcasecmp(col, "position") == 0)))
+        return lcm__form_problemf(
+            f, LCM_PARSE,
+            "survey.csv:%ld:%d: column '%s' is a standard column of the response table: rename "
+            "the field%s",
+            line, cellcol, col,
+            is_main && lcm__std_cols[lcm__std_col_find(col)].settable
+                ? ", or give it lcmon_column if it holds that standard value"
+                : "");
+    for (size_t j = 0; j < upto; j++) {
+        const lcm_field *o = &f->fields[j];
+        if (!o->column || !o->table || strcmp(o->table, table) != 0 ||
+            lcm__std_col_find(o->column) >= 0)
+            continue;
+        int hit = strcasecmp(o->column, col) == 0;
+        for (size_t k = 0; !hit && o->type == LCM_FT_SELECT_MULTIPLE && k < o->list->n; k++) {
+            if (!lcm_field_choice_column(o, k))
+                continue;
+            char *mc = lcm__multi_column(o, &o->list->items[k]);
+            if (!mc)
+                return LCM_NOMEM;
+            hit = strcasecmp(mc, col) == 0;
+            free(mc);
+        }
+        if (hit)
+            return lcm__form_problemf(f, LCM_PARSE,
+                                      "survey.csv:%ld:%d: column '%s' is already made by '%s' on "
+                                      "line %ld",
+                                      line, cellcol, col, o->name, o->line);
+    }
+    return LCM_OK;
+}
+
+lcm_status lcm__form_assign_column(lcm_form *f, size_t i, lcm_err *err) {
+    lcm_field *fd = &f->fields[i];
+    const char *table = fd->type == LCM_FT_BEGIN_REPEAT ? NULL
+                        : fd->repeat >= 0               ? f->fields[fd->repeat].table
+                                                        : f->table;
+    if (fd->repeat >= 0 && !table)
+        return LCM_OK; /* its repeat was refused */
+    char *own = table ? strdup(table) : table_name(f->table, "__", fd->name);
+    if (!own)
+        return oom(err);
+    fd->table = own;
+    if (fd->type == LCM_FT_START || fd->type == LCM_FT_END) {
+        free((void *)fd->column);
+        return (fd->column = strdup(fd->type == LCM_FT_START ? "started_at" : "ended_at"))
+                   ? LCM_OK
+                   : oom(err);
+    }
+    if (!lcm__form_has_value(fd->type) || fd->column)
+        return LCM_OK;
+    int cellcol = lcm__form_col(f, fd->generated ? -1 : f->cols.name);
+    size_t before = f->nproblems;
+    lcm_status st = clash(f, i, own, fd->name, fd->line, cellcol);
+    for (size_t k = 0; st == LCM_OK && f->nproblems == before &&
+                       fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n;
+         k++) {
+        if (!lcm_field_choice_column(fd, k))
+            continue;
+        char *mc = lcm__multi_column(fd, &fd->list->items[k]);
+        st = mc ? clash(f, i, own, mc, fd->line, cellcol) : LCM_NOMEM;
+        free(mc);
+    }
+    if (st == LCM_OK && !(fd->column = strdup(fd->name)))
+        st = LCM_NOMEM;
+    return st == LCM_NOMEM ? oom(err) : st;
+}
+
+lcm_status lcm__form_tables(lcm_form *f, lcm_err *err) {
+    char *id = table_name("resp_", f->form_id, "_");
+    f->table = id ? table_name(id, "", f->version) : NULL;
+    free(id);
+    return f->table ? LCM_OK : oom(err);
+}

@@ -1,0 +1,480 @@
+/*
+ * form_survey.c - survey.csv read into the fields of a form: types, names, labels,
+ * expressions (parsed here, resolved in form_check.c once every name is known), groups and
+ * repeats, the lcmon extension columns, and or_other.
+ *
+ * A problem in a cell is recorded with its file:line:column and the row is marked broken,
+ * so later checks do not pile up consequences of it; the next rows are still read, and
+ * `lcmon form check` reports every problem at once.
+ *
+ * or_other is expanded as pyxform expands it: `select_one L or_other` gets a copy of list L
+ * with a last choice `other` (其他/Other), and a text field `<name>_other` ("Specify
+ * other", relevant when `other` is chosen) is inserted right after the select.
+ */
+#include "form_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static lcm_status oom(lcm_err *err) {
+    return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
+}
+
+static const struct {
+    const char *name;
+    lcm_field_type type;
+} types[] = {
+    {"integer", LCM_FT_INTEGER},
+    {"decimal", LCM_FT_DECIMAL},
+    {"text", LCM_FT_TEXT},
+    {"select_one", LCM_FT_SELECT_ONE},
+    {"select_multiple", LCM_FT_SELECT_MULTIPLE},
+    {"note", LCM_FT_NOTE},
+    {"calculate", LCM_FT_CALCULATE},
+    {"date", LCM_FT_DATE},
+    {"range", LCM_FT_RANGE},
+    {"begin group", LCM_FT_BEGIN_GROUP},
+    {"end group", LCM_FT_END_GROUP},
+    {"begin repeat", LCM_FT_BEGIN_REPEAT},
+    {"end repeat", LCM_FT_END_REPEAT},
+    {"start", LCM_FT_START},
+    {"end", LCM_FT_END},
+    {"today", LCM_FT_TODAY},
+    {"deviceid", LCM_FT_DEVICEID},
+    {"username", LCM_FT_USERNAME},
+    {"int", LCM_FT_INTEGER}, /* pyxform's aliases */
+    {"begin_group", LCM_FT_BEGIN_GROUP},
+    {"end_group", LCM_FT_END_GROUP},
+    {"begin_repeat", LCM_FT_BEGIN_REPEAT},
+    {"end_repeat", LCM_FT_END_REPEAT},
+};
+#define NTYPES (sizeof types / sizeof types[0])
+
+const char *lcm__form_type_name(lcm_field_type t) {
+    for (size_t i = 0; i < NTYPES; i++)
+        if (types[i].type == t)
+            return types[i].name;
+    return "?";
+}
+
+int lcm__form_has_value(lcm_field_type t) {
+    return t != LCM_FT_NOTE && t != LCM_FT_BEGIN_GROUP && t != LCM_FT_END_GROUP &&
+           t != LCM_FT_BEGIN_REPEAT && t != LCM_FT_END_REPEAT;
+}
+
+/* The label of the `other` choice and of the `_other` text in language code. */
+static const char *other_text(const char *code, int question) {
+    int zh = strncasecmp(code, "zh", 2) == 0 || strstr(code, "Chinese") || strstr(code, "中文");
+    return question ? (zh ? "请注明其他" : "Specify other") : (zh ? "其他" : "Other");
+}
+
+/* A calloc'd array of nlangs copies of the or_other text. */
+static char **other_texts(const lcm_form *f, int question) {
+    char **t = calloc(f->nlangs ? f->nlangs : 1, sizeof *t);
+    for (size_t i = 0; t && i < f->nlangs; i++)
+        if (!(t[i] = strdup(other_text(f->langs[i], question)))) {
+            for (size_t j = 0; j < i; j++)
+                free(t[j]);
+            free(t);
+            return NULL;
+        }
+    return t;
+}
+
+/* The or_other copy of base (made once per list): the same choices, borrowed, then
+ * `other`. A list that already has `other` is refused, as pyxform refuses it. */
+static lcm_status other_list(lcm_form *f, const lcm_choice_list *base, const lcm_choice_list **out,
+                             lcm_err *err) {
+    for (size_t i = 0; i < f->nother_lists; i++)
+        if (strcmp(f->other_lists[i]->name, base->name) == 0)
+            return *out = f->other_lists[i], LCM_OK;
+    lcm_choice_list **grown = realloc(f->other_lists, (f->nother_lists + 1) * sizeof *grown);
+    if (!grown)
+        return oom(err);
+    f->other_lists = grown;
+    lcm_choice_list *l = calloc(1, sizeof *l);
+    lcm_choice *items = calloc(base->n + 1, sizeof *items);
+    char **extra = calloc(base->nextra ? base->nextra : 1, sizeof *extra);
+    if (!l || !items || !extra || !(l->name = strdup(base->name))) {
+        free(l), free(items), free(extra);
+        return oom(err);
+    }
+    memcpy(items, base->items, base->n * sizeof *items);
+    l->items = items;
+    l->n = base->n + 1;
+    l->extra_names = base->extra_names;
+    l->nextra = base->nextra;
+    f->other_lists[f->nother_lists++] = l; /* owned by the form from here on */
+    lcm_choice *o = &items[base->n];
+    o->line = base->n ? base->items[base->n - 1].line : 0;
+    o->extra = (const char *const *)extra;
+    int bad = !(o->name = strdup("other")) || !(o->label = (const char *const *)other_texts(f, 0));
+    for (size_t i = 0; i < base->nextra; i++)
+        bad |= !(extra[i] = strdup(""));
+    if (bad)
+        return oom(err);
+    *out = l;
+    return LCM_OK;
+}
+
+/* The list name and what follows it in a select type: "L" or "L or_other". */
+static lcm_status parse_select(lcm_form *f, const lcm__sheet *sh, size_t r, int col, char *rest,
+                               lcm_field *fd, lcm_err *err) {
+    char *space = strchr(rest, ' ');
+    if (space) {
+        *space = '\0';
+        if (strcmp(space + 1, "or_other") != 0)
+            return lcm_err_set(err, LCM_UNSUPPORTED,
+                               "%s:%ld:%d: '%s' after the list name '%s' is not supported (lcmon "
+                               "knows 'or_other')",
+                               sh->file, sh->lines[r], col + 1, space + 1, rest);
+        fd->or_other = 1;
+    }
+    const lcm_choice_list *l = lcm__form_find_list(f, rest);
+    if (!l)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: no choice list '%s' in choices.csv",
+                           sh->file, sh->lines[r], col + 1, rest);
+    if (fd->or_other && lcm_form_choice(l, "other") >= 0)
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:%ld:%d: list '%s' already has a choice 'other' (choices.csv line "
+                           "%ld), which or_other adds: drop one of them",
+                           sh->file, sh->lines[r], col + 1, rest,
+                           l->items[lcm_form_choice(l, "other")].line);
+    if (fd->or_other)
+        return other_list(f, l, &fd->list, err);
+    fd->list = l;
+    return LCM_OK;
+}
+
+static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int col, lcm_field *fd,
+                             lcm_err *err) {
+    char text[256];
+    size_t n = 0;
+    for (const char *p = lcm__sheet_cell(sh, r, col); *p && n < sizeof text - 1; p++)
+        if (!(*p == ' ' && (n == 0 || text[n - 1] == ' '))) /* one space between words */
+            text[n++] = *p;
+    text[n] = '\0';
+    char *space = strchr(text, ' ');
+    int is_select = space && (strncmp(text, "select_one ", 11) == 0 ||
+                              strncmp(text, "select_multiple ", 16) == 0);
+    if (is_select) {
+        *space = '\0';
+        lcm_status st = parse_select(f, sh, r, col, space + 1, fd, err);
+        if (st != LCM_OK)
+            return st;
+    }
+    for (size_t i = 0; i < NTYPES; i++)
+        if (strcasecmp(text, types[i].name) == 0 &&
+            is_select ==
+                (types[i].type == LCM_FT_SELECT_ONE || types[i].type == LCM_FT_SELECT_MULTIPLE)) {
+            fd->type = types[i].type;
+            return LCM_OK;
+        }
+    if (!*text)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: row has no type", sh->file, sh->lines[r],
+                           col + 1);
+    if (strcmp(text, "select_one") == 0 || strcmp(text, "select_multiple") == 0)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: %s needs a list name ('%s yesno')", sh->file,
+                           sh->lines[r], col + 1, text, text);
+    return lcm_err_set(err, LCM_UNSUPPORTED,
+                       "%s:%ld:%d: type '%s' is not supported (lcmon knows integer, decimal, text, "
+                       "select_one, select_multiple, note, calculate, date, range, groups, "
+                       "repeats, start, end, today, deviceid, username)",
+                       sh->file, sh->lines[r], col + 1, text);
+}
+
+static lcm_status parse_expr_cell(const lcm__sheet *sh, size_t r, int col, const char *fname,
+                                  int filter, lcm_expr **out, lcm_err *err) {
+    const char *src = lcm__sheet_cell(sh, r, col);
+    *out = NULL;
+    if (!*src)
+        return LCM_OK;
+    lcm_err why = {0};
+    lcm_status st = filter ? lcm_expr_parse_filter(src, out, &why) : lcm_expr_parse(src, out, &why);
+    if (st == LCM_OK || st == LCM_NOMEM)
+        return st == LCM_OK ? LCM_OK : oom(err);
+    const char *msg = why.msg;
+    int at = 0;
+    if (sscanf(msg, "column %d: ", &at) == 1)
+        msg = strchr(msg, ':') + 2;
+    return lcm_err_set(err, st, "%s:%ld:%d: %s of '%s', character %d: %s", sh->file, sh->lines[r],
+                       col + 1, sh->head[col], fname, at, msg);
+}
+
+/* yes/no cells (required, read_only); lcmon takes no expressions there. */
+static lcm_status yes_no(const lcm__sheet *sh, size_t r, int col, int *out, lcm_err *err) {
+    static const char *const yes[] = {"yes", "true", "true()", "1"};
+    static const char *const no[] = {"", "no", "false", "false()", "0"};
+    const char *v = lcm__sheet_cell(sh, r, col);
+    for (size_t i = 0; i < 4; i++)
+        if (strcasecmp(v, yes[i]) == 0)
+            return *out = 1, LCM_OK;
+    for (size_t i = 0; i < 5; i++)
+        if (strcasecmp(v, no[i]) == 0)
+            return *out = 0, LCM_OK;
+    return lcm_err_set(err, LCM_UNSUPPORTED, "%s:%ld:%d: %s must be yes or no, not '%s'", sh->file,
+                       sh->lines[r], col + 1, sh->head[col], v);
+}
+
+/* range parameters "start=1 end=5 step=1". */
+static lcm_status range_params(const lcm__sheet *sh, size_t r, int col, lcm_field *fd,
+                               lcm_err *err) {
+    fd->range_start = 1, fd->range_end = 10, fd->range_step = 1;
+    char key[16];
+    double value;
+    int used;
+    for (const char *p = lcm__sheet_cell(sh, r, col); *p;) {
+        if (sscanf(p, " %15[a-z] = %lf%n", key, &value, &used) != 2)
+            return lcm_err_set(err, LCM_PARSE,
+                               "%s:%ld:%d: parameters must look like 'start=1 end=5 step=1'",
+                               sh->file, sh->lines[r], col + 1);
+        if (strcmp(key, "start") == 0)
+            fd->range_start = value;
+        else if (strcmp(key, "end") == 0)
+            fd->range_end = value;
+        else if (strcmp(key, "step") == 0)
+            fd->range_step = value;
+        p += used;
+        p += strspn(p, " ;,");
+    }
+    if (!(fd->range_step > 0) || !(fd->range_end >= fd->range_start))
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: range needs start <= end and step > 0",
+                           sh->file, sh->lines[r], col >= 0 ? col + 1 : 1);
+    return LCM_OK;
+}
+
+static lcm_status read_extensions(const lcm__sheet *sh, size_t r, const lcm__survey_cols *c,
+                                  lcm_field *fd, lcm_err *err) {
+    static const char *const refs[] = {"", "city", "county", "township"};
+    const char *col = lcm__sheet_cell(sh, r, c->lcmon_column);
+    const char *ref = lcm__sheet_cell(sh, r, c->lcmon_reference);
+    if (*col) {
+        int std = lcm__std_col_find(col);
+        if (std < 0 || !lcm__std_cols[std].settable)
+            return lcm_err_set(err, LCM_PARSE,
+                               "%s:%ld:%d: lcmon_column '%s' is not a standard column a field can "
+                               "fill (city, wave, stratum, psu, household_id, design_weight, "
+                               "interviewer)",
+                               sh->file, sh->lines[r], c->lcmon_column + 1, col);
+        if (!(fd->column = strdup(lcm__std_cols[std].name)))
+            return oom(err);
+    }
+    for (size_t i = 1; *ref && i < 4; i++)
+        if (strcasecmp(ref, refs[i]) == 0)
+            fd->reference = (lcm_ref_kind)i;
+    if (*ref && fd->reference == LCM_REF_NONE)
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:%ld:%d: lcmon_reference must be city, county or township, not '%s'",
+                           sh->file, sh->lines[r], c->lcmon_reference + 1, ref);
+    return LCM_OK;
+}
+
+/* A problem of a cell: recorded, the row marked broken; only out of memory stops. */
+static lcm_status note(lcm_form *f, size_t i, lcm_status st, const lcm_err *err) {
+    if (st == LCM_OK || st == LCM_NOMEM)
+        return st;
+    f->broken[i] = f->broken[i] ? f->broken[i] : 1;
+    return lcm__form_problem(f, err);
+}
+
+/* Labels, hints and constraint messages of row r, per language. */
+static lcm_status read_texts(lcm_form *f, const lcm__sheet *sh, size_t r, lcm_field *fd,
+                             lcm_err *err) {
+    char **label = NULL, **hint = NULL, **msg = NULL;
+    lcm_status st = lcm__form_texts(f, sh, r, "label", &label, err);
+    if (st == LCM_OK && (st = lcm__form_texts(f, sh, r, "hint", &hint, err)) == LCM_OK)
+        st = lcm__form_texts(f, sh, r, "constraint_message", &msg, err);
+    fd->label = (const char *const *)label;
+    fd->hint = (const char *const *)hint;
+    fd->constraint_message = (const char *const *)msg;
+    return st;
+}
+
+/* Field i from row r: each cell is read even after a problem in another one. */
+static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t i, lcm_err *err) {
+    const lcm__survey_cols *c = &f->cols;
+    lcm_field *fd = &f->fields[i];
+    lcm_expr *e[5] = {NULL};
+    fd->line = sh->lines[r];
+    fd->parent = fd->repeat = fd->end = -1;
+    if (!(fd->name = strdup(lcm__sheet_cell(sh, r, c->name))))
+        return oom(err);
+    lcm_status st = note(f, i, parse_type(f, sh, r, c->type, fd, err), err);
+    if (f->broken[i])
+        f->broken[i] = 2; /* the type is unknown: the row is not nested either */
+    if (st == LCM_OK)
+        st = read_texts(f, sh, r, fd, err);
+    const int cols[5] = {c->relevant, c->constraint, c->calculation, c->choice_filter,
+                         c->repeat_count};
+    for (int k = 0; k < 5 && st == LCM_OK; k++)
+        st = note(f, i, parse_expr_cell(sh, r, cols[k], fd->name, k == 3, &e[k], err), err);
+    fd->relevant = e[0], fd->constraint = e[1], fd->calculation = e[2];
+    fd->choice_filter = e[3], fd->repeat_count = e[4];
+    if (st == LCM_OK && fd->or_other && fd->choice_filter)
+        st = note(f, i,
+                  lcm_err_set(err, LCM_UNSUPPORTED,
+                              "%s:%ld:%d: or_other cannot go with a choice_filter (pyxform "
+                              "refuses it too): add an 'other' choice the filter lets through",
+                              sh->file, fd->line, c->choice_filter + 1),
+                  err);
+    if (st == LCM_OK)
+        st = note(f, i, yes_no(sh, r, c->required, &fd->required, err), err);
+    if (st == LCM_OK)
+        st = note(f, i, yes_no(sh, r, c->read_only, &fd->read_only, err), err);
+    const char *dflt = lcm__sheet_cell(sh, r, c->dflt),
+               *app = lcm__sheet_cell(sh, r, c->appearance);
+    if (st == LCM_OK && *dflt && !(fd->default_value = strdup(dflt)))
+        st = oom(err);
+    if (st == LCM_OK && *app && !(fd->appearance = strdup(app)))
+        st = oom(err);
+    if (st == LCM_OK && fd->type == LCM_FT_RANGE)
+        st = note(f, i, range_params(sh, r, c->parameters, fd, err), err);
+    if (st == LCM_OK)
+        st = note(f, i, read_extensions(sh, r, c, fd, err), err);
+    return st;
+}
+
+/* The `<select>_other` text field of or_other, as field i. */
+static lcm_status other_field(lcm_form *f, const lcm_field *sel, size_t i, lcm_err *err) {
+    lcm_field *fd = &f->fields[i];
+    size_t n = strlen(sel->name) + 7;
+    char *name = malloc(n), src[256];
+    fd->type = LCM_FT_TEXT;
+    fd->generated = 1;
+    fd->line = sel->line;
+    fd->parent = fd->repeat = fd->end = -1;
+    if (!name)
+        return oom(err);
+    snprintf(name, n, "%s_other", sel->name);
+    fd->name = name;
+    char **label = other_texts(f, 1), **hint = calloc(f->nlangs + 1, sizeof *hint),
+         **msg = calloc(f->nlangs + 1, sizeof *msg);
+    fd->label = (const char *const *)label;
+    fd->hint = (const char *const *)hint;
+    fd->constraint_message = (const char *const *)msg;
+    if (!label || !hint || !msg)
+        return oom(err);
+    snprintf(src, sizeof src, "selected(${%.200s}, 'other')", sel->name);
+    lcm_expr *rel = NULL;
+    lcm_status st = lcm_expr_parse(src, &rel, err);
+    fd->relevant = rel;
+    return st == LCM_OK || st == LCM_NOMEM ? st : note(f, i, st, err);
+}
+
+/* Name checks: present (except on end rows), valid, unique without case. */
+static lcm_status check_name(lcm_form *f, const lcm__sheet *sh, size_t i, lcm_err *err) {
+    const lcm_field *fd = &f->fields[i];
+    int col = fd->generated ? f->cols.type : f->cols.name;
+    if (fd->type == LCM_FT_END_GROUP || fd->type == LCM_FT_END_REPEAT)
+        return LCM_OK;
+    if (!*fd->name)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: %s row has no name", sh->file, fd->line,
+                           col + 1, lcm__form_type_name(fd->type));
+    if (!lcm__form_name_ok(fd->name) || strlen(fd->name) > 64)
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:%ld:%d: name '%s' must start with a letter or '_' and hold only "
+                           "letters, digits, '_', '-', '.' (at most 64)",
+                           sh->file, fd->line, col + 1, fd->name);
+    for (size_t j = 0; j < i; j++)
+        if (strcasecmp(f->fields[j].name, fd->name) == 0)
+            return lcm_err_set(err, LCM_PARSE,
+                               "%s:%ld:%d: name '%s' is already used on line %ld%s (names are "
+                               "compared without case)",
+                               sh->file, fd->line, col + 1, fd->name, f->fields[j].line,
+                               f->fields[j].generated ? " by the text or_other adds" : "");
+    return LCM_OK;
+}
+
+/* Groups and repeats: a stack of open begin rows; field i records parent and repeat. */
+static lcm_status nest(lcm_form *f, const lcm__sheet *sh, size_t i, int *stack, int *depth,
+                       lcm_err *err) {
+    lcm_field *fd = &f->fields[i];
+    int col = f->cols.type + 1;
+    fd->parent = *depth ? stack[*depth - 1] : -1;
+    fd->repeat = fd->parent >= 0 ? (f->fields[fd->parent].type == LCM_FT_BEGIN_REPEAT
+                                        ? fd->parent
+                                        : f->fields[fd->parent].repeat)
+                                 : -1;
+    if (fd->type == LCM_FT_BEGIN_GROUP || fd->type == LCM_FT_BEGIN_REPEAT) {
+        if (fd->type == LCM_FT_BEGIN_REPEAT && fd->repeat >= 0)
+            return lcm_err_set(err, LCM_UNSUPPORTED,
+                               "%s:%ld:%d: repeat '%s' inside repeat '%s' is not supported",
+                               sh->file, fd->line, col, fd->name, f->fields[fd->repeat].name);
+        if (*depth >= 32)
+            return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: groups nested deeper than 32", sh->file,
+                               fd->line, col);
+        stack[(*depth)++] = (int)i;
+    } else if (fd->type == LCM_FT_END_GROUP || fd->type == LCM_FT_END_REPEAT) {
+        int want = fd->type == LCM_FT_END_GROUP ? LCM_FT_BEGIN_GROUP : LCM_FT_BEGIN_REPEAT;
+        if (!*depth)
+            return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: %s without a begin", sh->file, fd->line,
+                               col, lcm__form_type_name(fd->type));
+        lcm_field *open = &f->fields[stack[*depth - 1]];
+        if ((int)open->type != want)
+            return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: %s closes '%s %s' of line %ld", sh->file,
+                               fd->line, col, lcm__form_type_name(fd->type),
+                               lcm__form_type_name(open->type), open->name, open->line);
+        open->end = (int)i;
+        fd->parent = open->parent;
+        fd->repeat = open->repeat;
+        (*depth)--;
+    }
+    return LCM_OK;
+}
+
+/* Append field i (already read) to the form: name and nesting checks. */
+static lcm_status place(lcm_form *f, const lcm__sheet *sh, size_t i, int *stack, int *depth,
+                        lcm_err *err) {
+    f->nfields = i + 1;
+    lcm_status st = note(f, i, check_name(f, sh, i, err), err);
+    if (st == LCM_OK && f->broken[i] != 2)
+        st = note(f, i, nest(f, sh, i, stack, depth, err), err);
+    return st;
+}
+
+lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err) {
+    lcm__survey_cols *c = &f->cols;
+    c->type = lcm__sheet_col(sh, "type"), c->name = lcm__sheet_col(sh, "name");
+    c->required = lcm__sheet_col(sh, "required"), c->relevant = lcm__sheet_col(sh, "relevant");
+    c->constraint = lcm__sheet_col(sh, "constraint");
+    c->calculation = lcm__sheet_col(sh, "calculation");
+    c->choice_filter = lcm__sheet_col(sh, "choice_filter");
+    c->appearance = lcm__sheet_col(sh, "appearance"), c->dflt = lcm__sheet_col(sh, "default");
+    c->repeat_count = lcm__sheet_col(sh, "repeat_count");
+    c->read_only = lcm__sheet_col(sh, "read_only");
+    c->parameters = lcm__sheet_col(sh, "parameters");
+    c->lcmon_column = lcm__sheet_col(sh, "lcmon_column");
+    c->lcmon_reference = lcm__sheet_col(sh, "lcmon_reference");
+    c->label = lcm__form_label_col(sh);
+    if (c->type < 0 || c->name < 0)
+        return lcm_err_set(err, LCM_PARSE, "%s:1: missing column '%s'", sh->file,
+                           c->type < 0 ? "type" : "name");
+    int stack[32], depth = 0;
+    size_t cap = 2 * sh->nrows + 1; /* room for the text of every or_other */
+    if (!(f->fields = calloc(cap, sizeof *f->fields)) || !(f->broken = calloc(cap, 1)))
+        return oom(err);
+    lcm_status st = LCM_OK;
+    for (size_t r = 0; r < sh->nrows && st == LCM_OK; r++) {
+        size_t i = f->nfields;
+        f->nfields = i + 1; /* counted before reading, so lcm_form_free releases it */
+        if ((st = read_field(f, sh, r, i, err)) == LCM_OK)
+            st = place(f, sh, i, stack, &depth, err);
+        if (st == LCM_OK && f->fields[i].or_other && !f->broken[i]) {
+            f->nfields = i + 2;
+            if ((st = other_field(f, &f->fields[i], i + 1, err)) == LCM_OK)
+                st = place(f, sh, i + 1, stack, &depth, err);
+        }
+    }
+    if (st != LCM_OK)
+        return st;
+    if (depth)
+        return lcm__form_problemf(f, LCM_PARSE, "%s:%ld:%d: '%s %s' is never closed", sh->file,
+                                  f->fields[stack[depth - 1]].line, c->type + 1,
+                                  lcm__form_type_name(f->fields[stack[depth - 1]].type),
+                                  f->fields[stack[depth - 1]].name);
+    if (f->nfields == 0)
+        return lcm__form_problemf(f, LCM_PARSE, "%s:2:1: no questions", sh->file);
+    return LCM_OK;
+}
