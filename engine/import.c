@@ -19,8 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define PROGRESS_EVERY 8192 /* rows between progress calls */
-#define SHOW_CHARS 60       /* characters of a bad value shown in a message */
+#define PROGRESS_EVERY 8192       /* rows between progress calls */
+#define LCM_IMPORT_BUSY_MS 600000 /* how long an import waits for another one's lock */
+#define SHOW_CHARS 60             /* characters of a bad value shown in a message */
 
 void lcm_import_result_free(lcm_import_result *res) {
     if (!res)
@@ -320,6 +321,8 @@ lcm_status lcm__imp_run_ex(lcm_db *db, const char *path, const lcm_import_opts *
     if (st != LCM_OK)
         return st;
     res->encoding = lcm_input_encoding(c.in);
+    /* Imports queue behind each other: another import may hold the write lock for minutes. */
+    sqlite3_busy_timeout(lcm_db_sqlite(db), LCM_IMPORT_BUSY_MS);
     if ((st = lcm_db_begin(db, err)) != LCM_OK || (st = seen_prepare(&im, err)) != LCM_OK)
         goto cleanup;
     lcm_csv_opts co = {im.opts->delim, 0};
