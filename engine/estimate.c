@@ -181,6 +181,7 @@ typedef struct est_vars {
     double **owned; /* indicator columns we allocated */
     size_t *src;    /* which request variable each comes from */
     int64_t *cat;   /* category code, -1 for numeric */
+    double *p;      /* quantile probability, NaN otherwise */
 } est_vars;
 
 static int64_t *sorted_categories(const lcm_intern *labels, size_t *k) {
@@ -200,22 +201,48 @@ static int64_t *sorted_categories(const lcm_intern *labels, size_t *k) {
     return ids;
 }
 
-static lcm_status make_vars(const lcm_survey_data *d, lcm_est_kind kind, est_vars *ev,
+/* Room for total variables. */
+static lcm_status alloc_vars(est_vars *ev, size_t total, lcm_err *err) {
+    size_t m = total ? total : 1;
+    ev->v = calloc(m, sizeof *ev->v);
+    ev->owned = calloc(m, sizeof *ev->owned);
+    ev->src = calloc(m, sizeof *ev->src);
+    ev->cat = calloc(m, sizeof *ev->cat);
+    ev->p = calloc(m, sizeof *ev->p);
+    if (!ev->v || !ev->owned || !ev->src || !ev->cat || !ev->p)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    return LCM_OK;
+}
+
+/* Quantiles: one result per (variable, probability), in that order as lcm_svy_quantile lays
+ * them out. */
+static lcm_status quantile_vars(const lcm_survey_data *d, const lcm_est_request *req, est_vars *ev,
+                                lcm_err *err) {
+    lcm_status rc = alloc_vars(ev, d->nvar * req->nq, err);
+    for (size_t i = 0; rc == LCM_OK && i < d->nvar; i++)
+        for (size_t q = 0; q < req->nq; q++) {
+            ev->v[ev->n] = (lcm_svy_var){LCM_SVY_MEAN, d->var[i], NULL};
+            ev->src[ev->n] = i, ev->cat[ev->n] = -1, ev->p[ev->n++] = req->quantiles[q];
+        }
+    return rc;
+}
+
+static lcm_status make_vars(const lcm_survey_data *d, const lcm_est_request *req, est_vars *ev,
                             lcm_err *err) {
+    lcm_est_kind kind = req->kind;
+    if (kind == LCM_EST_QUANTILE)
+        return quantile_vars(d, req, ev, err);
     size_t total = 0;
     for (size_t i = 0; i < d->nvar; i++)
         total += kind == LCM_EST_PROP ? lcm_intern_count(d->var_labels[i]) : 1;
-    ev->v = calloc(total ? total : 1, sizeof *ev->v);
-    ev->owned = calloc(total ? total : 1, sizeof *ev->owned);
-    ev->src = calloc(total ? total : 1, sizeof *ev->src);
-    ev->cat = calloc(total ? total : 1, sizeof *ev->cat);
-    if (!ev->v || !ev->owned || !ev->src || !ev->cat)
-        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_status rc = alloc_vars(ev, total, err);
+    if (rc != LCM_OK)
+        return rc;
     for (size_t i = 0; i < d->nvar; i++) {
         if (kind != LCM_EST_PROP) {
             ev->v[ev->n] = (lcm_svy_var){kind == LCM_EST_TOTAL ? LCM_SVY_TOTAL : LCM_SVY_MEAN,
                                          d->var[i], NULL};
-            ev->src[ev->n] = i, ev->cat[ev->n++] = -1;
+            ev->src[ev->n] = i, ev->cat[ev->n] = -1, ev->p[ev->n++] = NAN;
             continue;
         }
         size_t k;
@@ -232,7 +259,7 @@ static lcm_status make_vars(const lcm_survey_data *d, lcm_est_kind kind, est_var
                 col[r] = d->var_codes[i][r] < 0 ? NAN : d->var_codes[i][r] == cats[c];
             ev->owned[ev->n] = col;
             ev->v[ev->n] = (lcm_svy_var){LCM_SVY_MEAN, col, NULL};
-            ev->src[ev->n] = i, ev->cat[ev->n++] = cats[c];
+            ev->src[ev->n] = i, ev->cat[ev->n] = cats[c], ev->p[ev->n++] = NAN;
         }
         free(cats);
     }
@@ -242,7 +269,7 @@ static lcm_status make_vars(const lcm_survey_data *d, lcm_est_kind kind, est_var
 static void free_vars(est_vars *ev) {
     for (size_t i = 0; i < ev->n; i++)
         free(ev->owned[i]);
-    free(ev->owned), free(ev->v), free(ev->src), free(ev->cat);
+    free(ev->owned), free(ev->v), free(ev->src), free(ev->cat), free(ev->p);
 }
 
 static lcm_status build_design(const lcm_survey_data *d, const lcm_design_decl *decl,
@@ -257,13 +284,16 @@ static lcm_status build_design(const lcm_survey_data *d, const lcm_design_decl *
 }
 
 static const char *stat_name(lcm_est_kind k) {
-    return k == LCM_EST_PROP ? "prop" : k == LCM_EST_TOTAL ? "total" : "mean";
+    return k == LCM_EST_PROP       ? "prop"
+           : k == LCM_EST_TOTAL    ? "total"
+           : k == LCM_EST_QUANTILE ? "quantile"
+                                   : "mean";
 }
 
 /* Turn svy results into labelled rows, domains in label order, then variables. */
 static lcm_status collect_rows(const lcm_est_request *req, const lcm_survey_data *d,
                                const domains *dom, const est_vars *ev, const lcm_svy_est *est,
-                               lcm_est_result *r, lcm_err *err) {
+                               const double *qci, lcm_est_result *r, lcm_err *err) {
     size_t nby = req->nby;
     r->rows = calloc(dom->n * ev->n, sizeof *r->rows);
     r->by_labels = calloc(dom->n * (nby ? nby : 1), sizeof *r->by_labels);
@@ -286,6 +316,12 @@ static lcm_status collect_rows(const lcm_est_request *req, const lcm_survey_data
             row->by = labels;
             row->est = *e;
             row->small = (long)e->nrows < req->min_n;
+            row->p = ev->p[v];
+            if (qci) { /* a quantile's Woodruff interval comes with it */
+                row->ci_low = qci[2 * (di * ev->n + v)];
+                row->ci_high = qci[2 * (di * ev->n + v) + 1];
+                continue;
+            }
             /* R subsets an uncalibrated design before svyciprop, so its nrow() is the
              * domain's row count; a calibrated one keeps every row */
             lcm_est_ci(req->ci, req->kind == LCM_EST_PROP, e, req->level,
@@ -335,7 +371,31 @@ static void params_json(const lcm_est_request *req, const lcm_design_decl *decl,
     lcm_strbuf_add_json(sb, decl->fpc2);
     lcm_strbuf_adds(sb, ",\"weight\":");
     lcm_strbuf_add_json(sb, decl->weight);
-    lcm_strbuf_addf(sb, ",\"lonely\":\"%s\"}}", lcm_lonely_name(decl->lonely));
+    lcm_strbuf_addf(sb, ",\"lonely\":\"%s\"", lcm_lonely_name(decl->lonely));
+    const lcm_rep_decl *r = &decl->rep;
+    if (r->type[0]) {
+        lcm_strbuf_addf(sb, ",\"replicates\":{\"type\":\"%s\",\"import\":%d", r->type, r->import);
+        if (r->import) {
+            lcm_strbuf_adds(sb, ",\"columns\":");
+            lcm_strbuf_add_json(sb, r->columns);
+            lcm_strbuf_addf(sb, ",\"multipliers\":%d", r->multipliers);
+            if (!isnan(r->scale))
+                lcm_strbuf_addf(sb, ",\"scale\":%.17g", r->scale);
+            if (!isnan(r->rho))
+                lcm_strbuf_addf(sb, ",\"rho\":%.17g", r->rho);
+        } else if (!strcmp(r->type, "bootstrap")) {
+            lcm_strbuf_addf(sb, ",\"nrep\":%ld,\"seed\":%lu", r->nrep, r->seed);
+        }
+        lcm_strbuf_addf(sb, ",\"mse\":%d}", r->mse);
+    }
+    lcm_strbuf_adds(sb, "}");
+    if (req->kind == LCM_EST_QUANTILE) {
+        lcm_strbuf_adds(sb, ",\"quantiles\":[");
+        for (size_t q = 0; q < req->nq; q++)
+            lcm_strbuf_addf(sb, "%s%.17g", q ? "," : "", req->quantiles[q]);
+        lcm_strbuf_adds(sb, "]");
+    }
+    lcm_strbuf_adds(sb, "}");
 }
 
 static lcm_status store_rows(lcm_db *db, const lcm_est_request *req, const lcm_design_decl *decl,
@@ -376,7 +436,13 @@ static lcm_status store_rows(lcm_db *db, const lcm_est_request *req, const lcm_d
         sqlite3_bind_text(ins, 2, req->source.name, -1, SQLITE_STATIC);
         sqlite3_bind_int(ins, 3, req->wave);
         sqlite3_bind_text(ins, 4, row->variable, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 5, row->category, -1, SQLITE_STATIC);
+        char pbuf[32];
+        if (!isnan(row->p)) { /* a quantile's category is its probability */
+            snprintf(pbuf, sizeof pbuf, "%.15g", row->p);
+            sqlite3_bind_text(ins, 5, pbuf, -1, SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_text(ins, 5, row->category, -1, SQLITE_STATIC);
+        }
         sqlite3_bind_text(ins, 6, stat_name(req->kind), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 7, byv.buf, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 8, dom.buf, -1, SQLITE_STATIC);
@@ -440,6 +506,104 @@ static lcm_status load_calibrated(lcm_db *db, const lcm_est_request *req,
     return rc;
 }
 
+/* The scale R's svrepdesign() gives imported replicates of this type when none is given. */
+static double import_scale(const lcm_rep_decl *r, size_t nrep) {
+    double R = (double)nrep;
+    if (!isnan(r->scale))
+        return r->scale;
+    if (!strcmp(r->type, "bootstrap"))
+        return 1.0 / (R - 1);
+    if (!strcmp(r->type, "jk1"))
+        return (R - 1) / R;
+    if (!strcmp(r->type, "brr"))
+        return 1.0 / R;
+    if (!strcmp(r->type, "fay"))
+        return 1.0 / (R * (1 - r->rho) * (1 - r->rho));
+    if (!strcmp(r->type, "sdr"))
+        return 4.0 / R;
+    return 1.0; /* other */
+}
+
+/* Replace *design by one carrying the declared replicate weights (built from it as R's
+ * as.svrepdesign, or imported as R's svrepdesign with the weight column as given). */
+static lcm_status attach_replicates(lcm_db *db, const lcm_est_request *req,
+                                    const lcm_design_decl *decl, const lcm_survey_data *data,
+                                    lcm_svy_design **design, int calibrated, lcm_err *err) {
+    const lcm_rep_decl *r = &decl->rep;
+    lcm_svy_design *rep = NULL;
+    double **rw = NULL;
+    size_t nrep = 0;
+    char msg[512] = "";
+    lcm_status rc = LCM_OK;
+    if (calibrated)
+        return lcm_err_set(err, LCM_UNSUPPORTED,
+                           "the design has both a calibration and replicate weights: lcmon does "
+                           "not recalibrate each replicate yet (drop one of them)");
+    if (!r->import) {
+        lcm_svy_reptype t = !strcmp(r->type, "jk1")   ? LCM_SVY_REP_JK1
+                            : !strcmp(r->type, "jkn") ? LCM_SVY_REP_JKN
+                                                      : LCM_SVY_REP_BOOTSTRAP;
+        rc = lcm_svy_replicates_make(*design, t, (size_t)r->nrep, r->seed, &rep, msg, sizeof msg);
+    } else if ((rc = lcm_survey_load_replicates(db, &req->source, req->wave, decl, data, &rw, &nrep,
+                                                err)) == LCM_OK) {
+        rc = lcm_svy_replicates_attach(*design, (const double *const *)rw, nrep, !r->multipliers,
+                                       import_scale(r, nrep), NULL, r->mse, data->weight, &rep, msg,
+                                       sizeof msg);
+    } else {
+        return rc;
+    }
+    for (size_t i = 0; i < nrep; i++)
+        free(rw[i]);
+    free(rw);
+    if (rc != LCM_OK)
+        return lcm_err_set(err, rc, "replicate weights: %s", msg[0] ? msg : lcm_strerror(rc));
+    lcm_svy_design_free(*design);
+    *design = rep;
+    return LCM_OK;
+}
+
+/* Estimates of every (domain, variable) into est; quantiles also give their intervals in
+ * qci (2 per result). */
+static lcm_status run_estimates(const lcm_est_request *req, const lcm_svy_design *design,
+                                const lcm_survey_data *data, const domains *dom, const est_vars *ev,
+                                lcm_svy_est *est, double *qci, lcm_err *err) {
+    lcm_svy_by by = {req->nby ? dom->id : NULL, dom->n};
+    char msg[512] = "";
+    lcm_status rc;
+    if (req->kind != LCM_EST_QUANTILE) {
+        rc = lcm_svy_estimate(design, ev->v, ev->n, &by, 1, est, msg, sizeof msg);
+        return rc == LCM_OK
+                   ? LCM_OK
+                   : lcm_err_set(err, rc, "estimation: %s", msg[0] ? msg : lcm_strerror(rc));
+    }
+    size_t nres = lcm_svy_quantile_nresults(&by, 1, data->nvar, req->nq);
+    lcm_svy_quant *q = malloc((nres ? nres : 1) * sizeof *q);
+    if (!q)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    rc = lcm_svy_quantile(design, (const double *const *)data->var, data->nvar, req->quantiles,
+                          req->nq, req->level, &by, 1, q, msg, sizeof msg);
+    for (size_t i = 0; rc == LCM_OK && i < nres; i++) {
+        est[i] = (lcm_svy_est){q[i].estimate, q[i].se, q[i].se * q[i].se, q[i].df,
+                               q[i].wsum,     NAN,     q[i].nrows,        q[i].npsu};
+        qci[2 * i] = q[i].ci_low, qci[2 * i + 1] = q[i].ci_high;
+    }
+    free(q);
+    return rc == LCM_OK ? LCM_OK
+                        : lcm_err_set(err, rc, "quantiles: %s", msg[0] ? msg : lcm_strerror(rc));
+}
+
+static lcm_status check_request(const lcm_est_request *req, lcm_err *err) {
+    if (req->nby > 8)
+        return lcm_err_set(err, LCM_INVAL, "at most 8 by-columns, got %zu", req->nby);
+    if (req->kind == LCM_EST_QUANTILE && (!req->quantiles || req->nq == 0))
+        return lcm_err_set(err, LCM_INVAL, "quantiles need at least one probability");
+    for (size_t q = 0; req->kind == LCM_EST_QUANTILE && q < req->nq; q++)
+        if (!(req->quantiles[q] >= 0 && req->quantiles[q] <= 1))
+            return lcm_err_set(err, LCM_INVAL, "quantile probability %g is not in [0, 1]",
+                               req->quantiles[q]);
+    return LCM_OK;
+}
+
 lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_result **out,
                             lcm_err *err) {
     lcm_design_decl decl;
@@ -448,32 +612,28 @@ lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_resu
     est_vars ev = {0};
     lcm_svy_design *design = NULL;
     lcm_svy_est *est = NULL;
+    double *qci = NULL;
     lcm_est_result *r = calloc(1, sizeof *r);
     lcm_status rc;
     *out = NULL;
     if (!r)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
-    if (req->nby > 8) {
-        rc = lcm_err_set(err, LCM_INVAL, "at most 8 by-columns, got %zu", req->nby);
-        goto cleanup;
-    }
-    if ((rc = lcm_design_get(db, &req->source, req->wave, &decl, err)) != LCM_OK ||
+    if ((rc = check_request(req, err)) != LCM_OK ||
+        (rc = lcm_design_get(db, &req->source, req->wave, &decl, err)) != LCM_OK ||
         (rc = load_calibrated(db, req, &decl, &data, &design, r, err)) != LCM_OK ||
+        (decl.rep.type[0] &&
+         (rc = attach_replicates(db, req, &decl, &data, &design, r->calibrated, err)) != LCM_OK) ||
         (rc = make_domains(&data, req->nby, &dom, err)) != LCM_OK ||
-        (rc = make_vars(&data, req->kind, &ev, err)) != LCM_OK)
+        (rc = make_vars(&data, req, &ev, err)) != LCM_OK)
         goto cleanup;
-    lcm_svy_by by = {req->nby ? dom.id : NULL, dom.n};
-    est = calloc(lcm_svy_nresults(&by, 1, ev.n) + 1, sizeof *est);
-    char msg[512] = "";
-    if (!est) {
+    est = calloc(dom.n * ev.n + 1, sizeof *est);
+    qci = req->kind == LCM_EST_QUANTILE ? malloc((2 * dom.n * ev.n + 1) * sizeof *qci) : NULL;
+    if (!est || (req->kind == LCM_EST_QUANTILE && !qci)) {
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
         goto cleanup;
     }
-    if ((rc = lcm_svy_estimate(design, ev.v, ev.n, &by, 1, est, msg, sizeof msg)) != LCM_OK) {
-        rc = lcm_err_set(err, rc, "estimation: %s", msg[0] ? msg : lcm_strerror(rc));
-        goto cleanup;
-    }
-    if ((rc = collect_rows(req, &data, &dom, &ev, est, r, err)) != LCM_OK ||
+    if ((rc = run_estimates(req, design, &data, &dom, &ev, est, qci, err)) != LCM_OK ||
+        (rc = collect_rows(req, &data, &dom, &ev, est, qci, r, err)) != LCM_OK ||
         (req->store && (rc = store_rows(db, req, &decl, r, err)) != LCM_OK))
         goto cleanup;
     *out = r;
@@ -481,9 +641,134 @@ lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_resu
 cleanup:
     lcm_est_result_free(r);
     free(est);
+    free(qci);
     free_vars(&ev);
     free(dom.id), free(dom.combo), free(dom.order), free(dom.rows);
     lcm_svy_design_free(design);
     lcm_survey_data_free(&data);
+    return rc;
+}
+
+struct lcm_est_comparison {
+    lcm_est_result *wave[2];
+    lcm_est_change_row *rows;
+    size_t nrows;
+};
+
+size_t lcm_est_comparison_count(const lcm_est_comparison *c) {
+    return c->nrows;
+}
+
+const lcm_est_change_row *lcm_est_comparison_row(const lcm_est_comparison *c, size_t i) {
+    return i < c->nrows ? &c->rows[i] : NULL;
+}
+
+const lcm_est_result *lcm_est_comparison_wave(const lcm_est_comparison *c, int which) {
+    return c->wave[which ? 1 : 0];
+}
+
+void lcm_est_comparison_free(lcm_est_comparison *c) {
+    if (!c)
+        return;
+    lcm_est_result_free(c->wave[0]);
+    lcm_est_result_free(c->wave[1]);
+    free(c->rows);
+    free(c);
+}
+
+/* What identifies a result across waves: variable, category or probability, domain. */
+typedef struct row_key {
+    char *key;
+    const lcm_est_row *row;
+} row_key;
+
+static int cmp_row_key(const void *a, const void *b) {
+    return strcmp(((const row_key *)a)->key, ((const row_key *)b)->key);
+}
+
+static lcm_status make_keys(const lcm_est_result *r, size_t nby, row_key **out, lcm_err *err) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    *out = calloc(r->nrows ? r->nrows : 1, sizeof **out);
+    if (!*out)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const lcm_est_row *row = &r->rows[i];
+        lcm_strbuf_clear(&sb);
+        lcm_strbuf_addf(&sb, "%s\x1f%s\x1f%.17g", row->variable, row->category ? row->category : "",
+                        row->p);
+        for (size_t j = 0; j < nby; j++)
+            lcm_strbuf_addf(&sb, "\x1f%s", row->by[j]);
+        (*out)[i] = (row_key){lcm_strbuf_ok(&sb) ? strdup(sb.buf) : NULL, row};
+        if (!(*out)[i].key) {
+            lcm_strbuf_release(&sb);
+            return lcm_err_set(err, LCM_NOMEM, "out of memory");
+        }
+    }
+    lcm_strbuf_release(&sb);
+    return LCM_OK;
+}
+
+static void free_keys(row_key *k, size_t n) {
+    for (size_t i = 0; k && i < n; i++)
+        free(k[i].key);
+    free(k);
+}
+
+static void change_of(const lcm_est_row *a, const lcm_est_row *b, lcm_est_change_row *out) {
+    out->a = a, out->b = b;
+    lcm_svy_change_of(a ? a->est.estimate : NAN, a ? a->est.se : NAN, a ? a->est.df : NAN,
+                      b ? b->est.estimate : NAN, b ? b->est.se : NAN, b ? b->est.df : NAN,
+                      &out->change);
+}
+
+/* Rows of a in their order with their match in b, then the rows only b has. */
+static lcm_status match_waves(lcm_est_comparison *c, size_t nby, lcm_err *err) {
+    const lcm_est_result *a = c->wave[0], *b = c->wave[1];
+    row_key *ka = NULL, *kb = NULL;
+    char *used = calloc(b->nrows + 1, 1);
+    c->rows = calloc(a->nrows + b->nrows + 1, sizeof *c->rows);
+    lcm_status rc = !used || !c->rows ? lcm_err_set(err, LCM_NOMEM, "out of memory") : LCM_OK;
+    if (rc == LCM_OK && (rc = make_keys(a, nby, &ka, err)) == LCM_OK)
+        rc = make_keys(b, nby, &kb, err);
+    if (rc == LCM_OK) {
+        qsort(kb, b->nrows, sizeof *kb, cmp_row_key);
+        for (size_t i = 0; i < a->nrows; i++) {
+            row_key *hit = bsearch(&ka[i], kb, b->nrows, sizeof *kb, cmp_row_key);
+            if (hit)
+                used[hit - kb] = 1;
+            change_of(ka[i].row, hit ? hit->row : NULL, &c->rows[c->nrows++]);
+        }
+        for (size_t i = 0; i < b->nrows; i++)
+            if (!used[i])
+                change_of(NULL, kb[i].row, &c->rows[c->nrows++]);
+    }
+    free(used);
+    free_keys(ka, a->nrows);
+    free_keys(kb, b->nrows);
+    return rc;
+}
+
+lcm_status lcm_estimate_compare(lcm_db *db, const lcm_est_request *req, int wave_a, int wave_b,
+                                lcm_est_comparison **out, lcm_err *err) {
+    lcm_est_comparison *c = calloc(1, sizeof *c);
+    lcm_est_request r = *req;
+    lcm_status rc = c ? LCM_OK : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    *out = NULL;
+    if (rc == LCM_OK && (wave_a <= 0 || wave_b <= 0 || wave_a == wave_b))
+        rc = lcm_err_set(err, LCM_INVAL, "two different waves are needed, got %d and %d", wave_a,
+                         wave_b);
+    for (int w = 0; w < 2 && rc == LCM_OK; w++) {
+        r.wave = w ? wave_b : wave_a;
+        if ((rc = lcm_estimate_run(db, &r, &c->wave[w], err)) != LCM_OK && err) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            lcm_err_set(err, rc, "wave %d: %s", r.wave, msg);
+        }
+    }
+    if (rc == LCM_OK && (rc = match_waves(c, req->nby, err)) == LCM_OK) {
+        *out = c;
+        c = NULL;
+    }
+    lcm_est_comparison_free(c);
     return rc;
 }

@@ -234,6 +234,23 @@ static const char *const migrations[] = {
     "  missing INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (dataset, position),"
     "  UNIQUE (dataset, name));",
+
+    /* 8: replicate weights declared with a design: built by lcmon from the design (jk1, jkn,
+     * bootstrap with its count and seed, so estimates are reproducible) or imported from
+     * columns of the source (as R's svrepdesign: type, scale, rho for Fay, mse, and whether
+     * the columns are final weights or multipliers of the sampling weights) */
+    "ALTER TABLE designs ADD COLUMN rep_type TEXT CHECK (rep_type IN ('jk1','jkn','bootstrap',"
+    "  'brr','fay','sdr','other'));"
+    "ALTER TABLE designs ADD COLUMN rep_import INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (rep_import IN (0,1));"
+    "ALTER TABLE designs ADD COLUMN rep_n INTEGER CHECK (rep_n >= 2);"
+    "ALTER TABLE designs ADD COLUMN rep_seed INTEGER;"
+    "ALTER TABLE designs ADD COLUMN rep_columns TEXT;"
+    "ALTER TABLE designs ADD COLUMN rep_scale REAL CHECK (rep_scale > 0);"
+    "ALTER TABLE designs ADD COLUMN rep_rho REAL CHECK (rep_rho >= 0 AND rep_rho < 1);"
+    "ALTER TABLE designs ADD COLUMN rep_mse INTEGER NOT NULL DEFAULT 0 CHECK (rep_mse IN (0,1));"
+    "ALTER TABLE designs ADD COLUMN rep_multipliers INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (rep_multipliers IN (0,1));",
 };
 
 int lcm__schema_count(void) {

@@ -103,6 +103,132 @@ static char *decl_field(lcm_design_decl *d, int i) {
     return f[i];
 }
 
+static const char *const built_types[] = {"jk1", "jkn", "bootstrap"};
+static const char *const import_types[] = {"bootstrap", "jk1", "brr", "fay", "sdr", "other"};
+
+int lcm_rep_type_ok(const char *name, int built) {
+    const char *const *t = built ? built_types : import_types;
+    size_t n = built ? 3 : 6;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, t[i]) == 0)
+            return 1;
+    return 0;
+}
+
+#define MAX_REPLICATES 1000 /* bound on imported replicate columns */
+
+/* The replicate weight columns named by spec (COL,COL,... where an item PREFIX* stands for
+ * every column of the table starting with PREFIX, in table order), each checked to exist;
+ * *names is malloc'd, its strings too. */
+static lcm_status expand_columns(lcm_db *db, const lcm_source *src, const char *spec, char ***names,
+                                 size_t *n, lcm_err *err) {
+    lcm_status rc = LCM_OK;
+    char *copy = strdup(spec), *save = NULL;
+    sqlite3_stmt *st = NULL;
+    *names = calloc(MAX_REPLICATES, sizeof **names);
+    *n = 0;
+    if (!copy || !*names) {
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (char *item = strtok_r(copy, ",", &save); item && rc == LCM_OK;
+         item = strtok_r(NULL, ",", &save)) {
+        size_t len = strlen(item);
+        if (len == 0 || item[len - 1] != '*') {
+            if ((rc = check_column(db, src, "replicate weight", item, err)) == LCM_OK &&
+                *n == MAX_REPLICATES)
+                rc = lcm_err_set(err, LCM_INVAL, "more than %d replicate weight columns",
+                                 MAX_REPLICATES);
+            if (rc == LCM_OK && !((*names)[(*n)++] = strdup(item)))
+                rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+            continue;
+        }
+        item[len - 1] = '\0';
+        if (len == 1 || !lcm_sql_name_ok(item)) {
+            rc = lcm_err_set(err, LCM_INVAL, "not a valid column pattern: '%s*'", item);
+            break;
+        }
+        size_t before = *n;
+        if ((rc = lcm_db_prepare(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", &st,
+                                 err)) != LCM_OK)
+            break;
+        sqlite3_bind_text(st, 1, src->table, -1, SQLITE_STATIC);
+        while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW) {
+            const char *col = (const char *)sqlite3_column_text(st, 0);
+            if (!col || strncmp(col, item, len - 1) != 0 || !lcm_sql_name_ok(col))
+                continue;
+            if (*n == MAX_REPLICATES)
+                rc = lcm_err_set(err, LCM_INVAL, "more than %d replicate weight columns",
+                                 MAX_REPLICATES);
+            else if (!((*names)[(*n)++] = strdup(col)))
+                rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (rc == LCM_OK && *n == before)
+            rc = lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column starting with '%s'",
+                             src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name, item);
+    }
+    if (rc == LCM_OK && *n < 2)
+        rc = lcm_err_set(err, LCM_INVAL, "replicate weights need at least 2 columns, got %zu", *n);
+cleanup:
+    free(copy);
+    if (rc != LCM_OK) {
+        for (size_t i = 0; *names && i < *n; i++)
+            free((*names)[i]);
+        free(*names);
+        *names = NULL, *n = 0;
+    }
+    return rc;
+}
+
+static void free_names(char **names, size_t n) {
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Replicate settings consistent with each other and with the design. */
+static lcm_status check_rep(lcm_db *db, const lcm_source *src, const lcm_design_decl *d,
+                            lcm_err *err) {
+    const lcm_rep_decl *r = &d->rep;
+    if (!r->type[0])
+        return LCM_OK;
+    if (!lcm_rep_type_ok(r->type, !r->import))
+        return lcm_err_set(err, LCM_INVAL, "'%s' is not a replicate type lcmon %s", r->type,
+                           r->import ? "imports (bootstrap, jk1, brr, fay, sdr, other)"
+                                     : "builds (jk1, jkn, bootstrap)");
+    if (!r->import) {
+        if (!strcmp(r->type, "jk1") && d->strata[0])
+            return lcm_err_set(err, LCM_INVAL,
+                               "jk1 replicates need an unstratified design: "
+                               "use jkn with --strata");
+        if (!strcmp(r->type, "jkn") && !d->strata[0])
+            return lcm_err_set(err, LCM_INVAL, "jkn replicates need --strata: use jk1");
+        if (!strcmp(r->type, "bootstrap") && r->nrep < 2)
+            return lcm_err_set(err, LCM_INVAL, "a bootstrap needs at least 2 replicates");
+        return LCM_OK;
+    }
+    if (!strcmp(r->type, "fay") != !isnan(r->rho))
+        return lcm_err_set(err, LCM_INVAL, "Fay's rho (--rho) goes with --rep-type fay only");
+    if (!strcmp(r->type, "brr") && !isnan(r->scale))
+        return lcm_err_set(err, LCM_INVAL, "brr fixes the scale at 1/R: no --rep-scale");
+    if (!isnan(r->scale) && !(r->scale > 0))
+        return lcm_err_set(err, LCM_INVAL, "the replicate scale must be positive");
+    char **names = NULL;
+    size_t n = 0;
+    lcm_status rc = expand_columns(db, src, r->columns, &names, &n, err);
+    free_names(names, n);
+    return rc;
+}
+
+static void bind_real_or_null(sqlite3_stmt *st, int i, double v) {
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
 lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
                           lcm_err *err) {
     lcm_design_decl d = *decl;
@@ -115,11 +241,15 @@ lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm
         return lcm_err_set(err, LCM_INVAL, "a second stage (--ssu) needs --psu");
     if (d.fpc2[0] && (!d.fpc1[0] || !d.ssu[0]))
         return lcm_err_set(err, LCM_INVAL, "a stage-2 fpc needs --ssu and a stage-1 fpc");
+    if ((rc = check_rep(db, src, &d, err)) != LCM_OK)
+        return rc;
     sqlite3_stmt *st = NULL;
     if ((rc = lcm_db_prepare(db,
                              "INSERT OR REPLACE INTO designs(source_kind, source, wave, strata, "
-                             "psu, ssu, fpc1, fpc2, weight, lonely) VALUES (?1, ?2, ?3, ?4, ?5, "
-                             "?6, ?7, ?8, ?9, ?10)",
+                             "psu, ssu, fpc1, fpc2, weight, lonely, rep_type, rep_import, rep_n, "
+                             "rep_seed, rep_columns, rep_scale, rep_rho, rep_mse, "
+                             "rep_multipliers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                             "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                              &st, err)) != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, src->kind == LCM_SOURCE_FORM ? "form" : "dataset", -1, SQLITE_STATIC);
@@ -129,18 +259,56 @@ lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm
         if (*decl_field(&d, i))
             sqlite3_bind_text(st, 4 + i, decl_field(&d, i), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 10, lcm_lonely_name(d.lonely), -1, SQLITE_STATIC);
+    const lcm_rep_decl *r = &d.rep;
+    if (r->type[0]) {
+        sqlite3_bind_text(st, 11, r->type, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 12, r->import);
+        if (!r->import && !strcmp(r->type, "bootstrap")) {
+            sqlite3_bind_int64(st, 13, r->nrep);
+            sqlite3_bind_int64(st, 14, (sqlite3_int64)r->seed);
+        }
+        if (r->import)
+            sqlite3_bind_text(st, 15, r->columns, -1, SQLITE_TRANSIENT);
+        bind_real_or_null(st, 16, r->scale);
+        bind_real_or_null(st, 17, r->rho);
+        sqlite3_bind_int(st, 18, r->mse);
+        sqlite3_bind_int(st, 19, r->multipliers);
+    } else {
+        sqlite3_bind_int(st, 12, 0);
+        sqlite3_bind_int(st, 18, 0);
+        sqlite3_bind_int(st, 19, 0);
+    }
     rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK : lcm_db_fail(db, err, "storing the design");
     sqlite3_finalize(st);
     return rc;
+}
+
+static double column_real(sqlite3_stmt *st, int i) {
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static void read_rep(sqlite3_stmt *st, int i0, lcm_rep_decl *r) {
+    const unsigned char *type = sqlite3_column_text(st, i0);
+    const unsigned char *cols = sqlite3_column_text(st, i0 + 4);
+    snprintf(r->type, sizeof r->type, "%s", type ? (const char *)type : "");
+    r->import = sqlite3_column_int(st, i0 + 1);
+    r->nrep = (long)sqlite3_column_int64(st, i0 + 2);
+    r->seed = (unsigned long)sqlite3_column_int64(st, i0 + 3);
+    snprintf(r->columns, sizeof r->columns, "%s", cols ? (const char *)cols : "");
+    r->scale = column_real(st, i0 + 5);
+    r->rho = column_real(st, i0 + 6);
+    r->mse = sqlite3_column_int(st, i0 + 7);
+    r->multipliers = sqlite3_column_int(st, i0 + 8);
 }
 
 lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_design_decl *out,
                           lcm_err *err) {
     sqlite3_stmt *st = NULL;
     lcm_status rc = lcm_db_prepare(db,
-                                   "SELECT strata, psu, ssu, fpc1, fpc2, weight, lonely FROM "
-                                   "designs WHERE source_kind = ?1 AND source = ?2 AND wave IN "
-                                   "(?3, 0) ORDER BY wave DESC LIMIT 1",
+                                   "SELECT strata, psu, ssu, fpc1, fpc2, weight, lonely, rep_type, "
+                                   "rep_import, rep_n, rep_seed, rep_columns, rep_scale, rep_rho, "
+                                   "rep_mse, rep_multipliers FROM designs WHERE source_kind = ?1 "
+                                   "AND source = ?2 AND wave IN (?3, 0) ORDER BY wave DESC LIMIT 1",
                                    &st, err);
     if (rc != LCM_OK)
         return rc;
@@ -154,6 +322,7 @@ lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_desig
             snprintf(decl_field(out, i), 64, "%s", t ? (const char *)t : "");
         }
         lcm_lonely_parse((const char *)sqlite3_column_text(st, 6), &out->lonely);
+        read_rep(st, 7, &out->rep);
     } else {
         rc = lcm_err_set(err, LCM_NOTFOUND,
                          "no design declared for %s '%s' (use 'lcmon design set')",
@@ -419,4 +588,40 @@ void lcm_survey_data_free(lcm_survey_data *d) {
     free(d->var_names), free(d->var), free(d->var_codes), free(d->var_labels);
     free(d->by_names), free(d->by_codes), free(d->by_labels);
     memset(d, 0, sizeof *d);
+}
+
+lcm_status lcm_survey_load_replicates(lcm_db *db, const lcm_source *src, int wave,
+                                      const lcm_design_decl *decl, const lcm_survey_data *d,
+                                      double ***rw, size_t *nrep, lcm_err *err) {
+    lcm_strbuf from = LCM_STRBUF_INIT;
+    char **names = NULL;
+    size_t n = 0;
+    load_col *cols = NULL;
+    int64_t *rowid = NULL;
+    *rw = NULL, *nrep = 0;
+    lcm_status rc = expand_columns(db, src, decl->rep.columns, &names, &n, err);
+    if (rc == LCM_OK &&
+        (!(cols = calloc(n, sizeof *cols)) || !(rowid = malloc((d->n ? d->n : 1) * sizeof *rowid))))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t i = 0; rc == LCM_OK && i < n; i++)
+        cols[i] = (load_col){names[i], "replicate weight", 1, 1, NULL, NULL, NULL};
+    if (rc == LCM_OK && (rc = build_from(db, src, wave, &from, err)) == LCM_OK &&
+        (rc = alloc_columns(cols, n, d->n, err)) == LCM_OK)
+        rc = fetch_rows(db, src, wave, from.buf, cols, n, d->n, rowid, err);
+    /* the rows must be the ones the design was built on, in the same order */
+    if (rc == LCM_OK && memcmp(rowid, d->rowid, d->n * sizeof *rowid) != 0)
+        rc = lcm_err_set(err, LCM_DB, "table '%s' changed while it was read", src->table);
+    if (rc == LCM_OK && !(*rw = malloc(n * sizeof **rw)))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t i = 0; rc == LCM_OK && i < n; i++)
+        (*rw)[i] = cols[i].vals, cols[i].vals = NULL;
+    if (rc == LCM_OK)
+        *nrep = n;
+    for (size_t i = 0; cols && i < n; i++)
+        free(cols[i].vals);
+    free(cols);
+    free(rowid);
+    free_names(names, n);
+    lcm_strbuf_release(&from);
+    return rc;
 }

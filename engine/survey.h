@@ -30,11 +30,31 @@ lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name
  * Only such names are ever quoted into SQL. */
 int lcm_sql_name_ok(const char *s);
 
+/* Replicate weights declared with a design (schema 8): built by lcmon from the design
+ * (R's as.svrepdesign: jk1, jkn, bootstrap) or imported from columns of the source (R's
+ * svrepdesign: bootstrap, jk1, brr, fay, sdr, other). */
+typedef struct lcm_rep_decl {
+    char type[16];      /* "" = no replicates, else one of the names above */
+    int import;         /* 1: columns holds the imported replicate weights */
+    long nrep;          /* built bootstrap: number of replicates */
+    unsigned long seed; /* built bootstrap: seed of lcmon's generator */
+    char columns[4096]; /* imported: COL,COL,... or PREFIX* (every column starting so) */
+    double scale;       /* imported: NAN = the type's default as R's svrepdesign sets it */
+    double rho;         /* imported fay: Fay's rho, else NAN */
+    int mse;            /* centre the variance at the full-sample estimate */
+    int multipliers;    /* imported columns multiply the sampling weights (R's
+                           combined.weights = FALSE) instead of being the final weights */
+} lcm_rep_decl;
+
 /* The design declared for a source and wave (wave 0 = every wave), as column names. */
 typedef struct lcm_design_decl {
     char strata[64], psu[64], ssu[64], fpc1[64], fpc2[64], weight[64]; /* "" = not given */
     lcm_svy_lonely lonely;
+    lcm_rep_decl rep;
 } lcm_design_decl;
+
+/* 1 when name is a replicate type lcmon builds (built) or imports (!built). */
+int lcm_rep_type_ok(const char *name, int built);
 
 /* Parse a lonely-PSU policy name (fail, remove, certainty, adjust, average); 0 or -1. */
 int lcm_lonely_parse(const char *s, lcm_svy_lonely *out);
@@ -74,5 +94,13 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
                            const char *const *vars, size_t nvar, int as_categories,
                            const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err);
 void lcm_survey_data_free(lcm_survey_data *d);
+
+/* Imported replicate weights of decl for the rows d was loaded with (same source, wave and
+ * filters, same order): *rw gets *nrep malloc'd columns of d->n values (the caller frees
+ * each and the array). The columns are decl->rep.columns, a PREFIX* pattern expanded in
+ * table order; an empty or non-numeric value is an error naming table, row and column. */
+lcm_status lcm_survey_load_replicates(lcm_db *db, const lcm_source *src, int wave,
+                                      const lcm_design_decl *decl, const lcm_survey_data *d,
+                                      double ***rw, size_t *nrep, lcm_err *err);
 
 #endif

@@ -54,12 +54,13 @@ static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     return sqlite3_step(t->ins) == SQLITE_DONE ? LCM_OK : lcm_db_fail(t->db, err, "loading");
 }
 
-/* A fresh database holding one fixture of tests/fixtures/svy as dataset table ds_NAME with
- * the given design. */
-static lcm_db *fixture_db(const char *name, lcm_source *src, const lcm_design_decl *decl) {
+/* A fresh database holding the fixture DIR/NAME.csv as dataset table ds_NAME with the given
+ * design. */
+static lcm_db *fixture_db_in(const char *dir, const char *name, lcm_source *src,
+                             const lcm_design_decl *decl) {
     char path[1024], file[256], table[64];
     snprintf(path, sizeof path, "%s", lcmt_tmp("est.db"));
-    snprintf(file, sizeof file, "tests/fixtures/svy/%s.csv", name);
+    snprintf(file, sizeof file, "%s/%s.csv", dir, name);
     snprintf(table, sizeof table, "ds_%s", name);
     remove(path);
     lcm_db *db = NULL;
@@ -84,6 +85,11 @@ static lcm_db *fixture_db(const char *name, lcm_source *src, const lcm_design_de
         return NULL;
     }
     return db;
+}
+
+/* The same for a fixture of tests/fixtures/svy. */
+static lcm_db *fixture_db(const char *name, lcm_source *src, const lcm_design_decl *decl) {
+    return fixture_db_in("tests/fixtures/svy", name, src, decl);
 }
 
 /* R: svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat) */
@@ -131,6 +137,19 @@ static double ref(const char *file, const char *const *key, int nkey, const char
     return f.value;
 }
 
+/* The first integer column of a query with the run id bound as ?1. */
+static int query_run_int(lcm_db *db, const char *sql, long long run) {
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, run);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
 static const lcm_est_row *find_est(const lcm_est_result *r, const char *domain,
                                    const char *category) {
     for (size_t i = 0; i < lcm_est_result_count(r); i++) {
@@ -147,7 +166,7 @@ static void estimate__store_path_matches_r_means_and_domains(void) {
     lcm_db *db = apistrat_db(&src);
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     const char *vars[] = {"api00"}, *by[] = {"stype"};
-    lcm_est_request req = {src, 0, vars, 1, by, 1, LCM_EST_MEAN, LCM_CI_WALD, 0.95, 30, 1};
+    lcm_est_request req = {src, 0, vars, 1, by, 1, LCM_EST_MEAN, LCM_CI_WALD, 0.95, 30, 1, NULL, 0};
     lcm_est_result *r = NULL;
     lcm_err err = {0};
     CU_ASSERT_EQUAL_FATAL(lcm_estimate_run(db, &req, &r, &err), LCM_OK);
@@ -192,8 +211,9 @@ static void estimate__proportion_intervals_match_svyciprop(void) {
     } kinds[] = {{LCM_CI_LOGIT, "prop_logit"}, {LCM_CI_BETA, "prop_beta"}};
     for (int m = 0; m < 2; m++) {
         for (int whole = 0; whole < 2; whole++) {
-            lcm_est_request req = {src,          0,           vars, 1,  by, whole ? 0 : 1,
-                                   LCM_EST_PROP, kinds[m].ci, 0.95, 30, 0};
+            lcm_est_request req = {
+                src,  0,  vars, 1,    by, whole ? 0 : 1, LCM_EST_PROP, kinds[m].ci,
+                0.95, 30, 0,    NULL, 0};
             lcm_est_result *r = NULL;
             lcm_err err = {0};
             CU_ASSERT_EQUAL_FATAL(lcm_estimate_run(db, &req, &r, &err), LCM_OK);
@@ -222,7 +242,8 @@ static void estimate__bad_columns_and_values_are_named(void) {
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     lcm_err err = {0};
     const char *bad[] = {"no_such_col"}, *inj[] = {"api00\"; DROP TABLE x; --"};
-    lcm_est_request req = {src, 0, bad, 1, NULL, 0, LCM_EST_MEAN, LCM_CI_WALD, 0.95, 30, 0};
+    lcm_est_request req = {src,         0,    bad, 1, NULL, 0, LCM_EST_MEAN,
+                           LCM_CI_WALD, 0.95, 30,  0, NULL, 0};
     lcm_est_result *r = NULL;
     CU_ASSERT_EQUAL(lcm_estimate_run(db, &req, &r, &err), LCM_NOTFOUND);
     CU_ASSERT_STRING_EQUAL(err.msg, "dataset 'apistrat' has no column 'no_such_col' (variable)");
@@ -274,8 +295,8 @@ static void check_calibrated(lcm_calib_method method, const char *margins, const
     LCMT_ASSERT_REL(rep.after.sum, 6194, 1e-9); /* 4421 + 755 + 1018 */
     const char *vars[] = {"api00"}, *by[] = {"stype"};
     for (int whole = 0; whole < 2; whole++) {
-        lcm_est_request req = {src,          0,           vars, 1,  by, whole ? 0 : 1,
-                               LCM_EST_MEAN, LCM_CI_WALD, 0.95, 30, 0};
+        lcm_est_request req = {src,  0,  vars, 1,    by, whole ? 0 : 1, LCM_EST_MEAN, LCM_CI_WALD,
+                               0.95, 30, 0,    NULL, 0};
         lcm_est_result *r = NULL;
         CU_ASSERT_EQUAL_FATAL(lcm_estimate_run(db, &req, &r, &err), LCM_OK);
         for (int k = 0; k < (whole ? 1 : 3); k++) {
@@ -357,7 +378,321 @@ static void weight__missing_cell_is_named_and_nothing_written(void) {
     lcm_db_close(db);
 }
 
+/* ---- quantiles, replicates and wave changes through the store ------------------------ */
+
+#define QREF "tests/fixtures/svy/quantile_reference.csv"
+
+static const double probs[] = {0.05, 0.25, 0.5, 0.75, 0.9};
+
+static const lcm_est_row *find_quantile(const lcm_est_result *r, const char *var,
+                                        const char *domain, double p) {
+    for (size_t i = 0; i < lcm_est_result_count(r); i++) {
+        const lcm_est_row *row = lcm_est_result_row(r, i);
+        if (!strcmp(row->variable, var) && !strcmp(row->by[0], domain) && row->p == p)
+            return row;
+    }
+    return NULL;
+}
+
+/* Quantiles of api00, acs_k3 and enroll by stype through lcm_estimate_run, against the rows
+ * of case `name` in quantile_reference.csv (tests/r/svy_quantile.R): quantiles and interval
+ * ends exactly (data values), SEs to 1e-8, df and n exactly. */
+static void check_store_quantiles(lcm_db *db, const lcm_source *src, const char *name) {
+    const char *vars[] = {"api00", "acs_k3", "enroll"}, *by[] = {"stype"};
+    lcm_est_request req = {*src,        0,    vars, 3, by,    1, LCM_EST_QUANTILE,
+                           LCM_CI_WALD, 0.95, 30,   1, probs, 5};
+    lcm_est_result *r = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_estimate_run(db, &req, &r, &err), LCM_OK);
+    size_t checked = 0;
+    for (int v = 0; v < 3; v++)
+        for (int k = 0; k < 3; k++)
+            for (int q = 0; q < 5; q++) {
+                char dom[8], p[32];
+                snprintf(dom, sizeof dom, "%d", k);
+                snprintf(p, sizeof p, "%.17g", probs[q]); /* as R's sprintf("%.17g") */
+                const lcm_est_row *row = find_quantile(r, vars[v], dom, probs[q]);
+                if (!row) /* acs_k3 is missing for whole school types: no row, no reference */
+                    continue;
+                const char *key[] = {name, vars[v], "stype", dom, p};
+                CU_ASSERT_EQUAL(row->est.estimate, ref(QREF, key, 5, "quantile"));
+                double lo = ref(QREF, key, 5, "ci_low"), hi = ref(QREF, key, 5, "ci_high");
+                CU_ASSERT((isnan(lo) && isnan(row->ci_low)) || row->ci_low == lo);
+                CU_ASSERT((isnan(hi) && isnan(row->ci_high)) || row->ci_high == hi);
+                double se = ref(QREF, key, 5, "se");
+                CU_ASSERT((isnan(se) && isnan(row->est.se)) || lcmt_close(row->est.se, se, 1e-8));
+                CU_ASSERT_EQUAL(row->est.df, ref(QREF, key, 5, "df"));
+                CU_ASSERT_EQUAL((double)row->est.nrows, ref(QREF, key, 5, "n"));
+                checked++;
+            }
+    CU_ASSERT(checked >= 35);
+    /* stored as stat 'quantile' with the probability as the category */
+    CU_ASSERT_EQUAL(query_run_int(db,
+                                  "SELECT count(*) FROM estimates WHERE run_id = ?1 AND stat = "
+                                  "'quantile' AND category = '0.25' AND variable = 'api00'",
+                                  lcm_est_result_run(r)),
+                    3);
+    lcm_est_result_free(r);
+}
+
+/* Mean of api00 by stype through the store against reference.csv rows of case `name`
+ * (tests/r/svy_fixtures.R). */
+static void check_store_means(lcm_db *db, const lcm_source *src, const char *name) {
+    const char *vars[] = {"api00"}, *by[] = {"stype"};
+    lcm_est_request req = {*src,        0,    vars, 1, by,   1, LCM_EST_MEAN,
+                           LCM_CI_WALD, 0.95, 30,   0, NULL, 0};
+    lcm_est_result *r = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_estimate_run(db, &req, &r, &err), LCM_OK);
+    for (int k = 0; k < 3; k++) {
+        char dom[8];
+        snprintf(dom, sizeof dom, "%d", k);
+        const lcm_est_row *row = find_est(r, dom, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+        const char *key[] = {name, "mean", "api00", "stype", dom};
+        const char *f = "tests/fixtures/svy/reference.csv";
+        LCMT_ASSERT_REL(row->est.estimate, ref(f, key, 5, "estimate"), 1e-10);
+        LCMT_ASSERT_REL(row->est.se, ref(f, key, 5, "se"), 1e-8);
+        CU_ASSERT_EQUAL(row->est.df, ref(f, key, 5, "df"));
+    }
+    lcm_est_result_free(r);
+}
+
+/* svy_quantile.R case "strat": svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc) */
+static void estimate__quantiles_through_store_match_r(void) {
+    lcm_source src;
+    lcm_db *db = apistrat_db(&src);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    check_store_quantiles(db, &src, "strat");
+    lcm_db_close(db);
+}
+
+static lcm_design_decl clus1_decl(void) {
+    lcm_design_decl decl = {.lonely = LCM_SVY_LONELY_FAIL};
+    strcpy(decl.psu, "dnum");
+    strcpy(decl.weight, "pw");
+    strcpy(decl.fpc1, "fpc");
+    decl.rep.scale = decl.rep.rho = NAN;
+    return decl;
+}
+
+/* Cases "jk1" of svy_fixtures.R and svy_quantile.R: as.svrepdesign(dclus1, type="JK1"),
+ * declared as design set --replicates jk1 and stored with the design. */
+static void estimate__jk1_replicates_through_store_match_r(void) {
+    lcm_design_decl decl = clus1_decl();
+    strcpy(decl.rep.type, "jk1");
+    lcm_source src;
+    lcm_db *db = fixture_db("apiclus1", &src, &decl);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    lcm_design_decl back;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_design_get(db, &src, 0, &back, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(back.rep.type, "jk1");
+    CU_ASSERT(!back.rep.import && isnan(back.rep.scale));
+    check_store_means(db, &src, "jk1");
+    check_store_quantiles(db, &src, "jk1");
+    lcm_db_close(db);
+}
+
+/* Cases "boot": R's 50 bootstrap replicates of dclus1 (set.seed(42), as.svrepdesign(dclus1,
+ * type="bootstrap")), imported from the columns rw1..rw50 of apiclus1_boot.csv (written by
+ * svy_quantile.R as final weights) with R's scale from bootmeta.csv. */
+static void estimate__imported_bootstrap_through_store_matches_r(void) {
+    lcm_design_decl decl = clus1_decl();
+    strcpy(decl.rep.type, "bootstrap");
+    strcpy(decl.rep.columns, "rw*");
+    decl.rep.import = 1;
+    decl.rep.scale = ref("tests/fixtures/svy/bootmeta.csv", NULL, 0, "scale");
+    lcm_source src;
+    lcm_db *db = fixture_db("apiclus1_boot", &src, &decl);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    check_store_means(db, &src, "boot");
+    check_store_quantiles(db, &src, "boot");
+    /* a pattern matching nothing, and a missing replicate weight, are named */
+    lcm_err err = {0};
+    strcpy(decl.rep.columns, "zz*");
+    CU_ASSERT_EQUAL(lcm_design_set(db, &src, 0, &decl, &err), LCM_NOTFOUND);
+    CU_ASSERT_STRING_EQUAL(err.msg, "dataset 'apiclus1_boot' has no column starting with 'zz'");
+    strcpy(decl.rep.columns, "rw1");
+    CU_ASSERT_EQUAL(lcm_design_set(db, &src, 0, &decl, &err), LCM_INVAL);
+    CU_ASSERT_STRING_EQUAL(err.msg, "replicate weights need at least 2 columns, got 1");
+    CU_ASSERT_EQUAL(lcm_db_exec(db, "UPDATE ds_apiclus1_boot SET rw7 = NULL WHERE rowid = 3", &err),
+                    LCM_OK);
+    const char *vars[] = {"api00"};
+    lcm_est_request req = {src,         0,    vars, 1, NULL, 0, LCM_EST_MEAN,
+                           LCM_CI_WALD, 0.95, 30,   0, NULL, 0};
+    lcm_est_result *r = NULL;
+    CU_ASSERT_EQUAL(lcm_estimate_run(db, &req, &r, &err), LCM_CONSTRAINT);
+    CU_ASSERT_STRING_EQUAL(
+        err.msg, "table 'ds_apiclus1_boot' row 3: replicate weight column 'rw7' is empty");
+    lcm_db_close(db);
+}
+
+/* tests/r/estimate_change.R: wave 2024 = apistrat with svydesign(id=~1, strata=~stype,
+ * weights=~pw, fpc=~fpc), wave 2025 = apiclus1 with svydesign(id=~dnum, weights=~pw,
+ * fpc=~fpc), stacked in waves.csv; the change by stype of mean api00, mean acs_k3, the
+ * proportion yes = 1 and the median of api00. */
+static void estimate__compare_waves_matches_r(void) {
+    lcm_design_decl d24 = {.lonely = LCM_SVY_LONELY_FAIL}, d25 = clus1_decl();
+    strcpy(d24.strata, "stype");
+    strcpy(d24.weight, "pw");
+    strcpy(d24.fpc1, "fpc");
+    lcm_source src;
+    lcm_db *db = fixture_db_in("tests/fixtures/estimate", "waves", &src, &d24);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_design_set(db, &src, 2025, &d25, &err), LCM_OK);
+    static const struct {
+        const char *stat, *var, *category;
+        lcm_est_kind kind;
+    } cases[] = {{"mean", "api00", NULL, LCM_EST_MEAN},
+                 {"mean", "acs_k3", NULL, LCM_EST_MEAN},
+                 {"prop", "yes", "1", LCM_EST_PROP},
+                 {"quantile", "api00", NULL, LCM_EST_QUANTILE}};
+    const double median[] = {0.5};
+    const char *f = "tests/fixtures/estimate/change_reference.csv";
+    size_t checked = 0;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *vars[] = {cases[c].var}, *by[] = {"stype"};
+        lcm_est_request req = {src,         0,    vars, 1, by,     1, cases[c].kind,
+                               LCM_CI_WALD, 0.95, 30,   1, median, 1};
+        lcm_est_comparison *cmp = NULL;
+        CU_ASSERT_EQUAL_FATAL(lcm_estimate_compare(db, &req, 2024, 2025, &cmp, &err), LCM_OK);
+        for (size_t i = 0; i < lcm_est_comparison_count(cmp); i++) {
+            const lcm_est_change_row *ch = lcm_est_comparison_row(cmp, i);
+            const lcm_est_row *any = ch->a ? ch->a : ch->b;
+            if (cases[c].category && strcmp(any->category, cases[c].category))
+                continue;
+            const char *key[] = {cases[c].stat, cases[c].var, any->by[0]};
+            CU_ASSERT_PTR_NOT_NULL_FATAL(ch->a);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(ch->b);
+            LCMT_ASSERT_REL(ch->a->est.estimate, ref(f, key, 3, "est1"), 1e-10);
+            LCMT_ASSERT_REL(ch->b->est.estimate, ref(f, key, 3, "est2"), 1e-10);
+            LCMT_ASSERT_REL(ch->a->est.se, ref(f, key, 3, "se1"), 1e-8);
+            LCMT_ASSERT_REL(ch->b->est.se, ref(f, key, 3, "se2"), 1e-8);
+            LCMT_ASSERT_REL(ch->change.diff, ref(f, key, 3, "diff"), 1e-8);
+            LCMT_ASSERT_REL(ch->change.se, ref(f, key, 3, "se"), 1e-8);
+            LCMT_ASSERT_REL(ch->change.df, ref(f, key, 3, "df"), 1e-8);
+            LCMT_ASSERT_REL(ch->change.p, ref(f, key, 3, "p"), 1e-8);
+            checked++;
+        }
+        lcm_est_comparison_free(cmp);
+    }
+    CU_ASSERT_EQUAL(checked, 10); /* acs_k3 has answers in elementary schools only */
+    /* a wave without rows is named */
+    const char *vars[] = {"api00"};
+    lcm_est_request req = {src,         0,    vars, 1, NULL, 0, LCM_EST_MEAN,
+                           LCM_CI_WALD, 0.95, 30,   0, NULL, 0};
+    lcm_est_comparison *cmp = NULL;
+    CU_ASSERT_EQUAL(lcm_estimate_compare(db, &req, 2024, 2030, &cmp, &err), LCM_NOTFOUND);
+    CU_ASSERT_STRING_EQUAL(err.msg, "wave 2030: no rows in dataset 'waves' for that wave");
+    CU_ASSERT_PTR_NULL(cmp);
+    lcm_db_close(db);
+}
+
+/* The commands themselves: import a dataset, declare a JK1 design, estimate quantiles
+ * (svy_quantile.R case "jk1": median api00 of elementary schools 652, interval [553, 733],
+ * SE 41.962214940532647) and compare waves; misuse exits 2 and data errors 1, each named. */
+static void estimate__cli_quantiles_replicates_and_waves(void) {
+    char db[1024], clus[1024], waves[1024];
+    snprintf(db, sizeof db, "%s", lcmt_tmp("cli_est.db"));
+    snprintf(clus, sizeof clus, "%s", lcmt_path("tests/fixtures/svy/apiclus1.csv"));
+    snprintf(waves, sizeof waves, "%s", lcmt_path("tests/fixtures/estimate/waves.csv"));
+    remove(db);
+    char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"import", "dataset", db, clus, "--name", "clus", NULL}, NULL,
+                 NULL, NULL),
+        0);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"design", "set", db, "--dataset", "clus", "--psu", "dnum",
+                                  "--weight", "pw", "--fpc", "fpc", "--replicates", "jk1", NULL},
+                 NULL, &out, NULL),
+        0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "replicates  jk1"));
+    free(out);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"estimate", db, "--dataset", "clus", "--var", "api00",
+                                              "--by", "stype", "--stat", "quantile", "--quantiles",
+                                              "0.5", "--format", "csv", NULL},
+                             NULL, &out, &err),
+                    0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "stype,variable,p,estimate,se,ci_low,ci_high,df,deff,n,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n0,api00,0.5,652,41.962214940532"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, ",553,733,14,,144,15,,"));
+    free(out), free(err);
+    /* two waves with their own designs */
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"import", "dataset", db, waves, "--name", "waves", NULL}, NULL,
+                 NULL, NULL),
+        0);
+    const char *d24[] = {"design",   "set",   db,         "--dataset", "waves", "--wave", "2024",
+                         "--strata", "stype", "--weight", "pw",        "--fpc", "fpc",    NULL};
+    const char *d25[] = {"design", "set",  db,         "--dataset", "waves", "--wave", "2025",
+                         "--psu",  "dnum", "--weight", "pw",        "--fpc", "fpc",    NULL};
+    CU_ASSERT_EQUAL(lcmt_run(d24, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run(d25, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"estimate", db, "--dataset", "waves", "--var",
+                                              "api00", "--by", "stype", "--compare-waves",
+                                              "2024,2025", "--format", "csv", "--no-store", NULL},
+                             NULL, &out, &err),
+                    0);
+    /* estimate_change.R, mean api00 of elementary schools: change -25.5619..., p 0.32746 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "stype,variable,category,estimate_2024,se_2024,n_2024,"
+                                       "estimate_2025,se_2025,n_2025,change,se,df,p_value,flag"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n0,api00,,674.42999999999995,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, ",-25.5619444444444"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, ",0.3274559039609"));
+    free(out), free(err);
+    static const struct {
+        const char *args[8];
+        int code;
+        const char *msg;
+    } bad[] = {
+        {{"--var", "api00", "--stat", "quantile", "--quantiles", "1.5"},
+         2,
+         "bad value for --quantiles: '1.5'"},
+        {{"--var", "api00", "--compare-waves", "2024"}, 2, "bad value for --compare-waves: '2024'"},
+        {{"--var", "api00", "--wave", "2024", "--compare-waves", "2024,2025"},
+         2,
+         "give --wave or --compare-waves, not both"},
+        {{"--var", "api00", "--quantiles", "0.5"}, 2, "--quantiles goes with --stat quantile"},
+        {{"--var", "api00", "--compare-waves", "2024,2031"},
+         1,
+         "wave 2031: no design declared for dataset 'waves'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *argv[16] = {"estimate", db, "--dataset", "waves"};
+        for (int a = 0; a < 8 && bad[i].args[a]; a++)
+            argv[4 + a] = bad[i].args[a];
+        CU_ASSERT_EQUAL(lcmt_run(argv, NULL, NULL, &err), bad[i].code);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].msg));
+        free(err);
+    }
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"design", "set", db, "--dataset", "waves", "--strata",
+                                              "stype", "--replicates", "jk1", NULL},
+                             NULL, NULL, &err),
+                    1);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(err, "jk1 replicates need an unstratified design: use jkn with --strata"));
+    free(err);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"design", "set", db, "--dataset", "waves", "--nrep", "10", NULL},
+                 NULL, NULL, &err),
+        2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--nrep and --seed go with --replicates bootstrap"));
+    free(err);
+    remove(db);
+}
+
 const lcmt_case lcmt_estimate_cases[] = {
+    {"estimate__cli_quantiles_replicates_and_waves", estimate__cli_quantiles_replicates_and_waves},
+    {"estimate__quantiles_through_store_match_r", estimate__quantiles_through_store_match_r},
+    {"estimate__jk1_replicates_through_store_match_r",
+     estimate__jk1_replicates_through_store_match_r},
+    {"estimate__imported_bootstrap_through_store_matches_r",
+     estimate__imported_bootstrap_through_store_matches_r},
+    {"estimate__compare_waves_matches_r", estimate__compare_waves_matches_r},
     {"weight__poststratify_matches_r", weight__poststratify_matches_r},
     {"weight__rake_matches_r", weight__rake_matches_r},
     {"weight__linear_calibration_matches_r", weight__linear_calibration_matches_r},

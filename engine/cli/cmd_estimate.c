@@ -1,7 +1,8 @@
 /*
- * cmd_estimate.c - `lcmon estimate`: design-based means, totals and proportions with
- * standard errors, confidence intervals, design effects and the counts behind them, for
- * every domain at once; stored with the run that made them.
+ * cmd_estimate.c - `lcmon estimate`: design-based means, totals, proportions and quantiles
+ * with standard errors, confidence intervals, design effects and the counts behind them, for
+ * every domain at once; stored with the run that made them. With --compare-waves, the same
+ * estimates for two waves side by side with their change, its SE and p-value.
  */
 #include "cli.h"
 #include "estimate.h"
@@ -13,14 +14,25 @@
 
 const char *const cmd_estimate_usage[] = {
     "lcmon estimate DB (--form F | --dataset NAME) --var COL[,COL...] [--wave Y]",
-    "               [--by COL[,COL...]] [--stat mean|total|prop] [--ci logit|beta|wald]",
-    "               [--level 0.95] [--min-n 30] [--no-store] [--format table|csv|json]",
+    "               [--by COL[,COL...]] [--stat mean|total|prop|quantile]",
+    "               [--quantiles P[,P...]] [--ci logit|beta|wald] [--level 0.95]",
+    "               [--min-n 30] [--compare-waves Y1,Y2] [--no-store]",
+    "               [--format table|csv|json]",
     "",
     "Estimate with the design declared by 'lcmon design set': for each variable (each",
-    "category with --stat prop) and each domain of the crossed --by columns, the estimate,",
-    "its linearised standard error, a confidence interval with design degrees of freedom,",
-    "the design effect, and the rows (n) and PSUs behind it. Estimates on fewer than",
-    "--min-n rows are flagged. Results are stored in the database unless --no-store.",
+    "category with --stat prop, each probability with --stat quantile) and each domain of",
+    "the crossed --by columns, the estimate, its standard error (linearised, or from the",
+    "design's replicate weights), a confidence interval with design degrees of freedom, the",
+    "design effect, and the rows (n) and PSUs behind it. Estimates on fewer than --min-n rows",
+    "are flagged. Results are stored in the database unless --no-store.",
+    "",
+    "    --stat quantile   quantiles of the weighted distribution as R's svyquantile():",
+    "                      the smallest value whose weighted CDF reaches p, Woodruff",
+    "                      interval; --quantiles gives the probabilities (default 0.5)",
+    "    --compare-waves Y1,Y2",
+    "                      estimate waves Y1 and Y2, each with its own design, as independent",
+    "                      samples; print both, the change Y2 - Y1, its SE sqrt(se1^2+se2^2)",
+    "                      and a two-sided p-value from t on Welch-Satterthwaite df",
     NULL,
 };
 
@@ -30,19 +42,20 @@ typedef struct est_opts {
     const char *db, *form, *dataset;
     char *vars[MAX_LIST], *by[MAX_LIST];
     int nvar, nby;
+    double quantiles[MAX_LIST];
+    int nq;
+    int waves[2]; /* --compare-waves, 0 when not given */
     cli_format fmt;
 } est_opts;
 
 static int parse_kind(const char *s, lcm_est_kind *k) {
-    if (!strcmp(s, "mean"))
-        *k = LCM_EST_MEAN;
-    else if (!strcmp(s, "total"))
-        *k = LCM_EST_TOTAL;
-    else if (!strcmp(s, "prop"))
-        *k = LCM_EST_PROP;
-    else
-        return -1;
-    return 0;
+    static const char *const names[] = {"mean", "total", "prop", "quantile"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i])) {
+            *k = (lcm_est_kind)i;
+            return 0;
+        }
+    return -1;
 }
 
 static int parse_ci(const char *s, lcm_ci_kind *k) {
@@ -57,18 +70,58 @@ static int parse_ci(const char *s, lcm_ci_kind *k) {
     return 0;
 }
 
+static int parse_wave(const char *s, int *w) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    *w = (int)v;
+    return *end || v < 2000 || v > 2100 ? -1 : 0;
+}
+
+/* "0.25,0.5": probabilities in [0, 1]; 0 or -1. */
+static int parse_quantiles(char *s, est_opts *o) {
+    char *items[MAX_LIST], *end;
+    int n = cli_split_list(s, items, MAX_LIST);
+    if (n <= 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        o->quantiles[i] = strtod(items[i], &end);
+        if (*end || !(o->quantiles[i] >= 0 && o->quantiles[i] <= 1))
+            return -1;
+    }
+    o->nq = n;
+    return 0;
+}
+
+static int parse_waves(char *s, est_opts *o) {
+    char *items[2];
+    return cli_split_list(s, items, 2) != 2 || parse_wave(items[0], &o->waves[0]) ||
+                   parse_wave(items[1], &o->waves[1]) || o->waves[0] == o->waves[1]
+               ? -1
+               : 0;
+}
+
 static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
-    static const struct option opts[] = {
-        {"form", required_argument, NULL, 'F'},   {"dataset", required_argument, NULL, 'D'},
-        {"var", required_argument, NULL, 'v'},    {"wave", required_argument, NULL, 'w'},
-        {"by", required_argument, NULL, 'b'},     {"stat", required_argument, NULL, 's'},
-        {"ci", required_argument, NULL, 'c'},     {"level", required_argument, NULL, 'l'},
-        {"min-n", required_argument, NULL, 'm'},  {"no-store", no_argument, NULL, 'N'},
-        {"format", required_argument, NULL, 'f'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"form", required_argument, NULL, 'F'},
+                                         {"dataset", required_argument, NULL, 'D'},
+                                         {"var", required_argument, NULL, 'v'},
+                                         {"wave", required_argument, NULL, 'w'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"stat", required_argument, NULL, 's'},
+                                         {"quantiles", required_argument, NULL, 'q'},
+                                         {"ci", required_argument, NULL, 'c'},
+                                         {"level", required_argument, NULL, 'l'},
+                                         {"min-n", required_argument, NULL, 'm'},
+                                         {"compare-waves", required_argument, NULL, 'C'},
+                                         {"no-store", no_argument, NULL, 'N'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int bad = 0;
+        const char *arg = optarg ? optarg : "";
+        char given[256];
+        snprintf(given, sizeof given, "%s", arg); /* the list parsers split optarg in place */
         switch (c) {
         case 'F':
             o->form = optarg;
@@ -83,11 +136,13 @@ static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
             bad = (o->nby = cli_split_list(optarg, o->by, 8)) < 0;
             break;
         case 'w':
-            req->wave = (int)strtol(optarg, &end, 10);
-            bad = *end || req->wave < 2000 || req->wave > 2100;
+            bad = parse_wave(optarg, &req->wave);
             break;
         case 's':
             bad = parse_kind(optarg, &req->kind);
+            break;
+        case 'q':
+            bad = parse_quantiles(optarg, o);
             break;
         case 'c':
             bad = parse_ci(optarg, &req->ci);
@@ -100,6 +155,9 @@ static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
             req->min_n = strtol(optarg, &end, 10);
             bad = *end || req->min_n < 0;
             break;
+        case 'C':
+            bad = parse_waves(optarg, o);
+            break;
         case 'N':
             req->store = 0;
             break;
@@ -111,7 +169,7 @@ static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
         }
         if (bad)
             return cli_usage_error(cmd_estimate_usage, "bad value for --%s: '%s'",
-                                   cli_option_name(opts, c), optarg);
+                                   cli_option_name(opts, c), given);
     }
     if (argc - optind != 1)
         return cli_usage_error(cmd_estimate_usage, "expected one database path");
@@ -119,6 +177,12 @@ static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
         return cli_usage_error(cmd_estimate_usage, "give exactly one of --form and --dataset");
     if (o->nvar <= 0)
         return cli_usage_error(cmd_estimate_usage, "--var is required");
+    if (o->nq && req->kind != LCM_EST_QUANTILE)
+        return cli_usage_error(cmd_estimate_usage, "--quantiles goes with --stat quantile");
+    if (o->waves[0] && req->wave)
+        return cli_usage_error(cmd_estimate_usage, "give --wave or --compare-waves, not both");
+    if (req->kind == LCM_EST_QUANTILE && !o->nq)
+        o->quantiles[0] = 0.5, o->nq = 1;
     o->db = argv[optind];
     return 0;
 }
@@ -130,8 +194,30 @@ static void fmt_num(char *buf, size_t n, double v, int digits) {
         snprintf(buf, n, "%.*g", digits, v);
 }
 
-static int print_result(const est_opts *o, const lcm_est_result *r) {
-    int nby = o->nby, ncols = nby + 12;
+/* The category cell: a proportion's category, or a quantile's probability. */
+static const char *category_of(const lcm_est_row *row, char *buf, size_t n) {
+    if (!row || isnan(row->p))
+        return row ? row->category : NULL;
+    snprintf(buf, n, "%g", row->p);
+    return buf;
+}
+
+static int add_or_fail(cli_rows *rows, const char *const *vals) {
+    if (cli_rows_add(rows, vals) != 0) {
+        cli_rows_free(rows);
+        return cli_error("out of memory"), LCM_EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+static int finish_print(cli_rows *rows, const est_opts *o) {
+    int code = cli_rows_print(rows, o->fmt, stdout) ? cli_error("cannot write output") : 0;
+    cli_rows_free(rows);
+    return code;
+}
+
+static int print_result(const est_opts *o, const lcm_est_request *req, const lcm_est_result *r) {
+    int nby = o->nby > 0 ? o->nby : 0, ncols = nby + 12;
     const char *names[8 + 12];
     int numeric[8 + 12] = {0};
     static const char *const fixed[] = {"variable", "category", "estimate", "se",
@@ -143,13 +229,15 @@ static int print_result(const est_opts *o, const lcm_est_result *r) {
         names[nby + i] = fixed[i];
         numeric[nby + i] = i >= 2 && i <= 9;
     }
+    if (req->kind == LCM_EST_QUANTILE)
+        names[nby + 1] = "p", numeric[nby + 1] = 1;
     cli_rows *rows = cli_rows_new(ncols, names, numeric);
     if (!rows)
         return cli_error("out of memory"), LCM_EXIT_INTERNAL;
     int digits = o->fmt == CLI_TABLE ? 6 : 17;
     for (size_t i = 0; i < lcm_est_result_count(r); i++) {
         const lcm_est_row *row = lcm_est_result_row(r, i);
-        char num[8][40], run[24];
+        char num[8][40], run[24], cat[32];
         const double v[] = {row->est.estimate, row->est.se, row->ci_low,
                             row->ci_high,      row->est.df, row->est.deff};
         for (int k = 0; k < 6; k++)
@@ -160,27 +248,83 @@ static int print_result(const est_opts *o, const lcm_est_result *r) {
         const char *vals[8 + 12];
         for (int j = 0; j < nby; j++)
             vals[j] = row->by[j];
-        const char *rest[] = {row->variable,
-                              row->category,
-                              num[0],
-                              num[1],
-                              num[2],
-                              num[3],
-                              num[4],
-                              num[5],
-                              num[6],
-                              num[7],
-                              row->small ? "small_n" : "",
-                              lcm_est_result_run(r) ? run : ""};
-        memcpy(vals + nby, rest, sizeof rest);
-        if (cli_rows_add(rows, vals) != 0) {
-            cli_rows_free(rows);
-            return cli_error("out of memory"), LCM_EXIT_INTERNAL;
-        }
+        vals[nby] = row->variable;
+        vals[nby + 1] = category_of(row, cat, sizeof cat);
+        for (int k = 0; k < 8; k++)
+            vals[nby + 2 + k] = num[k];
+        vals[nby + 10] = row->small ? "small_n" : "";
+        vals[nby + 11] = lcm_est_result_run(r) ? run : "";
+        int code = add_or_fail(rows, vals);
+        if (code)
+            return code;
     }
-    int code = cli_rows_print(rows, o->fmt, stdout) ? cli_error("cannot write output") : 0;
-    cli_rows_free(rows);
-    return code;
+    return finish_print(rows, o);
+}
+
+/* Column names of the comparison, with the waves in them ("estimate_2024"). */
+enum { CMP_COLS = 14 };
+static void compare_names(const est_opts *o, const lcm_est_request *req, char names[CMP_COLS][32]) {
+    static const char *const fixed[CMP_COLS] = {"variable", "category", "estimate", "se",     "n",
+                                                "estimate", "se",       "n",        "change", "se",
+                                                "df",       "p_value",  "flag",     "runs"};
+    for (int i = 0; i < CMP_COLS; i++) {
+        if (i >= 2 && i <= 7)
+            snprintf(names[i], 32, "%s_%d", fixed[i], o->waves[i >= 5]);
+        else
+            snprintf(names[i], 32, "%s", fixed[i]);
+    }
+    if (req->kind == LCM_EST_QUANTILE)
+        snprintf(names[1], 32, "p");
+}
+
+static int print_comparison(const est_opts *o, const lcm_est_request *req,
+                            const lcm_est_comparison *c) {
+    int nby = o->nby > 0 ? o->nby : 0;
+    char cn[CMP_COLS][32], runs[48];
+    const char *names[8 + CMP_COLS];
+    int numeric[8 + CMP_COLS] = {0};
+    compare_names(o, req, cn);
+    for (int i = 0; i < nby; i++)
+        names[i] = o->by[i];
+    for (int i = 0; i < CMP_COLS; i++) {
+        names[nby + i] = cn[i];
+        numeric[nby + i] = (i >= 2 && i <= 11) || (i == 1 && req->kind == LCM_EST_QUANTILE);
+    }
+    long long ra = lcm_est_result_run(lcm_est_comparison_wave(c, 0));
+    long long rb = lcm_est_result_run(lcm_est_comparison_wave(c, 1));
+    snprintf(runs, sizeof runs, "%lld,%lld", ra, rb);
+    cli_rows *rows = cli_rows_new(nby + CMP_COLS, names, numeric);
+    if (!rows)
+        return cli_error("out of memory"), LCM_EXIT_INTERNAL;
+    int digits = o->fmt == CLI_TABLE ? 6 : 17;
+    for (size_t i = 0; i < lcm_est_comparison_count(c); i++) {
+        const lcm_est_change_row *ch = lcm_est_comparison_row(c, i);
+        const lcm_est_row *any = ch->a ? ch->a : ch->b, *side[2] = {ch->a, ch->b};
+        char num[10][40], cat[32];
+        for (int w = 0; w < 2; w++) {
+            fmt_num(num[3 * w], 40, side[w] ? side[w]->est.estimate : NAN, digits);
+            fmt_num(num[3 * w + 1], 40, side[w] ? side[w]->est.se : NAN, digits);
+            fmt_num(num[3 * w + 2], 40, side[w] ? (double)side[w]->est.nrows : NAN, 20);
+        }
+        fmt_num(num[6], 40, ch->change.diff, digits);
+        fmt_num(num[7], 40, ch->change.se, digits);
+        fmt_num(num[8], 40, ch->change.df, o->fmt == CLI_TABLE ? 6 : 17);
+        fmt_num(num[9], 40, ch->change.p, digits);
+        int small = (ch->a && ch->a->small) || (ch->b && ch->b->small);
+        const char *vals[8 + CMP_COLS];
+        for (int j = 0; j < nby; j++)
+            vals[j] = any->by[j];
+        vals[nby] = any->variable;
+        vals[nby + 1] = category_of(any, cat, sizeof cat);
+        for (int k = 0; k < 10; k++)
+            vals[nby + 2 + k] = num[k];
+        vals[nby + 12] = !ch->a || !ch->b ? "one_wave" : small ? "small_n" : "";
+        vals[nby + 13] = ra || rb ? runs : "";
+        int code = add_or_fail(rows, vals);
+        if (code)
+            return code;
+    }
+    return finish_print(rows, o);
 }
 
 int cmd_estimate(int argc, char **argv) {
@@ -195,15 +339,22 @@ int cmd_estimate(int argc, char **argv) {
         return code;
     lcm_err err = {0};
     lcm_est_result *r = NULL;
+    lcm_est_comparison *c = NULL;
     req.vars = (const char *const *)o.vars, req.nvar = (size_t)o.nvar;
     req.by = (const char *const *)o.by, req.nby = (size_t)(o.nby > 0 ? o.nby : 0);
+    req.quantiles = o.quantiles, req.nq = (size_t)o.nq;
     if (lcm_source_resolve(db, o.form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
-                           o.form ? o.form : o.dataset, &req.source, &err) != LCM_OK ||
-        lcm_estimate_run(db, &req, &r, &err) != LCM_OK)
+                           o.form ? o.form : o.dataset, &req.source, &err) != LCM_OK)
         code = cli_fail(&err);
+    else if (o.waves[0])
+        code = lcm_estimate_compare(db, &req, o.waves[0], o.waves[1], &c, &err) != LCM_OK
+                   ? cli_fail(&err)
+                   : print_comparison(&o, &req, c);
     else
-        code = print_result(&o, r);
+        code = lcm_estimate_run(db, &req, &r, &err) != LCM_OK ? cli_fail(&err)
+                                                              : print_result(&o, &req, r);
     lcm_est_result_free(r);
+    lcm_est_comparison_free(c);
     lcm_db_close(db);
     return code;
 }
