@@ -10,6 +10,9 @@
  *   lcm_instance_new() → lcm_instance_set()/lcm_instance_add_row() for each answer →
  *   lcm_instance_finish() (calculations, relevance, required, constraints) →
  *   lcm_instance_insert() inside the caller's transaction.
+ * An interview saves a draft after every answer (lcm_instance_draft, lcm_instance_save),
+ * reads it back to resume (lcm_form_get_for_instance, lcm_instance_load), and completes it
+ * in one transaction (lcm_instance_finish, lcm_instance_save over the draft).
  *
  * Response tables (ARCHITECTURE.md "Storage"). Form `household` version `2026.1`:
  *   resp_household_2026_1             one row per instance: the standard columns
@@ -232,9 +235,36 @@ lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err);
  * constraints of given answers are checked. Errors name the field and row. */
 lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err);
 
+/* Bring a draft up to date for saving: calculations, relevance, the standard columns its
+ * fields fill, status draft. Nothing is checked: an interview checks each answer as it is
+ * given, and the rest waits for lcm_instance_finish(in, 1). */
+lcm_status lcm_instance_draft(lcm_instance *in, lcm_err *err);
+
 /* Insert a finished instance (main row and roster rows) inside the caller's transaction
  * (lcm_db_begin); checks reference codes first. LCM_EXISTS when the instance_id is
  * already stored. Nothing is written on failure, but the caller rolls back. */
 lcm_status lcm_instance_insert(lcm_db *db, const lcm_instance *in, lcm_err *err);
+/* Store the instance in place of its stored copy, if any (a draft saved again, or the
+ * draft an interview completes), inside the caller's transaction. A complete instance has
+ * its reference codes checked as lcm_instance_insert does; a draft only that its codes
+ * exist (each answer is checked against the level above as it is given, with
+ * lcm_instance_check_reference). A stored complete instance is never replaced:
+ * LCM_CONFLICT. Nothing is written on failure, but the caller rolls back. */
+lcm_status lcm_instance_save(lcm_db *db, const lcm_instance *in, lcm_err *err);
+/* When field (outside repeats) holds a reference code (lcmon_reference, or the city
+ * column): the code exists and belongs to the unit above when that one is answered
+ * (county in city, township in county). LCM_CONSTRAINT with the reason when not. */
+lcm_status lcm_instance_check_reference(lcm_db *db, const lcm_instance *in, int field,
+                                        lcm_err *err);
+
+/* Read a stored instance of f (main row, roster rows, standard columns) back into memory;
+ * the select_multiple 0/1 columns are derived and not read. *out is the caller's.
+ * LCM_NOTFOUND when f's table has no such instance_id. */
+lcm_status lcm_instance_load(lcm_db *db, const lcm_form *f, const char *instance_id,
+                             lcm_instance **out, lcm_err *err);
+/* The version of form_id whose table holds instance_id, read as lcm_form_get does
+ * (*out is the caller's). LCM_NOTFOUND when no version of it does. */
+lcm_status lcm_form_get_for_instance(lcm_db *db, const char *form_id, const char *instance_id,
+                                     lcm_form **out, lcm_err *err);
 
 #endif

@@ -3,6 +3,10 @@
  * relevant is false, or whose group's is, keeps no value), calculations, and the checks
  * of a complete instance (required answers, constraints, repeat_count), METHODS.md §6.
  *
+ * In an interview (keep_hidden) an answer whose question stops being relevant is put
+ * aside rather than dropped, so going back and changing one's mind loses nothing; the
+ * evaluation never sees it, and a completed instance keeps none.
+ *
  * Calculations run in document order and again until nothing changes, because XLSForm
  * lets a calculation name a field further down; the form loader has refused cycles, so
  * this settles within as many passes as the longest chain of calculations.
@@ -38,6 +42,26 @@ static void where(const lcm_instance *in, int field, long row, char *buf, size_t
         snprintf(buf, size, "'%s'", fd->name);
 }
 
+/* A question that is not relevant keeps no value: its answer is dropped, or with
+ * keep_hidden put aside, and given back when the question is relevant again. */
+static lcm_status hide_or_restore(lcm_instance *in, int i, long row, int relevant, int *changed) {
+    char **cell = lcm__instance_cell(in, i, row), **aside = lcm__instance_hidden(in, i, row);
+    if (!relevant && *cell) {
+        if (in->keep_hidden && !in->f->fields[i].calculation) {
+            free(*aside);
+            *aside = *cell;
+        } else
+            free(*cell);
+        *cell = NULL;
+        *changed = 1;
+    } else if (relevant && !*cell && *aside) {
+        *cell = *aside;
+        *aside = NULL;
+        *changed = 1;
+    }
+    return LCM_OK;
+}
+
 /* Bring one answer up to date; *changed is set when it moved. */
 static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, lcm_err *err) {
     const lcm_field *fd = &in->f->fields[i];
@@ -46,19 +70,16 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, l
     lcm_status st = lcm_instance_relevant(in, i, row, &relevant, err);
     if (st != LCM_OK)
         return st;
-    if (relevant && !fd->calculation)
-        return LCM_OK;
-    if (relevant) {
-        lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
-        lcm_err why = {0};
-        if ((st = lcm_expr_eval_string(fd->calculation, &env, &value, &why)) != LCM_OK) {
-            char at[200];
-            where(in, i, row, at, sizeof at);
-            return lcm_err_set(err, st, "calculation of %s: %s", at, why.msg);
-        }
+    if (!relevant || !fd->calculation)
+        return hide_or_restore(in, i, row, relevant, changed);
+    lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
+    lcm_err why = {0};
+    if ((st = lcm_expr_eval_string(fd->calculation, &env, &value, &why)) != LCM_OK) {
+        char at[200];
+        where(in, i, row, at, sizeof at);
+        return lcm_err_set(err, st, "calculation of %s: %s", at, why.msg);
     }
-    const char *old = lcm_instance_get(in, i, row);
-    if (strcmp(old, value ? value : "") != 0) {
+    if (strcmp(lcm_instance_get(in, i, row), value) != 0) {
         *changed = 1;
         st = lcm_instance_set(in, i, row, value, err);
     }
@@ -187,7 +208,18 @@ lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
     if (st == LCM_OK && complete && !in->meta[lcm__std_col_find("city")])
         st = lcm_err_set(err, LCM_CONSTRAINT,
                          "instance has no city: answer the question that fills it or give one");
+    if (st == LCM_OK && complete)
+        lcm__instance_drop_hidden(in); /* what is not relevant now is gone for good */
     if (st == LCM_OK)
         st = lcm_instance_set_meta(in, "status", complete ? "complete" : "draft", err);
+    return st;
+}
+
+lcm_status lcm_instance_draft(lcm_instance *in, lcm_err *err) {
+    lcm_status st = lcm_instance_update(in, err);
+    if (st == LCM_OK)
+        st = fill_meta(in, err);
+    if (st == LCM_OK)
+        st = lcm_instance_set_meta(in, "status", "draft", err);
     return st;
 }

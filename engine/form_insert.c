@@ -1,8 +1,9 @@
 /*
- * form_insert.c - writing a finished instance: the reference codes checked against the
- * reference tables (so a wrong county is refused with a message, not stored), then the
- * main row and the roster rows inside a savepoint of the caller's transaction, so a
- * failure leaves nothing of the instance behind while the caller decides about the rest.
+ * form_insert.c - writing an instance: the reference codes checked against the reference
+ * tables (so a wrong county is refused with a message, not stored), then the main row and
+ * the roster rows inside a savepoint of the caller's transaction, so a failure leaves
+ * nothing of the instance behind while the caller decides about the rest. Saving replaces
+ * a stored draft (an interview saves after every answer); a complete instance is final.
  */
 #include "form_inst.h"
 #include "strbuf.h"
@@ -39,39 +40,71 @@ static const char *ref_value(const lcm_instance *in, lcm_ref_kind k) {
     return NULL;
 }
 
-/* The city column, and the county and township codes, against the reference tables. */
-static lcm_status check_references(lcm_db *db, const lcm_instance *in, lcm_err *err) {
-    static const char *const sql[] = {
-        "SELECT code FROM cities WHERE code = ?1",
-        "SELECT city_code FROM admin_units WHERE code = ?1 AND level = 'county'",
-        "SELECT parent_code FROM admin_units WHERE code = ?1 AND level = 'township'",
-    };
-    static const char *const what[] = {"city", "county", "township"};
-    const char *code[3] = {in->meta[lcm__std_col_find("city")], ref_value(in, LCM_REF_COUNTY),
-                           ref_value(in, LCM_REF_TOWNSHIP)};
+static const char *const level_sql[] = {
+    "SELECT code FROM cities WHERE code = ?1",
+    "SELECT city_code FROM admin_units WHERE code = ?1 AND level = 'county'",
+    "SELECT parent_code FROM admin_units WHERE code = ?1 AND level = 'township'",
+};
+static const char *const level_name[] = {"city", "county", "township"};
+
+/* Code of level k (0 city, 1 county, 2 township) exists and, when above is given, belongs
+ * to it. */
+static lcm_status check_level(lcm_db *db, int k, const char *code, const char *above,
+                              lcm_err *err) {
+    char *parent = NULL;
+    int found;
+    lcm_status rc = lookup(db, level_sql[k], code, &parent, &found, err);
+    if (rc == LCM_OK && !found)
+        rc = lcm_err_set(err, LCM_CONSTRAINT, "%s code '%s' is not in the reference data",
+                         level_name[k], code);
+    else if (rc == LCM_OK && k > 0 && above && (!parent || strcmp(parent, above) != 0))
+        rc = lcm_err_set(err, LCM_CONSTRAINT, "%s '%s' does not belong to %s '%s' (it is in '%s')",
+                         level_name[k], code, level_name[k - 1], above, parent ? parent : "none");
+    free(parent);
+    return rc;
+}
+
+/* The codes of the three levels: the city column, the county and township answers. */
+static void level_codes(const lcm_instance *in, const char *code[3]) {
+    code[0] = in->meta[lcm__std_col_find("city")];
+    code[1] = ref_value(in, LCM_REF_COUNTY);
+    code[2] = ref_value(in, LCM_REF_TOWNSHIP);
+}
+
+/* The city column, and the county and township codes, against the reference tables;
+ * nested: each level inside the one above (only existence when nested is 0). */
+static lcm_status check_references(lcm_db *db, const lcm_instance *in, int nested, lcm_err *err) {
+    const char *code[3];
+    level_codes(in, code);
     const char *city = ref_value(in, LCM_REF_CITY);
     if (city && code[0] && strcmp(city, code[0]) != 0)
         return lcm_err_set(err, LCM_CONFLICT, "city code '%s' differs from the city column '%s'",
                            city, code[0]);
     for (int k = 0; k < 3; k++) {
-        char *parent = NULL;
-        int found;
-        if (!code[k])
-            continue;
-        lcm_status rc = lookup(db, sql[k], code[k], &parent, &found, err);
-        const char *above = k ? code[k - 1] : NULL;
-        if (rc == LCM_OK && !found)
-            rc = lcm_err_set(err, LCM_CONSTRAINT, "%s code '%s' is not in the reference data",
-                             what[k], code[k]);
-        else if (rc == LCM_OK && above && (!parent || strcmp(parent, above) != 0))
-            rc = lcm_err_set(err, LCM_CONSTRAINT,
-                             "%s '%s' does not belong to %s '%s' (it is in '%s')", what[k], code[k],
-                             what[k - 1], above, parent ? parent : "none");
-        free(parent);
+        lcm_status rc =
+            code[k] ? check_level(db, k, code[k], nested && k ? code[k - 1] : NULL, err) : LCM_OK;
         if (rc != LCM_OK)
             return rc;
     }
     return LCM_OK;
+}
+
+lcm_status lcm_instance_check_reference(lcm_db *db, const lcm_instance *in, int field,
+                                        lcm_err *err) {
+    if (field < 0 || (size_t)field >= in->f->nfields)
+        return lcm_err_set(err, LCM_INVAL, "no field number %d", field);
+    const lcm_field *fd = &in->f->fields[field];
+    const char *v = lcm_instance_get(in, field, 0), *code[3];
+    int k = fd->reference == LCM_REF_COUNTY                                                    ? 1
+            : fd->reference == LCM_REF_TOWNSHIP                                                ? 2
+            : fd->reference == LCM_REF_CITY || (fd->column && strcmp(fd->column, "city") == 0) ? 0
+                                                                                               : -1;
+    if (k < 0 || fd->repeat >= 0 || !*v)
+        return LCM_OK;
+    level_codes(in, code);
+    if (k == 0 && !code[0]) /* the city column is filled when the instance is saved */
+        code[0] = v;
+    return check_level(db, k, v, k ? code[k - 1] : NULL, err);
 }
 
 /* Bind text as the column's type wants it: NULL when empty. */
@@ -194,17 +227,71 @@ static lcm_status insert_all(lcm_db *db, const lcm_instance *in, lcm_err *err) {
     return rc;
 }
 
-lcm_status lcm_instance_insert(lcm_db *db, const lcm_instance *in, lcm_err *err) {
+/* Delete the stored copy of the instance (roster rows first, the foreign keys might be
+ * off), refusing to touch a complete one. */
+static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_strbuf sql = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&sql, "SELECT status FROM \"%s\" WHERE instance_id = ?1", in->f->table);
+    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, &st, err)
+                                        : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if (rc == LCM_OK) {
+        sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "complete") == 0)
+            rc = lcm_err_set(err, LCM_CONFLICT,
+                             "instance '%s' is already stored complete: it is not replaced",
+                             in->meta[0]);
+        else if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = lcm_db_fail(db, err, "reading the instance");
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i <= in->f->nfields && rc == LCM_OK; i++) {
+        const char *table = i < in->f->nfields ? in->f->fields[i].table : in->f->table;
+        if (i < in->f->nfields && in->f->fields[i].type != LCM_FT_BEGIN_REPEAT)
+            continue;
+        lcm_strbuf_clear(&sql);
+        lcm_strbuf_addf(&sql, "DELETE FROM \"%s\" WHERE instance_id = ?1", table);
+        st = NULL;
+        rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, &st, err)
+                                 : lcm_err_set(err, LCM_NOMEM, "out of memory");
+        if (rc == LCM_OK) {
+            sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = lcm_db_fail(db, err, "replacing the instance");
+        }
+        sqlite3_finalize(st);
+    }
+    lcm_strbuf_release(&sql);
+    return rc;
+}
+
+/* Write the instance inside a savepoint of the caller's transaction; replace: delete the
+ * stored copy first. */
+static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace, lcm_err *err) {
     if (sqlite3_get_autocommit(lcm_db_sqlite(db)))
-        return lcm_err_set(err, LCM_INVAL, "lcm_instance_insert needs an open transaction");
-    lcm_status rc = check_references(db, in, err);
+        return lcm_err_set(err, LCM_INVAL, "storing an instance needs an open transaction");
+    const char *status = in->meta[lcm__std_col_find("status")];
+    int complete = status && strcmp(status, "complete") == 0;
+    lcm_status rc = check_references(db, in, !replace || complete, err);
     if (rc != LCM_OK)
         return rc;
     if ((rc = lcm_db_exec(db, "SAVEPOINT lcm_instance", err)) != LCM_OK)
         return rc;
-    rc = insert_all(db, in, err);
+    if (replace)
+        rc = delete_stored(db, in, err);
+    if (rc == LCM_OK)
+        rc = insert_all(db, in, err);
     if (rc != LCM_OK)
         sqlite3_exec(lcm_db_sqlite(db), "ROLLBACK TO lcm_instance", NULL, NULL, NULL);
     sqlite3_exec(lcm_db_sqlite(db), "RELEASE lcm_instance", NULL, NULL, NULL);
     return rc;
+}
+
+lcm_status lcm_instance_insert(lcm_db *db, const lcm_instance *in, lcm_err *err) {
+    return write_instance(db, in, 0, err);
+}
+
+lcm_status lcm_instance_save(lcm_db *db, const lcm_instance *in, lcm_err *err) {
+    return write_instance(db, in, 1, err);
 }

@@ -9,8 +9,11 @@
 
 #define LCM__N_META 13 /* = lcm__n_std_cols */
 
+/* Answers are kept in arrays of 2 * nfields cells: [field] is the answer (NULL =
+ * unanswered), [nfields + field] an answer put aside while its question is not relevant
+ * (keep_hidden), given back if the question becomes relevant again. */
 typedef struct lcm__rows {
-    char ***row; /* row[i][field], NULL = unanswered */
+    char ***row; /* row[i][...] */
     long n;
 } lcm__rows;
 
@@ -24,9 +27,16 @@ struct lcm_instance {
     const char *today;            /* today() for tests; NULL = the local date */
     const lcm_choice *ctx_choice; /* choice being filtered (choice_filter columns) */
     const lcm_choice_list *ctx_list;
+    int keep_hidden; /* interviews: put non-relevant answers aside instead of dropping them */
 };
 
 char **lcm__instance_cell(const lcm_instance *in, int field, long row);
+/* The put-aside answer of field in row (see lcm__rows); NULL when that row does not exist. */
+char **lcm__instance_hidden(const lcm_instance *in, int field, long row);
 void lcm__instance_clear_rows(lcm_instance *in, int repeat);
+/* Keep the first n rows of a repeat, drop the others. */
+void lcm__instance_truncate_rows(lcm_instance *in, int repeat, long n);
+/* Forget every put-aside answer (a completed instance keeps none). */
+void lcm__instance_drop_hidden(lcm_instance *in);
 
 #endif

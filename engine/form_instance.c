@@ -34,7 +34,7 @@ lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err)
     if (!in)
         return oom(err);
     in->f = f;
-    in->main = calloc(f->nfields, sizeof *in->main);
+    in->main = calloc(2 * f->nfields, sizeof *in->main);
     in->rep = calloc(f->nfields, sizeof *in->rep);
     new_uuid(uuid);
     if (!in->main || !in->rep || lcm_instance_set_meta(in, "instance_id", uuid, err) ||
@@ -54,13 +54,34 @@ static void free_row(char **row, size_t n) {
     free(row);
 }
 
+void lcm__instance_truncate_rows(lcm_instance *in, int repeat, long n) {
+    lcm__rows *r = &in->rep[repeat];
+    for (long i = n < 0 ? 0 : n; i < r->n; i++)
+        free_row(r->row[i], 2 * in->f->nfields);
+    if (n <= 0) {
+        free(r->row);
+        memset(r, 0, sizeof *r);
+    } else if (n < r->n)
+        r->n = n; /* the array keeps its size; add_row grows it again */
+}
+
 /* Drop every row of a repeat (a repeat that is not relevant keeps none). */
 void lcm__instance_clear_rows(lcm_instance *in, int repeat) {
-    lcm__rows *r = &in->rep[repeat];
-    for (long i = 0; i < r->n; i++)
-        free_row(r->row[i], in->f->nfields);
-    free(r->row);
-    memset(r, 0, sizeof *r);
+    lcm__instance_truncate_rows(in, repeat, 0);
+}
+
+void lcm__instance_drop_hidden(lcm_instance *in) {
+    size_t n = in->f->nfields;
+    for (size_t i = 0; i < n; i++) {
+        free(in->main[n + i]);
+        in->main[n + i] = NULL;
+    }
+    for (size_t r = 0; r < n; r++)
+        for (long k = 0; k < in->rep[r].n; k++)
+            for (size_t i = 0; i < n; i++) {
+                free(in->rep[r].row[k][n + i]);
+                in->rep[r].row[k][n + i] = NULL;
+            }
 }
 
 void lcm_instance_free(lcm_instance *in) {
@@ -68,7 +89,8 @@ void lcm_instance_free(lcm_instance *in) {
         return;
     for (size_t i = 0; in->rep && i < in->f->nfields; i++)
         lcm__instance_clear_rows(in, (int)i);
-    free_row(in->main, in->f->nfields);
+    if (in->main)
+        free_row(in->main, 2 * in->f->nfields);
     for (size_t i = 0; i < LCM__N_META; i++)
         free(in->meta[i]);
     free(in->rep);
@@ -135,10 +157,15 @@ lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lc
     if (!rows)
         return oom(err);
     r->row = rows;
-    if (!(r->row[r->n] = calloc(in->f->nfields, sizeof **rows)))
+    if (!(r->row[r->n] = calloc(2 * in->f->nfields, sizeof **rows)))
         return oom(err);
     *position = ++r->n;
     return LCM_OK;
+}
+
+char **lcm__instance_hidden(const lcm_instance *in, int field, long row) {
+    char **cell = lcm__instance_cell(in, field, row);
+    return cell ? cell + in->f->nfields : NULL;
 }
 
 long lcm_instance_rows(const lcm_instance *in, int repeat) {

@@ -1,13 +1,13 @@
 /*
- * interview.c - the question-by-question walk over a form (see interview.h).
+ * interview.c - the question-by-question walk over a form (see interview.h); answers and
+ * going back are in interview_answer.c.
  *
  * The position is a field index and a row. next() moves forward from it to the first
- * thing that needs the interviewer, evaluating relevance on the way; answer() checks and
- * stores, then runs the calculations so the next relevance sees them.
+ * thing that needs the interviewer, evaluating relevance on the way. When resuming, it
+ * passes over what already has an answer (recording it, so `<` can go back to it) until
+ * the first question without one.
  */
-#include "interview.h"
-
-#include "form_inst.h"
+#include "interview_int.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -15,21 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-struct lcm_interview {
-    lcm_instance *in;
-    const lcm_form *f;
-    size_t lang;
-    int at;   /* field of the current prompt */
-    long row; /* its row */
-    lcm_prompt_kind kind;
-    int started; /* the walk has begun */
-    int waiting; /* the current prompt needs an answer */
-    int done;
-    char *label, *value;
-    const lcm_choice **choices;
-    size_t nchoices; /* visible choices of the current select */
-};
 
 static lcm_status oom(lcm_err *err) {
     return lcm_err_set(err, LCM_NOMEM, "out of memory");
@@ -62,25 +47,28 @@ static lcm_status prefill(lcm_interview *iv, lcm_err *err) {
     return LCM_OK;
 }
 
+/* Metadata that has no value yet (a resumed interview keeps its start). */
 static lcm_status fill_metadata(lcm_interview *iv, const char *interviewer, lcm_err *err) {
     char buf[256];
     lcm_status st = LCM_OK;
+    if (interviewer)
+        st = lcm_instance_set_meta(iv->in, "interviewer", interviewer, err);
     for (size_t i = 0; i < iv->f->nfields && st == LCM_OK; i++) {
         lcm_field_type t = iv->f->fields[i].type;
+        if (*lcm_instance_get(iv->in, (int)i, 0))
+            continue;
         if (t == LCM_FT_START)
             now_iso(buf, sizeof buf, 0);
         else if (t == LCM_FT_TODAY)
             now_iso(buf, sizeof buf, 1);
         else if (t == LCM_FT_DEVICEID && gethostname(buf, sizeof buf - 1) == 0)
             buf[sizeof buf - 1] = '\0';
-        else if (t == LCM_FT_USERNAME && interviewer)
-            snprintf(buf, sizeof buf, "%s", interviewer);
+        else if (t == LCM_FT_USERNAME && lcm_instance_meta(iv->in, "interviewer"))
+            snprintf(buf, sizeof buf, "%s", lcm_instance_meta(iv->in, "interviewer"));
         else
             continue;
         st = lcm_instance_set(iv->in, (int)i, 0, buf, err);
     }
-    if (st == LCM_OK && interviewer)
-        st = lcm_instance_set_meta(iv->in, "interviewer", interviewer, err);
     return st == LCM_OK ? prefill(iv, err) : st;
 }
 
@@ -94,6 +82,7 @@ lcm_status lcm_interview_new(lcm_instance *in, const char *lang, const char *int
     iv->f = in->f;
     iv->lang = lcm_form_lang_index(in->f, lang);
     iv->at = -1;
+    in->keep_hidden = 1;
     iv->choices = calloc(1, sizeof *iv->choices);
     lcm_status st = iv->choices ? fill_metadata(iv, interviewer, err) : oom(err);
     if (st != LCM_OK) {
@@ -110,7 +99,17 @@ void lcm_interview_free(lcm_interview *iv) {
     free(iv->label);
     free(iv->value);
     free(iv->choices);
+    free(iv->asked);
     free(iv);
+}
+
+void lcm_interview_resume(lcm_interview *iv) {
+    iv->fast = 1;
+}
+
+void lcm_interview_set_hook(lcm_interview *iv, lcm_interview_hook fn, void *ud) {
+    iv->hook = fn;
+    iv->hook_ud = ud;
 }
 
 size_t lcm_interview_lang(const lcm_interview *iv) {
@@ -147,27 +146,34 @@ static int begin_of(const lcm_form *f, int end) {
     return -1;
 }
 
-/* The visible choices of a select, into iv->choices. */
+/* The visible choices of a select, into iv->choices; numbered when no code is a number. */
 static lcm_status list_choices(lcm_interview *iv, const lcm_field *fd, lcm_prompt *p,
                                lcm_err *err) {
     p->nchoices = 0;
+    iv->nchoices = 0;
+    iv->numbered = 0;
     if (!fd->list)
         return LCM_OK;
     const lcm_choice **c = realloc(iv->choices, (fd->list->n + 1) * sizeof *c);
     if (!c)
         return oom(err);
     iv->choices = c;
+    int numeric = 0;
     for (size_t k = 0; k < fd->list->n; k++) {
         int visible;
         lcm_status st = lcm_instance_choice_visible(iv->in, iv->at, iv->row, &fd->list->items[k],
                                                     &visible, err);
         if (st != LCM_OK)
             return st;
-        if (visible)
-            c[p->nchoices++] = &fd->list->items[k];
+        if (!visible)
+            continue;
+        c[p->nchoices++] = &fd->list->items[k];
+        const char *name = fd->list->items[k].name;
+        numeric |= strspn(name, "0123456789") == strlen(name);
     }
     p->choices = c;
     iv->nchoices = p->nchoices;
+    iv->numbered = p->numbered = p->nchoices > 0 && !numeric;
     return LCM_OK;
 }
 
@@ -183,9 +189,14 @@ static lcm_status make_prompt(lcm_interview *iv, lcm_prompt_kind kind, lcm_promp
     free(iv->label);
     free(iv->value);
     iv->label = render(iv, iv->at, iv->row, lcm_form_text(iv->f, fd->label, iv->lang));
-    const char *v = kind == LCM_PROMPT_QUESTION ? lcm_instance_get(iv->in, iv->at, iv->row) : "";
-    iv->value =
-        strdup(*v || kind != LCM_PROMPT_QUESTION || !fd->default_value ? v : fd->default_value);
+    const char *v = "";
+    if (kind == LCM_PROMPT_QUESTION)
+        v = *lcm_instance_get(iv->in, iv->at, iv->row) || !fd->default_value
+                ? lcm_instance_get(iv->in, iv->at, iv->row)
+                : fd->default_value;
+    else if (kind == LCM_PROMPT_ADD_ROW && lcm_instance_rows(iv->in, iv->at) >= iv->row)
+        v = "y"; /* the row is there already: Enter goes into it */
+    iv->value = strdup(v);
     if (!iv->label || !iv->value)
         return oom(err);
     p->label = iv->label;
@@ -194,7 +205,8 @@ static lcm_status make_prompt(lcm_interview *iv, lcm_prompt_kind kind, lcm_promp
     return kind == LCM_PROMPT_QUESTION ? list_choices(iv, fd, p, err) : LCM_OK;
 }
 
-/* Enter a repeat with repeat_count: make it have that many rows. Returns the row count. */
+/* Enter a repeat with repeat_count: make it have that many rows (rows beyond the count go,
+ * the others are kept). */
 static lcm_status size_repeat(lcm_interview *iv, int r, long *n, lcm_err *err) {
     lcm_value v = {0};
     lcm_expr_env env = lcm_instance_env(iv->in, r, 0, NULL);
@@ -205,8 +217,7 @@ static lcm_status size_repeat(lcm_interview *iv, int r, long *n, lcm_err *err) {
         return st;
     if (!(want >= 0) || want > LCM_FORM_MAX_ROWS) /* NaN too: no rows */
         want = 0;
-    if (lcm_instance_rows(iv->in, r) > (long)want)
-        lcm__instance_clear_rows(iv->in, r); /* the count went down: ask the rows again */
+    lcm__instance_truncate_rows(iv->in, r, (long)want);
     long pos;
     while (st == LCM_OK && lcm_instance_rows(iv->in, r) < (long)want)
         st = lcm_instance_add_row(iv->in, r, &pos, err);
@@ -239,7 +250,7 @@ static lcm_status step(lcm_interview *iv, int i, int *next, lcm_prompt *p, int *
                 *next = fd->end + 1;
             iv->row = 1;
         } else {
-            iv->row = lcm_instance_rows(iv->in, i) + 1;
+            iv->row = 1; /* a first row? (Enter goes into one that exists) */
             *stop = 1;
             return make_prompt(iv, LCM_PROMPT_ADD_ROW, p, err);
         }
@@ -248,7 +259,7 @@ static lcm_status step(lcm_interview *iv, int i, int *next, lcm_prompt *p, int *
         int r = begin_of(iv->f, i);
         if (!iv->f->fields[r].repeat_count) {
             iv->at = r;
-            iv->row = lcm_instance_rows(iv->in, r) + 1;
+            iv->row++;
             *stop = 1;
             return make_prompt(iv, LCM_PROMPT_ADD_ROW, p, err);
         }
@@ -274,6 +285,7 @@ static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     memset(p, 0, sizeof *p);
     p->kind = iv->kind = LCM_PROMPT_DONE;
     iv->done = 1;
+    iv->fast = 0;
     now_iso(buf, sizeof buf, 0);
     for (size_t i = 0; i < iv->f->nfields; i++)
         if (iv->f->fields[i].type == LCM_FT_END) {
@@ -284,111 +296,44 @@ static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     return lcm_instance_update(iv->in, err);
 }
 
+/* Resuming: a prompt whose answer is already there is passed over (and remembered, so `<`
+ * comes back to it); 1 when it was. */
+static int pass_over(lcm_interview *iv, lcm_err *err, lcm_status *st) {
+    int answered =
+        iv->kind == LCM_PROMPT_NOTE ||
+        (iv->kind == LCM_PROMPT_QUESTION && *lcm_instance_get(iv->in, iv->at, iv->row)) ||
+        (iv->kind == LCM_PROMPT_ADD_ROW && lcm_instance_rows(iv->in, iv->at) >= iv->row);
+    if (!answered) {
+        iv->fast = 0;
+        return 0;
+    }
+    if (iv->kind != LCM_PROMPT_NOTE)
+        *st = lcm__interview_push(iv, err);
+    iv->waiting = 0;
+    return 1;
+}
+
 lcm_status lcm_interview_next(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     if (iv->waiting)
-        return make_prompt(iv, iv->kind, p, err); /* the answer was refused: ask again */
+        return make_prompt(iv, iv->kind, p, err); /* refused, or gone back to: ask again */
     if (iv->done) {
         memset(p, 0, sizeof *p);
         p->kind = LCM_PROMPT_DONE;
         return LCM_OK;
     }
     int i = iv->at + 1, stop = 0;
-    iv->started = 1;
     while (i < (int)iv->f->nfields) {
         lcm_status st = step(iv, i, &i, p, &stop, err);
-        if (st != LCM_OK || stop)
-            return st;
-    }
-    return finish_walk(iv, p, err);
-}
-
-/* Messages of the runner itself, in Chinese unless the interview is in English. */
-static const char *say(const lcm_interview *iv, const char *zh, const char *en) {
-    return strcmp(lcm_form_lang(iv->f, iv->lang), "en") == 0 ? en : zh;
-}
-
-static lcm_status answer_row(lcm_interview *iv, const char *text, lcm_err *err) {
-    int r = iv->at;
-    long pos;
-    if (strchr("yY", text[0]) || strcmp(text, "是") == 0) {
-        lcm_status st = lcm_instance_add_row(iv->in, r, &pos, err);
         if (st != LCM_OK)
             return st;
-        iv->row = pos;
-    } else if (strchr("nN", text[0]) || strcmp(text, "否") == 0) {
-        iv->at = iv->f->fields[r].end;
-        iv->row = 0;
-    } else
-        return lcm_err_set(err, LCM_CONSTRAINT, "%s",
-                           say(iv, "请回答 y（是）或 n（否）", "answer y (yes) or n (no)"));
-    iv->waiting = 0;
-    return LCM_OK;
-}
-
-/* A choice hidden by the choice_filter is not an answer (each of a select_multiple's). */
-static int visible(const lcm_interview *iv, const char *v) {
-    if (!iv->f->fields[iv->at].list)
-        return 1;
-    for (const char *p = v + strspn(v, " "); *p; p += strspn(p, " ")) {
-        size_t n = strcspn(p, " "), k = 0;
-        while (k < iv->nchoices &&
-               !(strlen(iv->choices[k]->name) == n && strncmp(iv->choices[k]->name, p, n) == 0))
-            k++;
-        if (k == iv->nchoices)
-            return 0;
-        p += n;
+        if (!stop)
+            continue;
+        if (!iv->fast || !pass_over(iv, err, &st))
+            return st; /* a prompt for the interviewer */
+        if (st != LCM_OK)
+            return st;
+        i = iv->at + 1;
+        stop = 0;
     }
-    return 1;
-}
-
-/* The whole-instance checks of one answer: required and the full constraint. */
-static lcm_status check_answer(lcm_interview *iv, const lcm_field *fd, const char *v,
-                               lcm_err *err) {
-    int ok = 1;
-    if (!*v && fd->required)
-        return lcm_err_set(err, LCM_CONSTRAINT, "%s",
-                           say(iv, "此题必须回答", "an answer is required"));
-    if (!*v || !fd->constraint)
-        return LCM_OK;
-    lcm_expr_env env = lcm_instance_env(iv->in, iv->at, iv->row, NULL);
-    lcm_status st = lcm_expr_eval_bool(fd->constraint, &env, &ok, err);
-    if (st != LCM_OK || ok)
-        return st;
-    const char *msg = lcm_form_text(iv->f, fd->constraint_message, iv->lang);
-    return lcm_err_set(err, LCM_CONSTRAINT, "%s",
-                       *msg ? msg : say(iv, "答案不符合要求", "the answer is not accepted"));
-}
-
-lcm_status lcm_interview_answer(lcm_interview *iv, const char *text, lcm_err *err) {
-    if (!iv->waiting)
-        return lcm_err_set(err, LCM_INVAL, "no question is waiting for an answer");
-    if (iv->kind == LCM_PROMPT_ADD_ROW)
-        return answer_row(iv, text, err);
-    const lcm_field *fd = &iv->f->fields[iv->at];
-    const char *v = *text ? text : iv->value;
-    lcm_err why = {0};
-    if (lcm_form_validate_value(iv->f, iv->at, v, &why) != LCM_OK) {
-        const char *msg = strstr(why.msg, "': "), *own;
-        own = lcm_form_text(iv->f, fd->constraint_message, iv->lang);
-        if (strstr(why.msg, "breaks the constraint") && *own)
-            msg = own; /* the form's words, in the interview's language */
-        else
-            msg = msg ? msg + 3 : why.msg;
-        return lcm_err_set(err, why.status, "%s", msg);
-    }
-    if (!visible(iv, v))
-        return lcm_err_set(err, LCM_CONSTRAINT, "%s",
-                           say(iv, "请从列出的选项中选择", "choose among the codes listed"));
-    char *old = strdup(lcm_instance_get(iv->in, iv->at, iv->row));
-    lcm_status st = old ? lcm_instance_set(iv->in, iv->at, iv->row, v, err) : oom(err);
-    if (st == LCM_OK && (st = lcm_instance_update(iv->in, err)) == LCM_OK)
-        st = check_answer(iv, fd, lcm_instance_get(iv->in, iv->at, iv->row), err);
-    if (st == LCM_CONSTRAINT && old) { /* put the previous answer back */
-        lcm_instance_set(iv->in, iv->at, iv->row, old, NULL);
-        lcm_instance_update(iv->in, NULL);
-    }
-    free(old);
-    if (st == LCM_OK)
-        iv->waiting = 0;
-    return st;
+    return finish_walk(iv, p, err);
 }

@@ -5,7 +5,13 @@
  * skipped, calculations run after every answer, a repeat with repeat_count gets that many
  * rows and one without asks whether to add another row. It never prints: the caller shows
  * each prompt and hands back the answer text (engine/cli/cmd_interview.c does it on a
- * terminal; tests do it from a script).
+ * terminal or from piped input; tests do it from a script).
+ *
+ * Going back (lcm_interview_back) returns to the previous question asked, with its answer
+ * as the value shown; the walk then goes forward again from there. An answer whose
+ * question stops being relevant is put aside, not lost, until the instance is completed.
+ * A hook (lcm_interview_set_hook) sees the instance after every accepted answer: the
+ * terminal interview saves the draft there, and a refusal from it undoes the answer.
  */
 #ifndef LCM_INTERVIEW_H
 #define LCM_INTERVIEW_H
@@ -15,7 +21,7 @@
 typedef struct lcm_interview lcm_interview;
 
 typedef enum lcm_prompt_kind {
-    LCM_PROMPT_QUESTION, /* answer with text; "" keeps the shown default */
+    LCM_PROMPT_QUESTION, /* answer with text; "" keeps the shown value */
     LCM_PROMPT_NOTE,     /* show it; no answer is read */
     LCM_PROMPT_ADD_ROW,  /* answer y or n: add a row to the repeat `field`? */
     LCM_PROMPT_DONE,     /* every question is answered */
@@ -31,13 +37,29 @@ typedef struct lcm_prompt {
     const char *value; /* current answer or default, "" when none */
     size_t nchoices;   /* visible choices of a select (choice_filter applied) */
     const lcm_choice *const *choices;
+    int numbered; /* the choices may be answered by number (1..nchoices) as well as by code:
+                     set when no visible code is itself a number */
 } lcm_prompt;
 
 /* Start interviewing into in (whose form must outlive the interview); lang NULL = the
- * form's default language. Metadata (start, today, username = interviewer) is filled. */
+ * form's default language. Metadata (start, today, deviceid, username) is filled where it
+ * has no value yet, and a question that fills a standard column already set on in (city,
+ * interviewer) starts with that value. */
 lcm_status lcm_interview_new(lcm_instance *in, const char *lang, const char *interviewer,
                              lcm_interview **out, lcm_err *err);
 void lcm_interview_free(lcm_interview *iv);
+
+/* Resuming a stored draft: the walk passes over questions that already have an answer
+ * (and rows that already exist) until the first one without, where it stops. */
+void lcm_interview_resume(lcm_interview *iv);
+
+/* Called after every accepted answer (field and row answered, or the repeat for a row
+ * answer) with the instance brought up to date. A status other than LCM_OK undoes a
+ * question's answer and is returned by lcm_interview_answer; with LCM_CONSTRAINT the
+ * message is shown and the question comes again. */
+typedef lcm_status (*lcm_interview_hook)(void *ud, lcm_instance *in, int field, long row,
+                                         lcm_err *err);
+void lcm_interview_set_hook(lcm_interview *iv, lcm_interview_hook fn, void *ud);
 
 /* The next thing to show. After a NOTE, the next call moves on. */
 lcm_status lcm_interview_next(lcm_interview *iv, lcm_prompt *p, lcm_err *err);
@@ -45,6 +67,9 @@ lcm_status lcm_interview_next(lcm_interview *iv, lcm_prompt *p, lcm_err *err);
  * LCM_CONSTRAINT with a message to show, in the interview's language where the form
  * has one, and the same prompt comes again. */
 lcm_status lcm_interview_answer(lcm_interview *iv, const char *text, lcm_err *err);
+/* Go back to the previous question asked (or row prompt); the next call to
+ * lcm_interview_next shows it. LCM_NOTFOUND, with a message to show, at the first one. */
+lcm_status lcm_interview_back(lcm_interview *iv, lcm_err *err);
 /* The language index used for labels. */
 size_t lcm_interview_lang(const lcm_interview *iv);
 

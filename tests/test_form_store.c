@@ -350,6 +350,72 @@ static void form_store__draft_keeps_partial_answers(void) {
     lcm_db_close(db);
 }
 
+/* A draft saved, saved again over itself, read back, completed over itself; a complete
+ * instance is never replaced. */
+static void form_store__draft_saved_over_and_read_back(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL, *g = NULL;
+    lcm_instance *back = NULL;
+    lcm_err err = {0};
+    open_household(&db, &f);
+    lcm_instance *in = household(f);
+    const char *id = lcm_instance_meta(in, "instance_id");
+    char where[160];
+    snprintf(where, sizeof where,
+             "SELECT count(*) FROM resp_household_2026_1 WHERE instance_id = '%s'", id);
+    lcm_instance_set(in, lcm_form_find(f, "household_no"), 0, "H-020", &err);
+    lcm_instance_set(in, lcm_form_find(f, "sat_overall"), 0, NULL, &err);
+    CU_ASSERT_EQUAL(lcm_instance_draft(in, &err), LCM_OK);
+    for (int i = 0; i < 2; i++) { /* the second save replaces the first */
+        CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+        CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_OK);
+        CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    }
+    CU_ASSERT_EQUAL(count(db, where), 1);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
+                              "resp_household_2026_1 r USING (instance_id) WHERE r.household_id "
+                              "= 'H-020'"),
+                    2);
+    /* Read back: the version holding it, its answers, its roster, its standard columns. */
+    CU_ASSERT_EQUAL_FATAL(lcm_form_get_for_instance(db, "household", id, &g, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(lcm_form_version(g), "2026.1");
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_load(db, g, id, &back, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(back, "status"), "draft");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(back, "wave"), "2026");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_meta(back, "psu"), "440106001001");
+    static const char *const same[] = {"city",  "community", "household_no", "age",
+                                       "aware", "sat_eu",    "barriers",     "barriers_other"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        CU_ASSERT_STRING_EQUAL(lcm_instance_get(back, lcm_form_find(g, same[i]), 0),
+                               lcm_instance_get(in, lcm_form_find(f, same[i]), 0));
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(back, lcm_form_find(g, "sat_eu"), 0), "5");
+    CU_ASSERT_EQUAL(lcm_instance_rows(back, lcm_form_find(g, "members")), 2);
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(back, lcm_form_find(g, "m_age"), 2), "70");
+    /* Completed over the draft: still one row, now complete, and final. */
+    lcm_instance_set(back, lcm_form_find(g, "sat_overall"), 0, "5", &err);
+    CU_ASSERT_EQUAL(lcm_instance_finish(back, 1, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_save(db, back, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(count(db, where), 1);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE household_id = "
+                              "'H-020' AND status = 'complete' AND sat_top2 = 1"),
+                    1);
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_CONFLICT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is already stored complete"));
+    lcm_db_rollback(db);
+    lcm_instance *none = NULL;
+    CU_ASSERT_EQUAL(lcm_instance_load(db, g, "00000000-0000-4000-8000-000000000000", &none, &err),
+                    LCM_NOTFOUND);
+    CU_ASSERT_PTR_NULL(none);
+    lcm_instance_free(back);
+    lcm_instance_free(in);
+    lcm_form_free(g);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
 const lcmt_case lcmt_form_store_cases[] = {
     {"form_store__load_get_and_conflict", form_store__load_get_and_conflict},
     {"form_store__household_instance_inserts", form_store__household_instance_inserts},
@@ -357,5 +423,6 @@ const lcmt_case lcmt_form_store_cases[] = {
     {"form_store__household_indicators", form_store__household_indicators},
     {"form_store__bad_instances_leave_nothing", form_store__bad_instances_leave_nothing},
     {"form_store__draft_keeps_partial_answers", form_store__draft_keeps_partial_answers},
+    {"form_store__draft_saved_over_and_read_back", form_store__draft_saved_over_and_read_back},
     {NULL, NULL},
 };
