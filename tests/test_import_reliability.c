@@ -112,7 +112,9 @@ static void reliability__sigkill_leaves_none_or_all(void) {
     for (int k = 0; k < KILLS; k++) {
         long rows;
         pid = spawn(args);
-        usleep((useconds_t)(full * 1e6 * (double)rand() / RAND_MAX));
+        double wait = full * (double)rand() / RAND_MAX;
+        struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
+        nanosleep(&ts, NULL); /* usleep is not POSIX 2008, which the build asks for */
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
         inspect(db, "big", check, sizeof check, &rows);
