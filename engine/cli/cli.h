@@ -52,6 +52,11 @@ int cli_split_list(char *s, char **items, int max);
  * *code set to the exit code. */
 lcm_db *cli_open_db(const char *path, int flags, int *code);
 
+/* The household questionnaire of db, loaded from the data directory first when db has
+ * none. *out is the caller's (lcm_form_free). */
+struct lcm_form;
+lcm_status cli_household_form(lcm_db *db, struct lcm_form **out, lcm_err *err);
+
 /* Output formats shared by commands that print results. */
 typedef enum cli_format { CLI_TABLE, CLI_CSV, CLI_JSON } cli_format;
 /* Parse "table", "csv" or "json"; returns 0 on success, -1 on anything else. */

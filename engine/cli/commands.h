@@ -16,3 +16,5 @@ LCM_CMD(trend, "trends of a city's monitoring points and survey measures across 
 LCM_CMD(profile, "a city's scores, ranks, strengths, weaknesses and trends")
 LCM_CMD(weight, "calibrate survey weights: post-stratify, rake, GREG")
 LCM_CMD(export, "export a dataset as csv, json, SPSS, Stata or Excel")
+LCM_CMD(simulate, "synthetic cities, households and city inputs for demos and tests")
+LCM_CMD(report, "feedback report of a city, or the national overview (HTML)")

@@ -1,0 +1,86 @@
+/*
+ * cmd_report.c - `lcmon report`: the monitoring feedback report of a city, or the national
+ * overview, as one self-contained HTML file with its charts.
+ */
+#include "cli.h"
+#include "feedback.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *const cmd_report_usage[] = {
+    "lcmon report DB (--city C | --national) --year Y [--out DIR] [--lang zh|en] [--min-n N]",
+    "",
+    "Write the feedback report of city C (code or name) for year Y, or the national",
+    "overview, to DIR (default .) as one HTML file with its charts embedded, printable",
+    "on A4. Needs a score run of that year ('lcmon score'). Survey cells on fewer than",
+    "--min-n respondents (default 30) are suppressed. Without gnuplot the report is",
+    "written without its charts and says so.",
+    NULL,
+};
+
+int cmd_report(int argc, char **argv) {
+    static const struct option opts[] = {{"city", required_argument, NULL, 'c'},
+                                         {"national", no_argument, NULL, 'N'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"min-n", required_argument, NULL, 'm'},
+                                         {0, 0, 0, 0}};
+    lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL};
+    int national = 0, c;
+    char *end;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case 'c':
+            o.city = optarg;
+            break;
+        case 'N':
+            national = 1;
+            break;
+        case 'y':
+            o.year = (int)strtol(optarg, &end, 10), bad = *end || o.year < 2000 || o.year > 2100;
+            break;
+        case 'o':
+            o.out_dir = optarg;
+            break;
+        case 'l':
+            bad = strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0;
+            o.lang = strcmp(optarg, "en") == 0 ? LCM_LANG_EN : LCM_LANG_ZH;
+            break;
+        case 'm':
+            o.min_n = strtol(optarg, &end, 10), bad = *end || o.min_n < 0;
+            break;
+        default:
+            return cli_usage_error(cmd_report_usage, "bad option");
+        }
+        if (bad)
+            return cli_usage_error(cmd_report_usage, "bad value for --%s: '%s'",
+                                   cli_option_name(opts, c), optarg);
+    }
+    if (argc - optind != 1 || !o.year || !o.city == !national)
+        return cli_usage_error(cmd_report_usage, "need DB, --year and one of --city/--national");
+    if (mkdir(o.out_dir, 0777) != 0 && errno != EEXIST)
+        return cli_error("cannot create directory '%s': %s", o.out_dir, strerror(errno));
+    int code;
+    lcm_db *db = cli_open_db(argv[optind], LCM_OPEN_READONLY, &code);
+    if (!db)
+        return code;
+    lcm_err err = {0};
+    lcm_feedback_done done;
+    lcm_status st = national ? lcm_feedback_national(db, &o, &done, &err)
+                             : lcm_feedback_city(db, &o, &done, &err);
+    if (st != LCM_OK)
+        code = cli_fail(&err);
+    else {
+        printf("%s\n", done.path);
+        if (!done.gnuplot_ok)
+            cli_error("charts not drawn: %s", done.note);
+    }
+    lcm_db_close(db);
+    return code;
+}

@@ -1,0 +1,69 @@
+/*
+ * feedback_coverage.c - the network-coverage section of the national report: admitted
+ * prefecture-level cities against the 2025 targets, as a table and a chart. Kept apart
+ * because it is the one part that reads the network register.
+ */
+#include "feedback_int.h"
+#include "network.h"
+
+#include <math.h>
+
+void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
+    lcm_coverage cov = {0};
+    lcm_err e = {0};
+    (void)err;
+    rb_section(b, RB_T(b, "三、全国学习型城市网络覆盖情况", "3. Network coverage"));
+    if (lcm_net_coverage(db, year, &cov, &e) != LCM_OK) {
+        rb_para(b, e.msg);
+        return;
+    }
+    size_t rows = 0;
+    lcm_report_cell *cell = rb_cells(b, cov.n * 5);
+    for (size_t i = 0; cell && i < cov.n; i++) {
+        const lcm_cov_row *r = &cov.rows[i];
+        if (r->level != LCM_COV_REGION && r->level != LCM_COV_NATION)
+            continue;
+        cell[rows * 5] = rb_text(b, RB_T(b, r->name_zh, r->name_en));
+        cell[rows * 5 + 1] = rb_num((double)r->admitted, 0);
+        cell[rows * 5 + 2] = rb_num((double)r->cities, 0);
+        cell[rows * 5 + 3] = rb_num(lcm_cov_percent(r), 1);
+        cell[rows * 5 + 4] = r->target ? rb_num(r->target, 0) : rb_text(b, "");
+        rows++;
+    }
+    static const char *head_zh[] = {"地区", "已加入", "地级市数", "覆盖率（%）", "2025年目标（%）"};
+    static const char *head_en[] = {"region", "admitted", "cities", "coverage (%)",
+                                    "2025 target (%)"};
+    lcm_report_table t = {RB_T(b, "地市级城市加入网络的比例", "Prefecture-level cities admitted"),
+                          rows,
+                          5,
+                          b->lang == LCM_LANG_EN ? head_en : head_zh,
+                          cell,
+                          RB_T(b, "覆盖率=已加入的地市级城市数/地市级城市总数（直辖市不计入）。",
+                               "Coverage = admitted prefecture-level cities / all of them "
+                               "(municipalities not counted).")};
+    if (cell && rows)
+        rb_table(b, &t);
+    lcm_net_coverage_release(&cov);
+    int years[3] = {year - 2, year - 1, year};
+    lcm_net_cov_series s = {0};
+    if (b->chart_status != LCM_OK || lcm_net_coverage_series(db, years, 3, &s, &e) != LCM_OK)
+        return;
+    const char *series[3];
+    for (int i = 0; i < 3; i++)
+        series[i] = lcm_arena_printf(b->a, RB_T(b, "%d年", "%d"), years[i]);
+    lcm_chart_coverage c = {RB_T(b, "网络覆盖率与2025年目标", "Coverage against the 2025 targets"),
+                            NULL,
+                            s.nregion,
+                            s.nyear,
+                            b->lang == LCM_LANG_EN ? s.region_en : s.region_zh,
+                            series,
+                            s.value,
+                            s.target};
+    lcm_chart_opts o = {
+        b->dir, lcm_arena_printf(b->a, "%s_coverage", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
+    b->chart_status = lcm_chart_coverage_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
+    rb_chart(b, "coverage", RB_T(b, "网络覆盖率", "network coverage"),
+             RB_T(b, "各地区地市级城市加入网络的比例，虚线为2025年目标",
+                  "Share of prefecture-level cities admitted, dashed: 2025 targets"));
+    lcm_net_cov_series_release(&s);
+}

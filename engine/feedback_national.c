@@ -1,0 +1,245 @@
+/*
+ * feedback_national.c - the ministry's overview of a year: how the monitored cities' scores
+ * are spread, how the regions compare, how far the network covers the 2025 targets, and
+ * the indicators where the country as a whole is weakest.
+ */
+#include "feedback_int.h"
+#include "score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct nat_ctx {
+    lcm_db *db;
+    rb *b;
+    const lcm_feedback_opts *o;
+    long long run;
+    rb_city *cities;
+    size_t ncity;
+    lcm_err *err;
+} nat_ctx;
+
+static double city_measure(lcm_db *db, const char *city, int year, const char *m) {
+    sqlite3_stmt *st = NULL;
+    double v = NAN;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db),
+                           "SELECT estimate FROM survey_measures WHERE city_code = ?1 AND year = "
+                           "?2 AND measure = ?3 AND item = ''",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, year);
+        sqlite3_bind_text(st, 3, m, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_double(st, 0);
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void overview(nat_ctx *x) {
+    rb *b = x->b;
+    double *s = lcm_arena_alloc(b->a, x->ncity * sizeof *s), lo = INFINITY, hi = -INFINITY;
+    if (!s)
+        return;
+    for (size_t i = 0; i < x->ncity; i++) {
+        s[i] = x->cities[i].score;
+        lo = fmin(lo, s[i]), hi = fmax(hi, s[i]);
+    }
+    double med = rb_median(s, x->ncity);
+    rb_section(b, RB_T(b, "一、总体情况", "1. Overview"));
+    rb_para(b, lcm_arena_printf(
+                   b->a,
+                   RB_T(b,
+                        "%d年共有%zu个城市参加监测。综合得分中位数为%.1f，最高%.1f（%s），最低"
+                        "%.1f（%s）。下图给出各城市名次及其不确定性区间：区间重叠的城市之间的"
+                        "名次差异不宜过度解读。",
+                        "In %d, %zu cities were monitored. The median overall score is %.1f, the "
+                        "highest %.1f (%s), the lowest %.1f (%s). The chart shows each city's "
+                        "rank with its uncertainty: ranks whose intervals overlap should not be "
+                        "over-read."),
+                   x->o->year, x->ncity, med, hi, x->cities[0].name, lo,
+                   x->cities[x->ncity - 1].name));
+    const char **label = lcm_arena_alloc(b->a, x->ncity * sizeof *label);
+    double *m = lcm_arena_alloc(b->a, 3 * x->ncity * sizeof *m);
+    if (!label || !m || b->chart_status != LCM_OK)
+        return;
+    for (size_t i = 0; i < x->ncity; i++) {
+        label[i] = x->cities[i].name;
+        m[i] = x->cities[i].median, m[x->ncity + i] = x->cities[i].p05;
+        m[2 * x->ncity + i] = x->cities[i].p95;
+    }
+    lcm_chart_ranks c = {RB_T(b, "各城市综合得分名次及其不确定性", "Ranks and their uncertainty"),
+                         NULL,
+                         x->ncity,
+                         label,
+                         m,
+                         m + x->ncity,
+                         m + 2 * x->ncity,
+                         -1};
+    lcm_chart_opts o = {
+        b->dir, lcm_arena_printf(b->a, "%s_ranks", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
+    b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
+    rb_chart(b, "ranks", RB_T(b, "名次区间", "rank intervals"),
+             RB_T(b, "各城市名次中位数与5%–95%区间（蒙特卡洛模拟）",
+                  "Median rank and 5-95% interval of each city (Monte Carlo)"));
+}
+
+/* Cities x second-level indicators, normalised scores. */
+static void heatmap(nat_ctx *x) {
+    rb *b = x->b;
+    sqlite3_stmt *st = NULL;
+    const char *codes[32], *names[32];
+    size_t nc = 0;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                           "SELECT code, name_zh, name_en FROM indicators WHERE level = 2 AND "
+                           "code NOT LIKE '1.%' ORDER BY ord",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    while (nc < 32 && sqlite3_step(st) == SQLITE_ROW) {
+        codes[nc] = lcm_arena_strdup(b->a, (const char *)sqlite3_column_text(st, 0));
+        names[nc++] = lcm_arena_strdup(b->a, (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    const char **rows = lcm_arena_alloc(b->a, x->ncity * sizeof *rows);
+    double *v = lcm_arena_alloc(b->a, x->ncity * (nc ? nc : 1) * sizeof *v);
+    double *col = lcm_arena_alloc(b->a, x->ncity * sizeof *col);
+    if (!rows || !v || !col || !nc || b->chart_status != LCM_OK)
+        return;
+    for (size_t j = 0; j < nc; j++) {
+        rb_scores(x->db, x->run, codes[j], x->cities, x->ncity, col, NULL, x->err);
+        for (size_t i = 0; i < x->ncity; i++)
+            v[i * nc + j] = col[i];
+    }
+    for (size_t i = 0; i < x->ncity; i++)
+        rows[i] = x->cities[i].name;
+    lcm_chart_heatmap c = {RB_T(b, "二级指标标准化得分", "Second-level scores"),
+                           NULL,
+                           x->ncity,
+                           nc,
+                           rows,
+                           names,
+                           v,
+                           -1};
+    lcm_chart_opts o = {
+        b->dir, lcm_arena_printf(b->a, "%s_heatmap", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
+    b->chart_status = lcm_chart_heatmap_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
+    rb_chart(b, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),
+             RB_T(b, "各城市二级指标得分（按综合名次排列）",
+                  "Second-level scores of each city, in rank order"));
+}
+
+static void regions(nat_ctx *x) {
+    rb *b = x->b;
+    static const char *const key[3] = {"east", "central", "west"};
+    static const char *const zh[3] = {"东部", "中部", "西部"};
+    static const char *const en[3] = {"east", "central", "west"};
+    static const char *const m[3] = {"awareness", "participation", "satisfaction_index"};
+    lcm_report_cell *cell = rb_cells(b, 3 * 6);
+    for (int r = 0; cell && r < 3; r++) {
+        double sum[4] = {0};
+        long cnt[4] = {0};
+        for (size_t i = 0; i < x->ncity; i++) {
+            if (strcmp(x->cities[i].region, key[r]) != 0)
+                continue;
+            sum[0] += x->cities[i].score, cnt[0]++;
+            for (int k = 0; k < 3; k++) {
+                double v = city_measure(x->db, x->cities[i].code, x->o->year, m[k]);
+                if (!isnan(v))
+                    sum[k + 1] += v, cnt[k + 1]++;
+            }
+        }
+        cell[r * 6] = rb_text(b, RB_T(b, zh[r], en[r]));
+        cell[r * 6 + 1] = rb_num((double)cnt[0], 0);
+        cell[r * 6 + 2] = rb_num(cnt[0] ? sum[0] / cnt[0] : NAN, 1);
+        cell[r * 6 + 3] = rb_num(cnt[1] ? 100 * sum[1] / cnt[1] : NAN, 1);
+        cell[r * 6 + 4] = rb_num(cnt[2] ? 100 * sum[2] / cnt[2] : NAN, 1);
+        cell[r * 6 + 5] = rb_num(cnt[3] ? sum[3] / cnt[3] : NAN, 1);
+    }
+    static const char *head_zh[] = {
+        "地区", "城市数", "平均综合得分", "平均知晓度（%）", "平均参与率（%）", "平均满意度指数"};
+    static const char *head_en[] = {"region",
+                                    "cities",
+                                    "mean score",
+                                    "awareness (%)",
+                                    "participation (%)",
+                                    "satisfaction index"};
+    rb_section(b, RB_T(b, "二、地区比较", "2. Regions"));
+    lcm_report_table t = {RB_T(b, "东中西部比较", "East, central and west"),
+                          3,
+                          6,
+                          b->lang == LCM_LANG_EN ? head_en : head_zh,
+                          cell,
+                          RB_T(b, "各项为该地区参加监测城市的简单平均。",
+                               "Unweighted means over the region's monitored cities.")};
+    if (cell)
+        rb_table(b, &t);
+}
+
+typedef struct weak {
+    const char *code, *name;
+    double median;
+} weak;
+
+static int cmp_weak(const void *a, const void *b) {
+    double x = ((const weak *)a)->median, y = ((const weak *)b)->median;
+    return isnan(x) ? 1 : isnan(y) ? -1 : x < y ? -1 : x > y;
+}
+
+/* Monitoring points with the lowest median score across cities. */
+static void weakest(nat_ctx *x) {
+    rb *b = x->b;
+    sqlite3_stmt *st = NULL;
+    weak w[64];
+    size_t n = 0;
+    double *col = lcm_arena_alloc(b->a, x->ncity * sizeof *col);
+    if (!col || sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                                   "SELECT code, name_zh, name_en FROM indicators WHERE level = 3 "
+                                   "AND (direction IS NULL OR direction <> 'context') ORDER BY ord",
+                                   -1, &st, NULL) != SQLITE_OK)
+        return;
+    while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+        w[n].code = lcm_arena_strdup(b->a, (const char *)sqlite3_column_text(st, 0));
+        w[n].name = lcm_arena_strdup(
+            b->a, (const char *)sqlite3_column_text(st, b->lang == LCM_LANG_EN ? 2 : 1));
+        rb_scores(x->db, x->run, w[n].code, x->cities, x->ncity, col, NULL, x->err);
+        w[n].median = rb_median(col, x->ncity);
+        n++;
+    }
+    sqlite3_finalize(st);
+    qsort(w, n, sizeof *w, cmp_weak);
+    const char *items[5];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 5 && !isnan(w[i].median); i++)
+        items[k++] = lcm_arena_printf(b->a, RB_T(b, "%s %s：中位得分%.1f", "%s %s: median %.1f"),
+                                      w[i].code, w[i].name, w[i].median);
+    rb_section(b, RB_T(b, "四、全国最薄弱的监测点", "4. Where the country is weakest"));
+    rb_list(b, items, k);
+}
+
+lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, rb *b,
+                                        lcm_err *err) {
+    nat_ctx x = {db, b, o, 0, NULL, 0, err};
+    char stem[32];
+    lcm_status rc = lcm_score_latest_run(db, o->year, &x.run, err);
+    if (rc != LCM_OK)
+        return rc;
+    snprintf(stem, sizeof stem, "national_%d", o->year);
+    if (rb_init(b, o->lang, o->out_dir, stem) != 0)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if ((rc = rb_run_cities(db, b, x.run, &x.cities, &x.ncity, err)) != LCM_OK)
+        return rc;
+    overview(&x);
+    heatmap(&x);
+    regions(&x);
+    rb_coverage_section(db, b, o->year, err);
+    weakest(&x);
+    b->title = lcm_arena_printf(
+        b->a,
+        RB_T(b, "全国学习型城市建设监测报告（%d年）", "National learning-city monitoring (%d)"),
+        o->year);
+    b->footer = RB_T(b, "由lcmon根据全国学习型城市建设监测指导性指标体系（试行）生成。",
+                     "Made by lcmon from the national learning-city monitoring indicators.");
+    b->min_n = o->min_n;
+    return LCM_OK;
+}

@@ -1,0 +1,346 @@
+/*
+ * feedback_util.c - the report builder (sections, blocks, cells in an arena), the shared
+ * gnuplot script, and the queries the city and national reports share.
+ */
+#include "gnuplot.h"
+#include "feedback_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int rb_init(rb *b, lcm_lang lang, const char *dir, const char *stem) {
+    memset(b, 0, sizeof *b);
+    b->lang = lang;
+    snprintf(b->stem_buf, sizeof b->stem_buf, "%s", stem);
+    b->dir = dir, b->stem = b->stem_buf;
+    snprintf(b->path, sizeof b->path, "%s/%s.html", dir, stem);
+    b->a = lcm_arena_new();
+    b->sf = open_memstream(&b->script, &b->script_len);
+    return b->a && b->sf ? 0 : -1;
+}
+
+void rb_release(rb *b) {
+    if (b->sf)
+        fclose(b->sf);
+    free(b->script);
+    lcm_arena_free(b->a);
+    memset(b, 0, sizeof *b);
+}
+
+static lcm_report_block *new_block(rb *b, lcm_block_kind kind) {
+    if (b->nsec == 0 || b->sec[b->nsec - 1].nblock >= RB_MAX_BLOCKS) {
+        b->oom = 1;
+        return NULL;
+    }
+    size_t s = b->nsec - 1;
+    lcm_report_block *blk = &b->blk[s][b->sec[s].nblock++];
+    memset(blk, 0, sizeof *blk);
+    blk->kind = kind;
+    return blk;
+}
+
+void rb_section(rb *b, const char *heading) {
+    if (b->nsec == RB_MAX_SECTIONS) {
+        b->oom = 1;
+        return;
+    }
+    b->sec[b->nsec] = (lcm_report_section){lcm_arena_strdup(b->a, heading), 0, b->blk[b->nsec]};
+    b->nsec++;
+}
+
+void rb_para(rb *b, const char *text) {
+    lcm_report_block *k = new_block(b, LCM_BLOCK_PARA);
+    if (k)
+        k->text = lcm_arena_strdup(b->a, text);
+}
+
+void rb_subhead(rb *b, const char *text) {
+    lcm_report_block *k = new_block(b, LCM_BLOCK_SUBHEAD);
+    if (k)
+        k->text = lcm_arena_strdup(b->a, text);
+}
+
+void rb_list(rb *b, const char *const *items, size_t n) {
+    lcm_report_block *k = n ? new_block(b, LCM_BLOCK_LIST) : NULL;
+    const char **copy = k ? lcm_arena_alloc(b->a, n * sizeof *copy) : NULL;
+    if (!copy)
+        return;
+    for (size_t i = 0; i < n; i++)
+        copy[i] = lcm_arena_strdup(b->a, items[i]);
+    k->item = copy, k->nitem = n;
+}
+
+void rb_table(rb *b, const lcm_report_table *t) {
+    lcm_report_block *k = new_block(b, LCM_BLOCK_TABLE);
+    lcm_report_table *copy = k ? lcm_arena_alloc(b->a, sizeof *copy) : NULL;
+    if (!copy)
+        return;
+    *copy = *t;
+    k->table = copy;
+}
+
+const char *rb_chart_path(rb *b, const char *name) {
+    return lcm_arena_printf(b->a, "%s/%s_%s.png", b->dir, b->stem, name);
+}
+
+void rb_chart(rb *b, const char *name, const char *alt, const char *caption) {
+    lcm_report_block *k = new_block(b, LCM_BLOCK_CHART);
+    lcm_report_chart *c = k ? lcm_arena_alloc(b->a, sizeof *c) : NULL;
+    if (!c)
+        return;
+    c->path = rb_chart_path(b, name);
+    c->alt = lcm_arena_strdup(b->a, alt);
+    c->caption = lcm_arena_strdup(b->a, caption);
+    k->chart = c;
+    b->ncharts++;
+}
+
+lcm_report_cell *rb_cells(rb *b, size_t n) {
+    return lcm_arena_alloc(b->a, (n ? n : 1) * sizeof(lcm_report_cell));
+}
+
+lcm_report_cell rb_text(rb *b, const char *s) {
+    return (lcm_report_cell){LCM_CELL_TEXT, lcm_arena_strdup(b->a, s), NAN, NAN, NAN, 0, -1};
+}
+
+lcm_report_cell rb_num(double v, int decimals) {
+    return (lcm_report_cell){LCM_CELL_NUM, NULL, v, NAN, NAN, decimals, -1};
+}
+
+lcm_report_cell rb_est(double v, double lo, double hi, int decimals, long n) {
+    return (lcm_report_cell){LCM_CELL_EST, NULL, v, lo, hi, decimals, n};
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double rb_median(double *x, size_t n) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            x[m++] = x[i];
+    if (m == 0)
+        return NAN;
+    qsort(x, m, sizeof *x, cmp_double);
+    return m % 2 ? x[m / 2] : (x[m / 2 - 1] + x[m / 2]) / 2;
+}
+
+lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t *n, lcm_err *err) {
+    static const char sql[] =
+        "SELECT c.code, c.name, p.region3, c.tier, s.score, k.rank, k.median, k.p05, k.p95,"
+        " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
+        "  k.city_code AND r.scope = 'region'),"
+        " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
+        "  k.city_code AND r.scope = 'tier')"
+        " FROM score_ranks k JOIN cities c ON c.code = k.city_code"
+        " JOIN provinces p ON p.code = c.province_code"
+        " LEFT JOIN score_results s ON s.run_id = k.run_id AND s.city_code = k.city_code AND"
+        "  s.indicator_code = 'overall'"
+        " WHERE k.run_id = ?1 AND k.scope = 'overall' ORDER BY k.rank, c.code";
+    sqlite3_stmt *st = NULL;
+    size_t cap = 64;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    rb_city *c = rc == LCM_OK ? malloc(cap * sizeof *c) : NULL;
+    *n = 0;
+    if (rc == LCM_OK && !c)
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if (rc == LCM_OK)
+        sqlite3_bind_int64(st, 1, run);
+    while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            rb_city *p = realloc(c, (cap *= 2) * sizeof *p);
+            if (!p) {
+                rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+                break;
+            }
+            c = p;
+        }
+        rb_city *r = &c[(*n)++];
+        snprintf(r->code, sizeof r->code, "%s", sqlite3_column_text(st, 0));
+        snprintf(r->name, sizeof r->name, "%s", sqlite3_column_text(st, 1));
+        snprintf(r->region, sizeof r->region, "%s", sqlite3_column_text(st, 2));
+        snprintf(r->tier, sizeof r->tier, "%s", sqlite3_column_text(st, 3));
+        r->score = sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+        r->rank = sqlite3_column_int(st, 5), r->median = sqlite3_column_int(st, 6);
+        r->p05 = sqlite3_column_int(st, 7), r->p95 = sqlite3_column_int(st, 8);
+        r->rank_region = sqlite3_column_int(st, 9), r->rank_tier = sqlite3_column_int(st, 10);
+    }
+    sqlite3_finalize(st);
+    if (rc == LCM_OK && *n == 0)
+        rc = lcm_err_set(err, LCM_NOTFOUND, "score run %lld has no ranked cities", run);
+    *out = NULL;
+    if (rc == LCM_OK && (*out = lcm_arena_alloc(b->a, *n * sizeof **out)))
+        memcpy(*out, c, *n * sizeof *c);
+    else if (rc == LCM_OK)
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    free(c);
+    return rc;
+}
+
+lcm_status rb_scores(lcm_db *db, long long run, const char *indicator, const rb_city *cities,
+                     size_t n, double *score, double *raw, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db,
+                                   "SELECT score, raw FROM score_results WHERE run_id = ?1 AND "
+                                   "indicator_code = ?2 AND city_code = ?3",
+                                   &st, err);
+    for (size_t i = 0; rc == LCM_OK && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, cities[i].code, -1, SQLITE_STATIC);
+        int has = sqlite3_step(st) == SQLITE_ROW;
+        if (score)
+            score[i] = has && sqlite3_column_type(st, 0) != SQLITE_NULL
+                           ? sqlite3_column_double(st, 0)
+                           : NAN;
+        if (raw)
+            raw[i] = has && sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_double(st, 1)
+                                                                      : NAN;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- batches: many reports, their charts drawn by a few gnuplot processes ---- */
+
+struct lcm_feedback_batch {
+    rb **docs;
+    size_t n, cap;
+};
+
+lcm_status lcm_feedback_batch_new(lcm_feedback_batch **out) {
+    *out = calloc(1, sizeof **out);
+    return *out ? LCM_OK : LCM_NOMEM;
+}
+
+void lcm_feedback_batch_free(lcm_feedback_batch *bt) {
+    for (size_t i = 0; bt && i < bt->n; i++) {
+        rb_release(bt->docs[i]);
+        free(bt->docs[i]);
+    }
+    if (bt)
+        free(bt->docs);
+    free(bt);
+}
+
+static lcm_status add(lcm_feedback_batch *bt, lcm_db *db, const lcm_feedback_opts *o, int national,
+                      lcm_err *err) {
+    if (bt->n == bt->cap) {
+        size_t cap = bt->cap ? bt->cap * 2 : 16;
+        rb **d = realloc(bt->docs, cap * sizeof *d);
+        if (!d)
+            return lcm_err_set(err, LCM_NOMEM, "out of memory");
+        bt->docs = d, bt->cap = cap;
+    }
+    rb *b = calloc(1, sizeof *b);
+    if (!b)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_status rc = national ? lcm__feedback_national_build(db, o, b, err)
+                             : lcm__feedback_city_build(db, o, b, err);
+    if (rc != LCM_OK) {
+        rb_release(b);
+        free(b);
+        return rc;
+    }
+    bt->docs[bt->n++] = b;
+    return LCM_OK;
+}
+
+lcm_status lcm_feedback_batch_city(lcm_feedback_batch *bt, lcm_db *db, const lcm_feedback_opts *o,
+                                   lcm_err *err) {
+    return add(bt, db, o, 0, err);
+}
+
+lcm_status lcm_feedback_batch_national(lcm_feedback_batch *bt, lcm_db *db,
+                                       const lcm_feedback_opts *o, lcm_err *err) {
+    return add(bt, db, o, 1, err);
+}
+
+/* Feed the reports' scripts to nproc gnuplot processes (round robin), then wait. */
+static void draw(lcm_feedback_batch *bt, const char *exe, int nproc, lcm_feedback_done *done) {
+    lcm_gnuplot *gp[4] = {NULL};
+    char msg[512] = "";
+    lcm_status rc = LCM_OK;
+    nproc = nproc < 1 ? 1 : nproc > 4 ? 4 : nproc;
+    for (int p = 0; p < nproc && rc == LCM_OK; p++)
+        rc = lcm_gnuplot_open(exe, &gp[p], msg, sizeof msg);
+    for (size_t i = 0; i < bt->n && rc == LCM_OK; i++) {
+        rb *b = bt->docs[i];
+        fflush(b->sf);
+        if (b->chart_status != LCM_OK) {
+            rc = b->chart_status;
+            snprintf(msg, sizeof msg, "%s", b->chart_msg);
+        } else if (b->script_len) {
+            rc = lcm_gnuplot_send(gp[i % (size_t)nproc], b->script, b->script_len, msg, sizeof msg);
+        }
+    }
+    for (int p = 0; p < nproc; p++) {
+        char m[512] = "";
+        lcm_status st = lcm_gnuplot_close(gp[p], m, sizeof m);
+        if (gp[p] && st != LCM_OK && rc == LCM_OK)
+            rc = st, snprintf(msg, sizeof msg, "%s", m);
+    }
+    done->gnuplot_ok = rc == LCM_OK;
+    snprintf(done->note, sizeof done->note, "%s", rc == LCM_OK ? "" : msg);
+    for (size_t i = 0; rc == LCM_OK && i < bt->n; i++)
+        done->charts += bt->docs[i]->ncharts;
+}
+
+static lcm_status write_doc(rb *b, lcm_err *err) {
+    if (b->oom)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory building the report");
+    lcm_report r = {b->title, b->subtitle, b->lang, b->min_n, 1, b->nsec, b->sec, b->footer};
+    FILE *fp = fopen(b->path, "w");
+    if (!fp)
+        return lcm_err_set(err, LCM_IO, "cannot write '%s'", b->path);
+    char msg[512] = "";
+    lcm_status rc = lcm_report_write(&r, fp, msg, sizeof msg);
+    if (fclose(fp) != 0 && rc == LCM_OK)
+        return lcm_err_set(err, LCM_IO, "cannot write '%s'", b->path);
+    if (rc != LCM_OK)
+        return lcm_err_set(err, rc, "report: %s", msg);
+    return LCM_OK;
+}
+
+lcm_status lcm_feedback_batch_finish(lcm_feedback_batch *bt, const char *gnuplot, int nproc,
+                                     lcm_feedback_done *done, lcm_err *err) {
+    memset(done, 0, sizeof *done);
+    if (bt->n == 0)
+        return LCM_OK;
+    draw(bt, gnuplot, nproc, done);
+    for (size_t i = 0; i < bt->n; i++) {
+        lcm_status rc = write_doc(bt->docs[i], err);
+        if (rc != LCM_OK)
+            return rc;
+    }
+    snprintf(done->path, sizeof done->path, "%s", bt->docs[bt->n - 1]->path);
+    return LCM_OK;
+}
+
+/* One report, drawn and written at once. */
+static lcm_status single(lcm_db *db, const lcm_feedback_opts *o, int national,
+                         lcm_feedback_done *done, lcm_err *err) {
+    lcm_feedback_batch *bt = NULL;
+    memset(done, 0, sizeof *done);
+    if (lcm_feedback_batch_new(&bt) != LCM_OK)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_status rc = add(bt, db, o, national, err);
+    if (rc == LCM_OK)
+        rc = lcm_feedback_batch_finish(bt, o->gnuplot, 1, done, err);
+    lcm_feedback_batch_free(bt);
+    return rc;
+}
+
+lcm_status lcm_feedback_city(lcm_db *db, const lcm_feedback_opts *o, lcm_feedback_done *done,
+                             lcm_err *err) {
+    return single(db, o, 0, done, err);
+}
+
+lcm_status lcm_feedback_national(lcm_db *db, const lcm_feedback_opts *o, lcm_feedback_done *done,
+                                 lcm_err *err) {
+    return single(db, o, 1, done, err);
+}

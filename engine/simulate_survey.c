@@ -1,0 +1,406 @@
+/*
+ * simulate_survey.c - the household sample of one city and wave, answered on the
+ * household questionnaire, and the population margins the samples are raked to.
+ *
+ * Design (as field teams draw it): strata urban (residents' committees) and rural
+ * (village committees); PSUs drawn by simple random sampling from the city's real
+ * village-level units (counted per township in the reference data; a unit's code is its
+ * township code + 001.. for communities, 201.. for villages, as in the NBS scheme); ten
+ * households per PSU; one adult respondent per household. Design weight = N_h/m_h ·
+ * M_i/10 · adults in the household. Respondents over-represent older people (who are at
+ * home), which raking to the age margins corrects.
+ */
+#include "simulate_int.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HH_PER_PSU 10
+#define NSERVICES 8
+
+static const char *const services[NSERVICES] = {"cc", "eu", "pc", "rd", "ol", "vt", "cb", "st"};
+/* How well known and how used each service is, on the logit scale. */
+static const double aware_eff[NSERVICES] = {0.6, 0.0, 1.0, 0.4, -0.2, 0.0, -1.2, -0.8};
+static const double use_eff[NSERVICES] = {-0.2, -1.0, 0.3, -0.3, -0.5, -0.8, -1.5, -1.5};
+static const double sat_eff[NSERVICES] = {0.2, 0.4, 0.3, 0.1, -0.2, -0.1, -0.3, 0.0};
+
+/* Respondent age bands as met at the door, and as in the population (margins). */
+static const char *const bands[4] = {"16-29", "30-44", "45-59", "60+"};
+static const double band_sample[4] = {0.13, 0.23, 0.30, 0.34};
+static const double band_pop[4] = {0.21, 0.27, 0.29, 0.23};
+
+typedef struct township {
+    char code[16], county[8];
+    int rc, vc;
+} township;
+
+typedef struct frame {
+    township *t;
+    size_t n;
+    long total[2]; /* units per stratum: 0 urban (rc), 1 rural (vc) */
+} frame;
+
+static lcm_status load_frame(lcm_db *db, const char *city, frame *fr, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db,
+                                   "SELECT code, parent_code, residents_committees, "
+                                   "village_committees FROM admin_units WHERE city_code = ?1 AND "
+                                   "level = 'township' ORDER BY code",
+                                   &st, err);
+    size_t cap = 0;
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+    while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW) {
+        if (fr->n == cap) {
+            cap = cap ? cap * 2 : 128;
+            township *p = realloc(fr->t, cap * sizeof *p);
+            if (!p)
+                return lcm_err_set(err, LCM_NOMEM, "out of memory");
+            fr->t = p;
+        }
+        township *t = &fr->t[fr->n++];
+        snprintf(t->code, sizeof t->code, "%s", sqlite3_column_text(st, 0));
+        snprintf(t->county, sizeof t->county, "%s", sqlite3_column_text(st, 1));
+        t->rc = sqlite3_column_int(st, 2);
+        t->vc = sqlite3_column_int(st, 3);
+        fr->total[0] += t->rc, fr->total[1] += t->vc;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Unit k (0-based) of stratum s: its township and 12-digit code. */
+static const township *unit_at(const frame *fr, int s, long k, char *code, size_t cap) {
+    for (size_t i = 0; i < fr->n; i++) {
+        long m = s == 0 ? fr->t[i].rc : fr->t[i].vc;
+        if (k < m) {
+            snprintf(code, cap, "%s%03ld", fr->t[i].code, (s == 0 ? 1 : 201) + k);
+            return &fr->t[i];
+        }
+        k -= m;
+    }
+    return NULL;
+}
+
+static int pick(gsl_rng *rng, const double *p, int n) {
+    double u = gsl_rng_uniform(rng), acc = 0;
+    for (int i = 0; i < n - 1; i++)
+        if (u < (acc += p[i]))
+            return i;
+    return n - 1;
+}
+
+static double logistic(double x) {
+    return 1 / (1 + exp(-x));
+}
+
+/* Set field `name` (row 0 = outside repeats); a missing field is an error, so the
+ * simulator and the questionnaire cannot drift apart silently. */
+static lcm_status put(lcm_instance *in, const lcm_form *f, const char *name, long row,
+                      const char *value, lcm_err *err) {
+    int i = lcm_form_find(f, name);
+    if (i < 0)
+        return lcm_err_set(err, LCM_INTERNAL, "household form has no field '%s'", name);
+    return lcm_instance_set(in, i, row, value, err);
+}
+
+static lcm_status putf(lcm_instance *in, const lcm_form *f, const char *name, long row,
+                       lcm_err *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static lcm_status putf(lcm_instance *in, const lcm_form *f, const char *name, long row,
+                       lcm_err *err, const char *fmt, ...) {
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return put(in, f, name, row, buf, err);
+}
+
+typedef struct person {
+    int sex, age, edu, work, disability, learned;
+} person;
+
+static person draw_person(gsl_rng *rng, int age) {
+    person p = {1 + (int)gsl_rng_uniform_int(rng, 2), age, 0, 0, 0, 0};
+    static const double edu_young[7] = {0.01, 0.04, 0.22, 0.25, 0.18, 0.25, 0.05};
+    static const double edu_old[7] = {0.08, 0.25, 0.35, 0.20, 0.06, 0.05, 0.01};
+    p.edu = 1 + pick(rng, age < 45 ? edu_young : edu_old, 7);
+    p.work = age < 22 ? 3 : age >= 60 ? 2 : gsl_rng_uniform(rng) < 0.9 ? 1 : 4;
+    p.disability = gsl_rng_uniform(rng) < (age >= 60 ? 0.08 : 0.03);
+    p.learned = gsl_rng_uniform(rng) < (p.work == 1 ? 0.45 : age >= 60 ? 0.2 : 0.3);
+    return p;
+}
+
+static int draw_age(gsl_rng *rng, int band) {
+    static const int lo[4] = {16, 30, 45, 60}, width[4] = {14, 15, 15, 26};
+    return lo[band] + (int)gsl_rng_uniform_int(rng, (unsigned long)width[band]);
+}
+
+static lcm_status put_person(lcm_instance *in, const lcm_form *f, const person *p, long row,
+                             int rel, lcm_err *err) {
+    lcm_status rc;
+    if (row == 0) {
+        if ((rc = putf(in, f, "sex", 0, err, "%d", p->sex)) != LCM_OK ||
+            (rc = putf(in, f, "age", 0, err, "%d", p->age)) != LCM_OK ||
+            (rc = putf(in, f, "edu", 0, err, "%d", p->edu)) != LCM_OK ||
+            (rc = putf(in, f, "work", 0, err, "%d", p->work)) != LCM_OK)
+            return rc;
+        return putf(in, f, "disability", 0, err, "%d", p->disability);
+    }
+    if ((rc = putf(in, f, "m_rel", row, err, "%d", rel)) != LCM_OK ||
+        (rc = putf(in, f, "m_sex", row, err, "%d", p->sex)) != LCM_OK ||
+        (rc = putf(in, f, "m_age", row, err, "%d", p->age)) != LCM_OK ||
+        (rc = putf(in, f, "m_edu", row, err, "%d", p->edu)) != LCM_OK ||
+        (rc = putf(in, f, "m_work", row, err, "%d", p->work)) != LCM_OK ||
+        (rc = putf(in, f, "m_disability", row, err, "%d", p->disability)) != LCM_OK)
+        return rc;
+    return putf(in, f, "m_learned", row, err, "%d", p->learned);
+}
+
+/* The roster: the respondent first, then a spouse, children or parents. Returns the
+ * number of adults (16+) through *adults. */
+static lcm_status roster(lcm_instance *in, const lcm_form *f, gsl_rng *rng, const person *resp,
+                         int *adults, lcm_err *err) {
+    static const double sizes[5] = {0.14, 0.30, 0.30, 0.16, 0.10};
+    int n = 1 + pick(rng, sizes, 5), rep = lcm_form_find(f, "members");
+    lcm_status rc = putf(in, f, "hh_size", 0, err, "%d", n);
+    if (rep < 0)
+        return lcm_err_set(err, LCM_INTERNAL, "household form has no repeat 'members'");
+    *adults = 0;
+    for (int i = 0; i < n && rc == LCM_OK; i++) {
+        long pos;
+        person p = *resp;
+        int rel = 1;
+        if (i == 1)
+            rel = 2, p = draw_person(rng, resp->age + (int)gsl_rng_uniform_int(rng, 7) - 3),
+            p.sex = 3 - resp->sex;
+        else if (i > 1 && resp->age < 55)
+            rel = 3, p = draw_person(rng, 1 + (int)gsl_rng_uniform_int(
+                                                  rng, (unsigned long)(resp->age > 40 ? 25 : 15)));
+        else if (i > 1)
+            rel = 3, p = draw_person(rng, 20 + (int)gsl_rng_uniform_int(rng, 25));
+        if (p.age < 0)
+            p.age = 0;
+        *adults += p.age >= 16;
+        if ((rc = lcm_instance_add_row(in, rep, &pos, err)) == LCM_OK)
+            rc = put_person(in, f, &p, pos, rel, err);
+    }
+    return rc;
+}
+
+/* Awareness, use, frequency and satisfaction of each service, overall satisfaction,
+ * barriers and learning hours, from the city's latent levels and the respondent. */
+static lcm_status answers(lcm_instance *in, const lcm_form *f, const lcm__sim_city *c,
+                          double growth, const person *p, gsl_rng *rng, lcm_err *err) {
+    static const double cut[4] = {-2.0, -1.1, 0.0, 1.2};
+    char aware[64] = "", name[32];
+    int used = 0;
+    double sat_mood = gsl_ran_gaussian(rng, 0.7);
+    lcm_status rc = LCM_OK;
+    for (int s = 0; s < NSERVICES; s++) {
+        double age_eff =
+            (s == 1 ? (p->age >= 60 ? 1.2 : -1.0) : 0) + (s == 4 ? (p->age < 45 ? 0.6 : -0.6) : 0);
+        if (gsl_rng_uniform(rng) < logistic(c->aware + growth + aware_eff[s] + age_eff)) {
+            snprintf(aware + strlen(aware), sizeof aware - strlen(aware), "%s%s",
+                     aware[0] ? " " : "", services[s]);
+        }
+    }
+    if ((rc = put(in, f, "aware", 0, aware, err)) != LCM_OK)
+        return rc;
+    for (int s = 0; s < NSERVICES && rc == LCM_OK; s++) {
+        if (!strstr(aware, services[s]))
+            continue;
+        double age_eff = s == 1 && p->age >= 60 ? 1.5 : s == 5 && p->work == 1 ? 0.5 : 0;
+        int use = gsl_rng_uniform(rng) < logistic(c->part + growth + use_eff[s] + age_eff);
+        snprintf(name, sizeof name, "use_%s", services[s]);
+        if ((rc = putf(in, f, name, 0, err, "%d", use)) != LCM_OK || !use)
+            continue;
+        used++;
+        static const double freq[4] = {0.2, 0.35, 0.25, 0.2};
+        snprintf(name, sizeof name, "freq_%s", services[s]);
+        if ((rc = putf(in, f, name, 0, err, "%d", 1 + pick(rng, freq, 4))) != LCM_OK)
+            break;
+        double z = c->sat + 0.5 * growth + sat_eff[s] + sat_mood + gsl_ran_gaussian(rng, 0.8);
+        int score = 1;
+        while (score < 5 && z > cut[score - 1])
+            score++;
+        snprintf(name, sizeof name, "sat_%s", services[s]);
+        rc = putf(in, f, name, 0, err, "%d", score);
+    }
+    if (rc == LCM_OK && used) {
+        double z = c->sat + 0.5 * growth + sat_mood + gsl_ran_gaussian(rng, 0.6);
+        int score = 1;
+        while (score < 5 && z > cut[score - 1])
+            score++;
+        rc = putf(in, f, "sat_overall", 0, err, "%d", score);
+    }
+    static const char *const barrier_names[] = {"time",    "cost",   "distance", "info",
+                                                "content", "health", "interest"};
+    static const double barrier_p[] = {0.35, 0.1, 0.12, 0.2, 0.1, 0.05, 0.08};
+    static const double barrier_old[] = {0.1, 0.1, 0.2, 0.2, 0.1, 0.25, 0.05};
+    if (rc == LCM_OK)
+        rc = put(in, f, "barriers", 0,
+                 barrier_names[pick(rng, p->age >= 60 ? barrier_old : barrier_p, 7)], err);
+    if (rc == LCM_OK)
+        rc = putf(in, f, "learn_hours", 0, err, "%d",
+                  used ? 10 + (int)gsl_ran_exponential(rng, 40 + 20 * used)
+                       : (int)gsl_rng_uniform_int(rng, 12));
+    return rc;
+}
+
+/* A UUID (version 4 layout) from the simulation's generator, so runs are repeatable. */
+static void sim_uuid(gsl_rng *rng, char *out) {
+    unsigned char b[16];
+    for (int i = 0; i < 16; i++)
+        b[i] = (unsigned char)gsl_rng_uniform_int(rng, 256);
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+            b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+            b[15]);
+}
+
+typedef struct psu_draw {
+    const township *t;
+    char code[48];
+    int stratum;  /* 0 urban, 1 rural */
+    double w_psu; /* N_h / m_h * M_i / HH_PER_PSU */
+} psu_draw;
+
+static lcm_status one_household(lcm_db *db, const lcm_form *f, const lcm__sim_city *c, int wave,
+                                double growth, const psu_draw *psu, int k, gsl_rng *rng,
+                                lcm_sim_summary *sum, lcm_err *err) {
+    lcm_instance *in = NULL;
+    char uuid[40], when[80];
+    int adults = 1;
+    person p = draw_person(rng, draw_age(rng, pick(rng, band_sample, 4)));
+    lcm_status rc = lcm_instance_new(f, &in, err);
+    if (rc != LCM_OK)
+        return rc;
+    sim_uuid(rng, uuid);
+    snprintf(when, sizeof when, "%d-%02d-%02dT%02d:00:00+08:00", wave,
+             4 + (int)gsl_rng_uniform_int(rng, 6), 1 + (int)gsl_rng_uniform_int(rng, 28),
+             9 + (int)gsl_rng_uniform_int(rng, 9));
+    int consent = 1; /* refusals are not kept: they hold no answers to weight */
+    if ((rc = lcm_instance_set_meta(in, "instance_id", uuid, err)) != LCM_OK ||
+        (rc = putf(in, f, "city", 0, err, "%s", c->code)) != LCM_OK ||
+        (rc = put(in, f, "county", 0, psu->t->county, err)) != LCM_OK ||
+        (rc = put(in, f, "township", 0, psu->t->code, err)) != LCM_OK ||
+        (rc = put(in, f, "community", 0, psu->code, err)) != LCM_OK ||
+        (rc = put(in, f, "community_type", 0, psu->stratum ? "vc" : "rc", err)) != LCM_OK ||
+        (rc = putf(in, f, "household_no", 0, err, "%s-%02d", psu->code + 9, k + 1)) != LCM_OK ||
+        (rc = putf(in, f, "interviewer", 0, err, "访员%s%c", c->code, 'A' + psu->stratum)) !=
+            LCM_OK ||
+        (rc = putf(in, f, "consent", 0, err, "%d", consent)) != LCM_OK)
+        goto cleanup;
+    if (consent && ((rc = put_person(in, f, &p, 0, 1, err)) != LCM_OK ||
+                    (rc = roster(in, f, rng, &p, &adults, err)) != LCM_OK ||
+                    (rc = answers(in, f, c, growth, &p, rng, err)) != LCM_OK))
+        goto cleanup;
+    char weight[40];
+    snprintf(weight, sizeof weight, "%.6f", psu->w_psu * (adults > 0 ? adults : 1));
+    char wv[8];
+    snprintf(wv, sizeof wv, "%d", wave);
+    if ((rc = lcm_instance_set_meta(in, "wave", wv, err)) != LCM_OK ||
+        (rc = lcm_instance_set_meta(in, "design_weight", weight, err)) != LCM_OK ||
+        (rc = lcm_instance_set_meta(in, "source", "lcmon simulate", err)) != LCM_OK ||
+        (rc = lcm_instance_set_meta(in, "started_at", when, err)) != LCM_OK ||
+        (rc = lcm_instance_finish(in, 1, err)) != LCM_OK ||
+        (rc = lcm_instance_set_meta(in, "started_at", when, err)) != LCM_OK ||
+        (rc = lcm_instance_set_meta(in, "ended_at", when, err)) != LCM_OK ||
+        (rc = lcm_instance_insert(db, in, err)) != LCM_OK)
+        goto cleanup;
+    sum->households++;
+    sum->persons += lcm_instance_rows(in, lcm_form_find(f, "members"));
+cleanup:
+    lcm_instance_free(in);
+    return rc;
+}
+
+/* m PSUs drawn without replacement from the N units of stratum s. */
+static lcm_status draw_psus(const frame *fr, int s, int m, gsl_rng *rng, psu_draw *out,
+                            lcm_err *err) {
+    long n = fr->total[s];
+    long *idx = malloc((size_t)n * sizeof *idx), *chosen = malloc((size_t)m * sizeof *chosen);
+    if (!idx || !chosen) {
+        free(idx), free(chosen);
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    }
+    for (long i = 0; i < n; i++)
+        idx[i] = i;
+    gsl_ran_choose(rng, chosen, (size_t)m, idx, (size_t)n, sizeof *idx);
+    for (int j = 0; j < m; j++) {
+        psu_draw *d = &out[j];
+        d->t = unit_at(fr, s, chosen[j], d->code, sizeof d->code);
+        d->stratum = s;
+        double households =
+            s == 0 ? 600 + gsl_rng_uniform_int(rng, 1900) : 150 + gsl_rng_uniform_int(rng, 450);
+        d->w_psu = (double)n / m * households / HH_PER_PSU;
+    }
+    free(idx), free(chosen);
+    return LCM_OK;
+}
+
+lcm_status lcm__sim_households(lcm_db *db, const lcm_form *f, const lcm__sim_city *c, int wave,
+                               double growth, const lcm_sim_opts *o, gsl_rng *rng,
+                               lcm_sim_summary *sum, lcm_err *err) {
+    frame fr = {0};
+    psu_draw *psus = NULL;
+    lcm_status rc = load_frame(db, c->code, &fr, err);
+    int npsu = (o->households + HH_PER_PSU - 1) / HH_PER_PSU, m[2];
+    if (npsu < 4)
+        npsu = 4;
+    double share = (double)fr.total[0] /
+                   (double)(fr.total[0] + fr.total[1] + (fr.total[0] + fr.total[1] == 0));
+    m[0] = (int)lround(npsu * share);
+    m[0] = m[0] < 2 ? 2 : m[0] > npsu - 2 ? npsu - 2 : m[0];
+    m[1] = npsu - m[0];
+    for (int s = 0; s < 2; s++) /* a stratum may be missing (a city without villages) */
+        m[s] = m[s] > fr.total[s] ? (int)fr.total[s] : m[s];
+    if (rc == LCM_OK && !(psus = calloc((size_t)npsu, sizeof *psus)))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (int s = 0; s < 2 && rc == LCM_OK; s++) {
+        if (m[s] < 1)
+            continue;
+        if ((rc = draw_psus(&fr, s, m[s], rng, psus, err)) != LCM_OK)
+            break;
+        for (int j = 0; j < m[s] && rc == LCM_OK; j++)
+            for (int k = 0; k < HH_PER_PSU && rc == LCM_OK; k++)
+                rc = one_household(db, f, c, wave, growth, &psus[j], k, rng, sum, err);
+    }
+    free(psus);
+    free(fr.t);
+    return rc;
+}
+
+/* Adult population (16+) per city from its units: about 2,500 adults per urban community
+ * and 700 per village, split by sex and age band, growing 0.5% a year. */
+lcm_status lcm__sim_margins(lcm_db *db, const lcm__sim_city *cities, int n, int wave,
+                            const char *path, lcm_err *err) {
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        return lcm_err_set(err, LCM_IO, "cannot write margins '%s'", path);
+    fputs("margin,level,population\n", fp);
+    lcm_status rc = LCM_OK;
+    for (int i = 0; i < n && rc == LCM_OK; i++) {
+        frame fr = {0};
+        if ((rc = load_frame(db, cities[i].code, &fr, err)) != LCM_OK)
+            break;
+        double adults = (2500.0 * fr.total[0] + 700.0 * fr.total[1]) * pow(1.005, wave - 2020);
+        free(fr.t);
+        fprintf(fp, "city:sex,%s:1,%.0f\ncity:sex,%s:2,%.0f\n", cities[i].code, adults * 0.505,
+                cities[i].code, adults * 0.495);
+        for (int b = 0; b < 4; b++)
+            fprintf(fp, "city:age_band,%s:%s,%.0f\n", cities[i].code, bands[b],
+                    adults * band_pop[b]);
+    }
+    if (fclose(fp) != 0 && rc == LCM_OK)
+        rc = lcm_err_set(err, LCM_IO, "cannot write margins '%s'", path);
+    return rc;
+}

@@ -1,0 +1,133 @@
+/*
+ * test_demo.c - the pipeline end to end: the simulator is deterministic, and `lcmon demo`
+ * on a small size writes the national and city reports with the expected sections and the
+ * numbers the database holds.
+ */
+#include "simulate.h"
+#include "testing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *slurp(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, fp) == (size_t)n)
+        buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+/* Simulate into a fresh database; returns a fingerprint of what landed. */
+static void simulate_into(const char *name, unsigned long seed, char *fp, size_t cap) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s", lcmt_tmp(name));
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    lcm_form *form = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, LCM_OPEN_CREATE, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_reference_load(db, lcmt_path("surveys"), NULL, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_form_read_dir(lcmt_path("surveys/household"), &form, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_form_store(db, form, NULL, &err), LCM_OK);
+    lcm_sim_opts o = {3, {2024, 2025}, 2, 40, seed, NULL};
+    lcm_sim_summary *sum = calloc(1, sizeof *sum);
+    CU_ASSERT_EQUAL_FATAL(lcm_simulate(db, form, &o, sum, &err), LCM_OK);
+    CU_ASSERT_EQUAL(sum->ncities, 3);
+    CU_ASSERT_EQUAL(sum->households, 3 * 2 * 40);
+    sqlite3_stmt *st = NULL;
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT group_concat(instance_id || ':' || city || ':' || printf('%%.6f', "
+             "design_weight) || ':' || coalesce(sat_index, ''), ',') FROM (SELECT * FROM \"%s\" "
+             "ORDER BY instance_id)",
+             lcm_form_table(form));
+    CU_ASSERT_EQUAL(sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+    snprintf(fp, cap, "%s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    free(sum);
+    lcm_form_free(form);
+    lcm_db_close(db);
+}
+
+static void simulate__same_seed_same_data(void) {
+    size_t cap = 1 << 20;
+    char *a = malloc(cap), *b = malloc(cap), *c = malloc(cap);
+    simulate_into("sim_a.db", 7, a, cap);
+    simulate_into("sim_b.db", 7, b, cap);
+    simulate_into("sim_c.db", 8, c, cap);
+    CU_ASSERT(strlen(a) > 1000);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    CU_ASSERT(strcmp(a, c) != 0);
+    free(a), free(b), free(c);
+}
+
+static void demo__writes_reports_with_sections_and_numbers(void) {
+    char dir[1024], db[1200], path[1400];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("demo"));
+    char *out = NULL, *err = NULL;
+    int rc = lcmt_run((const char *[]){"demo", "--out", dir, "--cities", "3", "--households", "40",
+                                       "--mc", "50", NULL},
+                      NULL, &out, &err);
+    CU_ASSERT_EQUAL(rc, 0);
+    if (rc != 0)
+        fprintf(stderr, "\n%s%s", out, err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "综合得分前"));
+    free(out), free(err);
+    /* the national report */
+    snprintf(path, sizeof path, "%s/reports/national_2025.html", dir);
+    char *html = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "全国学习型城市建设监测报告（2025年）"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "三、全国学习型城市网络覆盖情况"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "四、全国最薄弱的监测点"));
+    free(html);
+    /* every city's report, with the score the database holds for it */
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    sqlite3 *s = NULL;
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_prepare_v2(s,
+                                       "SELECT r.city_code, printf('%.1f', r.score) FROM "
+                                       "score_results r WHERE r.indicator_code = 'overall' AND "
+                                       "r.run_id = (SELECT max(id) FROM runs WHERE kind = "
+                                       "'score')",
+                                       -1, &st, NULL),
+                    SQLITE_OK);
+    int cities = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(path, sizeof path, "%s/reports/city_%s_2025.html", dir,
+                 sqlite3_column_text(st, 0));
+        html = slurp(path);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+        static const char *const sections[] = {"一、总体情况",         "二、得分与排名",
+                                               "七、市民问卷调查结果", "八、优势与短板",
+                                               "九、变化趋势",         "十、数据与方法说明"};
+        for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+            CU_ASSERT_PTR_NOT_NULL(strstr(html, sections[i]));
+        char want[64];
+        snprintf(want, sizeof want, "综合得分%s", sqlite3_column_text(st, 1));
+        CU_ASSERT_PTR_NOT_NULL(strstr(html, want));
+        if (access("/usr/bin/gnuplot", X_OK) == 0)
+            CU_ASSERT_PTR_NOT_NULL(strstr(html, "data:image/png;base64,"));
+        free(html);
+        cities++;
+    }
+    CU_ASSERT_EQUAL(cities, 3);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+}
+
+const lcmt_case lcmt_demo_cases[] = {
+    {"simulate__same_seed_same_data", simulate__same_seed_same_data},
+    {"demo__writes_reports_with_sections_and_numbers",
+     demo__writes_reports_with_sections_and_numbers},
+    {NULL, NULL},
+};
