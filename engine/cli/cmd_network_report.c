@@ -73,28 +73,12 @@ static lcm_db *open_with_province(const net_opts *o, char province[3], int *code
     return db;
 }
 
-/* Run a report and print it: the shape shared by list and history. */
-typedef lcm_status (*report_fn)(lcm_db *db, const char *a, const char *b, lcm_net_lang lang,
-                                lcm_net_table *out, lcm_err *err);
-
-static lcm_status list_report(lcm_db *db, const char *status, const char *province,
-                              lcm_net_lang lang, lcm_net_table *out, lcm_err *err) {
-    return lcm_net_list(db, status, province, lang, out, err);
-}
-
-static lcm_status history_report(lcm_db *db, const char *city, const char *unused,
-                                 lcm_net_lang lang, lcm_net_table *out, lcm_err *err) {
-    (void)unused;
-    return lcm_net_history(db, city, lang, out, err);
-}
-
-static int run_and_print(const net_opts *o, report_fn fn, const char *a, const char *b,
-                         lcm_db *db) {
-    lcm_net_table t;
-    lcm_err err = {0};
-    int code = fn(db, a, b, o->lang, &t, &err) == LCM_OK ? net_print_table(&t, o) : cli_fail(&err);
-    if (!err.status)
-        lcm_net_table_release(&t);
+/* Print a report the library made (rc says whether it did) and release it. */
+static int print_report(lcm_status rc, lcm_net_table *t, const lcm_err *err, const net_opts *o) {
+    if (rc != LCM_OK)
+        return cli_fail(err);
+    int code = net_print_table(t, o);
+    lcm_net_table_release(t);
     return code;
 }
 
@@ -104,7 +88,10 @@ int net_list(const net_opts *o) {
     lcm_db *db = open_with_province(o, province, &code);
     if (!db)
         return code;
-    code = run_and_print(o, list_report, o->status, province[0] ? province : NULL, db);
+    lcm_net_table t;
+    lcm_err err = {0};
+    lcm_status rc = lcm_net_list(db, o->status, province[0] ? province : NULL, o->lang, &t, &err);
+    code = print_report(rc, &t, &err, o);
     lcm_db_close(db);
     return code;
 }
@@ -116,10 +103,13 @@ int net_history(const net_opts *o) {
     lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, &code);
     if (!db)
         return code;
-    if (o->city && lcm_net_city_code(db, o->city, city, &err) != LCM_OK)
-        code = cli_fail(&err);
-    else
-        code = run_and_print(o, history_report, o->city ? city : NULL, NULL, db);
+    lcm_net_table t;
+    lcm_status rc = LCM_OK;
+    if (o->city)
+        rc = lcm_net_city_code(db, o->city, city, &err);
+    if (rc == LCM_OK)
+        rc = lcm_net_history(db, o->city ? city : NULL, o->lang, &t, &err);
+    code = print_report(rc, &t, &err, o);
     lcm_db_close(db);
     return code;
 }
