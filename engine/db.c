@@ -218,12 +218,20 @@ lcm_status lcm__db_open_at(const char *path, int flags, int target, lcm_db **out
                 LCM_OK ||
             (rc = lcm__db_migrate(db, target, err)) != LCM_OK)
             goto cleanup;
-    } else if (db->opened_version < LCM_SCHEMA_VERSION) {
-        rc = lcm_err_set(err, LCM_INVAL,
-                         "database '%s' has schema version %d and needs migrating: open it "
-                         "once without read-only",
-                         path, db->opened_version);
-        goto cleanup;
+    } else if (db->opened_version < target) {
+        /* Opening an older database migrates it, whatever the command means to do with it:
+         * migrate through a writable connection, then open read-only again. */
+        lcm_db *rw = NULL;
+        int version = db->opened_version;
+        lcm_db_close(db);
+        db = NULL;
+        if ((rc = lcm__db_open_at(path, flags & ~LCM_OPEN_READONLY, target, &rw, err)) != LCM_OK)
+            return rc;
+        lcm_db_close(rw);
+        if ((rc = lcm__db_open_at(path, flags, target, &db, err)) == LCM_OK)
+            db->opened_version = version;
+        *out = db;
+        return rc;
     }
     *out = db;
     return LCM_OK;

@@ -205,8 +205,8 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
         size_t k = 0;
         if (!label || !val)
             return;
-        for (size_t i = 0; i < n; i++)
-            if (v[i].level == p + 1) {
+        for (size_t i = 0; i < n; i++) /* background (1, 1.x) is context, not scored */
+            if (v[i].level == p + 1 && v[i].code[0] != '1') {
                 label[k] = p == 0 ? v[i].name : v[i].code;
                 val[k] = v[i].score, val[n + k] = v[i].median;
                 k++;
@@ -596,7 +596,8 @@ static void trend_chart(city_ctx *x) {
         double e, se, sr = 0, sn = 0;
         long k, cr = 0, cn = 0;
         measure(x->db, me->code, years[t], "participation", "", &e, &se, &k);
-        est[t] = 100 * e, lo[t] = 100 * (e - 1.96 * se), hi[t] = 100 * (e + 1.96 * se);
+        est[t] = 100 * e;
+        lo[t] = fmax(0, 100 * (e - 1.96 * se)), hi[t] = fmin(100, 100 * (e + 1.96 * se));
         for (size_t i = 0; i < x->ncity; i++) {
             if (!measure(x->db, x->cities[i].code, years[t], "participation", "", &e, &se, &k))
                 continue;

@@ -3,12 +3,14 @@
  * on a small size writes the national and city reports with the expected sections and the
  * numbers the database holds.
  */
+#include "feedback.h"
 #include "simulate.h"
 #include "testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *slurp(const char *path) {
@@ -125,9 +127,36 @@ static void demo__writes_reports_with_sections_and_numbers(void) {
     sqlite3_close(s);
 }
 
+/* Without gnuplot the report is still written, with its tables, and says the charts are
+ * missing. Uses the database the demo test made. */
+static void report__without_gnuplot_keeps_the_tables(void) {
+    char dir[1024], db[1200];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("demo"));
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    lcm_db *d = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &d, &err), LCM_OK);
+    char out[1100];
+    snprintf(out, sizeof out, "%s/nognuplot", dir);
+    mkdir(out, 0777);
+    lcm_feedback_opts o = {NULL, 2025, out, LCM_LANG_EN, 30, "/nonexistent/gnuplot"};
+    lcm_feedback_done done;
+    CU_ASSERT_EQUAL(lcm_feedback_national(d, &o, &done, &err), LCM_OK);
+    CU_ASSERT_EQUAL(done.gnuplot_ok, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(done.note, "gnuplot"));
+    char *html = slurp(done.path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "National learning-city monitoring (2025)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<table"));
+    CU_ASSERT_PTR_NULL(strstr(html, "data:image/png;base64,"));
+    free(html);
+    lcm_db_close(d);
+}
+
 const lcmt_case lcmt_demo_cases[] = {
     {"simulate__same_seed_same_data", simulate__same_seed_same_data},
     {"demo__writes_reports_with_sections_and_numbers",
      demo__writes_reports_with_sections_and_numbers},
+    {"report__without_gnuplot_keeps_the_tables", report__without_gnuplot_keeps_the_tables},
     {NULL, NULL},
 };

@@ -86,6 +86,21 @@ static void open__migrates_older_schema_in_order(void) {
     lcm_db_close(db);
 }
 
+static void open__read_only_still_migrates_an_older_file(void) {
+    const char *path = lcmt_tmp("old_ro.db");
+    char p[1024];
+    snprintf(p, sizeof p, "%s", path);
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm__db_open_at(p, LCM_OPEN_CREATE, 2, &db, &err), LCM_OK);
+    lcm_db_close(db);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(p, LCM_OPEN_READONLY, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_opened_version(db), 2);
+    CU_ASSERT_EQUAL(query_long(db, "PRAGMA user_version"), LCM_SCHEMA_VERSION);
+    CU_ASSERT_NOT_EQUAL(lcm_db_exec(db, "CREATE TABLE t(x)", &err), LCM_OK); /* still read-only */
+    lcm_db_close(db);
+}
+
 static void open__refuses_newer_schema_untouched(void) {
     const char *path = lcmt_tmp("future.db");
     lcm_db *db = NULL;
@@ -227,6 +242,7 @@ const lcmt_case lcmt_store_cases[] = {
     {"open__missing_file_without_create_is_notfound",
      open__missing_file_without_create_is_notfound},
     {"open__migrates_older_schema_in_order", open__migrates_older_schema_in_order},
+    {"open__read_only_still_migrates_an_older_file", open__read_only_still_migrates_an_older_file},
     {"open__refuses_newer_schema_untouched", open__refuses_newer_schema_untouched},
     {"open__refuses_foreign_sqlite_file", open__refuses_foreign_sqlite_file},
     {"open__refuses_garbage_and_truncated_files_untouched",

@@ -67,7 +67,7 @@ int cmd_report(int argc, char **argv) {
     if (mkdir(o.out_dir, 0777) != 0 && errno != EEXIST)
         return cli_error("cannot create directory '%s': %s", o.out_dir, strerror(errno));
     int code;
-    lcm_db *db = cli_open_db(argv[optind], LCM_OPEN_READONLY, &code);
+    lcm_db *db = cli_open_db(argv[optind], 0, &code); /* migrates an older file */
     if (!db)
         return code;
     lcm_err err = {0};
