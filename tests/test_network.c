@@ -812,6 +812,7 @@ static void cli__apply_recommend_admit_list_history_summary(void) {
                              "--opinion", "同意推荐", "--by", "省教育厅", NULL},
             &out, &err),
         0);
+    CU_ASSERT_STRING_EQUAL(out, "已推荐：4401\n");
     free(out), free(err);
     CU_ASSERT_EQUAL(run((const char *[]){"network", "admit", db, "--cities", "4401", "--year",
                                          "2024", "--by", "教育部", NULL},

@@ -227,7 +227,7 @@ static int report_change(lcm_status rc, const lcm_net_problems *pr, const lcm_er
         return cli_fail(err);
     fputs(L(o, done_en, done_zh), stdout);
     for (size_t i = 0; i < o->ncities; i++)
-        printf(" %s", o->cities[i]);
+        printf("%s%s", i ? " " : "", o->cities[i]);
     putchar('\n');
     return LCM_EXIT_OK;
 }
@@ -245,7 +245,7 @@ static int net_recommend(const net_opts *o) {
     lcm_net_problems_init(&pr, o->lang);
     lcm_status rc = lcm_net_recommend(db, o->province, (const char *const *)o->cities, o->ncities,
                                       o->opinion, o->by, &pr, &err);
-    code = report_change(rc, &pr, &err, o, "recommended:", "已推荐：");
+    code = report_change(rc, &pr, &err, o, "recommended: ", "已推荐：");
     lcm_net_problems_release(&pr);
     lcm_db_close(db);
     return code;
@@ -270,7 +270,7 @@ static int net_admit(const net_opts *o) {
     lcm_status rc =
         lcm_net_admit(db, (const char *const *)o->cities, o->ncities, year, o->by, &pr, &err);
     char done_en[64], done_zh[64];
-    snprintf(done_en, sizeof done_en, "admitted in %d:", year);
+    snprintf(done_en, sizeof done_en, "admitted in %d: ", year);
     snprintf(done_zh, sizeof done_zh, "%d年确定加入：", year);
     code = report_change(rc, &pr, &err, o, done_en, done_zh);
     lcm_net_problems_release(&pr);
