@@ -166,30 +166,8 @@ static lcm_status load_nodes(city_ctx *x, node **out, size_t *n) {
 
 static void ranks_chart(city_ctx *x) {
     rb *b = x->b;
-    const char **label = lcm_arena_alloc(b->a, x->ncity * sizeof *label);
-    double *m = lcm_arena_alloc(b->a, 3 * x->ncity * sizeof *m);
-    if (!label || !m || b->chart_status != LCM_OK)
-        return;
-    for (size_t i = 0; i < x->ncity; i++) {
-        label[i] = x->cities[i].name;
-        m[i] = x->cities[i].median, m[x->ncity + i] = x->cities[i].p05;
-        m[2 * x->ncity + i] = x->cities[i].p95;
-    }
-    lcm_chart_ranks c = {RB_T(b, "综合得分名次及其不确定性", "Overall rank and its uncertainty"),
-                         NULL,
-                         x->ncity,
-                         label,
-                         m,
-                         m + x->ncity,
-                         m + 2 * x->ncity,
-                         x->me};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_ranks", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
-    b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
-    rb_chart(b, "ranks",
-             RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),
-             RB_T(b, "各城市综合得分名次（中位数与5%–95%区间，蒙特卡洛模拟）",
-                  "Overall rank of each city (median and 5-95% interval, Monte Carlo)"));
+    rb_ranks_chart(b, x->cities, x->ncity, x->me,
+                   RB_T(b, "综合得分名次及其不确定性", "Overall rank and its uncertainty"));
 }
 
 static void radar_chart(city_ctx *x, const node *v, size_t n) {

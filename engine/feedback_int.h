@@ -81,4 +81,7 @@ lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t
 lcm_status rb_scores(lcm_db *db, long long run, const char *indicator, const rb_city *cities,
                      size_t n, double *score, double *raw, lcm_err *err);
 
+/* The rank-uncertainty chart of a run's cities (highlight -1 for none). */
+void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title);
+
 #endif

@@ -60,29 +60,8 @@ static void overview(nat_ctx *x) {
                         "over-read."),
                    x->o->year, x->ncity, med, hi, x->cities[0].name, lo,
                    x->cities[x->ncity - 1].name));
-    const char **label = lcm_arena_alloc(b->a, x->ncity * sizeof *label);
-    double *m = lcm_arena_alloc(b->a, 3 * x->ncity * sizeof *m);
-    if (!label || !m || b->chart_status != LCM_OK)
-        return;
-    for (size_t i = 0; i < x->ncity; i++) {
-        label[i] = x->cities[i].name;
-        m[i] = x->cities[i].median, m[x->ncity + i] = x->cities[i].p05;
-        m[2 * x->ncity + i] = x->cities[i].p95;
-    }
-    lcm_chart_ranks c = {RB_T(b, "各城市综合得分名次及其不确定性", "Ranks and their uncertainty"),
-                         NULL,
-                         x->ncity,
-                         label,
-                         m,
-                         m + x->ncity,
-                         m + 2 * x->ncity,
-                         -1};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_ranks", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
-    b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
-    rb_chart(b, "ranks", RB_T(b, "名次区间", "rank intervals"),
-             RB_T(b, "各城市名次中位数与5%–95%区间（蒙特卡洛模拟）",
-                  "Median rank and 5-95% interval of each city (Monte Carlo)"));
+    rb_ranks_chart(b, x->cities, x->ncity, -1,
+                   RB_T(b, "各城市综合得分名次及其不确定性", "Ranks and their uncertainty"));
 }
 
 /* Cities x second-level indicators, normalised scores. */

@@ -344,3 +344,22 @@ lcm_status lcm_feedback_national(lcm_db *db, const lcm_feedback_opts *o, lcm_fee
                                  lcm_err *err) {
     return single(db, o, 1, done, err);
 }
+
+void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title) {
+    const char **label = lcm_arena_alloc(b->a, n * sizeof *label);
+    double *m = lcm_arena_alloc(b->a, 3 * n * sizeof *m);
+    if (!label || !m || b->chart_status != LCM_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        label[i] = cities[i].name;
+        m[i] = cities[i].median, m[n + i] = cities[i].p05, m[2 * n + i] = cities[i].p95;
+    }
+    lcm_chart_ranks c = {title, NULL, n, label, m, m + n, m + 2 * n, highlight};
+    lcm_chart_opts o = {
+        b->dir, lcm_arena_printf(b->a, "%s_ranks", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
+    b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
+    rb_chart(b, "ranks",
+             RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),
+             RB_T(b, "各城市综合得分名次（中位数与5%–95%区间，蒙特卡洛模拟）",
+                  "Overall rank of each city (median and 5-95% interval, Monte Carlo)"));
+}

@@ -63,6 +63,23 @@ lcm_db *cli_open_db(const char *path, int flags, int *code) {
     return db;
 }
 
+lcm_db *cli_open_reference(const char *dbpath, int framework_only, int *code) {
+    if (dbpath)
+        return cli_open_db(dbpath, LCM_OPEN_READONLY, code);
+    lcm_db *db = cli_open_db(":memory:", LCM_OPEN_CREATE, code);
+    lcm_err err = {0};
+    lcm_status st = LCM_OK;
+    if (db)
+        st = framework_only ? lcm_framework_load(db, lcm_datadir(), &err)
+                            : lcm_reference_load(db, lcm_datadir(), NULL, &err);
+    if (st != LCM_OK) {
+        lcm_db_close(db);
+        *code = cli_fail(&err);
+        return NULL;
+    }
+    return db;
+}
+
 int cli_parse_format(const char *s, cli_format *out) {
     static const struct {
         const char *name;

@@ -52,6 +52,11 @@ int cli_split_list(char *s, char **items, int max);
  * *code set to the exit code. */
 lcm_db *cli_open_db(const char *path, int flags, int *code);
 
+/* The database named by --db (read-only), or without one a fresh in-memory copy of the
+ * shipped reference data (only the framework when framework_only). NULL on failure with
+ * *code set. */
+lcm_db *cli_open_reference(const char *dbpath, int framework_only, int *code);
+
 /* The household questionnaire of db, loaded from the data directory first when db has
  * none. *out is the caller's (lcm_form_free). */
 struct lcm_form;

@@ -138,19 +138,9 @@ int cmd_cities(int argc, char **argv) {
     if (optind != argc)
         return cli_usage_error(cmd_cities_usage, "unexpected argument: '%s'", argv[optind]);
     int code;
-    lcm_db *db;
-    if (dbpath) {
-        if (!(db = cli_open_db(dbpath, LCM_OPEN_READONLY, &code)))
-            return code;
-    } else {
-        lcm_err err = {0};
-        if (!(db = cli_open_db(":memory:", LCM_OPEN_CREATE, &code)))
-            return code;
-        if (lcm_reference_load(db, lcm_datadir(), NULL, &err) != LCM_OK) {
-            lcm_db_close(db);
-            return cli_fail(&err);
-        }
-    }
+    lcm_db *db = cli_open_reference(dbpath, 0, &code);
+    if (!db)
+        return code;
     code = list(db, region, region4, tier, province, lines, fmt);
     lcm_db_close(db);
     return code;

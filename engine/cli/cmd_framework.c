@@ -141,19 +141,9 @@ int cmd_framework(int argc, char **argv) {
     if (optind != argc)
         return cli_usage_error(cmd_framework_usage, "unexpected argument: '%s'", argv[optind]);
     int code;
-    lcm_db *db;
-    if (dbpath) {
-        if (!(db = cli_open_db(dbpath, LCM_OPEN_READONLY, &code)))
-            return code;
-    } else {
-        lcm_err err = {0};
-        if (!(db = cli_open_db(":memory:", LCM_OPEN_CREATE, &code)))
-            return code;
-        if (lcm_framework_load(db, lcm_datadir(), &err) != LCM_OK) {
-            lcm_db_close(db);
-            return cli_fail(&err);
-        }
-    }
+    lcm_db *db = cli_open_reference(dbpath, 1, &code);
+    if (!db)
+        return code;
     code = show(db, level, all, en, fmt);
     lcm_db_close(db);
     return code;
