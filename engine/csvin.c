@@ -132,6 +132,11 @@ static void feed(reader *r, struct csv_parser *parser, const char *p, size_t n, 
         r->row_line = r->line;
     if (csv_parse(parser, p, n, on_field, on_row, r) != n && r->status == LCM_OK)
         parse_error(r, parser, 0);
+    /* libcsv grows its field buffer by blk_size bytes at a time (128): a long field would
+     * cost a realloc per 128 bytes, quadratic where realloc copies. Growing by the current
+     * size makes it geometric. */
+    if (parser->entry_size > parser->blk_size)
+        parser->blk_size = parser->entry_size;
     else if (r->status == LCM_OK && parser->entry_pos > r->max_field)
         r->status =
             lcm_err_set(r->err, LCM_PARSE, "%s:%ld:%zu: field longer than %zu bytes", r->name,
