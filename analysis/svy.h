@@ -3,8 +3,9 @@
  * computes it (METHODS.md §1-3): a design (strata, one or two stages of clusters, fpc per
  * stage, weights, lonely-PSU policy), estimators (mean, total, proportion, ratio) with SEs by
  * Taylor linearisation for every domain of several "by" groupings in one pass over the rows,
- * calibration (post-stratification, raking, linear/GREG) with residual variance, and the
- * inferential helpers (t intervals, proportion intervals, design effects, change between waves).
+ * quantiles with Woodruff intervals, calibration (post-stratification, raking, linear/GREG)
+ * with residual variance, replicate weights (built or imported), and the change of an
+ * estimate between two independent waves.
  *
  * Everything is arrays in, results out: the caller (the CLI) maps strings to integer codes and
  * owns every input array; a design copies what it keeps. Nothing here prints or allocates
@@ -232,11 +233,13 @@ typedef enum lcm_svy_reptype {
 /* Replicate weights built from d's first stage as R's as.svrepdesign(type="JK1"/"JKn"/
  * "bootstrap") does (stage-1 fpc used, later stages dropped; JKn applies d's lonely-PSU
  * policy). nrep and seed are used by the bootstrap only (its random draws are lcmon's own, so
- * its replicates differ from R's: compare imported R replicates instead). Returns a new
- * design (the caller's); LCM_UNSUPPORTED for calibrated designs, LCM_INVAL for JK1 on a
- * stratified design or JKn on an unstratified one, LCM_DESIGN for a lonely PSU under FAIL. */
+ * its replicates differ from R's: compare imported R replicates instead). mse centres the
+ * variance at the full-sample estimate (R's mse=TRUE). Returns a new design (the caller's);
+ * LCM_UNSUPPORTED for calibrated designs, LCM_INVAL for JK1 on a stratified design or JKn
+ * on an unstratified one, LCM_DESIGN for a lonely PSU under FAIL. */
 lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type, size_t nrep,
-                                   uint64_t seed, lcm_svy_design **out, char *err, size_t errlen);
+                                   uint64_t seed, int mse, lcm_svy_design **out, char *err,
+                                   size_t errlen);
 
 /* Imported replicate weights (R's svrepdesign): rw[r] holds n values for replicate r; when
  * combined is 0 they are multipliers of the sampling weights (R's combined.weights=FALSE),

@@ -193,7 +193,8 @@ static void combine(lcm_svy_design *o) {
 }
 
 lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type, size_t nrep,
-                                   uint64_t seed, lcm_svy_design **out, char *err, size_t errlen) {
+                                   uint64_t seed, int mse, lcm_svy_design **out, char *err,
+                                   size_t errlen) {
     lcm_svy_design *o = NULL;
     gsl_rng *rng = NULL;
     size_t *unit0 = NULL;
@@ -234,6 +235,7 @@ lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type
         }
     }
     combine(o);
+    o->rep->mse = mse;
     *out = o;
     o = NULL;
 cleanup:

@@ -1,11 +1,14 @@
 /*
  * estimate.c - from a request to stored, labelled estimates.
  *
- * The data are loaded once; by-columns are crossed into one domain id per row, a
- * categorical variable becomes one 0/1 column per category (NaN where unanswered), and
- * analysis/svy estimates everything for every domain in one pass. Results go into the
+ * The data are loaded once; the design is built as declared, calibrated when a calibration
+ * is declared, or given its replicate weights (built from it, or imported from columns).
+ * By-columns are crossed into one domain id per row, a categorical variable becomes one 0/1
+ * column per category (NaN where unanswered), and analysis/svy estimates everything for
+ * every domain in one pass (quantiles: one pass per variable). Results go into the
  * estimates table under a run that records the request, so a report can say how each
- * number was made.
+ * number was made. Comparing two waves runs the request once per wave, each with its own
+ * design, and matches the results.
  */
 #include "estimate.h"
 #include "strbuf.h"
@@ -487,7 +490,8 @@ static lcm_status load_calibrated(lcm_db *db, const lcm_est_request *req,
     lcm_status rc = lcm_calib_get(db, &req->source, req->wave, &cal, &found, err);
     if (rc == LCM_OK && found)
         rc = lcm_margins_parse(cal.margins_text, "stored margins", &ms, err);
-    memcpy(by, req->by, req->nby * sizeof *by);
+    if (req->nby) /* by may be NULL without columns */
+        memcpy(by, req->by, req->nby * sizeof *by);
     if (found && rc == LCM_OK)
         nby += lcm_margin_columns(&ms, by + req->nby, 16);
     if (rc == LCM_OK)
@@ -543,7 +547,8 @@ static lcm_status attach_replicates(lcm_db *db, const lcm_est_request *req,
         lcm_svy_reptype t = !strcmp(r->type, "jk1")   ? LCM_SVY_REP_JK1
                             : !strcmp(r->type, "jkn") ? LCM_SVY_REP_JKN
                                                       : LCM_SVY_REP_BOOTSTRAP;
-        rc = lcm_svy_replicates_make(*design, t, (size_t)r->nrep, r->seed, &rep, msg, sizeof msg);
+        rc = lcm_svy_replicates_make(*design, t, (size_t)r->nrep, r->seed, r->mse, &rep, msg,
+                                     sizeof msg);
     } else if ((rc = lcm_survey_load_replicates(db, &req->source, req->wave, decl, data, &rw, &nrep,
                                                 err)) == LCM_OK) {
         rc = lcm_svy_replicates_attach(*design, (const double *const *)rw, nrep, !r->multipliers,

@@ -1,6 +1,7 @@
 /*
  * estimate.h - design-based estimates of survey variables for every domain, from the
- * store, through analysis/svy, back into the store (estimates table, with their run).
+ * store, through analysis/svy, back into the store (estimates table, with their run), and
+ * their change between two waves.
  */
 #ifndef LCM_ESTIMATE_H
 #define LCM_ESTIMATE_H
@@ -23,7 +24,7 @@ typedef struct lcm_est_request {
     const char *const *by; /* domain columns, crossed; none = the whole sample */
     size_t nby;
     lcm_est_kind kind;
-    lcm_ci_kind ci;          /* for proportions; means and totals use t intervals */
+    lcm_ci_kind ci;          /* proportions; means, totals: t intervals; quantiles: Woodruff */
     double level;            /* confidence level, e.g. 0.95 */
     long min_n;              /* estimates on fewer rows are flagged */
     int store;               /* 1: write the results and their run to the database */

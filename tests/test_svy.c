@@ -328,7 +328,7 @@ static void replicates__jk1_matches_r(void) {
     svyt_table t;
     lcm_svy_design *d = svyt_build(&svyt_clus1, &t), *r = NULL;
     char err[128] = "";
-    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JK1, 0, 0, &r, err, sizeof err) ==
+    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JK1, 0, 0, 0, &r, err, sizeof err) ==
                     LCM_OK);
     CU_ASSERT(check_api_opt("jk1", r, &t, NO_DEFF) > 50);
     lcm_svy_design_free(r);
@@ -341,7 +341,7 @@ static void replicates__jkn_matches_r(void) {
     svyt_table t;
     lcm_svy_design *d = svyt_build(&svyt_strat, &t), *r = NULL;
     char err[128] = "";
-    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JKN, 0, 0, &r, err, sizeof err) ==
+    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JKN, 0, 0, 0, &r, err, sizeof err) ==
                     LCM_OK);
     CU_ASSERT(check_api_opt("jkn", r, &t, NO_DEFF) > 50);
     lcm_svy_design_free(r);
@@ -364,8 +364,8 @@ static void replicates__imported_bootstrap_matches_r(void) {
     CU_ASSERT(check_api_opt("boot", r, &t, NO_DEFF) > 50);
     lcm_svy_design_free(r);
     /* lcmon's own bootstrap: same design, its own draws; the SE is of the same size */
-    CU_ASSERT_FATAL(
-        lcm_svy_replicates_make(d, LCM_SVY_REP_BOOTSTRAP, 200, 7, &r, err, sizeof err) == LCM_OK);
+    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_BOOTSTRAP, 200, 7, 0, &r, err,
+                                            sizeof err) == LCM_OK);
     lcm_svy_var v = {LCM_SVY_MEAN, svyt_col(&t, "api00"), NULL};
     lcm_svy_by all = {NULL, 1};
     lcm_svy_est e;

@@ -226,15 +226,20 @@ static void quantile__raked_and_greg_match_r(void) {
     svyt_free(&t);
 }
 
-/* cases "jk1": as.svrepdesign(dclus1, type="JK1"); "boot": R's 50 bootstrap replicates of
- * dclus1 (bootweights.csv, multipliers) with the scale of bootmeta.csv */
+/* cases "jk1": as.svrepdesign(dclus1, type="JK1") (and with mse=TRUE); "boot": R's 50 bootstrap
+ * replicates of dclus1 (bootweights.csv, multipliers) with the scale of bootmeta.csv */
 static void quantile__replicate_designs_match_r(void) {
     svyt_table t, bw, meta;
     lcm_svy_design *d = svyt_build(&svyt_clus1, &t), *r = NULL;
     char err[128] = "";
-    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JK1, 0, 0, &r, err, sizeof err) ==
+    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JK1, 0, 0, 0, &r, err, sizeof err) ==
                     LCM_OK);
     CU_ASSERT(check_quantiles("jk1", r, &t) > 90);
+    lcm_svy_design_free(r);
+    /* case "jk1mse": as.svrepdesign(dclus1, type="JK1", mse=TRUE) */
+    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JK1, 0, 0, 1, &r, err, sizeof err) ==
+                    LCM_OK);
+    CU_ASSERT(check_quantiles("jk1mse", r, &t) > 90);
     lcm_svy_design_free(r);
     CU_ASSERT_FATAL(svyt_load("tests/fixtures/svy/bootweights.csv", &bw) == 0);
     CU_ASSERT_FATAL(svyt_load("tests/fixtures/svy/bootmeta.csv", &meta) == 0);

@@ -70,6 +70,7 @@ dclus1f <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = c1)
 run_case("greg", calibrate(dclus1f, ~stypef + api99, c(6194, 755, 1018, 3914069)))
 # replicate weights: JK1 built from dclus1 ("jk1"); R's bootstrap replicates imported ("boot")
 run_case("jk1", as.svrepdesign(dclus1, type = "JK1"))
+run_case("jk1mse", as.svrepdesign(dclus1, type = "JK1", mse = TRUE))
 bw <- rd("bootweights.csv")
 meta <- rd("bootmeta.csv")
 boot <- svrepdesign(data = clus1, repweights = bw, weights = ~pw, type = "bootstrap",
