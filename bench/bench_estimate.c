@@ -2,9 +2,11 @@
  * bench_estimate.c - times lcmon's one-pass domain estimation (analysis/svy) on a two-stage
  * stratified household sample: cities are strata, communities PSUs, households SSUs (one
  * respondent each), fpc at both stages; 20 variables estimated as means by city and by
- * city x age band. Driven by bench/estimate, which also runs R's svyby on the same data.
+ * city x age band, then their quartiles with Woodruff intervals. Driven by bench/estimate,
+ * which also runs R's svyby (means) and svyquantile (quartiles) on the same data.
  *
- *   bench_estimate --csv data.csv --out results.csv   read the sample R generated
+ *   bench_estimate --csv data.csv --out results.csv [--qout quartiles.csv]
+ *                                                     read the sample R generated
  *   bench_estimate --generate NCITIES                 make a sample in memory (20 PSUs x 50
  *                                                     households per city) and time it
  */
@@ -18,6 +20,7 @@
 
 #define NY 20
 #define NAGE 6
+#define NQ 3 /* quartiles */
 
 typedef struct sample {
     size_t n;
@@ -123,22 +126,84 @@ static int generate(size_t ncity, sample *s) {
     return 1;
 }
 
+/* Means by city and by city x age band in one call; writes them to out when given. */
+static lcm_status run_means(const lcm_svy_design *d, sample *s, const lcm_svy_by *by,
+                            const char *out) {
+    char err[256] = "";
+    lcm_svy_var vars[NY];
+    for (int j = 0; j < NY; j++)
+        vars[j] = (lcm_svy_var){LCM_SVY_MEAN, s->y[j], NULL};
+    size_t nres = lcm_svy_nresults(by, 2, NY);
+    lcm_svy_est *est = malloc(nres * sizeof *est);
+    lcm_status st = est ? lcm_svy_estimate(d, vars, NY, by, 2, est, err, sizeof err) : LCM_NOMEM;
+    if (st != LCM_OK)
+        fprintf(stderr, "bench_estimate: %s: %s\n", lcm_strerror(st), err);
+    FILE *f = st == LCM_OK && out ? fopen(out, "w") : NULL;
+    if (f) {
+        fprintf(f, "by,domain,var,estimate,se\n");
+        for (size_t D = 0; D < s->ncity * (1 + NAGE); D++)
+            for (int j = 0; j < NY; j++) {
+                const lcm_svy_est *e = &est[D * NY + (size_t)j];
+                int city = D < s->ncity;
+                fprintf(f, "%s,%zu,y%d,%.17g,%.17g\n", city ? "city" : "city_age",
+                        city ? D : D - s->ncity, j + 1, e->estimate, e->se);
+            }
+        fclose(f);
+    }
+    free(est);
+    return st;
+}
+
+/* Quartiles with Woodruff intervals for the same variables and domains. */
+static lcm_status run_quantiles(const lcm_svy_design *d, sample *s, const lcm_svy_by *by,
+                                const char *out) {
+    static const double probs[NQ] = {0.25, 0.5, 0.75};
+    char err[256] = "";
+    const double *y[NY];
+    for (int j = 0; j < NY; j++)
+        y[j] = s->y[j];
+    size_t nres = lcm_svy_quantile_nresults(by, 2, NY, NQ);
+    lcm_svy_quant *q = malloc(nres * sizeof *q);
+    lcm_status st =
+        q ? lcm_svy_quantile(d, y, NY, probs, NQ, 0.95, by, 2, q, err, sizeof err) : LCM_NOMEM;
+    if (st != LCM_OK)
+        fprintf(stderr, "bench_estimate: %s: %s\n", lcm_strerror(st), err);
+    FILE *f = st == LCM_OK && out ? fopen(out, "w") : NULL;
+    if (f) {
+        fprintf(f, "by,domain,var,p,quantile,se\n");
+        for (size_t D = 0; D < s->ncity * (1 + NAGE); D++)
+            for (int j = 0; j < NY; j++)
+                for (int k = 0; k < NQ; k++) {
+                    const lcm_svy_quant *e = &q[(D * NY + (size_t)j) * NQ + (size_t)k];
+                    int city = D < s->ncity;
+                    fprintf(f, "%s,%zu,y%d,%g,%.17g,%.17g\n", city ? "city" : "city_age",
+                            city ? D : D - s->ncity, j + 1, e->p, e->estimate, e->se);
+                }
+        fclose(f);
+    }
+    free(q);
+    return st;
+}
+
 int main(int argc, char **argv) {
     sample s = {0};
-    const char *out = NULL;
-    if (argc == 5 && strcmp(argv[1], "--csv") == 0 && strcmp(argv[3], "--out") == 0) {
+    const char *out = NULL, *qout = NULL;
+    if ((argc == 5 || argc == 7) && strcmp(argv[1], "--csv") == 0 &&
+        strcmp(argv[3], "--out") == 0 && (argc == 5 || strcmp(argv[5], "--qout") == 0)) {
         if (!read_csv(argv[2], &s)) {
             fprintf(stderr, "bench_estimate: cannot read '%s'\n", argv[2]);
             return 1;
         }
         out = argv[4];
+        qout = argc == 7 ? argv[6] : NULL;
     } else if (argc == 3 && strcmp(argv[1], "--generate") == 0) {
         if (!generate((size_t)strtoul(argv[2], NULL, 10), &s)) {
             fprintf(stderr, "bench_estimate: out of memory\n");
             return 1;
         }
     } else {
-        fprintf(stderr, "usage: bench_estimate --csv DATA --out RESULTS | --generate NCITIES\n");
+        fprintf(stderr, "usage: bench_estimate --csv DATA --out RESULTS [--qout QUANTILES] | "
+                        "--generate NCITIES\n");
         return 2;
     }
     double t0 = now();
@@ -157,41 +222,23 @@ int main(int argc, char **argv) {
     lcm_svy_design *d = NULL;
     char err[256] = "";
     lcm_status st = lcm_svy_design_new(&spec, &d, err, sizeof err);
-    double t1 = now();
-    lcm_svy_var vars[NY];
-    for (int j = 0; j < NY; j++)
-        vars[j] = (lcm_svy_var){LCM_SVY_MEAN, s.y[j], NULL};
-    lcm_svy_by by[2] = {{s.dom_city, s.ncity}, {s.dom_city_age, s.ncity * NAGE}};
-    size_t nres = lcm_svy_nresults(by, 2, NY);
-    lcm_svy_est *est = malloc(nres * sizeof *est);
-    if (st == LCM_OK && !est)
-        st = LCM_NOMEM;
-    if (st == LCM_OK)
-        st = lcm_svy_estimate(d, vars, NY, by, 2, est, err, sizeof err);
-    double t2 = now();
     if (st != LCM_OK) {
         fprintf(stderr, "bench_estimate: %s: %s\n", lcm_strerror(st), err);
         return 1;
     }
+    double t1 = now();
+    lcm_svy_by by[2] = {{s.dom_city, s.ncity}, {s.dom_city_age, s.ncity * NAGE}};
+    st = run_means(d, &s, by, out);
+    double t2 = now();
+    if (st == LCM_OK)
+        st = run_quantiles(d, &s, by, qout);
+    double t3 = now();
+    if (st != LCM_OK)
+        return 1;
     printf("rows %zu  cities %zu  domains %zu  variables %d\n", s.n, s.ncity, s.ncity * (1 + NAGE),
            NY);
     printf("lcmon design %.3f s  estimate %.3f s  total %.3f s\n", t1 - t0, t2 - t1, t2 - t0);
-    if (out) {
-        FILE *f = fopen(out, "w");
-        if (!f)
-            return 1;
-        fprintf(f, "by,domain,var,estimate,se\n");
-        for (size_t D = 0; D < s.ncity * (1 + NAGE); D++)
-            for (int j = 0; j < NY; j++) {
-                const lcm_svy_est *e = &est[D * NY + (size_t)j];
-                int city = D < s.ncity;
-                size_t dd = city ? D : D - s.ncity;
-                fprintf(f, "%s,%zu,y%d,%.17g,%.17g\n", city ? "city" : "city_age", dd, j + 1,
-                        e->estimate, e->se);
-            }
-        fclose(f);
-    }
-    free(est);
+    printf("lcmon quartiles with Woodruff intervals %.3f s\n", t3 - t2);
     lcm_svy_design_free(d);
     free_sample(&s);
     return 0;

@@ -3,6 +3,8 @@
 #                                                       households per city, 6 age bands)
 #   Rscript bench/estimate.R r DATA.csv LCMON.csv       time svyby on DATA and compare with
 #                                                       lcmon's results in LCMON.csv
+#   Rscript bench/estimate.R q DATA.csv LCMONQ.csv      time svyquantile per domain on DATA and
+#                                                       compare with lcmon's quartiles
 # The design: cities are strata, communities PSUs (20 of 200 per city), households SSUs
 # (50 of 2000 per community, one respondent each), fpc at both stages; 20 variables, means.
 suppressPackageStartupMessages(library(survey))
@@ -22,6 +24,33 @@ if (args[1] == "gen") {
   for (j in 1:20) d[[paste0("y", j)]] <- if (j <= 15) round(level + eff + runif(n, 0, 10) + age, 4) else
     as.numeric(runif(n) < 0.3 + 0.05 * age)
   write.csv(d, args[2], row.names = FALSE)
+  quit(save = "no")
+}
+if (args[1] == "q") {
+  # quartiles: svyquantile (R's defaults: qrule "math", Woodruff interval) per domain subset
+  d <- read.csv(args[2])
+  lq <- read.csv(args[3])
+  des <- svydesign(id = ~psu + hh, strata = ~city, fpc = ~fpc1 + fpc2, weights = ~w, data = d,
+                   nest = TRUE)
+  d$city_age <- (d$city - 1) * 6 + d$age - 1
+  des <- update(des, city_age = d$city_age)
+  t0 <- proc.time()[["elapsed"]]
+  same <- 0; total <- 0; worst <- 0
+  for (by in c("city", "city_age")) for (dom in sort(unique(d[[by]]))) {
+    sub <- des[d[[by]] == dom, ]
+    lid <- if (by == "city") dom - 1 else dom
+    for (j in 1:20) {
+      q <- svyquantile(as.formula(paste0("~y", j)), sub, c(0.25, 0.5, 0.75), ci = TRUE)[[1]]
+      l <- lq[lq$by == by & lq$domain == lid & lq$var == paste0("y", j), ]
+      same <- same + sum(l$quantile == q[, 1]); total <- total + 3
+      both <- !is.na(q[, 4]) & !is.na(l$se)
+      if (any(is.na(q[, 4]) != is.na(l$se))) worst <- Inf
+      if (any(both)) worst <- max(worst, abs(l$se[both] - q[both, 4]) / pmax(abs(q[both, 4]), 1e-300))
+    }
+  }
+  t1 <- proc.time()[["elapsed"]]
+  cat(sprintf("R svyquantile: %.2f s for %d quartiles; equal to lcmon's: %d; largest SE rel. difference %.3g\n",
+              t1 - t0, total, same, worst))
   quit(save = "no")
 }
 d <- read.csv(args[2])
