@@ -639,7 +639,8 @@ static void estimate__cli_quantiles_replicates_and_waves(void) {
                     0);
     /* estimate_change.R, mean api00 of elementary schools: change -25.5619..., p 0.32746 */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "stype,variable,category,estimate_2024,se_2024,n_2024,"
-                                       "estimate_2025,se_2025,n_2025,change,se,df,p_value,flag"));
+                                       "npsu_2024,estimate_2025,se_2025,n_2025,npsu_2025,change,"
+                                       "se,df,p_value,flag"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n0,api00,,674.42999999999995,"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ",-25.5619444444444"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ",0.3274559039609"));

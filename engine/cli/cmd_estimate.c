@@ -261,20 +261,19 @@ static int print_result(const est_opts *o, const lcm_est_request *req, const lcm
     return finish_print(rows, o);
 }
 
-/* Column names of the comparison, with the waves in them ("estimate_2024"). */
-enum { CMP_COLS = 14 };
+/* Column names of the comparison, with the waves in them ("estimate_2024"): per wave the
+ * estimate, its SE and the rows and PSUs behind it, then the change. */
+enum { CMP_WAVE = 4, CMP_COLS = 2 + 2 * CMP_WAVE + 6 };
 static void compare_names(const est_opts *o, const lcm_est_request *req, char names[CMP_COLS][32]) {
-    static const char *const fixed[CMP_COLS] = {"variable", "category", "estimate", "se",     "n",
-                                                "estimate", "se",       "n",        "change", "se",
-                                                "df",       "p_value",  "flag",     "runs"};
-    for (int i = 0; i < CMP_COLS; i++) {
-        if (i >= 2 && i <= 7)
-            snprintf(names[i], 32, "%s_%d", fixed[i], o->waves[i >= 5]);
-        else
-            snprintf(names[i], 32, "%s", fixed[i]);
-    }
-    if (req->kind == LCM_EST_QUANTILE)
-        snprintf(names[1], 32, "p");
+    static const char *const wave[CMP_WAVE] = {"estimate", "se", "n", "npsu"};
+    static const char *const rest[6] = {"change", "se", "df", "p_value", "flag", "runs"};
+    snprintf(names[0], 32, "variable");
+    snprintf(names[1], 32, "%s", req->kind == LCM_EST_QUANTILE ? "p" : "category");
+    for (int w = 0; w < 2; w++)
+        for (int k = 0; k < CMP_WAVE; k++)
+            snprintf(names[2 + w * CMP_WAVE + k], 32, "%s_%d", wave[k], o->waves[w]);
+    for (int k = 0; k < 6; k++)
+        snprintf(names[2 + 2 * CMP_WAVE + k], 32, "%s", rest[k]);
 }
 
 static int print_comparison(const est_opts *o, const lcm_est_request *req,
@@ -288,7 +287,8 @@ static int print_comparison(const est_opts *o, const lcm_est_request *req,
         names[i] = o->by[i];
     for (int i = 0; i < CMP_COLS; i++) {
         names[nby + i] = cn[i];
-        numeric[nby + i] = (i >= 2 && i <= 11) || (i == 1 && req->kind == LCM_EST_QUANTILE);
+        numeric[nby + i] =
+            (i >= 2 && i < CMP_COLS - 2) || (i == 1 && req->kind == LCM_EST_QUANTILE);
     }
     long long ra = lcm_est_result_run(lcm_est_comparison_wave(c, 0));
     long long rb = lcm_est_result_run(lcm_est_comparison_wave(c, 1));
@@ -300,26 +300,30 @@ static int print_comparison(const est_opts *o, const lcm_est_request *req,
     for (size_t i = 0; i < lcm_est_comparison_count(c); i++) {
         const lcm_est_change_row *ch = lcm_est_comparison_row(c, i);
         const lcm_est_row *any = ch->a ? ch->a : ch->b, *side[2] = {ch->a, ch->b};
-        char num[10][40], cat[32];
+        char num[2 * CMP_WAVE + 4][40], cat[32];
         for (int w = 0; w < 2; w++) {
-            fmt_num(num[3 * w], 40, side[w] ? side[w]->est.estimate : NAN, digits);
-            fmt_num(num[3 * w + 1], 40, side[w] ? side[w]->est.se : NAN, digits);
-            fmt_num(num[3 * w + 2], 40, side[w] ? (double)side[w]->est.nrows : NAN, 20);
+            const lcm_est_row *e = side[w];
+            char(*n)[40] = num + w * CMP_WAVE;
+            fmt_num(n[0], 40, e ? e->est.estimate : NAN, digits);
+            fmt_num(n[1], 40, e ? e->est.se : NAN, digits);
+            fmt_num(n[2], 40, e ? (double)e->est.nrows : NAN, 20);
+            fmt_num(n[3], 40, e ? (double)e->est.npsu : NAN, 20);
         }
-        fmt_num(num[6], 40, ch->change.diff, digits);
-        fmt_num(num[7], 40, ch->change.se, digits);
-        fmt_num(num[8], 40, ch->change.df, o->fmt == CLI_TABLE ? 6 : 17);
-        fmt_num(num[9], 40, ch->change.p, digits);
+        char(*chg)[40] = num + 2 * CMP_WAVE;
+        fmt_num(chg[0], 40, ch->change.diff, digits);
+        fmt_num(chg[1], 40, ch->change.se, digits);
+        fmt_num(chg[2], 40, ch->change.df, o->fmt == CLI_TABLE ? 6 : 17);
+        fmt_num(chg[3], 40, ch->change.p, digits);
         int small = (ch->a && ch->a->small) || (ch->b && ch->b->small);
         const char *vals[8 + CMP_COLS];
         for (int j = 0; j < nby; j++)
             vals[j] = any->by[j];
         vals[nby] = any->variable;
         vals[nby + 1] = category_of(any, cat, sizeof cat);
-        for (int k = 0; k < 10; k++)
+        for (int k = 0; k < 2 * CMP_WAVE + 4; k++)
             vals[nby + 2 + k] = num[k];
-        vals[nby + 12] = !ch->a || !ch->b ? "one_wave" : small ? "small_n" : "";
-        vals[nby + 13] = ra || rb ? runs : "";
+        vals[nby + CMP_COLS - 2] = !ch->a || !ch->b ? "one_wave" : small ? "small_n" : "";
+        vals[nby + CMP_COLS - 1] = ra || rb ? runs : "";
         int code = add_or_fail(rows, vals);
         if (code)
             return code;
