@@ -34,7 +34,10 @@ const char *const cmd_network_usage[] = {
     "    history DB [--city C]        every status change",
     "    summary DB --province P [--format table|csv|json|xlsx] [--output FILE]",
     "                                 the province's summary table (附件3)",
-    "    coverage DB [--year Y]       admitted prefecture-level cities against the targets",
+    "    coverage DB [--year Y] [--output CHART.png]",
+    "                                 admitted prefecture-level cities against the targets;",
+    "                                 --output also draws the chart (regions, the three years",
+    "                                 up to Y, dashed targets)",
     "",
     "    --cities C,...   city codes or names, separated by commas (also ， or 、); repeatable",
     "    --province P     two-digit province code or name (广东省)",
@@ -64,11 +67,11 @@ static int net_recommend(const net_opts *o);
 static int net_admit(const net_opts *o);
 
 static const subcmd subcmds[] = {
-    {"template", net_template, "L", 0},   {"check", net_check, "Ld", 1},
-    {"apply", net_apply, "Lb", 2},        {"recommend", net_recommend, "LbpCO", 1},
-    {"admit", net_admit, "LbCy", 1},      {"list", net_list, "Lfsp", 1},
-    {"history", net_history, "Lfc", 1},   {"summary", net_summary, "Lfpo", 1},
-    {"coverage", net_coverage, "Lfy", 1},
+    {"template", net_template, "L", 0},    {"check", net_check, "Ld", 1},
+    {"apply", net_apply, "Lb", 2},         {"recommend", net_recommend, "LbpCO", 1},
+    {"admit", net_admit, "LbCy", 1},       {"list", net_list, "Lfsp", 1},
+    {"history", net_history, "Lfc", 1},    {"summary", net_summary, "Lfpo", 1},
+    {"coverage", net_coverage, "Lfyo", 1},
 };
 
 #define L(o, en, zh) ((o)->lang == LCM_NET_EN ? en : zh)

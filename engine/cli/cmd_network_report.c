@@ -6,6 +6,8 @@
  * output (aligned table, CSV, JSON, workbook) and, for coverage, says in the output what
  * the denominators are, since "prefecture-level" is a choice the reader must see.
  */
+#include "chart.h"
+#include "gnuplot.h"
 #include "network_cli.h"
 
 #include <stdlib.h>
@@ -228,6 +230,54 @@ static void coverage_note(const lcm_coverage *c, const net_opts *o) {
            nation, region[0], region[1], region[2]);
 }
 
+/* The coverage chart of the three years up to o->year (2023-2025 when not given), drawn
+ * to o->output (a .png path) by gnuplot. */
+static int coverage_chart(lcm_db *db, const net_opts *o) {
+    char dir[4096], stem[256];
+    const char *slash = strrchr(o->output, '/'), *base = slash ? slash + 1 : o->output;
+    size_t blen = strlen(base);
+    if (blen < 5 || blen > 200 || strcmp(base + blen - 4, ".png") != 0 || base[0] == '.' ||
+        strspn(base, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != blen)
+        return cli_error("chart file must be NAME.png with letters, digits, '_', '-', '.': '%s'",
+                         o->output);
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o->output) : 1,
+             slash ? o->output : ".");
+    snprintf(stem, sizeof stem, "%.*s", (int)(blen - 4), base);
+    int last = o->year ? o->year : 2025, years[3] = {last - 2, last - 1, last};
+    lcm_net_cov_series s = {0};
+    lcm_err err = {0};
+    if (lcm_net_coverage_series(db, years, 3, &s, &err) != LCM_OK)
+        return cli_fail(&err);
+    char names[3][16], msg[512] = "", *script = NULL;
+    const char *series[3];
+    for (int i = 0; i < 3; i++)
+        snprintf(names[i], sizeof names[i], L(o, "%d", "%d年"), years[i]), series[i] = names[i];
+    int en = o->lang == LCM_NET_EN;
+    lcm_chart_coverage c = {
+        L(o, "Network coverage against the 2025 targets", "网络覆盖率与2025年目标"),
+        NULL,
+        s.nregion,
+        s.nyear,
+        en ? s.region_en : s.region_zh,
+        series,
+        s.value,
+        s.target};
+    lcm_chart_opts co = {dir, stem, en ? LCM_LANG_EN : LCM_LANG_ZH, LCM_CHART_PNG, 0, 0, NULL};
+    size_t len = 0;
+    FILE *fp = open_memstream(&script, &len);
+    lcm_status st = fp ? lcm_chart_coverage_render(&c, &co, fp, msg, sizeof msg) : LCM_NOMEM;
+    if (fp)
+        fclose(fp);
+    if (st == LCM_OK)
+        st = lcm_gnuplot_run(NULL, script, len, msg, sizeof msg);
+    free(script);
+    lcm_net_cov_series_release(&s);
+    if (st != LCM_OK)
+        return cli_error("coverage chart: %s", msg[0] ? msg : lcm_strerror(st));
+    fprintf(stderr, "%s\n", o->output);
+    return LCM_EXIT_OK;
+}
+
 int net_coverage(const net_opts *o) {
     static const char *const keys[] = {"level",  "code",     "name",         "region", "target_pct",
                                        "cities", "admitted", "coverage_pct", "needed"};
@@ -256,6 +306,8 @@ int net_coverage(const net_opts *o) {
         code = print_rows(rows, o->fmt, o);
     if (code == LCM_EXIT_OK && table)
         coverage_note(&c, o);
+    if (code == LCM_EXIT_OK && o->output)
+        code = coverage_chart(db, o);
     cli_rows_free(rows);
     lcm_net_coverage_release(&c);
     lcm_db_close(db);
