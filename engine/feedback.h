@@ -17,6 +17,7 @@ typedef struct lcm_feedback_opts {
     lcm_lang lang;
     long min_n;          /* survey cells on fewer respondents are suppressed (default 30) */
     const char *gnuplot; /* executable, NULL = "gnuplot" on PATH */
+    int svg;             /* 1: also write every chart as SVG beside the PNG */
 } lcm_feedback_opts;
 
 typedef struct lcm_feedback_done {

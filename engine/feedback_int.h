@@ -34,6 +34,7 @@ typedef struct rb {
     char stem_buf[64], path[4096];
     const char *title, *subtitle, *footer;
     long min_n;
+    unsigned formats; /* chart files: PNG (embedded) and, when asked, SVG */
 } rb;
 
 /* zh or en text by the report's language. */

@@ -101,7 +101,7 @@ static void heatmap(nat_ctx *x) {
                            v,
                            -1};
     lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_heatmap", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
+        b->dir, lcm_arena_printf(b->a, "%s_heatmap", b->stem), b->lang, b->formats, 0, 0, NULL};
     b->chart_status = lcm_chart_heatmap_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),
              RB_T(b, "各城市二级指标得分（按综合名次排列）",
@@ -206,6 +206,7 @@ lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, 
     snprintf(stem, sizeof stem, "national_%d", o->year);
     if (rb_init(b, o->lang, o->out_dir, stem) != 0)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    b->formats = LCM_CHART_PNG | (o->svg ? LCM_CHART_SVG : 0u);
     if ((rc = rb_run_cities(db, b, x.run, &x.cities, &x.ncity, err)) != LCM_OK)
         return rc;
     overview(&x);

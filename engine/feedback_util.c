@@ -356,7 +356,7 @@ void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, cons
     }
     lcm_chart_ranks c = {title, NULL, n, label, m, m + n, m + 2 * n, highlight};
     lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_ranks", b->stem), b->lang, LCM_CHART_PNG, 0, 0, NULL};
+        b->dir, lcm_arena_printf(b->a, "%s_ranks", b->stem), b->lang, b->formats, 0, 0, NULL};
     b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "ranks",
              RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),

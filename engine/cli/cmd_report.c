@@ -13,11 +13,13 @@
 
 const char *const cmd_report_usage[] = {
     "lcmon report DB (--city C | --national) --year Y [--out DIR] [--lang zh|en] [--min-n N]",
+    "             [--no-svg]",
     "",
     "Write the feedback report of city C (code or name) for year Y, or the national",
     "overview, to DIR (default .) as one HTML file with its charts embedded, printable",
     "on A4. Needs a score run of that year ('lcmon score'). Survey cells on fewer than",
-    "--min-n respondents (default 30) are suppressed. Without gnuplot the report is",
+    "--min-n respondents (default 30) are suppressed. Every chart is also written as",
+    "PNG and SVG beside the report (--no-svg: PNG only). Without gnuplot the report is",
     "written without its charts and says so.",
     NULL,
 };
@@ -30,7 +32,7 @@ int cmd_report(int argc, char **argv) {
                                          {"lang", required_argument, NULL, 'l'},
                                          {"min-n", required_argument, NULL, 'm'},
                                          {0, 0, 0, 0}};
-    lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL};
+    lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL, 1};
     int national = 0, c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
