@@ -236,6 +236,16 @@ static void scores_section(city_ctx *x, const node *v, size_t n) {
 
 static const char *const cn_num[] = {"三", "四", "五", "六"};
 
+/* A point's value as people read it: yes/no as words, reviewers' scores in points. */
+static const char *point_value(rb *b, const node *d, int decimals) {
+    if (isnan(d->raw))
+        return RB_T(b, "缺失", "missing");
+    if (strcmp(d->kind, "yesno") == 0)
+        return d->raw > 0.5 ? RB_T(b, "是", "yes") : RB_T(b, "否", "no");
+    const char *unit = strcmp(d->unit, "score") == 0 ? RB_T(b, "分", "points") : d->unit;
+    return lcm_arena_printf(b->a, "%.*f %s", decimals, d->raw, unit);
+}
+
 /* One section per first-level indicator: its points with value, score and median. */
 static void point_sections(city_ctx *x, const node *v, size_t n) {
     rb *b = x->b;
@@ -260,10 +270,7 @@ static void point_sections(city_ctx *x, const node *v, size_t n) {
             int decimals = fabs(v[j].raw) >= 1000 ? 0 : 2;
             cell[r * 5] = rb_text(b, v[j].code);
             cell[r * 5 + 1] = rb_text(b, v[j].name);
-            cell[r * 5 + 2] =
-                isnan(v[j].raw)
-                    ? rb_text(b, RB_T(b, "缺失", "missing"))
-                    : rb_text(b, lcm_arena_printf(b->a, "%.*f %s", decimals, v[j].raw, v[j].unit));
+            cell[r * 5 + 2] = rb_text(b, point_value(b, &v[j], decimals));
             cell[r * 5 + 3] = rb_num(v[j].score, 1);
             cell[r * 5 + 4] = rb_num(v[j].median, 1);
             r++;
