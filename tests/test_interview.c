@@ -377,6 +377,32 @@ static void interview__form_cli_errors(void) {
     free(out), free(err);
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "check", NULL}, NULL, &out, &err), 2);
     free(out), free(err);
+    /* Every problem at once, in order, each with its cell, then how many. */
+    static const char *const problems[] = {
+        "survey.csv:4:4: relevant of 'age', character 14: unknown name 'yes'",
+        "survey.csv:5:1: no choice list 'sexe' in choices.csv",
+        "survey.csv:6:2: name 'age' is already used on line 4",
+        "survey.csv:7:6: calculation of 'ratio', character 12: no field named 'size'",
+        "survey.csv:8:1: type 'geopoint' is not supported",
+        "has 5 problems",
+    };
+    snprintf(dir, sizeof dir, "%s", lcmt_path("tests/fixtures/forms/broken_several"));
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "check", dir, NULL}, NULL, &out, &err), 1);
+    const char *at = err;
+    for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++) {
+        const char *hit = at ? strstr(at, problems[i]) : NULL;
+        if (!hit)
+            fprintf(stderr, "\n  missing or out of order: '%s' in\n%s\n", problems[i], err);
+        CU_ASSERT_PTR_NOT_NULL(hit);
+        at = hit;
+    }
+    CU_ASSERT_STRING_EQUAL(out, "");
+    free(out), free(err);
+    snprintf(dir, sizeof dir, "%s", lcmt_path("surveys/household"));
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "check", dir, NULL}, NULL, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "form 'household' version '2026.1' is valid: 51 questions, "
+                                       "8 calculations, 6 groups, 1 repeat, languages zh, en"));
+    free(out), free(err);
     const char *db = fresh_db("iv4.db", (const char *[]){NULL});
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"interview", db, NULL}, "", &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "no form 'household'"));

@@ -1,8 +1,9 @@
 /*
  * fuzz_form.c - libFuzzer target for the XLSForm reader: the input is split at the first
  * two form feeds into survey.csv, choices.csv and settings.csv (missing parts get small
- * valid defaults); a form that reads is then given one empty instance, finished as a
- * draft, to run its expressions once.
+ * valid defaults). Every problem reported must name its file; a form that reads is then
+ * given one empty instance with a row in each repeat, finished as a draft, to run its
+ * expressions once.
  */
 #include "form.h"
 
@@ -17,14 +18,22 @@ static void run(const char *survey, const char *choices, const char *settings) {
     lcm_form *f = NULL;
     lcm_instance *in = NULL;
     lcm_err err = {0};
-    if (lcm_form_read_texts(survey, choices, settings, &f, &err) == LCM_OK &&
-        lcm_instance_new(f, &in, &err) == LCM_OK) {
+    char **problems = NULL;
+    lcm_status st = lcm_form_check_texts(survey, choices, settings, &f, &problems, &err);
+    for (size_t i = 0; problems && problems[i]; i++)
+        if (strncmp(problems[i], "survey.csv", 10) != 0 &&
+            strncmp(problems[i], "choices.csv", 11) != 0 &&
+            strncmp(problems[i], "settings.csv", 12) != 0 && strncmp(problems[i], "…", 3) != 0)
+            __builtin_trap(); /* every problem names its file */
+    lcm_form_problems_free(problems);
+    if (st == LCM_OK && lcm_instance_new(f, &in, &err) == LCM_OK) {
         for (size_t i = 0; i < lcm_form_nfields(f); i++)
             if (lcm_form_field(f, i)->type == LCM_FT_BEGIN_REPEAT) {
                 long pos;
                 lcm_instance_add_row(in, (int)i, &pos, &err);
             }
         lcm_instance_finish(in, 0, &err);
+        lcm_instance_draft(in, &err);
     }
     lcm_instance_free(in);
     lcm_form_free(f);
