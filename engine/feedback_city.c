@@ -191,8 +191,7 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
             }
         c.panel[p] = (lcm_chart_radar_panel){NULL, k, label, val, val + n};
     }
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_radar", b->stem), b->lang, b->formats, 0, 0, NULL};
+    lcm_chart_opts o = rb_opts(b, "radar");
     if (b->chart_status == LCM_OK)
         b->chart_status = lcm_chart_radar_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "radar",
@@ -428,8 +427,7 @@ static void comparison_chart(city_ctx *x) {
                         x->me,
                         NAN,
                         0};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_compare", b->stem), b->lang, b->formats, 0, 0, NULL};
+    lcm_chart_opts o = rb_opts(b, "compare");
     b->chart_status = lcm_chart_bars_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "compare", RB_T(b, "满意度指数城市比较", "satisfaction by city"),
              RB_T(b, "各城市满意度指数及95%置信区间，虚线为中位数",
@@ -465,8 +463,7 @@ static void ipa_chart(city_ctx *x) {
         v + NSERV,
         NAN,
         NAN};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_ipa", b->stem), b->lang, b->formats, 0, 0, NULL};
+    lcm_chart_opts o = rb_opts(b, "ipa");
     b->chart_status = lcm_chart_ipa_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "ipa", RB_T(b, "重要性—表现象限图", "importance-performance quadrants"),
              RB_T(b, "各项服务的重要性与表现：右下象限为应重点改进的项目",
@@ -608,8 +605,7 @@ static void trend_chart(city_ctx *x) {
         hi,
         reg,
         nat};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_trend", b->stem), b->lang, b->formats, 0, 0, NULL};
+    lcm_chart_opts o = rb_opts(b, "trend");
     b->chart_status = lcm_chart_trend_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "trend", RB_T(b, "参与率趋势", "participation trend"),
              RB_T(b, "参与率及95%置信带，与本地区和全部监测城市平均比较",

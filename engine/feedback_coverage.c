@@ -59,8 +59,7 @@ void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
                             series,
                             s.value,
                             s.target};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_coverage", b->stem), b->lang, b->formats, 0, 0, NULL};
+    lcm_chart_opts o = rb_opts(b, "coverage");
     b->chart_status = lcm_chart_coverage_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "coverage", RB_T(b, "网络覆盖率", "network coverage"),
              RB_T(b, "各地区地市级城市加入网络的比例，虚线为2025年目标",

@@ -48,6 +48,8 @@ void rb_para(rb *b, const char *text);
 void rb_subhead(rb *b, const char *text);
 void rb_list(rb *b, const char *const *items, size_t n);
 void rb_table(rb *b, const lcm_report_table *t);
+/* Chart options for chart `name` of this report (files DIR/STEM_name.png/.svg). */
+lcm_chart_opts rb_opts(rb *b, const char *name);
 /* Path of chart `name` (PNG) in the output directory, owned by the arena. */
 const char *rb_chart_path(rb *b, const char *name);
 /* Add a chart block for a chart rendered under name. */

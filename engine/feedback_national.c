@@ -100,8 +100,7 @@ static void heatmap(nat_ctx *x) {
                            names,
                            v,
                            -1};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_heatmap", b->stem), b->lang, b->formats, 0, 0, NULL};
+    lcm_chart_opts o = rb_opts(b, "heatmap");
     b->chart_status = lcm_chart_heatmap_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),
              RB_T(b, "各城市二级指标得分（按综合名次排列）",

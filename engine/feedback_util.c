@@ -80,6 +80,12 @@ void rb_table(rb *b, const lcm_report_table *t) {
     k->table = copy;
 }
 
+lcm_chart_opts rb_opts(rb *b, const char *name) {
+    lcm_chart_opts o = {
+        b->dir, lcm_arena_printf(b->a, "%s_%s", b->stem, name), b->lang, b->formats, 0, 0, NULL};
+    return o;
+}
+
 const char *rb_chart_path(rb *b, const char *name) {
     return lcm_arena_printf(b->a, "%s/%s_%s.png", b->dir, b->stem, name);
 }
@@ -355,8 +361,7 @@ void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, cons
         m[i] = cities[i].median, m[n + i] = cities[i].p05, m[2 * n + i] = cities[i].p95;
     }
     lcm_chart_ranks c = {title, NULL, n, label, m, m + n, m + 2 * n, highlight};
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_ranks", b->stem), b->lang, b->formats, 0, 0, NULL};
+    lcm_chart_opts o = rb_opts(b, "ranks");
     b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "ranks",
              RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),
