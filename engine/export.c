@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 int lcm_export_format_parse(const char *s, lcm_export_format *out) {
-    static const char *const names[] = {"csv", "json", "sav", "dta", "xlsx"};
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = {"csv", "json", "sav", "dta", "xlsx", "r"};
+    for (int i = 0; i < 6; i++)
         if (strcmp(s, names[i]) == 0) {
             *out = (lcm_export_format)i;
             return 0;
@@ -22,23 +22,25 @@ int lcm_export_format_parse(const char *s, lcm_export_format *out) {
     return -1;
 }
 
-static lcm_status write_to(const lcm__exp_src *src, const lcm_export_opts *o, const char *path,
-                           lcm_err *err) {
-    if (o->format == LCM_EXPORT_SAV || o->format == LCM_EXPORT_DTA)
-        return lcm__exp_readstat(src, path, o->format == LCM_EXPORT_DTA, err);
-    if (o->format == LCM_EXPORT_XLSX)
+lcm_status lcm__exp_write_file(const lcm__exp_src *src, lcm_export_format f, int bom,
+                               const char *path, lcm_err *err) {
+    if (f == LCM_EXPORT_SAV || f == LCM_EXPORT_DTA)
+        return lcm__exp_readstat(src, path, f == LCM_EXPORT_DTA, err);
+    if (f == LCM_EXPORT_XLSX)
         return lcm__exp_xlsx(src, path, err);
     FILE *fp = fopen(path, "wb");
     if (!fp)
         return lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, strerror(errno));
-    lcm_status st = o->format == LCM_EXPORT_CSV ? lcm__exp_csv(src, fp, o->bom, err)
-                                                : lcm__exp_json(src, fp, err);
+    lcm_status st =
+        f == LCM_EXPORT_JSON ? lcm__exp_json(src, fp, err) : lcm__exp_csv(src, fp, bom, err);
     if (fclose(fp) != 0 && st == LCM_OK)
         st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, strerror(errno));
     return st;
 }
 
 lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *o, lcm_err *err) {
+    if (o->format == LCM_EXPORT_R)
+        return lcm_err_set(err, LCM_INVAL, "the r format exports a form (--form), not a dataset");
     if (!o->out) {
         if (o->format == LCM_EXPORT_CSV)
             return lcm__exp_csv(src, o->stream, o->bom, err);
@@ -50,7 +52,7 @@ lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *o, lcm
     lcm_strbuf_addf(&tmp, "%s.part%ld", o->out, (long)getpid());
     if (!lcm_strbuf_ok(&tmp))
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
-    lcm_status st = write_to(src, o, tmp.buf, err);
+    lcm_status st = lcm__exp_write_file(src, o->format, o->bom, tmp.buf, err);
     if (st == LCM_OK && rename(tmp.buf, o->out) != 0)
         st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", o->out, strerror(errno));
     if (st != LCM_OK)

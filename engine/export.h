@@ -19,9 +19,10 @@ typedef enum lcm_export_format {
     LCM_EXPORT_SAV,
     LCM_EXPORT_DTA,
     LCM_EXPORT_XLSX,
+    LCM_EXPORT_R, /* forms only: CSV files and an R script declaring the survey design */
 } lcm_export_format;
 
-/* Parse csv, json, sav, dta or xlsx; 0, or -1 for anything else. */
+/* Parse csv, json, sav, dta, xlsx or r; 0, or -1 for anything else. */
 int lcm_export_format_parse(const char *s, lcm_export_format *out);
 
 typedef struct lcm_export_opts {
@@ -35,5 +36,63 @@ typedef struct lcm_export_opts {
  * variable labels (sav, dta). *rows (may be NULL) gets the number of rows written. */
 lcm_status lcm_export_dataset(lcm_db *db, const char *name, const lcm_export_opts *opts, long *rows,
                               lcm_err *err);
+
+/* ---- form responses ----------------------------------------------------------------
+ * The main table and each roster (repeat) as a table of its own, rosters keyed by their
+ * parent (instance_id, position):
+ *   csv, sav, dta  one file per table: opts->out for the main table, then the stem of
+ *                  opts->out + "__<repeat>" + its extension (hh.sav, hh__members.sav)
+ *   xlsx           one workbook, one sheet per table (the form id, then each repeat name)
+ *   json           one document: {"form", "version", "tables": [{"name", "table", "key",
+ *                  "variables": [{"name", "label"}], "rows": [{...}, ...]}, ...]}, the
+ *                  main table first, then the rosters (one array per table, not nested)
+ *   r              opts->out is a directory: <form>.csv, <form>__<repeat>.csv (UTF-8, no
+ *                  BOM) and <form>.R, which reads them and declares the design with
+ *                  svydesign() as `lcmon design set` declared it (see lcm_export_r_script)
+ * Variable labels are the fields' labels in the chosen language (a select_multiple's 0/1
+ * column: "<question>: <choice>"); the standard columns have fixed labels, or those of the
+ * field that fills them. sav and dta store a select_one as a number with the choice labels
+ * as value labels: the choice name when every name of its list is a whole number, else its
+ * position in the list (1, 2, ...); the 0/1 columns get "not selected"/"selected".
+ * Fields marked lcmon_pii (form.h), and the standard columns they fill, are left out
+ * unless include_pii. Every file is written under a temporary name; they are renamed only
+ * when all are complete. */
+typedef struct lcm_export_form_opts {
+    const char *version; /* NULL: the most recently loaded version */
+    const char *lang;    /* language of the labels; NULL: the form's default */
+    int labels;          /* csv, json, xlsx: a select_one's choice label instead of its code */
+    int include_pii;     /* keep fields marked as personal data */
+    int wave;            /* 0: every wave; else this wave's instances and their roster rows */
+} lcm_export_form_opts;
+
+typedef struct lcm_export_table {
+    char *name;  /* the form id for the main table, else the repeat's name */
+    char *table; /* its SQL table */
+    char *file;  /* the file written for it (csv, sav, dta, r); NULL for xlsx and json */
+    long rows;
+    size_t ncols;
+} lcm_export_table;
+
+typedef struct lcm_export_report {
+    lcm_export_table *tables; /* main table first */
+    size_t ntables;
+    char *script;        /* r: the R script written, else NULL */
+    size_t pii_left_out; /* columns left out as personal data */
+    char pii_names[256]; /* their names, comma-separated (cut with "..." when long) */
+} lcm_export_report;
+
+/* Free what a report owns; a zeroed report is fine. */
+void lcm_export_report_free(lcm_export_report *rep);
+
+/* Export the responses of form_id (opts->out is required). rep may be NULL. */
+lcm_status lcm_export_form(lcm_db *db, const char *form_id, const lcm_export_form_opts *fo,
+                           const lcm_export_opts *opts, lcm_export_report *rep, lcm_err *err);
+
+/* The R script an r export of form_id writes: it reads <form>.csv and the roster files
+ * from the directory it is in, keeps complete interviews, and declares the design stored
+ * for (form, fo->wave) with svydesign(); weights = final_weight when a calibration is
+ * declared too. *out is the caller's to free. LCM_NOTFOUND when no design is declared. */
+lcm_status lcm_export_r_script(lcm_db *db, const char *form_id, const lcm_export_form_opts *fo,
+                               char **out, lcm_err *err);
 
 #endif

@@ -37,6 +37,17 @@ lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err
 lcm_status lcm__exp_json(const lcm__exp_src *src, FILE *fp, lcm_err *err);
 lcm_status lcm__exp_readstat(const lcm__exp_src *src, const char *path, int dta, lcm_err *err);
 lcm_status lcm__exp_xlsx(const lcm__exp_src *src, const char *path, lcm_err *err);
+/* A workbook with one sheet per source, named names[i] (NULL: Sheet1, ...). */
+lcm_status lcm__exp_xlsx_book(const lcm__exp_src *const *srcs, const char *const *names, size_t n,
+                              const char *path, lcm_err *err);
+/* The rows of src as a JSON array of objects; each row starts on a new line after indent. */
+lcm_status lcm__exp_json_rows(const lcm__exp_src *src, FILE *fp, const char *indent, lcm_err *err);
+/* s as a JSON string, quoted and escaped. */
+void lcm__exp_json_string(FILE *fp, const char *s);
+
+/* Write src in format f (csv with bom, json, sav, dta, xlsx) to the file at path. */
+lcm_status lcm__exp_write_file(const lcm__exp_src *src, lcm_export_format f, int bom,
+                               const char *path, lcm_err *err);
 
 /* Write src in opts' format: to opts->out through a temporary file renamed at the end,
  * or to opts->stream. */

@@ -77,7 +77,7 @@ lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err
     return finish_stream(fp, step, src->rows, err);
 }
 
-static void json_string(FILE *fp, const char *s) {
+void lcm__exp_json_string(FILE *fp, const char *s) {
     fputc('"', fp);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
@@ -90,27 +90,35 @@ static void json_string(FILE *fp, const char *s) {
     fputc('"', fp);
 }
 
-lcm_status lcm__exp_json(const lcm__exp_src *src, FILE *fp, lcm_err *err) {
+lcm_status lcm__exp_json_rows(const lcm__exp_src *src, FILE *fp, const char *indent, lcm_err *err) {
     char buf[64];
     int step;
     long n = 0;
     fputc('[', fp);
     while ((step = sqlite3_step(src->rows)) == SQLITE_ROW) {
-        fputs(n++ ? ",\n {" : "\n {", fp);
+        fprintf(fp, "%s\n%s {", n++ ? "," : "", indent);
         for (size_t i = 0; i < src->ncols; i++) {
             const char *v = cell_text(src->rows, (int)i, buf, sizeof buf);
             fputs(i ? ", " : "", fp);
-            json_string(fp, src->cols[i].name);
+            lcm__exp_json_string(fp, src->cols[i].name);
             fputs(": ", fp);
             if (!v)
                 fputs("null", fp);
             else if (sqlite3_column_type(src->rows, (int)i) == SQLITE_TEXT)
-                json_string(fp, v);
+                lcm__exp_json_string(fp, v);
             else
                 fputs(v, fp);
         }
         fputc('}', fp);
     }
-    fputs(n ? "\n]\n" : "]\n", fp);
+    if (n)
+        fprintf(fp, "\n%s", indent);
+    fputc(']', fp);
     return finish_stream(fp, step, src->rows, err);
+}
+
+lcm_status lcm__exp_json(const lcm__exp_src *src, FILE *fp, lcm_err *err) {
+    lcm_status st = lcm__exp_json_rows(src, fp, "", err);
+    fputc('\n', fp);
+    return st == LCM_OK ? finish_stream(fp, SQLITE_DONE, src->rows, err) : st;
 }

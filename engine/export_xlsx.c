@@ -1,6 +1,7 @@
 /*
  * export_xlsx.c - an Excel workbook through libxlsxwriter in constant-memory mode (each
- * row is flushed as it is written, so memory stays flat), one sheet, names in row 1.
+ * row is flushed as it is written, so memory stays flat), one sheet per table, names in
+ * row 1.
  * A sheet holds at most 1,048,576 rows and a cell 32,767 characters: more is refused.
  */
 #include "export_int.h"
@@ -52,19 +53,30 @@ static lcm_status sheet(lxw_worksheet *ws, const lcm__exp_src *src, lcm_err *err
     return st;
 }
 
-lcm_status lcm__exp_xlsx(const lcm__exp_src *src, const char *path, lcm_err *err) {
-    if (src->nrows + 1 > XLSX_MAX_ROWS)
-        return lcm_err_set(err, LCM_UNSUPPORTED,
-                           "%ld rows do not fit in an Excel sheet (%ld at most): export csv",
-                           src->nrows, XLSX_MAX_ROWS - 1);
+lcm_status lcm__exp_xlsx_book(const lcm__exp_src *const *srcs, const char *const *names, size_t n,
+                              const char *path, lcm_err *err) {
+    for (size_t i = 0; i < n; i++)
+        if (srcs[i]->nrows + 1 > XLSX_MAX_ROWS)
+            return lcm_err_set(err, LCM_UNSUPPORTED,
+                               "%ld rows do not fit in an Excel sheet (%ld at most): export csv",
+                               srcs[i]->nrows, XLSX_MAX_ROWS - 1);
     lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
     lxw_workbook *wb = workbook_new_opt(path, &o);
     if (!wb)
         return lcm_err_set(err, LCM_IO, "cannot create workbook '%s'", path);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
-    lcm_status st = ws ? sheet(ws, src, err) : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; st == LCM_OK && i < n; i++) {
+        lxw_worksheet *ws = workbook_add_worksheet(wb, names ? names[i] : NULL);
+        st = ws ? sheet(ws, srcs[i], err)
+                : lcm_err_set(err, LCM_INVAL, "cannot add a sheet named '%s' to '%s'",
+                              names && names[i] ? names[i] : "", path);
+    }
     lxw_error e = workbook_close(wb);
     if (st == LCM_OK && e != LXW_NO_ERROR)
         st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, lxw_strerror(e));
     return st;
+}
+
+lcm_status lcm__exp_xlsx(const lcm__exp_src *src, const char *path, lcm_err *err) {
+    return lcm__exp_xlsx_book(&src, NULL, 1, path, err);
 }

@@ -41,6 +41,10 @@
  *   lcmon_reference  the value is a code of the reference data: city (cities), county or
  *                    township (admin_units); checked on insert, with the county inside the
  *                    instance's city and the township inside its county.
+ *   lcmon_pii        yes: the answer is personal data (a name, phone number, address, or a
+ *                    number that leads to them, such as the household's number on the
+ *                    sample list). Exports leave such fields out, and the standard column
+ *                    they fill, unless asked to include them (`lcmon export --include-pii`).
  */
 #ifndef LCM_FORM_H
 #define LCM_FORM_H
@@ -119,6 +123,7 @@ typedef struct lcm_field {
     long line;     /* line in survey.csv */
     int or_other;  /* a select with or_other: its list ends with the added `other` choice */
     int generated; /* the `<select>_other` text of or_other, made by lcmon (line: the select's) */
+    int pii;       /* lcmon_pii: personal data, left out of exports by default */
 } lcm_field;
 
 typedef struct lcm_form lcm_form;

@@ -32,7 +32,7 @@ int lcm__form_label_col(const lcm__sheet *sh);
 /* Column indexes (from 0; -1 = absent) of survey.csv, kept for messages. */
 typedef struct lcm__survey_cols {
     int type, name, label, required, relevant, constraint, calculation, choice_filter, appearance,
-        dflt, repeat_count, read_only, parameters, lcmon_column, lcmon_reference;
+        dflt, repeat_count, read_only, parameters, lcmon_column, lcmon_reference, lcmon_pii;
     int choice_name; /* `name` of choices.csv */
 } lcm__survey_cols;
 

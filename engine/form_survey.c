@@ -323,6 +323,8 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
         st = note(f, i, yes_no(sh, r, c->required, &fd->required, err), err);
     if (st == LCM_OK)
         st = note(f, i, yes_no(sh, r, c->read_only, &fd->read_only, err), err);
+    if (st == LCM_OK)
+        st = note(f, i, yes_no(sh, r, c->lcmon_pii, &fd->pii, err), err);
     const char *dflt = lcm__sheet_cell(sh, r, c->dflt),
                *app = lcm__sheet_cell(sh, r, c->appearance);
     if (st == LCM_OK && *dflt && !(fd->default_value = strdup(dflt)))
@@ -447,6 +449,7 @@ lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err
     c->parameters = lcm__sheet_col(sh, "parameters");
     c->lcmon_column = lcm__sheet_col(sh, "lcmon_column");
     c->lcmon_reference = lcm__sheet_col(sh, "lcmon_reference");
+    c->lcmon_pii = lcm__sheet_col(sh, "lcmon_pii");
     c->label = lcm__form_label_col(sh);
     if (c->type < 0 || c->name < 0)
         return lcm_err_set(err, LCM_PARSE, "%s:1: missing column '%s'", sh->file,
