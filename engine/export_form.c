@@ -693,23 +693,25 @@ static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_err *err) {
                     id, id, lcm_form_version(x->f));
     if (x->fo->wave)
         lcm_strbuf_addf(sb, ", wave %d", x->fo->wave);
-    lcm_strbuf_addf(sb,
-                    ".\n# It reads the CSV files beside it and declares the sampling design "
-                    "stored in lcmon, so\n# that any `lcmon estimate` can be checked with R's "
-                    "survey package: run\n# `Rscript %s.R`, or source() it and use `design`.\n"
-                    "suppressPackageStartupMessages(library(survey))\n\n"
-                    "args <- commandArgs(trailingOnly = FALSE)\n"
-                    "self <- sub(\"^--file=\", \"\", args[grep(\"^--file=\", args)])\n"
-                    "if (length(self) != 1) # source()d: the file source() is reading\n"
-                    "    self <- tryCatch(sys.frame(1)$ofile, error = function(e) NULL)\n"
-                    "here <- if (length(self) == 1) dirname(normalizePath(self)) else getwd()\n"
-                    "read_lcmon <- function(file, text) {\n"
-                    "    read.csv(file.path(here, file), encoding = \"UTF-8\", na.strings = "
-                    "\"\",\n"
-                    "             check.names = FALSE, stringsAsFactors = FALSE,\n"
-                    "             colClasses = setNames(rep(\"character\", length(text)), "
-                    "text))\n}\n\n",
-                    id);
+    lcm_strbuf_addf(
+        sb,
+        ".\n# It reads the CSV files beside it and declares the sampling design "
+        "stored in lcmon, so\n# that any `lcmon estimate` can be checked with R's "
+        "survey package: run\n# `Rscript %s.R`, or source() it and use `design`.\n"
+        "suppressPackageStartupMessages(library(survey))\n\n"
+        "self <- tryCatch(sys.frame(1)$ofile, error = function(e) NULL) # when source()d\n"
+        "if (is.null(self)) { # run by Rscript\n"
+        "    args <- commandArgs(trailingOnly = FALSE)\n"
+        "    self <- sub(\"^--file=\", \"\", args[grep(\"^--file=\", args)])\n"
+        "}\n"
+        "here <- if (length(self) == 1) dirname(normalizePath(self)) else getwd()\n"
+        "read_lcmon <- function(file, text) {\n"
+        "    read.csv(file.path(here, file), encoding = \"UTF-8\", na.strings = "
+        "\"\",\n"
+        "             check.names = FALSE, stringsAsFactors = FALSE,\n"
+        "             colClasses = setNames(rep(\"character\", length(text)), "
+        "text))\n}\n\n",
+        id);
     for (size_t i = 0; i < x->ntabs; i++) {
         const tab *t = &x->tabs[i];
         if (i == 0)
