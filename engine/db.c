@@ -17,10 +17,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Statements prepared again and again with the same text (one INSERT per imported
+ * instance) are kept, so the SQL is compiled once per import, not once per row. */
+#define STMT_CACHE 32
+
 struct lcm_db {
     sqlite3 *sql;
     char *path;
     int opened_version;
+    struct {
+        char *text;
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
+    unsigned next; /* slot to evict next (round robin) */
 };
 
 lcm_status lcm_db_fail(lcm_db *db, lcm_err *err, const char *doing) {
@@ -41,6 +50,30 @@ lcm_status lcm_db_exec(lcm_db *db, const char *sql, lcm_err *err) {
 lcm_status lcm_db_prepare(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err) {
     if (sqlite3_prepare_v2(db->sql, sql, -1, out, NULL) != SQLITE_OK)
         return lcm_err_set(err, LCM_DB, "database '%s': %s", db->path, sqlite3_errmsg(db->sql));
+    return LCM_OK;
+}
+
+lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err) {
+    for (int i = 0; i < STMT_CACHE; i++)
+        if (db->cache[i].text && strcmp(db->cache[i].text, sql) == 0) {
+            sqlite3_reset(db->cache[i].st);
+            sqlite3_clear_bindings(db->cache[i].st);
+            *out = db->cache[i].st;
+            return LCM_OK;
+        }
+    lcm_status rc = lcm_db_prepare(db, sql, out, err);
+    if (rc != LCM_OK)
+        return rc;
+    char *text = strdup(sql);
+    if (!text) {
+        sqlite3_finalize(*out);
+        *out = NULL;
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    }
+    unsigned k = db->next++ % STMT_CACHE;
+    sqlite3_finalize(db->cache[k].st);
+    free(db->cache[k].text);
+    db->cache[k].text = text, db->cache[k].st = *out;
     return LCM_OK;
 }
 
@@ -247,6 +280,10 @@ lcm_status lcm_db_open(const char *path, int flags, lcm_db **out, lcm_err *err) 
 void lcm_db_close(lcm_db *db) {
     if (!db)
         return;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(db->cache[i].st);
+        free(db->cache[i].text);
+    }
     sqlite3_close(db->sql);
     free(db->path);
     free(db);

@@ -16,7 +16,7 @@ static lcm_status lookup(lcm_db *db, const char *sql, const char *code, char **p
     sqlite3_stmt *st = NULL;
     *found = 0;
     *parent = NULL;
-    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    lcm_status rc = lcm_db_prepare_cached(db, sql, &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -28,7 +28,7 @@ static lcm_status lookup(lcm_db *db, const char *sql, const char *code, char **p
             rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     } else if (step != SQLITE_DONE)
         rc = lcm_db_fail(db, err, "reading the reference data");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -196,7 +196,7 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const char *tab
     for (int i = 0; i < n; i++)
         lcm_strbuf_adds(&sql, i ? ", ?" : "?");
     lcm_strbuf_adds(&sql, ")");
-    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, &st, err)
+    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, &st, err)
                                         : lcm_err_set(err, LCM_NOMEM, "out of memory");
     lcm_strbuf_release(&sql);
     if (rc != LCM_OK)
@@ -212,7 +212,7 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const char *tab
         rc = sqlite3_extended_errcode(lcm_db_sqlite(db)) == SQLITE_CONSTRAINT_PRIMARYKEY && is_main
                  ? lcm_err_set(err, LCM_EXISTS, "instance '%s' is already stored", in->meta[0])
                  : lcm_db_fail(db, err, "storing the instance");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
