@@ -111,10 +111,10 @@ svyt_ref *svyt_refs(const char *rel, const char *name, size_t *n) {
             r = realloc(r, cap * sizeof *r);
         }
         svyt_ref *x = &r[(*n)++];
-        snprintf(x->case_, sizeof x->case_, "%s", field[0]);
-        snprintf(x->stat, sizeof x->stat, "%s", field[1]);
-        snprintf(x->var, sizeof x->var, "%s", field[2]);
-        snprintf(x->by, sizeof x->by, "%s", field[3]);
+        snprintf(x->case_, sizeof x->case_, "%.*s", (int)sizeof x->case_ - 1, field[0]);
+        snprintf(x->stat, sizeof x->stat, "%.*s", (int)sizeof x->stat - 1, field[1]);
+        snprintf(x->var, sizeof x->var, "%.*s", (int)sizeof x->var - 1, field[2]);
+        snprintf(x->by, sizeof x->by, "%.*s", (int)sizeof x->by - 1, field[3]);
         x->domain = atoi(field[4]);
         x->estimate = strtod(field[5], NULL);
         x->se = strtod(field[6], NULL);

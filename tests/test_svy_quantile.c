@@ -62,9 +62,9 @@ static qref *read_qrefs(const char *name, size_t *n) {
             r = realloc(r, cap * sizeof *r);
         }
         qref *x = &r[(*n)++];
-        snprintf(x->case_, sizeof x->case_, "%s", field[0]);
-        snprintf(x->var, sizeof x->var, "%s", field[1]);
-        snprintf(x->by, sizeof x->by, "%s", field[2]);
+        snprintf(x->case_, sizeof x->case_, "%.*s", (int)sizeof x->case_ - 1, field[0]);
+        snprintf(x->var, sizeof x->var, "%.*s", (int)sizeof x->var - 1, field[1]);
+        snprintf(x->by, sizeof x->by, "%.*s", (int)sizeof x->by - 1, field[2]);
         x->domain = atoi(field[3]);
         double *num[] = {&x->p, &x->quantile, &x->ci_low, &x->ci_high, &x->se, &x->df, &x->n};
         for (int i = 0; i < 7; i++)
