@@ -398,12 +398,16 @@ static void interview__form_cli_errors(void) {
     }
     CU_ASSERT_STRING_EQUAL(out, "");
     free(out), free(err);
+    const char *db = fresh_db("iv4.db", (const char *[]){NULL});
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "survey.csv:8:1: type 'geopoint' is not supported"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "has 5 problems"));
+    free(out), free(err);
     snprintf(dir, sizeof dir, "%s", lcmt_path("surveys/household"));
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "check", dir, NULL}, NULL, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "form 'household' version '2026.1' is valid: 51 questions, "
                                        "8 calculations, 6 groups, 1 repeat, languages zh, en"));
     free(out), free(err);
-    const char *db = fresh_db("iv4.db", (const char *[]){NULL});
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"interview", db, NULL}, "", &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "no form 'household'"));
     free(out), free(err);

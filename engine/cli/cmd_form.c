@@ -19,7 +19,8 @@ const char *const cmd_form_usage[] = {
     "and settings.csv (form_id, version, form_title, default_language). The household",
     "questionnaire ships in surveys/household.",
     "",
-    "    check DIR       read and check the form; every problem names file:line:column",
+    "    check DIR       read and check the form: every problem, as file:line:column, or a",
+    "                    summary (questions, calculations, groups, repeats, languages)",
     "    load DB DIR     check, record the form in DB and create its response tables",
     "                    (loading the same version again changes nothing)",
     "    list DB         the forms loaded in DB",
@@ -30,21 +31,33 @@ const char *const cmd_form_usage[] = {
     NULL,
 };
 
-/* `form check`: every problem on stderr (exit 1), or what the form holds (exit 0). */
-static int check(const char *dir) {
+/* Read the form in dir; on failure every problem goes to stderr and *code is set. */
+static lcm_form *read_form(const char *dir, int *code) {
     lcm_form *f = NULL;
     char **problems = NULL;
     lcm_err err = {0};
-    if (lcm_form_check_dir(dir, &f, &problems, &err) != LCM_OK) {
-        size_t n = 0;
-        for (; problems && problems[n]; n++)
-            cli_error("%s/%s", dir, problems[n]);
-        if (!problems) /* the files could not be read at all */
-            return cli_fail(&err);
-        lcm_form_problems_free(problems);
-        fprintf(stderr, "lcmon: form '%s' has %zu problem%s\n", dir, n, n == 1 ? "" : "s");
-        return cli_exit_code(err.status);
+    *code = LCM_EXIT_OK;
+    if (lcm_form_check_dir(dir, &f, &problems, &err) == LCM_OK)
+        return f;
+    size_t n = 0;
+    for (; problems && problems[n]; n++)
+        cli_error("%s/%s", dir, problems[n]);
+    if (!problems) { /* the files could not be read at all */
+        *code = cli_fail(&err);
+        return NULL;
     }
+    lcm_form_problems_free(problems);
+    fprintf(stderr, "lcmon: form '%s' has %zu problem%s\n", dir, n, n == 1 ? "" : "s");
+    *code = cli_exit_code(err.status);
+    return NULL;
+}
+
+/* `form check`: every problem on stderr (exit 1), or what the form holds (exit 0). */
+static int check(const char *dir) {
+    int code;
+    lcm_form *f = read_form(dir, &code);
+    if (!f)
+        return code;
     size_t questions = 0, groups = 0, repeats = 0, calculations = 0;
     for (size_t i = 0; i < lcm_form_nfields(f); i++) {
         lcm_field_type t = lcm_form_field(f, i)->type;
@@ -68,11 +81,11 @@ static int check(const char *dir) {
 }
 
 static int load(const char *dbpath, const char *dir) {
-    lcm_form *f = NULL;
     lcm_err err = {0};
     int code, created = 0;
-    if (lcm_form_read_dir(dir, &f, &err) != LCM_OK)
-        return cli_fail(&err);
+    lcm_form *f = read_form(dir, &code);
+    if (!f)
+        return code;
     lcm_db *db = cli_open_db(dbpath, 0, &code);
     if (db && lcm_form_store(db, f, &created, &err) != LCM_OK)
         code = cli_fail(&err);
