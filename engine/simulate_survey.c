@@ -248,8 +248,8 @@ static lcm_status answers(lcm_instance *in, const lcm_form *f, const lcm__sim_ci
         rc = put(in, f, "barriers", 0,
                  barrier_names[pick(rng, p->age >= 60 ? barrier_old : barrier_p, 7)], err);
     if (rc == LCM_OK)
-        rc = putf(in, f, "learn_hours", 0, err, "%d",
-                  used ? 10 + (int)gsl_ran_exponential(rng, 40 + 20 * used)
+        rc = putf(in, f, "learn_hours", 0, err, "%d", /* the form allows 0-2000 */
+                  used ? (int)fmin(2000, 10 + gsl_ran_exponential(rng, 40 + 20 * used))
                        : (int)gsl_rng_uniform_int(rng, 12));
     return rc;
 }
