@@ -266,6 +266,27 @@ static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err
     return rc;
 }
 
+/* Whether the instance id is stored already. Asked before the savepoint: a failed INSERT
+ * rolled back to a savepoint makes SQLite reload the schema and re-prepare every cached
+ * statement, which made re-importing a file (all duplicates) crawl. */
+static lcm_status stored_already(lcm_db *db, const lcm_instance *in, int *found, lcm_err *err) {
+    lcm_strbuf sql = LCM_STRBUF_INIT;
+    sqlite3_stmt *st = NULL;
+    lcm_strbuf_addf(&sql, "SELECT 1 FROM \"%s\" WHERE instance_id = ?1", in->f->table);
+    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, &st, err)
+                                        : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_strbuf_release(&sql);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    *found = step == SQLITE_ROW;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "looking up the instance");
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Write the instance inside a savepoint of the caller's transaction; replace: delete the
  * stored copy first. */
 static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace, lcm_err *err) {
@@ -274,8 +295,13 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
     const char *status = in->meta[lcm__std_col_find("status")];
     int complete = status && strcmp(status, "complete") == 0;
     lcm_status rc = check_references(db, in, !replace || complete, err);
+    int found = 0;
+    if (rc == LCM_OK && !replace)
+        rc = stored_already(db, in, &found, err);
     if (rc != LCM_OK)
         return rc;
+    if (found)
+        return lcm_err_set(err, LCM_EXISTS, "instance '%s' is already stored", in->meta[0]);
     if ((rc = lcm_db_exec(db, "SAVEPOINT lcm_instance", err)) != LCM_OK)
         return rc;
     if (replace)
