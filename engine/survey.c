@@ -72,8 +72,7 @@ lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name
     return LCM_OK;
 }
 
-/* 1 when the source table has column col. */
-static int has_column(lcm_db *db, const char *table, const char *col) {
+int lcm_table_has_column(lcm_db *db, const char *table, const char *col) {
     sqlite3_stmt *st = NULL;
     int found = 0;
     if (sqlite3_prepare_v2(lcm_db_sqlite(db), "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
@@ -90,7 +89,7 @@ static lcm_status check_column(lcm_db *db, const lcm_source *src, const char *wh
                                lcm_err *err) {
     if (!lcm_sql_name_ok(col))
         return lcm_err_set(err, LCM_INVAL, "not a valid column name for %s: '%s'", what, col);
-    if (!has_column(db, src->table, col))
+    if (!lcm_table_has_column(db, src->table, col))
         return lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column '%s' (%s)",
                            src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name, col, what);
     return LCM_OK;
@@ -398,14 +397,14 @@ static lcm_status build_from(lcm_db *db, const lcm_source *src, int wave, lcm_st
                              lcm_err *err) {
     lcm_strbuf_addf(from, " FROM \"%s\" WHERE 1", src->table);
     if (wave > 0) {
-        if (!has_column(db, src->table, "wave"))
+        if (!lcm_table_has_column(db, src->table, "wave"))
             return lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column 'wave'",
                                src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name);
         lcm_strbuf_adds(from, " AND \"wave\" = ?1");
     } else {
         lcm_strbuf_adds(from, " AND ?1 = ?1");
     }
-    if (src->kind == LCM_SOURCE_FORM && has_column(db, src->table, "status"))
+    if (src->kind == LCM_SOURCE_FORM && lcm_table_has_column(db, src->table, "status"))
         lcm_strbuf_adds(from, " AND \"status\" = 'complete'");
     return LCM_OK;
 }

@@ -26,6 +26,9 @@ typedef struct lcm_source {
 lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name, lcm_source *out,
                               lcm_err *err);
 
+/* 1 when table has a column named col (names compared as SQLite does). */
+int lcm_table_has_column(lcm_db *db, const char *table, const char *col);
+
 /* 1 when s is usable as a column or table name: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes.
  * Only such names are ever quoted into SQL. */
 int lcm_sql_name_ok(const char *s);

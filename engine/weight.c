@@ -395,24 +395,11 @@ static lcm_status load_for_margins(lcm_db *db, const lcm_source *src, int wave,
     return LCM_OK;
 }
 
-static int table_has_column(lcm_db *db, const char *table, const char *col) {
-    sqlite3_stmt *st = NULL;
-    int found = 0;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db), "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
 static lcm_status write_weights(lcm_db *db, const lcm_source *src, const lcm_survey_data *data,
                                 const double *w, lcm_err *err) {
     char sql[320];
     lcm_status rc = LCM_OK;
-    if (!table_has_column(db, src->table, "final_weight")) {
+    if (!lcm_table_has_column(db, src->table, "final_weight")) {
         snprintf(sql, sizeof sql, "ALTER TABLE \"%s\" ADD COLUMN final_weight REAL", src->table);
         if ((rc = lcm_db_exec(db, sql, err)) != LCM_OK)
             return rc;
