@@ -58,31 +58,6 @@ static const char *region_name(rb *b, const char *r) {
                                        : RB_T(b, "西部", "west");
 }
 
-/* A survey measure of a city and year: estimate, se, n; 0 when missing. */
-static int measure(lcm_db *db, const char *city, int year, const char *m, const char *item,
-                   double *est, double *se, long *n) {
-    sqlite3_stmt *st = NULL;
-    int found = 0;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db),
-                           "SELECT estimate, se, n FROM survey_measures WHERE city_code = ?1 AND "
-                           "year = ?2 AND measure = ?3 AND item = ?4",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, year);
-        sqlite3_bind_text(st, 3, m, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
-        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
-            *est = sqlite3_column_double(st, 0);
-            *se = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
-            *n = sqlite3_column_int64(st, 2);
-        }
-    }
-    sqlite3_finalize(st);
-    if (!found)
-        *est = *se = NAN, *n = 0;
-    return found;
-}
-
 /* Estimate with a normal 95% interval, scaled (proportions to %). */
 static lcm_report_cell est_cell(double est, double se, long n, double scale) {
     return rb_est(est * scale, (est - 1.959964 * se) * scale, (est + 1.959964 * se) * scale, 1, n);
@@ -109,7 +84,7 @@ static void summary(city_ctx *x) {
     long n[3];
     static const char *const m[3] = {"awareness", "participation", "satisfaction_index"};
     for (int i = 0; i < 3; i++)
-        measure(x->db, c->code, y, m[i], "", &e[i], &se[i], &n[i]);
+        rb_measure(x->db, c->code, y, m[i], "", &e[i], &se[i], &n[i]);
     if (isnan(e[0]))
         rb_para(b, RB_T(b, "本年度没有该市的住户问卷调查结果。",
                         "There are no household survey results for this city this year."));
@@ -413,7 +388,7 @@ static void comparison_chart(city_ctx *x) {
     for (size_t i = 0; i < n; i++) {
         double e, se;
         long k;
-        measure(x->db, x->cities[i].code, x->o->year, "satisfaction_index", "", &e, &se, &k);
+        rb_measure(x->db, x->cities[i].code, x->o->year, "satisfaction_index", "", &e, &se, &k);
         label[i] = x->cities[i].name;
         v[i] = e, v[n + i] = e - 1.96 * se, v[2 * n + i] = e + 1.96 * se;
     }
@@ -445,10 +420,10 @@ static void ipa_chart(city_ctx *x) {
         double se;
         long k;
         label[s] = RB_T(b, serv_zh[s], serv_en[s]);
-        measure(x->db, x->cities[x->me].code, x->o->year, "satisfaction_index", serv_code[s], &v[s],
-                &se, &k);
-        measure(x->db, x->cities[x->me].code, x->o->year, "importance", serv_code[s], &v[NSERV + s],
-                &se, &k);
+        rb_measure(x->db, x->cities[x->me].code, x->o->year, "satisfaction_index", serv_code[s],
+                   &v[s], &se, &k);
+        rb_measure(x->db, x->cities[x->me].code, x->o->year, "importance", serv_code[s],
+                   &v[NSERV + s], &se, &k);
         have += !isnan(v[s]) && !isnan(v[NSERV + s]);
     }
     if (have < 2)
@@ -486,7 +461,7 @@ static void survey_section(city_ctx *x) {
     for (int i = 0; cell && i < 4; i++) {
         double e, se;
         long n;
-        measure(x->db, x->cities[x->me].code, x->o->year, rows[i].m, "", &e, &se, &n);
+        rb_measure(x->db, x->cities[x->me].code, x->o->year, rows[i].m, "", &e, &se, &n);
         cell[i * 2] = rb_text(b, RB_T(b, rows[i].zh, rows[i].en));
         cell[i * 2 + 1] = est_cell(e, se, n, rows[i].scale);
     }
@@ -577,11 +552,11 @@ static void trend_chart(city_ctx *x) {
     for (size_t t = 0; t < ny; t++) {
         double e, se, sr = 0, sn = 0;
         long k, cr = 0, cn = 0;
-        measure(x->db, me->code, years[t], "participation", "", &e, &se, &k);
+        rb_measure(x->db, me->code, years[t], "participation", "", &e, &se, &k);
         est[t] = 100 * e;
         lo[t] = fmax(0, 100 * (e - 1.96 * se)), hi[t] = fmin(100, 100 * (e + 1.96 * se));
         for (size_t i = 0; i < x->ncity; i++) {
-            if (!measure(x->db, x->cities[i].code, years[t], "participation", "", &e, &se, &k))
+            if (!rb_measure(x->db, x->cities[i].code, years[t], "participation", "", &e, &se, &k))
                 continue;
             sn += e, cn++;
             if (strcmp(x->cities[i].region, me->region) == 0)

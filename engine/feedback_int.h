@@ -68,6 +68,11 @@ lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, 
 /* The network-coverage section (feedback_coverage.c). */
 void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err);
 
+/* A survey measure (item "" for the overall one) of a city and year: estimate, se (NaN
+ * when none) and n; returns 0 and NaNs when it is not stored. */
+int rb_measure(lcm_db *db, const char *city, int year, const char *m, const char *item, double *est,
+               double *se, long *n);
+
 /* Median of the non-NaN values (NaN when none); x is reordered. */
 double rb_median(double *x, size_t n);
 

@@ -20,23 +20,6 @@ typedef struct nat_ctx {
     lcm_err *err;
 } nat_ctx;
 
-static double city_measure(lcm_db *db, const char *city, int year, const char *m) {
-    sqlite3_stmt *st = NULL;
-    double v = NAN;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db),
-                           "SELECT estimate FROM survey_measures WHERE city_code = ?1 AND year = "
-                           "?2 AND measure = ?3 AND item = ''",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, year);
-        sqlite3_bind_text(st, 3, m, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_double(st, 0);
-    }
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void overview(nat_ctx *x) {
     rb *b = x->b;
     double *s = lcm_arena_alloc(b->a, x->ncity * sizeof *s), lo = INFINITY, hi = -INFINITY;
@@ -122,7 +105,9 @@ static void regions(nat_ctx *x) {
                 continue;
             sum[0] += x->cities[i].score, cnt[0]++;
             for (int k = 0; k < 3; k++) {
-                double v = city_measure(x->db, x->cities[i].code, x->o->year, m[k]);
+                double v, se;
+                long n;
+                rb_measure(x->db, x->cities[i].code, x->o->year, m[k], "", &v, &se, &n);
                 if (!isnan(v))
                     sum[k + 1] += v, cnt[k + 1]++;
             }

@@ -368,3 +368,27 @@ void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, cons
              RB_T(b, "各城市综合得分名次（中位数与5%–95%区间，蒙特卡洛模拟）",
                   "Overall rank of each city (median and 5-95% interval, Monte Carlo)"));
 }
+
+int rb_measure(lcm_db *db, const char *city, int year, const char *m, const char *item, double *est,
+               double *se, long *n) {
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (lcm_db_prepare_cached(db,
+                              "SELECT estimate, se, n FROM survey_measures WHERE city_code = ?1 "
+                              "AND year = ?2 AND measure = ?3 AND item = ?4",
+                              &st, NULL) == LCM_OK) {
+        sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, year);
+        sqlite3_bind_text(st, 3, m, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+        if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+            *est = sqlite3_column_double(st, 0);
+            *se = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
+            *n = sqlite3_column_int64(st, 2);
+        }
+        sqlite3_reset(st);
+    }
+    if (!found)
+        *est = *se = NAN, *n = 0;
+    return found;
+}
