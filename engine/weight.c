@@ -175,6 +175,45 @@ lcm_status lcm_margins_parse(const char *text, const char *name, lcm_margin_set 
     return finish(st, name, out, err);
 }
 
+lcm_status lcm_margins_load(const char *path, char **text, lcm_err *err) {
+    FILE *fp = fopen(path, "rb");
+    size_t cap = 1 << 16, len = 0, got;
+    char *buf = NULL;
+    lcm_status rc = LCM_OK;
+    *text = NULL;
+    if (!fp)
+        return lcm_err_set(err, LCM_IO, "cannot open '%s': %s", path, strerror(errno));
+    if (!(buf = malloc(cap + 1)))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", path);
+    while (rc == LCM_OK && (got = fread(buf + len, 1, cap - len, fp)) > 0) {
+        len += got;
+        if (len < cap)
+            continue;
+        char *b = cap < LCM_MARGINS_MAX_FILE ? realloc(buf, cap * 2 + 1) : NULL;
+        if (!b)
+            rc = cap < LCM_MARGINS_MAX_FILE
+                     ? lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", path)
+                     : lcm_err_set(err, LCM_PARSE, "margins file too large (over %u bytes): '%s'",
+                                   LCM_MARGINS_MAX_FILE, path);
+        else
+            buf = b, cap *= 2;
+    }
+    if (rc == LCM_OK && ferror(fp))
+        rc = lcm_err_set(err, LCM_IO, "cannot read '%s': %s", path, strerror(errno));
+    fclose(fp);
+    lcm_margin_set check;
+    if (rc == LCM_OK) {
+        buf[len] = '\0';
+        if ((rc = lcm_margins_parse(buf, path, &check, err)) == LCM_OK)
+            lcm_margins_free(&check);
+    }
+    if (rc != LCM_OK)
+        free(buf);
+    else
+        *text = buf;
+    return rc;
+}
+
 size_t lcm_margin_columns(const lcm_margin_set *ms, const char **cols, size_t max) {
     size_t n = 0;
     for (size_t i = 0; i < ms->n; i++)

@@ -40,6 +40,13 @@ lcm_status lcm_margins_read(const char *path, lcm_margin_set *out, lcm_err *err)
 lcm_status lcm_margins_parse(const char *text, const char *name, lcm_margin_set *out, lcm_err *err);
 void lcm_margins_free(lcm_margin_set *ms);
 
+/* Largest margins file read (bytes); a larger one is refused, not truncated. */
+#define LCM_MARGINS_MAX_FILE (16u << 20)
+
+/* Read a margins file as text (what a calibration stores) and check it, so problems name
+ * the file, line and column. *text is the caller's to free. */
+lcm_status lcm_margins_load(const char *path, char **text, lcm_err *err);
+
 /* The calibration declared for a source and wave. */
 typedef struct lcm_calib_decl {
     lcm_calib_method method;

@@ -80,25 +80,14 @@ static lcm_status weigh_and_measure(lcm_db *db, const lcm_sim_opts *so, lcm_err 
     if (rc == LCM_OK)
         rc = lcm_design_set(db, &src, 0, &decl, err);
     for (int w = 0; w < so->nwaves && rc == LCM_OK; w++) {
-        char path[4200];
-        lcm_margin_set check;
+        char path[4200], *text = NULL;
         snprintf(path, sizeof path, "%s_%d.csv", so->margins_prefix, so->waves[w]);
-        FILE *fp = fopen(path, "rb");
-        if (!fp)
-            return lcm_err_set(err, LCM_IO, "cannot open '%s'", path);
-        char *text = calloc(1, 1 << 20);
-        size_t got = text ? fread(text, 1, (1 << 20) - 1, fp) : 0;
-        fclose(fp);
-        (void)got;
-        lcm_calib_decl c = {LCM_CALIB_RAKE, 20, 1, -INFINITY, INFINITY, text};
         lcm_weight_report wr;
         lcm_measures_report mr;
-        if (!text)
-            return lcm_err_set(err, LCM_NOMEM, "out of memory");
-        if ((rc = lcm_margins_parse(text, path, &check, err)) == LCM_OK) {
-            lcm_margins_free(&check);
-            rc = lcm_weight_run(db, &src, so->waves[w], &c, &wr, err);
-        }
+        if ((rc = lcm_margins_load(path, &text, err)) != LCM_OK)
+            return rc;
+        lcm_calib_decl c = {LCM_CALIB_RAKE, 20, 1, -INFINITY, INFINITY, text};
+        rc = lcm_weight_run(db, &src, so->waves[w], &c, &wr, err);
         if (rc == LCM_OK)
             rc = lcm_measures_compute(db, "household", so->waves[w], &mr, err);
         if (rc == LCM_OK)

@@ -29,38 +29,6 @@ const char *const cmd_weight_usage[] = {
     NULL,
 };
 
-#define MAX_MARGINS_FILE (16u << 20)
-
-/* The margins file as text, bounded in size. */
-static char *slurp(const char *path, int *code) {
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    if (!fp) {
-        *code = cli_error("cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0, got;
-    buf = malloc(cap + 1);
-    while (buf && (got = fread(buf + len, 1, cap - len, fp)) > 0) {
-        len += got;
-        if (len == cap) {
-            char *b = cap < MAX_MARGINS_FILE ? realloc(buf, cap * 2 + 1) : NULL;
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                *code = cli_error("margins file too large (over %u bytes): '%s'", MAX_MARGINS_FILE,
-                                  path);
-                break;
-            }
-            buf = b, cap *= 2;
-        }
-    }
-    if (buf)
-        buf[len] = '\0';
-    fclose(fp);
-    return buf;
-}
-
 static void print_stats(const char *what, const lcm_weight_stats *s) {
     printf("  %-10s min %.6g  max %.6g  sum %.10g  Kish n %.1f  weighting effect %.4f\n", what,
            s->min, s->max, s->sum, s->kish_n, s->kish_deff);
@@ -118,15 +86,9 @@ int cmd_weight(int argc, char **argv) {
     }
     if (argc - optind != 1 || !margins || !form == !dataset)
         return cli_usage_error(cmd_weight_usage, "need DB, --margins and one of --form/--dataset");
-    if (!(c.margins_text = slurp(margins, &code)))
-        return code ? code : LCM_EXIT_INTERNAL;
-    lcm_margin_set check = {0};
     lcm_err err = {0};
-    if (lcm_margins_parse(c.margins_text, margins, &check, &err) != LCM_OK) {
-        free(c.margins_text);
+    if (lcm_margins_load(margins, &c.margins_text, &err) != LCM_OK)
         return cli_fail(&err);
-    }
-    lcm_margins_free(&check);
     lcm_db *db = cli_open_db(argv[optind], 0, &code);
     lcm_source src;
     lcm_weight_report rep;
