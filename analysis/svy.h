@@ -253,4 +253,19 @@ lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *cons
                                      const double *pweights, lcm_svy_design **out, char *err,
                                      size_t errlen);
 
+/* ---- confidence intervals ------------------------------------------------------------ */
+
+typedef enum lcm_svy_ci_kind {
+    LCM_SVY_CI_WALD,  /* estimate +- t(df) * se (normal when df is not positive) */
+    LCM_SVY_CI_LOGIT, /* proportions: R svyciprop(method = "logit") */
+    LCM_SVY_CI_BETA   /* proportions: Korn-Graubard, R svyciprop(method = "beta") */
+} lcm_svy_ci_kind;
+
+/* Interval [*lo, *hi] at `level` for e (NaN when e has no estimate or SE). Proportions
+ * (is_prop) strictly inside (0, 1) with a positive SE use kind; everything else the t
+ * interval. nrow is the row count of the (domain's) design, which svyciprop uses for the
+ * beta interval's effective-n correction (R subsets an uncalibrated design first). */
+void lcm_svy_ci(lcm_svy_ci_kind kind, int is_prop, const lcm_svy_est *e, double level, size_t nrow,
+                double *lo, double *hi);
+
 #endif

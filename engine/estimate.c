@@ -14,7 +14,6 @@
 #include "strbuf.h"
 #include "weight.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,32 +70,10 @@ static const char *keep(lcm_est_result *r, const char *s) {
     return c;
 }
 
-void lcm_est_ci(lcm_ci_kind kind, int is_prop, const lcm_svy_est *e, double level, size_t nrow,
-                double *lo, double *hi) {
-    double a = 1 - level, p = e->estimate, se = e->se;
-    double q = e->df > 0 ? gsl_cdf_tdist_Pinv(1 - a / 2, e->df) : gsl_cdf_ugaussian_Pinv(1 - a / 2);
-    *lo = *hi = NAN;
-    if (isnan(p) || isnan(se))
-        return;
-    if (!is_prop || kind == LCM_CI_WALD || p <= 0 || p >= 1 || se <= 0) {
-        *lo = p - q * se, *hi = p + q * se;
-        return;
-    }
-    if (kind == LCM_CI_LOGIT) {
-        /* R svyciprop(method = "logit"): interval for logit(p) with SE se/(p(1-p)). */
-        double l = log(p / (1 - p)), s = se / (p * (1 - p));
-        *lo = 1 / (1 + exp(-(l - q * s))), *hi = 1 / (1 + exp(-(l + q * s)));
-        return;
-    }
-    /* Korn-Graubard as R's svyciprop(method = "beta"): effective n from the design
-     * variance, corrected by the ratio of t quantiles, then Clopper-Pearson. */
-    double neff = p * (1 - p) / (se * se);
-    if (e->df > 0 && nrow > 1) {
-        double r = gsl_cdf_tdist_Pinv(a / 2, (double)nrow - 1) / gsl_cdf_tdist_Pinv(a / 2, e->df);
-        neff *= r * r;
-    }
-    *lo = gsl_cdf_beta_Pinv(a / 2, neff * p, neff * (1 - p) + 1);
-    *hi = gsl_cdf_beta_Pinv(1 - a / 2, neff * p + 1, neff * (1 - p));
+static lcm_svy_ci_kind ci_kind(lcm_ci_kind k) {
+    return k == LCM_CI_LOGIT  ? LCM_SVY_CI_LOGIT
+           : k == LCM_CI_BETA ? LCM_SVY_CI_BETA
+                              : LCM_SVY_CI_WALD;
 }
 
 /* Compare labels numerically when both are numbers, else as text (UTF-8 byte order). */
@@ -327,7 +304,7 @@ static lcm_status collect_rows(const lcm_est_request *req, const lcm_survey_data
             }
             /* R subsets an uncalibrated design before svyciprop, so its nrow() is the
              * domain's row count; a calibrated one keeps every row */
-            lcm_est_ci(req->ci, req->kind == LCM_EST_PROP, e, req->level,
+            lcm_svy_ci(ci_kind(req->ci), req->kind == LCM_EST_PROP, e, req->level,
                        r->calibrated ? d->n : dom->rows[di], &row->ci_low, &row->ci_high);
         }
     }

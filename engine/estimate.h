@@ -75,11 +75,4 @@ const lcm_est_change_row *lcm_est_comparison_row(const lcm_est_comparison *c, si
 const lcm_est_result *lcm_est_comparison_wave(const lcm_est_comparison *c, int which);
 void lcm_est_comparison_free(lcm_est_comparison *c);
 
-/* Confidence interval for an estimate with design df (t quantile; normal when df is not
- * positive). Proportions may use logit (R svyciprop "logit") or Korn-Graubard ("beta");
- * nrow is the row count of the (domain's) design, which R's svyciprop uses for the beta
- * interval's effective-n correction. */
-void lcm_est_ci(lcm_ci_kind kind, int is_prop, const lcm_svy_est *e, double level, size_t nrow,
-                double *lo, double *hi);
-
 #endif
