@@ -153,16 +153,28 @@ static lcm_status per_city(lcm_db *db, const lcm_source *src, int wave, sqlite3_
         rc = lcm_survey_load(db, src, wave, &decl, vars, NITEMS + 1, 0, by, 1, &d, err);
     size_t ncity = rc == LCM_OK ? lcm_intern_count(d.by_labels[0]) : 0;
     double *x = rc == LCM_OK ? malloc((NITEMS + 1) * d.n * sizeof *x) : NULL;
-    if (rc == LCM_OK && !x)
+    size_t *order = rc == LCM_OK ? malloc(d.n * sizeof *order) : NULL;
+    size_t *start = rc == LCM_OK ? calloc(ncity + 1, sizeof *start) : NULL;
+    if (rc == LCM_OK && (!x || !order || !start))
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    /* rows grouped by city in one pass (a counting sort), not one scan per city */
+    for (size_t i = 0; rc == LCM_OK && i < d.n; i++)
+        if (d.by_codes[0][i] >= 0)
+            start[d.by_codes[0][i] + 1]++;
+    for (size_t c = 0; rc == LCM_OK && c < ncity; c++)
+        start[c + 1] += start[c];
+    for (size_t i = 0, *fill = start; rc == LCM_OK && i < d.n; i++)
+        if (d.by_codes[0][i] >= 0)
+            order[fill[d.by_codes[0][i]]++] = i;
+    for (size_t c = ncity; rc == LCM_OK && c > 0; c--) /* fill moved each start one city on */
+        start[c] = start[c - 1];
+    if (rc == LCM_OK)
+        start[0] = 0;
     for (size_t c = 0; rc == LCM_OK && c < ncity; c++) {
         size_t n = 0;
-        for (size_t i = 0; i < d.n; i++)
-            if (d.by_codes[0][i] == (int64_t)c) {
-                for (int k = 0; k <= NITEMS; k++)
-                    x[(size_t)k * d.n + n] = d.var[k][i];
-                n++;
-            }
+        for (size_t r = start[c]; r < start[c + 1]; r++, n++)
+            for (int k = 0; k <= NITEMS; k++)
+                x[(size_t)k * d.n + n] = d.var[k][order[r]];
         /* compact the columns to stride n */
         for (int k = 1; k <= NITEMS; k++)
             memmove(x + (size_t)k * n, x + (size_t)k * d.n, n * sizeof *x);
@@ -181,6 +193,8 @@ static lcm_status per_city(lcm_db *db, const lcm_source *src, int wave, sqlite3_
         rep->cities++;
     }
     free(x);
+    free(order);
+    free(start);
     lcm_survey_data_free(&d);
     return rc;
 }
