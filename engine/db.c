@@ -77,6 +77,18 @@ lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out
     return LCM_OK;
 }
 
+lcm_status lcm_db_run_cached(lcm_db *db, const char *sql, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare_cached(db, sql, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = lcm_err_set(err, LCM_DB, "database '%s': %s", db->path, sqlite3_errmsg(db->sql));
+    sqlite3_reset(st);
+    return rc;
+}
+
 lcm_status lcm_db_begin(lcm_db *db, lcm_err *err) {
     return lcm_db_exec(db, "BEGIN IMMEDIATE", err);
 }

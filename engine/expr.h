@@ -19,12 +19,14 @@
 
 typedef enum lcm_vkind { LCM_VAL_STR, LCM_VAL_NUM, LCM_VAL_BOOL } lcm_vkind;
 
-/* A value. For LCM_VAL_STR, str is a malloc'd string owned by the value (never NULL);
+/* A value. For LCM_VAL_STR, str is never NULL: a malloc'd string owned by the value, or
+ * (borrowed) one that outlives the evaluation, such as an answer read by env->get;
  * otherwise str is NULL and num holds the number (0/1 for a boolean). */
 typedef struct lcm_value {
     lcm_vkind kind;
     double num;
     char *str;
+    int borrowed; /* 1: str is not the value's to free */
 } lcm_value;
 
 /* Release a value's string; the value becomes the number 0. NULL is accepted. */
@@ -38,6 +40,9 @@ int lcm_value_bool(const lcm_value *v);
 char *lcm_value_string(const lcm_value *v);
 /* Set v to a copy of s (NULL = empty); LCM_NOMEM on failure. */
 lcm_status lcm_value_set_str(lcm_value *v, const char *s);
+/* Set v to s itself (NULL = empty), without copying: s must outlive v. Evaluation reads
+ * every answer this way, so a comparison costs no allocation. */
+void lcm_value_borrow(lcm_value *v, const char *s);
 
 typedef struct lcm_expr lcm_expr;
 

@@ -14,12 +14,14 @@ static void set_num(lcm_value *out, double x) {
     out->kind = LCM_VAL_NUM;
     out->num = x;
     out->str = NULL;
+    out->borrowed = 0;
 }
 
 static void set_bool(lcm_value *out, int b) {
     out->kind = LCM_VAL_BOOL;
     out->num = b != 0;
     out->str = NULL;
+    out->borrowed = 0;
 }
 
 static lcm_status oom(lcm_err *err) {
@@ -116,9 +118,11 @@ lcm_status lcm__eval_node(const lcm__node *n, const lcm_expr_env *env, lcm_value
         set_num(out, n->num);
         return LCM_OK;
     case N_STR:
-        return lcm_value_set_str(out, n->str) == LCM_OK ? LCM_OK : oom(err);
+        lcm_value_borrow(out, n->str); /* the tree outlives the evaluation */
+        return LCM_OK;
     case N_SELF:
-        return lcm_value_set_str(out, env->self) == LCM_OK ? LCM_OK : oom(err);
+        lcm_value_borrow(out, env->self);
+        return LCM_OK;
     case N_VAR:
         if (n->slot < 0 || !env->get)
             return lcm_err_set(err, LCM_INTERNAL, "column %d: '${%s}' was not resolved", n->col,

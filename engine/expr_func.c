@@ -19,18 +19,18 @@ static lcm_status oom(lcm_err *err) {
 }
 
 static void set_num(lcm_value *out, double x) {
-    out->kind = LCM_VAL_NUM, out->num = x, out->str = NULL;
+    out->kind = LCM_VAL_NUM, out->num = x, out->str = NULL, out->borrowed = 0;
 }
 
 static void set_bool(lcm_value *out, int b) {
-    out->kind = LCM_VAL_BOOL, out->num = b != 0, out->str = NULL;
+    out->kind = LCM_VAL_BOOL, out->num = b != 0, out->str = NULL, out->borrowed = 0;
 }
 
 /* Take ownership of a malloc'd string as the result. */
 static lcm_status set_owned(lcm_value *out, char *s, lcm_err *err) {
     if (!s)
         return oom(err);
-    out->kind = LCM_VAL_STR, out->num = 0, out->str = s;
+    out->kind = LCM_VAL_STR, out->num = 0, out->str = s, out->borrowed = 0;
     return LCM_OK;
 }
 

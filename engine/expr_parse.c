@@ -442,7 +442,7 @@ static int literal_text(const lcm__node *n, char *buf, size_t size) {
         return snprintf(buf, size, "%s", n->str), 1;
     if (n->kind != N_NUM)
         return 0;
-    lcm_value v = {LCM_VAL_NUM, n->num, NULL};
+    lcm_value v = {LCM_VAL_NUM, n->num, NULL, 0};
     char *s = lcm_value_string(&v);
     if (s)
         snprintf(buf, size, "%s", s);

@@ -12,8 +12,10 @@
 void lcm_value_free(lcm_value *v) {
     if (!v)
         return;
-    free(v->str);
+    if (!v->borrowed)
+        free(v->str);
     v->str = NULL;
+    v->borrowed = 0;
     v->kind = LCM_VAL_NUM;
     v->num = 0;
 }
@@ -21,11 +23,19 @@ void lcm_value_free(lcm_value *v) {
 lcm_status lcm_value_set_str(lcm_value *v, const char *s) {
     v->kind = LCM_VAL_STR;
     v->num = 0;
+    v->borrowed = 0;
     if (!(v->str = strdup(s ? s : ""))) {
         v->kind = LCM_VAL_NUM;
         return LCM_NOMEM;
     }
     return LCM_OK;
+}
+
+void lcm_value_borrow(lcm_value *v, const char *s) {
+    v->kind = LCM_VAL_STR;
+    v->num = 0;
+    v->str = (char *)(s ? s : "");
+    v->borrowed = 1;
 }
 
 /* Days from civil date (Howard Hinnant's days_from_civil, proleptic Gregorian). */
@@ -80,9 +90,18 @@ void lcm__date_format(double days, char *buf, size_t size) {
 static double string_number(const char *s) {
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         s++;
+    /* Most answers are small whole numbers: read them exactly without strtod (a double
+     * holds every integer of up to 15 digits, so the result is the same). */
+    const char *q = s + (*s == '-');
+    double whole = 0;
+    int n = 0;
+    while (q[n] >= '0' && q[n] <= '9' && n < 16)
+        whole = whole * 10 + (q[n] - '0'), n++;
+    if (n > 0 && n < 16 && q[n] == '\0')
+        return *s == '-' ? -whole : whole;
     int ok;
     char date[11];
-    if (strlen(s) >= 10) {
+    if (q == s && n == 4 && s[4] == '-' && strlen(s) >= 10) {
         snprintf(date, sizeof date, "%.10s", s);
         double days = lcm__date_days(date, &ok);
         if (ok && (s[10] == '\0' || s[10] == 'T' || s[10] == ' '))

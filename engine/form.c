@@ -198,6 +198,8 @@ lcm_status lcm_form_check_texts(const char *survey, const char *choices, const c
     lcm_status st = bad || !(f->digest = digest(f->text)) ? LCM_NOMEM : lcm__form_parse(f, &why);
     if (st == LCM_OK)
         st = lcm__form_check(f, &why);
+    if (st == LCM_OK && !f->nproblems)
+        st = lcm__form_plan(f, &why);
     if (st != LCM_OK && st != LCM_NOMEM)
         st = lcm__form_problem(f, &why); /* the problem that stopped the reading */
     if (st == LCM_NOMEM)
@@ -271,6 +273,7 @@ void lcm_form_free(lcm_form *f) {
     for (size_t i = 0; f->problems && i < kept; i++)
         free(f->problems[i]);
     free(f->problems);
+    lcm__form_plan_free(f);
     free(f->other_lists);
     free(f->broken);
     free(f->fields);

@@ -25,7 +25,7 @@ static const char *column_text(sqlite3_stmt *st, int c, char *buf, size_t size) 
         snprintf(buf, size, "%lld", (long long)sqlite3_column_int64(st, c));
         return buf;
     case SQLITE_FLOAT: {
-        lcm_value v = {LCM_VAL_NUM, sqlite3_column_double(st, c), NULL};
+        lcm_value v = {LCM_VAL_NUM, sqlite3_column_double(st, c), NULL, 0};
         char *s = lcm_value_string(&v);
         snprintf(buf, size, "%s", s ? s : "");
         free(s);

@@ -62,14 +62,39 @@ static lcm_status hide_or_restore(lcm_instance *in, int i, long row, int relevan
     return LCM_OK;
 }
 
-/* Bring one answer up to date; *changed is set when it moved. */
+/* Relevance of field i in row during an update pass. A one_pass form (form_plan.c) reads
+ * its parent's from what this pass found already: every expression there names only
+ * fields before its own, so that was found with final values. Other forms walk the
+ * groups up each time, as lcm_instance_relevant does. */
+static lcm_status relevant_in_pass(lcm_instance *in, int i, long row, int *out, lcm_err *err) {
+    const lcm_form *f = in->f;
+    const lcm_field *fd = &f->fields[i];
+    if (!f->one_pass)
+        return lcm_instance_relevant(in, i, row, out, err);
+    *out = 1;
+    if (fd->parent >= 0) {
+        const unsigned char *p =
+            lcm__instance_rel(in, fd->parent, f->fields[fd->parent].repeat >= 0 ? row : 0);
+        *out = p ? *p : 1;
+    }
+    if (!*out || !fd->relevant)
+        return LCM_OK;
+    lcm_expr_env env = lcm_instance_env(in, i, fd->repeat >= 0 ? row : 0, NULL);
+    return lcm_expr_eval_bool(fd->relevant, &env, out, err);
+}
+
+/* Bring one answer up to date; *changed is set when it moved. Its relevance is kept for
+ * the checks of lcm_instance_finish. */
 static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, lcm_err *err) {
     const lcm_field *fd = &in->f->fields[i];
     int relevant;
     char *value = NULL;
-    lcm_status st = lcm_instance_relevant(in, i, row, &relevant, err);
+    lcm_status st = relevant_in_pass(in, i, row, &relevant, err);
     if (st != LCM_OK)
         return st;
+    *lcm__instance_rel(in, i, row) = (unsigned char)relevant;
+    if (fd->type == LCM_FT_BEGIN_GROUP)
+        return LCM_OK;
     if (!relevant || !fd->calculation)
         return hide_or_restore(in, i, row, relevant, changed);
     lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
@@ -94,14 +119,17 @@ static lcm_status update_pass(lcm_instance *in, int *changed, lcm_err *err) {
         const lcm_field *fd = &f->fields[i];
         if (fd->type == LCM_FT_BEGIN_REPEAT) {
             int relevant;
-            if ((st = lcm_instance_relevant(in, (int)i, 0, &relevant, err)) == LCM_OK &&
-                !relevant && in->rep[i].n) {
+            if ((st = relevant_in_pass(in, (int)i, 0, &relevant, err)) != LCM_OK)
+                break;
+            in->rel[i] = (unsigned char)relevant;
+            if (!relevant && in->rep[i].n) {
                 lcm__instance_clear_rows(in, (int)i);
                 *changed = 1;
             }
             continue;
         }
-        if (!lcm__form_has_value(fd->type))
+        /* Groups matter to one_pass forms only, which read a group's relevance once. */
+        if (!lcm__form_has_value(fd->type) && !(fd->type == LCM_FT_BEGIN_GROUP && f->one_pass))
             continue;
         long first = fd->repeat >= 0 ? 1 : 0, last = fd->repeat >= 0 ? in->rep[fd->repeat].n : 0;
         for (long row = first; row <= last && st == LCM_OK; row++)
@@ -114,40 +142,44 @@ lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err) {
     for (size_t pass = 0; pass <= in->f->nfields + 1; pass++) {
         int changed = 0;
         lcm_status st = update_pass(in, &changed, err);
-        if (st != LCM_OK || !changed)
+        if (st != LCM_OK || !changed || in->f->one_pass)
             return st;
     }
     return lcm_err_set(err, LCM_INTERNAL, "calculations of form '%s' do not settle",
                        in->f->form_id);
 }
 
+/* The checks of one answer; its relevance is the one the update just found. */
 static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lcm_err *err) {
     const lcm_form *f = in->f;
     const lcm_field *fd = &f->fields[i];
     const char *v = lcm_instance_get(in, i, row);
     char at[200];
-    int relevant, ok = 1;
-    lcm_status st = lcm_instance_relevant(in, i, row, &relevant, err);
-    if (st != LCM_OK || !relevant)
-        return st;
-    where(in, i, row, at, sizeof at);
+    int ok = 1;
+    lcm_status st = LCM_OK;
+    if (!*lcm__instance_rel(in, i, row))
+        return LCM_OK;
     if (!*v) {
-        if (complete && fd->required)
+        if (complete && fd->required) {
+            where(in, i, row, at, sizeof at);
             return lcm_err_set(err, LCM_CONSTRAINT, "field %s is required but has no answer", at);
+        }
         return LCM_OK;
     }
     lcm_err why = {0};
-    if (lcm_form_validate_value(f, i, v, &why) != LCM_OK) {
-        const char *msg = strchr(why.msg, ':'); /* drop its "field 'x'" for ours */
+    if (lcm_form_validate_value(f, i, v, &why) != LCM_OK) { /* a constraint on '.' too */
+        const char *msg = strchr(why.msg, ':');             /* drop its "field 'x'" for ours */
+        where(in, i, row, at, sizeof at);
         return lcm_err_set(err, why.status, "field %s%s", at, msg ? msg : why.msg);
     }
-    if (fd->constraint) {
+    if (fd->constraint && !f->self_only[i]) {
         lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
         if ((st = lcm_expr_eval_bool(fd->constraint, &env, &ok, err)) != LCM_OK)
             return st;
     }
     if (!ok) {
         const char *msg = lcm_form_text(f, fd->constraint_message, lcm_form_lang_index(f, NULL));
+        where(in, i, row, at, sizeof at);
         return lcm_err_set(err, LCM_CONSTRAINT, "field %s: '%s' breaks the constraint %s%s%s", at,
                            v, lcm_expr_source(fd->constraint), *msg ? ": " : "", msg);
     }
@@ -156,9 +188,8 @@ static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lc
 
 static lcm_status check_repeat_count(lcm_instance *in, int i, lcm_err *err) {
     const lcm_field *fd = &in->f->fields[i];
-    int relevant;
-    lcm_status st = lcm_instance_relevant(in, i, 0, &relevant, err);
-    if (st != LCM_OK || !relevant || !fd->repeat_count)
+    lcm_status st = LCM_OK;
+    if (!in->rel[i] || !fd->repeat_count)
         return st;
     lcm_value v = {0};
     lcm_expr_env env = lcm_instance_env(in, i, 0, NULL);
@@ -178,9 +209,9 @@ static lcm_status check_repeat_count(lcm_instance *in, int i, lcm_err *err) {
 static lcm_status fill_meta(lcm_instance *in, lcm_err *err) {
     for (size_t i = 0; i < in->f->nfields; i++) {
         const lcm_field *fd = &in->f->fields[i];
-        int std = fd->column && fd->repeat < 0 ? lcm__std_col_find(fd->column) : -1;
-        const char *v = lcm_instance_get(in, (int)i, 0);
-        if (std < 0 || !*v)
+        int std = in->f->std[i];
+        const char *v = std >= 0 ? lcm_instance_get(in, (int)i, 0) : "";
+        if (!*v)
             continue;
         lcm_err why = {0};
         lcm_status st = lcm_instance_set_meta(in, lcm__std_cols[std].name, v, &why);
@@ -205,7 +236,7 @@ lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
     }
     if (st == LCM_OK)
         st = fill_meta(in, err);
-    if (st == LCM_OK && complete && !in->meta[lcm__std_col_find("city")])
+    if (st == LCM_OK && complete && !in->meta[LCM__STD_CITY])
         st = lcm_err_set(err, LCM_CONSTRAINT,
                          "instance has no city: answer the question that fills it or give one");
     if (st == LCM_OK && complete)

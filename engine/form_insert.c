@@ -66,7 +66,7 @@ static lcm_status check_level(lcm_db *db, int k, const char *code, const char *a
 
 /* The codes of the three levels: the city column, the county and township answers. */
 static void level_codes(const lcm_instance *in, const char *code[3]) {
-    code[0] = in->meta[lcm__std_col_find("city")];
+    code[0] = in->meta[LCM__STD_CITY];
     code[1] = ref_value(in, LCM_REF_COUNTY);
     code[2] = ref_value(in, LCM_REF_TOWNSHIP);
 }
@@ -107,18 +107,6 @@ lcm_status lcm_instance_check_reference(lcm_db *db, const lcm_instance *in, int 
     return check_level(db, k, v, k ? code[k - 1] : NULL, err);
 }
 
-/* Bind text as the column's type wants it: NULL when empty. */
-static void bind_value(sqlite3_stmt *st, int at, lcm_field_type t, const char *v) {
-    if (!v || !*v)
-        sqlite3_bind_null(st, at);
-    else if (t == LCM_FT_INTEGER)
-        sqlite3_bind_int64(st, at, strtoll(v, NULL, 10));
-    else if (t == LCM_FT_DECIMAL || t == LCM_FT_RANGE)
-        sqlite3_bind_double(st, at, strtod(v, NULL));
-    else
-        sqlite3_bind_text(st, at, v, -1, SQLITE_TRANSIENT);
-}
-
 static int selected(const char *list, const char *name) {
     size_t n = strlen(name);
     for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
@@ -128,102 +116,68 @@ static int selected(const char *list, const char *name) {
     return 0;
 }
 
-/* Column list (sql != NULL) or bindings (st != NULL) of the fields stored in table, walked
- * the same way both times; *at counts the columns. */
-static void field_columns(const lcm_instance *in, const char *table, long row, lcm_strbuf *sql,
-                          sqlite3_stmt *st, int *at) {
-    const lcm_form *f = in->f;
-    for (size_t i = 0; i < f->nfields; i++) {
-        const lcm_field *fd = &f->fields[i];
-        if (!fd->column || fd->type == LCM_FT_BEGIN_REPEAT || strcmp(fd->table, table) != 0 ||
-            lcm__std_col_find(fd->column) >= 0)
-            continue;
-        const char *v = lcm_instance_get(in, (int)i, row);
-        ++*at;
-        if (sql)
-            lcm_strbuf_addf(sql, ", \"%s\"", fd->column);
-        else
-            bind_value(st, *at, fd->type, v);
-        for (size_t k = 0; fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n; k++) {
-            if (!lcm_field_choice_column(fd, k))
-                continue;
-            ++*at;
-            if (st) {
-                if (*v)
-                    sqlite3_bind_int(st, *at, selected(v, fd->list->items[k].name));
-                else
-                    sqlite3_bind_null(st, *at);
-                continue;
-            }
-            char *mc = lcm__multi_column(fd, &fd->list->items[k]);
-            if (!mc)
-                sql->oom = 1;
-            else
-                lcm_strbuf_addf(sql, ", \"%s\"", mc);
-            free(mc);
-        }
-    }
-}
-
 static void bind_meta(const lcm_instance *in, sqlite3_stmt *st) {
     for (size_t i = 0; i < lcm__n_std_cols; i++) {
-        const char *v = in->meta[i], *name = lcm__std_cols[i].name;
-        if (v && strcmp(name, "wave") == 0)
+        const char *v = in->meta[i];
+        if (!v)
+            sqlite3_bind_null(st, (int)i + 1);
+        else if (i == LCM__STD_WAVE)
             sqlite3_bind_int64(st, (int)i + 1, strtoll(v, NULL, 10));
-        else if (v && strstr(name, "_weight"))
+        else if (strstr(lcm__std_cols[i].name, "_weight"))
             sqlite3_bind_double(st, (int)i + 1, strtod(v, NULL));
-        else if (v)
+        else
             sqlite3_bind_text(st, (int)i + 1, v, -1, SQLITE_STATIC);
     }
 }
 
-/* INSERT of one row of table: standard columns (main) or instance_id/position (roster). */
-static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const char *table, long row,
+/* INSERT of one row of a table (form_plan.c): the standard columns (main) or instance_id
+ * and position (roster), then the answers. Text is bound without a copy: the instance
+ * outlives the statement's step. */
+static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__table_plan *p, long row,
                              lcm_err *err) {
-    int is_main = strcmp(table, in->f->table) == 0, n = 0;
-    lcm_strbuf sql = LCM_STRBUF_INIT;
     sqlite3_stmt *st = NULL;
-    lcm_strbuf_addf(&sql, "INSERT INTO \"%s\" (", table);
-    for (size_t i = 0; is_main && i < lcm__n_std_cols; i++, n++)
-        lcm_strbuf_addf(&sql, "%s%s", i ? ", " : "", lcm__std_cols[i].name);
-    if (!is_main) {
-        lcm_strbuf_adds(&sql, "instance_id, position");
-        n = 2;
-    }
-    int fixed = n;
-    field_columns(in, table, row, &sql, NULL, &n);
-    lcm_strbuf_adds(&sql, ") VALUES (");
-    for (int i = 0; i < n; i++)
-        lcm_strbuf_adds(&sql, i ? ", ?" : "?");
-    lcm_strbuf_adds(&sql, ")");
-    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, &st, err)
-                                        : lcm_err_set(err, LCM_NOMEM, "out of memory");
-    lcm_strbuf_release(&sql);
+    lcm_status rc = lcm_db_prepare_cached(db, p->sql, &st, err);
     if (rc != LCM_OK)
         return rc;
-    if (is_main)
+    if (p->repeat < 0)
         bind_meta(in, st);
     else {
-        sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, in->meta[LCM__STD_ID], -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, row);
     }
-    field_columns(in, table, row, NULL, st, &fixed);
+    for (size_t c = 0; c < p->ncols; c++) {
+        const lcm_field *fd = &in->f->fields[p->cols[c].field];
+        const char *v = lcm_instance_get(in, p->cols[c].field, row);
+        int at = p->nfixed + (int)c + 1;
+        if (!*v)
+            sqlite3_bind_null(st, at);
+        else if (p->cols[c].choice >= 0)
+            sqlite3_bind_int(st, at, selected(v, fd->list->items[p->cols[c].choice].name));
+        else if (fd->type == LCM_FT_INTEGER)
+            sqlite3_bind_int64(st, at, strtoll(v, NULL, 10));
+        else if (fd->type == LCM_FT_DECIMAL || fd->type == LCM_FT_RANGE)
+            sqlite3_bind_double(st, at, strtod(v, NULL));
+        else
+            sqlite3_bind_text(st, at, v, -1, SQLITE_STATIC);
+    }
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = sqlite3_extended_errcode(lcm_db_sqlite(db)) == SQLITE_CONSTRAINT_PRIMARYKEY && is_main
-                 ? lcm_err_set(err, LCM_EXISTS, "instance '%s' is already stored", in->meta[0])
+        rc = sqlite3_extended_errcode(lcm_db_sqlite(db)) == SQLITE_CONSTRAINT_PRIMARYKEY &&
+                     p->repeat < 0
+                 ? lcm_err_set(err, LCM_EXISTS, "instance '%s' is already stored",
+                               in->meta[LCM__STD_ID])
                  : lcm_db_fail(db, err, "storing the instance");
     sqlite3_reset(st);
     return rc;
 }
 
 static lcm_status insert_all(lcm_db *db, const lcm_instance *in, lcm_err *err) {
-    lcm_status rc = insert_row(db, in, in->f->table, 0, err);
-    for (size_t i = 0; i < in->f->nfields && rc == LCM_OK; i++) {
-        if (in->f->fields[i].type != LCM_FT_BEGIN_REPEAT)
-            continue;
-        for (long row = 1; row <= in->rep[i].n && rc == LCM_OK; row++)
-            rc = insert_row(db, in, in->f->fields[i].table, row, err);
-    }
+    const lcm_form *f = in->f;
+    if (!f->plans)
+        return lcm_err_set(err, LCM_INTERNAL, "form '%s' was not read to the end", f->form_id);
+    lcm_status rc = insert_row(db, in, &f->plans[0], 0, err);
+    for (size_t t = 1; t < f->nplans && rc == LCM_OK; t++)
+        for (long row = 1; row <= in->rep[f->plans[t].repeat].n && rc == LCM_OK; row++)
+            rc = insert_row(db, in, &f->plans[t], row, err);
     return rc;
 }
 
@@ -270,12 +224,8 @@ static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err
  * rolled back to a savepoint makes SQLite reload the schema and re-prepare every cached
  * statement, which made re-importing a file (all duplicates) crawl. */
 static lcm_status stored_already(lcm_db *db, const lcm_instance *in, int *found, lcm_err *err) {
-    lcm_strbuf sql = LCM_STRBUF_INIT;
     sqlite3_stmt *st = NULL;
-    lcm_strbuf_addf(&sql, "SELECT 1 FROM \"%s\" WHERE instance_id = ?1", in->f->table);
-    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, &st, err)
-                                        : lcm_err_set(err, LCM_NOMEM, "out of memory");
-    lcm_strbuf_release(&sql);
+    lcm_status rc = lcm_db_prepare_cached(db, in->f->exists_sql, &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
@@ -292,7 +242,7 @@ static lcm_status stored_already(lcm_db *db, const lcm_instance *in, int *found,
 static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace, lcm_err *err) {
     if (sqlite3_get_autocommit(lcm_db_sqlite(db)))
         return lcm_err_set(err, LCM_INVAL, "storing an instance needs an open transaction");
-    const char *status = in->meta[lcm__std_col_find("status")];
+    const char *status = in->meta[LCM__STD_STATUS];
     int complete = status && strcmp(status, "complete") == 0;
     lcm_status rc = check_references(db, in, !replace || complete, err);
     int found = 0;
@@ -302,7 +252,7 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
         return rc;
     if (found)
         return lcm_err_set(err, LCM_EXISTS, "instance '%s' is already stored", in->meta[0]);
-    if ((rc = lcm_db_exec(db, "SAVEPOINT lcm_instance", err)) != LCM_OK)
+    if ((rc = lcm_db_run_cached(db, "SAVEPOINT lcm_instance", err)) != LCM_OK)
         return rc;
     if (replace)
         rc = delete_stored(db, in, err);
@@ -310,8 +260,8 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
         rc = insert_all(db, in, err);
     if (rc != LCM_OK)
         sqlite3_exec(lcm_db_sqlite(db), "ROLLBACK TO lcm_instance", NULL, NULL, NULL);
-    sqlite3_exec(lcm_db_sqlite(db), "RELEASE lcm_instance", NULL, NULL, NULL);
-    return rc;
+    lcm_status rel = lcm_db_run_cached(db, "RELEASE lcm_instance", err);
+    return rc != LCM_OK ? rc : rel;
 }
 
 lcm_status lcm_instance_insert(lcm_db *db, const lcm_instance *in, lcm_err *err) {

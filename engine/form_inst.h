@@ -13,7 +13,8 @@
  * unanswered), [nfields + field] an answer put aside while its question is not relevant
  * (keep_hidden), given back if the question becomes relevant again. */
 typedef struct lcm__rows {
-    char ***row; /* row[i][...] */
+    char ***row;         /* row[i][...] */
+    unsigned char **rel; /* rel[i][field]: relevance found by the last update (form_finish.c) */
     long n;
 } lcm__rows;
 
@@ -27,8 +28,13 @@ struct lcm_instance {
     const char *today;            /* today() for tests; NULL = the local date */
     const lcm_choice *ctx_choice; /* choice being filtered (choice_filter columns) */
     const lcm_choice_list *ctx_list;
-    int keep_hidden; /* interviews: put non-relevant answers aside instead of dropping them */
+    int keep_hidden;    /* interviews: put non-relevant answers aside instead of dropping them */
+    unsigned char *rel; /* per field outside repeats: relevance found by the last update */
 };
+
+/* Where the relevance of field in row found by the last update is kept; NULL when that
+ * row does not exist. */
+unsigned char *lcm__instance_rel(const lcm_instance *in, int field, long row);
 
 char **lcm__instance_cell(const lcm_instance *in, int field, long row);
 /* The put-aside answer of field in row (see lcm__rows); NULL when that row does not exist. */

@@ -36,8 +36,9 @@ lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err)
     in->f = f;
     in->main = calloc(2 * f->nfields, sizeof *in->main);
     in->rep = calloc(f->nfields, sizeof *in->rep);
+    in->rel = calloc(f->nfields + 1, 1);
     new_uuid(uuid);
-    if (!in->main || !in->rep || lcm_instance_set_meta(in, "instance_id", uuid, err) ||
+    if (!in->main || !in->rep || !in->rel || lcm_instance_set_meta(in, "instance_id", uuid, err) ||
         lcm_instance_set_meta(in, "status", "draft", err) ||
         lcm_instance_set_meta(in, "source", "lcmon", err)) {
         lcm_instance_free(in);
@@ -56,10 +57,13 @@ static void free_row(char **row, size_t n) {
 
 void lcm__instance_truncate_rows(lcm_instance *in, int repeat, long n) {
     lcm__rows *r = &in->rep[repeat];
-    for (long i = n < 0 ? 0 : n; i < r->n; i++)
+    for (long i = n < 0 ? 0 : n; i < r->n; i++) {
         free_row(r->row[i], 2 * in->f->nfields);
+        free(r->rel[i]);
+    }
     if (n <= 0) {
         free(r->row);
+        free(r->rel);
         memset(r, 0, sizeof *r);
     } else if (n < r->n)
         r->n = n; /* the array keeps its size; add_row grows it again */
@@ -94,6 +98,7 @@ void lcm_instance_free(lcm_instance *in) {
     for (size_t i = 0; i < LCM__N_META; i++)
         free(in->meta[i]);
     free(in->rep);
+    free(in->rel);
     free(in);
 }
 
@@ -157,10 +162,27 @@ lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lc
     if (!rows)
         return oom(err);
     r->row = rows;
-    if (!(r->row[r->n] = calloc(2 * in->f->nfields, sizeof **rows)))
+    unsigned char **rel = realloc(r->rel, (size_t)(r->n + 1) * sizeof *rel);
+    if (!rel)
         return oom(err);
+    r->rel = rel;
+    r->row[r->n] = calloc(2 * in->f->nfields, sizeof **rows);
+    r->rel[r->n] = calloc(in->f->nfields + 1, 1);
+    if (!r->row[r->n] || !r->rel[r->n]) {
+        free(r->row[r->n]);
+        free(r->rel[r->n]);
+        return oom(err);
+    }
     *position = ++r->n;
     return LCM_OK;
+}
+
+unsigned char *lcm__instance_rel(const lcm_instance *in, int field, long row) {
+    const lcm_field *fd = &in->f->fields[field];
+    if (fd->repeat < 0)
+        return &in->rel[field];
+    const lcm__rows *r = &in->rep[fd->repeat];
+    return row >= 1 && row <= r->n ? &r->rel[row - 1][field] : NULL;
 }
 
 char **lcm__instance_hidden(const lcm_instance *in, int field, long row) {
@@ -210,8 +232,10 @@ static lcm_status env_get(void *ud, int slot, long index, lcm_value *out, lcm_er
     long row = 0;
     if (fd->repeat >= 0)
         row = index >= 0 ? index + 1 : in->ctx_repeat == fd->repeat ? in->ctx_row : 1;
-    const char *v = fd->type == LCM_FT_BEGIN_REPEAT ? "" : lcm_instance_get(in, slot, row);
-    return lcm_value_set_str(out, v) == LCM_OK ? LCM_OK : oom(err);
+    (void)err;
+    /* The answer itself: cells do not change while an expression is evaluated. */
+    lcm_value_borrow(out, fd->type == LCM_FT_BEGIN_REPEAT ? "" : lcm_instance_get(in, slot, row));
+    return LCM_OK;
 }
 
 static long env_count(void *ud, int slot) {
@@ -247,7 +271,9 @@ static lcm_status env_column(void *ud, const char *name, lcm_value *out, lcm_err
     for (size_t i = 0; c && i < in->ctx_list->nextra; i++)
         if (strcmp(in->ctx_list->extra_names[i], name) == 0)
             v = c->extra[i];
-    return lcm_value_set_str(out, v) == LCM_OK ? LCM_OK : oom(err);
+    (void)err;
+    lcm_value_borrow(out, v); /* the form's text outlives the evaluation */
+    return LCM_OK;
 }
 
 lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, const lcm_choice *c,

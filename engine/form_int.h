@@ -36,6 +36,21 @@ typedef struct lcm__survey_cols {
     int choice_name; /* `name` of choices.csv */
 } lcm__survey_cols;
 
+/* One column of a response table's INSERT after its fixed ones: the answer of field
+ * (choice -1) or the 0/1 of choice `choice` of a select_multiple. */
+typedef struct lcm__col_bind {
+    int field, choice;
+} lcm__col_bind;
+
+/* The INSERT of one response table (form_plan.c). */
+typedef struct lcm__table_plan {
+    int repeat; /* its begin repeat, -1 for the main table */
+    char *sql;
+    int nfixed; /* standard columns (main) or instance_id and position (roster) */
+    lcm__col_bind *cols;
+    size_t ncols;
+} lcm__table_plan;
+
 struct lcm_form {
     char *form_id, *version, *title, *default_lang;
     char *table, *digest;
@@ -54,7 +69,18 @@ struct lcm_form {
     char **problems;       /* every problem found so far, unsorted */
     size_t nproblems;      /* found (may exceed what is kept) */
     lcm_status first;      /* status of the first problem */
+    /* Worked out once the form is read (form_plan.c): */
+    lcm__table_plan *plans; /* [0] the main table, then one per begin repeat in order */
+    size_t nplans;
+    char *exists_sql;         /* SELECT 1 of the main table by instance_id */
+    signed char *std;         /* per field: the standard column it fills (main table), or -1 */
+    unsigned char *self_only; /* per field: 1 when its constraint reads only '.' */
+    int one_pass;             /* every relevant and calculation reads only fields before its own */
 };
+
+/* Work out f's plans (after a successful read), and free them. */
+lcm_status lcm__form_plan(lcm_form *f, lcm_err *err);
+void lcm__form_plan_free(lcm_form *f);
 
 /* Record a problem (err's message, which starts "file:line:column: ") and return LCM_OK so
  * reading goes on; only memory exhaustion stops it (returned as LCM_NOMEM). */
@@ -95,6 +121,8 @@ typedef struct lcm__std_col {
 } lcm__std_col;
 extern const lcm__std_col lcm__std_cols[];
 extern const size_t lcm__n_std_cols;
+/* Indexes of the standard columns code refers to by name. */
+enum { LCM__STD_ID = 0, LCM__STD_CITY = 1, LCM__STD_WAVE = 2, LCM__STD_STATUS = 11 };
 /* Index of a standard column (case-insensitive), or -1. */
 int lcm__std_col_find(const char *name);
 

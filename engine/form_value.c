@@ -118,7 +118,10 @@ lcm_status lcm_form_validate_value(const lcm_form *f, int field, const char *tex
     int refs = 0, ok = 1;
     if (st != LCM_OK || !fd->constraint)
         return st;
-    lcm_expr_refs(fd->constraint, count_ref, &refs);
+    if (f->self_only)
+        refs = !f->self_only[field];
+    else
+        lcm_expr_refs(fd->constraint, count_ref, &refs);
     if (refs)
         return LCM_OK; /* needs the other answers: lcm_instance_finish checks it */
     lcm_expr_env env = {0};

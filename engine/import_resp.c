@@ -289,7 +289,7 @@ static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *
     lcm_err e = {0};
     int same = 0;
     lcm_status st = LCM_OK;
-    if (im->skip_invalid && (st = lcm_db_exec(s->db, "SAVEPOINT lcm_row", err)) != LCM_OK)
+    if (im->skip_invalid && (st = lcm_db_run_cached(s->db, "SAVEPOINT lcm_row", err)) != LCM_OK)
         return st;
     lcm_status ins = lcm_instance_insert(s->db, in, &e);
     if (ins == LCM_OK)
@@ -307,8 +307,8 @@ static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *
     else if (ins != LCM_EXISTS)
         lcm__imp_row_issue(im, im->row->line, "%s", e.msg);
     if (im->skip_invalid && st == LCM_OK)
-        st = lcm_db_exec(
-            s->db, ins == LCM_OK ? "RELEASE lcm_row" : "ROLLBACK TO lcm_row; RELEASE lcm_row", err);
+        st = ins == LCM_OK ? lcm_db_run_cached(s->db, "RELEASE lcm_row", err)
+                           : lcm_db_exec(s->db, "ROLLBACK TO lcm_row; RELEASE lcm_row", err);
     return st;
 }
 
