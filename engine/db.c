@@ -29,8 +29,59 @@ struct lcm_db {
         char *text;
         sqlite3_stmt *st;
     } cache[STMT_CACHE];
-    unsigned next; /* slot to evict next (round robin) */
+    unsigned next;            /* slot to evict next (round robin) */
+    struct lcm_db_memo *memo; /* look-ups remembered while an import runs, or NULL */
 };
+
+/* Remembered look-ups: direct-mapped, a slot per hash of (kind, key); short texts only. */
+#define MEMO_SLOTS 1024
+#define MEMO_TEXT 24
+struct lcm_db_memo {
+    struct {
+        int kind, found, used;
+        char key[MEMO_TEXT], val[MEMO_TEXT];
+    } slot[MEMO_SLOTS];
+};
+
+static unsigned memo_hash(int kind, const char *key) {
+    uint32_t h = 2166136261u ^ (uint32_t)kind;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h % MEMO_SLOTS;
+}
+
+lcm_status lcm_db_memo_start(lcm_db *db, lcm_err *err) {
+    free(db->memo);
+    if (!(db->memo = calloc(1, sizeof *db->memo)))
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    return LCM_OK;
+}
+
+void lcm_db_memo_stop(lcm_db *db) {
+    free(db->memo);
+    db->memo = NULL;
+}
+
+int lcm_db_memo_get(lcm_db *db, int kind, const char *key, const char **val, int *found) {
+    if (!db->memo || strlen(key) >= MEMO_TEXT)
+        return 0;
+    unsigned h = memo_hash(kind, key);
+    if (!db->memo->slot[h].used || db->memo->slot[h].kind != kind ||
+        strcmp(db->memo->slot[h].key, key) != 0)
+        return 0;
+    *found = db->memo->slot[h].found;
+    *val = db->memo->slot[h].val[0] ? db->memo->slot[h].val : NULL;
+    return 1;
+}
+
+void lcm_db_memo_put(lcm_db *db, int kind, const char *key, const char *val, int found) {
+    if (!db->memo || strlen(key) >= MEMO_TEXT || (val && strlen(val) >= MEMO_TEXT))
+        return;
+    unsigned h = memo_hash(kind, key);
+    db->memo->slot[h].used = 1, db->memo->slot[h].kind = kind, db->memo->slot[h].found = found;
+    snprintf(db->memo->slot[h].key, MEMO_TEXT, "%s", key);
+    snprintf(db->memo->slot[h].val, MEMO_TEXT, "%s", val ? val : "");
+}
 
 lcm_status lcm_db_fail(lcm_db *db, lcm_err *err, const char *doing) {
     return lcm_err_set(err, LCM_DB, "%s: %s", doing, sqlite3_errmsg(db->sql));
@@ -245,8 +296,11 @@ lcm_status lcm__db_open_at(const char *path, int flags, int target, lcm_db **out
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory opening '%s'", path);
         goto cleanup;
     }
-    int oflags = (flags & LCM_OPEN_READONLY) ? SQLITE_OPEN_READONLY
-                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* NOMUTEX: a connection is used by one thread only (lcmon has no others), so SQLite
+     * need not take a mutex on every call, a few percent of an import. */
+    int oflags = SQLITE_OPEN_NOMUTEX |
+                 ((flags & LCM_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK) {
         rc = lcm_err_set(err, LCM_DB, "cannot open database '%s': %s", path,
                          db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
@@ -297,6 +351,7 @@ void lcm_db_close(lcm_db *db) {
         free(db->cache[i].text);
     }
     sqlite3_close(db->sql);
+    free(db->memo);
     free(db->path);
     free(db);
 }

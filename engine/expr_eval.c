@@ -261,6 +261,30 @@ lcm_status lcm__regex_compile(const char *pattern, regex_t **out, lcm_err *err) 
     return LCM_OK;
 }
 
+int lcm__regex_digits(const char *p, int *dmin, int *dmax) {
+    char *end;
+    if (*p++ != '^')
+        return 0;
+    if (strncmp(p, "[0-9]", 5) == 0)
+        p += 5;
+    else if (strncmp(p, "\\d", 2) == 0)
+        p += 2;
+    else
+        return 0;
+    if (*p == '+' || *p == '*') {
+        *dmin = *p++ == '+', *dmax = 1 << 30;
+    } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+        long lo = strtol(p + 1, &end, 10), hi = lo;
+        if (*end == ',' && end[1] >= '0' && end[1] <= '9')
+            hi = strtol(end + 1, &end, 10);
+        if (*end != '}' || lo > hi || hi > 100)
+            return 0;
+        *dmin = (int)lo, *dmax = (int)hi, p = end + 1;
+    } else
+        return 0;
+    return strcmp(p, "$") == 0;
+}
+
 void lcm__regex_free(regex_t *re) {
     if (!re)
         return;

@@ -55,6 +55,32 @@ static lcm_status arg_str(const lcm__node *c, int i, const lcm_expr_env *env, ch
     return st;
 }
 
+/* Argument i as text without a copy: s points into v (a string value, often an answer
+ * borrowed as it is) or into own (a number or boolean written out). text_free after. */
+typedef struct text_arg {
+    lcm_value v;
+    char *own;
+    const char *s;
+} text_arg;
+
+static lcm_status arg_text(const lcm__node *c, int i, const lcm_expr_env *env, text_arg *t,
+                           lcm_err *err) {
+    memset(t, 0, sizeof *t);
+    lcm_status st = lcm__eval_node(c->args[i], env, &t->v, err);
+    if (st != LCM_OK)
+        return st;
+    if (t->v.kind == LCM_VAL_STR)
+        t->s = t->v.str;
+    else if (!(t->s = t->own = lcm_value_string(&t->v)))
+        return oom(err);
+    return LCM_OK;
+}
+
+static void text_free(text_arg *t) {
+    lcm_value_free(&t->v);
+    free(t->own);
+}
+
 static lcm_status fn_if(const lcm__node *c, const lcm_expr_env *env, lcm_value *out, lcm_err *err) {
     lcm_value v = {0};
     lcm_status st = lcm__eval_node(c->args[0], env, &v, err);
@@ -154,14 +180,15 @@ static lcm_status fn_concat(const lcm__node *c, const lcm_expr_env *env, lcm_val
                             lcm_err *err) {
     lcm_strbuf sb = LCM_STRBUF_INIT;
     for (int i = 0; i < c->nargs; i++) {
-        char *s;
-        lcm_status st = arg_str(c, i, env, &s, err);
+        text_arg t;
+        lcm_status st = arg_text(c, i, env, &t, err);
+        if (st == LCM_OK)
+            lcm_strbuf_adds(&sb, t.s);
+        text_free(&t);
         if (st != LCM_OK) {
             lcm_strbuf_release(&sb);
             return st;
         }
-        lcm_strbuf_adds(&sb, s);
-        free(s);
     }
     return set_owned(out, lcm_strbuf_detach(&sb), err);
 }
@@ -169,12 +196,12 @@ static lcm_status fn_concat(const lcm__node *c, const lcm_expr_env *env, lcm_val
 /* contains, starts-with, ends-with: two strings, one boolean. */
 static lcm_status fn_strtest(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                              lcm_err *err) {
-    char *a = NULL, *b = NULL;
-    lcm_status st = arg_str(c, 0, env, &a, err);
+    text_arg ta, tb = {0};
+    lcm_status st = arg_text(c, 0, env, &ta, err);
     if (st == LCM_OK)
-        st = arg_str(c, 1, env, &b, err);
+        st = arg_text(c, 1, env, &tb, err);
     if (st == LCM_OK) {
-        const char *name = lcm__fn_get(c->op)->name;
+        const char *a = ta.s, *b = tb.s, *name = lcm__fn_get(c->op)->name;
         size_t la = strlen(a), lb = strlen(b);
         if (strcmp(name, "contains") == 0)
             set_bool(out, strstr(a, b) != NULL);
@@ -183,19 +210,19 @@ static lcm_status fn_strtest(const lcm__node *c, const lcm_expr_env *env, lcm_va
         else
             set_bool(out, la >= lb && strcmp(a + la - lb, b) == 0);
     }
-    free(a), free(b);
+    text_free(&ta), text_free(&tb);
     return st;
 }
 
 static lcm_status fn_string_length(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                                    lcm_err *err) {
-    char *s;
-    lcm_status st = arg_str(c, 0, env, &s, err);
+    text_arg t;
+    lcm_status st = arg_text(c, 0, env, &t, err);
     if (st == LCM_OK) {
-        long n = lcm_utf8_len(s, strlen(s));
-        set_num(out, n < 0 ? (double)strlen(s) : (double)n);
+        long n = lcm_utf8_len(t.s, strlen(t.s));
+        set_num(out, n < 0 ? (double)strlen(t.s) : (double)n);
     }
-    free(s);
+    text_free(&t);
     return st;
 }
 
@@ -211,9 +238,10 @@ static size_t char_offset(const char *s, double i) {
 /* substr(s, start[, end]): ODK's form, 0-based, end exclusive, in characters. */
 static lcm_status fn_substr(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                             lcm_err *err) {
-    char *s = NULL;
+    text_arg t;
     double from = 0, to = INFINITY;
-    lcm_status st = arg_str(c, 0, env, &s, err);
+    lcm_status st = arg_text(c, 0, env, &t, err);
+    const char *s = t.s;
     if (st == LCM_OK)
         st = arg_num(c, 1, env, &from, err);
     if (st == LCM_OK && c->nargs > 2)
@@ -223,7 +251,7 @@ static lcm_status fn_substr(const lcm__node *c, const lcm_expr_env *env, lcm_val
         size_t a = char_offset(s, from), b = isnan(to) ? a : char_offset(s, to);
         st = set_owned(out, strndup(s + a, b > a ? b - a : 0), err);
     }
-    free(s);
+    text_free(&t);
     return st;
 }
 
@@ -251,15 +279,22 @@ static lcm_status fn_normalize_space(const lcm__node *c, const lcm_expr_env *env
 
 static lcm_status fn_regex(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                            lcm_err *err) {
-    char *s = NULL, *pattern = NULL;
+    char *pattern = NULL;
     regex_t *re = (regex_t *)c->re, *own = NULL;
-    lcm_status st = arg_str(c, 0, env, &s, err);
+    text_arg t;
+    lcm_status st = arg_text(c, 0, env, &t, err);
+    if (st == LCM_OK && c->re_digits) {
+        size_t n = strspn(t.s, "0123456789");
+        set_bool(out, t.s[n] == '\0' && n >= (size_t)c->re_dmin && n <= (size_t)c->re_dmax);
+        text_free(&t);
+        return LCM_OK;
+    }
     if (st == LCM_OK && !re && (st = arg_str(c, 1, env, &pattern, err)) == LCM_OK)
         st = lcm__regex_compile(pattern, &own, err);
     if (st == LCM_OK)
-        set_bool(out, regexec(re ? re : own, s, 0, NULL, 0) == 0);
+        set_bool(out, regexec(re ? re : own, t.s, 0, NULL, 0) == 0);
     lcm__regex_free(own);
-    free(s), free(pattern);
+    text_free(&t), free(pattern);
     return st;
 }
 
@@ -272,33 +307,35 @@ static const char *next_item(const char *p, size_t *len) {
 
 static lcm_status fn_selected(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                               lcm_err *err) {
-    char *list = NULL, *want = NULL;
-    lcm_status st = arg_str(c, 0, env, &list, err);
+    text_arg tl, tw = {0};
+    lcm_status st = arg_text(c, 0, env, &tl, err);
     if (st == LCM_OK)
-        st = arg_str(c, 1, env, &want, err);
+        st = arg_text(c, 1, env, &tw, err);
     if (st == LCM_OK) {
         size_t len, wlen;
-        const char *w = next_item(want, &wlen);
+        const char *list = tl.s, *w = next_item(tw.s, &wlen);
         int found = 0;
         for (const char *p = list; w && (p = next_item(p, &len)) != NULL && !found; p += len)
             found = len == wlen && strncmp(p, w, len) == 0;
         set_bool(out, found);
     }
-    free(list), free(want);
+    text_free(&tl), text_free(&tw);
     return st;
 }
 
 static lcm_status fn_count_selected(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                                     lcm_err *err) {
-    char *list;
-    lcm_status st = arg_str(c, 0, env, &list, err);
-    if (st != LCM_OK)
+    text_arg t;
+    lcm_status st = arg_text(c, 0, env, &t, err);
+    if (st != LCM_OK) {
+        text_free(&t);
         return st;
+    }
     size_t len;
     double n = 0;
-    for (const char *p = list; (p = next_item(p, &len)) != NULL; p += len)
+    for (const char *p = t.s; (p = next_item(p, &len)) != NULL; p += len)
         n++;
-    free(list);
+    text_free(&t);
     set_num(out, n);
     return LCM_OK;
 }

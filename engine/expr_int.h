@@ -75,6 +75,10 @@ typedef struct lcm__node {
     int nargs;  /* children */
     struct lcm__node **args;
     regex_t *re; /* regex() with a literal pattern: compiled once at parse time */
+    /* ... and when that pattern only says "digits, from dmin to dmax of them"
+     * ('^[0-9]{4}$', '^\d{6,9}$', '^[0-9]+$'), the form of most code checks, fn_regex
+     * counts them instead of running the regex engine. */
+    int re_digits, re_dmin, re_dmax;
 } lcm__node;
 
 struct lcm_expr {
@@ -102,6 +106,9 @@ lcm_status lcm__eval_node(const lcm__node *n, const lcm_expr_env *env, lcm_value
 /* Compile a regex() pattern (XLSForm writes \d, POSIX does not know it); caller frees. */
 lcm_status lcm__regex_compile(const char *pattern, regex_t **out, lcm_err *err);
 void lcm__regex_free(regex_t *re);
+/* 1 when pattern is "^" digits "$" with a count ([0-9] or \d; {n}, {n,m}, +, *): the
+ * bounds go to *dmin and *dmax. */
+int lcm__regex_digits(const char *pattern, int *dmin, int *dmax);
 
 /* Days since 1970-01-01 of an ISO date "YYYY-MM-DD" (exactly), or 0 with *ok = 0. */
 double lcm__date_days(const char *s, int *ok);

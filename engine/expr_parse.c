@@ -243,6 +243,7 @@ static lcm_status check_call(parser *p, lcm__node *call, const char *name) {
         lcm_status st = lcm__regex_compile(call->args[1]->str, &call->re, &why);
         if (st != LCM_OK)
             return lcm_err_set(p->err, st, "column %d: %s", call->args[1]->col, why.msg);
+        call->re_digits = lcm__regex_digits(call->args[1]->str, &call->re_dmin, &call->re_dmax);
     }
     return LCM_OK;
 }

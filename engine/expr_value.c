@@ -143,7 +143,7 @@ char *lcm_value_string(const lcm_value *v) {
     else if (isinf(x))
         snprintf(buf, sizeof buf, "%sInfinity", x < 0 ? "-" : "");
     else if (x == floor(x) && fabs(x) < 1e15)
-        snprintf(buf, sizeof buf, "%.0f", x == 0 ? 0.0 : x); /* no "-0" */
+        snprintf(buf, sizeof buf, "%lld", (long long)x); /* exact below 2^53; no "-0" */
     else
         snprintf(buf, sizeof buf, "%.15g", x);
     return strdup(buf);

@@ -202,6 +202,13 @@ typedef struct lcm_instance lcm_instance;
  * f must outlive it. */
 lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err);
 void lcm_instance_free(lcm_instance *in);
+/* Make in again as lcm_instance_new makes it (no answers, no rows, a fresh random id, a
+ * draft by lcmon), keeping its memory: an importer fills one instance per row. */
+lcm_status lcm_instance_reset(lcm_instance *in, lcm_err *err);
+/* Tell in that every answer set on it was checked with lcm_form_validate_value as it was
+ * set (an importer does, to name the cell): lcm_instance_finish then checks only what
+ * depends on other answers, and calculated answers. Reset and new instances do not. */
+void lcm_instance_answers_checked(lcm_instance *in);
 
 /* Set a standard column: instance_id (a UUID), wave (year), interviewer, source,
  * started_at, ended_at, household_id, design_weight, final_weight, status (draft or

@@ -167,7 +167,8 @@ static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lc
         return LCM_OK;
     }
     lcm_err why = {0};
-    if (lcm_form_validate_value(f, i, v, &why) != LCM_OK) { /* a constraint on '.' too */
+    if ((!in->checked || fd->calculation) &&                /* checked as set, or computed */
+        lcm_form_validate_value(f, i, v, &why) != LCM_OK) { /* a constraint on '.' too */
         const char *msg = strchr(why.msg, ':');             /* drop its "field 'x'" for ours */
         where(in, i, row, at, sizeof at);
         return lcm_err_set(err, why.status, "field %s%s", at, msg ? msg : why.msg);

@@ -11,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static lcm_status lookup(lcm_db *db, const char *sql, const char *code, char **parent, int *found,
-                         lcm_err *err) {
+static lcm_status lookup(lcm_db *db, int level, const char *sql, const char *code, char **parent,
+                         int *found, lcm_err *err) {
     sqlite3_stmt *st = NULL;
+    const char *known = NULL;
     *found = 0;
     *parent = NULL;
+    if (lcm_db_memo_get(db, level, code, &known, found)) /* an import asked already */
+        return known && !(*parent = strdup(known)) ? lcm_err_set(err, LCM_NOMEM, "out of memory")
+                                                   : LCM_OK;
     lcm_status rc = lcm_db_prepare_cached(db, sql, &st, err);
     if (rc != LCM_OK)
         return rc;
@@ -28,6 +32,8 @@ static lcm_status lookup(lcm_db *db, const char *sql, const char *code, char **p
             rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     } else if (step != SQLITE_DONE)
         rc = lcm_db_fail(db, err, "reading the reference data");
+    if (rc == LCM_OK)
+        lcm_db_memo_put(db, level, code, *parent, *found);
     sqlite3_reset(st);
     return rc;
 }
@@ -53,7 +59,7 @@ static lcm_status check_level(lcm_db *db, int k, const char *code, const char *a
                               lcm_err *err) {
     char *parent = NULL;
     int found;
-    lcm_status rc = lookup(db, level_sql[k], code, &parent, &found, err);
+    lcm_status rc = lookup(db, k, level_sql[k], code, &parent, &found, err);
     if (rc == LCM_OK && !found)
         rc = lcm_err_set(err, LCM_CONSTRAINT, "%s code '%s' is not in the reference data",
                          level_name[k], code);
@@ -170,25 +176,39 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__tabl
     return rc;
 }
 
-static lcm_status insert_all(lcm_db *db, const lcm_instance *in, lcm_err *err) {
+/* The roster rows, after the main row. */
+static lcm_status insert_rosters(lcm_db *db, const lcm_instance *in, lcm_err *err) {
     const lcm_form *f = in->f;
-    if (!f->plans)
-        return lcm_err_set(err, LCM_INTERNAL, "form '%s' was not read to the end", f->form_id);
-    lcm_status rc = insert_row(db, in, &f->plans[0], 0, err);
+    lcm_status rc = LCM_OK;
     for (size_t t = 1; t < f->nplans && rc == LCM_OK; t++)
         for (long row = 1; row <= in->rep[f->plans[t].repeat].n && rc == LCM_OK; row++)
             rc = insert_row(db, in, &f->plans[t], row, err);
     return rc;
 }
 
-/* Delete the stored copy of the instance (roster rows first, the foreign keys might be
- * off), refusing to touch a complete one. */
+/* Delete the rows of the instance, roster rows first (the foreign keys might be off). */
+static lcm_status delete_rows(lcm_db *db, const lcm_instance *in, const char *doing, lcm_err *err) {
+    lcm_status rc = LCM_OK;
+    for (size_t t = in->f->nplans; t-- > 0 && rc == LCM_OK;) {
+        sqlite3_stmt *st = NULL;
+        if ((rc = lcm_db_prepare_cached(db, in->f->plans[t].delete_sql, &st, err)) != LCM_OK)
+            break;
+        sqlite3_bind_text(st, 1, in->meta[LCM__STD_ID], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lcm_db_fail(db, err, doing);
+        sqlite3_reset(st);
+    }
+    return rc;
+}
+
+/* Delete the stored copy of the instance, refusing to touch a complete one. */
 static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err) {
     sqlite3_stmt *st = NULL;
     lcm_strbuf sql = LCM_STRBUF_INIT;
     lcm_strbuf_addf(&sql, "SELECT status FROM \"%s\" WHERE instance_id = ?1", in->f->table);
     lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, &st, err)
                                         : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_strbuf_release(&sql);
     if (rc == LCM_OK) {
         sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
         int step = sqlite3_step(st);
@@ -200,64 +220,40 @@ static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err
             rc = lcm_db_fail(db, err, "reading the instance");
     }
     sqlite3_finalize(st);
-    for (size_t i = 0; i <= in->f->nfields && rc == LCM_OK; i++) {
-        const char *table = i < in->f->nfields ? in->f->fields[i].table : in->f->table;
-        if (i < in->f->nfields && in->f->fields[i].type != LCM_FT_BEGIN_REPEAT)
-            continue;
-        lcm_strbuf_clear(&sql);
-        lcm_strbuf_addf(&sql, "DELETE FROM \"%s\" WHERE instance_id = ?1", table);
-        st = NULL;
-        rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, &st, err)
-                                 : lcm_err_set(err, LCM_NOMEM, "out of memory");
-        if (rc == LCM_OK) {
-            sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = lcm_db_fail(db, err, "replacing the instance");
-        }
-        sqlite3_finalize(st);
-    }
-    lcm_strbuf_release(&sql);
-    return rc;
+    return rc == LCM_OK ? delete_rows(db, in, "replacing the instance", err) : rc;
 }
 
-/* Whether the instance id is stored already. Asked before the savepoint: a failed INSERT
- * rolled back to a savepoint makes SQLite reload the schema and re-prepare every cached
- * statement, which made re-importing a file (all duplicates) crawl. */
-static lcm_status stored_already(lcm_db *db, const lcm_instance *in, int *found, lcm_err *err) {
-    sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare_cached(db, in->f->exists_sql, &st, err);
-    if (rc != LCM_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    *found = step == SQLITE_ROW;
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = lcm_db_fail(db, err, "looking up the instance");
-    sqlite3_reset(st);
-    return rc;
-}
-
-/* Write the instance inside a savepoint of the caller's transaction; replace: delete the
- * stored copy first. */
+/* Write the instance in the caller's transaction; replace: delete the stored copy first,
+ * inside a savepoint. */
 static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace, lcm_err *err) {
     if (sqlite3_get_autocommit(lcm_db_sqlite(db)))
         return lcm_err_set(err, LCM_INVAL, "storing an instance needs an open transaction");
+    if (!in->f->plans)
+        return lcm_err_set(err, LCM_INTERNAL, "form '%s' was not read to the end", in->f->form_id);
     const char *status = in->meta[LCM__STD_STATUS];
     int complete = status && strcmp(status, "complete") == 0;
     lcm_status rc = check_references(db, in, !replace || complete, err);
-    int found = 0;
-    if (rc == LCM_OK && !replace)
-        rc = stored_already(db, in, &found, err);
     if (rc != LCM_OK)
         return rc;
-    if (found)
-        return lcm_err_set(err, LCM_EXISTS, "instance '%s' is already stored", in->meta[0]);
+    if (!replace) {
+        /* A new instance needs no savepoint (which would copy every page it touches to
+         * a statement journal). A refused main row wrote nothing (LCM_EXISTS: the id is
+         * stored); if a roster row is refused, the rows written so far are all this
+         * instance's, and deleting them leaves the database as it was. */
+        lcm_err first = {0}, why = {0};
+        if ((rc = insert_row(db, in, &in->f->plans[0], 0, err)) != LCM_OK)
+            return rc;
+        if ((rc = insert_rosters(db, in, &first)) == LCM_OK)
+            return LCM_OK;
+        if (delete_rows(db, in, "taking back a refused instance", &why) != LCM_OK)
+            return lcm_err_set(err, LCM_DB, "%s (after: %s)", why.msg, first.msg);
+        return lcm_err_set(err, rc, "%s", first.msg);
+    }
     if ((rc = lcm_db_run_cached(db, "SAVEPOINT lcm_instance", err)) != LCM_OK)
         return rc;
-    if (replace)
-        rc = delete_stored(db, in, err);
-    if (rc == LCM_OK)
-        rc = insert_all(db, in, err);
+    rc = delete_stored(db, in, err);
+    if (rc == LCM_OK && (rc = insert_row(db, in, &in->f->plans[0], 0, err)) == LCM_OK)
+        rc = insert_rosters(db, in, err);
     if (rc != LCM_OK)
         sqlite3_exec(lcm_db_sqlite(db), "ROLLBACK TO lcm_instance", NULL, NULL, NULL);
     lcm_status rel = lcm_db_run_cached(db, "RELEASE lcm_instance", err);

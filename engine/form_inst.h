@@ -16,6 +16,7 @@ typedef struct lcm__rows {
     char ***row;         /* row[i][...] */
     unsigned char **rel; /* rel[i][field]: relevance found by the last update (form_finish.c) */
     long n;
+    long cap; /* rows n..cap-1 stay allocated and empty for add_row to take again */
 } lcm__rows;
 
 struct lcm_instance {
@@ -30,6 +31,7 @@ struct lcm_instance {
     const lcm_choice_list *ctx_list;
     int keep_hidden;    /* interviews: put non-relevant answers aside instead of dropping them */
     unsigned char *rel; /* per field outside repeats: relevance found by the last update */
+    int checked;        /* answers were validated as they were set (lcm_instance_answers_checked) */
 };
 
 /* Where the relevance of field in row found by the last update is kept; NULL when that

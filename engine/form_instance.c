@@ -18,18 +18,41 @@ static lcm_status oom(lcm_err *err) {
 
 /* A random (version 4) UUID from SQLite's generator, which seeds itself from the OS. */
 static void new_uuid(char out[37]) {
+    static const char hex[] = "0123456789abcdef";
     unsigned char b[16];
     sqlite3_randomness(sizeof b, b);
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
+    for (int i = 0, o = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[b[i] >> 4], out[o++] = hex[b[i] & 15];
+    }
+    out[36] = '\0';
+}
+
+/* The standard columns of a new instance: a random id, a draft made by lcmon. */
+static lcm_status fresh_meta(lcm_instance *in, lcm_err *err) {
+    char uuid[37];
+    for (size_t i = 0; i < LCM__N_META; i++) {
+        free(in->meta[i]);
+        in->meta[i] = NULL;
+    }
+    new_uuid(uuid);
+    if (lcm_instance_set_meta(in, "instance_id", uuid, err) ||
+        lcm_instance_set_meta(in, "status", "draft", err) ||
+        lcm_instance_set_meta(in, "source", "lcmon", err))
+        return oom(err);
+    in->ctx_repeat = -1;
+    in->ctx_row = 0;
+    in->today = NULL;
+    in->keep_hidden = 0;
+    in->checked = 0;
+    return LCM_OK;
 }
 
 lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err) {
     lcm_instance *in = calloc(1, sizeof *in);
-    char uuid[37];
     *out = NULL;
     if (!in)
         return oom(err);
@@ -37,41 +60,54 @@ lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err)
     in->main = calloc(2 * f->nfields, sizeof *in->main);
     in->rep = calloc(f->nfields, sizeof *in->rep);
     in->rel = calloc(f->nfields + 1, 1);
-    new_uuid(uuid);
-    if (!in->main || !in->rep || !in->rel || lcm_instance_set_meta(in, "instance_id", uuid, err) ||
-        lcm_instance_set_meta(in, "status", "draft", err) ||
-        lcm_instance_set_meta(in, "source", "lcmon", err)) {
+    if (!in->main || !in->rep || !in->rel || fresh_meta(in, err) != LCM_OK) {
         lcm_instance_free(in);
         return oom(err);
     }
-    in->ctx_repeat = -1;
     *out = in;
     return LCM_OK;
 }
 
-static void free_row(char **row, size_t n) {
-    for (size_t i = 0; row && i < n; i++)
-        free(row[i]);
-    free(row);
+/* Empty row i of repeat: its answers (and put-aside ones) are the fields between the
+ * repeat's begin and end. */
+static void empty_row(lcm_instance *in, int repeat, long i) {
+    const lcm_form *f = in->f;
+    char **row = in->rep[repeat].row[i];
+    for (int k = repeat + 1; k < f->fields[repeat].end && (size_t)k < f->nfields; k++) {
+        free(row[k]);
+        free(row[f->nfields + (size_t)k]);
+        row[k] = row[f->nfields + (size_t)k] = NULL;
+    }
+    memset(in->rep[repeat].rel[i], 0, f->nfields + 1);
 }
 
 void lcm__instance_truncate_rows(lcm_instance *in, int repeat, long n) {
     lcm__rows *r = &in->rep[repeat];
-    for (long i = n < 0 ? 0 : n; i < r->n; i++) {
-        free_row(r->row[i], 2 * in->f->nfields);
-        free(r->rel[i]);
-    }
-    if (n <= 0) {
-        free(r->row);
-        free(r->rel);
-        memset(r, 0, sizeof *r);
-    } else if (n < r->n)
-        r->n = n; /* the array keeps its size; add_row grows it again */
+    for (long i = n < 0 ? 0 : n; i < r->n; i++)
+        empty_row(in, repeat, i);
+    if (n < r->n)
+        r->n = n < 0 ? 0 : n; /* the rows stay allocated; add_row takes them again */
 }
 
 /* Drop every row of a repeat (a repeat that is not relevant keeps none). */
 void lcm__instance_clear_rows(lcm_instance *in, int repeat) {
     lcm__instance_truncate_rows(in, repeat, 0);
+}
+
+void lcm_instance_answers_checked(lcm_instance *in) {
+    in->checked = 1;
+}
+
+lcm_status lcm_instance_reset(lcm_instance *in, lcm_err *err) {
+    size_t n = in->f->nfields;
+    for (size_t i = 0; i < 2 * n; i++) {
+        free(in->main[i]);
+        in->main[i] = NULL;
+    }
+    for (size_t r = 0; r < n; r++)
+        lcm__instance_clear_rows(in, (int)r);
+    memset(in->rel, 0, n + 1);
+    return fresh_meta(in, err);
 }
 
 void lcm__instance_drop_hidden(lcm_instance *in) {
@@ -91,10 +127,19 @@ void lcm__instance_drop_hidden(lcm_instance *in) {
 void lcm_instance_free(lcm_instance *in) {
     if (!in)
         return;
-    for (size_t i = 0; in->rep && i < in->f->nfields; i++)
+    for (size_t i = 0; in->rep && i < in->f->nfields; i++) {
+        lcm__rows *r = &in->rep[i];
         lcm__instance_clear_rows(in, (int)i);
-    if (in->main)
-        free_row(in->main, 2 * in->f->nfields);
+        for (long k = 0; k < r->cap; k++) {
+            free(r->row[k]);
+            free(r->rel[k]);
+        }
+        free(r->row);
+        free(r->rel);
+    }
+    for (size_t i = 0; in->main && i < 2 * in->f->nfields; i++)
+        free(in->main[i]);
+    free(in->main);
     for (size_t i = 0; i < LCM__N_META; i++)
         free(in->meta[i]);
     free(in->rep);
@@ -158,20 +203,23 @@ lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lc
     if (r->n >= LCM_FORM_MAX_ROWS)
         return lcm_err_set(err, LCM_CONSTRAINT, "repeat '%s' cannot have more than %d rows",
                            in->f->fields[repeat].name, LCM_FORM_MAX_ROWS);
-    char ***rows = realloc(r->row, (size_t)(r->n + 1) * sizeof *rows);
-    if (!rows)
-        return oom(err);
-    r->row = rows;
-    unsigned char **rel = realloc(r->rel, (size_t)(r->n + 1) * sizeof *rel);
-    if (!rel)
-        return oom(err);
-    r->rel = rel;
-    r->row[r->n] = calloc(2 * in->f->nfields, sizeof **rows);
-    r->rel[r->n] = calloc(in->f->nfields + 1, 1);
-    if (!r->row[r->n] || !r->rel[r->n]) {
-        free(r->row[r->n]);
-        free(r->rel[r->n]);
-        return oom(err);
+    if (r->n == r->cap) {
+        char ***rows = realloc(r->row, (size_t)(r->cap + 1) * sizeof *rows);
+        if (!rows)
+            return oom(err);
+        r->row = rows;
+        unsigned char **rel = realloc(r->rel, (size_t)(r->cap + 1) * sizeof *rel);
+        if (!rel)
+            return oom(err);
+        r->rel = rel;
+        r->row[r->cap] = calloc(2 * in->f->nfields, sizeof **rows);
+        r->rel[r->cap] = calloc(in->f->nfields + 1, 1);
+        if (!r->row[r->cap] || !r->rel[r->cap]) {
+            free(r->row[r->cap]);
+            free(r->rel[r->cap]);
+            return oom(err);
+        }
+        r->cap++;
     }
     *position = ++r->n;
     return LCM_OK;

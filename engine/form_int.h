@@ -46,7 +46,8 @@ typedef struct lcm__col_bind {
 typedef struct lcm__table_plan {
     int repeat; /* its begin repeat, -1 for the main table */
     char *sql;
-    int nfixed; /* standard columns (main) or instance_id and position (roster) */
+    char *delete_sql; /* DELETE of an instance's rows */
+    int nfixed;       /* standard columns (main) or instance_id and position (roster) */
     lcm__col_bind *cols;
     size_t ncols;
 } lcm__table_plan;
@@ -72,7 +73,6 @@ struct lcm_form {
     /* Worked out once the form is read (form_plan.c): */
     lcm__table_plan *plans; /* [0] the main table, then one per begin repeat in order */
     size_t nplans;
-    char *exists_sql;         /* SELECT 1 of the main table by instance_id */
     signed char *std;         /* per field: the standard column it fills (main table), or -1 */
     unsigned char *self_only; /* per field: 1 when its constraint reads only '.' */
     int one_pass;             /* every relevant and calculation reads only fields before its own */

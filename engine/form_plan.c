@@ -86,7 +86,10 @@ static lcm_status plan_table(const lcm_form *f, int repeat, lcm__table_plan *p) 
         return LCM_NOMEM;
     }
     p->sql = lcm_strbuf_detach(&sql);
-    return p->sql ? LCM_OK : LCM_NOMEM;
+    lcm_strbuf_addf(&sql, "DELETE FROM \"%s\" WHERE instance_id = ?1", table);
+    p->delete_sql = lcm_strbuf_ok(&sql) ? lcm_strbuf_detach(&sql) : NULL;
+    lcm_strbuf_release(&sql);
+    return p->sql && p->delete_sql ? LCM_OK : LCM_NOMEM;
 }
 
 typedef struct order_ctx {
@@ -127,12 +130,8 @@ lcm_status lcm__form_plan(lcm_form *f, lcm_err *err) {
     for (size_t i = 0; i < n && st == LCM_OK; i++)
         if (f->fields[i].type == LCM_FT_BEGIN_REPEAT)
             st = plan_table(f, (int)i, &f->plans[f->nplans++]);
-    lcm_strbuf q = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&q, "SELECT 1 FROM \"%s\" WHERE instance_id = ?1", f->table);
-    if (st != LCM_OK || !lcm_strbuf_ok(&q) || !(f->exists_sql = lcm_strbuf_detach(&q))) {
-        lcm_strbuf_release(&q);
+    if (st != LCM_OK)
         return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
-    }
     f->one_pass = 1;
     for (size_t i = 0; i < n; i++) {
         const lcm_field *fd = &f->fields[i];
@@ -150,10 +149,10 @@ lcm_status lcm__form_plan(lcm_form *f, lcm_err *err) {
 void lcm__form_plan_free(lcm_form *f) {
     for (size_t i = 0; f->plans && i < f->nplans; i++) {
         free(f->plans[i].sql);
+        free(f->plans[i].delete_sql);
         free(f->plans[i].cols);
     }
     free(f->plans);
-    free(f->exists_sql);
     free(f->std);
     free(f->self_only);
 }

@@ -323,13 +323,15 @@ lcm_status lcm__imp_run_ex(lcm_db *db, const char *path, const lcm_import_opts *
     res->encoding = lcm_input_encoding(c.in);
     /* Imports queue behind each other: another import may hold the write lock for minutes. */
     sqlite3_busy_timeout(lcm_db_sqlite(db), LCM_IMPORT_BUSY_MS);
-    if ((st = lcm_db_begin(db, err)) != LCM_OK || (st = seen_prepare(&im, err)) != LCM_OK)
+    if ((st = lcm_db_begin(db, err)) != LCM_OK || (st = seen_prepare(&im, err)) != LCM_OK ||
+        (st = lcm_db_memo_start(db, err)) != LCM_OK) /* no importer writes reference data */
         goto cleanup;
     lcm_csv_opts co = {im.opts->delim, 0};
     st = finish(&im, &c, lcm_input_read_csv(c.in, &co, on_row, &c, err), err);
     if (st == LCM_OK)
         st = lcm_db_commit(db, err);
 cleanup:
+    lcm_db_memo_stop(db);
     sqlite3_finalize(im.seen);
     sqlite3_finalize(im.seen_get);
     if (st != LCM_OK)

@@ -276,6 +276,7 @@ static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
             set_field(s, im, in, j, v);
     }
     gather_choices(s, im, in);
+    lcm_instance_answers_checked(in); /* set_field checked each one, naming its cell */
     if (!has_id) { /* lcm_instance_new made a random one: a re-import must find the row */
         char id[37];
         row_id(im->row, id);
@@ -283,14 +284,12 @@ static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
     }
 }
 
-/* Insert, or find the same instance stored already. With skip_invalid each insert is a
- * savepoint, so a refused instance leaves no half of itself behind. */
+/* Insert, or find the same instance stored already. A refused instance leaves nothing
+ * of itself behind (lcm_instance_insert), so with skip_invalid the rest goes on. */
 static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
     lcm_err e = {0};
     int same = 0;
     lcm_status st = LCM_OK;
-    if (im->skip_invalid && (st = lcm_db_run_cached(s->db, "SAVEPOINT lcm_row", err)) != LCM_OK)
-        return st;
     lcm_status ins = lcm_instance_insert(s->db, in, &e);
     if (ins == LCM_OK)
         im->res->inserted++;
@@ -306,18 +305,15 @@ static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *
         st = lcm_err_set(err, ins, "%s", e.msg);
     else if (ins != LCM_EXISTS)
         lcm__imp_row_issue(im, im->row->line, "%s", e.msg);
-    if (im->skip_invalid && st == LCM_OK)
-        st = ins == LCM_OK ? lcm_db_run_cached(s->db, "RELEASE lcm_row", err)
-                           : lcm_db_exec(s->db, "ROLLBACK TO lcm_row; RELEASE lcm_row", err);
     return st;
 }
 
 static lcm_status resp_row(lcm__imp *im, void *state, lcm_err *err) {
     resp_state *s = state;
-    lcm_instance *in = NULL;
     lcm_err e = {0};
     long before = im->res->issues;
-    lcm_status st = lcm_instance_new(s->form, &in, err);
+    lcm_status st = s->in ? lcm_instance_reset(s->in, err) : lcm_instance_new(s->form, &s->in, err);
+    lcm_instance *in = s->in;
     if (st != LCM_OK)
         return st;
     lcm_strbuf_clear(&s->reasons);
@@ -340,7 +336,6 @@ static lcm_status resp_row(lcm__imp *im, void *state, lcm_err *err) {
         s->rejected++;
         st = lcm__resp_reject(s, im->row, s->reasons.buf, err);
     }
-    lcm_instance_free(in);
     return st;
 }
 
@@ -388,6 +383,7 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
     lcm__resp_map_free(&s);
     lcm__resp_compare_free(&s);
     lcm_strbuf_release(&s.reasons);
+    lcm_instance_free(s.in);
     lcm_form_free(s.form);
     return st;
 }

@@ -39,6 +39,7 @@ typedef struct resp_state {
     FILE *rejects;
     char rejects_path[4096];
     lcm_strbuf reasons; /* this row's problems (skip_invalid) */
+    lcm_instance *in;   /* the instance of the current row, reset for each row */
     long rejected;
 } resp_state;
 

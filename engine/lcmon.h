@@ -63,6 +63,16 @@ lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out
  * RELEASE: run once per instance, where lcm_db_exec would compile them every time). */
 lcm_status lcm_db_run_cached(lcm_db *db, const char *sql, lcm_err *err);
 
+/* A memo of look-ups whose answers cannot change while it is on: an import turns it on
+ * for its transaction (reference codes: it writes no reference data) and off at the end.
+ * get returns 1 and the remembered answer (*val NULL when there was none, *found 0 when
+ * the key was not there) or 0 when the memo is off or does not know; put remembers. Keys
+ * and values of 24 bytes or more are not remembered. */
+lcm_status lcm_db_memo_start(lcm_db *db, lcm_err *err);
+void lcm_db_memo_stop(lcm_db *db);
+int lcm_db_memo_get(lcm_db *db, int kind, const char *key, const char **val, int *found);
+void lcm_db_memo_put(lcm_db *db, int kind, const char *key, const char *val, int found);
+
 /* Fill err from the connection's last SQLite error, prefixed with what was being done. */
 lcm_status lcm_db_fail(lcm_db *db, lcm_err *err, const char *doing);
 

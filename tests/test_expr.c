@@ -9,6 +9,9 @@
 #include "testing.h"
 
 #include "expr.h"
+#include "expr_int.h"
+
+#define lcm__regex_digits_test lcm__regex_digits
 
 #include <math.h>
 #include <stdlib.h>
@@ -328,6 +331,51 @@ static void expr__uses_self_and_refs(void) {
     lcm_expr_free(e);
 }
 
+/* The shortcuts of the evaluator give what the general path gives: a literal digits-only
+ * pattern is counted instead of run through regexec (a pattern computed at run time
+ * still is), and a whole number is read without strtod. */
+static void expr__shortcuts_agree_with_general_path(void) {
+    static const char *const patterns[] = {
+        "^[0-9]{4}$", "^\\d{6}$",  "^[0-9]{2,3}$", "^[0-9]+$",     "^[0-9]*$",  "^[0-9]{0}$",
+        "^[0-9]{4}",  "[0-9]{4}$", "^[0-9]{4}x$",  "^[0-9]{3,2}$", "^[a-z]{4}$"};
+    static const char *const values[] = {"",       "1",    "12",    "123",   "1234", "12345",
+                                         "123456", "12a4", " 1234", "1234 ", "-123", "١٢٣٤"};
+    static const int fast[] = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0};
+    char src[200], computed[200];
+    for (size_t p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
+        int lo = -1, hi = -1;
+        CU_ASSERT_EQUAL(lcm__regex_digits_test(patterns[p], &lo, &hi), fast[p]);
+        for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+            lcm_err err = {0};
+            snprintf(src, sizeof src, "regex('%s', '%s')", values[v], patterns[p]);
+            snprintf(computed, sizeof computed, "regex('%s', concat('', '%s'))", values[v],
+                     patterns[p]);
+            char *a = eval(src, "", &err), *b = eval(computed, "", &err);
+            CU_ASSERT_EQUAL(a == NULL, b == NULL); /* '{3,2}' is refused both ways */
+            CU_ASSERT_EQUAL(a == NULL, p == 9);
+            if (a && b && strcmp(a, b) != 0)
+                fprintf(stderr, "\n  %s: %s, general path %s\n", src, a, b);
+            if (a && b)
+                CU_ASSERT_STRING_EQUAL(a, b);
+            free(a), free(b);
+        }
+    }
+    static const char *const numbers[][2] = {
+        {"'007' + 1", "8"},
+        {"'-12' * 2", "-24"},
+        {"'-0' + 0", "0"},
+        {"' 42 ' + 0", "42"},
+        {"'999999999999999' - 1", "999999999999998"},       /* 15 digits: exact */
+        {"'1234567890123456' + 0", "1.23456789012346e+15"}, /* 16: strtod, %.15g */
+        {"'12.5' * 2", "25"},
+        {"'1e3' + 0", ""}, /* XPath numbers have no exponent: NaN */
+        {"'2024-06-30' - '2024-06-01'", "29"},
+        {"'4' = 4.0", "true"},
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        check(numbers[i][0], numbers[i][1]);
+}
+
 const lcmt_case lcmt_expr_cases[] = {
     {"expr__precedence_and_arithmetic", expr__precedence_and_arithmetic},
     {"expr__xpath_comparisons", expr__xpath_comparisons},
@@ -337,5 +385,6 @@ const lcmt_case lcmt_expr_cases[] = {
     {"expr__errors_name_their_column", expr__errors_name_their_column},
     {"expr__nesting_is_bounded", expr__nesting_is_bounded},
     {"expr__uses_self_and_refs", expr__uses_self_and_refs},
+    {"expr__shortcuts_agree_with_general_path", expr__shortcuts_agree_with_general_path},
     {NULL, NULL},
 };

@@ -327,6 +327,39 @@ static void form_store__bad_instances_leave_nothing(void) {
     lcm_db_close(db);
 }
 
+/* A roster row the database refuses (here a trigger standing in for a full disk or a
+ * check) takes back the main row and the members written before it, inside the same
+ * transaction, so an import that goes on past it (--skip-invalid) keeps nothing of it. */
+static void form_store__refused_roster_row_takes_back_instance(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    open_household(&db, &f);
+    long rows = count(db, "SELECT count(*) FROM resp_household_2026_1"),
+         members = count(db, "SELECT count(*) FROM resp_household_2026_1__members");
+    CU_ASSERT_EQUAL_FATAL(lcm_db_exec(db,
+                                      "CREATE TEMP TRIGGER refuse_second AFTER INSERT ON "
+                                      "main.resp_household_2026_1__members WHEN new.position = 2 "
+                                      "BEGIN SELECT RAISE(ABORT, 'member 2 refused'); END",
+                                      &err),
+                          LCM_OK);
+    lcm_instance *in = household(f);
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_finish(in, 1, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_DB);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "member 2 refused"));
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1"), rows);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members"), members);
+    /* The same instance goes in once the trigger is gone, in the same transaction. */
+    CU_ASSERT_EQUAL(lcm_db_exec(db, "DROP TRIGGER temp.refuse_second", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1"), rows + 1);
+    lcm_db_rollback(db);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
 static void form_store__draft_keeps_partial_answers(void) {
     lcm_db *db = NULL;
     lcm_form *f = NULL;
@@ -422,6 +455,8 @@ const lcmt_case lcmt_form_store_cases[] = {
     {"form_store__refusal_completes_empty", form_store__refusal_completes_empty},
     {"form_store__household_indicators", form_store__household_indicators},
     {"form_store__bad_instances_leave_nothing", form_store__bad_instances_leave_nothing},
+    {"form_store__refused_roster_row_takes_back_instance",
+     form_store__refused_roster_row_takes_back_instance},
     {"form_store__draft_keeps_partial_answers", form_store__draft_keeps_partial_answers},
     {"form_store__draft_saved_over_and_read_back", form_store__draft_saved_over_and_read_back},
     {NULL, NULL},
