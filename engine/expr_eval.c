@@ -80,7 +80,9 @@ static lcm_status eval_binary(const lcm__node *n, const lcm_expr_env *env, lcm_v
     lcm_value a = {0}, b = {0};
     lcm_status st = lcm__eval_node(n->args[0], env, &a, err);
     if (st == LCM_OK && (st = lcm__eval_node(n->args[1], env, &b, err)) == LCM_OK) {
-        double x = lcm_value_number(&a), y = lcm_value_number(&b);
+        /* = and != compare by XPath's rules (equal); the others always as numbers. */
+        int numeric = n->op != TOK_EQ && n->op != TOK_NE;
+        double x = numeric ? lcm_value_number(&a) : 0, y = numeric ? lcm_value_number(&b) : 0;
         switch (n->op) {
         case TOK_EQ:
             set_bool(out, equal(&a, &b));

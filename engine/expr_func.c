@@ -299,10 +299,18 @@ static lcm_status fn_regex(const lcm__node *c, const lcm_expr_env *env, lcm_valu
 }
 
 /* The space-separated answers of a select_multiple, one at a time. */
+static int is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static const char *next_item(const char *p, size_t *len) {
-    p += strspn(p, " \t\r\n");
-    *len = strcspn(p, " \t\r\n");
-    return *len ? p : NULL;
+    while (is_space(*p))
+        p++;
+    size_t n = 0;
+    while (p[n] && !is_space(p[n]))
+        n++;
+    *len = n;
+    return n ? p : NULL;
 }
 
 static lcm_status fn_selected(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,

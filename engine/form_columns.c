@@ -9,6 +9,7 @@
  */
 #include "form_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,9 @@ const lcm__std_col lcm__std_cols[] = {
 const size_t lcm__n_std_cols = sizeof lcm__std_cols / sizeof lcm__std_cols[0];
 
 int lcm__std_col_find(const char *name) {
+    int first = tolower((unsigned char)name[0]); /* most names differ there already */
     for (size_t i = 0; i < lcm__n_std_cols; i++)
-        if (strcasecmp(lcm__std_cols[i].name, name) == 0)
+        if (lcm__std_cols[i].name[0] == first && strcasecmp(lcm__std_cols[i].name, name) == 0)
             return (int)i;
     return -1;
 }

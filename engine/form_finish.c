@@ -98,7 +98,8 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, l
     if (!relevant || !fd->calculation)
         return hide_or_restore(in, i, row, relevant, changed);
     lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
-    lcm_err why = {0};
+    lcm_err why;
+    lcm_err_clear(&why); /* not = {0}: that clears 1 KB, per cell */
     if ((st = lcm_expr_eval_string(fd->calculation, &env, &value, &why)) != LCM_OK) {
         char at[200];
         where(in, i, row, at, sizeof at);
@@ -166,8 +167,9 @@ static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lc
         }
         return LCM_OK;
     }
-    lcm_err why = {0};
-    if ((!in->checked || fd->calculation) &&                /* checked as set, or computed */
+    lcm_err why;
+    lcm_err_clear(&why);                     /* not = {0}: that clears 1 KB, per cell */
+    if ((!in->checked || fd->calculation) && /* checked as set, or computed */
         lcm_form_validate_value(f, i, v, &why) != LCM_OK) { /* a constraint on '.' too */
         const char *msg = strchr(why.msg, ':');             /* drop its "field 'x'" for ours */
         where(in, i, row, at, sizeof at);
@@ -214,7 +216,8 @@ static lcm_status fill_meta(lcm_instance *in, lcm_err *err) {
         const char *v = std >= 0 ? lcm_instance_get(in, (int)i, 0) : "";
         if (!*v)
             continue;
-        lcm_err why = {0};
+        lcm_err why;
+        lcm_err_clear(&why); /* not = {0}: that clears 1 KB, per cell */
         lcm_status st = lcm_instance_set_meta(in, lcm__std_cols[std].name, v, &why);
         if (st != LCM_OK)
             return lcm_err_set(err, st, "field '%s': %s", fd->name, why.msg);

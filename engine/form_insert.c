@@ -240,7 +240,8 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
          * a statement journal). A refused main row wrote nothing (LCM_EXISTS: the id is
          * stored); if a roster row is refused, the rows written so far are all this
          * instance's, and deleting them leaves the database as it was. */
-        lcm_err first = {0}, why = {0};
+        lcm_err first, why; /* not = {0}: that clears 1 KB, per row */
+        lcm_err_clear(&first), lcm_err_clear(&why);
         if ((rc = insert_row(db, in, &in->f->plans[0], 0, err)) != LCM_OK)
             return rc;
         if ((rc = insert_rosters(db, in, &first)) == LCM_OK)

@@ -192,7 +192,8 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
     const col_map *c = &s->cols[j];
     const lcm_field *f = lcm_form_field(s->form, (size_t)c->field);
     const char *mapped = lcm__resp_map_value(s, f->name, v);
-    lcm_err e = {0};
+    lcm_err e;
+    lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     long pos;
     v = mapped ? mapped : v;
     if (lcm_form_validate_value(s->form, c->field, v, &e) != LCM_OK) {
@@ -256,7 +257,8 @@ static void row_id(const lcm_csv_row *row, char out[37]) {
 }
 
 static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
-    lcm_err e = {0};
+    lcm_err e;
+    lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     char wave[32];
     int has_id = 0;
     lcm_instance_set_meta(in, "source", s->source, NULL);
@@ -287,7 +289,8 @@ static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
 /* Insert, or find the same instance stored already. A refused instance leaves nothing
  * of itself behind (lcm_instance_insert), so with skip_invalid the rest goes on. */
 static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
-    lcm_err e = {0};
+    lcm_err e;
+    lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     int same = 0;
     lcm_status st = LCM_OK;
     lcm_status ins = lcm_instance_insert(s->db, in, &e);
@@ -310,7 +313,8 @@ static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *
 
 static lcm_status resp_row(lcm__imp *im, void *state, lcm_err *err) {
     resp_state *s = state;
-    lcm_err e = {0};
+    lcm_err e;
+    lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     long before = im->res->issues;
     lcm_status st = s->in ? lcm_instance_reset(s->in, err) : lcm_instance_new(s->form, &s->in, err);
     lcm_instance *in = s->in;

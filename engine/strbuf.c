@@ -4,6 +4,7 @@
 #include "strbuf.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,15 @@ long lcm_utf8_len(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
     long count = 0;
     for (size_t i = 0; i < n;) {
+        uint64_t w; /* runs of ASCII (most cells) eight bytes at a time */
+        while (i + 8 <= n && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ULL)))
+            i += 8, count += 8;
+        if (i < n && p[i] < 0x80) {
+            i++, count++;
+            continue;
+        }
+        if (i >= n)
+            break;
         size_t k = utf8_seq(p + i, n - i);
         if (!k)
             return -1;

@@ -109,6 +109,13 @@ static void utf8__counts_characters_not_bytes(void) {
     CU_ASSERT_EQUAL(lcm_utf8_len("\xED\xA0\x80", 3), -1);     /* a surrogate */
     CU_ASSERT_EQUAL(lcm_utf8_len("\xE5\xAD", 2), -1);         /* cut short */
     CU_ASSERT_EQUAL(lcm_utf8_len("\xF4\x90\x80\x80", 4), -1); /* above U+10FFFF */
+    /* ASCII is counted eight bytes at a time: what follows a long ASCII run still counts,
+     * and a bad byte after it is still found, at any offset. */
+    CU_ASSERT_EQUAL(lcm_utf8_len("abcdefghijklmnop学", strlen("abcdefghijklmnop学")), 17);
+    CU_ASSERT_EQUAL(lcm_utf8_len("abcdefgh\xE5\xAD", 10), -1);
+    CU_ASSERT_EQUAL(lcm_utf8_len("abcdefghi\x80jklmnopq", 18), -1);
+    CU_ASSERT_EQUAL(lcm_utf8_len("0123456789abcdef", 12), 12); /* n, not the NUL, ends it */
+    CU_ASSERT_EQUAL(lcm_utf8_len("abcdefgh", 0), 0);
 }
 
 static void strbuf__grows_and_detaches(void) {
