@@ -46,12 +46,9 @@ static void where(const lcm_instance *in, int field, long row, char *buf, size_t
  * keep_hidden put aside, and given back when the question is relevant again. */
 static lcm_status hide_or_restore(lcm_instance *in, int i, long row, int relevant, int *changed) {
     char **cell = lcm__instance_cell(in, i, row), **aside = lcm__instance_hidden(in, i, row);
-    if (!relevant && *cell) {
-        if (in->keep_hidden && !in->f->fields[i].calculation) {
-            free(*aside);
+    if (!relevant && *cell) { /* copies live in the instance's pool (form_inst.h) */
+        if (in->keep_hidden && !in->f->fields[i].calculation)
             *aside = *cell;
-        } else
-            free(*cell);
         *cell = NULL;
         *changed = 1;
     } else if (relevant && !*cell && *aside) {

@@ -19,6 +19,16 @@ typedef struct lcm__rows {
     long cap; /* rows n..cap-1 stay allocated and empty for add_row to take again */
 } lcm__rows;
 
+/* Answers are copied into blocks owned by the instance (form_instance.c), freed with it
+ * or all at once by lcm_instance_reset: an importer sets some 80 answers per row, and a
+ * malloc and a free for each was a tenth of an import. A changed answer leaves its old
+ * copy in the block until then. */
+typedef struct lcm__pool {
+    struct lcm__pool *next;
+    size_t used, cap;
+    char data[];
+} lcm__pool;
+
 struct lcm_instance {
     const lcm_form *f;
     char *meta[LCM__N_META];      /* standard columns, in lcm__std_cols order; NULL = unset */
@@ -32,6 +42,7 @@ struct lcm_instance {
     int keep_hidden;    /* interviews: put non-relevant answers aside instead of dropping them */
     unsigned char *rel; /* per field outside repeats: relevance found by the last update */
     int checked;        /* answers were validated as they were set (lcm_instance_answers_checked) */
+    lcm__pool *pool;    /* the answers' copies, newest block first */
 };
 
 /* Where the relevance of field in row found by the last update is kept; NULL when that

@@ -68,16 +68,48 @@ lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err)
     return LCM_OK;
 }
 
+#define POOL_BLOCK 4000
+
+/* A copy of s in in's pool, NULL when out of memory. */
+static char *pool_strdup(lcm_instance *in, const char *s) {
+    size_t n = strlen(s) + 1;
+    lcm__pool *b = in->pool;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > POOL_BLOCK ? n : POOL_BLOCK;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        b->next = in->pool, b->used = 0, b->cap = cap;
+        in->pool = b;
+    }
+    char *p = b->data + b->used;
+    memcpy(p, s, n);
+    b->used += n;
+    return p;
+}
+
+/* Free the pool's blocks; keep: all but one, emptied, for the next instance. */
+static void pool_release(lcm_instance *in, int keep) {
+    lcm__pool *b = in->pool, *last = NULL;
+    while (b) {
+        lcm__pool *next = b->next;
+        if (keep && !last && b->cap == POOL_BLOCK)
+            last = b;
+        else
+            free(b);
+        b = next;
+    }
+    in->pool = last;
+    if (last)
+        last->next = NULL, last->used = 0;
+}
+
 /* Empty row i of repeat: its answers (and put-aside ones) are the fields between the
  * repeat's begin and end. */
 static void empty_row(lcm_instance *in, int repeat, long i) {
     const lcm_form *f = in->f;
     char **row = in->rep[repeat].row[i];
-    for (int k = repeat + 1; k < f->fields[repeat].end && (size_t)k < f->nfields; k++) {
-        free(row[k]);
-        free(row[f->nfields + (size_t)k]);
-        row[k] = row[f->nfields + (size_t)k] = NULL;
-    }
+    for (int k = repeat + 1; k < f->fields[repeat].end && (size_t)k < f->nfields; k++)
+        row[k] = row[f->nfields + (size_t)k] = NULL; /* copies in the pool */
     memset(in->rep[repeat].rel[i], 0, f->nfields + 1);
 }
 
@@ -100,28 +132,20 @@ void lcm_instance_answers_checked(lcm_instance *in) {
 
 lcm_status lcm_instance_reset(lcm_instance *in, lcm_err *err) {
     size_t n = in->f->nfields;
-    for (size_t i = 0; i < 2 * n; i++) {
-        free(in->main[i]);
-        in->main[i] = NULL;
-    }
+    memset(in->main, 0, 2 * n * sizeof *in->main);
     for (size_t r = 0; r < n; r++)
         lcm__instance_clear_rows(in, (int)r);
+    pool_release(in, 1);
     memset(in->rel, 0, n + 1);
     return fresh_meta(in, err);
 }
 
 void lcm__instance_drop_hidden(lcm_instance *in) {
     size_t n = in->f->nfields;
-    for (size_t i = 0; i < n; i++) {
-        free(in->main[n + i]);
-        in->main[n + i] = NULL;
-    }
+    memset(in->main + n, 0, n * sizeof *in->main); /* the copies stay in the pool */
     for (size_t r = 0; r < n; r++)
         for (long k = 0; k < in->rep[r].n; k++)
-            for (size_t i = 0; i < n; i++) {
-                free(in->rep[r].row[k][n + i]);
-                in->rep[r].row[k][n + i] = NULL;
-            }
+            memset(in->rep[r].row[k] + n, 0, n * sizeof *in->rep[r].row[k]);
 }
 
 void lcm_instance_free(lcm_instance *in) {
@@ -137,8 +161,7 @@ void lcm_instance_free(lcm_instance *in) {
         free(r->row);
         free(r->rel);
     }
-    for (size_t i = 0; in->main && i < 2 * in->f->nfields; i++)
-        free(in->main[i]);
+    pool_release(in, 0);
     free(in->main);
     for (size_t i = 0; i < LCM__N_META; i++)
         free(in->meta[i]);
@@ -260,10 +283,9 @@ lcm_status lcm_instance_set(lcm_instance *in, int field, long row, const char *t
                            in->f->fields[field].name,
                            in->f->fields[in->f->fields[field].repeat].name, row);
     char *copy = NULL;
-    if (text && *text && !(copy = strdup(text)))
+    if (text && *text && !(copy = pool_strdup(in, text)))
         return oom(err);
-    free(*cell);
-    *cell = copy;
+    *cell = copy; /* the old copy stays in the pool until reset */
     return LCM_OK;
 }
 
