@@ -73,8 +73,7 @@ static void on_field(void *data, size_t n, void *p) {
     }
     r->off[r->n] = r->data.len;
     r->len[r->n] = n;
-    lcm_strbuf_add(&r->data, data, n);
-    lcm_strbuf_addc(&r->data, '\0');
+    lcm_strbuf_add_z(&r->data, data, n);
     r->n++;
     if (!lcm_strbuf_ok(&r->data))
         r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);

@@ -73,8 +73,10 @@ static lcm_status eval_logic(const lcm__node *n, const lcm_expr_env *env, lcm_va
     return LCM_OK;
 }
 
-static lcm_status eval_binary(const lcm__node *n, const lcm_expr_env *env, lcm_value *out,
-                              lcm_err *err) {
+/* Kept out of lcm__eval_node (noinline) so that its frame stays small: most nodes it
+ * sees are answers and literals, which need none of this one's locals. */
+__attribute__((noinline)) static lcm_status eval_binary(const lcm__node *n, const lcm_expr_env *env,
+                                                        lcm_value *out, lcm_err *err) {
     if (n->op == OP_AND || n->op == OP_OR)
         return eval_logic(n, env, out, err);
     lcm_value a = {0}, b = {0};
@@ -150,11 +152,127 @@ lcm_status lcm__eval_node(const lcm__node *n, const lcm_expr_env *env, lcm_value
     }
 }
 
+/* ---- the simple shapes: one answer against a literal ---- */
+
+static int is_answer(const lcm__node *n) {
+    return n->kind == N_SELF || (n->kind == N_VAR && n->slot >= 0 && n->multi != LCM_EXPR_REPEAT);
+}
+
+static int is_literal(const lcm__node *n) {
+    return n->kind == N_NUM || n->kind == N_STR;
+}
+
+static int is_selected(const lcm__node *n) {
+    return n->kind == N_CALL && n->nargs == 2 && strcmp(lcm__fn_get(n->op)->name, "selected") == 0;
+}
+
+int lcm__simple_shape(const lcm__node *n) {
+    if (n->kind != N_BIN && n->kind != N_CALL)
+        return 0;
+    if (n->kind == N_BIN && (n->op == OP_AND || n->op == OP_OR))
+        return lcm__simple_shape(n->args[0]) && lcm__simple_shape(n->args[1]);
+    if (is_selected(n))
+        return is_answer(n->args[0]) && n->args[1]->kind == N_STR;
+    if (n->kind != N_BIN || n->op < TOK_EQ || n->op > TOK_GE)
+        return 0;
+    return (is_answer(n->args[0]) && is_literal(n->args[1])) ||
+           (is_literal(n->args[0]) && is_answer(n->args[1]));
+}
+
+/* The text of an answer (v keeps it, lcm_value_free after). */
+static lcm_status answer_text(const lcm__node *n, const lcm_expr_env *env, lcm_value *v,
+                              lcm_err *err) {
+    if (n->kind == N_SELF) {
+        lcm_value_borrow(v, env->self);
+        return LCM_OK;
+    }
+    if (!env->get)
+        return lcm_err_set(err, LCM_INTERNAL, "column %d: '${%s}' was not resolved", n->col,
+                           n->str);
+    return env->get(env->ud, n->slot, -1, v, err);
+}
+
+/* The rules of equal() and eval_binary() for a string against a literal. */
+static int compare(int op, const char *text, const lcm__node *lit, int answer_left) {
+    if (op == TOK_EQ || op == TOK_NE) {
+        int same =
+            lit->kind == N_NUM ? lcm__string_number(text) == lit->num : strcmp(text, lit->str) == 0;
+        return op == TOK_EQ ? same : !same;
+    }
+    double a = lcm__string_number(text);
+    double b = lit->kind == N_NUM ? lit->num : lcm__string_number(lit->str);
+    double x = answer_left ? a : b, y = answer_left ? b : a;
+    switch (op) {
+    case TOK_LT:
+        return x < y;
+    case TOK_LE:
+        return x <= y;
+    case TOK_GT:
+        return x > y;
+    default:
+        return x >= y;
+    }
+}
+
+/* selected(list, 'want') as fn_selected: the first word of want among the list's words. */
+static int selected_word(const char *list, const char *want) {
+#define SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
+    while (SPACE(*want))
+        want++;
+    size_t wlen = 0;
+    while (want[wlen] && !SPACE(want[wlen]))
+        wlen++;
+    if (!wlen)
+        return 0;
+    for (const char *p = list;;) {
+        while (SPACE(*p))
+            p++;
+        size_t len = 0;
+        while (p[len] && !SPACE(p[len]))
+            len++;
+        if (!len)
+            return 0;
+        if (len == wlen && memcmp(p, want, len) == 0)
+            return 1;
+        p += len;
+    }
+#undef SPACE
+}
+
+static lcm_status eval_simple(const lcm__node *n, const lcm_expr_env *env, int *out, lcm_err *err) {
+    if (n->kind == N_BIN && (n->op == OP_AND || n->op == OP_OR)) {
+        lcm_status st = eval_simple(n->args[0], env, out, err);
+        if (st != LCM_OK || (n->op == OP_AND && !*out) || (n->op == OP_OR && *out))
+            return st;
+        return eval_simple(n->args[1], env, out, err);
+    }
+    int left = is_answer(n->args[0]) && !is_selected(n) ? 1 : is_selected(n);
+    const lcm__node *ans = left ? n->args[0] : n->args[1], *lit = left ? n->args[1] : n->args[0];
+    lcm_value v = {0};
+    lcm_status st = answer_text(ans, env, &v, err);
+    if (st == LCM_OK && v.kind != LCM_VAL_STR) { /* an environment giving a number: as it is */
+        lcm_value_free(&v);
+        lcm_value r = {0};
+        if ((st = lcm__eval_node(n, env, &r, err)) == LCM_OK)
+            *out = lcm_value_bool(&r);
+        lcm_value_free(&r);
+        return st;
+    }
+    if (st == LCM_OK)
+        *out = is_selected(n) ? selected_word(v.str, lit->str) : compare(n->op, v.str, lit, left);
+    lcm_value_free(&v);
+    return st;
+}
+
 lcm_status lcm_expr_eval(const lcm_expr *e, const lcm_expr_env *env, lcm_value *out, lcm_err *err) {
     return lcm__eval_node(e->root, env, out, err);
 }
 
 lcm_status lcm_expr_eval_bool(const lcm_expr *e, const lcm_expr_env *env, int *out, lcm_err *err) {
+    if (e->simple) {
+        *out = 0;
+        return eval_simple(e->root, env, out, err);
+    }
     lcm_value v = {0};
     lcm_status st = lcm__eval_node(e->root, env, &v, err);
     *out = st == LCM_OK && lcm_value_bool(&v);

@@ -84,7 +84,15 @@ typedef struct lcm__node {
 struct lcm_expr {
     lcm__node *root;
     char *src;
+    int simple; /* after resolution: of the shape lcm__eval_simple takes (expr_eval.c) */
 };
+
+/* 1 when n is an answer compared with a literal (${a} = 1, . >= 16, 'x' != ${b}),
+ * selected(answer, 'literal'), or and/or of such: most relevant and constraint
+ * expressions, which lcm_expr_eval_bool then evaluates without building values. */
+int lcm__simple_shape(const lcm__node *n);
+/* XPath number() of a string (expr_value.c). */
+double lcm__string_number(const char *s);
 
 /* A built-in function. Arguments are evaluated by the function itself, so if() only
  * evaluates the branch it takes and count()/sum() can see a ${name} as many values. */

@@ -434,7 +434,9 @@ static lcm_status resolve(lcm__node *n, const lcm__node *call, int arg, lcm_expr
 }
 
 lcm_status lcm_expr_resolve(lcm_expr *e, lcm_expr_resolve_fn fn, void *ud, lcm_err *err) {
-    return resolve(e->root, NULL, 0, fn, ud, err);
+    lcm_status st = resolve(e->root, NULL, 0, fn, ud, err);
+    e->simple = st == LCM_OK && lcm__simple_shape(e->root);
+    return st;
 }
 
 /* A literal node's text: the string, or the number as XPath prints it. */

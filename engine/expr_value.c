@@ -125,6 +125,10 @@ double lcm_value_number(const lcm_value *v) {
     return v->kind == LCM_VAL_STR ? string_number(v->str) : v->num;
 }
 
+double lcm__string_number(const char *s) {
+    return string_number(s);
+}
+
 int lcm_value_bool(const lcm_value *v) {
     if (v->kind == LCM_VAL_STR)
         return v->str[0] != '\0';
@@ -142,9 +146,18 @@ char *lcm_value_string(const lcm_value *v) {
         snprintf(buf, sizeof buf, "NaN");
     else if (isinf(x))
         snprintf(buf, sizeof buf, "%sInfinity", x < 0 ? "-" : "");
-    else if (x == floor(x) && fabs(x) < 1e15)
-        snprintf(buf, sizeof buf, "%lld", (long long)x); /* exact below 2^53; no "-0" */
-    else
+    else if (x == floor(x) && fabs(x) < 1e15) { /* exact below 2^53; no "-0" */
+        long long k = (long long)x;
+        unsigned long long u = k < 0 ? 0ULL - (unsigned long long)k : (unsigned long long)k;
+        char *p = buf + sizeof buf - 1;
+        *p = '\0';
+        do
+            *--p = (char)('0' + u % 10);
+        while (u /= 10);
+        if (k < 0)
+            *--p = '-';
+        return strdup(p);
+    } else
         snprintf(buf, sizeof buf, "%.15g", x);
     return strdup(buf);
 }

@@ -79,6 +79,15 @@ void lcm_strbuf_adds(lcm_strbuf *sb, const char *s) {
     lcm_strbuf_add(sb, s, strlen(s));
 }
 
+void lcm_strbuf_add_z(lcm_strbuf *sb, const void *data, size_t n) {
+    if (n == (size_t)-1 || !grow(sb, n + 1))
+        return;
+    memcpy(sb->buf + sb->len, data, n);
+    sb->buf[sb->len + n] = '\0';
+    sb->len += n + 1;
+    sb->buf[sb->len] = '\0';
+}
+
 void lcm_strbuf_addc(lcm_strbuf *sb, char c) {
     lcm_strbuf_add(sb, &c, 1);
 }

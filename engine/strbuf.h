@@ -34,6 +34,9 @@ char *lcm_strbuf_detach(lcm_strbuf *sb);
 void lcm_strbuf_add(lcm_strbuf *sb, const void *data, size_t n);
 void lcm_strbuf_adds(lcm_strbuf *sb, const char *s);
 void lcm_strbuf_addc(lcm_strbuf *sb, char c);
+/* Append n bytes and a NUL that stays part of the contents (fields packed one after
+ * another, each NUL-terminated, as the CSV reader keeps a row). */
+void lcm_strbuf_add_z(lcm_strbuf *sb, const void *data, size_t n);
 void lcm_strbuf_addf(lcm_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lcm_strbuf_vaddf(lcm_strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));

@@ -376,6 +376,82 @@ static void expr__shortcuts_agree_with_general_path(void) {
         check(numbers[i][0], numbers[i][1]);
 }
 
+/* Comparisons of one answer with a literal, selected() and and/or of them are evaluated
+ * by lcm_expr_eval_bool without building values; each gives what the general path
+ * (lcm_expr_eval, then XPath boolean()) gives. */
+static void expr__simple_predicates_agree_with_general_path(void) {
+    static const char *const cases[] = {
+        "${a} = 5",
+        "${a} = '5'",
+        "${a} = '5.0'",
+        "${a} = 5.0",
+        "${a} != 5",
+        "5 = ${a}",
+        "'5' != ${a}",
+        "${b} = ''",
+        "${b} != ''",
+        "${b} = 0",
+        "${b} != 0",
+        "${b} < 1",
+        "${b} >= 1",
+        "${a} < 10",
+        "${a} < '10'",
+        "10 > ${a}",
+        "${a} <= 5",
+        "5 >= ${a}",
+        "${a} > 4.5",
+        "'4' < ${a}",
+        "${name} = '张三丰'",
+        "${name} > 'a'",
+        "${birth} < '2000-01-01'",
+        ". >= 16 and . <= 100",
+        ". < 0 or . > 6",
+        ". = 7",
+        ". = '7.0'",
+        "selected(${langs}, '3')",
+        "selected(${langs}, ' 1 ')",
+        "selected(${langs}, '2')",
+        "selected(${langs}, '')",
+        "selected(${b}, 'x')",
+        "selected(., '7')",
+        "${sex} = 2 and selected(${langs}, '1') or ${a} = 0",
+        "${age} >= 6", /* inside the repeat: the current member */
+    };
+    for (long member = -1; member < 3; member += 3) {
+        current_member = member;
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            lcm_expr *e = NULL;
+            lcm_err err = {0};
+            lcm_expr_env env = {NULL, get, count, "7", current_member + 1, "2024-06-30", NULL};
+            CU_ASSERT_EQUAL_FATAL(lcm_expr_parse(cases[i], &e, &err), LCM_OK);
+            CU_ASSERT_EQUAL_FATAL(lcm_expr_resolve(e, resolve, NULL, &err), LCM_OK);
+            CU_ASSERT_EQUAL(e->simple, 1);
+            lcm_value v = {0};
+            int fast = -1;
+            CU_ASSERT_EQUAL(lcm_expr_eval(e, &env, &v, &err), LCM_OK);
+            CU_ASSERT_EQUAL(lcm_expr_eval_bool(e, &env, &fast, &err), LCM_OK);
+            if (fast != lcm_value_bool(&v))
+                fprintf(stderr, "\n  %s: %d, general path %d\n", cases[i], fast,
+                        lcm_value_bool(&v));
+            CU_ASSERT_EQUAL(fast, lcm_value_bool(&v));
+            lcm_value_free(&v);
+            lcm_expr_free(e);
+        }
+    }
+    current_member = -1;
+    /* Not of the shape: left to the general path. */
+    static const char *const general[] = {"${a} = ${b}", "1 = 1", "selected(${langs}, 3)",
+                                          "${a} + 1 = 6", "not(${a} = 5)"};
+    for (size_t i = 0; i < sizeof general / sizeof general[0]; i++) {
+        lcm_expr *e = NULL;
+        lcm_err err = {0};
+        CU_ASSERT_EQUAL_FATAL(lcm_expr_parse(general[i], &e, &err), LCM_OK);
+        CU_ASSERT_EQUAL_FATAL(lcm_expr_resolve(e, resolve, NULL, &err), LCM_OK);
+        CU_ASSERT_EQUAL(e->simple, 0);
+        lcm_expr_free(e);
+    }
+}
+
 const lcmt_case lcmt_expr_cases[] = {
     {"expr__precedence_and_arithmetic", expr__precedence_and_arithmetic},
     {"expr__xpath_comparisons", expr__xpath_comparisons},
@@ -386,5 +462,7 @@ const lcmt_case lcmt_expr_cases[] = {
     {"expr__nesting_is_bounded", expr__nesting_is_bounded},
     {"expr__uses_self_and_refs", expr__uses_self_and_refs},
     {"expr__shortcuts_agree_with_general_path", expr__shortcuts_agree_with_general_path},
+    {"expr__simple_predicates_agree_with_general_path",
+     expr__simple_predicates_agree_with_general_path},
     {NULL, NULL},
 };
