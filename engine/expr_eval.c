@@ -53,23 +53,101 @@ static double arith(int op, double x, double y) {
     }
 }
 
+static int is_answer(const lcm__node *n);
+static lcm_status eval_simple(const lcm__node *n, const lcm_expr_env *env, int *out, lcm_err *err);
+static lcm_status answer_text(const lcm__node *n, const lcm_expr_env *env, lcm_value *v,
+                              lcm_err *err);
+
+lcm_status lcm__eval_cond(const lcm__node *n, const lcm_expr_env *env, int *out, lcm_err *err) {
+    if (n->simple)
+        return eval_simple(n, env, out, err);
+    lcm_value v = {0};
+    lcm_status st = lcm__eval_node(n, env, &v, err);
+    *out = st == LCM_OK && lcm_value_bool(&v);
+    lcm_value_free(&v);
+    return st;
+}
+
+static int is_arith(int op) {
+    return op == TOK_PLUS || op == TOK_MINUS || op == TOK_STAR || op == OP_DIV || op == OP_MOD;
+}
+
+/* XPath number() of what n evaluates to, without building values where the rules allow:
+ * arithmetic, if() and coalesce() of answers, comparisons (0 or 1). Everything else goes
+ * through lcm__eval_node. */
+static lcm_status eval_number(const lcm__node *n, const lcm_expr_env *env, double *x,
+                              lcm_err *err) {
+    lcm_value v = {0};
+    lcm_status st;
+    double a, b;
+    int cond;
+    switch (n->kind) {
+    case N_NUM:
+        *x = n->num;
+        return LCM_OK;
+    case N_STR:
+        *x = lcm__string_number(n->str);
+        return LCM_OK;
+    case N_SELF:
+    case N_VAR:
+        st = answer_text(n, env, &v, err);
+        *x = st == LCM_OK ? lcm_value_number(&v) : 0;
+        lcm_value_free(&v);
+        return st;
+    case N_NEG:
+        st = eval_number(n->args[0], env, &a, err);
+        *x = -a;
+        return st;
+    case N_BIN:
+        if (is_arith(n->op)) {
+            if ((st = eval_number(n->args[0], env, &a, err)) == LCM_OK)
+                st = eval_number(n->args[1], env, &b, err);
+            *x = st == LCM_OK ? arith(n->op, a, b) : 0;
+            return st;
+        }
+        st = lcm__eval_cond(n, env, &cond, err); /* a boolean: 1 or 0 */
+        *x = cond;
+        return st;
+    case N_CALL:
+        if (n->op == LCM__FN_IF) {
+            if ((st = lcm__eval_cond(n->args[0], env, &cond, err)) != LCM_OK)
+                return st;
+            return eval_number(n->args[cond ? 1 : 2], env, x, err);
+        }
+        if (n->op == LCM__FN_COALESCE && is_answer(n->args[0])) {
+            if ((st = answer_text(n->args[0], env, &v, err)) == LCM_OK && v.kind == LCM_VAL_STR) {
+                int empty = v.str[0] == '\0'; /* coalesce's is_empty for text */
+                if (!empty)
+                    *x = lcm_value_number(&v);
+                lcm_value_free(&v);
+                return empty ? eval_number(n->args[1], env, x, err) : LCM_OK;
+            }
+            lcm_value_free(&v);
+        }
+        break;
+    default:
+        break;
+    }
+    st = lcm__eval_node(n, env, &v, err);
+    *x = st == LCM_OK ? lcm_value_number(&v) : 0;
+    lcm_value_free(&v);
+    return st;
+}
+
 static lcm_status eval_logic(const lcm__node *n, const lcm_expr_env *env, lcm_value *out,
                              lcm_err *err) {
-    lcm_value a = {0};
-    lcm_status st = lcm__eval_node(n->args[0], env, &a, err);
+    int left, right;
+    lcm_status st = lcm__eval_cond(n->args[0], env, &left, err);
     if (st != LCM_OK)
         return st;
-    int left = lcm_value_bool(&a);
-    lcm_value_free(&a);
     /* Short-circuit, as XPath does: the right side may not even make sense. */
     if ((n->op == OP_AND && !left) || (n->op == OP_OR && left)) {
         set_bool(out, left);
         return LCM_OK;
     }
-    if ((st = lcm__eval_node(n->args[1], env, &a, err)) != LCM_OK)
+    if ((st = lcm__eval_cond(n->args[1], env, &right, err)) != LCM_OK)
         return st;
-    set_bool(out, lcm_value_bool(&a));
-    lcm_value_free(&a);
+    set_bool(out, right);
     return LCM_OK;
 }
 
@@ -79,19 +157,14 @@ __attribute__((noinline)) static lcm_status eval_binary(const lcm__node *n, cons
                                                         lcm_value *out, lcm_err *err) {
     if (n->op == OP_AND || n->op == OP_OR)
         return eval_logic(n, env, out, err);
-    lcm_value a = {0}, b = {0};
-    lcm_status st = lcm__eval_node(n->args[0], env, &a, err);
-    if (st == LCM_OK && (st = lcm__eval_node(n->args[1], env, &b, err)) == LCM_OK) {
-        /* = and != compare by XPath's rules (equal); the others always as numbers. */
-        int numeric = n->op != TOK_EQ && n->op != TOK_NE;
-        double x = numeric ? lcm_value_number(&a) : 0, y = numeric ? lcm_value_number(&b) : 0;
+    if (n->op != TOK_EQ && n->op != TOK_NE) { /* always numbers: no values needed */
+        double x, y;
+        lcm_status st = eval_number(n->args[0], env, &x, err);
+        if (st == LCM_OK)
+            st = eval_number(n->args[1], env, &y, err);
+        if (st != LCM_OK)
+            return st;
         switch (n->op) {
-        case TOK_EQ:
-            set_bool(out, equal(&a, &b));
-            break;
-        case TOK_NE:
-            set_bool(out, !equal(&a, &b));
-            break;
         case TOK_LT:
             set_bool(out, x < y);
             break;
@@ -107,7 +180,18 @@ __attribute__((noinline)) static lcm_status eval_binary(const lcm__node *n, cons
         default:
             set_num(out, arith(n->op, x, y));
         }
+        return LCM_OK;
     }
+    if (n->simple) { /* an answer against a literal */
+        int b;
+        lcm_status st = eval_simple(n, env, &b, err);
+        set_bool(out, b);
+        return st;
+    }
+    lcm_value a = {0}, b = {0};
+    lcm_status st = lcm__eval_node(n->args[0], env, &a, err);
+    if (st == LCM_OK && (st = lcm__eval_node(n->args[1], env, &b, err)) == LCM_OK)
+        set_bool(out, n->op == TOK_EQ ? equal(&a, &b) : !equal(&a, &b));
     lcm_value_free(&a);
     lcm_value_free(&b);
     return st;

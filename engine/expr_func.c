@@ -82,13 +82,11 @@ static void text_free(text_arg *t) {
 }
 
 static lcm_status fn_if(const lcm__node *c, const lcm_expr_env *env, lcm_value *out, lcm_err *err) {
-    lcm_value v = {0};
-    lcm_status st = lcm__eval_node(c->args[0], env, &v, err);
+    int cond;
+    lcm_status st = lcm__eval_cond(c->args[0], env, &cond, err);
     if (st != LCM_OK)
         return st;
-    int which = lcm_value_bool(&v) ? 1 : 2;
-    lcm_value_free(&v);
-    return lcm__eval_node(c->args[which], env, out, err);
+    return lcm__eval_node(c->args[cond ? 1 : 2], env, out, err);
 }
 
 static int is_empty(const lcm_value *v) {

@@ -79,6 +79,7 @@ typedef struct lcm__node {
      * ('^[0-9]{4}$', '^\d{6,9}$', '^[0-9]+$'), the form of most code checks, fn_regex
      * counts them instead of running the regex engine. */
     int re_digits, re_dmin, re_dmax;
+    int simple; /* after resolution: of the shape lcm__simple_shape takes */
 } lcm__node;
 
 struct lcm_expr {
@@ -91,6 +92,11 @@ struct lcm_expr {
  * selected(answer, 'literal'), or and/or of such: most relevant and constraint
  * expressions, which lcm_expr_eval_bool then evaluates without building values. */
 int lcm__simple_shape(const lcm__node *n);
+/* A node as XPath boolean(), through the simple shapes when it is one. */
+lcm_status lcm__eval_cond(const lcm__node *n, const lcm_expr_env *env, int *out, lcm_err *err);
+/* Indexes in the function table (expr_func.c) the evaluator knows by number. */
+enum { LCM__FN_IF = 0, LCM__FN_COALESCE = 1 };
+
 /* XPath number() of a string (expr_value.c). */
 double lcm__string_number(const char *s);
 

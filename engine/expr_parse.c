@@ -433,9 +433,17 @@ static lcm_status resolve(lcm__node *n, const lcm__node *call, int arg, lcm_expr
     return LCM_OK;
 }
 
+static void mark_simple(lcm__node *n) {
+    n->simple = lcm__simple_shape(n);
+    for (int i = 0; i < n->nargs; i++)
+        mark_simple(n->args[i]);
+}
+
 lcm_status lcm_expr_resolve(lcm_expr *e, lcm_expr_resolve_fn fn, void *ud, lcm_err *err) {
     lcm_status st = resolve(e->root, NULL, 0, fn, ud, err);
-    e->simple = st == LCM_OK && lcm__simple_shape(e->root);
+    if (st == LCM_OK)
+        mark_simple(e->root);
+    e->simple = st == LCM_OK && e->root->simple;
     return st;
 }
 

@@ -345,6 +345,8 @@ static void expr__shortcuts_agree_with_general_path(void) {
     for (size_t p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
         int lo = -1, hi = -1;
         CU_ASSERT_EQUAL(lcm__regex_digits_test(patterns[p], &lo, &hi), fast[p]);
+        CU_ASSERT_STRING_EQUAL(lcm__fn_get(LCM__FN_IF)->name, "if");
+        CU_ASSERT_STRING_EQUAL(lcm__fn_get(LCM__FN_COALESCE)->name, "coalesce");
         for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
             lcm_err err = {0};
             snprintf(src, sizeof src, "regex('%s', '%s')", values[v], patterns[p]);
@@ -371,6 +373,15 @@ static void expr__shortcuts_agree_with_general_path(void) {
         {"'1e3' + 0", ""}, /* XPath numbers have no exponent: NaN */
         {"'2024-06-30' - '2024-06-01'", "29"},
         {"'4' = 4.0", "true"},
+        /* arithmetic reads numbers straight from answers, if() and coalesce() */
+        {"coalesce(${b}, 2) + 1", "3"},
+        {"coalesce(${name}, 2) + 1", ""}, /* not empty, so the name itself: NaN */
+        {"if(${a} > 1, '3', 'x') * 2", "6"},
+        {"if(${a} < 1, '3', 'x') * 2", ""},
+        {"(${a} = 5) + (${b} != '') + (${sex} = '2') + 1", "3"},
+        {"-coalesce(${a}, 0) * (. div 7)", "-5"},
+        {"coalesce(coalesce(${b}, ''), 4) - 1", "3"},
+        {"(${a} > 4 and ${b} = '') * 10", "10"},
     };
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         check(numbers[i][0], numbers[i][1]);
