@@ -110,7 +110,12 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, l
     return st;
 }
 
-static lcm_status update_pass(lcm_instance *in, int *changed, lcm_err *err) {
+static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lcm_err *err);
+static lcm_status check_repeat_count(lcm_instance *in, int i, lcm_err *err);
+
+/* One pass in document order; check >= 0 (a fused form, form_plan.c): each answer is
+ * also checked as soon as it is final, complete when check is 1. */
+static lcm_status update_pass(lcm_instance *in, int *changed, int check, lcm_err *err) {
     const lcm_form *f = in->f;
     lcm_status st = LCM_OK;
     for (size_t i = 0; i < f->nfields && st == LCM_OK; i++) {
@@ -124,27 +129,44 @@ static lcm_status update_pass(lcm_instance *in, int *changed, lcm_err *err) {
                 lcm__instance_clear_rows(in, (int)i);
                 *changed = 1;
             }
+            if (check == 1)
+                st = check_repeat_count(in, (int)i, err);
             continue;
         }
         /* Groups matter to one_pass forms only, which read a group's relevance once. */
-        if (!lcm__form_has_value(fd->type) && !(fd->type == LCM_FT_BEGIN_GROUP && f->one_pass))
+        int value = lcm__form_has_value(fd->type);
+        if (!value && !(fd->type == LCM_FT_BEGIN_GROUP && f->one_pass))
             continue;
         long first = fd->repeat >= 0 ? 1 : 0, last = fd->repeat >= 0 ? in->rep[fd->repeat].n : 0;
         for (long row = first; row <= last && st == LCM_OK; row++)
-            st = update_cell(in, (int)i, row, changed, err);
+            if ((st = update_cell(in, (int)i, row, changed, err)) == LCM_OK && value && check >= 0)
+                st = check_cell(in, (int)i, row, check, err);
     }
     return st;
 }
 
 lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err) {
-    for (size_t pass = 0; pass <= in->f->nfields + 1; pass++) {
+    if (in->f->one_pass) {
         int changed = 0;
-        lcm_status st = update_pass(in, &changed, err);
-        if (st != LCM_OK || !changed || in->f->one_pass)
-            return st;
+        return update_pass(in, &changed, -1, err);
     }
-    return lcm_err_set(err, LCM_INTERNAL, "calculations of form '%s' do not settle",
-                       in->f->form_id);
+    /* A pass may find a question not relevant only because a calculation further down
+     * is not done yet: its answer is put aside until the passes settle, not dropped. */
+    int keep = in->keep_hidden, done = 0;
+    lcm_status st = LCM_OK;
+    in->keep_hidden = 1;
+    for (size_t pass = 0; pass <= in->f->nfields + 1 && st == LCM_OK && !done; pass++) {
+        int changed = 0;
+        st = update_pass(in, &changed, -1, err);
+        done = !changed;
+    }
+    in->keep_hidden = keep;
+    if (st == LCM_OK && !done)
+        return lcm_err_set(err, LCM_INTERNAL, "calculations of form '%s' do not settle",
+                           in->f->form_id);
+    if (st == LCM_OK && !keep) /* settled: what is not relevant now goes */
+        lcm__instance_drop_hidden(in);
+    return st;
 }
 
 /* The checks of one answer; its relevance is the one the update just found. */
@@ -224,8 +246,10 @@ static lcm_status fill_meta(lcm_instance *in, lcm_err *err) {
 
 lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
     const lcm_form *f = in->f;
-    lcm_status st = lcm_instance_update(in, err);
-    for (size_t i = 0; i < f->nfields && st == LCM_OK; i++) {
+    int changed = 0;
+    lcm_status st =
+        f->fused ? update_pass(in, &changed, complete, err) : lcm_instance_update(in, err);
+    for (size_t i = 0; i < f->nfields && st == LCM_OK && !f->fused; i++) {
         const lcm_field *fd = &f->fields[i];
         if (fd->type == LCM_FT_BEGIN_REPEAT && complete)
             st = check_repeat_count(in, (int)i, err);

@@ -76,6 +76,8 @@ struct lcm_form {
     signed char *std;         /* per field: the standard column it fills (main table), or -1 */
     unsigned char *self_only; /* per field: 1 when its constraint reads only '.' */
     int one_pass;             /* every relevant and calculation reads only fields before its own */
+    int fused;                /* one_pass, and constraints and repeat_counts read only fields before
+                                 their own (or '.'): each answer is checked in that same pass */
 };
 
 /* Work out f's plans (after a successful read), and free them. */

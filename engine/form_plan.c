@@ -111,6 +111,14 @@ static int reads_before(const lcm_expr *e, int i) {
     return c.ok && !lcm_expr_uses_self(e);
 }
 
+/* The same, '.' allowed: a constraint reads the answer it checks, final by then. */
+static int refs_before(const lcm_expr *e, int i) {
+    order_ctx c = {i, 1};
+    if (e)
+        lcm_expr_refs(e, before_owner, &c);
+    return c.ok;
+}
+
 static void count_ref(void *ud, int slot) {
     (void)slot;
     ++*(int *)ud;
@@ -132,7 +140,7 @@ lcm_status lcm__form_plan(lcm_form *f, lcm_err *err) {
             st = plan_table(f, (int)i, &f->plans[f->nplans++]);
     if (st != LCM_OK)
         return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
-    f->one_pass = 1;
+    f->one_pass = f->fused = 1;
     for (size_t i = 0; i < n; i++) {
         const lcm_field *fd = &f->fields[i];
         int refs = 0;
@@ -142,7 +150,9 @@ lcm_status lcm__form_plan(lcm_form *f, lcm_err *err) {
             lcm_expr_refs(fd->constraint, count_ref, &refs);
         f->self_only[i] = fd->constraint && !refs;
         f->one_pass &= reads_before(fd->relevant, (int)i) && reads_before(fd->calculation, (int)i);
+        f->fused &= refs_before(fd->constraint, (int)i) && refs_before(fd->repeat_count, (int)i);
     }
+    f->fused &= f->one_pass;
     return LCM_OK;
 }
 

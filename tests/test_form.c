@@ -9,6 +9,7 @@
 #include "testing.h"
 
 #include "form.h"
+#include "form_inst.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -542,6 +543,78 @@ static void form__or_other_as_pyxform(void) {
     lcm_form_free(f);
 }
 
+/* Finish an instance of the form in survey with answers "name=value" (NULL-ended) into
+ * *out; returns the status, err filled. */
+static lcm_status finish_with(const char *survey, const char *const *answers, lcm_form **f,
+                              lcm_instance **in, lcm_err *err) {
+    *f = NULL, *in = NULL;
+    if (lcm_form_read_texts(survey, NULL, settings, f, err) != LCM_OK ||
+        lcm_instance_new(*f, in, err) != LCM_OK)
+        return LCM_INTERNAL;
+    lcm_instance_set_meta(*in, "city", "4401", err);
+    for (size_t i = 0; answers[i]; i++) {
+        char name[32];
+        const char *eq = strchr(answers[i], '=');
+        snprintf(name, sizeof name, "%.*s", (int)(eq - answers[i]), answers[i]);
+        lcm_instance_set(*in, lcm_form_find(*f, name), 0, eq + 1, err);
+    }
+    return lcm_instance_finish(*in, 1, err);
+}
+
+/* How an instance is brought up to date depends on the order of the form (form_plan.c):
+ * in one pass when every relevant and calculation reads only fields above it (and then
+ * checked in that pass when constraints do too), else again until nothing changes. Each
+ * way gives the answers and the problems the form's rules say. */
+static void form__evaluation_order(void) {
+    lcm_form *f = read_dir("surveys/household"), *g = NULL;
+    lcm_instance *in = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(f->one_pass, 1);
+    CU_ASSERT_EQUAL(f->fused, 1);
+    lcm_form_free(f);
+    /* A calculation naming a field further down: passes until it settles. */
+    static const char later[] = "type,name,label,calculation,relevant\n"
+                                "calculate,total,,${b} + ${c},\n"
+                                "integer,b,B,,\n"
+                                "calculate,c,,${b} * 2,\n"
+                                "integer,d,D,,${total} > 10\n";
+    const char *const big[] = {"b=4", "d=1", NULL}, *const small[] = {"b=3", "d=1", NULL};
+    CU_ASSERT_EQUAL(finish_with(later, big, &g, &in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(g->one_pass, 0);
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(g, "total"), 0), "12");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(g, "d"), 0), "1");
+    lcm_instance_free(in), lcm_form_free(g);
+    CU_ASSERT_EQUAL(finish_with(later, small, &g, &in, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(g, "total"), 0), "9");
+    CU_ASSERT_STRING_EQUAL(lcm_instance_get(in, lcm_form_find(g, "d"), 0), ""); /* not relevant */
+    lcm_instance_free(in), lcm_form_free(g);
+    /* A constraint naming a field further down: one pass, checked after it. */
+    static const char check_later[] = "type,name,label,constraint\n"
+                                      "integer,a,A,. < ${b}\n"
+                                      "integer,b,B,\n";
+    const char *const bad[] = {"a=5", "b=3", NULL}, *const good[] = {"a=2", "b=3", NULL};
+    CU_ASSERT_EQUAL(finish_with(check_later, bad, &g, &in, &err), LCM_CONSTRAINT);
+    CU_ASSERT_EQUAL(g->one_pass, 1);
+    CU_ASSERT_EQUAL(g->fused, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "field 'a': '5' breaks the constraint . < ${b}"));
+    lcm_instance_free(in), lcm_form_free(g);
+    CU_ASSERT_EQUAL(finish_with(check_later, good, &g, &in, &err), LCM_OK);
+    lcm_instance_free(in), lcm_form_free(g);
+    /* Checked in the pass: the first problem in form order is the one reported. */
+    static const char fused[] = "type,name,label,constraint,required\n"
+                                "integer,a,A,. > 1,\n"
+                                "integer,b,B,. > ${a},yes\n"
+                                "integer,c,C,,yes\n";
+    const char *const two[] = {"a=2", "b=1", NULL}, *const one[] = {"a=2", "b=3", NULL};
+    CU_ASSERT_EQUAL(finish_with(fused, two, &g, &in, &err), LCM_CONSTRAINT);
+    CU_ASSERT_EQUAL(g->fused, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "field 'b': '1' breaks the constraint . > ${a}"));
+    lcm_instance_free(in), lcm_form_free(g);
+    CU_ASSERT_EQUAL(finish_with(fused, one, &g, &in, &err), LCM_CONSTRAINT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "field 'c' is required but has no answer"));
+    lcm_instance_free(in), lcm_form_free(g);
+}
+
 static void form__validate_value_by_type(void) {
     lcm_form *f = read_dir("surveys/household");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -600,6 +673,7 @@ static void form__validate_value_by_type(void) {
 }
 
 const lcmt_case lcmt_form_cases[] = {
+    {"form__evaluation_order", form__evaluation_order},
     {"form__household_reads", form__household_reads},
     {"form__household_fields_estimation_reads", form__household_fields_estimation_reads},
     {"form__public_style_forms_read", form__public_style_forms_read},
