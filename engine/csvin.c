@@ -26,8 +26,9 @@ typedef struct reader {
     lcm_status status; /* first failure, stops everything */
     const char *name;
     size_t max_field;
-    long line;     /* physical line being fed */
-    long row_line; /* line where the current row started, 0 = no content seen yet */
+    int utf8_checked; /* lcm_csv_opts */
+    long line;        /* physical line being fed */
+    long row_line;    /* line where the current row started, 0 = no content seen yet */
     long row_index;
     lcm_strbuf data; /* the current row's fields, each NUL-terminated */
     size_t *off, *len;
@@ -77,7 +78,7 @@ static void on_field(void *data, size_t n, void *p) {
     r->n++;
     if (!lcm_strbuf_ok(&r->data))
         r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);
-    else if (!lcm_utf8_valid(r->data.buf + r->off[r->n - 1], n))
+    else if (!r->utf8_checked && !lcm_utf8_valid(r->data.buf + r->off[r->n - 1], n))
         r->status = lcm_err_set(r->err, LCM_PARSE, "%s:%ld:%zu: invalid UTF-8 in field", r->name,
                                 line, r->n);
 }
@@ -165,10 +166,11 @@ lcm_status lcm_csv_read_opts(FILE *fp, const char *name, const lcm_csv_opts *opt
     struct csv_parser parser;
     int parser_ready = 0;
     char *buf = NULL;
-    reader r = {fn,   ud,   err,  LCM_OK, name, LCM_CSV_MAX_FIELD, 0, 0, 0, LCM_STRBUF_INIT,
+    reader r = {fn,   ud,   err,  LCM_OK, name, LCM_CSV_MAX_FIELD, 0, 0, 0, 0, LCM_STRBUF_INIT,
                 NULL, NULL, NULL, 0,      0};
     if (opts && opts->max_field)
         r.max_field = opts->max_field;
+    r.utf8_checked = opts && opts->utf8_checked;
     if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0 || !(buf = malloc(CHUNK))) {
         r.status = lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", name);
         goto cleanup;

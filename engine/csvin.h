@@ -39,6 +39,8 @@ typedef lcm_status (*lcm_csv_row_fn)(void *ud, const lcm_csv_row *row, lcm_err *
 typedef struct lcm_csv_opts {
     unsigned char delim; /* field separator; 0 means ',' */
     size_t max_field;    /* largest field in bytes; 0 means LCM_CSV_MAX_FIELD */
+    int utf8_checked;    /* 1: the whole stream is known to be valid UTF-8 (lcm_input checked
+                            or converted it), so fields are not checked one by one */
 } lcm_csv_opts;
 
 /* Read the CSV file at path (name in messages = path), calling fn for every row. */

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -93,7 +94,21 @@ static lcm_status scan_utf8(FILE *fp, const char *name, int *bad, textpos *at, u
         size_t n = keep + got, i = first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
         first = 0;
         while (i < n && !*bad) {
-            int k = buf[i] < 0x80 ? 1 : utf8_seq(buf + i, n - i);
+            if (buf[i] < 0x80) { /* a run of ASCII, eight bytes at a time; count its lines */
+                size_t j = i + 1;
+                uint64_t w;
+                while (j + 8 <= n && (memcpy(&w, buf + j, 8), !(w & 0x8080808080808080ULL)))
+                    j += 8;
+                while (j < n && buf[j] < 0x80)
+                    j++;
+                const unsigned char *p = buf + i, *nl;
+                while ((nl = memchr(p, '\n', (size_t)(buf + j - p))) != NULL)
+                    pos.line++, pos.col = 0, p = nl + 1;
+                pos.col += (long)(buf + j - p);
+                i = j;
+                continue;
+            }
+            int k = utf8_seq(buf + i, n - i);
             if (k < 0 && got > 0)
                 break; /* a sequence cut by the chunk end: finish it with the next chunk */
             if (k <= 0)
@@ -255,8 +270,11 @@ static bom read_bom(FILE *fp) {
     return BOM_NONE;
 }
 
-static lcm_status detect_stream(FILE *fp, const char *name, lcm_encoding *out, lcm_err *err) {
+/* *scanned = 1 when the whole stream was read and found valid UTF-8. */
+static lcm_status detect_stream(FILE *fp, const char *name, lcm_encoding *out, int *scanned,
+                                lcm_err *err) {
     bom b = read_bom(fp);
+    *scanned = 0;
     if (b == BOM_UTF16)
         return lcm_err_set(err, LCM_PARSE,
                            "UTF-16 text is not supported, save it as 'CSV UTF-8': '%s'", name);
@@ -270,6 +288,7 @@ static lcm_status detect_stream(FILE *fp, const char *name, lcm_encoding *out, l
     lcm_status st = scan_utf8(fp, name, &bad, &at, &byte, err);
     if (st != LCM_OK || !bad) {
         *out = LCM_ENC_UTF8;
+        *scanned = st == LCM_OK;
         return st;
     }
     rewind(fp);
@@ -289,7 +308,8 @@ lcm_status lcm_encoding_detect(const char *path, lcm_encoding *out, lcm_err *err
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return lcm_err_set(err, LCM_IO, "cannot open '%s': %s", path, strerror(errno));
-    lcm_status st = detect_stream(fp, path, out, err);
+    int scanned;
+    lcm_status st = detect_stream(fp, path, out, &scanned, err);
     fclose(fp);
     return st;
 }
@@ -303,6 +323,8 @@ struct lcm_input {
     lcm_encoding enc;
     long long size;
     char *name;
+    int checked; /* the text the CSV reader sees is valid UTF-8: found so by the scan of
+                    auto detection, or made by the GB18030 conversion */
 };
 
 static lcm_status check_bom(lcm_input *in, lcm_encoding enc, lcm_err *err) {
@@ -346,8 +368,10 @@ lcm_status lcm_input_open(const char *path, lcm_encoding enc, lcm_input **out, l
     in->size = (long long)sb.st_size;
     if ((st = check_bom(in, enc, err)) != LCM_OK)
         goto cleanup;
-    if (enc == LCM_ENC_AUTO && (st = detect_stream(in->raw, path, &enc, err)) != LCM_OK)
+    int scanned = 0;
+    if (enc == LCM_ENC_AUTO && (st = detect_stream(in->raw, path, &enc, &scanned, err)) != LCM_OK)
         goto cleanup;
+    in->checked = scanned || enc == LCM_ENC_GB18030;
     rewind(in->raw);
     in->enc = enc;
     if (enc == LCM_ENC_UTF8)
@@ -377,7 +401,9 @@ void lcm_input_progress(const lcm_input *in, long long *done, long long *total) 
 
 lcm_status lcm_input_read_csv(lcm_input *in, const lcm_csv_opts *opts, lcm_csv_row_fn fn, void *ud,
                               lcm_err *err) {
-    lcm_status st = lcm_csv_read_opts(in->stream, in->name, opts, fn, ud, err);
+    lcm_csv_opts o = opts ? *opts : (lcm_csv_opts){0};
+    o.utf8_checked = in->checked; /* scanned whole, or converted by iconv */
+    lcm_status st = lcm_csv_read_opts(in->stream, in->name, &o, fn, ud, err);
     if (in->cv && in->cv->failed) {
         /* the conversion failure, with its position, is the cause of whatever csvin saw */
         if (err)

@@ -180,6 +180,9 @@ int lcm_field_choice_column(const lcm_field *fd, size_t k);
  * Empty text is always valid here (required is checked by lcm_instance_finish).
  * On failure err says "field 'age': …" in the form's default language. */
 lcm_status lcm_form_validate_value(const lcm_form *f, int field, const char *text, lcm_err *err);
+/* The same for text known to be valid UTF-8 already (every cell lcm_input and the CSV
+ * reader give is). */
+lcm_status lcm_form_validate_utf8(const lcm_form *f, int field, const char *text, lcm_err *err);
 
 /* Record f in db (table `forms`) and create its response tables, in one transaction.
  * Loading the same form_id/version again with the same digest changes nothing and sets

@@ -106,13 +106,14 @@ static void count_ref(void *ud, int slot) {
     ++*(int *)ud;
 }
 
-lcm_status lcm_form_validate_value(const lcm_form *f, int field, const char *text, lcm_err *err) {
+static lcm_status validate(const lcm_form *f, int field, const char *text, int utf8_known,
+                           lcm_err *err) {
     if (field < 0 || (size_t)field >= f->nfields)
         return lcm_err_set(err, LCM_INVAL, "no field number %d in form '%s'", field, f->form_id);
     const lcm_field *fd = &f->fields[field];
     if (!text || !*text)
         return LCM_OK;
-    if (!lcm_utf8_valid(text, strlen(text)))
+    if (!utf8_known && !lcm_utf8_valid(text, strlen(text)))
         return lcm_err_set(err, LCM_CONSTRAINT, "field '%s': not valid UTF-8", fd->name);
     lcm_status st = check_type(fd, text, err);
     int refs = 0, ok = 1;
@@ -134,4 +135,12 @@ lcm_status lcm_form_validate_value(const lcm_form *f, int field, const char *tex
                            fd->name, text, lcm_expr_source(fd->constraint), *msg ? ": " : "", msg);
     }
     return LCM_OK;
+}
+
+lcm_status lcm_form_validate_value(const lcm_form *f, int field, const char *text, lcm_err *err) {
+    return validate(f, field, text, 0, err);
+}
+
+lcm_status lcm_form_validate_utf8(const lcm_form *f, int field, const char *text, lcm_err *err) {
+    return validate(f, field, text, 1, err);
 }

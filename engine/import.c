@@ -326,7 +326,7 @@ lcm_status lcm__imp_run_ex(lcm_db *db, const char *path, const lcm_import_opts *
     if ((st = lcm_db_begin(db, err)) != LCM_OK || (st = seen_prepare(&im, err)) != LCM_OK ||
         (st = lcm_db_memo_start(db, err)) != LCM_OK) /* no importer writes reference data */
         goto cleanup;
-    lcm_csv_opts co = {im.opts->delim, 0};
+    lcm_csv_opts co = {im.opts->delim, 0, 0};
     st = finish(&im, &c, lcm_input_read_csv(c.in, &co, on_row, &c, err), err);
     if (st == LCM_OK)
         st = lcm_db_commit(db, err);

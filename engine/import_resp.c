@@ -196,7 +196,7 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     long pos;
     v = mapped ? mapped : v;
-    if (lcm_form_validate_value(s->form, c->field, v, &e) != LCM_OK) {
+    if (lcm_form_validate_utf8(s->form, c->field, v, &e) != LCM_OK) { /* csvin checked it */
         lcm__imp_cell_issue(im, j, c->name, "%s", problem(e.msg));
         return;
     }

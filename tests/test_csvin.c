@@ -166,7 +166,7 @@ static void csv__huge_field_is_refused_not_buffered(void) {
         lcm_strbuf_adds(&sb, "0123456789\n");
     lcm_strbuf_adds(&sb, "\"\n");
     fp = fmemopen(sb.buf, sb.len, "rb");
-    lcm_csv_opts opts = {0, 1000};
+    lcm_csv_opts opts = {0, 1000, 0};
     CU_ASSERT_EQUAL(lcm_csv_read_opts(fp, "q.csv", &opts, collect_nothing, NULL, &err), LCM_PARSE);
     CU_ASSERT_STRING_EQUAL(err.msg, "q.csv:2:2: field longer than 1000 bytes");
     fclose(fp);
@@ -175,7 +175,7 @@ static void csv__huge_field_is_refused_not_buffered(void) {
 
 static void csv__delimiter_option(void) {
     collected c = {LCM_STRBUF_INIT};
-    lcm_csv_opts opts = {';', 0};
+    lcm_csv_opts opts = {';', 0, 0};
     static const char data[] = "a;b\n1,5;\"x;y\"\n";
     FILE *fp = fmemopen((void *)data, strlen(data), "rb");
     CU_ASSERT_EQUAL(lcm_csv_read_opts(fp, "s.csv", &opts, collect, &c, NULL), LCM_OK);

@@ -81,6 +81,16 @@ static void encoding__neither_names_line_and_column(void) {
              "UTF-8",
              path);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
+    /* The scan skips ASCII eight bytes at a time and counts lines and columns across
+     * such runs: the bad byte after long lines and a Chinese character is still placed. */
+    static const char long_lines[] = "instance_id,city,wave\nabcdefghijklmnopqrstuvwxyz0123,"
+                                     "北京,2024\nabcdefghijklmnop,学习\xFF";
+    snprintf(path, sizeof path, "%s", write_file("long.csv", long_lines, sizeof long_lines - 1));
+    CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
+    snprintf(want, sizeof want, "%s:3:20: neither UTF-8 (byte 0xFF)", path);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, want));
+    if (!strstr(err.msg, want))
+        fprintf(stderr, "\n  got '%s'\n", err.msg);
     snprintf(path, sizeof path, "%s",
              write_file("u16.csv",
                         "\xFF\xFE"
