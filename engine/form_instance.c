@@ -34,10 +34,7 @@ static void new_uuid(char out[37]) {
 /* The standard columns of a new instance: a random id, a draft made by lcmon. */
 static lcm_status fresh_meta(lcm_instance *in, lcm_err *err) {
     char uuid[37];
-    for (size_t i = 0; i < LCM__N_META; i++) {
-        free(in->meta[i]);
-        in->meta[i] = NULL;
-    }
+    memset(in->meta, 0, sizeof in->meta); /* copies in the pool */
     new_uuid(uuid);
     if (lcm_instance_set_meta(in, "instance_id", uuid, err) ||
         lcm_instance_set_meta(in, "status", "draft", err) ||
@@ -163,33 +160,43 @@ void lcm_instance_free(lcm_instance *in) {
     }
     pool_release(in, 0);
     free(in->main);
-    for (size_t i = 0; i < LCM__N_META; i++)
-        free(in->meta[i]);
     free(in->rep);
     free(in->rel);
     free(in);
 }
 
 /* Checks for standard columns set by hand; fields are checked by their own types. */
-static lcm_status check_meta(const char *column, const char *value, lcm_err *err) {
+/* Checks for standard column i set by hand; fields are checked by their own types. */
+static lcm_status check_meta(int i, const char *value, lcm_err *err) {
     char *end = NULL;
-    if (strcmp(column, "wave") == 0) {
+    const char *column = lcm__std_cols[i].name;
+    switch (i) {
+    case LCM__STD_WAVE: {
         long y = strtol(value, &end, 10);
         if (*end || y < 2000 || y > 2100)
             return lcm_err_set(err, LCM_CONSTRAINT, "wave '%s' is not a year 2000-2100", value);
-    } else if (strcmp(column, "design_weight") == 0 || strcmp(column, "final_weight") == 0) {
+        break;
+    }
+    case LCM__STD_DESIGN_WEIGHT:
+    case LCM__STD_FINAL_WEIGHT: {
         double w = strtod(value, &end);
         if (*end || !(w > 0) || w > 1e12)
             return lcm_err_set(err, LCM_CONSTRAINT, "%s '%s' is not a positive number", column,
                                value);
-    } else if (strcmp(column, "status") == 0) {
+        break;
+    }
+    case LCM__STD_STATUS:
         if (strcmp(value, "draft") != 0 && strcmp(value, "complete") != 0)
             return lcm_err_set(err, LCM_CONSTRAINT, "status '%s' is neither draft nor complete",
                                value);
-    } else if (strcmp(column, "instance_id") == 0) {
+        break;
+    case LCM__STD_ID:
         if (strlen(value) != 36 || strspn(value, "0123456789abcdefABCDEF-") != 36 ||
             value[8] != '-' || value[13] != '-' || value[18] != '-' || value[23] != '-')
             return lcm_err_set(err, LCM_CONSTRAINT, "instance_id '%s' is not a UUID", value);
+        break;
+    default:
+        break;
     }
     return LCM_OK;
 }
@@ -199,16 +206,14 @@ lcm_status lcm_instance_set_meta(lcm_instance *in, const char *column, const cha
     int i = lcm__std_col_find(column);
     if (i < 0)
         return lcm_err_set(err, LCM_INVAL, "'%s' is not a standard column", column);
-    column = lcm__std_cols[i].name;
     char *copy = NULL;
     if (value && *value) {
-        lcm_status st = check_meta(column, value, err);
+        lcm_status st = check_meta(i, value, err);
         if (st != LCM_OK)
             return st;
-        if (!(copy = strdup(value)))
+        if (!(copy = pool_strdup(in, value))) /* freed with the instance's answers */
             return oom(err);
     }
-    free(in->meta[i]);
     in->meta[i] = copy;
     return LCM_OK;
 }

@@ -124,7 +124,14 @@ typedef struct lcm__std_col {
 extern const lcm__std_col lcm__std_cols[];
 extern const size_t lcm__n_std_cols;
 /* Indexes of the standard columns code refers to by name. */
-enum { LCM__STD_ID = 0, LCM__STD_CITY = 1, LCM__STD_WAVE = 2, LCM__STD_STATUS = 11 };
+enum {
+    LCM__STD_ID = 0,
+    LCM__STD_CITY = 1,
+    LCM__STD_WAVE = 2,
+    LCM__STD_DESIGN_WEIGHT = 6,
+    LCM__STD_FINAL_WEIGHT = 7,
+    LCM__STD_STATUS = 11
+};
 /* Index of a standard column (case-insensitive), or -1. */
 int lcm__std_col_find(const char *name);
 

@@ -571,6 +571,13 @@ static void form__evaluation_order(void) {
     lcm_err err = {0};
     CU_ASSERT_EQUAL(f->one_pass, 1);
     CU_ASSERT_EQUAL(f->fused, 1);
+    /* The standard columns code names by index (form_int.h). */
+    CU_ASSERT_STRING_EQUAL(lcm__std_cols[LCM__STD_ID].name, "instance_id");
+    CU_ASSERT_STRING_EQUAL(lcm__std_cols[LCM__STD_CITY].name, "city");
+    CU_ASSERT_STRING_EQUAL(lcm__std_cols[LCM__STD_WAVE].name, "wave");
+    CU_ASSERT_STRING_EQUAL(lcm__std_cols[LCM__STD_DESIGN_WEIGHT].name, "design_weight");
+    CU_ASSERT_STRING_EQUAL(lcm__std_cols[LCM__STD_FINAL_WEIGHT].name, "final_weight");
+    CU_ASSERT_STRING_EQUAL(lcm__std_cols[LCM__STD_STATUS].name, "status");
     lcm_form_free(f);
     /* A calculation naming a field further down: passes until it settles. */
     static const char later[] = "type,name,label,calculation,relevant\n"
