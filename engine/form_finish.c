@@ -44,9 +44,10 @@ static void where(const lcm_instance *in, int field, long row, char *buf, size_t
 
 /* A question that is not relevant keeps no value: its answer is dropped, or with
  * keep_hidden put aside, and given back when the question is relevant again. */
-static lcm_status hide_or_restore(lcm_instance *in, int i, long row, int relevant, int *changed) {
-    char **cell = lcm__instance_cell(in, i, row), **aside = lcm__instance_hidden(in, i, row);
-    if (!relevant && *cell) { /* copies live in the instance's pool (form_inst.h) */
+static lcm_status hide_or_restore(lcm_instance *in, int i, char **cell, int relevant,
+                                  int *changed) {
+    char **aside = cell + in->f->nfields; /* lcm__instance_hidden */
+    if (!relevant && *cell) {             /* copies live in the instance's pool (form_inst.h) */
         if (in->keep_hidden && !in->f->fields[i].calculation)
             *aside = *cell;
         *cell = NULL;
@@ -82,27 +83,43 @@ static lcm_status relevant_in_pass(lcm_instance *in, int i, long row, int *out, 
 
 /* Bring one answer up to date; *changed is set when it moved. Its relevance is kept for
  * the checks of lcm_instance_finish. */
-static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, lcm_err *err) {
+/* Where field i's answer in row (an existing row) and its relevance are kept: what
+ * lcm__instance_cell and lcm__instance_rel give, worked out once per cell of a pass. */
+typedef struct cell_at {
+    char **cell;
+    unsigned char *rel;
+} cell_at;
+
+static cell_at locate(const lcm_instance *in, int i, long row) {
+    int r = in->f->fields[i].repeat;
+    cell_at c;
+    c.cell = r < 0 ? &in->main[i] : &in->rep[r].row[row - 1][i];
+    c.rel = r < 0 ? &in->rel[i] : &in->rep[r].rel[row - 1][i];
+    return c;
+}
+
+static lcm_status update_cell(lcm_instance *in, int i, long row, cell_at at, int *changed,
+                              lcm_err *err) {
     const lcm_field *fd = &in->f->fields[i];
     int relevant;
     char *value = NULL;
     lcm_status st = relevant_in_pass(in, i, row, &relevant, err);
     if (st != LCM_OK)
         return st;
-    *lcm__instance_rel(in, i, row) = (unsigned char)relevant;
+    *at.rel = (unsigned char)relevant;
     if (fd->type == LCM_FT_BEGIN_GROUP)
         return LCM_OK;
     if (!relevant || !fd->calculation)
-        return hide_or_restore(in, i, row, relevant, changed);
+        return hide_or_restore(in, i, at.cell, relevant, changed);
     lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
     lcm_err why;
     lcm_err_clear(&why); /* not = {0}: that clears 1 KB, per cell */
     if ((st = lcm_expr_eval_string(fd->calculation, &env, &value, &why)) != LCM_OK) {
-        char at[200];
-        where(in, i, row, at, sizeof at);
-        return lcm_err_set(err, st, "calculation of %s: %s", at, why.msg);
+        char place[200];
+        where(in, i, row, place, sizeof place);
+        return lcm_err_set(err, st, "calculation of %s: %s", place, why.msg);
     }
-    if (strcmp(lcm_instance_get(in, i, row), value) != 0) {
+    if (strcmp(*at.cell ? *at.cell : "", value) != 0) {
         *changed = 1;
         st = lcm_instance_set(in, i, row, value, err);
     }
@@ -110,7 +127,8 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, int *changed, l
     return st;
 }
 
-static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lcm_err *err);
+static lcm_status check_cell(lcm_instance *in, int i, long row, cell_at at, int complete,
+                             lcm_err *err);
 static lcm_status check_repeat_count(lcm_instance *in, int i, lcm_err *err);
 
 /* One pass in document order; check >= 0 (a fused form, form_plan.c): each answer is
@@ -138,9 +156,12 @@ static lcm_status update_pass(lcm_instance *in, int *changed, int check, lcm_err
         if (!value && !(fd->type == LCM_FT_BEGIN_GROUP && f->one_pass))
             continue;
         long first = fd->repeat >= 0 ? 1 : 0, last = fd->repeat >= 0 ? in->rep[fd->repeat].n : 0;
-        for (long row = first; row <= last && st == LCM_OK; row++)
-            if ((st = update_cell(in, (int)i, row, changed, err)) == LCM_OK && value && check >= 0)
-                st = check_cell(in, (int)i, row, check, err);
+        for (long row = first; row <= last && st == LCM_OK; row++) {
+            cell_at at = locate(in, (int)i, row);
+            if ((st = update_cell(in, (int)i, row, at, changed, err)) == LCM_OK && value &&
+                check >= 0)
+                st = check_cell(in, (int)i, row, at, check, err);
+        }
     }
     return st;
 }
@@ -170,15 +191,18 @@ lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err) {
 }
 
 /* The checks of one answer; its relevance is the one the update just found. */
-static lcm_status check_cell(lcm_instance *in, int i, long row, int complete, lcm_err *err) {
+static lcm_status check_cell(lcm_instance *in, int i, long row, cell_at c, int complete,
+                             lcm_err *err) {
     const lcm_form *f = in->f;
     const lcm_field *fd = &f->fields[i];
-    const char *v = lcm_instance_get(in, i, row);
+    const char *v = *c.cell ? *c.cell : "";
     char at[200];
     int ok = 1;
     lcm_status st = LCM_OK;
-    if (!*lcm__instance_rel(in, i, row))
+    if (!*c.rel)
         return LCM_OK;
+    if (*v && in->checked && !fd->calculation && (!fd->constraint || f->self_only[i]))
+        return LCM_OK; /* checked as it was set, and nothing here reads other answers */
     if (!*v) {
         if (complete && fd->required) {
             where(in, i, row, at, sizeof at);
@@ -257,7 +281,7 @@ lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
             continue;
         long first = fd->repeat >= 0 ? 1 : 0, last = fd->repeat >= 0 ? in->rep[fd->repeat].n : 0;
         for (long row = first; row <= last && st == LCM_OK; row++)
-            st = check_cell(in, (int)i, row, complete, err);
+            st = check_cell(in, (int)i, row, locate(in, (int)i, row), complete, err);
     }
     if (st == LCM_OK)
         st = fill_meta(in, err);

@@ -122,6 +122,17 @@ static int selected(const char *list, const char *name) {
     return 0;
 }
 
+/* Whole numbers of up to 15 digits, read without strtoll/strtod (exact either way). */
+static int small_int(const char *v, long long *out) {
+    const char *p = v + (*v == '-');
+    long long k = 0;
+    int n = 0;
+    for (; *p >= '0' && *p <= '9' && n < 16; p++, n++)
+        k = k * 10 + (*p - '0');
+    *out = *v == '-' ? -k : k;
+    return n > 0 && n < 16 && *p == '\0';
+}
+
 static void bind_meta(const lcm_instance *in, sqlite3_stmt *st) {
     for (size_t i = 0; i < lcm__n_std_cols; i++) {
         const char *v = in->meta[i];
@@ -151,18 +162,21 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__tabl
         sqlite3_bind_text(st, 1, in->meta[LCM__STD_ID], -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, row);
     }
+    /* The row's answers, by field index (form_inst.h). */
+    char *const *cells = p->repeat < 0 ? in->main : in->rep[p->repeat].row[row - 1];
     for (size_t c = 0; c < p->ncols; c++) {
         const lcm_field *fd = &in->f->fields[p->cols[c].field];
-        const char *v = lcm_instance_get(in, p->cols[c].field, row);
+        const char *v = cells[p->cols[c].field];
         int at = p->nfixed + (int)c + 1;
-        if (!*v)
+        long long k;
+        if (!v || !*v)
             sqlite3_bind_null(st, at);
         else if (p->cols[c].choice >= 0)
             sqlite3_bind_int(st, at, selected(v, fd->list->items[p->cols[c].choice].name));
         else if (fd->type == LCM_FT_INTEGER)
-            sqlite3_bind_int64(st, at, strtoll(v, NULL, 10));
+            sqlite3_bind_int64(st, at, small_int(v, &k) ? k : strtoll(v, NULL, 10));
         else if (fd->type == LCM_FT_DECIMAL || fd->type == LCM_FT_RANGE)
-            sqlite3_bind_double(st, at, strtod(v, NULL));
+            sqlite3_bind_double(st, at, small_int(v, &k) ? (double)k : strtod(v, NULL));
         else
             sqlite3_bind_text(st, at, v, -1, SQLITE_STATIC);
     }
