@@ -254,13 +254,15 @@ int lcm__simple_shape(const lcm__node *n) {
     if (n->kind != N_BIN && n->kind != N_CALL)
         return 0;
     if (n->kind == N_BIN && (n->op == OP_AND || n->op == OP_OR))
-        return lcm__simple_shape(n->args[0]) && lcm__simple_shape(n->args[1]);
+        return lcm__simple_shape(n->args[0]) && lcm__simple_shape(n->args[1]) ? LCM__SIMPLE_LOGIC
+                                                                              : 0;
     if (is_selected(n))
-        return is_answer(n->args[0]) && n->args[1]->kind == N_STR;
+        return is_answer(n->args[0]) && n->args[1]->kind == N_STR ? LCM__SIMPLE_SELECTED : 0;
     if (n->kind != N_BIN || n->op < TOK_EQ || n->op > TOK_GE)
         return 0;
-    return (is_answer(n->args[0]) && is_literal(n->args[1])) ||
-           (is_literal(n->args[0]) && is_answer(n->args[1]));
+    if (is_answer(n->args[0]) && is_literal(n->args[1]))
+        return LCM__SIMPLE_LEFT;
+    return is_literal(n->args[0]) && is_answer(n->args[1]) ? LCM__SIMPLE_RIGHT : 0;
 }
 
 /* The text of an answer (v keeps it, lcm_value_free after). */
@@ -324,13 +326,13 @@ static int selected_word(const char *list, const char *want) {
 }
 
 static lcm_status eval_simple(const lcm__node *n, const lcm_expr_env *env, int *out, lcm_err *err) {
-    if (n->kind == N_BIN && (n->op == OP_AND || n->op == OP_OR)) {
+    if (n->simple == LCM__SIMPLE_LOGIC) {
         lcm_status st = eval_simple(n->args[0], env, out, err);
         if (st != LCM_OK || (n->op == OP_AND && !*out) || (n->op == OP_OR && *out))
             return st;
         return eval_simple(n->args[1], env, out, err);
     }
-    int left = is_answer(n->args[0]) && !is_selected(n) ? 1 : is_selected(n);
+    int sel = n->simple == LCM__SIMPLE_SELECTED, left = n->simple != LCM__SIMPLE_RIGHT;
     const lcm__node *ans = left ? n->args[0] : n->args[1], *lit = left ? n->args[1] : n->args[0];
     lcm_value v = {0};
     lcm_status st = answer_text(ans, env, &v, err);
@@ -343,7 +345,7 @@ static lcm_status eval_simple(const lcm__node *n, const lcm_expr_env *env, int *
         return st;
     }
     if (st == LCM_OK)
-        *out = is_selected(n) ? selected_word(v.str, lit->str) : compare(n->op, v.str, lit, left);
+        *out = sel ? selected_word(v.str, lit->str) : compare(n->op, v.str, lit, left);
     lcm_value_free(&v);
     return st;
 }

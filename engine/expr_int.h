@@ -92,6 +92,8 @@ struct lcm_expr {
  * selected(answer, 'literal'), or and/or of such: most relevant and constraint
  * expressions, which lcm_expr_eval_bool then evaluates without building values. */
 int lcm__simple_shape(const lcm__node *n);
+/* What lcm__simple_shape found (0: none). */
+enum { LCM__SIMPLE_LOGIC = 1, LCM__SIMPLE_LEFT, LCM__SIMPLE_RIGHT, LCM__SIMPLE_SELECTED };
 /* A node as XPath boolean(), through the simple shapes when it is one. */
 lcm_status lcm__eval_cond(const lcm__node *n, const lcm_expr_env *env, int *out, lcm_err *err);
 /* Indexes in the function table (expr_func.c) the evaluator knows by number. */

@@ -259,6 +259,10 @@ lcm_status lcm_instance_draft(lcm_instance *in, lcm_err *err);
  * (lcm_db_begin); checks reference codes first. LCM_EXISTS when the instance_id is
  * already stored. Nothing is written on failure, but the caller rolls back. */
 lcm_status lcm_instance_insert(lcm_db *db, const lcm_instance *in, lcm_err *err);
+/* The same, giving the rowid of the main row written (an importer tells its own rows
+ * from those stored before by it). */
+lcm_status lcm_instance_insert_rowid(lcm_db *db, const lcm_instance *in, long long *rowid,
+                                     lcm_err *err);
 /* Store the instance in place of its stored copy, if any (a draft saved again, or the
  * draft an interview completes), inside the caller's transaction. A complete instance has
  * its reference codes checked as lcm_instance_insert does; a draft only that its codes

@@ -239,7 +239,8 @@ static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err
 
 /* Write the instance in the caller's transaction; replace: delete the stored copy first,
  * inside a savepoint. */
-static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace, lcm_err *err) {
+static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace, long long *rowid,
+                                 lcm_err *err) {
     if (sqlite3_get_autocommit(lcm_db_sqlite(db)))
         return lcm_err_set(err, LCM_INVAL, "storing an instance needs an open transaction");
     if (!in->f->plans)
@@ -258,6 +259,8 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
         lcm_err_clear(&first), lcm_err_clear(&why);
         if ((rc = insert_row(db, in, &in->f->plans[0], 0, err)) != LCM_OK)
             return rc;
+        if (rowid)
+            *rowid = (long long)sqlite3_last_insert_rowid(lcm_db_sqlite(db));
         if ((rc = insert_rosters(db, in, &first)) == LCM_OK)
             return LCM_OK;
         if (delete_rows(db, in, "taking back a refused instance", &why) != LCM_OK)
@@ -276,9 +279,14 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
 }
 
 lcm_status lcm_instance_insert(lcm_db *db, const lcm_instance *in, lcm_err *err) {
-    return write_instance(db, in, 0, err);
+    return write_instance(db, in, 0, NULL, err);
+}
+
+lcm_status lcm_instance_insert_rowid(lcm_db *db, const lcm_instance *in, long long *rowid,
+                                     lcm_err *err) {
+    return write_instance(db, in, 0, rowid, err);
 }
 
 lcm_status lcm_instance_save(lcm_db *db, const lcm_instance *in, lcm_err *err) {
-    return write_instance(db, in, 1, err);
+    return write_instance(db, in, 1, NULL, err);
 }

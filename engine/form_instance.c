@@ -130,8 +130,8 @@ void lcm_instance_answers_checked(lcm_instance *in) {
 lcm_status lcm_instance_reset(lcm_instance *in, lcm_err *err) {
     size_t n = in->f->nfields;
     memset(in->main, 0, 2 * n * sizeof *in->main);
-    for (size_t r = 0; r < n; r++)
-        lcm__instance_clear_rows(in, (int)r);
+    for (size_t t = 1; t < in->f->nplans; t++) /* the repeats (form_plan.c) */
+        lcm__instance_clear_rows(in, in->f->plans[t].repeat);
     pool_release(in, 1);
     memset(in->rel, 0, n + 1);
     return fresh_meta(in, err);

@@ -4,9 +4,10 @@
  *
  * Keys seen in the file go to a TEMP table rather than a hash in memory, so a file of any
  * size is checked for duplicates with memory bounded by SQLite's page cache (the temp
- * store spills to disk). The write transaction is opened before the first row (BEGIN
- * IMMEDIATE), so concurrent importers queue on the busy timeout instead of failing half
- * way, and a killed import leaves the database as it was.
+ * store spills to disk). The responses importer asks it only for rows it does not write
+ * (import_resp.c): the rows it writes are found through the response table itself. The write
+ * transaction is opened before the first row (BEGIN IMMEDIATE), so concurrent importers queue on
+ * the busy timeout instead of failing half way, and a killed import leaves the database as it was.
  */
 #include "import_int.h"
 #include "strbuf.h"

@@ -3,6 +3,12 @@
  * instance per row with the form engine (form.h), insert it inside the import's
  * transaction. Comparison with stored instances, the wjx map and the rejects file are in
  * import_resp_aux.c.
+ *
+ * A repeated instance_id is found by the INSERT itself (the id is the table's key): the
+ * stored row is this import's when its rowid is past those stored before, and the lines
+ * of this import's rows are kept as runs of consecutive lines, a few entries for a whole
+ * file. Only rows that are not written (the same as stored, or in conflict) go through
+ * the TEMP table of keys, so a new file pays for no look-up table of its ids.
  */
 #include "import_resp_int.h"
 
@@ -286,18 +292,81 @@ static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
     }
 }
 
-/* Insert, or find the same instance stored already. A refused instance leaves nothing
- * of itself behind (lcm_instance_insert), so with skip_invalid the rest goes on. */
+/* The rowid of the stored instance with in's id (0: none). */
+static lcm_status stored_rowid(resp_state *s, lcm_instance *in, long long *rowid, lcm_err *err) {
+    *rowid = 0;
+    if (!s->rowid_of) {
+        lcm_strbuf q = LCM_STRBUF_INIT;
+        lcm_strbuf_addf(&q, "SELECT rowid FROM \"%s\" WHERE instance_id = ?1",
+                        lcm_form_table(s->form));
+        lcm_status st = lcm_strbuf_ok(&q) ? lcm_db_prepare(s->db, q.buf, &s->rowid_of, err)
+                                          : lcm_err_set(err, LCM_NOMEM, "out of memory");
+        lcm_strbuf_release(&q);
+        if (st != LCM_OK)
+            return st;
+    }
+    sqlite3_reset(s->rowid_of);
+    sqlite3_bind_text(s->rowid_of, 1, lcm_instance_meta(in, "instance_id"), -1, SQLITE_STATIC);
+    int step = sqlite3_step(s->rowid_of);
+    if (step == SQLITE_ROW)
+        *rowid = (long long)sqlite3_column_int64(s->rowid_of, 0);
+    sqlite3_reset(s->rowid_of);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? LCM_OK
+                                                     : lcm_db_fail(s->db, err, "looking up");
+}
+
+/* The rows stored before this import began end at s->start. */
+static lcm_status find_start(resp_state *s, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_strbuf q = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&q, "SELECT coalesce(max(rowid), 0) FROM \"%s\"", lcm_form_table(s->form));
+    lcm_status rc = lcm_strbuf_ok(&q) ? lcm_db_prepare(s->db, q.buf, &st, err)
+                                      : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_strbuf_release(&q);
+    if (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW)
+        s->start = (long long)sqlite3_column_int64(st, 0), s->started = 1;
+    else if (rc == LCM_OK)
+        rc = lcm_db_fail(s->db, err, "reading the response table");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Insert, or find the instance with the same id: an earlier row of this file (reported
+ * with its line), or one stored before (the same answers, or a conflict). A refused
+ * instance leaves nothing of itself behind (lcm_instance_insert), so the rows after it
+ * are checked against the table too: every row that passes its checks is written, and
+ * a file with problems is rolled back whole at the end (unless skip_invalid). */
 static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
     lcm_err e;
-    lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
+    lcm_err_clear(&e);
     int same = 0;
-    lcm_status st = LCM_OK;
-    lcm_status ins = lcm_instance_insert(s->db, in, &e);
-    if (ins == LCM_OK)
+    long long rowid = 0;
+    lcm_status st = s->started ? LCM_OK : find_start(s, err);
+    if (st != LCM_OK)
+        return st;
+    lcm_status ins = lcm_instance_insert_rowid(s->db, in, &rowid, &e);
+    if (ins == LCM_OK) {
         im->res->inserted++;
-    else if (ins == LCM_EXISTS && (st = lcm__resp_same_as_stored(s, in, &same, err)) == LCM_OK) {
-        if (same)
+        return lcm__resp_note_line(s, rowid, im->row->line, err);
+    }
+    if (ins == LCM_EXISTS && (st = stored_rowid(s, in, &rowid, err)) == LCM_OK) {
+        long first = lcm__resp_line_of(s, rowid);
+        if (first > 0)
+            lcm__imp_row_issue(im, im->row->line, "instance_id %s also on line %ld",
+                               lcm_instance_meta(in, "instance_id"), first);
+        else if (first < 0)
+            lcm__imp_row_issue(im, im->row->line, "instance_id %s also on an earlier line",
+                               lcm_instance_meta(in, "instance_id"));
+        /* Stored before this import: an earlier row of the file may have had it too (a
+         * file imported again); those rows are written nowhere, so they are kept apart. */
+        else if ((first = lcm__imp_seen(im, lcm_instance_meta(in, "instance_id"), err)) < 0)
+            return LCM_DB;
+        else if (first > 0)
+            lcm__imp_row_issue(im, im->row->line, "instance_id %s also on line %ld",
+                               lcm_instance_meta(in, "instance_id"), first);
+        else if ((st = lcm__resp_same_as_stored(s, in, &same, err)) != LCM_OK)
+            return st;
+        else if (same)
             im->res->unchanged++;
         else
             lcm__imp_row_issue(im, im->row->line,
@@ -326,16 +395,8 @@ static lcm_status resp_row(lcm__imp *im, void *state, lcm_err *err) {
     if (im->res->issues == before &&
         lcm_instance_finish(in, !status || strcmp(status, "draft") != 0, &e) != LCM_OK)
         lcm__imp_row_issue(im, im->row->line, "%s", e.msg);
-    if (im->res->issues == before) {
-        long first = lcm__imp_seen(im, lcm_instance_meta(in, "instance_id"), err);
-        if (first < 0)
-            st = LCM_DB;
-        else if (first > 0)
-            lcm__imp_row_issue(im, im->row->line, "instance_id %s also on line %ld",
-                               lcm_instance_meta(in, "instance_id"), first);
-        else if (im->writing)
-            st = store(s, im, in, err);
-    }
+    if (im->res->issues == before) /* also after an earlier row's problem: see store */
+        st = store(s, im, in, err);
     if (st == LCM_OK && im->skip_invalid && im->res->issues > before) {
         s->rejected++;
         st = lcm__resp_reject(s, im->row, s->reasons.buf, err);
@@ -388,6 +449,8 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
     lcm__resp_compare_free(&s);
     lcm_strbuf_release(&s.reasons);
     lcm_instance_free(s.in);
+    sqlite3_finalize(s.rowid_of);
+    free(s.runs);
     lcm_form_free(s.form);
     return st;
 }

@@ -187,6 +187,50 @@ void lcm__resp_compare_free(resp_state *s) {
     free(s->repeat_get);
 }
 
+/* ---- the lines of this import's rows ---- */
+
+#define MAX_RUNS (1u << 20) /* 16 MB: beyond it, duplicates are reported without a line */
+
+lcm_status lcm__resp_note_line(resp_state *s, long long rowid, long line, lcm_err *err) {
+    while (s->nruns && s->runs[s->nruns - 1].rowid >= rowid) /* a row taken back, reused */
+        s->nruns--;
+    if (s->nruns) {
+        const struct resp_run *r = &s->runs[s->nruns - 1];
+        if (r->line + (rowid - r->rowid) == line)
+            return LCM_OK; /* the run goes on */
+    }
+    if (s->nruns == MAX_RUNS) {
+        s->runs_full = 1;
+        return LCM_OK;
+    }
+    if (s->nruns == s->cap_runs) {
+        size_t cap = s->cap_runs ? 2 * s->cap_runs : 64;
+        struct resp_run *r = realloc(s->runs, cap * sizeof *r);
+        if (!r)
+            return lcm_err_set(err, LCM_NOMEM, "out of memory");
+        s->runs = r, s->cap_runs = cap;
+    }
+    s->runs[s->nruns].rowid = rowid, s->runs[s->nruns].line = line;
+    s->nruns++;
+    return LCM_OK;
+}
+
+long lcm__resp_line_of(const resp_state *s, long long rowid) {
+    if (!s->started || rowid <= s->start)
+        return 0;
+    size_t lo = 0, hi = s->nruns; /* the last run starting at or before rowid */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->runs[mid].rowid <= rowid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!lo || (s->runs_full && lo == s->nruns))
+        return -1;
+    return s->runs[lo - 1].line + (long)(rowid - s->runs[lo - 1].rowid);
+}
+
 /* ---- rejects ---- */
 
 lcm_status lcm__resp_reject(resp_state *s, const lcm_csv_row *row, const char *reasons,

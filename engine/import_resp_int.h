@@ -40,6 +40,19 @@ typedef struct resp_state {
     char rejects_path[4096];
     lcm_strbuf reasons; /* this row's problems (skip_invalid) */
     lcm_instance *in;   /* the instance of the current row, reset for each row */
+    /* This import's rows are the main table's rows with rowid > start (found at the first
+     * insert); runs maps their rowids to file lines, one entry per break in the run of
+     * consecutive lines (import_resp_aux.c), so a duplicate instance_id names the line of
+     * its first copy without a look-up table of every id. */
+    long long start;
+    int started;
+    sqlite3_stmt *rowid_of; /* SELECT rowid of the main table by instance_id */
+    struct resp_run {
+        long long rowid;
+        long line;
+    } * runs;
+    size_t nruns, cap_runs;
+    int runs_full;
     long rejected;
 } resp_state;
 
@@ -52,6 +65,11 @@ const char *lcm__resp_map_value(const resp_state *s, const char *field, const ch
 /* 1 when the stored instance with in's id holds the same answers (source aside). */
 lcm_status lcm__resp_same_as_stored(resp_state *s, const lcm_instance *in, int *same, lcm_err *err);
 void lcm__resp_compare_free(resp_state *s);
+
+/* The rows of this import: note that rowid holds the row of line; the line of this
+ * import's row with rowid (0: not one of them, -1: not known). */
+lcm_status lcm__resp_note_line(resp_state *s, long long rowid, long line, lcm_err *err);
+long lcm__resp_line_of(const resp_state *s, long long rowid);
 
 /* Write one rejected row (its cells and the reasons) to the rejects file. */
 lcm_status lcm__resp_reject(resp_state *s, const lcm_csv_row *row, const char *reasons,

@@ -8,6 +8,8 @@
  */
 #include "testing.h"
 
+#include "import_resp_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +169,119 @@ static void responses__skip_invalid_writes_rejects(void) {
     CU_ASSERT(has(all, ":5:11 (sex): '9' is not a choice of list 'sex'"));
 }
 
+/* Field k (from 0) of a CSV line without quotes replaced by text (written as it is). */
+static void put_field(FILE *fp, const char *line, int k, const char *text) {
+    int at = 0;
+    for (const char *p = line; *p && *p != '\n'; p++) {
+        if (at == k && *p != ',') {
+            if (text) {
+                fputs(text, fp);
+                text = NULL;
+            }
+            continue;
+        }
+        if (at == k && text) /* an empty field */
+            fputs(text, fp), text = NULL;
+        fputc(*p, fp);
+        at += *p == ',';
+    }
+    if (text)
+        fputs(text, fp);
+    fputc('\n', fp);
+}
+
+/* A repeated instance_id names the line of its first copy: rows of the same file that
+ * were written (found through the main table and the lines of this import's rows, with
+ * a rejected row and a cell over two lines in between), as well as rows of a file
+ * imported again (stored before, so found through the ids the import keeps apart). */
+static void responses__duplicate_ids_name_their_first_line(void) {
+    char db[4096], csv[4096], *out = NULL, *err = NULL;
+    char rows[4][65536];
+    snprintf(db, sizeof db, "%s", form_db("resp_dup.db"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("dup.csv"));
+    FILE *in = fopen(lcmt_path("tests/fixtures/import/responses_ok.csv"), "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    for (int i = 0; i < 4; i++)
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fgets(rows[i], sizeof rows[i], in));
+    fclose(in);
+    int suggestion = 0; /* column of 'suggestion' in the header */
+    for (const char *p = rows[0]; strncmp(p, "suggestion,", 11) != 0; p++)
+        suggestion += *p == ',';
+    static const char d_id[] = "11111111-1111-4111-8111-111111111111";
+    FILE *fp = fopen(csv, "w");
+    fputs(rows[0], fp);                               /* 1 */
+    fputs(rows[1], fp);                               /* 2: A */
+    fputs(rows[2], fp);                               /* 3: B */
+    put_field(fp, rows[3], 0, "not-a-uuid");          /* 4: refused */
+    put_field(fp, rows[3], suggestion, "\"多\n行\""); /* 5-6: C */
+    put_field(fp, rows[1], 0, d_id);                  /* 7: D */
+    fputs(rows[3], fp);                               /* 8: C again */
+    put_field(fp, rows[1], 0, d_id);                  /* 9: D again */
+    fputs(rows[1], fp);                               /* 10: A again */
+    fclose(fp);
+    char a[40], c[40];
+    snprintf(a, sizeof a, "%.36s", rows[1]);
+    snprintf(c, sizeof c, "%.36s", rows[3]);
+    char want[3][200];
+    snprintf(want[0], sizeof want[0], ":8: instance_id %s also on line 5", c);
+    snprintf(want[1], sizeof want[1], ":9: instance_id %s also on line 7", d_id);
+    snprintf(want[2], sizeof want[2], ":10: instance_id %s also on line 2", a);
+    const char *args[] = {"import", "responses", db, csv, "--form", "household", NULL, NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    CU_ASSERT(has(err, ":4:1 (instance_id): instance_id 'not-a-uuid' is not a UUID"));
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT(has(err, want[i]));
+    CU_ASSERT(has(err, "4 problems in"));
+    CU_ASSERT(has(err, "nothing imported"));
+    free(out), free(err), out = err = NULL;
+    /* --skip-invalid: the four households go in, the four other rows are rejected. */
+    args[6] = "--skip-invalid";
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    CU_ASSERT(has(out, "8 rows, 4 new")); /* rows, not lines */
+    CU_ASSERT(has(out, "4 rows rejected"));
+    free(out), free(err), out = err = NULL;
+    /* Again: all stored before now, and the copies still name their first line. */
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    CU_ASSERT(has(out, "8 rows, 0 new, 4 unchanged"));
+    FILE *rej = fopen(lcmt_tmp("dup.rejected.csv"), "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rej);
+    char all[1 << 18] = "";
+    all[fread(all, 1, sizeof all - 1, rej)] = '\0';
+    fclose(rej);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT(has(all, want[i]));
+    free(out), free(err);
+}
+
+/* The lines of an import's rows are kept as runs of consecutive lines: a rowid taken
+ * back (its instance refused after its main row) and written again by a later line
+ * maps to that line. */
+static void responses__row_lines_kept_as_runs(void) {
+    resp_state s;
+    memset(&s, 0, sizeof s);
+    s.start = 100, s.started = 1;
+    CU_ASSERT_EQUAL(lcm__resp_note_line(&s, 101, 2, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcm__resp_note_line(&s, 102, 3, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(s.nruns, 1);
+    CU_ASSERT_EQUAL(lcm__resp_note_line(&s, 103, 6, NULL), LCM_OK); /* 4, 5 refused */
+    CU_ASSERT_EQUAL(lcm__resp_note_line(&s, 103, 7, NULL), LCM_OK); /* 6 taken back */
+    CU_ASSERT_EQUAL(lcm__resp_note_line(&s, 104, 8, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(s.nruns, 2);
+    CU_ASSERT_EQUAL(lcm__resp_line_of(&s, 100), 0); /* stored before */
+    CU_ASSERT_EQUAL(lcm__resp_line_of(&s, 101), 2);
+    CU_ASSERT_EQUAL(lcm__resp_line_of(&s, 102), 3);
+    CU_ASSERT_EQUAL(lcm__resp_line_of(&s, 103), 7);
+    CU_ASSERT_EQUAL(lcm__resp_line_of(&s, 104), 8);
+    CU_ASSERT_EQUAL(lcm__resp_note_line(&s, 102, 9, NULL), LCM_OK); /* 102..104 taken back */
+    CU_ASSERT_EQUAL(lcm__resp_line_of(&s, 101), 2);
+    CU_ASSERT_EQUAL(lcm__resp_line_of(&s, 102), 9);
+    free(s.runs);
+}
+
 const lcmt_case lcmt_import_resp_cases[] = {
+    {"responses__row_lines_kept_as_runs", responses__row_lines_kept_as_runs},
+    {"responses__duplicate_ids_name_their_first_line",
+     responses__duplicate_ids_name_their_first_line},
     {"responses__native_kobo_and_wjx_import_once", responses__native_kobo_and_wjx_import_once},
     {"responses__bad_files_change_nothing", responses__bad_files_change_nothing},
     {"responses__skip_invalid_writes_rejects", responses__skip_invalid_writes_rejects},
