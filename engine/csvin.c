@@ -74,7 +74,13 @@ static void on_field(void *data, size_t n, void *p) {
     }
     r->off[r->n] = r->data.len;
     r->len[r->n] = n;
-    lcm_strbuf_add_z(&r->data, data, n);
+    if (r->data.alloc && r->data.len + n + 2 <= r->data.alloc) { /* room: most fields */
+        memcpy(r->data.buf + r->data.len, data, n);
+        r->data.buf[r->data.len + n] = '\0';
+        r->data.len += n + 1;
+        r->data.buf[r->data.len] = '\0';
+    } else
+        lcm_strbuf_add_z(&r->data, data, n);
     r->n++;
     if (!lcm_strbuf_ok(&r->data))
         r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);

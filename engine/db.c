@@ -104,11 +104,13 @@ lcm_status lcm_db_prepare(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_e
     return LCM_OK;
 }
 
-lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err) {
+static lcm_status prepare_cached(lcm_db *db, const char *sql, int clear, sqlite3_stmt **out,
+                                 lcm_err *err) {
     for (int i = 0; i < STMT_CACHE; i++)
         if (db->cache[i].text && strcmp(db->cache[i].text, sql) == 0) {
             sqlite3_reset(db->cache[i].st);
-            sqlite3_clear_bindings(db->cache[i].st);
+            if (clear)
+                sqlite3_clear_bindings(db->cache[i].st);
             *out = db->cache[i].st;
             return LCM_OK;
         }
@@ -126,6 +128,14 @@ lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out
     free(db->cache[k].text);
     db->cache[k].text = text, db->cache[k].st = *out;
     return LCM_OK;
+}
+
+lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err) {
+    return prepare_cached(db, sql, 1, out, err);
+}
+
+lcm_status lcm_db_prepare_rebind(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err) {
+    return prepare_cached(db, sql, 0, out, err);
 }
 
 lcm_status lcm_db_run_cached(lcm_db *db, const char *sql, lcm_err *err) {

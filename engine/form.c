@@ -350,8 +350,8 @@ int lcm_field_choice_column(const lcm_field *fd, size_t k) {
 }
 
 int lcm_form_choice(const lcm_choice_list *list, const char *name) {
-    for (size_t i = 0; i < list->n; i++)
-        if (strcmp(list->items[i].name, name) == 0)
+    for (size_t i = 0; i < list->n; i++) /* the first byte rules most names out */
+        if (list->items[i].name[0] == name[0] && strcmp(list->items[i].name, name) == 0)
             return (int)i;
     return -1;
 }

@@ -16,26 +16,30 @@
 #include <strings.h>
 
 const lcm__std_col lcm__std_cols[] = {
-    {"instance_id", "TEXT PRIMARY KEY NOT NULL", 0},
-    {"city", "TEXT REFERENCES cities(code)", 1},
-    {"wave", "INTEGER CHECK (wave BETWEEN 2000 AND 2100)", 1},
-    {"stratum", "TEXT", 1},
-    {"psu", "TEXT", 1},
-    {"household_id", "TEXT", 1},
-    {"design_weight", "REAL CHECK (design_weight > 0)", 1},
-    {"final_weight", "REAL CHECK (final_weight > 0)", 0},
-    {"interviewer", "TEXT", 1},
-    {"started_at", "TEXT", 0},
-    {"ended_at", "TEXT", 0},
-    {"status", "TEXT NOT NULL CHECK (status IN ('draft', 'complete'))", 0},
-    {"source", "TEXT NOT NULL", 0},
+    {"instance_id", sizeof "instance_id" - 1, "TEXT PRIMARY KEY NOT NULL", 0},
+    {"city", sizeof "city" - 1, "TEXT REFERENCES cities(code)", 1},
+    {"wave", sizeof "wave" - 1, "INTEGER CHECK (wave BETWEEN 2000 AND 2100)", 1},
+    {"stratum", sizeof "stratum" - 1, "TEXT", 1},
+    {"psu", sizeof "psu" - 1, "TEXT", 1},
+    {"household_id", sizeof "household_id" - 1, "TEXT", 1},
+    {"design_weight", sizeof "design_weight" - 1, "REAL CHECK (design_weight > 0)", 1},
+    {"final_weight", sizeof "final_weight" - 1, "REAL CHECK (final_weight > 0)", 0},
+    {"interviewer", sizeof "interviewer" - 1, "TEXT", 1},
+    {"started_at", sizeof "started_at" - 1, "TEXT", 0},
+    {"ended_at", sizeof "ended_at" - 1, "TEXT", 0},
+    {"status", sizeof "status" - 1, "TEXT NOT NULL CHECK (status IN ('draft', 'complete'))", 0},
+    {"source", sizeof "source" - 1, "TEXT NOT NULL", 0},
 };
 const size_t lcm__n_std_cols = sizeof lcm__std_cols / sizeof lcm__std_cols[0];
 
 int lcm__std_col_find(const char *name) {
-    int first = tolower((unsigned char)name[0]); /* most names differ there already */
+    /* Length and first letter rule out all but one name, nearly always (it runs for each
+     * standard value of each imported row). */
+    size_t n = strlen(name);
+    int first = tolower((unsigned char)name[0]);
     for (size_t i = 0; i < lcm__n_std_cols; i++)
-        if (lcm__std_cols[i].name[0] == first && strcasecmp(lcm__std_cols[i].name, name) == 0)
+        if (lcm__std_cols[i].len == n && lcm__std_cols[i].name[0] == first &&
+            strcasecmp(lcm__std_cols[i].name, name) == 0)
             return (int)i;
     return -1;
 }

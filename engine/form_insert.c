@@ -153,7 +153,7 @@ static void bind_meta(const lcm_instance *in, sqlite3_stmt *st) {
 static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__table_plan *p, long row,
                              lcm_err *err) {
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare_cached(db, p->sql, &st, err);
+    lcm_status rc = lcm_db_prepare_rebind(db, p->sql, &st, err); /* every column bound below */
     if (rc != LCM_OK)
         return rc;
     if (p->repeat < 0)
@@ -177,6 +177,8 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__tabl
             sqlite3_bind_int64(st, at, small_int(v, &k) ? k : strtoll(v, NULL, 10));
         else if (fd->type == LCM_FT_DECIMAL || fd->type == LCM_FT_RANGE)
             sqlite3_bind_double(st, at, small_int(v, &k) ? (double)k : strtod(v, NULL));
+        else if (fd->type == LCM_FT_CALCULATE && small_int(v, &k)) /* NUMERIC would make it so */
+            sqlite3_bind_int64(st, at, k);
         else
             sqlite3_bind_text(st, at, v, -1, SQLITE_STATIC);
     }

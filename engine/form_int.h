@@ -118,6 +118,7 @@ int lcm__form_has_value(lcm_field_type t);
 /* Standard columns of every response table, in table order, with SQL declarations. */
 typedef struct lcm__std_col {
     const char *name;
+    size_t len; /* of name */
     const char *decl;
     int settable; /* may be filled from a field through lcmon_column */
 } lcm__std_col;

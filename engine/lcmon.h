@@ -59,6 +59,9 @@ lcm_status lcm_db_prepare(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_e
  * reset with no bindings and stays db's (never finalize it; sqlite3_reset it when done,
  * so it holds no read lock). For SQL run once per row of an import. */
 lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err);
+/* The same for a caller that binds every parameter each time (an INSERT per imported
+ * row): the previous bindings are left for it to replace, not cleared first. */
+lcm_status lcm_db_prepare_rebind(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err);
 /* Run one statement with no parameters and no result rows through that cache (SAVEPOINT,
  * RELEASE: run once per instance, where lcm_db_exec would compile them every time). */
 lcm_status lcm_db_run_cached(lcm_db *db, const char *sql, lcm_err *err);
