@@ -15,21 +15,25 @@
 #include <string.h>
 #include <strings.h>
 
+/* A standard column: name (and its length), declaration, settable. */
+#define STD(name, decl, settable)                                                                  \
+    { name, sizeof name - 1, decl, settable }
 const lcm__std_col lcm__std_cols[] = {
-    {"instance_id", sizeof "instance_id" - 1, "TEXT PRIMARY KEY NOT NULL", 0},
-    {"city", sizeof "city" - 1, "TEXT REFERENCES cities(code)", 1},
-    {"wave", sizeof "wave" - 1, "INTEGER CHECK (wave BETWEEN 2000 AND 2100)", 1},
-    {"stratum", sizeof "stratum" - 1, "TEXT", 1},
-    {"psu", sizeof "psu" - 1, "TEXT", 1},
-    {"household_id", sizeof "household_id" - 1, "TEXT", 1},
-    {"design_weight", sizeof "design_weight" - 1, "REAL CHECK (design_weight > 0)", 1},
-    {"final_weight", sizeof "final_weight" - 1, "REAL CHECK (final_weight > 0)", 0},
-    {"interviewer", sizeof "interviewer" - 1, "TEXT", 1},
-    {"started_at", sizeof "started_at" - 1, "TEXT", 0},
-    {"ended_at", sizeof "ended_at" - 1, "TEXT", 0},
-    {"status", sizeof "status" - 1, "TEXT NOT NULL CHECK (status IN ('draft', 'complete'))", 0},
-    {"source", sizeof "source" - 1, "TEXT NOT NULL", 0},
+    STD("instance_id", "TEXT PRIMARY KEY NOT NULL", 0),
+    STD("city", "TEXT REFERENCES cities(code)", 1),
+    STD("wave", "INTEGER CHECK (wave BETWEEN 2000 AND 2100)", 1),
+    STD("stratum", "TEXT", 1),
+    STD("psu", "TEXT", 1),
+    STD("household_id", "TEXT", 1),
+    STD("design_weight", "REAL CHECK (design_weight > 0)", 1),
+    STD("final_weight", "REAL CHECK (final_weight > 0)", 0),
+    STD("interviewer", "TEXT", 1),
+    STD("started_at", "TEXT", 0),
+    STD("ended_at", "TEXT", 0),
+    STD("status", "TEXT NOT NULL CHECK (status IN ('draft', 'complete'))", 0),
+    STD("source", "TEXT NOT NULL", 0),
 };
+#undef STD
 const size_t lcm__n_std_cols = sizeof lcm__std_cols / sizeof lcm__std_cols[0];
 
 int lcm__std_col_find(const char *name) {
