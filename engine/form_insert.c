@@ -8,6 +8,7 @@
 #include "form_inst.h"
 #include "strbuf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,29 @@ lcm_status lcm_instance_check_reference(lcm_db *db, const lcm_instance *in, int 
     return check_level(db, k, v, k ? code[k - 1] : NULL, err);
 }
 
+/* The choices named in a select_multiple answer (separated by spaces or tabs), as bits
+ * by index in the list; lists longer than 64 are looked up one name at a time. */
+static uint64_t chosen_bits(const lcm_field *fd, const char *list) {
+    uint64_t bits = 0;
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = 0;
+        while (p[n] && p[n] != ' ' && p[n] != '\t')
+            n++;
+        for (size_t k = 0; n && k < fd->list->n && k < 64; k++) {
+            const char *name = fd->list->items[k].name;
+            size_t j = 0; /* stops at name's end: name[j] != p[j] there */
+            while (j < n && name[j] == p[j])
+                j++;
+            if (j == n && name[n] == '\0')
+                bits |= (uint64_t)1 << k;
+        }
+        p += n;
+    }
+    return bits;
+}
+
 static int selected(const char *list, const char *name) {
     size_t n = strlen(name);
     for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
@@ -164,6 +188,8 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__tabl
     }
     /* The row's answers, by field index (form_inst.h). */
     char *const *cells = p->repeat < 0 ? in->main : in->rep[p->repeat].row[row - 1];
+    int bits_of = -1; /* the select_multiple whose choices are in bits */
+    uint64_t bits = 0;
     for (size_t c = 0; c < p->ncols; c++) {
         const lcm_field *fd = &in->f->fields[p->cols[c].field];
         const char *v = cells[p->cols[c].field];
@@ -171,9 +197,13 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__tabl
         long long k;
         if (!v || !*v)
             sqlite3_bind_null(st, at);
-        else if (p->cols[c].choice >= 0)
+        else if (p->cols[c].choice >= 64)
             sqlite3_bind_int(st, at, selected(v, fd->list->items[p->cols[c].choice].name));
-        else if (fd->type == LCM_FT_INTEGER)
+        else if (p->cols[c].choice >= 0) {
+            if (bits_of != p->cols[c].field)
+                bits = chosen_bits(fd, v), bits_of = p->cols[c].field;
+            sqlite3_bind_int(st, at, (int)(bits >> p->cols[c].choice & 1));
+        } else if (fd->type == LCM_FT_INTEGER)
             sqlite3_bind_int64(st, at, small_int(v, &k) ? k : strtoll(v, NULL, 10));
         else if (fd->type == LCM_FT_DECIMAL || fd->type == LCM_FT_RANGE)
             sqlite3_bind_double(st, at, small_int(v, &k) ? (double)k : strtod(v, NULL));

@@ -360,6 +360,37 @@ static void form_store__refused_roster_row_takes_back_instance(void) {
     lcm_db_close(db);
 }
 
+/* The 0/1 columns of a select_multiple: from a bit set per answer for lists up to 64
+ * choices, one name at a time beyond (here 70 choices, c1 .. c70). */
+static void form_store__choice_columns_of_long_lists(void) {
+    char choices[4096] = "list_name,name,label\n", survey[256];
+    for (int k = 1; k <= 70; k++)
+        snprintf(choices + strlen(choices), sizeof choices - strlen(choices), "l,c%d,C%d\n", k, k);
+    snprintf(survey, sizeof survey, "type,name,label\nselect_multiple l,m,M\n");
+    lcm_form *f = NULL;
+    lcm_db *db = NULL;
+    lcm_instance *in = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_form_read_texts(survey, choices, "form_id,version\nlong,1\n", &f, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(lcmt_tmp("long.db"), LCM_OPEN_CREATE, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_form_store(db, f, NULL, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_set(in, lcm_form_find(f, "m"), 0, "c1\tc64  c65 c70 c7", &err),
+                    LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_finish(in, 0, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_long_1 WHERE m_c1 = 1 AND m_c7 = 1 AND "
+                              "m_c64 = 1 AND m_c65 = 1 AND m_c70 = 1 AND m_c2 = 0 AND "
+                              "m_c6 = 0 AND m_c66 = 0 AND m_c17 = 0"),
+                    1);
+    lcm_instance_free(in);
+    lcm_db_close(db);
+    lcm_form_free(f);
+}
+
 static void form_store__draft_keeps_partial_answers(void) {
     lcm_db *db = NULL;
     lcm_form *f = NULL;
@@ -457,6 +488,7 @@ const lcmt_case lcmt_form_store_cases[] = {
     {"form_store__bad_instances_leave_nothing", form_store__bad_instances_leave_nothing},
     {"form_store__refused_roster_row_takes_back_instance",
      form_store__refused_roster_row_takes_back_instance},
+    {"form_store__choice_columns_of_long_lists", form_store__choice_columns_of_long_lists},
     {"form_store__draft_keeps_partial_answers", form_store__draft_keeps_partial_answers},
     {"form_store__draft_saved_over_and_read_back", form_store__draft_saved_over_and_read_back},
     {NULL, NULL},
