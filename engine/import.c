@@ -270,6 +270,17 @@ static lcm_status on_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     return st;
 }
 
+/* PRAGMA foreign_keys of the connection (1 on, 0 off, -1 unknown). */
+static int foreign_keys(lcm_db *db) {
+    sqlite3_stmt *st = NULL;
+    int on = -1;
+    if (lcm_db_prepare(db, "PRAGMA foreign_keys", &st, NULL) == LCM_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        on = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return on;
+}
+
 static lcm_status seen_prepare(lcm__imp *im, lcm_err *err) {
     lcm_status st;
     if ((st = lcm_db_exec(im->db,
@@ -324,6 +335,9 @@ lcm_status lcm__imp_run_ex(lcm_db *db, const char *path, const lcm_import_opts *
     res->encoding = lcm_input_encoding(c.in);
     /* Imports queue behind each other: another import may hold the write lock for minutes. */
     sqlite3_busy_timeout(lcm_db_sqlite(db), LCM_IMPORT_BUSY_MS);
+    int fk = foreign_keys(db);
+    if (kind->own_references && fk == 1) /* only outside a transaction, so before BEGIN */
+        lcm_db_exec(db, "PRAGMA foreign_keys = OFF", NULL);
     if ((st = lcm_db_begin(db, err)) != LCM_OK || (st = seen_prepare(&im, err)) != LCM_OK ||
         (st = lcm_db_memo_start(db, err)) != LCM_OK) /* no importer writes reference data */
         goto cleanup;
@@ -337,6 +351,8 @@ cleanup:
     sqlite3_finalize(im.seen_get);
     if (st != LCM_OK)
         lcm_db_rollback(db);
+    if (kind->own_references && fk == 1)
+        lcm_db_exec(db, "PRAGMA foreign_keys = ON", NULL);
     lcm_input_close(c.in);
     return st;
 }

@@ -219,6 +219,7 @@ static const lcm__imp_kind stats_kind = {
     stats_row,
     NULL,
     NULL,
+    0,
 };
 
 /* ---- ratings ---- */
@@ -265,6 +266,7 @@ static const lcm__imp_kind ratings_kind = {
     ratings_row,
     NULL,
     NULL,
+    0,
 };
 
 /* ---- facilities ---- */
@@ -360,6 +362,7 @@ static const lcm__imp_kind facilities_kind = {
     facilities_row,
     NULL,
     NULL,
+    0,
 };
 
 /* ---- entry points ---- */

@@ -30,6 +30,10 @@ typedef struct lcm__imp_kind {
     lcm_status (*header)(lcm__imp *im, void *state, lcm_err *err);
     /* Called after the last row when no problem was found, before the commit (may be NULL). */
     lcm_status (*done)(lcm__imp *im, void *state, lcm_err *err);
+    /* 1: the rows' references are checked by the importer itself before they are written
+     * (responses: the city against the reference table, roster rows right after their
+     * household), so SQLite's foreign-key look-ups are off for the import's transaction. */
+    int own_references;
 } lcm__imp_kind;
 
 struct lcm__imp {

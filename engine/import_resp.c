@@ -429,7 +429,8 @@ static lcm_status prepare(lcm_db *db, const lcm_resp_opts *o, const char *path, 
 
 lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opts *o,
                                 lcm_import_result *res, long *rejected, lcm_err *err) {
-    static const lcm__imp_kind kind = {"responses", {NULL}, 0, 1, resp_row, map_header, NULL};
+    static const lcm__imp_kind kind = {"responses", {NULL},     0,    1,
+                                       resp_row,    map_header, NULL, 1}; /* form_insert.c checks */
     resp_state s;
     memset(&s, 0, sizeof s);
     memset(res, 0, sizeof *res);

@@ -31,15 +31,6 @@ static const char *household_db(void) {
     return path;
 }
 
-static long count(lcm_db *db, const char *sql) {
-    sqlite3_stmt *st = NULL;
-    long n = -1;
-    if (lcm_db_prepare(db, sql, &st, NULL) == LCM_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 /* The shared database and its household form. */
 static void open_household(lcm_db **db, lcm_form **f) {
     lcm_err err = {0};
@@ -75,10 +66,10 @@ static void form_store__load_get_and_conflict(void) {
     CU_ASSERT_EQUAL(lcm_form_read_texts("type,name,label\ninteger,a,A\n", NULL,
                                         "form_id,version\nhousehold,2026.1\n", &changed, &err),
                     LCM_OK);
-    long before = count(db, "SELECT count(*) FROM sqlite_master");
+    long before = lcmt_count(db, "SELECT count(*) FROM sqlite_master");
     CU_ASSERT_EQUAL(lcm_form_store(db, changed, NULL, &err), LCM_CONFLICT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "already loaded with different content"));
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM sqlite_master"), before);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM sqlite_master"), before);
     lcm_form_free(changed);
     lcm_form_free(f);
     lcm_db_close(db);
@@ -161,20 +152,20 @@ static void form_store__household_instance_inserts(void) {
     CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_EXISTS);
     lcm_db_rollback(db);
     /* sat_index: ((5 - 1) + (3 - 1)) / 4 * 100 / 2 services = 75. */
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE city = '4401' "
-                              "AND wave = 2026 AND household_id = 'H-017' AND aware_cc = 1 "
-                              "AND aware_pc = 0 AND aware_none = 0 AND use_eu = '1' AND "
-                              "use_cc = '0' AND freq_cc IS NULL AND sat_cc IS NULL AND "
-                              "aware_n = 3 AND aware_share = 0.375 AND used_n = 2 AND "
-                              "participated = 1 AND sat_index = 75 AND sat_top2 = 1 AND "
-                              "age_band = '60+' AND sat_overall = 4.0 AND consent = '1' AND "
-                              "barriers_health = 1 AND barriers_time = 0 AND "
-                              "barriers_other = '照顾孙辈' AND interviewer = '王五' AND "
-                              "status = 'complete'"),
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE city = '4401' "
+                                   "AND wave = 2026 AND household_id = 'H-017' AND aware_cc = 1 "
+                                   "AND aware_pc = 0 AND aware_none = 0 AND use_eu = '1' AND "
+                                   "use_cc = '0' AND freq_cc IS NULL AND sat_cc IS NULL AND "
+                                   "aware_n = 3 AND aware_share = 0.375 AND used_n = 2 AND "
+                                   "participated = 1 AND sat_index = 75 AND sat_top2 = 1 AND "
+                                   "age_band = '60+' AND sat_overall = 4.0 AND consent = '1' AND "
+                                   "barriers_health = 1 AND barriers_time = 0 AND "
+                                   "barriers_other = '照顾孙辈' AND interviewer = '王五' AND "
+                                   "status = 'complete'"),
                     1);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members WHERE "
-                              "m_age IN (67, 70) AND typeof(m_age) = 'integer' AND "
-                              "m_learned IS NOT NULL AND m_disability IS NOT NULL"),
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1__members WHERE "
+                                   "m_age IN (67, 70) AND typeof(m_age) = 'integer' AND "
+                                   "m_learned IS NOT NULL AND m_disability IS NOT NULL"),
                     2);
     lcm_instance_free(in);
     lcm_form_free(f);
@@ -192,15 +183,16 @@ static void form_store__refusal_completes_empty(void) {
     CU_ASSERT_EQUAL(lcm_instance_finish(in, 1, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_instance_rows(in, lcm_form_find(f, "members")), 0);
     store(db, in);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE household_id = "
-                              "'H-018' AND consent = '0' AND status = 'complete' AND age IS NULL "
-                              "AND aware IS NULL AND aware_n IS NULL AND participated IS NULL "
-                              "AND used_n IS NULL AND sat_index IS NULL AND stratum = "
-                              "'4401-urban'"),
+    CU_ASSERT_EQUAL(lcmt_count(db,
+                               "SELECT count(*) FROM resp_household_2026_1 WHERE household_id = "
+                               "'H-018' AND consent = '0' AND status = 'complete' AND age IS NULL "
+                               "AND aware IS NULL AND aware_n IS NULL AND participated IS NULL "
+                               "AND used_n IS NULL AND sat_index IS NULL AND stratum = "
+                               "'4401-urban'"),
                     1);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
-                              "resp_household_2026_1 r USING (instance_id) WHERE "
-                              "r.household_id = 'H-018'"),
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
+                                   "resp_household_2026_1 r USING (instance_id) WHERE "
+                                   "r.household_id = 'H-018'"),
                     0);
     lcm_instance_free(in);
     lcm_form_free(f);
@@ -299,7 +291,7 @@ static void form_store__bad_instances_leave_nothing(void) {
     lcm_form *f = NULL;
     lcm_err err = {0};
     open_household(&db, &f);
-    long rows = count(db, "SELECT count(*) FROM resp_household_2026_1");
+    long rows = lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1");
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         lcm_instance *in = household(f);
         lcm_instance_set(in, lcm_form_find(f, refused[i].field), refused[i].row, refused[i].value,
@@ -322,7 +314,7 @@ static void form_store__bad_instances_leave_nothing(void) {
         CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, refused[i].error));
         lcm_instance_free(in);
     }
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1"), rows);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1"), rows);
     lcm_form_free(f);
     lcm_db_close(db);
 }
@@ -335,8 +327,8 @@ static void form_store__refused_roster_row_takes_back_instance(void) {
     lcm_form *f = NULL;
     lcm_err err = {0};
     open_household(&db, &f);
-    long rows = count(db, "SELECT count(*) FROM resp_household_2026_1"),
-         members = count(db, "SELECT count(*) FROM resp_household_2026_1__members");
+    long rows = lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1"),
+         members = lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1__members");
     CU_ASSERT_EQUAL_FATAL(lcm_db_exec(db,
                                       "CREATE TEMP TRIGGER refuse_second AFTER INSERT ON "
                                       "main.resp_household_2026_1__members WHEN new.position = 2 "
@@ -348,12 +340,12 @@ static void form_store__refused_roster_row_takes_back_instance(void) {
     CU_ASSERT_EQUAL_FATAL(lcm_db_begin(db, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_DB);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "member 2 refused"));
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1"), rows);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members"), members);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1"), rows);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1__members"), members);
     /* The same instance goes in once the trigger is gone, in the same transaction. */
     CU_ASSERT_EQUAL(lcm_db_exec(db, "DROP TRIGGER temp.refuse_second", &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1"), rows + 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1"), rows + 1);
     lcm_db_rollback(db);
     lcm_instance_free(in);
     lcm_form_free(f);
@@ -382,9 +374,10 @@ static void form_store__choice_columns_of_long_lists(void) {
     CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_instance_insert(db, in, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_long_1 WHERE m_c1 = 1 AND m_c7 = 1 AND "
-                              "m_c64 = 1 AND m_c65 = 1 AND m_c70 = 1 AND m_c2 = 0 AND "
-                              "m_c6 = 0 AND m_c66 = 0 AND m_c17 = 0"),
+    CU_ASSERT_EQUAL(lcmt_count(db,
+                               "SELECT count(*) FROM resp_long_1 WHERE m_c1 = 1 AND m_c7 = 1 AND "
+                               "m_c64 = 1 AND m_c65 = 1 AND m_c70 = 1 AND m_c2 = 0 AND "
+                               "m_c6 = 0 AND m_c66 = 0 AND m_c17 = 0"),
                     1);
     lcm_instance_free(in);
     lcm_db_close(db);
@@ -402,8 +395,9 @@ static void form_store__draft_keeps_partial_answers(void) {
     CU_ASSERT_EQUAL(lcm_instance_finish(in, 0, &err), LCM_OK);
     CU_ASSERT_STRING_EQUAL(lcm_instance_meta(in, "status"), "draft");
     store(db, in);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE status = 'draft'"
-                              " AND city = '1100' AND age IS NULL"),
+    CU_ASSERT_EQUAL(lcmt_count(db,
+                               "SELECT count(*) FROM resp_household_2026_1 WHERE status = 'draft'"
+                               " AND city = '1100' AND age IS NULL"),
                     1);
     /* Standard columns set by hand are checked. */
     CU_ASSERT_EQUAL(lcm_instance_set_meta(in, "wave", "1999", &err), LCM_CONSTRAINT);
@@ -435,10 +429,11 @@ static void form_store__draft_saved_over_and_read_back(void) {
         CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_OK);
         CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
     }
-    CU_ASSERT_EQUAL(count(db, where), 1);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
-                              "resp_household_2026_1 r USING (instance_id) WHERE r.household_id "
-                              "= 'H-020'"),
+    CU_ASSERT_EQUAL(lcmt_count(db, where), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db,
+                               "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
+                               "resp_household_2026_1 r USING (instance_id) WHERE r.household_id "
+                               "= 'H-020'"),
                     2);
     /* Read back: the version holding it, its answers, its roster, its standard columns. */
     CU_ASSERT_EQUAL_FATAL(lcm_form_get_for_instance(db, "household", id, &g, &err), LCM_OK);
@@ -461,9 +456,10 @@ static void form_store__draft_saved_over_and_read_back(void) {
     CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_instance_save(db, back, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
-    CU_ASSERT_EQUAL(count(db, where), 1);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM resp_household_2026_1 WHERE household_id = "
-                              "'H-020' AND status = 'complete' AND sat_top2 = 1"),
+    CU_ASSERT_EQUAL(lcmt_count(db, where), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db,
+                               "SELECT count(*) FROM resp_household_2026_1 WHERE household_id = "
+                               "'H-020' AND status = 'complete' AND sat_top2 = 1"),
                     1);
     CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_CONFLICT);

@@ -22,16 +22,6 @@ static lcm_db *framework_db(void) {
     return db;
 }
 
-static long count(lcm_db *db, const char *sql) {
-    sqlite3_stmt *st = NULL;
-    long v = -1;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* The seed with all whitespace removed (its table layout breaks names over lines). */
 static char *seed_squeezed(void) {
     FILE *fp = fopen(lcmt_path("surveys/seed/learning-city-guide.txt"), "rb");
@@ -53,22 +43,23 @@ static void framework__has_seed_counts(void) {
     lcm_db *db = framework_db();
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     /* Seed 附件1: 4 macro groups, 4 first-level, 17 second-level, 43 monitoring points. */
-    CU_ASSERT_EQUAL(count(db, "SELECT count(DISTINCT group_zh) FROM indicators"), 4);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators WHERE level = 1"), 4);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators WHERE level = 2"), 17);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators WHERE level = 3"), 43);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(DISTINCT group_zh) FROM indicators"), 4);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators WHERE level = 1"), 4);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators WHERE level = 2"), 17);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators WHERE level = 3"), 43);
     /* 1.1 发展基础 lists nine background points. */
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators WHERE parent = '1.1'"), 9);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators WHERE parent = '1.1' AND "
-                              "direction = 'context'"),
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators WHERE parent = '1.1'"), 9);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators WHERE parent = '1.1' AND "
+                                   "direction = 'context'"),
                     9);
     /* Every parent exists at the level above; sibling weights sum to one. */
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators c LEFT JOIN indicators p ON "
-                              "p.code = c.parent WHERE c.level > 1 AND (p.code IS NULL OR "
-                              "p.level <> c.level - 1)"),
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators c LEFT JOIN indicators p ON "
+                                   "p.code = c.parent WHERE c.level > 1 AND (p.code IS NULL OR "
+                                   "p.level <> c.level - 1)"),
                     0);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM (SELECT coalesce(parent, '') p, sum(weight) "
-                              "w FROM indicators GROUP BY p HAVING abs(w - 1) > 1e-12)"),
+    CU_ASSERT_EQUAL(lcmt_count(db,
+                               "SELECT count(*) FROM (SELECT coalesce(parent, '') p, sum(weight) "
+                               "w FROM indicators GROUP BY p HAVING abs(w - 1) > 1e-12)"),
                     0);
     lcm_db_close(db);
 }
@@ -120,10 +111,11 @@ static void framework__target_band_from_seed(void) {
     lcm_db *db = framework_db();
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     /* Seed 3.3: 职工教育培训经费按职工工资总额的1.5%—2.5%提取使用. */
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators WHERE direction = 'target_band' "
-                              "AND code = '3.3.2' AND target_low = 1.5 AND target_high = 2.5"),
+    CU_ASSERT_EQUAL(lcmt_count(db,
+                               "SELECT count(*) FROM indicators WHERE direction = 'target_band' "
+                               "AND code = '3.3.2' AND target_low = 1.5 AND target_high = 2.5"),
                     1);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM indicators WHERE kind = 'survey'"), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators WHERE kind = 'survey'"), 1);
     lcm_db_close(db);
 }
 

@@ -68,15 +68,6 @@ static void dataset__types_and_names_are_inferred_and_reported(void) {
     lcm_db_close(db);
 }
 
-static long count(lcm_db *db, const char *sql) {
-    sqlite3_stmt *st = NULL;
-    long n = -1;
-    if (lcm_db_prepare(db, sql, &st, NULL) == LCM_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static void dataset__reimport_is_a_noop_and_changes_need_replace(void) {
     lcm_db *db = open_db("ds2.db");
     lcm_dataset_report rep;
@@ -91,18 +82,18 @@ static void dataset__reimport_is_a_noop_and_changes_need_replace(void) {
     CU_ASSERT_EQUAL(rep.unchanged, 1);
     CU_ASSERT_EQUAL(res.inserted, 0);
     lcm_dataset_report_free(&rep);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM ds_a"), 2);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ds_a"), 2);
     write_csv("a.csv", "x,y\n1,2\n3,4\n5,6.5\n");
     CU_ASSERT_EQUAL(lcm_dataset_import(db, path, "a", NULL, &rep, &res, &err), LCM_EXISTS);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "dataset 'a' exists with other data"));
     lcm_dataset_report_free(&rep);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM ds_a"), 2);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ds_a"), 2);
     CU_ASSERT_EQUAL(lcm_dataset_import(db, path, "a", &replace, &rep, &res, NULL), LCM_OK);
     lcm_dataset_report_free(&rep);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM ds_a"), 3);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM dataset_columns WHERE dataset = 'a'"), 2);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM dataset_columns WHERE dataset = 'a'"
-                              " AND name = 'y' AND type = 'real'"),
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ds_a"), 3);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM dataset_columns WHERE dataset = 'a'"), 2);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM dataset_columns WHERE dataset = 'a'"
+                                   " AND name = 'y' AND type = 'real'"),
                     1);
     lcm_db_close(db);
 }
@@ -128,8 +119,8 @@ static void dataset__bad_names_and_rows_are_refused(void) {
     CU_ASSERT_STRING_EQUAL(res.msgs[0], want);
     lcm_import_result_free(&res);
     lcm_dataset_report_free(&rep);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM datasets"), 0);
-    CU_ASSERT_EQUAL(count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'ds_b'"), 0);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM datasets"), 0);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'ds_b'"), 0);
     lcm_db_close(db);
 }
 

@@ -278,7 +278,45 @@ static void responses__row_lines_kept_as_runs(void) {
     free(s.runs);
 }
 
+/* The importer checks references itself and turns SQLite's foreign-key look-ups off for
+ * its transaction only: they are on again afterwards, whether it committed or rolled back,
+ * the stored rows pass foreign_key_check, and an unknown city is still refused. */
+static void responses__foreign_keys_back_on(void) {
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    lcm_import_result res;
+    lcm_resp_opts o;
+    memset(&o, 0, sizeof o);
+    o.form_id = "household";
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(form_db("resp_fk.db"), 0, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_import_responses(db, lcmt_path("tests/fixtures/import/responses_ok.csv"),
+                                         &o, &res, NULL, &err),
+                    LCM_OK);
+    lcm_import_result_free(&res);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA foreign_keys"), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1__members"), 7);
+    /* a city that is no city: refused by the importer's own check, nothing stored */
+    char csv[4096], line[65536];
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("nocity.csv"));
+    FILE *in = fopen(lcmt_path("tests/fixtures/import/responses_ok.csv"), "r");
+    FILE *out = fopen(csv, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fgets(line, sizeof line, in));
+    fputs(line, out);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fgets(line, sizeof line, in));
+    CU_ASSERT_FATAL(strncmp(line + 36, ",4413,", 6) == 0); /* id, then the city */
+    fprintf(out, "22222222-2222-4222-8222-222222222222,9413%s", line + 41);
+    fclose(in), fclose(out);
+    CU_ASSERT_EQUAL(lcm_import_responses(db, csv, &o, &res, NULL, &err), LCM_CONSTRAINT);
+    CU_ASSERT(has(res.nmsgs ? res.msgs[0] : NULL, "city code '9413' is not in the reference data"));
+    lcm_import_result_free(&res);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA foreign_keys"), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1"), 3);
+    lcm_db_close(db);
+}
+
 const lcmt_case lcmt_import_resp_cases[] = {
+    {"responses__foreign_keys_back_on", responses__foreign_keys_back_on},
     {"responses__row_lines_kept_as_runs", responses__row_lines_kept_as_runs},
     {"responses__duplicate_ids_name_their_first_line",
      responses__duplicate_ids_name_their_first_line},

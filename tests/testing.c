@@ -165,3 +165,12 @@ int lcmt_run(const char *const *args, const char *stdin_text, char **out, char *
         free(e.data);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+long lcmt_count(lcm_db *db, const char *sql) {
+    sqlite3_stmt *st = NULL;
+    long n = -1;
+    if (lcm_db_prepare(db, sql, &st, NULL) == LCM_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}

@@ -9,6 +9,8 @@
 #ifndef LCMT_TESTING_H
 #define LCMT_TESTING_H
 
+#include "lcmon.h"
+
 #include <CUnit/CUnit.h>
 #include <stddef.h>
 
@@ -29,6 +31,10 @@ const char *lcmt_tmp(const char *name);
  * stdin_text (may be NULL). Captures stdout and stderr into malloc'd strings the caller
  * frees (either out pointer may be NULL). Returns the exit status, or -1. */
 int lcmt_run(const char *const *args, const char *stdin_text, char **out, char **err);
+
+/* The first column of the first row of sql as a number, -1 when it fails
+ * (SELECT count(*) … in assertions about what a database holds). */
+long lcmt_count(lcm_db *db, const char *sql);
 
 /* Relative comparison used for reference values: |a-b| <= rel*max(|a|,|b|,tiny). */
 #define LCMT_ASSERT_REL(a, b, rel) CU_ASSERT(lcmt_close((a), (b), (rel)))
