@@ -12,10 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Digits from p: their count; *end is where they stop. */
+static size_t digits(const char *p, const char **end) {
+    const char *q = p;
+    while (*q >= '0' && *q <= '9')
+        q++;
+    *end = q;
+    return (size_t)(q - p);
+}
+
 static int is_integer(const char *s) {
-    const char *p = s + (*s == '-');
-    if (!*p || strspn(p, "0123456789") != strlen(p))
+    const char *p = s + (*s == '-'), *end;
+    size_t n = digits(p, &end);
+    if (!n || *end)
         return 0;
+    if (n <= 18) /* fits a 64-bit integer whatever the digits */
+        return 1;
     errno = 0;
     (void)strtoll(s, NULL, 10);
     return errno == 0;
@@ -23,8 +35,15 @@ static int is_integer(const char *s) {
 
 /* Plain decimal notation only: what people type and CSV exports write. */
 static int is_decimal(const char *s, double *x) {
-    const char *p = s + (*s == '-');
-    size_t whole = strspn(p, "0123456789"), frac = 0;
+    const char *p = s + (*s == '-'), *end;
+    size_t whole = digits(p, &end), frac = 0;
+    if (*end == '\0' && whole && whole <= 15) { /* a whole number: exact without strtod */
+        double v = 0;
+        for (const char *q = p; q < end; q++)
+            v = v * 10 + (*q - '0');
+        *x = *s == '-' ? -v : v;
+        return 1;
+    }
     if (p[whole] == '.')
         frac = strspn(p + whole + 1, "0123456789");
     size_t len = whole + (p[whole] == '.' ? 1 + frac : 0);

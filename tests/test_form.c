@@ -654,6 +654,15 @@ static void form__validate_value_by_type(void) {
         {"barriers", "none", 0},
         {"learn_hours", "2000", 1},
         {"learn_hours", "2001", 0},
+        {"learn_hours", "-0", 1}, /* constraint 0..2000 on '.': -0 is 0 */
+        {"learn_hours", "00042", 1},
+        {"learn_hours", "999999999999999999", 0},   /* 18 digits: a number, too many hours */
+        {"learn_hours", "99999999999999999999", 0}, /* 20 digits: not a 64-bit integer */
+        {"learn_hours", "12a", 0},
+        {"learn_hours", "-", 0},
+        {"sat_overall", "-0", 0},
+        {"sat_overall", "4.0", 1}, /* a decimal on the scale */
+        {"sat_overall", "0004", 1},
         {"hh_size", "0", 0},
         {"consent", "0", 1},
         {"consent", "2", 0},
