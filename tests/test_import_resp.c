@@ -6,13 +6,18 @@
  * responses_ok.csv holds the first three households of `lcmon simulate --cities 2
  * --households 3 --waves 2024` (default seed), the roster widened to members[N]/field.
  */
+#define _XOPEN_SOURCE 700 /* posix_openpt, for the progress bar on a terminal */
 #include "testing.h"
 
 #include "import_resp_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* A database with the reference data and the household form, copied for each use. */
 static const char *form_db(const char *name) {
@@ -315,7 +320,82 @@ static void responses__foreign_keys_back_on(void) {
     lcm_db_close(db);
 }
 
+/* n households: the three of responses_ok.csv over and over, each with its own id (as
+ * bench/import_gen.awk makes them). */
+static void many_households(const char *path, long n) {
+    char rows[4][65536];
+    FILE *in = fopen(lcmt_path("tests/fixtures/import/responses_ok.csv"), "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    for (int i = 0; i < 4; i++)
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fgets(rows[i], sizeof rows[i], in));
+    fclose(in);
+    FILE *out = fopen(path, "w");
+    fputs(rows[0], out);
+    for (long i = 0; i < n; i++)
+        fprintf(out, "%08lx-0000-4000-8000-%012lx%s", i, i, rows[1 + i % 3] + 36);
+    fclose(out);
+}
+
+/* Run lcmon with stderr on a pseudo-terminal; what it wrote there, malloc'd. */
+static char *stderr_on_terminal(const char *const *args, int *status) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    CU_ASSERT_FATAL(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+    const char *name = ptsname(master);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int slave = open(name, O_RDWR), null = open("/dev/null", O_WRONLY);
+        dup2(slave, STDERR_FILENO), dup2(null, STDOUT_FILENO);
+        execv(LCMT_LCMON, (char *const *)args);
+        _exit(127);
+    }
+    size_t len = 0, cap = 1 << 16;
+    char *text = malloc(cap);
+    for (ssize_t got; text && (got = read(master, text + len, cap - len - 1)) != 0;) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) /* EIO: the child closed the terminal */
+            break;
+        if ((len += (size_t)got) + 1 == cap)
+            text = realloc(text, cap *= 2);
+    }
+    if (text)
+        text[len] = '\0';
+    waitpid(pid, status, 0);
+    close(master);
+    return text;
+}
+
+/* Files of 4 MB and more get a progress bar when stderr is a terminal, cleared at the
+ * end; smaller files and stderr that is not a terminal get none. */
+static void responses__progress_bar_on_a_terminal(void) {
+    char db[4096], big[4096], small[4096];
+    snprintf(db, sizeof db, "%s", form_db("resp_progress.db"));
+    snprintf(big, sizeof big, "%s", lcmt_tmp("big.csv"));
+    snprintf(small, sizeof small, "%s", lcmt_tmp("small.csv"));
+    many_households(big, 20000); /* 4.6 MB */
+    many_households(small, 100);
+    int status = -1;
+    const char *args[] = {LCMT_LCMON, "import", "responses", db, big, "--form", "household", NULL};
+    char *bar = stderr_on_terminal(args, &status);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    const char *first = bar ? strstr(bar, "\rimporting ") : NULL; /* it moves: twice at least */
+    CU_ASSERT(has(bar, "big.csv "));
+    CU_ASSERT(first && strstr(first + 1, "\rimporting ") && strchr(first, '%'));
+    CU_ASSERT(bar && strlen(bar) >= 4 && strcmp(bar + strlen(bar) - 4, "\r\033[K") == 0);
+    free(bar);
+    args[4] = small;
+    bar = stderr_on_terminal(args, &status);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CU_ASSERT(bar && !strstr(bar, "importing"));
+    free(bar);
+    char *err = NULL; /* not a terminal: none even for the big file (already stored now) */
+    CU_ASSERT_EQUAL(lcmt_run(args + 1, NULL, NULL, &err), 0);
+    CU_ASSERT(err && !strstr(err, "importing"));
+    free(err);
+}
+
 const lcmt_case lcmt_import_resp_cases[] = {
+    {"responses__progress_bar_on_a_terminal", responses__progress_bar_on_a_terminal},
     {"responses__foreign_keys_back_on", responses__foreign_keys_back_on},
     {"responses__row_lines_kept_as_runs", responses__row_lines_kept_as_runs},
     {"responses__duplicate_ids_name_their_first_line",
