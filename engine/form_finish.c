@@ -81,8 +81,6 @@ static lcm_status relevant_in_pass(lcm_instance *in, int i, long row, int *out, 
     return lcm_expr_eval_bool(fd->relevant, &env, out, err);
 }
 
-/* Bring one answer up to date; *changed is set when it moved. Its relevance is kept for
- * the checks of lcm_instance_finish. */
 /* Where field i's answer in row (an existing row) and its relevance are kept: what
  * lcm__instance_cell and lcm__instance_rel give, worked out once per cell of a pass. */
 typedef struct cell_at {
@@ -98,6 +96,8 @@ static cell_at locate(const lcm_instance *in, int i, long row) {
     return c;
 }
 
+/* Bring one answer up to date; *changed is set when it moved. Its relevance is kept for
+ * the checks of lcm_instance_finish. */
 static lcm_status update_cell(lcm_instance *in, int i, long row, cell_at at, int *changed,
                               lcm_err *err) {
     const lcm_field *fd = &in->f->fields[i];
