@@ -88,6 +88,12 @@ static lcm_status clash(lcm_form *f, size_t upto, const char *table, const char 
             is_main && lcm__std_cols[lcm__std_col_find(col)].settable
                 ? ", or give it lcmon_column if it holds that standard value"
                 : "");
+    if (!is_main && lcm__std_col_find(col) >= 0) /* roster tables would leave it out */
+        return lcm__form_problemf(f, LCM_PARSE,
+                                  "survey.csv:%ld:%d: column '%s' inside a repeat takes the name "
+                                  "of a standard column, which roster tables do not hold: rename "
+                                  "the field",
+                                  line, cellcol, col);
     for (size_t j = 0; j < upto; j++) {
         const lcm_field *o = &f->fields[j];
         if (!o->column || !o->table || strcmp(o->table, table) != 0 ||

@@ -270,6 +270,11 @@ static const struct {
     {"type,name,label\ntext,city,City\n", NULL, settings,
      "survey.csv:2:2: column 'city' is a standard column of the response table: rename the field, "
      "or give it lcmon_column"},
+    /* A roster table has no standard columns but instance_id and position: an answer in a
+     * column of such a name would not be stored, so the form is refused. */
+    {"type,name,label\nbegin repeat,r,R\ntext,status,S\nend repeat,,\n", NULL, settings,
+     "survey.csv:3:2: column 'status' inside a repeat takes the name of a standard column, "
+     "which roster tables do not hold: rename the field"},
     {"type,name,label\nselect_multiple lang,l,L\n", choices, settings,
      "choices.csv:4:2: choice '其他' of list 'lang' is used by select_multiple 'l'"},
     {"type,name,label\nselect_multiple yn,q,Q\ninteger,q_1,A\n", choices, settings,
