@@ -111,6 +111,29 @@ void lcm__imp_cell_issue(lcm__imp *im, size_t col, const char *name, const char 
     keep(im, &sb);
 }
 
+void lcm__imp_issue_in(lcm__imp *im, const char *file, long line, size_t col, const char *name,
+                       const char *value, const char *fmt, ...) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    va_list ap;
+    lcm_strbuf_addf(&sb, "%s:%ld:", file, line);
+    if (col)
+        lcm_strbuf_addf(&sb, "%zu", col);
+    if (col && name)
+        lcm_strbuf_addf(&sb, " (%s):", name);
+    else if (col)
+        lcm_strbuf_addc(&sb, ':');
+    lcm_strbuf_addc(&sb, ' ');
+    va_start(ap, fmt);
+    lcm_strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    if (value) {
+        lcm_strbuf_adds(&sb, ", value '");
+        show_value(&sb, value);
+        lcm_strbuf_addc(&sb, '\'');
+    }
+    keep(im, &sb);
+}
+
 void lcm__imp_row_issue(lcm__imp *im, long line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

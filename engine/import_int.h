@@ -72,6 +72,11 @@ void lcm__imp_issue(lcm__imp *im, int i, const char *fmt, ...)
  * are not a fixed list: "file:line:col (name): <problem>, value 'x'". */
 void lcm__imp_cell_issue(lcm__imp *im, size_t col, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A problem in another file than the one imported (a roster file): "file:line: …", with
+ * col (from 1; 0 = none) "file:line:col (name): …", and value ", value 'x'" when given. */
+void lcm__imp_issue_in(lcm__imp *im, const char *file, long line, size_t col, const char *name,
+                       const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 /* Report a problem of the whole row or file: "file:line: <problem>". */
 void lcm__imp_row_issue(lcm__imp *im, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

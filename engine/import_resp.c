@@ -60,8 +60,12 @@ static int in_list(const char *const *list, const char *s) {
     return -1;
 }
 
+int lcm__resp_tool_column(const char *name) {
+    return in_list(tool_columns, name) >= 0;
+}
+
 /* A field by name, else by the part after a group path ("g/f", with ODK also "g-f"). */
-static int find_path(const lcm_form *f, const char *name, int odk) {
+int lcm__resp_find_path(const lcm_form *f, const char *name, int odk) {
     int i = lcm_form_find(f, name);
     for (const char *p = name; i < 0 && *p; p++)
         if (*p == '/' || (odk && *p == '-'))
@@ -70,7 +74,7 @@ static int find_path(const lcm_form *f, const char *name, int odk) {
 }
 
 /* "aware/library", "aware-library" or "aware_library": a 0/1 column of one choice. */
-static int find_choice(const lcm_form *f, const char *name, int odk, int *choice) {
+int lcm__resp_find_choice(const lcm_form *f, const char *name, int odk, int *choice) {
     size_t n = strlen(name);
     char buf[256];
     if (n >= sizeof buf)
@@ -80,7 +84,7 @@ static int find_choice(const lcm_form *f, const char *name, int odk, int *choice
             continue;
         memcpy(buf, name, k);
         buf[k] = '\0';
-        int i = find_path(f, buf, odk);
+        int i = lcm__resp_find_path(f, buf, odk);
         const lcm_field *fd = i >= 0 ? lcm_form_field(f, (size_t)i) : NULL;
         if (fd && fd->type == LCM_FT_SELECT_MULTIPLE &&
             (*choice = lcm_form_choice(fd->list, name + k + 1)) >= 0)
@@ -107,9 +111,9 @@ static void map_field(resp_state *s, lcm__imp *im, size_t j, const char *key, lo
     col_map *c = &s->cols[j];
     int odk = s->opts->format == LCM_RESP_ODK, choice = -1;
     int i = lcm_form_find(s->form, key);
-    if (i < 0 && (i = find_choice(s->form, key, odk, &choice)) >= 0)
+    if (i < 0 && (i = lcm__resp_find_choice(s->form, key, odk, &choice)) >= 0)
         c->kind = COL_CHOICE, c->choice = choice;
-    else if (i < 0 && (i = find_path(s->form, key, odk)) < 0) {
+    else if (i < 0 && (i = lcm__resp_find_path(s->form, key, odk)) < 0) {
         lcm__imp_cell_issue(im, j, c->name, "names no field of form '%s'", lcm_form_id(s->form));
         return;
     }
@@ -183,7 +187,7 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
         }
     }
     drop_repeated_choices(s);
-    return LCM_OK;
+    return lcm__resp_rosters_load(s, im, err);
 }
 
 /* ---- rows ---- */
@@ -262,7 +266,7 @@ static void row_id(const lcm_csv_row *row, char out[37]) {
              (unsigned long long)(h[1] & 0xffffffffffffULL));
 }
 
-static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
+static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
     lcm_err e;
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     char wave[32];
@@ -290,6 +294,7 @@ static void fill(resp_state *s, lcm__imp *im, lcm_instance *in) {
         row_id(im->row, id);
         lcm_instance_set_meta(in, "instance_id", id, NULL);
     }
+    return lcm__resp_rosters_fill(s, im, in, err);
 }
 
 /* The rowid of the stored instance with in's id (0: none). */
@@ -390,7 +395,8 @@ static lcm_status resp_row(lcm__imp *im, void *state, lcm_err *err) {
     if (st != LCM_OK)
         return st;
     lcm_strbuf_clear(&s->reasons);
-    fill(s, im, in);
+    if ((st = fill(s, im, in, err)) != LCM_OK)
+        return st;
     const char *status = lcm_instance_meta(in, "status");
     if (im->res->issues == before &&
         lcm_instance_finish(in, !status || strcmp(status, "draft") != 0, &e) != LCM_OK)
@@ -429,8 +435,14 @@ static lcm_status prepare(lcm_db *db, const lcm_resp_opts *o, const char *path, 
 
 lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opts *o,
                                 lcm_import_result *res, long *rejected, lcm_err *err) {
-    static const lcm__imp_kind kind = {"responses", {NULL},     0,    1,
-                                       resp_row,    map_header, NULL, 1}; /* form_insert.c checks */
+    static const lcm__imp_kind kind = {"responses",
+                                       {NULL},
+                                       0,
+                                       1,
+                                       resp_row,
+                                       map_header,
+                                       lcm__resp_rosters_done,
+                                       1}; /* form_insert.c checks the references */
     resp_state s;
     memset(&s, 0, sizeof s);
     memset(res, 0, sizeof *res);
@@ -452,6 +464,7 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
     lcm_instance_free(s.in);
     sqlite3_finalize(s.rowid_of);
     free(s.runs);
+    lcm__resp_rosters_free(&s);
     lcm_form_free(s.form);
     return st;
 }

@@ -26,6 +26,8 @@ typedef enum lcm_resp_format {
 /* Parse native, kobo, odk or wjx; 0, or -1. */
 int lcm_resp_format_parse(const char *s, lcm_resp_format *out);
 
+#define LCM_RESP_MAX_ROSTERS 8
+
 typedef struct lcm_resp_opts {
     lcm_import_opts base;
     const char *form_id; /* the form (its most recently loaded version) */
@@ -34,6 +36,13 @@ typedef struct lcm_resp_opts {
     const char *map;     /* wjx: CSV source,field[,value,choice] renaming headers/options */
     int skip_invalid;    /* import the valid rows, write the others to rejects */
     const char *rejects; /* where rejected rows go; NULL = FILE.rejected.csv */
+    /* Rosters in files of their own (lcmon's CSV export, ODK Central's repeat files): the
+     * repeat's name and the file, a row per member keyed by its household's instance_id
+     * (column instance_id, or PARENT_KEY) and position (column position, else the order
+     * of the household's rows). */
+    const char *roster_repeat[LCM_RESP_MAX_ROSTERS];
+    const char *roster_file[LCM_RESP_MAX_ROSTERS];
+    int nrosters;
 } lcm_resp_opts;
 
 /* Import the responses in path into the form's tables, in one transaction. Without

@@ -25,6 +25,16 @@ typedef struct wjx_rule {
     char *source, *field, *value, *choice; /* value NULL: a header rule */
 } wjx_rule;
 
+/* A roster read from a file of its own (import_roster.c). */
+typedef struct roster_spec {
+    int repeat;              /* its begin repeat */
+    const char *file;        /* as given */
+    int parent_col, pos_col; /* columns of the household id and the position; -1 none */
+    int *field;              /* per column: the question, or -1 */
+    char **name;             /* per column: its header, for messages */
+    size_t ncols;
+} roster_spec;
+
 typedef struct resp_state {
     lcm_db *db;
     const lcm_resp_opts *opts;
@@ -53,6 +63,8 @@ typedef struct resp_state {
     } * runs;
     size_t nruns, cap_runs;
     int runs_full;
+    roster_spec rosters[LCM_RESP_MAX_ROSTERS];
+    int nrosters;
     long rejected;
 } resp_state;
 
@@ -65,6 +77,20 @@ const char *lcm__resp_map_value(const resp_state *s, const char *field, const ch
 /* 1 when the stored instance with in's id holds the same answers (source aside). */
 lcm_status lcm__resp_same_as_stored(resp_state *s, const lcm_instance *in, int *same, lcm_err *err);
 void lcm__resp_compare_free(resp_state *s);
+
+/* Column look-ups shared with the roster files: a field by name or group path, a 0/1
+ * column of one choice, a column Kobo or ODK adds of its own. */
+int lcm__resp_find_path(const lcm_form *f, const char *name, int odk);
+int lcm__resp_find_choice(const lcm_form *f, const char *name, int odk, int *choice);
+int lcm__resp_tool_column(const char *name);
+
+/* Rosters from files of their own (import_roster.c): read them once the main header is
+ * mapped, give each household its members, refuse members of households the main file
+ * does not have (the importer's done step), free. */
+lcm_status lcm__resp_rosters_load(resp_state *s, lcm__imp *im, lcm_err *err);
+lcm_status lcm__resp_rosters_fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err);
+lcm_status lcm__resp_rosters_done(lcm__imp *im, void *state, lcm_err *err);
+void lcm__resp_rosters_free(resp_state *s);
 
 /* The rows of this import: note that rowid holds the row of line; the line of this
  * import's row with rowid (0: not one of them, -1: not known). */

@@ -10,6 +10,7 @@
 #include "testing.h"
 
 #include "import_resp_int.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -394,7 +395,165 @@ static void responses__progress_bar_on_a_terminal(void) {
     free(err);
 }
 
+/* Whole text of a file (malloc'd; NULL when it cannot be read). */
+static char *slurp(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    char *text = fp ? malloc(1 << 20) : NULL;
+    size_t n = text ? fread(text, 1, (1 << 20) - 1, fp) : 0;
+    if (text)
+        text[n] = '\0';
+    if (fp)
+        fclose(fp);
+    return text;
+}
+
+static void spit(const char *path, const char *text) {
+    FILE *fp = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Households and their members exported by lcmon (two files) come back whole: every
+ * column of both tables equal to the source's but `source`, from a simulated sample. */
+static void responses__roster_file_round_trip(void) {
+    char src[4096], dst[4096], csv[4096], members[4096];
+    snprintf(src, sizeof src, "%s", lcmt_tmp("rt_src.db"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("rt.csv"));
+    snprintf(members, sizeof members, "%s", lcmt_tmp("rt__members.csv"));
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", src, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"simulate", src, "--cities", "2",
+                                                    "--households", "4", "--waves", "2024", NULL},
+                                   NULL, NULL, NULL),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"export", src, "--form", "household", "--format", "csv",
+                                  "--include-pii", "--out", csv, NULL},
+                 NULL, NULL, NULL),
+        0);
+    snprintf(dst, sizeof dst, "%s", form_db("rt_dst.db"));
+    char roster[4200], *out = NULL;
+    snprintf(roster, sizeof roster, "members=%s", members);
+    const char *args[] = {"import",    "responses", dst,    csv, "--form",
+                          "household", "--roster",  roster, NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    CU_ASSERT(has(out, "80 rows, 80 new"));
+    free(out);
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(dst, 0, &db, &err), LCM_OK);
+    char attach[4300];
+    snprintf(attach, sizeof attach, "ATTACH '%s' AS s", src);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_exec(db, attach, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1__members"), 211);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM (SELECT * FROM "
+                                   "s.resp_household_2026_1__members EXCEPT SELECT * FROM "
+                                   "main.resp_household_2026_1__members)"),
+                    0);
+    /* every column of the main table but source, with its type */
+    sqlite3_stmt *st = NULL;
+    lcm_strbuf q = LCM_STRBUF_INIT;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_prepare(db,
+                                         "SELECT name FROM pragma_table_info("
+                                         "'resp_household_2026_1') WHERE name <> 'source'",
+                                         &st, &err),
+                          LCM_OK);
+    lcm_strbuf_adds(&q, "SELECT count(*) FROM (SELECT ");
+    for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++)
+        lcm_strbuf_addf(&q, "%s\"%s\", typeof(\"%s\")", k ? ", " : "",
+                        (const char *)sqlite3_column_text(st, 0),
+                        (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    char *cols = strdup(q.buf + strlen("SELECT count(*) FROM (SELECT "));
+    lcm_strbuf_addf(&q,
+                    " FROM s.resp_household_2026_1 EXCEPT SELECT %s FROM "
+                    "main.resp_household_2026_1)",
+                    cols);
+    CU_ASSERT_EQUAL(lcmt_count(db, q.buf), 0);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1"), 80);
+    free(cols);
+    lcm_strbuf_release(&q);
+    lcm_db_close(db);
+}
+
+/* A roster file's problems name its own file, line and column; members of households the
+ * main file lacks, gaps in positions, a member given twice and roster columns in the main
+ * file too are refused; ODK Central's layout (PARENT_KEY, KEY, no position) reads. */
+static void responses__roster_file_problems(void) {
+    char csv[4096], members[4096], badf[4096], db[4096], roster[4200], *out = NULL, *err = NULL;
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("rt.csv")); /* from the round trip */
+    snprintf(members, sizeof members, "%s", lcmt_tmp("rt__members.csv"));
+    snprintf(badf, sizeof badf, "%s", lcmt_tmp("bad__members.csv"));
+    char *text = slurp(members);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    /* line 2 is member 1 of the first household: its age made 'x', and a stranger added */
+    char *line2 = strchr(text, '\n') + 1, *line3 = strchr(line2, '\n') + 1;
+    lcm_strbuf b = LCM_STRBUF_INIT;
+    lcm_strbuf_add(&b, text, (size_t)(line2 - text));
+    lcm_strbuf_add(&b, line2, 36);
+    lcm_strbuf_adds(&b, ",1,1,2,x,3,4,0,0\n");
+    lcm_strbuf_adds(&b, line3);
+    lcm_strbuf_adds(&b, "99999999-9999-4999-8999-999999999999,1,1,2,30,3,4,0,0\n");
+    lcm_strbuf_add(&b, line2, 36);
+    lcm_strbuf_adds(&b, ",9,1,2,30,3,4,0,0\n"); /* a gap: member 9 */
+    spit(badf, b.buf);
+    lcm_strbuf_release(&b);
+    snprintf(db, sizeof db, "%s", form_db("rt_bad.db"));
+    snprintf(roster, sizeof roster, "members=%s", badf);
+    const char *args[] = {"import",    "responses", db,     csv,  "--form",
+                          "household", "--roster",  roster, NULL, NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    CU_ASSERT(has(err, "bad__members.csv:2:5 (m_age): 'x' is not a whole number, value 'x'"));
+    CU_ASSERT(has(err, "but no member"));
+    CU_ASSERT(has(err, "nothing imported"));
+    free(out), free(err), out = err = NULL;
+    /* only the stranger wrong: named as a member of a household the main file lacks */
+    lcm_strbuf_adds(&b, text);
+    lcm_strbuf_adds(&b, "99999999-9999-4999-8999-999999999999,1,1,2,30,3,4,0,0\n");
+    spit(badf, b.buf);
+    lcm_strbuf_release(&b);
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    CU_ASSERT(has(err, ": a member of household 99999999-9999-4999-8999-999999999999, which"));
+    CU_ASSERT(has(err, "1 roster row names no household of"));
+    free(out), free(err), out = err = NULL;
+    /* a member given twice */
+    lcm_strbuf_adds(&b, text);
+    lcm_strbuf_add(&b, line2, (size_t)(line3 - line2));
+    spit(badf, b.buf);
+    lcm_strbuf_release(&b);
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    CU_ASSERT(has(err, "is given twice"));
+    free(out), free(err), out = err = NULL;
+    /* ODK Central: PARENT_KEY uuid:…, KEY, no position (the order of a household's rows) */
+    lcm_strbuf_adds(&b, "m_rel,m_sex,m_age,m_edu,m_work,m_disability,m_learned,PARENT_KEY,KEY\n");
+    for (const char *p = line2; *p;) {
+        const char *end = strchr(p, '\n'), *fields = strchr(strchr(p, ',') + 1, ',') + 1;
+        lcm_strbuf_add(&b, fields, (size_t)(end - fields) - (end[-1] == '\r')); /* CRLF */
+        lcm_strbuf_addf(&b, ",uuid:%.36s,uuid:%.36s/members\n", p, p);
+        p = end + 1;
+    }
+    spit(badf, b.buf);
+    lcm_strbuf_release(&b);
+    snprintf(db, sizeof db, "%s", form_db("rt_odk.db"));
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    CU_ASSERT(has(out, "80 rows, 80 new"));
+    free(out), free(err), out = err = NULL;
+    /* the repeat must exist; its members cannot come from both places */
+    snprintf(roster, sizeof roster, "people=%s", members);
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    CU_ASSERT(has(err, "form 'household' has no repeat 'people'"));
+    free(out), free(err), out = err = NULL;
+    snprintf(roster, sizeof roster, "members=%s", members);
+    args[3] = lcmt_path("tests/fixtures/import/responses_ok.csv");
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    CU_ASSERT(has(err, "(members[1]/m_rel): roster 'members' comes from"));
+    free(out), free(err);
+    free(text);
+}
+
 const lcmt_case lcmt_import_resp_cases[] = {
+    {"responses__roster_file_round_trip", responses__roster_file_round_trip},
+    {"responses__roster_file_problems", responses__roster_file_problems},
     {"responses__progress_bar_on_a_terminal", responses__progress_bar_on_a_terminal},
     {"responses__foreign_keys_back_on", responses__foreign_keys_back_on},
     {"responses__row_lines_kept_as_runs", responses__row_lines_kept_as_runs},

@@ -24,7 +24,7 @@ const char *const cmd_import_usage[] = {
     "   or: lcmon import dataset DB FILE.csv --name NAME [--replace] [--encoding E] "
     "[--delimiter C]",
     "   or: lcmon import responses DB FILE.csv --form F [--wave Y] [--format native|kobo|odk|wjx] "
-    "[--map MAP.csv] [--skip-invalid] [--encoding E]",
+    "[--map MAP.csv] [--roster R=FILE]... [--skip-invalid] [--encoding E]",
     "",
     "Import a CSV file into DB in one transaction: every row, or nothing when any cell is",
     "bad. Every problem is reported as file:line:column (field): problem, value 'x'.",
@@ -58,6 +58,10 @@ const char *const cmd_import_usage[] = {
     "    --wave Y         responses: the survey year of every row",
     "    --format F       responses: native (default), kobo, odk or wjx",
     "    --map MAP.csv    responses: header and option renames (needed for wjx)",
+    "    --roster R=FILE  responses: the members of repeat R from FILE, a row each, keyed",
+    "                     by instance_id (or ODK's PARENT_KEY) and position (else their",
+    "                     order): what 'lcmon export' writes as F__R.csv, ODK Central's",
+    "                     repeat files",
     "    --skip-invalid   responses: import the valid rows; the others go with their",
     "                     problems to FILE.rejected.csv",
     NULL,
@@ -84,17 +88,13 @@ static int parse_delim(const char *s, unsigned char *out) {
 }
 
 static int parse_args(int argc, char **argv, import_args *a) {
-    static const struct option opts[] = {{"encoding", required_argument, NULL, 'e'},
-                                         {"delimiter", required_argument, NULL, 'd'},
-                                         {"replace", no_argument, NULL, 'r'},
-                                         {"max-errors", required_argument, NULL, 'm'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"form", required_argument, NULL, 'F'},
-                                         {"wave", required_argument, NULL, 'w'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"map", required_argument, NULL, 'M'},
-                                         {"skip-invalid", no_argument, NULL, 's'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"encoding", required_argument, NULL, 'e'}, {"delimiter", required_argument, NULL, 'd'},
+        {"replace", no_argument, NULL, 'r'},        {"max-errors", required_argument, NULL, 'm'},
+        {"name", required_argument, NULL, 'n'},     {"form", required_argument, NULL, 'F'},
+        {"wave", required_argument, NULL, 'w'},     {"format", required_argument, NULL, 'f'},
+        {"map", required_argument, NULL, 'M'},      {"skip-invalid", no_argument, NULL, 's'},
+        {"roster", required_argument, NULL, 'R'},   {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -119,6 +119,16 @@ static int parse_args(int argc, char **argv, import_args *a) {
             a->resp.map = optarg;
         if (c == 's')
             a->resp.skip_invalid = 1;
+        if (c == 'R') { /* REPEAT=FILE: split in place (argv is ours) */
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1] || a->resp.nrosters == LCM_RESP_MAX_ROSTERS)
+                return cli_usage_error(cmd_import_usage,
+                                       "--roster takes REPEAT=FILE (at most %d of them)",
+                                       LCM_RESP_MAX_ROSTERS);
+            *eq = '\0';
+            a->resp.roster_repeat[a->resp.nrosters] = optarg;
+            a->resp.roster_file[a->resp.nrosters++] = eq + 1;
+        }
         if (c == '?')
             return cli_usage_error(cmd_import_usage, "bad option");
     }

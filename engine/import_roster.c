@@ -1,0 +1,303 @@
+/*
+ * import_roster.c - rosters read from files of their own (--roster members=FILE): the
+ * layout of lcmon's CSV export (hh__members.csv: instance_id, position, the questions) and
+ * of ODK Central's repeat files (PARENT_KEY, KEY, the questions by group path).
+ *
+ * A roster file is read whole before the households, into a TEMP table keyed by (repeat,
+ * household, position), so memory stays bounded whatever its size and order; each
+ * household then takes its members from there, checked cell by cell with the roster
+ * file's own line and column in the messages, and the rows it took are deleted. Rows
+ * still there at the end name a household the main file does not have: the import is
+ * refused.
+ */
+#include "import_resp_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct load_ctx {
+    resp_state *s;
+    lcm__imp *im;
+    roster_spec *r;
+    int index; /* of r in s->rosters */
+} load_ctx;
+
+/* "uuid:abc/members[2]" or "abc" -> "abc" into buf. */
+static const char *parent_id(const char *v, char *buf, size_t cap) {
+    if (strncmp(v, "uuid:", 5) == 0)
+        v += 5;
+    snprintf(buf, cap, "%.*s", (int)strcspn(v, "/"), v);
+    return buf;
+}
+
+static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err *err) {
+    roster_spec *r = c->r;
+    resp_state *s = c->s;
+    int odk = s->opts->format == LCM_RESP_ODK;
+    r->ncols = row->n;
+    r->field = calloc(row->n + 1, sizeof *r->field);
+    r->name = calloc(row->n + 1, sizeof *r->name);
+    if (!r->field || !r->name)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    r->parent_col = r->pos_col = -1;
+    for (size_t j = 0; j < row->n; j++) {
+        const char *h = row->field[j];
+        int choice;
+        r->field[j] = -1;
+        if (!(r->name[j] = strdup(h)))
+            return lcm_err_set(err, LCM_NOMEM, "out of memory");
+        if (strcasecmp(h, "instance_id") == 0 || strcmp(h, "PARENT_KEY") == 0)
+            r->parent_col = (int)j;
+        else if (strcasecmp(h, "position") == 0)
+            r->pos_col = (int)j;
+        else if (strcmp(h, "KEY") == 0 || h[0] == '_' || lcm__resp_tool_column(h))
+            continue;
+        else {
+            int i = lcm__resp_find_path(s->form, h, odk);
+            if (i >= 0 && lcm_form_field(s->form, (size_t)i)->repeat == r->repeat &&
+                lcm_form_field(s->form, (size_t)i)->column)
+                r->field[j] = i;
+            else if (lcm__resp_find_choice(s->form, h, odk, &choice) < 0)
+                lcm__imp_issue_in(c->im, r->file, 1, j + 1, h, NULL,
+                                  "names no question of repeat '%s'",
+                                  lcm_form_field(s->form, (size_t)r->repeat)->name);
+        }
+    }
+    /* 0/1 choice columns only repeat the list column lcmon's export writes beside them */
+    for (size_t j = 0; j < row->n; j++) {
+        int choice, i = r->field[j] < 0 && (int)j != r->parent_col && (int)j != r->pos_col
+                            ? lcm__resp_find_choice(s->form, row->field[j], odk, &choice)
+                            : -1;
+        int listed = 0;
+        for (size_t k = 0; i >= 0 && k < row->n; k++)
+            listed |= r->field[k] == i;
+        if (i >= 0 && !listed)
+            lcm__imp_issue_in(c->im, r->file, 1, j + 1, row->field[j], NULL,
+                              "a 0/1 choice column: give the answers in column '%s'",
+                              lcm_form_field(s->form, (size_t)i)->name);
+    }
+    if (r->parent_col < 0)
+        lcm__imp_issue_in(c->im, r->file, 1, 0, NULL, NULL,
+                          "no instance_id (or PARENT_KEY) column naming each member's household");
+    return LCM_OK;
+}
+
+/* The next position of household parent in roster c->index: one past the last loaded. */
+static lcm_status next_position(load_ctx *c, const char *parent, long *pos, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare_cached(c->s->db,
+                                          "SELECT coalesce(max(position), 0) + 1 FROM "
+                                          "temp.lcm_import_roster WHERE rep = ?1 AND parent = ?2",
+                                          &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_int(st, 1, c->index);
+    sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *pos = (long)sqlite3_column_int64(st, 0);
+    else
+        rc = lcm_db_fail(c->s->db, err, "reading a roster");
+    sqlite3_reset(st);
+    return rc;
+}
+
+static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
+    load_ctx *c = ud;
+    roster_spec *r = c->r;
+    char parent[256];
+    long pos = 0;
+    if (row->index == 0)
+        return map_roster_header(c, row, err);
+    if (r->parent_col < 0 || (size_t)r->parent_col >= row->n || !*row->field[r->parent_col]) {
+        if (r->parent_col >= 0)
+            lcm__imp_issue_in(c->im, r->file, row->line, (size_t)r->parent_col + 1,
+                              r->name[r->parent_col], "", "a member without a household id");
+        return LCM_OK;
+    }
+    parent_id(row->field[r->parent_col], parent, sizeof parent);
+    if (r->pos_col >= 0 && (size_t)r->pos_col < row->n) {
+        char *end;
+        const char *v = row->field[r->pos_col];
+        pos = strtol(v, &end, 10);
+        if (*end || end == v || pos < 1 || pos > LCM_FORM_MAX_ROWS) {
+            lcm__imp_issue_in(c->im, r->file, row->line, (size_t)r->pos_col + 1,
+                              r->name[r->pos_col], v, "a position is a whole number from 1 to %d",
+                              LCM_FORM_MAX_ROWS);
+            return LCM_OK;
+        }
+    } else {
+        lcm_status rc = next_position(c, parent, &pos, err);
+        if (rc != LCM_OK)
+            return rc;
+    }
+    lcm_strbuf cells = LCM_STRBUF_INIT; /* the questions' cells, each NUL-terminated */
+    for (size_t j = 0; j < r->ncols; j++)
+        if (r->field[j] >= 0)
+            lcm_strbuf_add_z(&cells, j < row->n ? row->field[j] : "", j < row->n ? row->len[j] : 0);
+    sqlite3_stmt *st = NULL;
+    lcm_status rc =
+        lcm_strbuf_ok(&cells)
+            ? lcm_db_prepare_cached(c->s->db,
+                                    "INSERT INTO temp.lcm_import_roster(rep, parent, "
+                                    "position, line, cells) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                    &st, err)
+            : lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if (rc == LCM_OK) {
+        sqlite3_bind_int(st, 1, c->index);
+        sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, pos);
+        sqlite3_bind_int64(st, 4, row->line);
+        sqlite3_bind_blob(st, 5, cells.buf, (int)cells.len, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        if ((step & 0xff) == SQLITE_CONSTRAINT) /* extended codes may be on */
+            lcm__imp_issue_in(c->im, r->file, row->line, 0, NULL, NULL,
+                              "member %ld of household %s is given twice", pos, parent);
+        else if (step != SQLITE_DONE)
+            rc = lcm_db_fail(c->s->db, err, "keeping a roster");
+        sqlite3_reset(st);
+    }
+    lcm_strbuf_release(&cells);
+    return rc;
+}
+
+lcm_status lcm__resp_rosters_load(resp_state *s, lcm__imp *im, lcm_err *err) {
+    const lcm_resp_opts *o = s->opts;
+    lcm_status st = LCM_OK;
+    if (!o->nrosters)
+        return LCM_OK;
+    if ((st = lcm_db_exec(s->db,
+                          "CREATE TEMP TABLE IF NOT EXISTS lcm_import_roster (rep INTEGER, "
+                          "parent TEXT, position INTEGER, line INTEGER, cells BLOB, "
+                          "PRIMARY KEY (rep, parent, position)) WITHOUT ROWID;"
+                          "DELETE FROM temp.lcm_import_roster",
+                          err)) != LCM_OK)
+        return st;
+    for (int k = 0; k < o->nrosters && k < LCM_RESP_MAX_ROSTERS && st == LCM_OK; k++) {
+        roster_spec *r = &s->rosters[k];
+        int i = lcm_form_find(s->form, o->roster_repeat[k]);
+        r->file = o->roster_file[k];
+        if (i < 0 || lcm_form_field(s->form, (size_t)i)->type != LCM_FT_BEGIN_REPEAT)
+            return lcm_err_set(err, LCM_INVAL, "--roster %s: form '%s' has no repeat '%s'",
+                               o->roster_repeat[k], lcm_form_id(s->form), o->roster_repeat[k]);
+        r->repeat = i;
+        s->nrosters = k + 1;
+        for (size_t j = 0; j < s->ncols; j++) /* members[N]/field columns as well: which? */
+            if ((s->cols[j].kind == COL_FIELD || s->cols[j].kind == COL_CHOICE) &&
+                lcm_form_field(s->form, (size_t)s->cols[j].field)->repeat == i) {
+                lcm__imp_cell_issue(im, j, s->cols[j].name,
+                                    "roster '%s' comes from '%s' (--roster)", o->roster_repeat[k],
+                                    r->file);
+                break;
+            }
+        lcm_input *in = NULL;
+        load_ctx c = {s, im, r, k};
+        if ((st = lcm_input_open(r->file, o->base.encoding, &in, err)) == LCM_OK)
+            st = lcm_input_read_csv(in, NULL, load_row, &c, err);
+        lcm_input_close(in);
+    }
+    return st;
+}
+
+/* The members of the household in in from roster k: added, checked, set; then forgotten. */
+static lcm_status fill_one(resp_state *s, lcm__imp *im, lcm_instance *in, int k, lcm_err *err) {
+    roster_spec *r = &s->rosters[k];
+    const char *id = lcm_instance_meta(in, "instance_id");
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare_cached(s->db,
+                                          "SELECT position, line, cells FROM "
+                                          "temp.lcm_import_roster WHERE rep = ?1 AND parent = ?2 "
+                                          "ORDER BY position",
+                                          &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_int(st, 1, k);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    long want = 1;
+    int step;
+    while (rc == LCM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        long pos = (long)sqlite3_column_int64(st, 0), line = (long)sqlite3_column_int64(st, 1), at;
+        const char *cell = sqlite3_column_blob(st, 2);
+        lcm_err e;
+        lcm_err_clear(&e);
+        if (pos != want) {
+            lcm__imp_issue_in(im, r->file, line, 0, NULL, NULL,
+                              "member %ld of household %s, but no member %ld before it", pos, id,
+                              want);
+            break;
+        }
+        want++;
+        if (lcm_instance_add_row(in, r->repeat, &at, &e) != LCM_OK) {
+            lcm__imp_issue_in(im, r->file, line, 0, NULL, NULL, "%s", e.msg);
+            break;
+        }
+        for (size_t j = 0; j < r->ncols && cell; j++) {
+            if (r->field[j] < 0)
+                continue;
+            if (*cell && lcm_form_validate_utf8(s->form, r->field[j], cell, &e) != LCM_OK) {
+                const char *p = strstr(e.msg, "': ");
+                lcm__imp_issue_in(im, r->file, line, j + 1, r->name[j], cell, "%s",
+                                  strncmp(e.msg, "field '", 7) == 0 && p ? p + 3 : e.msg);
+            } else if (*cell)
+                lcm_instance_set(in, r->field[j], at, cell, NULL);
+            cell += strlen(cell) + 1;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != LCM_OK)
+        return rc;
+    if ((rc = lcm_db_prepare_cached(s->db,
+                                    "DELETE FROM temp.lcm_import_roster WHERE rep = ?1 AND "
+                                    "parent = ?2",
+                                    &st, err)) != LCM_OK)
+        return rc;
+    sqlite3_bind_int(st, 1, k);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = lcm_db_fail(s->db, err, "reading a roster");
+    sqlite3_reset(st);
+    return rc;
+}
+
+lcm_status lcm__resp_rosters_fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
+    lcm_status rc = LCM_OK;
+    for (int k = 0; k < s->nrosters && rc == LCM_OK; k++)
+        rc = fill_one(s, im, in, k, err);
+    return rc;
+}
+
+lcm_status lcm__resp_rosters_done(lcm__imp *im, void *state, lcm_err *err) {
+    resp_state *s = state;
+    sqlite3_stmt *st = NULL;
+    long n = 0;
+    if (!s->nrosters)
+        return LCM_OK;
+    lcm_status rc = lcm_db_prepare(s->db,
+                                   "SELECT rep, parent, line FROM temp.lcm_import_roster "
+                                   "ORDER BY rep, line",
+                                   &st, err);
+    while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW) {
+        int k = sqlite3_column_int(st, 0);
+        if (k >= 0 && k < s->nrosters)
+            lcm__imp_issue_in(im, s->rosters[k].file, (long)sqlite3_column_int64(st, 2), 0, NULL,
+                              NULL, "a member of household %s, which '%s' does not have",
+                              (const char *)sqlite3_column_text(st, 1), im->file);
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (rc == LCM_OK && n)
+        rc =
+            lcm_err_set(err, LCM_CONSTRAINT, "%ld roster %s no household of '%s', nothing imported",
+                        n, n == 1 ? "row names" : "rows name", im->file);
+    return rc;
+}
+
+void lcm__resp_rosters_free(resp_state *s) {
+    for (int k = 0; k < LCM_RESP_MAX_ROSTERS; k++) {
+        roster_spec *r = &s->rosters[k];
+        for (size_t j = 0; r->name && j < r->ncols; j++)
+            free(r->name[j]);
+        free(r->name);
+        free(r->field);
+    }
+}
