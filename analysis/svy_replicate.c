@@ -125,7 +125,7 @@ static void fill_jkn(lcm_svy_design *o, const size_t *unit0) {
             /* adjust: the stratum dropped, every other row scaled by H/(H-1) */
             for (size_t i = 0; i < o->npsu; i++)
                 scale_psu(o, r, i, o->psu_stratum[i] == h ? 0.0 : (double)H / (double)(H - 1),
-                          NULL);
+                          unit0);
             rp->rscale[r++] = (double)(H - 1) / (double)H;
             continue;
         }
@@ -197,7 +197,6 @@ lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type
                                    size_t errlen) {
     lcm_svy_design *o = NULL;
     gsl_rng *rng = NULL;
-    size_t *unit0 = NULL;
     lcm_status st = LCM_OK;
     if (out)
         *out = NULL;
@@ -214,10 +213,7 @@ lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type
     }
     if ((st = start(d, nrep, &o, err, errlen)) != LCM_OK)
         goto cleanup;
-    if (!(unit0 = psu_units(d))) {
-        st = LCM_NOMEM;
-        goto cleanup;
-    }
+    const size_t *unit0 = o->rep->psu_unit0; /* start() worked them out */
     if (type == LCM_SVY_REP_BOOTSTRAP) {
         if (!(rng = gsl_rng_alloc(gsl_rng_mt19937))) {
             st = LCM_NOMEM;
@@ -242,7 +238,6 @@ cleanup:
     if (st == LCM_NOMEM)
         lcm__svy_msg(err, errlen, "out of memory building replicates");
     gsl_rng_free(rng);
-    free(unit0);
     lcm_svy_design_free(o);
     return st;
 }

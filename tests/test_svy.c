@@ -349,6 +349,31 @@ static void replicates__jkn_matches_r(void) {
     svyt_free(&t);
 }
 
+/* JKn replicates of a design with lonely PSUs under "adjust": a lonely stratum's replicate
+ * drops it and scales every other PSU by H/(H-1) (this crashed: the PSU ranges were not
+ * passed). No R reference: R's jknweights refuses strata of one PSU. The mean must come out
+ * as the full design's (replicates change only the variance) with a finite standard error. */
+static void replicates__jkn_with_lonely_adjust(void) {
+    svyt_case c = {
+        "lonely_adjust",      "tests/fixtures/svy/lonely.csv", "str", "psu", NULL, NULL, NULL, "w",
+        LCM_SVY_LONELY_ADJUST};
+    svyt_table t;
+    lcm_svy_design *d = svyt_build(&c, &t), *r = NULL;
+    char err[128] = "";
+    CU_ASSERT_FATAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JKN, 0, 0, 0, &r, err, sizeof err) ==
+                    LCM_OK);
+    lcm_svy_var v = {LCM_SVY_MEAN, svyt_col(&t, "api00"), NULL};
+    lcm_svy_by all = {NULL, 1};
+    lcm_svy_est full, rep;
+    CU_ASSERT_EQUAL(lcm_svy_estimate(d, &v, 1, &all, 1, &full, err, sizeof err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_svy_estimate(r, &v, 1, &all, 1, &rep, err, sizeof err), LCM_OK);
+    LCMT_ASSERT_REL(rep.estimate, full.estimate, 1e-12);
+    CU_ASSERT(rep.se > 0 && isfinite(rep.se));
+    lcm_svy_design_free(r);
+    lcm_svy_design_free(d);
+    svyt_free(&t);
+}
+
 /* case "boot": set.seed(42); as.svrepdesign(dclus1, type="bootstrap", replicates=50),
  * replicate multipliers imported from bootweights.csv, scale from bootmeta.csv */
 static void replicates__imported_bootstrap_matches_r(void) {
@@ -421,6 +446,7 @@ const lcmt_case lcmt_svy_cases[] = {
      estimate__two_stage_se_survives_a_large_offset},
     {"replicates__jk1_matches_r", replicates__jk1_matches_r},
     {"replicates__jkn_matches_r", replicates__jkn_matches_r},
+    {"replicates__jkn_with_lonely_adjust", replicates__jkn_with_lonely_adjust},
     {"replicates__imported_bootstrap_matches_r", replicates__imported_bootstrap_matches_r},
     {"calibrate__poststratified_matches_r", calibrate__poststratified_matches_r},
     {"calibrate__raked_matches_r", calibrate__raked_matches_r},
