@@ -193,7 +193,7 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
 /* ---- rows ---- */
 
 /* The problem part of a form message ("field 'age': 'x' is not..." -> "'x' is not..."). */
-static const char *problem(const char *msg) {
+const char *lcm__resp_problem(const char *msg) {
     const char *p = strncmp(msg, "field '", 7) == 0 ? strstr(msg, "': ") : NULL;
     return p ? p + 3 : msg;
 }
@@ -207,7 +207,7 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
     long pos;
     v = mapped ? mapped : v;
     if (lcm_form_validate_utf8(s->form, c->field, v, &e) != LCM_OK) { /* csvin checked it */
-        lcm__imp_cell_issue(im, j, c->name, "%s", problem(e.msg));
+        lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
         return;
     }
     while (c->row > 0 && lcm_instance_rows(in, f->repeat) < c->row)
@@ -216,7 +216,7 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
             return;
         }
     if (lcm_instance_set(in, c->field, c->row, v, &e) != LCM_OK)
-        lcm__imp_cell_issue(im, j, c->name, "%s", problem(e.msg));
+        lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
 }
 
 /* select_multiple given as 0/1 columns: gather the chosen names per field. */

@@ -83,6 +83,8 @@ void lcm__resp_compare_free(resp_state *s);
 int lcm__resp_find_path(const lcm_form *f, const char *name, int odk);
 int lcm__resp_find_choice(const lcm_form *f, const char *name, int odk, int *choice);
 int lcm__resp_tool_column(const char *name);
+/* The problem part of a form message: "field 'age': 'x' is not…" -> "'x' is not…". */
+const char *lcm__resp_problem(const char *msg);
 
 /* Rosters from files of their own (import_roster.c): read them once the main header is
  * mapped, give each household its members, refuse members of households the main file

@@ -20,7 +20,8 @@ typedef struct load_ctx {
     resp_state *s;
     lcm__imp *im;
     roster_spec *r;
-    int index; /* of r in s->rosters */
+    int index;        /* of r in s->rosters */
+    lcm_strbuf cells; /* the row's cells of questions, each NUL-terminated */
 } load_ctx;
 
 /* "uuid:abc/members[2]" or "abc" -> "abc" into buf. */
@@ -83,25 +84,6 @@ static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err
     return LCM_OK;
 }
 
-/* The next position of household parent in roster c->index: one past the last loaded. */
-static lcm_status next_position(load_ctx *c, const char *parent, long *pos, lcm_err *err) {
-    sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare_cached(c->s->db,
-                                          "SELECT coalesce(max(position), 0) + 1 FROM "
-                                          "temp.lcm_import_roster WHERE rep = ?1 AND parent = ?2",
-                                          &st, err);
-    if (rc != LCM_OK)
-        return rc;
-    sqlite3_bind_int(st, 1, c->index);
-    sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *pos = (long)sqlite3_column_int64(st, 0);
-    else
-        rc = lcm_db_fail(c->s->db, err, "reading a roster");
-    sqlite3_reset(st);
-    return rc;
-}
-
 static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     load_ctx *c = ud;
     roster_spec *r = c->r;
@@ -126,29 +108,32 @@ static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
                               LCM_FORM_MAX_ROWS);
             return LCM_OK;
         }
-    } else {
-        lcm_status rc = next_position(c, parent, &pos, err);
-        if (rc != LCM_OK)
-            return rc;
     }
-    lcm_strbuf cells = LCM_STRBUF_INIT; /* the questions' cells, each NUL-terminated */
+    lcm_strbuf_clear(&c->cells);
     for (size_t j = 0; j < r->ncols; j++)
         if (r->field[j] >= 0)
-            lcm_strbuf_add_z(&cells, j < row->n ? row->field[j] : "", j < row->n ? row->len[j] : 0);
+            lcm_strbuf_add_z(&c->cells, j < row->n ? row->field[j] : "",
+                             j < row->n ? row->len[j] : 0);
     sqlite3_stmt *st = NULL;
+    /* Without a position column, a member comes after those of its household so far. */
     lcm_status rc =
-        lcm_strbuf_ok(&cells)
+        lcm_strbuf_ok(&c->cells)
             ? lcm_db_prepare_cached(c->s->db,
-                                    "INSERT INTO temp.lcm_import_roster(rep, parent, "
-                                    "position, line, cells) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                    "INSERT INTO temp.lcm_import_roster(rep, parent, position, "
+                                    "line, cells) VALUES (?1, ?2, coalesce(?3, (SELECT "
+                                    "coalesce(max(position), 0) + 1 FROM temp.lcm_import_roster "
+                                    "WHERE rep = ?1 AND parent = ?2)), ?4, ?5)",
                                     &st, err)
             : lcm_err_set(err, LCM_NOMEM, "out of memory");
     if (rc == LCM_OK) {
         sqlite3_bind_int(st, 1, c->index);
         sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, pos);
+        if (pos)
+            sqlite3_bind_int64(st, 3, pos);
+        else
+            sqlite3_bind_null(st, 3);
         sqlite3_bind_int64(st, 4, row->line);
-        sqlite3_bind_blob(st, 5, cells.buf, (int)cells.len, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, c->cells.buf, (int)c->cells.len, SQLITE_STATIC);
         int step = sqlite3_step(st);
         if ((step & 0xff) == SQLITE_CONSTRAINT) /* extended codes may be on */
             lcm__imp_issue_in(c->im, r->file, row->line, 0, NULL, NULL,
@@ -157,7 +142,6 @@ static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
             rc = lcm_db_fail(c->s->db, err, "keeping a roster");
         sqlite3_reset(st);
     }
-    lcm_strbuf_release(&cells);
     return rc;
 }
 
@@ -191,10 +175,11 @@ lcm_status lcm__resp_rosters_load(resp_state *s, lcm__imp *im, lcm_err *err) {
                 break;
             }
         lcm_input *in = NULL;
-        load_ctx c = {s, im, r, k};
+        load_ctx c = {s, im, r, k, LCM_STRBUF_INIT};
         if ((st = lcm_input_open(r->file, o->base.encoding, &in, err)) == LCM_OK)
             st = lcm_input_read_csv(in, NULL, load_row, &c, err);
         lcm_input_close(in);
+        lcm_strbuf_release(&c.cells);
     }
     return st;
 }
@@ -214,37 +199,40 @@ static lcm_status fill_one(resp_state *s, lcm__imp *im, lcm_instance *in, int k,
     sqlite3_bind_int(st, 1, k);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
     long want = 1;
-    int step;
-    while (rc == LCM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step, any = 0, stopped = 0;
+    while (!stopped && (step = sqlite3_step(st)) == SQLITE_ROW) {
         long pos = (long)sqlite3_column_int64(st, 0), line = (long)sqlite3_column_int64(st, 1), at;
         const char *cell = sqlite3_column_blob(st, 2);
         lcm_err e;
         lcm_err_clear(&e);
+        any = 1;
         if (pos != want) {
             lcm__imp_issue_in(im, r->file, line, 0, NULL, NULL,
                               "member %ld of household %s, but no member %ld before it", pos, id,
                               want);
-            break;
+            stopped = 1;
+            continue;
         }
         want++;
         if (lcm_instance_add_row(in, r->repeat, &at, &e) != LCM_OK) {
             lcm__imp_issue_in(im, r->file, line, 0, NULL, NULL, "%s", e.msg);
-            break;
+            stopped = 1;
+            continue;
         }
         for (size_t j = 0; j < r->ncols && cell; j++) {
             if (r->field[j] < 0)
                 continue;
-            if (*cell && lcm_form_validate_utf8(s->form, r->field[j], cell, &e) != LCM_OK) {
-                const char *p = strstr(e.msg, "': ");
+            if (*cell && lcm_form_validate_utf8(s->form, r->field[j], cell, &e) != LCM_OK)
                 lcm__imp_issue_in(im, r->file, line, j + 1, r->name[j], cell, "%s",
-                                  strncmp(e.msg, "field '", 7) == 0 && p ? p + 3 : e.msg);
-            } else if (*cell)
+                                  lcm__resp_problem(e.msg));
+            else if (*cell)
                 lcm_instance_set(in, r->field[j], at, cell, NULL);
             cell += strlen(cell) + 1;
         }
     }
+    rc = !stopped && step != SQLITE_DONE ? lcm_db_fail(s->db, err, "reading a roster") : LCM_OK;
     sqlite3_reset(st);
-    if (rc != LCM_OK)
+    if (rc != LCM_OK || !any) /* nothing of this household's to forget */
         return rc;
     if ((rc = lcm_db_prepare_cached(s->db,
                                     "DELETE FROM temp.lcm_import_roster WHERE rep = ?1 AND "
