@@ -507,16 +507,6 @@ static void check__duplicate_row_names_its_first_line(void) {
 
 /* ---- the register ---- */
 
-static long query_long(lcm_db *db, const char *sql) {
-    sqlite3_stmt *st = NULL;
-    long v = -1;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* Status of a city in the register, "" when absent (static buffer). */
 static const char *status_of(lcm_db *db, const char *city) {
     static char out[32];
@@ -581,21 +571,21 @@ static void register__status_order_applied_recommended_admitted(void) {
                    "already admitted");
     expect_refusal(apply_app(db, NULL, &pr), &pr, "already in the register");
     /* history: who moved it from where to where, oldest first */
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM network_history"), 3);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM network_history WHERE id = 1 AND "
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM network_history"), 3);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM network_history WHERE id = 1 AND "
                                    "from_status IS NULL AND to_status = 'applied' AND "
                                    "actor = 'tester'"),
                     1);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM network_history WHERE id = 2 AND "
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM network_history WHERE id = 2 AND "
                                    "from_status = 'applied' AND to_status = 'recommended' AND "
                                    "actor = '广东省教育厅' AND note = '同意推荐'"),
                     1);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM network_history WHERE id = 3 AND "
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM network_history WHERE id = 3 AND "
                                    "from_status = 'recommended' AND to_status = 'admitted' AND "
                                    "actor = '教育部' AND note = '2024' AND changed_at LIKE '20%Z'"),
                     1);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT admitted_year FROM network_members"), 2024);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM network_application_fields"), 60);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT admitted_year FROM network_members"), 2024);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM network_application_fields"), 60);
     lcm_db_close(db);
 }
 
@@ -636,7 +626,7 @@ static void register__one_refusal_changes_nothing(void) {
     lcm_net_problems_release(&pr);
     CU_ASSERT_STRING_EQUAL(status_of(db, "4401"), "applied");
     CU_ASSERT_STRING_EQUAL(status_of(db, "4403"), "applied");
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM network_history"), 2);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM network_history"), 2);
     lcm_db_close(db);
 }
 

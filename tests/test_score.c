@@ -22,16 +22,6 @@ static void sql(lcm_db *db, const char *s) {
     CU_ASSERT_EQUAL_FATAL(rc, SQLITE_OK);
 }
 
-static long query_long(lcm_db *db, const char *s) {
-    sqlite3_stmt *st = NULL;
-    long v = -1;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db), s, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* Four cities in two provinces: 1101 and 1102 (east, prefecture), 5101 (west, capital),
  * 5102 (west, prefecture). */
 static lcm_db *fresh_db(const char *name) {
@@ -287,11 +277,11 @@ static void score__stored_with_params(void) {
     long long latest = 0;
     CU_ASSERT_EQUAL(lcm_score_latest_run(db, 2024, &latest, &err), LCM_OK);
     CU_ASSERT_EQUAL(latest, r->run_id);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM runs WHERE kind = 'score' AND"
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM runs WHERE kind = 'score' AND"
                                    " json_extract(params, '$.normalise') = 'goalposts'"),
                     1);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM score_ranks"), 12); /* 4 x 3 scopes */
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM score_results WHERE"
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM score_ranks"), 12); /* 4 x 3 scopes */
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM score_results WHERE"
                                    " indicator_code = 'overall'"),
                     4);
     CU_ASSERT_EQUAL(lcm_score_latest_run(db, 2023, &latest, &err), LCM_NOTFOUND);
@@ -378,7 +368,7 @@ static void cli__score_rank_profile_trend_and_bad_weights(void) {
     lcm_db *check = NULL;
     lcm_err e = {0};
     lcm_db_open(path, 0, &check, &e);
-    CU_ASSERT_EQUAL(query_long(check, "SELECT count(*) FROM runs"), 1);
+    CU_ASSERT_EQUAL(lcmt_count(check, "SELECT count(*) FROM runs"), 1);
     lcm_db_close(check);
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"trend", path, "--city", "1101", "--format", "csv", NULL}, NULL,

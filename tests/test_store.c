@@ -11,16 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static long query_long(lcm_db *db, const char *sql) {
-    sqlite3_stmt *st = NULL;
-    long v = -1;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static char *slurp(const char *path, size_t *len) {
     FILE *fp = fopen(path, "rb");
     if (!fp)
@@ -52,9 +42,9 @@ static void open__creates_current_schema_with_pragmas(void) {
     lcm_err err = {0};
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(lcmt_tmp("new.db"), LCM_OPEN_CREATE, &db, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_db_opened_version(db), 0);
-    CU_ASSERT_EQUAL(query_long(db, "PRAGMA user_version"), LCM_SCHEMA_VERSION);
-    CU_ASSERT_EQUAL(query_long(db, "PRAGMA application_id"), LCM_APPLICATION_ID);
-    CU_ASSERT_EQUAL(query_long(db, "PRAGMA foreign_keys"), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA user_version"), LCM_SCHEMA_VERSION);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA application_id"), LCM_APPLICATION_ID);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA foreign_keys"), 1);
     sqlite3_stmt *st = NULL;
     sqlite3_prepare_v2(lcm_db_sqlite(db), "PRAGMA journal_mode", -1, &st, NULL);
     CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
@@ -76,13 +66,13 @@ static void open__migrates_older_schema_in_order(void) {
     lcm_db *db = NULL;
     lcm_err err = {0};
     CU_ASSERT_EQUAL_FATAL(lcm__db_open_at(path, LCM_OPEN_CREATE, 1, &db, &err), LCM_OK);
-    CU_ASSERT_EQUAL(query_long(db, "PRAGMA user_version"), 1);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'waves'"), 0);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA user_version"), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'waves'"), 0);
     lcm_db_close(db);
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_db_opened_version(db), 1);
-    CU_ASSERT_EQUAL(query_long(db, "PRAGMA user_version"), LCM_SCHEMA_VERSION);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'waves'"), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA user_version"), LCM_SCHEMA_VERSION);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'waves'"), 1);
     lcm_db_close(db);
 }
 
@@ -96,7 +86,7 @@ static void open__read_only_still_migrates_an_older_file(void) {
     lcm_db_close(db);
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(p, LCM_OPEN_READONLY, &db, &err), LCM_OK);
     CU_ASSERT_EQUAL(lcm_db_opened_version(db), 2);
-    CU_ASSERT_EQUAL(query_long(db, "PRAGMA user_version"), LCM_SCHEMA_VERSION);
+    CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA user_version"), LCM_SCHEMA_VERSION);
     CU_ASSERT_NOT_EQUAL(lcm_db_exec(db, "CREATE TABLE t(x)", &err), LCM_OK); /* still read-only */
     lcm_db_close(db);
 }
@@ -190,26 +180,26 @@ static void reference__load_twice_keeps_counts(void) {
     CU_ASSERT_EQUAL(a.points, 43);
     /* Prefecture-level units by belt, ../shared/data/README.md: east 100, central 106,
      * west 131 including the groupings 4690 (east), 4190, 4290 (central), 6590 (west). */
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM cities c JOIN provinces p ON "
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM cities c JOIN provinces p ON "
                                    "p.code = c.province_code WHERE c.tier <> 'municipality' "
                                    "AND p.region3 = 'east'"),
                     99);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM cities c JOIN provinces p ON "
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM cities c JOIN provinces p ON "
                                    "p.code = c.province_code WHERE c.tier <> 'municipality' "
                                    "AND p.region3 = 'central'"),
                     104);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM cities c JOIN provinces p ON "
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM cities c JOIN provinces p ON "
                                    "p.code = c.province_code WHERE c.tier <> 'municipality' "
                                    "AND p.region3 = 'west'"),
                     130);
     /* Municipalities are cities; groupings are not (their counties have no city). */
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM admin_units WHERE city_code = '5000' "
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM admin_units WHERE city_code = '5000' "
                                    "AND level = 'county'"),
                     38);
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM cities WHERE code IN ('4190','4290',"
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM cities WHERE code IN ('4190','4290',"
                                    "'4690','6590')"),
                     0);
-    CU_ASSERT(query_long(db, "SELECT count(*) FROM admin_units WHERE city_code IS NULL") > 0);
+    CU_ASSERT(lcmt_count(db, "SELECT count(*) FROM admin_units WHERE city_code IS NULL") > 0);
     lcm_db_close(db);
 }
 
@@ -233,7 +223,7 @@ static void reference__bad_row_names_file_and_line_and_rolls_back(void) {
     if (!strstr(err.msg, "cities.csv:339:"))
         fprintf(stderr, "\n  got '%s'", err.msg);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cities.csv:339:"));
-    CU_ASSERT_EQUAL(query_long(db, "SELECT count(*) FROM provinces"), 0);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM provinces"), 0);
     lcm_db_close(db);
 }
 
