@@ -46,7 +46,7 @@ static void where(const lcm_instance *in, int field, long row, char *buf, size_t
  * keep_hidden put aside, and given back when the question is relevant again. */
 static lcm_status hide_or_restore(lcm_instance *in, int i, char **cell, int relevant,
                                   int *changed) {
-    char **aside = cell + in->f->nfields; /* lcm__instance_hidden */
+    char **aside = cell + in->f->nfields; /* the put-aside answer (form_inst.h) */
     if (!relevant && *cell) {             /* copies live in the instance's pool (form_inst.h) */
         if (in->keep_hidden && !in->f->fields[i].calculation)
             *aside = *cell;
@@ -268,12 +268,11 @@ static lcm_status fill_meta(lcm_instance *in, lcm_err *err) {
     return LCM_OK;
 }
 
-lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
+/* The checks of every answer, after the update (forms that are not fused). */
+static lcm_status check_all(lcm_instance *in, int complete, lcm_err *err) {
     const lcm_form *f = in->f;
-    int changed = 0;
-    lcm_status st =
-        f->fused ? update_pass(in, &changed, complete, err) : lcm_instance_update(in, err);
-    for (size_t i = 0; i < f->nfields && st == LCM_OK && !f->fused; i++) {
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; i < f->nfields && st == LCM_OK; i++) {
         const lcm_field *fd = &f->fields[i];
         if (fd->type == LCM_FT_BEGIN_REPEAT && complete)
             st = check_repeat_count(in, (int)i, err);
@@ -283,6 +282,17 @@ lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
         for (long row = first; row <= last && st == LCM_OK; row++)
             st = check_cell(in, (int)i, row, locate(in, (int)i, row), complete, err);
     }
+    return st;
+}
+
+lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
+    const lcm_form *f = in->f;
+    int changed = 0;
+    lcm_status st;
+    if (f->fused) /* updated and checked in one pass */
+        st = update_pass(in, &changed, complete, err);
+    else if ((st = lcm_instance_update(in, err)) == LCM_OK)
+        st = check_all(in, complete, err);
     if (st == LCM_OK)
         st = fill_meta(in, err);
     if (st == LCM_OK && complete && !in->meta[LCM__STD_CITY])

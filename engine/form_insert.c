@@ -164,7 +164,7 @@ static void bind_meta(const lcm_instance *in, sqlite3_stmt *st) {
             sqlite3_bind_null(st, (int)i + 1);
         else if (i == LCM__STD_WAVE)
             sqlite3_bind_int64(st, (int)i + 1, strtoll(v, NULL, 10));
-        else if (strstr(lcm__std_cols[i].name, "_weight"))
+        else if (i == LCM__STD_DESIGN_WEIGHT || i == LCM__STD_FINAL_WEIGHT)
             sqlite3_bind_double(st, (int)i + 1, strtod(v, NULL));
         else
             sqlite3_bind_text(st, (int)i + 1, v, -1, SQLITE_STATIC);

@@ -50,8 +50,6 @@ struct lcm_instance {
 unsigned char *lcm__instance_rel(const lcm_instance *in, int field, long row);
 
 char **lcm__instance_cell(const lcm_instance *in, int field, long row);
-/* The put-aside answer of field in row (see lcm__rows); NULL when that row does not exist. */
-char **lcm__instance_hidden(const lcm_instance *in, int field, long row);
 void lcm__instance_clear_rows(lcm_instance *in, int repeat);
 /* Keep the first n rows of a repeat, drop the others. */
 void lcm__instance_truncate_rows(lcm_instance *in, int repeat, long n);

@@ -31,14 +31,16 @@ static void new_uuid(char out[37]) {
     out[36] = '\0';
 }
 
+static char *pool_strdup(lcm_instance *in, const char *s);
+
 /* The standard columns of a new instance: a random id, a draft made by lcmon. */
 static lcm_status fresh_meta(lcm_instance *in, lcm_err *err) {
     char uuid[37];
     memset(in->meta, 0, sizeof in->meta); /* copies in the pool */
-    new_uuid(uuid);
-    if (lcm_instance_set_meta(in, "instance_id", uuid, err) ||
-        lcm_instance_set_meta(in, "status", "draft", err) ||
-        lcm_instance_set_meta(in, "source", "lcmon", err))
+    new_uuid(uuid); /* well formed: set without lcm_instance_set_meta's checks */
+    if (!(in->meta[LCM__STD_ID] = pool_strdup(in, uuid)) ||
+        !(in->meta[LCM__STD_STATUS] = pool_strdup(in, "draft")) ||
+        !(in->meta[LCM__STD_SOURCE] = pool_strdup(in, "lcmon")))
         return oom(err);
     in->ctx_repeat = -1;
     in->ctx_row = 0;
@@ -150,8 +152,7 @@ void lcm_instance_free(lcm_instance *in) {
         return;
     for (size_t i = 0; in->rep && i < in->f->nfields; i++) {
         lcm__rows *r = &in->rep[i];
-        lcm__instance_clear_rows(in, (int)i);
-        for (long k = 0; k < r->cap; k++) {
+        for (long k = 0; k < r->cap; k++) { /* their answers are in the pool */
             free(r->row[k]);
             free(r->rel[k]);
         }
@@ -259,11 +260,6 @@ unsigned char *lcm__instance_rel(const lcm_instance *in, int field, long row) {
         return &in->rel[field];
     const lcm__rows *r = &in->rep[fd->repeat];
     return row >= 1 && row <= r->n ? &r->rel[row - 1][field] : NULL;
-}
-
-char **lcm__instance_hidden(const lcm_instance *in, int field, long row) {
-    char **cell = lcm__instance_cell(in, field, row);
-    return cell ? cell + in->f->nfields : NULL;
 }
 
 long lcm_instance_rows(const lcm_instance *in, int repeat) {

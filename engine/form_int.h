@@ -131,7 +131,8 @@ enum {
     LCM__STD_WAVE = 2,
     LCM__STD_DESIGN_WEIGHT = 6,
     LCM__STD_FINAL_WEIGHT = 7,
-    LCM__STD_STATUS = 11
+    LCM__STD_STATUS = 11,
+    LCM__STD_SOURCE = 12
 };
 /* Index of a standard column (case-insensitive), or -1. */
 int lcm__std_col_find(const char *name);
