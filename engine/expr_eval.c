@@ -300,31 +300,6 @@ static int compare(int op, const char *text, const lcm__node *lit, int answer_le
     }
 }
 
-/* selected(list, 'want') as fn_selected: the first word of want among the list's words. */
-static int selected_word(const char *list, const char *want) {
-#define SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
-    while (SPACE(*want))
-        want++;
-    size_t wlen = 0;
-    while (want[wlen] && !SPACE(want[wlen]))
-        wlen++;
-    if (!wlen)
-        return 0;
-    for (const char *p = list;;) {
-        while (SPACE(*p))
-            p++;
-        size_t len = 0;
-        while (p[len] && !SPACE(p[len]))
-            len++;
-        if (!len)
-            return 0;
-        if (len == wlen && memcmp(p, want, len) == 0)
-            return 1;
-        p += len;
-    }
-#undef SPACE
-}
-
 static lcm_status eval_simple(const lcm__node *n, const lcm_expr_env *env, int *out, lcm_err *err) {
     if (n->simple == LCM__SIMPLE_LOGIC) {
         lcm_status st = eval_simple(n->args[0], env, out, err);
@@ -345,7 +320,7 @@ static lcm_status eval_simple(const lcm__node *n, const lcm_expr_env *env, int *
         return st;
     }
     if (st == LCM_OK)
-        *out = sel ? selected_word(v.str, lit->str) : compare(n->op, v.str, lit, left);
+        *out = sel ? lcm__selected_word(v.str, lit->str) : compare(n->op, v.str, lit, left);
     lcm_value_free(&v);
     return st;
 }
@@ -355,15 +330,8 @@ lcm_status lcm_expr_eval(const lcm_expr *e, const lcm_expr_env *env, lcm_value *
 }
 
 lcm_status lcm_expr_eval_bool(const lcm_expr *e, const lcm_expr_env *env, int *out, lcm_err *err) {
-    if (e->simple) {
-        *out = 0;
-        return eval_simple(e->root, env, out, err);
-    }
-    lcm_value v = {0};
-    lcm_status st = lcm__eval_node(e->root, env, &v, err);
-    *out = st == LCM_OK && lcm_value_bool(&v);
-    lcm_value_free(&v);
-    return st;
+    *out = 0;
+    return lcm__eval_cond(e->root, env, out, err);
 }
 
 lcm_status lcm_expr_eval_string(const lcm_expr *e, const lcm_expr_env *env, char **out,

@@ -311,20 +311,23 @@ static const char *next_item(const char *p, size_t *len) {
     return n ? p : NULL;
 }
 
+int lcm__selected_word(const char *list, const char *want) {
+    size_t len, wlen;
+    const char *w = next_item(want, &wlen);
+    for (const char *p = list; w && (p = next_item(p, &len)) != NULL; p += len)
+        if (len == wlen && memcmp(p, w, len) == 0)
+            return 1;
+    return 0;
+}
+
 static lcm_status fn_selected(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                               lcm_err *err) {
     text_arg tl, tw = {0};
     lcm_status st = arg_text(c, 0, env, &tl, err);
     if (st == LCM_OK)
         st = arg_text(c, 1, env, &tw, err);
-    if (st == LCM_OK) {
-        size_t len, wlen;
-        const char *list = tl.s, *w = next_item(tw.s, &wlen);
-        int found = 0;
-        for (const char *p = list; w && (p = next_item(p, &len)) != NULL && !found; p += len)
-            found = len == wlen && strncmp(p, w, len) == 0;
-        set_bool(out, found);
-    }
+    if (st == LCM_OK)
+        set_bool(out, lcm__selected_word(tl.s, tw.s));
     text_free(&tl), text_free(&tw);
     return st;
 }

@@ -99,6 +99,8 @@ lcm_status lcm__eval_cond(const lcm__node *n, const lcm_expr_env *env, int *out,
 /* Indexes in the function table (expr_func.c) the evaluator knows by number. */
 enum { LCM__FN_IF = 0, LCM__FN_COALESCE = 1 };
 
+/* selected(list, want): the first word of want among the words of list (expr_func.c). */
+int lcm__selected_word(const char *list, const char *want);
 /* XPath number() of a string (expr_value.c). */
 double lcm__string_number(const char *s);
 
