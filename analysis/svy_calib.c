@@ -521,9 +521,9 @@ static lcm_status grake_linear(const double *const *x, size_t p, size_t n, const
     for (size_t k = 0; k < n; k++)
         s.deriv[k] = dfm1(0.0, lo, hi);
     int iter = 1, ok = 0;
+    grake_misfit(x, p, n, tot, stot, &s, lo, hi); /* then at the end of each iteration */
     for (;;) {
         crossprod(x, p, n, s.ww, s.deriv, s.t);
-        grake_misfit(x, p, n, tot, stot, &s, lo, hi);
         if ((st = ginv(s.t, s.tinv, p)) != LCM_OK)
             goto cleanup;
         for (size_t i = 0; i < p; i++)
