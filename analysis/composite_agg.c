@@ -4,6 +4,7 @@
  * when enough of them are present; and competition ranks overall or within groups.
  */
 #include "composite.h"
+#include "message.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -35,9 +36,8 @@ lcm_status lcm_ci_tree_new(size_t nnode, const int *parent, lcm_ci_tree **out, c
     *out = NULL;
     for (size_t i = 0; i < nnode; i++)
         if (parent[i] >= (int)i || parent[i] < -1) {
-            if (err && errlen)
-                snprintf(err, errlen, "node %zu has parent %d, which does not come before it", i,
-                         parent[i]);
+            lcm__an_msg(err, errlen, "node %zu has parent %d, which does not come before it", i,
+                        parent[i]);
             return LCM_INVAL;
         }
     lcm_ci_tree *t = calloc(1, sizeof *t);
@@ -162,8 +162,7 @@ static lcm_status copeland(const int *k, size_t m, const double *w, double *s, s
 lcm_status lcm_ci_aggregate(const lcm_ci_tree *t, const double *w, double *s, size_t n,
                             lcm_ci_agg agg, double threshold, char *err, size_t errlen) {
     if ((unsigned)agg >= LCM_CI_NAGG) {
-        if (err && errlen)
-            snprintf(err, errlen, "unknown aggregation %d", (int)agg);
+        lcm__an_msg(err, errlen, "unknown aggregation %d", (int)agg);
         return LCM_INVAL;
     }
     for (size_t i = t->nnode; i-- > 0;) {

@@ -4,6 +4,7 @@
  * and the rescaling the geometric mean needs. Missing values (NaN) pass through untouched.
  */
 #include "composite.h"
+#include "message.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -182,13 +183,11 @@ static void scale_column(const double *x, size_t n, const lcm_ci_normspec *s, co
 lcm_status lcm_ci_normalise(const double *x, size_t n, const lcm_ci_normspec *spec, double *out,
                             char *err, size_t errlen) {
     if ((unsigned)spec->method >= LCM_CI_NNORM) {
-        if (err && errlen)
-            snprintf(err, errlen, "unknown normalisation method %d", (int)spec->method);
+        lcm__an_msg(err, errlen, "unknown normalisation method %d", (int)spec->method);
         return LCM_INVAL;
     }
     if (spec->method == LCM_CI_GOALPOSTS && !(spec->lo < spec->hi)) {
-        if (err && errlen)
-            snprintf(err, errlen, "goalposts need L < U, got %g and %g", spec->lo, spec->hi);
+        lcm__an_msg(err, errlen, "goalposts need L < U, got %g and %g", spec->lo, spec->hi);
         return LCM_INVAL;
     }
     double *sorted = malloc((n ? n : 1) * sizeof *sorted);

@@ -4,6 +4,7 @@
  * equal and user-given weights need no statistics and live with the tree (composite_agg.c).
  */
 #include "composite.h"
+#include "message.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
@@ -15,8 +16,7 @@
 #include <string.h>
 
 static lcm_status fail(char *err, size_t errlen, lcm_status st, const char *msg) {
-    if (err && errlen)
-        snprintf(err, errlen, "%s", msg);
+    lcm__an_msg(err, errlen, "%s", msg);
     return st;
 }
 

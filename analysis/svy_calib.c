@@ -74,7 +74,7 @@ static lcm_status start(const lcm_svy_design *d, lcm_svy_design **out, svy_cal *
     *out = NULL;
     *cal = NULL;
     if (d->cal || d->rep) {
-        lcm__svy_msg(err, errlen, "the design is already calibrated or has replicate weights");
+        lcm__an_msg(err, errlen, "the design is already calibrated or has replicate weights");
         return LCM_UNSUPPORTED;
     }
     lcm_status st = lcm__svy_design_clone(d, out);
@@ -140,13 +140,12 @@ static void fill_unit_c(const lcm_svy_design *d, svy_cal *c) {
 static lcm_status check_margin(const lcm_svy_design *d, const lcm_svy_margin *m, char *err,
                                size_t errlen) {
     if (!m || !m->cell || !m->popsize || m->ncell == 0) {
-        lcm__svy_msg(err, errlen, "invalid margin");
+        lcm__an_msg(err, errlen, "invalid margin");
         return LCM_INVAL;
     }
     for (size_t k = 0; k < d->n; k++)
         if (m->cell[k] < 0 || (size_t)m->cell[k] >= m->ncell) {
-            lcm__svy_msg(err, errlen, "row %zu: cell %d outside the margin", k + 1,
-                         (int)m->cell[k]);
+            lcm__an_msg(err, errlen, "row %zu: cell %d outside the margin", k + 1, (int)m->cell[k]);
             return LCM_INVAL;
         }
     return LCM_OK;
@@ -166,10 +165,10 @@ static lcm_status poststrat_once(lcm_svy_design *o, const lcm_svy_margin *m, dou
     for (size_t g = 0; g < m->ncell; g++) {
         est[g] = (double)acc[g];
         if ((est[g] > 0) != (m->popsize[g] > 0)) {
-            lcm__svy_msg(err, errlen,
-                         est[g] > 0 ? "cell %zu is in the sample but has population 0"
-                                    : "cell %zu has population but no sample row",
-                         g);
+            lcm__an_msg(err, errlen,
+                        est[g] > 0 ? "cell %zu is in the sample but has population 0"
+                                   : "cell %zu has population but no sample row",
+                        g);
             return LCM_DESIGN;
         }
     }
@@ -217,7 +216,7 @@ lcm_status lcm_svy_poststratify(const lcm_svy_design *d, const lcm_svy_margin *m
     o = NULL;
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory in post-stratification");
+        lcm__an_msg(err, errlen, "out of memory in post-stratification");
     free(est);
     free(acc);
     lcm_svy_design_free(o);
@@ -320,7 +319,7 @@ lcm_status lcm_svy_rake(const lcm_svy_design *d, const lcm_svy_margin *m, size_t
     if (out)
         *out = NULL;
     if (!m || nm == 0 || maxit < 1 || !(epsilon > 0)) {
-        lcm__svy_msg(err, errlen, "invalid raking request");
+        lcm__an_msg(err, errlen, "invalid raking request");
         return LCM_INVAL;
     }
     for (size_t j = 0; j < nm; j++) {
@@ -372,9 +371,9 @@ lcm_status lcm_svy_rake(const lcm_svy_design *d, const lcm_svy_margin *m, size_t
     if (rep)
         *rep = (lcm_svy_calib_report){iter, delta, converged};
     if (!converged) {
-        lcm__svy_msg(err, errlen,
-                     "raking did not converge after %d sweeps: a cell still moved by %g", iter,
-                     delta);
+        lcm__an_msg(err, errlen,
+                    "raking did not converge after %d sweeps: a cell still moved by %g", iter,
+                    delta);
         st = LCM_NOCONVERGE;
         goto cleanup;
     }
@@ -384,7 +383,7 @@ lcm_status lcm_svy_rake(const lcm_svy_design *d, const lcm_svy_margin *m, size_t
     o = NULL;
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory in raking");
+        lcm__an_msg(err, errlen, "out of memory in raking");
     free(joint);
     free(oldt);
     free(newt);
@@ -596,7 +595,7 @@ lcm_status lcm_svy_calibrate(const lcm_svy_design *d, const double *const *x, si
         *out = NULL;
     if (!x || p == 0 || !totals || !(lower < 1 && upper > 1) ||
         (bounded && (maxit < 1 || !(epsilon > 0)))) {
-        lcm__svy_msg(err, errlen, "invalid calibration request");
+        lcm__an_msg(err, errlen, "invalid calibration request");
         return LCM_INVAL;
     }
     if ((st = start(d, &o, &c, p, 1, err, errlen)) != LCM_OK)
@@ -611,7 +610,7 @@ lcm_status lcm_svy_calibrate(const lcm_svy_design *d, const double *const *x, si
     }
     crossprod(x, p, d->n, d->w, NULL, m);
     if ((st = invert(m, c->minv, p)) != LCM_OK) {
-        lcm__svy_msg(err, errlen, "calibration variables are collinear in the sample");
+        lcm__an_msg(err, errlen, "calibration variables are collinear in the sample");
         goto cleanup;
     }
     if (!bounded) {
@@ -621,7 +620,7 @@ lcm_status lcm_svy_calibrate(const lcm_svy_design *d, const double *const *x, si
     } else if ((st = grake_linear(x, p, d->n, d->w, totals, lower, upper, maxit, epsilon, g,
                                   rep)) != LCM_OK) {
         if (st == LCM_NOCONVERGE)
-            lcm__svy_msg(err, errlen, "calibration within bounds [%g, %g] failed", lower, upper);
+            lcm__an_msg(err, errlen, "calibration within bounds [%g, %g] failed", lower, upper);
         goto cleanup;
     }
     c->kind = SVY_CAL_LINEAR;
@@ -636,7 +635,7 @@ lcm_status lcm_svy_calibrate(const lcm_svy_design *d, const double *const *x, si
     o = NULL;
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory in calibration");
+        lcm__an_msg(err, errlen, "out of memory in calibration");
     free(m);
     free(g);
     free(tmp);

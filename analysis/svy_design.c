@@ -11,15 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void lcm__svy_msg(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 typedef struct rowkey {
     int64_t s, p, u;
     size_t row;
@@ -82,8 +73,8 @@ static lcm_status fpc_kind(const lcm_svy_spec *s, int *is_count, char *err, size
             if (!f)
                 continue;
             if (!(f[k] > 0) || isnan(f[k])) {
-                lcm__svy_msg(err, errlen, "row %zu: fpc at stage %d must be positive", k + 1,
-                             st + 1);
+                lcm__an_msg(err, errlen, "row %zu: fpc at stage %d must be positive", k + 1,
+                            st + 1);
                 return LCM_INVAL;
             }
             any_big |= f[k] > 1;
@@ -91,7 +82,7 @@ static lcm_status fpc_kind(const lcm_svy_spec *s, int *is_count, char *err, size
         }
     }
     if (any_big != all_ge1) {
-        lcm__svy_msg(err, errlen, "fpc must be all population sizes (>= 1) or all fractions");
+        lcm__an_msg(err, errlen, "fpc must be all population sizes (>= 1) or all fractions");
         return LCM_INVAL;
     }
     *is_count = any_big;
@@ -156,12 +147,12 @@ static lcm_status fill_layout(lcm_svy_design *d, const lcm_svy_spec *s, const ro
             d->unit_psu[u] = i;
         }
         if (s->fpc1 && !news && s->fpc1[row] != s->fpc1[key[r - 1].row]) {
-            lcm__svy_msg(err, errlen, "fpc at stage 1 varies within stratum %lld",
-                         (long long)key[r].s);
+            lcm__an_msg(err, errlen, "fpc at stage 1 varies within stratum %lld",
+                        (long long)key[r].s);
             return LCM_INVAL;
         }
         if (s->fpc2 && !newp && s->fpc2[row] != s->fpc2[key[r - 1].row]) {
-            lcm__svy_msg(err, errlen, "fpc at stage 2 varies within PSU %lld", (long long)key[r].p);
+            lcm__an_msg(err, errlen, "fpc at stage 2 varies within PSU %lld", (long long)key[r].p);
             return LCM_INVAL;
         }
     }
@@ -198,8 +189,8 @@ static lcm_status fill_fpc(lcm_svy_design *d, const lcm_svy_spec *s, int is_coun
             double N = popsize(s->fpc1[row], d->str_npsu[h], is_count);
             double nh = (double)d->str_npsu[h];
             if (N < nh) {
-                lcm__svy_msg(err, errlen, "fpc implies more than 100%% sampling in stratum %lld",
-                             (long long)d->str_code[h]);
+                lcm__an_msg(err, errlen, "fpc implies more than 100%% sampling in stratum %lld",
+                            (long long)d->str_code[h]);
                 return LCM_INVAL;
             }
             d->str_f1[h] = (N - nh) / N;
@@ -209,8 +200,8 @@ static lcm_status fill_fpc(lcm_svy_design *d, const lcm_svy_spec *s, int is_coun
             double m = (double)d->psu_nssu[i];
             double N = popsize(s->fpc2[row], d->psu_nssu[i], is_count);
             if (N < m) {
-                lcm__svy_msg(err, errlen, "fpc implies more than 100%% sampling in PSU %lld",
-                             (long long)d->psu_code[i]);
+                lcm__an_msg(err, errlen, "fpc implies more than 100%% sampling in PSU %lld",
+                            (long long)d->psu_code[i]);
                 return LCM_INVAL;
             }
             d->psu_f2[i] = (N - m) / N;
@@ -227,7 +218,7 @@ static lcm_status fill_weights(lcm_svy_design *d, const lcm_svy_spec *s, int is_
         size_t row = d->order[r];
         double p = s->weights ? 1.0 / s->weights[row] : s->probs ? s->probs[row] : 1.0;
         if (!(p > 0) || !isfinite(p) || !isfinite(1.0 / p)) {
-            lcm__svy_msg(err, errlen, "row %zu: weight must be positive and finite", row + 1);
+            lcm__an_msg(err, errlen, "row %zu: weight must be positive and finite", row + 1);
             return LCM_INVAL;
         }
         d->prob[row] = p;
@@ -236,9 +227,9 @@ static lcm_status fill_weights(lcm_svy_design *d, const lcm_svy_spec *s, int is_
     if (s->weights || s->probs || !s->fpc1)
         return LCM_OK;
     if (s->ssu && !s->fpc2) { /* R: "Weights not supplied and can't be computed from fpc" */
-        lcm__svy_msg(err, errlen,
-                     "weights cannot be computed from a stage-1 fpc alone in a "
-                     "two-stage design: give the stage-2 fpc or the weights");
+        lcm__an_msg(err, errlen,
+                    "weights cannot be computed from a stage-1 fpc alone in a "
+                    "two-stage design: give the stage-2 fpc or the weights");
         return LCM_INVAL;
     }
     for (size_t u = 0; u < d->nunit; u++) {
@@ -265,7 +256,7 @@ lcm_status lcm_svy_design_new(const lcm_svy_spec *s, lcm_svy_design **out, char 
     int is_count = 1;
     if (!s || !out || s->n == 0 || (s->ssu && !s->psu) || (s->fpc2 && (!s->fpc1 || !s->ssu)) ||
         (unsigned)s->lonely > LCM_SVY_LONELY_AVERAGE) {
-        lcm__svy_msg(err, errlen, "invalid design specification");
+        lcm__an_msg(err, errlen, "invalid design specification");
         return LCM_INVAL;
     }
     *out = NULL;
@@ -306,7 +297,7 @@ lcm_status lcm_svy_design_new(const lcm_svy_spec *s, lcm_svy_design **out, char 
     d = NULL;
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory building the design");
+        lcm__an_msg(err, errlen, "out of memory building the design");
     free(key);
     lcm_svy_design_free(d);
     return st;

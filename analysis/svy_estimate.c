@@ -464,13 +464,13 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
     size_t *base = NULL, *start = NULL, *cl = NULL;
     scratch sc = {0};
     if (!d || !vars || !nvar || !by || !nby || !out) {
-        lcm__svy_msg(err, errlen, "invalid estimation request");
+        lcm__an_msg(err, errlen, "invalid estimation request");
         return LCM_INVAL;
     }
     for (size_t v = 0; v < nvar; v++)
         if (!vars[v].y || (vars[v].stat == LCM_SVY_RATIO) != (vars[v].x != NULL) ||
             (unsigned)vars[v].stat > LCM_SVY_RATIO) {
-            lcm__svy_msg(err, errlen, "variable %zu: invalid statistic or missing column", v + 1);
+            lcm__an_msg(err, errlen, "variable %zu: invalid statistic or missing column", v + 1);
             return LCM_INVAL;
         }
     base = malloc(nby * sizeof *base);
@@ -483,8 +483,8 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
     for (size_t g = 0; g < nby; g++)
         for (size_t k = 0; by[g].dom && k < d->n; k++)
             if (by[g].dom[k] >= 0 && (size_t)by[g].dom[k] >= by[g].ndom) {
-                lcm__svy_msg(err, errlen, "row %zu: domain id %d out of range in grouping %zu",
-                             k + 1, (int)by[g].dom[k], g + 1);
+                lcm__an_msg(err, errlen, "row %zu: domain id %d out of range in grouping %zu",
+                            k + 1, (int)by[g].dom[k], g + 1);
                 st = LCM_INVAL;
                 goto cleanup;
             }
@@ -546,7 +546,7 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
         }
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory in estimation");
+        lcm__an_msg(err, errlen, "out of memory in estimation");
     pass_free(&p);
     free(base);
     free(start);

@@ -8,6 +8,7 @@
 #ifndef LCM_SVY_INTERNAL_H
 #define LCM_SVY_INTERNAL_H
 
+#include "message.h"
 #include "svy.h"
 
 #include <stdio.h>
@@ -86,13 +87,6 @@ struct lcm_svy_design {
     svy_cal *cal;              /* NULL unless calibrated */
     svy_rep *rep;              /* NULL unless replicate weights are attached */
 };
-
-/* Formatted message into an optional buffer. */
-void lcm__svy_msg(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 /* Copy of a design's layout and weights, without its calibration or replicates. */
 lcm_status lcm__svy_design_clone(const lcm_svy_design *d, lcm_svy_design **out);

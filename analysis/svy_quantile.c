@@ -277,13 +277,13 @@ lcm_status lcm_svy_quantile(const lcm_svy_design *d, const double *const *y, siz
     qwork w = {0};
     lcm_status st = LCM_OK;
     if (!d || !y || !nvar || !probs || !nq || !by || !nby || !out || !(level > 0 && level < 1)) {
-        lcm__svy_msg(err, errlen, "invalid quantile request");
+        lcm__an_msg(err, errlen, "invalid quantile request");
         return LCM_INVAL;
     }
     for (size_t q = 0; q < nq; q++)
         if (!(probs[q] >= 0 && probs[q] <= 1)) {
-            lcm__svy_msg(err, errlen, "quantile %zu: probability %g is not in [0, 1]", q + 1,
-                         probs[q]);
+            lcm__an_msg(err, errlen, "quantile %zu: probability %g is not in [0, 1]", q + 1,
+                        probs[q]);
             return LCM_INVAL;
         }
     size_t maxdom = 1;
@@ -292,14 +292,14 @@ lcm_status lcm_svy_quantile(const lcm_svy_design *d, const double *const *y, siz
             maxdom = by[g].ndom;
         for (size_t k = 0; by[g].dom && k < d->n; k++)
             if (by[g].dom[k] >= 0 && (size_t)by[g].dom[k] >= by[g].ndom) {
-                lcm__svy_msg(err, errlen, "row %zu: domain id %d out of range in grouping %zu",
-                             k + 1, (int)by[g].dom[k], g + 1);
+                lcm__an_msg(err, errlen, "row %zu: domain id %d out of range in grouping %zu",
+                            k + 1, (int)by[g].dom[k], g + 1);
                 return LCM_INVAL;
             }
     }
     for (size_t v = 0; v < nvar; v++)
         if (!y[v]) {
-            lcm__svy_msg(err, errlen, "variable %zu: missing column", v + 1);
+            lcm__an_msg(err, errlen, "variable %zu: missing column", v + 1);
             return LCM_INVAL;
         }
     if (!qwork_alloc(&w, d->n, maxdom, nq)) {
@@ -323,7 +323,7 @@ lcm_status lcm_svy_quantile(const lcm_svy_design *d, const double *const *y, siz
     }
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory computing quantiles");
+        lcm__an_msg(err, errlen, "out of memory computing quantiles");
     qwork_free(&w);
     return st;
 }

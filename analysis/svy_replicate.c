@@ -27,8 +27,8 @@ static lcm_status start(const lcm_svy_design *d, size_t nrep, lcm_svy_design **o
                         size_t errlen) {
     *out = NULL;
     if (d->cal || d->rep) {
-        lcm__svy_msg(err, errlen,
-                     "replicates of a calibrated design are not supported: attach them first");
+        lcm__an_msg(err, errlen,
+                    "replicates of a calibrated design are not supported: attach them first");
         return LCM_UNSUPPORTED;
     }
     lcm_status st = lcm__svy_design_clone(d, out);
@@ -95,8 +95,8 @@ static lcm_status count_jkn(const lcm_svy_design *d, size_t *nrep, char *err, si
             continue;
         if (n == 1) {
             if (d->lonely == LCM_SVY_LONELY_FAIL) {
-                lcm__svy_msg(err, errlen, "stratum %lld has only one PSU",
-                             (long long)d->str_code[h]);
+                lcm__an_msg(err, errlen, "stratum %lld has only one PSU",
+                            (long long)d->str_code[h]);
                 return LCM_DESIGN;
             }
             *nrep += d->lonely == LCM_SVY_LONELY_ADJUST;
@@ -105,7 +105,7 @@ static lcm_status count_jkn(const lcm_svy_design *d, size_t *nrep, char *err, si
         *nrep += n;
     }
     if (*nrep == 0) {
-        lcm__svy_msg(err, errlen, "all strata were sampled exhaustively: no replicates");
+        lcm__an_msg(err, errlen, "all strata were sampled exhaustively: no replicates");
         return LCM_DESIGN;
     }
     return LCM_OK;
@@ -202,9 +202,9 @@ lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type
         *out = NULL;
     if (!d || !out || (type == LCM_SVY_REP_JK1 && d->nstrata > 1) ||
         (type == LCM_SVY_REP_BOOTSTRAP && nrep < 2) || (unsigned)type > LCM_SVY_REP_BOOTSTRAP) {
-        lcm__svy_msg(err, errlen,
-                     type == LCM_SVY_REP_JK1 ? "JK1 needs an unstratified design"
-                                             : "invalid replicate request");
+        lcm__an_msg(err, errlen,
+                    type == LCM_SVY_REP_JK1 ? "JK1 needs an unstratified design"
+                                            : "invalid replicate request");
         return LCM_INVAL;
     }
     if (type == LCM_SVY_REP_JK1 || type == LCM_SVY_REP_JKN) {
@@ -236,7 +236,7 @@ lcm_status lcm_svy_replicates_make(const lcm_svy_design *d, lcm_svy_reptype type
     o = NULL;
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory building replicates");
+        lcm__an_msg(err, errlen, "out of memory building replicates");
     gsl_rng_free(rng);
     lcm_svy_design_free(o);
     return st;
@@ -251,14 +251,14 @@ lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *cons
     if (out)
         *out = NULL;
     if (!d || !rw || nrep < 2 || !out || !(scale > 0)) {
-        lcm__svy_msg(err, errlen, "invalid replicate weights");
+        lcm__an_msg(err, errlen, "invalid replicate weights");
         return LCM_INVAL;
     }
     if ((st = start(d, nrep, &o, err, errlen)) != LCM_OK)
         goto cleanup;
     for (size_t k = 0; pweights && k < d->n; k++) {
         if (!(pweights[k] > 0) || !isfinite(pweights[k])) {
-            lcm__svy_msg(err, errlen, "row %zu: weight must be positive and finite", k + 1);
+            lcm__an_msg(err, errlen, "row %zu: weight must be positive and finite", k + 1);
             st = LCM_INVAL;
             goto cleanup;
         }
@@ -269,8 +269,8 @@ lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *cons
         for (size_t k = 0; k < d->n; k++) {
             double v = rw[r][k];
             if (!(v >= 0) || !isfinite(v)) {
-                lcm__svy_msg(err, errlen, "replicate %zu, row %zu: weight must be >= 0", r + 1,
-                             k + 1);
+                lcm__an_msg(err, errlen, "replicate %zu, row %zu: weight must be >= 0", r + 1,
+                            k + 1);
                 st = LCM_INVAL;
                 goto cleanup;
             }
@@ -286,7 +286,7 @@ lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *cons
     o = NULL;
 cleanup:
     if (st == LCM_NOMEM)
-        lcm__svy_msg(err, errlen, "out of memory attaching replicates");
+        lcm__an_msg(err, errlen, "out of memory attaching replicates");
     lcm_svy_design_free(o);
     return st;
 }

@@ -41,9 +41,9 @@ static lcm_status onestrat(double ss, size_t m, size_t n, double x0, double f, l
     switch (pol) {
     case LCM_SVY_LONELY_FAIL:
         if (stage == 1)
-            lcm__svy_msg(err, errlen, "stratum %lld has only one PSU at stage 1", code);
+            lcm__an_msg(err, errlen, "stratum %lld has only one PSU at stage 1", code);
         else
-            lcm__svy_msg(err, errlen, "PSU %lld has only one SSU at stage 2", code);
+            lcm__an_msg(err, errlen, "PSU %lld has only one SSU at stage 2", code);
         return LCM_DESIGN;
     case LCM_SVY_LONELY_REMOVE:
     case LCM_SVY_LONELY_CERTAINTY:
