@@ -189,25 +189,33 @@ lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t
 lcm_status rb_scores(lcm_db *db, long long run, const char *indicator, const rb_city *cities,
                      size_t n, double *score, double *raw, lcm_err *err) {
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare(db,
-                                   "SELECT score, raw FROM score_results WHERE run_id = ?1 AND "
-                                   "indicator_code = ?2 AND city_code = ?3",
-                                   &st, err);
-    for (size_t i = 0; rc == LCM_OK && i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, run);
-        sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, cities[i].code, -1, SQLITE_STATIC);
-        int has = sqlite3_step(st) == SQLITE_ROW;
+    lcm_status rc = lcm_db_prepare_cached(db,
+                                          "SELECT city_code, score, raw FROM score_results "
+                                          "WHERE run_id = ?1 AND indicator_code = ?2",
+                                          &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
         if (score)
-            score[i] = has && sqlite3_column_type(st, 0) != SQLITE_NULL
-                           ? sqlite3_column_double(st, 0)
-                           : NAN;
+            score[i] = NAN;
         if (raw)
-            raw[i] = has && sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_double(st, 1)
-                                                                      : NAN;
+            raw[i] = NAN;
     }
-    sqlite3_finalize(st);
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        size_t i = 0;
+        while (code && i < n && strcmp(cities[i].code, code) != 0)
+            i++;
+        if (!code || i == n)
+            continue; /* a city the caller did not ask about */
+        if (score && sqlite3_column_type(st, 1) != SQLITE_NULL)
+            score[i] = sqlite3_column_double(st, 1);
+        if (raw && sqlite3_column_type(st, 2) != SQLITE_NULL)
+            raw[i] = sqlite3_column_double(st, 2);
+    }
+    sqlite3_reset(st);
     return rc;
 }
 
