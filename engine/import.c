@@ -86,52 +86,49 @@ void lcm__imp_issue(lcm__imp *im, int i, const char *fmt, ...) {
     keep(im, &sb);
 }
 
-static void vissue(lcm__imp *im, long line, size_t col, const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
-static void vissue(lcm__imp *im, long line, size_t col, const char *fmt, va_list ap) {
+/* The one formatter of problems: "file:line: …", with col (from 1; 0 = none)
+ * "file:line:col: …" or "file:line:col (name): …", and ", value 'x'" when value is given. */
+static void vissue_in(lcm__imp *im, const char *file, long line, size_t col, const char *name,
+                      const char *value, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+static void vissue_in(lcm__imp *im, const char *file, long line, size_t col, const char *name,
+                      const char *value, const char *fmt, va_list ap) {
     lcm_strbuf sb = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&sb, "%s:%ld:", im->file, line);
-    if (col)
+    lcm_strbuf_addf(&sb, "%s:%ld:", file, line);
+    if (col && name)
+        lcm_strbuf_addf(&sb, "%zu (%s):", col, name);
+    else if (col)
         lcm_strbuf_addf(&sb, "%zu:", col);
     lcm_strbuf_addc(&sb, ' ');
     lcm_strbuf_vaddf(&sb, fmt, ap);
-    keep(im, &sb);
-}
-
-void lcm__imp_cell_issue(lcm__imp *im, size_t col, const char *name, const char *fmt, ...) {
-    lcm_strbuf sb = LCM_STRBUF_INIT;
-    va_list ap;
-    lcm_strbuf_addf(&sb, "%s:%ld:%zu (%s): ", im->file, im->row->line, col + 1, name);
-    va_start(ap, fmt);
-    lcm_strbuf_vaddf(&sb, fmt, ap);
-    va_end(ap);
-    lcm_strbuf_adds(&sb, ", value '");
-    show_value(&sb, col < im->row->n ? im->row->field[col] : "");
-    lcm_strbuf_addc(&sb, '\'');
-    keep(im, &sb);
-}
-
-void lcm__imp_issue_in(lcm__imp *im, const char *file, long line, size_t col, const char *name,
-                       const char *value, const char *fmt, ...) {
-    lcm_strbuf sb = LCM_STRBUF_INIT;
-    va_list ap;
-    lcm_strbuf_addf(&sb, "%s:%ld:", file, line);
-    if (col)
-        lcm_strbuf_addf(&sb, "%zu", col);
-    if (col && name)
-        lcm_strbuf_addf(&sb, " (%s):", name);
-    else if (col)
-        lcm_strbuf_addc(&sb, ':');
-    lcm_strbuf_addc(&sb, ' ');
-    va_start(ap, fmt);
-    lcm_strbuf_vaddf(&sb, fmt, ap);
-    va_end(ap);
     if (value) {
         lcm_strbuf_adds(&sb, ", value '");
         show_value(&sb, value);
         lcm_strbuf_addc(&sb, '\'');
     }
     keep(im, &sb);
+}
+
+static void vissue(lcm__imp *im, long line, size_t col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void vissue(lcm__imp *im, long line, size_t col, const char *fmt, va_list ap) {
+    vissue_in(im, im->file, line, col, NULL, NULL, fmt, ap);
+}
+
+void lcm__imp_cell_issue(lcm__imp *im, size_t col, const char *name, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vissue_in(im, im->file, im->row->line, col + 1, name,
+              col < im->row->n ? im->row->field[col] : "", fmt, ap);
+    va_end(ap);
+}
+
+void lcm__imp_issue_in(lcm__imp *im, const char *file, long line, size_t col, const char *name,
+                       const char *value, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vissue_in(im, file, line, col, name, value, fmt, ap);
+    va_end(ap);
 }
 
 void lcm__imp_row_issue(lcm__imp *im, long line, const char *fmt, ...) {
