@@ -13,20 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *slurp(const char *path) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) == (size_t)n)
-        buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
 /* Simulate into a fresh database; returns a fingerprint of what landed. */
 static void simulate_into(const char *name, unsigned long seed, char *fp, size_t cap) {
     char path[1024];
@@ -85,7 +71,7 @@ static void demo__writes_reports_with_sections_and_numbers(void) {
     free(out), free(err);
     /* the national report */
     snprintf(path, sizeof path, "%s/reports/national_2025.html", dir);
-    char *html = slurp(path);
+    char *html = lcmt_slurp(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(html);
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "全国学习型城市建设监测报告（2025年）"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "三、全国学习型城市网络覆盖情况"));
@@ -107,7 +93,7 @@ static void demo__writes_reports_with_sections_and_numbers(void) {
     while (sqlite3_step(st) == SQLITE_ROW) {
         snprintf(path, sizeof path, "%s/reports/city_%s_2025.html", dir,
                  sqlite3_column_text(st, 0));
-        html = slurp(path);
+        html = lcmt_slurp(path, NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(html);
         static const char *const sections[] = {"一、总体情况",         "二、得分与排名",
                                                "七、市民问卷调查结果", "八、优势与短板",
@@ -144,7 +130,7 @@ static void report__without_gnuplot_keeps_the_tables(void) {
     CU_ASSERT_EQUAL(lcm_feedback_national(d, &o, &done, &err), LCM_OK);
     CU_ASSERT_EQUAL(done.gnuplot_ok, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(done.note, "gnuplot"));
-    char *html = slurp(done.path);
+    char *html = lcmt_slurp(done.path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(html);
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "National learning-city monitoring (2025)"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<table"));

@@ -260,17 +260,6 @@ static void estimate__bad_columns_and_values_are_named(void) {
     lcm_db_close(db);
 }
 
-/* Read a whole fixture file into a malloc'd string. */
-static char *read_text(const char *rel) {
-    FILE *fp = fopen(lcmt_path(rel), "rb");
-    char *buf = calloc(1, 1 << 16);
-    if (fp && buf)
-        fread(buf, 1, (1 << 16) - 1, fp);
-    if (fp)
-        fclose(fp);
-    return buf;
-}
-
 /* Calibrate apiclus1 (R: svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc)) through
  * lcm_weight_run, then estimate api00 overall and by stype through the store path. */
 static void check_calibrated(lcm_calib_method method, const char *margins, const char *file,
@@ -287,7 +276,7 @@ static void check_calibrated(lcm_calib_method method, const char *margins, const
                         method == LCM_CALIB_LINEAR ? 1e-7 : 1,
                         -INFINITY,
                         INFINITY,
-                        read_text(margins)};
+                        lcmt_slurp(lcmt_path(margins), NULL)};
     lcm_weight_report rep;
     lcm_err err = {0};
     CU_ASSERT_EQUAL_FATAL(lcm_weight_run(db, &src, 0, &c, &rep, &err), LCM_OK);

@@ -32,21 +32,6 @@ static const char *db_path(void) {
     return path;
 }
 
-static size_t slurped; /* bytes read by the last slurp */
-
-static char *slurp(const char *path) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, fp) : 0;
-    fclose(fp);
-    if (buf)
-        buf[n] = '\0';
-    slurped = n;
-    return buf;
-}
-
 /* 1 when the n bytes at hay hold the string needle. */
 static int holds(const char *hay, size_t n, const char *needle) {
     size_t k = strlen(needle);
@@ -89,7 +74,8 @@ static void export_form__csv_one_file_per_table_without_pii(void) {
     CU_ASSERT(has(out, "wrote 7 rows x 9 columns of 'members' to '"));
     CU_ASSERT(has(out, "hh__members.csv'"));
     CU_ASSERT(has(out, "left out 2 columns of personal data (household_id, interviewer)"));
-    char *main_csv = slurp(out_path), *members = slurp(lcmt_tmp("hh__members.csv"));
+    char *main_csv = lcmt_slurp(out_path, NULL),
+         *members = lcmt_slurp(lcmt_tmp("hh__members.csv"), NULL);
     /* BOM by default; the standard columns the PII fields fill are gone */
     CU_ASSERT(starts(main_csv, "\xEF\xBB\xBF"
                                "instance_id,city,wave,stratum,psu,design_weight,final_weight,"
@@ -113,7 +99,7 @@ static void export_form__csv_one_file_per_table_without_pii(void) {
                                                 "--include-pii", "--no-bom", NULL},
                                &out, NULL),
                     0);
-    main_csv = slurp(out_path);
+    main_csv = lcmt_slurp(out_path, NULL);
     CU_ASSERT(starts(main_csv, "instance_id,city,wave,stratum,psu,household_id,"));
     CU_ASSERT(has(main_csv, ",001-01,,,访员4413A,"));
     CU_ASSERT(out && !strstr(out, "personal data"));
@@ -127,7 +113,7 @@ static void export_form__labels_in_the_chosen_language(void) {
                                                 "--lang", "en", NULL},
                                NULL, NULL),
                     0);
-    char *csv = slurp(path), *members = slurp(lcmt_tmp("lab__members.csv"));
+    char *csv = lcmt_slurp(path, NULL), *members = lcmt_slurp(lcmt_tmp("lab__members.csv"), NULL);
     /* first household: community_type rc, consent 1, sex 2, age 49, edu 3 */
     CU_ASSERT(has(csv, ",Residents' committee (urban community),Yes,Female,49,45-59,Junior "
                        "secondary,"));
@@ -235,7 +221,8 @@ static void export_form__xlsx_sheets_and_json_arrays(void) {
     snprintf(path, sizeof path, "%s", lcmt_tmp("hh.xlsx"));
     CU_ASSERT_EQUAL(
         run_export((const char *[]){"--format", "xlsx", "--out", path, NULL}, &out, NULL), 0);
-    char *x = slurp(path);
+    size_t slurped = 0;
+    char *x = lcmt_slurp(path, &slurped);
     CU_ASSERT(x && memcmp(x, "PK\x03\x04", 4) == 0);
     /* zip member names are stored uncompressed: one worksheet per table */
     CU_ASSERT(holds(x, slurped, "xl/worksheets/sheet2.xml"));
@@ -244,7 +231,7 @@ static void export_form__xlsx_sheets_and_json_arrays(void) {
     snprintf(path, sizeof path, "%s", lcmt_tmp("hh.json"));
     CU_ASSERT_EQUAL(
         run_export((const char *[]){"--format", "json", "--out", path, NULL}, NULL, NULL), 0);
-    char *j = slurp(path);
+    char *j = lcmt_slurp(path, NULL);
     CU_ASSERT(starts(j, "{\"form\": \"household\", \"version\": \"2026.1\", \"tables\": [\n "
                         "{\"name\": \"household\", \"table\": \"resp_household_2026_1\", "
                         "\"key\": [\"instance_id\"],\n  \"variables\": [{\"name\": "

@@ -11,18 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *slurp(const char *path) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, fp) : 0;
-    fclose(fp);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 static size_t count_lines(const char *s) {
     size_t n = 0;
     for (; s && *s; s++)
@@ -79,7 +67,8 @@ static void export_r__script_for_the_design_and_estimates_as_r(void) {
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "wrote the R script '"));
     free(out);
     snprintf(path, sizeof path, "%s/household.R", dir);
-    char *got = slurp(path), *want = slurp(lcmt_path("tests/fixtures/export/household.R"));
+    char *got = lcmt_slurp(path, NULL),
+         *want = lcmt_slurp(lcmt_path("tests/fixtures/export/household.R"), NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(want);
     CU_ASSERT_PTR_NOT_NULL_FATAL(got);
     if (strcmp(got, want) != 0)
@@ -87,12 +76,12 @@ static void export_r__script_for_the_design_and_estimates_as_r(void) {
     CU_ASSERT_STRING_EQUAL(got, want);
     free(got), free(want);
     snprintf(path, sizeof path, "%s/household.csv", dir);
-    got = slurp(path);
+    got = lcmt_slurp(path, NULL);
     CU_ASSERT_EQUAL(count_lines(got), 81); /* header + 80 households, no BOM */
     CU_ASSERT(got && strncmp(got, "instance_id,", 12) == 0);
     free(got);
     snprintf(path, sizeof path, "%s/household__members.csv", dir);
-    got = slurp(path);
+    got = lcmt_slurp(path, NULL);
     CU_ASSERT_EQUAL(count_lines(got), 213); /* header + 212 persons */
     free(got);
 
@@ -102,7 +91,7 @@ static void export_r__script_for_the_design_and_estimates_as_r(void) {
                                   "--no-store", "--format", "csv", NULL},
                  NULL, &out, NULL),
         0);
-    char *ref = slurp(lcmt_path("tests/fixtures/export/r_check.csv"));
+    char *ref = lcmt_slurp(lcmt_path("tests/fixtures/export/r_check.csv"), NULL);
     const char *vars[] = {"sat_overall", "age"};
     for (int i = 0; i < 2; i++) {
         double m = 0, se = 0, rm = 0, rse = 0;
@@ -129,7 +118,7 @@ static void export_r__calibration_means_final_weight(void) {
                              NULL, NULL, NULL),
                     0);
     snprintf(path, sizeof path, "%s/household.R", dir);
-    char *got = slurp(path);
+    char *got = lcmt_slurp(path, NULL);
     CU_ASSERT_PTR_NOT_NULL(got && strstr(got, "# A calibration (poststratify) is declared too, so "
                                               "the weights are final_weight"));
     CU_ASSERT_PTR_NOT_NULL(got && strstr(got, "design <- svydesign(ids = ~`psu`, strata = "

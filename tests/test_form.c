@@ -355,19 +355,6 @@ static void form__broken_forms_name_the_cell(void) {
     }
 }
 
-/* A whole file into a malloc'd string (NULL when it does not exist). */
-static char *slurp(const char *path) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    char *buf = malloc(1 << 16);
-    size_t n = buf ? fread(buf, 1, (1 << 16) - 1, fp) : 0;
-    fclose(fp);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 /* Replace `from` by `to` on line `line` of text (from must be there: a fixture that
  * drifts makes the test fail, not pass quietly). */
 static char *edit(const char *text, long line, const char *from, const char *to) {
@@ -446,7 +433,7 @@ static void form__broken_public_forms_name_the_cell(void) {
         char *text[3] = {NULL, NULL, NULL}, **problems = NULL, rel[256], label[64];
         for (int k = 0; k < 3; k++) {
             snprintf(rel, sizeof rel, "tests/fixtures/forms/%s/%s", variants[i].form, files[k]);
-            text[k] = slurp(lcmt_path(rel));
+            text[k] = lcmt_slurp(lcmt_path(rel), NULL);
         }
         char *changed =
             edit(text[variants[i].file], variants[i].line, variants[i].from, variants[i].to);

@@ -395,18 +395,6 @@ static void responses__progress_bar_on_a_terminal(void) {
     free(err);
 }
 
-/* Whole text of a file (malloc'd; NULL when it cannot be read). */
-static char *slurp(const char *path) {
-    FILE *fp = fopen(path, "rb");
-    char *text = fp ? malloc(1 << 20) : NULL;
-    size_t n = text ? fread(text, 1, (1 << 20) - 1, fp) : 0;
-    if (text)
-        text[n] = '\0';
-    if (fp)
-        fclose(fp);
-    return text;
-}
-
 static void spit(const char *path, const char *text) {
     FILE *fp = fopen(path, "wb");
     CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
@@ -484,7 +472,7 @@ static void responses__roster_file_problems(void) {
     snprintf(csv, sizeof csv, "%s", lcmt_tmp("rt.csv")); /* from the round trip */
     snprintf(members, sizeof members, "%s", lcmt_tmp("rt__members.csv"));
     snprintf(badf, sizeof badf, "%s", lcmt_tmp("bad__members.csv"));
-    char *text = slurp(members);
+    char *text = lcmt_slurp(members, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     /* line 2 is member 1 of the first household: its age made 'x', and a stranger added */
     char *line2 = strchr(text, '\n') + 1, *line3 = strchr(line2, '\n') + 1;

@@ -41,20 +41,6 @@ static const char *outdir(const char *name) {
     return dir;
 }
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    mem m;
-    mem_open(&m);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, n, m.f);
-    fclose(f);
-    return mem_close(&m);
-}
-
 /* Assert that text contains want, showing both when it does not. */
 static int has(const char *text, const char *want) {
     if (text && strstr(text, want))
@@ -130,7 +116,7 @@ static void chart__bars_sorted_highlighted_with_median(void) {
     ASSERT_HAS(s, "\nunset output\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/bars.dat", dir);
-    char *d = slurp(path);
+    char *d = lcmt_slurp(path, NULL);
     ASSERT_HAS(d, "7 80.1 77.1 83.1 0\n");
     ASSERT_HAS(d, "4 71.3 68.3 74.3 1\n");
     ASSERT_HAS(d, "0 NaN NaN NaN 0\n");
@@ -179,7 +165,7 @@ static void chart__radar_geometry_and_panels(void) {
     ASSERT_HAS(s, "index 7 with linespoints");
     char path[4200];
     snprintf(path, sizeof path, "%s/radar.dat", dir);
-    char *d = slurp(path);
+    char *d = lcmt_slurp(path, NULL);
     ASSERT_HAS(d, "0.000000 0.200000\n");  /* innermost ring at 20 of 100 */
     ASSERT_HAS(d, "0.000000 0.720000\n");  /* the city's first score */
     ASSERT_HAS(d, "0.866025 -0.500000\n"); /* 150 clamped to the outer ring, axis 2 of 3 */
@@ -208,7 +194,7 @@ static void chart__trend_band_region_nation(void) {
     ASSERT_HAS(s, "title '全国'");
     char path[4200];
     snprintf(path, sizeof path, "%s/trend.dat", dir);
-    char *d = slurp(path);
+    char *d = lcmt_slurp(path, NULL);
     /* value labels: left of the first point, right of the last; in 2024 the nation (66.1)
      * is 1.3 above and the region 2.8 below, so the label goes below */
     ASSERT_HAS(d, "2023 61.2 58.1 64.3 60.1 62.5 2\n");
@@ -273,7 +259,7 @@ static void chart__ipa_quadrants_and_labels(void) {
     CU_ASSERT_PTR_NULL(strstr(s, "'缺项'")); /* no point, no label */
     char path[4200];
     snprintf(path, sizeof path, "%s/ipa.dat", dir);
-    char *d = slurp(path);
+    char *d = lcmt_slurp(path, NULL);
     ASSERT_HAS(d, "80 0.5 0\n60 0.5 1\n85 0.2 3\n55 0.2 2\n");
     CU_ASSERT_PTR_NULL(strstr(d, "0.3"));
     free(d);
@@ -300,7 +286,7 @@ static void chart__heatmap_cells_and_missing(void) {
     ASSERT_HAS(s, "title '缺失'");
     char path[4200];
     snprintf(path, sizeof path, "%s/heat.dat", dir);
-    char *d = slurp(path);
+    char *d = lcmt_slurp(path, NULL);
     ASSERT_HAS(d, "0 1 10 1\n1 1 50 1\n2 1 NaN 0\n\n0 0 90 1\n");
     free(d);
     free(s);
@@ -324,7 +310,7 @@ static void chart__coverage_targets_per_region(void) {
     ASSERT_HAS(s, "title '2024年'");
     char path[4200];
     snprintf(path, sizeof path, "%s/cov.dat", dir);
-    char *d = slurp(path);
+    char *d = lcmt_slurp(path, NULL);
     /* bars: region 0, series 1 at x = -0.32 + 1.5 * 0.32; targets in block 1 */
     ASSERT_HAS(d, "0.1600 52 1\n");
     ASSERT_HAS(d, "\n\n\n-0.360 50 0.72 0\n0.640 50 0.72 0\n1.640 30 0.72 0\n");

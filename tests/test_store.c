@@ -11,25 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
-}
-
 static void write_file(const char *path, const void *data, size_t n) {
     FILE *fp = fopen(path, "wb");
     CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
@@ -100,10 +81,10 @@ static void open__refuses_newer_schema_untouched(void) {
                     LCM_OK);
     lcm_db_close(db);
     size_t n0 = 0, n1 = 0;
-    char *before = slurp(path, &n0);
+    char *before = lcmt_slurp(path, &n0);
     CU_ASSERT_EQUAL(lcm_db_open(path, 0, &db, &err), LCM_TOONEW);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "schema version 99"));
-    char *after = slurp(path, &n1);
+    char *after = lcmt_slurp(path, &n1);
     CU_ASSERT_FATAL(before && after);
     CU_ASSERT(n0 == n1 && memcmp(before, after, n0) == 0);
     free(before);
@@ -131,7 +112,7 @@ static void open__refuses_garbage_and_truncated_files_untouched(void) {
     CU_ASSERT_EQUAL(lcm_db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", &err), LCM_OK);
     lcm_db_close(db);
     size_t n = 0;
-    char *whole = slurp(good, &n);
+    char *whole = lcmt_slurp(good, &n);
     CU_ASSERT_FATAL(whole && n > 8192);
     struct {
         const char *name;
@@ -154,7 +135,7 @@ static void open__refuses_garbage_and_truncated_files_untouched(void) {
         CU_ASSERT_PTR_NULL(db);
         CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, cases[i].name));
         size_t m = 0;
-        char *after = slurp(saved, &m);
+        char *after = lcmt_slurp(saved, &m);
         CU_ASSERT(after && m == cases[i].len && memcmp(after, cases[i].data, m) == 0);
         free(after);
     }

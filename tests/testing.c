@@ -174,3 +174,24 @@ long lcmt_count(lcm_db *db, const char *sql) {
     sqlite3_finalize(st);
     return n;
 }
+
+char *lcmt_slurp(const char *path, size_t *len) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    growbuf g = {0};
+    char chunk[8192];
+    size_t n;
+    int ok = grow_append(&g, "", 0) == 0;
+    while (ok && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        ok = grow_append(&g, chunk, n) == 0;
+    ok = ok && !ferror(fp);
+    fclose(fp);
+    if (!ok) {
+        free(g.data);
+        return NULL;
+    }
+    if (len)
+        *len = g.len;
+    return g.data;
+}

@@ -36,6 +36,10 @@ int lcmt_run(const char *const *args, const char *stdin_text, char **out, char *
  * (SELECT count(*) … in assertions about what a database holds). */
 long lcmt_count(lcm_db *db, const char *sql);
 
+/* The whole file at path as a malloc'd, NUL-terminated string the caller frees, of any
+ * size; *len (when len is not NULL) gets its length in bytes. NULL when unreadable. */
+char *lcmt_slurp(const char *path, size_t *len);
+
 /* Relative comparison used for reference values: |a-b| <= rel*max(|a|,|b|,tiny). */
 #define LCMT_ASSERT_REL(a, b, rel) CU_ASSERT(lcmt_close((a), (b), (rel)))
 int lcmt_close(double a, double b, double rel);
