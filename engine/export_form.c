@@ -227,8 +227,7 @@ static lcm_status table_cols(fx *x, tab *t, lcm_err *err) {
     lcm_status st = key_cols(x, t, err);
     for (size_t i = 0; st == LCM_OK && i < lcm_form_nfields(x->f); i++) {
         const lcm_field *fd = lcm_form_field(x->f, i);
-        if (!fd->column || !fd->table || fd->type == LCM_FT_BEGIN_REPEAT ||
-            strcmp(fd->table, t->table) != 0 || lcm__std_col_find(fd->column) >= 0)
+        if (!lcm__field_in_table(fd, t->table))
             continue;
         if (!name_ok(fd->column))
             return lcm_err_set(err, LCM_INTERNAL, "stored column name is not valid: '%s'",

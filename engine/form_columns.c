@@ -66,6 +66,11 @@ static char *table_name(const char *a, const char *sep, const char *b) {
     return t;
 }
 
+int lcm__field_in_table(const lcm_field *fd, const char *table) {
+    return fd->column && fd->table && fd->type != LCM_FT_BEGIN_REPEAT &&
+           strcmp(fd->table, table) == 0 && lcm__std_col_find(fd->column) < 0;
+}
+
 char *lcm__multi_column(const lcm_field *fd, const lcm_choice *c) {
     size_t n = strlen(fd->name) + strlen(c->name) + 2;
     char *col = malloc(n);

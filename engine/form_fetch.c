@@ -36,13 +36,6 @@ static const char *column_text(sqlite3_stmt *st, int c, char *buf, size_t size) 
     }
 }
 
-/* The fields stored in their own column of table, in form order (fields filling a standard
- * column are read through it). */
-static int own_column(const lcm_field *fd, const char *table) {
-    return fd->column && fd->type != LCM_FT_BEGIN_REPEAT && strcmp(fd->table, table) == 0 &&
-           lcm__std_col_find(fd->column) < 0;
-}
-
 static lcm_status prepare_select(lcm_db *db, const lcm_form *f, const char *table, int is_main,
                                  sqlite3_stmt **st, lcm_err *err) {
     lcm_strbuf sql = LCM_STRBUF_INIT;
@@ -52,7 +45,7 @@ static lcm_status prepare_select(lcm_db *db, const lcm_form *f, const char *tabl
     if (!is_main)
         lcm_strbuf_adds(&sql, "position");
     for (size_t i = 0; i < f->nfields; i++)
-        if (own_column(&f->fields[i], table))
+        if (lcm__field_in_table(&f->fields[i], table))
             lcm_strbuf_addf(&sql, ", \"%s\"", f->fields[i].column);
     lcm_strbuf_addf(&sql, " FROM \"%s\" WHERE instance_id = ?1%s", table,
                     is_main ? "" : " ORDER BY position");
@@ -69,7 +62,7 @@ static lcm_status read_answers(lcm_instance *in, const char *table, long row, sq
     int c = first;
     lcm_status rc = LCM_OK;
     for (size_t i = 0; i < in->f->nfields && rc == LCM_OK; i++)
-        if (own_column(&in->f->fields[i], table))
+        if (lcm__field_in_table(&in->f->fields[i], table))
             rc = lcm_instance_set(in, (int)i, row, column_text(st, c++, buf, sizeof buf), err);
     return rc;
 }

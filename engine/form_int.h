@@ -142,6 +142,11 @@ lcm_status lcm__form_tables(lcm_form *f, lcm_err *err);
 /* The table and column of field i (after the fields before it), checking clashes. */
 lcm_status lcm__form_assign_column(lcm_form *f, size_t i, lcm_err *err);
 
+/* 1 when fd's answer is stored in a column of its own in table (not a group, note or
+ * repeat, and not one filling a standard column): the columns of every response table,
+ * in form order, for CREATE, INSERT, SELECT and export alike. */
+int lcm__field_in_table(const lcm_field *fd, const char *table);
+
 /* Column name of choice c of a select_multiple field: "<field>_<choice>", malloc'd. */
 char *lcm__multi_column(const lcm_field *fd, const lcm_choice *c);
 

@@ -22,8 +22,7 @@ static void table_columns(const lcm_form *f, const char *table,
                           void *ud) {
     for (size_t i = 0; i < f->nfields; i++) {
         const lcm_field *fd = &f->fields[i];
-        if (!fd->column || fd->type == LCM_FT_BEGIN_REPEAT || strcmp(fd->table, table) != 0 ||
-            lcm__std_col_find(fd->column) >= 0)
+        if (!lcm__field_in_table(fd, table))
             continue;
         fn(ud, fd, (int)i, -1);
         for (size_t k = 0; fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n; k++)

@@ -74,8 +74,7 @@ static const char *sql_type(lcm_field_type t) {
 static void add_field_columns(lcm_strbuf *sb, const lcm_form *f, const char *table) {
     for (size_t i = 0; i < f->nfields; i++) {
         const lcm_field *fd = &f->fields[i];
-        if (!fd->column || fd->type == LCM_FT_BEGIN_REPEAT || strcmp(fd->table, table) != 0 ||
-            lcm__std_col_find(fd->column) >= 0)
+        if (!lcm__field_in_table(fd, table))
             continue;
         lcm_strbuf_addf(sb, ",\n  \"%s\" %s", fd->column, sql_type(fd->type));
         for (size_t k = 0; fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n; k++) {
