@@ -157,12 +157,6 @@ static lcm_status finish(lcm_status st, const char *name, lcm_margin_set *out, l
     return st;
 }
 
-lcm_status lcm_margins_read(const char *path, lcm_margin_set *out, lcm_err *err) {
-    margin_reader r = {out, {0}};
-    memset(out, 0, sizeof *out);
-    return finish(lcm_csv_read(path, margin_row, &r, err), path, out, err);
-}
-
 lcm_status lcm_margins_parse(const char *text, const char *name, lcm_margin_set *out,
                              lcm_err *err) {
     margin_reader r = {out, {0}};

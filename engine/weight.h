@@ -34,9 +34,8 @@ typedef struct lcm_margin_set {
     size_t n;
 } lcm_margin_set;
 
-/* Read margins from a CSV file (name in messages) or from text held in memory. Errors
- * name file, line and column. */
-lcm_status lcm_margins_read(const char *path, lcm_margin_set *out, lcm_err *err);
+/* Read margins from CSV text held in memory (name in messages; lcm_margins_load reads a
+ * file's text). Errors name file, line and column. */
 lcm_status lcm_margins_parse(const char *text, const char *name, lcm_margin_set *out, lcm_err *err);
 void lcm_margins_free(lcm_margin_set *ms);
 
