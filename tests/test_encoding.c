@@ -14,15 +14,6 @@
 #define GB_CITY "\xB3\xC7\xCA\xD0"            /* 城市 */
 #define GB_BEIJING "\xB1\xB1\xBE\xA9\xCA\xD0" /* 北京市 */
 
-static const char *write_file(const char *name, const char *data, size_t n) {
-    const char *path = lcmt_tmp(name);
-    FILE *fp = fopen(path, "wb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    CU_ASSERT_EQUAL(fwrite(data, 1, n, fp), n);
-    fclose(fp);
-    return path;
-}
-
 /* A file of `pad` bytes of ASCII rows followed by tail: puts tail where a chunk ends. */
 static const char *padded_file(const char *name, size_t pad, const char *tail) {
     size_t n = strlen(tail);
@@ -30,7 +21,7 @@ static const char *padded_file(const char *name, size_t pad, const char *tail) {
     for (size_t i = 0; i < pad; i++)
         buf[i] = (i % 8 == 7) ? '\n' : 'a';
     memcpy(buf + pad, tail, n);
-    const char *path = write_file(name, buf, pad + n);
+    const char *path = lcmt_write(lcmt_tmp(name), buf, pad + n);
     free(buf);
     return path;
 }
@@ -51,7 +42,7 @@ static void encoding__detects_bom_utf8_and_gb18030(void) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         lcm_encoding got = LCM_ENC_AUTO;
         lcm_err err = {0};
-        const char *path = write_file("d.csv", cases[i].data, strlen(cases[i].data));
+        const char *path = lcmt_write(lcmt_tmp("d.csv"), cases[i].data, strlen(cases[i].data));
         CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_OK);
         CU_ASSERT_EQUAL(got, cases[i].want);
     }
@@ -73,7 +64,7 @@ static void encoding__neither_names_line_and_column(void) {
     lcm_encoding got;
     lcm_err err = {0};
     char path[4096];
-    snprintf(path, sizeof path, "%s", write_file("bad.csv", "a,b\nxy\xFFz,1\n", 11));
+    snprintf(path, sizeof path, "%s", lcmt_write(lcmt_tmp("bad.csv"), "a,b\nxy\xFFz,1\n", 11));
     CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
     char want[4200];
     snprintf(want, sizeof want,
@@ -85,14 +76,15 @@ static void encoding__neither_names_line_and_column(void) {
      * such runs: the bad byte after long lines and a Chinese character is still placed. */
     static const char long_lines[] = "instance_id,city,wave\nabcdefghijklmnopqrstuvwxyz0123,"
                                      "北京,2024\nabcdefghijklmnop,学习\xFF";
-    snprintf(path, sizeof path, "%s", write_file("long.csv", long_lines, sizeof long_lines - 1));
+    snprintf(path, sizeof path, "%s",
+             lcmt_write(lcmt_tmp("long.csv"), long_lines, sizeof long_lines - 1));
     CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
     snprintf(want, sizeof want, "%s:3:20: neither UTF-8 (byte 0xFF)", path);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, want));
     if (!strstr(err.msg, want))
         fprintf(stderr, "\n  got '%s'\n", err.msg);
     snprintf(path, sizeof path, "%s",
-             write_file("u16.csv",
+             lcmt_write(lcmt_tmp("u16.csv"),
                         "\xFF\xFE"
                         "a\0,\0",
                         6));
@@ -130,7 +122,7 @@ static void input__converts_gb18030_to_utf8(void) {
     rows r = {LCM_STRBUF_INIT};
     lcm_encoding used = LCM_ENC_AUTO;
     const char *data = "code," GB_CITY "\n1100,\"" GB_BEIJING "\n" GB_BEIJING "\"\n1200,x\n";
-    const char *path = write_file("gb.csv", data, strlen(data));
+    const char *path = lcmt_write(lcmt_tmp("gb.csv"), data, strlen(data));
     CU_ASSERT_EQUAL(read_as(path, LCM_ENC_AUTO, &r, &used, NULL), LCM_OK);
     CU_ASSERT_EQUAL(used, LCM_ENC_GB18030);
     CU_ASSERT_STRING_EQUAL(r.text.buf, "1:code|城市\n2:1100|北京市\n北京市\n4:1200|x\n");
@@ -147,12 +139,13 @@ static void input__bad_gb18030_and_contradicting_bom(void) {
     lcm_encoding used;
     lcm_err err = {0};
     char path[4096], want[4200];
-    snprintf(path, sizeof path, "%s", write_file("gbbad.csv", "a,b\n1,2\n" GB_CITY "\x80,3\n", 15));
+    snprintf(path, sizeof path, "%s",
+             lcmt_write(lcmt_tmp("gbbad.csv"), "a,b\n1,2\n" GB_CITY "\x80,3\n", 15));
     CU_ASSERT_EQUAL(read_as(path, LCM_ENC_GB18030, &r, &used, &err), LCM_PARSE);
     snprintf(want, sizeof want, "%s:3:3: not GB18030 (bytes 0x80 0x2C)", path);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     snprintf(path, sizeof path, "%s",
-             write_file("bom.csv",
+             lcmt_write(lcmt_tmp("bom.csv"),
                         "\xEF\xBB\xBF"
                         "a\n",
                         5));

@@ -9,13 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* name, below lcmt_tmp, holding text. */
 static const char *write_csv(const char *name, const char *text) {
-    const char *path = lcmt_tmp(name);
-    FILE *fp = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    fputs(text, fp);
-    fclose(fp);
-    return path;
+    return lcmt_write(lcmt_tmp(name), text, strlen(text));
 }
 
 static lcm_db *open_db(const char *name) {

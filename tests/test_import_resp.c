@@ -395,13 +395,6 @@ static void responses__progress_bar_on_a_terminal(void) {
     free(err);
 }
 
-static void spit(const char *path, const char *text) {
-    FILE *fp = fopen(path, "wb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 /* Households and their members exported by lcmon (two files) come back whole: every
  * column of both tables equal to the source's but `source`, from a simulated sample. */
 static void responses__roster_file_round_trip(void) {
@@ -484,7 +477,7 @@ static void responses__roster_file_problems(void) {
     lcm_strbuf_adds(&b, "99999999-9999-4999-8999-999999999999,1,1,2,30,3,4,0,0\n");
     lcm_strbuf_add(&b, line2, 36);
     lcm_strbuf_adds(&b, ",9,1,2,30,3,4,0,0\n"); /* a gap: member 9 */
-    spit(badf, b.buf);
+    lcmt_write(badf, b.buf, b.len);
     lcm_strbuf_release(&b);
     snprintf(db, sizeof db, "%s", form_db("rt_bad.db"));
     snprintf(roster, sizeof roster, "members=%s", badf);
@@ -498,7 +491,7 @@ static void responses__roster_file_problems(void) {
     /* only the stranger wrong: named as a member of a household the main file lacks */
     lcm_strbuf_adds(&b, text);
     lcm_strbuf_adds(&b, "99999999-9999-4999-8999-999999999999,1,1,2,30,3,4,0,0\n");
-    spit(badf, b.buf);
+    lcmt_write(badf, b.buf, b.len);
     lcm_strbuf_release(&b);
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
     CU_ASSERT(has(err, ": a member of household 99999999-9999-4999-8999-999999999999, which"));
@@ -507,7 +500,7 @@ static void responses__roster_file_problems(void) {
     /* a member given twice */
     lcm_strbuf_adds(&b, text);
     lcm_strbuf_add(&b, line2, (size_t)(line3 - line2));
-    spit(badf, b.buf);
+    lcmt_write(badf, b.buf, b.len);
     lcm_strbuf_release(&b);
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
     CU_ASSERT(has(err, "is given twice"));
@@ -520,7 +513,7 @@ static void responses__roster_file_problems(void) {
         lcm_strbuf_addf(&b, ",uuid:%.36s,uuid:%.36s/members\n", p, p);
         p = end + 1;
     }
-    spit(badf, b.buf);
+    lcmt_write(badf, b.buf, b.len);
     lcm_strbuf_release(&b);
     snprintf(db, sizeof db, "%s", form_db("rt_odk.db"));
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);

@@ -121,23 +121,16 @@ static void report__english_words_and_no_suppression_note_when_none(void) {
     free(html);
 }
 
-static void write_file(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fwrite(data, 1, n, f);
-    fclose(f);
-}
-
 static void report__embeds_charts_as_data_uris(void) {
     static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
     char pngp[4096], svgp[4096], badp[4096];
     snprintf(pngp, sizeof pngp, "%s", lcmt_tmp("c.png"));
     snprintf(svgp, sizeof svgp, "%s", lcmt_tmp("c.svg"));
     snprintf(badp, sizeof badp, "%s", lcmt_tmp("c.txt"));
-    write_file(pngp, png, sizeof png);
+    lcmt_write(pngp, png, sizeof png);
     const char svg[] = "<?xml version=\"1.0\"?>\n<svg><script>alert(1)</script></svg>\n";
-    write_file(svgp, svg, strlen(svg));
-    write_file(badp, "hello", 5);
+    lcmt_write(svgp, svg, strlen(svg));
+    lcmt_write(badp, "hello", 5);
     lcm_report_chart charts[] = {{pngp, evil, "满意度比较"}, {svgp, NULL, "趋势"}};
     lcm_report_block b[] = {{LCM_BLOCK_CHART, NULL, 0, NULL, NULL, &charts[0]},
                             {LCM_BLOCK_CHART, NULL, 0, NULL, NULL, &charts[1]}};

@@ -11,13 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void write_file(const char *path, const void *data, size_t n) {
-    FILE *fp = fopen(path, "wb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    CU_ASSERT_EQUAL(fwrite(data, 1, n, fp), n);
-    fclose(fp);
-}
-
 static void open__creates_current_schema_with_pragmas(void) {
     lcm_db *db = NULL;
     lcm_err err = {0};
@@ -129,7 +122,7 @@ static void open__refuses_garbage_and_truncated_files_untouched(void) {
         const char *path = lcmt_tmp(cases[i].name);
         char saved[4096];
         snprintf(saved, sizeof saved, "%s", path);
-        write_file(saved, cases[i].data, cases[i].len);
+        lcmt_write(saved, cases[i].data, cases[i].len);
         lcm_err e = {0};
         CU_ASSERT_EQUAL(lcm_db_open(saved, LCM_OPEN_CREATE, &db, &e), cases[i].want);
         CU_ASSERT_PTR_NULL(db);

@@ -195,3 +195,12 @@ char *lcmt_slurp(const char *path, size_t *len) {
         *len = g.len;
     return g.data;
 }
+
+const char *lcmt_write(const char *path, const void *data, size_t n) {
+    FILE *fp = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    size_t put = fwrite(data, 1, n, fp);
+    int closed = fclose(fp);
+    CU_ASSERT_FATAL(put == n && closed == 0);
+    return path;
+}

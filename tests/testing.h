@@ -40,6 +40,10 @@ long lcmt_count(lcm_db *db, const char *sql);
  * size; *len (when len is not NULL) gets its length in bytes. NULL when unreadable. */
 char *lcmt_slurp(const char *path, size_t *len);
 
+/* Write the n bytes at data to path, replacing the file, as a fatal assertion (the test
+ * stops when it cannot be written whole). Returns path. */
+const char *lcmt_write(const char *path, const void *data, size_t n);
+
 /* Relative comparison used for reference values: |a-b| <= rel*max(|a|,|b|,tiny). */
 #define LCMT_ASSERT_REL(a, b, rel) CU_ASSERT(lcmt_close((a), (b), (rel)))
 int lcmt_close(double a, double b, double rel);
