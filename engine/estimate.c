@@ -324,8 +324,7 @@ static void params_json(const lcm_est_request *req, const lcm_design_decl *decl,
     lcm_strbuf_addf(sb,
                     ",\"kind\":\"%s\",\"wave\":%d,\"stat\":\"%s\",\"ci\":\"%s\","
                     "\"level\":%.17g,\"min_n\":%ld,\"vars\":[",
-                    req->source.kind == LCM_SOURCE_FORM ? "form" : "dataset", req->wave,
-                    stat_name(req->kind),
+                    lcm_source_kind_name(req->source.kind), req->wave, stat_name(req->kind),
                     req->ci == LCM_CI_LOGIT  ? "logit"
                     : req->ci == LCM_CI_BETA ? "beta"
                                              : "wald",

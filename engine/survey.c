@@ -41,6 +41,10 @@ const char *lcm_lonely_name(lcm_svy_lonely p) {
     return (unsigned)p < 5 ? lonely_names[p] : "fail";
 }
 
+const char *lcm_source_kind_name(lcm_source_kind k) {
+    return k == LCM_SOURCE_FORM ? "form" : "dataset";
+}
+
 /* Run a one-row, one-text-column query with one text parameter; copy the value to out. */
 static int lookup_text(lcm_db *db, const char *sql, const char *param, char *out, size_t cap) {
     sqlite3_stmt *st = NULL;
@@ -65,8 +69,7 @@ lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name
                                                 " ORDER BY loaded_at DESC, rowid DESC LIMIT 1"
                                               : "SELECT table_name FROM datasets WHERE name = ?1";
     if (!lookup_text(db, sql, name, out->table, sizeof out->table))
-        return lcm_err_set(err, LCM_NOTFOUND, "unknown %s: '%s'",
-                           kind == LCM_SOURCE_FORM ? "form" : "dataset", name);
+        return lcm_err_set(err, LCM_NOTFOUND, "unknown %s: '%s'", lcm_source_kind_name(kind), name);
     if (!lcm_sql_name_ok(out->table))
         return lcm_err_set(err, LCM_INTERNAL, "stored table name is not valid: '%s'", out->table);
     return LCM_OK;
@@ -91,7 +94,7 @@ static lcm_status check_column(lcm_db *db, const lcm_source *src, const char *wh
         return lcm_err_set(err, LCM_INVAL, "not a valid column name for %s: '%s'", what, col);
     if (!lcm_table_has_column(db, src->table, col))
         return lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column '%s' (%s)",
-                           src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name, col, what);
+                           lcm_source_kind_name(src->kind), src->name, col, what);
     return LCM_OK;
 }
 
@@ -166,7 +169,7 @@ static lcm_status expand_columns(lcm_db *db, const lcm_source *src, const char *
         st = NULL;
         if (rc == LCM_OK && *n == before)
             rc = lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column starting with '%s'",
-                             src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name, item);
+                             lcm_source_kind_name(src->kind), src->name, item);
     }
     if (rc == LCM_OK && *n < 2)
         rc = lcm_err_set(err, LCM_INVAL, "replicate weights need at least 2 columns, got %zu", *n);
@@ -251,7 +254,7 @@ lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm
                              "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                              &st, err)) != LCM_OK)
         return rc;
-    sqlite3_bind_text(st, 1, src->kind == LCM_SOURCE_FORM ? "form" : "dataset", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, lcm_source_kind_name(src->kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, wave);
     for (int i = 0; i < 6; i++)
@@ -311,7 +314,7 @@ lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_desig
                                    &st, err);
     if (rc != LCM_OK)
         return rc;
-    sqlite3_bind_text(st, 1, src->kind == LCM_SOURCE_FORM ? "form" : "dataset", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, lcm_source_kind_name(src->kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, wave);
     memset(out, 0, sizeof *out);
@@ -325,7 +328,7 @@ lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_desig
     } else {
         rc = lcm_err_set(err, LCM_NOTFOUND,
                          "no design declared for %s '%s' (use 'lcmon design set')",
-                         src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name);
+                         lcm_source_kind_name(src->kind), src->name);
     }
     sqlite3_finalize(st);
     return rc;
@@ -399,7 +402,7 @@ static lcm_status build_from(lcm_db *db, const lcm_source *src, int wave, lcm_st
     if (wave > 0) {
         if (!lcm_table_has_column(db, src->table, "wave"))
             return lcm_err_set(err, LCM_NOTFOUND, "%s '%s' has no column 'wave'",
-                               src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name);
+                               lcm_source_kind_name(src->kind), src->name);
         lcm_strbuf_adds(from, " AND \"wave\" = ?1");
     } else {
         lcm_strbuf_adds(from, " AND ?1 = ?1");
@@ -540,9 +543,8 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
         goto cleanup;
     }
     if (n == 0) {
-        rc = lcm_err_set(err, LCM_NOTFOUND, "no rows in %s '%s'%s",
-                         src->kind == LCM_SOURCE_FORM ? "form" : "dataset", src->name,
-                         wave > 0 ? " for that wave" : "");
+        rc = lcm_err_set(err, LCM_NOTFOUND, "no rows in %s '%s'%s", lcm_source_kind_name(src->kind),
+                         src->name, wave > 0 ? " for that wave" : "");
         goto cleanup;
     }
     out->n = (size_t)n;

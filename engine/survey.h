@@ -63,6 +63,9 @@ int lcm_rep_type_ok(const char *name, int built);
 int lcm_lonely_parse(const char *s, lcm_svy_lonely *out);
 const char *lcm_lonely_name(lcm_svy_lonely p);
 
+/* "form" or "dataset": a source kind as stored and as messages name it. */
+const char *lcm_source_kind_name(lcm_source_kind k);
+
 /* Check every named column exists in the source, then store the declaration
  * (replacing an earlier one for the same source and wave). */
 lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,

@@ -242,7 +242,7 @@ lcm_status lcm_calib_set(lcm_db *db, const lcm_source *src, int wave, const lcm_
                                    &st, err);
     if (rc != LCM_OK)
         return rc;
-    sqlite3_bind_text(st, 1, src->kind == LCM_SOURCE_FORM ? "form" : "dataset", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, lcm_source_kind_name(src->kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, wave);
     sqlite3_bind_text(st, 4, lcm_calib_method_name(c->method), -1, SQLITE_STATIC);
@@ -270,7 +270,7 @@ lcm_status lcm_calib_get(lcm_db *db, const lcm_source *src, int wave, lcm_calib_
                                    &st, err);
     if (rc != LCM_OK)
         return rc;
-    sqlite3_bind_text(st, 1, src->kind == LCM_SOURCE_FORM ? "form" : "dataset", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, lcm_source_kind_name(src->kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, wave);
     if (sqlite3_step(st) == SQLITE_ROW) {

@@ -98,7 +98,7 @@ int cmd_weight(int argc, char **argv) {
         code = cli_fail(&err);
     } else if (db) {
         printf("%s: %s '%s'%s, %zu rows, %d iteration%s, misfit %.3g (run %lld)\n",
-               lcm_calib_method_name(c.method), form ? "form" : "dataset", src.name,
+               lcm_calib_method_name(c.method), lcm_source_kind_name(src.kind), src.name,
                wave ? " (one wave)" : "", rep.n, rep.calib.iterations,
                rep.calib.iterations == 1 ? "" : "s", rep.calib.misfit, rep.run_id);
         print_stats("design", &rep.before);
