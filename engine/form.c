@@ -349,6 +349,18 @@ int lcm_field_choice_column(const lcm_field *fd, size_t k) {
     return fd->list && k < fd->list->n && !(fd->or_other && k + 1 == fd->list->n);
 }
 
+int lcm__form_choice_n(const lcm_choice_list *list, const char *s, size_t n) {
+    for (size_t i = 0; i < list->n; i++) {
+        const char *name = list->items[i].name;
+        size_t j = 0; /* stops at name's end too: name[j] != s[j] there */
+        while (j < n && name[j] == s[j])
+            j++;
+        if (j == n && name[n] == '\0')
+            return (int)i;
+    }
+    return -1;
+}
+
 int lcm_form_choice(const lcm_choice_list *list, const char *name) {
     for (size_t i = 0; i < list->n; i++) /* the first byte rules most names out */
         if (list->items[i].name[0] == name[0] && strcmp(list->items[i].name, name) == 0)

@@ -71,9 +71,8 @@ typedef struct literal_ctx {
 
 static int is_choice(const lcm_choice_list *l, const char *s, size_t n) {
     char *end;
-    for (size_t i = 0; i < l->n; i++)
-        if (strlen(l->items[i].name) == n && strncmp(l->items[i].name, s, n) == 0)
-            return 1;
+    if (lcm__form_choice_n(l, s, n) >= 0)
+        return 1;
     double x = strtod(s, &end); /* `${consent} = 1` against the choice '1' (or '01') */
     for (size_t i = 0; end == s + n && n && i < l->n; i++) {
         char *e2;

@@ -124,14 +124,9 @@ static uint64_t chosen_bits(const lcm_field *fd, const char *list) {
         size_t n = 0;
         while (p[n] && p[n] != ' ' && p[n] != '\t')
             n++;
-        for (size_t k = 0; n && k < fd->list->n && k < 64; k++) {
-            const char *name = fd->list->items[k].name;
-            size_t j = 0; /* stops at name's end: name[j] != p[j] there */
-            while (j < n && name[j] == p[j])
-                j++;
-            if (j == n && name[n] == '\0')
-                bits |= (uint64_t)1 << k;
-        }
+        int k = n ? lcm__form_choice_n(fd->list, p, n) : -1; /* names are unique */
+        if (k >= 0 && k < 64)
+            bits |= (uint64_t)1 << k;
         p += n;
     }
     return bits;

@@ -102,6 +102,8 @@ lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err
 /* Texts of row for base ("label", "hint", …) per language: a calloc'd array of nlangs. */
 lcm_status lcm__form_texts(lcm_form *f, const lcm__sheet *sh, size_t row, const char *base,
                            char ***out, lcm_err *err);
+/* Index of the choice of list named by the n bytes at s (not NUL-terminated), or -1. */
+int lcm__form_choice_n(const lcm_choice_list *list, const char *s, size_t n);
 /* The list called name, or NULL. */
 const lcm_choice_list *lcm__form_find_list(const lcm_form *f, const char *name);
 /* Resolve expressions, check groups, references, cycles and columns (form_check.c),
