@@ -41,13 +41,6 @@ static int holds(const char *hay, size_t n, const char *needle) {
     return 0;
 }
 
-static int has(const char *hay, const char *needle) {
-    int ok = hay && strstr(hay, needle);
-    if (!ok)
-        fprintf(stderr, "\n  wanted '%s' in:\n%.3000s", needle, hay ? hay : "(null)");
-    return ok;
-}
-
 static int starts(const char *s, const char *prefix) {
     int ok = s && strncmp(s, prefix, strlen(prefix)) == 0;
     if (!ok)
@@ -70,10 +63,10 @@ static void export_form__csv_one_file_per_table_without_pii(void) {
     snprintf(out_path, sizeof out_path, "%s", lcmt_tmp("hh.csv"));
     CU_ASSERT_EQUAL(
         run_export((const char *[]){"--format", "csv", "--out", out_path, NULL}, &out, NULL), 0);
-    CU_ASSERT(has(out, "wrote 3 rows x 75 columns of 'household' to '"));
-    CU_ASSERT(has(out, "wrote 7 rows x 9 columns of 'members' to '"));
-    CU_ASSERT(has(out, "hh__members.csv'"));
-    CU_ASSERT(has(out, "left out 2 columns of personal data (household_id, interviewer)"));
+    CU_ASSERT(lcmt_has(out, "wrote 3 rows x 75 columns of 'household' to '"));
+    CU_ASSERT(lcmt_has(out, "wrote 7 rows x 9 columns of 'members' to '"));
+    CU_ASSERT(lcmt_has(out, "hh__members.csv'"));
+    CU_ASSERT(lcmt_has(out, "left out 2 columns of personal data (household_id, interviewer)"));
     char *main_csv = lcmt_slurp(out_path, NULL),
          *members = lcmt_slurp(lcmt_tmp("hh__members.csv"), NULL);
     /* BOM by default; the standard columns the PII fields fill are gone */
@@ -81,7 +74,7 @@ static void export_form__csv_one_file_per_table_without_pii(void) {
                                "instance_id,city,wave,stratum,psu,design_weight,final_weight,"
                                "started_at,ended_at,status,source,today,county,"));
     CU_ASSERT(main_csv && !strstr(main_csv, "访员4413A") && !strstr(main_csv, "001-01"));
-    CU_ASSERT(has(main_csv, ",aware,aware_cc,aware_eu,"));
+    CU_ASSERT(lcmt_has(main_csv, ",aware,aware_cc,aware_eu,"));
     CU_ASSERT(members &&
               strcmp(members, "\xEF\xBB\xBF"
                               "instance_id,position,m_rel,m_sex,m_age,m_edu,m_work,m_disability,"
@@ -101,7 +94,7 @@ static void export_form__csv_one_file_per_table_without_pii(void) {
                     0);
     main_csv = lcmt_slurp(out_path, NULL);
     CU_ASSERT(starts(main_csv, "instance_id,city,wave,stratum,psu,household_id,"));
-    CU_ASSERT(has(main_csv, ",001-01,,,访员4413A,"));
+    CU_ASSERT(lcmt_has(main_csv, ",001-01,,,访员4413A,"));
     CU_ASSERT(out && !strstr(out, "personal data"));
     free(out), free(main_csv);
 }
@@ -115,16 +108,17 @@ static void export_form__labels_in_the_chosen_language(void) {
                     0);
     char *csv = lcmt_slurp(path, NULL), *members = lcmt_slurp(lcmt_tmp("lab__members.csv"), NULL);
     /* first household: community_type rc, consent 1, sex 2, age 49, edu 3 */
-    CU_ASSERT(has(csv, ",Residents' committee (urban community),Yes,Female,49,45-59,Junior "
-                       "secondary,"));
-    CU_ASSERT(has(members, "7ac0bc48-955e-4d4a-9669-b536d6510d1f,1,The respondent,Female,49,"));
+    CU_ASSERT(lcmt_has(csv, ",Residents' committee (urban community),Yes,Female,49,45-59,Junior "
+                            "secondary,"));
+    CU_ASSERT(
+        lcmt_has(members, "7ac0bc48-955e-4d4a-9669-b536d6510d1f,1,The respondent,Female,49,"));
     free(csv), free(members);
     char *err = NULL;
     CU_ASSERT_EQUAL(
         run_export((const char *[]){"--format", "csv", "--out", path, "--lang", "fr", NULL}, NULL,
                    &err),
         2);
-    CU_ASSERT(has(err, "--lang must be zh or en, not 'fr'"));
+    CU_ASSERT(lcmt_has(err, "--lang must be zh or en, not 'fr'"));
     free(err);
 }
 
@@ -236,10 +230,10 @@ static void export_form__xlsx_sheets_and_json_arrays(void) {
                         "{\"name\": \"household\", \"table\": \"resp_household_2026_1\", "
                         "\"key\": [\"instance_id\"],\n  \"variables\": [{\"name\": "
                         "\"instance_id\", \"label\": \"实例编号\"},"));
-    CU_ASSERT(has(j, "{\"name\": \"members\", \"table\": \"resp_household_2026_1__members\", "
-                     "\"key\": [\"instance_id\", \"position\"],"));
-    CU_ASSERT(has(j, "\n   {\"instance_id\": \"8afae23f-46cf-4b54-b036-63f8da4045f9\", "
-                     "\"position\": 1, \"m_rel\": \"1\", \"m_sex\": \"2\", \"m_age\": 56,"));
+    CU_ASSERT(lcmt_has(j, "{\"name\": \"members\", \"table\": \"resp_household_2026_1__members\", "
+                          "\"key\": [\"instance_id\", \"position\"],"));
+    CU_ASSERT(lcmt_has(j, "\n   {\"instance_id\": \"8afae23f-46cf-4b54-b036-63f8da4045f9\", "
+                          "\"position\": 1, \"m_rel\": \"1\", \"m_sex\": \"2\", \"m_age\": 56,"));
     CU_ASSERT(j && !strstr(j, "household_id"));
     free(j);
 }
@@ -249,21 +243,22 @@ static void export_form__bad_requests_fail_cleanly(void) {
     snprintf(path, sizeof path, "%s", lcmt_tmp("nodir/hh.csv"));
     CU_ASSERT_EQUAL(
         run_export((const char *[]){"--format", "csv", "--out", path, NULL}, NULL, &err), 1);
-    CU_ASSERT(has(err, "No such file or directory"));
+    CU_ASSERT(lcmt_has(err, "No such file or directory"));
     free(err);
     const char *args[] = {"export", db_path(),         "--form", "nosuch",
                           "--out",  lcmt_tmp("n.csv"), NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, NULL, &err), 1);
-    CU_ASSERT(has(err, "nosuch"));
+    CU_ASSERT(lcmt_has(err, "nosuch"));
     free(err);
     CU_ASSERT_EQUAL(run_export((const char *[]){"--format", "csv", NULL}, NULL, &err), 2);
-    CU_ASSERT(has(err, "a form is exported to files: --out PATH"));
+    CU_ASSERT(lcmt_has(err, "a form is exported to files: --out PATH"));
     free(err);
     /* no design declared: the r format says what to do */
     CU_ASSERT_EQUAL(
         run_export((const char *[]){"--format", "r", "--out", lcmt_tmp("rnone"), NULL}, NULL, &err),
         1);
-    CU_ASSERT(has(err, "no design declared for form 'household': declare it with 'lcmon design "
+    CU_ASSERT(lcmt_has(err,
+                       "no design declared for form 'household': declare it with 'lcmon design "
                        "set'"));
     free(err);
     struct stat sb;

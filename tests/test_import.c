@@ -138,13 +138,6 @@ static void import__bad_files_give_their_message_and_change_nothing(void) {
     free(before);
 }
 
-static int contains(const char *hay, const char *needle) {
-    int ok = hay && strstr(hay, needle);
-    if (!ok)
-        fprintf(stderr, "\n  wanted '%s' in:\n%s", needle, hay ? hay : "(null)");
-    return ok;
-}
-
 static void import__good_files_import_once_then_unchanged(void) {
     static const struct {
         const char *what, *fixture, *first, *again;
@@ -162,20 +155,20 @@ static void import__good_files_import_once_then_unchanged(void) {
         char fixture[256], *out = NULL;
         snprintf(fixture, sizeof fixture, "tests/fixtures/import/%s", cases[i].fixture);
         CU_ASSERT_EQUAL(import(cases[i].what, db, fixture, &out, NULL, NULL), 0);
-        CU_ASSERT(contains(out, cases[i].first));
+        CU_ASSERT(lcmt_has(out, cases[i].first));
         free(out);
         char *before = fingerprint(db);
         CU_ASSERT_EQUAL(import(cases[i].what, db, fixture, &out, NULL, NULL), 0);
-        CU_ASSERT(contains(out, cases[i].again));
+        CU_ASSERT(lcmt_has(out, cases[i].again));
         char *after = fingerprint(db);
         CU_ASSERT_STRING_EQUAL(after, before);
         free(out), free(before), free(after);
     }
     /* GB18030 text is stored as UTF-8; the facility kind in Chinese is stored canonical. */
     char *fp = fingerprint(db);
-    CU_ASSERT(contains(fp, "1200|2024|1.1.2|84.7|天津统计年鉴2024|0|常住人口"));
+    CU_ASSERT(lcmt_has(fp, "1200|2024|1.1.2|84.7|天津统计年鉴2024|0|常住人口"));
     CU_ASSERT(
-        contains(fp, "1100|110101001|village|community_education|多福巷社区学习点|多福巷社区"));
+        lcmt_has(fp, "1100|110101001|village|community_education|多福巷社区学习点|多福巷社区"));
     free(fp);
 }
 
@@ -189,15 +182,15 @@ static void import__conflicting_reimport_is_reported_unless_replace(void) {
           "%s:2:4 (value): conflicts with the stored value 87.5 from '北京统计年鉴2024' (use "
           "--replace to overwrite), value '88.0'",
           lcmt_path("tests/fixtures/import/stats_conflict.csv"));
-    CU_ASSERT(contains(err, want));
-    CU_ASSERT(contains(err, "lcmon: 1 problem in '"));
+    CU_ASSERT(lcmt_has(err, want));
+    CU_ASSERT(lcmt_has(err, "lcmon: 1 problem in '"));
     free(out), free(err);
     CU_ASSERT_EQUAL(
         import("stats", db, "tests/fixtures/import/stats_conflict.csv", &out, &err, "--replace"),
         0);
-    CU_ASSERT(contains(out, "1 rows, 0 new, 0 unchanged, 1 replaced"));
+    CU_ASSERT(lcmt_has(out, "1 rows, 0 new, 0 unchanged, 1 replaced"));
     char *fp = fingerprint(db);
-    CU_ASSERT(contains(fp, "1100|2024|1.1.2|88.0|北京统计年鉴2024|0|修订"));
+    CU_ASSERT(lcmt_has(fp, "1100|2024|1.1.2|88.0|北京统计年鉴2024|0|修订"));
     free(fp), free(out), free(err);
 }
 
@@ -213,9 +206,9 @@ static void import__problems_listed_up_to_a_cap_then_counted(void) {
     fclose(fp);
     const char *args[] = {"import", "stats", db, csv, NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, NULL, &err), 1);
-    CU_ASSERT(contains(err, ":21:4 (value): a percentage must be from 0 to 100"));
+    CU_ASSERT(lcmt_has(err, ":21:4 (value): a percentage must be from 0 to 100"));
     CU_ASSERT_PTR_NULL(strstr(err, ":22:4 (value)"));
-    CU_ASSERT(contains(err, "... and 10 more problems\nlcmon: 30 problems in '"));
+    CU_ASSERT(lcmt_has(err, "... and 10 more problems\nlcmon: 30 problems in '"));
     free(err);
 }
 
@@ -232,7 +225,7 @@ static void import__two_gigabyte_field_is_refused(void) {
     const char *args[] = {"import", "stats", db, csv, "--encoding", "utf-8", NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, NULL, &err), 1);
     subst(want, sizeof want, "lcmon: %s:2:5: field longer than 16777216 bytes", csv);
-    CU_ASSERT(contains(err, want));
+    CU_ASSERT(lcmt_has(err, want));
     free(err);
 }
 

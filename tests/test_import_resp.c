@@ -56,13 +56,6 @@ static int import(const char *db, const char *fixture, const char *const *extra,
     return lcmt_run(args, NULL, out, err);
 }
 
-static int has(const char *hay, const char *needle) {
-    int ok = hay && strstr(hay, needle);
-    if (!ok)
-        fprintf(stderr, "\n  wanted '%s' in:\n%s", needle, hay ? hay : "(null)");
-    return ok;
-}
-
 static void responses__native_kobo_and_wjx_import_once(void) {
     static const struct {
         const char *fixture;
@@ -94,10 +87,10 @@ static void responses__native_kobo_and_wjx_import_once(void) {
             extra[3] = map;
         char *out = NULL;
         CU_ASSERT_EQUAL(import(db, cases[i].fixture, extra, &out, NULL), 0);
-        CU_ASSERT(has(out, cases[i].first));
+        CU_ASSERT(lcmt_has(out, cases[i].first));
         free(out);
         CU_ASSERT_EQUAL(import(db, cases[i].fixture, extra, &out, NULL), 0);
-        CU_ASSERT(has(out, cases[i].again));
+        CU_ASSERT(lcmt_has(out, cases[i].again));
         free(out);
     }
 }
@@ -126,12 +119,12 @@ static void responses__bad_files_change_nothing(void) {
         char fixture[256], *err = NULL, *out = NULL;
         snprintf(fixture, sizeof fixture, "tests/fixtures/import/%s", bad[i].fixture);
         CU_ASSERT_EQUAL(import(db, fixture, NULL, NULL, &err), 1);
-        CU_ASSERT(has(err, bad[i].msg));
-        CU_ASSERT(has(err, "nothing imported"));
+        CU_ASSERT(lcmt_has(err, bad[i].msg));
+        CU_ASSERT(lcmt_has(err, "nothing imported"));
         free(err);
         /* Still exactly the three households of responses_ok. */
         CU_ASSERT_EQUAL(import(db, "tests/fixtures/import/responses_ok.csv", NULL, &out, NULL), 0);
-        CU_ASSERT(has(out, "3 rows, 0 new, 3 unchanged"));
+        CU_ASSERT(lcmt_has(out, "3 rows, 0 new, 3 unchanged"));
         free(out);
     }
     char *err = NULL;
@@ -139,7 +132,7 @@ static void responses__bad_files_change_nothing(void) {
         "import", "responses", db,  lcmt_path("tests/fixtures/import/responses_ok.csv"),
         "--form", "nosuch",    NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, NULL, &err), 1);
-    CU_ASSERT(has(err, "lcmon: unknown form: 'nosuch' (load it with 'lcmon form load')"));
+    CU_ASSERT(lcmt_has(err, "lcmon: unknown form: 'nosuch' (load it with 'lcmon form load')"));
     free(err);
 }
 
@@ -162,8 +155,8 @@ static void responses__skip_invalid_writes_rejects(void) {
     const char *args[] = {"import",    "responses",      db,  csv, "--form",
                           "household", "--skip-invalid", NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
-    CU_ASSERT(has(out, "4 rows, 3 new"));
-    CU_ASSERT(has(out, "1 row rejected"));
+    CU_ASSERT(lcmt_has(out, "4 rows, 3 new"));
+    CU_ASSERT(lcmt_has(out, "1 row rejected"));
     free(out);
     FILE *rej = fopen(lcmt_tmp("mixed.rejected.csv"), "r");
     CU_ASSERT_PTR_NOT_NULL_FATAL(rej);
@@ -171,8 +164,8 @@ static void responses__skip_invalid_writes_rejects(void) {
     size_t n = fread(all, 1, sizeof all - 1, rej);
     all[n] = '\0';
     fclose(rej);
-    CU_ASSERT(has(all, ",lcmon_problems\r\n"));
-    CU_ASSERT(has(all, ":5:11 (sex): '9' is not a choice of list 'sex'"));
+    CU_ASSERT(lcmt_has(all, ",lcmon_problems\r\n"));
+    CU_ASSERT(lcmt_has(all, ":5:11 (sex): '9' is not a choice of list 'sex'"));
 }
 
 /* Field k (from 0) of a CSV line without quotes replaced by text (written as it is). */
@@ -234,28 +227,28 @@ static void responses__duplicate_ids_name_their_first_line(void) {
     snprintf(want[2], sizeof want[2], ":10: instance_id %s also on line 2", a);
     const char *args[] = {"import", "responses", db, csv, "--form", "household", NULL, NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
-    CU_ASSERT(has(err, ":4:1 (instance_id): instance_id 'not-a-uuid' is not a UUID"));
+    CU_ASSERT(lcmt_has(err, ":4:1 (instance_id): instance_id 'not-a-uuid' is not a UUID"));
     for (int i = 0; i < 3; i++)
-        CU_ASSERT(has(err, want[i]));
-    CU_ASSERT(has(err, "4 problems in"));
-    CU_ASSERT(has(err, "nothing imported"));
+        CU_ASSERT(lcmt_has(err, want[i]));
+    CU_ASSERT(lcmt_has(err, "4 problems in"));
+    CU_ASSERT(lcmt_has(err, "nothing imported"));
     free(out), free(err), out = err = NULL;
     /* --skip-invalid: the four households go in, the four other rows are rejected. */
     args[6] = "--skip-invalid";
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
-    CU_ASSERT(has(out, "8 rows, 4 new")); /* rows, not lines */
-    CU_ASSERT(has(out, "4 rows rejected"));
+    CU_ASSERT(lcmt_has(out, "8 rows, 4 new")); /* rows, not lines */
+    CU_ASSERT(lcmt_has(out, "4 rows rejected"));
     free(out), free(err), out = err = NULL;
     /* Again: all stored before now, and the copies still name their first line. */
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
-    CU_ASSERT(has(out, "8 rows, 0 new, 4 unchanged"));
+    CU_ASSERT(lcmt_has(out, "8 rows, 0 new, 4 unchanged"));
     FILE *rej = fopen(lcmt_tmp("dup.rejected.csv"), "r");
     CU_ASSERT_PTR_NOT_NULL_FATAL(rej);
     char all[1 << 18] = "";
     all[fread(all, 1, sizeof all - 1, rej)] = '\0';
     fclose(rej);
     for (int i = 0; i < 3; i++)
-        CU_ASSERT(has(all, want[i]));
+        CU_ASSERT(lcmt_has(all, want[i]));
     free(out), free(err);
 }
 
@@ -314,7 +307,8 @@ static void responses__foreign_keys_back_on(void) {
     fprintf(out, "22222222-2222-4222-8222-222222222222,9413%s", line + 41);
     fclose(in), fclose(out);
     CU_ASSERT_EQUAL(lcm_import_responses(db, csv, &o, &res, NULL, &err), LCM_CONSTRAINT);
-    CU_ASSERT(has(res.nmsgs ? res.msgs[0] : NULL, "city code '9413' is not in the reference data"));
+    CU_ASSERT(
+        lcmt_has(res.nmsgs ? res.msgs[0] : NULL, "city code '9413' is not in the reference data"));
     lcm_import_result_free(&res);
     CU_ASSERT_EQUAL(lcmt_count(db, "PRAGMA foreign_keys"), 1);
     CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM resp_household_2026_1"), 3);
@@ -380,7 +374,7 @@ static void responses__progress_bar_on_a_terminal(void) {
     char *bar = stderr_on_terminal(args, &status);
     CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     const char *first = bar ? strstr(bar, "\rimporting ") : NULL; /* it moves: twice at least */
-    CU_ASSERT(has(bar, "big.csv "));
+    CU_ASSERT(lcmt_has(bar, "big.csv "));
     CU_ASSERT(first && strstr(first + 1, "\rimporting ") && strchr(first, '%'));
     CU_ASSERT(bar && strlen(bar) >= 4 && strcmp(bar + strlen(bar) - 4, "\r\033[K") == 0);
     free(bar);
@@ -418,7 +412,7 @@ static void responses__roster_file_round_trip(void) {
     const char *args[] = {"import",    "responses", dst,    csv, "--form",
                           "household", "--roster",  roster, NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
-    CU_ASSERT(has(out, "80 rows, 80 new"));
+    CU_ASSERT(lcmt_has(out, "80 rows, 80 new"));
     free(out);
     lcm_db *db = NULL;
     lcm_err err = {0};
@@ -484,9 +478,9 @@ static void responses__roster_file_problems(void) {
     const char *args[] = {"import",    "responses", db,     csv,  "--form",
                           "household", "--roster",  roster, NULL, NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
-    CU_ASSERT(has(err, "bad__members.csv:2:5 (m_age): 'x' is not a whole number, value 'x'"));
-    CU_ASSERT(has(err, "but no member"));
-    CU_ASSERT(has(err, "nothing imported"));
+    CU_ASSERT(lcmt_has(err, "bad__members.csv:2:5 (m_age): 'x' is not a whole number, value 'x'"));
+    CU_ASSERT(lcmt_has(err, "but no member"));
+    CU_ASSERT(lcmt_has(err, "nothing imported"));
     free(out), free(err), out = err = NULL;
     /* only the stranger wrong: named as a member of a household the main file lacks */
     lcm_strbuf_adds(&b, text);
@@ -494,8 +488,8 @@ static void responses__roster_file_problems(void) {
     lcmt_write(badf, b.buf, b.len);
     lcm_strbuf_release(&b);
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
-    CU_ASSERT(has(err, ": a member of household 99999999-9999-4999-8999-999999999999, which"));
-    CU_ASSERT(has(err, "1 roster row names no household of"));
+    CU_ASSERT(lcmt_has(err, ": a member of household 99999999-9999-4999-8999-999999999999, which"));
+    CU_ASSERT(lcmt_has(err, "1 roster row names no household of"));
     free(out), free(err), out = err = NULL;
     /* a member given twice */
     lcm_strbuf_adds(&b, text);
@@ -503,7 +497,7 @@ static void responses__roster_file_problems(void) {
     lcmt_write(badf, b.buf, b.len);
     lcm_strbuf_release(&b);
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
-    CU_ASSERT(has(err, "is given twice"));
+    CU_ASSERT(lcmt_has(err, "is given twice"));
     free(out), free(err), out = err = NULL;
     /* ODK Central: PARENT_KEY uuid:…, KEY, no position (the order of a household's rows) */
     lcm_strbuf_adds(&b, "m_rel,m_sex,m_age,m_edu,m_work,m_disability,m_learned,PARENT_KEY,KEY\n");
@@ -517,17 +511,17 @@ static void responses__roster_file_problems(void) {
     lcm_strbuf_release(&b);
     snprintf(db, sizeof db, "%s", form_db("rt_odk.db"));
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
-    CU_ASSERT(has(out, "80 rows, 80 new"));
+    CU_ASSERT(lcmt_has(out, "80 rows, 80 new"));
     free(out), free(err), out = err = NULL;
     /* the repeat must exist; its members cannot come from both places */
     snprintf(roster, sizeof roster, "people=%s", members);
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
-    CU_ASSERT(has(err, "form 'household' has no repeat 'people'"));
+    CU_ASSERT(lcmt_has(err, "form 'household' has no repeat 'people'"));
     free(out), free(err), out = err = NULL;
     snprintf(roster, sizeof roster, "members=%s", members);
     args[3] = lcmt_path("tests/fixtures/import/responses_ok.csv");
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
-    CU_ASSERT(has(err, "(members[1]/m_rel): roster 'members' comes from"));
+    CU_ASSERT(lcmt_has(err, "(members[1]/m_rel): roster 'members' comes from"));
     free(out), free(err);
     free(text);
 }

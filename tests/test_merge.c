@@ -66,13 +66,6 @@ static int merge(const char *db, const char *a, const char *b, char **out, char 
     return lcmt_run((const char *[]){"merge", db, a, b, NULL}, NULL, out, err);
 }
 
-static int has(const char *hay, const char *needle) {
-    int ok = hay && strstr(hay, needle);
-    if (!ok)
-        fprintf(stderr, "\n  wanted '%s' in:\n%s", needle, hay ? hay : "(null)");
-    return ok;
-}
-
 static void merge__new_identical_and_conflicting_instances(void) {
     const char *central = field_db("central.db", 1, 0), *a = field_db("team_a.db", 1, 1);
     const char *b = field_db("team_b.db", 1, 1);
@@ -82,19 +75,21 @@ static void merge__new_identical_and_conflicting_instances(void) {
             " WHERE instance_id LIKE 'a7c9%' AND position = 3");
     char *out = NULL, before[64] = "", after[64] = "";
     CU_ASSERT_EQUAL(merge(central, a, NULL, &out, NULL), 0);
-    CU_ASSERT(has(out, "household 2026.1: 3 new, 0 already here, 0 conflicts\n"));
+    CU_ASSERT(lcmt_has(out, "household 2026.1: 3 new, 0 already here, 0 conflicts\n"));
     free(out);
     summary(central, before, sizeof before);
     /* 3 households, 7 members; ages 49+56+56 and 49+49+21+56+56+20+56 (responses_ok.csv) */
     CU_ASSERT_STRING_EQUAL(before, "3,7,468");
     /* again, with team B: nothing new, B's two changed households are conflicts */
     CU_ASSERT_EQUAL(merge(central, a, b, &out, NULL), 0);
-    CU_ASSERT(has(out, "team_a.db': household 2026.1: 0 new, 3 already here, 0 conflicts\n"));
-    CU_ASSERT(has(out, "team_b.db': household 2026.1: 0 new, 1 already here, 2 conflicts "
-                       "(left out)\n"));
-    CU_ASSERT(has(out, "  conflict: instance 7ac0bc48-955e-4d4a-9669-b536d6510d1f of household "
+    CU_ASSERT(lcmt_has(out, "team_a.db': household 2026.1: 0 new, 3 already here, 0 conflicts\n"));
+    CU_ASSERT(lcmt_has(out, "team_b.db': household 2026.1: 0 new, 1 already here, 2 conflicts "
+                            "(left out)\n"));
+    CU_ASSERT(lcmt_has(out,
+                       "  conflict: instance 7ac0bc48-955e-4d4a-9669-b536d6510d1f of household "
                        "2026.1: 'age' is '49' here, '50' there\n"));
-    CU_ASSERT(has(out, "  conflict: instance a7c9da0c-bef1-4a88-9b22-ec11e66865f6 of household "
+    CU_ASSERT(lcmt_has(out,
+                       "  conflict: instance a7c9da0c-bef1-4a88-9b22-ec11e66865f6 of household "
                        "2026.1: 'm_age' of roster row 3 is '20' here, '22' there\n"));
     free(out);
     summary(central, after, sizeof after);
@@ -110,27 +105,29 @@ static void merge__refusals_change_nothing(void) {
     /* the same version with another questionnaire: A's good rows are not merged either */
     exec(other, "UPDATE forms SET digest = '0123456789abcdef'");
     CU_ASSERT_EQUAL(merge(central, a, other, NULL, &err), 1);
-    CU_ASSERT(has(err, "team_c.db': form 'household' version '2026.1' is not the questionnaire "
+    CU_ASSERT(lcmt_has(err,
+                       "team_c.db': form 'household' version '2026.1' is not the questionnaire "
                        "loaded here (digest 0123456789abcdef there, "));
     free(err);
     summary(central, after, sizeof after);
     CU_ASSERT_STRING_EQUAL(after, before);
     /* a database without the form */
     CU_ASSERT_EQUAL(merge(noform, a, NULL, NULL, &err), 1);
-    CU_ASSERT(has(err, "team_a2.db': form 'household' version '2026.1' is not loaded here: load "
+    CU_ASSERT(lcmt_has(err,
+                       "team_a2.db': form 'household' version '2026.1' is not loaded here: load "
                        "the same questionnaire first ('lcmon form load')"));
     free(err);
     /* a file that is not there, and the database itself */
     CU_ASSERT_EQUAL(merge(central, a, lcmt_tmp("missing.db"), NULL, &err), 1);
-    CU_ASSERT(has(err, "missing.db"));
+    CU_ASSERT(lcmt_has(err, "missing.db"));
     free(err);
     CU_ASSERT_EQUAL(merge(central, central, NULL, NULL, &err), 1);
-    CU_ASSERT(has(err, "is the database merged into"));
+    CU_ASSERT(lcmt_has(err, "is the database merged into"));
     free(err);
     summary(central, after, sizeof after);
     CU_ASSERT_STRING_EQUAL(after, before);
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"merge", central, NULL}, NULL, NULL, &err), 2);
-    CU_ASSERT(has(err, "expected: merge DB OTHER.db..."));
+    CU_ASSERT(lcmt_has(err, "expected: merge DB OTHER.db..."));
     free(err);
 }
 

@@ -41,17 +41,6 @@ static const char *outdir(const char *name) {
     return dir;
 }
 
-/* Assert that text contains want, showing both when it does not. */
-static int has(const char *text, const char *want) {
-    if (text && strstr(text, want))
-        return 1;
-    fprintf(stderr, "\n  missing: %s\n", want);
-    return 0;
-}
-
-/* Assert that text contains want, showing what is missing when it does not. */
-#define ASSERT_HAS(text, want) CU_ASSERT(has((text), (want)))
-
 static lcm_chart_opts opts(const char *dir, const char *name, lcm_lang lang) {
     lcm_chart_opts o = {dir, name, lang, 0, 0, 0, "Noto Sans CJK SC"};
     return o;
@@ -98,28 +87,28 @@ static void chart__bars_sorted_highlighted_with_median(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_bars_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "set terminal pngcairo size 900,420 noenhanced");
-    ASSERT_HAS(s, "set terminal svg size 900,420 noenhanced");
-    ASSERT_HAS(s, "/bars.png'\n");
-    ASSERT_HAS(s, "/bars.svg'\n");
-    ASSERT_HAS(s, "set xlabel '满意度（%）'\n");
+    LCMT_ASSERT_HAS(s, "set terminal pngcairo size 900,420 noenhanced");
+    LCMT_ASSERT_HAS(s, "set terminal svg size 900,420 noenhanced");
+    LCMT_ASSERT_HAS(s, "/bars.png'\n");
+    LCMT_ASSERT_HAS(s, "/bars.svg'\n");
+    LCMT_ASSERT_HAS(s, "set xlabel '满意度（%）'\n");
     /* sorted from the top: 上海 80.1 at y=7 ... 青岛 60.2, then 长沙 (no estimate) at 0 */
-    ASSERT_HAS(s, "set ytics scale 0 ('上海市' 7, '北京市' 6, '宁波市' 5, '武汉市' 3, "
-                  "'西安市' 2, '青岛市' 1, '长沙市' 0)\n");
-    ASSERT_HAS(s, "set label 1 '成都市' at graph 0, first 4 right");
-    ASSERT_HAS(s, "set label 17 '无数据' at 0, 0 left");
+    LCMT_ASSERT_HAS(s, "set ytics scale 0 ('上海市' 7, '北京市' 6, '宁波市' 5, '武汉市' 3, "
+                       "'西安市' 2, '青岛市' 1, '长沙市' 0)\n");
+    LCMT_ASSERT_HAS(s, "set label 1 '成都市' at graph 0, first 4 right");
+    LCMT_ASSERT_HAS(s, "set label 17 '无数据' at 0, 0 left");
     /* median of the seven estimates is 71.3 */
-    ASSERT_HAS(s, "set arrow 1 from 71.3, graph 0 to 71.3, graph 1 nohead");
-    ASSERT_HAS(s, "title '同类城市中位数 71.3'");
-    ASSERT_HAS(s, "with xerrorbars");
-    ASSERT_HAS(s, "title '其他城市'");
-    ASSERT_HAS(s, "\nunset output\n");
+    LCMT_ASSERT_HAS(s, "set arrow 1 from 71.3, graph 0 to 71.3, graph 1 nohead");
+    LCMT_ASSERT_HAS(s, "title '同类城市中位数 71.3'");
+    LCMT_ASSERT_HAS(s, "with xerrorbars");
+    LCMT_ASSERT_HAS(s, "title '其他城市'");
+    LCMT_ASSERT_HAS(s, "\nunset output\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/bars.dat", dir);
     char *d = lcmt_slurp(path, NULL);
-    ASSERT_HAS(d, "7 80.1 77.1 83.1 0\n");
-    ASSERT_HAS(d, "4 71.3 68.3 74.3 1\n");
-    ASSERT_HAS(d, "0 NaN NaN NaN 0\n");
+    LCMT_ASSERT_HAS(d, "7 80.1 77.1 83.1 0\n");
+    LCMT_ASSERT_HAS(d, "4 71.3 68.3 74.3 1\n");
+    LCMT_ASSERT_HAS(d, "0 NaN NaN NaN 0\n");
     free(d);
     free(s);
 }
@@ -133,8 +122,8 @@ static void chart__english_uses_english_fixed_texts(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_bars_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "title 'other cities'");
-    ASSERT_HAS(s, "title 'peer median 2.5'");
+    LCMT_ASSERT_HAS(s, "title 'other cities'");
+    LCMT_ASSERT_HAS(s, "title 'peer median 2.5'");
     CU_ASSERT_PTR_NULL(strstr(s, "pngcairo"));   /* SVG only, as asked */
     CU_ASSERT_PTR_NULL(strstr(s, "xerrorbars")); /* no CI given, no whiskers */
     free(s);
@@ -153,22 +142,22 @@ static void chart__radar_geometry_and_panels(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_radar_render(&r, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "set multiplot layout 1,2 title '剖面'\n");
-    ASSERT_HAS(s, "set title '一级指标'\n");
-    ASSERT_HAS(s, "set title '二级'\n");
+    LCMT_ASSERT_HAS(s, "set multiplot layout 1,2 title '剖面'\n");
+    LCMT_ASSERT_HAS(s, "set title '一级指标'\n");
+    LCMT_ASSERT_HAS(s, "set title '二级'\n");
     /* first axis straight up, second to the right (clockwise) */
-    ASSERT_HAS(s, "set label 1 '发展基础 72' at 0.0000, 1.0800 center offset 0,0.6\n");
-    ASSERT_HAS(s, "set label 2 '教育体系 65' at 1.0800, 0.0000 left offset 0,0\n");
-    ASSERT_HAS(s, "set label 4 '特色与成效（缺失）' at -1.0800, -0.0000 right");
-    ASSERT_HAS(s, "title '成都市'");
-    ASSERT_HAS(s, "title '同类城市中位数'");
-    ASSERT_HAS(s, "index 7 with linespoints");
+    LCMT_ASSERT_HAS(s, "set label 1 '发展基础 72' at 0.0000, 1.0800 center offset 0,0.6\n");
+    LCMT_ASSERT_HAS(s, "set label 2 '教育体系 65' at 1.0800, 0.0000 left offset 0,0\n");
+    LCMT_ASSERT_HAS(s, "set label 4 '特色与成效（缺失）' at -1.0800, -0.0000 right");
+    LCMT_ASSERT_HAS(s, "title '成都市'");
+    LCMT_ASSERT_HAS(s, "title '同类城市中位数'");
+    LCMT_ASSERT_HAS(s, "index 7 with linespoints");
     char path[4200];
     snprintf(path, sizeof path, "%s/radar.dat", dir);
     char *d = lcmt_slurp(path, NULL);
-    ASSERT_HAS(d, "0.000000 0.200000\n");  /* innermost ring at 20 of 100 */
-    ASSERT_HAS(d, "0.000000 0.720000\n");  /* the city's first score */
-    ASSERT_HAS(d, "0.866025 -0.500000\n"); /* 150 clamped to the outer ring, axis 2 of 3 */
+    LCMT_ASSERT_HAS(d, "0.000000 0.200000\n");  /* innermost ring at 20 of 100 */
+    LCMT_ASSERT_HAS(d, "0.000000 0.720000\n");  /* the city's first score */
+    LCMT_ASSERT_HAS(d, "0.866025 -0.500000\n"); /* 150 clamped to the outer ring, axis 2 of 3 */
     free(d);
     free(s);
 }
@@ -185,21 +174,21 @@ static void chart__trend_band_region_nation(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_trend_render(&t, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "set xtics nomirror out ('2023' 2023, '2024' 2024, '2025' 2025)\n");
-    ASSERT_HAS(s, "set xlabel '年份'\n");
-    ASSERT_HAS(s, "set ylabel '满意度（%）'\n");
-    ASSERT_HAS(s, "using 1:3:4 with filledcurves");
-    ASSERT_HAS(s, "title '95% 置信区间'");
-    ASSERT_HAS(s, "title '西部'");
-    ASSERT_HAS(s, "title '全国'");
+    LCMT_ASSERT_HAS(s, "set xtics nomirror out ('2023' 2023, '2024' 2024, '2025' 2025)\n");
+    LCMT_ASSERT_HAS(s, "set xlabel '年份'\n");
+    LCMT_ASSERT_HAS(s, "set ylabel '满意度（%）'\n");
+    LCMT_ASSERT_HAS(s, "using 1:3:4 with filledcurves");
+    LCMT_ASSERT_HAS(s, "title '95% 置信区间'");
+    LCMT_ASSERT_HAS(s, "title '西部'");
+    LCMT_ASSERT_HAS(s, "title '全国'");
     char path[4200];
     snprintf(path, sizeof path, "%s/trend.dat", dir);
     char *d = lcmt_slurp(path, NULL);
     /* value labels: left of the first point, right of the last; in 2024 the nation (66.1)
      * is 1.3 above and the region 2.8 below, so the label goes below */
-    ASSERT_HAS(d, "2023 61.2 58.1 64.3 60.1 62.5 2\n");
-    ASSERT_HAS(d, "2024 64.8 61.9 67.7 62 66.1 -1\n");
-    ASSERT_HAS(d, "2025 69.5 66.7 72.3 63.4 64.9 3\n");
+    LCMT_ASSERT_HAS(d, "2023 61.2 58.1 64.3 60.1 62.5 2\n");
+    LCMT_ASSERT_HAS(d, "2024 64.8 61.9 67.7 62 66.1 -1\n");
+    LCMT_ASSERT_HAS(d, "2025 69.5 66.7 72.3 63.4 64.9 3\n");
     free(d);
     free(s);
 }
@@ -213,13 +202,14 @@ static void chart__ranks_sorted_by_median_rank(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_ranks_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "set xlabel '排名（1 = 最好）'\n");
-    ASSERT_HAS(s, "set xrange [0.5:8.5]\n");
-    ASSERT_HAS(s, "set ytics scale 0 ('上海市' 7, '北京市' 6, '成都市' 5, '宁波市' 4, '武汉市' 3, "
-                  "'长沙市' 2, '西安市' 1)\n");
-    ASSERT_HAS(s, "set label 1 '青岛市' at graph 0, first 0 right");
-    ASSERT_HAS(s, "title '5%–95% 区间'");
-    ASSERT_HAS(s, "title '排名中位数'");
+    LCMT_ASSERT_HAS(s, "set xlabel '排名（1 = 最好）'\n");
+    LCMT_ASSERT_HAS(s, "set xrange [0.5:8.5]\n");
+    LCMT_ASSERT_HAS(
+        s, "set ytics scale 0 ('上海市' 7, '北京市' 6, '成都市' 5, '宁波市' 4, '武汉市' 3, "
+           "'长沙市' 2, '西安市' 1)\n");
+    LCMT_ASSERT_HAS(s, "set label 1 '青岛市' at graph 0, first 0 right");
+    LCMT_ASSERT_HAS(s, "title '5%–95% 区间'");
+    LCMT_ASSERT_HAS(s, "title '排名中位数'");
     free(s);
 }
 
@@ -235,8 +225,8 @@ static void chart__long_labels_end_in_ellipsis(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_ranks_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "('一二三四五六七八九十一二三四五…' 2, 'abcdefghijklmnopqrstuvwxyz0123…' 1, "
-                  "'一二三四五六七八九十一二三四五六' 0)");
+    LCMT_ASSERT_HAS(s, "('一二三四五六七八九十一二三四五…' 2, 'abcdefghijklmnopqrstuvwxyz0123…' 1, "
+                       "'一二三四五六七八九十一二三四五六' 0)");
     free(s);
 }
 
@@ -251,16 +241,16 @@ static void chart__ipa_quadrants_and_labels(void) {
     CU_ASSERT_EQUAL_FATAL(lcm_chart_ipa_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
     /* cuts at the means of the items that have both values: 70 and 0.35 */
-    ASSERT_HAS(s, "set arrow 1 from 70, graph 0 to 70, graph 1 nohead");
-    ASSERT_HAS(s, "set arrow 2 from graph 0, first 0.35 to graph 1, first 0.35 nohead");
-    ASSERT_HAS(s, "title '继续保持'");
-    ASSERT_HAS(s, "title '重点改进'");
-    ASSERT_HAS(s, "set label 1 '社区教育' at ");
+    LCMT_ASSERT_HAS(s, "set arrow 1 from 70, graph 0 to 70, graph 1 nohead");
+    LCMT_ASSERT_HAS(s, "set arrow 2 from graph 0, first 0.35 to graph 1, first 0.35 nohead");
+    LCMT_ASSERT_HAS(s, "title '继续保持'");
+    LCMT_ASSERT_HAS(s, "title '重点改进'");
+    LCMT_ASSERT_HAS(s, "set label 1 '社区教育' at ");
     CU_ASSERT_PTR_NULL(strstr(s, "'缺项'")); /* no point, no label */
     char path[4200];
     snprintf(path, sizeof path, "%s/ipa.dat", dir);
     char *d = lcmt_slurp(path, NULL);
-    ASSERT_HAS(d, "80 0.5 0\n60 0.5 1\n85 0.2 3\n55 0.2 2\n");
+    LCMT_ASSERT_HAS(d, "80 0.5 0\n60 0.5 1\n85 0.2 3\n55 0.2 2\n");
     CU_ASSERT_PTR_NULL(strstr(d, "0.3"));
     free(d);
     free(s);
@@ -276,18 +266,19 @@ static void chart__heatmap_cells_and_missing(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_heatmap_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "set cblabel '标准化得分（0–100）'\n");
-    ASSERT_HAS(s, "set cbrange [0:100]\n");
-    ASSERT_HAS(s, "set xtics scale 0 rotate by 30 right ('发展基础' 0, '教育体系' 1, '满意度' 2)");
-    ASSERT_HAS(s, "set ytics scale 0 ('北京市' 1)\n");
-    ASSERT_HAS(s, "set yrange [-0.5:1.5]\n");
-    ASSERT_HAS(s, "set label 1 '上海市' at graph 0, first 0 right");
-    ASSERT_HAS(s, "with image");
-    ASSERT_HAS(s, "title '缺失'");
+    LCMT_ASSERT_HAS(s, "set cblabel '标准化得分（0–100）'\n");
+    LCMT_ASSERT_HAS(s, "set cbrange [0:100]\n");
+    LCMT_ASSERT_HAS(
+        s, "set xtics scale 0 rotate by 30 right ('发展基础' 0, '教育体系' 1, '满意度' 2)");
+    LCMT_ASSERT_HAS(s, "set ytics scale 0 ('北京市' 1)\n");
+    LCMT_ASSERT_HAS(s, "set yrange [-0.5:1.5]\n");
+    LCMT_ASSERT_HAS(s, "set label 1 '上海市' at graph 0, first 0 right");
+    LCMT_ASSERT_HAS(s, "with image");
+    LCMT_ASSERT_HAS(s, "title '缺失'");
     char path[4200];
     snprintf(path, sizeof path, "%s/heat.dat", dir);
     char *d = lcmt_slurp(path, NULL);
-    ASSERT_HAS(d, "0 1 10 1\n1 1 50 1\n2 1 NaN 0\n\n0 0 90 1\n");
+    LCMT_ASSERT_HAS(d, "0 1 10 1\n1 1 50 1\n2 1 NaN 0\n\n0 0 90 1\n");
     free(d);
     free(s);
 }
@@ -302,18 +293,18 @@ static void chart__coverage_targets_per_region(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_coverage_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    ASSERT_HAS(s, "set ylabel '覆盖率（%）'\n");
-    ASSERT_HAS(s, "set xtics scale 0 nomirror ('东部' 0, '中部' 1, '西部' 2)\n");
-    ASSERT_HAS(s, "index 1 using 1:2:3:4 with vectors nohead dt 2");
-    ASSERT_HAS(s, "set label 1 '50%' at 0.380, 50 left");
-    ASSERT_HAS(s, "title '2025年目标'");
-    ASSERT_HAS(s, "title '2024年'");
+    LCMT_ASSERT_HAS(s, "set ylabel '覆盖率（%）'\n");
+    LCMT_ASSERT_HAS(s, "set xtics scale 0 nomirror ('东部' 0, '中部' 1, '西部' 2)\n");
+    LCMT_ASSERT_HAS(s, "index 1 using 1:2:3:4 with vectors nohead dt 2");
+    LCMT_ASSERT_HAS(s, "set label 1 '50%' at 0.380, 50 left");
+    LCMT_ASSERT_HAS(s, "title '2025年目标'");
+    LCMT_ASSERT_HAS(s, "title '2024年'");
     char path[4200];
     snprintf(path, sizeof path, "%s/cov.dat", dir);
     char *d = lcmt_slurp(path, NULL);
     /* bars: region 0, series 1 at x = -0.32 + 1.5 * 0.32; targets in block 1 */
-    ASSERT_HAS(d, "0.1600 52 1\n");
-    ASSERT_HAS(d, "\n\n\n-0.360 50 0.72 0\n0.640 50 0.72 0\n1.640 30 0.72 0\n");
+    LCMT_ASSERT_HAS(d, "0.1600 52 1\n");
+    LCMT_ASSERT_HAS(d, "\n\n\n-0.360 50 0.72 0\n0.640 50 0.72 0\n1.640 30 0.72 0\n");
     free(d);
     free(s);
 }
@@ -352,7 +343,7 @@ static void chart__bad_specs_refused_with_reason(void) {
         free(mem_close(&m));
         CU_ASSERT_EQUAL(st, cases[i].want ? LCM_INVAL : LCM_OK);
         if (cases[i].want)
-            ASSERT_HAS(msg, cases[i].want);
+            LCMT_ASSERT_HAS(msg, cases[i].want);
     }
     lcm_chart_opts o = opts("/nonexistent/dir", "x", LCM_LANG_ZH);
     lcm_chart_bars c = {"t", "x", 2, cities8, est, NULL, NULL, -1, NAN, 0};
@@ -360,7 +351,7 @@ static void chart__bad_specs_refused_with_reason(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL(lcm_chart_bars_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_IO);
     free(mem_close(&m));
-    ASSERT_HAS(msg, "cannot write '/nonexistent/dir/x.dat'");
+    LCMT_ASSERT_HAS(msg, "cannot write '/nonexistent/dir/x.dat'");
 }
 
 static void escape__gp_quote_doubles_quotes_and_repairs_text(void) {
@@ -416,7 +407,7 @@ static void chart__hostile_labels_only_quoted_and_run_nothing(void) {
     char *s = mem_close(&m);
     char quoted[8300]; /* every character of evil doubled at worst */
     lcm_gp_quote(evil, quoted, sizeof quoted);
-    ASSERT_HAS(s, quoted);
+    LCMT_ASSERT_HAS(s, quoted);
     CU_ASSERT_PTR_NOT_NULL(strstr(quoted, "'a''b \"c\" \\ `touch "));
     CU_ASSERT_PTR_NULL(strchr(quoted, '\n'));
     long at = unquoted_danger(s);
@@ -526,9 +517,9 @@ static void gnuplot__failure_carries_its_stderr(void) {
     char msg[1024] = "";
     const char *script = "set terminal dumb\nset nosuchoption 1\nprint 'still read'\n";
     CU_ASSERT_EQUAL(lcm_gnuplot_run(NULL, script, strlen(script), msg, sizeof msg), LCM_EXTERNAL);
-    ASSERT_HAS(msg, "gnuplot failed (exit 1): ");
-    ASSERT_HAS(msg, "set nosuchoption 1");
-    ASSERT_HAS(msg, "still read");
+    LCMT_ASSERT_HAS(msg, "gnuplot failed (exit 1): ");
+    LCMT_ASSERT_HAS(msg, "set nosuchoption 1");
+    LCMT_ASSERT_HAS(msg, "still read");
 }
 
 /* gnuplot writing a lot to stderr while a long script is still being fed: with one loop

@@ -11,16 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int has(const char *text, const char *want) {
-    if (text && strstr(text, want))
-        return 1;
-    fprintf(stderr, "\n  missing: %s\n", want);
-    return 0;
-}
-
-/* Assert that text contains want, showing what is missing when it does not. */
-#define ASSERT_HAS(text, want) CU_ASSERT(has((text), (want)))
-
 /* Render r into a malloc'd string; *st receives the status. */
 static char *render(const lcm_report *r, lcm_status *st, char *msg, size_t cap) {
     char *buf = NULL;
@@ -51,16 +41,16 @@ static void report__escapes_all_text_from_data(void) {
     CU_ASSERT_EQUAL(st, LCM_OK);
     CU_ASSERT_PTR_NULL(strstr(html, "<script"));
     CU_ASSERT_PTR_NULL(strstr(html, "<img src=x"));
-    ASSERT_HAS(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+    LCMT_ASSERT_HAS(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
     /* escaped in every place it appears: title, h1, subtitle, toc, h2, p, h3, li, th, td,
      * caption, note, footer */
     size_t count = 0;
     for (const char *p = html; (p = strstr(p, "&lt;script&gt;")); p++)
         count++;
     CU_ASSERT_EQUAL(count, 13);
-    ASSERT_HAS(html, "<html lang=\"zh-CN\">");
-    ASSERT_HAS(html, "<meta charset=\"utf-8\">");
-    ASSERT_HAS(html, "@page{size:A4");
+    LCMT_ASSERT_HAS(html, "<html lang=\"zh-CN\">");
+    LCMT_ASSERT_HAS(html, "<meta charset=\"utf-8\">");
+    LCMT_ASSERT_HAS(html, "@page{size:A4");
     free(html);
 }
 
@@ -88,17 +78,17 @@ static void report__suppresses_cells_below_min_n(void) {
     CU_ASSERT_PTR_NULL(strstr(html, "87.6"));
     CU_ASSERT_PTR_NULL(strstr(html, "80.0"));
     CU_ASSERT_PTR_NULL(strstr(html, "95.9"));
-    ASSERT_HAS(html, "<td class=\"num supp\">*</td>");
-    ASSERT_HAS(html, "* 样本量少于 30 人，数值不予公布。");
-    ASSERT_HAS(html, "<td class=\"num\">72.3 <span class=\"ci\">(70.1–74.6)</span></td>");
-    ASSERT_HAS(html, "<td class=\"num\">55.5</td>");
-    ASSERT_HAS(html, "<td class=\"num na\">–</td>");
-    ASSERT_HAS(html, "– 表示无数据。");
-    ASSERT_HAS(html, "来源：2025 年住户调查");
+    LCMT_ASSERT_HAS(html, "<td class=\"num supp\">*</td>");
+    LCMT_ASSERT_HAS(html, "* 样本量少于 30 人，数值不予公布。");
+    LCMT_ASSERT_HAS(html, "<td class=\"num\">72.3 <span class=\"ci\">(70.1–74.6)</span></td>");
+    LCMT_ASSERT_HAS(html, "<td class=\"num\">55.5</td>");
+    LCMT_ASSERT_HAS(html, "<td class=\"num na\">–</td>");
+    LCMT_ASSERT_HAS(html, "– 表示无数据。");
+    LCMT_ASSERT_HAS(html, "来源：2025 年住户调查");
     /* numeric columns are right-aligned in the header too; text columns are not */
-    ASSERT_HAS(html, "<thead><tr><th>群体</th><th class=\"num\">满意度（%）</th>"
-                     "<th class=\"num\">n</th></tr></thead>");
-    ASSERT_HAS(html, "<caption><span class=\"num-label\">表 1</span> 满意度</caption>");
+    LCMT_ASSERT_HAS(html, "<thead><tr><th>群体</th><th class=\"num\">满意度（%）</th>"
+                          "<th class=\"num\">n</th></tr></thead>");
+    LCMT_ASSERT_HAS(html, "<caption><span class=\"num-label\">表 1</span> 满意度</caption>");
     CU_ASSERT_PTR_NULL(strstr(html, "class=\"toc\"")); /* one section: no contents */
     free(html);
 }
@@ -114,8 +104,8 @@ static void report__english_words_and_no_suppression_note_when_none(void) {
     char msg[256] = "";
     char *html = render(&r, &st, msg, sizeof msg);
     CU_ASSERT_EQUAL(st, LCM_OK);
-    ASSERT_HAS(html, "<html lang=\"en\">");
-    ASSERT_HAS(html, "<span class=\"num-label\">Table 1</span> Share");
+    LCMT_ASSERT_HAS(html, "<html lang=\"en\">");
+    LCMT_ASSERT_HAS(html, "<span class=\"num-label\">Table 1</span> Share");
     CU_ASSERT_PTR_NULL(strstr(html, "uppressed"));
     CU_ASSERT_PTR_NULL(strstr(html, "class=\"note\""));
     free(html);
@@ -140,29 +130,29 @@ static void report__embeds_charts_as_data_uris(void) {
     char msg[256] = "";
     char *html = render(&r, &st, msg, sizeof msg);
     CU_ASSERT_EQUAL(st, LCM_OK);
-    ASSERT_HAS(html, "src=\"data:image/png;base64,iVBORw0KGgoAAAAN\"");
-    ASSERT_HAS(html, "src=\"data:image/svg+xml;base64,PD94bWwg");
+    LCMT_ASSERT_HAS(html, "src=\"data:image/png;base64,iVBORw0KGgoAAAAN\"");
+    LCMT_ASSERT_HAS(html, "src=\"data:image/svg+xml;base64,PD94bWwg");
     CU_ASSERT_PTR_NULL(strstr(html, "<script")); /* the SVG's script is inside base64 */
-    ASSERT_HAS(html, "<img alt=\"&lt;script&gt;");
-    ASSERT_HAS(html, "<span class=\"num-label\">图 2</span> 趋势</figcaption>");
+    LCMT_ASSERT_HAS(html, "<img alt=\"&lt;script&gt;");
+    LCMT_ASSERT_HAS(html, "<span class=\"num-label\">图 2</span> 趋势</figcaption>");
     free(html);
 
     charts[1].path = badp;
     html = render(&r, &st, msg, sizeof msg);
     CU_ASSERT_EQUAL(st, LCM_PARSE);
-    ASSERT_HAS(msg, "neither PNG nor SVG");
+    LCMT_ASSERT_HAS(msg, "neither PNG nor SVG");
     free(html);
 
     charts[1].path = "/nonexistent/chart.png";
     html = render(&r, &st, msg, sizeof msg);
     CU_ASSERT_EQUAL(st, LCM_IO);
-    ASSERT_HAS(msg, "cannot read chart '/nonexistent/chart.png'");
+    LCMT_ASSERT_HAS(msg, "cannot read chart '/nonexistent/chart.png'");
     free(html);
 
     r.missing_charts_ok = 1; /* gnuplot was missing: the report is still written */
     html = render(&r, &st, msg, sizeof msg);
     CU_ASSERT_EQUAL(st, LCM_OK);
-    ASSERT_HAS(html, "图表未生成（需要 gnuplot）。");
+    LCMT_ASSERT_HAS(html, "图表未生成（需要 gnuplot）。");
     free(html);
 }
 
@@ -174,7 +164,7 @@ static void report__malformed_structs_refused(void) {
     char msg[256] = "";
     free(render(&r, &st, msg, sizeof msg));
     CU_ASSERT_EQUAL(st, LCM_INVAL);
-    ASSERT_HAS(msg, "lacks its content");
+    LCMT_ASSERT_HAS(msg, "lacks its content");
     r.title = NULL;
     free(render(&r, &st, msg, sizeof msg));
     CU_ASSERT_EQUAL(st, LCM_INVAL);

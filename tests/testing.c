@@ -204,3 +204,10 @@ const char *lcmt_write(const char *path, const void *data, size_t n) {
     CU_ASSERT_FATAL(put == n && closed == 0);
     return path;
 }
+
+int lcmt_has(const char *hay, const char *needle) {
+    int ok = hay && strstr(hay, needle);
+    if (!ok)
+        fprintf(stderr, "\n  wanted '%s' in:\n%.3000s\n", needle, hay ? hay : "(null)");
+    return ok;
+}

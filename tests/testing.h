@@ -44,6 +44,11 @@ char *lcmt_slurp(const char *path, size_t *len);
  * stops when it cannot be written whole). Returns path. */
 const char *lcmt_write(const char *path, const void *data, size_t n);
 
+/* 1 when hay (may be NULL) contains needle; otherwise 0, after printing the needle and
+ * the first 3000 bytes of hay to stderr so a failing assertion shows what was there. */
+int lcmt_has(const char *hay, const char *needle);
+#define LCMT_ASSERT_HAS(h, n) CU_ASSERT(lcmt_has((h), (n)))
+
 /* Relative comparison used for reference values: |a-b| <= rel*max(|a|,|b|,tiny). */
 #define LCMT_ASSERT_REL(a, b, rel) CU_ASSERT(lcmt_close((a), (b), (rel)))
 int lcmt_close(double a, double b, double rel);
