@@ -4,8 +4,10 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_error(const char *fmt, ...) {
@@ -91,6 +93,16 @@ int cli_parse_format(const char *s, cli_format *out) {
             return 0;
         }
     return -1;
+}
+
+int cli_parse_year(const char *s, int *year) {
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < 2000 || v > 2100)
+        return -1;
+    *year = (int)v;
+    return 0;
 }
 
 const char *cli_option_name(const struct option *opts, int c) {

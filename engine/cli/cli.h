@@ -67,6 +67,10 @@ typedef enum cli_format { CLI_TABLE, CLI_CSV, CLI_JSON } cli_format;
 /* Parse "table", "csv" or "json"; returns 0 on success, -1 on anything else. */
 int cli_parse_format(const char *s, cli_format *out);
 
+/* Parse a year (2000-2100), the whole string a decimal number; 0 on success, -1 otherwise
+ * (*year then unchanged). Callers print their own message. */
+int cli_parse_year(const char *s, int *year);
+
 /* A result set printed as an aligned table (CJK characters count two columns), RFC 4180
  * CSV, or a JSON array of objects. Columns marked numeric are unquoted in JSON. */
 typedef struct cli_rows cli_rows;

@@ -70,13 +70,6 @@ static int parse_ci(const char *s, lcm_ci_kind *k) {
     return 0;
 }
 
-static int parse_wave(const char *s, int *w) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    *w = (int)v;
-    return *end || v < 2000 || v > 2100 ? -1 : 0;
-}
-
 /* "0.25,0.5": probabilities in [0, 1]; 0 or -1. */
 static int parse_quantiles(char *s, est_opts *o) {
     char *items[MAX_LIST], *end;
@@ -94,8 +87,8 @@ static int parse_quantiles(char *s, est_opts *o) {
 
 static int parse_waves(char *s, est_opts *o) {
     char *items[2];
-    return cli_split_list(s, items, 2) != 2 || parse_wave(items[0], &o->waves[0]) ||
-                   parse_wave(items[1], &o->waves[1]) || o->waves[0] == o->waves[1]
+    return cli_split_list(s, items, 2) != 2 || cli_parse_year(items[0], &o->waves[0]) ||
+                   cli_parse_year(items[1], &o->waves[1]) || o->waves[0] == o->waves[1]
                ? -1
                : 0;
 }
@@ -136,7 +129,7 @@ static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
             bad = (o->nby = cli_split_list(optarg, o->by, 8)) < 0;
             break;
         case 'w':
-            bad = parse_wave(optarg, &req->wave);
+            bad = cli_parse_year(optarg, &req->wave);
             break;
         case 's':
             bad = parse_kind(optarg, &req->kind);

@@ -299,15 +299,6 @@ static int split_cities(net_opts *o) {
     return 0;
 }
 
-static int parse_year(const char *s, int *out) {
-    char *end;
-    long y = strtol(s, &end, 10);
-    if (*end || end == s || y < 2000 || y > 2100)
-        return -1;
-    *out = (int)y;
-    return 0;
-}
-
 static const struct option opts[] = {
     {"lang", required_argument, NULL, 'L'},   {"by", required_argument, NULL, 'b'},
     {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
@@ -330,7 +321,7 @@ static int set_option(net_opts *o, int c, lcm_strbuf *cities) {
             return cli_usage_error(cmd_network_usage, "unknown format: '%s'", optarg);
         return 0;
     case 'y':
-        if (parse_year(optarg, &o->year) != 0)
+        if (cli_parse_year(optarg, &o->year) != 0)
             return cli_usage_error(cmd_network_usage, "--year must be a year 2000-2100: '%s'",
                                    optarg);
         return 0;

@@ -255,7 +255,7 @@ int cmd_profile(int argc, char **argv) {
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'c')
             city = optarg;
-        else if (c == 'y' && score_parse_year(optarg, &year) != 0)
+        else if (c == 'y' && cli_parse_year(optarg, &year) != 0)
             return cli_usage_error(cmd_profile_usage, "bad year: '%s'", optarg);
         else if (c == 'f' && cli_parse_format(optarg, &fmt) != 0)
             return cli_usage_error(cmd_profile_usage, "unknown format: '%s'", optarg);

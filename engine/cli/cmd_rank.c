@@ -76,7 +76,7 @@ int cmd_rank(int argc, char **argv) {
     const char *scope = "overall";
     cli_format fmt = CLI_TABLE;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'y' && score_parse_year(optarg, &year) != 0)
+        if (c == 'y' && cli_parse_year(optarg, &year) != 0)
             return cli_usage_error(cmd_rank_usage, "bad year: '%s'", optarg);
         else if (c == 'b' && strcmp(optarg, "region") && strcmp(optarg, "tier"))
             return cli_usage_error(cmd_rank_usage, "unknown grouping: '%s'", optarg);

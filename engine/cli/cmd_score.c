@@ -336,7 +336,7 @@ static int parse_option(int c, score_args *a) {
     int i;
     switch (c) {
     case 'y':
-        return score_parse_year(optarg, &a->o.year) ? -1 : 0;
+        return cli_parse_year(optarg, &a->o.year) ? -1 : 0;
     case 'n':
         return (i = lcm_ci_norm_parse(optarg)) < 0 ? -1 : (a->o.norm = (lcm_ci_norm)i, 0);
     case 'a':

@@ -3,7 +3,6 @@
  */
 #include "score_cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,16 +33,6 @@ const char *score_int(char *buf, size_t size, long v) {
     else
         snprintf(buf, size, "%ld", v);
     return buf;
-}
-
-int score_parse_year(const char *s, int *year) {
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno || v < 2000 || v > 2100)
-        return -1;
-    *year = (int)v;
-    return 0;
 }
 
 int score_parse_lang(const char *s, int *en) {

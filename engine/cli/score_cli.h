@@ -25,9 +25,6 @@ const char *score_num(char *buf, size_t size, double v, int prec);
 /* An integer into buf, or "" for 0 (an absent rank); returns buf. */
 const char *score_int(char *buf, size_t size, long v);
 
-/* Parse a year (2000-2100); 0 on success, -1 otherwise. */
-int score_parse_year(const char *s, int *year);
-
 /* Parse "zh" or "en" into *en; 0 on success, -1 otherwise. */
 int score_parse_lang(const char *s, int *en);
 
