@@ -8,13 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int count_lines(const char *s) {
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 static void cli__help_version_and_usage_errors(void) {
     char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"--help", NULL}, NULL, &out, &err), 0);
@@ -68,14 +61,14 @@ static void cli__framework_show_formats(void) {
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"framework", "show", "--format", "csv", NULL}, NULL, &out, NULL),
         0);
-    CU_ASSERT_EQUAL(count_lines(out), 44); /* header + 43 monitoring points (seed 附件1) */
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 44); /* header + 43 monitoring points (seed 附件1) */
     CU_ASSERT_EQUAL(strncmp(out, "code,level,parent,", 18), 0);
     free(out);
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"framework", "show", "--level", "2", "--format", "csv", NULL},
                  NULL, &out, NULL),
         0);
-    CU_ASSERT_EQUAL(count_lines(out), 18); /* header + 17 second-level indicators */
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 18); /* header + 17 second-level indicators */
     free(out);
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"framework", "show", "--all", "--format", "json", NULL}, NULL,
@@ -86,7 +79,7 @@ static void cli__framework_show_formats(void) {
     free(out);
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"framework", "show", "--level", "1", NULL}, NULL, &out, NULL), 0);
-    CU_ASSERT_EQUAL(count_lines(out), 5); /* header + 4 first-level indicators */
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 5); /* header + 4 first-level indicators */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "特色与成效"));
     free(out);
 }
@@ -97,26 +90,26 @@ static void cli__cities_filters(void) {
      * = 130, plus the municipality 重庆 = 131 cities. */
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"cities", "--region", "west", NULL}, NULL, &out, NULL), 0);
-    CU_ASSERT_EQUAL(count_lines(out), 131);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 131);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "5000 重庆市"));
     free(out);
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"cities", "--region", "west", "--tier", "prefecture_level", NULL},
                  NULL, &out, NULL),
         0);
-    CU_ASSERT_EQUAL(count_lines(out), 130);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 130);
     free(out);
     /* city_tiers.csv: 27 provincial capitals, 5 separately planned cities. */
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"cities", "--tier", "provincial_capital", NULL}, NULL,
                              &out, NULL),
                     0);
-    CU_ASSERT_EQUAL(count_lines(out), 27);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 27);
     free(out);
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"cities", "--province", "广东省", "--format", "csv", NULL}, NULL,
                  &out, NULL),
         0);
-    CU_ASSERT_EQUAL(count_lines(out), 22); /* header + 21 prefecture-level cities of 广东 */
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 22); /* header + 21 prefecture-level cities of 广东 */
     free(out);
 }
 

@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t count_lines(const char *s) {
-    size_t n = 0;
-    for (; s && *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 /* The database of tests/r/export_household.R's header. */
 static const char *simulated_db(void) {
     static char db[4096];
@@ -77,12 +70,12 @@ static void export_r__script_for_the_design_and_estimates_as_r(void) {
     free(got), free(want);
     snprintf(path, sizeof path, "%s/household.csv", dir);
     got = lcmt_slurp(path, NULL);
-    CU_ASSERT_EQUAL(count_lines(got), 81); /* header + 80 households, no BOM */
+    CU_ASSERT_EQUAL(lcmt_count_lines(got), 81); /* header + 80 households, no BOM */
     CU_ASSERT(got && strncmp(got, "instance_id,", 12) == 0);
     free(got);
     snprintf(path, sizeof path, "%s/household__members.csv", dir);
     got = lcmt_slurp(path, NULL);
-    CU_ASSERT_EQUAL(count_lines(got), 213); /* header + 212 persons */
+    CU_ASSERT_EQUAL(lcmt_count_lines(got), 213); /* header + 212 persons */
     free(got);
 
     /* lcmon estimate agrees with R's svymean on the exported data (r_check.csv) */

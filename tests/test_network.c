@@ -770,13 +770,6 @@ static char *fresh_db_path(const char *name) {
     return path;
 }
 
-static int count_lines(const char *s) {
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 /* Run lcmon, capturing stdout and stderr (the caller frees them). */
 static int run(const char *const *args, char **out, char **err) {
     return lcmt_run(args, NULL, out, err);
@@ -811,14 +804,14 @@ static void cli__apply_recommend_admit_list_history_summary(void) {
     free(out), free(err);
     CU_ASSERT_EQUAL(
         run((const char *[]){"network", "list", db, "--format", "csv", NULL}, &out, &err), 0);
-    CU_ASSERT_EQUAL(count_lines(out), 2);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n4401,广州市,广东省,省会城市,已加入,否,2024-09-20,"));
     free(out), free(err);
     CU_ASSERT_EQUAL(run((const char *[]){"network", "history", db, "--city", "广州市", "--format",
                                          "csv", "--lang", "en", NULL},
                         &out, &err),
                     0);
-    CU_ASSERT_EQUAL(count_lines(out), 4); /* header + applied, recommended, admitted */
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 4); /* header + applied, recommended, admitted */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ",4401,广州市,,applied,录入员,"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ",4401,广州市,applied,recommended,省教育厅,同意推荐\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ",4401,广州市,recommended,admitted,教育部,2024\n"));
@@ -828,7 +821,7 @@ static void cli__apply_recommend_admit_list_history_summary(void) {
         run((const char *[]){"network", "summary", db, "--province", "44", "--format", "csv", NULL},
             &out, &err),
         0);
-    CU_ASSERT_EQUAL(count_lines(out), 2);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 2);
     CU_ASSERT_PTR_NOT_NULL(
         strstr(out, "1,4401,广州市,省会城市,2024-09-20,1882.7,2023,7434.4,2023,161634,2023,12.6,"
                     "2020,否,已加入,同意推荐\n"));
@@ -908,7 +901,7 @@ static void cli__coverage_on_reference_data(void) {
     }
     /* 31 provinces less the 4 municipalities = 27 rows, + 4 regions + nation + 5 tiers +
      * header */
-    CU_ASSERT_EQUAL(count_lines(out), 38);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 38);
     free(out), free(err);
     /* before 2024 nothing was admitted */
     CU_ASSERT_EQUAL(
@@ -948,7 +941,7 @@ static void cli__bad_application_refused_database_untouched(void) {
     free(out), free(err);
     CU_ASSERT_EQUAL(
         run((const char *[]){"network", "list", db, "--format", "csv", NULL}, &out, &err), 0);
-    CU_ASSERT_EQUAL(count_lines(out), 1); /* the header only */
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 1); /* the header only */
     free(out), free(err);
     free(db), free(app);
 }

@@ -1,6 +1,7 @@
 /*
  * testing.c - helpers shared by the suites: fixture paths, a private temporary
- * directory, and running the real lcmon binary with captured output.
+ * directory, running the real lcmon binary with captured output, and small checks
+ * (database counts, whole files read and written, substrings, line counts).
  */
 #include "testing.h"
 
@@ -210,4 +211,11 @@ int lcmt_has(const char *hay, const char *needle) {
     if (!ok)
         fprintf(stderr, "\n  wanted '%s' in:\n%.3000s\n", needle, hay ? hay : "(null)");
     return ok;
+}
+
+long lcmt_count_lines(const char *text) {
+    long n = 0;
+    for (; text && *text; text++)
+        n += *text == '\n';
+    return n;
 }

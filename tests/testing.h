@@ -49,6 +49,9 @@ const char *lcmt_write(const char *path, const void *data, size_t n);
 int lcmt_has(const char *hay, const char *needle);
 #define LCMT_ASSERT_HAS(h, n) CU_ASSERT(lcmt_has((h), (n)))
 
+/* How many '\n' text holds (0 when text is NULL): the lines of a CSV or report output. */
+long lcmt_count_lines(const char *text);
+
 /* Relative comparison used for reference values: |a-b| <= rel*max(|a|,|b|,tiny). */
 #define LCMT_ASSERT_REL(a, b, rel) CU_ASSERT(lcmt_close((a), (b), (rel)))
 int lcmt_close(double a, double b, double rel);
