@@ -11,6 +11,7 @@
 #include "schema.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,13 @@ lcm_status lcm_db_prepare_cached(lcm_db *db, const char *sql, sqlite3_stmt **out
 
 lcm_status lcm_db_prepare_rebind(lcm_db *db, const char *sql, sqlite3_stmt **out, lcm_err *err) {
     return prepare_cached(db, sql, 0, out, err);
+}
+
+void lcm_db_bind_real_or_null(sqlite3_stmt *st, int at, double x) {
+    if (isnan(x))
+        sqlite3_bind_null(st, at);
+    else
+        sqlite3_bind_double(st, at, x);
 }
 
 lcm_status lcm_db_run_cached(lcm_db *db, const char *sql, lcm_err *err) {

@@ -66,6 +66,9 @@ lcm_status lcm_db_prepare_rebind(lcm_db *db, const char *sql, sqlite3_stmt **out
  * RELEASE: run once per instance, where lcm_db_exec would compile them every time). */
 lcm_status lcm_db_run_cached(lcm_db *db, const char *sql, lcm_err *err);
 
+/* Bind x as parameter at of st, NaN as NULL. */
+void lcm_db_bind_real_or_null(sqlite3_stmt *st, int at, double x);
+
 /* A memo of look-ups whose answers cannot change while it is on: an import turns it on
  * for its transaction (reference codes: it writes no reference data) and off at the end.
  * get returns 1 and the remembered answer (*val NULL when there was none, *found 0 when

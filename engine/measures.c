@@ -41,10 +41,7 @@ static lcm_status put(sqlite3_stmt *ins, lcm_db *db, const char *city, int wave,
     sqlite3_bind_text(ins, 3, measure, -1, SQLITE_STATIC);
     sqlite3_bind_text(ins, 4, item, -1, SQLITE_STATIC);
     sqlite3_bind_double(ins, 5, est);
-    if (isnan(se))
-        sqlite3_bind_null(ins, 6);
-    else
-        sqlite3_bind_double(ins, 6, se);
+    lcm_db_bind_real_or_null(ins, 6, se);
     sqlite3_bind_int64(ins, 7, n);
     if (run)
         sqlite3_bind_int64(ins, 8, run);

@@ -33,13 +33,6 @@ char *lcm__score_params(const lcm_score_opts *o) {
     return s;
 }
 
-static void bind_num(sqlite3_stmt *st, int i, double v) {
-    if (isnan(v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, v);
-}
-
 static int step_reset(sqlite3_stmt *st) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -60,8 +53,8 @@ static lcm_status store_scores(lcm_db *db, const lcm_score_result *r, lcm_err *e
             size_t cell = j * in->ncity + c;
             sqlite3_bind_text(st, 2, in->city[c].code, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, in->node[j].code, -1, SQLITE_STATIC);
-            bind_num(st, 4, in->node[j].kind ? in->raw[cell] : NAN);
-            bind_num(st, 5, in->node[j].included ? r->score[cell] : NAN);
+            lcm_db_bind_real_or_null(st, 4, in->node[j].kind ? in->raw[cell] : NAN);
+            lcm_db_bind_real_or_null(st, 5, in->node[j].included ? r->score[cell] : NAN);
             sqlite3_bind_int(st, 6, in->imputed[cell]);
             if (!step_reset(st))
                 rc = lcm_db_fail(db, err, "cannot store the scores");

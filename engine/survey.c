@@ -224,13 +224,6 @@ static lcm_status check_rep(lcm_db *db, const lcm_source *src, const lcm_design_
     return rc;
 }
 
-static void bind_real_or_null(sqlite3_stmt *st, int i, double v) {
-    if (isnan(v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, v);
-}
-
 lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
                           lcm_err *err) {
     lcm_design_decl d = *decl;
@@ -271,8 +264,8 @@ lcm_status lcm_design_set(lcm_db *db, const lcm_source *src, int wave, const lcm
         }
         if (r->import)
             sqlite3_bind_text(st, 15, r->columns, -1, SQLITE_TRANSIENT);
-        bind_real_or_null(st, 16, r->scale);
-        bind_real_or_null(st, 17, r->rho);
+        lcm_db_bind_real_or_null(st, 16, r->scale);
+        lcm_db_bind_real_or_null(st, 17, r->rho);
         sqlite3_bind_int(st, 18, r->mse);
         sqlite3_bind_int(st, 19, r->multipliers);
     } else {
