@@ -7,6 +7,7 @@
 #include "simulate.h"
 #include "testing.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,10 +140,44 @@ static void report__without_gnuplot_keeps_the_tables(void) {
     lcm_db_close(d);
 }
 
+/* Files of dir whose names end with ext. */
+static int count_files(const char *dir, const char *ext) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        size_t len = strlen(e->d_name), k = strlen(ext);
+        n += len > k && strcmp(e->d_name + len - k, ext) == 0;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* `lcmon report --no-svg`, as its help says, writes the charts as PNG only (it was refused
+ * as an unknown option). Uses the database the demo test made. */
+static void report__no_svg_writes_png_only(void) {
+    char dir[1024], db[1200], svg[1200], png[1200];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("demo"));
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    snprintf(svg, sizeof svg, "%s/with_svg", dir);
+    snprintf(png, sizeof png, "%s/png_only", dir);
+    const char *with[] = {"report", db, "--national", "--year", "2025", "--out", svg, NULL};
+    const char *without[] = {"report", db,  "--national", "--year", "2025",
+                             "--out",  png, "--no-svg",   NULL};
+    CU_ASSERT_EQUAL(lcmt_run(with, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run(without, NULL, NULL, NULL), 0);
+    if (access("/usr/bin/gnuplot", X_OK) != 0)
+        return;
+    CU_ASSERT(count_files(svg, ".svg") > 0);
+    CU_ASSERT(count_files(png, ".png") > 0);
+    CU_ASSERT_EQUAL(count_files(png, ".svg"), 0);
+}
+
 const lcmt_case lcmt_demo_cases[] = {
     {"simulate__same_seed_same_data", simulate__same_seed_same_data},
     {"demo__writes_reports_with_sections_and_numbers",
      demo__writes_reports_with_sections_and_numbers},
     {"report__without_gnuplot_keeps_the_tables", report__without_gnuplot_keeps_the_tables},
+    {"report__no_svg_writes_png_only", report__no_svg_writes_png_only},
     {NULL, NULL},
 };

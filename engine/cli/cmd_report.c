@@ -25,13 +25,11 @@ const char *const cmd_report_usage[] = {
 };
 
 int cmd_report(int argc, char **argv) {
-    static const struct option opts[] = {{"city", required_argument, NULL, 'c'},
-                                         {"national", no_argument, NULL, 'N'},
-                                         {"year", required_argument, NULL, 'y'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"min-n", required_argument, NULL, 'm'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"city", required_argument, NULL, 'c'}, {"national", no_argument, NULL, 'N'},
+        {"year", required_argument, NULL, 'y'}, {"out", required_argument, NULL, 'o'},
+        {"lang", required_argument, NULL, 'l'}, {"min-n", required_argument, NULL, 'm'},
+        {"no-svg", no_argument, NULL, 'S'},     {0, 0, 0, 0}};
     lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL, 1};
     int national = 0, c;
     char *end;
@@ -56,6 +54,9 @@ int cmd_report(int argc, char **argv) {
             break;
         case 'm':
             o.min_n = strtol(optarg, &end, 10), bad = *end || o.min_n < 0;
+            break;
+        case 'S':
+            o.svg = 0;
             break;
         default:
             return cli_usage_error(cmd_report_usage, "bad option");
