@@ -36,12 +36,27 @@ typedef struct lcm_ci_treatment {
     int logged;          /* 1 when winsorisation was not enough and log was applied */
     double skew, kurt;   /* before treatment */
     double skew2, kurt2; /* after treatment */
+    int constant;        /* the column had no spread: an lcm_ci_constant value */
 } lcm_ci_treatment;
+
+/* What became of a column with no spread (every present value equal), docs/scores.md. */
+enum lcm_ci_constant {
+    LCM_CI_VARIES = 0,       /* the column has spread */
+    LCM_CI_CONST_SCORED = 1, /* scored on a fixed scale: yes/no, goalposts, a met target */
+    LCM_CI_CONST_DROPPED = 2 /* says nothing about any unit: NaN, left out of the aggregation */
+};
+
+/* 1 when x has at least one present value and all present values are equal. */
+int lcm_ci_no_spread(const double *x, size_t n);
 
 /* Treat one column in place as COINr's Treat() does: while outlying and fewer than winmax
  * points done, replace the most extreme value(s) on the side of the skew by the next value
  * inward; if still outlying after winmax points, restore the column and log-transform it
- * instead (log(x - min + 1), mirrored for negative skew), which keeps the order. */
+ * instead (log(x - min + 1), mirrored for negative skew), which keeps the order.
+ * Winsorisation never erases a column: it stops while two distinct values are left, and a
+ * column of fewer than three distinct values (a 0/1 column) is never treated, because its
+ * skewness depends only on the shares of its values, which no order-keeping treatment
+ * changes (res->outlier still tells whether it was outlying). */
 void lcm_ci_treat(double *x, size_t n, int winmax, lcm_ci_treatment *res);
 
 /* ---- normalisation --------------------------------------------------------------------- */
@@ -65,11 +80,18 @@ typedef struct lcm_ci_normspec {
     int lower_better; /* 1: flip, so that the best value still scores highest */
     double lo, hi;    /* goalposts L < U (LCM_CI_GOALPOSTS) */
     double target;    /* LCM_CI_TARGET: the value that earns 100; NaN = the 90th percentile */
+    int fixed;        /* 1: the values live on the fixed scale [lo, hi] (a yes/no point, 0/1):
+                         scored (x - lo)/(hi - lo) * 100 (flipped when lower_better) under every
+                         method but z-scores, and never outlier-treated */
 } lcm_ci_normspec;
 
 /* Normalise the n values of x into out (may alias x); NaN stays NaN. A column with no spread
- * carries no information: every present value gets 50 (0 for z-scores). LCM_INVAL for
- * goalposts with L >= U. */
+ * (lcm_ci_no_spread) keeps a score only where a fixed scale gives it one: goalposts, a fixed
+ * (yes/no) column, or an explicit target that the value meets (100). Under min-max, z-scores,
+ * rank, or a target it does not meet (or the default target, its own 90th percentile) it
+ * carries no information and every present value comes out NaN: lcm_ci_compute then leaves the
+ * column out of the aggregation (docs/scores.md). LCM_INVAL for goalposts or a fixed scale
+ * with L >= U. */
 lcm_status lcm_ci_normalise(const double *x, size_t n, const lcm_ci_normspec *spec, double *out,
                             char *err, size_t errlen);
 
@@ -103,6 +125,11 @@ void lcm_ci_weights_equal(const lcm_ci_tree *t, const int *include, double *w);
 
 /* Scale the weights of every parent's children to sum to 1 (children all 0 stay 0). */
 void lcm_ci_weights_normalise(const lcm_ci_tree *t, double *w);
+
+/* Leave out of w the leaves whose treatment says LCM_CI_CONST_DROPPED (tr has nnode entries),
+ * then every parent left with no weighted child, and renormalise within each parent: the
+ * effective weights of a run with constant columns. */
+void lcm_ci_weights_drop(const lcm_ci_tree *t, const lcm_ci_treatment *tr, double *w);
 
 /* PCA weights for the k columns of x (n units, complete cases only) after the Handbook
  * (§6.1): principal components of the correlation matrix, those with eigenvalue > 1 kept (at
@@ -189,7 +216,12 @@ typedef struct lcm_ci_options {
 } lcm_ci_options;
 
 /* Run treat -> normalise -> aggregate: s (n x nnode) receives normalised leaves and every
- * aggregate; treat (nnode entries, may be NULL) what the outlier treatment did per leaf. */
+ * aggregate; treat (nnode entries, may be NULL) what the outlier treatment did per leaf and
+ * whether its column had no spread. A leaf whose column is LCM_CI_CONST_DROPPED is NaN and
+ * takes no part in the aggregation (lcm_ci_weights_drop), so it neither counts against the
+ * missing-data threshold nor pulls every unit's parent the same way. Under the geometric
+ * mean the leaves of s are the plain normalised scores; the aggregation uses them rescaled
+ * (lcm_ci_geom_rescale). */
 lcm_status lcm_ci_compute(const lcm_ci_model *m, const lcm_ci_options *o, double *s,
                           lcm_ci_treatment *treat, char *err, size_t errlen);
 

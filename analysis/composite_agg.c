@@ -101,6 +101,23 @@ void lcm_ci_weights_normalise(const lcm_ci_tree *t, double *w) {
     }
 }
 
+void lcm_ci_weights_drop(const lcm_ci_tree *t, const lcm_ci_treatment *tr, double *w) {
+    for (size_t i = t->nnode; i-- > 0;) { /* children come after their parents */
+        const int *k;
+        size_t m = lcm_ci_tree_children(t, i, &k), weighted = 0;
+        if (m == 0) {
+            if (tr[i].constant == LCM_CI_CONST_DROPPED)
+                w[i] = 0;
+            continue;
+        }
+        for (size_t j = 0; j < m; j++)
+            weighted += w[k[j]] > 0;
+        if (weighted == 0 && i > 0)
+            w[i] = 0;
+    }
+    lcm_ci_weights_normalise(t, w);
+}
+
 /* Weighted arithmetic or geometric mean of one unit's present children, or NaN below the
  * data threshold. */
 static double mean_of_children(const int *k, size_t m, const double *w, const double *s, size_t n,

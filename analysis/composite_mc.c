@@ -20,24 +20,46 @@ static int is_leaf(const lcm_ci_tree *t, size_t i) {
     return lcm_ci_tree_children(t, i, &k) == 0;
 }
 
-/* One leaf from its raw column to its normalised (and, for the geometric mean, rescaled)
- * column in out. */
+/* First present value of x, NaN when none. */
+static double first_present(const double *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            return x[i];
+    return NAN;
+}
+
+/* One leaf from its raw column to its normalised column in out (rescaled for the geometric
+ * mean when geom); tr (never NULL) gets the treatment and what became of a column with no
+ * spread. A band whose every city is inside it (distance 0 everywhere) has met its target:
+ * 100 under every method but z-scores. */
 static lcm_status prepare_leaf(const lcm_ci_model *m, size_t leaf, lcm_ci_norm norm, int geom,
                                int treat, const double *raw, double *out, lcm_ci_treatment *tr,
                                char *err, size_t errlen) {
     size_t n = m->n;
-    if (m->band && m->band[leaf])
+    int band = m->band && m->band[leaf];
+    if (band)
         lcm_ci_band_distance(raw, n, m->band_lo[leaf], m->band_hi[leaf], out);
     else if (out != raw)
         memcpy(out, raw, n * sizeof *out);
-    lcm_ci_treatment local;
-    if (treat)
-        lcm_ci_treat(out, n, LCM_CI_WINMAX, tr ? tr : &local);
-    else if (tr)
-        memset(tr, 0, sizeof *tr);
     lcm_ci_normspec spec = m->spec[leaf];
     spec.method = norm;
-    lcm_status st = lcm_ci_normalise(out, n, &spec, out, err, errlen);
+    if (treat && !spec.fixed) {
+        lcm_ci_treat(out, n, LCM_CI_WINMAX, tr);
+    } else { /* yes/no points are never treated; their shape is still shown */
+        memset(tr, 0, sizeof *tr);
+        lcm_ci_skew_kurt(out, n, &tr->skew, &tr->kurt);
+        tr->skew2 = tr->skew, tr->kurt2 = tr->kurt;
+    }
+    int flat = lcm_ci_no_spread(out, n);
+    lcm_status st = LCM_OK;
+    if (flat && band && first_present(out, n) == 0 && norm != LCM_CI_ZSCORE) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = isnan(out[i]) ? NAN : 100;
+    } else {
+        st = lcm_ci_normalise(out, n, &spec, out, err, errlen);
+    }
+    if (flat)
+        tr->constant = isnan(first_present(out, n)) ? LCM_CI_CONST_DROPPED : LCM_CI_CONST_SCORED;
     if (st == LCM_OK && geom)
         lcm_ci_geom_rescale(out, n, norm);
     return st;
@@ -46,15 +68,35 @@ static lcm_status prepare_leaf(const lcm_ci_model *m, size_t leaf, lcm_ci_norm n
 lcm_status lcm_ci_compute(const lcm_ci_model *m, const lcm_ci_options *o, double *s,
                           lcm_ci_treatment *treat, char *err, size_t errlen) {
     size_t nn = lcm_ci_tree_nnode(m->tree), n = m->n;
-    for (size_t i = 0; i < nn; i++) {
-        if (!is_leaf(m->tree, i))
-            continue;
-        lcm_status st = prepare_leaf(m, i, o->norm, o->agg == LCM_CI_GEOM, o->treat, m->raw + i * n,
-                                     s + i * n, treat ? &treat[i] : NULL, err, errlen);
-        if (st != LCM_OK)
-            return st;
+    int geom = o->agg == LCM_CI_GEOM;
+    double *w = malloc((nn + 1) * sizeof *w), *plain = NULL;
+    lcm_ci_treatment *tr = calloc(nn + 1, sizeof *tr);
+    if (geom)
+        plain = malloc((n * nn + 1) * sizeof *plain);
+    lcm_status st = w && tr && (!geom || plain) ? LCM_OK : LCM_NOMEM;
+    for (size_t i = 0; st == LCM_OK && i < nn; i++) {
+        w[i] = m->weight[i];
+        if (is_leaf(m->tree, i))
+            st = prepare_leaf(m, i, o->norm, 0, o->treat, m->raw + i * n, s + i * n, &tr[i], err,
+                              errlen);
     }
-    return lcm_ci_aggregate(m->tree, m->weight, s, n, o->agg, o->threshold, err, errlen);
+    if (st == LCM_OK) {
+        lcm_ci_weights_drop(m->tree, tr, w);
+        if (geom) { /* the aggregation works on rescaled leaves; s keeps the plain ones */
+            memcpy(plain, s, n * nn * sizeof *s);
+            for (size_t i = 0; i < nn; i++)
+                if (is_leaf(m->tree, i))
+                    lcm_ci_geom_rescale(s + i * n, n, o->norm);
+        }
+        st = lcm_ci_aggregate(m->tree, w, s, n, o->agg, o->threshold, err, errlen);
+    }
+    for (size_t i = 0; st == LCM_OK && geom && i < nn; i++)
+        if (is_leaf(m->tree, i))
+            memcpy(s + i * n, plain + i * n, n * sizeof *s);
+    if (st == LCM_OK && treat)
+        memcpy(treat, tr, nn * sizeof *tr);
+    free(w), free(tr), free(plain);
+    return st;
 }
 
 /* Working memory of one Monte Carlo run. */
@@ -62,8 +104,9 @@ typedef struct mc_work {
     size_t n, nn;
     lcm_ci_norm norms[LCM_CI_NNORM];
     size_t nnorm;
-    double *leaves[LCM_CI_NNORM][2]; /* precomputed leaf columns per (norm, geometric) */
-    double *s, *w, *draw;            /* one draw's scores, weights, noisy raw column */
+    double *leaves[LCM_CI_NNORM][2];    /* precomputed leaf columns per (norm, geometric) */
+    lcm_ci_treatment *tr[LCM_CI_NNORM]; /* per leaf and norm: which columns are left out */
+    double *s, *w, *draw;               /* one draw's scores, weights, noisy raw column */
     int *rank;
     uint32_t *hist[3]; /* (n + 1) x (n + 1) rank counts: overall, within 2 groups */
     gsl_rng *rng;
@@ -71,7 +114,7 @@ typedef struct mc_work {
 
 static void mc_free(mc_work *wk) {
     for (size_t a = 0; a < LCM_CI_NNORM; a++)
-        free(wk->leaves[a][0]), free(wk->leaves[a][1]);
+        free(wk->leaves[a][0]), free(wk->leaves[a][1]), free(wk->tr[a]);
     free(wk->s), free(wk->w), free(wk->draw), free(wk->rank);
     for (int g = 0; g < 3; g++)
         free(wk->hist[g]);
@@ -97,6 +140,8 @@ static lcm_status mc_alloc(mc_work *wk, const lcm_ci_model *m, const lcm_ci_opti
     for (int g = 0; ok && g < 3; g++)
         ok = (wk->hist[g] = calloc(h, sizeof *wk->hist[g])) != NULL;
     for (size_t a = 0; ok && a < wk->nnorm; a++)
+        ok = (wk->tr[a] = calloc(wk->nn + 1, sizeof *wk->tr[a])) != NULL;
+    for (size_t a = 0; ok && a < wk->nnorm; a++)
         for (int geo = 0; ok && geo < 2; geo++)
             ok = (wk->leaves[a][geo] = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
     if (!ok)
@@ -115,7 +160,7 @@ static lcm_status mc_precompute(mc_work *wk, const lcm_ci_model *m, const lcm_ci
                     continue;
                 double *out = wk->leaves[a][geo] + i * wk->n;
                 lcm_status st = prepare_leaf(m, i, wk->norms[a], geo, o->treat, m->raw + i * wk->n,
-                                             out, NULL, err, errlen);
+                                             out, &wk->tr[a][i], err, errlen);
                 if (st != LCM_OK)
                     return st;
             }
@@ -153,11 +198,12 @@ static lcm_status mc_draw(mc_work *wk, const lcm_ci_model *m, const lcm_ci_optio
     memcpy(wk->s, wk->leaves[a][geo], wk->n * wk->nn * sizeof *wk->s);
     for (size_t i = 0; i < wk->nn; i++)
         wk->w[i] = m->weight[i] * (1 + mc->weight_spread * (2 * gsl_rng_uniform(wk->rng) - 1));
-    lcm_ci_weights_normalise(m->tree, wk->w);
+    lcm_ci_weights_drop(m->tree, wk->tr[a], wk->w); /* as in the base run, per method */
     for (size_t p = 0; p < m->nnoisy; p++) {
         draw_noisy(wk, &m->noisy[p]);
+        lcm_ci_treatment tr;
         lcm_status st = prepare_leaf(m, m->noisy[p].leaf, wk->norms[a], geo, o->treat, wk->draw,
-                                     wk->s + m->noisy[p].leaf * wk->n, NULL, err, errlen);
+                                     wk->s + m->noisy[p].leaf * wk->n, &tr, err, errlen);
         if (st != LCM_OK)
             return st;
     }

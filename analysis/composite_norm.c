@@ -83,6 +83,33 @@ static void log_transform(double *x, size_t n, int positive_skew) {
             x[i] = positive_skew ? log(x[i] - lo + 1) : -log(hi - x[i] + 1);
 }
 
+int lcm_ci_no_spread(const double *x, size_t n) {
+    size_t first = n;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        if (first == n)
+            first = i;
+        else if (x[i] != x[first])
+            return 0;
+    }
+    return first < n;
+}
+
+/* Number of distinct present values, counting no further than 3. */
+static int distinct_upto3(const double *x, size_t n) {
+    double seen[2];
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]) || (k > 0 && x[i] == seen[0]) || (k > 1 && x[i] == seen[1]))
+            continue;
+        if (k == 2)
+            return 3;
+        seen[k++] = x[i];
+    }
+    return k;
+}
+
 void lcm_ci_treat(double *x, size_t n, int winmax, lcm_ci_treatment *res) {
     memset(res, 0, sizeof *res);
     lcm_ci_skew_kurt(x, n, &res->skew, &res->kurt);
@@ -90,11 +117,15 @@ void lcm_ci_treat(double *x, size_t n, int winmax, lcm_ci_treatment *res) {
     if (!outlying(res->skew, res->kurt))
         return;
     res->outlier = 1;
+    if (distinct_upto3(x, n) < 3)
+        return; /* a two-valued column: no order-keeping treatment changes its skewness */
     int top = res->skew > 0;
     double *orig = malloc(n * sizeof *orig);
     if (orig)
         memcpy(orig, x, n * sizeof *x);
-    while (res->winsorised < winmax && outlying(res->skew2, res->kurt2)) {
+    /* Never winsorise down to one value: that would erase the column. */
+    while (res->winsorised < winmax && outlying(res->skew2, res->kurt2) &&
+           distinct_upto3(x, n) > 2) {
         int c = winsorise_once(x, n, top);
         if (!c)
             break;
@@ -142,10 +173,36 @@ static double average_rank(const double *sorted, size_t k, double v) {
     return (double)(lo + 1 + end) / 2.0; /* mean of positions lo+1 .. end */
 }
 
+/* A column with no spread: its score where a fixed scale gives one (goalposts, fixed, a met
+ * explicit target), else NaN (docs/scores.md). */
+static double constant_score(double v, const lcm_ci_normspec *s) {
+    int flip = s->lower_better;
+    switch (s->method) {
+    case LCM_CI_GOALPOSTS:
+        return fmin(1, fmax(0, (flip ? s->hi - v : v - s->lo) / (s->hi - s->lo))) * 100;
+    case LCM_CI_TARGET:
+        return !isnan(s->target) && (flip ? v <= s->target : v >= s->target) ? 100 : NAN;
+    default:
+        return NAN;
+    }
+}
+
 static void scale_column(const double *x, size_t n, const lcm_ci_normspec *s, const double *sorted,
                          size_t k, double *out) {
     double min = sorted[0], max = sorted[k - 1];
-    double mean = gsl_stats_mean(sorted, 1, k), sd = k > 1 ? gsl_stats_sd(sorted, 1, k) : 0;
+    if (s->fixed && s->method != LCM_CI_ZSCORE) { /* yes/no: 1 is 100, 0 is 0, always */
+        lcm_ci_normspec g = *s;
+        g.method = LCM_CI_GOALPOSTS;
+        for (size_t i = 0; i < n; i++)
+            out[i] = isnan(x[i]) ? NAN : constant_score(x[i], &g);
+        return;
+    }
+    if (!(max > min)) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = isnan(x[i]) ? NAN : constant_score(x[i], s);
+        return;
+    }
+    double mean = gsl_stats_mean(sorted, 1, k), sd = gsl_stats_sd(sorted, 1, k);
     double t = s->target;
     if (isnan(t))
         t = gsl_stats_quantile_from_sorted_data(sorted, 1, k, s->lower_better ? 0.1 : 0.9);
@@ -158,22 +215,22 @@ static void scale_column(const double *x, size_t n, const lcm_ci_normspec *s, co
         int flip = s->lower_better;
         switch (s->method) {
         case LCM_CI_MINMAX:
-            r = max > min ? (flip ? max - v : v - min) / (max - min) * 100 : 50;
+            r = (flip ? max - v : v - min) / (max - min) * 100;
             break;
         case LCM_CI_ZSCORE:
-            r = sd > 0 ? (flip ? mean - v : v - mean) / sd : 0;
+            r = (flip ? mean - v : v - mean) / sd;
             break;
         case LCM_CI_GOALPOSTS:
             r = fmin(1, fmax(0, (flip ? s->hi - v : v - s->lo) / (s->hi - s->lo))) * 100;
             break;
         case LCM_CI_TARGET: {
             double num = flip ? max - v : v - min, den = flip ? max - t : t - min;
-            r = den > 0 ? fmin(1, num / den) * 100 : (max > min ? 100 : 50);
+            r = den > 0 ? fmin(1, num / den) * 100 : 100; /* target at the worst value */
             break;
         }
         default: { /* LCM_CI_RANK */
             double rk = average_rank(sorted, k, v);
-            r = k > 1 ? (flip ? (double)k - rk : rk - 1) / (double)(k - 1) * 100 : 50;
+            r = (flip ? (double)k - rk : rk - 1) / (double)(k - 1) * 100;
         }
         }
         out[i] = r;
@@ -186,7 +243,7 @@ lcm_status lcm_ci_normalise(const double *x, size_t n, const lcm_ci_normspec *sp
         lcm__an_msg(err, errlen, "unknown normalisation method %d", (int)spec->method);
         return LCM_INVAL;
     }
-    if (spec->method == LCM_CI_GOALPOSTS && !(spec->lo < spec->hi)) {
+    if ((spec->method == LCM_CI_GOALPOSTS || spec->fixed) && !(spec->lo < spec->hi)) {
         lcm__an_msg(err, errlen, "goalposts need L < U, got %g and %g", spec->lo, spec->hi);
         return LCM_INVAL;
     }

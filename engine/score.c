@@ -130,7 +130,9 @@ static lcm_status build_model(score_work *wk, lcm_score_inputs *in, const lcm_sc
     for (size_t i = 0; i < in->nnode; i++) {
         const lcm_score_node *nd = &in->node[i];
         wk->parent[i] = nd->parent, wk->w[i] = nd->weight;
-        wk->spec[i] = (lcm_ci_normspec){o->norm, nd->lower_better, nd->lo, nd->hi, NAN};
+        /* yes/no points live on their 0/1 scale: never treated, 是 100 and 否 0 */
+        int yesno = nd->kind && strcmp(nd->kind, "yesno") == 0;
+        wk->spec[i] = (lcm_ci_normspec){o->norm, nd->lower_better, nd->lo, nd->hi, NAN, yesno};
         if (isnan(nd->lo) || !(nd->hi > nd->lo))
             wk->spec[i].lo = 0, wk->spec[i].hi = 1; /* no data ever: any valid bounds */
         wk->band[i] = nd->band, wk->band_lo[i] = nd->band_lo, wk->band_hi[i] = nd->band_hi;

@@ -32,15 +32,15 @@ static const double X5[] = {2, 4, NA, 10, 6};
 
 static void normalise__minmax_both_directions(void) {
     double out[5];
-    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 0, NA}, out);
+    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 0, NA, 0}, out);
     check_column(out, (double[]){0, 25, NA, 100, 50}, 5); /* (x-2)/8*100 */
-    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 1, 0, 0, NA}, out);
+    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 1, 0, 0, NA, 0}, out);
     check_column(out, (double[]){100, 75, NA, 0, 50}, 5); /* (10-x)/8*100 */
 }
 
 static void normalise__zscore_matches_r_scale(void) {
     double out[5];
-    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_ZSCORE, 0, 0, 0, NA}, out);
+    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_ZSCORE, 0, 0, 0, NA, 0}, out);
     /* composite_reference.R line "zscore" */
     check_column(out, (double[]){-1.0246950766, -0.439155032827, NA, 1.31746509848, 0.146385010942},
                  5);
@@ -49,9 +49,9 @@ static void normalise__zscore_matches_r_scale(void) {
 static void normalise__goalposts_truncate(void) {
     double out[5];
     /* L = 0, U = 8: x/8*100, 10 -> 125 truncated to 100. */
-    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_GOALPOSTS, 0, 0, 8, NA}, out);
+    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_GOALPOSTS, 0, 0, 8, NA, 0}, out);
     check_column(out, (double[]){25, 50, NA, 100, 75}, 5);
-    lcm_ci_normspec bad = {LCM_CI_GOALPOSTS, 0, 5, 5, NA};
+    lcm_ci_normspec bad = {LCM_CI_GOALPOSTS, 0, 5, 5, NA, 0};
     char msg[128] = "";
     CU_ASSERT_EQUAL(lcm_ci_normalise(X5, 5, &bad, out, msg, sizeof msg), LCM_INVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "L < U"));
@@ -60,28 +60,68 @@ static void normalise__goalposts_truncate(void) {
 static void normalise__target_capped_and_default_p90(void) {
     double out[5];
     /* target 8: (x-2)/(8-2)*100 capped at 100. */
-    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_TARGET, 0, 0, 0, 8}, out);
+    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_TARGET, 0, 0, 0, 8, 0}, out);
     check_column(out, (double[]){0, 100.0 / 3, NA, 100, 200.0 / 3}, 5);
     /* default target: 90th percentile 8.8 (composite_reference.R "p90"); 4 -> 2/6.8*100. */
-    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_TARGET, 0, 0, 0, NA}, out);
+    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_TARGET, 0, 0, 0, NA, 0}, out);
     check_column(out, (double[]){0, 200 / 6.8, NA, 100, 400 / 6.8}, 5);
 }
 
 static void normalise__rank_averages_ties(void) {
     double out[5];
-    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_RANK, 0, 0, 0, NA}, out);
+    normalise(X5, 5, (lcm_ci_normspec){LCM_CI_RANK, 0, 0, 0, NA, 0}, out);
     check_column(out, (double[]){0, 100.0 / 3, NA, 100, 200.0 / 3}, 5); /* ranks 1 2 - 4 3 */
     /* 1 2 2 3: average ranks 1, 2.5, 2.5, 4 -> (r-1)/3*100. */
-    normalise((double[]){1, 2, 2, 3}, 4, (lcm_ci_normspec){LCM_CI_RANK, 0, 0, 0, NA}, out);
+    normalise((double[]){1, 2, 2, 3}, 4, (lcm_ci_normspec){LCM_CI_RANK, 0, 0, 0, NA, 0}, out);
     check_column(out, (double[]){0, 50, 50, 100}, 4);
 }
 
-static void normalise__flat_column_scores_midpoint(void) {
-    double out[3];
-    normalise((double[]){1, 1, NA}, 3, (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 0, NA}, out);
-    check_column(out, (double[]){50, 50, NA}, 3);
-    normalise((double[]){1, 1, NA}, 3, (lcm_ci_normspec){LCM_CI_ZSCORE, 0, 0, 0, NA}, out);
-    check_column(out, (double[]){0, 0, NA}, 3);
+/* A flat column (every present value equal) gets the score docs/scores.md gives it, never a
+ * silent 50: under min-max, z-scores, rank and the default target it says nothing about any
+ * unit and comes out NaN (left out of the aggregation); goalposts and a met explicit target
+ * still score it. */
+static void normalise__flat_column_documented_rule(void) {
+    double out[3], x[] = {1, 1, NA};
+    for (int m = 0; m < LCM_CI_NNORM; m++) {
+        if (m == LCM_CI_GOALPOSTS)
+            continue;
+        normalise(x, 3, (lcm_ci_normspec){(lcm_ci_norm)m, 0, 0, 0, NA, 0}, out);
+        CU_ASSERT(isnan(out[0]) && isnan(out[1]) && isnan(out[2]));
+    }
+    CU_ASSERT(lcm_ci_no_spread(x, 3));
+    CU_ASSERT(!lcm_ci_no_spread((double[]){1, 2, NA}, 3));
+    CU_ASSERT(!lcm_ci_no_spread((double[]){NA, NA}, 2));
+    /* goalposts 0-4: (1 - 0)/4 = 25 */
+    normalise(x, 3, (lcm_ci_normspec){LCM_CI_GOALPOSTS, 0, 0, 4, NA, 0}, out);
+    check_column(out, (double[]){25, 25, NA}, 3);
+    /* an explicit target of 1 is met: 100; a target of 2 is not: nothing to say */
+    normalise(x, 3, (lcm_ci_normspec){LCM_CI_TARGET, 0, 0, 0, 1, 0}, out);
+    check_column(out, (double[]){100, 100, NA}, 3);
+    normalise(x, 3, (lcm_ci_normspec){LCM_CI_TARGET, 0, 0, 0, 2, 0}, out);
+    CU_ASSERT(isnan(out[0]));
+}
+
+/* Issue 12 item 2: a yes/no column is on its 0/1 scale, 是 = 100 and 否 = 0 under min-max,
+ * goalposts, target and rank alike, whether or not any unit answered 否; under z-scores it is
+ * standardised like every other column (mean 0.75, sd 0.5 by hand: 1 -> 0.5, 0 -> -1.5). */
+static void normalise__yesno_is_100_or_0(void) {
+    double mixed[] = {1, 0, 1, 1, NA}, ones[] = {1, 1, 1}, zeros[] = {0, 0}, out[5];
+    for (int m = 0; m < LCM_CI_NNORM; m++) {
+        if (m == LCM_CI_ZSCORE)
+            continue;
+        lcm_ci_normspec spec = {(lcm_ci_norm)m, 0, 0, 1, NA, 1};
+        normalise(mixed, 5, spec, out);
+        check_column(out, (double[]){100, 0, 100, 100, NA}, 5);
+        normalise(ones, 3, spec, out);
+        check_column(out, (double[]){100, 100, 100}, 3);
+        normalise(zeros, 2, spec, out);
+        check_column(out, (double[]){0, 0}, 2);
+        spec.lower_better = 1; /* a yes/no where 否 is good */
+        normalise(mixed, 5, spec, out);
+        check_column(out, (double[]){0, 100, 0, 0, NA}, 5);
+    }
+    normalise(mixed, 5, (lcm_ci_normspec){LCM_CI_ZSCORE, 0, 0, 1, NA, 1}, out);
+    check_column(out, (double[]){0.5, -1.5, 0.5, 0.5, NA}, 5);
 }
 
 static void normalise__band_inside_is_full_score(void) {
@@ -89,7 +129,7 @@ static void normalise__band_inside_is_full_score(void) {
     double x[] = {1.0, 1.5, 2.0, 2.5, 3.5}, d[5], out[5];
     lcm_ci_band_distance(x, 5, 1.5, 2.5, d);
     check_column(d, (double[]){0.5, 0, 0, 0, 1.0}, 5);
-    normalise(d, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 1, 0, 0, NA}, out);
+    normalise(d, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 1, 0, 0, NA, 0}, out);
     check_column(out, (double[]){50, 100, 100, 100, 0}, 5);
 }
 
@@ -269,9 +309,9 @@ static void rank__competition_ties_and_groups(void) {
 static void rank__flipping_direction_reverses_order(void) {
     double x[] = {3, 7, 1, 9, 5}, out[5];
     int up[5], down[5];
-    normalise(x, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 0, NA}, out);
+    normalise(x, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 0, NA, 0}, out);
     lcm_ci_rank(out, 5, NULL, up);
-    normalise(x, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 1, 0, 0, NA}, out);
+    normalise(x, 5, (lcm_ci_normspec){LCM_CI_MINMAX, 1, 0, 0, NA, 0}, out);
     lcm_ci_rank(out, 5, NULL, down);
     for (int i = 0; i < 5; i++)
         CU_ASSERT_EQUAL(up[i] + down[i], 6);
@@ -297,9 +337,83 @@ static void small_model_init(small_model *sm) {
             sm->raw[(j + 3) * 6 + u] = leaves[j][u];
     lcm_ci_weights_equal(sm->t, NULL, sm->w);
     for (int i = 0; i < 8; i++)
-        sm->spec[i] = (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 100, NA};
+        sm->spec[i] = (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 100, NA, 0};
     sm->m =
         (lcm_ci_model){.tree = sm->t, .n = 6, .raw = sm->raw, .spec = sm->spec, .weight = sm->w};
+}
+
+/* Issue 12 item 2: 32 cities answered 是 and 4 否 (3.1.2 of the demo): skewness -2.8 and
+ * kurtosis 6.3 make it "outlying", and winsorising the 否 used to turn the column into 36 是.
+ * A two-valued column is never treated; a three-valued one stops while two values are left. */
+static void treat__two_valued_column_untouched(void) {
+    double x[36], keep[36];
+    for (int i = 0; i < 36; i++)
+        x[i] = keep[i] = i < 4 ? 0 : 1;
+    lcm_ci_treatment t;
+    lcm_ci_treat(x, 36, LCM_CI_WINMAX, &t);
+    CU_ASSERT_EQUAL(t.outlier, 1);
+    CU_ASSERT_EQUAL(t.winsorised, 0);
+    CU_ASSERT_EQUAL(t.logged, 0);
+    CU_ASSERT_EQUAL(memcmp(x, keep, sizeof x), 0);
+    double y[40]; /* 37 ones, 2 twos, one 30: at most the 30 goes, the column keeps 1 and 2 */
+    for (int i = 0; i < 40; i++)
+        y[i] = i < 37 ? 1 : i < 39 ? 2 : 30;
+    lcm_ci_treat(y, 40, LCM_CI_WINMAX, &t);
+    CU_ASSERT(!lcm_ci_no_spread(y, 40));
+}
+
+/* The 8-node tree, 4 units. A: a1 varies, a2 is flat (7 everywhere), a3 is yes/no with every
+ * unit 是; B: b1 varies, b2 flat. Min-max: a2 and b2 are left out (NaN, weight 0) so they
+ * neither drag every unit's group down nor count against the 2/3 threshold (B keeps a score
+ * though half its children are flat); a3 scores 100 for all. By hand, a1 = 0, 1, 2, 3 ->
+ * 0, 33.33, 66.67, 100; A = (a1 + 100)/2; b1 = 4, 3, 2, 1 -> 100, 66.67, 33.33, 0 = B. */
+static void compute__flat_leaf_left_out_yesno_scored(void) {
+    lcm_ci_tree *t = tree8();
+    double raw[32] = {0}, w[8], s[32];
+    const double a1[] = {0, 1, 2, 3}, b1[] = {4, 3, 2, 1};
+    for (int u = 0; u < 4; u++)
+        raw[3 * 4 + u] = a1[u], raw[4 * 4 + u] = 7, raw[5 * 4 + u] = 1, raw[6 * 4 + u] = b1[u],
+                    raw[7 * 4 + u] = 5;
+    lcm_ci_weights_equal(t, NULL, w);
+    lcm_ci_normspec spec[8];
+    for (int i = 0; i < 8; i++)
+        spec[i] = (lcm_ci_normspec){LCM_CI_MINMAX, 0, 0, 1, NA, i == 5};
+    lcm_ci_model m = {.tree = t, .n = 4, .raw = raw, .spec = spec, .weight = w};
+    lcm_ci_options o = {LCM_CI_MINMAX, LCM_CI_ARITH, LCM_CI_THRESHOLD, 1};
+    lcm_ci_treatment tr[8];
+    CU_ASSERT_EQUAL_FATAL(lcm_ci_compute(&m, &o, s, tr, NULL, 0), LCM_OK);
+    CU_ASSERT_EQUAL(tr[3].constant, LCM_CI_VARIES);
+    CU_ASSERT_EQUAL(tr[4].constant, LCM_CI_CONST_DROPPED);
+    CU_ASSERT_EQUAL(tr[5].constant, LCM_CI_CONST_SCORED);
+    CU_ASSERT_EQUAL(tr[7].constant, LCM_CI_CONST_DROPPED);
+    for (int u = 0; u < 4; u++) {
+        CU_ASSERT(isnan(s[4 * 4 + u]) && isnan(s[7 * 4 + u]));
+        CU_ASSERT_EQUAL(s[5 * 4 + u], 100);
+        LCMT_ASSERT_REL(s[1 * 4 + u], (a1[u] / 3 * 100 + 100) / 2, 1e-12);
+        LCMT_ASSERT_REL(s[2 * 4 + u], (b1[u] - 1) / 3 * 100, 1e-12);
+    }
+    double eff[8];
+    memcpy(eff, w, sizeof eff);
+    lcm_ci_weights_drop(t, tr, eff);
+    check_column(eff, (double[]){1, 0.5, 0.5, 0.5, 0, 0.5, 1, 0}, 8);
+    lcm_ci_tree_free(t);
+}
+
+/* Issue 12 item 14: under the geometric mean the stored leaf scores are the plain normalised
+ * ones (0-100, the same column as every other run's), not the 1-100 rescaled inputs of the
+ * mean; the aggregates are still the geometric means of the rescaled leaves. */
+static void compute__geometric_keeps_plain_leaf_scores(void) {
+    small_model sm;
+    small_model_init(&sm);
+    lcm_ci_options ar = {LCM_CI_MINMAX, LCM_CI_ARITH, LCM_CI_THRESHOLD, 0}, ge = ar;
+    ge.agg = LCM_CI_GEOM;
+    double sa[48], sg[48];
+    CU_ASSERT_EQUAL_FATAL(lcm_ci_compute(&sm.m, &ar, sa, NULL, NULL, 0), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_ci_compute(&sm.m, &ge, sg, NULL, NULL, 0), LCM_OK);
+    CU_ASSERT_EQUAL(memcmp(sa + 3 * 6, sg + 3 * 6, 5 * 6 * sizeof(double)), 0);
+    /* unit 0 is last on a1..a3 (0 after min-max): its group A is exp(mean(log 1)) = 1 */
+    CU_ASSERT_EQUAL(sg[1 * 6 + 0], 1);
+    lcm_ci_tree_free(sm.t);
 }
 
 static void montecarlo__identical_units_identical_intervals(void) {
@@ -437,7 +551,11 @@ const lcmt_case lcmt_composite_cases[] = {
     {"normalise__goalposts_truncate", normalise__goalposts_truncate},
     {"normalise__target_capped_and_default_p90", normalise__target_capped_and_default_p90},
     {"normalise__rank_averages_ties", normalise__rank_averages_ties},
-    {"normalise__flat_column_scores_midpoint", normalise__flat_column_scores_midpoint},
+    {"normalise__flat_column_documented_rule", normalise__flat_column_documented_rule},
+    {"normalise__yesno_is_100_or_0", normalise__yesno_is_100_or_0},
+    {"treat__two_valued_column_untouched", treat__two_valued_column_untouched},
+    {"compute__flat_leaf_left_out_yesno_scored", compute__flat_leaf_left_out_yesno_scored},
+    {"compute__geometric_keeps_plain_leaf_scores", compute__geometric_keeps_plain_leaf_scores},
     {"normalise__band_inside_is_full_score", normalise__band_inside_is_full_score},
     {"normalise__geom_rescale_is_positive", normalise__geom_rescale_is_positive},
     {"treat__winsorises_one_point", treat__winsorises_one_point},
