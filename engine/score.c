@@ -162,10 +162,18 @@ static lcm_status fail_analysis(lcm_status st, const char *msg, lcm_err *err) {
 /* PCA weights replace the equal ones level by level; the final pass uses them. */
 static lcm_status pca_weights(score_work *wk, lcm_score_result *r, lcm_err *err) {
     char msg[256] = "";
-    lcm_status st = lcm_ci_compute(&wk->model, &wk->opt, r->score, NULL, msg, sizeof msg);
-    if (st == LCM_OK)
-        st = lcm_ci_weights_pca_tree(wk->tree, wk->parent, r->score, r->in.ncity, wk->w,
-                                     wk->opt.agg, wk->opt.threshold, wk->fallback, msg, sizeof msg);
+    size_t n = r->in.ncity;
+    lcm_status st = lcm_ci_compute(&wk->model, &wk->opt, r->score, wk->treat, msg, sizeof msg);
+    if (st == LCM_OK) {
+        /* flat columns take no part (their PCA is undefined); the geometric mean is re-run on
+         * the rescaled leaves, as lcm_ci_compute aggregates them */
+        lcm_ci_weights_drop(wk->tree, wk->treat, wk->w);
+        for (size_t i = 1; wk->opt.agg == LCM_CI_GEOM && i < r->in.nnode; i++)
+            if (r->in.node[i].kind)
+                lcm_ci_geom_rescale(r->score + i * n, n, wk->opt.norm);
+        st = lcm_ci_weights_pca_tree(wk->tree, wk->parent, r->score, n, wk->w, wk->opt.agg,
+                                     wk->opt.threshold, wk->fallback, msg, sizeof msg);
+    }
     if (st != LCM_OK)
         return fail_analysis(st, msg, err);
     lcm_ci_weights_normalise(wk->tree, wk->w);
@@ -251,8 +259,19 @@ static lcm_status run(score_work *wk, lcm_score_result *r, const lcm_score_opts 
     if (st == LCM_OK &&
         (st = lcm_ci_compute(&wk->model, &wk->opt, r->score, wk->treat, msg, sizeof msg)) != LCM_OK)
         return fail_analysis(st, msg, err);
+    double *eff = st == LCM_OK ? malloc((in->nnode + 1) * sizeof *eff) : NULL;
+    if (st == LCM_OK && !eff)
+        st = lcm_err_set(err, LCM_NOMEM, "out of memory");
     for (size_t i = 0; st == LCM_OK && i < in->nnode; i++)
-        in->node[i].weight = wk->w[i], in->node[i].treat = wk->treat[i];
+        eff[i] = wk->w[i], in->node[i].treat = wk->treat[i];
+    if (st == LCM_OK) /* the weights the run really used: flat columns left out */
+        lcm_ci_weights_drop(wk->tree, wk->treat, eff);
+    for (size_t i = 0; st == LCM_OK && i < in->nnode; i++) {
+        if (in->node[i].included && wk->w[i] > 0 && !(eff[i] > 0))
+            in->node[i].weight_method = "none (no spread)";
+        in->node[i].weight = eff[i];
+    }
+    free(eff);
     if (st == LCM_OK && ranks(wk, r) != LCM_OK)
         st = lcm_err_set(err, LCM_NOMEM, "out of memory");
     if (st == LCM_OK && o->mc > 0)

@@ -139,6 +139,13 @@ int lcm_score_city_index(const lcm_score_inputs *in, const char *code);
 /* The run's parameters as a JSON object (malloc'd, NULL on out of memory); internal. */
 char *lcm__score_params(const lcm_score_opts *o);
 
+/* The parameters a stored score run was made with, into *o (the defaults, then every stored
+ * value; reals exactly as computed). A weights-file run's path is malloc'd into
+ * *weights_file (o->weights_file points to it; the caller frees it), else NULL.
+ * LCM_NOTFOUND when run is not a score run, LCM_PARSE when its parameters are incomplete. */
+lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, char **weights_file,
+                                 lcm_err *err);
+
 /* The newest stored score run of a year: LCM_NOTFOUND when there is none. */
 lcm_status lcm_score_latest_run(lcm_db *db, int year, long long *run_id, lcm_err *err);
 

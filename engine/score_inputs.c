@@ -66,7 +66,9 @@ static lcm_status load_nodes(lcm_db *db, lcm_score_inputs *in, lcm_err *err) {
     in->node[0] = (lcm_score_node){.code = strdup("overall"),
                                    .name_zh = strdup("总指数"),
                                    .name_en = strdup("overall index"),
-                                   .parent = -1};
+                                   .parent = -1,
+                                   .corr = NAN, /* no parent to correlate with: n/a */
+                                   .alpha = NAN};
     in->nnode = 1;
     for (; step == SQLITE_ROW && in->nnode < total; step = sqlite3_step(st)) {
         lcm_score_node *nd = &in->node[in->nnode++];

@@ -9,13 +9,16 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+/* Every real parameter is written with %.17g, which reads back (strtod) as the very same
+ * double: a run re-made from its stored parameters is the same run, bit for bit. */
 char *lcm__score_params(const lcm_score_opts *o) {
     static const char *const weights[] = {"equal", "file", "pca"};
     lcm_strbuf sb = LCM_STRBUF_INIT;
     lcm_strbuf_addf(&sb,
                     "{\"year\":%d,\"normalise\":\"%s\",\"aggregate\":\"%s\","
-                    "\"threshold\":%.6g,\"treat\":%d,\"with_context\":%d,\"impute\":\"%s\","
+                    "\"threshold\":%.17g,\"treat\":%d,\"with_context\":%d,\"impute\":\"%s\","
                     "\"weights\":\"%s\"",
                     o->year, lcm_ci_norm_name(o->norm), lcm_ci_agg_name(o->agg), o->threshold,
                     o->treat, o->with_context,
@@ -27,7 +30,7 @@ char *lcm__score_params(const lcm_score_opts *o) {
         lcm_strbuf_adds(&sb, ",\"weights_file\":");
         lcm_strbuf_add_json(&sb, o->weights_file);
     }
-    lcm_strbuf_addf(&sb, ",\"mc\":%zu,\"seed\":%lu,\"mc_spread\":%.6g,\"disagree\":%.6g}", o->mc,
+    lcm_strbuf_addf(&sb, ",\"mc\":%zu,\"seed\":%lu,\"mc_spread\":%.17g,\"disagree\":%.17g}", o->mc,
                     o->seed, o->mc_spread, o->disagree);
     char *s = lcm_strbuf_detach(&sb);
     return s;
@@ -160,4 +163,71 @@ lcm_status lcm_score_latest_run(lcm_db *db, int year, long long *run_id, lcm_err
         return lcm_err_set(err, LCM_NOTFOUND,
                            "no score run for %d: run 'lcmon score DB --year %d' first", year, year);
     return LCM_OK;
+}
+
+/* A stored number as the exact text the run wrote (the -> operator keeps the JSON text), read
+ * back with strtod; NaN when absent or not a number. */
+static double exact_number(sqlite3_stmt *st, int col) {
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    char *end = NULL;
+    double v = t ? strtod(t, &end) : NAN;
+    return t && end != t && *end == '\0' ? v : NAN;
+}
+
+static int name_index(const char *s, const char *const *names, int n) {
+    for (int i = 0; s && i < n; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, char **weights_file,
+                                 lcm_err *err) {
+    static const char sql[] =
+        "SELECT params ->> '$.year', params ->> '$.normalise', params ->> '$.aggregate',"
+        " params -> '$.threshold', params ->> '$.treat', params ->> '$.with_context',"
+        " params ->> '$.impute', params ->> '$.weights', params ->> '$.weights_file',"
+        " params ->> '$.mc', params ->> '$.seed', params -> '$.mc_spread',"
+        " params -> '$.disagree' FROM runs WHERE id = ?1 AND kind = 'score'";
+    static const char *const weights[] = {"equal", "file", "pca"};
+    static const char *const impute[] = {"mean", "median"};
+    sqlite3_stmt *st = NULL;
+    *weights_file = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, run);
+    int step = sqlite3_step(st);
+    if (step != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return step == SQLITE_DONE
+                   ? lcm_err_set(err, LCM_NOTFOUND, "no score run with id %lld", run)
+                   : lcm_db_fail(db, err, "cannot read the run's parameters");
+    }
+    lcm_score_opts_default(o, sqlite3_column_int(st, 0));
+    const char *txt[13];
+    for (int i = 0; i < 13; i++)
+        txt[i] = (const char *)sqlite3_column_text(st, i);
+    int norm = txt[1] ? lcm_ci_norm_parse(txt[1]) : -1;
+    int agg = txt[2] ? lcm_ci_agg_parse(txt[2]) : -1;
+    int how = name_index(txt[7], weights, 3);
+    int imp = txt[6] && strcmp(txt[6], "none") == 0 ? -1 : name_index(txt[6], impute, 2);
+    o->threshold = exact_number(st, 3), o->mc_spread = exact_number(st, 11);
+    o->disagree = exact_number(st, 12);
+    if (norm < 0 || agg < 0 || how < 0 || (imp < 0 && (!txt[6] || strcmp(txt[6], "none"))) ||
+        isnan(o->threshold) || isnan(o->mc_spread) || isnan(o->disagree) || !txt[9] || !txt[10] ||
+        (how == LCM_WEIGHTS_FILE && !txt[8])) {
+        sqlite3_finalize(st);
+        return lcm_err_set(err, LCM_PARSE, "run %lld: its stored parameters are incomplete", run);
+    }
+    o->norm = (lcm_ci_norm)norm, o->agg = (lcm_ci_agg)agg, o->weights = (lcm_weights_how)how;
+    o->treat = sqlite3_column_int(st, 4), o->with_context = sqlite3_column_int(st, 5);
+    o->impute = imp;
+    o->mc = (size_t)sqlite3_column_int64(st, 9);
+    o->seed = (unsigned long)sqlite3_column_int64(st, 10);
+    if (how == LCM_WEIGHTS_FILE && !(*weights_file = strdup(txt[8])))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    o->weights_file = *weights_file;
+    sqlite3_finalize(st);
+    return rc;
 }

@@ -15,6 +15,7 @@
 const char *const cmd_score_usage[] = {
     "lcmon score DB --year Y [--normalise M] [--aggregate A] [--weights FILE|pca] [--mc N] "
     "[--show WHAT] [--format table|csv|json] [--lang zh|en]",
+    "lcmon score DB --rerun RUN [--show WHAT] [--format F] [--lang L]",
     "",
     "Score every city with inputs in year Y on the 43 monitoring points and store the run",
     "(parameters, scores, ranks with 5th-95th percentile intervals, weights) in DB.",
@@ -32,6 +33,8 @@ const char *const cmd_score_usage[] = {
     "    --seed S           random seed (default 1): the same seed gives the same intervals",
     "    --mc-spread X      weights perturbed by +-X (default 0.25)",
     "    --disagree P       reviewers disagree when their scores span more than P points (20)",
+    "    --rerun RUN        score again with the stored parameters of run RUN (a new run,",
+    "                       the same scores bit for bit); takes no other scoring option",
     "    --show WHAT        scores (default), weights, audit, missing, or coverage",
     "    --by LEVEL         with --show coverage: city (default), province, region, nation",
     "    --format F         table (default), csv or json",
@@ -46,6 +49,8 @@ typedef struct score_args {
     lcm_score_opts o;
     int show, by, en;
     cli_format fmt;
+    long long rerun;     /* --rerun RUN, 0 without */
+    const char *scoring; /* a scoring option given (refused with --rerun) */
 } score_args;
 
 static int print_rows(cli_rows *rows, cli_format fmt) {
@@ -162,20 +167,30 @@ static int show_weights(const lcm_score_result *r, const score_args *a) {
     return print_rows(rows, a->fmt);
 }
 
-/* The audit flags of a node as one text: METHODS.md §4.2 and §4.8. */
-static void audit_flags(const lcm_score_node *nd, char *buf, size_t size) {
+/* The audit flags of a node as one text: METHODS.md §4.2 and §4.8, docs/scores.md. */
+static void audit_flags(const lcm_score_node *nd, int en, char *buf, size_t size) {
     buf[0] = '\0';
     size_t len = 0;
+#define FLAG(...)                                                                                  \
+    do {                                                                                           \
+        if (len < size)                                                                            \
+            len += (size_t)snprintf(buf + len, size - len, __VA_ARGS__);                           \
+    } while (0)
     if (!isnan(nd->corr) && nd->corr < 0)
-        len += (size_t)snprintf(buf + len, size - len, "negative correlation; ");
+        FLAG("%s; ", en ? "negative correlation" : "负相关");
     else if (!isnan(nd->corr) && nd->corr < LCM_CI_CORR_LOW)
-        len += (size_t)snprintf(buf + len, size - len, "weak correlation; ");
+        FLAG("%s; ", en ? "weak correlation" : "弱相关");
     else if (!isnan(nd->corr) && nd->corr > LCM_CI_CORR_HIGH && nd->kind)
-        len += (size_t)snprintf(buf + len, size - len, "near-duplicate of its group; ");
-    if (nd->treat.winsorised && len < size)
-        len += (size_t)snprintf(buf + len, size - len, "winsorised %d; ", nd->treat.winsorised);
-    if (nd->treat.logged && len < size)
-        len += (size_t)snprintf(buf + len, size - len, "log-transformed; ");
+        FLAG("%s; ", en ? "near-duplicate of its group" : "与上级近乎重复");
+    if (nd->treat.winsorised)
+        FLAG(en ? "winsorised %d; " : "缩尾 %d 个; ", nd->treat.winsorised);
+    if (nd->treat.logged)
+        FLAG("%s; ", en ? "log-transformed" : "对数变换");
+    if (nd->kind && nd->treat.constant == LCM_CI_CONST_SCORED)
+        FLAG("%s; ", en ? "no spread: scored on its fixed scale" : "各城市相同: 按固定标尺计分");
+    else if (nd->kind && nd->treat.constant == LCM_CI_CONST_DROPPED)
+        FLAG("%s; ", en ? "no spread: left out of the index" : "各城市相同: 不计入指数");
+#undef FLAG
     if (len >= 2 && len < size)
         buf[len - 2] = '\0';
 }
@@ -197,8 +212,8 @@ static int show_audit(const lcm_score_result *r, const score_args *a) {
         const lcm_score_node *nd = &in->node[j];
         if (!nd->included)
             continue;
-        char b[5][32], flags[160];
-        audit_flags(nd, flags, sizeof flags);
+        char b[5][32], flags[256];
+        audit_flags(nd, a->en, flags, sizeof flags);
         snprintf(b[4], 32, "%ld", nd->missing);
         const char *v[] = {nd->code,
                            a->en ? nd->name_en : nd->name_zh,
@@ -335,6 +350,9 @@ static int parse_option(int c, score_args *a) {
     unsigned long ul;
     int i;
     switch (c) {
+    case 'r':
+        return parse_ulong(optarg, 0x7FFFFFFFul, &ul) || ul == 0 ? -1
+                                                                 : (a->rerun = (long long)ul, 0);
     case 'y':
         return cli_parse_year(optarg, &a->o.year) ? -1 : 0;
     case 'n':
@@ -383,27 +401,22 @@ static int parse_option(int c, score_args *a) {
 }
 
 static int parse_args(int argc, char **argv, score_args *a) {
-    static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
-                                         {"normalise", required_argument, NULL, 'n'},
-                                         {"aggregate", required_argument, NULL, 'a'},
-                                         {"weights", required_argument, NULL, 'w'},
-                                         {"threshold", required_argument, NULL, 't'},
-                                         {"no-treat", no_argument, NULL, 'T'},
-                                         {"with-context", no_argument, NULL, 'C'},
-                                         {"impute", required_argument, NULL, 'i'},
-                                         {"mc", required_argument, NULL, 'm'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"mc-spread", required_argument, NULL, 'S'},
-                                         {"disagree", required_argument, NULL, 'd'},
-                                         {"show", required_argument, NULL, 'h'},
-                                         {"by", required_argument, NULL, 'b'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"year", required_argument, NULL, 'y'},      {"normalise", required_argument, NULL, 'n'},
+        {"aggregate", required_argument, NULL, 'a'}, {"weights", required_argument, NULL, 'w'},
+        {"threshold", required_argument, NULL, 't'}, {"no-treat", no_argument, NULL, 'T'},
+        {"with-context", no_argument, NULL, 'C'},    {"impute", required_argument, NULL, 'i'},
+        {"mc", required_argument, NULL, 'm'},        {"seed", required_argument, NULL, 's'},
+        {"mc-spread", required_argument, NULL, 'S'}, {"disagree", required_argument, NULL, 'd'},
+        {"rerun", required_argument, NULL, 'r'},     {"show", required_argument, NULL, 'h'},
+        {"by", required_argument, NULL, 'b'},        {"format", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},      {0, 0, 0, 0}};
     int c, li = 0;
     lcm_score_opts_default(&a->o, 0);
     while ((c = getopt_long(argc, argv, "", opts, &li)) != -1) {
         int rc = parse_option(c, a);
+        if (rc == 0 && !strchr("rhbfl", c))
+            a->scoring = opts[li].name;
         if (rc == -2)
             return cli_usage_error(cmd_score_usage, "bad option");
         if (rc != 0)
@@ -414,7 +427,12 @@ static int parse_args(int argc, char **argv, score_args *a) {
         return cli_usage_error(cmd_score_usage,
                                optind < argc ? "unexpected argument: '%s'" : "missing database%s",
                                optind < argc ? argv[argc - 1] : "");
-    if (!a->o.year)
+    if (a->rerun && a->scoring)
+        return cli_usage_error(cmd_score_usage, "--rerun takes the run's own parameters: drop --%s",
+                               a->scoring);
+    if (a->rerun && a->show == SHOW_COVERAGE)
+        return cli_usage_error(cmd_score_usage, "--rerun cannot be used with --show coverage");
+    if (!a->o.year && !a->rerun)
         return cli_usage_error(cmd_score_usage, "--year is required");
     a->db = argv[optind];
     return LCM_EXIT_OK;
@@ -437,13 +455,17 @@ int cmd_score(int argc, char **argv) {
     }
     lcm_score_result *r = NULL;
     lcm_err err = {0};
-    if (lcm_score_compute(db, &a.o, &r, &err) != LCM_OK || lcm_score_store(db, r, &err) != LCM_OK) {
+    char *weights_file = NULL;
+    if ((a.rerun && lcm_score_params_load(db, a.rerun, &a.o, &weights_file, &err) != LCM_OK) ||
+        lcm_score_compute(db, &a.o, &r, &err) != LCM_OK || lcm_score_store(db, r, &err) != LCM_OK) {
         lcm_score_result_free(r);
+        free(weights_file);
         lcm_db_close(db);
         return cli_fail(&err);
     }
     code = report(r, &a);
     lcm_score_result_free(r);
+    free(weights_file);
     lcm_db_close(db);
     return code;
 }
