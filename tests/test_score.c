@@ -234,12 +234,20 @@ static void score__weights_file_equal_pca_and_errors(void) {
         const char *text, *msg;
     } bad[] = {
         {"code,weight\n2,1\n3,abc\n",
-         ":3: weight 'abc' is not a non-negative number (field weight)"},
-        {"code,weight\n9.9,1\n", ":2: unknown indicator code '9.9' (field code)"},
-        {"code,weight\n2,1\n2,3\n", ":3: indicator '2' listed twice, first on line 2"},
-        {"code,w\n2,1\n", ":1: missing column 'weight'"},
-        {"code,weight\n2,1\n3,1\n", "lists '2' but not its sibling '4'"},
-        {"code,weight\n1.1.1,1\n", "background point"},
+         ":3:2: weight 'abc' is not a non-negative number (field weight)"},
+        {"code,weight\n9.9,1\n", ":2:1: unknown indicator code '9.9' (field code)"},
+        {"code,weight\n2,1\n2,3\n", ":3:1: indicator '2' listed twice, first on line 2"},
+        {"code,w\n2,1\n", ":1:3: missing column 'weight'"},
+        {"code,weight\n2,1\n3,1\n", ":2:1: lists '2' but not its sibling '4'"},
+        {"code,weight\n1.1.1,1\n", ":2:2: '1.1.1' is a background point"},
+        /* issue 13 item 9: all-zero weights used to store a run with blank scores, and a
+         * header-only file meant equal weights without a word */
+        {"code,weight\n2,0\n3,0\n4,0\n",
+         ":2:2: every first-level weight is 0: nothing would be scored (field weight)"},
+        {"code,weight\n", ":1:1: no weights below the header"},
+        {"code,weight\n\n", ":1:1: no weights below the header"},
+        {"code,weight\n3.1.1,0\n3.1.2,0\n3.1.3,0\n",
+         ":2:2: every point under '3.1' has weight 0: weight '3.1' itself 0"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *path = lcmt_tmp("w_bad.csv");
@@ -358,8 +366,23 @@ static void cli__score_rank_profile_trend_and_bad_weights(void) {
         lcmt_run((const char *[]){"score", path, "--year", "2024", "--weights", wpath, NULL}, NULL,
                  &out, &err),
         1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3: weight '-1' is not a non-negative number"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3:2: weight '-1' is not a non-negative number"));
     free(out), free(err);
+    /* issue 13 item 9: all-zero and header-only files are refused, exit 1, nothing stored */
+    static const char *const refused[][2] = {
+        {"code,weight\n2,0\n3,0\n4,0\n", ":2:2: every first-level weight is 0"},
+        {"code,weight\n", ":1:1: no weights below the header"}};
+    for (int k = 0; k < 2; k++) {
+        fp = fopen(wf, "w");
+        fputs(refused[k][0], fp);
+        fclose(fp);
+        CU_ASSERT_EQUAL(
+            lcmt_run((const char *[]){"score", path, "--year", "2024", "--weights", wpath, NULL},
+                     NULL, &out, &err),
+            1);
+        LCMT_ASSERT_HAS(err, refused[k][1]);
+        free(out), free(err);
+    }
     /* the refused run left the database as it was: still exactly one score run */
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"rank", path, "--year", "2023", NULL}, NULL, &out, &err), 1);

@@ -147,9 +147,20 @@ static int print_ranks(lcm_db *db, long long run, const char *city, int en) {
     int any = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         any = 1;
+        const char *scope = (const char *)sqlite3_column_text(st, 0);
+        if (!en) /* a Chinese page shows no English codes */
+            scope = strcmp(scope, "overall") == 0  ? "全部城市"
+                    : strcmp(scope, "region") == 0 ? "区域内"
+                                                   : "层级内";
+        if (sqlite3_column_type(st, 2) == SQLITE_NULL) { /* a run made with --mc 0 */
+            printf(en ? "rank %-8s %3d   no Monte Carlo interval (run made with --mc 0)\n"
+                      : "排名 %-8s %3d   无蒙特卡洛区间(该运行未做模拟, --mc 0)\n",
+                   scope, sqlite3_column_int(st, 1));
+            continue;
+        }
         printf(en ? "rank %-8s %3d   median %3d   5%%-95%% [%d, %d]\n"
                   : "排名 %-8s %3d   中位 %3d   5%%-95%% 区间 [%d, %d]\n",
-               sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+               scope, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
                sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
     }
     if (!any)
