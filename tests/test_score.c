@@ -401,6 +401,74 @@ static void cli__score_rank_profile_trend_and_bad_weights(void) {
     free(out), free(err);
 }
 
+/* The number after "key": in a JSON text, NaN when the key is absent or null. */
+static double json_number(const char *json, const char *key) {
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = json ? strstr(json, pat) : NULL;
+    if (!p)
+        return NAN;
+    char *end = NULL;
+    double v = strtod(p + strlen(pat), &end);
+    return end == p + strlen(pat) ? NAN : v;
+}
+
+/* Issue 12 item 13: CSV/JSON printed a p of 8e-6 as 0.0000 and left out Mann-Kendall's Z and
+ * Var(S). 2.4.1 of 1101 over 2012-2023 rises by 2 a year (+-0.001): every machine number is
+ * the engine's own double (%.17g reads back exactly) and carries every statistic. Reference,
+ * by hand from Kendall (1975) / Hirsch et al. (1982), no ties: S = 66 (all 66 pairs rise),
+ * Var(S) = 12*11*29/18 = 212.667, Z = (66 - 1)/sqrt(212.667) = 4.45721562860432,
+ * p = 2(1 - Phi(Z)) = 8.303107e-06 (tests/r/composite_reference.R line "mk twelve"). */
+static void cli__trend_machine_formats_full_precision(void) {
+    lcm_db *db = fresh_db("trend_full.db");
+    char q[256];
+    for (int y = 2012; y <= 2023; y++) {
+        snprintf(q, sizeof q,
+                 "INSERT INTO indicator_values(city_code, year, indicator_code, value, source)"
+                 " VALUES ('1101', %d, '2.4.1', %.17g, 't')",
+                 y, 10 + 2.0 * (y - 2012) + (y % 2 ? -0.001 : 0.001));
+        sql(db, q);
+    }
+    lcm_trend_set t;
+    lcm_err e = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_score_trends(db, "1101", "2.4.1", &t, &e), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(t.nrow, 1);
+    const lcm_trend_row *r = &t.row[0];
+    CU_ASSERT_EQUAL(r->mk.s, 66);
+    LCMT_ASSERT_REL(r->mk.var_s, 212.66666666666666, 1e-12);
+    LCMT_ASSERT_REL(r->mk.z, 4.45721562860432, 1e-12);
+    LCMT_ASSERT_REL(r->mk.p, 8.303107353564735e-06, 1e-6);
+    CU_ASSERT(r->ols.p > 0 && r->ols.p < 1e-20); /* a near-perfect line */
+    lcm_db_close(db);
+    char path[4096], *out = NULL, *err = NULL;
+    snprintf(path, sizeof path, "%s", lcmt_tmp("trend_full.db"));
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"trend", path, "--city", "1101", "--indicator",
+                                              "2.4.1", "--format", "json", NULL},
+                             NULL, &out, &err),
+                    0);
+    static const char *const keys[] = {"ols_slope", "ols_intercept", "ols_se",    "ols_t",
+                                       "ols_p",     "mk_s",          "mk_var_s",  "mk_z",
+                                       "mk_p",      "sen_slope",     "last_value"};
+    const double want[] = {r->ols.slope, r->ols.intercept, r->ols.se,    r->ols.t,
+                           r->ols.p,     r->mk.s,          r->mk.var_s,  r->mk.z,
+                           r->mk.p,      r->mk.sen,        r->last_value};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        double got = json_number(out, keys[k]);
+        CU_ASSERT(memcmp(&got, &want[k], sizeof got) == 0);
+        if (memcmp(&got, &want[k], sizeof got) != 0)
+            fprintf(stderr, "%s: printed %.17g, engine %.17g\n", keys[k], got, want[k]);
+    }
+    free(out), free(err);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"trend", path, "--city", "1101", "--indicator",
+                                              "2.4.1", "--format", "csv", NULL},
+                             NULL, &out, &err),
+                    0);
+    LCMT_ASSERT_HAS(out, ",mk_s,mk_var_s,mk_z,mk_p,sen_slope\n");
+    LCMT_ASSERT_HAS(out, ",66,212.66666666666666,4.4572156286043");
+    free(out), free(err);
+    lcm_trend_set_release(&t);
+}
+
 const lcmt_case lcmt_score_cases[] = {
     {"coverage__province_is_sum_over_sum", coverage__province_is_sum_over_sum},
     {"ratings__mean_spread_and_disagreement", ratings__mean_spread_and_disagreement},
@@ -413,5 +481,6 @@ const lcmt_case lcmt_score_cases[] = {
     {"trend__city_series_from_store", trend__city_series_from_store},
     {"cli__score_rank_profile_trend_and_bad_weights",
      cli__score_rank_profile_trend_and_bad_weights},
+    {"cli__trend_machine_formats_full_precision", cli__trend_machine_formats_full_precision},
     {NULL, NULL},
 };

@@ -68,6 +68,9 @@ static void trend__mann_kendall_ties(void) {
     /* S = 5; Var = (4*3*13 - 2*1*9)/18 = 7.667 (one pair of ties); R line "mk ties" */
     LCMT_ASSERT_REL(mk.s, 5, 1e-12);
     LCMT_ASSERT_REL(mk.var_s, 7.66666666667, 1e-9);
+    /* Z = (S - 1)/sqrt(Var) = 4/sqrt(7.667) = 1.44463023703 (Kendall 1975 with the ties
+     * correction as in Hirsch et al. 1982; R line "mk ties") */
+    LCMT_ASSERT_REL(mk.z, 1.4446302370292303, 1e-12);
     LCMT_ASSERT_REL(mk.p, 0.148561774892, 1e-8);
     LCMT_ASSERT_REL(mk.sen, 0.583333333333, 1e-9);
     CU_ASSERT_EQUAL(lcm_trend_mann_kendall(t, y, 3, &mk), LCM_INVAL);

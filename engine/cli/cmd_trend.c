@@ -20,49 +20,99 @@ const char *const cmd_trend_usage[] = {
     NULL,
 };
 
+/* Columns of the trend table; machine-only ones (CSV/JSON) carry every statistic. */
+enum {
+    T_CODE,
+    T_NAME,
+    T_YEARS,
+    T_FIRST,
+    T_LAST,
+    T_FIRST_VALUE,
+    T_LAST_VALUE,
+    T_YOY,
+    T_YOY_UNIT,
+    T_YOY_DIFF,
+    T_YOY_REL,
+    T_CAGR,
+    T_OLS_SLOPE,
+    T_OLS_INTERCEPT,
+    T_OLS_SE,
+    T_OLS_T,
+    T_OLS_P,
+    T_MK_S,
+    T_MK_VAR_S,
+    T_MK_Z,
+    T_MK_P,
+    T_SEN,
+    T_NCOL
+};
+
 int trend_print(const lcm_trend_set *t, cli_format fmt, int en) {
-    static const score_col cols[] = {{"code", "代码", "code", 0},
-                                     {"indicator", "指标", "indicator", 0},
-                                     {"years", "年数", "years", 1},
-                                     {"first", "起始年", "from", 1},
-                                     {"last", "末年", "to", 1},
-                                     {"last_value", "末值", "last value", 1},
-                                     {"yoy", "同比变化", "YoY change", 1},
-                                     {"yoy_unit", "单位", "unit", 0},
-                                     {"cagr_pct", "年均增长%", "CAGR %", 1},
-                                     {"ols_slope", "OLS斜率", "OLS slope", 1},
-                                     {"ols_se", "标准误", "SE", 1},
-                                     {"ols_p", "p值", "p", 1},
-                                     {"mk_s", "MK S", "MK S", 1},
-                                     {"mk_p", "MK p", "MK p", 1},
-                                     {"sen_slope", "Sen斜率", "Sen slope", 1}};
-    cli_rows *rows = score_rows_new(cols, 15, fmt, en);
+    static const struct {
+        score_col col;
+        int machine_only, prec;
+    } all[T_NCOL] = {{{"code", "代码", "code", 0}, 0, 0},
+                     {{"indicator", "指标", "indicator", 0}, 0, 0},
+                     {{"years", "年数", "years", 1}, 0, 0},
+                     {{"first", "起始年", "from", 1}, 0, 0},
+                     {{"last", "末年", "to", 1}, 0, 0},
+                     {{"first_value", "起始值", "first value", 1}, 1, 2},
+                     {{"last_value", "末值", "last value", 1}, 0, 2},
+                     {{"yoy", "同比变化", "YoY change", 1}, 0, 2},
+                     {{"yoy_unit", "单位", "unit", 0}, 0, 0},
+                     {{"yoy_diff", "同比差值", "YoY difference", 1}, 1, 2},
+                     {{"yoy_rel_pct", "同比变化%", "YoY change %", 1}, 1, 2},
+                     {{"cagr_pct", "年均增长%", "CAGR %", 1}, 0, 2},
+                     {{"ols_slope", "OLS斜率", "OLS slope", 1}, 0, 3},
+                     {{"ols_intercept", "OLS截距", "OLS intercept", 1}, 1, 3},
+                     {{"ols_se", "标准误", "SE", 1}, 0, 3},
+                     {{"ols_t", "t值", "t", 1}, 1, 3},
+                     {{"ols_p", "p值", "p", 1}, 0, 4},
+                     {{"mk_s", "MK S", "MK S", 1}, 0, 0},
+                     {{"mk_var_s", "MK Var(S)", "MK Var(S)", 1}, 1, 3},
+                     {{"mk_z", "MK Z", "MK Z", 1}, 0, 3},
+                     {{"mk_p", "MK p", "MK p", 1}, 0, 4},
+                     {{"sen_slope", "Sen斜率", "Sen slope", 1}, 0, 3}};
+    int machine = fmt != CLI_TABLE, use[T_NCOL], ncol = 0;
+    score_col cols[T_NCOL];
+    for (int k = 0; k < T_NCOL; k++)
+        if ((use[k] = machine || !all[k].machine_only))
+            cols[ncol++] = all[k].col;
+    cli_rows *rows = score_rows_new(cols, ncol, fmt, en);
     if (!rows)
         return cli_error("out of memory"), LCM_EXIT_INTERNAL;
     for (size_t i = 0; i < t->nrow; i++) {
         const lcm_trend_row *r = &t->row[i];
         const lcm_score_node *nd = &t->frame.node[r->node];
-        char b[15][32];
-        snprintf(b[2], 32, "%zu", r->n), snprintf(b[3], 32, "%d", r->first);
-        snprintf(b[4], 32, "%d", r->last);
-        const char *v[] = {nd->code,
-                           en ? nd->name_en : nd->name_zh,
-                           b[2],
-                           b[3],
-                           b[4],
-                           score_num(b[5], 32, r->last_value, 2),
-                           score_num(b[6], 32, r->points ? r->yoy : r->yoy_rel, 2),
-                           isnan(r->yoy) ? ""
-                           : r->points   ? (en ? "pp" : "百分点")
-                                         : "%",
-                           score_num(b[8], 32, r->cagr * 100, 2),
-                           score_num(b[9], 32, r->has_ols ? r->ols.slope : NAN, 3),
-                           score_num(b[10], 32, r->has_ols ? r->ols.se : NAN, 3),
-                           score_num(b[11], 32, r->has_ols ? r->ols.p : NAN, 4),
-                           score_num(b[12], 32, r->has_mk ? r->mk.s : NAN, 0),
-                           score_num(b[13], 32, r->has_mk ? r->mk.p : NAN, 4),
-                           score_num(b[14], 32, r->has_mk ? r->mk.sen : NAN, 3)};
-        cli_rows_add(rows, v);
+        char b[T_NCOL][40];
+        const char *v[T_NCOL], *out[T_NCOL];
+        double num[T_NCOL];
+        for (int k = 0; k < T_NCOL; k++)
+            num[k] = NAN, v[k] = NULL;
+        snprintf(b[T_YEARS], 40, "%zu", r->n), snprintf(b[T_FIRST], 40, "%d", r->first);
+        snprintf(b[T_LAST], 40, "%d", r->last);
+        v[T_CODE] = nd->code, v[T_NAME] = en ? nd->name_en : nd->name_zh;
+        v[T_YEARS] = b[T_YEARS], v[T_FIRST] = b[T_FIRST], v[T_LAST] = b[T_LAST];
+        v[T_YOY_UNIT] = isnan(r->yoy) ? "" : r->points ? (en ? "pp" : "百分点") : "%";
+        num[T_FIRST_VALUE] = r->first_value, num[T_LAST_VALUE] = r->last_value;
+        num[T_YOY] = r->points ? r->yoy : r->yoy_rel;
+        num[T_YOY_DIFF] = r->yoy, num[T_YOY_REL] = r->yoy_rel, num[T_CAGR] = r->cagr * 100;
+        if (r->has_ols) {
+            num[T_OLS_SLOPE] = r->ols.slope, num[T_OLS_INTERCEPT] = r->ols.intercept;
+            num[T_OLS_SE] = r->ols.se, num[T_OLS_T] = r->ols.t, num[T_OLS_P] = r->ols.p;
+        }
+        if (r->has_mk) {
+            num[T_MK_S] = r->mk.s, num[T_MK_VAR_S] = r->mk.var_s, num[T_MK_Z] = r->mk.z;
+            num[T_MK_P] = r->mk.p, num[T_SEN] = r->mk.sen;
+        }
+        int m = 0;
+        for (int k = 0; k < T_NCOL; k++) {
+            if (!v[k])
+                v[k] = score_val(b[k], 40, num[k], all[k].prec, fmt);
+            if (use[k])
+                out[m++] = v[k];
+        }
+        cli_rows_add(rows, out);
     }
     int code = cli_rows_print(rows, fmt, stdout) == 0 ? LCM_EXIT_OK : LCM_EXIT_DATA;
     cli_rows_free(rows);
@@ -88,19 +138,19 @@ int trend_print_waves(lcm_db *db, const char *city, cli_format fmt, int en) {
         return cli_fail(&err);
     cli_rows *rows = score_rows_new(cols, 11, fmt, en);
     for (size_t i = 0; rows && i < n; i++) {
-        char b[11][32];
+        char b[11][40];
         snprintf(b[2], 32, "%d", w[i].y1), snprintf(b[3], 32, "%d", w[i].y2);
         const char *v[] = {w[i].measure,
                            w[i].item,
                            b[2],
                            b[3],
-                           score_num(b[4], 32, w[i].e1, 2),
-                           score_num(b[5], 32, w[i].e2, 2),
-                           score_num(b[6], 32, w[i].change.diff, 2),
-                           score_num(b[7], 32, w[i].change.se, 2),
-                           score_num(b[8], 32, w[i].change.p, 4),
-                           score_num(b[9], 32, w[i].change.lo, 2),
-                           score_num(b[10], 32, w[i].change.hi, 2)};
+                           score_val(b[4], 32, w[i].e1, 2, fmt),
+                           score_val(b[5], 32, w[i].e2, 2, fmt),
+                           score_val(b[6], 32, w[i].change.diff, 2, fmt),
+                           score_val(b[7], 32, w[i].change.se, 2, fmt),
+                           score_val(b[8], 32, w[i].change.p, 4, fmt),
+                           score_val(b[9], 32, w[i].change.lo, 2, fmt),
+                           score_val(b[10], 32, w[i].change.hi, 2, fmt)};
         cli_rows_add(rows, v);
     }
     int code = !rows                                    ? LCM_EXIT_INTERNAL

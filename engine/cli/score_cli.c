@@ -27,6 +27,16 @@ const char *score_num(char *buf, size_t size, double v, int prec) {
     return buf;
 }
 
+const char *score_val(char *buf, size_t size, double v, int prec, cli_format fmt) {
+    if (fmt == CLI_TABLE)
+        return score_num(buf, size, v, prec);
+    if (!isfinite(v))
+        buf[0] = '\0';
+    else
+        snprintf(buf, size, "%.17g", v);
+    return buf;
+}
+
 const char *score_int(char *buf, size_t size, long v) {
     if (v == 0)
         buf[0] = '\0';

@@ -22,6 +22,11 @@ cli_rows *score_rows_new(const score_col *cols, int n, cli_format fmt, int en);
 /* v with prec decimals into buf, or "" for NaN; returns buf. */
 const char *score_num(char *buf, size_t size, double v, int prec);
 
+/* v for the format: tables round to prec decimals, CSV and JSON carry full precision (%.17g,
+ * which strtod reads back as the same double); "" for NaN and, in CSV/JSON, for infinities
+ * (a t of a perfect line), which JSON cannot hold. Returns buf. */
+const char *score_val(char *buf, size_t size, double v, int prec, cli_format fmt);
+
 /* An integer into buf, or "" for 0 (an absent rank); returns buf. */
 const char *score_int(char *buf, size_t size, long v);
 

@@ -55,5 +55,7 @@ mk <- function(t, v) { o <- order(t); v <- v[o]; t <- t[o]; n <- length(v); S <-
   c(S = S, var = vs, z = z, p = 2 * pnorm(-abs(z)), sen = median(sl)) }
 cat("mk", mk(t, v), "\n")
 cat("mk ties", mk(1:4, c(1, 2, 2, 3)), "\n")
+# -- cli__trend_machine_formats_full_precision (test_score.c): 12 years, strictly increasing
+cat("mk twelve", mk(2012:2023, 10 + 2 * (0:11) + rep(c(0.001, -0.001), 6)), "\n")
 # -- trend__wave_change_se
 cat("wave", 66 - 60, sqrt(3^2 + 4^2), 2 * pnorm(-6 / 5), 6 - qnorm(0.975) * 5, 6 + qnorm(0.975) * 5, "\n")
