@@ -401,6 +401,189 @@ static void cli__score_rank_profile_trend_and_bad_weights(void) {
     free(out), free(err);
 }
 
+/* 36 cities (codes 1101-1136, province 11), every scored point varying across them, and the
+ * yes/no points as in the issue: 3.1.2 and 3.2.2 answered 否 by the first 4 and 3 cities,
+ * 3.1.1 answered 是 by all. */
+static lcm_db *db36(const char *name) {
+    lcm_db *db = fresh_db(name);
+    sql(db, "DELETE FROM cities;"
+            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 36)"
+            " INSERT INTO cities SELECT printf('11%02d', i), 'C' || i, '11', 'prefecture' FROM k;"
+            "INSERT INTO indicator_values(city_code, year, indicator_code, value, source)"
+            " SELECT c.code, 2024, i.code,"
+            "  CASE i.code WHEN '3.1.2' THEN (CAST(substr(c.code, 3) AS INT) > 4)"
+            "   WHEN '3.2.2' THEN (CAST(substr(c.code, 3) AS INT) > 3) WHEN '3.1.1' THEN 1"
+            "   ELSE CAST(substr(c.code, 3) AS INT) * (1 + i.ord % 7) END, 't'"
+            " FROM cities c, indicators i WHERE i.kind IS NOT NULL AND i.kind <> 'survey'"
+            " AND coalesce(i.direction, '') <> 'context'");
+    return db;
+}
+
+/* Issue 12 item 2: winsorising made 3.1.2 and 3.2.2 score 50 for all 36 cities under the
+ * default run, and goalposts gave a 否 100. Yes/no points are never treated: 是 100, 否 0
+ * under min-max, goalposts, target and rank; all-是 3.1.1 scores 100 (its fixed scale).
+ * Under z-scores a yes/no is standardised like every other point (docs/scores.md). */
+static void score__yesno_points_100_or_0_every_method(void) {
+    lcm_db *db = db36("yesno.db");
+    static const lcm_ci_norm methods[] = {LCM_CI_MINMAX, LCM_CI_GOALPOSTS, LCM_CI_TARGET,
+                                          LCM_CI_RANK, LCM_CI_ZSCORE};
+    for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
+        lcm_score_opts o;
+        lcm_score_opts_default(&o, 2024);
+        o.mc = 0, o.norm = methods[m];
+        lcm_score_result *r = compute(db, &o);
+        size_t n = r->in.ncity;
+        CU_ASSERT_EQUAL_FATAL(n, 36);
+        static const char *const pts[] = {"3.1.1", "3.1.2", "3.2.2"};
+        for (int k = 0; k < 3; k++) {
+            size_t j = (size_t)lcm_score_node_index(&r->in, pts[k]);
+            CU_ASSERT_EQUAL(r->in.node[j].treat.winsorised + r->in.node[j].treat.logged, 0);
+            for (size_t c = 0; c < n; c++) {
+                double raw = r->in.raw[j * n + c], sc = r->score[j * n + c];
+                if (methods[m] != LCM_CI_ZSCORE) {
+                    CU_ASSERT_EQUAL(sc, raw == 1 ? 100 : 0);
+                } else if (k > 0) { /* mean 32/36 (33/36), sd > 0: 是 above 0, 否 below */
+                    CU_ASSERT(raw == 1 ? sc > 0 : sc < -1);
+                }
+            }
+        }
+        lcm_score_result_free(r);
+    }
+    lcm_db_close(db);
+}
+
+/* Issue 12 item 10 and 14: parameters are stored exactly, --rerun makes the same run bit for
+ * bit, geometric runs store the same plain leaf scores as arithmetic ones, the overall index
+ * has no correlation with a parent (n/a, not "weak correlation 0.000"), and profile after
+ * --mc 0 has no interval rather than "median 0 [0, 0]". 1101 lacks 3.1.3, so 3.1 is scored
+ * from 2 of its 3 points: exactly at the 2/3 threshold (0.666667 * 3 > 2 would drop it). */
+static void cli__rerun_geometric_audit_profile(void) {
+    lcm_db *db = db36("rerun.db");
+    sql(db, "DELETE FROM indicator_values WHERE city_code = '1101' AND indicator_code = '3.1.3'");
+    lcm_db_close(db);
+    char path[4096], *out = NULL, *err = NULL;
+    snprintf(path, sizeof path, "%s", lcmt_tmp("rerun.db"));
+    const char *runs[][10] = {
+        {"score", path, "--year", "2024", "--mc", "50", NULL},
+        {"score", path, "--rerun", "1", NULL},
+        {"score", path, "--year", "2024", "--mc", "0", "--aggregate", "geometric"}};
+    for (int k = 0; k < 3; k++) {
+        CU_ASSERT_EQUAL(lcmt_run(runs[k], NULL, &out, &err), 0);
+        free(out), free(err);
+    }
+    lcm_err e = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &e), LCM_OK);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(lcm_db_sqlite(db), "SELECT params -> '$.threshold' FROM runs WHERE id = 1",
+                       -1, &st, NULL);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(st), SQLITE_ROW);
+    double th = strtod((const char *)sqlite3_column_text(st, 0), NULL), want = LCM_CI_THRESHOLD;
+    CU_ASSERT_EQUAL(memcmp(&th, &want, sizeof th), 0);
+    sqlite3_finalize(st);
+    /* the stored scores of runs 1 and 2 are the same doubles, NULL where NULL */
+    sqlite3_prepare_v2(lcm_db_sqlite(db),
+                       "SELECT a.score, b.score, a.score IS NULL, b.score IS NULL FROM"
+                       " score_results a JOIN score_results b USING (city_code, indicator_code)"
+                       " WHERE a.run_id = 1 AND b.run_id = 2",
+                       -1, &st, NULL);
+    long pairs = 0, same = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        double x = sqlite3_column_double(st, 0), y = sqlite3_column_double(st, 1);
+        pairs++;
+        same +=
+            sqlite3_column_int(st, 2) == sqlite3_column_int(st, 3) && memcmp(&x, &y, sizeof x) == 0;
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT(pairs > 36 * 40);
+    CU_ASSERT_EQUAL(same, pairs);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM score_results WHERE run_id = 2 AND"
+                                   " indicator_code = '3.1' AND city_code = '1101' AND"
+                                   " score IS NOT NULL"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM score_ranks a JOIN score_ranks b"
+                                   " USING (city_code, scope) WHERE a.run_id = 1 AND"
+                                   " b.run_id = 2 AND a.rank = b.rank AND a.median = b.median"
+                                   " AND a.p05 = b.p05 AND a.p95 = b.p95"),
+                    36 * 3);
+    /* geometric run 3: every leaf score the same double as the arithmetic run's */
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM score_results a JOIN score_results b"
+                                   " USING (city_code, indicator_code) JOIN indicators i ON"
+                                   " i.code = a.indicator_code WHERE i.kind IS NOT NULL AND"
+                                   " a.run_id = 1 AND b.run_id = 3 AND a.score IS NOT b.score"),
+                    0);
+    lcm_db_close(db);
+    /* the newest run of 2024 is the geometric one, made with --mc 0 */
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"profile", path, "--city", "1101", "--year", "2024", NULL}, NULL,
+                 &out, &err),
+        0);
+    LCMT_ASSERT_HAS(out, "无蒙特卡洛区间");
+    CU_ASSERT(!strstr(out, "[0, 0]"));
+    free(out), free(err);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"score", path, "--rerun", "1", "--show", "audit",
+                                              "--format", "csv", "--lang", "en", NULL},
+                             NULL, &out, &err),
+                    0);
+    LCMT_ASSERT_HAS(out, "\noverall,overall index,,");
+    CU_ASSERT(!strstr(out, "\noverall,overall index,0.000"));
+    char overall[256] = "";
+    const char *line = strstr(out, "\noverall,");
+    if (line)
+        sscanf(line + 1, "%255[^\n]", overall);
+    CU_ASSERT(overall[0] && !strstr(overall, "weak")); /* its flags cell is empty */
+    free(out), free(err);
+}
+
+/* The class test of issue 12: across the demo's score runs (its own, one per year, and one per
+ * other normalisation and the geometric mean), no scored point gives one score to every city
+ * unless its inputs are all equal. A point left out for having no spread has no score (NULL)
+ * at all, which is not "one score". */
+static void class__no_point_one_score_unless_inputs_equal(void) {
+    char dir[4096], db[4200], *out = NULL, *err = NULL;
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("demo_class"));
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"demo", "--out", dir, "--cities", "8",
+                                                    "--households", "60", "--mc", "100", NULL},
+                                   NULL, &out, &err),
+                          0);
+    free(out), free(err);
+    static const char *const extra[][4] = {
+        {"--normalise", "goalposts", NULL, NULL}, {"--normalise", "rank", NULL, NULL},
+        {"--normalise", "target", NULL, NULL},    {"--normalise", "zscore", NULL, NULL},
+        {"--aggregate", "geometric", NULL, NULL}, {"--no-treat", NULL, NULL, NULL}};
+    for (size_t k = 0; k < sizeof extra / sizeof extra[0]; k++) {
+        const char *argv[] = {"score",     db,          "--year",    "2025",      "--mc", "0",
+                              extra[k][0], extra[k][1], extra[k][2], extra[k][3], NULL};
+        CU_ASSERT_EQUAL(lcmt_run(argv, NULL, &out, &err), 0);
+        free(out), free(err);
+    }
+    lcm_db *h = NULL;
+    lcm_err e = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, &e), LCM_OK);
+    CU_ASSERT(lcmt_count(h, "SELECT count(*) FROM runs WHERE kind = 'score'") >= 9);
+    static const char offenders[] =
+        "SELECT count(*) FROM (SELECT r.run_id, r.indicator_code FROM score_results r"
+        " JOIN indicators i ON i.code = r.indicator_code WHERE i.kind IS NOT NULL"
+        " GROUP BY r.run_id, r.indicator_code"
+        " HAVING count(DISTINCT r.score) = 1 AND count(DISTINCT r.raw) > 1)";
+    long bad = lcmt_count(h, offenders);
+    CU_ASSERT_EQUAL(bad, 0);
+    if (bad != 0) {
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(lcm_db_sqlite(h),
+                           "SELECT r.run_id, r.indicator_code, min(r.score) FROM score_results r"
+                           " JOIN indicators i ON i.code = r.indicator_code WHERE i.kind IS NOT"
+                           " NULL GROUP BY r.run_id, r.indicator_code HAVING count(DISTINCT"
+                           " r.score) = 1 AND count(DISTINCT r.raw) > 1",
+                           -1, &st, NULL);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            fprintf(stderr, "run %d point %s: every city %g\n", sqlite3_column_int(st, 0),
+                    sqlite3_column_text(st, 1), sqlite3_column_double(st, 2));
+        sqlite3_finalize(st);
+    }
+    lcm_db_close(h);
+}
+
 /* The number after "key": in a JSON text, NaN when the key is absent or null. */
 static double json_number(const char *json, const char *key) {
     char pat[64];
@@ -482,5 +665,9 @@ const lcmt_case lcmt_score_cases[] = {
     {"cli__score_rank_profile_trend_and_bad_weights",
      cli__score_rank_profile_trend_and_bad_weights},
     {"cli__trend_machine_formats_full_precision", cli__trend_machine_formats_full_precision},
+    {"score__yesno_points_100_or_0_every_method", score__yesno_points_100_or_0_every_method},
+    {"cli__rerun_geometric_audit_profile", cli__rerun_geometric_audit_profile},
+    {"class__no_point_one_score_unless_inputs_equal",
+     class__no_point_one_score_unless_inputs_equal},
     {NULL, NULL},
 };
