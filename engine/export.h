@@ -63,6 +63,8 @@ typedef struct lcm_export_form_opts {
     int labels;          /* csv, json, xlsx: a select_one's choice label instead of its code */
     int include_pii;     /* keep fields marked as personal data */
     int wave;            /* 0: every wave; else this wave's instances and their roster rows */
+    int include_drafts;  /* keep draft interviews too (default: complete ones only, the rows
+                            lcmon estimates from) */
 } lcm_export_form_opts;
 
 typedef struct lcm_export_table {
@@ -76,7 +78,9 @@ typedef struct lcm_export_table {
 typedef struct lcm_export_report {
     lcm_export_table *tables; /* main table first */
     size_t ntables;
-    char *script;        /* r: the R script written, else NULL */
+    char *script;        /* r: the R script, dta: the Stata do-file, sav: the SPSS syntax
+                            written beside the data, else NULL */
+    char *margins;       /* r with a calibration: the margins file the script reads */
     size_t pii_left_out; /* columns left out as personal data */
     char pii_names[256]; /* their names, comma-separated (cut with "..." when long) */
 } lcm_export_report;

@@ -15,8 +15,10 @@
 #include "form_int.h"
 #include "strbuf.h"
 #include "survey.h"
+#include "weight.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,17 +255,22 @@ static lcm_status table_cols(fx *x, tab *t, lcm_err *err) {
     return st;
 }
 
-/* " FROM ... WHERE ..." of table t; the wave is parameter ?<nparams + 1>. */
+/* " FROM ... WHERE ..." of table t: complete interviews (unless drafts are asked for) of
+ * the wave, which is parameter ?<nparams + 1>; a roster's rows follow their interview. */
 static void from_clause(const fx *x, const tab *t, lcm_strbuf *sb, int ordered) {
     const char *main = x->tabs[0].table;
+    const char *drafts = x->fo->include_drafts ? NULL : "\"status\" = 'complete'";
     lcm_strbuf_addf(sb, " FROM \"%s\" AS r", t->table);
-    if (x->fo->wave && t->is_main)
-        lcm_strbuf_addf(sb, " WHERE \"wave\" = ?%zu", t->nparams + 1);
-    else if (x->fo->wave)
-        lcm_strbuf_addf(sb,
-                        " WHERE \"instance_id\" IN (SELECT \"instance_id\" FROM \"%s\" WHERE "
-                        "\"wave\" = ?%zu)",
-                        main, t->nparams + 1);
+    if (!t->is_main && (x->fo->wave || drafts))
+        lcm_strbuf_addf(sb, " WHERE \"instance_id\" IN (SELECT \"instance_id\" FROM \"%s\"", main);
+    if (x->fo->wave || drafts)
+        lcm_strbuf_adds(sb, " WHERE ");
+    if (drafts)
+        lcm_strbuf_addf(sb, "%s%s", drafts, x->fo->wave ? " AND " : "");
+    if (x->fo->wave)
+        lcm_strbuf_addf(sb, "\"wave\" = ?%zu", t->nparams + 1);
+    if (!t->is_main && (x->fo->wave || drafts))
+        lcm_strbuf_adds(sb, ")");
     if (ordered && t->is_main)
         lcm_strbuf_adds(sb, " ORDER BY rowid");
     else if (ordered)
@@ -475,25 +482,59 @@ static lcm_status write_parts(fx *x, char **parts, lcm_err *err) {
     return st;
 }
 
-static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_err *err);
+static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_strbuf *margins, lcm_err *err);
 
-/* Paths of the files (finals[i]) and their temporary names (parts[i]); the script last. */
+static lcm_status syntax_text(fx *x, const char *data_file, int dta, lcm_strbuf *sb, lcm_err *err);
+
+/* The text files written beside the data: r: the R script and, with a calibration, its
+ * margins; dta: a Stata do-file; sav: SPSS syntax. Paths into path[], texts into text[]. */
+static lcm_status extras(fx *x, const lcm_export_opts *o, char **path, lcm_strbuf *text, size_t *n,
+                         lcm_err *err) {
+    lcm_status st = LCM_OK;
+    lcm_strbuf p = LCM_STRBUF_INIT;
+    *n = 0;
+    if (x->fmt == LCM_EXPORT_R) {
+        if (mkdir(o->out, 0777) != 0 && errno != EEXIST)
+            return lcm_err_set(err, LCM_IO, "cannot create directory '%s': %s", o->out,
+                               strerror(errno));
+        if ((st = r_text(x, &text[0], &text[1], err)) != LCM_OK)
+            return st;
+        lcm_strbuf_addf(&p, "%s/%s.R", o->out, x->tabs[0].name);
+        path[(*n)++] = lcm_strbuf_detach(&p);
+        if (text[1].len) {
+            lcm_strbuf_addf(&p, "%s/%s.margins.csv", o->out, x->tabs[0].name);
+            path[(*n)++] = lcm_strbuf_detach(&p);
+        }
+    } else if (x->fmt == LCM_EXPORT_DTA || x->fmt == LCM_EXPORT_SAV) {
+        const char *slash = strrchr(o->out, '/'), *dot = strrchr(o->out, '.');
+        size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - o->out) : strlen(o->out);
+        if ((st = syntax_text(x, slash ? slash + 1 : o->out, x->fmt == LCM_EXPORT_DTA, &text[0],
+                              err)) != LCM_OK)
+            return st;
+        lcm_strbuf_add(&p, o->out, stem);
+        lcm_strbuf_adds(&p, x->fmt == LCM_EXPORT_DTA ? ".do" : ".sps");
+        path[(*n)++] = lcm_strbuf_detach(&p);
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (!path[i] || !lcm_strbuf_ok(&text[i]))
+            st = oom(err);
+    lcm_strbuf_release(&p);
+    return st;
+}
+
+/* Paths of the files (finals[i]) and their temporary names (parts[i]); the extras last. */
 static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *rep, lcm_err *err) {
     size_t nfiles = x->fmt == LCM_EXPORT_JSON || x->fmt == LCM_EXPORT_XLSX ? 1 : x->ntabs;
-    size_t nall = nfiles + (x->fmt == LCM_EXPORT_R);
+    char *xpath[2] = {NULL, NULL};
+    lcm_strbuf xtext[2] = {LCM_STRBUF_INIT, LCM_STRBUF_INIT};
+    size_t nx = 0;
+    lcm_status st = extras(x, o, xpath, xtext, &nx, err);
+    size_t nall = nfiles + nx;
     char **finals = calloc(nall, sizeof *finals), **parts = calloc(nall, sizeof *parts);
-    lcm_strbuf script = LCM_STRBUF_INIT;
-    lcm_status st = finals && parts ? LCM_OK : oom(err);
-    if (st == LCM_OK && x->fmt == LCM_EXPORT_R) {
-        if (mkdir(o->out, 0777) != 0 && errno != EEXIST)
-            st = lcm_err_set(err, LCM_IO, "cannot create directory '%s': %s", o->out,
-                             strerror(errno));
-        else if ((st = r_text(x, &script, err)) == LCM_OK) {
-            lcm_strbuf p = LCM_STRBUF_INIT;
-            lcm_strbuf_addf(&p, "%s/%s.R", o->out, x->tabs[0].name);
-            finals[nfiles] = lcm_strbuf_detach(&p);
-        }
-    }
+    if (st == LCM_OK && (!finals || !parts))
+        st = oom(err);
+    for (size_t i = 0; st == LCM_OK && i < nx; i++)
+        finals[nfiles + i] = xpath[i], xpath[i] = NULL;
     for (size_t i = 0; st == LCM_OK && i < nfiles; i++)
         if (!(finals[i] = table_path(x, i, o->out)))
             st = oom(err);
@@ -502,10 +543,11 @@ static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *
             st = oom(err);
     if (st == LCM_OK)
         st = write_parts(x, parts, err);
-    if (st == LCM_OK && x->fmt == LCM_EXPORT_R) {
-        FILE *fp = fopen(parts[nfiles], "wb");
-        if (!fp || fwrite(script.buf, 1, script.len, fp) != script.len || fclose(fp) != 0) {
-            st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", parts[nfiles], strerror(errno));
+    for (size_t i = 0; st == LCM_OK && i < nx; i++) {
+        FILE *fp = fopen(parts[nfiles + i], "wb");
+        if (!fp || fwrite(xtext[i].buf, 1, xtext[i].len, fp) != xtext[i].len || fclose(fp) != 0) {
+            st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", parts[nfiles + i],
+                             strerror(errno));
             if (fp)
                 fclose(fp);
         }
@@ -519,12 +561,15 @@ static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *
     for (size_t i = 0; rep && st == LCM_OK && i < x->ntabs; i++)
         if (i < nfiles && x->fmt != LCM_EXPORT_JSON && x->fmt != LCM_EXPORT_XLSX)
             rep->tables[i].file = finals[i], finals[i] = NULL;
-    if (rep && st == LCM_OK && x->fmt == LCM_EXPORT_R)
+    if (rep && st == LCM_OK && nx)
         rep->script = finals[nfiles], finals[nfiles] = NULL;
+    if (rep && st == LCM_OK && nx > 1)
+        rep->margins = finals[nfiles + 1], finals[nfiles + 1] = NULL;
     for (size_t i = 0; i < nall; i++)
         free(finals ? finals[i] : NULL), free(parts ? parts[i] : NULL);
     free(finals), free(parts);
-    lcm_strbuf_release(&script);
+    for (size_t i = 0; i < 2; i++)
+        free(xpath[i]), lcm_strbuf_release(&xtext[i]);
     return st;
 }
 
@@ -555,6 +600,7 @@ void lcm_export_report_free(lcm_export_report *rep) {
     }
     free(rep->tables);
     free(rep->script);
+    free(rep->margins);
     memset(rep, 0, sizeof *rep);
 }
 
@@ -602,25 +648,6 @@ static int has_col(const tab *t, const char *name) {
     return 0;
 }
 
-/* The calibration declared for the form and wave: its method into method, 1; else 0. */
-static int calibration(fx *x, char *method, size_t cap) {
-    sqlite3_stmt *st = NULL;
-    int found = 0;
-    if (lcm_db_prepare(x->db,
-                       "SELECT method FROM calibrations WHERE source_kind = 'form' AND source = "
-                       "?1 AND wave IN (?2, 0) ORDER BY wave DESC LIMIT 1",
-                       &st, NULL) != LCM_OK)
-        return 0;
-    sqlite3_bind_text(st, 1, lcm_form_id(x->f), -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, x->fo->wave);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(method, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-        found = 1;
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
 /* "~`a` + `b`", or "~`a`", for one or two design columns. */
 static void r_formula(lcm_strbuf *sb, const char *a, const char *b) {
     lcm_strbuf_addf(sb, "~`%s`", a);
@@ -628,28 +655,167 @@ static void r_formula(lcm_strbuf *sb, const char *a, const char *b) {
         lcm_strbuf_addf(sb, " + `%s`", b);
 }
 
-static lcm_status r_design(fx *x, const lcm_design_decl *d, lcm_strbuf *sb, lcm_err *err) {
+/* s as an R string literal. */
+static void r_string(lcm_strbuf *sb, const char *s) {
+    lcm_strbuf_adds(sb, "\"");
+    for (; *s; s++)
+        if (*s == '"' || *s == '\\')
+            lcm_strbuf_addf(sb, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            lcm_strbuf_addf(sb, "\\%03o", (unsigned)(unsigned char)*s);
+        else
+            lcm_strbuf_add(sb, s, 1);
+    lcm_strbuf_adds(sb, "\"");
+}
+
+/* One field of the margins file, quoted when it holds a separator, quote or line break
+ * (written here, not by the data writer: a level such as -1 must stay as it is). */
+static void margins_field(lcm_strbuf *sb, const char *s) {
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        lcm_strbuf_adds(sb, s);
+        return;
+    }
+    lcm_strbuf_adds(sb, "\"");
+    for (; *s; s++)
+        lcm_strbuf_add(sb, s, 1 + (*s == '"')); /* "" for a quote */
+    lcm_strbuf_adds(sb, "\"");
+}
+
+/* v as R reads it back exactly (Inf, -Inf). */
+static void r_num(lcm_strbuf *sb, double v) {
+    char buf[40];
+    if (isinf(v))
+        lcm_strbuf_adds(sb, v < 0 ? "-Inf" : "Inf");
+    else
+        lcm__exp_number(v, buf, sizeof buf), lcm_strbuf_adds(sb, buf);
+}
+
+/* The margins of a calibration as <form>.margins.csv holds them (margin,level,population,
+ * the population as the double lcmon calibrates to). */
+static void margins_csv(const lcm_margin_set *ms, lcm_strbuf *sb) {
+    lcm_strbuf_adds(sb, "margin,level,population\n");
+    for (size_t k = 0; k < ms->n; k++)
+        for (size_t j = 0; j < ms->m[k].nlevel; j++) {
+            margins_field(sb, ms->m[k].name);
+            lcm_strbuf_adds(sb, ",");
+            margins_field(sb, ms->m[k].levels[j]);
+            lcm_strbuf_addf(sb, ",%.17g\n", ms->m[k].pop[j]);
+        }
+}
+
+/* The R that calibrates `design` as lcmon re-applies calibration c at every estimate:
+ * postStratify(), rake() or calibrate(calfun = "linear") to the margins of ms, with the
+ * margins' cells as factors whose levels are in the margins file's order (lcmon's linear
+ * calibration uses every level of the first margin and all but the first of the others,
+ * which is R's ~0 + m1 + m2 + ...). Before: the cell columns, added to the data. */
+static void r_cells(const tab *m, const lcm_margin_set *ms, lcm_strbuf *sb) {
+    lcm_strbuf_addf(sb,
+                    "# The calibration's margins (%s.margins.csv): one factor of cells per "
+                    "margin, levels in\n# the file's order.\n"
+                    "margins <- read.csv(file.path(here, \"%s.margins.csv\"), encoding = "
+                    "\"UTF-8\",\n"
+                    "                    colClasses = \"character\", check.names = FALSE)\n"
+                    "lcmon_cells <- function(data, margin) {\n"
+                    "    cols <- strsplit(margin, \":\", fixed = TRUE)[[1]]\n"
+                    "    key <- do.call(paste, c(lapply(cols, function(v) as.character(data[[v]])),"
+                    "\n                            sep = \":\"))\n"
+                    "    factor(key, levels = margins$level[margins$margin == margin])\n"
+                    "}\n"
+                    "lcmon_pop <- function(margin, name) {\n"
+                    "    m <- margins[margins$margin == margin, ]\n"
+                    "    p <- data.frame(factor(m$level, levels = m$level), "
+                    "as.numeric(m$population))\n"
+                    "    names(p) <- c(name, \"Freq\")\n"
+                    "    p\n"
+                    "}\n",
+                    m->name, m->name);
+    for (size_t k = 0; k < ms->n; k++) {
+        lcm_strbuf_addf(sb, "%s$lcmon_margin%zu <- lcmon_cells(%s, ", m->name, k + 1, m->name);
+        r_string(sb, ms->m[k].name);
+        lcm_strbuf_adds(sb, ")\n");
+    }
+    lcm_strbuf_adds(sb, "\n");
+}
+
+static void r_calibrate(const lcm_calib_decl *c, const lcm_margin_set *ms, lcm_strbuf *sb) {
+    lcm_strbuf_addf(sb,
+                    "\n# The calibration declared with `lcmon weight %s`: lcmon re-applies it at "
+                    "every\n# estimate, so its weights AND its standard errors (from the "
+                    "calibration residuals)\n# are those of this calibrated design.\n",
+                    c->method == LCM_CALIB_LINEAR ? "calibrate" : lcm_calib_method_name(c->method));
+    if (c->method == LCM_CALIB_POSTSTRATIFY) {
+        lcm_strbuf_adds(sb, "design <- postStratify(design, ~lcmon_margin1, lcmon_pop(");
+        r_string(sb, ms->m[0].name);
+        lcm_strbuf_adds(sb, ", \"lcmon_margin1\"))\n");
+        return;
+    }
+    if (c->method == LCM_CALIB_RAKE) {
+        lcm_strbuf_adds(sb, "design <- rake(design, list(");
+        for (size_t k = 0; k < ms->n; k++)
+            lcm_strbuf_addf(sb, "%s~lcmon_margin%zu", k ? ", " : "", k + 1);
+        lcm_strbuf_adds(sb, "),\n               list(");
+        for (size_t k = 0; k < ms->n; k++) {
+            lcm_strbuf_adds(sb, k ? ",\n                    lcmon_pop(" : "lcmon_pop(");
+            r_string(sb, ms->m[k].name);
+            lcm_strbuf_addf(sb, ", \"lcmon_margin%zu\")", k + 1);
+        }
+        lcm_strbuf_addf(sb, "),\n               control = list(maxit = %d, epsilon = ", c->maxit);
+        r_num(sb, c->epsilon);
+        lcm_strbuf_adds(sb, ", verbose = FALSE))\n");
+        return;
+    }
+    lcm_strbuf_adds(sb, "lcmon_totals <- c(");
+    for (size_t k = 0; k < ms->n; k++) {
+        lcm_strbuf_adds(sb, k ? ",\n                  lcmon_pop(" : "lcmon_pop(");
+        r_string(sb, ms->m[k].name);
+        lcm_strbuf_addf(sb, ", \"m\")$Freq%s", k ? "[-1]" : "");
+    }
+    lcm_strbuf_adds(sb, ")\ndesign <- calibrate(design, ~0");
+    for (size_t k = 0; k < ms->n; k++)
+        lcm_strbuf_addf(sb, " + lcmon_margin%zu", k + 1);
+    lcm_strbuf_adds(sb, ", population = lcmon_totals,\n                    calfun = \"linear\", "
+                        "bounds = c(");
+    r_num(sb, c->lower);
+    lcm_strbuf_adds(sb, ", ");
+    r_num(sb, c->upper);
+    lcm_strbuf_addf(sb, "),\n                    maxit = %d, epsilon = ", c->maxit);
+    r_num(sb, c->epsilon);
+    lcm_strbuf_adds(sb, ")\n");
+}
+
+/* The design (and calibration) as R: svydesign() with the declared columns, then the
+ * calibration when one is declared; its margins go to *margins (left empty without one). */
+static lcm_status r_design(fx *x, const lcm_source *src, const lcm_design_decl *d, lcm_strbuf *sb,
+                           lcm_strbuf *margins, lcm_err *err) {
     const char *cols[] = {d->strata, d->psu, d->ssu, d->fpc1, d->fpc2, d->weight};
     const tab *m = &x->tabs[0];
-    char method[32] = "";
-    int cal = calibration(x, method, sizeof method);
-    for (size_t i = 0; i < 6; i++)
+    lcm_calib_decl c = {0};
+    lcm_margin_set ms = {0};
+    int cal = 0;
+    lcm_status st = lcm_calib_get(x->db, src, x->fo->wave, &c, &cal, err);
+    if (st == LCM_OK && cal)
+        st = lcm_margins_parse(c.margins_text, "stored margins", &ms, err);
+    for (size_t i = 0; st == LCM_OK && i < 6; i++)
         if (*cols[i] && !has_col(m, cols[i]))
-            return lcm_err_set(err, LCM_INVAL,
-                               "the design uses column '%s', which is left out as personal data "
-                               "(lcmon_pii): export with --include-pii",
-                               cols[i]);
+            st = lcm_err_set(err, LCM_INVAL,
+                             "the design uses column '%s', which is left out as personal data "
+                             "(lcmon_pii): export with --include-pii",
+                             cols[i]);
+    for (size_t k = 0; st == LCM_OK && k < ms.n; k++)
+        for (int v = 0; st == LCM_OK && v < ms.m[k].nvars; v++)
+            if (!has_col(m, ms.m[k].vars[v]))
+                st = lcm_err_set(err, LCM_INVAL,
+                                 "the calibration uses column '%s', which is not exported (left "
+                                 "out as personal data?): export with --include-pii",
+                                 ms.m[k].vars[v]);
+    if (st != LCM_OK)
+        goto done;
+    if (cal) {
+        r_cells(m, &ms, sb);
+        margins_csv(&ms, margins);
+    }
     lcm_strbuf_addf(sb, "# The design declared with `lcmon design set` (see `lcmon design show`)");
     lcm_strbuf_addf(sb, ": lonely PSUs '%s'.\n", lcm_lonely_name(d->lonely));
-    if (cal)
-        lcm_strbuf_addf(
-            sb,
-            "# A calibration (%s) is declared too, so the weights are final_weight, the\n"
-            "# calibrated weights `lcmon weight` stored: point estimates match lcmon's. lcmon\n"
-            "# also takes its standard errors from the calibration residuals; for those,\n"
-            "# declare the design with weights = ~`%s` and calibrate it in R to the same\n"
-            "# margins (postStratify(), rake() or calibrate()).\n",
-            method, *d->weight ? d->weight : "design_weight");
     if (*d->rep.type)
         lcm_strbuf_addf(sb,
                         "# lcmon takes variances from %s replicate weights (%s); this design is\n"
@@ -668,15 +834,18 @@ static lcm_status r_design(fx *x, const lcm_design_decl *d, lcm_strbuf *sb, lcm_
         lcm_strbuf_adds(sb, ", fpc = ");
         r_formula(sb, d->fpc1, d->fpc2);
     }
-    if (cal)
-        lcm_strbuf_adds(sb, ",\n                    weights = ~`final_weight`");
-    else if (*d->weight)
+    if (*d->weight)
         lcm_strbuf_addf(sb, ",\n                    weights = ~`%s`", d->weight);
     lcm_strbuf_addf(sb, ", data = %s, nest = TRUE)\n", m->name);
-    return LCM_OK;
+    if (cal)
+        r_calibrate(&c, &ms, sb);
+done:
+    lcm_margins_free(&ms);
+    free(c.margins_text);
+    return st;
 }
 
-static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_err *err) {
+static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_strbuf *margins, lcm_err *err) {
     lcm_source src;
     lcm_design_decl d;
     lcm_status st = lcm_source_resolve(x->db, LCM_SOURCE_FORM, lcm_form_id(x->f), &src, err);
@@ -732,7 +901,7 @@ static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_err *err) {
                     "\n# lcmon estimates from complete interviews only.\n"
                     "%s <- %s[%s$status == \"complete\", ]\n\n",
                     id, id, id);
-    st = r_design(x, &d, sb, err);
+    st = r_design(x, &src, &d, sb, margins, err);
     lcm_strbuf_addf(sb,
                     "\n# For example `lcmon estimate DB --form %s --var VAR` is\n"
                     "#   svymean(~VAR, design, na.rm = TRUE)\n"
@@ -751,9 +920,164 @@ lcm_status lcm_export_r_script(lcm_db *db, const char *form_id, const lcm_export
     lcm_strbuf sb = LCM_STRBUF_INIT;
     *out = NULL;
     lcm_status st = build(&x, db, form_id, fo, LCM_EXPORT_R, err);
-    if (st == LCM_OK && (st = r_text(&x, &sb, err)) == LCM_OK)
+    lcm_strbuf margins = LCM_STRBUF_INIT;
+    if (st == LCM_OK && (st = r_text(&x, &sb, &margins, err)) == LCM_OK)
         *out = lcm_strbuf_detach(&sb);
     lcm_strbuf_release(&sb);
+    lcm_strbuf_release(&margins);
     fx_free(&x);
     return st;
+}
+
+/* ---- Stata do-file and SPSS syntax ---- */
+
+/* s as a Stata compound-quoted string `"..."' (any quote inside is fine), or an SPSS
+ * string '...' with ' doubled. */
+static void quote_syntax(lcm_strbuf *sb, const char *s, int dta) {
+    lcm_strbuf_adds(sb, dta ? "`\"" : "'");
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20)
+            lcm_strbuf_adds(sb, " ");
+        else if (dta && (*s == '`' || *s == '$')) /* no macro expansion */
+            lcm_strbuf_addf(sb, "\\%c", *s);
+        else
+            lcm_strbuf_add(sb, s, 1 + (!dta && *s == '\''));
+    lcm_strbuf_adds(sb, dta ? "\"'" : "'");
+}
+
+/* Stata's singleunit() for lcmon's lonely-PSU policy. */
+static const char *stata_lonely(lcm_svy_lonely l) {
+    return l == LCM_SVY_LONELY_AVERAGE  ? "scaled"
+           : l == LCM_SVY_LONELY_ADJUST ? "centered"
+           : l == LCM_SVY_LONELY_FAIL   ? "missing"
+                                        : "certainty";
+}
+
+static void syntax_design(fx *x, const lcm_design_decl *d, int cal, int dta, lcm_strbuf *sb) {
+    const char *w = cal ? "final_weight" : d->weight;
+    const char *c = "*";
+    lcm_strbuf_addf(sb, "\n%s The design declared with 'lcmon design set' (lonely PSUs %s).\n", c,
+                    lcm_lonely_name(d->lonely));
+    if (cal)
+        lcm_strbuf_addf(sb,
+                        "%s A calibration is declared too: the weights are final_weight, the "
+                        "calibrated\n%s weights 'lcmon weight' stored, so point estimates match "
+                        "lcmon's; lcmon's standard\n%s errors also use the calibration "
+                        "residuals, which this design does not (the R\n%s export, "
+                        "lcmon export --format r, reproduces both).\n",
+                        c, c, c, c);
+    if (dta) {
+        lcm_strbuf_addf(sb, "svyset %s", *d->psu ? d->psu : "_n");
+        if (*d->ssu && *d->fpc1)
+            lcm_strbuf_addf(sb, ", fpc(%s) || %s", d->fpc1, d->ssu);
+        if (*w)
+            lcm_strbuf_addf(sb, " [pweight = %s]", w);
+        lcm_strbuf_adds(sb, ",");
+        if (*d->strata)
+            lcm_strbuf_addf(sb, " strata(%s)", d->strata);
+        if (*d->fpc1 && !(*d->ssu))
+            lcm_strbuf_addf(sb, " fpc(%s)", d->fpc1);
+        if (*d->ssu && *d->fpc2)
+            lcm_strbuf_addf(sb, " fpc(%s)", d->fpc2);
+        lcm_strbuf_addf(sb, " singleunit(%s) vce(linearized)\n", stata_lonely(d->lonely));
+        return;
+    }
+    (void)x;
+    lcm_strbuf_adds(sb, "CSPLAN ANALYSIS\n  /PLAN FILE = 'design.csaplan'\n");
+    if (*w)
+        lcm_strbuf_addf(sb, "  /PLANVARS ANALYSISWEIGHT = %s\n", w);
+    lcm_strbuf_adds(sb, "  /DESIGN");
+    if (*d->strata)
+        lcm_strbuf_addf(sb, " STRATA = %s", d->strata);
+    if (*d->psu)
+        lcm_strbuf_addf(sb, " CLUSTER = %s", d->psu);
+    lcm_strbuf_addf(sb, "\n  /ESTIMATOR TYPE = %s.\n", *d->fpc1 ? "EQUAL_WOR" : "WR");
+    if (*d->fpc1)
+        lcm_strbuf_addf(sb, "* With an fpc: add /INCLPROB or /POPSIZE = %s as SPSS expects.\n",
+                        d->fpc1);
+}
+
+/* The do-file (dta) or SPSS syntax (sav) of the main table: open the data file (named
+ * data_file, beside it), repeat the variable and value labels, keep complete interviews
+ * when drafts were exported, declare the design. */
+static lcm_status syntax_text(fx *x, const char *data_file, int dta, lcm_strbuf *sb, lcm_err *err) {
+    const tab *t = &x->tabs[0];
+    const char *id = t->name;
+    lcm_source src;
+    lcm_design_decl d;
+    int have = 0, cal = 0;
+    lcm_status st = lcm_source_resolve(x->db, LCM_SOURCE_FORM, lcm_form_id(x->f), &src, err);
+    if (st == LCM_OK) {
+        st = lcm_design_get(x->db, &src, x->fo->wave, &d, err);
+        have = st == LCM_OK;
+        if (st == LCM_NOTFOUND)
+            st = LCM_OK;
+    }
+    lcm_calib_decl c = {0};
+    if (st == LCM_OK && have)
+        st = lcm_calib_get(x->db, &src, x->fo->wave, &c, &cal, err);
+    free(c.margins_text);
+    if (st != LCM_OK)
+        return st;
+    const char *k = "*";
+    lcm_strbuf_addf(sb,
+                    "%s %s - written by 'lcmon export --format %s' from form '%s' version "
+                    "'%s'",
+                    k, dta ? "do-file" : "SPSS syntax", dta ? "dta" : "sav", id,
+                    lcm_form_version(x->f));
+    if (x->fo->wave)
+        lcm_strbuf_addf(sb, ", wave %d", x->fo->wave);
+    lcm_strbuf_addf(sb,
+                    ".\n%s It opens the data file beside it, repeats its labels and declares "
+                    "the\n%s sampling design stored in lcmon. Run it from that directory.\n",
+                    k, k);
+    if (dta) {
+        lcm_strbuf_adds(sb, "version 14\nuse ");
+        quote_syntax(sb, data_file, 1);
+        lcm_strbuf_adds(sb, ", clear\n");
+    } else {
+        lcm_strbuf_adds(sb, "GET FILE = ");
+        quote_syntax(sb, data_file, 0);
+        lcm_strbuf_adds(sb, ".\n");
+    }
+    if (x->fo->include_drafts)
+        lcm_strbuf_addf(
+            sb,
+            "%s Drafts were exported (--include-drafts); lcmon estimates from "
+            "complete interviews.\n%s",
+            k, dta ? "keep if status == \"complete\"\n" : "SELECT IF (status = 'complete').\n");
+    lcm_strbuf_addf(sb, "\n%s Variable labels.\n", k);
+    if (!dta)
+        lcm_strbuf_adds(sb, "VARIABLE LABELS");
+    for (size_t i = 0; i < t->src.ncols; i++) {
+        const lcm__exp_col *col = &t->cols[i];
+        if (!col->label)
+            continue;
+        lcm_strbuf_addf(sb, dta ? "label variable %s " : "\n  %s ", col->name);
+        quote_syntax(sb, col->label, dta);
+        if (dta)
+            lcm_strbuf_adds(sb, "\n");
+    }
+    if (!dta)
+        lcm_strbuf_adds(sb, ".\n");
+    lcm_strbuf_addf(sb, "\n%s Value labels.\n", k);
+    for (size_t i = 0; i < t->src.ncols; i++) {
+        const lcm__exp_col *col = &t->cols[i];
+        if (!col->nvlabels || col->type == LCM_COL_TEXT)
+            continue;
+        lcm_strbuf_addf(sb, dta ? "label define %s" : "VALUE LABELS %s", col->name);
+        for (size_t j = 0; j < col->nvlabels; j++) {
+            lcm_strbuf_addf(sb, dta ? " %s " : "\n  %s ", col->vlabels[j].value);
+            quote_syntax(sb, col->vlabels[j].label, dta);
+        }
+        if (dta)
+            lcm_strbuf_addf(sb, ", replace\nlabel values %s %s\n", col->name, col->name);
+        else
+            lcm_strbuf_adds(sb, ".\n");
+    }
+    if (have)
+        syntax_design(x, &d, cal, dta, sb);
+    else
+        lcm_strbuf_addf(sb, "\n%s No design is declared for this form (lcmon design set).\n", k);
+    return lcm_strbuf_ok(sb) ? LCM_OK : oom(err);
 }
