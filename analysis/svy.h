@@ -256,15 +256,17 @@ lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *cons
 /* ---- confidence intervals ------------------------------------------------------------ */
 
 typedef enum lcm_svy_ci_kind {
-    LCM_SVY_CI_WALD,  /* estimate +- t(df) * se (normal when df is not positive) */
+    LCM_SVY_CI_WALD,  /* estimate +- t(df) * se */
     LCM_SVY_CI_LOGIT, /* proportions: R svyciprop(method = "logit") */
     LCM_SVY_CI_BETA   /* proportions: Korn-Graubard, R svyciprop(method = "beta") */
 } lcm_svy_ci_kind;
 
-/* Interval [*lo, *hi] at `level` for e (NaN when e has no estimate or SE). Proportions
- * (is_prop) strictly inside (0, 1) with a positive SE use kind; everything else the t
- * interval. nrow is the row count of the (domain's) design, which svyciprop uses for the
- * beta interval's effective-n correction (R subsets an uncalibrated design first). */
+/* Interval [*lo, *hi] at `level` for e, NaN where R gives NaN: when e has no estimate or
+ * SE, when it has no design df (df <= 0: R's qt(., 0) is NaN), and for a proportion of 0
+ * or 1 under LOGIT or BETA. Proportions (is_prop) use kind, strictly inside (0, 1) with a
+ * zero SE the point [p, p]; everything else the t interval. nrow is the row count of the
+ * (domain's) design, which svyciprop uses for the beta interval's effective-n correction
+ * (R subsets an uncalibrated design first). */
 void lcm_svy_ci(lcm_svy_ci_kind kind, int is_prop, const lcm_svy_est *e, double level, size_t nrow,
                 double *lo, double *hi);
 
