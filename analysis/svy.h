@@ -11,7 +11,8 @@
  * owns every input array; a design copies what it keeps. Nothing here prints or allocates
  * behind the caller's back beyond the handles it documents. Functions that can fail on the data
  * take an optional message buffer (err, errlen; either may be NULL/0) that receives a
- * lower-case sentence such as "stratum 7 has only one PSU at stage 1".
+ * lower-case sentence such as "stratum 'east' has only one PSU at stage 1" (a stratum or PSU
+ * is named by its name in the spec, else by its code).
  */
 #ifndef LCM_SVY_H
 #define LCM_SVY_H
@@ -54,11 +55,24 @@ typedef struct lcm_svy_spec {
     lcm_svy_lonely lonely; /* lonely-PSU policy, applied at both stages */
 } lcm_svy_spec;
 
+/* Names of the codes for messages ("stratum 'east' has only one PSU"): stratum code c is
+ * named strata[c] when 0 <= c < nstrata (PSU code c: psu[c]), else messages show the code.
+ * Borrowed for the call; the design copies the names it needs. */
+typedef struct lcm_svy_names {
+    const char *const *strata;
+    size_t nstrata;
+    const char *const *psu;
+    size_t npsu;
+} lcm_svy_names;
+
 /* Build a design from spec; *out is the caller's, freed with lcm_svy_design_free.
  * LCM_INVAL for inconsistent arguments (fpc mixing counts and fractions, fpc below the number
  * sampled, fpc varying within a stratum or PSU, non-positive weights), LCM_NOMEM. */
 lcm_status lcm_svy_design_new(const lcm_svy_spec *spec, lcm_svy_design **out, char *err,
                               size_t errlen);
+/* The same with names (may be NULL) for the strata and PSUs its messages mention. */
+lcm_status lcm_svy_design_new_named(const lcm_svy_spec *spec, const lcm_svy_names *names,
+                                    lcm_svy_design **out, char *err, size_t errlen);
 
 /* Free a design (NULL is fine). */
 void lcm_svy_design_free(lcm_svy_design *d);

@@ -349,6 +349,34 @@ static void estimate__cli_shows_nan_interval_as_dash(void) {
     free(out);
 }
 
+/* A lonely stratum is named by its value in the data, not by lcmon's internal code
+ * (issue 12, item 12: "stratum 5 has only one PSU"). */
+static void estimate__lonely_stratum_named_by_value(void) {
+    static const char csv[] = "str,psu,w,x\n4451-rural,a,1,3\n4451-rural,b,1,4\n"
+                              "4451-urban,c,2,5\n4451-urban,c,2,6\n";
+    char db[1024], data[1024], *err = NULL;
+    snprintf(db, sizeof db, "%s", lcmt_tmp("lonely_named.db"));
+    snprintf(data, sizeof data, "%s", lcmt_write(lcmt_tmp("lonely_named.csv"), csv, strlen(csv)));
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"import", "dataset", db, data, "--name", "lon", NULL}, NULL, NULL,
+                 NULL),
+        0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"design", "set", db, "--dataset", "lon", "--strata", "str",
+                                  "--psu", "psu", "--weight", "w", NULL},
+                 NULL, NULL, NULL),
+        0);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"estimate", db, "--dataset", "lon", "--var", "x",
+                                              "--no-store", NULL},
+                             NULL, NULL, &err),
+                    1);
+    CU_ASSERT_STRING_EQUAL(err, "lcmon: estimation: stratum '4451-urban' has only one PSU at "
+                                "stage 1\n");
+    free(err);
+}
+
 static void estimate__bad_columns_and_values_are_named(void) {
     lcm_source src;
     lcm_db *db = apistrat_db(&src);
@@ -790,6 +818,7 @@ static void estimate__cli_quantiles_replicates_and_waves(void) {
 
 const lcmt_case lcmt_estimate_cases[] = {
     {"estimate__intervals_nan_as_r", estimate__intervals_nan_as_r},
+    {"estimate__lonely_stratum_named_by_value", estimate__lonely_stratum_named_by_value},
     {"estimate__cli_shows_nan_interval_as_dash", estimate__cli_shows_nan_interval_as_dash},
     {"estimate__cli_quantiles_replicates_and_waves", estimate__cli_quantiles_replicates_and_waves},
     {"estimate__quantiles_through_store_match_r", estimate__quantiles_through_store_match_r},
