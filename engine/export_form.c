@@ -132,10 +132,23 @@ static lcm_status add_select_one(fx *x, tab *t, const lcm_field *fd, const char 
     const lcm_choice_list *l = fd->list;
     const char *q = quoted(x, fd->column);
     int stat = x->fmt == LCM_EXPORT_SAV || x->fmt == LCM_EXPORT_DTA;
+    int xl = x->fmt == LCM_EXPORT_XLSX; /* value labels for the codebook sheet */
     int whole = all_whole(l);
     if (x->fmt == LCM_EXPORT_R && whole) /* numbers in R, as lcmon estimate reads them */
         return add_col(t, fd->column, label, LCM_COL_INTEGER,
                        lcm_arena_printf(x->a, "CAST(NULLIF(%s, '') AS INTEGER)", q), NULL, 0, err);
+    if (xl && !x->fo->labels) { /* codes; whole-number codes as numbers */
+        lcm__exp_vlabel *cb = lcm_arena_alloc(x->a, (l->n + 1) * sizeof *cb);
+        for (size_t k = 0; cb && k < l->n; k++) {
+            const char *cl = text(x, l->items[k].label);
+            cb[k].value = l->items[k].name, cb[k].label = cl ? cl : l->items[k].name;
+        }
+        if (!cb)
+            return oom(err);
+        return add_col(t, fd->column, label, whole ? LCM_COL_INTEGER : LCM_COL_TEXT,
+                       whole ? lcm_arena_printf(x->a, "CAST(NULLIF(%s, '') AS INTEGER)", q) : q, cb,
+                       l->n, err);
+    }
     if (!stat && !(x->fo->labels && x->fmt != LCM_EXPORT_R))
         return add_col(t, fd->column, label, LCM_COL_TEXT, q, NULL, 0, err);
     lcm__exp_vlabel *vl = lcm_arena_alloc(x->a, (l->n + 1) * sizeof *vl);
@@ -160,7 +173,7 @@ static lcm_status add_select_one(fx *x, tab *t, const lcm_field *fd, const char 
     const char *expr = lcm_strbuf_ok(&sb) && vl ? lcm_arena_strdup(x->a, sb.buf) : NULL;
     lcm_strbuf_release(&sb);
     return add_col(t, fd->column, label, stat ? LCM_COL_INTEGER : LCM_COL_TEXT, expr,
-                   stat ? vl : NULL, stat ? l->n : 0, err);
+                   stat || xl ? vl : NULL, stat || xl ? l->n : 0, err);
 }
 
 static lcm_status add_multi(fx *x, tab *t, const lcm_field *fd, const char *label, lcm_err *err) {
@@ -179,10 +192,99 @@ static lcm_status add_multi(fx *x, tab *t, const lcm_field *fd, const char *labe
             lcm_arena_printf(x->a, "%s: %s", label ? label : fd->name, cl ? cl : c->name);
         if (name && !name_ok(name))
             return lcm_err_set(err, LCM_INTERNAL, "stored column name is not valid: '%s'", name);
+        int vl = stat || x->fmt == LCM_EXPORT_XLSX;
         st = add_col(t, name, vlab, LCM_COL_INTEGER, name ? quoted(x, name) : NULL,
-                     stat ? (x->en ? en : zh) : NULL, stat ? 2 : 0, err);
+                     vl ? (x->en ? en : zh) : NULL, vl ? 2 : 0, err);
     }
     return st;
+}
+
+/* A date (LCM_EXP_DATE: its first 10 characters, 2025-05-02) or local date-time
+ * (LCM_EXP_DATETIME: the first 19, 2025-05-02T15:00:00, the offset dropped so the clock
+ * time is the one the interviewer saw) stored as text, as the number the format counts
+ * in (export_int.h); NULL for formats that keep the text. A value that is not a date
+ * becomes missing. */
+static const char *time_expr(fx *x, const char *q, lcm__exp_time kind) {
+    int len = kind == LCM_EXP_DATE ? 10 : 19;
+    const char *jd = lcm_arena_printf(x->a, "julianday(substr(%s, 1, %d))", q, len);
+    if (!jd)
+        return NULL;
+    if (x->fmt == LCM_EXPORT_DTA)
+        return kind == LCM_EXP_DATE
+                   ? lcm_arena_printf(x->a, "round(%s - 2436934.5)", jd)
+                   : lcm_arena_printf(x->a, "round((%s - 2436934.5) * 86400000.0)", jd);
+    if (x->fmt == LCM_EXPORT_SAV)
+        return lcm_arena_printf(x->a, "round((%s - 2299159.5) * 86400.0)", jd);
+    if (x->fmt == LCM_EXPORT_XLSX)
+        return lcm_arena_printf(x->a, "round((%s - 2415018.5) * 86400.0) / 86400.0", jd);
+    return NULL;
+}
+
+/* Adds a text column holding dates or times: a number with a date format in sav, dta and
+ * xlsx, the text itself elsewhere. */
+static lcm_status add_time(fx *x, tab *t, const char *col, const char *label, lcm__exp_time kind,
+                           lcm_err *err) {
+    const char *q = quoted(x, col), *e = time_expr(x, q, kind);
+    lcm_status st =
+        add_col(t, col, label, e ? LCM_COL_REAL : LCM_COL_TEXT, e ? e : q, NULL, 0, err);
+    if (st == LCM_OK && e)
+        t->cols[t->src.ncols - 1].time = kind;
+    return st;
+}
+
+/* Value labels of a scale (a range field whose hint lists its points, "1 很不满意，2 不太
+ *满意，…" or "1 very dissatisfied, 2 dissatisfied, …"): every point from start to end
+ * with its label, or NULL (*n = 0) when the hint is not such a list. */
+static lcm__exp_vlabel *scale_labels(fx *x, const lcm_field *fd, size_t *n) {
+    const char *hint = text(x, fd->hint);
+    double lo = fd->range_start, hi = fd->range_end, step = fd->range_step;
+    *n = 0;
+    if (!hint || step != 1 || lo != floor(lo) || hi != floor(hi) || hi - lo < 1 || hi - lo > 20)
+        return NULL;
+    size_t want = (size_t)(hi - lo) + 1;
+    lcm__exp_vlabel *vl = lcm_arena_alloc(x->a, want * sizeof *vl);
+    const char *p = hint;
+    while (vl && *p) {
+        while (*p == ' ')
+            p++;
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v != (long)lo + (long)*n || *n == want || *end != ' ')
+            return *n = 0, NULL;
+        p = end + strspn(end, " ");
+        size_t len = 0; /* up to the next separator: , ; or the fullwidth ， ； */
+        while (p[len] && p[len] != ',' && p[len] != ';' &&
+               strncmp(p + len, "\xef\xbc\x8c", 3) != 0 && strncmp(p + len, "\xef\xbc\x9b", 3) != 0)
+            len++;
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (!len)
+            return *n = 0, NULL;
+        vl[*n].value = lcm_arena_printf(x->a, "%ld", v);
+        vl[*n].label = lcm_arena_printf(x->a, "%.*s", (int)len, p);
+        (*n)++;
+        p += len;
+        p += strspn(p, " ");
+        if (*p == ',' || *p == ';')
+            p++;
+        else if (*p)
+            p += 3;
+    }
+    return vl && *n == want ? vl : (*n = 0, NULL);
+}
+
+/* A derived (calculate) field without a label of its own is labelled with its calculation,
+ * cut at a character boundary to what Stata keeps. */
+static const char *derived_label(fx *x, const lcm_field *fd) {
+    const char *src = fd->calculation ? lcm_expr_source(fd->calculation) : NULL;
+    if (!src)
+        return NULL;
+    size_t max = 200, n = strlen(src);
+    if (n > max)
+        for (n = max; n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80; n--)
+            ;
+    return lcm_arena_printf(x->a, "%s%.*s%s", x->en ? "Derived: " : "派生变量：", (int)n, src,
+                            n < strlen(src) ? "…" : "");
 }
 
 static void note_pii(fx *x, const char *col) {
@@ -218,8 +320,11 @@ static lcm_status key_cols(fx *x, tab *t, lcm_err *err) {
         }
         const char *label = fd ? text(x, fd->label) : NULL;
         int num = strstr(lcm__std_cols[i].decl, "INTEGER") || strstr(lcm__std_cols[i].decl, "REAL");
-        st = add_col(t, col, label ? label : std_label(x, col), num ? LCM_COL_REAL : LCM_COL_TEXT,
-                     quoted(x, col), NULL, 0, err);
+        if (!strcmp(col, "started_at") || !strcmp(col, "ended_at"))
+            st = add_time(x, t, col, label ? label : std_label(x, col), LCM_EXP_DATETIME, err);
+        else
+            st = add_col(t, col, label ? label : std_label(x, col),
+                         num ? LCM_COL_REAL : LCM_COL_TEXT, quoted(x, col), NULL, 0, err);
     }
     return st;
 }
@@ -239,10 +344,23 @@ static lcm_status table_cols(fx *x, tab *t, lcm_err *err) {
             continue;
         }
         const char *label = text(x, fd->label);
+        if (!label && fd->type == LCM_FT_CALCULATE)
+            label = derived_label(x, fd);
+        size_t nscale = 0;
+        const lcm__exp_vlabel *scale = fd->type == LCM_FT_RANGE && x->fmt != LCM_EXPORT_R
+                                           ? scale_labels(x, fd, &nscale)
+                                           : NULL;
         if (fd->type == LCM_FT_SELECT_ONE)
             st = add_select_one(x, t, fd, label, err);
         else if (fd->type == LCM_FT_SELECT_MULTIPLE)
             st = add_multi(x, t, fd, label, err);
+        else if (fd->type == LCM_FT_DATE || fd->type == LCM_FT_TODAY)
+            st = add_time(x, t, fd->column, label, LCM_EXP_DATE, err);
+        else if (fd->type == LCM_FT_START || fd->type == LCM_FT_END)
+            st = add_time(x, t, fd->column, label, LCM_EXP_DATETIME, err);
+        else if (scale)
+            st = add_col(t, fd->column, label, LCM_COL_REAL, quoted(x, fd->column), scale, nscale,
+                         err);
         else
             st = add_col(t, fd->column, label,
                          fd->type == LCM_FT_INTEGER ? LCM_COL_INTEGER
@@ -318,8 +436,8 @@ static lcm_status scan(fx *x, tab *t, lcm_err *err) {
             int k = sqlite3_column_int(st, 2 * (int)i + 2);
             c->type = k == 2 ? LCM_COL_TEXT : k == 1 ? LCM_COL_REAL : LCM_COL_INTEGER;
         }
-        if (c->type == LCM_COL_TEXT && c->vlabels) /* codes outside the list: keep as text */
-            c->vlabels = NULL, c->nvlabels = 0;
+        if (c->type == LCM_COL_TEXT && c->vlabels && x->fmt != LCM_EXPORT_XLSX)
+            c->vlabels = NULL, c->nvlabels = 0; /* codes outside the list: keep as text */
     }
     if (rc == LCM_OK) {
         t->src.nrows = (long)sqlite3_column_int64(st, 0);
