@@ -113,24 +113,24 @@ static int csv_field(const char *line, int k, char *buf, size_t cap) {
     return 1;
 }
 
-/* Checks every row of r_calibrated.csv for `method` against lcmon's estimate csv: out
- * without --by (variable first), out_by with --by city (city first). Returns rows seen. */
-static int check_calibrated(const char *ref, const char *method, const char *out,
-                            const char *out_by) {
+/* Checks every row of r_calibrated.csv for `method` against lcmon's estimate csv: out[0]
+ * means without --by (variable first), out[1] with --by city (city first); a proportion's
+ * rows (category given) against out[2] and out[3]. Returns the rows seen. */
+static int check_calibrated(const char *ref, const char *method, char *const out[4]) {
     int seen = 0;
     for (const char *l = strchr(ref, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
-        char m[32], by[32], dom[32], var[64], est[64], se[64], key[160];
+        char m[32], by[32], dom[32], var[64], cat[16], est[64], se[64], key[200];
         if (!csv_field(l + 1, 0, m, sizeof m) || strcmp(m, method) != 0)
             continue;
-        CU_ASSERT_FATAL(csv_field(l + 1, 1, by, sizeof by) &&
-                        csv_field(l + 1, 2, dom, sizeof dom) &&
-                        csv_field(l + 1, 3, var, sizeof var) &&
-                        csv_field(l + 1, 4, est, sizeof est) && csv_field(l + 1, 5, se, sizeof se));
+        CU_ASSERT_FATAL(
+            csv_field(l + 1, 1, by, sizeof by) && csv_field(l + 1, 2, dom, sizeof dom) &&
+            csv_field(l + 1, 3, var, sizeof var) && csv_field(l + 1, 4, cat, sizeof cat) &&
+            csv_field(l + 1, 5, est, sizeof est) && csv_field(l + 1, 6, se, sizeof se));
         if (*by)
-            snprintf(key, sizeof key, "\n%s,%s,,", dom, var);
+            snprintf(key, sizeof key, "\n%s,%s,%s,", dom, var, cat);
         else
-            snprintf(key, sizeof key, "\n%s,,", var);
-        const char *row = strstr(*by ? out_by : out, key);
+            snprintf(key, sizeof key, "\n%s,%s,", var, cat);
+        const char *row = strstr(out[(*cat ? 2 : 0) + (*by ? 1 : 0)], key);
         CU_ASSERT_PTR_NOT_NULL(row);
         if (!row)
             continue;
@@ -184,7 +184,7 @@ static void export_r__calibrated_script_gives_lcmon_estimates(void) {
          "                    maxit = 50, epsilon = 1e-07)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *out = NULL, *out_by = NULL, *script, *margins, *want;
+        char *script, *margins, *want;
         CU_ASSERT_EQUAL(lcmt_run((const char *[]){"weight", cases[i].cmd, db, "--form", "household",
                                                   "--margins", lcmt_path(cases[i].margins), NULL},
                                  NULL, NULL, NULL),
@@ -204,19 +204,23 @@ static void export_r__calibrated_script_gives_lcmon_estimates(void) {
         want = lcmt_slurp(lcmt_path(cases[i].margins), NULL);
         CU_ASSERT_PTR_NOT_NULL(margins);
         CU_ASSERT(margins && want && strcmp(margins, want) == 0);
-        CU_ASSERT_EQUAL(
-            lcmt_run((const char *[]){"estimate", db, "--form", "household", "--var",
-                                      "sat_overall,age", "--no-store", "--format", "csv", NULL},
-                     NULL, &out, NULL),
-            0);
-        CU_ASSERT_EQUAL(lcmt_run((const char *[]){"estimate", db, "--form", "household", "--var",
-                                                  "sat_overall,age", "--by", "city", "--no-store",
-                                                  "--format", "csv", NULL},
-                                 NULL, &out_by, NULL),
-                        0);
-        if (out && out_by)
-            CU_ASSERT_EQUAL(check_calibrated(ref, cases[i].method, out, out_by), 6);
-        free(out), free(out_by), free(script), free(margins), free(want);
+        char *outs[4] = {NULL, NULL, NULL, NULL};
+        for (int k = 0; k < 4; k++) {
+            const char *args[16] = {"estimate",   db,
+                                    "--form",     "household",
+                                    "--var",      k < 2 ? "sat_overall,age" : "sat_top2",
+                                    "--stat",     k < 2 ? "mean" : "prop",
+                                    "--no-store", "--format",
+                                    "csv",        NULL};
+            if (k % 2)
+                args[11] = "--by", args[12] = "city", args[13] = NULL;
+            CU_ASSERT_EQUAL(lcmt_run(args, NULL, &outs[k], NULL), 0);
+        }
+        if (outs[0] && outs[1] && outs[2] && outs[3])
+            CU_ASSERT_EQUAL(check_calibrated(ref, cases[i].method, outs), 9);
+        for (int k = 0; k < 4; k++)
+            free(outs[k]);
+        free(script), free(margins), free(want);
     }
     free(ref);
 }

@@ -21,24 +21,29 @@
 #   build/lcmon export t.db --form household --format r --out linear
 #   Rscript tests/r/export_calibrated.R post rake linear \
 #       > tests/fixtures/export/r_calibrated.csv
-# Columns: method (the export directory), by (city or empty), domain, variable, estimate,
-# se (svymean with na.rm = TRUE, one variable at a time as lcmon drops missing values per
-# variable), printed to 17 significant digits.
+# Columns: method (the export directory), by (city or empty), domain, variable, category
+# (of a proportion: lcmon estimate --stat prop), estimate, se (svymean with na.rm = TRUE,
+# one variable at a time as lcmon drops missing values per variable; a proportion is the
+# mean of I(v == category)), printed to 17 significant digits.
 args <- commandArgs(trailingOnly = TRUE)
 out <- data.frame()
+add <- function(dir, by, domain, v, cat, est, se) {
+    out <<- rbind(out, data.frame(method = basename(dir), by = by, domain = domain,
+                                  variable = v, category = cat,
+                                  estimate = sprintf("%.17g", est), se = sprintf("%.17g", se)))
+}
 for (dir in args) {
     source(file.path(dir, "household.R"))
-    for (v in c("sat_overall", "age")) {
-        f <- as.formula(paste0("~", v))
+    for (v in c("sat_overall", "age", "sat_top2")) {
+        cat <- if (v == "sat_top2") "1" else ""
+        f <- as.formula(if (nzchar(cat)) paste0("~I(", v, " == ", cat, ")") else paste0("~", v))
         m <- svymean(f, design, na.rm = TRUE)
-        out <- rbind(out, data.frame(method = basename(dir), by = "", domain = "",
-                                     variable = v, estimate = sprintf("%.17g", coef(m)),
-                                     se = sprintf("%.17g", SE(m))))
+        k <- if (nzchar(cat)) 2 else 1 # I(...) gives FALSE, TRUE
+        add(dir, "", "", v, cat, coef(m)[k], SE(m)[k])
         b <- svyby(f, ~city, design, svymean, na.rm = TRUE)
-        out <- rbind(out, data.frame(method = basename(dir), by = "city",
-                                     domain = as.character(b$city), variable = v,
-                                     estimate = sprintf("%.17g", coef(b)),
-                                     se = sprintf("%.17g", SE(b))))
+        col <- if (nzchar(cat)) paste0("I(", v, " == ", cat, ")TRUE") else v
+        add(dir, "city", as.character(b$city), v, cat, b[[col]],
+            b[[if (nzchar(cat)) paste0("se.", col) else "se"]])
     }
 }
 write.csv(out, stdout(), row.names = FALSE, quote = FALSE)
