@@ -1071,9 +1071,9 @@ static const char *stata_lonely(lcm_svy_lonely l) {
                                         : "certainty";
 }
 
-static void syntax_design(fx *x, const lcm_design_decl *d, int cal, int dta, lcm_strbuf *sb) {
+static void syntax_design(const lcm_design_decl *d, int cal, int dta, lcm_strbuf *sb) {
     const char *w = cal ? "final_weight" : d->weight;
-    const char *c = "*";
+    const char *c = "*"; /* a comment in both languages */
     lcm_strbuf_addf(sb, "\n%s The design declared with 'lcmon design set' (lonely PSUs %s).\n", c,
                     lcm_lonely_name(d->lonely));
     if (cal)
@@ -1085,22 +1085,25 @@ static void syntax_design(fx *x, const lcm_design_decl *d, int cal, int dta, lcm
                         "lcmon export --format r, reproduces both).\n",
                         c, c, c, c);
     if (dta) {
+        /* svyset PSU [pweight = W], strata(S) fpc(F1) singleunit() vce() || SSU, fpc(F2): the
+         * second stage only when the first has an fpc, as in R's variance */
         lcm_strbuf_addf(sb, "svyset %s", *d->psu ? d->psu : "_n");
-        if (*d->ssu && *d->fpc1)
-            lcm_strbuf_addf(sb, ", fpc(%s) || %s", d->fpc1, d->ssu);
         if (*w)
             lcm_strbuf_addf(sb, " [pweight = %s]", w);
         lcm_strbuf_adds(sb, ",");
         if (*d->strata)
             lcm_strbuf_addf(sb, " strata(%s)", d->strata);
-        if (*d->fpc1 && !(*d->ssu))
+        if (*d->fpc1)
             lcm_strbuf_addf(sb, " fpc(%s)", d->fpc1);
-        if (*d->ssu && *d->fpc2)
-            lcm_strbuf_addf(sb, " fpc(%s)", d->fpc2);
-        lcm_strbuf_addf(sb, " singleunit(%s) vce(linearized)\n", stata_lonely(d->lonely));
+        lcm_strbuf_addf(sb, " singleunit(%s) vce(linearized)", stata_lonely(d->lonely));
+        if (*d->ssu && *d->fpc1) {
+            lcm_strbuf_addf(sb, " || %s", d->ssu);
+            if (*d->fpc2)
+                lcm_strbuf_addf(sb, ", fpc(%s)", d->fpc2);
+        }
+        lcm_strbuf_adds(sb, "\n");
         return;
     }
-    (void)x;
     lcm_strbuf_adds(sb, "CSPLAN ANALYSIS\n  /PLAN FILE = 'design.csaplan'\n");
     if (*w)
         lcm_strbuf_addf(sb, "  /PLANVARS ANALYSISWEIGHT = %s\n", w);
@@ -1193,8 +1196,18 @@ static lcm_status syntax_text(fx *x, const char *data_file, int dta, lcm_strbuf 
         else
             lcm_strbuf_adds(sb, ".\n");
     }
-    if (have)
-        syntax_design(x, &d, cal, dta, sb);
+    const char *missing = NULL;
+    const char *cols[] = {d.strata, d.psu, d.ssu, d.fpc1, d.fpc2, cal ? "final_weight" : d.weight};
+    for (size_t i = 0; have && i < 6; i++)
+        if (*cols[i] && !has_col(t, cols[i]))
+            missing = cols[i];
+    if (have && missing)
+        lcm_strbuf_addf(sb,
+                        "\n%s The design uses column %s, which is left out as personal data:\n%s "
+                        "export with --include-pii to declare the design here.\n",
+                        k, missing, k);
+    else if (have)
+        syntax_design(&d, cal, dta, sb);
     else
         lcm_strbuf_addf(sb, "\n%s No design is declared for this form (lcmon design set).\n", k);
     return lcm_strbuf_ok(sb) ? LCM_OK : oom(err);
