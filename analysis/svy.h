@@ -11,7 +11,8 @@
  * owns every input array; a design copies what it keeps. Nothing here prints or allocates
  * behind the caller's back beyond the handles it documents. Functions that can fail on the data
  * take an optional message buffer (err, errlen; either may be NULL/0) that receives a
- * lower-case sentence such as "stratum 7 has only one PSU at stage 1".
+ * lower-case sentence such as "stratum 'east' has only one PSU at stage 1" (a stratum or PSU
+ * is named by its name in the spec, else by its code).
  */
 #ifndef LCM_SVY_H
 #define LCM_SVY_H
@@ -54,11 +55,24 @@ typedef struct lcm_svy_spec {
     lcm_svy_lonely lonely; /* lonely-PSU policy, applied at both stages */
 } lcm_svy_spec;
 
+/* Names of the codes for messages ("stratum 'east' has only one PSU"): stratum code c is
+ * named strata[c] when 0 <= c < nstrata (PSU code c: psu[c]), else messages show the code.
+ * Borrowed for the call; the design copies the names it needs. */
+typedef struct lcm_svy_names {
+    const char *const *strata;
+    size_t nstrata;
+    const char *const *psu;
+    size_t npsu;
+} lcm_svy_names;
+
 /* Build a design from spec; *out is the caller's, freed with lcm_svy_design_free.
  * LCM_INVAL for inconsistent arguments (fpc mixing counts and fractions, fpc below the number
  * sampled, fpc varying within a stratum or PSU, non-positive weights), LCM_NOMEM. */
 lcm_status lcm_svy_design_new(const lcm_svy_spec *spec, lcm_svy_design **out, char *err,
                               size_t errlen);
+/* The same with names (may be NULL) for the strata and PSUs its messages mention. */
+lcm_status lcm_svy_design_new_named(const lcm_svy_spec *spec, const lcm_svy_names *names,
+                                    lcm_svy_design **out, char *err, size_t errlen);
 
 /* Free a design (NULL is fine). */
 void lcm_svy_design_free(lcm_svy_design *d);
@@ -256,15 +270,17 @@ lcm_status lcm_svy_replicates_attach(const lcm_svy_design *d, const double *cons
 /* ---- confidence intervals ------------------------------------------------------------ */
 
 typedef enum lcm_svy_ci_kind {
-    LCM_SVY_CI_WALD,  /* estimate +- t(df) * se (normal when df is not positive) */
+    LCM_SVY_CI_WALD,  /* estimate +- t(df) * se */
     LCM_SVY_CI_LOGIT, /* proportions: R svyciprop(method = "logit") */
     LCM_SVY_CI_BETA   /* proportions: Korn-Graubard, R svyciprop(method = "beta") */
 } lcm_svy_ci_kind;
 
-/* Interval [*lo, *hi] at `level` for e (NaN when e has no estimate or SE). Proportions
- * (is_prop) strictly inside (0, 1) with a positive SE use kind; everything else the t
- * interval. nrow is the row count of the (domain's) design, which svyciprop uses for the
- * beta interval's effective-n correction (R subsets an uncalibrated design first). */
+/* Interval [*lo, *hi] at `level` for e, NaN where R gives NaN: when e has no estimate or
+ * SE, when it has no design df (df <= 0: R's qt(., 0) is NaN), and for a proportion of 0
+ * or 1 under LOGIT or BETA. Proportions (is_prop) use kind, strictly inside (0, 1) with a
+ * zero SE the point [p, p]; everything else the t interval. nrow is the row count of the
+ * (domain's) design, which svyciprop uses for the beta interval's effective-n correction
+ * (R subsets an uncalibrated design first). */
 void lcm_svy_ci(lcm_svy_ci_kind kind, int is_prop, const lcm_svy_est *e, double level, size_t nrow,
                 double *lo, double *hi);
 

@@ -7,6 +7,7 @@
 #include "svy_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,17 @@ static int cmp_key(const void *a, const void *b) {
     return x->row < y->row ? -1 : (x->row > y->row);
 }
 
+static void free_names(char **names, size_t n) {
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
 void lcm_svy_design_free(lcm_svy_design *d) {
     if (!d)
         return;
+    free_names(d->str_name, d->nstrata);
+    free_names(d->psu_name, d->npsu);
     free(d->w);
     free(d->prob);
     free(d->order);
@@ -59,6 +68,60 @@ size_t lcm_svy_design_npsu(const lcm_svy_design *d) {
 }
 const double *lcm_svy_design_weights(const lcm_svy_design *d) {
     return d->w;
+}
+
+/* A code's name from the spec's names: 'name', or the code itself. */
+static const char *code_name(const char *const *names, size_t nnames, int64_t code, char *buf,
+                             size_t cap) {
+    if (names && code >= 0 && (uint64_t)code < nnames && names[code])
+        snprintf(buf, cap, "'%s'", names[code]);
+    else
+        snprintf(buf, cap, "%lld", (long long)code);
+    return buf;
+}
+
+const char *lcm__svy_stratum_name(const lcm_svy_design *d, size_t h, char *buf, size_t cap) {
+    if (d->str_name && d->str_name[h])
+        snprintf(buf, cap, "'%s'", d->str_name[h]);
+    else
+        snprintf(buf, cap, "%lld", (long long)d->str_code[h]);
+    return buf;
+}
+
+const char *lcm__svy_psu_name(const lcm_svy_design *d, size_t i, char *buf, size_t cap) {
+    if (d->psu_name && d->psu_name[i])
+        snprintf(buf, cap, "'%s'", d->psu_name[i]);
+    else
+        snprintf(buf, cap, "%lld", (long long)d->psu_code[i]);
+    return buf;
+}
+
+/* Copies of the names of the design's strata and PSUs (NULL slots for codes without one;
+ * without a PSU column the PSUs are rows, which have no names). */
+static lcm_status copy_names(lcm_svy_design *d, const lcm_svy_names *s, int has_psu) {
+    if (!s)
+        return LCM_OK;
+    if (s->strata) {
+        if (!(d->str_name = calloc(d->nstrata, sizeof *d->str_name)))
+            return LCM_NOMEM;
+        for (size_t h = 0; h < d->nstrata; h++) {
+            int64_t c = d->str_code[h];
+            if (c >= 0 && (uint64_t)c < s->nstrata && s->strata[c] &&
+                !(d->str_name[h] = strdup(s->strata[c])))
+                return LCM_NOMEM;
+        }
+    }
+    if (s->psu && has_psu) {
+        if (!(d->psu_name = calloc(d->npsu, sizeof *d->psu_name)))
+            return LCM_NOMEM;
+        for (size_t i = 0; i < d->npsu; i++) {
+            int64_t c = d->psu_code[i];
+            if (c >= 0 && (uint64_t)c < s->npsu && s->psu[c] &&
+                !(d->psu_name[i] = strdup(s->psu[c])))
+                return LCM_NOMEM;
+        }
+    }
+    return LCM_OK;
 }
 
 /* R's as.fpc(): every fpc value >= 1 means population counts, every value <= 1 fractions. */
@@ -120,8 +183,10 @@ static lcm_status alloc_layout(lcm_svy_design *d, const rowkey *key, int two_sta
 }
 
 /* Fills strata, PSU and unit indices from the sorted keys; checks fpc constancy. */
-static lcm_status fill_layout(lcm_svy_design *d, const lcm_svy_spec *s, const rowkey *key,
-                              int is_count, char *err, size_t errlen) {
+static lcm_status fill_layout(lcm_svy_design *d, const lcm_svy_spec *s, const lcm_svy_names *nm_,
+                              const rowkey *key, int is_count, char *err, size_t errlen) {
+    static const lcm_svy_names none = {NULL, 0, NULL, 0};
+    const lcm_svy_names *names = nm_ ? nm_ : &none;
     size_t h = (size_t)-1, i = (size_t)-1, u = (size_t)-1;
     for (size_t r = 0; r < d->n; r++) {
         size_t row = key[r].row;
@@ -146,13 +211,15 @@ static lcm_status fill_layout(lcm_svy_design *d, const lcm_svy_spec *s, const ro
             d->unit_start[u] = r;
             d->unit_psu[u] = i;
         }
+        char nm[160];
         if (s->fpc1 && !news && s->fpc1[row] != s->fpc1[key[r - 1].row]) {
-            lcm__an_msg(err, errlen, "fpc at stage 1 varies within stratum %lld",
-                        (long long)key[r].s);
+            lcm__an_msg(err, errlen, "fpc at stage 1 varies within stratum %s",
+                        code_name(names->strata, names->nstrata, key[r].s, nm, sizeof nm));
             return LCM_INVAL;
         }
         if (s->fpc2 && !newp && s->fpc2[row] != s->fpc2[key[r - 1].row]) {
-            lcm__an_msg(err, errlen, "fpc at stage 2 varies within PSU %lld", (long long)key[r].p);
+            lcm__an_msg(err, errlen, "fpc at stage 2 varies within PSU %s",
+                        code_name(names->psu, s->psu ? names->npsu : 0, key[r].p, nm, sizeof nm));
             return LCM_INVAL;
         }
     }
@@ -189,8 +256,9 @@ static lcm_status fill_fpc(lcm_svy_design *d, const lcm_svy_spec *s, int is_coun
             double N = popsize(s->fpc1[row], d->str_npsu[h], is_count);
             double nh = (double)d->str_npsu[h];
             if (N < nh) {
-                lcm__an_msg(err, errlen, "fpc implies more than 100%% sampling in stratum %lld",
-                            (long long)d->str_code[h]);
+                char nm[160];
+                lcm__an_msg(err, errlen, "fpc implies more than 100%% sampling in stratum %s",
+                            lcm__svy_stratum_name(d, h, nm, sizeof nm));
                 return LCM_INVAL;
             }
             d->str_f1[h] = (N - nh) / N;
@@ -200,8 +268,9 @@ static lcm_status fill_fpc(lcm_svy_design *d, const lcm_svy_spec *s, int is_coun
             double m = (double)d->psu_nssu[i];
             double N = popsize(s->fpc2[row], d->psu_nssu[i], is_count);
             if (N < m) {
-                lcm__an_msg(err, errlen, "fpc implies more than 100%% sampling in PSU %lld",
-                            (long long)d->psu_code[i]);
+                char nm[160];
+                lcm__an_msg(err, errlen, "fpc implies more than 100%% sampling in PSU %s",
+                            lcm__svy_psu_name(d, i, nm, sizeof nm));
                 return LCM_INVAL;
             }
             d->psu_f2[i] = (N - m) / N;
@@ -250,6 +319,11 @@ static lcm_status fill_weights(lcm_svy_design *d, const lcm_svy_spec *s, int is_
 
 lcm_status lcm_svy_design_new(const lcm_svy_spec *s, lcm_svy_design **out, char *err,
                               size_t errlen) {
+    return lcm_svy_design_new_named(s, NULL, out, err, errlen);
+}
+
+lcm_status lcm_svy_design_new_named(const lcm_svy_spec *s, const lcm_svy_names *names,
+                                    lcm_svy_design **out, char *err, size_t errlen) {
     lcm_status st = LCM_OK;
     lcm_svy_design *d = NULL;
     rowkey *key = NULL;
@@ -287,7 +361,9 @@ lcm_status lcm_svy_design_new(const lcm_svy_spec *s, lcm_svy_design **out, char 
     qsort(key, s->n, sizeof *key, cmp_key);
     if ((st = alloc_layout(d, key, d->two_stage)) != LCM_OK)
         goto cleanup;
-    if ((st = fill_layout(d, s, key, is_count, err, errlen)) != LCM_OK)
+    if ((st = fill_layout(d, s, names, key, is_count, err, errlen)) != LCM_OK)
+        goto cleanup;
+    if ((st = copy_names(d, names, s->psu != NULL)) != LCM_OK)
         goto cleanup;
     if ((st = fill_fpc(d, s, is_count, err, errlen)) != LCM_OK)
         goto cleanup;
@@ -321,7 +397,7 @@ lcm_status lcm__svy_design_clone(const lcm_svy_design *d, lcm_svy_design **out) 
     c->w = NULL, c->prob = NULL, c->order = NULL, c->unit_start = NULL, c->unit_psu = NULL;
     c->psu_stratum = NULL, c->psu_nssu = NULL, c->psu_f2 = NULL, c->psu_code = NULL;
     c->str_npsu = NULL, c->str_f1 = NULL, c->str_frac = NULL, c->str_code = NULL;
-    c->cal = NULL, c->rep = NULL;
+    c->cal = NULL, c->rep = NULL, c->str_name = NULL, c->psu_name = NULL;
     DUP(w, d->n);
     DUP(prob, d->n);
     DUP(order, d->n);
@@ -335,6 +411,16 @@ lcm_status lcm__svy_design_clone(const lcm_svy_design *d, lcm_svy_design **out) 
     DUP(str_f1, d->nstrata);
     DUP(str_frac, d->nstrata);
     DUP(str_code, d->nstrata);
+    if (d->str_name && !(c->str_name = calloc(d->nstrata, sizeof *c->str_name)))
+        goto nomem;
+    for (size_t h = 0; d->str_name && h < d->nstrata; h++)
+        if (d->str_name[h] && !(c->str_name[h] = strdup(d->str_name[h])))
+            goto nomem;
+    if (d->psu_name && !(c->psu_name = calloc(d->npsu, sizeof *c->psu_name)))
+        goto nomem;
+    for (size_t i = 0; d->psu_name && i < d->npsu; i++)
+        if (d->psu_name[i] && !(c->psu_name[i] = strdup(d->psu_name[i])))
+            goto nomem;
     /* calibration and replicates are not carried over: a clone is the starting point of a
      * new calibration or replicate set, which the caller attaches. */
     *out = c;

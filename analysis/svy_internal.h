@@ -82,11 +82,18 @@ struct lcm_svy_design {
     double *str_f1;    /* nstrata: stage-1 fpc factor (N-n)/N, 1 without fpc */
     double *str_frac;  /* nstrata: n/N, multiplies the stage-2 variance */
     int64_t *str_code; /* nstrata */
+    char **str_name;   /* nstrata names for messages, or NULL: the codes */
+    char **psu_name;   /* npsu names for messages, or NULL: the codes */
 
     size_t max_npsu, max_nssu; /* largest n_h and m_i: scratch sizes for the variance */
     svy_cal *cal;              /* NULL unless calibrated */
     svy_rep *rep;              /* NULL unless replicate weights are attached */
 };
+
+/* How messages name stratum h or PSU i of d: 'name' when the spec named it, else its code;
+ * into buf (cap bytes), which is returned. */
+const char *lcm__svy_stratum_name(const lcm_svy_design *d, size_t h, char *buf, size_t cap);
+const char *lcm__svy_psu_name(const lcm_svy_design *d, size_t i, char *buf, size_t cap);
 
 /* Copy of a design's layout and weights, without its calibration or replicates. */
 lcm_status lcm__svy_design_clone(const lcm_svy_design *d, lcm_svy_design **out);

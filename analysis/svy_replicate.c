@@ -95,8 +95,9 @@ static lcm_status count_jkn(const lcm_svy_design *d, size_t *nrep, char *err, si
             continue;
         if (n == 1) {
             if (d->lonely == LCM_SVY_LONELY_FAIL) {
-                lcm__an_msg(err, errlen, "stratum %lld has only one PSU",
-                            (long long)d->str_code[h]);
+                char nm[160];
+                lcm__an_msg(err, errlen, "stratum %s has only one PSU",
+                            lcm__svy_stratum_name(d, h, nm, sizeof nm));
                 return LCM_DESIGN;
             }
             *nrep += d->lonely == LCM_SVY_LONELY_ADJUST;

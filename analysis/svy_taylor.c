@@ -24,12 +24,14 @@ double lcm__svy_centred_ss(const double *x, size_t m, size_t n) {
 
 /* Contribution of one "stratum" with n sampled units, m of them present, whose totals have
  * the centred sum of squares ss (absent units as zeros) and fpc factor f, following
- * onestrat(). x0 is the total of the one unit of a lonely stratum when it is present.
- * *lonely_na is set when the policy is "average" and the stratum has one unit (R's NA,
- * dropped and compensated by the caller). */
+ * onestrat(); unit is the stratum (stage 1) or PSU (stage 2) of d, for messages. x0 is the
+ * total of the one unit of a lonely stratum when it is present. *lonely_na is set when the
+ * policy is "average" and the stratum has one unit (R's NA, dropped and compensated by the
+ * caller). */
 static lcm_status onestrat(double ss, size_t m, size_t n, double x0, double f, lcm_svy_lonely pol,
-                           int stage, long long code, double *out, int *lonely_na, char *err,
-                           size_t errlen) {
+                           int stage, const lcm_svy_design *d, size_t unit, double *out,
+                           int *lonely_na, char *err, size_t errlen) {
+    char name[160];
     *lonely_na = 0;
     *out = 0.0;
     if (f < 1e-7)
@@ -41,9 +43,11 @@ static lcm_status onestrat(double ss, size_t m, size_t n, double x0, double f, l
     switch (pol) {
     case LCM_SVY_LONELY_FAIL:
         if (stage == 1)
-            lcm__an_msg(err, errlen, "stratum %lld has only one PSU at stage 1", code);
+            lcm__an_msg(err, errlen, "stratum %s has only one PSU at stage 1",
+                        lcm__svy_stratum_name(d, unit, name, sizeof name));
         else
-            lcm__an_msg(err, errlen, "PSU %lld has only one SSU at stage 2", code);
+            lcm__an_msg(err, errlen, "PSU %s has only one SSU at stage 2",
+                        lcm__svy_psu_name(d, unit, name, sizeof name));
         return LCM_DESIGN;
     case LCM_SVY_LONELY_REMOVE:
     case LCM_SVY_LONELY_CERTAINTY:
@@ -65,8 +69,8 @@ lcm_status lcm__svy_stage2(const lcm_svy_design *d, size_t i, double ss, double 
     int na = 0;
     /* R calls onestage() with one stratum, so "average" with a lonely SSU gives 0 * 1/0 =
      * NaN, as here */
-    lcm_status st = onestrat(ss, 1, d->psu_nssu[i], total, d->psu_f2[i], d->lonely, 2,
-                             (long long)d->psu_code[i], out, &na, err, errlen);
+    lcm_status st = onestrat(ss, 1, d->psu_nssu[i], total, d->psu_f2[i], d->lonely, 2, d, i, out,
+                             &na, err, errlen);
     if (st == LCM_OK && na)
         *out = NAN;
     return st;
@@ -86,8 +90,8 @@ lcm_status lcm__svy_taylor_psu(const lcm_svy_design *d, const size_t *psus, cons
         double vh = 0.0;
         int na = 0;
         if ((st = onestrat(lcm__svy_centred_ss(t + a0, a - a0, d->str_npsu[h]), a - a0,
-                           d->str_npsu[h], t[a0], d->str_f1[h], d->lonely, 1,
-                           (long long)d->str_code[h], &vh, &na, err, errlen)) != LCM_OK)
+                           d->str_npsu[h], t[a0], d->str_f1[h], d->lonely, 1, d, h, &vh, &na, err,
+                           errlen)) != LCM_OK)
             return st;
         nstrat++;
         if (!na) {

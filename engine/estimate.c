@@ -252,12 +252,27 @@ static void free_vars(est_vars *ev) {
     free(ev->owned), free(ev->v), free(ev->src), free(ev->cat), free(ev->p);
 }
 
+/* The labels of an interner as an array by code (NULL when there are none). */
+static const char **labels_of(const lcm_intern *in, size_t *n) {
+    *n = in ? lcm_intern_count(in) : 0;
+    const char **a = *n ? malloc(*n * sizeof *a) : NULL;
+    for (size_t i = 0; a && i < *n; i++)
+        a[i] = lcm_intern_label(in, (int64_t)i);
+    return a;
+}
+
+/* The design of the loaded rows; its messages name strata and PSUs by their values. */
 static lcm_status build_design(const lcm_survey_data *d, const lcm_design_decl *decl,
                                lcm_svy_design **out, lcm_err *err) {
     lcm_svy_spec spec = {d->n,    d->strata, d->psu, d->ssu,      d->fpc1,
                          d->fpc2, d->weight, NULL,   decl->lonely};
+    lcm_svy_names names = {0};
+    const char **sn = labels_of(d->strata_labels, &names.nstrata);
+    const char **pn = labels_of(d->psu_labels, &names.npsu);
+    names.strata = sn, names.psu = pn;
     char msg[512] = "";
-    lcm_status rc = lcm_svy_design_new(&spec, out, msg, sizeof msg);
+    lcm_status rc = lcm_svy_design_new_named(&spec, &names, out, msg, sizeof msg);
+    free(sn), free(pn);
     if (rc != LCM_OK)
         return lcm_err_set(err, rc, "survey design: %s", msg[0] ? msg : lcm_strerror(rc));
     return LCM_OK;

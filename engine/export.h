@@ -48,12 +48,24 @@ lcm_status lcm_export_dataset(lcm_db *db, const char *name, const lcm_export_opt
  *                  main table first, then the rosters (one array per table, not nested)
  *   r              opts->out is a directory: <form>.csv, <form>__<repeat>.csv (UTF-8, no
  *                  BOM) and <form>.R, which reads them and declares the design with
- *                  svydesign() as `lcmon design set` declared it (see lcm_export_r_script)
+ *                  svydesign() as `lcmon design set` declared it, calibrated as the
+ *                  declared calibration (margins in <form>.margins.csv), so R gives
+ *                  lcmon's estimates and SEs (see lcm_export_r_script)
+ * sav and dta also get SPSS syntax (<stem>.sps) or a Stata do-file (<stem>.do) beside the
+ * main file: it opens the file, repeats the variable and value labels and declares the
+ * design (CSPLAN ANALYSIS, svyset; final_weight when a calibration is declared).
  * Variable labels are the fields' labels in the chosen language (a select_multiple's 0/1
- * column: "<question>: <choice>"); the standard columns have fixed labels, or those of the
+ * column: "<question>: <choice>"; a calculate field without a label: "派生变量：" or
+ * "Derived: " and its calculation); the standard columns have fixed labels, or those of the
  * field that fills them. sav and dta store a select_one as a number with the choice labels
  * as value labels: the choice name when every name of its list is a whole number, else its
- * position in the list (1, 2, ...); the 0/1 columns get "not selected"/"selected".
+ * position in the list (1, 2, ...); the 0/1 columns get "not selected"/"selected"; a scale
+ * (range field whose hint lists its points, "1 很不满意，2 不太满意，…") gets its points as
+ * value labels. xlsx writes whole-number codes as numbers and ends with a "codebook" sheet
+ * (table, variable, label, type, value labels). Timestamps (started_at, ended_at, start,
+ * end) and dates (date, today) are Stata %tc / %td, SPSS DATETIME20 / DATE11 and Excel date
+ * cells of the local clock time stored; other formats keep the stored text.
+ * Only complete interviews (and their roster rows) are exported unless include_drafts.
  * Fields marked lcmon_pii (form.h), and the standard columns they fill, are left out
  * unless include_pii. Every file is written under a temporary name; they are renamed only
  * when all are complete. */
@@ -63,6 +75,8 @@ typedef struct lcm_export_form_opts {
     int labels;          /* csv, json, xlsx: a select_one's choice label instead of its code */
     int include_pii;     /* keep fields marked as personal data */
     int wave;            /* 0: every wave; else this wave's instances and their roster rows */
+    int include_drafts;  /* keep draft interviews too (default: complete ones only, the rows
+                            lcmon estimates from) */
 } lcm_export_form_opts;
 
 typedef struct lcm_export_table {
@@ -76,7 +90,9 @@ typedef struct lcm_export_table {
 typedef struct lcm_export_report {
     lcm_export_table *tables; /* main table first */
     size_t ntables;
-    char *script;        /* r: the R script written, else NULL */
+    char *script;        /* r: the R script, dta: the Stata do-file, sav: the SPSS syntax
+                            written beside the data, else NULL */
+    char *margins;       /* r with a calibration: the margins file the script reads */
     size_t pii_left_out; /* columns left out as personal data */
     char pii_names[256]; /* their names, comma-separated (cut with "..." when long) */
 } lcm_export_report;
@@ -90,8 +106,10 @@ lcm_status lcm_export_form(lcm_db *db, const char *form_id, const lcm_export_for
 
 /* The R script an r export of form_id writes: it reads <form>.csv and the roster files
  * from the directory it is in, keeps complete interviews, and declares the design stored
- * for (form, fo->wave) with svydesign(); weights = final_weight when a calibration is
- * declared too. *out is the caller's to free. LCM_NOTFOUND when no design is declared. */
+ * for (form, fo->wave) with svydesign(); when a calibration is declared it reads its
+ * margins from <form>.margins.csv and redoes it (postStratify(), rake() or
+ * calibrate(calfun = "linear")), so its estimates and SEs are lcmon's. *out is the
+ * caller's to free. LCM_NOTFOUND when no design is declared. */
 lcm_status lcm_export_r_script(lcm_db *db, const char *form_id, const lcm_export_form_opts *fo,
                                char **out, lcm_err *err);
 

@@ -15,8 +15,10 @@
 #include "form_int.h"
 #include "strbuf.h"
 #include "survey.h"
+#include "weight.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,10 +132,23 @@ static lcm_status add_select_one(fx *x, tab *t, const lcm_field *fd, const char 
     const lcm_choice_list *l = fd->list;
     const char *q = quoted(x, fd->column);
     int stat = x->fmt == LCM_EXPORT_SAV || x->fmt == LCM_EXPORT_DTA;
+    int xl = x->fmt == LCM_EXPORT_XLSX; /* value labels for the codebook sheet */
     int whole = all_whole(l);
     if (x->fmt == LCM_EXPORT_R && whole) /* numbers in R, as lcmon estimate reads them */
         return add_col(t, fd->column, label, LCM_COL_INTEGER,
                        lcm_arena_printf(x->a, "CAST(NULLIF(%s, '') AS INTEGER)", q), NULL, 0, err);
+    if (xl && !x->fo->labels) { /* codes; whole-number codes as numbers */
+        lcm__exp_vlabel *cb = lcm_arena_alloc(x->a, (l->n + 1) * sizeof *cb);
+        for (size_t k = 0; cb && k < l->n; k++) {
+            const char *cl = text(x, l->items[k].label);
+            cb[k].value = l->items[k].name, cb[k].label = cl ? cl : l->items[k].name;
+        }
+        if (!cb)
+            return oom(err);
+        return add_col(t, fd->column, label, whole ? LCM_COL_INTEGER : LCM_COL_TEXT,
+                       whole ? lcm_arena_printf(x->a, "CAST(NULLIF(%s, '') AS INTEGER)", q) : q, cb,
+                       l->n, err);
+    }
     if (!stat && !(x->fo->labels && x->fmt != LCM_EXPORT_R))
         return add_col(t, fd->column, label, LCM_COL_TEXT, q, NULL, 0, err);
     lcm__exp_vlabel *vl = lcm_arena_alloc(x->a, (l->n + 1) * sizeof *vl);
@@ -158,7 +173,7 @@ static lcm_status add_select_one(fx *x, tab *t, const lcm_field *fd, const char 
     const char *expr = lcm_strbuf_ok(&sb) && vl ? lcm_arena_strdup(x->a, sb.buf) : NULL;
     lcm_strbuf_release(&sb);
     return add_col(t, fd->column, label, stat ? LCM_COL_INTEGER : LCM_COL_TEXT, expr,
-                   stat ? vl : NULL, stat ? l->n : 0, err);
+                   stat || xl ? vl : NULL, stat || xl ? l->n : 0, err);
 }
 
 static lcm_status add_multi(fx *x, tab *t, const lcm_field *fd, const char *label, lcm_err *err) {
@@ -177,10 +192,99 @@ static lcm_status add_multi(fx *x, tab *t, const lcm_field *fd, const char *labe
             lcm_arena_printf(x->a, "%s: %s", label ? label : fd->name, cl ? cl : c->name);
         if (name && !name_ok(name))
             return lcm_err_set(err, LCM_INTERNAL, "stored column name is not valid: '%s'", name);
+        int vl = stat || x->fmt == LCM_EXPORT_XLSX;
         st = add_col(t, name, vlab, LCM_COL_INTEGER, name ? quoted(x, name) : NULL,
-                     stat ? (x->en ? en : zh) : NULL, stat ? 2 : 0, err);
+                     vl ? (x->en ? en : zh) : NULL, vl ? 2 : 0, err);
     }
     return st;
+}
+
+/* A date (LCM_EXP_DATE: its first 10 characters, 2025-05-02) or local date-time
+ * (LCM_EXP_DATETIME: the first 19, 2025-05-02T15:00:00, the offset dropped so the clock
+ * time is the one the interviewer saw) stored as text, as the number the format counts
+ * in (export_int.h); NULL for formats that keep the text. A value that is not a date
+ * becomes missing. */
+static const char *time_expr(fx *x, const char *q, lcm__exp_time kind) {
+    int len = kind == LCM_EXP_DATE ? 10 : 19;
+    const char *jd = lcm_arena_printf(x->a, "julianday(substr(%s, 1, %d))", q, len);
+    if (!jd)
+        return NULL;
+    if (x->fmt == LCM_EXPORT_DTA)
+        return kind == LCM_EXP_DATE
+                   ? lcm_arena_printf(x->a, "round(%s - 2436934.5)", jd)
+                   : lcm_arena_printf(x->a, "round((%s - 2436934.5) * 86400000.0)", jd);
+    if (x->fmt == LCM_EXPORT_SAV)
+        return lcm_arena_printf(x->a, "round((%s - 2299159.5) * 86400.0)", jd);
+    if (x->fmt == LCM_EXPORT_XLSX)
+        return lcm_arena_printf(x->a, "round((%s - 2415018.5) * 86400.0) / 86400.0", jd);
+    return NULL;
+}
+
+/* Adds a text column holding dates or times: a number with a date format in sav, dta and
+ * xlsx, the text itself elsewhere. */
+static lcm_status add_time(fx *x, tab *t, const char *col, const char *label, lcm__exp_time kind,
+                           lcm_err *err) {
+    const char *q = quoted(x, col), *e = time_expr(x, q, kind);
+    lcm_status st =
+        add_col(t, col, label, e ? LCM_COL_REAL : LCM_COL_TEXT, e ? e : q, NULL, 0, err);
+    if (st == LCM_OK && e)
+        t->cols[t->src.ncols - 1].time = kind;
+    return st;
+}
+
+/* Value labels of a scale (a range field whose hint lists its points, "1 很不满意，2 不太
+ *满意，…" or "1 very dissatisfied, 2 dissatisfied, …"): every point from start to end
+ * with its label, or NULL (*n = 0) when the hint is not such a list. */
+static lcm__exp_vlabel *scale_labels(fx *x, const lcm_field *fd, size_t *n) {
+    const char *hint = text(x, fd->hint);
+    double lo = fd->range_start, hi = fd->range_end, step = fd->range_step;
+    *n = 0;
+    if (!hint || step != 1 || lo != floor(lo) || hi != floor(hi) || hi - lo < 1 || hi - lo > 20)
+        return NULL;
+    size_t want = (size_t)(hi - lo) + 1;
+    lcm__exp_vlabel *vl = lcm_arena_alloc(x->a, want * sizeof *vl);
+    const char *p = hint;
+    while (vl && *p) {
+        while (*p == ' ')
+            p++;
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v != (long)lo + (long)*n || *n == want || *end != ' ')
+            return *n = 0, NULL;
+        p = end + strspn(end, " ");
+        size_t len = 0; /* up to the next separator: , ; or the fullwidth ， ； */
+        while (p[len] && p[len] != ',' && p[len] != ';' &&
+               strncmp(p + len, "\xef\xbc\x8c", 3) != 0 && strncmp(p + len, "\xef\xbc\x9b", 3) != 0)
+            len++;
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (!len)
+            return *n = 0, NULL;
+        vl[*n].value = lcm_arena_printf(x->a, "%ld", v);
+        vl[*n].label = lcm_arena_printf(x->a, "%.*s", (int)len, p);
+        (*n)++;
+        p += len;
+        p += strspn(p, " ");
+        if (*p == ',' || *p == ';')
+            p++;
+        else if (*p)
+            p += 3;
+    }
+    return vl && *n == want ? vl : (*n = 0, NULL);
+}
+
+/* A derived (calculate) field without a label of its own is labelled with its calculation,
+ * cut at a character boundary to what Stata keeps. */
+static const char *derived_label(fx *x, const lcm_field *fd) {
+    const char *src = fd->calculation ? lcm_expr_source(fd->calculation) : NULL;
+    if (!src)
+        return NULL;
+    size_t max = 200, n = strlen(src);
+    if (n > max)
+        for (n = max; n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80; n--)
+            ;
+    return lcm_arena_printf(x->a, "%s%.*s%s", x->en ? "Derived: " : "派生变量：", (int)n, src,
+                            n < strlen(src) ? "…" : "");
 }
 
 static void note_pii(fx *x, const char *col) {
@@ -216,8 +320,11 @@ static lcm_status key_cols(fx *x, tab *t, lcm_err *err) {
         }
         const char *label = fd ? text(x, fd->label) : NULL;
         int num = strstr(lcm__std_cols[i].decl, "INTEGER") || strstr(lcm__std_cols[i].decl, "REAL");
-        st = add_col(t, col, label ? label : std_label(x, col), num ? LCM_COL_REAL : LCM_COL_TEXT,
-                     quoted(x, col), NULL, 0, err);
+        if (!strcmp(col, "started_at") || !strcmp(col, "ended_at"))
+            st = add_time(x, t, col, label ? label : std_label(x, col), LCM_EXP_DATETIME, err);
+        else
+            st = add_col(t, col, label ? label : std_label(x, col),
+                         num ? LCM_COL_REAL : LCM_COL_TEXT, quoted(x, col), NULL, 0, err);
     }
     return st;
 }
@@ -237,10 +344,23 @@ static lcm_status table_cols(fx *x, tab *t, lcm_err *err) {
             continue;
         }
         const char *label = text(x, fd->label);
+        if (!label && fd->type == LCM_FT_CALCULATE)
+            label = derived_label(x, fd);
+        size_t nscale = 0;
+        const lcm__exp_vlabel *scale = fd->type == LCM_FT_RANGE && x->fmt != LCM_EXPORT_R
+                                           ? scale_labels(x, fd, &nscale)
+                                           : NULL;
         if (fd->type == LCM_FT_SELECT_ONE)
             st = add_select_one(x, t, fd, label, err);
         else if (fd->type == LCM_FT_SELECT_MULTIPLE)
             st = add_multi(x, t, fd, label, err);
+        else if (fd->type == LCM_FT_DATE || fd->type == LCM_FT_TODAY)
+            st = add_time(x, t, fd->column, label, LCM_EXP_DATE, err);
+        else if (fd->type == LCM_FT_START || fd->type == LCM_FT_END)
+            st = add_time(x, t, fd->column, label, LCM_EXP_DATETIME, err);
+        else if (scale)
+            st = add_col(t, fd->column, label, LCM_COL_REAL, quoted(x, fd->column), scale, nscale,
+                         err);
         else
             st = add_col(t, fd->column, label,
                          fd->type == LCM_FT_INTEGER ? LCM_COL_INTEGER
@@ -253,17 +373,22 @@ static lcm_status table_cols(fx *x, tab *t, lcm_err *err) {
     return st;
 }
 
-/* " FROM ... WHERE ..." of table t; the wave is parameter ?<nparams + 1>. */
+/* " FROM ... WHERE ..." of table t: complete interviews (unless drafts are asked for) of
+ * the wave, which is parameter ?<nparams + 1>; a roster's rows follow their interview. */
 static void from_clause(const fx *x, const tab *t, lcm_strbuf *sb, int ordered) {
     const char *main = x->tabs[0].table;
+    const char *drafts = x->fo->include_drafts ? NULL : "\"status\" = 'complete'";
     lcm_strbuf_addf(sb, " FROM \"%s\" AS r", t->table);
-    if (x->fo->wave && t->is_main)
-        lcm_strbuf_addf(sb, " WHERE \"wave\" = ?%zu", t->nparams + 1);
-    else if (x->fo->wave)
-        lcm_strbuf_addf(sb,
-                        " WHERE \"instance_id\" IN (SELECT \"instance_id\" FROM \"%s\" WHERE "
-                        "\"wave\" = ?%zu)",
-                        main, t->nparams + 1);
+    if (!t->is_main && (x->fo->wave || drafts))
+        lcm_strbuf_addf(sb, " WHERE \"instance_id\" IN (SELECT \"instance_id\" FROM \"%s\"", main);
+    if (x->fo->wave || drafts)
+        lcm_strbuf_adds(sb, " WHERE ");
+    if (drafts)
+        lcm_strbuf_addf(sb, "%s%s", drafts, x->fo->wave ? " AND " : "");
+    if (x->fo->wave)
+        lcm_strbuf_addf(sb, "\"wave\" = ?%zu", t->nparams + 1);
+    if (!t->is_main && (x->fo->wave || drafts))
+        lcm_strbuf_adds(sb, ")");
     if (ordered && t->is_main)
         lcm_strbuf_adds(sb, " ORDER BY rowid");
     else if (ordered)
@@ -311,8 +436,8 @@ static lcm_status scan(fx *x, tab *t, lcm_err *err) {
             int k = sqlite3_column_int(st, 2 * (int)i + 2);
             c->type = k == 2 ? LCM_COL_TEXT : k == 1 ? LCM_COL_REAL : LCM_COL_INTEGER;
         }
-        if (c->type == LCM_COL_TEXT && c->vlabels) /* codes outside the list: keep as text */
-            c->vlabels = NULL, c->nvlabels = 0;
+        if (c->type == LCM_COL_TEXT && c->vlabels && x->fmt != LCM_EXPORT_XLSX)
+            c->vlabels = NULL, c->nvlabels = 0; /* codes outside the list: keep as text */
     }
     if (rc == LCM_OK) {
         t->src.nrows = (long)sqlite3_column_int64(st, 0);
@@ -475,25 +600,59 @@ static lcm_status write_parts(fx *x, char **parts, lcm_err *err) {
     return st;
 }
 
-static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_err *err);
+static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_strbuf *margins, lcm_err *err);
 
-/* Paths of the files (finals[i]) and their temporary names (parts[i]); the script last. */
+static lcm_status syntax_text(fx *x, const char *data_file, int dta, lcm_strbuf *sb, lcm_err *err);
+
+/* The text files written beside the data: r: the R script and, with a calibration, its
+ * margins; dta: a Stata do-file; sav: SPSS syntax. Paths into path[], texts into text[]. */
+static lcm_status extras(fx *x, const lcm_export_opts *o, char **path, lcm_strbuf *text, size_t *n,
+                         lcm_err *err) {
+    lcm_status st = LCM_OK;
+    lcm_strbuf p = LCM_STRBUF_INIT;
+    *n = 0;
+    if (x->fmt == LCM_EXPORT_R) {
+        if (mkdir(o->out, 0777) != 0 && errno != EEXIST)
+            return lcm_err_set(err, LCM_IO, "cannot create directory '%s': %s", o->out,
+                               strerror(errno));
+        if ((st = r_text(x, &text[0], &text[1], err)) != LCM_OK)
+            return st;
+        lcm_strbuf_addf(&p, "%s/%s.R", o->out, x->tabs[0].name);
+        path[(*n)++] = lcm_strbuf_detach(&p);
+        if (text[1].len) {
+            lcm_strbuf_addf(&p, "%s/%s.margins.csv", o->out, x->tabs[0].name);
+            path[(*n)++] = lcm_strbuf_detach(&p);
+        }
+    } else if (x->fmt == LCM_EXPORT_DTA || x->fmt == LCM_EXPORT_SAV) {
+        const char *slash = strrchr(o->out, '/'), *dot = strrchr(o->out, '.');
+        size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - o->out) : strlen(o->out);
+        if ((st = syntax_text(x, slash ? slash + 1 : o->out, x->fmt == LCM_EXPORT_DTA, &text[0],
+                              err)) != LCM_OK)
+            return st;
+        lcm_strbuf_add(&p, o->out, stem);
+        lcm_strbuf_adds(&p, x->fmt == LCM_EXPORT_DTA ? ".do" : ".sps");
+        path[(*n)++] = lcm_strbuf_detach(&p);
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (!path[i] || !lcm_strbuf_ok(&text[i]))
+            st = oom(err);
+    lcm_strbuf_release(&p);
+    return st;
+}
+
+/* Paths of the files (finals[i]) and their temporary names (parts[i]); the extras last. */
 static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *rep, lcm_err *err) {
     size_t nfiles = x->fmt == LCM_EXPORT_JSON || x->fmt == LCM_EXPORT_XLSX ? 1 : x->ntabs;
-    size_t nall = nfiles + (x->fmt == LCM_EXPORT_R);
+    char *xpath[2] = {NULL, NULL};
+    lcm_strbuf xtext[2] = {LCM_STRBUF_INIT, LCM_STRBUF_INIT};
+    size_t nx = 0;
+    lcm_status st = extras(x, o, xpath, xtext, &nx, err);
+    size_t nall = nfiles + nx;
     char **finals = calloc(nall, sizeof *finals), **parts = calloc(nall, sizeof *parts);
-    lcm_strbuf script = LCM_STRBUF_INIT;
-    lcm_status st = finals && parts ? LCM_OK : oom(err);
-    if (st == LCM_OK && x->fmt == LCM_EXPORT_R) {
-        if (mkdir(o->out, 0777) != 0 && errno != EEXIST)
-            st = lcm_err_set(err, LCM_IO, "cannot create directory '%s': %s", o->out,
-                             strerror(errno));
-        else if ((st = r_text(x, &script, err)) == LCM_OK) {
-            lcm_strbuf p = LCM_STRBUF_INIT;
-            lcm_strbuf_addf(&p, "%s/%s.R", o->out, x->tabs[0].name);
-            finals[nfiles] = lcm_strbuf_detach(&p);
-        }
-    }
+    if (st == LCM_OK && (!finals || !parts))
+        st = oom(err);
+    for (size_t i = 0; st == LCM_OK && i < nx; i++)
+        finals[nfiles + i] = xpath[i], xpath[i] = NULL;
     for (size_t i = 0; st == LCM_OK && i < nfiles; i++)
         if (!(finals[i] = table_path(x, i, o->out)))
             st = oom(err);
@@ -502,10 +661,11 @@ static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *
             st = oom(err);
     if (st == LCM_OK)
         st = write_parts(x, parts, err);
-    if (st == LCM_OK && x->fmt == LCM_EXPORT_R) {
-        FILE *fp = fopen(parts[nfiles], "wb");
-        if (!fp || fwrite(script.buf, 1, script.len, fp) != script.len || fclose(fp) != 0) {
-            st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", parts[nfiles], strerror(errno));
+    for (size_t i = 0; st == LCM_OK && i < nx; i++) {
+        FILE *fp = fopen(parts[nfiles + i], "wb");
+        if (!fp || fwrite(xtext[i].buf, 1, xtext[i].len, fp) != xtext[i].len || fclose(fp) != 0) {
+            st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", parts[nfiles + i],
+                             strerror(errno));
             if (fp)
                 fclose(fp);
         }
@@ -519,12 +679,15 @@ static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *
     for (size_t i = 0; rep && st == LCM_OK && i < x->ntabs; i++)
         if (i < nfiles && x->fmt != LCM_EXPORT_JSON && x->fmt != LCM_EXPORT_XLSX)
             rep->tables[i].file = finals[i], finals[i] = NULL;
-    if (rep && st == LCM_OK && x->fmt == LCM_EXPORT_R)
+    if (rep && st == LCM_OK && nx)
         rep->script = finals[nfiles], finals[nfiles] = NULL;
+    if (rep && st == LCM_OK && nx > 1)
+        rep->margins = finals[nfiles + 1], finals[nfiles + 1] = NULL;
     for (size_t i = 0; i < nall; i++)
         free(finals ? finals[i] : NULL), free(parts ? parts[i] : NULL);
     free(finals), free(parts);
-    lcm_strbuf_release(&script);
+    for (size_t i = 0; i < 2; i++)
+        free(xpath[i]), lcm_strbuf_release(&xtext[i]);
     return st;
 }
 
@@ -555,6 +718,7 @@ void lcm_export_report_free(lcm_export_report *rep) {
     }
     free(rep->tables);
     free(rep->script);
+    free(rep->margins);
     memset(rep, 0, sizeof *rep);
 }
 
@@ -602,25 +766,6 @@ static int has_col(const tab *t, const char *name) {
     return 0;
 }
 
-/* The calibration declared for the form and wave: its method into method, 1; else 0. */
-static int calibration(fx *x, char *method, size_t cap) {
-    sqlite3_stmt *st = NULL;
-    int found = 0;
-    if (lcm_db_prepare(x->db,
-                       "SELECT method FROM calibrations WHERE source_kind = 'form' AND source = "
-                       "?1 AND wave IN (?2, 0) ORDER BY wave DESC LIMIT 1",
-                       &st, NULL) != LCM_OK)
-        return 0;
-    sqlite3_bind_text(st, 1, lcm_form_id(x->f), -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, x->fo->wave);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(method, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-        found = 1;
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
 /* "~`a` + `b`", or "~`a`", for one or two design columns. */
 static void r_formula(lcm_strbuf *sb, const char *a, const char *b) {
     lcm_strbuf_addf(sb, "~`%s`", a);
@@ -628,28 +773,167 @@ static void r_formula(lcm_strbuf *sb, const char *a, const char *b) {
         lcm_strbuf_addf(sb, " + `%s`", b);
 }
 
-static lcm_status r_design(fx *x, const lcm_design_decl *d, lcm_strbuf *sb, lcm_err *err) {
+/* s as an R string literal. */
+static void r_string(lcm_strbuf *sb, const char *s) {
+    lcm_strbuf_adds(sb, "\"");
+    for (; *s; s++)
+        if (*s == '"' || *s == '\\')
+            lcm_strbuf_addf(sb, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            lcm_strbuf_addf(sb, "\\%03o", (unsigned)(unsigned char)*s);
+        else
+            lcm_strbuf_add(sb, s, 1);
+    lcm_strbuf_adds(sb, "\"");
+}
+
+/* One field of the margins file, quoted when it holds a separator, quote or line break
+ * (written here, not by the data writer: a level such as -1 must stay as it is). */
+static void margins_field(lcm_strbuf *sb, const char *s) {
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        lcm_strbuf_adds(sb, s);
+        return;
+    }
+    lcm_strbuf_adds(sb, "\"");
+    for (; *s; s++)
+        lcm_strbuf_add(sb, s, 1 + (*s == '"')); /* "" for a quote */
+    lcm_strbuf_adds(sb, "\"");
+}
+
+/* v as R reads it back exactly (Inf, -Inf). */
+static void r_num(lcm_strbuf *sb, double v) {
+    char buf[40];
+    if (isinf(v))
+        lcm_strbuf_adds(sb, v < 0 ? "-Inf" : "Inf");
+    else
+        lcm__exp_number(v, buf, sizeof buf), lcm_strbuf_adds(sb, buf);
+}
+
+/* The margins of a calibration as <form>.margins.csv holds them (margin,level,population,
+ * the population as the double lcmon calibrates to). */
+static void margins_csv(const lcm_margin_set *ms, lcm_strbuf *sb) {
+    lcm_strbuf_adds(sb, "margin,level,population\n");
+    for (size_t k = 0; k < ms->n; k++)
+        for (size_t j = 0; j < ms->m[k].nlevel; j++) {
+            margins_field(sb, ms->m[k].name);
+            lcm_strbuf_adds(sb, ",");
+            margins_field(sb, ms->m[k].levels[j]);
+            lcm_strbuf_addf(sb, ",%.17g\n", ms->m[k].pop[j]);
+        }
+}
+
+/* The R that calibrates `design` as lcmon re-applies calibration c at every estimate:
+ * postStratify(), rake() or calibrate(calfun = "linear") to the margins of ms, with the
+ * margins' cells as factors whose levels are in the margins file's order (lcmon's linear
+ * calibration uses every level of the first margin and all but the first of the others,
+ * which is R's ~0 + m1 + m2 + ...). Before: the cell columns, added to the data. */
+static void r_cells(const tab *m, const lcm_margin_set *ms, lcm_strbuf *sb) {
+    lcm_strbuf_addf(sb,
+                    "# The calibration's margins (%s.margins.csv): one factor of cells per "
+                    "margin, levels in\n# the file's order.\n"
+                    "margins <- read.csv(file.path(here, \"%s.margins.csv\"), encoding = "
+                    "\"UTF-8\",\n"
+                    "                    colClasses = \"character\", check.names = FALSE)\n"
+                    "lcmon_cells <- function(data, margin) {\n"
+                    "    cols <- strsplit(margin, \":\", fixed = TRUE)[[1]]\n"
+                    "    key <- do.call(paste, c(lapply(cols, function(v) as.character(data[[v]])),"
+                    "\n                            sep = \":\"))\n"
+                    "    factor(key, levels = margins$level[margins$margin == margin])\n"
+                    "}\n"
+                    "lcmon_pop <- function(margin, name) {\n"
+                    "    m <- margins[margins$margin == margin, ]\n"
+                    "    p <- data.frame(factor(m$level, levels = m$level), "
+                    "as.numeric(m$population))\n"
+                    "    names(p) <- c(name, \"Freq\")\n"
+                    "    p\n"
+                    "}\n",
+                    m->name, m->name);
+    for (size_t k = 0; k < ms->n; k++) {
+        lcm_strbuf_addf(sb, "%s$lcmon_margin%zu <- lcmon_cells(%s, ", m->name, k + 1, m->name);
+        r_string(sb, ms->m[k].name);
+        lcm_strbuf_adds(sb, ")\n");
+    }
+    lcm_strbuf_adds(sb, "\n");
+}
+
+static void r_calibrate(const lcm_calib_decl *c, const lcm_margin_set *ms, lcm_strbuf *sb) {
+    lcm_strbuf_addf(sb,
+                    "\n# The calibration declared with `lcmon weight %s`: lcmon re-applies it at "
+                    "every\n# estimate, so its weights AND its standard errors (from the "
+                    "calibration residuals)\n# are those of this calibrated design.\n",
+                    c->method == LCM_CALIB_LINEAR ? "calibrate" : lcm_calib_method_name(c->method));
+    if (c->method == LCM_CALIB_POSTSTRATIFY) {
+        lcm_strbuf_adds(sb, "design <- postStratify(design, ~lcmon_margin1, lcmon_pop(");
+        r_string(sb, ms->m[0].name);
+        lcm_strbuf_adds(sb, ", \"lcmon_margin1\"))\n");
+        return;
+    }
+    if (c->method == LCM_CALIB_RAKE) {
+        lcm_strbuf_adds(sb, "design <- rake(design, list(");
+        for (size_t k = 0; k < ms->n; k++)
+            lcm_strbuf_addf(sb, "%s~lcmon_margin%zu", k ? ", " : "", k + 1);
+        lcm_strbuf_adds(sb, "),\n               list(");
+        for (size_t k = 0; k < ms->n; k++) {
+            lcm_strbuf_adds(sb, k ? ",\n                    lcmon_pop(" : "lcmon_pop(");
+            r_string(sb, ms->m[k].name);
+            lcm_strbuf_addf(sb, ", \"lcmon_margin%zu\")", k + 1);
+        }
+        lcm_strbuf_addf(sb, "),\n               control = list(maxit = %d, epsilon = ", c->maxit);
+        r_num(sb, c->epsilon);
+        lcm_strbuf_adds(sb, ", verbose = FALSE))\n");
+        return;
+    }
+    lcm_strbuf_adds(sb, "lcmon_totals <- c(");
+    for (size_t k = 0; k < ms->n; k++) {
+        lcm_strbuf_adds(sb, k ? ",\n                  lcmon_pop(" : "lcmon_pop(");
+        r_string(sb, ms->m[k].name);
+        lcm_strbuf_addf(sb, ", \"m\")$Freq%s", k ? "[-1]" : "");
+    }
+    lcm_strbuf_adds(sb, ")\ndesign <- calibrate(design, ~0");
+    for (size_t k = 0; k < ms->n; k++)
+        lcm_strbuf_addf(sb, " + lcmon_margin%zu", k + 1);
+    lcm_strbuf_adds(sb, ", population = lcmon_totals,\n                    calfun = \"linear\", "
+                        "bounds = c(");
+    r_num(sb, c->lower);
+    lcm_strbuf_adds(sb, ", ");
+    r_num(sb, c->upper);
+    lcm_strbuf_addf(sb, "),\n                    maxit = %d, epsilon = ", c->maxit);
+    r_num(sb, c->epsilon);
+    lcm_strbuf_adds(sb, ")\n");
+}
+
+/* The design (and calibration) as R: svydesign() with the declared columns, then the
+ * calibration when one is declared; its margins go to *margins (left empty without one). */
+static lcm_status r_design(fx *x, const lcm_source *src, const lcm_design_decl *d, lcm_strbuf *sb,
+                           lcm_strbuf *margins, lcm_err *err) {
     const char *cols[] = {d->strata, d->psu, d->ssu, d->fpc1, d->fpc2, d->weight};
     const tab *m = &x->tabs[0];
-    char method[32] = "";
-    int cal = calibration(x, method, sizeof method);
-    for (size_t i = 0; i < 6; i++)
+    lcm_calib_decl c = {0};
+    lcm_margin_set ms = {0};
+    int cal = 0;
+    lcm_status st = lcm_calib_get(x->db, src, x->fo->wave, &c, &cal, err);
+    if (st == LCM_OK && cal)
+        st = lcm_margins_parse(c.margins_text, "stored margins", &ms, err);
+    for (size_t i = 0; st == LCM_OK && i < 6; i++)
         if (*cols[i] && !has_col(m, cols[i]))
-            return lcm_err_set(err, LCM_INVAL,
-                               "the design uses column '%s', which is left out as personal data "
-                               "(lcmon_pii): export with --include-pii",
-                               cols[i]);
+            st = lcm_err_set(err, LCM_INVAL,
+                             "the design uses column '%s', which is left out as personal data "
+                             "(lcmon_pii): export with --include-pii",
+                             cols[i]);
+    for (size_t k = 0; st == LCM_OK && k < ms.n; k++)
+        for (int v = 0; st == LCM_OK && v < ms.m[k].nvars; v++)
+            if (!has_col(m, ms.m[k].vars[v]))
+                st = lcm_err_set(err, LCM_INVAL,
+                                 "the calibration uses column '%s', which is not exported (left "
+                                 "out as personal data?): export with --include-pii",
+                                 ms.m[k].vars[v]);
+    if (st != LCM_OK)
+        goto done;
+    if (cal) {
+        r_cells(m, &ms, sb);
+        margins_csv(&ms, margins);
+    }
     lcm_strbuf_addf(sb, "# The design declared with `lcmon design set` (see `lcmon design show`)");
     lcm_strbuf_addf(sb, ": lonely PSUs '%s'.\n", lcm_lonely_name(d->lonely));
-    if (cal)
-        lcm_strbuf_addf(
-            sb,
-            "# A calibration (%s) is declared too, so the weights are final_weight, the\n"
-            "# calibrated weights `lcmon weight` stored: point estimates match lcmon's. lcmon\n"
-            "# also takes its standard errors from the calibration residuals; for those,\n"
-            "# declare the design with weights = ~`%s` and calibrate it in R to the same\n"
-            "# margins (postStratify(), rake() or calibrate()).\n",
-            method, *d->weight ? d->weight : "design_weight");
     if (*d->rep.type)
         lcm_strbuf_addf(sb,
                         "# lcmon takes variances from %s replicate weights (%s); this design is\n"
@@ -668,15 +952,18 @@ static lcm_status r_design(fx *x, const lcm_design_decl *d, lcm_strbuf *sb, lcm_
         lcm_strbuf_adds(sb, ", fpc = ");
         r_formula(sb, d->fpc1, d->fpc2);
     }
-    if (cal)
-        lcm_strbuf_adds(sb, ",\n                    weights = ~`final_weight`");
-    else if (*d->weight)
+    if (*d->weight)
         lcm_strbuf_addf(sb, ",\n                    weights = ~`%s`", d->weight);
     lcm_strbuf_addf(sb, ", data = %s, nest = TRUE)\n", m->name);
-    return LCM_OK;
+    if (cal)
+        r_calibrate(&c, &ms, sb);
+done:
+    lcm_margins_free(&ms);
+    free(c.margins_text);
+    return st;
 }
 
-static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_err *err) {
+static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_strbuf *margins, lcm_err *err) {
     lcm_source src;
     lcm_design_decl d;
     lcm_status st = lcm_source_resolve(x->db, LCM_SOURCE_FORM, lcm_form_id(x->f), &src, err);
@@ -732,7 +1019,7 @@ static lcm_status r_text(fx *x, lcm_strbuf *sb, lcm_err *err) {
                     "\n# lcmon estimates from complete interviews only.\n"
                     "%s <- %s[%s$status == \"complete\", ]\n\n",
                     id, id, id);
-    st = r_design(x, &d, sb, err);
+    st = r_design(x, &src, &d, sb, margins, err);
     lcm_strbuf_addf(sb,
                     "\n# For example `lcmon estimate DB --form %s --var VAR` is\n"
                     "#   svymean(~VAR, design, na.rm = TRUE)\n"
@@ -751,9 +1038,177 @@ lcm_status lcm_export_r_script(lcm_db *db, const char *form_id, const lcm_export
     lcm_strbuf sb = LCM_STRBUF_INIT;
     *out = NULL;
     lcm_status st = build(&x, db, form_id, fo, LCM_EXPORT_R, err);
-    if (st == LCM_OK && (st = r_text(&x, &sb, err)) == LCM_OK)
+    lcm_strbuf margins = LCM_STRBUF_INIT;
+    if (st == LCM_OK && (st = r_text(&x, &sb, &margins, err)) == LCM_OK)
         *out = lcm_strbuf_detach(&sb);
     lcm_strbuf_release(&sb);
+    lcm_strbuf_release(&margins);
     fx_free(&x);
     return st;
+}
+
+/* ---- Stata do-file and SPSS syntax ---- */
+
+/* s as a Stata compound-quoted string `"..."' (any quote inside is fine), or an SPSS
+ * string '...' with ' doubled. */
+static void quote_syntax(lcm_strbuf *sb, const char *s, int dta) {
+    lcm_strbuf_adds(sb, dta ? "`\"" : "'");
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20)
+            lcm_strbuf_adds(sb, " ");
+        else if (dta && (*s == '`' || *s == '$')) /* no macro expansion */
+            lcm_strbuf_addf(sb, "\\%c", *s);
+        else
+            lcm_strbuf_add(sb, s, 1 + (!dta && *s == '\''));
+    lcm_strbuf_adds(sb, dta ? "\"'" : "'");
+}
+
+/* Stata's singleunit() for lcmon's lonely-PSU policy. */
+static const char *stata_lonely(lcm_svy_lonely l) {
+    return l == LCM_SVY_LONELY_AVERAGE  ? "scaled"
+           : l == LCM_SVY_LONELY_ADJUST ? "centered"
+           : l == LCM_SVY_LONELY_FAIL   ? "missing"
+                                        : "certainty";
+}
+
+static void syntax_design(const lcm_design_decl *d, int cal, int dta, lcm_strbuf *sb) {
+    const char *w = cal ? "final_weight" : d->weight;
+    const char *c = "*"; /* a comment in both languages */
+    lcm_strbuf_addf(sb, "\n%s The design declared with 'lcmon design set' (lonely PSUs %s).\n", c,
+                    lcm_lonely_name(d->lonely));
+    if (cal)
+        lcm_strbuf_addf(sb,
+                        "%s A calibration is declared too: the weights are final_weight, the "
+                        "calibrated\n%s weights 'lcmon weight' stored, so point estimates match "
+                        "lcmon's; lcmon's standard\n%s errors also use the calibration "
+                        "residuals, which this design does not (the R\n%s export, "
+                        "lcmon export --format r, reproduces both).\n",
+                        c, c, c, c);
+    if (dta) {
+        /* svyset PSU [pweight = W], strata(S) fpc(F1) singleunit() vce() || SSU, fpc(F2): the
+         * second stage only when the first has an fpc, as in R's variance */
+        lcm_strbuf_addf(sb, "svyset %s", *d->psu ? d->psu : "_n");
+        if (*w)
+            lcm_strbuf_addf(sb, " [pweight = %s]", w);
+        lcm_strbuf_adds(sb, ",");
+        if (*d->strata)
+            lcm_strbuf_addf(sb, " strata(%s)", d->strata);
+        if (*d->fpc1)
+            lcm_strbuf_addf(sb, " fpc(%s)", d->fpc1);
+        lcm_strbuf_addf(sb, " singleunit(%s) vce(linearized)", stata_lonely(d->lonely));
+        if (*d->ssu && *d->fpc1) {
+            lcm_strbuf_addf(sb, " || %s", d->ssu);
+            if (*d->fpc2)
+                lcm_strbuf_addf(sb, ", fpc(%s)", d->fpc2);
+        }
+        lcm_strbuf_adds(sb, "\n");
+        return;
+    }
+    lcm_strbuf_adds(sb, "CSPLAN ANALYSIS\n  /PLAN FILE = 'design.csaplan'\n");
+    if (*w)
+        lcm_strbuf_addf(sb, "  /PLANVARS ANALYSISWEIGHT = %s\n", w);
+    lcm_strbuf_adds(sb, "  /DESIGN");
+    if (*d->strata)
+        lcm_strbuf_addf(sb, " STRATA = %s", d->strata);
+    if (*d->psu)
+        lcm_strbuf_addf(sb, " CLUSTER = %s", d->psu);
+    lcm_strbuf_addf(sb, "\n  /ESTIMATOR TYPE = %s.\n", *d->fpc1 ? "EQUAL_WOR" : "WR");
+    if (*d->fpc1)
+        lcm_strbuf_addf(sb, "* With an fpc: add /INCLPROB or /POPSIZE = %s as SPSS expects.\n",
+                        d->fpc1);
+}
+
+/* The do-file (dta) or SPSS syntax (sav) of the main table: open the data file (named
+ * data_file, beside it), repeat the variable and value labels, keep complete interviews
+ * when drafts were exported, declare the design. */
+static lcm_status syntax_text(fx *x, const char *data_file, int dta, lcm_strbuf *sb, lcm_err *err) {
+    const tab *t = &x->tabs[0];
+    const char *id = t->name;
+    lcm_source src;
+    lcm_design_decl d;
+    int have = 0, cal = 0;
+    lcm_status st = lcm_source_resolve(x->db, LCM_SOURCE_FORM, lcm_form_id(x->f), &src, err);
+    if (st == LCM_OK) {
+        st = lcm_design_get(x->db, &src, x->fo->wave, &d, err);
+        have = st == LCM_OK;
+        if (st == LCM_NOTFOUND)
+            st = LCM_OK;
+    }
+    lcm_calib_decl c = {0};
+    if (st == LCM_OK && have)
+        st = lcm_calib_get(x->db, &src, x->fo->wave, &c, &cal, err);
+    free(c.margins_text);
+    if (st != LCM_OK)
+        return st;
+    const char *k = "*";
+    lcm_strbuf_addf(sb,
+                    "%s %s - written by 'lcmon export --format %s' from form '%s' version "
+                    "'%s'",
+                    k, dta ? "do-file" : "SPSS syntax", dta ? "dta" : "sav", id,
+                    lcm_form_version(x->f));
+    if (x->fo->wave)
+        lcm_strbuf_addf(sb, ", wave %d", x->fo->wave);
+    lcm_strbuf_addf(sb,
+                    ".\n%s It opens the data file beside it, repeats its labels and declares "
+                    "the\n%s sampling design stored in lcmon. Run it from that directory.\n",
+                    k, k);
+    if (dta) {
+        lcm_strbuf_adds(sb, "version 14\nuse ");
+        quote_syntax(sb, data_file, 1);
+        lcm_strbuf_adds(sb, ", clear\n");
+    } else {
+        lcm_strbuf_adds(sb, "GET FILE = ");
+        quote_syntax(sb, data_file, 0);
+        lcm_strbuf_adds(sb, ".\n");
+    }
+    if (x->fo->include_drafts)
+        lcm_strbuf_addf(
+            sb,
+            "%s Drafts were exported (--include-drafts); lcmon estimates from "
+            "complete interviews.\n%s",
+            k, dta ? "keep if status == \"complete\"\n" : "SELECT IF (status = 'complete').\n");
+    lcm_strbuf_addf(sb, "\n%s Variable labels.\n", k);
+    if (!dta)
+        lcm_strbuf_adds(sb, "VARIABLE LABELS");
+    for (size_t i = 0; i < t->src.ncols; i++) {
+        const lcm__exp_col *col = &t->cols[i];
+        if (!col->label)
+            continue;
+        lcm_strbuf_addf(sb, dta ? "label variable %s " : "\n  %s ", col->name);
+        quote_syntax(sb, col->label, dta);
+        if (dta)
+            lcm_strbuf_adds(sb, "\n");
+    }
+    if (!dta)
+        lcm_strbuf_adds(sb, ".\n");
+    lcm_strbuf_addf(sb, "\n%s Value labels.\n", k);
+    for (size_t i = 0; i < t->src.ncols; i++) {
+        const lcm__exp_col *col = &t->cols[i];
+        if (!col->nvlabels || col->type == LCM_COL_TEXT)
+            continue;
+        lcm_strbuf_addf(sb, dta ? "label define %s" : "VALUE LABELS %s", col->name);
+        for (size_t j = 0; j < col->nvlabels; j++) {
+            lcm_strbuf_addf(sb, dta ? " %s " : "\n  %s ", col->vlabels[j].value);
+            quote_syntax(sb, col->vlabels[j].label, dta);
+        }
+        if (dta)
+            lcm_strbuf_addf(sb, ", replace\nlabel values %s %s\n", col->name, col->name);
+        else
+            lcm_strbuf_adds(sb, ".\n");
+    }
+    const char *missing = NULL;
+    const char *cols[] = {d.strata, d.psu, d.ssu, d.fpc1, d.fpc2, cal ? "final_weight" : d.weight};
+    for (size_t i = 0; have && i < 6; i++)
+        if (*cols[i] && !has_col(t, cols[i]))
+            missing = cols[i];
+    if (have && missing)
+        lcm_strbuf_addf(sb,
+                        "\n%s The design uses column %s, which is left out as personal data:\n%s "
+                        "export with --include-pii to declare the design here.\n",
+                        k, missing, k);
+    else if (have)
+        syntax_design(&d, cal, dta, sb);
+    else
+        lcm_strbuf_addf(sb, "\n%s No design is declared for this form (lcmon design set).\n", k);
+    return lcm_strbuf_ok(sb) ? LCM_OK : oom(err);
 }

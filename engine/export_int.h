@@ -14,6 +14,11 @@ typedef struct lcm__exp_vlabel {
     const char *label; /* its label */
 } lcm__exp_vlabel;
 
+/* Dates and times: the SELECT gives the number each format counts in (Stata: %td days or
+ * %tc milliseconds since 1960-01-01; SPSS: seconds since 1582-10-14; Excel: days since
+ * 1899-12-30), and the writer sets the matching display format. */
+typedef enum lcm__exp_time { LCM_EXP_NOT_TIME, LCM_EXP_DATE, LCM_EXP_DATETIME } lcm__exp_time;
+
 typedef struct lcm__exp_col {
     const char *name;  /* variable name: letters, digits, _ (at most 32 bytes) */
     const char *label; /* variable label, may be NULL */
@@ -21,6 +26,7 @@ typedef struct lcm__exp_col {
     size_t width;                   /* text: the longest value in bytes */
     const lcm__exp_vlabel *vlabels; /* value labels, may be NULL */
     size_t nvlabels;
+    lcm__exp_time time; /* a date or date-time held as the format's number (see below) */
 } lcm__exp_col;
 
 typedef struct lcm__exp_src {

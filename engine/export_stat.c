@@ -53,6 +53,10 @@ static lcm_status add_variables(readstat_writer_t *w, const lcm__exp_src *src, i
             return lcm_err_set(err, LCM_NOMEM, "out of memory describing '%s'", c->name);
         if (c->label)
             readstat_variable_set_label(vars[i], c->label);
+        if (c->time && !text)
+            readstat_variable_set_format(vars[i],
+                                         dta ? (c->time == LCM_EXP_DATE ? "%td" : "%tc")
+                                             : (c->time == LCM_EXP_DATE ? "DATE11" : "DATETIME20"));
         if (c->nvlabels)
             readstat_variable_set_label_set(vars[i], label_set(w, c));
     }

@@ -491,7 +491,11 @@ static lcm_status distribute(load_col *cols, size_t ncols, size_t nvar, size_t n
         double **vals = !strcmp(r, "fpc1")   ? &out->fpc1
                         : !strcmp(r, "fpc2") ? &out->fpc2
                                              : &out->weight;
-        if (codes)
+        if (codes && !strcmp(r, "strata"))
+            *codes = c->codes, out->strata_labels = c->labels;
+        else if (codes && !strcmp(r, "psu"))
+            *codes = c->codes, out->psu_labels = c->labels;
+        else if (codes)
             *codes = c->codes, lcm_intern_free(c->labels);
         else
             *vals = c->vals;
@@ -567,6 +571,7 @@ cleanup:
 void lcm_survey_data_free(lcm_survey_data *d) {
     free(d->rowid);
     free(d->strata), free(d->psu), free(d->ssu);
+    lcm_intern_free(d->strata_labels), lcm_intern_free(d->psu_labels);
     free(d->fpc1), free(d->fpc2), free(d->weight);
     for (size_t i = 0; i < d->nvar; i++) {
         free(d->var_names ? d->var_names[i] : NULL);

@@ -78,8 +78,9 @@ lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_desig
  * categorical variables) become codes through one interner per column. */
 typedef struct lcm_survey_data {
     size_t n;
-    int64_t *rowid;              /* SQLite rowid of each row, to write results back */
-    int64_t *strata, *psu, *ssu; /* NULL when not in the design */
+    int64_t *rowid;                         /* SQLite rowid of each row, to write results back */
+    int64_t *strata, *psu, *ssu;            /* NULL when not in the design */
+    lcm_intern *strata_labels, *psu_labels; /* their values (code -> label), for messages */
     double *fpc1, *fpc2, *weight;
     size_t nvar;
     char **var_names;

@@ -236,6 +236,147 @@ static void estimate__proportion_intervals_match_svyciprop(void) {
     lcm_db_close(db);
 }
 
+/* The reference row (case, domain, category) of ci_nan_reference.csv, column col. */
+static double nan_ref(const char *c, const char *dom, const char *cat, const char *col) {
+    const char *key[] = {c, dom, cat};
+    return ref("tests/fixtures/estimate/ci_nan_reference.csv", key, 3, col);
+}
+
+/* lcmon's interval equals R's, NaN where R's is NaN (issue 12, item 11: a domain without
+ * design df got the normal quantile's interval, a proportion of 0 or 1 the interval [p, p];
+ * R gives NaN). R's logit method at p = 0 or 1 is a non-converged glm (an interval ~1e-10
+ * wide next to 0 or 1, tests/r/estimate_ci_nan.R): there lcmon gives NaN as beta does. */
+static void check_nan_interval(const lcm_est_row *row, const char *c, const char *dom,
+                               const char *cat) {
+    CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+    double est = nan_ref(c, dom, cat, "estimate"), lo = nan_ref(c, dom, cat, "ci_low"),
+           hi = nan_ref(c, dom, cat, "ci_high");
+    CU_ASSERT_EQUAL(row->est.df, nan_ref(c, dom, cat, "df"));
+    if (!strcmp(c, "prop_logit") && (est < 1e-9 || est > 1 - 1e-9)) {
+        CU_ASSERT(hi - lo < 1e-9); /* R's artefact, not an interval */
+        CU_ASSERT(row->est.estimate == 0 || row->est.estimate == 1);
+        CU_ASSERT(isnan(row->ci_low) && isnan(row->ci_high));
+        return;
+    }
+    LCMT_ASSERT_REL(row->est.estimate, est, 1e-9);
+    CU_ASSERT_EQUAL(isnan(row->ci_low), isnan(lo));
+    CU_ASSERT_EQUAL(isnan(row->ci_high), isnan(hi));
+    if (!isnan(lo))
+        LCMT_ASSERT_REL(row->ci_low, lo, 1e-8);
+    if (!isnan(hi))
+        LCMT_ASSERT_REL(row->ci_high, hi, 1e-8);
+}
+
+static void estimate__intervals_nan_as_r(void) {
+    lcm_source src;
+    lcm_design_decl decl = {.lonely = LCM_SVY_LONELY_FAIL};
+    strcpy(decl.strata, "str");
+    strcpy(decl.psu, "psu");
+    strcpy(decl.weight, "w");
+    lcm_db *db = fixture_db_in("tests/fixtures/estimate", "ci_nan", &src, &decl);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    const char *doms[] = {"A", "B", "C"}, *xv[] = {"x"}, *yv[] = {"y"}, *by[] = {"dom"};
+    static const double half[] = {0.5};
+    static const struct {
+        lcm_est_kind kind;
+        lcm_ci_kind ci;
+        const char *name;
+    } cases[] = {{LCM_EST_MEAN, LCM_CI_WALD, "mean_t"},
+                 {LCM_EST_PROP, LCM_CI_LOGIT, "prop_logit"},
+                 {LCM_EST_PROP, LCM_CI_BETA, "prop_beta"},
+                 {LCM_EST_PROP, LCM_CI_WALD, "prop_wald"},
+                 {LCM_EST_QUANTILE, LCM_CI_WALD, "quantile"}};
+    int nans = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        for (int whole = 0; whole < 2; whole++) {
+            int prop = cases[k].kind == LCM_EST_PROP, q = cases[k].kind == LCM_EST_QUANTILE;
+            lcm_est_request req = {
+                src,           0,           prop ? yv : xv, 1,  by, whole ? 0 : 1,
+                cases[k].kind, cases[k].ci, 0.95,           30, 0,  q ? half : NULL,
+                q ? 1 : 0};
+            lcm_est_result *r = NULL;
+            lcm_err err = {0};
+            CU_ASSERT_EQUAL_FATAL(lcm_estimate_run(db, &req, &r, &err), LCM_OK);
+            for (int d = 0; d < (whole ? 1 : 3); d++)
+                for (int cat = 0; cat < (prop ? 2 : 1); cat++) {
+                    const char *cs = prop ? (cat ? "1" : "0") : q ? "0.5" : "";
+                    const lcm_est_row *row = find_est(r, whole ? NULL : doms[d], prop ? cs : NULL);
+                    check_nan_interval(row, cases[k].name, whole ? "all" : doms[d], cs);
+                    nans += row && isnan(row->ci_low);
+                }
+            lcm_est_result_free(r);
+        }
+    CU_ASSERT_EQUAL(nans, 17); /* mean A; logit, beta A B C x2; wald A x2; quantile A B */
+    lcm_db_close(db);
+}
+
+/* The CLI shows an interval R gives as NaN as a dash with a note under the table; csv leaves
+ * it empty and json null, like every other missing number. */
+static void estimate__cli_shows_nan_interval_as_dash(void) {
+    char db[1024], *out = NULL;
+    snprintf(db, sizeof db, "%s", lcmt_tmp("ci_nan_cli.db"));
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"import", "dataset", db,
+                                                    lcmt_path("tests/fixtures/estimate/ci_nan.csv"),
+                                                    "--name", "cin", NULL},
+                                   NULL, NULL, NULL),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"design", "set", db, "--dataset", "cin", "--strata", "str",
+                                  "--psu", "psu", "--weight", "w", NULL},
+                 NULL, NULL, NULL),
+        0);
+    const char *base[] = {"estimate", db,     "--dataset", "cin", "--var",      "y",
+                          "--stat",   "prop", "--by",      "dom", "--no-store", "--format"};
+    const char *args[16];
+    memcpy(args, base, sizeof base);
+    args[13] = NULL;
+    args[12] = "table";
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    LCMT_ASSERT_HAS(out, "A    y         0         0.545455   0       \u2014        \u2014   0");
+    LCMT_ASSERT_HAS(out, "\u2014 no confidence interval for 2 estimates without design degrees");
+    LCMT_ASSERT_HAS(out, "\u2014 no logit interval for 4 proportions of 0 or 1");
+    free(out);
+    args[12] = "csv";
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    LCMT_ASSERT_HAS(out, "\nB,y,1,0,0,,,2,");
+    CU_ASSERT(out && !strstr(out, "\u2014"));
+    free(out);
+    args[12] = "json";
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    LCMT_ASSERT_HAS(out, "\"ci_low\": null, \"ci_high\": null, \"df\": 0,");
+    free(out);
+}
+
+/* A lonely stratum is named by its value in the data, not by lcmon's internal code
+ * (issue 12, item 12: "stratum 5 has only one PSU"). */
+static void estimate__lonely_stratum_named_by_value(void) {
+    static const char csv[] = "str,psu,w,x\n4451-rural,a,1,3\n4451-rural,b,1,4\n"
+                              "4451-urban,c,2,5\n4451-urban,c,2,6\n";
+    char db[1024], data[1024], *err = NULL;
+    snprintf(db, sizeof db, "%s", lcmt_tmp("lonely_named.db"));
+    snprintf(data, sizeof data, "%s", lcmt_write(lcmt_tmp("lonely_named.csv"), csv, strlen(csv)));
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"import", "dataset", db, data, "--name", "lon", NULL}, NULL, NULL,
+                 NULL),
+        0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"design", "set", db, "--dataset", "lon", "--strata", "str",
+                                  "--psu", "psu", "--weight", "w", NULL},
+                 NULL, NULL, NULL),
+        0);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"estimate", db, "--dataset", "lon", "--var", "x",
+                                              "--no-store", NULL},
+                             NULL, NULL, &err),
+                    1);
+    CU_ASSERT_STRING_EQUAL(err, "lcmon: estimation: stratum '4451-urban' has only one PSU at "
+                                "stage 1\n");
+    free(err);
+}
+
 static void estimate__bad_columns_and_values_are_named(void) {
     lcm_source src;
     lcm_db *db = apistrat_db(&src);
@@ -676,6 +817,9 @@ static void estimate__cli_quantiles_replicates_and_waves(void) {
 }
 
 const lcmt_case lcmt_estimate_cases[] = {
+    {"estimate__intervals_nan_as_r", estimate__intervals_nan_as_r},
+    {"estimate__lonely_stratum_named_by_value", estimate__lonely_stratum_named_by_value},
+    {"estimate__cli_shows_nan_interval_as_dash", estimate__cli_shows_nan_interval_as_dash},
     {"estimate__cli_quantiles_replicates_and_waves", estimate__cli_quantiles_replicates_and_waves},
     {"estimate__quantiles_through_store_match_r", estimate__quantiles_through_store_match_r},
     {"estimate__jk1_replicates_through_store_match_r",

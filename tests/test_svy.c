@@ -208,6 +208,36 @@ static void lonely__fail_is_a_design_error(void) {
     svyt_free(&t);
 }
 
+/* With names for the codes (the engine passes the column's values), messages name the
+ * stratum or PSU by its value, not by an internal code (issue 12, item 12); the names
+ * survive calibration and replicate designs, which copy the design. */
+static void lonely__fail_names_the_stratum_value(void) {
+    int64_t s[5] = {0, 0, 1, 1, 1}, p[5] = {0, 1, 2, 2, 2};
+    double w[5] = {1, 2, 1, 1, 2}, y[5] = {1, 2, 3, 4, 5};
+    const char *strata[] = {"north", "east"}, *psus[] = {"p1", "p2", "p3"};
+    lcm_svy_spec spec = {5, s, p, NULL, NULL, NULL, w, NULL, LCM_SVY_LONELY_FAIL};
+    lcm_svy_names names = {strata, 2, psus, 3};
+    lcm_svy_design *d = NULL, *rep = NULL;
+    char err[128] = "";
+    CU_ASSERT_EQUAL_FATAL(lcm_svy_design_new_named(&spec, &names, &d, err, sizeof err), LCM_OK);
+    lcm_svy_var v = {LCM_SVY_MEAN, y, NULL};
+    lcm_svy_by all = {NULL, 1};
+    lcm_svy_est e;
+    CU_ASSERT_EQUAL(lcm_svy_estimate(d, &v, 1, &all, 1, &e, err, sizeof err), LCM_DESIGN);
+    CU_ASSERT_STRING_EQUAL(err, "stratum 'east' has only one PSU at stage 1");
+    CU_ASSERT_EQUAL(lcm_svy_replicates_make(d, LCM_SVY_REP_JKN, 0, 0, 0, &rep, err, sizeof err),
+                    LCM_DESIGN);
+    CU_ASSERT_STRING_EQUAL(err, "stratum 'east' has only one PSU");
+    lcm_svy_design_free(d);
+    double f[5] = {10, 10, 2, 2, 2}; /* 3 rows of one PSU in a population of 2 */
+    spec.fpc1 = f, spec.weights = NULL;
+    CU_ASSERT_EQUAL(lcm_svy_design_new_named(&spec, &names, &d, err, sizeof err), LCM_OK);
+    lcm_svy_design_free(d);
+    f[4] = 3; /* fpc varies within the stratum */
+    CU_ASSERT_EQUAL(lcm_svy_design_new_named(&spec, &names, &d, err, sizeof err), LCM_INVAL);
+    CU_ASSERT_STRING_EQUAL(err, "fpc at stage 1 varies within stratum 'east'");
+}
+
 static void design__rejects_mixed_fpc_and_oversampling(void) {
     int64_t s[4] = {1, 1, 2, 2};
     double w[4] = {1, 1, 1, 1}, mixed[4] = {10, 10, 0.5, 0.5}, small[4] = {1, 1, 5, 5};
@@ -456,6 +486,7 @@ const lcmt_case lcmt_svy_cases[] = {
     {"lonely__adjust_matches_r", lonely__adjust_matches_r},
     {"lonely__average_matches_r", lonely__average_matches_r},
     {"lonely__fail_is_a_design_error", lonely__fail_is_a_design_error},
+    {"lonely__fail_names_the_stratum_value", lonely__fail_names_the_stratum_value},
     {"design__rejects_mixed_fpc_and_oversampling", design__rejects_mixed_fpc_and_oversampling},
     {"estimate__stratified_fpc_matches_r", estimate__stratified_fpc_matches_r},
     {"estimate__fpc_as_fraction_matches_r", estimate__fpc_as_fraction_matches_r},

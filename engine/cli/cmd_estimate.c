@@ -209,6 +209,28 @@ static int finish_print(cli_rows *rows, const est_opts *o) {
     return code;
 }
 
+/* Under the table: why some intervals are a dash (R's survey package gives NaN there). */
+static void print_nan_note(const lcm_est_request *req, const size_t nan_ci[2]) {
+    if (nan_ci[0])
+        printf("\u2014 no confidence interval for %zu estimate%s without design degrees of "
+               "freedom (df 0:\n  as many PSUs as strata in the domain); R's survey package "
+               "gives NaN\n",
+               nan_ci[0], nan_ci[0] == 1 ? "" : "s");
+    if (nan_ci[1] && req->kind == LCM_EST_PROP)
+        printf("\u2014 no %s interval for %zu proportion%s of 0 or 1 (R's svyciprop: NaN for "
+               "beta, a glm that\n  does not converge for logit); --ci wald gives the "
+               "zero-width interval\n",
+               req->ci == LCM_CI_BETA ? "Korn-Graubard" : "logit", nan_ci[1],
+               nan_ci[1] == 1 ? "" : "s");
+    else if (nan_ci[1] && req->kind == LCM_EST_QUANTILE)
+        printf("\u2014 no Woodruff interval (bound) for %zu quantile%s: the interval for the "
+               "proportion\n  below it leaves [0, 1] or has no SE; R's svyquantile gives NaN\n",
+               nan_ci[1], nan_ci[1] == 1 ? "" : "s");
+    else if (nan_ci[1])
+        printf("\u2014 no confidence interval for %zu estimate%s without a standard error\n",
+               nan_ci[1], nan_ci[1] == 1 ? "" : "s");
+}
+
 static int print_result(const est_opts *o, const lcm_est_request *req, const lcm_est_result *r) {
     int nby = o->nby > 0 ? o->nby : 0, ncols = nby + 12;
     const char *names[8 + 12];
@@ -228,6 +250,7 @@ static int print_result(const est_opts *o, const lcm_est_request *req, const lcm
     if (!rows)
         return cli_error("out of memory"), LCM_EXIT_INTERNAL;
     int digits = o->fmt == CLI_TABLE ? 6 : 17;
+    size_t nan_ci[2] = {0, 0}; /* no interval: no design df, other (p of 0 or 1 ...) */
     for (size_t i = 0; i < lcm_est_result_count(r); i++) {
         const lcm_est_row *row = lcm_est_result_row(r, i);
         char num[8][40], run[24], cat[32];
@@ -235,6 +258,13 @@ static int print_result(const est_opts *o, const lcm_est_request *req, const lcm
                             row->ci_high,      row->est.df, row->est.deff};
         for (int k = 0; k < 6; k++)
             fmt_num(num[k], sizeof num[k], v[k], k == 4 ? 6 : digits);
+        if (!isnan(row->est.estimate) && (isnan(row->ci_low) || isnan(row->ci_high))) {
+            /* an interval R gives as NaN: a dash in the table, empty / null in csv / json */
+            nan_ci[!(row->est.df > 0) ? 0 : 1]++;
+            for (int k = 2; k < 4 && o->fmt == CLI_TABLE; k++)
+                if (isnan(v[k]))
+                    snprintf(num[k], sizeof num[k], "%s", "\u2014");
+        }
         snprintf(num[6], sizeof num[6], "%zu", row->est.nrows);
         snprintf(num[7], sizeof num[7], "%zu", row->est.npsu);
         snprintf(run, sizeof run, "%lld", lcm_est_result_run(r));
@@ -251,7 +281,10 @@ static int print_result(const est_opts *o, const lcm_est_request *req, const lcm
         if (code)
             return code;
     }
-    return finish_print(rows, o);
+    int code = finish_print(rows, o);
+    if (code == 0 && o->fmt == CLI_TABLE)
+        print_nan_note(req, nan_ci);
+    return code;
 }
 
 /* Column names of the comparison, with the waves in them ("estimate_2024"): per wave the

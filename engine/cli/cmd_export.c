@@ -12,7 +12,8 @@
 
 const char *const cmd_export_usage[] = {
     "lcmon export DB --form F --format csv|sav|dta|xlsx|json|r --out PATH [--lang zh|en]",
-    "             [--labels] [--bom|--no-bom] [--include-pii] [--wave Y] [--version V]",
+    "             [--labels] [--bom|--no-bom] [--include-pii] [--include-drafts] [--wave Y]",
+    "             [--version V]",
     "   or: lcmon export DB --dataset NAME [--format csv|json|sav|dta|xlsx] [--out PATH]",
     "             [--bom|--no-bom]",
     "",
@@ -31,13 +32,17 @@ const char *const cmd_export_usage[] = {
     "                 \"variables\", \"rows\": [...]}, ...]}: one array of rows per table",
     "  r              PATH is a directory: F.csv, F__<repeat>.csv and F.R, an R script",
     "                 that reads them and declares the design of 'lcmon design set' with",
-    "                 svydesign() (weights = final_weight when a calibration exists), to",
-    "                 check any 'lcmon estimate' in R's survey package",
+    "                 svydesign(), to check any 'lcmon estimate' in R's survey package; a",
+    "                 declared calibration is redone in R (F.margins.csv), so R gives",
+    "                 lcmon's estimates and standard errors",
+    "  sav, dta       also F.sps (SPSS syntax) or F.do (Stata do-file) beside the main",
+    "                 file: its labels again and the design (CSPLAN, svyset)",
     "Variable labels are the questions in --lang (default: the form's language); sav and",
     "dta code a select_one as a number (its choice name when all are whole numbers, else",
     "its position in the list) with the choice labels as value labels. Fields the form",
     "marks as personal data (survey.csv column lcmon_pii = yes: in the household form the",
     "household number and the interviewer's name) are left out unless --include-pii.",
+    "Only complete interviews (the rows 'lcmon estimate' uses) unless --include-drafts.",
     "",
     "    --form F         the form's responses (latest version, or --version V)",
     "    --dataset NAME   a dataset instead; csv and json go to stdout without --out",
@@ -45,6 +50,7 @@ const char *const cmd_export_usage[] = {
     "    --labels         csv, json, xlsx: a select_one's choice label instead of its code",
     "    --wave Y         only the interviews of wave Y (and their roster rows)",
     "    --include-pii    keep the fields marked as personal data",
+    "    --include-drafts keep draft (unfinished) interviews too",
     NULL,
 };
 
@@ -55,13 +61,19 @@ typedef struct exp_args {
 } exp_args;
 
 static int parse(int argc, char **argv, exp_args *a) {
-    static const struct option opts[] = {
-        {"dataset", required_argument, NULL, 'd'}, {"form", required_argument, NULL, 'F'},
-        {"format", required_argument, NULL, 'f'},  {"out", required_argument, NULL, 'o'},
-        {"bom", no_argument, NULL, 'b'},           {"no-bom", no_argument, NULL, 'B'},
-        {"lang", required_argument, NULL, 'l'},    {"labels", no_argument, NULL, 'L'},
-        {"include-pii", no_argument, NULL, 'p'},   {"wave", required_argument, NULL, 'w'},
-        {"version", required_argument, NULL, 'v'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"dataset", required_argument, NULL, 'd'},
+                                         {"form", required_argument, NULL, 'F'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"bom", no_argument, NULL, 'b'},
+                                         {"no-bom", no_argument, NULL, 'B'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"labels", no_argument, NULL, 'L'},
+                                         {"include-pii", no_argument, NULL, 'p'},
+                                         {"wave", required_argument, NULL, 'w'},
+                                         {"version", required_argument, NULL, 'v'},
+                                         {"include-drafts", no_argument, NULL, 'D'},
+                                         {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -83,6 +95,8 @@ static int parse(int argc, char **argv, exp_args *a) {
             a->fo.labels = 1;
         else if (c == 'p')
             a->fo.include_pii = 1;
+        else if (c == 'D')
+            a->fo.include_drafts = 1;
         else if (c == 'v')
             a->fo.version = optarg;
         else if (c == 'w' &&
@@ -99,9 +113,10 @@ static int parse(int argc, char **argv, exp_args *a) {
         return cli_usage_error(cmd_export_usage, "a form is exported to files: --out PATH");
     if (a->dataset && a->o.format == LCM_EXPORT_R)
         return cli_usage_error(cmd_export_usage, "--format r is for forms (--form F)");
-    if (a->dataset && (a->fo.lang || a->fo.labels || a->fo.include_pii || a->fo.wave))
-        return cli_usage_error(cmd_export_usage,
-                               "--lang, --labels, --include-pii and --wave are for forms");
+    if (a->dataset &&
+        (a->fo.lang || a->fo.labels || a->fo.include_pii || a->fo.wave || a->fo.include_drafts))
+        return cli_usage_error(cmd_export_usage, "--lang, --labels, --include-pii, "
+                                                 "--include-drafts and --wave are for forms");
     if (!a->o.out && a->o.format != LCM_EXPORT_CSV && a->o.format != LCM_EXPORT_JSON)
         return cli_usage_error(cmd_export_usage, "sav, dta and xlsx are written to a file: --out");
     return -1;
@@ -113,7 +128,13 @@ static void print_report(const exp_args *a, const lcm_export_report *rep) {
                rep->tables[i].ncols, rep->tables[i].name,
                rep->tables[i].file ? rep->tables[i].file : a->o.out);
     if (rep->script)
-        printf("wrote the R script '%s'\n", rep->script);
+        printf("wrote the %s '%s'\n",
+               a->o.format == LCM_EXPORT_R     ? "R script"
+               : a->o.format == LCM_EXPORT_DTA ? "Stata do-file"
+                                               : "SPSS syntax",
+               rep->script);
+    if (rep->margins)
+        printf("wrote the calibration margins '%s'\n", rep->margins);
     if (rep->pii_left_out)
         printf("left out %zu column%s of personal data (%s): --include-pii keeps them\n",
                rep->pii_left_out, rep->pii_left_out == 1 ? "" : "s", rep->pii_names);
