@@ -3,8 +3,10 @@
  * for R, SPSS, Stata, Excel and scripts: CSV, JSON, .sav, .dta, .xlsx.
  *
  * Rows are streamed from one SELECT, never held in memory (xlsx uses libxlsxwriter's
- * constant-memory mode). A file is written under a temporary name and renamed at the
- * end, so a failed export never leaves half a file where the real one should be.
+ * constant-memory mode). Files go through outfile.h: never over the open database or a
+ * non-regular file, over an existing file only with opts->force, created 0600 (the rows
+ * are respondents' data), written under a temporary name and renamed at the end, so a
+ * failed export never leaves half a file where the real one should be.
  */
 #ifndef LCM_EXPORT_H
 #define LCM_EXPORT_H
@@ -30,6 +32,7 @@ typedef struct lcm_export_opts {
     const char *out; /* file to write; NULL: write to stream (csv and json only) */
     FILE *stream;    /* used when out is NULL */
     int bom;         /* csv: start with a UTF-8 byte-order mark (Excel opens it as UTF-8) */
+    int force;       /* replace existing files (never the database, never a non-regular file) */
 } lcm_export_opts;
 
 /* Export dataset name (see dataset.h) with variable names and the original headers as
