@@ -144,3 +144,14 @@ lcm_status lcm_out_failed(const lcm_out *o, lcm_status st, lcm_err *err) {
     }
     return st;
 }
+
+lcm_status lcm_out_take(lcm_out *o, const char *file, lcm_err *err) {
+    if (o->fp)
+        fclose(o->fp), o->fp = NULL;
+    if (rename(file, o->tmp) != 0) {
+        lcm_status st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", o->path, strerror(errno));
+        lcm_out_abort(o);
+        return st;
+    }
+    return lcm_out_commit(o, err);
+}

@@ -53,6 +53,10 @@ lcm_status lcm_out_open(lcm_out *o, const char *path, int flags, lcm_err *err);
  * is released. */
 lcm_status lcm_out_commit(lcm_out *o, lcm_err *err);
 
+/* A file another program wrote (gnuplot's chart, in a directory of its own on the same
+ * file system) becomes o's: moved onto the temporary file, then committed. */
+lcm_status lcm_out_take(lcm_out *o, const char *file, lcm_err *err);
+
 /* A writer given o->tmp failed with st: name o->path instead of the temporary file in
  * err's message (a library's own message may hold the name it was given). Returns st. */
 lcm_status lcm_out_failed(const lcm_out *o, lcm_status st, lcm_err *err);

@@ -98,7 +98,7 @@ static void export__sav_and_dta_read_back_with_labels(void) {
                                "|1100,34,1.5,a, b\n1200,.,0.1,北京";
     for (int dta = 0; dta < 2; dta++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s", lcmt_tmp(dta ? "hh.dta" : "hh.sav"));
+        snprintf(path, sizeof path, "%s", lcmt_tmp(dta ? "ds_hh.dta" : "ds_hh.sav"));
         lcm_export_opts o = {dta ? LCM_EXPORT_DTA : LCM_EXPORT_SAV, path, NULL, 0, 0};
         CU_ASSERT_EQUAL(lcm_export_dataset(db, "hh", &o, NULL, NULL), LCM_OK);
         readback r = {""};
@@ -118,7 +118,7 @@ static void export__sav_and_dta_read_back_with_labels(void) {
 static void export__xlsx_is_a_workbook_and_files_are_whole(void) {
     lcm_db *db = db_with_dataset();
     char path[4096], head[4] = {0};
-    snprintf(path, sizeof path, "%s", lcmt_tmp("hh.xlsx"));
+    snprintf(path, sizeof path, "%s", lcmt_tmp("ds_hh.xlsx"));
     lcm_export_opts o = {LCM_EXPORT_XLSX, path, NULL, 0, 0};
     CU_ASSERT_EQUAL(lcm_export_dataset(db, "hh", &o, NULL, NULL), LCM_OK);
     FILE *fp = fopen(path, "rb");
