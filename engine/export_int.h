@@ -58,7 +58,8 @@ int lcm__exp_out_flags(const lcm_export_opts *opts);
  * or to opts->stream. */
 lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *opts, lcm_err *err);
 
-/* One CSV field, quoted when it holds a separator, quote, line break or edge space. */
+/* One CSV field, quoted when it holds a separator, quote, line break or edge space, and
+ * with a leading ' when a spreadsheet would take it for a formula (export.h). */
 void lcm__exp_csv_field(FILE *fp, const char *s);
 
 /* A number as text that reads back to the same double (shortest of %.15g/%.17g). */
