@@ -462,8 +462,10 @@ static lcm_status write_parts(fx *x, lcm_out *outs, lcm_err *err) {
         return st;
     }
     lcm_status st = LCM_OK;
-    for (size_t i = 0; st == LCM_OK && i < x->ntabs; i++)
+    for (size_t i = 0; st == LCM_OK && i < x->ntabs; i++) {
+        x->tabs[i].src.unguarded = x->fmt == LCM_EXPORT_R; /* read by the script, not Excel */
         st = lcm__exp_write_out(&x->tabs[i].src, f, x->bom, &outs[i], err);
+    }
     return st;
 }
 

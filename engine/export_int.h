@@ -30,6 +30,8 @@ typedef struct lcm__exp_src {
     size_t ncols;
     sqlite3_stmt *rows; /* one result column per cols[i], in order */
     long nrows;
+    int unguarded; /* csv: cells as stored, without the formula guard (export.h): the r
+                      export's files, which its own script reads */
 } lcm__exp_src;
 
 /* Writers: each steps src->rows to the end. The file ones write to path (already the

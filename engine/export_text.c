@@ -73,8 +73,7 @@ size_t lcm_csv_cell_unguard(char *s, size_t n) {
     return n - 1;
 }
 
-void lcm__exp_csv_field(FILE *fp, const char *s) {
-    int guard = lcm_csv_cell_guarded(s);
+static void csv_field(FILE *fp, const char *s, int guard) {
     if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
         if (guard)
             fputc('\'', fp);
@@ -101,6 +100,10 @@ static lcm_status finish_stream(FILE *fp, int step, sqlite3_stmt *st, lcm_err *e
     return LCM_OK;
 }
 
+void lcm__exp_csv_field(FILE *fp, const char *s) {
+    csv_field(fp, s, lcm_csv_cell_guarded(s));
+}
+
 lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err) {
     char buf[64];
     int step;
@@ -118,7 +121,7 @@ lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err
             if (i)
                 fputc(',', fp);
             if (v)
-                lcm__exp_csv_field(fp, v);
+                csv_field(fp, v, !src->unguarded && lcm_csv_cell_guarded(v));
         }
         fputs("\r\n", fp);
     }
