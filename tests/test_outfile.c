@@ -300,7 +300,33 @@ static void outfile__csv_cells_guarded_and_read_back(void) {
     free(csv);
 }
 
+/* simulate --margins: refused before anything is simulated (the database keeps nothing). */
+static void outfile__margins_checked_before_simulating(void) {
+    char db[4096], prefix[4200], file[4300], *err = NULL;
+    snprintf(db, sizeof db, "%s", lcmt_tmp("margins.db"));
+    snprintf(prefix, sizeof prefix, "%s", lcmt_tmp("m"));
+    snprintf(file, sizeof file, "%s_2024.csv", prefix);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", "-q", db, NULL}, NULL, NULL, NULL), 0);
+    lcmt_write(file, "x\n", 2);
+    const char *sim[] = {"simulate", db,     "--cities",  "1",    "--households", "0",
+                         "--waves",  "2024", "--margins", prefix, NULL,           NULL};
+    CU_ASSERT_EQUAL(lcmt_run(sim, NULL, NULL, &err), 1);
+    CU_ASSERT(lcmt_has(err, "file exists (--force replaces it): '"));
+    CU_ASSERT(same_bytes(file, "x\n", 2));
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM indicator_values"), 0);
+    lcm_db_close(h);
+    free(err), err = NULL;
+    sim[10] = "--force";
+    CU_ASSERT_EQUAL(lcmt_run(sim, NULL, NULL, &err), 0);
+    char *got = lcmt_slurp(file, NULL);
+    CU_ASSERT(got && strncmp(got, "margin,level,population\n", 24) == 0);
+    free(got), free(err);
+}
+
 const lcmt_case lcmt_outfile_cases[] = {
+    {"outfile__margins_checked_before_simulating", outfile__margins_checked_before_simulating},
     {"outfile__export_never_over_the_database", outfile__export_never_over_the_database},
     {"outfile__existing_file_only_with_force", outfile__existing_file_only_with_force},
     {"outfile__fifo_and_directory_refused", outfile__fifo_and_directory_refused},
