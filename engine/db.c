@@ -8,15 +8,18 @@
  * damaged file is left byte for byte as it was.
  */
 #include "lcmon.h"
+#include "outfile.h"
 #include "schema.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Statements prepared again and again with the same text (one INSERT per imported
  * instance) are kept, so the SQL is compiled once per import, not once per row. */
@@ -32,7 +35,44 @@ struct lcm_db {
     } cache[STMT_CACHE];
     unsigned next;            /* slot to evict next (round robin) */
     struct lcm_db_memo *memo; /* look-ups remembered while an import runs, or NULL */
+    struct lcm_db *next_open; /* the list lcm__db_owns_file walks */
 };
+
+/* Databases open in this process, so that no output file is written over one of them
+ * (outfile.h). lcmon has one thread. */
+static struct lcm_db *open_dbs;
+
+static void track(struct lcm_db *db, int on) {
+    struct lcm_db **p = &open_dbs;
+    while (*p && *p != db)
+        p = &(*p)->next_open;
+    if (on && !*p)
+        db->next_open = NULL, *p = db;
+    else if (!on && *p)
+        *p = db->next_open;
+}
+
+static int same_file(const struct stat *a, const char *path, const char *suffix) {
+    char name[4096];
+    struct stat b;
+    int n = snprintf(name, sizeof name, "%s%s", path, suffix);
+    return n > 0 && (size_t)n < sizeof name && stat(name, &b) == 0 && a->st_dev == b.st_dev &&
+           a->st_ino == b.st_ino;
+}
+
+int lcm__db_owns_file(const char *path) {
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    for (struct lcm_db *db = open_dbs; db; db = db->next_open) {
+        const char *main = sqlite3_db_filename(db->sql, "main");
+        for (int i = 0; main && *main && i < 4; i++)
+            if (same_file(&st, main, suffix[i]))
+                return 1;
+    }
+    return 0;
+}
 
 /* Remembered look-ups: direct-mapped, a slot per hash of (kind, key); short texts only. */
 #define MEMO_SLOTS 1024
@@ -316,6 +356,19 @@ lcm_status lcm__db_open_at(const char *path, int flags, int target, lcm_db **out
     }
     /* NOMUTEX: a connection is used by one thread only (lcmon has no others), so SQLite
      * need not take a mutex on every call, a few percent of an import. */
+    /* A new database holds personal data (interviewers, household numbers, contacts):
+     * create it 0600 before SQLite opens it; SQLite gives its -wal, -shm and -journal
+     * the database file's mode. */
+    if (!exists && (flags & LCM_OPEN_CREATE) && !(flags & LCM_OPEN_READONLY) &&
+        strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) {
+            rc = lcm_err_set(err, LCM_IO, "cannot create database '%s': %s", path, strerror(errno));
+            goto cleanup;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
     int oflags = SQLITE_OPEN_NOMUTEX |
                  ((flags & LCM_OPEN_READONLY) ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -324,6 +377,7 @@ lcm_status lcm__db_open_at(const char *path, int flags, int target, lcm_db **out
                          db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
         goto cleanup;
     }
+    track(db, 1);
     sqlite3_extended_result_codes(db->sql, 1);
     sqlite3_busy_timeout(db->sql, 5000);
     if ((rc = check_schema(db, err)) != LCM_OK)
@@ -368,6 +422,7 @@ void lcm_db_close(lcm_db *db) {
         sqlite3_finalize(db->cache[i].st);
         free(db->cache[i].text);
     }
+    track(db, 0);
     sqlite3_close(db->sql);
     free(db->memo);
     free(db->path);

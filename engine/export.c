@@ -1,5 +1,5 @@
 /*
- * export.c - choosing the writer, writing under a temporary name, and describing a
+ * export.c - choosing the writer, writing through outfile.h, and describing a
  * dataset as an export source (columns from dataset_columns, rows from its table).
  */
 #include "export_int.h"
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int lcm_export_format_parse(const char *s, lcm_export_format *out) {
     static const char *const names[] = {"csv", "json", "sav", "dta", "xlsx", "r"};
@@ -22,20 +21,24 @@ int lcm_export_format_parse(const char *s, lcm_export_format *out) {
     return -1;
 }
 
-lcm_status lcm__exp_write_file(const lcm__exp_src *src, lcm_export_format f, int bom,
-                               const char *path, lcm_err *err) {
-    if (f == LCM_EXPORT_SAV || f == LCM_EXPORT_DTA)
-        return lcm__exp_readstat(src, path, f == LCM_EXPORT_DTA, err);
-    if (f == LCM_EXPORT_XLSX)
-        return lcm__exp_xlsx(src, path, err);
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, strerror(errno));
-    lcm_status st =
-        f == LCM_EXPORT_JSON ? lcm__exp_json(src, fp, err) : lcm__exp_csv(src, fp, bom, err);
-    if (fclose(fp) != 0 && st == LCM_OK)
-        st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, strerror(errno));
-    return st;
+lcm_status lcm__exp_write_out(const lcm__exp_src *src, lcm_export_format f, int bom, lcm_out *out,
+                              lcm_err *err) {
+    if (f == LCM_EXPORT_SAV || f == LCM_EXPORT_DTA || f == LCM_EXPORT_XLSX) {
+        /* These libraries open the file by name: hand them the temporary one. */
+        fclose(out->fp);
+        out->fp = NULL;
+        lcm_status st = f == LCM_EXPORT_XLSX
+                            ? lcm__exp_xlsx(src, out->tmp, err)
+                            : lcm__exp_readstat(src, out->tmp, f == LCM_EXPORT_DTA, err);
+        return st == LCM_OK ? st : lcm_out_failed(out, st, err);
+    }
+    lcm_status st = f == LCM_EXPORT_JSON ? lcm__exp_json(src, out->fp, err)
+                                         : lcm__exp_csv(src, out->fp, bom, err);
+    return st == LCM_OK ? st : lcm_out_failed(out, st, err);
+}
+
+int lcm__exp_out_flags(const lcm_export_opts *o) {
+    return LCM_OUT_PRIVATE | (o->force ? LCM_OUT_FORCE : 0);
 }
 
 lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *o, lcm_err *err) {
@@ -48,16 +51,13 @@ lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *o, lcm
             return lcm__exp_json(src, o->stream, err);
         return lcm_err_set(err, LCM_INVAL, "sav, dta and xlsx are written to a file: give --out");
     }
-    lcm_strbuf tmp = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&tmp, "%s.part%ld", o->out, (long)getpid());
-    if (!lcm_strbuf_ok(&tmp))
-        return lcm_err_set(err, LCM_NOMEM, "out of memory");
-    lcm_status st = lcm__exp_write_file(src, o->format, o->bom, tmp.buf, err);
-    if (st == LCM_OK && rename(tmp.buf, o->out) != 0)
-        st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", o->out, strerror(errno));
-    if (st != LCM_OK)
-        unlink(tmp.buf);
-    lcm_strbuf_release(&tmp);
+    lcm_out out;
+    lcm_status st = lcm_out_open(&out, o->out, lcm__exp_out_flags(o), err);
+    if (st == LCM_OK)
+        st = lcm__exp_write_out(src, o->format, o->bom, &out, err);
+    if (st == LCM_OK)
+        return lcm_out_commit(&out, err);
+    lcm_out_abort(&out);
     return st;
 }
 

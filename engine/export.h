@@ -3,8 +3,10 @@
  * for R, SPSS, Stata, Excel and scripts: CSV, JSON, .sav, .dta, .xlsx.
  *
  * Rows are streamed from one SELECT, never held in memory (xlsx uses libxlsxwriter's
- * constant-memory mode). A file is written under a temporary name and renamed at the
- * end, so a failed export never leaves half a file where the real one should be.
+ * constant-memory mode). Files go through outfile.h: never over the open database or a
+ * non-regular file, over an existing file only with opts->force, created 0600 (the rows
+ * are respondents' data), written under a temporary name and renamed at the end, so a
+ * failed export never leaves half a file where the real one should be.
  */
 #ifndef LCM_EXPORT_H
 #define LCM_EXPORT_H
@@ -22,6 +24,19 @@ typedef enum lcm_export_format {
     LCM_EXPORT_R, /* forms only: CSV files and an R script declaring the survey design */
 } lcm_export_format;
 
+/* ---- CSV cells a spreadsheet would run (OWASP, "CSV injection") ----------------------
+ * A text cell starting with = + - @, tab or CR is written with a leading ' so that Excel
+ * or LibreOffice shows it as text instead of evaluating it; so is a cell that already
+ * starts with one or more ' followed by one of those, so the rule can be undone exactly.
+ * A plain decimal number (-3.5, +1e3, 12) is written as it is. lcmon's imports undo it:
+ * a cell of ' followed by ''* and one of = + - @ tab CR loses its first '. */
+
+/* 1 when the CSV writers put a ' before s. */
+int lcm_csv_cell_guarded(const char *s);
+
+/* Undo the guard on the n bytes at s, in place; returns the new length. */
+size_t lcm_csv_cell_unguard(char *s, size_t n);
+
 /* Parse csv, json, sav, dta, xlsx or r; 0, or -1 for anything else. */
 int lcm_export_format_parse(const char *s, lcm_export_format *out);
 
@@ -30,6 +45,7 @@ typedef struct lcm_export_opts {
     const char *out; /* file to write; NULL: write to stream (csv and json only) */
     FILE *stream;    /* used when out is NULL */
     int bom;         /* csv: start with a UTF-8 byte-order mark (Excel opens it as UTF-8) */
+    int force;       /* replace existing files (never the database, never a non-regular file) */
 } lcm_export_opts;
 
 /* Export dataset name (see dataset.h) with variable names and the original headers as

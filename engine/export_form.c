@@ -531,16 +531,7 @@ static char *table_path(const fx *x, size_t i, const char *out) {
     return lcm_strbuf_ok(&sb) ? lcm_strbuf_detach(&sb) : (lcm_strbuf_release(&sb), NULL);
 }
 
-static char *part_name(const char *path) {
-    lcm_strbuf sb = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&sb, "%s.part%ld", path, (long)getpid());
-    return lcm_strbuf_ok(&sb) ? lcm_strbuf_detach(&sb) : (lcm_strbuf_release(&sb), NULL);
-}
-
-static lcm_status json_doc(fx *x, const char *path, lcm_err *err) {
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, strerror(errno));
+static lcm_status json_doc(fx *x, FILE *fp, lcm_err *err) {
     lcm_status st = LCM_OK;
     fputs("{\"form\": ", fp);
     lcm__exp_json_string(fp, lcm_form_id(x->f));
@@ -572,31 +563,34 @@ static lcm_status json_doc(fx *x, const char *path, lcm_err *err) {
         fputc('}', fp);
     }
     fputs("\n]}\n", fp);
-    int bad = ferror(fp);
-    if ((fclose(fp) != 0 || bad) && st == LCM_OK)
-        st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", path, strerror(errno));
-    return st;
+    return st; /* lcm_out_commit reports a failed write */
 }
 
 /* Write every table to its temporary file(s): one per table, or one for all. */
-static lcm_status write_parts(fx *x, char **parts, lcm_err *err) {
+static lcm_status write_parts(fx *x, lcm_out *outs, lcm_err *err) {
     lcm_export_format f = x->fmt == LCM_EXPORT_R ? LCM_EXPORT_CSV : x->fmt;
     if (f == LCM_EXPORT_JSON)
-        return json_doc(x, parts[0], err);
+        return json_doc(x, outs[0].fp, err);
     if (f == LCM_EXPORT_XLSX) {
         const lcm__exp_src **srcs = calloc(x->ntabs, sizeof *srcs);
         const char **names = calloc(x->ntabs, sizeof *names);
         lcm_status st = srcs && names ? LCM_OK : oom(err);
         for (size_t i = 0; st == LCM_OK && i < x->ntabs; i++)
             srcs[i] = &x->tabs[i].src, names[i] = x->tabs[i].name;
-        if (st == LCM_OK)
-            st = lcm__exp_xlsx_book(srcs, names, x->ntabs, parts[0], err);
+        if (st == LCM_OK) {
+            fclose(outs[0].fp), outs[0].fp = NULL; /* libxlsxwriter opens it by name */
+            st = lcm__exp_xlsx_book(srcs, names, x->ntabs, outs[0].tmp, err);
+            if (st != LCM_OK)
+                lcm_out_failed(&outs[0], st, err);
+        }
         free(srcs), free(names);
         return st;
     }
     lcm_status st = LCM_OK;
-    for (size_t i = 0; st == LCM_OK && i < x->ntabs; i++)
-        st = lcm__exp_write_file(&x->tabs[i].src, f, x->bom, parts[i], err);
+    for (size_t i = 0; st == LCM_OK && i < x->ntabs; i++) {
+        x->tabs[i].src.unguarded = x->fmt == LCM_EXPORT_R; /* read by the script, not Excel */
+        st = lcm__exp_write_out(&x->tabs[i].src, f, x->bom, &outs[i], err);
+    }
     return st;
 }
 
@@ -612,9 +606,8 @@ static lcm_status extras(fx *x, const lcm_export_opts *o, char **path, lcm_strbu
     lcm_strbuf p = LCM_STRBUF_INIT;
     *n = 0;
     if (x->fmt == LCM_EXPORT_R) {
-        if (mkdir(o->out, 0777) != 0 && errno != EEXIST)
-            return lcm_err_set(err, LCM_IO, "cannot create directory '%s': %s", o->out,
-                               strerror(errno));
+        if ((st = lcm_out_dir(o->out, lcm__exp_out_flags(o), err)) != LCM_OK)
+            return st;
         if ((st = r_text(x, &text[0], &text[1], err)) != LCM_OK)
             return st;
         lcm_strbuf_addf(&p, "%s/%s.R", o->out, x->tabs[0].name);
@@ -640,16 +633,20 @@ static lcm_status extras(fx *x, const lcm_export_opts *o, char **path, lcm_strbu
     return st;
 }
 
-/* Paths of the files (finals[i]) and their temporary names (parts[i]); the extras last. */
+/* The files (finals[i]), each checked and opened under a temporary name (outfile.h); the
+ * extras (script, margins, do-file, syntax) last. All are renamed only when all are
+ * written. */
 static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *rep, lcm_err *err) {
     size_t nfiles = x->fmt == LCM_EXPORT_JSON || x->fmt == LCM_EXPORT_XLSX ? 1 : x->ntabs;
+    int flags = lcm__exp_out_flags(o);
     char *xpath[2] = {NULL, NULL};
     lcm_strbuf xtext[2] = {LCM_STRBUF_INIT, LCM_STRBUF_INIT};
     size_t nx = 0;
     lcm_status st = extras(x, o, xpath, xtext, &nx, err);
     size_t nall = nfiles + nx;
-    char **finals = calloc(nall, sizeof *finals), **parts = calloc(nall, sizeof *parts);
-    if (st == LCM_OK && (!finals || !parts))
+    char **finals = calloc(nall, sizeof *finals);
+    lcm_out *outs = calloc(nall, sizeof *outs);
+    if (st == LCM_OK && (!finals || !outs))
         st = oom(err);
     for (size_t i = 0; st == LCM_OK && i < nx; i++)
         finals[nfiles + i] = xpath[i], xpath[i] = NULL;
@@ -657,25 +654,15 @@ static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *
         if (!(finals[i] = table_path(x, i, o->out)))
             st = oom(err);
     for (size_t i = 0; st == LCM_OK && i < nall; i++)
-        if (!finals[i] || !(parts[i] = part_name(finals[i])))
-            st = oom(err);
+        st = finals[i] ? lcm_out_open(&outs[i], finals[i], flags, err) : oom(err);
     if (st == LCM_OK)
-        st = write_parts(x, parts, err);
-    for (size_t i = 0; st == LCM_OK && i < nx; i++) {
-        FILE *fp = fopen(parts[nfiles + i], "wb");
-        if (!fp || fwrite(xtext[i].buf, 1, xtext[i].len, fp) != xtext[i].len || fclose(fp) != 0) {
-            st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", parts[nfiles + i],
-                             strerror(errno));
-            if (fp)
-                fclose(fp);
-        }
-    }
+        st = write_parts(x, outs, err);
+    for (size_t i = 0; st == LCM_OK && i < nx; i++) /* a failure shows at commit */
+        fwrite(xtext[i].buf, 1, xtext[i].len, outs[nfiles + i].fp);
     for (size_t i = 0; st == LCM_OK && i < nall; i++)
-        if (rename(parts[i], finals[i]) != 0)
-            st = lcm_err_set(err, LCM_IO, "cannot write '%s': %s", finals[i], strerror(errno));
-    for (size_t i = 0; parts && i < nall; i++)
-        if (parts[i] && st != LCM_OK)
-            unlink(parts[i]);
+        st = lcm_out_commit(&outs[i], err);
+    for (size_t i = 0; outs && i < nall; i++)
+        lcm_out_abort(&outs[i]); /* what was not committed */
     for (size_t i = 0; rep && st == LCM_OK && i < x->ntabs; i++)
         if (i < nfiles && x->fmt != LCM_EXPORT_JSON && x->fmt != LCM_EXPORT_XLSX)
             rep->tables[i].file = finals[i], finals[i] = NULL;
@@ -683,9 +670,9 @@ static lcm_status write_all(fx *x, const lcm_export_opts *o, lcm_export_report *
         rep->script = finals[nfiles], finals[nfiles] = NULL;
     if (rep && st == LCM_OK && nx > 1)
         rep->margins = finals[nfiles + 1], finals[nfiles + 1] = NULL;
-    for (size_t i = 0; i < nall; i++)
-        free(finals ? finals[i] : NULL), free(parts ? parts[i] : NULL);
-    free(finals), free(parts);
+    for (size_t i = 0; finals && i < nall; i++)
+        free(finals[i]);
+    free(finals), free(outs);
     for (size_t i = 0; i < 2; i++)
         free(xpath[i]), lcm_strbuf_release(&xtext[i]);
     return st;

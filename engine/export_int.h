@@ -8,6 +8,7 @@
 
 #include "dataset.h"
 #include "export.h"
+#include "outfile.h"
 
 typedef struct lcm__exp_vlabel {
     const char *value; /* the stored code (select_one choice name) */
@@ -35,6 +36,8 @@ typedef struct lcm__exp_src {
     size_t ncols;
     sqlite3_stmt *rows; /* one result column per cols[i], in order */
     long nrows;
+    int unguarded; /* csv: cells as stored, without the formula guard (export.h): the r
+                      export's files, which its own script reads */
 } lcm__exp_src;
 
 /* Writers: each steps src->rows to the end. The file ones write to path (already the
@@ -51,15 +54,20 @@ lcm_status lcm__exp_json_rows(const lcm__exp_src *src, FILE *fp, const char *ind
 /* s as a JSON string, quoted and escaped. */
 void lcm__exp_json_string(FILE *fp, const char *s);
 
-/* Write src in format f (csv with bom, json, sav, dta, xlsx) to the file at path. */
-lcm_status lcm__exp_write_file(const lcm__exp_src *src, lcm_export_format f, int bom,
-                               const char *path, lcm_err *err);
+/* Write src in format f (csv with bom, json, sav, dta, xlsx) to out (outfile.h: the
+ * temporary file; messages name the user's). The caller commits or aborts out. */
+lcm_status lcm__exp_write_out(const lcm__exp_src *src, lcm_export_format f, int bom, lcm_out *out,
+                              lcm_err *err);
 
-/* Write src in opts' format: to opts->out through a temporary file renamed at the end,
+/* The outfile.h flags of an export: private (0600), and LCM_OUT_FORCE with opts->force. */
+int lcm__exp_out_flags(const lcm_export_opts *opts);
+
+/* Write src in opts' format: to opts->out (checked and written atomically, outfile.h),
  * or to opts->stream. */
 lcm_status lcm__exp_write(const lcm__exp_src *src, const lcm_export_opts *opts, lcm_err *err);
 
-/* One CSV field, quoted when it holds a separator, quote, line break or edge space. */
+/* One CSV field, quoted when it holds a separator, quote, line break or edge space, and
+ * with a leading ' when a spreadsheet would take it for a formula (export.h). */
 void lcm__exp_csv_field(FILE *fp, const char *s);
 
 /* A number as text that reads back to the same double (shortest of %.15g/%.17g). */

@@ -1,6 +1,6 @@
 /*
- * export_text.c - CSV (RFC 4180, UTF-8, optional BOM for Excel) and JSON (an array of
- * objects, one per row) writers over an export source.
+ * export_text.c - CSV (RFC 4180, UTF-8, optional BOM for Excel, formula cells guarded: see
+ * export.h) and JSON (an array of objects, one per row) writers over an export source.
  */
 #include "export_int.h"
 
@@ -30,12 +30,59 @@ static const char *cell_text(sqlite3_stmt *st, int i, char *buf, size_t cap) {
     }
 }
 
-void lcm__exp_csv_field(FILE *fp, const char *s) {
+/* A plain decimal number: [+-] digits [. digits] [e [+-] digits], at least one digit. */
+static int decimal(const char *s) {
+    size_t digits = 0;
+    s += *s == '+' || *s == '-';
+    for (; *s >= '0' && *s <= '9'; s++)
+        digits++;
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        s += *s == '+' || *s == '-';
+        if (*s < '0' || *s > '9')
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+static int trigger(char c) {
+    return c && strchr("=+-@\t\r", c) != NULL;
+}
+
+int lcm_csv_cell_guarded(const char *s) {
+    const char *p = s;
+    while (*p == '\'')
+        p++;
+    return trigger(*p) && !decimal(s);
+}
+
+size_t lcm_csv_cell_unguard(char *s, size_t n) {
+    size_t q = 0;
+    while (q < n && s[q] == '\'')
+        q++;
+    if (q == 0 || q == n || !trigger(s[q]))
+        return n;
+    memmove(s, s + 1, n); /* with the terminating NUL */
+    return n - 1;
+}
+
+static void csv_field(FILE *fp, const char *s, int guard) {
     if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+        if (guard)
+            fputc('\'', fp);
         fputs(s, fp);
         return;
     }
     fputc('"', fp);
+    if (guard)
+        fputc('\'', fp);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', fp);
@@ -51,6 +98,10 @@ static lcm_status finish_stream(FILE *fp, int step, sqlite3_stmt *st, lcm_err *e
     if (fflush(fp) != 0 || ferror(fp))
         return lcm_err_set(err, LCM_IO, "cannot write the export: %s", strerror(errno));
     return LCM_OK;
+}
+
+void lcm__exp_csv_field(FILE *fp, const char *s) {
+    csv_field(fp, s, lcm_csv_cell_guarded(s));
 }
 
 lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err) {
@@ -70,7 +121,7 @@ lcm_status lcm__exp_csv(const lcm__exp_src *src, FILE *fp, int bom, lcm_err *err
             if (i)
                 fputc(',', fp);
             if (v)
-                lcm__exp_csv_field(fp, v);
+                csv_field(fp, v, !src->unguarded && lcm_csv_cell_guarded(v));
         }
         fputs("\r\n", fp);
     }

@@ -4,6 +4,7 @@
  */
 #include "gnuplot.h"
 #include "feedback_int.h"
+#include "outfile.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -308,16 +309,18 @@ static lcm_status write_doc(rb *b, lcm_err *err) {
     if (b->oom)
         return lcm_err_set(err, LCM_NOMEM, "out of memory building the report");
     lcm_report r = {b->title, b->subtitle, b->lang, b->min_n, 1, b->nsec, b->sec, b->footer};
-    FILE *fp = fopen(b->path, "w");
-    if (!fp)
-        return lcm_err_set(err, LCM_IO, "cannot write '%s'", b->path);
-    char msg[512] = "";
-    lcm_status rc = lcm_report_write(&r, fp, msg, sizeof msg);
-    if (fclose(fp) != 0 && rc == LCM_OK)
-        return lcm_err_set(err, LCM_IO, "cannot write '%s'", b->path);
+    /* A report is rewritten in place, like the charts beside it (FORCE), but never over
+     * the database or a non-regular file, and whole or not at all (outfile.h). */
+    lcm_out out;
+    lcm_status rc = lcm_out_open(&out, b->path, LCM_OUT_FORCE, err);
     if (rc != LCM_OK)
+        return rc;
+    char msg[512] = "";
+    if ((rc = lcm_report_write(&r, out.fp, msg, sizeof msg)) != LCM_OK) {
+        lcm_out_abort(&out);
         return lcm_err_set(err, rc, "report: %s", msg);
-    return LCM_OK;
+    }
+    return lcm_out_commit(&out, err);
 }
 
 lcm_status lcm_feedback_batch_finish(lcm_feedback_batch *bt, const char *gnuplot, int nproc,

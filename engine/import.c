@@ -9,6 +9,7 @@
  * transaction is opened before the first row (BEGIN IMMEDIATE), so concurrent importers queue on
  * the busy timeout instead of failing half way, and a killed import leaves the database as it was.
  */
+#include "export.h"
 #include "import_int.h"
 #include "strbuf.h"
 
@@ -261,10 +262,18 @@ typedef struct run_ctx {
     int saw_header, header_bad;
 } run_ctx;
 
+void lcm__imp_unguard(const lcm_csv_row *row) {
+    for (size_t j = 0; j < row->n; j++)
+        if (row->field[j][0] == '\'')
+            row->len[j] = lcm_csv_cell_unguard(row->field[j], row->len[j]);
+}
+
 static lcm_status on_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     run_ctx *c = ud;
     lcm__imp *im = c->im;
     im->row = row;
+    if (row->index > 0)
+        lcm__imp_unguard(row); /* lcmon's own CSV export reads back as it was stored */
     if (row->index == 0) {
         long before = im->res->issues;
         c->saw_header = 1;

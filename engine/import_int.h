@@ -89,4 +89,8 @@ long lcm__imp_seen(lcm__imp *im, const char *key, lcm_err *err);
 int lcm__imp_int(const char *s, long long lo, long long hi, long long *out);
 int lcm__imp_real(const char *s, double *out);
 
+/* Undo the CSV export's formula guard (export.h) on every cell of a data row, in place:
+ * "'=SUM(A1)" reads back as "=SUM(A1)". */
+void lcm__imp_unguard(const lcm_csv_row *row);
+
 #endif

@@ -428,6 +428,11 @@ static lcm_status prepare(lcm_db *db, const lcm_resp_opts *o, const char *path, 
                            ? strlen(path) - 4
                            : strlen(path)),
                  path);
+    /* Refused now, not after the rows are read: the database, a FIFO, an old rejects file
+     * without --force. */
+    if (o->skip_invalid &&
+        (st = lcm_out_check(s->rejects_path, o->force ? LCM_OUT_FORCE : 0, err)) != LCM_OK)
+        return st;
     if (o->format == LCM_RESP_WJX && !o->map)
         return lcm_err_set(err, LCM_INVAL, "a 问卷星 (wjx) file needs --map MAP.csv");
     return o->map ? lcm__resp_map_load(s, o->map, err) : LCM_OK;
@@ -453,8 +458,9 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
                              o->skip_invalid ? &s.reasons : NULL, res, err);
     if (rejected)
         *rejected = s.rejected;
-    if (s.rejects && fclose(s.rejects) != 0 && st == LCM_OK)
-        st = lcm_err_set(err, LCM_IO, "cannot write '%s'", s.rejects_path);
+    if (s.rejects && st == LCM_OK)
+        st = lcm_out_commit(&s.rejects_out, err); /* whole, or not at all */
+    lcm_out_abort(&s.rejects_out);
     for (size_t j = 0; j < s.ncols; j++)
         free(s.cols[j].name);
     free(s.cols);

@@ -43,6 +43,7 @@ typedef struct lcm_resp_opts {
     const char *roster_repeat[LCM_RESP_MAX_ROSTERS];
     const char *roster_file[LCM_RESP_MAX_ROSTERS];
     int nrosters;
+    int force; /* replace an existing rejects file (it is created 0600: personal data) */
 } lcm_resp_opts;
 
 /* Import the responses in path into the form's tables, in one transaction. Without

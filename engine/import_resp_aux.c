@@ -236,8 +236,11 @@ long lcm__resp_line_of(const resp_state *s, long long rowid) {
 lcm_status lcm__resp_reject(resp_state *s, const lcm_csv_row *row, const char *reasons,
                             lcm_err *err) {
     if (!s->rejects) {
-        if (!(s->rejects = fopen(s->rejects_path, "w")))
-            return lcm_err_set(err, LCM_IO, "cannot write '%s'", s->rejects_path);
+        lcm_status st = lcm_out_open(&s->rejects_out, s->rejects_path,
+                                     LCM_OUT_PRIVATE | (s->opts->force ? LCM_OUT_FORCE : 0), err);
+        if (st != LCM_OK)
+            return st;
+        s->rejects = s->rejects_out.fp;
         for (size_t j = 0; j < s->ncols; j++) {
             lcm__exp_csv_field(s->rejects, s->cols[j].name);
             fputc(',', s->rejects);

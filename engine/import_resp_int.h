@@ -9,6 +9,7 @@
 #include "form.h"
 #include "import_int.h"
 #include "import_resp.h"
+#include "outfile.h"
 
 typedef enum col_kind { COL_IGNORE, COL_META, COL_FIELD, COL_CHOICE } col_kind;
 
@@ -46,7 +47,8 @@ typedef struct resp_state {
     char source[300];          /* "import:<file name>" */
     sqlite3_stmt *main_get;    /* the stored main row, for comparison */
     sqlite3_stmt **repeat_get; /* per field index: stored roster rows (begin repeat only) */
-    FILE *rejects;
+    FILE *rejects;             /* rejects_out.fp once a row is rejected */
+    lcm_out rejects_out;
     char rejects_path[4096];
     lcm_strbuf reasons; /* this row's problems (skip_invalid) */
     lcm_instance *in;   /* the instance of the current row, reset for each row */

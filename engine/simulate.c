@@ -114,6 +114,13 @@ static lcm_status check_opts(const lcm_form *f, const lcm_sim_opts *o, lcm_err *
         return lcm_err_set(err, LCM_INVAL, "households per city and wave: 0 to 100000");
     if (o->households > 0 && !f)
         return lcm_err_set(err, LCM_INVAL, "simulating households needs the household form");
+    for (int w = 0; w < o->nwaves && o->margins_prefix; w++) { /* refused before, not after */
+        char path[4096];
+        snprintf(path, sizeof path, "%s_%d.csv", o->margins_prefix, o->waves[w]);
+        lcm_status st = lcm_out_check(path, o->force ? LCM_OUT_FORCE : 0, err);
+        if (st != LCM_OK)
+            return st;
+    }
     return LCM_OK;
 }
 
@@ -153,7 +160,7 @@ lcm_status lcm_simulate(lcm_db *db, const lcm_form *household, const lcm_sim_opt
     for (int w = 0; w < o->nwaves && o->margins_prefix; w++) {
         char path[4096];
         snprintf(path, sizeof path, "%s_%d.csv", o->margins_prefix, o->waves[w]);
-        if ((rc = lcm__sim_margins(db, cities, n, o->waves[w], path, err)) != LCM_OK)
+        if ((rc = lcm__sim_margins(db, cities, n, o->waves[w], path, o->force, err)) != LCM_OK)
             goto fail;
     }
     sum->ncities = n;

@@ -23,6 +23,7 @@ typedef struct lcm_sim_opts {
     unsigned long seed;
     const char *margins_prefix; /* population margins written to PREFIX_<wave>.csv;
                                    NULL: none */
+    int force;                  /* replace existing margins files (outfile.h) */
 } lcm_sim_opts;
 
 typedef struct lcm_sim_summary {

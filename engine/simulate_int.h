@@ -4,6 +4,7 @@
 #ifndef LCM_SIMULATE_INT_H
 #define LCM_SIMULATE_INT_H
 
+#include "outfile.h"
 #include "simulate.h"
 
 #include <gsl/gsl_rng.h>
@@ -27,6 +28,6 @@ lcm_status lcm__sim_households(lcm_db *db, const lcm_form *f, const lcm__sim_cit
 lcm_status lcm__sim_network(lcm_db *db, const lcm__sim_city *picked, int npicked, gsl_rng *rng,
                             lcm_err *err);
 lcm_status lcm__sim_margins(lcm_db *db, const lcm__sim_city *cities, int n, int wave,
-                            const char *path, lcm_err *err);
+                            const char *path, int force, lcm_err *err);
 
 #endif

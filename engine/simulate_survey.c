@@ -382,12 +382,13 @@ lcm_status lcm__sim_households(lcm_db *db, const lcm_form *f, const lcm__sim_cit
 /* Adult population (16+) per city from its units: about 2,500 adults per urban community
  * and 700 per village, split by sex and age band, growing 0.5% a year. */
 lcm_status lcm__sim_margins(lcm_db *db, const lcm__sim_city *cities, int n, int wave,
-                            const char *path, lcm_err *err) {
-    FILE *fp = fopen(path, "w");
-    if (!fp)
-        return lcm_err_set(err, LCM_IO, "cannot write margins '%s'", path);
+                            const char *path, int force, lcm_err *err) {
+    lcm_out out;
+    lcm_status rc = lcm_out_open(&out, path, force ? LCM_OUT_FORCE : 0, err);
+    if (rc != LCM_OK)
+        return rc;
+    FILE *fp = out.fp;
     fputs("margin,level,population\n", fp);
-    lcm_status rc = LCM_OK;
     for (int i = 0; i < n && rc == LCM_OK; i++) {
         frame fr = {0};
         if ((rc = load_frame(db, cities[i].code, &fr, err)) != LCM_OK)
@@ -400,7 +401,9 @@ lcm_status lcm__sim_margins(lcm_db *db, const lcm__sim_city *cities, int n, int 
             fprintf(fp, "city:age_band,%s:%s,%.0f\n", cities[i].code, bands[b],
                     adults * band_pop[b]);
     }
-    if (fclose(fp) != 0 && rc == LCM_OK)
-        rc = lcm_err_set(err, LCM_IO, "cannot write margins '%s'", path);
-    return rc;
+    if (rc != LCM_OK) {
+        lcm_out_abort(&out);
+        return rc;
+    }
+    return lcm_out_commit(&out, err);
 }

@@ -35,7 +35,7 @@ static char *export_text(lcm_db *db, lcm_export_format f, int bom) {
     char *buf = NULL;
     size_t n = 0;
     FILE *fp = open_memstream(&buf, &n);
-    lcm_export_opts o = {f, NULL, fp, bom};
+    lcm_export_opts o = {f, NULL, fp, bom, 0};
     long rows = 0;
     CU_ASSERT_EQUAL(lcm_export_dataset(db, "hh", &o, &rows, NULL), LCM_OK);
     CU_ASSERT_EQUAL(rows, 2);
@@ -56,7 +56,7 @@ static void export__csv_and_json_exact(void) {
                            "\"北京\"}\n]\n");
     free(csv), free(json);
     lcm_err err = {0};
-    lcm_export_opts o = {LCM_EXPORT_CSV, NULL, stdout, 0};
+    lcm_export_opts o = {LCM_EXPORT_CSV, NULL, stdout, 0, 0};
     CU_ASSERT_EQUAL(lcm_export_dataset(db, "nope", &o, NULL, &err), LCM_NOTFOUND);
     CU_ASSERT_STRING_EQUAL(err.msg, "unknown dataset: 'nope' (import one with 'lcmon import "
                                     "dataset')");
@@ -98,8 +98,8 @@ static void export__sav_and_dta_read_back_with_labels(void) {
                                "|1100,34,1.5,a, b\n1200,.,0.1,北京";
     for (int dta = 0; dta < 2; dta++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s", lcmt_tmp(dta ? "hh.dta" : "hh.sav"));
-        lcm_export_opts o = {dta ? LCM_EXPORT_DTA : LCM_EXPORT_SAV, path, NULL, 0};
+        snprintf(path, sizeof path, "%s", lcmt_tmp(dta ? "ds_hh.dta" : "ds_hh.sav"));
+        lcm_export_opts o = {dta ? LCM_EXPORT_DTA : LCM_EXPORT_SAV, path, NULL, 0, 0};
         CU_ASSERT_EQUAL(lcm_export_dataset(db, "hh", &o, NULL, NULL), LCM_OK);
         readback r = {""};
         readstat_parser_t *p = readstat_parser_init();
@@ -118,8 +118,8 @@ static void export__sav_and_dta_read_back_with_labels(void) {
 static void export__xlsx_is_a_workbook_and_files_are_whole(void) {
     lcm_db *db = db_with_dataset();
     char path[4096], head[4] = {0};
-    snprintf(path, sizeof path, "%s", lcmt_tmp("hh.xlsx"));
-    lcm_export_opts o = {LCM_EXPORT_XLSX, path, NULL, 0};
+    snprintf(path, sizeof path, "%s", lcmt_tmp("ds_hh.xlsx"));
+    lcm_export_opts o = {LCM_EXPORT_XLSX, path, NULL, 0, 0};
     CU_ASSERT_EQUAL(lcm_export_dataset(db, "hh", &o, NULL, NULL), LCM_OK);
     FILE *fp = fopen(path, "rb");
     CU_ASSERT_PTR_NOT_NULL_FATAL(fp);

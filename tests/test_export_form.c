@@ -88,9 +88,10 @@ static void export_form__csv_one_file_per_table_without_pii(void) {
                               "a7c9da0c-bef1-4a88-9b22-ec11e66865f6,3,3,2,20,6,3,0,1\r\n"
                               "8afae23f-46cf-4b54-b036-63f8da4045f9,1,1,2,56,3,1,0,1\r\n") == 0);
     free(out), free(main_csv), free(members);
-    /* --include-pii and --no-bom: the household number and interviewer are back */
+    /* --include-pii and --no-bom: the household number and interviewer are back (--force:
+     * over the files of the first export) */
     CU_ASSERT_EQUAL(run_export((const char *[]){"--format", "csv", "--out", out_path,
-                                                "--include-pii", "--no-bom", NULL},
+                                                "--include-pii", "--no-bom", "--force", NULL},
                                &out, NULL),
                     0);
     main_csv = lcmt_slurp(out_path, NULL);

@@ -69,10 +69,11 @@ static long query_long(const char *sql) {
 }
 
 static int export_to(const char *format, const char *path, int drafts, char **out) {
-    const char *args[] = {"export",    sim_db(),   "--form",
-                          "household", "--format", format,
-                          "--out",     path,       drafts ? "--include-drafts" : NULL,
-                          NULL};
+    /* --force: the tests export to the same paths more than once */
+    const char *args[] = {
+        "export", sim_db(), "--form", "household", "--format",
+        format,   "--out",  path,     "--force",   drafts ? "--include-drafts" : NULL,
+        NULL};
     return lcmt_run(args, NULL, out, NULL);
 }
 

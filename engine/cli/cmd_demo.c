@@ -7,6 +7,7 @@
  * with Monte Carlo intervals per year; then a summary of the latest year.
  */
 #include "cli.h"
+#include "outfile.h"
 #include "feedback.h"
 #include "form.h"
 #include "measures.h"
@@ -120,12 +121,12 @@ static lcm_status score_years(lcm_db *db, const lcm_sim_opts *so, long mc, lcm_e
 static int write_reports(lcm_db *db, const char *out, const lcm_sim_summary *sum, int year) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/reports", out);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return cli_error("cannot create directory '%s': %s", dir, strerror(errno));
+    lcm_err err = {0};
+    if (lcm_out_dir(dir, 0, &err) != LCM_OK)
+        return cli_fail(&err);
     lcm_feedback_opts o = {NULL, year, dir, LCM_LANG_ZH, 30, NULL, 0}; /* PNG only: speed */
     lcm_feedback_done done;
     lcm_feedback_batch *bt = NULL;
-    lcm_err err = {0};
     lcm_status rc = lcm_feedback_batch_new(&bt);
     if (rc == LCM_OK)
         rc = lcm_feedback_batch_national(bt, db, &o, &err);
@@ -237,8 +238,9 @@ int cmd_demo(int argc, char **argv) {
     int code = parse(argc, argv, &o);
     if (code)
         return code;
-    if (mkdir(o.out, 0777) != 0 && errno != EEXIST)
-        return cli_error("cannot create directory '%s': %s", o.out, strerror(errno));
+    lcm_err derr = {0};
+    if (lcm_out_dir(o.out, 0, &derr) != LCM_OK)
+        return cli_fail(&derr);
     char path[4096], margins[4096];
     snprintf(path, sizeof path, "%s/demo.db", o.out);
     snprintf(margins, sizeof margins, "%s/margins", o.out);
@@ -247,7 +249,8 @@ int cmd_demo(int argc, char **argv) {
     lcm_err err = {0};
     lcm_load_counts n = {0};
     lcm_sim_summary *sum = calloc(1, sizeof *sum);
-    lcm_sim_opts so = {o.ncities, {2023, 2024, 2025}, 3, o.households, o.seed, margins};
+    /* force: the demo rebuilds its own directory (demo.db is removed first too) */
+    lcm_sim_opts so = {o.ncities, {2023, 2024, 2025}, 3, o.households, o.seed, margins, 1};
     double t0 = now();
     lap();
     if (!sum)

@@ -13,15 +13,18 @@
 const char *const cmd_export_usage[] = {
     "lcmon export DB --form F --format csv|sav|dta|xlsx|json|r --out PATH [--lang zh|en]",
     "             [--labels] [--bom|--no-bom] [--include-pii] [--include-drafts] [--wave Y]",
-    "             [--version V]",
+    "             [--version V] [--force]",
     "   or: lcmon export DB --dataset NAME [--format csv|json|sav|dta|xlsx] [--out PATH]",
-    "             [--bom|--no-bom]",
+    "             [--bom|--no-bom] [--force]",
     "",
     "Write a form's responses, or a dataset (see 'lcmon import dataset'), as CSV (UTF-8,",
     "files with a byte-order mark so Excel reads them as UTF-8 unless --no-bom; stdout",
     "without), JSON, SPSS .sav or Stata .dta with variable and value labels, or an Excel",
     "workbook (.xlsx). Files are written under temporary names and renamed when all are",
-    "complete.",
+    "complete; they are created readable by their owner only (0600: respondents' data).",
+    "An existing file is replaced only with --force, and never the database itself or",
+    "anything but a regular file. CSV text cells starting with = + - @, tab or CR get a",
+    "leading ' so that a spreadsheet shows them as text (see docs/exports.md).",
     "",
     "A form's main table and each roster (repeat group) are separate tables; a roster",
     "row is keyed by its household's instance_id and its position:",
@@ -51,6 +54,7 @@ const char *const cmd_export_usage[] = {
     "    --wave Y         only the interviews of wave Y (and their roster rows)",
     "    --include-pii    keep the fields marked as personal data",
     "    --include-drafts keep draft (unfinished) interviews too",
+    "    --force          replace existing output files",
     NULL,
 };
 
@@ -61,19 +65,14 @@ typedef struct exp_args {
 } exp_args;
 
 static int parse(int argc, char **argv, exp_args *a) {
-    static const struct option opts[] = {{"dataset", required_argument, NULL, 'd'},
-                                         {"form", required_argument, NULL, 'F'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"bom", no_argument, NULL, 'b'},
-                                         {"no-bom", no_argument, NULL, 'B'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"labels", no_argument, NULL, 'L'},
-                                         {"include-pii", no_argument, NULL, 'p'},
-                                         {"wave", required_argument, NULL, 'w'},
-                                         {"version", required_argument, NULL, 'v'},
-                                         {"include-drafts", no_argument, NULL, 'D'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"dataset", required_argument, NULL, 'd'}, {"form", required_argument, NULL, 'F'},
+        {"format", required_argument, NULL, 'f'},  {"out", required_argument, NULL, 'o'},
+        {"bom", no_argument, NULL, 'b'},           {"no-bom", no_argument, NULL, 'B'},
+        {"lang", required_argument, NULL, 'l'},    {"labels", no_argument, NULL, 'L'},
+        {"include-pii", no_argument, NULL, 'p'},   {"wave", required_argument, NULL, 'w'},
+        {"version", required_argument, NULL, 'v'}, {"include-drafts", no_argument, NULL, 'D'},
+        {"force", no_argument, NULL, 'O'},         {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -93,6 +92,8 @@ static int parse(int argc, char **argv, exp_args *a) {
             a->fo.lang = optarg;
         else if (c == 'L')
             a->fo.labels = 1;
+        else if (c == 'O')
+            a->o.force = 1;
         else if (c == 'p')
             a->fo.include_pii = 1;
         else if (c == 'D')
@@ -143,7 +144,7 @@ static void print_report(const exp_args *a, const lcm_export_report *rep) {
 int cmd_export(int argc, char **argv) {
     exp_args a;
     memset(&a, 0, sizeof a);
-    a.o = (lcm_export_opts){LCM_EXPORT_CSV, NULL, stdout, -1};
+    a.o = (lcm_export_opts){LCM_EXPORT_CSV, NULL, stdout, -1, 0};
     int code = parse(argc, argv, &a);
     if (code >= 0)
         return code;

@@ -24,7 +24,7 @@ const char *const cmd_import_usage[] = {
     "   or: lcmon import dataset DB FILE.csv --name NAME [--replace] [--encoding E] "
     "[--delimiter C]",
     "   or: lcmon import responses DB FILE.csv --form F [--wave Y] [--format native|kobo|odk|wjx] "
-    "[--map MAP.csv] [--roster R=FILE]... [--skip-invalid] [--encoding E]",
+    "[--map MAP.csv] [--roster R=FILE]... [--skip-invalid [--force]] [--encoding E]",
     "",
     "Import a CSV file into DB in one transaction: every row, or nothing when any cell is",
     "bad. Every problem is reported as file:line:column (field): problem, value 'x'.",
@@ -63,7 +63,9 @@ const char *const cmd_import_usage[] = {
     "                     order): what 'lcmon export' writes as F__R.csv, ODK Central's",
     "                     repeat files",
     "    --skip-invalid   responses: import the valid rows; the others go with their",
-    "                     problems to FILE.rejected.csv",
+    "                     problems to FILE.rejected.csv (created 0600; an existing one",
+    "                     is replaced only with --force)",
+    "    --force          responses: replace an existing FILE.rejected.csv",
     NULL,
 };
 
@@ -88,13 +90,19 @@ static int parse_delim(const char *s, unsigned char *out) {
 }
 
 static int parse_args(int argc, char **argv, import_args *a) {
-    static const struct option opts[] = {
-        {"encoding", required_argument, NULL, 'e'}, {"delimiter", required_argument, NULL, 'd'},
-        {"replace", no_argument, NULL, 'r'},        {"max-errors", required_argument, NULL, 'm'},
-        {"name", required_argument, NULL, 'n'},     {"form", required_argument, NULL, 'F'},
-        {"wave", required_argument, NULL, 'w'},     {"format", required_argument, NULL, 'f'},
-        {"map", required_argument, NULL, 'M'},      {"skip-invalid", no_argument, NULL, 's'},
-        {"roster", required_argument, NULL, 'R'},   {0, 0, 0, 0}};
+    static const struct option opts[] = {{"encoding", required_argument, NULL, 'e'},
+                                         {"delimiter", required_argument, NULL, 'd'},
+                                         {"replace", no_argument, NULL, 'r'},
+                                         {"max-errors", required_argument, NULL, 'm'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"form", required_argument, NULL, 'F'},
+                                         {"wave", required_argument, NULL, 'w'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"map", required_argument, NULL, 'M'},
+                                         {"skip-invalid", no_argument, NULL, 's'},
+                                         {"roster", required_argument, NULL, 'R'},
+                                         {"force", no_argument, NULL, 'O'},
+                                         {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -119,6 +127,8 @@ static int parse_args(int argc, char **argv, import_args *a) {
             a->resp.map = optarg;
         if (c == 's')
             a->resp.skip_invalid = 1;
+        if (c == 'O')
+            a->resp.force = 1;
         if (c == 'R') { /* REPEAT=FILE: split in place (argv is ours) */
             char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || !eq[1] || a->resp.nrosters == LCM_RESP_MAX_ROSTERS)

@@ -30,11 +30,12 @@ const char *const cmd_network_usage[] = {
     "                                 the province recommends its applied cities",
     "    admit DB --cities C,... [--year Y]",
     "                                 admit recommended (or directly joining) cities in Y",
-    "    list DB [--status S] [--province P]",
-    "    history DB [--city C]        every status change",
-    "    summary DB --province P [--format table|csv|json|xlsx] [--output FILE]",
+    "    list DB [--status S] [--province P] [--format F] [--output FILE [--force]]",
+    "    history DB [--city C] [--format F] [--output FILE [--force]]",
+    "                                 every status change",
+    "    summary DB --province P [--format table|csv|json|xlsx] [--output FILE [--force]]",
     "                                 the province's summary table (附件3)",
-    "    coverage DB [--year Y] [--output CHART.png]",
+    "    coverage DB [--year Y] [--output CHART.png [--force]]",
     "                                 admitted prefecture-level cities against the targets;",
     "                                 --output also draws the chart (regions, the three years",
     "                                 up to Y, dashed targets)",
@@ -45,7 +46,9 @@ const char *const cmd_network_usage[] = {
     "                     coverage: count cities admitted up to Y (default all)",
     "    --by NAME        who makes the change (default $USER, else unknown)",
     "    --format F       table (default), csv or json; xlsx for summary (needs --output)",
-    "    --output FILE    write to FILE instead of standard output",
+    "    --output FILE    write to FILE instead of standard output (never over the database",
+    "                     or a non-regular file; written whole, then renamed into place)",
+    "    --force          replace an existing --output file (and, for coverage, NAME.dat)",
     "    --lang L         zh (default) or en, for messages, headers and labels",
     "",
     "The application format is described in surveys/application/README.md; coverage and",
@@ -67,11 +70,11 @@ static int net_recommend(const net_opts *o);
 static int net_admit(const net_opts *o);
 
 static const subcmd subcmds[] = {
-    {"template", net_template, "L", 0},    {"check", net_check, "Ld", 1},
-    {"apply", net_apply, "Lb", 2},         {"recommend", net_recommend, "LbpCO", 1},
-    {"admit", net_admit, "LbCy", 1},       {"list", net_list, "Lfsp", 1},
-    {"history", net_history, "Lfc", 1},    {"summary", net_summary, "Lfpo", 1},
-    {"coverage", net_coverage, "Lfyo", 1},
+    {"template", net_template, "L", 0},     {"check", net_check, "Ld", 1},
+    {"apply", net_apply, "Lb", 2},          {"recommend", net_recommend, "LbpCO", 1},
+    {"admit", net_admit, "LbCy", 1},        {"list", net_list, "LfspoF", 1},
+    {"history", net_history, "LfcoF", 1},   {"summary", net_summary, "LfpoF", 1},
+    {"coverage", net_coverage, "LfyoF", 1},
 };
 
 #define L(o, en, zh) ((o)->lang == LCM_NET_EN ? en : zh)
@@ -299,13 +302,19 @@ static int split_cities(net_opts *o) {
     return 0;
 }
 
-static const struct option opts[] = {
-    {"lang", required_argument, NULL, 'L'},   {"by", required_argument, NULL, 'b'},
-    {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-    {"year", required_argument, NULL, 'y'},   {"province", required_argument, NULL, 'p'},
-    {"cities", required_argument, NULL, 'C'}, {"opinion", required_argument, NULL, 'O'},
-    {"status", required_argument, NULL, 's'}, {"city", required_argument, NULL, 'c'},
-    {"db", required_argument, NULL, 'd'},     {0, 0, 0, 0}};
+static const struct option opts[] = {{"lang", required_argument, NULL, 'L'},
+                                     {"by", required_argument, NULL, 'b'},
+                                     {"format", required_argument, NULL, 'f'},
+                                     {"output", required_argument, NULL, 'o'},
+                                     {"year", required_argument, NULL, 'y'},
+                                     {"province", required_argument, NULL, 'p'},
+                                     {"cities", required_argument, NULL, 'C'},
+                                     {"opinion", required_argument, NULL, 'O'},
+                                     {"status", required_argument, NULL, 's'},
+                                     {"city", required_argument, NULL, 'c'},
+                                     {"db", required_argument, NULL, 'd'},
+                                     {"force", no_argument, NULL, 'F'},
+                                     {0, 0, 0, 0}};
 
 /* The value of one option into o; -1 (message printed) when it is malformed. */
 static int set_option(net_opts *o, int c, lcm_strbuf *cities) {
@@ -351,6 +360,9 @@ static int set_option(net_opts *o, int c, lcm_strbuf *cities) {
         return 0;
     case 'c':
         o->city = optarg;
+        return 0;
+    case 'F':
+        o->force = 1;
         return 0;
     default: /* 'd' */
         o->db = optarg;

@@ -9,35 +9,31 @@
 #include "chart.h"
 #include "gnuplot.h"
 #include "network_cli.h"
+#include "outfile.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define L(o, en, zh) ((o)->lang == LCM_NET_EN ? en : zh)
 
-/* Open --output (or stdout); NULL after printing why. */
-static FILE *open_output(const net_opts *o) {
-    if (!o->output)
-        return stdout;
-    FILE *fp = fopen(o->output, "w");
-    if (!fp)
-        cli_error("cannot write '%s'", o->output);
-    return fp;
+static int out_flags(const net_opts *o) {
+    return o->force ? LCM_OUT_FORCE : 0;
 }
 
-static int close_output(FILE *fp, int code, const net_opts *o) {
-    if (fp != stdout && fclose(fp) != 0 && code == LCM_EXIT_OK)
-        return cli_error("cannot write '%s'", o->output);
-    return code;
-}
-
-static int print_rows(cli_rows *rows, cli_format fmt, const net_opts *o) {
-    FILE *fp = open_output(o);
-    if (!fp)
-        return LCM_EXIT_DATA;
-    int code = cli_rows_print(rows, fmt, fp) == 0 ? LCM_EXIT_OK : cli_error("cannot write output");
-    return close_output(fp, code, o);
+/* Print rows on stdout, or into --output through outfile.h (checked, atomic). */
+static int print_rows(cli_rows *rows, cli_format fmt, const net_opts *o, int to_output) {
+    if (!to_output || !o->output)
+        return cli_rows_print(rows, fmt, stdout) == 0 ? LCM_EXIT_OK
+                                                      : cli_error("cannot write output");
+    lcm_out out;
+    lcm_err err = {0};
+    if (lcm_out_open(&out, o->output, out_flags(o), &err) != LCM_OK)
+        return cli_fail(&err);
+    cli_rows_print(rows, fmt, out.fp); /* a failed write shows at commit */
+    return lcm_out_commit(&out, &err) == LCM_OK ? LCM_EXIT_OK : cli_fail(&err);
 }
 
 int net_print_table(const lcm_net_table *t, const net_opts *o) {
@@ -54,7 +50,7 @@ int net_print_table(const lcm_net_table *t, const net_opts *o) {
             code = LCM_EXIT_INTERNAL;
     }
     if (code == LCM_EXIT_OK)
-        code = print_rows(rows, fmt, o);
+        code = print_rows(rows, fmt, o, 1);
     else
         cli_error("out of memory");
     free(v);
@@ -138,9 +134,17 @@ static int summary_xlsx(lcm_db *db, const char *province, const lcm_net_table *t
              name, province, t->nrows, today);
     const char *title = L(o, "Cities recommended to join the national learning-city network",
                           "推荐加入全国学习型城市网络城市汇总表");
-    if (lcm_net_table_xlsx(t, title, subtitle, o->output, &err) != LCM_OK)
+    lcm_out out;
+    if (lcm_out_open(&out, o->output, out_flags(o), &err) != LCM_OK)
         return cli_fail(&err);
-    return LCM_EXIT_OK;
+    fclose(out.fp), out.fp = NULL; /* libxlsxwriter opens the file by name */
+    lcm_status rc = lcm_net_table_xlsx(t, title, subtitle, out.tmp, &err);
+    if (rc != LCM_OK) {
+        lcm_out_failed(&out, rc, &err);
+        lcm_out_abort(&out);
+        return cli_fail(&err);
+    }
+    return lcm_out_commit(&out, &err) == LCM_OK ? LCM_EXIT_OK : cli_fail(&err);
 }
 
 int net_summary(const net_opts *o) {
@@ -230,25 +234,74 @@ static void coverage_note(const lcm_coverage *c, const net_opts *o) {
            nation, region[0], region[1], region[2]);
 }
 
-/* The coverage chart of the three years up to o->year (2023-2025 when not given), drawn
- * to o->output (a .png path) by gnuplot. */
-static int coverage_chart(lcm_db *db, const net_opts *o) {
-    char dir[4096], stem[256];
+/* gnuplot draws into a directory of its own beside the chart; what it made is moved onto
+ * the checked outputs (the .png and its data, NAME.dat) when complete. */
+static lcm_status draw_coverage(const lcm_chart_coverage *c, lcm_chart_opts *co, lcm_out *png,
+                                lcm_out *dat, lcm_err *err) {
+    char tmp[4200], made[4400], msg[512] = "", *script = NULL;
+    snprintf(tmp, sizeof tmp, "%s/.lcmon-chart-XXXXXX", co->dir);
+    if (!mkdtemp(tmp))
+        return lcm_err_set(err, LCM_IO, "cannot write '%s': %s", png->path, strerror(errno));
+    co->dir = tmp;
+    size_t len = 0;
+    FILE *fp = open_memstream(&script, &len);
+    lcm_status st = fp ? lcm_chart_coverage_render(c, co, fp, msg, sizeof msg) : LCM_NOMEM;
+    if (fp)
+        fclose(fp);
+    if (st == LCM_OK)
+        st = lcm_gnuplot_run(NULL, script, len, msg, sizeof msg);
+    free(script);
+    if (st != LCM_OK)
+        lcm_err_set(err, st, "coverage chart: %s", msg[0] ? msg : lcm_strerror(st));
+    snprintf(made, sizeof made, "%s/%s.png", tmp, co->name);
+    if (st == LCM_OK)
+        st = lcm_out_take(png, made, err);
+    unlink(made);
+    snprintf(made, sizeof made, "%s/%s.dat", tmp, co->name);
+    if (st == LCM_OK)
+        st = lcm_out_take(dat, made, err);
+    unlink(made);
+    rmdir(tmp);
+    return st;
+}
+
+/* The directory, stem and data file of the --output chart; an exit code when the name or
+ * either file is refused (checked before anything is printed). */
+static int chart_paths(const net_opts *o, char dir[4096], char stem[256], char datpath[4400]) {
     const char *slash = strrchr(o->output, '/'), *base = slash ? slash + 1 : o->output;
     size_t blen = strlen(base);
     if (blen < 5 || blen > 200 || strcmp(base + blen - 4, ".png") != 0 || base[0] == '.' ||
         strspn(base, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != blen)
         return cli_error("chart file must be NAME.png with letters, digits, '_', '-', '.': '%s'",
                          o->output);
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o->output) : 1,
-             slash ? o->output : ".");
-    snprintf(stem, sizeof stem, "%.*s", (int)(blen - 4), base);
+    snprintf(dir, 4096, "%.*s", slash ? (int)(slash - o->output) : 1, slash ? o->output : ".");
+    snprintf(stem, 256, "%.*s", (int)(blen - 4), base);
+    snprintf(datpath, 4400, "%s/%s.dat", dir, stem);
+    lcm_err err = {0};
+    if (lcm_out_check(o->output, out_flags(o), &err) != LCM_OK ||
+        lcm_out_check(datpath, out_flags(o), &err) != LCM_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+/* The coverage chart of the three years up to o->year (2023-2025 when not given), drawn
+ * to o->output (a .png path) by gnuplot, its data beside it as NAME.dat. */
+static int coverage_chart(lcm_db *db, const net_opts *o) {
+    char dir[4096], stem[256], datpath[4400];
+    int code = chart_paths(o, dir, stem, datpath);
+    if (code)
+        return code;
+    lcm_out png = {0}, dat = {0};
+    lcm_err err = {0};
+    if (lcm_out_open(&png, o->output, out_flags(o), &err) != LCM_OK ||
+        lcm_out_open(&dat, datpath, out_flags(o), &err) != LCM_OK) {
+        lcm_out_abort(&png);
+        return cli_fail(&err);
+    }
     int last = o->year ? o->year : 2025, years[3] = {last - 2, last - 1, last};
     lcm_net_cov_series s = {0};
-    lcm_err err = {0};
-    if (lcm_net_coverage_series(db, years, 3, &s, &err) != LCM_OK)
-        return cli_fail(&err);
-    char names[3][16], msg[512] = "", *script = NULL;
+    lcm_status got = lcm_net_coverage_series(db, years, 3, &s, &err), st = got;
+    char names[3][16];
     const char *series[3];
     for (int i = 0; i < 3; i++)
         snprintf(names[i], sizeof names[i], L(o, "%d", "%d年"), years[i]), series[i] = names[i];
@@ -263,17 +316,13 @@ static int coverage_chart(lcm_db *db, const net_opts *o) {
         s.value,
         s.target};
     lcm_chart_opts co = {dir, stem, en ? LCM_LANG_EN : LCM_LANG_ZH, LCM_CHART_PNG, 0, 0, NULL};
-    size_t len = 0;
-    FILE *fp = open_memstream(&script, &len);
-    lcm_status st = fp ? lcm_chart_coverage_render(&c, &co, fp, msg, sizeof msg) : LCM_NOMEM;
-    if (fp)
-        fclose(fp);
     if (st == LCM_OK)
-        st = lcm_gnuplot_run(NULL, script, len, msg, sizeof msg);
-    free(script);
-    lcm_net_cov_series_release(&s);
+        st = draw_coverage(&c, &co, &png, &dat, &err);
+    lcm_out_abort(&png), lcm_out_abort(&dat); /* what was not committed */
+    if (got == LCM_OK)
+        lcm_net_cov_series_release(&s);
     if (st != LCM_OK)
-        return cli_error("coverage chart: %s", msg[0] ? msg : lcm_strerror(st));
+        return cli_fail(&err);
     fprintf(stderr, "%s\n", o->output);
     return LCM_EXIT_OK;
 }
@@ -284,7 +333,10 @@ int net_coverage(const net_opts *o) {
     static const char *const zh[] = {"层级",   "代码",   "名称",    "地区",      "2025年目标%",
                                      "城市数", "已加入", "覆盖率%", "距目标尚差"};
     static const int numeric[] = {0, 0, 0, 0, 1, 1, 1, 1, 1};
-    int code;
+    char dir[4096], stem[256], datpath[4400];
+    int code = o->output ? chart_paths(o, dir, stem, datpath) : 0;
+    if (code)
+        return code;
     lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, &code);
     if (!db)
         return code;
@@ -303,7 +355,7 @@ int net_coverage(const net_opts *o) {
     if (code == LCM_EXIT_OK && table && o->year)
         printf(L(o, "Cities admitted up to %d\n\n", "截至%d年已确定加入的城市\n\n"), o->year);
     if (code == LCM_EXIT_OK)
-        code = print_rows(rows, o->fmt, o);
+        code = print_rows(rows, o->fmt, o, 0); /* --output is the chart */
     if (code == LCM_EXIT_OK && table)
         coverage_note(&c, o);
     if (code == LCM_EXIT_OK && o->output)

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "feedback.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -67,13 +68,13 @@ int cmd_report(int argc, char **argv) {
     }
     if (argc - optind != 1 || !o.year || !o.city == !national)
         return cli_usage_error(cmd_report_usage, "need DB, --year and one of --city/--national");
-    if (mkdir(o.out_dir, 0777) != 0 && errno != EEXIST)
-        return cli_error("cannot create directory '%s': %s", o.out_dir, strerror(errno));
     int code;
+    lcm_err err = {0};
+    if (lcm_out_dir(o.out_dir, 0, &err) != LCM_OK) /* a file there is not a directory */
+        return cli_fail(&err);
     lcm_db *db = cli_open_db(argv[optind], 0, &code); /* migrates an older file */
     if (!db)
         return code;
-    lcm_err err = {0};
     lcm_feedback_done done;
     lcm_status st = national ? lcm_feedback_national(db, &o, &done, &err)
                              : lcm_feedback_city(db, &o, &done, &err);

@@ -11,14 +11,15 @@
 
 const char *const cmd_simulate_usage[] = {
     "lcmon simulate DB [--cities N] [--waves Y1,Y2,...] [--households H] [--seed S]",
-    "                  [--margins PREFIX]",
+    "                  [--margins PREFIX [--force]]",
     "",
     "Fill DB with realistic synthetic monitoring data: N real cities across regions and",
     "tiers (default 36); for each wave (default 2023,2024,2025) a stratified two-stage",
     "household sample of H households per city (default 200; 0 = none) answered on the",
     "household questionnaire (loaded from the data directory if DB lacks it); statistics,",
     "reviewer ratings and facilities for every other monitoring point. --margins writes",
-    "population margins for raking to PREFIX_<wave>.csv. Same seed, same data.",
+    "population margins for raking to PREFIX_<wave>.csv (existing files are replaced only",
+    "with --force). Same seed, same data.",
     NULL,
 };
 
@@ -50,11 +51,14 @@ lcm_status cli_household_form(lcm_db *db, lcm_form **out, lcm_err *err) {
 }
 
 int cmd_simulate(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"cities", required_argument, NULL, 'c'},     {"waves", required_argument, NULL, 'w'},
-        {"households", required_argument, NULL, 'H'}, {"seed", required_argument, NULL, 's'},
-        {"margins", required_argument, NULL, 'm'},    {0, 0, 0, 0}};
-    lcm_sim_opts o = {36, {2023, 2024, 2025}, 3, 200, 1, NULL};
+    static const struct option opts[] = {{"cities", required_argument, NULL, 'c'},
+                                         {"waves", required_argument, NULL, 'w'},
+                                         {"households", required_argument, NULL, 'H'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"margins", required_argument, NULL, 'm'},
+                                         {"force", no_argument, NULL, 'F'},
+                                         {0, 0, 0, 0}};
+    lcm_sim_opts o = {36, {2023, 2024, 2025}, 3, 200, 1, NULL, 0};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -74,6 +78,9 @@ int cmd_simulate(int argc, char **argv) {
             break;
         case 'm':
             o.margins_prefix = optarg;
+            break;
+        case 'F':
+            o.force = 1;
             break;
         default:
             return cli_usage_error(cmd_simulate_usage, "bad option");

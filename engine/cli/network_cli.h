@@ -19,6 +19,7 @@ typedef struct net_opts {
     cli_format fmt;
     int xlsx;             /* --format xlsx (summary only) */
     const char *output;   /* --output FILE */
+    int force;            /* --force: replace an existing --output file */
     int year;             /* --year, 0 when not given */
     const char *province; /* --province */
     const char *opinion;  /* --opinion */

@@ -5,6 +5,7 @@
  * columns, so padding by strlen() would shear every table with city names in it.
  */
 #include "cli.h"
+#include "export.h"
 #include "strbuf.h"
 
 #include <stdlib.h>
@@ -131,12 +132,19 @@ static void print_table(const cli_rows *r, FILE *fp) {
     free(width);
 }
 
+/* Quoted when needed; a cell a spreadsheet would take for a formula gets a leading '
+ * (export.h: lcm_csv_cell_guarded), like the export's. */
 static void csv_field(const char *s, FILE *fp) {
+    int guard = lcm_csv_cell_guarded(s);
     if (!strpbrk(s, ",\"\r\n")) {
+        if (guard)
+            fputc('\'', fp);
         fputs(s, fp);
         return;
     }
     fputc('"', fp);
+    if (guard)
+        fputc('\'', fp);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', fp);
