@@ -151,7 +151,9 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
                          x->cities[x->me].name,
                          100,
                          2,
-                         {{0}}};
+                         {{0}},
+                         RB_T(b, "全部监测城市中位数", "median city"),
+                         RB_T(b, "缺失", "missing")};
     for (int p = 0; p < 2; p++) {
         const char **label = lcm_arena_alloc(b->a, n * sizeof *label);
         double *val = lcm_arena_alloc(b->a, 2 * n * sizeof *val);
@@ -160,11 +162,14 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
             return;
         for (size_t i = 0; i < n; i++) /* background (1, 1.x) is context, not scored */
             if (v[i].level == p + 1 && v[i].code[0] != '1') {
-                label[k] = p == 0 ? v[i].name : v[i].code;
+                label[k] = v[i].name;
                 val[k] = v[i].score, val[n + k] = v[i].median;
                 k++;
             }
-        c.panel[p] = (lcm_chart_radar_panel){NULL, k, label, val, val + n};
+        c.panel[p] =
+            (lcm_chart_radar_panel){p == 0 ? RB_T(b, "一级指标", "First-level indicators")
+                                           : RB_T(b, "二级指标", "Second-level indicators"),
+                                    k, label, val, val + n};
     }
     lcm_chart_opts o = rb_opts(b, "radar");
     if (b->chart_status == LCM_OK)
@@ -401,7 +406,11 @@ static void comparison_chart(city_ctx *x) {
                         v + 2 * n,
                         x->me,
                         NAN,
-                        0};
+                        0,
+                        RB_T(b, "其他城市", "other cities"),
+                        RB_T(b, "中位数", "median"),
+                        RB_T(b, "95%置信区间", "95% CI"),
+                        RB_T(b, "无数据", "no data")};
     lcm_chart_opts o = rb_opts(b, "compare");
     b->chart_status = lcm_chart_bars_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "compare", RB_T(b, "满意度指数城市比较", "satisfaction by city"),
@@ -437,7 +446,9 @@ static void ipa_chart(city_ctx *x) {
         v,
         v + NSERV,
         NAN,
-        NAN};
+        NAN,
+        {RB_T(b, "继续保持", "keep up the good work"), RB_T(b, "重点改进", "concentrate here"),
+         RB_T(b, "次要改进", "low priority"), RB_T(b, "可能过度投入", "possible overkill")}};
     lcm_chart_opts o = rb_opts(b, "ipa");
     b->chart_status = lcm_chart_ipa_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "ipa", RB_T(b, "重要性—表现象限图", "importance-performance quadrants"),
@@ -569,7 +580,7 @@ static void trend_chart(city_ctx *x) {
     lcm_chart_trend c = {
         RB_T(b, "过去12个月参与率的变化", "Participation over the waves"),
         RB_T(b, "参与率（%）", "participation (%)"),
-        NULL,
+        RB_T(b, "年份", "year"),
         ny,
         years,
         me->name,
@@ -579,7 +590,8 @@ static void trend_chart(city_ctx *x) {
         lo,
         hi,
         reg,
-        nat};
+        nat,
+        RB_T(b, "95%置信带", "95% band")};
     lcm_chart_opts o = rb_opts(b, "trend");
     b->chart_status = lcm_chart_trend_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "trend", RB_T(b, "参与率趋势", "participation trend"),

@@ -368,7 +368,16 @@ void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, cons
         label[i] = cities[i].name;
         m[i] = cities[i].median, m[n + i] = cities[i].p05, m[2 * n + i] = cities[i].p95;
     }
-    lcm_chart_ranks c = {title, NULL, n, label, m, m + n, m + 2 * n, highlight};
+    lcm_chart_ranks c = {title,
+                         RB_T(b, "名次（1 = 最好）", "rank (1 = best)"),
+                         n,
+                         label,
+                         m,
+                         m + n,
+                         m + 2 * n,
+                         highlight,
+                         RB_T(b, "名次中位数", "median rank"),
+                         RB_T(b, "5%–95%区间", "5-95% interval")};
     lcm_chart_opts o = rb_opts(b, "ranks");
     b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "ranks",
