@@ -7,6 +7,7 @@
 #include "estimate.h"
 #include "feedback_int.h"
 #include "score.h"
+#include "units.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -221,7 +222,7 @@ static const char *point_value(rb *b, const node *d, int decimals) {
         return RB_T(b, "缺失", "missing");
     if (strcmp(d->kind, "yesno") == 0)
         return d->raw > 0.5 ? RB_T(b, "是", "yes") : RB_T(b, "否", "no");
-    const char *unit = strcmp(d->unit, "score") == 0 ? RB_T(b, "分", "points") : d->unit;
+    const char *unit = lcm_unit_label(d->unit, b->lang);
     return lcm_arena_printf(b->a, "%.*f %s", decimals, d->raw, unit);
 }
 
@@ -249,7 +250,12 @@ static void point_sections(city_ctx *x, const node *v, size_t n) {
             int decimals = fabs(v[j].raw) >= 1000 ? 0 : 2;
             cell[r * 5] = rb_text(b, v[j].code);
             cell[r * 5 + 1] = rb_text(b, v[j].name);
-            cell[r * 5 + 2] = rb_text(b, point_value(b, &v[j], decimals));
+            if (isnan(v[j].raw) || strcmp(v[j].kind, "yesno") == 0) {
+                cell[r * 5 + 2] = rb_text(b, point_value(b, &v[j], decimals));
+            } else { /* a number: right-aligned, grouped, its unit after it */
+                cell[r * 5 + 2] = rb_num(v[j].raw, decimals);
+                cell[r * 5 + 2].unit = lcm_unit_label(v[j].unit, b->lang);
+            }
             cell[r * 5 + 3] = rb_num(v[j].score, 1);
             cell[r * 5 + 4] = rb_num(v[j].median, 1);
             r++;

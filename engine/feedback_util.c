@@ -107,15 +107,15 @@ lcm_report_cell *rb_cells(rb *b, size_t n) {
 }
 
 lcm_report_cell rb_text(rb *b, const char *s) {
-    return (lcm_report_cell){LCM_CELL_TEXT, lcm_arena_strdup(b->a, s), NAN, NAN, NAN, 0, -1};
+    return (lcm_report_cell){LCM_CELL_TEXT, lcm_arena_strdup(b->a, s), NAN, NAN, NAN, 0, -1, NULL};
 }
 
 lcm_report_cell rb_num(double v, int decimals) {
-    return (lcm_report_cell){LCM_CELL_NUM, NULL, v, NAN, NAN, decimals, -1};
+    return (lcm_report_cell){LCM_CELL_NUM, NULL, v, NAN, NAN, decimals, -1, NULL};
 }
 
 lcm_report_cell rb_est(double v, double lo, double hi, int decimals, long n) {
-    return (lcm_report_cell){LCM_CELL_EST, NULL, v, lo, hi, decimals, n};
+    return (lcm_report_cell){LCM_CELL_EST, NULL, v, lo, hi, decimals, n, NULL};
 }
 
 static int cmp_double(const void *a, const void *b) {
