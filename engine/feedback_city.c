@@ -708,18 +708,29 @@ static void notes_section(city_ctx *x, const node *v, size_t n) {
 static lcm_status find_city(city_ctx *x) {
     const char *want = x->o->city;
     sqlite3_stmt *st = NULL;
+    char code[8] = "";
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db), /* a name in either language */
+                           "SELECT code FROM cities WHERE name = ?1 OR name_en = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(code, sizeof code, "%s", sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
     for (size_t i = 0; i < x->ncity; i++)
-        if (strcmp(x->cities[i].code, want) == 0 || strcmp(x->cities[i].name, want) == 0)
+        if (strcmp(x->cities[i].code, want) == 0 || strcmp(x->cities[i].code, code) == 0)
             x->me = (long)i;
     if (x->me < 0)
         return lcm_err_set(x->err, LCM_NOTFOUND,
                            "city '%s' is not among the cities scored for %d (see 'lcmon rank')",
                            want, x->o->year);
     if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
-                           "SELECT p.name FROM cities c JOIN provinces p ON p.code = "
-                           "c.province_code WHERE c.code = ?1",
+                           "SELECT CASE WHEN ?2 THEN coalesce(p.name_en, p.name) ELSE p.name END "
+                           "FROM cities c JOIN provinces p ON p.code = c.province_code "
+                           "WHERE c.code = ?1",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, x->cities[x->me].code, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, x->b->lang == LCM_LANG_EN);
         if (sqlite3_step(st) == SQLITE_ROW)
             snprintf(x->province, sizeof x->province, "%s", sqlite3_column_text(st, 0));
     }

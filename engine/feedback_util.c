@@ -136,7 +136,8 @@ double rb_median(double *x, size_t n) {
 
 lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t *n, lcm_err *err) {
     static const char sql[] =
-        "SELECT c.code, c.name, p.region3, c.tier, s.score, k.rank, k.median, k.p05, k.p95,"
+        "SELECT c.code, CASE WHEN ?2 THEN coalesce(c.name_en, c.name) ELSE c.name END, p.region3, "
+        "c.tier, s.score, k.rank, k.median, k.p05, k.p95,"
         " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
         "  k.city_code AND r.scope = 'region'),"
         " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
@@ -154,7 +155,7 @@ lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t
     if (rc == LCM_OK && !c)
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     if (rc == LCM_OK)
-        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int64(st, 1, run), sqlite3_bind_int(st, 2, b->lang == LCM_LANG_EN);
     while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             rb_city *p = realloc(c, (cap *= 2) * sizeof *p);

@@ -23,6 +23,7 @@
 #define W1 120.0
 #define H2 110.0
 #define H1 100.0
+#define STACKED_H 200.0 /* two panels one above the other */
 #define TITLE_MM 8.0
 #define PTITLE_MM 6.0
 #define KEY_MM 9.0
@@ -215,19 +216,23 @@ static void ring_labels(FILE *b, double max, size_t first) {
                 first + (size_t)j, max * j / RINGS, (double)j / RINGS);
 }
 
-/* Height (mm) of the plot area of panel p in a figure H mm high. */
-static double panel_h(const lcm_chart_radar *c, size_t p, double H) {
-    return H - (c->title ? TITLE_MM : 0) - (c->panel[p].title ? PTITLE_MM : 0) - KEY_MM;
+/* A panel's box in the figure (mm from the bottom left), its title row included. */
+typedef struct pbox {
+    double x0, y0, w, h;
+} pbox;
+
+/* Height (mm) of the plot area of panel p in box h mm high. */
+static double plot_h(const lcm_chart_radar *c, size_t p, double h) {
+    return h - (c->panel[p].title ? PTITLE_MM : 0);
 }
 
-/* One panel in the screen box x0..x0+w (mm of a figure fw x H mm). */
-static void panel_plot(FILE *b, const lcm_chart_radar *c, size_t p, double x0, double w, double fw,
-                       double H, const char *path) {
+/* One panel in its box of a figure fw x H mm. */
+static void panel_plot(FILE *b, const lcm_chart_radar *c, size_t p, pbox bx, double fw, double H,
+                       const char *path) {
     const lcm_chart_radar_panel *q = &c->panel[p];
-    double top = H - (c->title ? TITLE_MM : 0) - (q->title ? PTITLE_MM : 0);
-    double h = panel_h(c, p, H), r;
+    double h = plot_h(c, p, bx.h), r;
     size_t width;
-    best_width(c, q, w, h, &r, &width);
+    best_width(c, q, bx.w, h, &r, &width);
     fputs("unset label\n", b);
     if (p == 0 && c->title) {
         fputs("set label 100 ", b);
@@ -237,13 +242,14 @@ static void panel_plot(FILE *b, const lcm_chart_radar *c, size_t p, double x0, d
     if (q->title) {
         fputs("set label 101 ", b);
         lcm_gp_quote_fp(b, q->title);
-        fprintf(b, " at screen %.4f, screen %.4f center\n", (x0 + w / 2) / fw,
-                (top + PTITLE_MM / 2) / H);
+        fprintf(b, " at screen %.4f, screen %.4f center\n", (bx.x0 + bx.w / 2) / fw,
+                (bx.y0 + h + PTITLE_MM / 2) / H);
     }
     fprintf(b,
             "set origin %.4f, %.4f\nset size %.4f, %.4f\nset xrange [%.4f:%.4f]\n"
             "set yrange [%.4f:%.4f]\n",
-            x0 / fw, KEY_MM / H, w / fw, h / H, -w / 2 / r, w / 2 / r, -h / 2 / r, h / 2 / r);
+            bx.x0 / fw, bx.y0 / H, bx.w / fw, h / H, -bx.w / 2 / r, bx.w / 2 / r, -h / 2 / r,
+            h / 2 / r);
     axis_labels(b, c, q, width);
     ring_labels(b, c->max ? c->max : 100, q->n);
     fputs("unset key\n", b);
@@ -289,24 +295,36 @@ lcm_status lcm_chart_radar_render(const lcm_chart_radar *c, const lcm_chart_opts
         panel_data(j.data, &c->panel[p], c->max ? c->max : 100);
     if ((st = lcm__job_body(&j, NULL)) != LCM_OK)
         return st;
-    double fw = o->width_mm ? o->width_mm : c->npanel == 2 ? W2 : W1, share = 1;
+    double fw = o->width_mm ? o->width_mm : c->npanel == 2 ? W2 : W1;
     double fh = o->height_mm ? o->height_mm : c->npanel == 2 ? H2 : H1;
-    /* Two panels share the width so that their rings are as large as they can be together
-     * with no axis names overlapping (each panel with the line width best for it). */
+    double top = c->title ? TITLE_MM : 0;
+    pbox pb[2] = {{0, KEY_MM, fw, fh - KEY_MM - top}, {0, 0, 0, 0}};
+    /* Two panels side by side, sharing the width so that their rings are as large as they
+     * can be together with no axis names overlapping (each panel with its best line width);
+     * where names would still overlap, one above the other at full width (a taller chart). */
     if (c->npanel == 2) {
         double best = -INFINITY;
+        int ov = 0;
         for (double sh = 0.3; sh < 0.71; sh += 0.05) {
-            double r0, r1;
-            int ov0 = best_width(c, &c->panel[0], fw * sh, panel_h(c, 0, fh), &r0, NULL);
-            int ov1 = best_width(c, &c->panel[1], fw * (1 - sh), panel_h(c, 1, fh), &r1, NULL);
-            if (r0 + r1 - 100.0 * (ov0 + ov1) > best)
-                best = r0 + r1 - 100.0 * (ov0 + ov1), share = sh;
+            double r0, r1, h = fh - KEY_MM - top;
+            int ov0 = best_width(c, &c->panel[0], fw * sh, plot_h(c, 0, h), &r0, NULL);
+            int ov1 = best_width(c, &c->panel[1], fw * (1 - sh), plot_h(c, 1, h), &r1, NULL);
+            if (r0 + r1 - 100.0 * (ov0 + ov1) > best) {
+                best = r0 + r1 - 100.0 * (ov0 + ov1), ov = ov0 + ov1;
+                pb[0] = (pbox){0, KEY_MM, fw * sh, h};
+                pb[1] = (pbox){fw * sh, KEY_MM, fw * (1 - sh), h};
+            }
+        }
+        if (ov > 0 && !o->height_mm) {
+            fh = STACKED_H;
+            double h = fh - KEY_MM - top, h1 = h * 0.6;
+            pb[1] = (pbox){0, KEY_MM, fw, h1};
+            pb[0] = (pbox){0, KEY_MM + h1, fw, h - h1};
         }
     }
     fputs("unset border\nunset tics\nset margins 0, 0, 0, 0\nset multiplot\n", j.body);
-    panel_plot(j.body, c, 0, 0, fw * share, fw, fh, j.path);
-    if (c->npanel == 2)
-        panel_plot(j.body, c, 1, fw * share, fw * (1 - share), fw, fh, j.path);
+    for (size_t p = 0; p < c->npanel; p++)
+        panel_plot(j.body, c, p, pb[p], fw, fh, j.path);
     key_strip(j.body, c, fh);
     fputs("unset multiplot\n", j.body);
     return lcm__job_finish(&j, fw, fh);
