@@ -196,8 +196,10 @@ static void scores_section(city_ctx *x, const node *v, size_t n) {
         if (v[i].level > 2)
             continue;
         cell[r * 4] = rb_text(b, v[i].code);
-        cell[r * 4 + 1] =
-            rb_text(b, lcm_arena_printf(b->a, "%s%s", v[i].level == 2 ? "　" : "", v[i].name));
+        cell[r * 4 + 1] = rb_text(
+            b, lcm_arena_printf(b->a, "%s%s",
+                                v[i].level == 2 ? RB_T(b, "　", "\xE2\x80\x83") /* em space */ : "",
+                                v[i].name));
         cell[r * 4 + 2] = rb_num(v[i].score, 1);
         cell[r * 4 + 3] = rb_num(v[i].median, 1);
         r++;
