@@ -23,7 +23,7 @@
 #define W1 120.0
 #define H2 110.0
 #define H1 100.0
-#define STACKED_H 200.0 /* two panels one above the other */
+#define STACKED_H 190.0 /* two panels one above the other */
 #define TITLE_MM 8.0
 #define PTITLE_MM 6.0
 #define KEY_MM 9.0
@@ -31,7 +31,7 @@
 #define LINE_MM (LCM_CHART_FONT_PT * 1.45 * 25.4 / 72)    /* cairo's line spacing */
 /* Widths (half-ems) an axis name may be broken to: the panel takes the one that leaves the
  * largest ring with no two names overlapping. */
-static const size_t wraps[] = {16, 14, 12, 10};
+static const size_t wraps[] = {24, 20, 16, 14, 12, 10};
 
 static lcm_status check(const lcm_chart_radar *c, char *msg, size_t cap) {
     if (!c || c->npanel < 1 || c->npanel > 2 || !c->city || !(c->max >= 0) || isinf(c->max)) {

@@ -51,6 +51,9 @@ static const char css[] =
     "figure img{max-width:100%;height:auto}figcaption{font-size:9.5pt;color:#333}\n"
     ".num-label{font-weight:bold}footer{margin-top:28px;font-size:9pt;color:#666;"
     "border-top:1px solid #ccc}\n"
+    /* a long unbroken string (a run's parameters) must not widen the page: printing would
+     * then shrink the whole page, charts and their text with it */
+    "p,li,td,th,caption,figcaption{overflow-wrap:anywhere}\n"
     "@media print{body{max-width:none;padding:0}a{color:inherit;text-decoration:none}}\n";
 
 static void head(FILE *out, const lcm_report *r) {

@@ -174,8 +174,9 @@ static void chart__radar_geometry_and_panels(void) {
 }
 
 /* Axis names are the spec's names in full (the framework's second-level names, as the
- * city report passes them), broken over lines of at most 8 CJK characters or 16 Latin
- * letters, never cut short; the score follows on the last line. */
+ * city report passes them), broken over lines of even length at the widest of 12, 10, 8,
+ * 7 or 6 CJK characters (24..12 Latin letters) that lets no two names overlap (here 12),
+ * never cut short; the score follows on the last line. */
 static void chart__radar_axes_show_full_names_on_lines(void) {
     const char *l1[] = {"学校教育服务全民终身学习", "社区教育、老年教育发展情况",
                         "构建服务全民终身学习的教育体系", "全民阅读",
@@ -188,14 +189,14 @@ static void chart__radar_axes_show_full_names_on_lines(void) {
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_radar_render(&r, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    LCMT_ASSERT_HAS(s, "set label 1 '学校教育服务'.\"\\n\".'全民终身学习 67' at 0.0000, 1.0800 "
-                       "center offset 0,1.6\n");
+    LCMT_ASSERT_HAS(s, "set label 1 '学校教育服务全民终身学习 67' at 0.0000, 1.0800 "
+                       "center offset 0,0.6\n");
     LCMT_ASSERT_HAS(s, "set label 2 '社区教育、老年'.\"\\n\".'教育发展情况 57' at 1.0271, 0.3337 "
                        "left offset 0,0.5\n");
     LCMT_ASSERT_HAS(s, "set label 3 '构建服务全民终身'.\"\\n\".'学习的教育体系 47'");
     LCMT_ASSERT_HAS(s, "set label 4 '全民阅读 60'");
-    LCMT_ASSERT_HAS(s, "set label 5 'Open sharing'.\"\\n\".'of learning'.\"\\n\".'resources "
-                       "across'.\"\\n\".'society 30' at -1.0271, 0.3337 right offset 0,1.5\n");
+    LCMT_ASSERT_HAS(s, "set label 5 'Open sharing of'.\"\\n\".'learning resources'.\"\\n\"."
+                       "'across society 30' at -1.0271, 0.3337 right offset 0,1.0\n");
     CU_ASSERT_PTR_NULL(strstr(s, "…")); /* nothing cut short */
     /* one panel: 120 x 100 mm at print size, 709 x 591 pixels at 150 dpi */
     LCMT_ASSERT_HAS(s, "set terminal pngcairo size 709,591 ");
