@@ -177,8 +177,8 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
         b->chart_status = lcm_chart_radar_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "radar",
              RB_T(b, "一级、二级指标得分雷达图", "radar of first- and second-level scores"),
-             RB_T(b, "一级指标（左）与二级指标（右）得分，虚线为全部监测城市中位数",
-                  "First-level (left) and second-level (right) scores; dashed: median city"));
+             RB_T(b, "一级指标与二级指标得分，虚线为全部监测城市中位数",
+                  "First- and second-level scores; dashed: median city"));
 }
 
 static void scores_section(city_ctx *x, const node *v, size_t n) {

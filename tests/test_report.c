@@ -4,6 +4,7 @@
  */
 #include "escape.h"
 #include "report.h"
+#include "units.h"
 #include "testing.h"
 
 #include <math.h>
@@ -217,6 +218,30 @@ static void report__png_shows_at_its_print_width(void) {
     free(html);
 }
 
+/* The framework's units (surveys/framework.csv, unit column) as each language shows them;
+ * an unknown unit is shown as it is rather than dropped. */
+static void units__each_framework_unit_in_both_languages(void) {
+    static const char *const want[][3] = {
+        {"%", "%", "%"},
+        {"元", "元", "yuan"},
+        {"人", "人", "persons"},
+        {"万人", "万人", "10,000 persons"},
+        {"年", "年", "years"},
+        {"人次/年", "人次/年", "person-times/year"},
+        {"万人次/年", "万人次/年", "10,000 person-times/year"},
+        {"万人次", "万人次", "10,000 person-times"},
+        {"项", "项", "items"},
+        {"score", "分", "points"},
+        {"个百分点", "个百分点", "percentage points"},
+        {"furlongs", "furlongs", "furlongs"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        CU_ASSERT_STRING_EQUAL(lcm_unit_label(want[i][0], LCM_LANG_ZH), want[i][1]);
+        CU_ASSERT_STRING_EQUAL(lcm_unit_label(want[i][0], LCM_LANG_EN), want[i][2]);
+    }
+    CU_ASSERT_STRING_EQUAL(lcm_unit_label(NULL, LCM_LANG_EN), "");
+}
+
 static void report__malformed_structs_refused(void) {
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, NULL, NULL};
     lcm_report_section sec = {"x", 1, &b};
@@ -256,6 +281,7 @@ const lcmt_case lcmt_report_cases[] = {
      report__numbers_grouped_right_aligned_decimals_in_line},
     {"report__embeds_charts_as_data_uris", report__embeds_charts_as_data_uris},
     {"report__png_shows_at_its_print_width", report__png_shows_at_its_print_width},
+    {"units__each_framework_unit_in_both_languages", units__each_framework_unit_in_both_languages},
     {"report__malformed_structs_refused", report__malformed_structs_refused},
     {"report__base64_rfc4648_vectors", report__base64_rfc4648_vectors},
     {NULL, NULL},
