@@ -63,13 +63,14 @@ static int cell(FILE *out, const lcm_report *r, const lcm_report_cell *c, const 
         fputs("</td>", out);
         return 0;
     }
-    if (suppressed(r, c)) {
-        fputs("<td class=\"num supp\">*</td>", out);
-        return 1;
-    }
-    if (!isfinite(c->value)) {
-        fputs("<td class=\"num na\">–</td>", out);
-        return 2;
+    if (suppressed(r, c) || !isfinite(c->value)) {
+        int supp = suppressed(r, c);
+        fputs(supp ? "<td class=\"num supp\">*" : "<td class=\"num na\">–", out);
+        if (col->unit_em > 0) /* an empty unit box keeps the mark in line with the numbers */
+            fprintf(out, "<span class=\"unit\" style=\"min-width:%.1fem\"></span>",
+                    col->unit_em + 0.3);
+        fputs("</td>", out);
+        return supp ? 1 : 2;
     }
     int d = decimals(c);
     int ci = c->kind == LCM_CELL_EST && isfinite(c->lo) && isfinite(c->hi);

@@ -129,8 +129,10 @@ static void report__numbers_grouped_right_aligned_decimals_in_line(void) {
         {LCM_CELL_EST, NULL, 1234, 10000, 10234.25, 1, -1, NULL},
         {LCM_CELL_TEXT, "是否", 0, 0, 0, 0, -1, NULL},
         {LCM_CELL_TEXT, "是", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_TEXT, "缺失", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, "人"},
     };
-    lcm_report_table t = {"值", 5, 2, head, cells, NULL};
+    lcm_report_table t = {"值", 6, 2, head, cells, NULL};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
     lcm_report_section sec = {"一", 1, &b};
     lcm_report r = {"报告", NULL, LCM_LANG_ZH, 30, 0, 1, &sec, NULL};
@@ -147,6 +149,8 @@ static void report__numbers_grouped_right_aligned_decimals_in_line(void) {
     LCMT_ASSERT_HAS(html, "<td class=\"num\">1234.0 <span class=\"ci\">(10,000.0–10,234.2)</span>");
     LCMT_ASSERT_HAS(html, "<th class=\"num\">数值</th>");
     LCMT_ASSERT_HAS(html, "<td>是否</td><td class=\"num\">是</td>"); /* with the numbers */
+    LCMT_ASSERT_HAS(html, "<td class=\"num na\">–<span class=\"unit\" "
+                          "style=\"min-width:4.8em\"></span></td>");
     LCMT_ASSERT_HAS(html, "td.num,th.num{text-align:right;");
     LCMT_ASSERT_HAS(html, ".pad{visibility:hidden}");
     free(html);
