@@ -153,6 +153,8 @@ static void report__numbers_grouped_right_aligned_decimals_in_line(void) {
                           "style=\"min-width:4.8em\"></span></td>");
     LCMT_ASSERT_HAS(html, "td.num,th.num{text-align:right;");
     LCMT_ASSERT_HAS(html, ".pad{visibility:hidden}");
+    /* a long unbroken string must wrap: a page wider than A4 is printed shrunk, charts too */
+    LCMT_ASSERT_HAS(html, "p,li,td,th,caption,figcaption{overflow-wrap:anywhere}");
     free(html);
 }
 
