@@ -27,8 +27,9 @@
 #define TITLE_MM 8.0
 #define PTITLE_MM 6.0
 #define KEY_MM 9.0
-#define HALF_EM_MM (LCM_CHART_FONT_PT * 0.55 * 25.4 / 72) /* Latin letters are a bit wider */
-#define LINE_MM (LCM_CHART_FONT_PT * 1.45 * 25.4 / 72)    /* cairo's line spacing */
+#define HALF_EM_MM                                                                                 \
+    (LCM_CHART_FONT_PT * 0.52 * 25.4 / 72)             /* a CJK character is 1.04 em with its gap */
+#define LINE_MM (LCM_CHART_FONT_PT * 1.45 * 25.4 / 72) /* cairo's line spacing */
 /* Widths (half-ems) an axis name may be broken to: the panel takes the one that leaves the
  * largest ring with no two names overlapping. */
 static const size_t wraps[] = {24, 20, 16, 14, 12, 10};
