@@ -7,6 +7,7 @@
 #include "estimate.h"
 #include "feedback_int.h"
 #include "score.h"
+#include "units.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -151,7 +152,9 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
                          x->cities[x->me].name,
                          100,
                          2,
-                         {{0}}};
+                         {{0}},
+                         RB_T(b, "全部监测城市中位数", "median city"),
+                         RB_T(b, "缺失", "missing")};
     for (int p = 0; p < 2; p++) {
         const char **label = lcm_arena_alloc(b->a, n * sizeof *label);
         double *val = lcm_arena_alloc(b->a, 2 * n * sizeof *val);
@@ -160,19 +163,22 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
             return;
         for (size_t i = 0; i < n; i++) /* background (1, 1.x) is context, not scored */
             if (v[i].level == p + 1 && v[i].code[0] != '1') {
-                label[k] = p == 0 ? v[i].name : v[i].code;
+                label[k] = v[i].name;
                 val[k] = v[i].score, val[n + k] = v[i].median;
                 k++;
             }
-        c.panel[p] = (lcm_chart_radar_panel){NULL, k, label, val, val + n};
+        c.panel[p] =
+            (lcm_chart_radar_panel){p == 0 ? RB_T(b, "一级指标", "First-level indicators")
+                                           : RB_T(b, "二级指标", "Second-level indicators"),
+                                    k, label, val, val + n};
     }
     lcm_chart_opts o = rb_opts(b, "radar");
     if (b->chart_status == LCM_OK)
         b->chart_status = lcm_chart_radar_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "radar",
              RB_T(b, "一级、二级指标得分雷达图", "radar of first- and second-level scores"),
-             RB_T(b, "一级指标（左）与二级指标（右）得分，虚线为全部监测城市中位数",
-                  "First-level (left) and second-level (right) scores; dashed: median city"));
+             RB_T(b, "一级指标与二级指标得分，虚线为全部监测城市中位数",
+                  "First- and second-level scores; dashed: median city"));
 }
 
 static void scores_section(city_ctx *x, const node *v, size_t n) {
@@ -190,8 +196,10 @@ static void scores_section(city_ctx *x, const node *v, size_t n) {
         if (v[i].level > 2)
             continue;
         cell[r * 4] = rb_text(b, v[i].code);
-        cell[r * 4 + 1] =
-            rb_text(b, lcm_arena_printf(b->a, "%s%s", v[i].level == 2 ? "　" : "", v[i].name));
+        cell[r * 4 + 1] = rb_text(
+            b, lcm_arena_printf(b->a, "%s%s",
+                                v[i].level == 2 ? RB_T(b, "　", "\xE2\x80\x83") /* em space */ : "",
+                                v[i].name));
         cell[r * 4 + 2] = rb_num(v[i].score, 1);
         cell[r * 4 + 3] = rb_num(v[i].median, 1);
         r++;
@@ -216,7 +224,7 @@ static const char *point_value(rb *b, const node *d, int decimals) {
         return RB_T(b, "缺失", "missing");
     if (strcmp(d->kind, "yesno") == 0)
         return d->raw > 0.5 ? RB_T(b, "是", "yes") : RB_T(b, "否", "no");
-    const char *unit = strcmp(d->unit, "score") == 0 ? RB_T(b, "分", "points") : d->unit;
+    const char *unit = lcm_unit_label(d->unit, b->lang);
     return lcm_arena_printf(b->a, "%.*f %s", decimals, d->raw, unit);
 }
 
@@ -244,7 +252,12 @@ static void point_sections(city_ctx *x, const node *v, size_t n) {
             int decimals = fabs(v[j].raw) >= 1000 ? 0 : 2;
             cell[r * 5] = rb_text(b, v[j].code);
             cell[r * 5 + 1] = rb_text(b, v[j].name);
-            cell[r * 5 + 2] = rb_text(b, point_value(b, &v[j], decimals));
+            if (isnan(v[j].raw) || strcmp(v[j].kind, "yesno") == 0) {
+                cell[r * 5 + 2] = rb_text(b, point_value(b, &v[j], decimals));
+            } else { /* a number: right-aligned, grouped, its unit after it */
+                cell[r * 5 + 2] = rb_num(v[j].raw, decimals);
+                cell[r * 5 + 2].unit = lcm_unit_label(v[j].unit, b->lang);
+            }
             cell[r * 5 + 3] = rb_num(v[j].score, 1);
             cell[r * 5 + 4] = rb_num(v[j].median, 1);
             r++;
@@ -401,7 +414,11 @@ static void comparison_chart(city_ctx *x) {
                         v + 2 * n,
                         x->me,
                         NAN,
-                        0};
+                        0,
+                        RB_T(b, "其他城市", "other cities"),
+                        RB_T(b, "中位数", "median"),
+                        RB_T(b, "95%置信区间", "95% CI"),
+                        RB_T(b, "无数据", "no data")};
     lcm_chart_opts o = rb_opts(b, "compare");
     b->chart_status = lcm_chart_bars_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "compare", RB_T(b, "满意度指数城市比较", "satisfaction by city"),
@@ -437,7 +454,9 @@ static void ipa_chart(city_ctx *x) {
         v,
         v + NSERV,
         NAN,
-        NAN};
+        NAN,
+        {RB_T(b, "继续保持", "keep up the good work"), RB_T(b, "重点改进", "concentrate here"),
+         RB_T(b, "次要改进", "low priority"), RB_T(b, "可能过度投入", "possible overkill")}};
     lcm_chart_opts o = rb_opts(b, "ipa");
     b->chart_status = lcm_chart_ipa_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "ipa", RB_T(b, "重要性—表现象限图", "importance-performance quadrants"),
@@ -569,7 +588,7 @@ static void trend_chart(city_ctx *x) {
     lcm_chart_trend c = {
         RB_T(b, "过去12个月参与率的变化", "Participation over the waves"),
         RB_T(b, "参与率（%）", "participation (%)"),
-        NULL,
+        RB_T(b, "年份", "year"),
         ny,
         years,
         me->name,
@@ -579,7 +598,8 @@ static void trend_chart(city_ctx *x) {
         lo,
         hi,
         reg,
-        nat};
+        nat,
+        RB_T(b, "95%置信带", "95% band")};
     lcm_chart_opts o = rb_opts(b, "trend");
     b->chart_status = lcm_chart_trend_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "trend", RB_T(b, "参与率趋势", "participation trend"),
@@ -690,18 +710,29 @@ static void notes_section(city_ctx *x, const node *v, size_t n) {
 static lcm_status find_city(city_ctx *x) {
     const char *want = x->o->city;
     sqlite3_stmt *st = NULL;
+    char code[8] = "";
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db), /* a name in either language */
+                           "SELECT code FROM cities WHERE name = ?1 OR name_en = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(code, sizeof code, "%s", sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
     for (size_t i = 0; i < x->ncity; i++)
-        if (strcmp(x->cities[i].code, want) == 0 || strcmp(x->cities[i].name, want) == 0)
+        if (strcmp(x->cities[i].code, want) == 0 || strcmp(x->cities[i].code, code) == 0)
             x->me = (long)i;
     if (x->me < 0)
         return lcm_err_set(x->err, LCM_NOTFOUND,
                            "city '%s' is not among the cities scored for %d (see 'lcmon rank')",
                            want, x->o->year);
     if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
-                           "SELECT p.name FROM cities c JOIN provinces p ON p.code = "
-                           "c.province_code WHERE c.code = ?1",
+                           "SELECT CASE WHEN ?2 THEN coalesce(p.name_en, p.name) ELSE p.name END "
+                           "FROM cities c JOIN provinces p ON p.code = c.province_code "
+                           "WHERE c.code = ?1",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, x->cities[x->me].code, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, x->b->lang == LCM_LANG_EN);
         if (sqlite3_step(st) == SQLITE_ROW)
             snprintf(x->province, sizeof x->province, "%s", sqlite3_column_text(st, 0));
     }

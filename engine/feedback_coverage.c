@@ -52,13 +52,14 @@ void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
     for (int i = 0; i < 3; i++)
         series[i] = lcm_arena_printf(b->a, RB_T(b, "%d年", "%d"), years[i]);
     lcm_chart_coverage c = {RB_T(b, "网络覆盖率与2025年目标", "Coverage against the 2025 targets"),
-                            NULL,
+                            RB_T(b, "覆盖率（%）", "coverage (%)"),
                             s.nregion,
                             s.nyear,
                             b->lang == LCM_LANG_EN ? s.region_en : s.region_zh,
                             series,
                             s.value,
-                            s.target};
+                            s.target,
+                            RB_T(b, "2025年目标", "2025 target")};
     lcm_chart_opts o = rb_opts(b, "coverage");
     b->chart_status = lcm_chart_coverage_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "coverage", RB_T(b, "网络覆盖率", "network coverage"),

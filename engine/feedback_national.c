@@ -60,7 +60,8 @@ static void heatmap(nat_ctx *x) {
         return;
     while (nc < 32 && sqlite3_step(st) == SQLITE_ROW) {
         codes[nc] = lcm_arena_strdup(b->a, (const char *)sqlite3_column_text(st, 0));
-        names[nc++] = lcm_arena_strdup(b->a, (const char *)sqlite3_column_text(st, 0));
+        names[nc++] = lcm_arena_strdup(
+            b->a, (const char *)sqlite3_column_text(st, b->lang == LCM_LANG_EN ? 2 : 1));
     }
     sqlite3_finalize(st);
     const char **rows = lcm_arena_alloc(b->a, x->ncity * sizeof *rows);
@@ -76,13 +77,14 @@ static void heatmap(nat_ctx *x) {
     for (size_t i = 0; i < x->ncity; i++)
         rows[i] = x->cities[i].name;
     lcm_chart_heatmap c = {RB_T(b, "二级指标标准化得分", "Second-level scores"),
-                           NULL,
+                           RB_T(b, "标准化得分（0–100）", "normalised score (0-100)"),
                            x->ncity,
                            nc,
                            rows,
                            names,
                            v,
-                           -1};
+                           -1,
+                           RB_T(b, "缺失", "missing")};
     lcm_chart_opts o = rb_opts(b, "heatmap");
     b->chart_status = lcm_chart_heatmap_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),

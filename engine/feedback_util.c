@@ -108,15 +108,15 @@ lcm_report_cell *rb_cells(rb *b, size_t n) {
 }
 
 lcm_report_cell rb_text(rb *b, const char *s) {
-    return (lcm_report_cell){LCM_CELL_TEXT, lcm_arena_strdup(b->a, s), NAN, NAN, NAN, 0, -1};
+    return (lcm_report_cell){LCM_CELL_TEXT, lcm_arena_strdup(b->a, s), NAN, NAN, NAN, 0, -1, NULL};
 }
 
 lcm_report_cell rb_num(double v, int decimals) {
-    return (lcm_report_cell){LCM_CELL_NUM, NULL, v, NAN, NAN, decimals, -1};
+    return (lcm_report_cell){LCM_CELL_NUM, NULL, v, NAN, NAN, decimals, -1, NULL};
 }
 
 lcm_report_cell rb_est(double v, double lo, double hi, int decimals, long n) {
-    return (lcm_report_cell){LCM_CELL_EST, NULL, v, lo, hi, decimals, n};
+    return (lcm_report_cell){LCM_CELL_EST, NULL, v, lo, hi, decimals, n, NULL};
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -137,7 +137,8 @@ double rb_median(double *x, size_t n) {
 
 lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t *n, lcm_err *err) {
     static const char sql[] =
-        "SELECT c.code, c.name, p.region3, c.tier, s.score, k.rank, k.median, k.p05, k.p95,"
+        "SELECT c.code, CASE WHEN ?2 THEN coalesce(c.name_en, c.name) ELSE c.name END, p.region3, "
+        "c.tier, s.score, k.rank, k.median, k.p05, k.p95,"
         " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
         "  k.city_code AND r.scope = 'region'),"
         " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
@@ -155,7 +156,7 @@ lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t
     if (rc == LCM_OK && !c)
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     if (rc == LCM_OK)
-        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int64(st, 1, run), sqlite3_bind_int(st, 2, b->lang == LCM_LANG_EN);
     while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             rb_city *p = realloc(c, (cap *= 2) * sizeof *p);
@@ -371,7 +372,16 @@ void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, cons
         label[i] = cities[i].name;
         m[i] = cities[i].median, m[n + i] = cities[i].p05, m[2 * n + i] = cities[i].p95;
     }
-    lcm_chart_ranks c = {title, NULL, n, label, m, m + n, m + 2 * n, highlight};
+    lcm_chart_ranks c = {title,
+                         RB_T(b, "名次（1 = 最好）", "rank (1 = best)"),
+                         n,
+                         label,
+                         m,
+                         m + n,
+                         m + 2 * n,
+                         highlight,
+                         RB_T(b, "名次中位数", "median rank"),
+                         RB_T(b, "5%–95%区间", "5-95% interval")};
     lcm_chart_opts o = rb_opts(b, "ranks");
     b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
     rb_chart(b, "ranks",

@@ -24,15 +24,15 @@ typedef struct ref_file {
 
 static const ref_file ref_files[] = {
     {"reference/provinces.csv",
-     "INSERT INTO provinces(code, name, region3, region4) VALUES (?1, ?2, ?3, ?4) "
+     "INSERT INTO provinces(code, name, region3, region4, name_en) VALUES (?1, ?2, ?3, ?4, ?5) "
      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, region3 = excluded.region3, "
-     "region4 = excluded.region4",
-     {"code", "name", "region3", "region4"}},
+     "region4 = excluded.region4, name_en = excluded.name_en",
+     {"code", "name", "region3", "region4", "name_en"}},
     {"reference/cities.csv",
-     "INSERT INTO cities(code, name, province_code, tier) VALUES (?1, ?2, ?3, ?4) "
+     "INSERT INTO cities(code, name, province_code, tier, name_en) VALUES (?1, ?2, ?3, ?4, ?5) "
      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, province_code = "
-     "excluded.province_code, tier = excluded.tier",
-     {"code", "name", "province_code", "tier"}},
+     "excluded.province_code, tier = excluded.tier, name_en = excluded.name_en",
+     {"code", "name", "province_code", "tier", "name_en"}},
     {"reference/counties.csv",
      "INSERT INTO admin_units(code, name, level, city_code, province_code) "
      "VALUES (?1, ?2, 'county', ?3, ?4) ON CONFLICT(code) DO UPDATE SET name = excluded.name, "

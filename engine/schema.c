@@ -251,6 +251,10 @@ static const char *const migrations[] = {
     "ALTER TABLE designs ADD COLUMN rep_mse INTEGER NOT NULL DEFAULT 0 CHECK (rep_mse IN (0,1));"
     "ALTER TABLE designs ADD COLUMN rep_multipliers INTEGER NOT NULL DEFAULT 0"
     "  CHECK (rep_multipliers IN (0,1));",
+
+    /* 9: English (pinyin) names of provinces and cities, for reports in English */
+    "ALTER TABLE provinces ADD COLUMN name_en TEXT;"
+    "ALTER TABLE cities ADD COLUMN name_en TEXT;",
 };
 
 int lcm__schema_count(void) {

@@ -8,9 +8,13 @@
  *
  * Text from data (city, region, item and indicator names) only ever appears in the script
  * as single-quoted gnuplot strings (lcm_gp_quote), never in data files, so a name with
- * quotes, backticks or system() draws as text and runs nothing. Titles and axis labels
- * are the caller's text; where a spec field is NULL the chart uses its own text in
- * opts->lang. Axis labels carry units: give them with the unit, e.g. "满意度（%）".
+ * quotes, backticks or system() draws as text and runs nothing. Every word a chart shows
+ * (title, axis labels, legend entries, marks such as "no data") comes from its spec, in the
+ * language of the document it goes into: the charts invent no text, so a chart says what
+ * its caption and data say. Axis labels carry units: give them with the unit, e.g.
+ * "满意度（%）". Labels are shown in full; long ones are broken over lines where the chart
+ * has room for that, and only city names on a city axis longer than 16 CJK characters end
+ * in an ellipsis.
  *
  * Every function returns LCM_OK, LCM_INVAL (bad spec; msg says which field), LCM_IO
  * (a data file could not be written; msg names it) or LCM_NOMEM, filling msg (size cap).
@@ -30,15 +34,27 @@ enum { LCM_CHART_PNG = 1, LCM_CHART_SVG = 2 };
 /* Largest number of cities, items or indicators one chart accepts. */
 #define LCM_CHART_MAX_N 1000
 
+/* Charts are laid out at the size they print: widths and heights in millimetres, text in
+ * points at that size (never below 8 pt). A report's text column is 178 mm wide (A4 less
+ * 16 mm margins), so a full-width chart is LCM_CHART_WIDTH_MM wide. A PNG has
+ * LCM_CHART_DPI pixels per inch of its print size (the report shows it at that size); an SVG
+ * is sized in CSS pixels (96 per inch), so it too shows at its print size. */
+#define LCM_CHART_DPI 150
+#define LCM_CHART_WIDTH_MM 170
+#define LCM_CHART_FONT_PT 9 /* text of the chart; values written in cells and rings: 8 */
+
 typedef struct lcm_chart_opts {
     const char *dir;  /* existing output directory */
     const char *name; /* file stem: [A-Za-z0-9_.-], not starting with '.' */
-    lcm_lang lang;    /* language of the chart's own texts (legend, defaults) */
+    lcm_lang lang;    /* language of the document the chart goes into */
     unsigned formats; /* LCM_CHART_PNG | LCM_CHART_SVG; 0 means both */
-    int width;        /* pixels; 0 = the chart's default */
-    int height;       /* pixels; 0 = the chart's default (bars grow with n) */
+    int width_mm;     /* print width; 0 = the chart's default */
+    int height_mm;    /* print height; 0 = the chart's default (bars grow with n) */
     const char *font; /* font family; NULL = lcm_chart_font() */
 } lcm_chart_opts;
+
+/* Print width in millimetres of a chart PNG that is px pixels wide (see LCM_CHART_DPI). */
+double lcm_chart_png_mm(int px);
 
 /* Font family for Chinese text: "Noto Sans CJK SC" when its file is installed (Debian
  * fonts-noto-cjk), else "Sans" so fontconfig substitutes what it has. Static string. */
@@ -59,16 +75,22 @@ typedef struct lcm_chart_bars {
     long highlight;           /* index of the chosen city, -1 for none */
     double median;            /* peer median; NaN = median of est */
     double base;              /* where bars start (usually 0) */
+    const char *others;       /* required: legend of the other cities' bars */
+    const char *median_name;  /* required: legend of the median line (its value follows) */
+    const char *ci_name;      /* legend of the whiskers: required with lo and hi */
+    const char *no_data;      /* mark of a city with no estimate: required when there is one */
 } lcm_chart_bars;
 lcm_status lcm_chart_bars_render(const lcm_chart_bars *c, const lcm_chart_opts *o, FILE *script,
                                  char *msg, size_t cap);
 
 /* Radar profile: one or two panels (e.g. first- and second-level indicators) of a city's
- * scores against the peer median, on a 0..max scale. */
+ * scores against the peer median, on a 0..max scale. Axis names are shown in full, broken
+ * over lines; each is followed by the city's score. The two panels share the width by
+ * their number of axes. */
 typedef struct lcm_chart_radar_panel {
-    const char *title;        /* panel title; NULL = "一级指标"/"二级指标" by position */
+    const char *title;        /* panel title, or NULL for none */
     size_t n;                 /* axes, 3..LCM_CHART_MAX_N */
-    const char *const *label; /* n axis names (keep them short) */
+    const char *const *label; /* n axis names, in full */
     const double *city;       /* n scores; NaN = missing (drawn at 0, marked) */
     const double *median;     /* n peer medians, or NULL */
 } lcm_chart_radar_panel;
@@ -78,6 +100,8 @@ typedef struct lcm_chart_radar {
     double max;       /* outer ring; 0 = 100 */
     size_t npanel;    /* 1 or 2 */
     lcm_chart_radar_panel panel[2];
+    const char *median_name; /* legend name of the median series (required with medians) */
+    const char *missing;     /* required: shown after the name of an axis with no score */
 } lcm_chart_radar;
 lcm_status lcm_chart_radar_render(const lcm_chart_radar *c, const lcm_chart_opts *o, FILE *script,
                                   char *msg, size_t cap);
@@ -87,14 +111,15 @@ lcm_status lcm_chart_radar_render(const lcm_chart_radar *c, const lcm_chart_opts
 typedef struct lcm_chart_trend {
     const char *title;
     const char *ylabel; /* required: the estimate with its unit */
-    const char *xlabel; /* NULL = "年份"/"year" */
+    const char *xlabel; /* required: e.g. "年份" */
     size_t n;           /* waves, 1..LCM_CHART_MAX_N */
     const int *year;    /* n years, increasing */
-    const char *city;   /* series names; region/nation NULL = "地区"/"全国" */
+    const char *city;   /* series names; region and nation required when reg, nat are given */
     const char *region, *nation;
     const double *est;       /* n city estimates (NaN = none that wave) */
     const double *lo, *hi;   /* n CI bounds, or NULL */
     const double *reg, *nat; /* n region and nation values, or NULL to leave out */
+    const char *ci_name;     /* legend of the CI band: required with lo and hi */
 } lcm_chart_trend;
 lcm_status lcm_chart_trend_render(const lcm_chart_trend *c, const lcm_chart_opts *o, FILE *script,
                                   char *msg, size_t cap);
@@ -103,11 +128,13 @@ lcm_status lcm_chart_trend_render(const lcm_chart_trend *c, const lcm_chart_opts
  * Monte Carlo of the composite index, sorted by median rank, chosen city highlighted. */
 typedef struct lcm_chart_ranks {
     const char *title;
-    const char *xlabel; /* NULL = "排名（1 = 最好）"/"rank (1 = best)" */
+    const char *xlabel; /* required: e.g. "排名（1 = 最好）" */
     size_t n;
     const char *const *label;
     const double *median, *p05, *p95; /* n each */
     long highlight;
+    const char *median_name;   /* required: legend of the median-rank points */
+    const char *interval_name; /* required: legend of the 5-95% intervals */
 } lcm_chart_ranks;
 lcm_status lcm_chart_ranks_render(const lcm_chart_ranks *c, const lcm_chart_opts *o, FILE *script,
                                   char *msg, size_t cap);
@@ -121,6 +148,10 @@ typedef struct lcm_chart_ipa {
     const char *const *label;
     const double *perf, *imp; /* n each; items with NaN are left out */
     double xcut, ycut;        /* quadrant boundaries; NaN = mean of the items */
+    /* required: legend names of the quadrants high-high ("keep up the good work"),
+     * low performance-high importance ("concentrate here"), low-low ("low priority") and
+     * high performance-low importance ("possible overkill") */
+    const char *quadrant[4];
 } lcm_chart_ipa;
 lcm_status lcm_chart_ipa_render(const lcm_chart_ipa *c, const lcm_chart_opts *o, FILE *script,
                                 char *msg, size_t cap);
@@ -129,12 +160,13 @@ lcm_status lcm_chart_ipa_render(const lcm_chart_ipa *c, const lcm_chart_opts *o,
  * normalised scores 0..100, each cell labelled with its value; NaN cells are grey. */
 typedef struct lcm_chart_heatmap {
     const char *title;
-    const char *cblabel; /* NULL = "标准化得分（0–100）" */
+    const char *cblabel; /* required: the colour scale with its unit */
     size_t nrow, ncol;
     const char *const *row_label; /* nrow city names */
     const char *const *col_label; /* ncol indicator names */
     const double *value;          /* nrow*ncol, row-major */
     long highlight;               /* row of the chosen city, -1 for none */
+    const char *missing;          /* required: legend of the grey cells with no value */
 } lcm_chart_heatmap;
 lcm_status lcm_chart_heatmap_render(const lcm_chart_heatmap *c, const lcm_chart_opts *o,
                                     FILE *script, char *msg, size_t cap);
@@ -143,12 +175,13 @@ lcm_status lcm_chart_heatmap_render(const lcm_chart_heatmap *c, const lcm_chart_
  * each region's 2025 target as a dashed line (the ministry's 50% east/central, 30% west). */
 typedef struct lcm_chart_coverage {
     const char *title;
-    const char *ylabel;        /* NULL = "覆盖率（%）"/"coverage (%)" */
+    const char *ylabel;        /* required: coverage with its unit */
     size_t nregion, nseries;   /* regions 1..20, series (waves) 1..6 */
     const char *const *region; /* nregion names */
     const char *const *series; /* nseries names (e.g. "2024年") */
     const double *value;       /* nseries*nregion percentages, series-major */
     const double *target;      /* nregion targets in %, NaN = none; or NULL */
+    const char *target_name;   /* legend of the target lines: required with target */
 } lcm_chart_coverage;
 lcm_status lcm_chart_coverage_render(const lcm_chart_coverage *c, const lcm_chart_opts *o,
                                      FILE *script, char *msg, size_t cap);

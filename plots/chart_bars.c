@@ -18,6 +18,17 @@ static lcm_status check(const lcm_chart_bars *c, char *msg, size_t cap) {
         lcm__msg(msg, cap, "bars: xlabel (the estimate with its unit) is required");
         return LCM_INVAL;
     }
+    int nan = 0;
+    for (size_t i = 0; i < c->n; i++)
+        nan |= isnan(c->est[i]);
+    if (!c->others || !c->median_name || (c->lo && !c->ci_name) || (nan && !c->no_data)) {
+        lcm__msg(msg, cap, "bars: %s (legend text) is required",
+                 !c->others           ? "others"
+                 : !c->median_name    ? "median_name"
+                 : !c->no_data && nan ? "no_data"
+                                      : "ci_name");
+        return LCM_INVAL;
+    }
     if (!c->lo != !c->hi || c->highlight < -1 || c->highlight >= (long)c->n || !isfinite(c->base)) {
         lcm__msg(msg, cap,
                  "bars: lo and hi go together; highlight must be -1 or a city "
@@ -37,33 +48,32 @@ static void median_arrow(FILE *b, double med) {
 }
 
 /* The median's key entry, carrying its value so the reader need not guess it. */
-static void median_key(FILE *b, lcm_lang lang, double med) {
-    char title[160];
-    snprintf(title, sizeof title, "%s %.3g", lcm__txt(lang, LCM__T_PEER_MEDIAN), med);
+static void median_key(FILE *b, const char *name, double med) {
+    char title[600];
+    snprintf(title, sizeof title, "%.500s %.3g", name, med);
     fputs(", NaN with lines dt 2 lw 2 lc rgb '" LCM__C_INK "' title ", b);
     lcm_gp_quote_fp(b, title);
 }
 
 /* A city without an estimate gets words where its bar would be, not an empty row. */
-static void no_data_labels(FILE *b, const lcm_chart_bars *c, lcm_lang lang, const size_t *ord) {
+static void no_data_labels(FILE *b, const lcm_chart_bars *c, const size_t *ord) {
     for (size_t k = 0; k < c->n; k++) {
         if (!isnan(c->est[ord[k]]))
             continue;
         fprintf(b, "set label %zu ", k + 10);
-        lcm_gp_quote_fp(b, lcm__txt(lang, LCM__T_NO_DATA));
+        lcm_gp_quote_fp(b, c->no_data);
         fprintf(b, " at %.10g, %zu left offset 0.5,0 textcolor rgb '#888888'\n", c->base,
                 c->n - 1 - k);
     }
 }
 
-static void plot(FILE *b, const lcm_chart_bars *c, const lcm_chart_opts *o, const char *path,
-                 double med) {
+static void plot(FILE *b, const lcm_chart_bars *c, const char *path, double med) {
     const char *box = "with boxxyerror";
     fputs("plot ", b);
     lcm_gp_quote_fp(b, path);
     fprintf(b, " using (($5==0)?$2:NaN):1:(%.10g):2:($1-0.35):($1+0.35) %s lc rgb '%s' title ",
             c->base, box, LCM__C_BAR);
-    lcm_gp_quote_fp(b, lcm__txt(o->lang, LCM__T_OTHER_CITIES));
+    lcm_gp_quote_fp(b, c->others);
     if (c->highlight >= 0) {
         fprintf(b,
                 ", '' using (($5==1)?$2:NaN):1:(%.10g):2:($1-0.35):($1+0.35) %s lc rgb '%s' "
@@ -75,10 +85,10 @@ static void plot(FILE *b, const lcm_chart_bars *c, const lcm_chart_opts *o, cons
         fputs(", '' using 2:1:3:4 with xerrorbars lc rgb '" LCM__C_INK "' lw 1.2 pt 7 ps 0.4 "
               "title ",
               b);
-        lcm_gp_quote_fp(b, lcm__txt(o->lang, LCM__T_CI95));
+        lcm_gp_quote_fp(b, c->ci_name);
     }
     if (!isnan(med))
-        median_key(b, o->lang, med);
+        median_key(b, c->median_name, med);
     fputc('\n', b);
 }
 
@@ -104,10 +114,9 @@ lcm_status lcm_chart_bars_render(const lcm_chart_bars *c, const lcm_chart_opts *
         lcm__city_axis(j.body, c->label, ord, c->n, c->highlight, lcm__font(o));
         if (!isnan(med))
             median_arrow(j.body, med);
-        no_data_labels(j.body, c, o->lang, ord);
-        plot(j.body, c, o, j.path, med);
-        int h = 150 + 20 * (int)c->n;
-        st = lcm__job_finish(&j, 900, h < 420 ? 420 : h);
+        no_data_labels(j.body, c, ord);
+        plot(j.body, c, j.path, med);
+        st = lcm__job_finish(&j, LCM_CHART_WIDTH_MM, lcm__rows_mm(c->n));
     }
     free(ord);
     return st;

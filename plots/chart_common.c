@@ -44,8 +44,8 @@ lcm_status lcm__check_opts(const lcm_chart_opts *o, const FILE *script, char *ms
                  o->name ? o->name : "(null)");
         return LCM_INVAL;
     }
-    if (o->formats & ~(unsigned)(LCM_CHART_PNG | LCM_CHART_SVG) || o->width < 0 || o->height < 0 ||
-        o->width > 10000 || o->height > 10000) {
+    if (o->formats & ~(unsigned)(LCM_CHART_PNG | LCM_CHART_SVG) || o->width_mm < 0 ||
+        o->height_mm < 0 || o->width_mm > 2000 || o->height_mm > 2000) {
         lcm__msg(msg, cap, "chart '%s': bad formats or size", o->name);
         return LCM_INVAL;
     }
@@ -147,6 +147,90 @@ const char *lcm__clip(const char *s, size_t max, char *out, size_t cap) {
     return out;
 }
 
+size_t lcm__width(const char *s) {
+    size_t w = 0;
+    for (size_t i = 0; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            w += width_of((unsigned char)s[i]);
+    return w;
+}
+
+/* Closing punctuation a line must not start with (UTF-8 of 、，。：；）」》！？). */
+static int closing(const char *p) {
+    static const char *const close[] = {"、", "，", "。", "：", "；", "）", "」", "》", "！", "？"};
+    for (size_t i = 0; i < sizeof close / sizeof close[0]; i++)
+        if (strncmp(p, close[i], strlen(close[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Length in bytes of the token at p: a run of narrow non-space characters (a word), or one
+ * wide character with the closing punctuation after it. */
+static size_t token(const char *p) {
+    size_t i = 0;
+    if ((unsigned char)p[0] >= 0xE0) {
+        do {
+            i++;
+            while (((unsigned char)p[i] & 0xC0) == 0x80)
+                i++;
+        } while (p[i] && closing(p + i));
+        return i;
+    }
+    while (p[i] && p[i] != ' ' && (unsigned char)p[i] < 0xE0)
+        i++;
+    return i;
+}
+
+const char *lcm__wrap(const char *s, size_t max, char *out, size_t cap) {
+    size_t total = lcm__width(s);
+    if (total <= max || max == 0)
+        return s;
+    size_t lines = (total + max - 1) / max, target = (total + lines - 1) / lines;
+    size_t len = 0, lw = 0;
+    int space = 0; /* a space came before this token */
+    for (const char *p = s; *p;) {
+        if (*p == ' ') {
+            space = 1, p++;
+            continue;
+        }
+        size_t n = token(p), tw = 0;
+        for (size_t i = 0; i < n; i++)
+            if (((unsigned char)p[i] & 0xC0) != 0x80)
+                tw += width_of((unsigned char)p[i]);
+        size_t gap = space && lw ? 1 : 0;
+        if (len + n + 2 >= cap)
+            return s;
+        if (lw && (lw + gap + tw > max || 2 * (lw + gap) + tw > 2 * target)) {
+            out[len++] = '\n';
+            lw = gap = 0;
+        } else if (gap) {
+            out[len++] = ' ';
+        }
+        memcpy(out + len, p, n);
+        len += n, lw += gap + tw, p += n, space = 0;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+void lcm__gp_lines(FILE *f, const char *text) {
+    char line[1024];
+    for (const char *p = text;;) {
+        size_t n = strcspn(p, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+        lcm_gp_quote_fp(f, line);
+        if (!p[n])
+            break;
+        fputs(".\"\\n\".", f);
+        p += n + 1;
+    }
+}
+
+double lcm__rows_mm(size_t n) {
+    double h = 32 + (LCM_CHART_FONT_PT + 3) * 25.4 / 72 * (double)n;
+    return h < 70 ? 70 : h;
+}
+
 void lcm__city_rows(FILE *f, size_t n, const size_t *order, const double *v, const double *lo,
                     const double *hi, long highlight) {
     for (size_t k = 0; k < n; k++) {
@@ -181,7 +265,7 @@ void lcm__city_axis(FILE *f, const char *const *label, const size_t *order, size
             fprintf(f, " at graph 0, first %zu right offset -1,0 textcolor rgb '%s' font ",
                     n - 1 - k, LCM__C_HIGHLIGHT);
             char bold[200];
-            snprintf(bold, sizeof bold, "%s:Bold,10", font);
+            snprintf(bold, sizeof bold, "%s:Bold,%d", font, LCM_CHART_FONT_PT);
             lcm_gp_quote_fp(f, bold);
             fputc('\n', f);
         }
@@ -241,15 +325,27 @@ void lcm__frame(FILE *b, char grid) {
             LCM__C_INK, grid, grid, LCM__C_GRID);
 }
 
-static void terminal(FILE *s, const lcm_chart_opts *o, unsigned fmt, int w, int h) {
+double lcm_chart_png_mm(int px) {
+    return px * 25.4 / LCM_CHART_DPI;
+}
+
+/* The terminal for one format at print size w x h mm. Fonts are given in print points and
+ * scaled to the format: cairo draws a point as 1/72 inch of pixels at 96 per inch, so a PNG
+ * at LCM_CHART_DPI scales by DPI/96; SVG sizes text in CSS pixels (1/96 inch) as if they
+ * were points, so it scales by 96/72. Lines scale alike, so they print as thick as drawn. */
+static void terminal(FILE *s, const lcm_chart_opts *o, unsigned fmt, double w, double h) {
     const char *ext = fmt == LCM_CHART_PNG ? "png" : "svg";
+    double ppi = fmt == LCM_CHART_PNG ? LCM_CHART_DPI : 96;
+    double scale = fmt == LCM_CHART_PNG ? LCM_CHART_DPI / 96.0 : 96 / 72.0;
+    int wp = (int)lround(w / 25.4 * ppi), hp = (int)lround(h / 25.4 * ppi);
     fputs("reset\nset encoding utf8\n", s);
-    if (fmt == LCM_CHART_PNG)
-        fprintf(s, "set terminal pngcairo size %d,%d noenhanced background '#ffffff' font ", w, h);
-    else
-        fprintf(s, "set terminal svg size %d,%d noenhanced background '#ffffff' font ", w, h);
+    fprintf(s,
+            "set terminal %s size %d,%d noenhanced background '#ffffff' fontscale %.4g "
+            "linewidth %.4g font ",
+            fmt == LCM_CHART_PNG ? "pngcairo" : "svg", wp, hp, scale,
+            fmt == LCM_CHART_PNG ? scale : 1.0);
     char font[200];
-    snprintf(font, sizeof font, "%s,%d", lcm__font(o), 10);
+    snprintf(font, sizeof font, "%s,%d", lcm__font(o), LCM_CHART_FONT_PT);
     lcm_gp_quote_fp(s, font);
     fputs("\nset output ", s);
     char path[4200];
@@ -258,7 +354,7 @@ static void terminal(FILE *s, const lcm_chart_opts *o, unsigned fmt, int w, int 
     fputc('\n', s);
 }
 
-lcm_status lcm__job_finish(lcm__job *j, int w, int h) {
+lcm_status lcm__job_finish(lcm__job *j, double w, double h) {
     int bad = fclose(j->body) != 0;
     j->body = NULL;
     if (bad || !j->buf)
@@ -268,7 +364,7 @@ lcm_status lcm__job_finish(lcm__job *j, int w, int h) {
     for (unsigned fmt = LCM_CHART_PNG; fmt <= LCM_CHART_SVG; fmt <<= 1) {
         if (!(formats & fmt))
             continue;
-        terminal(j->script, o, fmt, o->width ? o->width : w, o->height ? o->height : h);
+        terminal(j->script, o, fmt, o->width_mm ? o->width_mm : w, o->height_mm ? o->height_mm : h);
         fwrite(j->buf, 1, j->len, j->script);
         fputs("unset output\n", j->script);
     }

@@ -24,6 +24,10 @@ static lcm_status check(const lcm_chart_coverage *c, char *msg, size_t cap) {
                  MAX_SERIES);
         return LCM_INVAL;
     }
+    if (!c->ylabel || (c->target && !c->target_name)) {
+        lcm__msg(msg, cap, "coverage: %s is required", !c->ylabel ? "ylabel" : "target_name");
+        return LCM_INVAL;
+    }
     lcm_status st = lcm__check_labels(c->region, c->nregion, "region", msg, cap);
     return st != LCM_OK ? st : lcm__check_labels(c->series, c->nseries, "series", msg, cap);
 }
@@ -66,7 +70,7 @@ static void region_axis(FILE *b, const lcm_chart_coverage *c) {
     fprintf(b, ")\nset xrange [-0.6:%zu.6]\n", c->nregion - 1);
 }
 
-static void plot(FILE *b, const lcm_chart_coverage *c, lcm_lang lang, const char *path) {
+static void plot(FILE *b, const lcm_chart_coverage *c, const char *path) {
     fputs("plot ", b);
     for (size_t s = 0; s < c->nseries; s++) {
         if (s == 0)
@@ -81,7 +85,7 @@ static void plot(FILE *b, const lcm_chart_coverage *c, lcm_lang lang, const char
         fputs(", '' index 1 using 1:2:3:4 with vectors nohead dt 2 lw 2.5 lc rgb '" LCM__C_TARGET
               "' title ",
               b);
-        lcm_gp_quote_fp(b, lcm__txt(lang, LCM__T_TARGET));
+        lcm_gp_quote_fp(b, c->target_name);
     }
     fputs(", '' index 0 using 1:2:(sprintf('%.0f%%', $2)) with labels boxed offset 0,0.8 "
           "font ',8' notitle",
@@ -99,14 +103,14 @@ lcm_status lcm_chart_coverage_render(const lcm_chart_coverage *c, const lcm_char
     write_data(j.data, c);
     if ((st = lcm__job_body(&j, c->title)) != LCM_OK)
         return st;
-    lcm__set_text(j.body, "ylabel", c->ylabel ? c->ylabel : lcm__txt(o->lang, LCM__T_COVERAGE));
+    lcm__set_text(j.body, "ylabel", c->ylabel);
     lcm__frame(j.body, 'y');
     fputs("set yrange [0:100]\nset style fill solid 1 noborder\nset key below horizontal "
           "maxcols 4 height 1\nset style textbox opaque noborder margins 0.5,0.5\n",
           j.body);
     region_axis(j.body, c);
     target_labels(j.body, c);
-    plot(j.body, c, o->lang, j.path);
-    int w = 240 + 170 * (int)c->nregion;
-    return lcm__job_finish(&j, w < 640 ? 640 : w, 480);
+    plot(j.body, c, j.path);
+    double w = 50 + 30 * (double)c->nregion;
+    return lcm__job_finish(&j, w < 120 ? 120 : w > LCM_CHART_WIDTH_MM ? LCM_CHART_WIDTH_MM : w, 85);
 }

@@ -25,6 +25,10 @@ static lcm_status check(const lcm_chart_heatmap *c, char *msg, size_t cap) {
         lcm__msg(msg, cap, "heatmap: highlight must be -1 or a row index");
         return LCM_INVAL;
     }
+    if (!c->cblabel || !c->missing) {
+        lcm__msg(msg, cap, "heatmap: %s is required", !c->cblabel ? "cblabel" : "missing");
+        return LCM_INVAL;
+    }
     lcm_status st = lcm__check_labels(c->row_label, c->nrow, "row_label", msg, cap);
     return st != LCM_OK ? st : lcm__check_labels(c->col_label, c->ncol, "col_label", msg, cap);
 }
@@ -42,18 +46,18 @@ static void write_data(FILE *f, const lcm_chart_heatmap *c) {
     }
 }
 
+/* Column names in full, slanted so that long ones fit under narrow columns. */
 static void column_axis(FILE *b, const lcm_chart_heatmap *c) {
-    char clip[128];
-    fputs("set xtics scale 0 rotate by 30 right (", b);
+    fputs("set xtics scale 0 rotate by 45 right (", b);
     for (size_t k = 0; k < c->ncol; k++) {
         fputs(k ? ", " : "", b);
-        lcm_gp_quote_fp(b, lcm__clip(c->col_label[k], LCM__LABEL_MAX, clip, sizeof clip));
+        lcm_gp_quote_fp(b, c->col_label[k]);
         fprintf(b, " %zu", k);
     }
     fprintf(b, ")\nset xrange [-0.5:%zu.5]\n", c->ncol - 1);
 }
 
-static void plot(FILE *b, lcm_lang lang, const char *path) {
+static void plot(FILE *b, const lcm_chart_heatmap *c, const char *path) {
     fputs("plot ", b);
     lcm_gp_quote_fp(b, path);
     fputs(" using 1:2:3 with image notitle, '' using 1:2:(($4==1 && $3<" DARK
@@ -62,7 +66,7 @@ static void plot(FILE *b, lcm_lang lang, const char *path) {
           ")?sprintf('%.0f',$3):'') with labels textcolor rgb '#222222' font ',8' notitle, "
           "keyentry with boxes fs solid fc rgb '#d9d9d9' title ",
           b);
-    lcm_gp_quote_fp(b, lcm__txt(lang, LCM__T_MISSING));
+    lcm_gp_quote_fp(b, c->missing);
     fputc('\n', b);
 }
 
@@ -81,8 +85,7 @@ lcm_status lcm_chart_heatmap_render(const lcm_chart_heatmap *c, const lcm_chart_
         ord[r] = r; /* rows stay in the caller's order */
     write_data(j.data, c);
     if ((st = lcm__job_body(&j, c->title)) == LCM_OK) {
-        lcm__set_text(j.body, "cblabel",
-                      c->cblabel ? c->cblabel : lcm__txt(o->lang, LCM__T_NORM_SCORE));
+        lcm__set_text(j.body, "cblabel", c->cblabel);
         fputs("unset border\nset cbrange [0:100]\nset cbtics out nomirror\n"
               "set palette defined (0 '#440154', 25 '#3b528b', 50 '#21918c', 75 '#5ec962', "
               "100 '#fde725')\nset object 1 rectangle from graph 0, graph 0 to graph 1, graph 1 "
@@ -91,9 +94,14 @@ lcm_status lcm_chart_heatmap_render(const lcm_chart_heatmap *c, const lcm_chart_
         column_axis(j.body, c);
         lcm__city_axis(j.body, c->row_label, ord, c->nrow, c->highlight, lcm__font(o));
         fprintf(j.body, "set yrange [-0.5:%zu.5]\n", c->nrow - 1); /* cells fill the plot */
-        plot(j.body, o->lang, j.path);
-        int w = 260 + 64 * (int)c->ncol, h = 200 + 20 * (int)c->nrow;
-        st = lcm__job_finish(&j, w < 700 ? 700 : w, h < 420 ? 420 : h);
+        plot(j.body, c, j.path);
+        /* rows a line of text high, the slanted column names below them */
+        size_t wide = 0;
+        for (size_t k = 0; k < c->ncol; k++)
+            wide = lcm__width(c->col_label[k]) > wide ? lcm__width(c->col_label[k]) : wide;
+        double mm = 25.4 / 72, drop = 0.71 * (double)wide * LCM_CHART_FONT_PT * 0.55 * mm;
+        double h = 30 + drop + (LCM_CHART_FONT_PT + 5) * mm * (double)c->nrow;
+        st = lcm__job_finish(&j, LCM_CHART_WIDTH_MM, h < 80 ? 80 : h);
     }
     free(ord);
     return st;

@@ -1,7 +1,8 @@
 /*
- * chart_internal.h - what the chart_*.c files share: fixed texts in both languages, the
- * palette, data files, script fragments and the wrapper that draws a chart body once per
- * output format. Not part of the public API.
+ * chart_internal.h - what the chart_*.c files share: the palette, data files, script
+ * fragments, text measures and the wrapper that draws a chart body once per output format.
+ * Not part of the public API. The charts have no words of their own: every text they show
+ * comes from the spec.
  */
 #ifndef LCM_PLOTS_CHART_INTERNAL_H
 #define LCM_PLOTS_CHART_INTERNAL_H
@@ -18,35 +19,6 @@
 #define LCM__C_REGION "#1b9e77"
 #define LCM__C_NATION "#7570b3"
 #define LCM__C_TARGET "#c0392b"
-
-typedef enum lcm__text {
-    LCM__T_PEER_MEDIAN,
-    LCM__T_OTHER_CITIES,
-    LCM__T_CI95,
-    LCM__T_CITY_CI95,
-    LCM__T_YEAR,
-    LCM__T_REGION,
-    LCM__T_NATION,
-    LCM__T_RANK_AXIS,
-    LCM__T_RANK_MEDIAN,
-    LCM__T_RANK_INTERVAL,
-    LCM__T_Q_KEEP,
-    LCM__T_Q_CONCENTRATE,
-    LCM__T_Q_LOW,
-    LCM__T_Q_OVERKILL,
-    LCM__T_SCORE_AXIS,
-    LCM__T_NORM_SCORE,
-    LCM__T_COVERAGE,
-    LCM__T_TARGET,
-    LCM__T_FIRST_LEVEL,
-    LCM__T_SECOND_LEVEL,
-    LCM__T_NO_DATA,
-    LCM__T_MISSING,
-    LCM__T_COUNT
-} lcm__text;
-
-/* A chart's own text in the requested language. Static string. */
-const char *lcm__txt(lcm_lang lang, lcm__text t);
 
 /* snprintf into msg (size cap) when msg is not NULL. */
 void lcm__msg(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -79,6 +51,19 @@ size_t *lcm__order(const double *v, size_t n, int desc);
  * ellipsis (2 half-ems), written into out (size cap). */
 const char *lcm__clip(const char *s, size_t max, char *out, size_t cap);
 
+/* s broken into lines of at most max half-ems where it can be (between words, or between
+ * CJK characters but never before closing punctuation), the lines of even length, joined
+ * by '\n' into out (size cap). A word longer than max stays whole. Returns out, or s
+ * itself when it fits on one line or out is too small. */
+const char *lcm__wrap(const char *s, size_t max, char *out, size_t cap);
+
+/* Write text that may hold '\n' as a gnuplot string expression: each line single-quoted
+ * (lcm_gp_quote) and joined by ."\n". so the label shows on several lines. */
+void lcm__gp_lines(FILE *f, const char *text);
+
+/* Width of s in half-ems (a CJK character is 2, a Latin letter 1). */
+size_t lcm__width(const char *s);
+
 /* The data rows of a horizontal city chart, from the top: "y value lo hi highlighted",
  * city order[k] at y = n-1-k. lo and hi may be NULL (written as NaN). */
 void lcm__city_rows(FILE *f, size_t n, const size_t *order, const double *v, const double *lo,
@@ -88,6 +73,10 @@ void lcm__city_rows(FILE *f, size_t n, const size_t *order, const double *v, con
  * (y = n-1) down, the highlighted city drawn in bold orange instead of as a tic. */
 void lcm__city_axis(FILE *f, const char *const *label, const size_t *order, size_t n,
                     long highlight, const char *font);
+
+/* Print height (mm) of a chart of n city rows: a row per line of text, plus the frame,
+ * axis label and key. */
+double lcm__rows_mm(size_t n);
 
 /* One chart being rendered. Start it (options and spec checked, data file open), write
  * rows to `data`, turn to the body, write gnuplot commands to `body`, finish. Whatever
@@ -113,9 +102,10 @@ lcm_status lcm__job_start(lcm__job *j, const lcm_chart_opts *o, FILE *script, lc
 lcm_status lcm__job_body(lcm__job *j, const char *title);
 
 /* Append the body to the script once per format in the options, each preceded by a reset,
- * the terminal (w x h pixels unless the options say otherwise) and the output file, and
- * followed by `unset output` so the file is complete before the next chart. Releases j. */
-lcm_status lcm__job_finish(lcm__job *j, int w, int h);
+ * the terminal (w x h mm at print size unless the options say otherwise) and the output
+ * file, and followed by `unset output` so the file is complete before the next chart.
+ * Releases j. */
+lcm_status lcm__job_finish(lcm__job *j, double w, double h);
 
 /* Release a job at any stage, with `st` and a message for the caller; returns st. */
 lcm_status lcm__job_abort(lcm__job *j, lcm_status st, const char *why);

@@ -17,16 +17,10 @@
 #define R 0.97
 #define B 0.22
 #define T 0.91
-#define FONT_PT 9
-#define PX_PER_PT 1.34 /* cairo at gnuplot's default resolution */
+#define FONT_PT LCM_CHART_FONT_PT
+#define MM_PER_PT (25.4 / 72) /* label placement works in mm of the printed chart */
 
-static const struct {
-    lcm__text name;
-    const char *color;
-} quad[4] = {{LCM__T_Q_KEEP, "#1b9e77"},
-             {LCM__T_Q_CONCENTRATE, "#d95f02"},
-             {LCM__T_Q_LOW, "#7f7f7f"},
-             {LCM__T_Q_OVERKILL, "#7570b3"}};
+static const char *const quad_color[4] = {"#1b9e77", "#d95f02", "#7f7f7f", "#7570b3"};
 
 static lcm_status check(const lcm_chart_ipa *c, char *msg, size_t cap) {
     if (!c || c->n == 0 || c->n > LCM_CHART_MAX_N || !c->perf || !c->imp) {
@@ -38,6 +32,11 @@ static lcm_status check(const lcm_chart_ipa *c, char *msg, size_t cap) {
         lcm__msg(msg, cap, "ipa: xlabel and ylabel (with units) are required");
         return LCM_INVAL;
     }
+    for (int q = 0; q < 4; q++)
+        if (!c->quadrant[q]) {
+            lcm__msg(msg, cap, "ipa: quadrant[%d] (its legend name) is required", q);
+            return LCM_INVAL;
+        }
     return lcm__check_labels(c->label, c->n, "label", msg, cap);
 }
 
@@ -108,7 +107,7 @@ static void frame(FILE *b, const lcm__place_area *a, double xc, double yc) {
             xc, xc, LCM__C_INK, yc, yc, LCM__C_INK);
 }
 
-static void plot(FILE *b, lcm_lang lang, const char *path) {
+static void plot(FILE *b, const lcm_chart_ipa *c, const char *path) {
     fputs("plot ", b);
     for (int q = 0; q < 4; q++) {
         if (q)
@@ -118,8 +117,8 @@ static void plot(FILE *b, lcm_lang lang, const char *path) {
         else
             fputs("''", b);
         fprintf(b, " using 1:(($3==%d)?$2:NaN) with points pt 7 ps 1.3 lc rgb '%s' title ", q,
-                quad[q].color);
-        lcm_gp_quote_fp(b, lcm__txt(lang, quad[q].name));
+                quad_color[q]);
+        lcm_gp_quote_fp(b, c->quadrant[q]);
     }
     fputc('\n', b);
 }
@@ -137,8 +136,9 @@ lcm_status lcm_chart_ipa_render(const lcm_chart_ipa *c, const lcm_chart_opts *o,
     double yc = isnan(c->ycut) ? mean_drawn(c->imp, c) : c->ycut;
     if (isnan(xc) || isnan(yc))
         return lcm__job_abort(&j, LCM_INVAL, "no item has both performance and importance");
-    int w = o->width ? o->width : 820, h = o->height ? o->height : 640;
-    lcm__place_area a = {0, 0, 0, 0, w * (R - L), h * (T - B), FONT_PT * PX_PER_PT, xc, yc};
+    double w = o->width_mm ? o->width_mm : LCM_CHART_WIDTH_MM,
+           h = o->height_mm ? o->height_mm : 115;
+    lcm__place_area a = {0, 0, 0, 0, w * (R - L), h * (T - B), FONT_PT * MM_PER_PT, xc, yc};
     range(c->perf, c->n, xc, &a.x0, &a.x1);
     range(c->imp, c->n, yc, &a.y0, &a.y1);
     write_data(j.data, c, xc, yc);
@@ -149,6 +149,6 @@ lcm_status lcm_chart_ipa_render(const lcm_chart_ipa *c, const lcm_chart_opts *o,
     frame(j.body, &a, xc, yc);
     if (labels(j.body, c, &a) != LCM_OK)
         return lcm__job_abort(&j, LCM_NOMEM, "out of memory");
-    plot(j.body, o->lang, j.path);
+    plot(j.body, c, j.path);
     return lcm__job_finish(&j, w, h);
 }

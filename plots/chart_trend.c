@@ -22,6 +22,14 @@ static lcm_status check(const lcm_chart_trend *c, char *msg, size_t cap) {
         lcm__msg(msg, cap, "trend: lo and hi go together");
         return LCM_INVAL;
     }
+    if (!c->xlabel || (c->lo && !c->ci_name) || (c->reg && !c->region) || (c->nat && !c->nation)) {
+        lcm__msg(msg, cap, "trend: %s is required",
+                 !c->xlabel               ? "xlabel"
+                 : (c->lo && !c->ci_name) ? "ci_name"
+                 : (c->reg && !c->region) ? "region"
+                                          : "nation");
+        return LCM_INVAL;
+    }
     for (size_t i = 1; i < c->n; i++)
         if (c->year[i] <= c->year[i - 1]) {
             lcm__msg(msg, cap, "trend: years must increase (year[%zu] = %d)", i, c->year[i]);
@@ -75,26 +83,26 @@ static void year_axis(FILE *b, const lcm_chart_trend *c) {
     fprintf(b, ")\nset xrange [%g:%g]\n", c->year[0] - 0.4, c->year[c->n - 1] + 0.4);
 }
 
-static void plot(FILE *b, const lcm_chart_trend *c, lcm_lang lang, const char *path) {
+static void plot(FILE *b, const lcm_chart_trend *c, const char *path) {
     fputs("plot ", b);
     lcm_gp_quote_fp(b, path);
     if (c->lo) {
         fputs(" using 1:3:4 with filledcurves fc rgb '" LCM__C_HIGHLIGHT
               "' fs transparent solid 0.18 noborder title ",
               b);
-        lcm_gp_quote_fp(b, lcm__txt(lang, LCM__T_CITY_CI95));
+        lcm_gp_quote_fp(b, c->ci_name);
         fputs(", ''", b);
     }
     if (c->nat) {
         fputs(" using 1:6 with linespoints lw 2 dt 3 pt 9 ps 1.2 lc rgb '" LCM__C_NATION "' title ",
               b);
-        lcm_gp_quote_fp(b, c->nation ? c->nation : lcm__txt(lang, LCM__T_NATION));
+        lcm_gp_quote_fp(b, c->nation);
         fputs(", ''", b);
     }
     if (c->reg) {
         fputs(" using 1:5 with linespoints lw 2 dt 2 pt 5 ps 1.1 lc rgb '" LCM__C_REGION "' title ",
               b);
-        lcm_gp_quote_fp(b, c->region ? c->region : lcm__txt(lang, LCM__T_REGION));
+        lcm_gp_quote_fp(b, c->region);
         fputs(", ''", b);
     }
     fputs(" using 1:2 with linespoints lw 3 pt 7 ps 1.3 lc rgb '" LCM__C_HIGHLIGHT "' title ", b);
@@ -125,13 +133,13 @@ lcm_status lcm_chart_trend_render(const lcm_chart_trend *c, const lcm_chart_opts
     write_data(j.data, c);
     if ((st = lcm__job_body(&j, c->title)) != LCM_OK)
         return st;
-    lcm__set_text(j.body, "xlabel", c->xlabel ? c->xlabel : lcm__txt(o->lang, LCM__T_YEAR));
+    lcm__set_text(j.body, "xlabel", c->xlabel);
     lcm__set_text(j.body, "ylabel", c->ylabel);
     lcm__frame(j.body, 'y');
     fputs("set key below horizontal maxcols 4 height 1\nset offsets 0, 0, graph 0.12, graph 0.05\n"
           "set style textbox opaque noborder margins 1,1\n",
           j.body);
     year_axis(j.body, c);
-    plot(j.body, c, o->lang, j.path);
-    return lcm__job_finish(&j, 800, 480);
+    plot(j.body, c, j.path);
+    return lcm__job_finish(&j, LCM_CHART_WIDTH_MM, 90);
 }

@@ -43,13 +43,17 @@ static const char css[] =
     "th,td{border-bottom:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}\n"
     "th{border-bottom:1.5px solid #333;background:#f4f4f4}\n"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-    ".ci{color:#666;font-size:90%}.supp,.na{color:#888}\n"
+    ".ci{color:#666;font-size:90%}.supp,.na{color:#888}.pad{visibility:hidden}\n"
+    ".unit{display:inline-block;text-align:left;padding-left:0.3em;color:#444}\n"
     "caption{caption-side:top;text-align:left;font-weight:bold;padding:4px 0}\n"
     ".note{font-size:9pt;color:#555;margin:2px 0 10px}\n"
     "figure{margin:12px 0;page-break-inside:avoid;text-align:center}\n"
     "figure img{max-width:100%;height:auto}figcaption{font-size:9.5pt;color:#333}\n"
     ".num-label{font-weight:bold}footer{margin-top:28px;font-size:9pt;color:#666;"
     "border-top:1px solid #ccc}\n"
+    /* a long unbroken string (a run's parameters) must not widen the page: printing would
+     * then shrink the whole page, charts and their text with it */
+    "p,li,td,th,caption,figcaption{overflow-wrap:anywhere}\n"
     "@media print{body{max-width:none;padding:0}a{color:inherit;text-decoration:none}}\n";
 
 static void head(FILE *out, const lcm_report *r) {

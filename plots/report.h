@@ -8,6 +8,9 @@
  * embedded as <img> data URIs rather than inline <svg>: each image keeps its own ids
  * (gnuplot reuses the same ones in every SVG) and any script in an SVG stays inert.
  *
+ * Numbers are right-aligned with their decimal points in line (a column's numbers are padded
+ * to its most decimals), and those of 10,000 or more get thousands separators ("12,345",
+ * as Chinese and English statistical tables both write them); units follow the number.
  * All text from the struct is HTML-escaped. Survey cells whose sample size is below
  * min_n are suppressed, as statistical offices do: the value never reaches the file, the
  * cell shows a mark and the table a note saying why.
@@ -34,6 +37,7 @@ typedef struct lcm_report_cell {
     double lo, hi;    /* EST: CI bounds, NaN when there is none */
     int decimals;     /* 0..6 */
     long n;           /* respondents behind the value; < 0 = not a survey cell (never suppressed) */
+    const char *unit; /* NUM, EST: unit shown after the number (e.g. "人", "persons"), or NULL */
 } lcm_report_cell;
 
 typedef struct lcm_report_table {

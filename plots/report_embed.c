@@ -111,7 +111,15 @@ lcm_status lcm__report_chart(FILE *out, const lcm_report *r, const lcm_report_ch
     }
     fputs("<figure>\n<img alt=\"", out);
     lcm_html_escape_fp(out, c->alt ? c->alt : (c->caption ? c->caption : ""));
-    fprintf(out, "\" src=\"data:%s;base64,", type);
+    fputc('"', out);
+    /* A PNG shows at the size it was laid out for (chart.h: LCM_CHART_DPI), so its text
+     * prints at the chart's point sizes; an SVG carries its size in CSS pixels already. */
+    if (type[6] == 'p' && n >= 24) {
+        int px = (int)((unsigned long)data[16] << 24 | (unsigned long)data[17] << 16 |
+                       (unsigned long)data[18] << 8 | data[19]);
+        fprintf(out, " style=\"width:%.1fmm\"", lcm_chart_png_mm(px));
+    }
+    fprintf(out, " src=\"data:%s;base64,", type);
     lcm_base64_fp(out, data, n);
     fputs("\">\n", out);
     free(data);

@@ -8,6 +8,7 @@
 #include "report_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 #define MAX_COL 64
 
@@ -19,28 +20,95 @@ static int decimals(const lcm_report_cell *c) {
     return c->decimals < 0 ? 0 : c->decimals > 6 ? 6 : c->decimals;
 }
 
+/* v with d decimals, the integer part grouped by threes with commas when |v| >= 10,000. */
+static void number(FILE *out, double v, int d) {
+    char buf[400];
+    snprintf(buf, sizeof buf, "%.*f", d, v);
+    const char *digits = buf + (buf[0] == '-');
+    size_t nint = strcspn(digits, ".");
+    if (fabs(v) < 10000 || nint < 5) {
+        fputs(buf, out);
+        return;
+    }
+    fwrite(buf, 1, (size_t)(digits - buf), out);
+    for (size_t i = 0; i < nint; i++) {
+        if (i && (nint - i) % 3 == 0)
+            fputc(',', out);
+        fputc(digits[i], out);
+    }
+    fputs(digits + nint, out);
+}
+
+/* What a numeric column needs to keep its numbers aligned: the most decimals of its
+ * numbers and the widest unit after them (in ems). */
+typedef struct column {
+    int numeric; /* the column holds numbers: its text cells (e.g. "是") align with them */
+    int decimals;
+    double unit_em;
+} column;
+
+static double em_width(const char *s) {
+    double w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            w += *p >= 0xE0 ? 1 : 0.55;
+    return w;
+}
+
 /* Writes the cell; tells the caller whether it was suppressed (1) or missing (2). */
-static int cell(FILE *out, const lcm_report *r, const lcm_report_cell *c) {
+static int cell(FILE *out, const lcm_report *r, const lcm_report_cell *c, const column *col) {
     if (c->kind == LCM_CELL_TEXT) {
-        fputs("<td>", out);
+        fputs(col->numeric ? "<td class=\"num\">" : "<td>", out);
         lcm_html_escape_fp(out, c->text ? c->text : "");
         fputs("</td>", out);
         return 0;
     }
-    if (suppressed(r, c)) {
-        fputs("<td class=\"num supp\">*</td>", out);
-        return 1;
-    }
-    if (!isfinite(c->value)) {
-        fputs("<td class=\"num na\">–</td>", out);
-        return 2;
+    if (suppressed(r, c) || !isfinite(c->value)) {
+        int supp = suppressed(r, c);
+        fputs(supp ? "<td class=\"num supp\">*" : "<td class=\"num na\">–", out);
+        if (col->unit_em > 0) /* an empty unit box keeps the mark in line with the numbers */
+            fprintf(out, "<span class=\"unit\" style=\"min-width:%.1fem\"></span>",
+                    col->unit_em + 0.3);
+        fputs("</td>", out);
+        return supp ? 1 : 2;
     }
     int d = decimals(c);
-    fprintf(out, "<td class=\"num\">%.*f", d, c->value);
-    if (c->kind == LCM_CELL_EST && isfinite(c->lo) && isfinite(c->hi))
-        fprintf(out, " <span class=\"ci\">(%.*f–%.*f)</span>", d, c->lo, d, c->hi);
+    int ci = c->kind == LCM_CELL_EST && isfinite(c->lo) && isfinite(c->hi);
+    fputs("<td class=\"num\">", out);
+    number(out, c->value, d);
+    if (ci) {
+        fputs(" <span class=\"ci\">(", out);
+        number(out, c->lo, d);
+        fputs("–", out);
+        number(out, c->hi, d);
+        fputs(")</span>", out);
+    } else if (d < col->decimals) { /* invisible zeros keep the decimal points in line */
+        fprintf(out, "<span class=\"pad\">%s%.*s</span>", d ? "" : ".", col->decimals - d,
+                "000000");
+    }
+    if (col->unit_em > 0) {
+        fprintf(out, "<span class=\"unit\" style=\"min-width:%.1fem\">", col->unit_em + 0.3);
+        lcm_html_escape_fp(out, c->unit ? c->unit : "");
+        fputs("</span>", out);
+    }
     fputs("</td>", out);
     return 0;
+}
+
+static column measure_column(const lcm_report *r, const lcm_report_table *t, size_t k) {
+    column col = {0, 0, 0};
+    for (size_t i = 0; i < t->nrow; i++) {
+        const lcm_report_cell *c = &t->cell[i * t->ncol + k];
+        col.numeric |= c->kind != LCM_CELL_TEXT;
+        if (c->kind == LCM_CELL_TEXT || suppressed(r, c) || !isfinite(c->value))
+            continue;
+        if (!(c->kind == LCM_CELL_EST && isfinite(c->lo) && isfinite(c->hi)) &&
+            decimals(c) > col.decimals)
+            col.decimals = decimals(c);
+        if (c->unit && em_width(c->unit) > col.unit_em)
+            col.unit_em = em_width(c->unit);
+    }
+    return col;
 }
 
 static lcm_status check(const lcm_report_table *t, char *msg, size_t cap) {
@@ -102,11 +170,14 @@ lcm_status lcm__report_table(FILE *out, const lcm_report *r, const lcm_report_ta
         lcm_html_escape_fp(out, t->caption);
     fputs("</caption>\n", out);
     header(out, t);
+    column col[MAX_COL];
+    for (size_t k = 0; k < t->ncol; k++)
+        col[k] = measure_column(r, t, k);
     fputs("<tbody>\n", out);
     for (size_t i = 0; i < t->nrow; i++) {
         fputs("<tr>", out);
         for (size_t k = 0; k < t->ncol; k++) {
-            int how = cell(out, r, &t->cell[i * t->ncol + k]);
+            int how = cell(out, r, &t->cell[i * t->ncol + k], &col[k]);
             any_supp |= how == 1;
             any_missing |= how == 2;
         }

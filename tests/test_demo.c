@@ -173,11 +173,88 @@ static void report__no_svg_writes_png_only(void) {
     CU_ASSERT_EQUAL(count_files(png, ".svg"), 0);
 }
 
+/* Bytes of a CJK character (U+3000-U+9FFF: punctuation, kana, ideographs; U+FF00-U+FFEF:
+ * full-width forms) in s outside base64 data; -1 when there is none. */
+static long first_cjk(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (long i = 0; p[i]; i++) {
+        if (strncmp(s + i, "base64,", 7) == 0) /* skip the embedded image */
+            while (p[i + 1] && p[i + 1] != '"')
+                i++;
+        else if ((p[i] >= 0xE3 && p[i] <= 0xE9) || (p[i] == 0xEF && p[i + 1] >= 0xBC))
+            return i;
+    }
+    return -1;
+}
+
+/* `lcmon report --lang en` names the city and its province in English (the name_en the
+ * reference data gives), and neither its tables nor its charts (the SVGs, whose text is
+ * the charts' labels, legends and units) hold a CJK character. Uses the demo database. */
+static void report__english_city_report_has_english_names_and_no_cjk(void) {
+    char dir[1024], db[1200], out[1200], path[1400];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("demo"));
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    snprintf(out, sizeof out, "%s/english", dir);
+    sqlite3 *s = NULL;
+    sqlite3_stmt *st = NULL;
+    char code[8] = "", city[96] = "", province[96] = "";
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_prepare_v2(s,
+                                       "SELECT c.code, c.name_en, p.name_en FROM score_results r "
+                                       "JOIN cities c ON c.code = r.city_code JOIN provinces p ON "
+                                       "p.code = c.province_code WHERE r.indicator_code = "
+                                       "'overall' ORDER BY c.code LIMIT 1",
+                                       -1, &st, NULL),
+                    SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(code, sizeof code, "%s", sqlite3_column_text(st, 0));
+        snprintf(city, sizeof city, "%s", sqlite3_column_text(st, 1));
+        snprintf(province, sizeof province, "%s", sqlite3_column_text(st, 2));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    CU_ASSERT_FATAL(code[0] && city[0] && province[0]);
+    const char *argv[] = {"report", db,   "--city", code, "--year", "2025",
+                          "--lang", "en", "--out",  out,  NULL};
+    CU_ASSERT_EQUAL_FATAL(lcmt_run(argv, NULL, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/city_%s_2025.html", out, code);
+    char *html = lcmt_slurp(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+    char want[256];
+    snprintf(want, sizeof want, "<h1>%s: learning-city monitoring feedback (2025)</h1>", city);
+    LCMT_ASSERT_HAS(html, want);
+    snprintf(want, sizeof want, "<p class=\"subtitle\">%s · ", province);
+    LCMT_ASSERT_HAS(html, want);
+    long at = first_cjk(html);
+    if (at >= 0)
+        fprintf(stderr, "\n  CJK in the English report at %ld: %.60s", at, html + at);
+    CU_ASSERT_EQUAL(at, -1);
+    free(html);
+    if (access("/usr/bin/gnuplot", X_OK) != 0)
+        return;
+    static const char *const charts[] = {"radar", "ranks", "compare", "ipa", "trend"};
+    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+        snprintf(path, sizeof path, "%s/city_%s_2025_%s.svg", out, code, charts[i]);
+        char *svg = lcmt_slurp(path, NULL);
+        if (!svg) /* a chart without data is left out (ipa, trend need two waves) */
+            continue;
+        at = first_cjk(svg);
+        if (at >= 0)
+            fprintf(stderr, "\n  CJK in %s at %ld: %.60s", path, at, svg + at);
+        CU_ASSERT_EQUAL(at, -1);
+        if (i == 0) /* the radar names its city in the legend */
+            LCMT_ASSERT_HAS(svg, city);
+        free(svg);
+    }
+}
+
 const lcmt_case lcmt_demo_cases[] = {
     {"simulate__same_seed_same_data", simulate__same_seed_same_data},
     {"demo__writes_reports_with_sections_and_numbers",
      demo__writes_reports_with_sections_and_numbers},
     {"report__without_gnuplot_keeps_the_tables", report__without_gnuplot_keeps_the_tables},
     {"report__no_svg_writes_png_only", report__no_svg_writes_png_only},
+    {"report__english_city_report_has_english_names_and_no_cjk",
+     report__english_city_report_has_english_names_and_no_cjk},
     {NULL, NULL},
 };

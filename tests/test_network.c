@@ -645,10 +645,12 @@ static lcm_db *small_register(const char *name) {
     lcm_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(lcmt_tmp(name), LCM_OPEN_CREATE, &db, NULL), LCM_OK);
     static const char sql[] =
-        "INSERT INTO provinces VALUES ('11','北京市','east','east'), ('13','河北省','east','east'),"
+        "INSERT INTO provinces(code, name, region3, region4) VALUES ('11','北京市','east','east'), "
+        "('13','河北省','east','east'),"
         " ('21','辽宁省','east','northeast'), ('14','山西省','central','central'),"
         " ('51','四川省','west','west');"
-        "INSERT INTO cities VALUES ('1100','北京市','11','municipality'),"
+        "INSERT INTO cities(code, name, province_code, tier) VALUES "
+        "('1100','北京市','11','municipality'),"
         " ('1301','石家庄市','13','provincial_capital'), ('1302','唐山市','13','prefecture'),"
         " ('1303','秦皇岛市','13','prefecture'), ('1304','邯郸市','13','prefecture'),"
         " ('2101','沈阳市','21','provincial_capital'), ('2102','大连市','21','separately_planned'),"

@@ -81,14 +81,21 @@ static void chart__bars_sorted_highlighted_with_median(void) {
     double lo[8], hi[8];
     for (int i = 0; i < 8; i++)
         lo[i] = est[i] - 3, hi[i] = est[i] + 3;
-    lcm_chart_bars c = {"学习服务满意度", "满意度（%）", 8, cities8, est, lo, hi, 2, NAN, 0};
+    lcm_chart_bars c = {
+        "学习服务满意度", "满意度（%）",  8,       cities8, est, lo, hi, 2, NAN, 0, "其他城市",
+        "同类城市中位数", "95% 置信区间", "无数据"};
     lcm_chart_opts o = opts(dir, "bars", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_bars_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    LCMT_ASSERT_HAS(s, "set terminal pngcairo size 900,420 noenhanced");
-    LCMT_ASSERT_HAS(s, "set terminal svg size 900,420 noenhanced");
+    /* 170 x 70 mm at print size (32 mm + 8 rows of 12 pt is under the 70 mm minimum):
+     * 1004 x 413 pixels at 150 dpi for the PNG, 643 x 265 CSS pixels (96 per inch) for the
+     * SVG; fonts in print points (9 pt) scaled by 150/96 and 96/72 */
+    LCMT_ASSERT_HAS(s, "set terminal pngcairo size 1004,413 noenhanced background '#ffffff' "
+                       "fontscale 1.562 linewidth 1.562 font 'Noto Sans CJK SC,9'\n");
+    LCMT_ASSERT_HAS(s, "set terminal svg size 643,265 noenhanced background '#ffffff' "
+                       "fontscale 1.333 linewidth 1 font 'Noto Sans CJK SC,9'\n");
     LCMT_ASSERT_HAS(s, "/bars.png'\n");
     LCMT_ASSERT_HAS(s, "/bars.svg'\n");
     LCMT_ASSERT_HAS(s, "set xlabel '满意度（%）'\n");
@@ -113,17 +120,20 @@ static void chart__bars_sorted_highlighted_with_median(void) {
     free(s);
 }
 
-static void chart__english_uses_english_fixed_texts(void) {
+/* The legend words are the spec's, not the chart's own. */
+static void chart__legend_texts_come_from_the_spec(void) {
     double est[] = {1, 2, 3};
-    lcm_chart_bars c = {"Satisfaction", "satisfied (%)", 3, cities8, est, NULL, NULL, -1, 2.5, 0};
+    lcm_chart_bars c = {"Satisfaction", "satisfied (%)", 3,    cities8, est, NULL, NULL, -1, 2.5, 0,
+                        "others",       "median city",   NULL, NULL};
     lcm_chart_opts o = opts(outdir("en"), "bars_en", LCM_LANG_EN);
     o.formats = LCM_CHART_SVG;
     mem m;
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_bars_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    LCMT_ASSERT_HAS(s, "title 'other cities'");
-    LCMT_ASSERT_HAS(s, "title 'peer median 2.5'");
+    LCMT_ASSERT_HAS(s, "title 'others'");
+    LCMT_ASSERT_HAS(s, "title 'median city 2.5'");
+    CU_ASSERT_PTR_NULL(strstr(s, "peer median"));
     CU_ASSERT_PTR_NULL(strstr(s, "pngcairo"));   /* SVG only, as asked */
     CU_ASSERT_PTR_NULL(strstr(s, "xerrorbars")); /* no CI given, no whiskers */
     free(s);
@@ -136,18 +146,19 @@ static void chart__radar_geometry_and_panels(void) {
     const char *l2[] = {"a", "b", "c"};
     double c2[] = {50, 150, -5};
     lcm_chart_radar r = {
-        "剖面", "成都市", 0, 2, {{NULL, 4, l1, c1, m1}, {"二级", 3, l2, c2, NULL}}};
+        "剖面",           "成都市", 0, 2, {{"一级指标", 4, l1, c1, m1}, {"二级", 3, l2, c2, NULL}},
+        "同类城市中位数", "缺失"};
     lcm_chart_opts o = opts(dir, "radar", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
     CU_ASSERT_EQUAL_FATAL(lcm_chart_radar_render(&r, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
     char *s = mem_close(&m);
-    LCMT_ASSERT_HAS(s, "set multiplot layout 1,2 title '剖面'\n");
-    LCMT_ASSERT_HAS(s, "set title '一级指标'\n");
-    LCMT_ASSERT_HAS(s, "set title '二级'\n");
+    LCMT_ASSERT_HAS(s, "set label 100 '剖面' at screen 0.5, screen ");
+    LCMT_ASSERT_HAS(s, "set label 101 '一级指标' at screen ");
+    LCMT_ASSERT_HAS(s, "set label 101 '二级' at screen ");
     /* first axis straight up, second to the right (clockwise) */
     LCMT_ASSERT_HAS(s, "set label 1 '发展基础 72' at 0.0000, 1.0800 center offset 0,0.6\n");
-    LCMT_ASSERT_HAS(s, "set label 2 '教育体系 65' at 1.0800, 0.0000 left offset 0,0\n");
+    LCMT_ASSERT_HAS(s, "set label 2 '教育体系 65' at 1.0800, 0.0000 left offset 0,0.0\n");
     LCMT_ASSERT_HAS(s, "set label 4 '特色与成效（缺失）' at -1.0800, -0.0000 right");
     LCMT_ASSERT_HAS(s, "title '成都市'");
     LCMT_ASSERT_HAS(s, "title '同类城市中位数'");
@@ -162,13 +173,45 @@ static void chart__radar_geometry_and_panels(void) {
     free(s);
 }
 
+/* Axis names are the spec's names in full (the framework's second-level names, as the
+ * city report passes them), broken over lines of even length at the widest of 12, 10, 8,
+ * 7 or 6 CJK characters (24..12 Latin letters) that lets no two names overlap (here 12),
+ * never cut short; the score follows on the last line. */
+static void chart__radar_axes_show_full_names_on_lines(void) {
+    const char *l1[] = {"学校教育服务全民终身学习", "社区教育、老年教育发展情况",
+                        "构建服务全民终身学习的教育体系", "全民阅读",
+                        "Open sharing of learning resources across society"};
+    double c1[] = {67, 57, 47, 60, 30};
+    lcm_chart_radar r = {"得分", "汕头市", 100, 1, {{"二级指标", 5, l1, c1, NULL}}, NULL, "缺失"};
+    lcm_chart_opts o = opts(outdir("radar_names"), "radar", LCM_LANG_ZH);
+    o.formats = LCM_CHART_PNG;
+    mem m;
+    char msg[256] = "";
+    CU_ASSERT_EQUAL_FATAL(lcm_chart_radar_render(&r, &o, mem_open(&m), msg, sizeof msg), LCM_OK);
+    char *s = mem_close(&m);
+    LCMT_ASSERT_HAS(s, "set label 1 '学校教育服务全民终身学习 67' at 0.0000, 1.0800 "
+                       "center offset 0,0.6\n");
+    LCMT_ASSERT_HAS(s, "set label 2 '社区教育、老年'.\"\\n\".'教育发展情况 57' at 1.0271, 0.3337 "
+                       "left offset 0,0.5\n");
+    LCMT_ASSERT_HAS(s, "set label 3 '构建服务全民终身'.\"\\n\".'学习的教育体系 47'");
+    LCMT_ASSERT_HAS(s, "set label 4 '全民阅读 60'");
+    LCMT_ASSERT_HAS(s, "set label 5 'Open sharing of'.\"\\n\".'learning resources'.\"\\n\"."
+                       "'across society 30' at -1.0271, 0.3337 right offset 0,1.0\n");
+    CU_ASSERT_PTR_NULL(strstr(s, "…")); /* nothing cut short */
+    /* one panel: 120 x 100 mm at print size, 709 x 591 pixels at 150 dpi */
+    LCMT_ASSERT_HAS(s, "set terminal pngcairo size 709,591 ");
+    CU_ASSERT_PTR_NULL(strstr(s, "median")); /* no medians, no median series */
+    free(s);
+}
+
 static void chart__trend_band_region_nation(void) {
     const char *dir = outdir("trend");
     int yr[] = {2023, 2024, 2025};
     double e[] = {61.2, 64.8, 69.5}, lo[] = {58.1, 61.9, 66.7}, hi[] = {64.3, 67.7, 72.3};
     double rg[] = {60.1, 62.0, 63.4}, nt[] = {62.5, 66.1, 64.9};
-    lcm_chart_trend t = {"变化", "满意度（%）", NULL, 3, yr, "成都市", "西部", NULL, e, lo, hi, rg,
-                         nt};
+    lcm_chart_trend t = {"变化", "满意度（%）", "年份", 3,  yr, "成都市",
+                         "西部", "全国",        e,      lo, hi, rg,
+                         nt,     "95% 置信区间"};
     lcm_chart_opts o = opts(dir, "trend", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -196,7 +239,8 @@ static void chart__trend_band_region_nation(void) {
 static void chart__ranks_sorted_by_median_rank(void) {
     double med[] = {1.5, 1, 3, 6, 4, 5, 3, 7}, p5[] = {1, 1, 2, 4, 2, 3, 2, 5};
     double p95[] = {3, 2, 5, 8, 6, 7, 5, 8};
-    lcm_chart_ranks c = {"排名", NULL, 8, cities8, med, p5, p95, 7};
+    lcm_chart_ranks c = {"排名",       "排名（1 = 最好）", 8, cities8, med, p5, p95, 7,
+                         "排名中位数", "5%–95% 区间"};
     lcm_chart_opts o = opts(outdir("ranks"), "ranks", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -219,7 +263,7 @@ static void chart__long_labels_end_in_ellipsis(void) {
                            "abcdefghijklmnopqrstuvwxyz0123456789",
                            "一二三四五六七八九十一二三四五六"};
     double med[] = {1, 2, 3};
-    lcm_chart_ranks c = {"t", NULL, 3, names, med, med, med, -1};
+    lcm_chart_ranks c = {"t", "rank", 3, names, med, med, med, -1, "median", "5-95%"};
     lcm_chart_opts o = opts(outdir("long"), "long", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -234,7 +278,16 @@ static void chart__ipa_quadrants_and_labels(void) {
     const char *dir = outdir("ipa");
     const char *items[] = {"社区教育", "老年大学", "图书馆", "线上平台", "缺项"};
     double perf[] = {80, 60, 85, 55, NAN}, imp[] = {0.5, 0.5, 0.2, 0.2, 0.3};
-    lcm_chart_ipa c = {"IPA", "满意度（%）", "重要性（相关系数）", 5, items, perf, imp, NAN, NAN};
+    lcm_chart_ipa c = {"IPA",
+                       "满意度（%）",
+                       "重要性（相关系数）",
+                       5,
+                       items,
+                       perf,
+                       imp,
+                       NAN,
+                       NAN,
+                       {"继续保持", "重点改进", "次要改进", "可能过度投入"}};
     lcm_chart_opts o = opts(dir, "ipa", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -260,7 +313,7 @@ static void chart__heatmap_cells_and_missing(void) {
     const char *dir = outdir("heatmap");
     const char *cols[] = {"发展基础", "教育体系", "满意度"};
     double v[] = {10, 50, NAN, 90, 20, 30};
-    lcm_chart_heatmap c = {"热力图", NULL, 2, 3, cities8, cols, v, 1};
+    lcm_chart_heatmap c = {"热力图", "标准化得分（0–100）", 2, 3, cities8, cols, v, 1, "缺失"};
     lcm_chart_opts o = opts(dir, "heat", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -269,7 +322,7 @@ static void chart__heatmap_cells_and_missing(void) {
     LCMT_ASSERT_HAS(s, "set cblabel '标准化得分（0–100）'\n");
     LCMT_ASSERT_HAS(s, "set cbrange [0:100]\n");
     LCMT_ASSERT_HAS(
-        s, "set xtics scale 0 rotate by 30 right ('发展基础' 0, '教育体系' 1, '满意度' 2)");
+        s, "set xtics scale 0 rotate by 45 right ('发展基础' 0, '教育体系' 1, '满意度' 2)");
     LCMT_ASSERT_HAS(s, "set ytics scale 0 ('北京市' 1)\n");
     LCMT_ASSERT_HAS(s, "set yrange [-0.5:1.5]\n");
     LCMT_ASSERT_HAS(s, "set label 1 '上海市' at graph 0, first 0 right");
@@ -286,7 +339,7 @@ static void chart__heatmap_cells_and_missing(void) {
 static void chart__coverage_targets_per_region(void) {
     const char *reg[] = {"东部", "中部", "西部"}, *ser[] = {"2024年", "2025年"};
     double cv[] = {44, 37, 23, 52, 46, 29}, tg[] = {50, 50, 30};
-    lcm_chart_coverage c = {"覆盖率", NULL, 3, 2, reg, ser, cv, tg};
+    lcm_chart_coverage c = {"覆盖率", "覆盖率（%）", 3, 2, reg, ser, cv, tg, "2025年目标"};
     const char *dir = outdir("coverage");
     lcm_chart_opts o = opts(dir, "cov", LCM_LANG_ZH);
     mem m;
@@ -335,7 +388,9 @@ static void chart__bad_specs_refused_with_reason(void) {
                             cases[i].n, cases[i].holey ? holey : cities8,
                             est,        NULL,
                             NULL,       cases[i].highlight,
-                            NAN,        0};
+                            NAN,        0,
+                            "others",   "median",
+                            NULL,       NULL};
         lcm_chart_opts o = opts(dir, cases[i].name, LCM_LANG_ZH);
         mem m;
         char msg[256] = "";
@@ -346,7 +401,7 @@ static void chart__bad_specs_refused_with_reason(void) {
             LCMT_ASSERT_HAS(msg, cases[i].want);
     }
     lcm_chart_opts o = opts("/nonexistent/dir", "x", LCM_LANG_ZH);
-    lcm_chart_bars c = {"t", "x", 2, cities8, est, NULL, NULL, -1, NAN, 0};
+    lcm_chart_bars c = {"t", "x", 2, cities8, est, NULL, NULL, -1, NAN, 0, "o", "m", NULL, NULL};
     mem m;
     char msg[256] = "";
     CU_ASSERT_EQUAL(lcm_chart_bars_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_IO);
@@ -395,8 +450,8 @@ static void chart__hostile_labels_only_quoted_and_run_nothing(void) {
     const char *dir = outdir("hostile");
     const char *names[] = {evil, "北京市", "上海市"};
     double est[] = {50, 60, 70};
-    lcm_chart_bars c = {evil, evil, 3, names, est, NULL, NULL, 0, NAN, 0};
-    lcm_chart_ipa ipa = {evil, evil, evil, 3, names, est, est, NAN, NAN};
+    lcm_chart_bars c = {evil, evil, 3, names, est, NULL, NULL, 0, NAN, 0, evil, evil, NULL, NULL};
+    lcm_chart_ipa ipa = {evil, evil, evil, 3, names, est, est, NAN, NAN, {evil, evil, evil, evil}};
     lcm_chart_opts o = opts(dir, "hostile", LCM_LANG_ZH), o2 = opts(dir, "hostile2", LCM_LANG_ZH);
     o.formats = o2.formats = LCM_CHART_PNG;
     mem m;
@@ -458,20 +513,22 @@ static void gnuplot__draws_every_chart_kind_in_one_process(void) {
     double est[] = {78, 80, 71, 65, 70, 66, 74, 60}, lo[8], hi[8];
     for (int i = 0; i < 8; i++)
         lo[i] = est[i] - 4, hi[i] = est[i] + 4;
-    lcm_chart_bars bars = {"满意度", "满意度（%）", 8, cities8, est, lo, hi, 2, NAN, 0};
+    lcm_chart_bars bars = {"满意度", "满意度（%）", 8,        cities8,       est, lo, hi, 2, NAN,
+                           0,        "其他城市",    "中位数", "95%置信区间", NULL};
     const char *l1[] = {"发展基础", "教育体系", "建设保障", "特色与成效"};
     double c1[] = {72, 65, 80, 58}, m1[] = {68, 70, 71, 62};
-    lcm_chart_radar radar = {"剖面", "成都市", 100, 1, {{NULL, 4, l1, c1, m1}}};
+    lcm_chart_radar radar = {"剖面", "成都市", 100, 1, {{NULL, 4, l1, c1, m1}}, "中位数", "缺失"};
     int yr[] = {2023, 2024, 2025};
-    lcm_chart_trend trend = {"变化", "满意度（%）", NULL, 3,  yr,      "成都市", "西部",
-                             NULL,   est,           lo,   hi, est + 1, est + 2};
+    lcm_chart_trend trend = {"变化", "满意度（%）", "年份", 3,  yr,      "成都市", "西部",
+                             "全国", est,           lo,     hi, est + 1, est + 2,  "95%置信带"};
     double med[] = {2, 1, 3, 8, 5, 6, 4, 7};
-    lcm_chart_ranks ranks = {"排名", NULL, 8, cities8, med, lo, hi, 2};
-    lcm_chart_ipa ipa = {"IPA", "满意度（%）", "重要性", 8, cities8, est, med, NAN, NAN};
-    lcm_chart_heatmap heat = {"热力图", NULL, 2, 4, cities8, l1, est, 0};
+    lcm_chart_ranks ranks = {"排名", "名次", 8, cities8, med, lo, hi, 2, "中位数", "区间"};
+    lcm_chart_ipa ipa = {"IPA", "满意度（%）", "重要性", 8,   cities8,
+                         est,   med,           NAN,      NAN, {"a", "b", "c", "d"}};
+    lcm_chart_heatmap heat = {"热力图", "得分", 2, 4, cities8, l1, est, 0, "缺失"};
     const char *reg[] = {"东部", "中部", "西部"}, *ser[] = {"2025年"};
     double tg[] = {50, 50, 30};
-    lcm_chart_coverage cov = {"覆盖率", NULL, 3, 1, reg, ser, est, tg};
+    lcm_chart_coverage cov = {"覆盖率", "覆盖率（%）", 3, 1, reg, ser, est, tg, "目标"};
     lcm_chart_opts o[7];
     const char *names[7] = {"bars", "radar", "trend", "ranks", "ipa", "heat", "cov"};
     for (int i = 0; i < 7; i++)
@@ -555,8 +612,9 @@ static void chart__font_found_or_fallback(void) {
 
 const lcmt_case lcmt_plots_cases[] = {
     {"chart__bars_sorted_highlighted_with_median", chart__bars_sorted_highlighted_with_median},
-    {"chart__english_uses_english_fixed_texts", chart__english_uses_english_fixed_texts},
+    {"chart__legend_texts_come_from_the_spec", chart__legend_texts_come_from_the_spec},
     {"chart__radar_geometry_and_panels", chart__radar_geometry_and_panels},
+    {"chart__radar_axes_show_full_names_on_lines", chart__radar_axes_show_full_names_on_lines},
     {"chart__trend_band_region_nation", chart__trend_band_region_nation},
     {"chart__ranks_sorted_by_median_rank", chart__ranks_sorted_by_median_rank},
     {"chart__long_labels_end_in_ellipsis", chart__long_labels_end_in_ellipsis},

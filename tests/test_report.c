@@ -4,6 +4,7 @@
  */
 #include "escape.h"
 #include "report.h"
+#include "units.h"
 #include "testing.h"
 
 #include <math.h>
@@ -26,8 +27,8 @@ static const char evil[] = "<script>alert('x')</script> & \"q\" <img src=x onerr
 static void report__escapes_all_text_from_data(void) {
     const char *items[] = {evil};
     const char *head[] = {evil, "n"};
-    lcm_report_cell cells[] = {{LCM_CELL_TEXT, evil, 0, 0, 0, 0, -1},
-                               {LCM_CELL_NUM, NULL, 120, NAN, NAN, 0, -1}};
+    lcm_report_cell cells[] = {{LCM_CELL_TEXT, evil, 0, 0, 0, 0, -1, NULL},
+                               {LCM_CELL_NUM, NULL, 120, NAN, NAN, 0, -1, NULL}};
     lcm_report_table t = {evil, 1, 2, head, cells, evil};
     lcm_report_block blocks[] = {{LCM_BLOCK_PARA, evil, 0, NULL, NULL, NULL},
                                  {LCM_BLOCK_SUBHEAD, evil, 0, NULL, NULL, NULL},
@@ -57,15 +58,15 @@ static void report__escapes_all_text_from_data(void) {
 static void report__suppresses_cells_below_min_n(void) {
     const char *head[] = {"群体", "满意度（%）", "n"};
     lcm_report_cell cells[] = {
-        {LCM_CELL_TEXT, "城镇", 0, 0, 0, 0, -1},
-        {LCM_CELL_EST, NULL, 72.345, 70.1, 74.6, 1, 412},
-        {LCM_CELL_NUM, NULL, 412, NAN, NAN, 0, -1},
-        {LCM_CELL_TEXT, "少数民族", 0, 0, 0, 0, -1},
-        {LCM_CELL_EST, NULL, 87.654, 80.012, 95.987, 2, 12}, /* n below 30: must not show */
-        {LCM_CELL_NUM, NULL, 12, NAN, NAN, 0, -1},
-        {LCM_CELL_TEXT, "边界", 0, 0, 0, 0, -1},
-        {LCM_CELL_NUM, NULL, 55.5, NAN, NAN, 1, 30}, /* exactly min_n: shown */
-        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1},
+        {LCM_CELL_TEXT, "城镇", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_EST, NULL, 72.345, 70.1, 74.6, 1, 412, NULL},
+        {LCM_CELL_NUM, NULL, 412, NAN, NAN, 0, -1, NULL},
+        {LCM_CELL_TEXT, "少数民族", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_EST, NULL, 87.654, 80.012, 95.987, 2, 12, NULL}, /* n below 30: must not show */
+        {LCM_CELL_NUM, NULL, 12, NAN, NAN, 0, -1, NULL},
+        {LCM_CELL_TEXT, "边界", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_NUM, NULL, 55.5, NAN, NAN, 1, 30, NULL}, /* exactly min_n: shown */
+        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, NULL},
     };
     lcm_report_table t = {"满意度", 3, 3, head, cells, "来源：2025 年住户调查"};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
@@ -95,7 +96,7 @@ static void report__suppresses_cells_below_min_n(void) {
 
 static void report__english_words_and_no_suppression_note_when_none(void) {
     const char *head[] = {"share (%)"};
-    lcm_report_cell cells[] = {{LCM_CELL_NUM, NULL, 40, NAN, NAN, 0, 500}};
+    lcm_report_cell cells[] = {{LCM_CELL_NUM, NULL, 40, NAN, NAN, 0, 500, NULL}};
     lcm_report_table t = {"Share", 1, 1, head, cells, NULL};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
     lcm_report_section sec = {"Results", 1, &b};
@@ -108,6 +109,52 @@ static void report__english_words_and_no_suppression_note_when_none(void) {
     LCMT_ASSERT_HAS(html, "<span class=\"num-label\">Table 1</span> Share");
     CU_ASSERT_PTR_NULL(strstr(html, "uppressed"));
     CU_ASSERT_PTR_NULL(strstr(html, "class=\"note\""));
+    free(html);
+}
+
+/* Counts of 10,000 and more are grouped by threes ("12,345"; 1234 stays as it is, as in
+ * Chinese and English statistical tables), every number is right-aligned, a column's
+ * decimal points line up (fewer decimals are padded with invisible zeros) and the unit
+ * follows in a box as wide as the column's widest unit. */
+static void report__numbers_grouped_right_aligned_decimals_in_line(void) {
+    const char *head[] = {"监测点", "数值"};
+    lcm_report_cell cells[] = {
+        {LCM_CELL_TEXT, "人数", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_NUM, NULL, 12345, NAN, NAN, 0, -1, "人"},
+        {LCM_CELL_TEXT, "比例", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_NUM, NULL, 45.678, NAN, NAN, 2, -1, "%"},
+        {LCM_CELL_TEXT, "规模", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_NUM, NULL, -1234567.5, NAN, NAN, 0, -1, "万人次/年"},
+        {LCM_CELL_TEXT, "四位数", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_EST, NULL, 1234, 10000, 10234.25, 1, -1, NULL},
+        {LCM_CELL_TEXT, "是否", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_TEXT, "是", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_TEXT, "缺失", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, "人"},
+    };
+    lcm_report_table t = {"值", 6, 2, head, cells, NULL};
+    lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
+    lcm_report_section sec = {"一", 1, &b};
+    lcm_report r = {"报告", NULL, LCM_LANG_ZH, 30, 0, 1, &sec, NULL};
+    lcm_status st;
+    char msg[256] = "";
+    char *html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_OK);
+    /* widest unit 万人次/年: 4 CJK characters and a slash (0.55 em) = 4.55 em, + 0.3 */
+    LCMT_ASSERT_HAS(html, "<td class=\"num\">12,345<span class=\"pad\">.00</span>"
+                          "<span class=\"unit\" style=\"min-width:4.8em\">人</span></td>");
+    LCMT_ASSERT_HAS(html, "<td class=\"num\">45.68<span class=\"unit\" "
+                          "style=\"min-width:4.8em\">%</span></td>");
+    LCMT_ASSERT_HAS(html, "<td class=\"num\">-1,234,568<span class=\"pad\">.00</span>");
+    LCMT_ASSERT_HAS(html, "<td class=\"num\">1234.0 <span class=\"ci\">(10,000.0–10,234.2)</span>");
+    LCMT_ASSERT_HAS(html, "<th class=\"num\">数值</th>");
+    LCMT_ASSERT_HAS(html, "<td>是否</td><td class=\"num\">是</td>"); /* with the numbers */
+    LCMT_ASSERT_HAS(html, "<td class=\"num na\">–<span class=\"unit\" "
+                          "style=\"min-width:4.8em\"></span></td>");
+    LCMT_ASSERT_HAS(html, "td.num,th.num{text-align:right;");
+    LCMT_ASSERT_HAS(html, ".pad{visibility:hidden}");
+    /* a long unbroken string must wrap: a page wider than A4 is printed shrunk, charts too */
+    LCMT_ASSERT_HAS(html, "p,li,td,th,caption,figcaption{overflow-wrap:anywhere}");
     free(html);
 }
 
@@ -156,6 +203,51 @@ static void report__embeds_charts_as_data_uris(void) {
     free(html);
 }
 
+/* A chart PNG 1004 pixels wide was laid out 170 mm wide (150 dpi, chart.h): the report
+ * shows it at that width, so its 9 pt text prints at 9 pt. */
+static void report__png_shows_at_its_print_width(void) {
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
+                                        'I',  'H', 'D', 'R', 0,    0,    3,    0xEC, 0, 0, 2, 0x8A};
+    char path[4096];
+    snprintf(path, sizeof path, "%s", lcmt_tmp("w.png"));
+    lcmt_write(path, png, sizeof png);
+    lcm_report_chart chart = {path, "alt", "cap"};
+    lcm_report_block b = {LCM_BLOCK_CHART, NULL, 0, NULL, NULL, &chart};
+    lcm_report_section sec = {"图", 1, &b};
+    lcm_report r = {"报告", NULL, LCM_LANG_ZH, 30, 0, 1, &sec, NULL};
+    lcm_status st;
+    char msg[256] = "";
+    char *html = render(&r, &st, msg, sizeof msg);
+    CU_ASSERT_EQUAL(st, LCM_OK);
+    LCMT_ASSERT_HAS(html, "<img alt=\"alt\" style=\"width:170.0mm\" src=\"data:image/png;");
+    LCMT_ASSERT_HAS(html, "figure img{max-width:100%;height:auto}");
+    free(html);
+}
+
+/* The framework's units (surveys/framework.csv, unit column) as each language shows them;
+ * an unknown unit is shown as it is rather than dropped. */
+static void units__each_framework_unit_in_both_languages(void) {
+    static const char *const want[][3] = {
+        {"%", "%", "%"},
+        {"元", "元", "yuan"},
+        {"人", "人", "persons"},
+        {"万人", "万人", "10,000 persons"},
+        {"年", "年", "years"},
+        {"人次/年", "人次/年", "person-times/year"},
+        {"万人次/年", "万人次/年", "10,000 person-times/year"},
+        {"万人次", "万人次", "10,000 person-times"},
+        {"项", "项", "items"},
+        {"score", "分", "points"},
+        {"个百分点", "个百分点", "percentage points"},
+        {"furlongs", "furlongs", "furlongs"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        CU_ASSERT_STRING_EQUAL(lcm_unit_label(want[i][0], LCM_LANG_ZH), want[i][1]);
+        CU_ASSERT_STRING_EQUAL(lcm_unit_label(want[i][0], LCM_LANG_EN), want[i][2]);
+    }
+    CU_ASSERT_STRING_EQUAL(lcm_unit_label(NULL, LCM_LANG_EN), "");
+}
+
 static void report__malformed_structs_refused(void) {
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, NULL, NULL};
     lcm_report_section sec = {"x", 1, &b};
@@ -191,7 +283,11 @@ const lcmt_case lcmt_report_cases[] = {
     {"report__suppresses_cells_below_min_n", report__suppresses_cells_below_min_n},
     {"report__english_words_and_no_suppression_note_when_none",
      report__english_words_and_no_suppression_note_when_none},
+    {"report__numbers_grouped_right_aligned_decimals_in_line",
+     report__numbers_grouped_right_aligned_decimals_in_line},
     {"report__embeds_charts_as_data_uris", report__embeds_charts_as_data_uris},
+    {"report__png_shows_at_its_print_width", report__png_shows_at_its_print_width},
+    {"units__each_framework_unit_in_both_languages", units__each_framework_unit_in_both_languages},
     {"report__malformed_structs_refused", report__malformed_structs_refused},
     {"report__base64_rfc4648_vectors", report__base64_rfc4648_vectors},
     {NULL, NULL},

@@ -31,8 +31,10 @@ static lcm_db *fresh_db(const char *name) {
     remove(path);
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, LCM_OPEN_CREATE, &db, &err), LCM_OK);
     CU_ASSERT_EQUAL_FATAL(lcm_framework_load(db, lcm_datadir(), &err), LCM_OK);
-    sql(db, "INSERT INTO provinces VALUES ('11','P11','east','east'),('51','P51','west','west');"
-            "INSERT INTO cities VALUES ('1101','A','11','prefecture'),('1102','B','11',"
+    sql(db, "INSERT INTO provinces(code, name, region3, region4) VALUES "
+            "('11','P11','east','east'),('51','P51','west','west');"
+            "INSERT INTO cities(code, name, province_code, tier) VALUES "
+            "('1101','A','11','prefecture'),('1102','B','11',"
             "'prefecture'),('5101','C','51','provincial_capital'),('5102','D','51',"
             "'prefecture');");
     return db;

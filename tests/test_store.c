@@ -177,6 +177,63 @@ static void reference__load_twice_keeps_counts(void) {
     lcm_db_close(db);
 }
 
+/* Every province and city has an English name, in Latin letters only (no character of 3
+ * or more UTF-8 bytes: CJK), as scripts/derive-names writes them: usual English names of
+ * the provinces, Hanyu Pinyin of the city names (Unihan kMandarin with place-name
+ * readings: 重庆 Chong-, 厦门 Xia-, 六安 Lu'an) or their conventional English names. */
+static void reference__english_names_of_provinces_and_cities(void) {
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(lcmt_tmp("names.db"), LCM_OPEN_CREATE, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_reference_load(db, lcmt_path("surveys"), NULL, &err), LCM_OK);
+    static const char *const want[][2] = {
+        {"SELECT name_en FROM cities WHERE code = '4405'", "Shantou"},
+        {"SELECT name_en FROM cities WHERE code = '4406'", "Foshan"},
+        {"SELECT name_en FROM cities WHERE code = '5000'", "Chongqing"},
+        {"SELECT name_en FROM cities WHERE code = '3502'", "Xiamen"},
+        {"SELECT name_en FROM cities WHERE code = '3415'", "Lu'an"},
+        {"SELECT name_en FROM cities WHERE code = '6101'", "Xi'an"},
+        {"SELECT name_en FROM cities WHERE code = '2301'", "Harbin"},
+        {"SELECT name_en FROM cities WHERE code = '2224'", "Yanbian Korean Autonomous Prefecture"},
+        {"SELECT name_en FROM cities WHERE code = '5326'",
+         "Wenshan Zhuang and Miao Autonomous Prefecture"},
+        {"SELECT name_en FROM provinces WHERE code = '61'", "Shaanxi"},
+        {"SELECT name_en FROM provinces WHERE code = '14'", "Shanxi"},
+        {"SELECT name_en FROM provinces WHERE code = '15'", "Inner Mongolia"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(lcm_db_sqlite(db), want[i][0], -1, &st, NULL),
+                              SQLITE_OK);
+        CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+        const char *got = (const char *)sqlite3_column_text(st, 0);
+        if (!got || strcmp(got, want[i][1]) != 0)
+            fprintf(stderr, "\n  %s: got '%s', want '%s'", want[i][0], got ? got : "(null)",
+                    want[i][1]);
+        CU_ASSERT(got && strcmp(got, want[i][1]) == 0);
+        sqlite3_finalize(st);
+    }
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM cities WHERE name_en <> ''"), 337);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM provinces WHERE name_en <> ''"), 31);
+    /* no CJK: no byte that starts a 3- or 4-byte UTF-8 sequence */
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(lcm_db_sqlite(db),
+                                             "SELECT name_en FROM cities UNION ALL "
+                                             "SELECT name_en FROM provinces",
+                                             -1, &st, NULL),
+                          SQLITE_OK);
+    long wide = 0, rows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_text(st, 0);
+        for (rows++; p && *p; p++)
+            wide += *p >= 0xE0;
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT_EQUAL(rows, 337 + 31);
+    CU_ASSERT_EQUAL(wide, 0);
+    lcm_db_close(db);
+}
+
 static void reference__bad_row_names_file_and_line_and_rolls_back(void) {
     char dir[1024], path[1200], cmd[8192];
     snprintf(dir, sizeof dir, "%s", lcmt_tmp("badref"));
@@ -188,7 +245,7 @@ static void reference__bad_row_names_file_and_line_and_rolls_back(void) {
     snprintf(path, sizeof path, "%s/reference/cities.csv", dir);
     FILE *fp = fopen(path, "a");
     CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    fputs("9901,无名市,11,megacity,0,0,0,0,0\n", fp); /* tier outside the CHECK list */
+    fputs("9901,无名市,Wuming,11,megacity,0,0,0,0,0\n", fp); /* tier outside the CHECK list */
     fclose(fp);
     lcm_db *db = NULL;
     lcm_err err = {0};
@@ -212,6 +269,8 @@ const lcmt_case lcmt_store_cases[] = {
     {"open__refuses_garbage_and_truncated_files_untouched",
      open__refuses_garbage_and_truncated_files_untouched},
     {"reference__load_twice_keeps_counts", reference__load_twice_keeps_counts},
+    {"reference__english_names_of_provinces_and_cities",
+     reference__english_names_of_provinces_and_cities},
     {"reference__bad_row_names_file_and_line_and_rolls_back",
      reference__bad_row_names_file_and_line_and_rolls_back},
     {NULL, NULL},

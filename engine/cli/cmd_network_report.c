@@ -308,13 +308,14 @@ static int coverage_chart(lcm_db *db, const net_opts *o) {
     int en = o->lang == LCM_NET_EN;
     lcm_chart_coverage c = {
         L(o, "Network coverage against the 2025 targets", "网络覆盖率与2025年目标"),
-        NULL,
+        L(o, "coverage (%)", "覆盖率（%）"),
         s.nregion,
         s.nyear,
         en ? s.region_en : s.region_zh,
         series,
         s.value,
-        s.target};
+        s.target,
+        L(o, "2025 target", "2025年目标")};
     lcm_chart_opts co = {dir, stem, en ? LCM_LANG_EN : LCM_LANG_ZH, LCM_CHART_PNG, 0, 0, NULL};
     if (st == LCM_OK)
         st = draw_coverage(&c, &co, &png, &dat, &err);

@@ -20,7 +20,7 @@
 #define NDRAW 1000
 
 typedef struct city {
-    char name[64];
+    char name[64], name_en[96];
     int region; /* 0 east, 1 central, 2 west (region3 of provinces.csv) */
     double level;
 } city;
@@ -36,7 +36,7 @@ static double normal(void) {
     return sqrt(-2 * log(uniform())) * cos(6.283185307179586 * uniform());
 }
 
-/* Region of each province code, from provinces.csv (code,name,region3,region4). */
+/* Region of each province code, from provinces.csv (code,name,name_en,region3,region4). */
 static int load_regions(const char *dir, int region[100]) {
     char path[4096], line[512];
     snprintf(path, sizeof path, "%s/reference/provinces.csv", dir);
@@ -46,6 +46,7 @@ static int load_regions(const char *dir, int region[100]) {
     while (fgets(line, sizeof line, f)) {
         int code = atoi(line);
         char *r = strchr(line, ',') ? strchr(strchr(line, ',') + 1, ',') : NULL;
+        r = r ? strchr(r + 1, ',') : NULL;
         if (code > 0 && code < 100 && r)
             region[code] = !strncmp(r + 1, "east", 4) ? 0 : !strncmp(r + 1, "central", 7) ? 1 : 2;
     }
@@ -65,16 +66,18 @@ static int load_cities(const char *dir, city *c) {
     if (!f)
         return -1;
     while (fgets(line, sizeof line, f) && n < NCITY) {
-        char *field[5] = {line};
-        for (int k = 1; k < 5 && field[k - 1]; k++)
+        char *field[6] = {line}; /* code,name,name_en,province_code,tier,... */
+        for (int k = 1; k < 6 && field[k - 1]; k++)
             field[k] = strchr(field[k - 1], ',') ? strchr(field[k - 1], ',') + 1 : NULL;
-        if (!field[4] || atoi(line) == 0 || !strncmp(field[3], "prefecture", 10))
+        if (!field[5] || atoi(line) == 0 || !strncmp(field[4], "prefecture", 10))
             continue;
         *strchr(field[1], ',') = '\0';
+        *strchr(field[2], ',') = '\0';
         snprintf(c[n].name, sizeof c[n].name, "%s", field[1]);
-        c[n].region = region[atoi(field[2])];
-        double tier = !strncmp(field[3], "municipality", 12) ? 5
-                      : !strncmp(field[3], "separately", 10) ? 4
+        snprintf(c[n].name_en, sizeof c[n].name_en, "%s", field[2]);
+        c[n].region = region[atoi(field[3])];
+        double tier = !strncmp(field[4], "municipality", 12) ? 5
+                      : !strncmp(field[4], "separately", 10) ? 4
                                                              : 0;
         c[n].level = 66 + (c[n].region == 0 ? 6 : c[n].region == 1 ? 0 : -5) + tier + 4 * normal();
         n++;
@@ -137,21 +140,56 @@ static lcm_status bars(demo *d, char *msg, size_t cap) {
         .hi = hi,
         .highlight = d->focus,
         .median = NAN, /* the median of the 36 */
+        .others = zh(d) ? "其他城市" : "other cities",
+        .median_name = zh(d) ? "中位数" : "median",
+        .ci_name = zh(d) ? "95%置信区间" : "95% CI",
     };
     lcm_chart_opts o = opts(d, "bars");
     return lcm_chart_bars_render(&c, &o, d->script, msg, cap);
 }
 
-static const char *const first_zh[4] = {"发展基础", "教育体系", "建设保障", "特色与成效"};
-static const char *const first_en[4] = {"foundations", "education system", "support", "results"};
-static const char *const second_zh[17] = {
-    "学校教育", "社区老年教育", "学习型组织", "继续教育", "特殊群体", "资源开放",
-    "全民阅读", "数字资源",     "成果认证",   "发展规划", "领导管理", "经费投入",
-    "队伍建设", "督导监测",     "品牌建设",   "建设成效", "发展基础"};
-static const char *const second_en[17] = {
-    "schools", "community",  "organisations", "in-service", "special groups", "open venues",
-    "reading", "digital",    "credits",       "planning",   "leadership",     "funding",
-    "staff",   "monitoring", "brands",        "outcomes",   "foundations"};
+/* The framework's first- and second-level names (surveys/framework.csv), in full. */
+static const char *const first_zh[4] = {"城市发展的基础", "构建服务全民终身学习的教育体系",
+                                        "学习型城市建设保障", "特色与成效"};
+static const char *const first_en[4] = {"Foundations of urban development",
+                                        "Building an education system that serves lifelong "
+                                        "learning for all",
+                                        "Support for building a learning city",
+                                        "Distinctive features and outcomes"};
+static const char *const second_zh[17] = {"学校教育服务全民终身学习",
+                                          "社区教育、老年教育发展情况",
+                                          "学习型组织建设",
+                                          "在职人员继续教育",
+                                          "为特殊群体提供学习服务",
+                                          "社会性学习资源开放共享",
+                                          "全民阅读",
+                                          "数字化学习资源建设与服务",
+                                          "市民学习成果认证、积累和转换",
+                                          "发展规划",
+                                          "领导和管理机制",
+                                          "经费投入机制",
+                                          "队伍建设",
+                                          "督导、监测制度",
+                                          "终身学习品牌建设",
+                                          "建设成效",
+                                          "发展基础"};
+static const char *const second_en[17] = {"School education serving lifelong learning",
+                                          "Community and older-adult education",
+                                          "Learning organisations",
+                                          "Continuing education for the employed",
+                                          "Learning services for special groups",
+                                          "Open sharing of learning resources",
+                                          "Reading for all",
+                                          "Digital learning resources",
+                                          "Recognition of learning outcomes",
+                                          "Development planning",
+                                          "Leadership and management",
+                                          "Funding mechanisms",
+                                          "Workforce development",
+                                          "Supervision and monitoring",
+                                          "Lifelong learning brands",
+                                          "Outcomes",
+                                          "Development foundations"};
 
 static lcm_status radar(demo *d, char *msg, size_t cap) {
     double city1[4], med1[4], city2[17], med2[17], col[NCITY];
@@ -170,8 +208,18 @@ static lcm_status radar(demo *d, char *msg, size_t cap) {
         .city = zh(d) ? "成都市" : "Chengdu",
         .max = 100,
         .npanel = 2,
-        .panel = {{.n = 4, .label = zh(d) ? first_zh : first_en, .city = city1, .median = med1},
-                  {.n = 17, .label = zh(d) ? second_zh : second_en, .city = city2, .median = med2}},
+        .panel = {{.title = zh(d) ? "一级指标" : "First-level indicators",
+                   .n = 4,
+                   .label = zh(d) ? first_zh : first_en,
+                   .city = city1,
+                   .median = med1},
+                  {.title = zh(d) ? "二级指标" : "Second-level indicators",
+                   .n = 17,
+                   .label = zh(d) ? second_zh : second_en,
+                   .city = city2,
+                   .median = med2}},
+        .median_name = zh(d) ? "同类城市中位数" : "peer median",
+        .missing = zh(d) ? "缺失" : "missing",
     };
     lcm_chart_opts o = opts(d, "radar");
     return lcm_chart_radar_render(&c, &o, d->script, msg, cap);
@@ -193,7 +241,10 @@ static lcm_status trend(demo *d, char *msg, size_t cap) {
         .n = 3,
         .year = year,
         .city = zh(d) ? "成都市" : "Chengdu",
+        .xlabel = zh(d) ? "年份" : "year",
         .region = zh(d) ? "西部" : "west",
+        .nation = zh(d) ? "全国" : "nation",
+        .ci_name = zh(d) ? "95%置信区间" : "95% CI",
         .est = est,
         .lo = lo,
         .hi = hi,
@@ -234,6 +285,9 @@ static lcm_status ranks(demo *d, char *msg, size_t cap) {
         .p05 = p05,
         .p95 = p95,
         .highlight = d->focus,
+        .xlabel = zh(d) ? "名次（1 = 最好）" : "rank (1 = best)",
+        .median_name = zh(d) ? "名次中位数" : "median rank",
+        .interval_name = zh(d) ? "5%–95%区间" : "5-95% interval",
     };
     lcm_chart_opts o = opts(d, "ranks");
     return lcm_chart_ranks_render(&c, &o, d->script, msg, cap);
@@ -263,6 +317,9 @@ static lcm_status ipa(demo *d, char *msg, size_t cap) {
         .imp = imp,
         .xcut = NAN, /* quadrants split at the means */
         .ycut = NAN,
+        .quadrant = {zh(d) ? "继续保持" : "keep up the good work",
+                     zh(d) ? "重点改进" : "concentrate here", zh(d) ? "次要改进" : "low priority",
+                     zh(d) ? "可能过度投入" : "possible overkill"},
     };
     lcm_chart_opts o = opts(d, "ipa");
     return lcm_chart_ipa_render(&c, &o, d->script, msg, cap);
@@ -311,6 +368,8 @@ static lcm_status heatmap(demo *d, char *msg, size_t cap) {
         .col_label = zh(d) ? zh_cols : en_cols,
         .value = val,
         .highlight = focus,
+        .cblabel = zh(d) ? "标准化得分（0–100）" : "normalised score (0-100)",
+        .missing = zh(d) ? "缺失" : "missing",
     };
     lcm_chart_opts o = opts(d, "heatmap");
     return lcm_chart_heatmap_render(&c, &o, d->script, msg, cap);
@@ -335,6 +394,7 @@ static lcm_status coverage(demo *d, char *msg, size_t cap) {
         .series = zh(d) ? zh_ser : en_ser,
         .value = value,
         .target = target,
+        .target_name = zh(d) ? "2025年目标" : "2025 target",
     };
     lcm_chart_opts o = opts(d, "coverage");
     return lcm_chart_coverage_render(&c, &o, d->script, msg, cap);
@@ -355,7 +415,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     for (int i = 0; i < NCITY; i++) {
-        d.name[i] = d.c[i].name;
+        d.name[i] = d.lang == LCM_LANG_EN ? d.c[i].name_en : d.c[i].name;
         for (int k = 0; k < 4; k++)
             d.first[i][k] = fmin(100, d.c[i].level + 5 * normal());
     }
