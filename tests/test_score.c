@@ -410,7 +410,8 @@ static lcm_db *db36(const char *name) {
     lcm_db *db = fresh_db(name);
     sql(db, "DELETE FROM cities;"
             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 36)"
-            " INSERT INTO cities SELECT printf('11%02d', i), 'C' || i, '11', 'prefecture' FROM k;"
+            " INSERT INTO cities(code, name, province_code, tier) SELECT printf('11%02d', i), 'C' "
+            "|| i, '11', 'prefecture' FROM k;"
             "INSERT INTO indicator_values(city_code, year, indicator_code, value, source)"
             " SELECT c.code, 2024, i.code,"
             "  CASE i.code WHEN '3.1.2' THEN (CAST(substr(c.code, 3) AS INT) > 4)"
