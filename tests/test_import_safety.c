@@ -74,6 +74,15 @@ static void refused(const char *db, const char *const *args, const char *file, c
     free(before), free(after), free(out), free(err);
 }
 
+/* Some statistics of 2024, so that `lcmon score --year 2024` gets to read its weights. */
+static void some_stats(const char *db) {
+    char f[4096], *out = NULL;
+    snprintf(f, sizeof f, "%s", lcmt_path("tests/fixtures/import/stats_ok.csv"));
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"import", "stats", db, f, NULL}, NULL, &out, NULL),
+                    0);
+    free(out);
+}
+
 static const char *write_text(const char *name, const char *data, size_t n) {
     static char path[4096];
     snprintf(path, sizeof path, "%s", lcmt_write(lcmt_tmp(name), data, n));
@@ -86,11 +95,16 @@ static void safety__nul_in_a_field_is_refused(void) {
     const char *db = fresh_db("nul.db");
     char dbp[4096], f[4096];
     snprintf(dbp, sizeof dbp, "%s", db);
+    some_stats(dbp);
     snprintf(f, sizeof f, "%s",
              WRITE("nul.csv", "city,year,indicator,value,source\n"
                               "1100,2024,1.1.2,8\0007.5,统计年鉴\n"));
     refused(dbp, (const char *[]){"import", "stats", dbp, f, NULL}, f,
             "lcmon: %s:2:4 (value): NUL byte at byte 2 of the field (a damaged or binary file)");
+    /* score weights '1<NUL>5' was read as 1 */
+    snprintf(f, sizeof f, "%s", WRITE("nul_weights.csv", "code,weight\n1,1\0005\n"));
+    refused(dbp, (const char *[]){"score", dbp, "--year", "2024", "--weights", f, NULL}, f,
+            "lcmon: %s:2:2 (weight): NUL byte at byte 2 of the field (a damaged or binary file)");
     /* the dataset reader too, and UTF-16 without a byte-order mark is named */
     snprintf(f, sizeof f, "%s", WRITE("nul16.csv", "y\0,\0w\0\n\0001\0,\0002\0\n\0"));
     refused(dbp, (const char *[]){"import", "dataset", dbp, f, "--name", "d", NULL}, f,
@@ -103,6 +117,7 @@ static void safety__a_column_given_twice_is_refused_everywhere(void) {
     const char *db = fresh_db("twice.db");
     char dbp[4096], f[4096];
     snprintf(dbp, sizeof dbp, "%s", db);
+    some_stats(dbp);
     snprintf(f, sizeof f, "%s", WRITE("twice_ds.csv", "y,w,y\n1,2,3\n"));
     refused(dbp, (const char *[]){"import", "dataset", dbp, f, "--name", "d", NULL}, f,
             "lcmon: %s:1:3: column 'y' given twice (also column 1)");
@@ -115,6 +130,9 @@ static void safety__a_column_given_twice_is_refused_everywhere(void) {
                                            "1100,110101,county,community_education,a,b\n"));
     refused(dbp, (const char *[]){"import", "facilities", dbp, f, NULL}, f,
             "lcmon: %s:1:6: column 'name' given twice (also column 5)");
+    snprintf(f, sizeof f, "%s", WRITE("twice_weights.csv", "code,weight,weight\n1,1,5\n"));
+    refused(dbp, (const char *[]){"score", dbp, "--year", "2024", "--weights", f, NULL}, f,
+            "lcmon: %s:1:3: column 'weight' given twice (also column 2)");
     snprintf(f, sizeof f, "%s",
              WRITE("twice_margins.csv", "margin,level,population,population\nsex,1,100,200\n"));
     refused(dbp,
