@@ -153,6 +153,25 @@ static void drop_repeated_choices(resp_state *s) {
                 s->cols[j].kind = COL_IGNORE;
 }
 
+/* Two headers that fill the same thing ("Wave" and "wave", or "household_no" and the column
+ * it fills, "household_id"): the last would win silently. */
+static void same_target_twice(resp_state *s, lcm__imp *im) {
+    for (size_t j = 1; j < s->ncols; j++)
+        for (size_t k = 0; k < j; k++) {
+            const col_map *a = &s->cols[k], *b = &s->cols[j];
+            int same = (a->kind == COL_META && b->kind == COL_META && a->meta == b->meta) ||
+                       (a->kind == COL_FIELD && b->kind == COL_FIELD && a->field == b->field &&
+                        a->row == b->row);
+            if (same) {
+                lcm__imp_cell_issue(
+                    im, j, b->name, "fills '%s' again (also column %zu, '%s')",
+                    b->kind == COL_META ? b->meta : lcm_form_field(s->form, (size_t)b->field)->name,
+                    k + 1, a->name);
+                break;
+            }
+        }
+}
+
 /* A required question of personal data with no column: lcmon's own export leaves such
  * columns out unless --include-pii, and every row would fail on it with no hint why. */
 static void missing_personal_columns(resp_state *s, lcm__imp *im) {
@@ -206,6 +225,7 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
         }
     }
     drop_repeated_choices(s);
+    same_target_twice(s, im);
     missing_personal_columns(s, im);
     return lcm__resp_rosters_load(s, im, err);
 }

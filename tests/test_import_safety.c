@@ -125,6 +125,13 @@ static void safety__a_column_given_twice_is_refused_everywhere(void) {
              WRITE("twice_resp.csv", "instance_id,city,wave,age,wave\nx1,4413,2024,40,2025\n"));
     refused(dbp, (const char *[]){"import", "responses", dbp, f, "--form", "household", NULL}, f,
             "lcmon: %s:1:5: column 'wave' given twice (also column 3)");
+    /* two headers filling one thing: a question and the standard column it fills */
+    snprintf(f, sizeof f, "%s",
+             WRITE("twice_filled.csv", "instance_id,city,household_no,age,household_id\n"
+                                       "x1,4413,001-01,40,001-02\n"));
+    refused(dbp, (const char *[]){"import", "responses", dbp, f, "--form", "household", NULL}, f,
+            "%s:1:5 (household_id): fills 'household_no' again (also column 3, 'household_no'), "
+            "value 'household_id'");
     snprintf(f, sizeof f, "%s",
              WRITE("twice_facilities.csv", "city,unit,level,kind,name,name\n"
                                            "1100,110101,county,community_education,a,b\n"));
