@@ -338,15 +338,14 @@ static void safety__margins_with_disagreeing_totals_are_refused(void) {
             "population)");
 }
 
-/* Item 8: while another process holds the write lock (an import), `lcmon estimate` reads
- * without it and waits to store its run, saying so, then succeeds. No clock: the test
- * waits for the message, then releases the lock. */
-static void safety__estimate_waits_for_a_writer_instead_of_failing(void) {
-    char dbp[4096], f[4096], *out = NULL;
-    snprintf(dbp, sizeof dbp, "%s", lcmt_tmp("lock.db"));
+/* A database with dataset d (y, weight w, sex) and its design, for the lock tests. */
+static const char *lock_db(const char *name) {
+    static char dbp[4096];
+    char f[4096], *out = NULL;
+    snprintf(dbp, sizeof dbp, "%s", lcmt_tmp(name));
     CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", dbp, NULL}, NULL, &out, NULL), 0);
     free(out);
-    snprintf(f, sizeof f, "%s", WRITE("lock.csv", "y,w\n1,2\n2,3\n3,1\n4,2\n"));
+    snprintf(f, sizeof f, "%s", WRITE("lock.csv", "y,w,sex\n1,2,1\n2,3,2\n3,1,1\n4,2,2\n"));
     CU_ASSERT_EQUAL_FATAL(
         lcmt_run((const char *[]){"import", "dataset", dbp, f, "--name", "d", NULL}, NULL, &out,
                  NULL),
@@ -357,13 +356,23 @@ static void safety__estimate_waits_for_a_writer_instead_of_failing(void) {
                  NULL, &out, NULL),
         0);
     free(out);
+    return dbp;
+}
+
+/* Hold the write lock of db (as an import does) while lcmon runs args; once lcmon says it
+ * waits, release the lock. No clock: the test waits for the message (EOF before it: lcmon
+ * did not wait, or failed). Returns lcmon's exit status; its stdout goes to res. */
+static int run_while_locked(const char *db, const char *const *args, char *res, size_t cap) {
     sqlite3 *holder = NULL;
-    CU_ASSERT_EQUAL_FATAL(sqlite3_open(dbp, &holder), SQLITE_OK);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &holder), SQLITE_OK);
     CU_ASSERT_EQUAL_FATAL(sqlite3_exec(holder,
                                        "BEGIN IMMEDIATE; INSERT INTO runs(kind, params, "
                                        "lcmon_version) VALUES ('test', '{}', 'test')",
                                        NULL, NULL, NULL),
                           SQLITE_OK);
+    const char *argv[16] = {LCMT_LCMON};
+    for (size_t i = 0; args[i] && i < 14; i++)
+        argv[i + 1] = args[i];
     int perr[2], pout[2];
     CU_ASSERT_EQUAL_FATAL(pipe(perr), 0);
     CU_ASSERT_EQUAL_FATAL(pipe(pout), 0);
@@ -372,12 +381,10 @@ static void safety__estimate_waits_for_a_writer_instead_of_failing(void) {
     if (pid == 0) {
         dup2(pout[1], 1), dup2(perr[1], 2);
         close(pout[0]), close(pout[1]), close(perr[0]), close(perr[1]);
-        execl(LCMT_LCMON, LCMT_LCMON, "estimate", dbp, "--dataset", "d", "--var", "y",
-              (char *)NULL);
+        execv(LCMT_LCMON, (char *const *)argv);
         _exit(127);
     }
     close(pout[1]), close(perr[1]);
-    /* stderr until the waiting message (EOF first: it did not wait, or it failed) */
     char err[4096] = "";
     size_t n = 0;
     ssize_t got;
@@ -387,23 +394,58 @@ static void safety__estimate_waits_for_a_writer_instead_of_failing(void) {
     LCMT_ASSERT_HAS(err, "lcmon: waiting for another lcmon writing to '");
     CU_ASSERT_EQUAL(sqlite3_exec(holder, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(holder);
-    char res[8192] = "";
-    n = 0;
-    while (n < sizeof res - 1 && (got = read(pout[0], res + n, sizeof res - 1 - n)) > 0)
-        res[n += (size_t)got] = '\0';
+    size_t m = 0;
+    res[0] = '\0';
+    while (m < cap - 1 && (got = read(pout[0], res + m, cap - 1 - m)) > 0)
+        res[m += (size_t)got] = '\0';
     while (n < sizeof err - 1 && (got = read(perr[0], err + n, sizeof err - 1 - n)) > 0)
         err[n += (size_t)got] = '\0';
     close(pout[0]), close(perr[0]);
     int status = -1;
     CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
-    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CU_ASSERT_PTR_NULL(strstr(err, "locked"));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Item 8: `lcmon estimate` failed with "database is locked" after 5 s while an import ran.
+ * It reads without the write lock and waits to store its run, then succeeds. */
+static void safety__estimate_waits_for_a_writer_instead_of_failing(void) {
+    char dbp[4096], res[8192];
+    snprintf(dbp, sizeof dbp, "%s", lock_db("lock_estimate.db"));
+    CU_ASSERT_EQUAL(
+        run_while_locked(dbp,
+                         (const char *[]){"estimate", dbp, "--dataset", "d", "--var", "y", NULL},
+                         res, sizeof res),
+        0);
     /* mean of y weighted by w: (1*2 + 2*3 + 3*1 + 4*2) / 8 = 2.375 (by hand) */
     LCMT_ASSERT_HAS(res, "2.375");
     lcm_db *h = NULL;
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(dbp, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
     CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM runs WHERE kind = 'estimate'"), 1);
     CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM runs WHERE kind = 'test'"), 1);
+    lcm_db_close(h);
+}
+
+/* Item 8: `lcmon weight rake` too waits for the writer, then stores its weights. */
+static void safety__weight_rake_waits_for_a_writer_instead_of_failing(void) {
+    char dbp[4096], f[4096], res[8192];
+    snprintf(dbp, sizeof dbp, "%s", lock_db("lock_weight.db"));
+    snprintf(f, sizeof f, "%s",
+             WRITE("lock_margins.csv", "margin,level,population\n"
+                                       "sex,1,60\nsex,2,50\n"));
+    CU_ASSERT_EQUAL(run_while_locked(dbp,
+                                     (const char *[]){"weight", "rake", dbp, "--dataset", "d",
+                                                      "--margins", f, NULL},
+                                     res, sizeof res),
+                    0);
+    LCMT_ASSERT_HAS(res, "rake: dataset 'd', 4 rows");
+    /* one margin: w * N_sex / (sum of w in the sex), 60/3 and 50/5 (by hand) */
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(dbp, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT sum(abs(final_weight - w * (CASE sex WHEN 1 THEN 20"
+                                  " ELSE 10 END)) < 1e-9) FROM ds_d"),
+                    4);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM runs WHERE kind = 'weight'"), 1);
     lcm_db_close(h);
 }
 
@@ -423,5 +465,7 @@ const lcmt_case lcmt_import_safety_cases[] = {
      safety__margins_with_disagreeing_totals_are_refused},
     {"safety__estimate_waits_for_a_writer_instead_of_failing",
      safety__estimate_waits_for_a_writer_instead_of_failing},
+    {"safety__weight_rake_waits_for_a_writer_instead_of_failing",
+     safety__weight_rake_waits_for_a_writer_instead_of_failing},
     {NULL, NULL},
 };
