@@ -79,7 +79,7 @@ int lcm_timestamp_parse(const char *text, char out[LCM_TIMESTAMP_SIZE], const ch
             return fail(why, shape, out);
         if (zm > 59 || (sign == '+' ? zh * 60 + zm > 14 * 60 : zh * 60 + zm > 12 * 60))
             return fail(why, "zone out of range (-12:00 to +14:00)", out);
-        snprintf(zone, sizeof zone, "%c%02d:%02d", sign, zh, zm);
+        snprintf(zone, sizeof zone, "%c%02u:%02u", sign, (unsigned)zh % 100u, (unsigned)zm % 100u);
     }
     while (*p == ' ' || *p == '\t')
         p++;
@@ -93,7 +93,9 @@ int lcm_timestamp_parse(const char *text, char out[LCM_TIMESTAMP_SIZE], const ch
         return fail(why, "no such day in that month", out);
     if (h > 23 || mi > 59 || s > 59)
         return fail(why, "no such time of day (hours 0-23, minutes and seconds 0-59)", out);
-    snprintf(out, LCM_TIMESTAMP_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", y, mo, d, h, mi, s,
-             fraction, zone);
+    /* every part was checked above; the modulo only tells the compiler how wide it is */
+    snprintf(out, LCM_TIMESTAMP_SIZE, "%04u-%02u-%02uT%02u:%02u:%02u%s%s", (unsigned)y % 10000u,
+             (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)h % 100u, (unsigned)mi % 100u,
+             (unsigned)s % 100u, fraction, zone);
     return 0;
 }
