@@ -34,6 +34,8 @@ typedef struct reader {
     size_t *off, *len;
     char **field;
     size_t n, cap;
+    lcm_strbuf header; /* the first row's fields, each NUL-terminated: names in messages */
+    size_t *hoff, nheader;
 } reader;
 
 static int grow(reader *r) {
@@ -51,6 +53,49 @@ static int grow(reader *r) {
         return -1;
     r->cap = cap;
     return 0;
+}
+
+/* " (name)" of field i (0-based) from the header row, or "" in the header itself. */
+static void field_name(const reader *r, size_t i, char *out, size_t cap) {
+    if (r->row_index > 0 && i < r->nheader)
+        snprintf(out, cap, " (%s)", r->header.buf + r->hoff[i]);
+    else
+        out[0] = '\0';
+}
+
+/* A NUL byte would end the field's text where it stands ("8<NUL>7.5" read as 8): refused.
+ * Every other byte NUL is UTF-16 text without a byte-order mark. */
+static void nul_error(reader *r, long line, const char *data, size_t n) {
+    char name[96];
+    size_t nuls = 0;
+    for (size_t i = 0; i < n; i++)
+        nuls += data[i] == '\0';
+    field_name(r, r->n - 1, name, sizeof name);
+    if (n >= 4 && nuls * 2 + 1 >= n)
+        r->status = lcm_err_set(r->err, LCM_PARSE,
+                                "%s:%ld:%zu%s: NUL bytes between the characters: this is UTF-16 "
+                                "text, which lcmon does not read; save it as 'CSV UTF-8'",
+                                r->name, line, r->n, name);
+    else
+        r->status = lcm_err_set(
+            r->err, LCM_PARSE,
+            "%s:%ld:%zu%s: NUL byte at byte %zu of the field (a damaged or binary file)", r->name,
+            line, r->n, name, (size_t)((const char *)memchr(data, '\0', n) - data) + 1);
+}
+
+static void utf8_error(reader *r, long line, const unsigned char *p, size_t n) {
+    char name[96];
+    size_t i = 0, k = 1;
+    while (i < n) { /* the first byte that starts no valid character */
+        for (k = 1; k <= 4 && !(i + k <= n && lcm_utf8_valid((const char *)p + i, k)); k++)
+            ;
+        if (k > 4)
+            break;
+        i += k;
+    }
+    field_name(r, r->n - 1, name, sizeof name);
+    r->status = lcm_err_set(r->err, LCM_PARSE, "%s:%ld:%zu%s: invalid UTF-8 in field (byte 0x%02X)",
+                            r->name, line, r->n, name, i < n ? p[i] : 0);
 }
 
 static void on_field(void *data, size_t n, void *p) {
@@ -84,14 +129,52 @@ static void on_field(void *data, size_t n, void *p) {
     r->n++;
     if (!lcm_strbuf_ok(&r->data))
         r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);
+    else if (memchr(data, '\0', n))
+        nul_error(r, line, data, n);
     else if (!r->utf8_checked && !lcm_utf8_valid(r->data.buf + r->off[r->n - 1], n))
-        r->status = lcm_err_set(r->err, LCM_PARSE, "%s:%ld:%zu: invalid UTF-8 in field", r->name,
-                                line, r->n);
+        utf8_error(r, line, (const unsigned char *)data, n);
+}
+
+/* Keep the header's names (trimmed of spaces and tabs) for messages, and refuse a name given
+ * twice: which of the two columns a reader would take (the last, usually) must not be left to
+ * chance. Empty names are not compared; names that differ in case are different names here
+ * (a dataset keeps both), and readers that match names without case check that themselves. */
+static void keep_header(reader *r) {
+    if (!(r->hoff = malloc((r->n ? r->n : 1) * sizeof *r->hoff))) {
+        r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const char *f = r->data.buf + r->off[i];
+        size_t n = r->len[i];
+        while (n > 0 && (*f == ' ' || *f == '\t'))
+            f++, n--;
+        while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\t'))
+            n--;
+        r->hoff[i] = r->header.len;
+        lcm_strbuf_add_z(&r->header, f, n);
+    }
+    r->nheader = r->n;
+    if (!lcm_strbuf_ok(&r->header)) {
+        r->status = lcm_err_set(r->err, LCM_NOMEM, "out of memory reading '%s'", r->name);
+        return;
+    }
+    for (size_t i = 1; i < r->n; i++)
+        for (size_t j = 0; j < i && *(r->header.buf + r->hoff[i]); j++)
+            if (strcmp(r->header.buf + r->hoff[i], r->header.buf + r->hoff[j]) == 0) {
+                r->status = lcm_err_set(r->err, LCM_PARSE,
+                                        "%s:%ld:%zu: column '%s' given twice (also column %zu)",
+                                        r->name, r->row_line ? r->row_line : r->line, i + 1,
+                                        r->header.buf + r->hoff[i], j + 1);
+                return;
+            }
 }
 
 static void on_row(int c, void *p) {
     reader *r = p;
     (void)c;
+    if (r->status == LCM_OK && r->n > 0 && r->row_index == 0)
+        keep_header(r);
     /* A blank line gives a row with no fields: skip it, as spreadsheets do. */
     if (r->status == LCM_OK && r->n > 0) {
         for (size_t i = 0; i < r->n; i++)
@@ -172,8 +255,8 @@ lcm_status lcm_csv_read_opts(FILE *fp, const char *name, const lcm_csv_opts *opt
     struct csv_parser parser;
     int parser_ready = 0;
     char *buf = NULL;
-    reader r = {fn,   ud,   err,  LCM_OK, name, LCM_CSV_MAX_FIELD, 0, 0, 0, 0, LCM_STRBUF_INIT,
-                NULL, NULL, NULL, 0,      0};
+    reader r = {fn,   ud,   err,  LCM_OK, name, LCM_CSV_MAX_FIELD, 0,    0, 0, 0, LCM_STRBUF_INIT,
+                NULL, NULL, NULL, 0,      0,    LCM_STRBUF_INIT,   NULL, 0};
     if (opts && opts->max_field)
         r.max_field = opts->max_field;
     r.utf8_checked = opts && opts->utf8_checked;
@@ -191,6 +274,8 @@ lcm_status lcm_csv_read_opts(FILE *fp, const char *name, const lcm_csv_opts *opt
         parse_error(&r, &parser, 1);
 cleanup:
     lcm_strbuf_release(&r.data);
+    lcm_strbuf_release(&r.header);
+    free(r.hoff);
     free(r.off);
     free(r.len);
     free(r.field);

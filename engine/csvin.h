@@ -6,6 +6,11 @@
  * and a field or row larger than its cap is refused before it is buffered whole. Input
  * must be UTF-8 (a BOM is skipped); invalid UTF-8 is an error naming the cell. Encodings
  * other than UTF-8 are converted before this layer (encoding.h).
+ *
+ * The first row is the header: a name given twice (trimmed of spaces; empty names aside) is an
+ * error `file:line:column: column 'x' given twice (also column n)`, and later errors name their
+ * field by it: `file:line:column (name): …`. A NUL byte in a field is an error (it would cut the
+ * text where it stands), and NULs between every character are reported as UTF-16 text.
  */
 #ifndef LCM_CSVIN_H
 #define LCM_CSVIN_H

@@ -36,6 +36,8 @@ struct lcm_db {
     unsigned next;            /* slot to evict next (round robin) */
     struct lcm_db_memo *memo; /* look-ups remembered while an import runs, or NULL */
     struct lcm_db *next_open; /* the list lcm__db_owns_file walks */
+    long waited_ms;           /* busy_wait: this wait so far, and whether it was said */
+    int told;
 };
 
 /* Databases open in this process, so that no output file is written over one of them
@@ -72,6 +74,29 @@ int lcm__db_owns_file(const char *path) {
                 return 1;
     }
     return 0;
+}
+
+/* Another lcmon writing (an import holds the write lock for its whole file) makes this one
+ * wait, not fail: SQLite calls this while the lock is taken, count 0 at the start of each
+ * wait. After a moment the wait is said once on stderr; it ends when the lock is free, or
+ * after LCM_DB_WAIT_MS (longer than any import) with SQLite's "database is locked". */
+#define LCM_DB_WAIT_MS (6L * 3600 * 1000)
+#define LCM_DB_WAIT_SAY_MS 200
+static int busy_wait(void *p, int count) {
+    static const int steps[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
+    lcm_db *db = p;
+    int ms = count < (int)(sizeof steps / sizeof steps[0]) ? steps[count] : 100;
+    if (count == 0)
+        db->waited_ms = 0, db->told = 0;
+    if (db->waited_ms >= LCM_DB_WAIT_MS)
+        return 0;
+    if (!db->told && db->waited_ms >= LCM_DB_WAIT_SAY_MS) {
+        fprintf(stderr, "lcmon: waiting for another lcmon writing to '%s'…\n", db->path);
+        db->told = 1;
+    }
+    sqlite3_sleep(ms);
+    db->waited_ms += ms;
+    return 1;
 }
 
 /* Remembered look-ups: direct-mapped, a slot per hash of (kind, key); short texts only. */
@@ -311,6 +336,9 @@ static lcm_status check_schema(lcm_db *db, lcm_err *err) {
  * re-read inside the transaction so two processes opening one old file at once do not
  * both migrate it. */
 lcm_status lcm__db_migrate(lcm_db *db, int target, lcm_err *err) {
+    int now = 0; /* up to date: no write lock taken (a reader must not wait for an import) */
+    if (pragma_int(db, "PRAGMA user_version", &now, NULL) == LCM_OK && now >= target)
+        return LCM_OK;
     for (;;) {
         lcm_status rc = lcm_db_begin(db, err);
         if (rc != LCM_OK)
@@ -379,7 +407,7 @@ lcm_status lcm__db_open_at(const char *path, int flags, int target, lcm_db **out
     }
     track(db, 1);
     sqlite3_extended_result_codes(db->sql, 1);
-    sqlite3_busy_timeout(db->sql, 5000);
+    sqlite3_busy_handler(db->sql, busy_wait, db);
     if ((rc = check_schema(db, err)) != LCM_OK)
         goto cleanup;
     if ((rc = lcm_db_exec(db, "PRAGMA foreign_keys = ON", err)) != LCM_OK)

@@ -79,21 +79,28 @@ static int utf8_seq(const unsigned char *p, size_t n) {
     return k;
 }
 
-/* Check fp (from its start) as UTF-8. *bad = 1 and *at, *byte say where it first fails. */
-static lcm_status scan_utf8(FILE *fp, const char *name, int *bad, textpos *at, unsigned *byte,
-                            lcm_err *err) {
+/* What a UTF-8 reading of a file found: bytes that start no valid character (the first of
+ * them at `at`), and the valid multi-byte characters, those of 3 or 4 bytes apart. */
+typedef struct utf8_scan {
+    long bad, multi, long_multi;
+    textpos at;
+    unsigned byte;
+} utf8_scan;
+
+/* Read fp (from its start) to the end as UTF-8, counting into *sc. */
+static lcm_status scan_utf8(FILE *fp, const char *name, utf8_scan *sc, lcm_err *err) {
     unsigned char *buf = malloc(CHUNK + 4);
     textpos pos = {1, 0};
     size_t keep = 0, got;
     int first = 1;
-    *bad = 0;
+    memset(sc, 0, sizeof *sc);
     if (!buf)
         return lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", name);
     do {
         got = fread(buf + keep, 1, CHUNK, fp);
         size_t n = keep + got, i = first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
         first = 0;
-        while (i < n && !*bad) {
+        while (i < n) {
             if (buf[i] < 0x80) { /* a run of ASCII, eight bytes at a time; count its lines */
                 size_t j = i + 1;
                 uint64_t w;
@@ -110,19 +117,32 @@ static lcm_status scan_utf8(FILE *fp, const char *name, int *bad, textpos *at, u
             }
             int k = utf8_seq(buf + i, n - i);
             if (k < 0 && got > 0)
-                break; /* a sequence cut by the chunk end: finish it with the next chunk */
-            if (k <= 0)
-                *bad = 1, *at = pos, *byte = buf[i];
-            else
+                break;    /* a sequence cut by the chunk end: finish it with the next chunk */
+            if (k <= 0) { /* a byte that starts no character: count it as one, go on */
+                if (sc->bad++ == 0)
+                    sc->at = pos, sc->byte = buf[i];
+                pos.col++, i++;
+            } else {
+                sc->multi++, sc->long_multi += k >= 3;
                 pos_advance(&pos, (const char *)buf + i, (size_t)k), i += (size_t)k;
+            }
         }
         keep = n - i;
         memmove(buf, buf + i, keep);
-    } while (got > 0 && !*bad);
+    } while (got > 0);
     free(buf);
     if (ferror(fp))
         return lcm_err_set(err, LCM_IO, "cannot read '%s': %s", name, strerror(errno));
     return LCM_OK;
+}
+
+/* Text that is UTF-8 but for a few bytes (a Windows-1252 'é' pasted into it): its valid
+ * 3- and 4-byte characters (all of Chinese) outnumber the bad bytes, or its multi-byte
+ * characters outnumber them three times. GB18030 text read as UTF-8 gives the opposite:
+ * over the household questionnaire, the framework and the fixtures turned into GB18030,
+ * 0.01-0.04 valid 3-byte characters and 0.2-0.35 valid multi-byte ones per bad byte. */
+static int utf8_shaped(const utf8_scan *sc) {
+    return sc->long_multi > sc->bad || sc->multi > 3 * sc->bad;
 }
 
 /* ---- GB18030 -> UTF-8 conversion stream ---- */
@@ -255,7 +275,7 @@ cleanup:
 
 /* ---- byte-order marks and detection ---- */
 
-typedef enum bom { BOM_NONE, BOM_UTF8, BOM_GB18030, BOM_UTF16 } bom;
+typedef enum bom { BOM_NONE, BOM_UTF8, BOM_GB18030, BOM_UTF16, UTF16_NO_BOM } bom;
 
 static bom read_bom(FILE *fp) {
     unsigned char b[4] = {0};
@@ -267,7 +287,21 @@ static bom read_bom(FILE *fp) {
         return BOM_GB18030;
     if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
         return BOM_UTF16;
+    /* ASCII in UTF-16 without a mark: "c\0i\0" (little-endian) or "\0c\0i" (big-endian) */
+    if (n == 4 && ((b[0] && !b[1] && b[2] && !b[3]) || (!b[0] && b[1] && !b[2] && b[3])))
+        return UTF16_NO_BOM;
     return BOM_NONE;
+}
+
+static lcm_status utf16_error(bom b, const char *name, lcm_err *err) {
+    if (b == UTF16_NO_BOM)
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:1:1: NUL bytes between the characters: this is UTF-16 text "
+                           "(without a byte-order mark), which lcmon does not read; save it as "
+                           "'CSV UTF-8'",
+                           name);
+    return lcm_err_set(err, LCM_PARSE, "UTF-16 text is not supported, save it as 'CSV UTF-8': '%s'",
+                       name);
 }
 
 /* *scanned = 1 when the whole stream was read and found valid UTF-8. */
@@ -275,22 +309,28 @@ static lcm_status detect_stream(FILE *fp, const char *name, lcm_encoding *out, i
                                 lcm_err *err) {
     bom b = read_bom(fp);
     *scanned = 0;
-    if (b == BOM_UTF16)
-        return lcm_err_set(err, LCM_PARSE,
-                           "UTF-16 text is not supported, save it as 'CSV UTF-8': '%s'", name);
+    if (b == BOM_UTF16 || b == UTF16_NO_BOM)
+        return utf16_error(b, name, err);
     if (b != BOM_NONE) {
         *out = b == BOM_UTF8 ? LCM_ENC_UTF8 : LCM_ENC_GB18030;
         return LCM_OK;
     }
     int bad = 0;
-    textpos at = {1, 0}, gb_at = {1, 0};
-    unsigned byte = 0;
-    lcm_status st = scan_utf8(fp, name, &bad, &at, &byte, err);
-    if (st != LCM_OK || !bad) {
+    textpos gb_at = {1, 0};
+    utf8_scan sc;
+    lcm_status st = scan_utf8(fp, name, &sc, err);
+    if (st != LCM_OK || !sc.bad) {
         *out = LCM_ENC_UTF8;
         *scanned = st == LCM_OK;
         return st;
     }
+    if (utf8_shaped(&sc)) /* one stray byte must not turn a whole UTF-8 file into GB18030 */
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:%ld:%ld: byte 0x%02X is not UTF-8, in a file that is otherwise "
+                           "UTF-8 (%ld such byte%s): correct %s, or give --encoding gb18030 if "
+                           "the file is GB18030",
+                           name, sc.at.line, sc.at.col + 1, sc.byte, sc.bad, sc.bad == 1 ? "" : "s",
+                           sc.bad == 1 ? "it" : "them");
     rewind(fp);
     if ((st = scan_gb18030(fp, name, &bad, &gb_at, err)) != LCM_OK)
         return st;
@@ -301,7 +341,7 @@ static lcm_status detect_stream(FILE *fp, const char *name, lcm_encoding *out, i
     return lcm_err_set(err, LCM_PARSE,
                        "%s:%ld:%ld: neither UTF-8 (byte 0x%02X) nor GB18030 (fails at %ld:%ld): "
                        "save the file as UTF-8",
-                       name, at.line, at.col + 1, byte, gb_at.line, gb_at.col + 1);
+                       name, sc.at.line, sc.at.col + 1, sc.byte, gb_at.line, gb_at.col + 1);
 }
 
 lcm_status lcm_encoding_detect(const char *path, lcm_encoding *out, lcm_err *err) {
@@ -329,9 +369,8 @@ struct lcm_input {
 
 static lcm_status check_bom(lcm_input *in, lcm_encoding enc, lcm_err *err) {
     bom b = read_bom(in->raw);
-    if (b == BOM_UTF16)
-        return lcm_err_set(err, LCM_PARSE,
-                           "UTF-16 text is not supported, save it as 'CSV UTF-8': '%s'", in->name);
+    if (b == BOM_UTF16 || b == UTF16_NO_BOM)
+        return utf16_error(b, in->name, err);
     if ((b == BOM_UTF8 && enc == LCM_ENC_GB18030) || (b == BOM_GB18030 && enc == LCM_ENC_UTF8))
         return lcm_err_set(err, LCM_PARSE,
                            "'%s' starts with a %s byte-order mark but --encoding %s was given",

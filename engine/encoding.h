@@ -6,6 +6,14 @@
  * UTF-8 whatever the file holds: detection looks at the byte-order mark first, then
  * checks the whole file as strict UTF-8, then as GB18030 (a superset of GBK and GB2312),
  * and GB18030 is converted with iconv as it is read, in bounded chunks.
+ *
+ * One stray byte must not flip a whole file: text that is UTF-8 but for a few bytes (its
+ * valid 3-4 byte characters outnumber the bad bytes, or its multi-byte characters
+ * outnumber them three times; GB18030 text read as UTF-8 shows 0.01-0.04 and 0.2-0.35 per
+ * bad byte) is UTF-8, and its first bad byte an error at file:line:column. Only text that
+ * is not UTF-8-shaped is tried as GB18030. --encoding (LCM_ENC_UTF8, LCM_ENC_GB18030)
+ * skips detection and reads as told. UTF-16, with a byte-order mark or without (NULs
+ * between ASCII letters), is refused as such.
  */
 #ifndef LCM_ENCODING_H
 #define LCM_ENCODING_H
@@ -24,7 +32,8 @@ int lcm_encoding_parse(const char *s, lcm_encoding *out);
 const char *lcm_encoding_name(lcm_encoding enc);
 
 /* Work out the encoding of the file at path: BOM, else strict UTF-8 over the whole file,
- * else GB18030 over the whole file. A file that is neither is an error naming the first
+ * else (unless the file is UTF-8 but for a few bytes: an error at the first of them)
+ * GB18030 over the whole file. A file that is neither is an error naming the first
  * line:column where UTF-8 fails and the one where GB18030 fails. Reads the file, keeps
  * nothing: memory does not grow with the file. */
 lcm_status lcm_encoding_detect(const char *path, lcm_encoding *out, lcm_err *err);

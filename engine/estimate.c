@@ -614,6 +614,10 @@ lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_resu
     *out = NULL;
     if (!r)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    /* Read everything in one read transaction (one snapshot, no write lock: an import may
+     * be writing meanwhile); only storing the run below takes the write lock. */
+    int reading =
+        sqlite3_get_autocommit(lcm_db_sqlite(db)) && lcm_db_exec(db, "BEGIN", NULL) == LCM_OK;
     if ((rc = check_request(req, err)) != LCM_OK ||
         (rc = lcm_design_get(db, &req->source, req->wave, &decl, err)) != LCM_OK ||
         (rc = load_calibrated(db, req, &decl, &data, &design, r, err)) != LCM_OK ||
@@ -629,12 +633,17 @@ lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_resu
         goto cleanup;
     }
     if ((rc = run_estimates(req, design, &data, &dom, &ev, est, qci, err)) != LCM_OK ||
-        (rc = collect_rows(req, &data, &dom, &ev, est, qci, r, err)) != LCM_OK ||
-        (req->store && (rc = store_rows(db, req, &decl, r, err)) != LCM_OK))
+        (rc = collect_rows(req, &data, &dom, &ev, est, qci, r, err)) != LCM_OK)
+        goto cleanup;
+    if (reading)
+        lcm_db_rollback(db), reading = 0; /* nothing was written: ends the read */
+    if (req->store && (rc = store_rows(db, req, &decl, r, err)) != LCM_OK)
         goto cleanup;
     *out = r;
     r = NULL;
 cleanup:
+    if (reading)
+        lcm_db_rollback(db);
     lcm_est_result_free(r);
     free(est);
     free(qci);

@@ -7,7 +7,8 @@
  * store spills to disk). The responses importer asks it only for rows it does not write
  * (import_resp.c): the rows it writes are found through the response table itself. The write
  * transaction is opened before the first row (BEGIN IMMEDIATE), so concurrent importers queue on
- * the busy timeout instead of failing half way, and a killed import leaves the database as it was.
+ * the busy handler (db.c) instead of failing half way, and a killed import leaves the database as
+ * it was.
  */
 #include "export.h"
 #include "import_int.h"
@@ -21,9 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define PROGRESS_EVERY 8192       /* rows between progress calls */
-#define LCM_IMPORT_BUSY_MS 600000 /* how long an import waits for another one's lock */
-#define SHOW_CHARS 60             /* characters of a bad value shown in a message */
+#define PROGRESS_EVERY 8192 /* rows between progress calls */
+#define SHOW_CHARS 60       /* characters of a bad value shown in a message */
 
 void lcm_import_result_free(lcm_import_result *res) {
     if (!res)
@@ -362,8 +362,7 @@ lcm_status lcm__imp_run_ex(lcm_db *db, const char *path, const lcm_import_opts *
     if (st != LCM_OK)
         return st;
     res->encoding = lcm_input_encoding(c.in);
-    /* Imports queue behind each other: another import may hold the write lock for minutes. */
-    sqlite3_busy_timeout(lcm_db_sqlite(db), LCM_IMPORT_BUSY_MS);
+    /* Imports queue behind each other: db.c's busy handler waits (saying so) for the lock. */
     int fk = foreign_keys(db);
     if (kind->own_references && fk == 1) /* only outside a transaction, so before BEGIN */
         lcm_db_exec(db, "PRAGMA foreign_keys = OFF", NULL);

@@ -11,6 +11,7 @@
  * the TEMP table of keys, so a new file pays for no look-up table of its ids.
  */
 #include "import_resp_int.h"
+#include "timestamp.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -152,6 +153,43 @@ static void drop_repeated_choices(resp_state *s) {
                 s->cols[j].kind = COL_IGNORE;
 }
 
+/* Two headers that fill the same thing ("Wave" and "wave", or "household_no" and the column
+ * it fills, "household_id"): the last would win silently. */
+static void same_target_twice(resp_state *s, lcm__imp *im) {
+    for (size_t j = 1; j < s->ncols; j++)
+        for (size_t k = 0; k < j; k++) {
+            const col_map *a = &s->cols[k], *b = &s->cols[j];
+            int same = (a->kind == COL_META && b->kind == COL_META && a->meta == b->meta) ||
+                       (a->kind == COL_FIELD && b->kind == COL_FIELD && a->field == b->field &&
+                        a->row == b->row);
+            if (same) {
+                lcm__imp_cell_issue(
+                    im, j, b->name, "fills '%s' again (also column %zu, '%s')",
+                    b->kind == COL_META ? b->meta : lcm_form_field(s->form, (size_t)b->field)->name,
+                    k + 1, a->name);
+                break;
+            }
+        }
+}
+
+/* A required question of personal data with no column: lcmon's own export leaves such
+ * columns out unless --include-pii, and every row would fail on it with no hint why. */
+static void missing_personal_columns(resp_state *s, lcm__imp *im) {
+    for (size_t i = 0; i < lcm_form_nfields(s->form); i++) {
+        const lcm_field *fd = lcm_form_field(s->form, i);
+        int given = 0;
+        if (!fd->required || !fd->pii || !fd->column || fd->repeat >= 0)
+            continue;
+        for (size_t j = 0; j < s->ncols && !given; j++)
+            given = s->cols[j].kind == COL_FIELD && s->cols[j].field == (int)i;
+        if (!given)
+            lcm__imp_row_issue(im, im->row->line,
+                               "no column '%s' (question '%s'), which the form requires: 'lcmon "
+                               "export' leaves personal columns out unless --include-pii",
+                               fd->column, fd->name);
+    }
+}
+
 static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
     resp_state *s = state;
     int tool = s->opts->format == LCM_RESP_KOBO || s->opts->format == LCM_RESP_ODK, have_id = 0;
@@ -187,6 +225,8 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
         }
     }
     drop_repeated_choices(s);
+    same_target_twice(s, im);
+    missing_personal_columns(s, im);
     return lcm__resp_rosters_load(s, im, err);
 }
 
@@ -266,6 +306,26 @@ static void row_id(const lcm_csv_row *row, char out[37]) {
              (unsigned long long)(h[1] & 0xffffffffffffULL));
 }
 
+/* started_at and ended_at, as standard columns or as the form's start/end questions. */
+static int time_column(const resp_state *s, size_t j) {
+    const col_map *c = &s->cols[j];
+    if (c->kind == COL_META)
+        return strcmp(c->meta, "started_at") == 0 || strcmp(c->meta, "ended_at") == 0;
+    int t = c->kind == COL_FIELD ? (int)lcm_form_field(s->form, (size_t)c->field)->type : -1;
+    return t == LCM_FT_START || t == LCM_FT_END;
+}
+
+/* The time in cell j in the stored form (timestamp.h), or NULL when it is reported bad. */
+static const char *checked_time(lcm__imp *im, const resp_state *s, size_t j, const char *v,
+                                char when[LCM_TIMESTAMP_SIZE]) {
+    const char *why = NULL;
+    if (lcm_timestamp_parse(v, when, &why) == 0)
+        return when;
+    lcm__imp_cell_issue(im, j, s->cols[j].name, "%s (a date and time is written %s)", why,
+                        lcm_timestamp_forms);
+    return NULL;
+}
+
 static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
     lcm_err e;
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
@@ -278,6 +338,9 @@ static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *e
     }
     for (size_t j = 0; j < s->ncols; j++) {
         const char *v = im->row->field[j];
+        char when[LCM_TIMESTAMP_SIZE];
+        if (*v && time_column(s, j) && (v = checked_time(im, s, j, v, when)) == NULL)
+            continue;
         if (s->cols[j].kind == COL_META && *v) {
             if (strcmp(s->cols[j].meta, "instance_id") == 0 && strncmp(v, "uuid:", 5) == 0)
                 v += 5; /* Kobo and ODK write "uuid:<id>" */
@@ -375,9 +438,9 @@ static lcm_status store(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *
             im->res->unchanged++;
         else
             lcm__imp_row_issue(im, im->row->line,
-                               "instance %s is stored with other answers (a conflict: it was "
+                               "instance %s is stored with other answers (%s; a conflict: it was "
                                "left out)",
-                               lcm_instance_meta(in, "instance_id"));
+                               lcm_instance_meta(in, "instance_id"), s->differs);
     } else if (ins == LCM_DB || ins == LCM_NOMEM)
         st = lcm_err_set(err, ins, "%s", e.msg);
     else if (ins != LCM_EXISTS)

@@ -133,16 +133,35 @@ static lcm_status build_get(resp_state *s, int repeat, sqlite3_stmt **out, lcm_e
     return st;
 }
 
+/* Note what differs, for the conflict message: "wave: stored '2024', here '2025'". */
+static int differs(resp_state *s, sqlite3_stmt *st, int col, const char *name, int repeat, long pos,
+                   const char *v) {
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    if (repeat < 0)
+        snprintf(s->differs, sizeof s->differs, "%s: stored '%.100s', here '%.100s'", name,
+                 t ? t : "", v ? v : "");
+    else
+        snprintf(s->differs, sizeof s->differs,
+                 "%s of %s member %ld: stored '%.100s', here "
+                 "'%.100s'",
+                 name, lcm_form_field(s->form, (size_t)repeat)->name, pos, t ? t : "", v ? v : "");
+    return 0;
+}
+
 /* Compare the current row of st with in's answers in table `repeat`, row `pos`. */
 static int same_row(resp_state *s, sqlite3_stmt *st, const lcm_instance *in, int repeat, long pos) {
     int col = 1;
-    for (int i = 0; repeat < 0 && compared_meta[i]; i++)
-        if (!same_value(st, col++, lcm_instance_meta(in, compared_meta[i])))
-            return 0;
+    for (int i = 0; repeat < 0 && compared_meta[i]; i++, col++)
+        if (!same_value(st, col, lcm_instance_meta(in, compared_meta[i])))
+            return differs(s, st, col, compared_meta[i], repeat, pos,
+                           lcm_instance_meta(in, compared_meta[i]));
     for (size_t i = 0; i < lcm_form_nfields(s->form); i++)
-        if (own_column(lcm_form_field(s->form, i), repeat) &&
-            !same_value(st, col++, lcm_instance_get(in, (int)i, pos)))
-            return 0;
+        if (own_column(lcm_form_field(s->form, i), repeat)) {
+            const char *v = lcm_instance_get(in, (int)i, pos);
+            if (!same_value(st, col, v))
+                return differs(s, st, col, lcm_form_field(s->form, i)->column, repeat, pos, v);
+            col++;
+        }
     return 1;
 }
 
@@ -154,8 +173,12 @@ static lcm_status same_table(resp_state *s, sqlite3_stmt *st, const lcm_instance
     sqlite3_bind_text(st, 1, lcm_instance_meta(in, "instance_id"), -1, SQLITE_STATIC);
     while (*same && (step = sqlite3_step(st)) == SQLITE_ROW)
         *same = ++pos <= rows && same_row(s, st, in, repeat, repeat < 0 ? 0 : pos);
-    if (*same)
-        *same = pos == rows;
+    if (!s->differs[0] && pos != rows && repeat >= 0)
+        snprintf(s->differs, sizeof s->differs,
+                 pos > rows ? "%s: more members stored than the %ld here"
+                            : "%s: %ld member(s) stored, %ld here",
+                 lcm_form_field(s->form, (size_t)repeat)->name, pos > rows ? rows : pos, rows);
+    *same = *same && pos == rows;
     sqlite3_reset(st);
     return LCM_OK;
 }
@@ -169,6 +192,7 @@ lcm_status lcm__resp_same_as_stored(resp_state *s, const lcm_instance *in, int *
     if (!s->repeat_get && !(s->repeat_get = calloc(n, sizeof *s->repeat_get)))
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
     *same = 1;
+    s->differs[0] = '\0';
     st = same_table(s, s->main_get, in, -1, same);
     for (size_t r = 0; st == LCM_OK && *same && r < n; r++) {
         if (lcm_form_field(s->form, r)->type != LCM_FT_BEGIN_REPEAT)

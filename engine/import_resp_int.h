@@ -68,6 +68,7 @@ typedef struct resp_state {
     roster_spec rosters[LCM_RESP_MAX_ROSTERS];
     int nrosters;
     long rejected;
+    char differs[320]; /* lcm__resp_same_as_stored: the first value found different */
 } resp_state;
 
 /* wjx map file: load it (bounded), and look rules up. */
@@ -76,7 +77,8 @@ void lcm__resp_map_free(resp_state *s);
 const char *lcm__resp_map_header(const resp_state *s, const char *header);
 const char *lcm__resp_map_value(const resp_state *s, const char *field, const char *value);
 
-/* 1 when the stored instance with in's id holds the same answers (source aside). */
+/* 1 when the stored instance with in's id holds the same answers (source aside); when not,
+ * s->differs names the first column that differs and both values. */
 lcm_status lcm__resp_same_as_stored(resp_state *s, const lcm_instance *in, int *same, lcm_err *err);
 void lcm__resp_compare_free(resp_state *s);
 

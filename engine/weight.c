@@ -145,6 +145,7 @@ static lcm_status margin_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     if (created) {
         memcpy(m->vars, vars, sizeof vars);
         m->nvars = nv;
+        m->line = row->line;
     }
     return add_level(m, level, pop, row, err);
 }
@@ -167,6 +168,27 @@ lcm_status lcm_margins_parse(const char *text, const char *name, lcm_margin_set 
     lcm_status st = lcm_csv_read_stream(fp, name, margin_row, &r, err);
     fclose(fp);
     return finish(st, name, out, err);
+}
+
+/* The margins' totals agree within LCM_MARGINS_TOTAL_TOLERANCE of the first one's. */
+static lcm_status check_totals(const lcm_margin_set *ms, const char *path, lcm_err *err) {
+    double first = 0;
+    for (size_t j = 0; ms->n && j < ms->m[0].nlevel; j++)
+        first += ms->m[0].pop[j];
+    for (size_t k = 1; k < ms->n; k++) {
+        double t = 0;
+        for (size_t j = 0; j < ms->m[k].nlevel; j++)
+            t += ms->m[k].pop[j];
+        if (fabs(t - first) > LCM_MARGINS_TOTAL_TOLERANCE * first)
+            return lcm_err_set(err, LCM_CONSTRAINT,
+                               "%s:%ld: margin '%s' totals %.10g but margin '%s' (line %ld) "
+                               "totals %.10g: they differ by %.1f%%, more than the %g%% allowed "
+                               "(every margin counts the same population)",
+                               path, ms->m[k].line, ms->m[k].name, t, ms->m[0].name, ms->m[0].line,
+                               first, 100 * fabs(t - first) / first,
+                               100 * LCM_MARGINS_TOTAL_TOLERANCE);
+    }
+    return LCM_OK;
 }
 
 lcm_status lcm_margins_load(const char *path, char **text, lcm_err *err) {
@@ -198,8 +220,10 @@ lcm_status lcm_margins_load(const char *path, char **text, lcm_err *err) {
     lcm_margin_set check;
     if (rc == LCM_OK) {
         buf[len] = '\0';
-        if ((rc = lcm_margins_parse(buf, path, &check, err)) == LCM_OK)
+        if ((rc = lcm_margins_parse(buf, path, &check, err)) == LCM_OK) {
+            rc = check_totals(&check, path, err);
             lcm_margins_free(&check);
+        }
     }
     if (rc != LCM_OK)
         free(buf);
@@ -487,6 +511,9 @@ lcm_status lcm_weight_run(lcm_db *db, const lcm_source *src, int wave, const lcm
     lcm_svy_design *d = NULL, *cal = NULL;
     memset(rep, 0, sizeof *rep);
     lcm_status rc = lcm_margins_parse(c->margins_text, "margins", &ms, err);
+    /* The weights are written to the rows they were computed from: the write lock is taken
+     * first (waiting for an import, db.c), so no import can change the rows in between. */
+    int locked = rc == LCM_OK && (rc = lcm_db_begin(db, err)) == LCM_OK;
     if (rc == LCM_OK)
         rc = load_for_margins(db, src, wave, &ms, &data, &d, err);
     if (rc == LCM_OK)
@@ -495,15 +522,13 @@ lcm_status lcm_weight_run(lcm_db *db, const lcm_source *src, int wave, const lcm
         rep->n = data.n;
         lcm_weight_stats_of(lcm_svy_design_weights(d), data.n, &rep->before);
         lcm_weight_stats_of(lcm_svy_design_weights(cal), data.n, &rep->after);
-        if ((rc = lcm_db_begin(db, err)) == LCM_OK) {
-            if ((rc = lcm_calib_set(db, src, wave, c, err)) == LCM_OK &&
-                (rc = write_weights(db, src, &data, lcm_svy_design_weights(cal), err)) == LCM_OK &&
-                (rc = record_run(db, src, wave, c, rep, err)) == LCM_OK)
-                rc = lcm_db_commit(db, err);
-            if (rc != LCM_OK)
-                lcm_db_rollback(db);
-        }
+        if ((rc = lcm_calib_set(db, src, wave, c, err)) == LCM_OK &&
+            (rc = write_weights(db, src, &data, lcm_svy_design_weights(cal), err)) == LCM_OK &&
+            (rc = record_run(db, src, wave, c, rep, err)) == LCM_OK)
+            rc = lcm_db_commit(db, err);
     }
+    if (locked && rc != LCM_OK)
+        lcm_db_rollback(db);
     lcm_svy_design_free(cal);
     lcm_svy_design_free(d);
     lcm_survey_data_free(&data);

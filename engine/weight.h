@@ -27,6 +27,7 @@ typedef struct lcm_margin {
     size_t nlevel;
     char **levels; /* "4403:35-44" */
     double *pop;
+    long line; /* its first line in the file (messages) */
 } lcm_margin;
 
 typedef struct lcm_margin_set {
@@ -42,8 +43,14 @@ void lcm_margins_free(lcm_margin_set *ms);
 /* Largest margins file read (bytes); a larger one is refused, not truncated. */
 #define LCM_MARGINS_MAX_FILE (16u << 20)
 
+/* Every margin counts the same population, so their totals must agree: a file whose margin
+ * totals differ by more than this (relative to the first margin's total) is refused, as
+ * raking to it cannot fit every margin (it used to end with a misfit only printed). */
+#define LCM_MARGINS_TOTAL_TOLERANCE 0.01
+
 /* Read a margins file as text (what a calibration stores) and check it, so problems name
- * the file, line and column. *text is the caller's to free. */
+ * the file, line and column; margin totals must agree (LCM_MARGINS_TOTAL_TOLERANCE).
+ * *text is the caller's to free. */
 lcm_status lcm_margins_load(const char *path, char **text, lcm_err *err);
 
 /* The calibration declared for a source and wave. */

@@ -30,13 +30,17 @@ static lcm_status collect_nothing(void *ud, const lcm_csv_row *row, lcm_err *err
     return LCM_OK;
 }
 
-static lcm_status read_string(const char *data, collected *c, lcm_err *err) {
-    FILE *fp = fmemopen((void *)data, strlen(data), "rb");
+static lcm_status read_bytes(const char *data, size_t len, collected *c, lcm_err *err) {
+    FILE *fp = fmemopen((void *)data, len, "rb");
     if (!fp)
         return LCM_IO;
     lcm_status st = lcm_csv_read_stream(fp, "t.csv", collect, c, err);
     fclose(fp);
     return st;
+}
+
+static lcm_status read_string(const char *data, collected *c, lcm_err *err) {
+    return read_bytes(data, strlen(data), c, err);
 }
 
 static void csv__rows_carry_their_starting_line(void) {
@@ -63,22 +67,40 @@ static void csv__rows_carry_their_starting_line(void) {
 }
 
 /* Expected failures: each bad input and the message it must produce. */
+#define IN(s) s, sizeof s - 1
+
 static void csv__bad_input_names_file_and_line(void) {
     static const struct {
         const char *in;
+        size_t len; /* bytes of in: some hold NULs */
         lcm_status st;
         const char *msg;
     } cases[] = {
-        {"a,b\n1,\xFF\xFE\n", LCM_PARSE, "t.csv:2:2: invalid UTF-8 in field"},
-        {"a,b\n1,\"open\n", LCM_PARSE, "t.csv:2:2: file ends inside a quoted field"},
-        {"a,b\n1,x\"y\"\n", LCM_PARSE, "t.csv:2:2: stray quote"},
-        {"a,b\n1,\"x\"y\n", LCM_PARSE, "t.csv:2:2: stray quote"},
-        {"a,b\n\xC0\x80,2\n", LCM_PARSE, "t.csv:2:1: invalid UTF-8 in field"},
+        {IN("a,b\n1,\xFF\xFE\n"), LCM_PARSE, "t.csv:2:2 (b): invalid UTF-8 in field (byte 0xFF)"},
+        {IN("a,b\n1,\"open\n"), LCM_PARSE, "t.csv:2:2: file ends inside a quoted field"},
+        {IN("a,b\n1,x\"y\"\n"), LCM_PARSE, "t.csv:2:2: stray quote"},
+        {IN("a,b\n1,\"x\"y\n"), LCM_PARSE, "t.csv:2:2: stray quote"},
+        {IN("a,b\n\xC0\x80,2\n"), LCM_PARSE, "t.csv:2:1 (a): invalid UTF-8 in field (byte 0xC0)"},
+        {IN("a,b\nx\xE4\xBA\xAC\xE9y,2\n"), LCM_PARSE,
+         "t.csv:2:1 (a): invalid UTF-8 in field (byte 0xE9)"},
+        /* issue 13 item 4: a NUL used to end the text where it stood ("8<NUL>7.5" read as 8) */
+        {IN("a,value\n1,8\0007.5\n"), LCM_PARSE,
+         "t.csv:2:2 (value): NUL byte at byte 2 of the field (a damaged or binary file)"},
+        {IN("a\0,b\n1,2\n"), LCM_PARSE, "t.csv:1:1: NUL byte at byte 2 of the field"},
+        /* UTF-16LE without a byte-order mark, read as bytes */
+        {IN("c\0i\0t\0y\0\n\0"), LCM_PARSE,
+         "t.csv:1:1: NUL bytes between the characters: this is UTF-16 text, which lcmon does "
+         "not read; save it as 'CSV UTF-8'"},
+        /* issue 13 item 6: a column given twice (the last used to win) */
+        {IN("city,wave,value, wave\n1,2,3,4\n"), LCM_PARSE,
+         "t.csv:1:4: column 'wave' given twice (also column 2)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         collected c = {LCM_STRBUF_INIT};
         lcm_err err = {0};
-        CU_ASSERT_EQUAL(read_string(cases[i].in, &c, &err), cases[i].st);
+        CU_ASSERT_EQUAL(read_bytes(cases[i].in, cases[i].len, &c, &err), cases[i].st);
+        if (strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)) != 0)
+            fprintf(stderr, "\n  case %zu: got '%s'", i, err.msg);
         CU_ASSERT_EQUAL(strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)), 0);
         lcm_strbuf_release(&c.text);
     }

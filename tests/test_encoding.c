@@ -7,6 +7,7 @@
 #include "strbuf.h"
 #include "testing.h"
 
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,8 @@ static void encoding__neither_names_line_and_column(void) {
     snprintf(path, sizeof path, "%s",
              lcmt_write(lcmt_tmp("long.csv"), long_lines, sizeof long_lines - 1));
     CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
-    snprintf(want, sizeof want, "%s:3:20: neither UTF-8 (byte 0xFF)", path);
+    snprintf(want, sizeof want,
+             "%s:3:20: byte 0xFF is not UTF-8, in a file that is otherwise UTF-8", path);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, want));
     if (!strstr(err.msg, want))
         fprintf(stderr, "\n  got '%s'\n", err.msg);
@@ -159,7 +161,87 @@ static void input__bad_gb18030_and_contradicting_bom(void) {
     CU_ASSERT_EQUAL(lcm_encoding_parse("latin1", &e), -1);
 }
 
+/* Issue 13 item 3: a UTF-8 file with one Windows-1252 byte (é, 0xE9) was read as GB18030
+ * whole, every Chinese text garbled. Now the byte is an error at its line:column; with
+ * --encoding the file is read as told. */
+static void encoding__one_stray_byte_does_not_make_a_file_gb18030(void) {
+    static const char data[] = "city,year,indicator,value,source\n"
+                               "1100,2024,1.1.2,87.5,北京统计年鉴\n"
+                               "1200,2024,1.1.2,80,Caf\xE9s 天津\n";
+    char path[4096], want[4400];
+    lcm_encoding got = LCM_ENC_AUTO;
+    lcm_err err = {0};
+    rows r = {LCM_STRBUF_INIT};
+    snprintf(path, sizeof path, "%s", lcmt_write(lcmt_tmp("stray.csv"), data, sizeof data - 1));
+    CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
+    snprintf(want, sizeof want,
+             "%s:3:23: byte 0xE9 is not UTF-8, in a file that is otherwise UTF-8 (1 such byte): "
+             "correct it, or give --encoding gb18030 if the file is GB18030",
+             path);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_AUTO, &r, &got, &err), LCM_PARSE);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    /* --encoding utf-8: the CSV reader names the cell and its field */
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_UTF8, &r, &got, &err), LCM_PARSE);
+    snprintf(want, sizeof want, "%s:3:5 (source): invalid UTF-8 in field (byte 0xE9)", path);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    lcm_strbuf_release(&r.text);
+    /* --encoding gb18030: read as told (the clerk's call), no error */
+    r = (rows){LCM_STRBUF_INIT};
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_GB18030, &r, &got, &err), LCM_OK);
+    CU_ASSERT_EQUAL(got, LCM_ENC_GB18030);
+    lcm_strbuf_release(&r.text);
+}
+
+/* The rule above must not refuse real GB18030 text: the household questionnaire and the
+ * framework, converted to GB18030 here with iconv, are still detected as GB18030 (their
+ * Chinese read as UTF-8 gives many bad bytes and few valid characters). */
+static void encoding__gb18030_files_are_still_gb18030(void) {
+    static const char *const files[] = {"surveys/household/survey.csv", "surveys/framework.csv",
+                                        "surveys/household/choices.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        size_t n = 0;
+        char *text = lcmt_slurp(lcmt_path(files[i]), &n);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        iconv_t cd = iconv_open("GB18030", "UTF-8");
+        CU_ASSERT_FATAL(cd != (iconv_t)-1);
+        size_t cap = 2 * n + 16, left = cap;
+        char *gb = malloc(cap), *in = text, *out = gb;
+        CU_ASSERT_NOT_EQUAL(iconv(cd, &in, &n, &out, &left), (size_t)-1);
+        iconv_close(cd);
+        lcm_encoding got = LCM_ENC_AUTO;
+        lcm_err err = {0};
+        const char *path = lcmt_write(lcmt_tmp("gbfile.csv"), gb, cap - left);
+        CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_OK);
+        CU_ASSERT_EQUAL(got, LCM_ENC_GB18030);
+        free(gb), free(text);
+    }
+}
+
+/* UTF-16 without a byte-order mark (NULs between the letters) is named as such. */
+static void encoding__utf16_without_bom_is_named(void) {
+    static const char le[] = "c\0i\0t\0y\0\n\0";
+    char path[4096], want[4400];
+    lcm_encoding got = LCM_ENC_AUTO;
+    lcm_err err = {0};
+    rows r = {LCM_STRBUF_INIT};
+    snprintf(path, sizeof path, "%s", lcmt_write(lcmt_tmp("u16le.csv"), le, sizeof le - 1));
+    snprintf(want, sizeof want,
+             "%s:1:1: NUL bytes between the characters: this is UTF-16 text (without a "
+             "byte-order mark), which lcmon does not read; save it as 'CSV UTF-8'",
+             path);
+    CU_ASSERT_EQUAL(lcm_encoding_detect(path, &got, &err), LCM_PARSE);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    CU_ASSERT_EQUAL(read_as(path, LCM_ENC_UTF8, &r, &got, &err), LCM_PARSE);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    lcm_strbuf_release(&r.text);
+}
+
 const lcmt_case lcmt_encoding_cases[] = {
+    {"encoding__one_stray_byte_does_not_make_a_file_gb18030",
+     encoding__one_stray_byte_does_not_make_a_file_gb18030},
+    {"encoding__gb18030_files_are_still_gb18030", encoding__gb18030_files_are_still_gb18030},
+    {"encoding__utf16_without_bom_is_named", encoding__utf16_without_bom_is_named},
     {"encoding__detects_bom_utf8_and_gb18030", encoding__detects_bom_utf8_and_gb18030},
     {"encoding__reads_the_whole_file_before_deciding",
      encoding__reads_the_whole_file_before_deciding},

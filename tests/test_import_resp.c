@@ -108,7 +108,8 @@ static const struct {
     {"responses_unknown_header.csv",
      ":1:82 (favourite_colour): names no field of form 'household'"},
     {"responses_conflict.csv", ":2: instance 7ac0bc48-955e-4d4a-9669-b536d6510d1f is stored "
-                               "with other answers (a conflict: it was left out)"},
+                               "with other answers (age: stored '49', here '50'; a conflict: it "
+                               "was left out)"},
 };
 
 static void responses__bad_files_change_nothing(void) {

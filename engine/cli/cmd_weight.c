@@ -19,6 +19,8 @@ const char *const cmd_weight_usage[] = {
     "Calibrate the design weights (see 'lcmon design set') to population counts.",
     "FILE is CSV with columns margin,level,population, one row per cell; a margin is a",
     "column or a crossing of columns joined by ':' (city:age_band, level 4403:35-44).",
+    "Every margin counts the same population: margins whose totals differ by more than",
+    "1% of the first margin's total are refused.",
     "  poststratify  one margin (w <- w * N_g / N^_g), as R's postStratify",
     "  rake          iterative proportional fitting over several margins, as R's rake;",
     "                fails when it does not converge in --maxit sweeps (default 10,",
