@@ -145,9 +145,8 @@ static int find_by_column(const lcm_form *f, const char *name) {
  * a geopoint whole and in parts: the whole is the answer, the parts only repeat it. */
 static void drop_repeated_choices(resp_state *s) {
     for (size_t j = 0; j < s->ncols; j++)
-        for (size_t k = 0; (s->cols[j].kind == COL_CHOICE || s->cols[j].kind == COL_GEO) &&
-                           k < s->ncols;
-             k++)
+        for (size_t k = 0;
+             (s->cols[j].kind == COL_CHOICE || s->cols[j].kind == COL_GEO) && k < s->ncols; k++)
             if (s->cols[k].kind == COL_FIELD && s->cols[k].field == s->cols[j].field &&
                 s->cols[k].row == s->cols[j].row)
                 s->cols[j].kind = COL_IGNORE;
@@ -214,8 +213,8 @@ const char *lcm__resp_problem(const char *msg) {
 }
 
 /* Set the answer v of field (in roster row `row`, 0 outside rosters) from column j. */
-static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field,
-                       long row, const char *v) {
+static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field, long row,
+                       const char *v) {
     const col_map *c = &s->cols[j];
     const lcm_field *f = lcm_form_field(s->form, (size_t)field);
     lcm_err e;
@@ -244,8 +243,8 @@ static void put_other(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j) {
     if (o < 0 || lcm_form_field(s->form, (size_t)o)->repeat != f->repeat ||
         !lcm_form_field(s->form, (size_t)o)->column)
         lcm__imp_cell_issue(im, j, c->name,
-                            "the text '%s' of a choice has no question '%s' to go to",
-                            s->other.buf, name);
+                            "the text '%s' of a choice has no question '%s' to go to", s->other.buf,
+                            name);
     else
         put_answer(s, im, in, j, o, c->row, s->other.buf);
 }
@@ -370,11 +369,12 @@ static int wjx_time_iso(const char *v, long back, char *out, size_t cap) {
     int y, mo, d, h, mi, sec = 0, used = 0;
     if ((sscanf(v, "%4d/%2d/%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6 ||
          v[used]) &&
-        (sec = 0, used = 0, sscanf(v, "%4d/%2d/%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &used) != 5 ||
-                                v[used]))
+        (sec = 0, used = 0,
+         sscanf(v, "%4d/%2d/%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &used) != 5 || v[used]))
         return -1;
     if (y < 1970 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60 ||
-        d > 31 || days_from_civil(y, mo, d) >= days_from_civil(mo == 12 ? y + 1 : y, mo % 12 + 1, 1))
+        d > 31 ||
+        days_from_civil(y, mo, d) >= days_from_civil(mo == 12 ? y + 1 : y, mo % 12 + 1, 1))
         return -1;
     long long t = (long long)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - back;
     long yy, mm, dd, day = (long)(t / 86400), rest = (long)(t % 86400);
@@ -427,8 +427,7 @@ static void put_times(resp_state *s, lcm__imp *im, lcm_instance *in, long jsub, 
     else {
         lcm_instance_set_meta(in, "ended_at", iso, NULL);
         if (back < 0)
-            lcm__imp_cell_issue(im, (size_t)jdur, s->cols[jdur].name,
-                                "not a duration like 125秒");
+            lcm__imp_cell_issue(im, (size_t)jdur, s->cols[jdur].name, "not a duration like 125秒");
         else if (*dur && wjx_time_iso(sub, back, iso, sizeof iso) == 0)
             lcm_instance_set_meta(in, "started_at", iso, NULL);
     }

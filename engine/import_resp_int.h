@@ -77,7 +77,7 @@ typedef struct resp_state {
     roster_spec rosters[LCM_RESP_MAX_ROSTERS];
     int nrosters;
     long rejected;
-    lcm_strbuf value, other; /* a cell as the form wants it (lcm__resp_value) */
+    lcm_strbuf value, other;   /* a cell as the form wants it (lcm__resp_value) */
     long wave_year, wave_line; /* the wave taken from the first row's date, and its line */
 } resp_state;
 

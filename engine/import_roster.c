@@ -86,8 +86,7 @@ static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err
     /* 0/1 choice columns only repeat the list column lcmon's export writes beside them */
     for (size_t j = 0; j < row->n; j++) {
         int choice, i = r->field[j] < 0 && (int)j != r->parent_col && (int)j != r->pos_col
-                            ? lcm__resp_resolve_choice(s->form, row->field[j], r->repeat,
-                                                       &choice)
+                            ? lcm__resp_resolve_choice(s->form, row->field[j], r->repeat, &choice)
                             : -1;
         int listed = 0;
         for (size_t k = 0; i >= 0 && k < row->n; k++)
