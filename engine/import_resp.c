@@ -103,7 +103,11 @@ static void map_field(resp_state *s, lcm__imp *im, size_t j, const char *key, lo
         c->kind = COL_CHOICE, c->choice = choice;
     else if (i < 0 && (i = lcm__resp_geo_part(s->form, key, LCM__ANY_REPEAT, &part)) >= 0)
         c->kind = COL_GEO, c->choice = part;
-    else if (i < 0 && (i = lcm__resp_resolve_field(s->form, key, LCM__ANY_REPEAT)) < 0) {
+    else if (i < 0 && (i = lcm__resp_resolve_field(s->form, key, LCM__ANY_REPEAT)) < 0 &&
+             s->opts->format == LCM_RESP_WJX &&
+             (i = lcm__wjx_split_column(s->form, key, &choice)) >= 0 && choice >= 0)
+        c->kind = COL_CHOICE, c->choice = choice;
+    if (i < 0) {
         if (i == -2)
             lcm__imp_cell_issue(im, j, c->name,
                                 "is the label of several questions: name one with --map");
@@ -175,8 +179,11 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
         }
         if ((tool || fmt == LCM_RESP_WJX) && in_list_exact(submitted_columns, h) >= 0) {
             c->kind = COL_SUBMITTED;
+            s->wjx_time = fmt == LCM_RESP_WJX ? j + 1 : 0;
             continue;
         }
+        if (fmt == LCM_RESP_WJX && strcmp(h, "序号") == 0)
+            s->wjx_seq = j + 1;
         if (fmt == LCM_RESP_WJX && strcmp(h, "所用时间") == 0) {
             c->kind = COL_DURATION;
             continue;
@@ -212,6 +219,19 @@ const char *lcm__resp_problem(const char *msg) {
     return p ? p + 3 : msg;
 }
 
+/* The form's message for a bad answer, and for a number in a select of a 问卷星 file a
+ * hint: a download by option numbers is read through a map. */
+static void bad_answer(resp_state *s, lcm__imp *im, size_t j, int field, const char *v,
+                       const char *msg) {
+    const lcm_field *f = lcm_form_field(s->form, (size_t)field);
+    int number = *v && strspn(v, "0123456789") == strlen(v);
+    lcm__imp_cell_issue(im, j, s->cols[j].name, "%s%s", lcm__resp_problem(msg),
+                        s->opts->format == LCM_RESP_WJX && number &&
+                                (f->type == LCM_FT_SELECT_ONE || f->type == LCM_FT_SELECT_MULTIPLE)
+                            ? " (问卷星's option number? --draft-map MAP.csv writes a map of them)"
+                            : "");
+}
+
 /* Set the answer v of field (in roster row `row`, 0 outside rosters) from column j. */
 static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field, long row,
                        const char *v) {
@@ -221,7 +241,7 @@ static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, 
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     long pos;
     if (lcm_form_validate_utf8(s->form, field, v, &e) != LCM_OK) { /* csvin checked it */
-        lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
+        bad_answer(s, im, j, field, v, e.msg);
         return;
     }
     while (row > 0 && lcm_instance_rows(in, f->repeat) < row)
@@ -312,6 +332,8 @@ static void gather_choices(resp_state *s, lcm__imp *im, lcm_instance *in) {
             const char *cell = im->row->field[k];
             if (c->kind != COL_CHOICE || c->field != field || c->row != s->cols[j].row)
                 continue;
+            if (s->opts->format == LCM_RESP_WJX && lcm__wjx_not_asked(cell))
+                continue; /* 问卷星: not shown, skipped */
             if (*cell && strcmp(cell, "0") != 0 && strcmp(cell, "1") != 0)
                 bad = 1, lcm__imp_cell_issue(im, k, c->name, "a choice column takes 1 or 0");
             else if (strcmp(cell, "1") == 0)
@@ -326,11 +348,15 @@ static void gather_choices(resp_state *s, lcm__imp *im, lcm_instance *in) {
 }
 
 /* An id for rows that have none: a UUID-shaped FNV-1a hash of the row's cells, so the
- * same row always gets the same id and a re-import finds it. */
-static void row_id(const lcm_csv_row *row, char out[37]) {
+ * same row always gets the same id and a re-import finds it (问卷星: of its 序号 and
+ * 提交答卷时间, the same in the download by texts and by numbers). */
+static void row_id(const lcm_csv_row *row, const resp_state *s, char out[37]) {
     uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < row->n; i++) {
+            /* 问卷星's row number and submission time name a submission in both downloads */
+            if (s->wjx_seq && s->wjx_time && (i + 1 != s->wjx_seq && i + 1 != s->wjx_time))
+                continue;
             for (size_t b = 0; b < row->len[i]; b++)
                 h[k] = (h[k] ^ (unsigned char)row->field[i][b]) * 0x100000001b3ULL;
             h[k] = (h[k] ^ 0x1f) * 0x100000001b3ULL;
@@ -496,7 +522,7 @@ static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *e
     lcm_instance_answers_checked(in); /* set_field checked each one, naming its cell */
     if (!has_id) { /* lcm_instance_new made a random one: a re-import must find the row */
         char id[37];
-        row_id(im->row, id);
+        row_id(im->row, s, id);
         lcm_instance_set_meta(in, "instance_id", id, NULL);
     }
     return lcm__resp_rosters_fill(s, im, in, err);

@@ -53,4 +53,18 @@ typedef struct lcm_resp_opts {
 lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opts *opts,
                                 lcm_import_result *res, long *rejected, lcm_err *err);
 
+/* What a draft map holds: header rules and value rules, and how many of each are left
+ * empty for the user to fill in. */
+typedef struct lcm_resp_draft {
+    long headers, headers_open, values, values_open;
+} lcm_resp_draft;
+
+/* Write to out (a new file: an existing one is not overwritten) a map for the responses
+ * in path (a 问卷星 download of either kind, or any file whose headers and answers are
+ * texts): source,field,value,choice with the field each header names and the choice each
+ * answer (or option number) is, found from the form's labels; what is not found is left
+ * empty for the user, and --map refuses the map until it is filled in. */
+lcm_status lcm_resp_draft_map(lcm_db *db, const char *path, const lcm_resp_opts *opts,
+                              const char *out, lcm_resp_draft *report, lcm_err *err);
+
 #endif

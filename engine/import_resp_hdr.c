@@ -155,9 +155,8 @@ int lcm__resp_resolve_field(const lcm_form *f, const char *h, int repeat) {
     return -1;
 }
 
-/* The choice of list called or labelled text[0..n), or -1. */
-static int choice_by_text(const lcm_form *f, const lcm_choice_list *list, const char *text,
-                          size_t n) {
+int lcm__resp_choice_by_text(const lcm_form *f, const lcm_choice_list *list, const char *text,
+                             size_t n) {
     char buf[TEXT_MAX], want[TEXT_MAX];
     if (n >= sizeof buf)
         return -1;
@@ -185,7 +184,7 @@ int lcm__resp_resolve_choice(const lcm_form *f, const char *h, int repeat, int *
         int i = lcm__resp_resolve_field(f, buf, repeat);
         const lcm_field *fd = i >= 0 ? lcm_form_field(f, (size_t)i) : NULL;
         if (fd && fd->type == LCM_FT_SELECT_MULTIPLE &&
-            (*choice = choice_by_text(f, fd->list, h + k + 1, n - k - 1)) >= 0)
+            (*choice = lcm__resp_choice_by_text(f, fd->list, h + k + 1, n - k - 1)) >= 0)
             return i;
     }
     return -1;
@@ -245,7 +244,8 @@ static int put_choice(const resp_state *s, const lcm_field *fd, const char *p, s
     memcpy(buf, p, n);
     buf[n] = '\0';
     const char *mapped = lcm__resp_map_value(s, fd->name, buf);
-    int k = mapped ? lcm_form_choice(fd->list, mapped) : choice_by_text(s->form, fd->list, p, n);
+    int k = mapped ? lcm_form_choice(fd->list, mapped)
+                   : lcm__resp_choice_by_text(s->form, fd->list, p, n);
     if (k < 0)
         return -1;
     lcm_strbuf_addf(out, "%s%s", out->len ? " " : "", fd->list->items[k].name);
@@ -268,7 +268,7 @@ static int split_words(const resp_state *s, const lcm_field *fd, const char *v, 
         for (const char *e = p + strlen(p); e > p; e--) {
             if (*e && *e != ' ')
                 continue;
-            if (choice_by_text(s->form, fd->list, p, (size_t)(e - p)) >= 0) {
+            if (lcm__resp_choice_by_text(s->form, fd->list, p, (size_t)(e - p)) >= 0) {
                 best = e;
                 break;
             }
@@ -290,6 +290,8 @@ int lcm__resp_value(const resp_state *s, int field, const char *v, lcm_strbuf *o
         return 0;
     if (fd->type != LCM_FT_SELECT_ONE && fd->type != LCM_FT_SELECT_MULTIPLE)
         return -1;
+    if (wjx && lcm__wjx_not_asked(v)) /* an option number is never negative */
+        return 0;
     const char *mapped = lcm__resp_map_value(s, fd->name, v);
     if (mapped)
         return lcm_strbuf_adds(out, mapped), 0;

@@ -79,6 +79,7 @@ typedef struct resp_state {
     long rejected;
     lcm_strbuf value, other;   /* a cell as the form wants it (lcm__resp_value) */
     long wave_year, wave_line; /* the wave taken from the first row's date, and its line */
+    size_t wjx_seq, wjx_time; /* 问卷星's 序号 and 提交答卷时间 columns (from 1; 0: none) */
 } resp_state;
 
 /* wjx map file: load it (bounded), and look rules up. */
@@ -106,8 +107,17 @@ int lcm__resp_tool_column(const char *name);
  * other: 0; or -1 (the cell is used as it is, the form checks it). */
 int lcm__resp_value(const resp_state *s, int field, const char *v, lcm_strbuf *out,
                     lcm_strbuf *other);
+/* The choice of list called text[0..n), or labelled so in any language; or -1. */
+int lcm__resp_choice_by_text(const lcm_form *f, const lcm_choice_list *list, const char *text,
+                             size_t n);
 /* 1 for 问卷星's "(跳过)": the question was skipped. */
 int lcm__wjx_skipped(const char *v);
+/* 1 for 问卷星's -2 and -3 of a download by option numbers: not shown, skipped. */
+int lcm__wjx_not_asked(const char *v);
+/* A 问卷星 column "12(text)" (also "第12题(text)"): a row of a matrix question whose label
+ * is text, or the 0/1 column of the select_multiple option labelled text (*choice). The
+ * field, or -1 (-2: two questions have that option). */
+int lcm__wjx_split_column(const lcm_form *f, const char *h, int *choice);
 /* 1 for a row of HXL hashtags (Kobo writes one under the header). */
 int lcm__resp_hxl_row(const lcm_csv_row *row);
 /* The delimiter of a file's first line: ';' or tab when it has those and no comma outside

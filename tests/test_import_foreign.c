@@ -163,11 +163,114 @@ static void foreign__wave_from_the_submission_year(void) {
     free(out), free(err);
 }
 
+/* 问卷星's 按选项文本下载 as downloaded (GB18030 without BOM, CRLF): its own six columns
+ * (提交答卷时间 -> ended_at, 所用时间 -> started_at before it, 来自IP left out), headers
+ * "1、label：", options by their text, "┋" between choices, "其他〖爬山〗" the other
+ * choice and its text, "(跳过)" skipped; no map, no --wave (the year of 提交答卷时间). */
+static void foreign__wjx_text_download_as_downloaded(void) {
+    char db[4096], *out = NULL, *err = NULL;
+    snprintf(db, sizeof db, "%s", db_with("wjx.db", "tests/fixtures/foreign/wjx_form"));
+    const char *args[] = {
+        "import", "responses",      db,         lcmt_path("tests/fixtures/foreign/wjx_text.csv"),
+        "--form", "learning_point", "--format", "wjx",
+        NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, "(gb18030): 3 rows, 3 new");
+    free(out), free(err), out = err = NULL;
+    /* 125秒 before 14:41:03 is 14:38:58; 1分40秒 before 09:02:11 is 09:00:31 */
+    CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_learning_point_2025_1 WHERE sex = '1' "
+                                 "AND age = 34 AND hobby = 'read music' AND satisfied = '1' AND "
+                                 "remarks IS NULL AND ended_at = '2025-06-05T14:41:03+08:00' AND "
+                                 "started_at = '2025-06-05T14:38:58+08:00' AND wave = 2025 AND "
+                                 "status = 'complete'"),
+                    1);
+    CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_learning_point_2025_1 WHERE sex = '2' "
+                                 "AND age = 61 AND hobby = 'sport music' AND satisfied = '0' AND "
+                                 "remarks = '多办些讲座，周末也开' AND started_at = "
+                                 "'2025-06-06T09:00:31+08:00'"),
+                    1);
+    CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_learning_point_2025_1 WHERE hobby = "
+                                 "'other' AND hobby_other = '爬山' AND age = 45"),
+                    1);
+    free(out), free(err);
+}
+
+/* 按选项序号下载: option numbers mean nothing without a map. The draft map names each
+ * header's field (a select_multiple's "3(运动)" column by its option label) and option
+ * number n the n-th choice (satisfied: 1 是 -> '1', 2 否 -> '0'); with it the numbers
+ * give the same submissions as the text download (same ids: 序号 and 提交答卷时间). */
+static void foreign__wjx_codes_through_the_draft_map(void) {
+    char db[4096], map[4096], *out = NULL, *err = NULL;
+    snprintf(db, sizeof db, "%s", db_with("wjx_codes.db", "tests/fixtures/foreign/wjx_form"));
+    snprintf(map, sizeof map, "%s", lcmt_tmp("wjx_map.csv"));
+    remove(map);
+    char codes[4096], text[4096];
+    snprintf(codes, sizeof codes, "%s", lcmt_path("tests/fixtures/foreign/wjx_codes.csv"));
+    snprintf(text, sizeof text, "%s", lcmt_path("tests/fixtures/foreign/wjx_text.csv"));
+    const char *args[] = {"import",   "responses", db,   codes, "--form", "learning_point",
+                          "--format", "wjx",       NULL, NULL,  NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    LCMT_ASSERT_HAS(err, "wjx_codes.csv:3:13 (4、您对社区学习点满意吗？): '2' is not a choice of "
+                         "list 'yesno' (问卷星's option number? --draft-map MAP.csv writes a map "
+                         "of them)");
+    free(out), free(err), out = err = NULL;
+    args[8] = "--draft-map", args[9] = map;
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, "8 header rules (0 to fill in), 4 answer rules (0 to fill in)");
+    free(out), free(err), out = err = NULL;
+    char *rules = lcmt_slurp(map, NULL);
+    LCMT_ASSERT_HAS(rules, "source,field,value,choice\r\n1、您的性别：,sex,,\r\n");
+    LCMT_ASSERT_HAS(rules, "3(运动),hobby/sport,,\r\n");
+    LCMT_ASSERT_HAS(rules, ",satisfied,1,1\r\n,satisfied,2,0\r\n");
+    free(rules);
+    /* a map the user may have checked is not written over */
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    LCMT_ASSERT_HAS(err, "(a map is not overwritten: remove it first)");
+    free(out), free(err), out = err = NULL;
+    args[3] = text, args[8] = NULL;
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    free(out), free(err), out = err = NULL;
+    args[3] = codes, args[8] = "--map";
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, "(gb18030): 2 rows, 0 new, 2 unchanged");
+    free(out), free(err);
+}
+
+/* What the draft map cannot tell it leaves empty, and the map is refused until the user
+ * fills it in. */
+static void foreign__wjx_draft_map_leaves_the_unknown_empty(void) {
+    static const char csv[] = "序号,提交答卷时间,所用时间,来源,来源详情,来自IP,1、您的性别：,"
+                              "2、您的职业：\r\n1,2025/6/5 14:41:03,125秒,手机提交,直接访问,"
+                              "203.0.113.7,男士,教师\r\n";
+    char db[4096], map[4096], file[4096], *out = NULL, *err = NULL;
+    snprintf(db, sizeof db, "%s", db_with("wjx_open.db", "tests/fixtures/foreign/wjx_form"));
+    snprintf(file, sizeof file, "%s", lcmt_write(lcmt_tmp("wjx_open.csv"), csv, strlen(csv)));
+    snprintf(map, sizeof map, "%s", lcmt_tmp("wjx_open_map.csv"));
+    remove(map);
+    const char *args[] = {
+        "import", "responses",   db,  file, "--form", "learning_point", "--format",
+        "wjx",    "--draft-map", map, NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, "2 header rules (1 to fill in), 1 answer rules (1 to fill in)");
+    free(out), free(err), out = err = NULL;
+    char *rules = lcmt_slurp(map, NULL);
+    LCMT_ASSERT_HAS(rules, "2、您的职业：,,,\r\n,sex,男士,\r\n");
+    free(rules);
+    args[8] = "--map";
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 1);
+    LCMT_ASSERT_HAS(err, "wjx_open_map.csv:3: a rule names a field, and a value its choice");
+    free(out), free(err);
+}
+
 const lcmt_case lcmt_import_foreign_cases[] = {
     {"foreign__rows_without_status_are_complete_and_checked",
      foreign__rows_without_status_are_complete_and_checked},
     {"foreign__kobo_label_export_as_downloaded", foreign__kobo_label_export_as_downloaded},
     {"foreign__odk_central_export_as_downloaded", foreign__odk_central_export_as_downloaded},
     {"foreign__wave_from_the_submission_year", foreign__wave_from_the_submission_year},
+    {"foreign__wjx_text_download_as_downloaded", foreign__wjx_text_download_as_downloaded},
+    {"foreign__wjx_codes_through_the_draft_map", foreign__wjx_codes_through_the_draft_map},
+    {"foreign__wjx_draft_map_leaves_the_unknown_empty",
+     foreign__wjx_draft_map_leaves_the_unknown_empty},
     {NULL, NULL},
 };
