@@ -40,7 +40,10 @@ static int norm(const char *s, char *out, size_t cap) {
     while (isdigit((unsigned char)*d))
         d++;
     if (d > s) {
-        const char *after = starts(d, "、") || starts(d, "．") ? d + 3 : *d == '.' ? d + 1 : NULL;
+        /* "12、" "12．" "12." but not "1.5小时": a number is no question number */
+        const char *after = starts(d, "、") || starts(d, "．")           ? d + 3
+                            : *d == '.' && !isdigit((unsigned char)d[1]) ? d + 1
+                                                                         : NULL;
         while (after && *after == ' ')
             after++;
         if (after && *after)

@@ -9,6 +9,9 @@
  */
 #include "testing.h"
 
+#include "form.h"
+#include "import_resp_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,7 +265,41 @@ static void foreign__wjx_draft_map_leaves_the_unknown_empty(void) {
     free(out), free(err);
 }
 
+/* The resolver on its own: a question number is dropped from a header, a number that
+ * starts a label is not ("1.5小时" and "2.5小时" stay apart); '-' paths must be the
+ * field's own groups; a label two questions share names neither. */
+static void foreign__resolver_keeps_labels_apart(void) {
+    static const char survey[] = "type,name,label::zh,label::en\n"
+                                 "begin group,home,住房,Home\n"
+                                 "select_one hours,hours,每周学习时间,Hours a week\n"
+                                 "integer,age,您的年龄,Age\n"
+                                 "text,city_name,所在城市,Town\n"
+                                 "end group,,,\n"
+                                 "text,note_a,备注,Note\n"
+                                 "text,note_b,备注,Remark\n";
+    static const char choices[] = "list_name,name,label::zh,label::en\n"
+                                  "hours,h1,1.5小时,1.5 hours\n"
+                                  "hours,h2,2.5小时,2.5 hours\n";
+    static const char settings[] = "form_id,version\nt,1\n";
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_form_read_texts(survey, choices, settings, &f, &err), LCM_OK);
+    int hours = lcm_form_find(f, "hours"), age = lcm_form_find(f, "age");
+    const lcm_choice_list *l = lcm_form_field(f, (size_t)hours)->list;
+    CU_ASSERT_EQUAL(lcm__resp_choice_by_text(f, l, "2.5小时", strlen("2.5小时")), 1);
+    CU_ASSERT_EQUAL(lcm__resp_choice_by_text(f, l, "1.5 hours", strlen("1.5 hours")), 0);
+    CU_ASSERT_EQUAL(lcm__resp_choice_by_text(f, l, "5小时", strlen("5小时")), -1);
+    CU_ASSERT_EQUAL(lcm__resp_resolve_field(f, "12、您的年龄：", LCM__ANY_REPEAT), age);
+    CU_ASSERT_EQUAL(lcm__resp_resolve_field(f, "home-age", LCM__ANY_REPEAT), age);
+    CU_ASSERT_EQUAL(lcm__resp_resolve_field(f, "Home.Town", LCM__ANY_REPEAT),
+                    lcm_form_find(f, "city_name"));
+    CU_ASSERT_EQUAL(lcm__resp_resolve_field(f, "garden-age", LCM__ANY_REPEAT), -1);
+    CU_ASSERT_EQUAL(lcm__resp_resolve_field(f, "备注", LCM__ANY_REPEAT), -2);
+    lcm_form_free(f);
+}
+
 const lcmt_case lcmt_import_foreign_cases[] = {
+    {"foreign__resolver_keeps_labels_apart", foreign__resolver_keeps_labels_apart},
     {"foreign__rows_without_status_are_complete_and_checked",
      foreign__rows_without_status_are_complete_and_checked},
     {"foreign__kobo_label_export_as_downloaded", foreign__kobo_label_export_as_downloaded},
