@@ -439,7 +439,7 @@ static long wjx_seconds(const char *v) {
 static void put_times(resp_state *s, lcm__imp *im, lcm_instance *in, long jsub, long jdur) {
     const char *sub = jsub >= 0 ? im->row->field[jsub] : "";
     const char *dur = jdur >= 0 ? im->row->field[jdur] : "";
-    char iso[64];
+    char iso[128]; /* room for any long, so the compiler sees no truncation */
     if (!*sub)
         return;
     if (s->opts->format != LCM_RESP_WJX) {
