@@ -195,6 +195,14 @@ static void foreign__wjx_text_download_as_downloaded(void) {
     CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_learning_point_2025_1 WHERE hobby = "
                                  "'other' AND hobby_other = '爬山' AND age = 45"),
                     1);
+    /* Complete rows of wave 2025: estimate takes them (drafts it left out). Reference:
+     * tests/r/import_wjx_estimate.R, svymean of 34, 61, 45 -> 46.666667, SE 7.8386507. */
+    const char *design[] = {"design", "set", db, "--form", "learning_point", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(design, NULL, NULL, NULL), 0);
+    const char *est[] = {"estimate", db,     "--form", "learning_point", "--var", "age",
+                         "--wave",   "2025", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(est, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, "46.6667  7.83865");
     free(out), free(err);
 }
 
