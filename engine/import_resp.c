@@ -184,6 +184,11 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
         }
         if (fmt == LCM_RESP_WJX && strcmp(h, "序号") == 0)
             s->wjx_seq = j + 1;
+        if ((fmt == LCM_RESP_ODK && strcmp(h, "ReviewState") == 0) ||
+            (fmt == LCM_RESP_KOBO && strcmp(h, "_validation_status") == 0)) {
+            c->kind = COL_REVIEW;
+            continue;
+        }
         if (fmt == LCM_RESP_WJX && strcmp(h, "所用时间") == 0) {
             c->kind = COL_DURATION;
             continue;
@@ -483,14 +488,22 @@ static void derive_wave(resp_state *s, lcm__imp *im, lcm_instance *in) {
     lcm_instance_set_meta(in, "wave", year, NULL);
 }
 
+/* A submission the tool's reviewers rejected (ODK Central's ReviewState, Kobo's
+ * _validation_status): kept, as a draft, so estimates leave it out. */
+static int rejected(const char *v) {
+    return strcmp(v, "rejected") == 0 || strcmp(v, "validation_status_not_approved") == 0 ||
+           strcasecmp(v, "Not Approved") == 0;
+}
+
 /* ---- rows ---- */
 
 static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
     lcm_err e;
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     char wave[32];
-    int has_id = 0, foreign = s->opts->format == LCM_RESP_KOBO || s->opts->format == LCM_RESP_ODK;
-    long jsub = -1, jdur = -1;
+    int has_id = 0, stated = 0;
+    int foreign = s->opts->format == LCM_RESP_KOBO || s->opts->format == LCM_RESP_ODK;
+    long jsub = -1, jdur = -1, jrej = -1;
     lcm_instance_set_meta(in, "source", s->source, NULL);
     /* A file without a status column holds submitted answers: complete, and checked so. */
     lcm_instance_set_meta(in, "status", "complete", NULL);
@@ -505,6 +518,7 @@ static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *e
             if (id && strncmp(v, "uuid:", 5) == 0)
                 v += 5; /* Kobo and ODK write "uuid:<id>" */
             has_id |= id;
+            stated |= strcmp(s->cols[j].meta, "status") == 0;
             /* ODK allows any unique string as an id: kept as it is */
             if (lcm_instance_set_meta(in, s->cols[j].meta, v, &e) != LCM_OK &&
                 (!id || !foreign || lcm__instance_set_foreign_id(in, v, &e) != LCM_OK))
@@ -515,10 +529,14 @@ static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *e
             jsub = (long)j;
         else if (s->cols[j].kind == COL_DURATION)
             jdur = (long)j;
+        else if (s->cols[j].kind == COL_REVIEW && rejected(v))
+            jrej = (long)j;
     }
     gather_choices(s, im, in);
     gather_geo(s, im, in);
     put_times(s, im, in, jsub, jdur);
+    if (jrej >= 0 && !stated) /* no status column said otherwise */
+        lcm_instance_set_meta(in, "status", "draft", NULL);
     lcm_instance_answers_checked(in); /* set_field checked each one, naming its cell */
     if (!has_id) { /* lcm_instance_new made a random one: a re-import must find the row */
         char id[37];

@@ -12,7 +12,8 @@
 
 /* COL_GEO: one part of a geopoint ODK Central splits (choice: 0 latitude … 3 accuracy);
  * COL_SUBMITTED: when the tool received the answers (SubmissionDate, _submission_time,
- * 提交答卷时间); COL_DURATION: 问卷星's 所用时间 ("125秒"). */
+ * 提交答卷时间); COL_DURATION: 问卷星's 所用时间 ("125秒"); COL_REVIEW: the tool's review
+ * of the submission (ODK Central's ReviewState, Kobo's _validation_status). */
 typedef enum col_kind {
     COL_IGNORE,
     COL_META,
@@ -20,7 +21,8 @@ typedef enum col_kind {
     COL_CHOICE,
     COL_GEO,
     COL_SUBMITTED,
-    COL_DURATION
+    COL_DURATION,
+    COL_REVIEW
 } col_kind;
 
 typedef struct col_map {

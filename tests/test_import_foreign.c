@@ -107,8 +107,8 @@ static void foreign__kobo_label_export_as_downloaded(void) {
 /* ODK Central's CSV: SubmissionDate, meta-instanceID and KEY (ids ODK allows: any unique
  * string), groups joined with '-' ending in a label ("home-address-city" for addr_city,
  * labelled "city", a standard column's name), a geopoint in four columns, Central's own
- * Status column (not lcmon's), and the repeat file headed "name,age" for kid_name,
- * kid_age with PARENT_KEY. */
+ * Status column (not lcmon's), a ReviewState of rejected (stored as a draft), and the
+ * repeat file headed "name,age" for kid_name, kid_age with PARENT_KEY. */
 static void foreign__odk_central_export_as_downloaded(void) {
     char db[4096], kid[4096], *out = NULL, *err = NULL;
     snprintf(db, sizeof db, "%s", db_with("odk.db", "tests/fixtures/foreign/odk_form"));
@@ -118,7 +118,7 @@ static void foreign__odk_central_export_as_downloaded(void) {
         "--form",   "home_visit", "--format", "odk",
         "--roster", kid,          NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
-    LCMT_ASSERT_HAS(out, "2 rows, 2 new");
+    LCMT_ASSERT_HAS(out, "3 rows, 3 new");
     free(out), free(err), out = err = NULL;
     CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_home_visit_1 WHERE instance_id = "
                                  "'visit-a' AND name = 'Ana' AND age = 41 AND type = 'flat' AND "
@@ -131,12 +131,16 @@ static void foreign__odk_central_export_as_downloaded(void) {
                                  "'3b7e1c2a-9f4d-4c5e-8a6b-1d2e3f4a5b6c' AND spot IS NULL AND "
                                  "status = 'complete'"),
                     1);
+    /* rejected by Central's reviewers: kept as a draft, which estimates leave out */
+    CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_home_visit_1 WHERE instance_id = "
+                                 "'visit-c' AND name = 'Chen' AND status = 'draft'"),
+                    1);
     CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_home_visit_1__kid WHERE instance_id "
                                  "= 'visit-a' AND ((position = 1 AND kid_name = 'Mei' AND kid_age "
                                  "= 7) OR (position = 2 AND kid_name = 'Lin' AND kid_age = 4))"),
                     2);
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
-    LCMT_ASSERT_HAS(out, "2 rows, 0 new, 2 unchanged");
+    LCMT_ASSERT_HAS(out, "3 rows, 0 new, 3 unchanged");
     free(out), free(err);
 }
 
@@ -162,7 +166,7 @@ static void foreign__wave_from_the_submission_year(void) {
     free(out), free(err), out = err = NULL;
     args[8] = "--wave", args[9] = "2025";
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
-    CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_home_visit_1 WHERE wave = 2025"), 2);
+    CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_home_visit_1 WHERE wave = 2025"), 3);
     free(out), free(err);
 }
 
