@@ -241,11 +241,14 @@ static lcm_status fill_one(resp_state *s, lcm__imp *im, lcm_instance *in, int k,
         for (size_t j = 0; j < r->ncols && cell; j++) {
             if (r->field[j] < 0)
                 continue;
-            if (*cell && lcm_form_validate_utf8(s->form, r->field[j], cell, &e) != LCM_OK)
+            const char *v = cell; /* a choice label as its name, as in the main file */
+            if (*cell && lcm__resp_value(s, r->field[j], cell, &s->value, &s->other) == 0)
+                v = s->value.buf; /* "other" texts are not kept apart in roster files */
+            if (*v && lcm_form_validate_utf8(s->form, r->field[j], v, &e) != LCM_OK)
                 lcm__imp_issue_in(im, r->file, line, j + 1, r->name[j], cell, "%s",
                                   lcm__resp_problem(e.msg));
-            else if (*cell)
-                lcm_instance_set(in, r->field[j], at, cell, NULL);
+            else if (*v)
+                lcm_instance_set(in, r->field[j], at, v, NULL);
             cell += strlen(cell) + 1;
         }
     }

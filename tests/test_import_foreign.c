@@ -108,7 +108,8 @@ static void foreign__kobo_label_export_as_downloaded(void) {
  * string), groups joined with '-' ending in a label ("home-address-city" for addr_city,
  * labelled "city", a standard column's name), a geopoint in four columns, Central's own
  * Status column (not lcmon's), a ReviewState of rejected (stored as a draft), and the
- * repeat file headed "name,age" for kid_name, kid_age with PARENT_KEY. */
+ * repeat file headed "name,age,school" for kid_name, kid_age, kid_school (a choice by
+ * its label) with PARENT_KEY. */
 static void foreign__odk_central_export_as_downloaded(void) {
     char db[4096], kid[4096], *out = NULL, *err = NULL;
     snprintf(db, sizeof db, "%s", db_with("odk.db", "tests/fixtures/foreign/odk_form"));
@@ -137,7 +138,8 @@ static void foreign__odk_central_export_as_downloaded(void) {
                     1);
     CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_home_visit_1__kid WHERE instance_id "
                                  "= 'visit-a' AND ((position = 1 AND kid_name = 'Mei' AND kid_age "
-                                 "= 7) OR (position = 2 AND kid_name = 'Lin' AND kid_age = 4))"),
+                                 "= 7 AND kid_school = 'yes') OR (position = 2 AND kid_name = "
+                                 "'Lin' AND kid_age = 4 AND kid_school = 'no'))"),
                     2);
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, &err), 0);
     LCMT_ASSERT_HAS(out, "3 rows, 0 new, 3 unchanged");
