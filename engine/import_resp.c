@@ -213,6 +213,8 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
         }
     }
     drop_repeated_choices(s);
+    for (size_t j = 0; j < s->ncols; j++)
+        s->has_geo |= s->cols[j].kind == COL_GEO;
     return lcm__resp_rosters_load(s, im, err);
 }
 
@@ -237,18 +239,15 @@ static void bad_answer(resp_state *s, lcm__imp *im, size_t j, int field, const c
                             : "");
 }
 
-/* Set the answer v of field (in roster row `row`, 0 outside rosters) from column j. */
-static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field, long row,
-                       const char *v) {
+/* Set the answer v of field (in roster row `row`, 0 outside rosters) from column j;
+ * checked: v passed lcm_form_validate_utf8 already. */
+static void put_checked(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field,
+                        long row, const char *v) {
     const col_map *c = &s->cols[j];
     const lcm_field *f = lcm_form_field(s->form, (size_t)field);
     lcm_err e;
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     long pos;
-    if (lcm_form_validate_utf8(s->form, field, v, &e) != LCM_OK) { /* csvin checked it */
-        bad_answer(s, im, j, field, v, e.msg);
-        return;
-    }
     while (row > 0 && lcm_instance_rows(in, f->repeat) < row)
         if (lcm_instance_add_row(in, f->repeat, &pos, &e) != LCM_OK) {
             lcm__imp_cell_issue(im, j, c->name, "%s", e.msg);
@@ -256,6 +255,17 @@ static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, 
         }
     if (lcm_instance_set(in, field, row, v, &e) != LCM_OK)
         lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
+}
+
+/* The same, checking v first. */
+static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field, long row,
+                       const char *v) {
+    lcm_err e;
+    lcm_err_clear(&e);
+    if (lcm_form_validate_utf8(s->form, field, v, &e) != LCM_OK) /* csvin checked it */
+        bad_answer(s, im, j, field, v, e.msg);
+    else
+        put_checked(s, im, in, j, field, row, v);
 }
 
 /* The text of an "other" choice ("其他〖爬山〗") goes to the question `<field>_other`. */
@@ -278,8 +288,24 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
     const col_map *c = &s->cols[j];
     const lcm_field *f = lcm_form_field(s->form, (size_t)c->field);
     const char *mapped = lcm__resp_map_value(s, f->name, v);
+    lcm_err e;
+    lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     v = mapped ? mapped : v;
-    if (!mapped && lcm__resp_value(s, c->field, v, &s->value, &s->other) == 0) {
+    /* An answer the form takes as it is goes in (every cell of lcmon's own files: nothing
+     * more per cell than before); else it may be a label ("(跳过)" and "┋" of 问卷星 are
+     * looked at first, as they may pass as text). */
+    if (!mapped && s->opts->format != LCM_RESP_WJX) {
+        if (lcm_form_validate_utf8(s->form, c->field, v, &e) == LCM_OK) {
+            put_checked(s, im, in, j, c->field, c->row, v);
+            return;
+        }
+        if (lcm__resp_value(s, c->field, v, &s->value, &s->other) != 0) {
+            bad_answer(s, im, j, c->field, v, e.msg);
+            return;
+        }
+    }
+    if (!mapped && (s->opts->format != LCM_RESP_WJX ||
+                    lcm__resp_value(s, c->field, v, &s->value, &s->other) == 0)) {
         if (!lcm_strbuf_ok(&s->value) || !lcm_strbuf_ok(&s->other)) {
             lcm__imp_cell_issue(im, j, c->name, "out of memory");
             return;
@@ -296,7 +322,7 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
 /* A geopoint split into parts (ODK Central: -Latitude, -Longitude, -Altitude, -Accuracy)
  * is the parts joined by spaces, as ODK writes it whole. */
 static void gather_geo(resp_state *s, lcm__imp *im, lcm_instance *in) {
-    for (size_t j = 0; j < s->ncols; j++) {
+    for (size_t j = 0; s->has_geo && j < s->ncols; j++) {
         if (s->cols[j].kind != COL_GEO)
             continue;
         const char *part[4] = {"", "", "", ""};

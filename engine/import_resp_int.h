@@ -82,6 +82,7 @@ typedef struct resp_state {
     lcm_strbuf value, other;   /* a cell as the form wants it (lcm__resp_value) */
     long wave_year, wave_line; /* the wave taken from the first row's date, and its line */
     size_t wjx_seq, wjx_time; /* 问卷星's 序号 and 提交答卷时间 columns (from 1; 0: none) */
+    int has_geo;              /* a COL_GEO column is there (most files have none) */
 } resp_state;
 
 /* wjx map file: load it (bounded), and look rules up. */
