@@ -1,5 +1,5 @@
 # bench/import_gen.awk - N household responses for bench/import: the three households of
-# tests/fixtures/import/responses_ok.csv (81 columns, roster members as members[N]/field)
+# tests/fixtures/import/responses_ok.csv (82 columns, roster members as members[N]/field, ended_at)
 # repeated with a fresh instance_id and household number per row.
 #   awk -v n=1000000 -f bench/import_gen.awk tests/fixtures/import/responses_ok.csv
 BEGIN { FS = OFS = "," }

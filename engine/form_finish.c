@@ -285,6 +285,15 @@ static lcm_status check_all(lcm_instance *in, int complete, lcm_err *err) {
     return st;
 }
 
+/* 1 when a question of f fills the city: its instances are complete only with one. A form
+ * that asks no city (one made for another tool, imported as it is) may leave it empty. */
+static int asks_city(const lcm_form *f) {
+    for (size_t i = 0; i < f->nfields; i++)
+        if (f->std[i] == LCM__STD_CITY)
+            return 1;
+    return 0;
+}
+
 lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
     const lcm_form *f = in->f;
     int changed = 0;
@@ -295,7 +304,7 @@ lcm_status lcm_instance_finish(lcm_instance *in, int complete, lcm_err *err) {
         st = check_all(in, complete, err);
     if (st == LCM_OK)
         st = fill_meta(in, err);
-    if (st == LCM_OK && complete && !in->meta[LCM__STD_CITY])
+    if (st == LCM_OK && complete && !in->meta[LCM__STD_CITY] && asks_city(f))
         st = lcm_err_set(err, LCM_CONSTRAINT,
                          "instance has no city: answer the question that fills it or give one");
     if (st == LCM_OK && complete)

@@ -56,4 +56,10 @@ void lcm__instance_truncate_rows(lcm_instance *in, int repeat, long n);
 /* Forget every put-aside answer (a completed instance keeps none). */
 void lcm__instance_drop_hidden(lcm_instance *in);
 
+/* Set the instance_id another tool gave (ODK allows any unique string, "one" in its own
+ * tests): 1 to LCM__FOREIGN_ID_MAX bytes of text without spaces or control characters, kept
+ * as it is so the row can be traced back to the tool. lcmon's own ids are UUIDs. */
+#define LCM__FOREIGN_ID_MAX 200
+lcm_status lcm__instance_set_foreign_id(lcm_instance *in, const char *id, lcm_err *err);
+
 #endif

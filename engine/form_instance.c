@@ -219,6 +219,22 @@ lcm_status lcm_instance_set_meta(lcm_instance *in, const char *column, const cha
     return LCM_OK;
 }
 
+lcm_status lcm__instance_set_foreign_id(lcm_instance *in, const char *id, lcm_err *err) {
+    size_t n = strlen(id);
+    if (n == 0 || n > LCM__FOREIGN_ID_MAX)
+        return lcm_err_set(err, LCM_CONSTRAINT, "instance_id '%s' is not 1 to %d characters", id,
+                           LCM__FOREIGN_ID_MAX);
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return lcm_err_set(err, LCM_CONSTRAINT,
+                               "instance_id '%s' holds a space or a control character", id);
+    char *copy = pool_strdup(in, id);
+    if (!copy)
+        return oom(err);
+    in->meta[LCM__STD_ID] = copy;
+    return LCM_OK;
+}
+
 const char *lcm_instance_meta(const lcm_instance *in, const char *column) {
     int i = lcm__std_col_find(column);
     return i < 0 ? NULL : in->meta[i];

@@ -10,6 +10,7 @@
  * file. Only rows that are not written (the same as stored, or in conflict) go through
  * the TEMP table of keys, so a new file pays for no look-up table of its ids.
  */
+#include "form_inst.h"
 #include "import_resp_int.h"
 #include "timestamp.h"
 
@@ -46,6 +47,14 @@ static const char *const tool_columns[] = {"formhub/uuid",
                                            "meta/deprecatedID",
                                            NULL};
 
+/* When the tool received the answers: kept as ended_at when no end time is given. */
+static const char *const submitted_columns[] = {"SubmissionDate", "_submission_time",
+                                                "提交答卷时间", NULL};
+
+/* 问卷星's own columns besides those: its row number, where the answers came from, and
+ * the IP address (personal data: left out unless a map rule sends it to a question). */
+static const char *const wjx_columns[] = {"序号", "来源", "来源详情", "来自IP", NULL};
+
 int lcm_resp_format_parse(const char *s, lcm_resp_format *out) {
     static const char *const names[] = {"native", "kobo", "odk", "wjx"};
     for (int i = 0; i < 4; i++)
@@ -65,32 +74,11 @@ int lcm__resp_tool_column(const char *name) {
     return in_list(tool_columns, name) >= 0;
 }
 
-/* A field by name, else by the part after a group path ("g/f", with ODK also "g-f"). */
-int lcm__resp_find_path(const lcm_form *f, const char *name, int odk) {
-    int i = lcm_form_find(f, name);
-    for (const char *p = name; i < 0 && *p; p++)
-        if (*p == '/' || (odk && *p == '-'))
-            i = lcm_form_find(f, p + 1);
-    return i;
-}
-
-/* "aware/library", "aware-library" or "aware_library": a 0/1 column of one choice. */
-int lcm__resp_find_choice(const lcm_form *f, const char *name, int odk, int *choice) {
-    size_t n = strlen(name);
-    char buf[256];
-    if (n >= sizeof buf)
-        return -1;
-    for (size_t k = n; k-- > 1;) {
-        if (name[k] != '/' && name[k] != '_' && name[k] != '-')
-            continue;
-        memcpy(buf, name, k);
-        buf[k] = '\0';
-        int i = lcm__resp_find_path(f, buf, odk);
-        const lcm_field *fd = i >= 0 ? lcm_form_field(f, (size_t)i) : NULL;
-        if (fd && fd->type == LCM_FT_SELECT_MULTIPLE &&
-            (*choice = lcm_form_choice(fd->list, name + k + 1)) >= 0)
+/* The index of s in list, compared with case (ODK's "Status" is not lcmon's status). */
+static int in_list_exact(const char *const *list, const char *s) {
+    for (int i = 0; list[i]; i++)
+        if (strcmp(list[i], s) == 0)
             return i;
-    }
     return -1;
 }
 
@@ -110,17 +98,32 @@ static long repeat_index(const char *h, char *key, size_t cap) {
 
 static void map_field(resp_state *s, lcm__imp *im, size_t j, const char *key, long row) {
     col_map *c = &s->cols[j];
-    int odk = s->opts->format == LCM_RESP_ODK, choice = -1;
+    int choice = -1, part = -1;
     int i = lcm_form_find(s->form, key);
-    if (i < 0 && (i = lcm__resp_find_choice(s->form, key, odk, &choice)) >= 0)
+    if (i < 0 && (i = lcm__resp_resolve_choice(s->form, key, LCM__ANY_REPEAT, &choice)) >= 0)
         c->kind = COL_CHOICE, c->choice = choice;
-    else if (i < 0 && (i = lcm__resp_find_path(s->form, key, odk)) < 0) {
-        lcm__imp_cell_issue(im, j, c->name, "names no field of form '%s'", lcm_form_id(s->form));
+    else if (i < 0 && (i = lcm__resp_geo_part(s->form, key, LCM__ANY_REPEAT, &part)) >= 0)
+        c->kind = COL_GEO, c->choice = part;
+    else if (i < 0 && (i = lcm__resp_resolve_field(s->form, key, LCM__ANY_REPEAT)) < 0 &&
+             s->opts->format == LCM_RESP_WJX &&
+             (i = lcm__wjx_split_column(s->form, key, &choice)) >= 0 && choice >= 0)
+        c->kind = COL_CHOICE, c->choice = choice;
+    if (i < 0) {
+        if (i == -2)
+            lcm__imp_cell_issue(im, j, c->name,
+                                "is the label of several questions: name one with --map");
+        else
+            lcm__imp_cell_issue(im, j, c->name, "names no field of form '%s'%s",
+                                lcm_form_id(s->form),
+                                s->opts->format == LCM_RESP_WJX
+                                    ? " (--draft-map MAP.csv writes a map of the headers to check "
+                                      "and give with --map)"
+                                    : "");
         return;
     }
     const lcm_field *f = lcm_form_field(s->form, (size_t)i);
     c->field = i, c->row = row;
-    if (c->kind != COL_CHOICE)
+    if (c->kind != COL_CHOICE && c->kind != COL_GEO)
         c->kind = f->type == LCM_FT_CALCULATE ? COL_IGNORE : COL_FIELD; /* recomputed anyway */
     if (!f->column && c->kind != COL_IGNORE)
         lcm__imp_cell_issue(im, j, c->name, "a group or note, not a question");
@@ -143,11 +146,12 @@ static int find_by_column(const lcm_form *f, const char *name) {
     return -1;
 }
 
-/* A select_multiple given both ways (lcmon's own export has the list and the 0/1 columns):
- * the list is the answer, the 0/1 columns only repeat it. */
+/* A select_multiple given both ways (lcmon's own export has the list and the 0/1 columns),
+ * a geopoint whole and in parts: the whole is the answer, the parts only repeat it. */
 static void drop_repeated_choices(resp_state *s) {
     for (size_t j = 0; j < s->ncols; j++)
-        for (size_t k = 0; s->cols[j].kind == COL_CHOICE && k < s->ncols; k++)
+        for (size_t k = 0;
+             (s->cols[j].kind == COL_CHOICE || s->cols[j].kind == COL_GEO) && k < s->ncols; k++)
             if (s->cols[k].kind == COL_FIELD && s->cols[k].field == s->cols[j].field &&
                 s->cols[k].row == s->cols[j].row)
                 s->cols[j].kind = COL_IGNORE;
@@ -192,7 +196,8 @@ static void missing_personal_columns(resp_state *s, lcm__imp *im) {
 
 static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
     resp_state *s = state;
-    int tool = s->opts->format == LCM_RESP_KOBO || s->opts->format == LCM_RESP_ODK, have_id = 0;
+    lcm_resp_format fmt = s->opts->format;
+    int tool = fmt == LCM_RESP_KOBO || fmt == LCM_RESP_ODK, have_id = 0;
     if (!(s->cols = calloc(im->row->n, sizeof *s->cols)))
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
     s->ncols = im->row->n;
@@ -203,17 +208,38 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
         if (!(c->name = strdup(h)))
             return lcm_err_set(err, LCM_NOMEM, "out of memory");
         h = mapped ? mapped : h;
+        if (strcmp(h, "-") == 0) /* a map rule leaving the column out */
+            continue;
         int by_column = find_by_column(s->form, h);
         if (by_column >= 0) { /* a standard column a question fills (lcmon_column) */
             map_field(s, im, j, lcm_form_field(s->form, (size_t)by_column)->name, 0);
             continue;
         }
+        if ((tool || fmt == LCM_RESP_WJX) && in_list_exact(submitted_columns, h) >= 0) {
+            c->kind = COL_SUBMITTED;
+            s->wjx_time = fmt == LCM_RESP_WJX ? j + 1 : 0;
+            continue;
+        }
+        if (fmt == LCM_RESP_WJX && strcmp(h, "序号") == 0)
+            s->wjx_seq = j + 1;
+        if ((fmt == LCM_RESP_ODK && strcmp(h, "ReviewState") == 0) ||
+            (fmt == LCM_RESP_KOBO && strcmp(h, "_validation_status") == 0)) {
+            c->kind = COL_REVIEW;
+            continue;
+        }
+        if (fmt == LCM_RESP_WJX && strcmp(h, "所用时间") == 0) {
+            c->kind = COL_DURATION;
+            continue;
+        }
+        if ((fmt == LCM_RESP_WJX && in_list_exact(wjx_columns, h) >= 0) ||
+            (tool && in_list_exact(tool_columns, h) >= 0))
+            continue; /* COL_IGNORE */
         int m = in_list(std_cols, h);
         if (m < 0 && tool && in_list(id_aliases, h) >= 0)
             m = 0;
         if (m >= 0 && !(m == 0 && have_id++)) /* a second id column (Kobo has two) is skipped */
             c->kind = COL_META, c->meta = std_cols[m];
-        else if (m >= 0 || (tool && (h[0] == '_' || in_list(tool_columns, h) >= 0)))
+        else if (m >= 0 || (tool && h[0] == '_'))
             c->kind = COL_IGNORE;
         else {
             long row = repeat_index(h, key, sizeof key);
@@ -227,6 +253,8 @@ static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
     drop_repeated_choices(s);
     same_target_twice(s, im);
     missing_personal_columns(s, im);
+    for (size_t j = 0; j < s->ncols; j++)
+        s->has_geo |= s->cols[j].kind == COL_GEO;
     return lcm__resp_rosters_load(s, im, err);
 }
 
@@ -238,25 +266,123 @@ const char *lcm__resp_problem(const char *msg) {
     return p ? p + 3 : msg;
 }
 
+/* The form's message for a bad answer, and for a number in a select of a 问卷星 file a
+ * hint: a download by option numbers is read through a map. */
+static void bad_answer(resp_state *s, lcm__imp *im, size_t j, int field, const char *v,
+                       const char *msg) {
+    const lcm_field *f = lcm_form_field(s->form, (size_t)field);
+    int number = *v && strspn(v, "0123456789") == strlen(v);
+    lcm__imp_cell_issue(im, j, s->cols[j].name, "%s%s", lcm__resp_problem(msg),
+                        s->opts->format == LCM_RESP_WJX && number &&
+                                (f->type == LCM_FT_SELECT_ONE || f->type == LCM_FT_SELECT_MULTIPLE)
+                            ? " (问卷星's option number? --draft-map MAP.csv writes a map of them)"
+                            : "");
+}
+
+/* Set the answer v of field (in roster row `row`, 0 outside rosters) from column j;
+ * checked: v passed lcm_form_validate_utf8 already. */
+static void put_checked(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field,
+                        long row, const char *v) {
+    const col_map *c = &s->cols[j];
+    const lcm_field *f = lcm_form_field(s->form, (size_t)field);
+    lcm_err e;
+    lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
+    long pos;
+    while (row > 0 && lcm_instance_rows(in, f->repeat) < row)
+        if (lcm_instance_add_row(in, f->repeat, &pos, &e) != LCM_OK) {
+            lcm__imp_cell_issue(im, j, c->name, "%s", e.msg);
+            return;
+        }
+    if (lcm_instance_set(in, field, row, v, &e) != LCM_OK)
+        lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
+}
+
+/* The same, checking v first. */
+static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field, long row,
+                       const char *v) {
+    lcm_err e;
+    lcm_err_clear(&e);
+    if (lcm_form_validate_utf8(s->form, field, v, &e) != LCM_OK) /* csvin checked it */
+        bad_answer(s, im, j, field, v, e.msg);
+    else
+        put_checked(s, im, in, j, field, row, v);
+}
+
+/* The text of an "other" choice ("其他〖爬山〗") goes to the question `<field>_other`. */
+static void put_other(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j) {
+    const col_map *c = &s->cols[j];
+    const lcm_field *f = lcm_form_field(s->form, (size_t)c->field);
+    char name[300];
+    snprintf(name, sizeof name, "%s_other", f->name);
+    int o = lcm_form_find(s->form, name);
+    if (o < 0 || lcm_form_field(s->form, (size_t)o)->repeat != f->repeat ||
+        !lcm_form_field(s->form, (size_t)o)->column)
+        lcm__imp_cell_issue(im, j, c->name,
+                            "the text '%s' of a choice has no question '%s' to go to", s->other.buf,
+                            name);
+    else
+        put_answer(s, im, in, j, o, c->row, s->other.buf);
+}
+
 static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, const char *v) {
     const col_map *c = &s->cols[j];
     const lcm_field *f = lcm_form_field(s->form, (size_t)c->field);
     const char *mapped = lcm__resp_map_value(s, f->name, v);
     lcm_err e;
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
-    long pos;
     v = mapped ? mapped : v;
-    if (lcm_form_validate_utf8(s->form, c->field, v, &e) != LCM_OK) { /* csvin checked it */
-        lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
-        return;
-    }
-    while (c->row > 0 && lcm_instance_rows(in, f->repeat) < c->row)
-        if (lcm_instance_add_row(in, f->repeat, &pos, &e) != LCM_OK) {
-            lcm__imp_cell_issue(im, j, c->name, "%s", e.msg);
+    /* An answer the form takes as it is goes in (every cell of lcmon's own files: nothing
+     * more per cell than before); else it may be a label ("(跳过)" and "┋" of 问卷星 are
+     * looked at first, as they may pass as text). */
+    if (!mapped && s->opts->format != LCM_RESP_WJX) {
+        if (lcm_form_validate_utf8(s->form, c->field, v, &e) == LCM_OK) {
+            put_checked(s, im, in, j, c->field, c->row, v);
             return;
         }
-    if (lcm_instance_set(in, c->field, c->row, v, &e) != LCM_OK)
-        lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
+        if (lcm__resp_value(s, c->field, v, &s->value, &s->other) != 0) {
+            bad_answer(s, im, j, c->field, v, e.msg);
+            return;
+        }
+    }
+    if (!mapped && (s->opts->format != LCM_RESP_WJX ||
+                    lcm__resp_value(s, c->field, v, &s->value, &s->other) == 0)) {
+        if (!lcm_strbuf_ok(&s->value) || !lcm_strbuf_ok(&s->other)) {
+            lcm__imp_cell_issue(im, j, c->name, "out of memory");
+            return;
+        }
+        if (s->other.len)
+            put_other(s, im, in, j);
+        if (!s->value.len) /* skipped (问卷星's "(跳过)") */
+            return;
+        v = s->value.buf;
+    }
+    put_answer(s, im, in, j, c->field, c->row, v);
+}
+
+/* A geopoint split into parts (ODK Central: -Latitude, -Longitude, -Altitude, -Accuracy)
+ * is the parts joined by spaces, as ODK writes it whole. */
+static void gather_geo(resp_state *s, lcm__imp *im, lcm_instance *in) {
+    for (size_t j = 0; s->has_geo && j < s->ncols; j++) {
+        if (s->cols[j].kind != COL_GEO)
+            continue;
+        const char *part[4] = {"", "", "", ""};
+        int seen = 0, any = 0;
+        for (size_t k = 0; k < s->ncols; k++) {
+            const col_map *c = &s->cols[k];
+            if (c->kind != COL_GEO || c->field != s->cols[j].field || c->row != s->cols[j].row)
+                continue;
+            seen |= k < j;
+            part[c->choice] = im->row->field[k];
+            any |= *im->row->field[k] != '\0';
+        }
+        if (seen || !any) /* each point once, from its first column */
+            continue;
+        char v[512];
+        int n = snprintf(v, sizeof v, "%s %s %s %s", part[0], part[1], part[2], part[3]);
+        while (n > 0 && v[n - 1] == ' ') /* altitude and accuracy may be missing */
+            v[--n] = '\0';
+        put_answer(s, im, in, j, s->cols[j].field, s->cols[j].row, v);
+    }
 }
 
 /* select_multiple given as 0/1 columns: gather the chosen names per field. */
@@ -277,6 +403,8 @@ static void gather_choices(resp_state *s, lcm__imp *im, lcm_instance *in) {
             const char *cell = im->row->field[k];
             if (c->kind != COL_CHOICE || c->field != field || c->row != s->cols[j].row)
                 continue;
+            if (s->opts->format == LCM_RESP_WJX && lcm__wjx_not_asked(cell))
+                continue; /* 问卷星: not shown, skipped */
             if (*cell && strcmp(cell, "0") != 0 && strcmp(cell, "1") != 0)
                 bad = 1, lcm__imp_cell_issue(im, k, c->name, "a choice column takes 1 or 0");
             else if (strcmp(cell, "1") == 0)
@@ -291,11 +419,15 @@ static void gather_choices(resp_state *s, lcm__imp *im, lcm_instance *in) {
 }
 
 /* An id for rows that have none: a UUID-shaped FNV-1a hash of the row's cells, so the
- * same row always gets the same id and a re-import finds it. */
-static void row_id(const lcm_csv_row *row, char out[37]) {
+ * same row always gets the same id and a re-import finds it (问卷星: of its 序号 and
+ * 提交答卷时间, the same in the download by texts and by numbers). */
+static void row_id(const lcm_csv_row *row, const resp_state *s, char out[37]) {
     uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < row->n; i++) {
+            /* 问卷星's row number and submission time name a submission in both downloads */
+            if (s->wjx_seq && s->wjx_time && (i + 1 != s->wjx_seq && i + 1 != s->wjx_time))
+                continue;
             for (size_t b = 0; b < row->len[i]; b++)
                 h[k] = (h[k] ^ (unsigned char)row->field[i][b]) * 0x100000001b3ULL;
             h[k] = (h[k] ^ 0x1f) * 0x100000001b3ULL;
@@ -326,12 +458,141 @@ static const char *checked_time(lcm__imp *im, const resp_state *s, size_t j, con
     return NULL;
 }
 
+/* ---- times ---- */
+
+/* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms). */
+static long days_from_civil(long y, long m, long d) {
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void civil_from_days(long z, long *y, long *m, long *d) {
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp + (mp < 10 ? 3 : -9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* 问卷星's "2025/6/5 14:41:03" (Beijing time), less `back` seconds, as ISO 8601 with its
+ * offset: "2025-06-05T14:41:03+08:00". -1 when v is not such a time. A local conversion
+ * until the import's timestamp parser is shared. */
+static int wjx_time_iso(const char *v, long back, char *out, size_t cap) {
+    int y, mo, d, h, mi, sec = 0, used = 0;
+    if ((sscanf(v, "%4d/%2d/%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6 ||
+         v[used]) &&
+        (sec = 0, used = 0,
+         sscanf(v, "%4d/%2d/%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &used) != 5 || v[used]))
+        return -1;
+    if (y < 1970 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60 ||
+        d > 31 ||
+        days_from_civil(y, mo, d) >= days_from_civil(mo == 12 ? y + 1 : y, mo % 12 + 1, 1))
+        return -1;
+    long long t = (long long)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - back;
+    long yy, mm, dd, day = (long)(t / 86400), rest = (long)(t % 86400);
+    civil_from_days(day, &yy, &mm, &dd);
+    snprintf(out, cap, "%04ld-%02ld-%02ldT%02ld:%02ld:%02ld+08:00", yy, mm, dd, rest / 3600,
+             rest % 3600 / 60, rest % 60);
+    return 0;
+}
+
+/* 问卷星's 所用时间: "125秒", also "2分5秒" or "1小时2分5秒": seconds, or -1. */
+static long wjx_seconds(const char *v) {
+    static const struct {
+        const char *unit;
+        long s;
+    } units[] = {{"小时", 3600}, {"分钟", 60}, {"分", 60}, {"秒", 1}};
+    long total = 0;
+    int parts = 0;
+    while (*v) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        size_t k = 0;
+        if (end == v || n < 0 || n > 10000000)
+            return -1;
+        while (k < 4 && strncmp(end, units[k].unit, strlen(units[k].unit)) != 0)
+            k++;
+        if (k == 4)
+            return -1;
+        total += n * units[k].s, parts++;
+        v = end + strlen(units[k].unit);
+    }
+    return parts ? total : -1;
+}
+
+/* The submission time as ended_at (unless the form's end question gives it: fill_meta
+ * sets that over it), and with 问卷星's 所用时间 the start. */
+static void put_times(resp_state *s, lcm__imp *im, lcm_instance *in, long jsub, long jdur) {
+    const char *sub = jsub >= 0 ? im->row->field[jsub] : "";
+    const char *dur = jdur >= 0 ? im->row->field[jdur] : "";
+    char iso[128]; /* room for any long, so the compiler sees no truncation */
+    if (!*sub)
+        return;
+    if (s->opts->format != LCM_RESP_WJX) {
+        lcm_instance_set_meta(in, "ended_at", sub, NULL);
+        return;
+    }
+    long back = *dur ? wjx_seconds(dur) : 0;
+    if (wjx_time_iso(sub, 0, iso, sizeof iso) != 0)
+        lcm__imp_cell_issue(im, (size_t)jsub, s->cols[jsub].name,
+                            "not a time like 2025/6/5 14:41:03");
+    else {
+        lcm_instance_set_meta(in, "ended_at", iso, NULL);
+        if (back < 0)
+            lcm__imp_cell_issue(im, (size_t)jdur, s->cols[jdur].name, "not a duration like 125秒");
+        else if (*dur && wjx_time_iso(sub, back, iso, sizeof iso) == 0)
+            lcm_instance_set_meta(in, "started_at", iso, NULL);
+    }
+}
+
+/* Without --wave or a wave column, answers from another tool take the year they ended
+ * (or were submitted) in; every row of the file must give the same one. */
+static void derive_wave(resp_state *s, lcm__imp *im, lcm_instance *in) {
+    const char *end = lcm_instance_meta(in, "ended_at");
+    char year[8];
+    if (s->opts->format == LCM_RESP_NATIVE || lcm_instance_meta(in, "wave") || !end ||
+        strlen(end) < 5 || strspn(end, "0123456789") != 4 || end[4] != '-')
+        return;
+    long y = strtol(end, NULL, 10);
+    if (y < 2000 || y > 2100)
+        return;
+    if (!s->wave_year)
+        s->wave_year = y, s->wave_line = im->row->line;
+    if (y != s->wave_year) {
+        lcm__imp_row_issue(im, im->row->line,
+                           "answers of %ld, those of line %ld of %ld: give the survey's year "
+                           "with --wave",
+                           y, s->wave_line, s->wave_year);
+        return;
+    }
+    snprintf(year, sizeof year, "%ld", y);
+    lcm_instance_set_meta(in, "wave", year, NULL);
+}
+
+/* A submission the tool's reviewers rejected (ODK Central's ReviewState, Kobo's
+ * _validation_status): kept, as a draft, so estimates leave it out. */
+static int rejected(const char *v) {
+    return strcmp(v, "rejected") == 0 || strcmp(v, "validation_status_not_approved") == 0 ||
+           strcasecmp(v, "Not Approved") == 0;
+}
+
+/* ---- rows ---- */
+
 static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
     lcm_err e;
     lcm_err_clear(&e); /* not = {0}: that clears 1 KB, per cell */
     char wave[32];
-    int has_id = 0;
+    int has_id = 0, stated = 0;
+    int foreign = s->opts->format == LCM_RESP_KOBO || s->opts->format == LCM_RESP_ODK;
+    long jsub = -1, jdur = -1, jrej = -1;
     lcm_instance_set_meta(in, "source", s->source, NULL);
+    /* A file without a status column holds submitted answers: complete, and checked so. */
+    lcm_instance_set_meta(in, "status", "complete", NULL);
     if (s->opts->wave) {
         snprintf(wave, sizeof wave, "%ld", s->opts->wave);
         lcm_instance_set_meta(in, "wave", wave, NULL);
@@ -342,19 +603,33 @@ static lcm_status fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *e
         if (*v && time_column(s, j) && (v = checked_time(im, s, j, v, when)) == NULL)
             continue;
         if (s->cols[j].kind == COL_META && *v) {
-            if (strcmp(s->cols[j].meta, "instance_id") == 0 && strncmp(v, "uuid:", 5) == 0)
+            int id = strcmp(s->cols[j].meta, "instance_id") == 0;
+            if (id && strncmp(v, "uuid:", 5) == 0)
                 v += 5; /* Kobo and ODK write "uuid:<id>" */
-            has_id |= strcmp(s->cols[j].meta, "instance_id") == 0;
-            if (lcm_instance_set_meta(in, s->cols[j].meta, v, &e) != LCM_OK)
+            has_id |= id;
+            stated |= strcmp(s->cols[j].meta, "status") == 0;
+            /* ODK allows any unique string as an id: kept as it is */
+            if (lcm_instance_set_meta(in, s->cols[j].meta, v, &e) != LCM_OK &&
+                (!id || !foreign || lcm__instance_set_foreign_id(in, v, &e) != LCM_OK))
                 lcm__imp_cell_issue(im, j, s->cols[j].name, "%s", e.msg);
         } else if (s->cols[j].kind == COL_FIELD && *v)
             set_field(s, im, in, j, v);
+        else if (s->cols[j].kind == COL_SUBMITTED)
+            jsub = (long)j;
+        else if (s->cols[j].kind == COL_DURATION)
+            jdur = (long)j;
+        else if (s->cols[j].kind == COL_REVIEW && rejected(v))
+            jrej = (long)j;
     }
     gather_choices(s, im, in);
+    gather_geo(s, im, in);
+    put_times(s, im, in, jsub, jdur);
+    if (jrej >= 0 && !stated) /* no status column said otherwise */
+        lcm_instance_set_meta(in, "status", "draft", NULL);
     lcm_instance_answers_checked(in); /* set_field checked each one, naming its cell */
     if (!has_id) { /* lcm_instance_new made a random one: a re-import must find the row */
         char id[37];
-        row_id(im->row, id);
+        row_id(im->row, s, id);
         lcm_instance_set_meta(in, "instance_id", id, NULL);
     }
     return lcm__resp_rosters_fill(s, im, in, err);
@@ -458,12 +733,18 @@ static lcm_status resp_row(lcm__imp *im, void *state, lcm_err *err) {
     if (st != LCM_OK)
         return st;
     lcm_strbuf_clear(&s->reasons);
+    if (im->row->index == 1 && lcm__resp_hxl_row(im->row)) {
+        im->res->rows--; /* Kobo's row of HXL tags under the header: not answers */
+        return LCM_OK;
+    }
     if ((st = fill(s, im, in, err)) != LCM_OK)
         return st;
     const char *status = lcm_instance_meta(in, "status");
     if (im->res->issues == before &&
         lcm_instance_finish(in, !status || strcmp(status, "draft") != 0, &e) != LCM_OK)
         lcm__imp_row_issue(im, im->row->line, "%s", e.msg);
+    if (im->res->issues == before)
+        derive_wave(s, im, in);
     if (im->res->issues == before) /* also after an earlier row's problem: see store */
         st = store(s, im, in, err);
     if (st == LCM_OK && im->skip_invalid && im->res->issues > before) {
@@ -496,8 +777,6 @@ static lcm_status prepare(lcm_db *db, const lcm_resp_opts *o, const char *path, 
     if (o->skip_invalid &&
         (st = lcm_out_check(s->rejects_path, o->force ? LCM_OUT_FORCE : 0, err)) != LCM_OK)
         return st;
-    if (o->format == LCM_RESP_WJX && !o->map)
-        return lcm_err_set(err, LCM_INVAL, "a 问卷星 (wjx) file needs --map MAP.csv");
     return o->map ? lcm__resp_map_load(s, o->map, err) : LCM_OK;
 }
 
@@ -515,9 +794,13 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
     memset(&s, 0, sizeof s);
     memset(res, 0, sizeof *res);
     s.db = db, s.opts = o, s.reasons = (lcm_strbuf)LCM_STRBUF_INIT;
+    s.value = (lcm_strbuf)LCM_STRBUF_INIT, s.other = (lcm_strbuf)LCM_STRBUF_INIT;
     lcm_status st = prepare(db, o, path, &s, err);
+    lcm_import_opts base = o->base; /* Kobo's CSV is ';'-separated: found when not given */
+    if (!base.delim)
+        base.delim = lcm__resp_sniff_delim(path);
     if (st == LCM_OK)
-        st = lcm__imp_run_ex(db, path, &o->base, &kind, &s, o->skip_invalid,
+        st = lcm__imp_run_ex(db, path, &base, &kind, &s, o->skip_invalid,
                              o->skip_invalid ? &s.reasons : NULL, res, err);
     if (rejected)
         *rejected = s.rejected;
@@ -530,6 +813,8 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
     lcm__resp_map_free(&s);
     lcm__resp_compare_free(&s);
     lcm_strbuf_release(&s.reasons);
+    lcm_strbuf_release(&s.value);
+    lcm_strbuf_release(&s.other);
     lcm_instance_free(s.in);
     sqlite3_finalize(s.rowid_of);
     free(s.runs);

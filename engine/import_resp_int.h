@@ -11,14 +11,27 @@
 #include "import_resp.h"
 #include "outfile.h"
 
-typedef enum col_kind { COL_IGNORE, COL_META, COL_FIELD, COL_CHOICE } col_kind;
+/* COL_GEO: one part of a geopoint ODK Central splits (choice: 0 latitude … 3 accuracy);
+ * COL_SUBMITTED: when the tool received the answers (SubmissionDate, _submission_time,
+ * 提交答卷时间); COL_DURATION: 问卷星's 所用时间 ("125秒"); COL_REVIEW: the tool's review
+ * of the submission (ODK Central's ReviewState, Kobo's _validation_status). */
+typedef enum col_kind {
+    COL_IGNORE,
+    COL_META,
+    COL_FIELD,
+    COL_CHOICE,
+    COL_GEO,
+    COL_SUBMITTED,
+    COL_DURATION,
+    COL_REVIEW
+} col_kind;
 
 typedef struct col_map {
     col_kind kind;
     int field;        /* COL_FIELD, COL_CHOICE: field index in the form */
     long row;         /* roster position (1-based) for fields in a repeat, else 0 */
     const char *meta; /* COL_META: standard column name (static) */
-    int choice;       /* COL_CHOICE: index in the field's list */
+    int choice;       /* COL_CHOICE: index in the field's list; COL_GEO: the part */
     char *name;       /* the header, for messages */
 } col_map;
 
@@ -68,7 +81,11 @@ typedef struct resp_state {
     roster_spec rosters[LCM_RESP_MAX_ROSTERS];
     int nrosters;
     long rejected;
-    char differs[320]; /* lcm__resp_same_as_stored: the first value found different */
+    char differs[320];         /* lcm__resp_same_as_stored: the first value found different */
+    lcm_strbuf value, other;   /* a cell as the form wants it (lcm__resp_value) */
+    long wave_year, wave_line; /* the wave taken from the first row's date, and its line */
+    size_t wjx_seq, wjx_time; /* 问卷星's 序号 and 提交答卷时间 columns (from 1; 0: none) */
+    int has_geo;              /* a COL_GEO column is there (most files have none) */
 } resp_state;
 
 /* wjx map file: load it (bounded), and look rules up. */
@@ -82,11 +99,37 @@ const char *lcm__resp_map_value(const resp_state *s, const char *field, const ch
 lcm_status lcm__resp_same_as_stored(resp_state *s, const lcm_instance *in, int *same, lcm_err *err);
 void lcm__resp_compare_free(resp_state *s);
 
-/* Column look-ups shared with the roster files: a field by name or group path, a 0/1
- * column of one choice, a column Kobo or ODK adds of its own. */
-int lcm__resp_find_path(const lcm_form *f, const char *name, int odk);
-int lcm__resp_find_choice(const lcm_form *f, const char *name, int odk, int *choice);
+/* Column look-ups shared with the roster files (import_resp_hdr.c): a question by name,
+ * group path ('/', '-' or '.') or label in any language; a 0/1 column of one choice
+ * ("question<sep>choice", by name or label); a part of an ODK geopoint. repeat limits the
+ * search to the questions of one repeat (-1: outside repeats), LCM__ANY_REPEAT: all.
+ * Each gives the field's index, or -1 (by_label ambiguity: -2). */
+#define LCM__ANY_REPEAT (-100)
+int lcm__resp_resolve_field(const lcm_form *f, const char *h, int repeat);
+int lcm__resp_resolve_choice(const lcm_form *f, const char *h, int repeat, int *choice);
+int lcm__resp_geo_part(const lcm_form *f, const char *h, int repeat, int *part);
 int lcm__resp_tool_column(const char *name);
+/* A cell of field as the form wants it into out (choices by name: from a map rule, a
+ * label in any language, 问卷星's "┋" and "〖…〗"), the text of an "other" choice into
+ * other: 0; or -1 (the cell is used as it is, the form checks it). */
+int lcm__resp_value(const resp_state *s, int field, const char *v, lcm_strbuf *out,
+                    lcm_strbuf *other);
+/* The choice of list called text[0..n), or labelled so in any language; or -1. */
+int lcm__resp_choice_by_text(const lcm_form *f, const lcm_choice_list *list, const char *text,
+                             size_t n);
+/* 1 for 问卷星's "(跳过)": the question was skipped. */
+int lcm__wjx_skipped(const char *v);
+/* 1 for 问卷星's -2 and -3 of a download by option numbers: not shown, skipped. */
+int lcm__wjx_not_asked(const char *v);
+/* A 问卷星 column "12(text)" (also "第12题(text)"): a row of a matrix question whose label
+ * is text, or the 0/1 column of the select_multiple option labelled text (*choice). The
+ * field, or -1 (-2: two questions have that option). */
+int lcm__wjx_split_column(const lcm_form *f, const char *h, int *choice);
+/* 1 for a row of HXL hashtags (Kobo writes one under the header). */
+int lcm__resp_hxl_row(const lcm_csv_row *row);
+/* The delimiter of a file's first line: ';' or tab when it has those and no comma outside
+ * quotes, else ','. */
+unsigned char lcm__resp_sniff_delim(const char *path);
 /* The problem part of a form message: "field 'age': 'x' is not…" -> "'x' is not…". */
 const char *lcm__resp_problem(const char *msg);
 

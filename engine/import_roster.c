@@ -32,10 +32,29 @@ static const char *parent_id(const char *v, char *buf, size_t cap) {
     return buf;
 }
 
+/* The question of repeat `repeat` a roster file's header names: by name, group path or
+ * label; else, when the form renamed the repeat's questions apart from the main ones (ODK
+ * repeat files head them with their own names: "name" for the form's "child_name"), the
+ * one question of the repeat called "<anything>_<header>". */
+static int roster_field(const lcm_form *f, const char *h, int repeat) {
+    int i = lcm__resp_resolve_field(f, h, repeat), found = -1;
+    size_t n = strlen(h);
+    for (size_t k = 0; i < 0 && k < lcm_form_nfields(f); k++) {
+        const lcm_field *fd = lcm_form_field(f, k);
+        size_t m = strlen(fd->name);
+        if (fd->repeat != repeat || !fd->column || m <= n + 1 || fd->name[m - n - 1] != '_' ||
+            strcasecmp(fd->name + m - n, h) != 0)
+            continue;
+        if (found >= 0)
+            return -1; /* two of them: which one is not known */
+        found = (int)k;
+    }
+    return i >= 0 ? i : found;
+}
+
 static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err *err) {
     roster_spec *r = c->r;
     resp_state *s = c->s;
-    int odk = s->opts->format == LCM_RESP_ODK;
     r->ncols = row->n;
     r->field = calloc(row->n + 1, sizeof *r->field);
     r->name = calloc(row->n + 1, sizeof *r->name);
@@ -55,11 +74,10 @@ static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err
         else if (strcmp(h, "KEY") == 0 || h[0] == '_' || lcm__resp_tool_column(h))
             continue;
         else {
-            int i = lcm__resp_find_path(s->form, h, odk);
-            if (i >= 0 && lcm_form_field(s->form, (size_t)i)->repeat == r->repeat &&
-                lcm_form_field(s->form, (size_t)i)->column)
+            int i = roster_field(s->form, h, r->repeat);
+            if (i >= 0 && lcm_form_field(s->form, (size_t)i)->column)
                 r->field[j] = i;
-            else if (lcm__resp_find_choice(s->form, h, odk, &choice) < 0)
+            else if (lcm__resp_resolve_choice(s->form, h, r->repeat, &choice) < 0)
                 lcm__imp_issue_in(c->im, r->file, 1, j + 1, h, NULL,
                                   "names no question of repeat '%s'",
                                   lcm_form_field(s->form, (size_t)r->repeat)->name);
@@ -68,7 +86,7 @@ static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err
     /* 0/1 choice columns only repeat the list column lcmon's export writes beside them */
     for (size_t j = 0; j < row->n; j++) {
         int choice, i = r->field[j] < 0 && (int)j != r->parent_col && (int)j != r->pos_col
-                            ? lcm__resp_find_choice(s->form, row->field[j], odk, &choice)
+                            ? lcm__resp_resolve_choice(s->form, row->field[j], r->repeat, &choice)
                             : -1;
         int listed = 0;
         for (size_t k = 0; i >= 0 && k < row->n; k++)
@@ -177,8 +195,9 @@ lcm_status lcm__resp_rosters_load(resp_state *s, lcm__imp *im, lcm_err *err) {
             }
         lcm_input *in = NULL;
         load_ctx c = {s, im, r, k, LCM_STRBUF_INIT};
+        lcm_csv_opts co = {o->base.delim ? o->base.delim : lcm__resp_sniff_delim(r->file), 0, 0};
         if ((st = lcm_input_open(r->file, o->base.encoding, &in, err)) == LCM_OK)
-            st = lcm_input_read_csv(in, NULL, load_row, &c, err);
+            st = lcm_input_read_csv(in, &co, load_row, &c, err);
         lcm_input_close(in);
         lcm_strbuf_release(&c.cells);
     }
@@ -223,11 +242,14 @@ static lcm_status fill_one(resp_state *s, lcm__imp *im, lcm_instance *in, int k,
         for (size_t j = 0; j < r->ncols && cell; j++) {
             if (r->field[j] < 0)
                 continue;
-            if (*cell && lcm_form_validate_utf8(s->form, r->field[j], cell, &e) != LCM_OK)
+            const char *v = cell; /* a choice label as its name, as in the main file */
+            if (*cell && lcm__resp_value(s, r->field[j], cell, &s->value, &s->other) == 0)
+                v = s->value.buf; /* "other" texts are not kept apart in roster files */
+            if (*v && lcm_form_validate_utf8(s->form, r->field[j], v, &e) != LCM_OK)
                 lcm__imp_issue_in(im, r->file, line, j + 1, r->name[j], cell, "%s",
                                   lcm__resp_problem(e.msg));
-            else if (*cell)
-                lcm_instance_set(in, r->field[j], at, cell, NULL);
+            else if (*v)
+                lcm_instance_set(in, r->field[j], at, v, NULL);
             cell += strlen(cell) + 1;
         }
     }

@@ -258,7 +258,7 @@ static void safety__response_timestamps_are_checked_and_stored_in_one_form(void)
     static const char *const bad[] = {"2025-06-05T10:00", "2025-02-30T10:00", "2025/6/5 9:00"};
     snprintf(f, sizeof f, "%s", with_column("times_bad.csv", "started_at", bad, NULL));
     refused(dbp, (const char *[]){"import", "responses", dbp, f, "--form", "household", NULL}, f,
-            "%s:3:82 (started_at): no such day in that month (a date and time is written "
+            "%s:3:83 (started_at): no such day in that month (a date and time is written "
             "2025-06-05T14:41:03, 2025-06-05 14:41 or 2025/6/5 14:41:03, with an optional zone "
             "such as +08:00), value '2025-02-30T10:00'");
     static const char *const good[] = {"2025/6/5 14:41:03", "2025-06-05 14:41",

@@ -25,6 +25,7 @@ const char *const cmd_import_usage[] = {
     "[--delimiter C]",
     "   or: lcmon import responses DB FILE.csv --form F [--wave Y] [--format native|kobo|odk|wjx] "
     "[--map MAP.csv] [--roster R=FILE]... [--skip-invalid [--force]] [--encoding E]",
+    "   or: lcmon import responses DB FILE.csv --form F --draft-map MAP.csv [--format wjx]",
     "",
     "Import a CSV file into DB in one transaction: every row, or nothing when any cell is",
     "bad. Every problem is reported as file:line:column (field): problem, value 'x'.",
@@ -39,9 +40,15 @@ const char *const cmd_import_usage[] = {
     "  responses   answers to a loaded form: standard columns (instance_id, city, wave,",
     "              stratum, psu, household_id, design_weight, final_weight, interviewer, ...)",
     "              and one column per question; Kobo/ODK exports with group paths",
-    "              (group/field), roster members as repeat[N]/field, select_multiple as",
+    "              (group/field, group-field, group.field) or question labels in any of",
+    "              the form's languages (Kobo's default; an HXL row is skipped), choice",
+    "              labels as values, roster members as repeat[N]/field, select_multiple as",
     "              one column (space-separated) or one 0/1 column per choice; 问卷星",
-    "              headers and option numbers renamed by --map (source,field,value,choice).",
+    "              downloads as they are (按选项文本下载: labels, ┋, 〖〗, (跳过); 按选项序号下载",
+    "              through a map), headers and option numbers renamed by --map",
+    "              (source,field,value,choice; field '-' leaves a column out). A file",
+    "              without a status column holds complete answers, checked as such;",
+    "              without --wave the wave is the year the answers ended or were submitted.",
     "              Every answer is checked against the form; rows without an instance_id",
     "              get one from a hash of the row, so a re-import adds nothing",
     "  dataset     any CSV with a header, stored as table ds_NAME with a type per column",
@@ -59,7 +66,10 @@ const char *const cmd_import_usage[] = {
     "    --form F         responses: the form (its latest loaded version)",
     "    --wave Y         responses: the survey year of every row",
     "    --format F       responses: native (default), kobo, odk or wjx",
-    "    --map MAP.csv    responses: header and option renames (needed for wjx)",
+    "    --map MAP.csv    responses: header and option renames",
+    "    --draft-map MAP.csv  responses: write a map from the headers and answers of",
+    "                     FILE (from the form's labels; option numbers in place) for you",
+    "                     to check and fill in, then give it with --map; imports nothing",
     "    --roster R=FILE  responses: the members of repeat R from FILE, a row each, keyed",
     "                     by instance_id (or ODK's PARENT_KEY) and position (else their",
     "                     order): what 'lcmon export' writes as F__R.csv, ODK Central's",
@@ -72,7 +82,7 @@ const char *const cmd_import_usage[] = {
 };
 
 typedef struct import_args {
-    const char *what, *db, *file, *name;
+    const char *what, *db, *file, *name, *draft_map;
     lcm_import_opts opts;
     lcm_resp_opts resp;
 } import_args;
@@ -92,19 +102,14 @@ static int parse_delim(const char *s, unsigned char *out) {
 }
 
 static int parse_args(int argc, char **argv, import_args *a) {
-    static const struct option opts[] = {{"encoding", required_argument, NULL, 'e'},
-                                         {"delimiter", required_argument, NULL, 'd'},
-                                         {"replace", no_argument, NULL, 'r'},
-                                         {"max-errors", required_argument, NULL, 'm'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"form", required_argument, NULL, 'F'},
-                                         {"wave", required_argument, NULL, 'w'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"map", required_argument, NULL, 'M'},
-                                         {"skip-invalid", no_argument, NULL, 's'},
-                                         {"roster", required_argument, NULL, 'R'},
-                                         {"force", no_argument, NULL, 'O'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"encoding", required_argument, NULL, 'e'},  {"delimiter", required_argument, NULL, 'd'},
+        {"replace", no_argument, NULL, 'r'},         {"max-errors", required_argument, NULL, 'm'},
+        {"name", required_argument, NULL, 'n'},      {"form", required_argument, NULL, 'F'},
+        {"wave", required_argument, NULL, 'w'},      {"format", required_argument, NULL, 'f'},
+        {"map", required_argument, NULL, 'M'},       {"skip-invalid", no_argument, NULL, 's'},
+        {"roster", required_argument, NULL, 'R'},    {"force", no_argument, NULL, 'O'},
+        {"draft-map", required_argument, NULL, 'D'}, {0, 0, 0, 0}};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -131,6 +136,8 @@ static int parse_args(int argc, char **argv, import_args *a) {
             a->resp.skip_invalid = 1;
         if (c == 'O')
             a->resp.force = 1;
+        if (c == 'D')
+            a->draft_map = optarg;
         if (c == 'R') { /* REPEAT=FILE: split in place (argv is ours) */
             char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || !eq[1] || a->resp.nrosters == LCM_RESP_MAX_ROSTERS)
@@ -194,6 +201,21 @@ static int report_dataset(const import_args *a, lcm_status st, const lcm_dataset
     return code;
 }
 
+/* --draft-map: write the map, say what is left to fill in. */
+static int draft_map(lcm_db *db, import_args *a) {
+    lcm_resp_draft d;
+    lcm_err err = {0};
+    a->resp.base = a->opts;
+    lcm_status st = lcm_resp_draft_map(db, a->file, &a->resp, a->draft_map, &d, &err);
+    lcm_db_close(db);
+    if (st != LCM_OK)
+        return cli_fail(&err);
+    printf("wrote '%s': %ld header rules (%ld to fill in), %ld answer rules (%ld to fill in); "
+           "check it, then import with --map %s\n",
+           a->draft_map, d.headers, d.headers_open, d.values, d.values_open, a->draft_map);
+    return LCM_EXIT_OK;
+}
+
 static lcm_status run_import(lcm_db *db, import_args *a, lcm_import_result *res, lcm_err *err) {
     if (strcmp(a->what, "stats") == 0)
         return lcm_import_stats(db, a->file, &a->opts, res, err);
@@ -220,12 +242,18 @@ int cmd_import(int argc, char **argv) {
         return cli_usage_error(cmd_import_usage, a.resp.form_id
                                                      ? "--form is for import responses"
                                                      : "import responses needs --form F");
+    if (a.draft_map && !a.resp.form_id)
+        return cli_usage_error(cmd_import_usage, "--draft-map is for import responses");
+    if (a.draft_map && a.resp.map)
+        return cli_usage_error(cmd_import_usage, "--draft-map writes a map: not with --map");
     struct stat sb;
     if (isatty(STDERR_FILENO) && stat(a.file, &sb) == 0 && sb.st_size >= PROGRESS_MIN_BYTES)
         a.opts.progress = progress, a.opts.progress_ud = (void *)a.file;
     lcm_db *db = cli_open_db(a.db, 0, &code);
     if (!db)
         return code;
+    if (a.draft_map)
+        return draft_map(db, &a);
     lcm_import_result res = {0};
     lcm_err err = {0};
     lcm_dataset_report rep = {0};

@@ -67,7 +67,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         lcm_dataset_report_free(&rep);
         break;
     default:
-        r.format = r.format == LCM_RESP_WJX ? LCM_RESP_NATIVE : r.format; /* wjx needs a map */
         lcm_import_responses(db, path, &r, &res, NULL, &err);
     }
     lcm_import_result_free(&res);
