@@ -261,9 +261,8 @@ static const char **labels_of(const lcm_intern *in, size_t *n) {
     return a;
 }
 
-/* The design of the loaded rows; its messages name strata and PSUs by their values. */
-static lcm_status build_design(const lcm_survey_data *d, const lcm_design_decl *decl,
-                               lcm_svy_design **out, lcm_err *err) {
+lcm_status lcm_survey_design_build(const lcm_survey_data *d, const lcm_design_decl *decl,
+                                   lcm_svy_design **out, lcm_err *err) {
     lcm_svy_spec spec = {d->n,    d->strata, d->psu, d->ssu,      d->fpc1,
                          d->fpc2, d->weight, NULL,   decl->lonely};
     lcm_svy_names names = {0};
@@ -489,7 +488,7 @@ static lcm_status load_calibrated(lcm_db *db, const lcm_est_request *req,
         rc = lcm_survey_load(db, &req->source, req->wave, decl, req->vars, req->nvar,
                              req->kind == LCM_EST_PROP, by, nby, data, err);
     if (rc == LCM_OK)
-        rc = build_design(data, decl, design, err);
+        rc = lcm_survey_design_build(data, decl, design, err);
     if (rc == LCM_OK && found) {
         rc = lcm_calib_apply(*design, data, req->nby, &cal, &ms, &calibrated, &r->calib, err);
         lcm_svy_design_free(*design);

@@ -102,6 +102,12 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
                            const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err);
 void lcm_survey_data_free(lcm_survey_data *d);
 
+/* The design of the rows d holds, as decl declares it, into *out (the caller frees with
+ * lcm_svy_design_free). Its messages name strata and PSUs by their values in the data
+ * ("stratum '4451-urban' has only one PSU"), not by lcmon's internal numbers. */
+lcm_status lcm_survey_design_build(const lcm_survey_data *d, const lcm_design_decl *decl,
+                                   lcm_svy_design **out, lcm_err *err);
+
 /* Imported replicate weights of decl for the rows d was loaded with (same source, wave and
  * filters, same order): *rw gets *nrep malloc'd columns of d->n values (the caller frees
  * each and the array). The columns are decl->rep.columns, a PREFIX* pattern expanded in

@@ -444,12 +444,7 @@ static lcm_status load_for_margins(lcm_db *db, const lcm_source *src, int wave,
         rc = lcm_survey_load(db, src, wave, &decl, NULL, 0, 0, cols, ncols, data, err);
     if (rc != LCM_OK)
         return rc;
-    lcm_svy_spec spec = {data->n,    data->strata, data->psu, data->ssu,  data->fpc1,
-                         data->fpc2, data->weight, NULL,      decl.lonely};
-    char msg[512] = "";
-    if ((rc = lcm_svy_design_new(&spec, d, msg, sizeof msg)) != LCM_OK)
-        return lcm_err_set(err, rc, "survey design: %s", msg[0] ? msg : lcm_strerror(rc));
-    return LCM_OK;
+    return lcm_survey_design_build(data, &decl, d, err);
 }
 
 static lcm_status write_weights(lcm_db *db, const lcm_source *src, const lcm_survey_data *data,

@@ -374,6 +374,30 @@ static void estimate__lonely_stratum_named_by_value(void) {
                     1);
     CU_ASSERT_STRING_EQUAL(err, "lcmon: estimation: stratum '4451-urban' has only one PSU at "
                                 "stage 1\n");
+    free(err), err = NULL;
+    /* weight builds the same design to calibrate it: a design error there names the
+     * stratum by its value too (an fpc that varies within 4451-urban) */
+    static const char fcsv[] = "str,psu,w,x,f\n4451-rural,a,1,3,10\n4451-rural,b,1,4,10\n"
+                               "4451-urban,c,2,5,10\n4451-urban,d,2,6,20\n";
+    char fdata[1024]; /* lcmt_tmp's buffer is overwritten by the next call */
+    snprintf(fdata, sizeof fdata, "%s",
+             lcmt_write(lcmt_tmp("lonely_named_fpc.csv"), fcsv, strlen(fcsv)));
+    static const char margins[] = "margin,level,population\nstr,4451-rural,10\nstr,4451-urban,20\n";
+    const char *m = lcmt_write(lcmt_tmp("lonely_named_margins.csv"), margins, strlen(margins));
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"import", "dataset", db, fdata, "--name", "lonf", NULL}, NULL,
+                 NULL, NULL),
+        0);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"design", "set", db, "--dataset", "lonf", "--strata", "str",
+                                  "--psu", "psu", "--weight", "w", "--fpc", "f", NULL},
+                 NULL, NULL, NULL),
+        0);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"weight", "poststratify", db, "--dataset", "lonf",
+                                              "--margins", m, NULL},
+                             NULL, NULL, &err),
+                    1);
+    LCMT_ASSERT_HAS(err, "fpc at stage 1 varies within stratum '4451-urban'");
     free(err);
 }
 
