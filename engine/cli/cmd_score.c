@@ -162,7 +162,7 @@ static int show_weights(const lcm_score_result *r, const score_args *a) {
     return print_rows(rows, a->fmt);
 }
 
-/* The audit flags of a node as one text: METHODS.md §4.2 and §4.8. */
+/* The audit flags of a node as one text: docs/methods.md §4.2 and §4.8. */
 static void audit_flags(const lcm_score_node *nd, char *buf, size_t size) {
     buf[0] = '\0';
     size_t len = 0;
