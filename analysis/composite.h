@@ -1,6 +1,6 @@
 /*
  * composite.h - composite indicators after the OECD/JRC Handbook on Constructing Composite
- * Indicators (2008), with COINr as the open reference (METHODS.md §4): outlier treatment,
+ * Indicators (2008), with COINr as the open reference (docs/methods.md §4): outlier treatment,
  * normalisation, weights (equal, given, PCA), aggregation up an indicator tree (weighted
  * arithmetic, geometric, Copeland) with a missing-data threshold, ranks, Monte Carlo rank
  * uncertainty, and the audit helpers (correlations, peer medians, imputation).
@@ -162,7 +162,7 @@ lcm_status lcm_ci_weights_pca_tree(const lcm_ci_tree *t, const int *parent, doub
                                    char *err, size_t errlen);
 
 /* Default share of a parent's (weighted) children that must be present before the missing
- * ones are re-weighted away; below it the parent is missing (METHODS.md §4.6). */
+ * ones are re-weighted away; below it the parent is missing (docs/methods.md §4.6). */
 #define LCM_CI_THRESHOLD (2.0 / 3.0)
 
 /* Aggregate the leaves up the tree. s is n x nnode, column-major; leaf columns are input,

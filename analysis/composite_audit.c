@@ -2,7 +2,7 @@
  * composite_audit.c - the statistics around a composite that are not the composite itself:
  * correlations of an indicator with its aggregate (Handbook §7 audit), peer-group medians for
  * strengths and weaknesses, and imputation of missing values within a peer group when the
- * analyst asks for it (METHODS.md §4.1: every imputed value flagged).
+ * analyst asks for it (docs/methods.md §4.1: every imputed value flagged).
  */
 #include "composite.h"
 

@@ -1,5 +1,5 @@
 /*
- * reliability.h - scales built from several rated items: Cronbach's alpha (METHODS.md §4.8,
+ * reliability.h - scales built from several rated items: Cronbach's alpha (docs/methods.md §4.8,
  * per indicator group in the audit and per city for the satisfaction items of point 4.2), the
  * satisfaction index of a k-point item with its top-2-box share (§5), and the
  * importance-performance quadrants of the satisfaction items.

@@ -1,6 +1,6 @@
 /*
  * svy.h - design-based estimation for complex household samples, as R's survey package
- * computes it (METHODS.md §1-3): a design (strata, one or two stages of clusters, fpc per
+ * computes it (docs/methods.md §1-3): a design (strata, one or two stages of clusters, fpc per
  * stage, weights, lonely-PSU policy), estimators (mean, total, proportion, ratio) with SEs by
  * Taylor linearisation for every domain of several "by" groupings in one pass over the rows,
  * quantiles with Woodruff intervals, calibration (post-stratification, raking, linear/GREG)
@@ -170,7 +170,7 @@ lcm_status lcm_svy_quantile(const lcm_svy_design *d, const double *const *y, siz
 /* ---- change between two waves ---------------------------------------------------------- */
 
 /* The change b - a between two estimates from independent samples (two waves, each with its
- * own design), METHODS.md §5. */
+ * own design), docs/methods.md §5. */
 typedef struct lcm_svy_change {
     double diff; /* b - a */
     double se;   /* sqrt(se_a^2 + se_b^2): independent samples have no covariance */

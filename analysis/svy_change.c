@@ -1,6 +1,6 @@
 /*
  * svy_change.c - the change of an estimate between two waves drawn as independent samples
- * (METHODS.md §5): the difference, its SE with no covariance term, and a two-sided p-value.
+ * (docs/methods.md §5): the difference, its SE with no covariance term, and a two-sided p-value.
  *
  * The reference distribution is Student's t with Welch-Satterthwaite degrees of freedom
  * combining the two designs' df. Each wave's SE is itself estimated from few PSUs per

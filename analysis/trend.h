@@ -1,5 +1,5 @@
 /*
- * trend.h - how an indicator moves across years (METHODS.md §5): year-over-year change,
+ * trend.h - how an indicator moves across years (docs/methods.md §5): year-over-year change,
  * compound annual growth, the OLS slope with its SE and p-value, the Mann-Kendall trend test
  * with Sen's slope, and the change of a survey estimate between two waves with its SE.
  *

@@ -1,5 +1,5 @@
 /*
- * expr.h - the XLSForm expression language (an XPath 1.0 subset), METHODS.md §6.
+ * expr.h - the XLSForm expression language (an XPath 1.0 subset), docs/methods.md §6.
  *
  * An expression is parsed once (at form load), its ${name} references are resolved to
  * slots the form chooses (field indexes), and it is then evaluated many times against an

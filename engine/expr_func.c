@@ -1,5 +1,5 @@
 /*
- * expr_func.c - the built-in functions of the expression language (METHODS.md §6 and the
+ * expr_func.c - the built-in functions of the expression language (docs/methods.md §6 and the
  * ODK XForms function list): one table row per function, one small function each.
  *
  * Strings are UTF-8 and counted in characters (string-length, substr), as ODK counts

@@ -14,7 +14,7 @@
  * reads it back to resume (lcm_form_get_for_instance, lcm_instance_load), and completes it
  * in one transaction (lcm_instance_finish, lcm_instance_save over the draft).
  *
- * Response tables (ARCHITECTURE.md "Storage"). Form `household` version `2026.1`:
+ * Response tables (docs/architecture.md "Storage"). Form `household` version `2026.1`:
  *   resp_household_2026_1             one row per instance: the standard columns
  *       instance_id TEXT PRIMARY KEY (UUID), city TEXT → cities(code), wave INTEGER,
  *       stratum TEXT, psu TEXT, household_id TEXT, design_weight REAL, final_weight REAL,

@@ -1,7 +1,7 @@
 /*
  * form_finish.c - bringing an instance to a consistent state: relevance (a question whose
  * relevant is false, or whose group's is, keeps no value), calculations, and the checks
- * of a complete instance (required answers, constraints, repeat_count), METHODS.md §6.
+ * of a complete instance (required answers, constraints, repeat_count), docs/methods.md §6.
  *
  * In an interview (keep_hidden) an answer whose question stops being relevant is put
  * aside rather than dropped, so going back and changing one's mind loses nothing; the

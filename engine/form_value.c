@@ -120,6 +120,11 @@ static lcm_status check_type(const lcm_field *fd, const char *text, lcm_err *err
     }
 }
 
+static void count_ref(void *ud, int slot) {
+    (void)slot;
+    ++*(int *)ud;
+}
+
 static lcm_status validate(const lcm_form *f, int field, const char *text, int utf8_known,
                            lcm_err *err) {
     if (field < 0 || (size_t)field >= f->nfields)
@@ -133,7 +138,10 @@ static lcm_status validate(const lcm_form *f, int field, const char *text, int u
     int refs = 0, ok = 1;
     if (st != LCM_OK || !fd->constraint)
         return st;
-    refs = !f->self_only[field]; /* worked out when the form was read (form_plan.c) */
+    if (f->self_only) /* worked out when the form was read (form_plan.c) */
+        refs = !f->self_only[field];
+    else /* a default checked while the form is read, before its plan exists */
+        lcm_expr_refs(fd->constraint, count_ref, &refs);
     if (refs)
         return LCM_OK; /* needs the other answers: lcm_instance_finish checks it */
     lcm_expr_env env = {0};

@@ -94,8 +94,9 @@ lcm_status lcm_reference_load(lcm_db *db, const char *datadir, lcm_load_counts *
 /* Load only the indicator framework (surveys/framework.csv) from datadir; idempotent. */
 lcm_status lcm_framework_load(lcm_db *db, const char *datadir, lcm_err *err);
 
-/* Directory of the shipped data files (surveys/): $LCMON_DATADIR, else the source tree
- * this binary was built from, else the installed share/lcmon. Borrowed string. */
+/* Directory of the shipped data files (surveys/): $LCMON_DATADIR, else for the programs of
+ * the build directory the source tree's surveys/, else the installed PREFIX/share/lcmon of
+ * PREFIX/bin/lcmon. Borrowed string. */
 const char *lcm_datadir(void);
 
 #endif

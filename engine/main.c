@@ -31,16 +31,13 @@ static const command *find(const char *name) {
 }
 
 static void print_help(FILE *fp) {
-    fputs("usage: lcmon [--version] [--help] <command> [<args>]\n\n"
-          "lcmon is the monitoring engine of the national learning-city network: household\n"
-          "questionnaires, design-based estimates, indicator scores and city feedback reports.\n\n"
-          "commands:\n",
-          fp);
+    fprintf(fp, "usage: %s\n\n%s\ncommands:\n", cli_help_synopsis, cli_help_about);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(fp, "   %-12s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n'lcmon help <command>' or 'lcmon <command> --help' describes one command.\n"
-          "exit codes: 0 ok, 1 data error, 2 usage error, 3 internal error\n",
-          fp);
+    fprintf(fp,
+            "\n'lcmon help <command>' or 'lcmon <command> --help' describes one command.\n"
+            "exit codes: %s\n%s",
+            cli_help_exit, cli_help_env);
 }
 
 int main(int argc, char **argv) {

@@ -6,7 +6,7 @@
  * prefecture-level cities (地市级: every tier but municipality; 333 = east 99, central 104,
  * west 130). The four municipalities are provincial-level units, not 地市级 cities, so they
  * count only in the tier rows of the 2024 roll-out. Every level sums its numerators and
- * denominators (METHODS.md §5); a region's share is never a mean of provinces' shares.
+ * denominators (docs/methods.md §5); a region's share is never a mean of provinces' shares.
  */
 #include "network.h"
 

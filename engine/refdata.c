@@ -1,17 +1,20 @@
 /*
  * refdata.c - loading the shipped reference data and indicator framework into a database.
  *
- * The files live in surveys/ (derived from ../shared/data by scripts/derive-reference, and
- * surveys/framework.csv from the seed). Each file is described by a table row: its path,
- * the upsert that stores one row, and the header columns bound to ?1, ?2, … in order, so
+ * The files live in surveys/ (surveys/reference/ derived from the national division tables by
+ * scripts/derive-reference, surveys/framework.csv from the ministry's guide); an installed
+ * lcmon has them in PREFIX/share/lcmon (lcm_datadir below). Each file is described by a table row:
+ * its path, the upsert that stores one row, and the header columns bound to ?1, ?2, … in order, so
  * loading twice replaces rather than duplicates, and a missing column names the file.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "csvin.h"
 #include "lcmon.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <unistd.h>
 
 #define MAX_COLS 16
@@ -173,15 +176,38 @@ lcm_status lcm_framework_load(lcm_db *db, const char *datadir, lcm_err *err) {
     return load_files(db, datadir, NFILES - 1, NFILES, NULL, err);
 }
 
+/* Directory holding the running executable, from /proc/self/exe (Linux); 0 on success. */
+static int exe_dir(char *out, size_t size) {
+    ssize_t n = readlink("/proc/self/exe", out, size - 1);
+    if (n <= 0 || (size_t)n >= size - 1)
+        return -1;
+    out[n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (!slash || slash == out)
+        return -1;
+    *slash = '\0';
+    return 0;
+}
+
+/* The build tree's programs (lcmon, lcmon_tests, the fuzz targets, all in LCM_BUILD_DIR)
+ * read the source tree, so an edit of surveys/ shows at once; any other copy of the binary
+ * is an installed one and reads PREFIX/share/lcmon beside its PREFIX/bin, wherever the
+ * prefix is (cmake --install --prefix, the .deb's /usr). */
 const char *lcm_datadir(void) {
+    static char dir[PATH_MAX];
     const char *env = getenv("LCMON_DATADIR");
     if (env && *env)
         return env;
-    if (access(LCM_SOURCE_DATADIR "/framework.csv", R_OK) == 0)
+    if (dir[0])
+        return dir;
+    char exe[PATH_MAX], build[PATH_MAX];
+    if (exe_dir(exe, sizeof exe) != 0)
+        return LCM_INSTALL_DATADIR; /* no /proc: the prefix configured at build time */
+    if (realpath(LCM_BUILD_DIR, build) && strcmp(exe, build) == 0)
         return LCM_SOURCE_DATADIR;
-#ifdef LCM_INSTALL_DATADIR
-    return LCM_INSTALL_DATADIR;
-#else
-    return LCM_SOURCE_DATADIR;
-#endif
+    char *slash = strrchr(exe, '/'); /* PREFIX/bin -> PREFIX */
+    *slash = '\0';
+    if ((size_t)snprintf(dir, sizeof dir, "%s/%s", exe, LCM_INSTALL_DATADIR_REL) >= sizeof dir)
+        return LCM_INSTALL_DATADIR;
+    return dir;
 }

@@ -2,7 +2,7 @@
  * score_coverage.c - coverage of learning facilities (points 2.2.1 and 2.2.3): units with a
  * facility over all units, at county (县/区), township (乡镇/街道) and village (村/社区) level
  * and the three together. Every level of aggregation sums numerators and denominators first
- * (METHODS.md §5): a province's rate is Σ covered / Σ units of its cities, never the mean of
+ * (docs/methods.md §5): a province's rate is Σ covered / Σ units of its cities, never the mean of
  * the cities' percentages, which would let a city of 3 villages weigh as much as one of 3000.
  */
 #include "score.h"

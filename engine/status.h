@@ -2,7 +2,7 @@
  * status.h - the one status enum of lcmon, shared by every layer.
  *
  * This is the only engine header that analysis/ and plots/ may include (see
- * ARCHITECTURE.md). Codes and messages come from one X-macro table, as libuv's
+ * docs/architecture.md). Codes and messages come from one X-macro table, as libuv's
  * uv_strerror does, so a new code cannot be added without its message.
  */
 #ifndef LCM_STATUS_H

@@ -86,7 +86,7 @@ static void cli__framework_show_formats(void) {
 
 static void cli__cities_filters(void) {
     char *out = NULL;
-    /* ../shared/data/README.md: 131 western prefecture-level units less the grouping 6590
+    /* surveys/reference/README.md: 131 western prefecture-level units less the grouping 6590
      * = 130, plus the municipality 重庆 = 131 cities. */
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"cities", "--region", "west", NULL}, NULL, &out, NULL), 0);

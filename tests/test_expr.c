@@ -174,7 +174,7 @@ static void expr__repeat_aggregates(void) {
     current_member = -1;
 }
 
-/* Empty answers are NaN as numbers and false as booleans (METHODS.md §6); `=` between a
+/* Empty answers are NaN as numbers and false as booleans (docs/methods.md §6); `=` between a
  * number and a string compares numbers, between two strings compares text, and < > always
  * compare numbers (XPath 1.0 §3.4); div and mod are IEEE division and C's fmod. */
 static void expr__empty_strings_and_mixed_types(void) {

@@ -283,6 +283,10 @@ static const struct {
      "survey.csv:2:4: required must be yes or no, not 'maybe'"},
     {"type,name,label,default\ninteger,a,A,abc\n", NULL, settings,
      "survey.csv:2:4: default of 'a': field 'a': 'abc' is not a whole number"},
+    /* A default is checked against its constraint while the form is read, before the plan
+     * that knows which constraints read only '.' exists (found by fuzz_form: it crashed). */
+    {"type,name,label,default,constraint\ninteger,a,A,7,. < 5\n", NULL, settings,
+     "survey.csv:2:4: default of 'a': field 'a': '7' breaks the constraint . < 5"},
     {"type,name,label,lcmon_column\ninteger,a,A,instance_id\n", NULL, settings,
      "survey.csv:2:4: lcmon_column 'instance_id' is not a standard column a field can fill"},
     {"type,name,label,lcmon_column\ntext,a,A,wave\n", NULL, settings,

@@ -1,6 +1,6 @@
 /*
  * test_framework.c - the shipped indicator framework (surveys/framework.csv) against the
- * seed (surveys/seed/learning-city-guide.txt, a copy of ../shared/seed): its counts and
+ * seed (surveys/seed/learning-city-guide.txt, the ministry's guide): its counts and
  * its names, character for character.
  */
 #include "lcmon.h"

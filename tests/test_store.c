@@ -143,7 +143,7 @@ static void reference__load_twice_keeps_counts(void) {
     CU_ASSERT_EQUAL_FATAL(lcm_reference_load(db, lcmt_path("surveys"), &a, &err), LCM_OK);
     CU_ASSERT_EQUAL_FATAL(lcm_reference_load(db, lcmt_path("surveys"), &b, &err), LCM_OK);
     CU_ASSERT(memcmp(&a, &b, sizeof a) == 0);
-    /* ../shared/data/README.md: 31 provinces, 2,978 county-level units, 41,352 township
+    /* surveys/reference/README.md: 31 provinces, 2,978 county-level units, 41,352 township
      * units, 620,573 village-level units; 342 city rows less 5 municipality rows and 4
      * groupings = 333 prefecture-level units, plus 4 municipalities. */
     CU_ASSERT_EQUAL(a.provinces, 31);
@@ -152,7 +152,7 @@ static void reference__load_twice_keeps_counts(void) {
     CU_ASSERT_EQUAL(a.townships, 41352);
     CU_ASSERT_EQUAL(a.villages, 620573);
     CU_ASSERT_EQUAL(a.points, 43);
-    /* Prefecture-level units by belt, ../shared/data/README.md: east 100, central 106,
+    /* Prefecture-level units by belt, surveys/reference/README.md: east 100, central 106,
      * west 131 including the groupings 4690 (east), 4190, 4290 (central), 6590 (west). */
     CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM cities c JOIN provinces p ON "
                                    "p.code = c.province_code WHERE c.tier <> 'municipality' "

@@ -10,6 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char cli_help_synopsis[] = "lcmon [--version] [--help] <command> [<args>]";
+const char cli_help_about[] =
+    "lcmon is the monitoring engine of the national learning-city network: household\n"
+    "questionnaires, design-based estimates, indicator scores and city feedback reports.\n";
+const char cli_help_exit[] = "0 ok, 1 data error, 2 usage error, 3 internal error";
+const char cli_help_env[] =
+    "LCMON_DATADIR: the directory of the shipped reference data, indicator framework and\n"
+    "questionnaires (default: PREFIX/share/lcmon beside PREFIX/bin/lcmon).\n";
+
 int cli_error(const char *fmt, ...) {
     va_list ap;
     fputs("lcmon: ", stderr);

@@ -28,6 +28,13 @@ enum lcm_exit {
 #include "commands.h"
 #undef LCM_CMD
 
+/* The parts of `lcmon --help` around its command list, shared with the manual pages that
+ * man/mangen.c generates from them: synopsis, description, exit codes, environment. */
+extern const char cli_help_synopsis[];
+extern const char cli_help_about[];
+extern const char cli_help_exit[];
+extern const char cli_help_env[];
+
 /* Print "lcmon: <message>" on stderr. Returns LCM_EXIT_DATA for convenience. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Report err on stderr and return the exit code its status calls for. */

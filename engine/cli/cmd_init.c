@@ -13,7 +13,7 @@ const char *const cmd_init_usage[] = {
     "Create the database DB (or migrate an older one), then load the reference data:",
     "provinces with regions, cities with tiers, county and township units with their",
     "village-level counts, and the indicator framework from the data directory",
-    "($LCMON_DATADIR, default the shipped surveys/).",
+    "($LCMON_DATADIR, default PREFIX/share/lcmon; a build reads the source tree's surveys/).",
     "",
     "    -q, --quiet    print nothing on success",
     NULL,

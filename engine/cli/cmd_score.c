@@ -167,7 +167,7 @@ static int show_weights(const lcm_score_result *r, const score_args *a) {
     return print_rows(rows, a->fmt);
 }
 
-/* The audit flags of a node as one text: METHODS.md §4.2 and §4.8, docs/scores.md. */
+/* The audit flags of a node as one text: docs/methods.md §4.2 and §4.8, docs/scores.md. */
 static void audit_flags(const lcm_score_node *nd, int en, char *buf, size_t size) {
     buf[0] = '\0';
     size_t len = 0;
