@@ -1,6 +1,7 @@
 # estimate.R - the R half of bench/estimate.
 #   Rscript bench/estimate.R gen DATA.csv NCITIES       write the sample (set.seed, 20 PSUs x 50
-#                                                       households per city, 6 age bands)
+#                                                       households per city, 6 age bands,
+#                                                       sex 1-2, a 4-category cat4)
 #   Rscript bench/estimate.R r DATA.csv LCMON.csv       time svyby on DATA and compare with
 #                                                       lcmon's results in LCMON.csv
 #   Rscript bench/estimate.R q DATA.csv LCMONQ.csv      time svyquantile per domain on DATA and
@@ -23,6 +24,9 @@ if (args[1] == "gen") {
                   w = round(200 / 20 * 2000 / 50 * runif(n, 0.5, 1.5), 4))
   for (j in 1:20) d[[paste0("y", j)]] <- if (j <= 15) round(level + eff + runif(n, 0, 10) + age, 4) else
     as.numeric(runif(n) < 0.3 + 0.05 * age)
+  # drawn after the variables above, so they are the same as without these two columns
+  d$sex <- sample(1:2, n, replace = TRUE)
+  d$cat4 <- sample(1:4, n, replace = TRUE, prob = c(0.4, 0.3, 0.2, 0.1))
   write.csv(d, args[2], row.names = FALSE)
   quit(save = "no")
 }

@@ -327,6 +327,13 @@ lcm_status lcm_design_get(lcm_db *db, const lcm_source *src, int wave, lcm_desig
     return rc;
 }
 
+/* An INTEGER cell of a code column interned before: its value and code. */
+typedef struct int_slot {
+    int64_t value, id; /* id < 0: empty slot */
+} int_slot;
+
+#define INT_SLOTS 1024
+
 /* One column to load: labels become codes, numbers become doubles. */
 typedef struct load_col {
     const char *name;
@@ -336,11 +343,40 @@ typedef struct load_col {
     int64_t *codes;
     double *vals;
     lcm_intern *labels;
+    int_slot *ints; /* code columns: integer cells already interned, direct-mapped */
 } load_col;
 
+/* The code of an INTEGER cell: its label is the decimal text SQLite would give for it
+ * ("%lld"), interned as any label; the slot cache spares the formatting and hashing for
+ * values seen before (codes, PSUs, categories repeat). */
+static int64_t int_code(load_col *c, int64_t v) {
+    int_slot *s = &c->ints[((uint64_t)v * UINT64_C(0x9E3779B97F4A7C15)) >> 54];
+    if (s->id >= 0 && s->value == v)
+        return s->id;
+    char buf[24];
+    int len = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    int64_t id = lcm_intern_id(c->labels, buf, (size_t)len);
+    if (id >= 0)
+        *s = (int_slot){v, id};
+    return id;
+}
+
+/* One cell, read in its stored type: numbers as numbers (asking SQLite for the text of a
+ * REAL makes it format the number), text only when the cell is text. */
 static lcm_status read_cell(sqlite3_stmt *st, int i, load_col *c, size_t row, const char *table,
                             lcm_err *err) {
     int type = sqlite3_column_type(st, i);
+    if (c->numeric && (type == SQLITE_FLOAT || type == SQLITE_INTEGER)) {
+        c->vals[row] = sqlite3_column_double(st, i);
+        return LCM_OK;
+    }
+    if (!c->numeric && type == SQLITE_INTEGER) {
+        int64_t id = int_code(c, sqlite3_column_int64(st, i));
+        if (id < 0)
+            return lcm_err_set(err, LCM_NOMEM, "out of memory loading '%s'", table);
+        c->codes[row] = id;
+        return LCM_OK;
+    }
     const char *text = (const char *)sqlite3_column_text(st, i);
     if (type == SQLITE_NULL || (type == SQLITE_TEXT && text && !*text)) {
         if (c->required)
@@ -352,15 +388,13 @@ static lcm_status read_cell(sqlite3_stmt *st, int i, load_col *c, size_t row, co
             c->codes[row] = -1;
         return LCM_OK;
     }
+    if (!text)
+        return lcm_err_set(err, LCM_NOMEM, "out of memory loading '%s'", table);
     if (!c->numeric) {
         int64_t id = lcm_intern_id(c->labels, text, (size_t)sqlite3_column_bytes(st, i));
         if (id < 0)
             return lcm_err_set(err, LCM_NOMEM, "out of memory loading '%s'", table);
         c->codes[row] = id;
-        return LCM_OK;
-    }
-    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
-        c->vals[row] = sqlite3_column_double(st, i);
         return LCM_OK;
     }
     char *end = NULL;
@@ -414,12 +448,18 @@ static lcm_status plan_columns(lcm_db *db, const lcm_source *src, const lcm_desi
     size_t k = 0;
     for (int i = 0; i < 6; i++)
         if (*decl_field(&d, i))
-            cols[k++] = (load_col){
-                decl_field((lcm_design_decl *)decl, i), decl_roles[i], i >= 3, 1, NULL, NULL, NULL};
+            cols[k++] = (load_col){decl_field((lcm_design_decl *)decl, i),
+                                   decl_roles[i],
+                                   i >= 3,
+                                   1,
+                                   NULL,
+                                   NULL,
+                                   NULL,
+                                   NULL};
     for (size_t i = 0; i < nvar; i++)
-        cols[k++] = (load_col){vars[i], "variable", !as_categories, 0, NULL, NULL, NULL};
+        cols[k++] = (load_col){vars[i], "variable", !as_categories, 0, NULL, NULL, NULL, NULL};
     for (size_t i = 0; i < nby; i++)
-        cols[k++] = (load_col){by[i], "by", 0, 0, NULL, NULL, NULL};
+        cols[k++] = (load_col){by[i], "by", 0, 0, NULL, NULL, NULL, NULL};
     for (size_t i = 0; i < k; i++)
         if ((rc = check_column(db, src, cols[i].role, cols[i].name, err)) != LCM_OK)
             return rc;
@@ -432,8 +472,12 @@ static lcm_status alloc_columns(load_col *cols, size_t ncols, size_t n, lcm_err 
         size_t m = n ? n : 1;
         if (cols[i].numeric)
             cols[i].vals = malloc(m * sizeof(double));
-        else if ((cols[i].codes = malloc(m * sizeof(int64_t))))
+        else if ((cols[i].codes = malloc(m * sizeof(int64_t))) &&
+                 (cols[i].ints = malloc(INT_SLOTS * sizeof *cols[i].ints))) {
             cols[i].labels = lcm_intern_new();
+            for (size_t k = 0; k < INT_SLOTS; k++)
+                cols[i].ints[k].id = -1;
+        }
         if (!(cols[i].numeric ? (void *)cols[i].vals : (void *)cols[i].labels))
             return lcm_err_set(err, LCM_NOMEM, "out of memory loading %zu rows", n);
     }
@@ -558,6 +602,7 @@ cleanup:
     for (size_t i = 0; cols && i < ncols; i++) {
         free(cols[i].codes);
         free(cols[i].vals);
+        free(cols[i].ints);
         lcm_intern_free(cols[i].labels);
     }
     free(cols);
@@ -603,7 +648,7 @@ lcm_status lcm_survey_load_replicates(lcm_db *db, const lcm_source *src, int wav
         (!(cols = calloc(n, sizeof *cols)) || !(rowid = malloc((d->n ? d->n : 1) * sizeof *rowid))))
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     for (size_t i = 0; rc == LCM_OK && i < n; i++)
-        cols[i] = (load_col){names[i], "replicate weight", 1, 1, NULL, NULL, NULL};
+        cols[i] = (load_col){names[i], "replicate weight", 1, 1, NULL, NULL, NULL, NULL};
     if (rc == LCM_OK && (rc = build_from(db, src, wave, &from, err)) == LCM_OK &&
         (rc = alloc_columns(cols, n, d->n, err)) == LCM_OK)
         rc = fetch_rows(db, src, wave, from.buf, cols, n, d->n, rowid, err);
