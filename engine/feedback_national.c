@@ -60,14 +60,17 @@ static void heatmap(nat_ctx *x) {
         return;
     while (nc < 32 && sqlite3_step(st) == SQLITE_ROW) {
         codes[nc] = lcm_arena_strdup(b->a, (const char *)sqlite3_column_text(st, 0));
-        names[nc++] = lcm_arena_strdup(b->a, (const char *)sqlite3_column_text(st, 0));
+        names[nc++] = lcm_arena_strdup(
+            b->a, (const char *)sqlite3_column_text(st, b->lang == LCM_LANG_EN ? 2 : 1));
     }
     sqlite3_finalize(st);
     const char **rows = lcm_arena_alloc(b->a, x->ncity * sizeof *rows);
     double *v = lcm_arena_alloc(b->a, x->ncity * (nc ? nc : 1) * sizeof *v);
     double *col = lcm_arena_alloc(b->a, x->ncity * sizeof *col);
-    if (!rows || !v || !col || !nc || b->chart_status != LCM_OK)
+    const char **cols = lcm_arena_alloc(b->a, (nc ? nc : 1) * sizeof *cols);
+    if (!rows || !v || !col || !cols || !nc)
         return;
+    memcpy(cols, names, nc * sizeof *cols);
     for (size_t j = 0; j < nc; j++) {
         rb_scores(x->db, x->run, codes[j], x->cities, x->ncity, col, NULL, x->err);
         for (size_t i = 0; i < x->ncity; i++)
@@ -75,19 +78,20 @@ static void heatmap(nat_ctx *x) {
     }
     for (size_t i = 0; i < x->ncity; i++)
         rows[i] = x->cities[i].name;
-    lcm_chart_heatmap c = {RB_T(b, "二级指标标准化得分", "Second-level scores"),
-                           NULL,
-                           x->ncity,
-                           nc,
-                           rows,
-                           names,
-                           v,
-                           -1};
-    lcm_chart_opts o = rb_opts(b, "heatmap");
-    b->chart_status = lcm_chart_heatmap_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
-    rb_chart(b, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),
-             RB_T(b, "各城市二级指标得分（按综合名次排列）",
-                  "Second-level scores of each city, in rank order"));
+    rb_chart_m *m =
+        rb_chart(b, RB_HEATMAP, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),
+                 RB_T(b, "各城市二级指标标准化得分（0–100，按综合名次排列）",
+                      "Second-level scores (0-100) of each city, in rank order"));
+    if (m)
+        m->u.heatmap =
+            (lcm_chart_heatmap){RB_T(b, "二级指标标准化得分", "Second-level scores"),
+                                RB_T(b, "标准化得分（0–100）", "normalised score (0-100)"),
+                                x->ncity,
+                                nc,
+                                rows,
+                                cols,
+                                v,
+                                -1};
 }
 
 static void regions(nat_ctx *x) {
@@ -191,6 +195,7 @@ lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, 
     if (rb_init(b, o->lang, o->out_dir, stem) != 0)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
     b->formats = LCM_CHART_PNG | (o->svg ? LCM_CHART_SVG : 0u);
+    b->min_n = o->min_n, b->year = o->year, b->kind = "national", b->model_path = o->model;
     if ((rc = rb_run_cities(db, b, x.run, &x.cities, &x.ncity, err)) != LCM_OK)
         return rc;
     overview(&x);

@@ -59,6 +59,8 @@ typedef struct lcm_chart_bars {
     long highlight;           /* index of the chosen city, -1 for none */
     double median;            /* peer median; NaN = median of est */
     double base;              /* where bars start (usually 0) */
+    const char *median_label; /* the median's key entry (its value is appended); NULL =
+                                 "同类城市中位数" */
 } lcm_chart_bars;
 lcm_status lcm_chart_bars_render(const lcm_chart_bars *c, const lcm_chart_opts *o, FILE *script,
                                  char *msg, size_t cap);
@@ -78,6 +80,7 @@ typedef struct lcm_chart_radar {
     double max;       /* outer ring; 0 = 100 */
     size_t npanel;    /* 1 or 2 */
     lcm_chart_radar_panel panel[2];
+    const char *median_label; /* key entry of the median series; NULL = "同类城市中位数" */
 } lcm_chart_radar;
 lcm_status lcm_chart_radar_render(const lcm_chart_radar *c, const lcm_chart_opts *o, FILE *script,
                                   char *msg, size_t cap);
@@ -121,6 +124,9 @@ typedef struct lcm_chart_ipa {
     const char *const *label;
     const double *perf, *imp; /* n each; items with NaN are left out */
     double xcut, ycut;        /* quadrant boundaries; NaN = mean of the items */
+    /* key entries of the quadrants upper right, upper left, lower left, lower right (high
+     * importance is up, high performance right); NULL = the classic names */
+    const char *quadrant[4];
 } lcm_chart_ipa;
 lcm_status lcm_chart_ipa_render(const lcm_chart_ipa *c, const lcm_chart_opts *o, FILE *script,
                                 char *msg, size_t cap);

@@ -37,9 +37,10 @@ static void median_arrow(FILE *b, double med) {
 }
 
 /* The median's key entry, carrying its value so the reader need not guess it. */
-static void median_key(FILE *b, lcm_lang lang, double med) {
+static void median_key(FILE *b, lcm_lang lang, const char *label, double med) {
     char title[160];
-    snprintf(title, sizeof title, "%s %.3g", lcm__txt(lang, LCM__T_PEER_MEDIAN), med);
+    snprintf(title, sizeof title, "%s %.3g", label ? label : lcm__txt(lang, LCM__T_PEER_MEDIAN),
+             med);
     fputs(", NaN with lines dt 2 lw 2 lc rgb '" LCM__C_INK "' title ", b);
     lcm_gp_quote_fp(b, title);
 }
@@ -78,7 +79,7 @@ static void plot(FILE *b, const lcm_chart_bars *c, const lcm_chart_opts *o, cons
         lcm_gp_quote_fp(b, lcm__txt(o->lang, LCM__T_CI95));
     }
     if (!isnan(med))
-        median_key(b, o->lang, med);
+        median_key(b, o->lang, c->median_label, med);
     fputc('\n', b);
 }
 

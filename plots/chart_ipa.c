@@ -108,7 +108,7 @@ static void frame(FILE *b, const lcm__place_area *a, double xc, double yc) {
             xc, xc, LCM__C_INK, yc, yc, LCM__C_INK);
 }
 
-static void plot(FILE *b, lcm_lang lang, const char *path) {
+static void plot(FILE *b, const lcm_chart_ipa *c, lcm_lang lang, const char *path) {
     fputs("plot ", b);
     for (int q = 0; q < 4; q++) {
         if (q)
@@ -119,7 +119,7 @@ static void plot(FILE *b, lcm_lang lang, const char *path) {
             fputs("''", b);
         fprintf(b, " using 1:(($3==%d)?$2:NaN) with points pt 7 ps 1.3 lc rgb '%s' title ", q,
                 quad[q].color);
-        lcm_gp_quote_fp(b, lcm__txt(lang, quad[q].name));
+        lcm_gp_quote_fp(b, c->quadrant[q] ? c->quadrant[q] : lcm__txt(lang, quad[q].name));
     }
     fputc('\n', b);
 }
@@ -149,6 +149,6 @@ lcm_status lcm_chart_ipa_render(const lcm_chart_ipa *c, const lcm_chart_opts *o,
     frame(j.body, &a, xc, yc);
     if (labels(j.body, c, &a) != LCM_OK)
         return lcm__job_abort(&j, LCM_NOMEM, "out of memory");
-    plot(j.body, o->lang, j.path);
+    plot(j.body, c, o->lang, j.path);
     return lcm__job_finish(&j, w, h);
 }

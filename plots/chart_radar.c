@@ -120,7 +120,7 @@ static void panel_plot(FILE *b, const lcm_chart_radar *c, size_t p, lcm_lang lan
             LCM__C_HIGHLIGHT);
     lcm_gp_quote_fp(b, c->city);
     fprintf(b, ", '' index %zu with lines lw 2 dt 2 lc rgb '%s' title ", 4 * p + 2, LCM__C_INK);
-    lcm_gp_quote_fp(b, lcm__txt(lang, LCM__T_PEER_MEDIAN));
+    lcm_gp_quote_fp(b, c->median_label ? c->median_label : lcm__txt(lang, LCM__T_PEER_MEDIAN));
     fputc('\n', b);
 }
 

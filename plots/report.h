@@ -34,6 +34,8 @@ typedef struct lcm_report_cell {
     double lo, hi;    /* EST: CI bounds, NaN when there is none */
     int decimals;     /* 0..6 */
     long n;           /* respondents behind the value; < 0 = not a survey cell (never suppressed) */
+    const char *ref;  /* where the number comes from, as a JSON object for the report model
+                         (e.g. the estimate's variable and domain); not rendered; or NULL */
 } lcm_report_cell;
 
 typedef struct lcm_report_table {

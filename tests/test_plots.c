@@ -81,7 +81,7 @@ static void chart__bars_sorted_highlighted_with_median(void) {
     double lo[8], hi[8];
     for (int i = 0; i < 8; i++)
         lo[i] = est[i] - 3, hi[i] = est[i] + 3;
-    lcm_chart_bars c = {"学习服务满意度", "满意度（%）", 8, cities8, est, lo, hi, 2, NAN, 0};
+    lcm_chart_bars c = {"学习服务满意度", "满意度（%）", 8, cities8, est, lo, hi, 2, NAN, 0, NULL};
     lcm_chart_opts o = opts(dir, "bars", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -115,7 +115,7 @@ static void chart__bars_sorted_highlighted_with_median(void) {
 
 static void chart__english_uses_english_fixed_texts(void) {
     double est[] = {1, 2, 3};
-    lcm_chart_bars c = {"Satisfaction", "satisfied (%)", 3, cities8, est, NULL, NULL, -1, 2.5, 0};
+    lcm_chart_bars c = {"Satisfaction", "satisfied (%)", 3, cities8, est, NULL, NULL, -1, 2.5, 0, NULL};
     lcm_chart_opts o = opts(outdir("en"), "bars_en", LCM_LANG_EN);
     o.formats = LCM_CHART_SVG;
     mem m;
@@ -136,7 +136,7 @@ static void chart__radar_geometry_and_panels(void) {
     const char *l2[] = {"a", "b", "c"};
     double c2[] = {50, 150, -5};
     lcm_chart_radar r = {
-        "剖面", "成都市", 0, 2, {{NULL, 4, l1, c1, m1}, {"二级", 3, l2, c2, NULL}}};
+        "剖面", "成都市", 0, 2, {{NULL, 4, l1, c1, m1}, {"二级", 3, l2, c2, NULL}}, NULL};
     lcm_chart_opts o = opts(dir, "radar", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -234,7 +234,7 @@ static void chart__ipa_quadrants_and_labels(void) {
     const char *dir = outdir("ipa");
     const char *items[] = {"社区教育", "老年大学", "图书馆", "线上平台", "缺项"};
     double perf[] = {80, 60, 85, 55, NAN}, imp[] = {0.5, 0.5, 0.2, 0.2, 0.3};
-    lcm_chart_ipa c = {"IPA", "满意度（%）", "重要性（相关系数）", 5, items, perf, imp, NAN, NAN};
+    lcm_chart_ipa c = {"IPA", "满意度（%）", "重要性（相关系数）", 5, items, perf, imp, NAN, NAN, {NULL}};
     lcm_chart_opts o = opts(dir, "ipa", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -335,7 +335,7 @@ static void chart__bad_specs_refused_with_reason(void) {
                             cases[i].n, cases[i].holey ? holey : cities8,
                             est,        NULL,
                             NULL,       cases[i].highlight,
-                            NAN,        0};
+                            NAN,        0, NULL};
         lcm_chart_opts o = opts(dir, cases[i].name, LCM_LANG_ZH);
         mem m;
         char msg[256] = "";
@@ -346,7 +346,7 @@ static void chart__bad_specs_refused_with_reason(void) {
             LCMT_ASSERT_HAS(msg, cases[i].want);
     }
     lcm_chart_opts o = opts("/nonexistent/dir", "x", LCM_LANG_ZH);
-    lcm_chart_bars c = {"t", "x", 2, cities8, est, NULL, NULL, -1, NAN, 0};
+    lcm_chart_bars c = {"t", "x", 2, cities8, est, NULL, NULL, -1, NAN, 0, NULL};
     mem m;
     char msg[256] = "";
     CU_ASSERT_EQUAL(lcm_chart_bars_render(&c, &o, mem_open(&m), msg, sizeof msg), LCM_IO);
@@ -395,8 +395,8 @@ static void chart__hostile_labels_only_quoted_and_run_nothing(void) {
     const char *dir = outdir("hostile");
     const char *names[] = {evil, "北京市", "上海市"};
     double est[] = {50, 60, 70};
-    lcm_chart_bars c = {evil, evil, 3, names, est, NULL, NULL, 0, NAN, 0};
-    lcm_chart_ipa ipa = {evil, evil, evil, 3, names, est, est, NAN, NAN};
+    lcm_chart_bars c = {evil, evil, 3, names, est, NULL, NULL, 0, NAN, 0, NULL};
+    lcm_chart_ipa ipa = {evil, evil, evil, 3, names, est, est, NAN, NAN, {NULL}};
     lcm_chart_opts o = opts(dir, "hostile", LCM_LANG_ZH), o2 = opts(dir, "hostile2", LCM_LANG_ZH);
     o.formats = o2.formats = LCM_CHART_PNG;
     mem m;
@@ -458,16 +458,16 @@ static void gnuplot__draws_every_chart_kind_in_one_process(void) {
     double est[] = {78, 80, 71, 65, 70, 66, 74, 60}, lo[8], hi[8];
     for (int i = 0; i < 8; i++)
         lo[i] = est[i] - 4, hi[i] = est[i] + 4;
-    lcm_chart_bars bars = {"满意度", "满意度（%）", 8, cities8, est, lo, hi, 2, NAN, 0};
+    lcm_chart_bars bars = {"满意度", "满意度（%）", 8, cities8, est, lo, hi, 2, NAN, 0, NULL};
     const char *l1[] = {"发展基础", "教育体系", "建设保障", "特色与成效"};
     double c1[] = {72, 65, 80, 58}, m1[] = {68, 70, 71, 62};
-    lcm_chart_radar radar = {"剖面", "成都市", 100, 1, {{NULL, 4, l1, c1, m1}}};
+    lcm_chart_radar radar = {"剖面", "成都市", 100, 1, {{NULL, 4, l1, c1, m1}}, NULL};
     int yr[] = {2023, 2024, 2025};
     lcm_chart_trend trend = {"变化", "满意度（%）", NULL, 3,  yr,      "成都市", "西部",
                              NULL,   est,           lo,   hi, est + 1, est + 2};
     double med[] = {2, 1, 3, 8, 5, 6, 4, 7};
     lcm_chart_ranks ranks = {"排名", NULL, 8, cities8, med, lo, hi, 2};
-    lcm_chart_ipa ipa = {"IPA", "满意度（%）", "重要性", 8, cities8, est, med, NAN, NAN};
+    lcm_chart_ipa ipa = {"IPA", "满意度（%）", "重要性", 8, cities8, est, med, NAN, NAN, {NULL}};
     lcm_chart_heatmap heat = {"热力图", NULL, 2, 4, cities8, l1, est, 0};
     const char *reg[] = {"东部", "中部", "西部"}, *ser[] = {"2025年"};
     double tg[] = {50, 50, 30};

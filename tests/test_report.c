@@ -26,8 +26,8 @@ static const char evil[] = "<script>alert('x')</script> & \"q\" <img src=x onerr
 static void report__escapes_all_text_from_data(void) {
     const char *items[] = {evil};
     const char *head[] = {evil, "n"};
-    lcm_report_cell cells[] = {{LCM_CELL_TEXT, evil, 0, 0, 0, 0, -1},
-                               {LCM_CELL_NUM, NULL, 120, NAN, NAN, 0, -1}};
+    lcm_report_cell cells[] = {{LCM_CELL_TEXT, evil, 0, 0, 0, 0, -1, NULL},
+                               {LCM_CELL_NUM, NULL, 120, NAN, NAN, 0, -1, NULL}};
     lcm_report_table t = {evil, 1, 2, head, cells, evil};
     lcm_report_block blocks[] = {{LCM_BLOCK_PARA, evil, 0, NULL, NULL, NULL},
                                  {LCM_BLOCK_SUBHEAD, evil, 0, NULL, NULL, NULL},
@@ -57,15 +57,15 @@ static void report__escapes_all_text_from_data(void) {
 static void report__suppresses_cells_below_min_n(void) {
     const char *head[] = {"群体", "满意度（%）", "n"};
     lcm_report_cell cells[] = {
-        {LCM_CELL_TEXT, "城镇", 0, 0, 0, 0, -1},
-        {LCM_CELL_EST, NULL, 72.345, 70.1, 74.6, 1, 412},
-        {LCM_CELL_NUM, NULL, 412, NAN, NAN, 0, -1},
-        {LCM_CELL_TEXT, "少数民族", 0, 0, 0, 0, -1},
-        {LCM_CELL_EST, NULL, 87.654, 80.012, 95.987, 2, 12}, /* n below 30: must not show */
-        {LCM_CELL_NUM, NULL, 12, NAN, NAN, 0, -1},
-        {LCM_CELL_TEXT, "边界", 0, 0, 0, 0, -1},
-        {LCM_CELL_NUM, NULL, 55.5, NAN, NAN, 1, 30}, /* exactly min_n: shown */
-        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1},
+        {LCM_CELL_TEXT, "城镇", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_EST, NULL, 72.345, 70.1, 74.6, 1, 412, NULL},
+        {LCM_CELL_NUM, NULL, 412, NAN, NAN, 0, -1, NULL},
+        {LCM_CELL_TEXT, "少数民族", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_EST, NULL, 87.654, 80.012, 95.987, 2, 12, NULL}, /* n below 30: must not show */
+        {LCM_CELL_NUM, NULL, 12, NAN, NAN, 0, -1, NULL},
+        {LCM_CELL_TEXT, "边界", 0, 0, 0, 0, -1, NULL},
+        {LCM_CELL_NUM, NULL, 55.5, NAN, NAN, 1, 30, NULL}, /* exactly min_n: shown */
+        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, NULL},
     };
     lcm_report_table t = {"满意度", 3, 3, head, cells, "来源：2025 年住户调查"};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
@@ -95,7 +95,7 @@ static void report__suppresses_cells_below_min_n(void) {
 
 static void report__english_words_and_no_suppression_note_when_none(void) {
     const char *head[] = {"share (%)"};
-    lcm_report_cell cells[] = {{LCM_CELL_NUM, NULL, 40, NAN, NAN, 0, 500}};
+    lcm_report_cell cells[] = {{LCM_CELL_NUM, NULL, 40, NAN, NAN, 0, 500, NULL}};
     lcm_report_table t = {"Share", 1, 1, head, cells, NULL};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
     lcm_report_section sec = {"Results", 1, &b};

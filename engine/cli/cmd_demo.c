@@ -122,7 +122,7 @@ static int write_reports(lcm_db *db, const char *out, const lcm_sim_summary *sum
     snprintf(dir, sizeof dir, "%s/reports", out);
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return cli_error("cannot create directory '%s': %s", dir, strerror(errno));
-    lcm_feedback_opts o = {NULL, year, dir, LCM_LANG_ZH, 30, NULL, 0}; /* PNG only: speed */
+    lcm_feedback_opts o = {NULL, year, dir, LCM_LANG_ZH, 30, NULL, 0, NULL}; /* PNG only: speed */
     lcm_feedback_done done;
     lcm_feedback_batch *bt = NULL;
     lcm_err err = {0};
