@@ -90,6 +90,13 @@ static const char *svy_words(rb *b, const rb_svy *s, const char *unit) {
         s->est, unit, s->lo, b->lang == LCM_LANG_EN ? "" : unit, s->hi, unit);
 }
 
+/* Where a score and its peer median come from, for the model. */
+static const char *score_ref(city_ctx *x, const char *stat, const char *code) {
+    return lcm_arena_printf(x->b->a,
+                            "{\"stat\":\"%s\",\"run\":%lld,\"city\":\"%s\",\"indicator\":%s}", stat,
+                            x->run, x->cities[x->me].code, rb_json_str(x->b, code));
+}
+
 static void summary(city_ctx *x) {
     rb *b = x->b;
     const rb_city *c = &x->cities[x->me];
@@ -118,6 +125,45 @@ static void summary(city_ctx *x) {
                    c->name, x->province, region_name(b, c->region), tier_name(b, c->tier), y,
                    x->ncity, c->score, c->rank, range, c->rank_region, tier_name(b, c->tier),
                    x->npeer, c->rank_tier));
+    static const char *head_zh[] = {"比较范围", "城市数", "综合得分", "名次", "名次90%区间"};
+    static const char *head_en[] = {"among", "cities", "overall score", "rank",
+                                    "90% rank interval"};
+    lcm_report_cell *cell = rb_cells(b, 3 * 5);
+    for (int k = 0; cell && k < 3; k++) {
+        static const char *const scope[3] = {"overall", "region", "tier"};
+        size_t among = 0;
+        for (size_t i = 0; i < x->ncity; i++)
+            among += k == 0   ? 1
+                     : k == 1 ? strcmp(x->cities[i].region, c->region) == 0
+                              : x->tier[i] == x->tier[x->me];
+        const char *ref = lcm_arena_printf(
+            b->a, "{\"stat\":\"rank\",\"run\":%lld,\"city\":\"%s\",\"scope\":\"%s\"", x->run,
+            c->code, scope[k]);
+        cell[k * 5] = rb_text(b, k == 0   ? RB_T(b, "全部监测城市", "all monitored cities")
+                                 : k == 1 ? lcm_arena_printf(b->a, RB_T(b, "%s地区", "%s region"),
+                                                             region_name(b, c->region))
+                                          : tier_name(b, c->tier));
+        cell[k * 5 + 1] = rb_num((double)among, 0);
+        cell[k * 5 + 2] =
+            k == 0 ? rb_num_ref(b, c->score, 1, score_ref(x, "score", "overall")) : rb_text(b, "");
+        cell[k * 5 + 3] = rb_num_ref(b,
+                                     k == 0   ? c->rank
+                                     : k == 1 ? c->rank_region
+                                              : c->rank_tier,
+                                     0, lcm_arena_printf(b->a, "%s,\"field\":\"rank\"}", ref));
+        cell[k * 5 + 4] =
+            k == 0 ? rb_text(b, lcm_arena_printf(b->a, "%d–%d", c->p05, c->p95)) : rb_text(b, "");
+    }
+    lcm_report_table t = {RB_T(b, "综合得分与名次", "Overall score and ranks"),
+                          3,
+                          5,
+                          b->lang == LCM_LANG_EN ? head_en : head_zh,
+                          cell,
+                          RB_T(b, "名次区间为蒙特卡洛模拟中名次的5%–95%分位数。",
+                               "Rank interval: 5th-95th percentile of the rank in the Monte Carlo "
+                               "simulation.")};
+    if (cell)
+        rb_table(b, &t);
     rb_svy aw = city_svy(x, "aware_share", 0, 100, 0), pa = city_svy(x, "participated", 1, 100, 0),
            si = city_svy(x, "sat_index", 0, 1, 0);
     if (!aw.found && !pa.found && !si.found)
@@ -177,13 +223,6 @@ static lcm_status load_nodes(city_ctx *x, node **out, size_t *n) {
     free(all);
     *out = v;
     return rc;
-}
-
-/* Where a score and its peer median come from, for the model. */
-static const char *score_ref(city_ctx *x, const char *stat, const char *code) {
-    return lcm_arena_printf(x->b->a,
-                            "{\"stat\":\"%s\",\"run\":%lld,\"city\":\"%s\",\"indicator\":%s}", stat,
-                            x->run, x->cities[x->me].code, rb_json_str(x->b, code));
 }
 
 static void ranks_chart(city_ctx *x) {

@@ -25,9 +25,16 @@ void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
         if (r->level != LCM_COV_REGION && r->level != LCM_COV_NATION)
             continue;
         cell[rows * 5] = rb_text(b, RB_T(b, r->name_zh, r->name_en));
-        cell[rows * 5 + 1] = rb_num((double)r->admitted, 0);
-        cell[rows * 5 + 2] = rb_num((double)r->cities, 0);
-        cell[rows * 5 + 3] = rb_num(lcm_cov_percent(r), 1);
+        const char *ref = lcm_arena_printf(
+            b->a, "{\"stat\":\"coverage\",\"year\":%d,\"level\":\"%s\",\"key\":%s", year,
+            r->level == LCM_COV_NATION ? "nation" : "region", rb_json_str(b, r->key));
+        cell[rows * 5 + 1] = rb_num_ref(b, (double)r->admitted, 0,
+                                        lcm_arena_printf(b->a, "%s,\"field\":\"admitted\"}", ref));
+        cell[rows * 5 + 2] = rb_num_ref(b, (double)r->cities, 0,
+                                        lcm_arena_printf(b->a, "%s,\"field\":\"cities\"}", ref));
+        cell[rows * 5 + 3] =
+            rb_num_ref(b, lcm_cov_percent(r), 1,
+                       lcm_arena_printf(b->a, "%s,\"field\":\"coverage_pct\"}", ref));
         cell[rows * 5 + 4] = r->target ? rb_num(r->target, 0) : rb_text(b, "");
         rows++;
     }

@@ -29,7 +29,7 @@ static void str(FILE *f, const char *s) {
 
 static void num(FILE *f, double v) {
     if (isfinite(v))
-        fprintf(f, "%.10g", v);
+        fprintf(f, "%.17g", v);
     else
         fputs("null", f);
 }

@@ -39,6 +39,8 @@ static int cell(FILE *out, const lcm_report *r, const lcm_report_cell *c) {
     fprintf(out, "<td class=\"num\">%.*f", d, c->value);
     if (c->kind == LCM_CELL_EST && isfinite(c->lo) && isfinite(c->hi))
         fprintf(out, " <span class=\"ci\">(%.*f–%.*f)</span>", d, c->lo, d, c->hi);
+    else if (c->kind == LCM_CELL_EST) /* no interval (df 0, p 0 or 1): said, not hidden */
+        fputs(" <span class=\"ci\">(—)</span>", out);
     fputs("</td>", out);
     return 0;
 }
