@@ -188,22 +188,30 @@ typedef struct node {
     double raw, score, median; /* the city's raw value and score, its peers' median score */
 } node;
 
+static const rb_city *code_order_base;
+static int cmp_code(const void *a, const void *b) {
+    return strcmp(code_order_base[*(const size_t *)a].code,
+                  code_order_base[*(const size_t *)b].code);
+}
+
 /* The framework with the city's scores and its tier peers' median (every monitored city of
  * its tier, itself included; as `lcmon profile`: the score, or the raw value where a node
- * has no score). */
+ * has no score). The run's scores are read in one pass, not one query per node. */
 static lcm_status load_nodes(city_ctx *x, node **out, size_t *n) {
     sqlite3_stmt *st = NULL;
+    size_t nc = x->ncity, cap = 128;
     lcm_status rc = lcm_db_prepare(x->db,
                                    "SELECT code, level, name_zh, name_en, coalesce(unit, ''), "
                                    "coalesce(kind, ''), coalesce(direction = 'context', 0) "
                                    "FROM indicators ORDER BY ord",
                                    &st, x->err);
-    node *v = lcm_arena_alloc(x->b->a, 128 * sizeof *v);
-    double *all = malloc(x->ncity * 3 * sizeof *all);
+    node *v = lcm_arena_alloc(x->b->a, cap * sizeof *v);
+    double *sc = malloc(cap * nc * 2 * sizeof *sc), *scratch = malloc(nc * sizeof *scratch);
+    size_t *order = malloc(nc * sizeof *order);
     *n = 0;
-    if (rc == LCM_OK && (!v || !all))
+    if (rc == LCM_OK && (!v || !sc || !scratch || !order))
         rc = lcm_err_set(x->err, LCM_NOMEM, "out of memory");
-    while (rc == LCM_OK && *n < 128 && sqlite3_step(st) == SQLITE_ROW) {
+    while (rc == LCM_OK && *n < cap && sqlite3_step(st) == SQLITE_ROW) {
         node *d = &v[(*n)++];
         snprintf(d->code, sizeof d->code, "%s", sqlite3_column_text(st, 0));
         d->level = sqlite3_column_int(st, 1);
@@ -212,15 +220,67 @@ static lcm_status load_nodes(city_ctx *x, node **out, size_t *n) {
         snprintf(d->unit, sizeof d->unit, "%s", sqlite3_column_text(st, 4));
         snprintf(d->kind, sizeof d->kind, "%s", sqlite3_column_text(st, 5));
         d->context = sqlite3_column_int(st, 6) || d->code[0] == '1';
-        rc = rb_scores(x->db, x->run, d->code, x->cities, x->ncity, all, all + x->ncity, x->err);
-        d->score = all[x->me], d->raw = all[x->ncity + x->me];
-        for (size_t i = 0; i < x->ncity; i++)
-            if (isnan(all[i]))
-                all[i] = all[x->ncity + i];
-        d->median = lcm_ci_group_median(all, x->tier, x->tier[x->me], x->ncity, all + 2 * x->ncity);
     }
     sqlite3_finalize(st);
-    free(all);
+    st = NULL;
+    /* score and raw value of node j, city i at sc[(2j) nc + i] and sc[(2j + 1) nc + i] */
+    for (size_t k = 0; rc == LCM_OK && k < 2 * cap * nc; k++)
+        sc[k] = NAN;
+    for (size_t i = 0; rc == LCM_OK && i < nc; i++)
+        order[i] = i;
+    code_order_base = x->cities;
+    if (rc == LCM_OK) {
+        qsort(order, nc, sizeof *order, cmp_code);
+        rc = lcm_db_prepare(x->db,
+                            "SELECT city_code, indicator_code, score, raw FROM score_results "
+                            "WHERE run_id = ?1 ORDER BY indicator_code",
+                            &st, x->err);
+    }
+    if (rc == LCM_OK)
+        sqlite3_bind_int64(st, 1, x->run);
+    size_t j = *n;
+    char last[16] = "";
+    while (rc == LCM_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *city = (const char *)sqlite3_column_text(st, 0);
+        const char *ind = (const char *)sqlite3_column_text(st, 1);
+        if (!city || !ind)
+            continue;
+        if (strcmp(ind, last) != 0) {
+            snprintf(last, sizeof last, "%s", ind);
+            for (j = 0; j < *n && strcmp(v[j].code, ind) != 0; j++)
+                ;
+        }
+        size_t lo = 0, hi = nc; /* binary search of the city among the codes */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int c = strcmp(x->cities[order[mid]].code, city);
+            if (c == 0)
+                lo = hi = mid;
+            else if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (j == *n || lo >= nc || strcmp(x->cities[order[lo]].code, city) != 0)
+            continue; /* 'overall', or a city not ranked */
+        size_t i = order[lo];
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            sc[2 * j * nc + i] = sqlite3_column_double(st, 2);
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+            sc[(2 * j + 1) * nc + i] = sqlite3_column_double(st, 3);
+    }
+    sqlite3_finalize(st);
+    for (size_t k = 0; rc == LCM_OK && k < *n; k++) {
+        double *score = sc + 2 * k * nc, *raw = score + nc;
+        v[k].score = score[x->me], v[k].raw = raw[x->me];
+        for (size_t i = 0; i < nc; i++)
+            if (isnan(score[i]))
+                score[i] = raw[i];
+        v[k].median = lcm_ci_group_median(score, x->tier, x->tier[x->me], nc, scratch);
+    }
+    free(sc);
+    free(scratch);
+    free(order);
     *out = v;
     return rc;
 }

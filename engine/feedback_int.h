@@ -75,7 +75,7 @@ typedef struct rb {
     const char *model_path; /* also write the model as JSON here, or NULL */
     /* the estimate runs of each year's survey measures, as looked up */
     int svy_year[RB_MAX_YEARS];
-    char svy_runs[RB_MAX_YEARS][256];
+    char svy_runs[RB_MAX_YEARS][256], svy_form[RB_MAX_YEARS][64];
     size_t nsvy;
 } rb;
 

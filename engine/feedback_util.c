@@ -176,11 +176,13 @@ const char *rb_json_str(rb *b, const char *s) {
     return r ? r : "\"\"";
 }
 
-/* The estimate runs of the newest measures run of a year, as a JSON array, cached in b. */
-static const char *measures_runs(rb *b, lcm_db *db, int year) {
+/* The estimate runs of the newest measures run of a year, as a JSON array, and their form
+ * (*form), cached in b. */
+static const char *measures_runs(rb *b, lcm_db *db, int year, const char **form) {
     size_t i = 0;
     while (i < b->nsvy && b->svy_year[i] != year)
         i++;
+    *form = b->svy_form[i < RB_MAX_YEARS ? i : RB_MAX_YEARS - 1];
     if (i < b->nsvy)
         return b->svy_runs[i];
     if (i == RB_MAX_YEARS)
@@ -190,14 +192,20 @@ static const char *measures_runs(rb *b, lcm_db *db, int year) {
     sqlite3_stmt *st = NULL;
     b->svy_year[i] = year;
     snprintf(b->svy_runs[i], sizeof b->svy_runs[i], "[]");
-    if (lcm_db_prepare_cached(db,
-                              "SELECT json_extract(params, '$.estimate_runs') FROM runs WHERE "
-                              "kind = 'measures' AND json_extract(params, '$.wave') = ?1 "
-                              "ORDER BY id DESC LIMIT 1",
-                              &st, NULL) == LCM_OK) {
+    b->svy_form[i][0] = '\0';
+    if (lcm_db_prepare_cached(
+            db,
+            "SELECT json_extract(params, '$.estimate_runs'), json_extract(params, "
+            "'$.form') FROM runs WHERE "
+            "kind = 'measures' AND json_extract(params, '$.wave') = ?1 "
+            "ORDER BY id DESC LIMIT 1",
+            &st, NULL) == LCM_OK) {
         sqlite3_bind_int(st, 1, year);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+            sqlite3_column_text(st, 1)) {
             snprintf(b->svy_runs[i], sizeof b->svy_runs[i], "%s", sqlite3_column_text(st, 0));
+            snprintf(b->svy_form[i], sizeof b->svy_form[i], "%s", sqlite3_column_text(st, 1));
+        }
         sqlite3_reset(st);
     }
     return b->svy_runs[i];
@@ -207,14 +215,14 @@ rb_svy rb_svy_get(rb *b, lcm_db *db, int year, const char *var, int prop, const 
                   const char *domain, double scale, double shift) {
     rb_svy r = {NAN, NAN, NAN, 0, 0, 0, NULL};
     sqlite3_stmt *st = NULL;
-    const char *runs = measures_runs(b, db, year);
+    const char *form = NULL, *runs = measures_runs(b, db, year, &form);
     double est = NAN, lo = NAN, hi = NAN;
     const char *cat = NULL;
     if (lcm_db_prepare_cached(db,
                               "SELECT coalesce(category, ''), estimate, ci_low, ci_high, n FROM "
-                              "estimates WHERE run_id IN (SELECT value FROM json_each(?1)) AND "
-                              "wave = ?2 AND variable = ?3 AND by_vars = ?4 AND domain = ?5 AND "
-                              "stat = ?6 ORDER BY category DESC",
+                              "estimates WHERE source = ?7 AND variable = ?3 AND wave = ?2 AND "
+                              "by_vars = ?4 AND domain = ?5 AND stat = ?6 AND run_id IN (SELECT "
+                              "value FROM json_each(?1)) ORDER BY category DESC",
                               &st, NULL) != LCM_OK)
         return r;
     sqlite3_bind_text(st, 1, runs, -1, SQLITE_STATIC);
@@ -223,6 +231,7 @@ rb_svy rb_svy_get(rb *b, lcm_db *db, int year, const char *var, int prop, const 
     sqlite3_bind_text(st, 4, by_vars, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, domain, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, prop ? "prop" : "mean", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, form, -1, SQLITE_STATIC); /* the lookup index leads with it */
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 0);
         double e = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
