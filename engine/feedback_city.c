@@ -1007,11 +1007,11 @@ static lcm_status peers(city_ctx *x) {
     x->peer_note = lcm_arena_printf(
         b->a,
         RB_T(b,
-             "比较对象为同层级城市：本年度参加监测的全部%s，共%zu个（含本市）；“%s中位数”"
+             "比较对象为同层级城市：本年度参加监测的全部%s，共%zu个（含本市）；“%s”"
              "即这些城市得分的中位数。",
              "Peers are the cities of the same tier: every monitored %s this year, %zu in all "
-             "(this city included); the '%s median' is the median of their scores."),
-        tier, x->npeer, tier);
+             "(this city included); the '%s' is the median of their scores."),
+        tier, x->npeer, x->peer_median);
     return x->peer_median && x->peer_note ? LCM_OK
                                           : lcm_err_set(x->err, LCM_NOMEM, "out of memory");
 }

@@ -99,7 +99,11 @@ static void regions(nat_ctx *x) {
     static const char *const key[3] = {"east", "central", "west"};
     static const char *const zh[3] = {"东部", "中部", "西部"};
     static const char *const en[3] = {"east", "central", "west"};
-    static const char *const m[3] = {"awareness", "participation", "satisfaction_index"};
+    static const struct {
+        const char *var;
+        int prop;
+        double scale;
+    } m[3] = {{"aware_share", 0, 100}, {"participated", 1, 100}, {"sat_index", 0, 1}};
     lcm_report_cell *cell = rb_cells(b, 3 * 6);
     for (int r = 0; cell && r < 3; r++) {
         double sum[4] = {0};
@@ -108,19 +112,18 @@ static void regions(nat_ctx *x) {
             if (strcmp(x->cities[i].region, key[r]) != 0)
                 continue;
             sum[0] += x->cities[i].score, cnt[0]++;
-            for (int k = 0; k < 3; k++) {
-                double v, se;
-                long n;
-                rb_measure(x->db, x->cities[i].code, x->o->year, m[k], "", &v, &se, &n);
-                if (!isnan(v))
-                    sum[k + 1] += v, cnt[k + 1]++;
+            for (int k = 0; k < 3; k++) { /* suppressed estimates are NaN: left out */
+                rb_svy v = rb_svy_get(b, x->db, x->o->year, m[k].var, m[k].prop, "city",
+                                      x->cities[i].code, m[k].scale, 0);
+                if (!isnan(v.est))
+                    sum[k + 1] += v.est, cnt[k + 1]++;
             }
         }
         cell[r * 6] = rb_text(b, RB_T(b, zh[r], en[r]));
         cell[r * 6 + 1] = rb_num((double)cnt[0], 0);
         cell[r * 6 + 2] = rb_num(cnt[0] ? sum[0] / cnt[0] : NAN, 1);
-        cell[r * 6 + 3] = rb_num(cnt[1] ? 100 * sum[1] / cnt[1] : NAN, 1);
-        cell[r * 6 + 4] = rb_num(cnt[2] ? 100 * sum[2] / cnt[2] : NAN, 1);
+        cell[r * 6 + 3] = rb_num(cnt[1] ? sum[1] / cnt[1] : NAN, 1);
+        cell[r * 6 + 4] = rb_num(cnt[2] ? sum[2] / cnt[2] : NAN, 1);
         cell[r * 6 + 5] = rb_num(cnt[3] ? sum[3] / cnt[3] : NAN, 1);
     }
     static const char *head_zh[] = {
@@ -137,8 +140,14 @@ static void regions(nat_ctx *x) {
                           6,
                           b->lang == LCM_LANG_EN ? head_en : head_zh,
                           cell,
-                          RB_T(b, "各项为该地区参加监测城市的简单平均。",
-                               "Unweighted means over the region's monitored cities.")};
+                          lcm_arena_printf(b->a,
+                                           RB_T(b,
+                                                "各项为该地区参加监测城市的简单平均；问卷调查"
+                                                "指标不含受访者少于%ld人的城市。",
+                                                "Unweighted means over the region's monitored "
+                                                "cities; survey measures leave out cities with "
+                                                "fewer than %ld respondents."),
+                                           b->min_n)};
     if (cell)
         rb_table(b, &t);
 }
