@@ -374,6 +374,20 @@ static const char *point_value(rb *b, const node *d, int decimals) {
     return lcm_arena_printf(b->a, "%.*f %s", decimals, d->raw, unit);
 }
 
+/* 1 when a survey measure the survey point is made of rests on fewer than min_n
+ * respondents: its value (a mean of them) would give the suppressed one away. */
+static int survey_hidden(city_ctx *x) {
+    static const char *const m[] = {"awareness", "participation", "satisfaction_index"};
+    for (int i = 0; i < 3; i++) {
+        double e, se;
+        long n;
+        if (rb_measure(x->db, x->cities[x->me].code, x->o->year, m[i], "", &e, &se, &n) &&
+            n < x->b->min_n)
+            return 1;
+    }
+    return 0;
+}
+
 /* One section per first-level indicator: its points with value, score and peer median;
  * background points (not scored) with their value only. */
 static void point_sections(city_ctx *x, const node *v, size_t n) {
@@ -394,6 +408,7 @@ static void point_sections(city_ctx *x, const node *v, size_t n) {
                 v[j].level == 3 && strncmp(v[j].code, v[i].code, len) == 0 && v[j].code[len] == '.';
         lcm_report_cell *cell = rb_cells(b, rows * nc);
         size_t r = 0;
+        int hidden = 0;
         for (size_t j = 0; cell && j < n; j++) {
             if (!(v[j].level == 3 && strncmp(v[j].code, v[i].code, len) == 0 &&
                   v[j].code[len] == '.'))
@@ -401,7 +416,9 @@ static void point_sections(city_ctx *x, const node *v, size_t n) {
             int decimals = fabs(v[j].raw) >= 1000 ? 0 : 2;
             cell[r * nc] = rb_text(b, v[j].code);
             cell[r * nc + 1] = rb_text(b, v[j].name);
-            cell[r * nc + 2] = rb_text(b, point_value(b, &v[j], decimals));
+            int hide = strcmp(v[j].kind, "survey") == 0 && survey_hidden(x);
+            hidden |= hide;
+            cell[r * nc + 2] = rb_text(b, hide ? "*" : point_value(b, &v[j], decimals));
             if (!ctx) {
                 cell[r * nc + 3] = rb_num_ref(b, v[j].score, 1, score_ref(x, "score", v[j].code));
                 cell[r * nc + 4] =
@@ -425,9 +442,15 @@ static void point_sections(city_ctx *x, const node *v, size_t n) {
             cell,
             ctx ? RB_T(b, "背景指标仅作参考，不计分，不计入综合得分。",
                        "Background points are context: not scored.")
-                : lcm_arena_printf(b->a,
-                                   RB_T(b, "“%s”的含义见表1注。", "On the '%s', see table 1."),
-                                   x->peer_median)};
+                : lcm_arena_printf(
+                      b->a, RB_T(b, "“%s”的含义见表1注。%s", "On the '%s', see table 1.%s"),
+                      x->peer_median,
+                      hidden ? RB_T(b,
+                                    "*：由问卷调查指标合成，其中有指标的受访者不足规定人数，"
+                                    "数值不予公布。",
+                                    " *: made of survey measures one of which rests on too few "
+                                    "respondents: not shown.")
+                             : "")};
         rb_table(b, &t);
     }
 }

@@ -592,6 +592,28 @@ static void model__suppressed_values_reach_no_file(void) {
     sqlite3_finalize(st);
     CU_ASSERT(values > 10);
     CU_ASSERT(files > values * 5); /* HTML, PNG, SVG and .dat of every chart */
+    /* point 4.2.1 is the mean of awareness, participation and the satisfaction index: with
+     * one of them suppressed its value would give it away, so it is not shown either */
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(m,
+                           "SELECT model.city, json_extract(r.value, '$[2].text'),"
+                           " (SELECT min(n) FROM cli WHERE by_vars = 'city' AND domain ="
+                           "  model.city AND variable IN ('aware_share', 'participated',"
+                           "  'sat_index') AND category IN ('', '1'))"
+                           " FROM model, json_tree(model.json) t,"
+                           " json_each(json_extract(t.value, '$.rows')) r WHERE t.type ="
+                           " 'object' AND json_extract(t.value, '$.type') = 'table' AND"
+                           " json_extract(r.value, '$[0].text') = '4.2.1'",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    int points = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int hidden = strcmp((const char *)sqlite3_column_text(st, 1), "*") == 0;
+        CU_ASSERT_EQUAL(hidden, sqlite3_column_int(st, 2) < MIN_N);
+        points++;
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT_EQUAL(points, (int)NCITY);
 }
 
 /* Charts say in their caption what their legend and data say: the importance-performance
