@@ -287,8 +287,25 @@ static lcm_status load_nodes(city_ctx *x, node **out, size_t *n) {
 
 static void ranks_chart(city_ctx *x) {
     rb *b = x->b;
-    rb_ranks_chart(b, x->cities, x->ncity, x->me,
-                   RB_T(b, "综合得分名次及其不确定性", "Overall rank and its uncertainty"));
+    size_t lo = 0, n = x->ncity; /* many cities: the RB_WINDOW ranked around this one */
+    if (n > RB_WINDOW) {
+        lo = (size_t)x->me > RB_WINDOW / 2 ? (size_t)x->me - RB_WINDOW / 2 : 0;
+        lo = lo + RB_WINDOW > n ? n - RB_WINDOW : lo;
+        n = RB_WINDOW;
+    }
+    rb_ranks_chart(
+        b, x->cities + lo, n, x->me - (long)lo,
+        RB_T(b, "综合得分名次及其不确定性", "Overall rank and its uncertainty"),
+        n == x->ncity
+            ? NULL
+            : lcm_arena_printf(b->a,
+                               RB_T(b,
+                                    "综合得分名次（中位数与5%%–95%%区间，蒙特卡洛模拟）：全部%zu"
+                                    "个监测城市中名次与本市相邻的%zu个城市",
+                                    "Overall rank (median and 5-95%% interval, Monte Carlo) of "
+                                    "the %zu monitored cities ranked nearest this one, of %zu"),
+                               b->lang == LCM_LANG_EN ? n : x->ncity,
+                               b->lang == LCM_LANG_EN ? x->ncity : n));
 }
 
 static void radar_chart(city_ctx *x, const node *v, size_t n) {
@@ -528,42 +545,83 @@ static void groups_table(city_ctx *x) {
         rb_table(b, &t);
 }
 
-/* Satisfaction index of every monitored city (suppressed ones without a bar), this city
- * highlighted, the dashed line at the median of the cities shown. */
+static const double *gap_base;
+static double gap_ref;
+static int cmp_gap_to(const void *a, const void *b) {
+    double x = fabs(gap_base[*(const size_t *)a] - gap_ref);
+    double y = fabs(gap_base[*(const size_t *)b] - gap_ref);
+    return isnan(x) ? !isnan(y) : isnan(y) ? -1 : x < y ? -1 : x > y;
+}
+
+/* Satisfaction index of the monitored cities (suppressed ones without a bar), this city
+ * highlighted, the dashed line at the median of all cities shown; with many cities, the
+ * RB_WINDOW whose index is nearest this city's (or ranked nearest, when its own is not
+ * shown). */
 static void comparison_chart(city_ctx *x) {
     rb *b = x->b;
-    size_t n = x->ncity;
-    const char **label = lcm_arena_alloc(b->a, n * sizeof *label);
-    double *v = lcm_arena_alloc(b->a, 4 * n * sizeof *v);
-    if (!label || !v)
+    size_t n = x->ncity, k = 0;
+    double *all = lcm_arena_alloc(b->a, 4 * n * sizeof *all);
+    size_t *pick = lcm_arena_alloc(b->a, n * sizeof *pick);
+    if (!all || !pick)
         return;
     for (size_t i = 0; i < n; i++) {
         rb_svy s =
             rb_svy_get(b, x->db, x->o->year, "sat_index", 0, "city", x->cities[i].code, 1, 0);
-        label[i] = x->cities[i].name;
-        v[i] = v[3 * n + i] = s.est, v[n + i] = s.lo, v[2 * n + i] = s.hi;
+        all[i] = all[3 * n + i] = s.est, all[n + i] = s.lo, all[2 * n + i] = s.hi;
+        pick[i] = i;
     }
-    double med = rb_median(v + 3 * n, n);
+    double med = rb_median(all + 3 * n, n);
+    size_t m = n;
+    if (n > RB_WINDOW) {
+        m = RB_WINDOW;
+        if (!isnan(all[x->me])) {
+            gap_base = all, gap_ref = all[x->me];
+            qsort(pick, n, sizeof *pick, cmp_gap_to); /* this city first: gap 0 */
+        } else {
+            size_t lo = (size_t)x->me > RB_WINDOW / 2 ? (size_t)x->me - RB_WINDOW / 2 : 0;
+            lo = lo + RB_WINDOW > n ? n - RB_WINDOW : lo;
+            for (size_t i = 0; i < m; i++)
+                pick[i] = lo + i;
+        }
+    }
+    const char **label = lcm_arena_alloc(b->a, m * sizeof *label);
+    double *v = lcm_arena_alloc(b->a, 3 * m * sizeof *v);
+    long hl = -1;
+    if (!label || !v)
+        return;
+    for (k = 0; k < m; k++) {
+        size_t i = pick[k];
+        label[k] = x->cities[i].name;
+        v[k] = all[i], v[m + k] = all[n + i], v[2 * m + k] = all[2 * n + i];
+        if ((long)i == x->me)
+            hl = (long)k;
+    }
     const char *median_label = RB_T(b, "全部监测城市中位数", "median of all monitored cities");
-    rb_chart_m *m = rb_chart(
+    const char *which =
+        m == n ? RB_T(b, "各监测城市", "each monitored city")
+               : lcm_arena_printf(b->a,
+                                  RB_T(b, "全部%zu个监测城市中满意度指数与本市最接近的%zu个城市",
+                                       "the %zu of %zu monitored cities nearest this one"),
+                                  b->lang == LCM_LANG_EN ? m : n, b->lang == LCM_LANG_EN ? n : m);
+    rb_chart_m *c = rb_chart(
         b, RB_BARS, "compare", RB_T(b, "满意度指数城市比较", "satisfaction by city"),
         lcm_arena_printf(b->a,
                          RB_T(b,
-                              "各监测城市满意度指数及95%%置信区间；虚线为%s（%.1f）；样本量少于"
+                              "%s的满意度指数及95%%置信区间；虚线为%s（%.1f）；样本量少于"
                               "%ld人的城市不列数值",
-                              "Satisfaction index of each monitored city with 95%% CI; dashed: "
-                              "%s (%.1f); cities with fewer than %ld respondents are not shown"),
-                         median_label, med, b->min_n));
-    if (m)
-        m->u.bars = (lcm_chart_bars){
+                              "Satisfaction index of %s with 95%% CI; dashed: %s (%.1f); cities "
+                              "with fewer than %ld respondents are not shown"),
+                         which, median_label, med, b->min_n));
+    if (c)
+        c->u.bars = (lcm_chart_bars){
             RB_T(b, "市民满意度指数：各监测城市比较", "Satisfaction index by city"),
             RB_T(b, "满意度指数（0–100）", "satisfaction index (0-100)"),
-            n,
+            m,
             label,
             v,
-            v + n,
-            v + 2 * n,
-            x->me,
+            v + m,
+            v + 2 * m,
+            hl,
             med,
             0,
             median_label};

@@ -156,6 +156,11 @@ lcm_status rb_scores(lcm_db *db, long long run, const char *indicator, const rb_
                      size_t n, double *score, double *raw, lcm_err *err);
 
 /* The rank-uncertainty chart of a run's cities (highlight -1 for none). */
-void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title);
+/* The rank-uncertainty chart of a run's cities (highlight -1 for none); caption NULL for the
+ * default. */
+void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title,
+                    const char *caption);
+/* Cities shown around one in a city report's charts when there are more than that many. */
+#define RB_WINDOW 30
 
 #endif

@@ -44,7 +44,7 @@ static void overview(nat_ctx *x) {
                    x->o->year, x->ncity, med, hi, x->cities[0].name, lo,
                    x->cities[x->ncity - 1].name));
     rb_ranks_chart(b, x->cities, x->ncity, -1,
-                   RB_T(b, "各城市综合得分名次及其不确定性", "Ranks and their uncertainty"));
+                   RB_T(b, "各城市综合得分名次及其不确定性", "Ranks and their uncertainty"), NULL);
 }
 
 /* Cities x second-level indicators, normalised scores. */

@@ -522,7 +522,8 @@ lcm_status lcm_feedback_national(lcm_db *db, const lcm_feedback_opts *o, lcm_fee
     return single(db, o, 1, done, err);
 }
 
-void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title) {
+void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title,
+                    const char *caption) {
     const char **label = lcm_arena_alloc(b->a, n * sizeof *label);
     double *m = lcm_arena_alloc(b->a, 3 * n * sizeof *m);
     if (!label || !m)
@@ -531,11 +532,12 @@ void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, cons
         label[i] = cities[i].name;
         m[i] = cities[i].median, m[n + i] = cities[i].p05, m[2 * n + i] = cities[i].p95;
     }
-    rb_chart_m *c =
-        rb_chart(b, RB_RANKS, "ranks",
-                 RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),
-                 RB_T(b, "各城市综合得分名次（中位数与5%–95%区间，蒙特卡洛模拟）",
-                      "Overall rank of each city (median and 5-95% interval, Monte Carlo)"));
+    rb_chart_m *c = rb_chart(
+        b, RB_RANKS, "ranks",
+        RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),
+        caption ? caption
+                : RB_T(b, "各城市综合得分名次（中位数与5%–95%区间，蒙特卡洛模拟）",
+                       "Overall rank of each city (median and 5-95% interval, Monte Carlo)"));
     if (c)
         c->u.ranks = (lcm_chart_ranks){title, NULL, n, label, m, m + n, m + 2 * n, highlight};
 }
