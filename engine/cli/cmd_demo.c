@@ -136,13 +136,16 @@ static int write_reports(lcm_db *db, const char *out, const lcm_sim_summary *sum
         o.city = sum->cities[i];
         rc = lcm_feedback_batch_city(bt, db, &o, &err);
     }
+    double models = lap(); /* reading the store into every report's model */
     if (rc == LCM_OK)
         rc = lcm_feedback_batch_finish(bt, NULL, 2, &done, &err);
     lcm_feedback_batch_free(bt);
     if (rc != LCM_OK)
         return rc == LCM_NOMEM && !err.msg[0] ? cli_error("out of memory") : cli_fail(&err);
-    printf("  reports: %s/national_%d.html and %d city reports (%d charts, %.1f s)\n", dir, year,
-           sum->ncities, done.charts, lap());
+    double drawn = lap();
+    printf("  reports: %s/national_%d.html and %d city reports (%d charts, %.1f s: models "
+           "%.1f s, charts and HTML %.1f s)\n",
+           dir, year, sum->ncities, done.charts, models + drawn, models, drawn);
     if (!done.gnuplot_ok)
         cli_error("charts not drawn: %s", done.note);
     return LCM_EXIT_OK;
