@@ -115,7 +115,8 @@ static void chart__bars_sorted_highlighted_with_median(void) {
 
 static void chart__english_uses_english_fixed_texts(void) {
     double est[] = {1, 2, 3};
-    lcm_chart_bars c = {"Satisfaction", "satisfied (%)", 3, cities8, est, NULL, NULL, -1, 2.5, 0, NULL};
+    lcm_chart_bars c = {"Satisfaction", "satisfied (%)", 3, cities8, est, NULL, NULL, -1, 2.5, 0,
+                        NULL};
     lcm_chart_opts o = opts(outdir("en"), "bars_en", LCM_LANG_EN);
     o.formats = LCM_CHART_SVG;
     mem m;
