@@ -115,8 +115,8 @@ static void chart__bars_sorted_highlighted_with_median(void) {
 
 static void chart__english_uses_english_fixed_texts(void) {
     double est[] = {1, 2, 3};
-    lcm_chart_bars c = {"Satisfaction", "satisfied (%)", 3, cities8, est, NULL, NULL, -1, 2.5, 0,
-                        NULL};
+    lcm_chart_bars c = {
+        "Satisfaction", "satisfied (%)", 3, cities8, est, NULL, NULL, -1, 2.5, 0, NULL};
     lcm_chart_opts o = opts(outdir("en"), "bars_en", LCM_LANG_EN);
     o.formats = LCM_CHART_SVG;
     mem m;
@@ -136,8 +136,8 @@ static void chart__radar_geometry_and_panels(void) {
     double c1[] = {72, 65, 80, NAN}, m1[] = {68, 70, 71, 62};
     const char *l2[] = {"a", "b", "c"};
     double c2[] = {50, 150, -5};
-    lcm_chart_radar r = {
-        "剖面", "成都市", 0, 2, {{NULL, 4, l1, c1, m1}, {"二级", 3, l2, c2, NULL}}, NULL};
+    lcm_chart_radar r = {"剖面", "成都市", 0, 2, {{NULL, 4, l1, c1, m1}, {"二级", 3, l2, c2, NULL}},
+                         NULL};
     lcm_chart_opts o = opts(dir, "radar", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -235,7 +235,8 @@ static void chart__ipa_quadrants_and_labels(void) {
     const char *dir = outdir("ipa");
     const char *items[] = {"社区教育", "老年大学", "图书馆", "线上平台", "缺项"};
     double perf[] = {80, 60, 85, 55, NAN}, imp[] = {0.5, 0.5, 0.2, 0.2, 0.3};
-    lcm_chart_ipa c = {"IPA", "满意度（%）", "重要性（相关系数）", 5, items, perf, imp, NAN, NAN, {NULL}};
+    lcm_chart_ipa c = {"IPA", "满意度（%）", "重要性（相关系数）", 5, items, perf, imp, NAN,
+                       NAN,   {NULL}};
     lcm_chart_opts o = opts(dir, "ipa", LCM_LANG_ZH);
     mem m;
     char msg[256] = "";
@@ -336,7 +337,8 @@ static void chart__bad_specs_refused_with_reason(void) {
                             cases[i].n, cases[i].holey ? holey : cities8,
                             est,        NULL,
                             NULL,       cases[i].highlight,
-                            NAN,        0, NULL};
+                            NAN,        0,
+                            NULL};
         lcm_chart_opts o = opts(dir, cases[i].name, LCM_LANG_ZH);
         mem m;
         char msg[256] = "";
