@@ -1113,7 +1113,7 @@ static lcm_status peers(city_ctx *x) {
     for (size_t i = 0; i < x->ncity; i++)
         x->npeer += x->tier[i] == x->tier[x->me];
     const char *tier = tier_name(b, x->cities[x->me].tier);
-    x->peer_median = lcm_arena_printf(b->a, RB_T(b, "%s中位数", "median of %ss"), tier);
+    x->peer_median = lcm_arena_printf(b->a, RB_T(b, "%s中位数", "%s median"), tier);
     x->peer_note = lcm_arena_printf(
         b->a,
         RB_T(b,
