@@ -25,7 +25,31 @@ void lcm__svy_cal_free(svy_cal *c) {
     free(c->cross);
     free(c->count);
     free(c->unit_c);
+    free(c->cross_start), free(c->cross_col), free(c->cross_val);
+    free(c->uc_start), free(c->uc_col), free(c->uc_val);
     free(c);
+}
+
+/* The nonzeros of the rows x cols matrix m, by row (CSR); 0, or -1 out of memory. */
+static int sparse_rows(const double *m, size_t rows, size_t cols, size_t **start, size_t **col,
+                       double **val) {
+    size_t nz = 0;
+    for (size_t i = 0; i < rows * cols; i++)
+        nz += m[i] != 0.0;
+    *start = malloc((rows + 1) * sizeof **start);
+    *col = malloc((nz ? nz : 1) * sizeof **col);
+    *val = malloc((nz ? nz : 1) * sizeof **val);
+    if (!*start || !*col || !*val)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < rows; i++) {
+        (*start)[i] = k;
+        for (size_t j = 0; j < cols; j++)
+            if (m[i * cols + j] != 0.0)
+                (*col)[k] = j, (*val)[k++] = m[i * cols + j];
+    }
+    (*start)[rows] = k;
+    return 0;
 }
 
 /* Raking: R's 10 sweeps of x <- x - psw * ave(x/psw, margin), on the coefficients. Every
@@ -39,8 +63,12 @@ static void rake_beta(const svy_cal *c, const double *q, double *beta) {
             const svy_cal_block *bl = &c->block[b];
             for (size_t i = bl->col0; i < bl->col0 + bl->ncol; i++) {
                 double left = q[i];
-                for (size_t j = 0; j < p; j++)
-                    left -= c->cross[i * p + j] * beta[j];
+                if (c->cross_start)
+                    for (size_t z = c->cross_start[i]; z < c->cross_start[i + 1]; z++)
+                        left -= c->cross_val[z] * beta[c->cross_col[z]];
+                else
+                    for (size_t j = 0; j < p; j++)
+                        left -= c->cross[i * p + j] * beta[j];
                 /* cells of one margin are disjoint, so updating in place within the margin
                  * does not change the other cells' remainders */
                 if (c->count[i] > 0)
@@ -120,7 +148,7 @@ static lcm_status block_init(svy_cal_block *b, size_t n, size_t col0, size_t nco
 }
 
 /* unit_c: per variance unit, the sums of c_kj = cfac_k * x_kj. */
-static void fill_unit_c(const lcm_svy_design *d, svy_cal *c) {
+static int fill_unit_c(const lcm_svy_design *d, svy_cal *c) {
     for (size_t u = 0; u < d->nunit; u++) {
         double *cu = c->unit_c + u * c->p;
         for (size_t r = d->unit_start[u]; r < d->unit_start[u + 1]; r++) {
@@ -135,6 +163,7 @@ static void fill_unit_c(const lcm_svy_design *d, svy_cal *c) {
             }
         }
     }
+    return sparse_rows(c->unit_c, d->nunit, c->p, &c->uc_start, &c->uc_col, &c->uc_val);
 }
 
 static lcm_status check_margin(const lcm_svy_design *d, const lcm_svy_margin *m, char *err,
@@ -211,7 +240,10 @@ lcm_status lcm_svy_poststratify(const lcm_svy_design *d, const lcm_svy_margin *m
         c->block[0].afac[k] = d->w[k];
         c->block[0].cfac[k] = o->w[k];
     }
-    fill_unit_c(o, c);
+    if (fill_unit_c(o, c) != 0) {
+        st = LCM_NOMEM;
+        goto cleanup;
+    }
     *out = o;
     o = NULL;
 cleanup:
@@ -302,7 +334,9 @@ static lcm_status rake_cal(const lcm_svy_design *d, lcm_svy_design *o, svy_cal *
                 c->cross[i * p + j] += psw[b * n + k] / psw[a * n + k];
             }
         }
-    fill_unit_c(o, c);
+    if (fill_unit_c(o, c) != 0 ||
+        sparse_rows(c->cross, p, p, &c->cross_start, &c->cross_col, &c->cross_val) != 0)
+        return LCM_NOMEM;
     return LCM_OK;
 }
 
@@ -630,7 +664,10 @@ lcm_status lcm_svy_calibrate(const lcm_svy_design *d, const double *const *x, si
         c->block[0].afac[k] = d->w[k];
         c->block[0].cfac[k] = o->w[k];
     }
-    fill_unit_c(o, c);
+    if (fill_unit_c(o, c) != 0) {
+        st = LCM_NOMEM;
+        goto cleanup;
+    }
     *out = o;
     o = NULL;
 cleanup:

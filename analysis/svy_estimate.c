@@ -414,11 +414,11 @@ static lcm_status finish(const lcm_svy_design *d, const pass *p, const lcm_svy_v
         for (size_t j = 0; j < P; j++)
             sc->rhs[j] = (q[P + j] - xk * qx[j]) / den;
         lcm__svy_cal_beta(d->cal, sc->rhs, sc->beta);
-        for (size_t u = 0; u < d->nunit; u++) {
-            const double *cu = d->cal->unit_c + u * P;
+        const svy_cal *cal = d->cal;
+        for (size_t u = 0; u < d->nunit; u++) { /* a unit's nonzero columns only */
             double s = 0.0;
-            for (size_t j = 0; j < P; j++)
-                s += sc->beta[j] * cu[j];
+            for (size_t z = cal->uc_start[u]; z < cal->uc_start[u + 1]; z++)
+                s += sc->beta[cal->uc_col[z]] * cal->uc_val[z];
             sc->units[u] = u;
             sc->t[u] = -s;
         }

@@ -44,6 +44,13 @@ typedef struct svy_cal {
     double *count;        /* rake: p row counts per cell (R's ave() is unweighted) */
     int sweeps;           /* rake: sweeps R's svyrecvar does (10) */
     double *unit_c;       /* nunit*p: sum over the unit's rows of c_kj */
+    /* the nonzeros of cross (rake, by row) and of unit_c (by unit), so that a domain's
+     * variance costs O(nonzeros), not O(p^2 + nunit*p): with margins by city, a cell only
+     * meets its own city's cells and a PSU only its city's (1,800 cells at 300 cities) */
+    size_t *cross_start, *cross_col; /* p+1 offsets; column of each nonzero */
+    double *cross_val;
+    size_t *uc_start, *uc_col; /* nunit+1 offsets; column of each nonzero */
+    double *uc_val;
 } svy_cal;
 
 /* Replicate weights: V = scale * sum_r rscale_r (theta_r - centre)^2. */

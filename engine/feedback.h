@@ -18,6 +18,7 @@ typedef struct lcm_feedback_opts {
     long min_n;          /* survey cells on fewer respondents are suppressed (default 30) */
     const char *gnuplot; /* executable, NULL = "gnuplot" on PATH */
     int svg;             /* 1: also write every chart as SVG beside the PNG */
+    const char *model;   /* also write the report's model as JSON to this file, or NULL */
 } lcm_feedback_opts;
 
 typedef struct lcm_feedback_done {

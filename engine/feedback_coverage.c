@@ -7,6 +7,7 @@
 #include "network.h"
 
 #include <math.h>
+#include <string.h>
 
 void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
     lcm_coverage cov = {0};
@@ -24,9 +25,16 @@ void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
         if (r->level != LCM_COV_REGION && r->level != LCM_COV_NATION)
             continue;
         cell[rows * 5] = rb_text(b, RB_T(b, r->name_zh, r->name_en));
-        cell[rows * 5 + 1] = rb_num((double)r->admitted, 0);
-        cell[rows * 5 + 2] = rb_num((double)r->cities, 0);
-        cell[rows * 5 + 3] = rb_num(lcm_cov_percent(r), 1);
+        const char *ref = lcm_arena_printf(
+            b->a, "{\"stat\":\"coverage\",\"year\":%d,\"level\":\"%s\",\"key\":%s", year,
+            r->level == LCM_COV_NATION ? "nation" : "region", rb_json_str(b, r->key));
+        cell[rows * 5 + 1] = rb_num_ref(b, (double)r->admitted, 0,
+                                        lcm_arena_printf(b->a, "%s,\"field\":\"admitted\"}", ref));
+        cell[rows * 5 + 2] = rb_num_ref(b, (double)r->cities, 0,
+                                        lcm_arena_printf(b->a, "%s,\"field\":\"cities\"}", ref));
+        cell[rows * 5 + 3] =
+            rb_num_ref(b, lcm_cov_percent(r), 1,
+                       lcm_arena_printf(b->a, "%s,\"field\":\"coverage_pct\"}", ref));
         cell[rows * 5 + 4] = r->target ? rb_num(r->target, 0) : rb_text(b, "");
         rows++;
     }
@@ -46,24 +54,43 @@ void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
     lcm_net_coverage_release(&cov);
     int years[3] = {year - 2, year - 1, year};
     lcm_net_cov_series s = {0};
-    if (b->chart_status != LCM_OK || lcm_net_coverage_series(db, years, 3, &s, &e) != LCM_OK)
+    if (lcm_net_coverage_series(db, years, 3, &s, &e) != LCM_OK)
         return;
-    const char *series[3];
+    const char **series = lcm_arena_alloc(b->a, 3 * sizeof *series);
+    if (!series) {
+        lcm_net_cov_series_release(&s);
+        return;
+    }
     for (int i = 0; i < 3; i++)
         series[i] = lcm_arena_printf(b->a, RB_T(b, "%d年", "%d"), years[i]);
-    lcm_chart_coverage c = {RB_T(b, "网络覆盖率与2025年目标", "Coverage against the 2025 targets"),
-                            RB_T(b, "覆盖率（%）", "coverage (%)"),
-                            s.nregion,
-                            s.nyear,
-                            b->lang == LCM_LANG_EN ? s.region_en : s.region_zh,
-                            series,
-                            s.value,
-                            s.target,
-                            RB_T(b, "2025年目标", "2025 target")};
-    lcm_chart_opts o = rb_opts(b, "coverage");
-    b->chart_status = lcm_chart_coverage_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
-    rb_chart(b, "coverage", RB_T(b, "网络覆盖率", "network coverage"),
-             RB_T(b, "各地区地市级城市加入网络的比例，虚线为2025年目标",
-                  "Share of prefecture-level cities admitted, dashed: 2025 targets"));
+    /* the series outlive s: the chart is drawn when the report is finished */
+    size_t nv = s.nregion * s.nyear;
+    double *value = lcm_arena_alloc(b->a, (nv ? nv : 1) * sizeof *value);
+    double *target = lcm_arena_alloc(b->a, (s.nregion ? s.nregion : 1) * sizeof *target);
+    const char **region = lcm_arena_alloc(b->a, (s.nregion ? s.nregion : 1) * sizeof *region);
+    rb_chart_m *m =
+        value && target && region
+            ? rb_chart(b, RB_COVERAGE, "coverage", RB_T(b, "网络覆盖率", "network coverage"),
+                       RB_T(b, "各地区地市级城市加入网络的比例，虚线为2025年目标",
+                            "Share of prefecture-level cities admitted, dashed: 2025 targets"))
+            : NULL;
+    if (m) {
+        memcpy(value, s.value, nv * sizeof *value);
+        for (size_t i = 0; i < s.nregion; i++) {
+            target[i] = s.target[i];
+            region[i] =
+                lcm_arena_strdup(b->a, b->lang == LCM_LANG_EN ? s.region_en[i] : s.region_zh[i]);
+        }
+        m->u.coverage = (lcm_chart_coverage){
+            RB_T(b, "网络覆盖率与2025年目标", "Coverage against the 2025 targets"),
+            RB_T(b, "覆盖率（%）", "coverage (%)"),
+            s.nregion,
+            s.nyear,
+            region,
+            series,
+            value,
+            target,
+            RB_T(b, "2025年目标", "2025 target")};
+    }
     lcm_net_cov_series_release(&s);
 }

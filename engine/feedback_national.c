@@ -44,7 +44,7 @@ static void overview(nat_ctx *x) {
                    x->o->year, x->ncity, med, hi, x->cities[0].name, lo,
                    x->cities[x->ncity - 1].name));
     rb_ranks_chart(b, x->cities, x->ncity, -1,
-                   RB_T(b, "各城市综合得分名次及其不确定性", "Ranks and their uncertainty"));
+                   RB_T(b, "各城市综合得分名次及其不确定性", "Ranks and their uncertainty"), NULL);
 }
 
 /* Cities x second-level indicators, normalised scores. */
@@ -67,8 +67,10 @@ static void heatmap(nat_ctx *x) {
     const char **rows = lcm_arena_alloc(b->a, x->ncity * sizeof *rows);
     double *v = lcm_arena_alloc(b->a, x->ncity * (nc ? nc : 1) * sizeof *v);
     double *col = lcm_arena_alloc(b->a, x->ncity * sizeof *col);
-    if (!rows || !v || !col || !nc || b->chart_status != LCM_OK)
+    const char **cols = lcm_arena_alloc(b->a, (nc ? nc : 1) * sizeof *cols);
+    if (!rows || !v || !col || !cols || !nc)
         return;
+    memcpy(cols, names, nc * sizeof *cols);
     for (size_t j = 0; j < nc; j++) {
         rb_scores(x->db, x->run, codes[j], x->cities, x->ncity, col, NULL, x->err);
         for (size_t i = 0; i < x->ncity; i++)
@@ -76,20 +78,21 @@ static void heatmap(nat_ctx *x) {
     }
     for (size_t i = 0; i < x->ncity; i++)
         rows[i] = x->cities[i].name;
-    lcm_chart_heatmap c = {RB_T(b, "二级指标标准化得分", "Second-level scores"),
-                           RB_T(b, "标准化得分（0–100）", "normalised score (0-100)"),
-                           x->ncity,
-                           nc,
-                           rows,
-                           names,
-                           v,
-                           -1,
-                           RB_T(b, "缺失", "missing")};
-    lcm_chart_opts o = rb_opts(b, "heatmap");
-    b->chart_status = lcm_chart_heatmap_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
-    rb_chart(b, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),
-             RB_T(b, "各城市二级指标得分（按综合名次排列）",
-                  "Second-level scores of each city, in rank order"));
+    rb_chart_m *m =
+        rb_chart(b, RB_HEATMAP, "heatmap", RB_T(b, "城市×二级指标热图", "cities by indicators"),
+                 RB_T(b, "各城市二级指标标准化得分（0–100，按综合名次排列）",
+                      "Second-level scores (0-100) of each city, in rank order"));
+    if (m)
+        m->u.heatmap =
+            (lcm_chart_heatmap){RB_T(b, "二级指标标准化得分", "Second-level scores"),
+                                RB_T(b, "标准化得分（0–100）", "normalised score (0-100)"),
+                                x->ncity,
+                                nc,
+                                rows,
+                                cols,
+                                v,
+                                -1,
+                                RB_T(b, "缺失", "missing")};
 }
 
 static void regions(nat_ctx *x) {
@@ -97,7 +100,11 @@ static void regions(nat_ctx *x) {
     static const char *const key[3] = {"east", "central", "west"};
     static const char *const zh[3] = {"东部", "中部", "西部"};
     static const char *const en[3] = {"east", "central", "west"};
-    static const char *const m[3] = {"awareness", "participation", "satisfaction_index"};
+    static const struct {
+        const char *var;
+        int prop;
+        double scale;
+    } m[3] = {{"aware_share", 0, 100}, {"participated", 1, 100}, {"sat_index", 0, 1}};
     lcm_report_cell *cell = rb_cells(b, 3 * 6);
     for (int r = 0; cell && r < 3; r++) {
         double sum[4] = {0};
@@ -106,19 +113,18 @@ static void regions(nat_ctx *x) {
             if (strcmp(x->cities[i].region, key[r]) != 0)
                 continue;
             sum[0] += x->cities[i].score, cnt[0]++;
-            for (int k = 0; k < 3; k++) {
-                double v, se;
-                long n;
-                rb_measure(x->db, x->cities[i].code, x->o->year, m[k], "", &v, &se, &n);
-                if (!isnan(v))
-                    sum[k + 1] += v, cnt[k + 1]++;
+            for (int k = 0; k < 3; k++) { /* suppressed estimates are NaN: left out */
+                rb_svy v = rb_svy_get(b, x->db, x->o->year, m[k].var, m[k].prop, "city",
+                                      x->cities[i].code, m[k].scale, 0);
+                if (!isnan(v.est))
+                    sum[k + 1] += v.est, cnt[k + 1]++;
             }
         }
         cell[r * 6] = rb_text(b, RB_T(b, zh[r], en[r]));
         cell[r * 6 + 1] = rb_num((double)cnt[0], 0);
         cell[r * 6 + 2] = rb_num(cnt[0] ? sum[0] / cnt[0] : NAN, 1);
-        cell[r * 6 + 3] = rb_num(cnt[1] ? 100 * sum[1] / cnt[1] : NAN, 1);
-        cell[r * 6 + 4] = rb_num(cnt[2] ? 100 * sum[2] / cnt[2] : NAN, 1);
+        cell[r * 6 + 3] = rb_num(cnt[1] ? sum[1] / cnt[1] : NAN, 1);
+        cell[r * 6 + 4] = rb_num(cnt[2] ? sum[2] / cnt[2] : NAN, 1);
         cell[r * 6 + 5] = rb_num(cnt[3] ? sum[3] / cnt[3] : NAN, 1);
     }
     static const char *head_zh[] = {
@@ -135,8 +141,14 @@ static void regions(nat_ctx *x) {
                           6,
                           b->lang == LCM_LANG_EN ? head_en : head_zh,
                           cell,
-                          RB_T(b, "各项为该地区参加监测城市的简单平均。",
-                               "Unweighted means over the region's monitored cities.")};
+                          lcm_arena_printf(b->a,
+                                           RB_T(b,
+                                                "各项为该地区参加监测城市的简单平均；问卷调查"
+                                                "指标不含受访者少于%ld人的城市。",
+                                                "Unweighted means over the region's monitored "
+                                                "cities; survey measures leave out cities with "
+                                                "fewer than %ld respondents."),
+                                           b->min_n)};
     if (cell)
         rb_table(b, &t);
 }
@@ -193,6 +205,7 @@ lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, 
     if (rb_init(b, o->lang, o->out_dir, stem) != 0)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
     b->formats = LCM_CHART_PNG | (o->svg ? LCM_CHART_SVG : 0u);
+    b->min_n = o->min_n, b->year = o->year, b->kind = "national", b->model_path = o->model;
     if ((rc = rb_run_cities(db, b, x.run, &x.cities, &x.ncity, err)) != LCM_OK)
         return rc;
     overview(&x);

@@ -2,9 +2,10 @@
  * feedback_util.c - the report builder (sections, blocks, cells in an arena), the shared
  * gnuplot script, and the queries the city and national reports share.
  */
-#include "gnuplot.h"
 #include "feedback_int.h"
 #include "outfile.h"
+#include "gnuplot.h"
+#include "strbuf.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -81,26 +82,63 @@ void rb_table(rb *b, const lcm_report_table *t) {
     k->table = copy;
 }
 
-lcm_chart_opts rb_opts(rb *b, const char *name) {
-    lcm_chart_opts o = {
-        b->dir, lcm_arena_printf(b->a, "%s_%s", b->stem, name), b->lang, b->formats, 0, 0, NULL};
-    return o;
-}
-
-const char *rb_chart_path(rb *b, const char *name) {
-    return lcm_arena_printf(b->a, "%s/%s_%s.png", b->dir, b->stem, name);
-}
-
-void rb_chart(rb *b, const char *name, const char *alt, const char *caption) {
+rb_chart_m *rb_chart(rb *b, rb_chart_kind kind, const char *name, const char *alt,
+                     const char *caption) {
+    if (b->nchart == RB_MAX_CHARTS) {
+        b->oom = 1;
+        return NULL;
+    }
     lcm_report_block *k = new_block(b, LCM_BLOCK_CHART);
     lcm_report_chart *c = k ? lcm_arena_alloc(b->a, sizeof *c) : NULL;
     if (!c)
-        return;
-    c->path = rb_chart_path(b, name);
-    c->alt = lcm_arena_strdup(b->a, alt);
-    c->caption = lcm_arena_strdup(b->a, caption);
+        return NULL;
+    rb_chart_m *m = &b->chart[b->nchart++];
+    memset(m, 0, sizeof *m);
+    m->kind = kind;
+    m->name = lcm_arena_strdup(b->a, name);
+    m->alt = c->alt = lcm_arena_strdup(b->a, alt);
+    m->caption = c->caption = lcm_arena_strdup(b->a, caption);
+    c->path = lcm_arena_printf(b->a, "%s/%s_%s.png", b->dir, b->stem, name);
     k->chart = c;
     b->ncharts++;
+    return m;
+}
+
+lcm_status rb_render_charts(rb *b) {
+    for (size_t i = 0; i < b->nchart && b->chart_status == LCM_OK; i++) {
+        const rb_chart_m *m = &b->chart[i];
+        lcm_chart_opts o = {
+            b->dir, lcm_arena_printf(b->a, "%s_%s", b->stem, m->name), b->lang, b->formats, 0, 0,
+            NULL}; /* 0, 0: the chart's own size in mm */
+        char *msg = b->chart_msg;
+        size_t cap = sizeof b->chart_msg;
+        lcm_status st = LCM_INVAL;
+        switch (m->kind) {
+        case RB_BARS:
+            st = lcm_chart_bars_render(&m->u.bars, &o, b->sf, msg, cap);
+            break;
+        case RB_RADAR:
+            st = lcm_chart_radar_render(&m->u.radar, &o, b->sf, msg, cap);
+            break;
+        case RB_TREND:
+            st = lcm_chart_trend_render(&m->u.trend, &o, b->sf, msg, cap);
+            break;
+        case RB_RANKS:
+            st = lcm_chart_ranks_render(&m->u.ranks, &o, b->sf, msg, cap);
+            break;
+        case RB_IPA:
+            st = lcm_chart_ipa_render(&m->u.ipa, &o, b->sf, msg, cap);
+            break;
+        case RB_HEATMAP:
+            st = lcm_chart_heatmap_render(&m->u.heatmap, &o, b->sf, msg, cap);
+            break;
+        case RB_COVERAGE:
+            st = lcm_chart_coverage_render(&m->u.coverage, &o, b->sf, msg, cap);
+            break;
+        }
+        b->chart_status = st;
+    }
+    return b->chart_status;
 }
 
 lcm_report_cell *rb_cells(rb *b, size_t n) {
@@ -108,15 +146,141 @@ lcm_report_cell *rb_cells(rb *b, size_t n) {
 }
 
 lcm_report_cell rb_text(rb *b, const char *s) {
-    return (lcm_report_cell){LCM_CELL_TEXT, lcm_arena_strdup(b->a, s), NAN, NAN, NAN, 0, -1, NULL};
+    return (lcm_report_cell){LCM_CELL_TEXT, lcm_arena_strdup(b->a, s), NAN, NAN, NAN, 0, -1, NULL,
+                             NULL};
 }
 
 lcm_report_cell rb_num(double v, int decimals) {
-    return (lcm_report_cell){LCM_CELL_NUM, NULL, v, NAN, NAN, decimals, -1, NULL};
+    return (lcm_report_cell){LCM_CELL_NUM, NULL, v, NAN, NAN, decimals, -1, NULL, NULL};
 }
 
-lcm_report_cell rb_est(double v, double lo, double hi, int decimals, long n) {
-    return (lcm_report_cell){LCM_CELL_EST, NULL, v, lo, hi, decimals, n, NULL};
+lcm_report_cell rb_num_ref(rb *b, double v, int decimals, const char *ref) {
+    (void)b;
+    return (lcm_report_cell){.kind = LCM_CELL_NUM,
+                             .value = v,
+                             .lo = NAN,
+                             .hi = NAN,
+                             .decimals = decimals,
+                             .n = -1,
+                             .ref = ref};
+}
+
+const char *rb_json_str(rb *b, const char *s) {
+    lcm_strbuf o = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&o, "\"");
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            lcm_strbuf_addf(&o, "\\%c", *p);
+        else if (*p < 0x20)
+            lcm_strbuf_addf(&o, "\\u%04x", *p);
+        else
+            lcm_strbuf_addf(&o, "%c", *p);
+    }
+    lcm_strbuf_addf(&o, "\"");
+    const char *r = lcm_arena_strdup(b->a, o.buf ? o.buf : "\"\"");
+    lcm_strbuf_release(&o);
+    if (!r)
+        b->oom = 1;
+    return r ? r : "\"\"";
+}
+
+/* The estimate runs of the newest measures run of a year, as a JSON array, and their form
+ * (*form), cached in b. */
+static const char *measures_runs(rb *b, lcm_db *db, int year, const char **form) {
+    size_t i = 0;
+    while (i < b->nsvy && b->svy_year[i] != year)
+        i++;
+    *form = b->svy_form[i < RB_MAX_YEARS ? i : RB_MAX_YEARS - 1];
+    if (i < b->nsvy)
+        return b->svy_runs[i];
+    if (i == RB_MAX_YEARS)
+        i = RB_MAX_YEARS - 1; /* more years than slots: reuse the last */
+    else
+        b->nsvy++;
+    sqlite3_stmt *st = NULL;
+    b->svy_year[i] = year;
+    snprintf(b->svy_runs[i], sizeof b->svy_runs[i], "[]");
+    b->svy_form[i][0] = '\0';
+    if (lcm_db_prepare_cached(
+            db,
+            "SELECT json_extract(params, '$.estimate_runs'), json_extract(params, "
+            "'$.form') FROM runs WHERE "
+            "kind = 'measures' AND json_extract(params, '$.wave') = ?1 "
+            "ORDER BY id DESC LIMIT 1",
+            &st, NULL) == LCM_OK) {
+        sqlite3_bind_int(st, 1, year);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+            sqlite3_column_text(st, 1)) {
+            snprintf(b->svy_runs[i], sizeof b->svy_runs[i], "%s", sqlite3_column_text(st, 0));
+            snprintf(b->svy_form[i], sizeof b->svy_form[i], "%s", sqlite3_column_text(st, 1));
+        }
+        sqlite3_reset(st);
+    }
+    return b->svy_runs[i];
+}
+
+rb_svy rb_svy_get(rb *b, lcm_db *db, int year, const char *var, int prop, const char *by_vars,
+                  const char *domain, double scale, double shift) {
+    rb_svy r = {NAN, NAN, NAN, 0, 0, 0, NULL};
+    sqlite3_stmt *st = NULL;
+    const char *form = NULL, *runs = measures_runs(b, db, year, &form);
+    double est = NAN, lo = NAN, hi = NAN;
+    const char *cat = NULL;
+    if (lcm_db_prepare_cached(db,
+                              "SELECT coalesce(category, ''), estimate, ci_low, ci_high, n FROM "
+                              "estimates WHERE source = ?7 AND variable = ?3 AND wave = ?2 AND "
+                              "by_vars = ?4 AND domain = ?5 AND stat = ?6 AND run_id IN (SELECT "
+                              "value FROM json_each(?1)) ORDER BY category DESC",
+                              &st, NULL) != LCM_OK)
+        return r;
+    sqlite3_bind_text(st, 1, runs, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_text(st, 3, var, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, by_vars, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, domain, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, prop ? "prop" : "mean", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, form, -1, SQLITE_STATIC); /* the lookup index leads with it */
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        double e = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
+        double l = sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
+        double h = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+        long n = (long)sqlite3_column_int64(st, 4);
+        if (!prop || strcmp(c, "1") == 0) {
+            est = e, lo = l, hi = h, r.n = n, r.found = 1, cat = prop ? "1" : NULL;
+            break;
+        }
+        if (strcmp(c, "0") == 0 && e == 1) /* everyone answered 0: the share of 1 is 0 */
+            est = 0, lo = hi = NAN, r.n = n, r.found = 1, cat = "0";
+    }
+    sqlite3_reset(st);
+    r.ref = lcm_arena_printf(b->a,
+                             "{\"stat\":\"estimate\",\"wave\":%d,\"variable\":%s,"
+                             "\"kind\":\"%s\",\"category\":%s,\"by\":%s,\"domain\":%s,"
+                             "\"scale\":%g,\"shift\":%g}",
+                             year, rb_json_str(b, var), prop ? "prop" : "mean",
+                             cat ? rb_json_str(b, cat) : "null", rb_json_str(b, by_vars),
+                             rb_json_str(b, domain), scale, shift);
+    if (r.found && r.n < b->min_n) {
+        r.suppressed = 1;
+        return r; /* the numbers stay out of the model */
+    }
+    if (r.found)
+        r.est = est * scale + shift, r.lo = lo * scale + shift, r.hi = hi * scale + shift;
+    if (cat && strcmp(cat, "0") == 0)
+        r.lo = r.hi = NAN;
+    return r;
+}
+
+lcm_report_cell rb_svy_cell(rb *b, const rb_svy *s, int decimals) {
+    (void)b;
+    return (lcm_report_cell){.kind = LCM_CELL_EST,
+                             .value = s->est,
+                             .lo = s->lo,
+                             .hi = s->hi,
+                             .decimals = decimals,
+                             .n = s->found ? s->n : 0,
+                             .ref = s->ref};
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -282,6 +446,8 @@ static void draw(lcm_feedback_batch *bt, const char *exe, int nproc, lcm_feedbac
     char msg[512] = "";
     lcm_status rc = LCM_OK;
     nproc = nproc < 1 ? 1 : nproc > 4 ? 4 : nproc;
+    for (size_t i = 0; i < bt->n; i++)
+        rb_render_charts(bt->docs[i]);
     for (int p = 0; p < nproc && rc == LCM_OK; p++)
         rc = lcm_gnuplot_open(exe, &gp[p], msg, sizeof msg);
     for (size_t i = 0; i < bt->n && rc == LCM_OK; i++) {
@@ -310,10 +476,22 @@ static lcm_status write_doc(rb *b, lcm_err *err) {
     if (b->oom)
         return lcm_err_set(err, LCM_NOMEM, "out of memory building the report");
     lcm_report r = {b->title, b->subtitle, b->lang, b->min_n, 1, b->nsec, b->sec, b->footer};
+    lcm_out out;
+    lcm_status rc;
+    if (b->model_path) { /* the model is written whole or not at all, like the report */
+        if ((rc = lcm_out_open(&out, b->model_path, LCM_OUT_FORCE, err)) != LCM_OK)
+            return rc;
+        if ((rc = rb_write_model(b, out.fp)) != LCM_OK) {
+            lcm_out_abort(&out);
+            return lcm_err_set(err, rc == LCM_NOMEM ? rc : LCM_IO, "cannot write '%s'",
+                               b->model_path);
+        }
+        if ((rc = lcm_out_commit(&out, err)) != LCM_OK)
+            return rc;
+    }
     /* A report is rewritten in place, like the charts beside it (FORCE), but never over
      * the database or a non-regular file, and whole or not at all (outfile.h). */
-    lcm_out out;
-    lcm_status rc = lcm_out_open(&out, b->path, LCM_OUT_FORCE, err);
+    rc = lcm_out_open(&out, b->path, LCM_OUT_FORCE, err);
     if (rc != LCM_OK)
         return rc;
     char msg[512] = "";
@@ -363,31 +541,33 @@ lcm_status lcm_feedback_national(lcm_db *db, const lcm_feedback_opts *o, lcm_fee
     return single(db, o, 1, done, err);
 }
 
-void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title) {
+void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title,
+                    const char *caption) {
     const char **label = lcm_arena_alloc(b->a, n * sizeof *label);
     double *m = lcm_arena_alloc(b->a, 3 * n * sizeof *m);
-    if (!label || !m || b->chart_status != LCM_OK)
+    if (!label || !m)
         return;
     for (size_t i = 0; i < n; i++) {
         label[i] = cities[i].name;
         m[i] = cities[i].median, m[n + i] = cities[i].p05, m[2 * n + i] = cities[i].p95;
     }
-    lcm_chart_ranks c = {title,
-                         RB_T(b, "名次（1 = 最好）", "rank (1 = best)"),
-                         n,
-                         label,
-                         m,
-                         m + n,
-                         m + 2 * n,
-                         highlight,
-                         RB_T(b, "名次中位数", "median rank"),
-                         RB_T(b, "5%–95%区间", "5-95% interval")};
-    lcm_chart_opts o = rb_opts(b, "ranks");
-    b->chart_status = lcm_chart_ranks_render(&c, &o, b->sf, b->chart_msg, sizeof b->chart_msg);
-    rb_chart(b, "ranks",
-             RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),
-             RB_T(b, "各城市综合得分名次（中位数与5%–95%区间，蒙特卡洛模拟）",
-                  "Overall rank of each city (median and 5-95% interval, Monte Carlo)"));
+    rb_chart_m *c = rb_chart(
+        b, RB_RANKS, "ranks",
+        RB_T(b, "各城市名次中位数及5%–95%区间", "median ranks with 5-95% intervals"),
+        caption ? caption
+                : RB_T(b, "各城市综合得分名次（中位数与5%–95%区间，蒙特卡洛模拟）",
+                       "Overall rank of each city (median and 5-95% interval, Monte Carlo)"));
+    if (c)
+        c->u.ranks = (lcm_chart_ranks){title,
+                                       RB_T(b, "名次（1 = 最好）", "rank (1 = best)"),
+                                       n,
+                                       label,
+                                       m,
+                                       m + n,
+                                       m + 2 * n,
+                                       highlight,
+                                       RB_T(b, "中位数", "median"),
+                                       RB_T(b, "5%–95%区间", "5-95% interval")};
 }
 
 int rb_measure(lcm_db *db, const char *city, int year, const char *m, const char *item, double *est,

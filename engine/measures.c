@@ -1,7 +1,7 @@
 /*
  * measures.c - survey measures of point 4.2.1 per city and wave (see measures.h).
  *
- * Rates and indices are design-based means (lcm_estimate_run: calibrated weights, SEs
+ * Rates and indices are design-based estimates (lcm_estimate_run: calibrated weights, SEs
  * from the design); importance is the unweighted correlation of each service's
  * satisfaction with overall satisfaction, as importance-performance analysis derives it.
  */
@@ -10,6 +10,7 @@
 #include "reliability.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,17 +19,34 @@ static const char *const items[NITEMS] = {"cc", "eu", "pc", "rd", "ol", "vt", "c
 static const char *const item_vars[NITEMS] = {"sat_cc", "sat_eu", "sat_pc", "sat_rd",
                                               "sat_ol", "sat_vt", "sat_cb", "sat_st"};
 
-typedef struct measure_map {
-    const char *var, *measure, *item;
-    double scale, shift; /* stored = (estimate + shift) * scale */
-} measure_map;
-
-static const measure_map overall[] = {
-    {"aware_share", "awareness", "", 1, 0},
-    {"participated", "participation", "", 1, 0},
-    {"sat_index", "satisfaction_index", "", 1, 0},
-    {"sat_top2", "satisfaction_top2", "", 1, 0},
-};
+/* The estimate runs of a wave, stored once for every city so that scores and reports read
+ * them instead of estimating again: means (t intervals on the design df) and proportions
+ * (logit intervals, as `lcmon estimate --stat prop`), by city and by city crossed with sex
+ * and with age band. Each run is what `lcmon estimate --form F --wave W --var VARS --by BY
+ * [--stat prop]` prints for the same variables. */
+#define NRUNS 8
+static const char *const mean_vars[] = {"aware_share", "sat_index", "sat_cc", "sat_eu", "sat_pc",
+                                        "sat_rd",      "sat_ol",    "sat_vt", "sat_cb", "sat_st"};
+static const char *const prop_vars[] = {"participated", "sat_top2"};
+static const char *const aware_vars[] = {"aware_cc", "aware_eu", "aware_pc", "aware_rd",
+                                         "aware_ol", "aware_vt", "aware_cb", "aware_st"};
+static const char *const use_vars[] = {"use_cc", "use_eu", "use_pc", "use_rd",
+                                       "use_ol", "use_vt", "use_cb", "use_st"};
+static const char *const by_city[] = {"city"}, *const by_sex[] = {"city", "sex"},
+                         *const by_age[] = {"city", "age_band"};
+/* Run 0 and 1 give survey_measures; the services' proportions are two runs, not one, to
+ * keep the calibrated variance's per-domain sums (domains x variables x cells) small. */
+static const struct {
+    const char *const *by;
+    size_t nby;
+    lcm_est_kind kind;
+    const char *const *vars;
+    size_t nvar;
+} runs[NRUNS] = {
+    {by_city, 1, LCM_EST_MEAN, mean_vars, 10}, {by_city, 1, LCM_EST_PROP, prop_vars, 2},
+    {by_city, 1, LCM_EST_PROP, aware_vars, 8}, {by_city, 1, LCM_EST_PROP, use_vars, 8},
+    {by_sex, 2, LCM_EST_MEAN, mean_vars, 2},   {by_sex, 2, LCM_EST_PROP, prop_vars, 1},
+    {by_age, 2, LCM_EST_MEAN, mean_vars, 2},   {by_age, 2, LCM_EST_PROP, prop_vars, 1}};
 
 static lcm_status put(sqlite3_stmt *ins, lcm_db *db, const char *city, int wave,
                       const char *measure, const char *item, double est, double se, long n,
@@ -51,46 +69,93 @@ static lcm_status put(sqlite3_stmt *ins, lcm_db *db, const char *city, int wave,
                                             : lcm_db_fail(db, err, "storing survey measures");
 }
 
-/* The design-based part: one estimate run (stored) for every variable by city. */
-static lcm_status estimate_rates(lcm_db *db, const lcm_source *src, int wave, lcm_est_result **r,
-                                 lcm_err *err) {
-    const char *vars[4 + NITEMS], *by[] = {"city"};
-    for (int i = 0; i < 4; i++)
-        vars[i] = overall[i].var;
-    for (int i = 0; i < NITEMS; i++)
-        vars[4 + i] = item_vars[i];
-    lcm_est_request req = {.source = *src,
-                           .wave = wave,
-                           .vars = vars,
-                           .nvar = 4 + NITEMS,
-                           .by = by,
-                           .nby = 1,
-                           .kind = LCM_EST_MEAN,
-                           .ci = LCM_CI_WALD,
-                           .level = 0.95,
-                           .min_n = 30,
-                           .store = 1};
-    return lcm_estimate_run(db, &req, r, err);
+static lcm_status estimate_runs(lcm_db *db, const lcm_source *src, int wave,
+                                lcm_est_result *r[NRUNS], lcm_err *err) {
+    lcm_status rc = LCM_OK;
+    for (int k = 0; k < NRUNS && rc == LCM_OK; k++) {
+        lcm_est_request req = {.source = *src,
+                               .wave = wave,
+                               .vars = runs[k].vars,
+                               .nvar = runs[k].nvar,
+                               .by = runs[k].by,
+                               .nby = runs[k].nby,
+                               .kind = runs[k].kind,
+                               .ci = LCM_CI_LOGIT,
+                               .level = 0.95,
+                               .min_n = 30,
+                               .store = 1};
+        rc = lcm_estimate_run(db, &req, &r[k], err);
+    }
+    return rc;
 }
 
-static lcm_status rates(lcm_db *db, const lcm_est_result *r, int wave, sqlite3_stmt *ins,
+/* Share of a 0/1 variable: its category "1", or 0 when the domain only answered 0. */
+static int share_one(const lcm_est_row *row, double *est, double *se) {
+    if (row->category && strcmp(row->category, "1") == 0)
+        *est = row->est.estimate, *se = row->est.se;
+    else if (row->category && strcmp(row->category, "0") == 0 && row->est.estimate == 1)
+        *est = 0, *se = row->est.se;
+    else
+        return 0;
+    return 1;
+}
+
+/* survey_measures from the by-city runs: awareness and the satisfaction index (items
+ * rescaled from the 1-5 mean to 0-100) from the means, participation and top-2 share from
+ * the proportions. */
+static lcm_status rates(lcm_db *db, lcm_est_result *r[NRUNS], int wave, sqlite3_stmt *ins,
                         lcm_measures_report *rep, lcm_err *err) {
     lcm_status rc = LCM_OK;
-    rep->run_id = lcm_est_result_run(r);
-    for (size_t i = 0; i < lcm_est_result_count(r) && rc == LCM_OK; i++) {
-        const lcm_est_row *row = lcm_est_result_row(r, i);
+    rep->run_id = lcm_est_result_run(r[0]);
+    for (size_t i = 0; i < lcm_est_result_count(r[0]) && rc == LCM_OK; i++) {
+        const lcm_est_row *row = lcm_est_result_row(r[0], i);
         const lcm_svy_est *e = &row->est;
-        for (int k = 0; k < 4 && rc == LCM_OK; k++)
-            if (strcmp(row->variable, overall[k].var) == 0)
-                rc = put(ins, db, row->by[0], wave, overall[k].measure, "", e->estimate, e->se,
-                         (long)e->nrows, rep->run_id, err),
-                rep->rows++;
+        if (strcmp(row->variable, "aware_share") == 0 || strcmp(row->variable, "sat_index") == 0)
+            rc = put(ins, db, row->by[0], wave,
+                     row->variable[0] == 'a' ? "awareness" : "satisfaction_index", "", e->estimate,
+                     e->se, (long)e->nrows, rep->run_id, err),
+            rep->rows++;
         for (int k = 0; k < NITEMS && rc == LCM_OK; k++)
             if (strcmp(row->variable, item_vars[k]) == 0) /* 1-5 mean to the 0-100 index */
                 rc = put(ins, db, row->by[0], wave, "satisfaction_index", items[k],
                          (e->estimate - 1) * 25, e->se * 25, (long)e->nrows, rep->run_id, err),
                 rep->rows++;
     }
+    for (size_t i = 0; i < lcm_est_result_count(r[1]) && rc == LCM_OK; i++) {
+        const lcm_est_row *row = lcm_est_result_row(r[1], i);
+        double est, se;
+        int part = strcmp(row->variable, "participated") == 0;
+        if ((part || strcmp(row->variable, "sat_top2") == 0) && share_one(row, &est, &se))
+            rc = put(ins, db, row->by[0], wave, part ? "participation" : "satisfaction_top2", "",
+                     est, se, (long)row->est.nrows, lcm_est_result_run(r[1]), err),
+            rep->rows++;
+    }
+    return rc;
+}
+
+/* A run of kind 'measures' naming the estimate runs of the wave, which reports read. */
+static lcm_status record(lcm_db *db, const char *form_id, int wave, lcm_est_result *r[NRUNS],
+                         lcm_err *err) {
+    char params[512];
+    int len = snprintf(params, sizeof params, "{\"wave\":%d,\"estimate_runs\":[", wave);
+    for (int k = 0; k < NRUNS && len > 0 && (size_t)len < sizeof params; k++)
+        len += snprintf(params + len, sizeof params - (size_t)len, "%s%lld", k ? "," : "",
+                        lcm_est_result_run(r[k]));
+    if (len > 0 && (size_t)len < sizeof params)
+        snprintf(params + len, sizeof params - (size_t)len, "]}");
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db,
+                                   "INSERT INTO runs(kind, params, lcmon_version) VALUES "
+                                   "('measures', json_set(?1, '$.form', ?2), ?3)",
+                                   &st, err);
+    if (rc == LCM_OK) {
+        sqlite3_bind_text(st, 1, params, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, form_id, -1, SQLITE_STATIC); /* quoted by SQLite */
+        sqlite3_bind_text(st, 3, LCM_VERSION, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lcm_db_fail(db, err, "storing the measures run");
+    }
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -201,25 +266,25 @@ lcm_status lcm_measures_compute(lcm_db *db, const char *form_id, int wave, lcm_m
     lcm_source src;
     sqlite3_stmt *ins = NULL;
     memset(rep, 0, sizeof *rep);
-    lcm_est_result *r = NULL;
+    lcm_est_result *r[NRUNS] = {NULL};
     lcm_status rc = lcm_source_resolve(db, LCM_SOURCE_FORM, form_id, &src, err);
     if (rc == LCM_OK)
-        rc = estimate_rates(db, &src, wave, &r, err);
-    if (rc != LCM_OK || (rc = lcm_db_begin(db, err)) != LCM_OK) {
-        lcm_est_result_free(r);
-        return rc;
+        rc = estimate_runs(db, &src, wave, r, err);
+    if (rc == LCM_OK && (rc = lcm_db_begin(db, err)) == LCM_OK) {
+        if ((rc = lcm_db_prepare(db,
+                                 "INSERT OR REPLACE INTO survey_measures(city_code, year, "
+                                 "measure, item, estimate, se, n, run_id) VALUES (?1, ?2, ?3, "
+                                 "?4, ?5, ?6, ?7, ?8)",
+                                 &ins, err)) == LCM_OK &&
+            (rc = rates(db, r, wave, ins, rep, err)) == LCM_OK &&
+            (rc = per_city(db, &src, wave, ins, rep, err)) == LCM_OK &&
+            (rc = record(db, form_id, wave, r, err)) == LCM_OK)
+            rc = lcm_db_commit(db, err);
+        sqlite3_finalize(ins);
+        if (rc != LCM_OK)
+            lcm_db_rollback(db);
     }
-    if ((rc = lcm_db_prepare(db,
-                             "INSERT OR REPLACE INTO survey_measures(city_code, year, "
-                             "measure, item, estimate, se, n, run_id) VALUES (?1, ?2, ?3, "
-                             "?4, ?5, ?6, ?7, ?8)",
-                             &ins, err)) == LCM_OK &&
-        (rc = rates(db, r, wave, ins, rep, err)) == LCM_OK &&
-        (rc = per_city(db, &src, wave, ins, rep, err)) == LCM_OK)
-        rc = lcm_db_commit(db, err);
-    sqlite3_finalize(ins);
-    lcm_est_result_free(r);
-    if (rc != LCM_OK)
-        lcm_db_rollback(db);
+    for (int k = 0; k < NRUNS; k++)
+        lcm_est_result_free(r[k]);
     return rc;
 }

@@ -38,6 +38,8 @@ typedef struct lcm_report_cell {
     int decimals;     /* 0..6 */
     long n;           /* respondents behind the value; < 0 = not a survey cell (never suppressed) */
     const char *unit; /* NUM, EST: unit shown after the number (e.g. "人", "persons"), or NULL */
+    const char *ref;  /* where the number comes from, as a JSON object for the report model
+                         (e.g. the estimate's variable and domain); not rendered; or NULL */
 } lcm_report_cell;
 
 typedef struct lcm_report_table {

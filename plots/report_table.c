@@ -82,6 +82,8 @@ static int cell(FILE *out, const lcm_report *r, const lcm_report_cell *c, const 
         fputs("–", out);
         number(out, c->hi, d);
         fputs(")</span>", out);
+    } else if (c->kind == LCM_CELL_EST) { /* no interval (df 0, p 0 or 1): said, not hidden */
+        fputs(" <span class=\"ci\">(—)</span>", out);
     } else if (d < col->decimals) { /* invisible zeros keep the decimal points in line */
         fprintf(out, "<span class=\"pad\">%s%.*s</span>", d ? "" : ".", col->decimals - d,
                 "000000");

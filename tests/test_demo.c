@@ -126,7 +126,7 @@ static void report__without_gnuplot_keeps_the_tables(void) {
     char out[1100];
     snprintf(out, sizeof out, "%s/nognuplot", dir);
     mkdir(out, 0777);
-    lcm_feedback_opts o = {NULL, 2025, out, LCM_LANG_EN, 30, "/nonexistent/gnuplot", 0};
+    lcm_feedback_opts o = {NULL, 2025, out, LCM_LANG_EN, 30, "/nonexistent/gnuplot", 0, NULL};
     lcm_feedback_done done;
     CU_ASSERT_EQUAL(lcm_feedback_national(d, &o, &done, &err), LCM_OK);
     CU_ASSERT_EQUAL(done.gnuplot_ok, 0);

@@ -27,8 +27,8 @@ static const char evil[] = "<script>alert('x')</script> & \"q\" <img src=x onerr
 static void report__escapes_all_text_from_data(void) {
     const char *items[] = {evil};
     const char *head[] = {evil, "n"};
-    lcm_report_cell cells[] = {{LCM_CELL_TEXT, evil, 0, 0, 0, 0, -1, NULL},
-                               {LCM_CELL_NUM, NULL, 120, NAN, NAN, 0, -1, NULL}};
+    lcm_report_cell cells[] = {{LCM_CELL_TEXT, evil, 0, 0, 0, 0, -1, NULL, NULL},
+                               {LCM_CELL_NUM, NULL, 120, NAN, NAN, 0, -1, NULL, NULL}};
     lcm_report_table t = {evil, 1, 2, head, cells, evil};
     lcm_report_block blocks[] = {{LCM_BLOCK_PARA, evil, 0, NULL, NULL, NULL},
                                  {LCM_BLOCK_SUBHEAD, evil, 0, NULL, NULL, NULL},
@@ -58,15 +58,16 @@ static void report__escapes_all_text_from_data(void) {
 static void report__suppresses_cells_below_min_n(void) {
     const char *head[] = {"群体", "满意度（%）", "n"};
     lcm_report_cell cells[] = {
-        {LCM_CELL_TEXT, "城镇", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_EST, NULL, 72.345, 70.1, 74.6, 1, 412, NULL},
-        {LCM_CELL_NUM, NULL, 412, NAN, NAN, 0, -1, NULL},
-        {LCM_CELL_TEXT, "少数民族", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_EST, NULL, 87.654, 80.012, 95.987, 2, 12, NULL}, /* n below 30: must not show */
-        {LCM_CELL_NUM, NULL, 12, NAN, NAN, 0, -1, NULL},
-        {LCM_CELL_TEXT, "边界", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_NUM, NULL, 55.5, NAN, NAN, 1, 30, NULL}, /* exactly min_n: shown */
-        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, NULL},
+        {LCM_CELL_TEXT, "城镇", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_EST, NULL, 72.345, 70.1, 74.6, 1, 412, NULL, NULL},
+        {LCM_CELL_NUM, NULL, 412, NAN, NAN, 0, -1, NULL, NULL},
+        {LCM_CELL_TEXT, "少数民族", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_EST, NULL, 87.654, 80.012, 95.987, 2, 12, NULL,
+         NULL}, /* n below 30: must not show */
+        {LCM_CELL_NUM, NULL, 12, NAN, NAN, 0, -1, NULL, NULL},
+        {LCM_CELL_TEXT, "边界", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_NUM, NULL, 55.5, NAN, NAN, 1, 30, NULL, NULL}, /* exactly min_n: shown */
+        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, NULL, NULL},
     };
     lcm_report_table t = {"满意度", 3, 3, head, cells, "来源：2025 年住户调查"};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
@@ -96,7 +97,7 @@ static void report__suppresses_cells_below_min_n(void) {
 
 static void report__english_words_and_no_suppression_note_when_none(void) {
     const char *head[] = {"share (%)"};
-    lcm_report_cell cells[] = {{LCM_CELL_NUM, NULL, 40, NAN, NAN, 0, 500, NULL}};
+    lcm_report_cell cells[] = {{LCM_CELL_NUM, NULL, 40, NAN, NAN, 0, 500, NULL, NULL}};
     lcm_report_table t = {"Share", 1, 1, head, cells, NULL};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};
     lcm_report_section sec = {"Results", 1, &b};
@@ -119,18 +120,18 @@ static void report__english_words_and_no_suppression_note_when_none(void) {
 static void report__numbers_grouped_right_aligned_decimals_in_line(void) {
     const char *head[] = {"监测点", "数值"};
     lcm_report_cell cells[] = {
-        {LCM_CELL_TEXT, "人数", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_NUM, NULL, 12345, NAN, NAN, 0, -1, "人"},
-        {LCM_CELL_TEXT, "比例", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_NUM, NULL, 45.678, NAN, NAN, 2, -1, "%"},
-        {LCM_CELL_TEXT, "规模", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_NUM, NULL, -1234567.5, NAN, NAN, 0, -1, "万人次/年"},
-        {LCM_CELL_TEXT, "四位数", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_EST, NULL, 1234, 10000, 10234.25, 1, -1, NULL},
-        {LCM_CELL_TEXT, "是否", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_TEXT, "是", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_TEXT, "缺失", 0, 0, 0, 0, -1, NULL},
-        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, "人"},
+        {LCM_CELL_TEXT, "人数", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_NUM, NULL, 12345, NAN, NAN, 0, -1, "人", NULL},
+        {LCM_CELL_TEXT, "比例", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_NUM, NULL, 45.678, NAN, NAN, 2, -1, "%", NULL},
+        {LCM_CELL_TEXT, "规模", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_NUM, NULL, -1234567.5, NAN, NAN, 0, -1, "万人次/年", NULL},
+        {LCM_CELL_TEXT, "四位数", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_EST, NULL, 1234, 10000, 10234.25, 1, -1, NULL, NULL},
+        {LCM_CELL_TEXT, "是否", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_TEXT, "是", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_TEXT, "缺失", 0, 0, 0, 0, -1, NULL, NULL},
+        {LCM_CELL_NUM, NULL, NAN, NAN, NAN, 0, -1, "人", NULL},
     };
     lcm_report_table t = {"值", 6, 2, head, cells, NULL};
     lcm_report_block b = {LCM_BLOCK_TABLE, NULL, 0, NULL, &t, NULL};

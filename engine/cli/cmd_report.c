@@ -14,24 +14,30 @@
 
 const char *const cmd_report_usage[] = {
     "lcmon report DB (--city C | --national) --year Y [--out DIR] [--lang zh|en] [--min-n N]",
-    "             [--no-svg]",
+    "             [--no-svg] [--model FILE.json]",
     "",
     "Write the feedback report of city C (code or name) for year Y, or the national",
     "overview, to DIR (default .) as one HTML file with its charts embedded, printable",
     "on A4. Needs a score run of that year ('lcmon score'). Survey cells on fewer than",
     "--min-n respondents (default 30) are suppressed. Every chart is also written as",
     "PNG and SVG beside the report (--no-svg: PNG only). Without gnuplot the report is",
-    "written without its charts and says so.",
+    "written without its charts and says so. --model also writes the report's model as",
+    "JSON: every number (with the stored result it comes from), label, note, suppression",
+    "flag and chart series the report shows; suppressed values are not in it.",
     NULL,
 };
 
 int cmd_report(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"city", required_argument, NULL, 'c'}, {"national", no_argument, NULL, 'N'},
-        {"year", required_argument, NULL, 'y'}, {"out", required_argument, NULL, 'o'},
-        {"lang", required_argument, NULL, 'l'}, {"min-n", required_argument, NULL, 'm'},
-        {"no-svg", no_argument, NULL, 'S'},     {0, 0, 0, 0}};
-    lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL, 1};
+    static const struct option opts[] = {{"city", required_argument, NULL, 'c'},
+                                         {"national", no_argument, NULL, 'N'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"min-n", required_argument, NULL, 'm'},
+                                         {"no-svg", no_argument, NULL, 'S'},
+                                         {"model", required_argument, NULL, 'M'},
+                                         {0, 0, 0, 0}};
+    lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL, 1, NULL};
     int national = 0, c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -58,6 +64,9 @@ int cmd_report(int argc, char **argv) {
             break;
         case 'S':
             o.svg = 0;
+            break;
+        case 'M':
+            o.model = optarg;
             break;
         default:
             return cli_usage_error(cmd_report_usage, "bad option");
