@@ -54,6 +54,9 @@ static const char css[] =
     /* a long unbroken string (a run's parameters) must not widen the page: printing would
      * then shrink the whole page, charts and their text with it */
     "p,li,td,th,caption,figcaption{overflow-wrap:anywhere}\n"
+    /* ... but a table's first cell (a code such as 2.1.1, a short name) breaks only where
+     * text may break: Chinese between characters, never inside "2.1.1" */
+    "td:first-child{overflow-wrap:normal}\n"
     "@media print{body{max-width:none;padding:0}a{color:inherit;text-decoration:none}}\n";
 
 static void head(FILE *out, const lcm_report *r) {

@@ -156,6 +156,8 @@ static void report__numbers_grouped_right_aligned_decimals_in_line(void) {
     LCMT_ASSERT_HAS(html, ".pad{visibility:hidden}");
     /* a long unbroken string must wrap: a page wider than A4 is printed shrunk, charts too */
     LCMT_ASSERT_HAS(html, "p,li,td,th,caption,figcaption{overflow-wrap:anywhere}");
+    /* ... except a table's first cell, the point code: "2.1.1" is never split */
+    LCMT_ASSERT_HAS(html, "td:first-child{overflow-wrap:normal}");
     free(html);
 }
 
