@@ -449,8 +449,10 @@ static void point_sections(city_ctx *x, const node *v, size_t n) {
                     rb_num_ref(b, v[j].raw, decimals, score_ref(x, "value", v[j].code));
                 cell[r * nc + 2].unit = lcm_unit_label(v[j].unit, b->lang);
             }
-            if (!ctx) {
-                cell[r * nc + 3] = rb_num_ref(b, v[j].score, 1, score_ref(x, "score", v[j].code));
+            if (!ctx) { /* a hidden survey point's score is its value rescaled: hidden too */
+                cell[r * nc + 3] =
+                    hide ? rb_text(b, "*")
+                         : rb_num_ref(b, v[j].score, 1, score_ref(x, "score", v[j].code));
                 cell[r * nc + 4] =
                     rb_num_ref(b, v[j].median, 1, score_ref(x, "peer_median", v[j].code));
             }
@@ -834,7 +836,10 @@ static void trend_chart(city_ctx *x) {
         }
         reg[t] = cr ? sr / cr : NAN, nat[t] = cn ? sn / cn : NAN;
     }
-    if (ny < 2)
+    size_t shown = 0; /* every value suppressed (a high --min-n): no chart to draw */
+    for (size_t t = 0; t < ny; t++)
+        shown += !isnan(est[t]) + !isnan(reg[t]) + !isnan(nat[t]);
+    if (ny < 2 || shown == 0)
         return;
     const char *region = lcm_arena_printf(b->a, RB_T(b, "%s地区城市平均", "%s cities' mean"),
                                           region_name(b, me->region));

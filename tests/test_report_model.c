@@ -617,6 +617,43 @@ static void model__suppressed_values_reach_no_file(void) {
     CU_ASSERT_EQUAL(points, (int)NCITY);
 }
 
+/* With --min-n above every city's respondents, every survey cell is suppressed: point
+ * 4.2.1's value is hidden, and so is its score, which is the value rescaled (goalposts:
+ * value = lo + score (hi - lo) / 100) and would give it back. */
+static void model__hidden_survey_point_hides_its_score(void) {
+    if (!demo())
+        CU_FAIL_FATAL("demo failed");
+    char dir[900], model[1000];
+    snprintf(dir, sizeof dir, "%s/all_hidden", demo_dir);
+    snprintf(model, sizeof model, "%s/model.json", dir);
+    free(run((const char *[]){"report", demo_db, "--city", cities[0], "--year", YEAR, "--out", dir,
+                              "--min-n", "100000", "--model", model, NULL}));
+    sqlite3 *m = scratch();
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(m,
+                           "SELECT coalesce(json_extract(r.value, '$[2].text'), 'number'),"
+                           " coalesce(json_extract(r.value, '$[3].text'), 'number')"
+                           " FROM json_tree(?1) t,"
+                           " json_each(json_extract(t.value, '$.rows')) r WHERE t.type ="
+                           " 'object' AND json_extract(t.value, '$.type') = 'table' AND"
+                           " json_extract(r.value, '$[0].text') = '4.2.1'",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    char *json = lcmt_slurp(model, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    int rows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 0), "*");
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 1), "*");
+        rows++;
+    }
+    sqlite3_finalize(st);
+    free(json);
+    CU_ASSERT_EQUAL(rows, 1);
+}
+
 /* Charts say in their caption what their legend and data say: the importance-performance
  * quadrant named for improvement is where its points are (upper left: important, low
  * performance), and a median line is named as the caption names it. */
@@ -761,6 +798,7 @@ const lcmt_case lcmt_report_model_cases[] = {
     {"scores_ranks_strengths_equal_the_cli", model__scores_ranks_strengths_equal_the_cli},
     {"wave_changes_equal_lcmon_trend", model__wave_changes_equal_lcmon_trend},
     {"suppressed_values_reach_no_file", model__suppressed_values_reach_no_file},
+    {"hidden_survey_point_hides_its_score", model__hidden_survey_point_hides_its_score},
     {"captions_say_what_the_chart_draws", model__captions_say_what_the_chart_draws},
     {"national_coverage_equals_lcmon_network_coverage",
      model__national_coverage_equals_lcmon_network_coverage},
