@@ -133,18 +133,22 @@ static lcm_status build_get(resp_state *s, int repeat, sqlite3_stmt **out, lcm_e
     return st;
 }
 
-/* Note what differs, for the conflict message: "wave: stored '2024', here '2025'". */
+/* Note what differs, for the conflict message: "wave: stored '2024', here '2025'". The
+ * values of personal data (household numbers, interviewers, fields marked pii) are not
+ * repeated on the terminal: only the column is named. */
 static int differs(resp_state *s, sqlite3_stmt *st, int col, const char *name, int repeat, long pos,
-                   const char *v) {
+                   const char *v, int personal) {
     const char *t = (const char *)sqlite3_column_text(st, col);
-    if (repeat < 0)
-        snprintf(s->differs, sizeof s->differs, "%s: stored '%.100s', here '%.100s'", name,
-                 t ? t : "", v ? v : "");
+    char what[240];
+    if (personal)
+        snprintf(what, sizeof what, "%s", "stored with another value (personal data: not shown)");
     else
-        snprintf(s->differs, sizeof s->differs,
-                 "%s of %s member %ld: stored '%.100s', here "
-                 "'%.100s'",
-                 name, lcm_form_field(s->form, (size_t)repeat)->name, pos, t ? t : "", v ? v : "");
+        snprintf(what, sizeof what, "stored '%.100s', here '%.100s'", t ? t : "", v ? v : "");
+    if (repeat < 0)
+        snprintf(s->differs, sizeof s->differs, "%s: %s", name, what);
+    else
+        snprintf(s->differs, sizeof s->differs, "%s of %s member %ld: %s", name,
+                 lcm_form_field(s->form, (size_t)repeat)->name, pos, what);
     return 0;
 }
 
@@ -154,12 +158,15 @@ static int same_row(resp_state *s, sqlite3_stmt *st, const lcm_instance *in, int
     for (int i = 0; repeat < 0 && compared_meta[i]; i++, col++)
         if (!same_value(st, col, lcm_instance_meta(in, compared_meta[i])))
             return differs(s, st, col, compared_meta[i], repeat, pos,
-                           lcm_instance_meta(in, compared_meta[i]));
+                           lcm_instance_meta(in, compared_meta[i]),
+                           strcmp(compared_meta[i], "household_id") == 0 ||
+                               strcmp(compared_meta[i], "interviewer") == 0);
     for (size_t i = 0; i < lcm_form_nfields(s->form); i++)
         if (own_column(lcm_form_field(s->form, i), repeat)) {
             const char *v = lcm_instance_get(in, (int)i, pos);
             if (!same_value(st, col, v))
-                return differs(s, st, col, lcm_form_field(s->form, i)->column, repeat, pos, v);
+                return differs(s, st, col, lcm_form_field(s->form, i)->column, repeat, pos, v,
+                               lcm_form_field(s->form, i)->pii);
             col++;
         }
     return 1;

@@ -297,6 +297,29 @@ static void safety__a_conflict_names_the_differing_field(void) {
             "(wave: stored '2024', here '2025'; a conflict: it was left out)");
 }
 
+/* A conflict in personal data names the column, but does not repeat the household numbers
+ * on the terminal (or in a log). */
+static void safety__a_conflict_in_personal_data_shows_no_values(void) {
+    const char *db = fresh_db("conflict_pii.db");
+    char dbp[4096], f[4096], *out = NULL;
+    snprintf(dbp, sizeof dbp, "%s", db);
+    const char *ok = lcmt_path("tests/fixtures/import/responses_ok.csv");
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"import", "responses", dbp, ok, "--form", "household", NULL},
+                 NULL, &out, NULL),
+        0);
+    free(out);
+    char *text = lcmt_slurp(ok, NULL), *at = text ? strstr(text, ",001-01,") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    memcpy(at, ",001-99,", 8); /* another household number for the first instance */
+    snprintf(f, sizeof f, "%s", lcmt_write(lcmt_tmp("conflict_pii.csv"), text, strlen(text)));
+    free(text);
+    refused(dbp, (const char *[]){"import", "responses", dbp, f, "--form", "household", NULL}, f,
+            "%s:2: instance 7ac0bc48-955e-4d4a-9669-b536d6510d1f is stored with other answers "
+            "(household_id: stored with another value (personal data: not shown); a conflict: "
+            "it was left out)");
+}
+
 /* The default export leaves personal columns out; importing it said only "field
  * 'household_no' is required" on every row. */
 static void safety__reimported_export_says_which_personal_column_is_missing(void) {
@@ -459,6 +482,8 @@ const lcmt_case lcmt_import_safety_cases[] = {
     {"safety__response_timestamps_are_checked_and_stored_in_one_form",
      safety__response_timestamps_are_checked_and_stored_in_one_form},
     {"safety__a_conflict_names_the_differing_field", safety__a_conflict_names_the_differing_field},
+    {"safety__a_conflict_in_personal_data_shows_no_values",
+     safety__a_conflict_in_personal_data_shows_no_values},
     {"safety__reimported_export_says_which_personal_column_is_missing",
      safety__reimported_export_says_which_personal_column_is_missing},
     {"safety__margins_with_disagreeing_totals_are_refused",
