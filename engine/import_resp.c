@@ -344,8 +344,19 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
             return;
         }
     }
-    if (!mapped && (s->opts->format != LCM_RESP_WJX ||
-                    lcm__resp_value(s, c->field, v, &s->value, &s->other) == 0)) {
+    int wjx_rc = !mapped && s->opts->format == LCM_RESP_WJX
+                     ? lcm__resp_value(s, c->field, v, &s->value, &s->other)
+                     : 0;
+    /* a column named by the field itself ("m_rel", "members[1]/m_rel") holds its choices'
+     * names, not 问卷星's option numbers */
+    const char *last = strrchr(c->name, '/');
+    if (wjx_rc == -2 && strcmp(last ? last + 1 : c->name, f->name) == 0)
+        wjx_rc = -1;
+    if (wjx_rc == -2) { /* 问卷星's option number, and no rule of the map for it */
+        bad_answer(s, im, j, c->field, v, "an option number, not a choice");
+        return;
+    }
+    if (!mapped && (s->opts->format != LCM_RESP_WJX || wjx_rc == 0)) {
         if (!lcm_strbuf_ok(&s->value) || !lcm_strbuf_ok(&s->other)) {
             lcm__imp_cell_issue(im, j, c->name, "out of memory");
             return;
@@ -494,6 +505,8 @@ static int wjx_time_iso(const char *v, long back, char *out, size_t cap) {
         days_from_civil(y, mo, d) >= days_from_civil(mo == 12 ? y + 1 : y, mo % 12 + 1, 1))
         return -1;
     long long t = (long long)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - back;
+    if (t < 0) /* a duration longer than the time since 1970 */
+        return -1;
     long yy, mm, dd, day = (long)(t / 86400), rest = (long)(t % 86400);
     civil_from_days(day, &yy, &mm, &dd);
     snprintf(out, cap, "%04ld-%02ld-%02ldT%02ld:%02ld:%02ld+08:00", yy, mm, dd, rest / 3600,
@@ -534,7 +547,20 @@ static void put_times(resp_state *s, lcm__imp *im, lcm_instance *in, long jsub, 
     if (!*sub)
         return;
     if (s->opts->format != LCM_RESP_WJX) {
-        lcm_instance_set_meta(in, "ended_at", sub, NULL);
+        char when[LCM_TIMESTAMP_SIZE + 8];
+        const char *why = NULL;
+        if (lcm_timestamp_parse(sub, when, &why) != 0) {
+            lcm__imp_cell_issue(im, (size_t)jsub, s->cols[jsub].name,
+                                "%s (a date and time is written %s)", why, lcm_timestamp_forms);
+            return;
+        }
+        /* Kobo's _submission_time is UTC written without a zone: say so, or it would
+         * read as the local time of the interview, 8 hours off in China */
+        size_t n = strlen(when);
+        if (strcmp(s->cols[jsub].name, "_submission_time") == 0 && !strchr(when + 19, '+') &&
+            !strchr(when + 19, '-') && n + 7 <= sizeof when)
+            memcpy(when + n, "+00:00", 7);
+        lcm_instance_set_meta(in, "ended_at", when, NULL);
         return;
     }
     long back = *dur ? wjx_seconds(dur) : 0;
@@ -547,6 +573,9 @@ static void put_times(resp_state *s, lcm__imp *im, lcm_instance *in, long jsub, 
             lcm__imp_cell_issue(im, (size_t)jdur, s->cols[jdur].name, "not a duration like 125秒");
         else if (*dur && wjx_time_iso(sub, back, iso, sizeof iso) == 0)
             lcm_instance_set_meta(in, "started_at", iso, NULL);
+        else if (*dur)
+            lcm__imp_cell_issue(im, (size_t)jdur, s->cols[jdur].name,
+                                "a duration longer than the time before the submission");
     }
 }
 

@@ -174,6 +174,23 @@ int lcm__resp_choice_by_text(const lcm_form *f, const lcm_choice_list *list, con
     return -1;
 }
 
+/* 1 when text (n bytes) is the label of one of list's choices in any of the form's
+ * languages; names are not looked at. */
+static int is_choice_label(const lcm_form *f, const lcm_choice_list *list, const char *text,
+                           size_t n) {
+    char buf[TEXT_MAX], want[TEXT_MAX];
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    if (norm(buf, want, sizeof want) != 0)
+        return 0;
+    for (size_t c = 0; c < list->n; c++)
+        if (text_is(f, list->items[c].label, want))
+            return 1;
+    return 0;
+}
+
 int lcm__resp_resolve_choice(const lcm_form *f, const char *h, int repeat, int *choice) {
     size_t n = strlen(h);
     char buf[TEXT_MAX];
@@ -298,6 +315,13 @@ int lcm__resp_value(const resp_state *s, int field, const char *v, lcm_strbuf *o
     const char *mapped = lcm__resp_map_value(s, fd->name, v);
     if (mapped)
         return lcm_strbuf_adds(out, mapped), 0;
+    /* 问卷星's number download ("按选项序号下载"): an option number is not a choice name,
+     * even where the names are numbers too (its 1 may be 非常满意 where the form's 1 is
+     * 非常不满意): without a rule of the map for it, the answer is refused, with the hint to
+     * draft one, never taken as a name. A label that is a number is still a label. */
+    if (wjx && v[strspn(v, "0123456789")] == '\0' &&
+        !is_choice_label(s->form, fd->list, v, strlen(v)))
+        return -2;
     /* Names, as lcmon writes them: taken as they are (the cheap case, every row of a big
      * file), checked by the form. */
     int names = 1;
@@ -320,6 +344,9 @@ int lcm__resp_value(const resp_state *s, int field, const char *v, lcm_strbuf *o
     for (const char *p = v; *p;) { /* 问卷星: "A┋B┋其他〖…〗" */
         const char *bar = strstr(p, "┋");
         size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n && strspn(p, "0123456789") >= n && /* an option number: see above */
+            !is_choice_label(s->form, fd->list, p, n))
+            return -2;
         if (n && put_choice(s, fd, p, n, out, other) != 0)
             return -1;
         p += n + (bar ? strlen("┋") : 0);

@@ -111,7 +111,9 @@ int lcm__resp_geo_part(const lcm_form *f, const char *h, int repeat, int *part);
 int lcm__resp_tool_column(const char *name);
 /* A cell of field as the form wants it into out (choices by name: from a map rule, a
  * label in any language, 问卷星's "┋" and "〖…〗"), the text of an "other" choice into
- * other: 0; or -1 (the cell is used as it is, the form checks it). */
+ * other: 0; or -1 (the cell is used as it is, the form checks it); or, for 问卷星, -2: an
+ * option number ("按选项序号下载") with no rule of the map for it, refused even where a
+ * choice has that number as its name (the two numberings need not agree). */
 int lcm__resp_value(const resp_state *s, int field, const char *v, lcm_strbuf *out,
                     lcm_strbuf *other);
 /* The choice of list called text[0..n), or labelled so in any language; or -1. */
