@@ -1039,12 +1039,15 @@ lcm_status lcm_export_r_script(lcm_db *db, const char *form_id, const lcm_export
 /* s as a Stata compound-quoted string `"..."' (any quote inside is fine), or an SPSS
  * string '...' with ' doubled. */
 static void quote_syntax(lcm_strbuf *sb, const char *s, int dta) {
+    const char *start = s;
     lcm_strbuf_adds(sb, dta ? "`\"" : "'");
     for (; *s; s++)
         if ((unsigned char)*s < 0x20)
             lcm_strbuf_adds(sb, " ");
         else if (dta && (*s == '`' || *s == '$')) /* no macro expansion */
             lcm_strbuf_addf(sb, "\\%c", *s);
+        else if (dta && *s == '\'' && s > start && s[-1] == '"') /* "' would end the string */
+            lcm_strbuf_adds(sb, "\xe2\x80\x99");                 /* U+2019 */
         else
             lcm_strbuf_add(sb, s, 1 + (!dta && *s == '\''));
     lcm_strbuf_adds(sb, dta ? "\"'" : "'");
