@@ -78,10 +78,16 @@ int lcm__db_owns_file(const char *path) {
 
 /* Another lcmon writing (an import holds the write lock for its whole file) makes this one
  * wait, not fail: SQLite calls this while the lock is taken, count 0 at the start of each
- * wait. After a moment the wait is said once on stderr; it ends when the lock is free, or
- * after LCM_DB_WAIT_MS (longer than any import) with SQLite's "database is locked". */
+ * wait. After a moment the wait is said once (lcm_db_set_wait_notice); it ends when the lock is
+ * free, or after LCM_DB_WAIT_MS (longer than any import) with SQLite's "database is locked". */
 #define LCM_DB_WAIT_MS (6L * 3600 * 1000)
 #define LCM_DB_WAIT_SAY_MS 200
+static void (*wait_notice)(const char *path);
+
+void lcm_db_set_wait_notice(void (*fn)(const char *path)) {
+    wait_notice = fn;
+}
+
 static int busy_wait(void *p, int count) {
     static const int steps[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
     lcm_db *db = p;
@@ -91,7 +97,8 @@ static int busy_wait(void *p, int count) {
     if (db->waited_ms >= LCM_DB_WAIT_MS)
         return 0;
     if (!db->told && db->waited_ms >= LCM_DB_WAIT_SAY_MS) {
-        fprintf(stderr, "lcmon: waiting for another lcmon writing to '%s'…\n", db->path);
+        if (wait_notice)
+            wait_notice(db->path);
         db->told = 1;
     }
     sqlite3_sleep(ms);

@@ -34,6 +34,12 @@ lcm_status lcm_db_open(const char *path, int flags, lcm_db **out, lcm_err *err);
 /* Close the database; NULL is accepted. */
 void lcm_db_close(lcm_db *db);
 
+/* A writer waiting for another (an import holds the write lock for its whole file) waits
+ * as long as an import can take; after a moment, fn (when set) is called once per wait
+ * with the database's path, so the program can say why it waits. The library itself
+ * prints nothing. One hook per process (lcmon has one thread); NULL removes it. */
+void lcm_db_set_wait_notice(void (*fn)(const char *path));
+
 /* The underlying SQLite connection, borrowed (for engine modules). */
 sqlite3 *lcm_db_sqlite(lcm_db *db);
 

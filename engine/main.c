@@ -40,12 +40,18 @@ static void print_help(FILE *fp) {
             cli_help_exit, cli_help_env);
 }
 
+/* Said once when a command waits for another lcmon writing to the same database. */
+static void say_waiting(const char *path) {
+    fprintf(stderr, "lcmon: waiting for another lcmon writing to '%s'…\n", path);
+}
+
 int main(int argc, char **argv) {
     setlocale(LC_CTYPE, "");
     gsl_set_error_handler_off(); /* GSL's default handler aborts; we check every status */
     /* SQLite's memory statistics take a global mutex on every allocation; lcmon reads
      * none of them (before any other SQLite call, as sqlite3_config requires). */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    lcm_db_set_wait_notice(say_waiting);
     if (argc < 2) {
         print_help(stderr);
         return LCM_EXIT_USAGE;
