@@ -272,7 +272,7 @@ static lcm_status on_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     run_ctx *c = ud;
     lcm__imp *im = c->im;
     im->row = row;
-    if (row->index > 0)
+    if (row->index > 0 && !im->opts->as_written)
         lcm__imp_unguard(row); /* lcmon's own CSV export reads back as it was stored */
     if (row->index == 0) {
         long before = im->res->issues;

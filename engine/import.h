@@ -21,6 +21,8 @@ typedef struct lcm_import_opts {
     unsigned char delim;   /* field separator, 0 = ',' */
     int max_issues;        /* messages kept, 0 = LCM_IMPORT_MAX_ISSUES */
     int replace;           /* a stored row with the same key but other values is replaced */
+    int as_written;        /* another tool's file: cells exactly as written (no leading '
+                              of lcmon's formula guard is taken off) */
     /* Called now and then with bytes of the file consumed and its size; may be NULL. */
     void (*progress)(void *ud, long long done, long long total);
     void *progress_ud;

@@ -828,6 +828,7 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
     lcm_import_opts base = o->base; /* Kobo's CSV is ';'-separated: found when not given */
     if (!base.delim)
         base.delim = lcm__resp_sniff_delim(path);
+    base.as_written = o->format != LCM_RESP_NATIVE; /* Kobo/ODK/问卷星: no guard of lcmon's */
     if (st == LCM_OK)
         st = lcm__imp_run_ex(db, path, &base, &kind, &s, o->skip_invalid,
                              o->skip_invalid ? &s.reasons : NULL, res, err);

@@ -109,7 +109,8 @@ static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
     long pos = 0;
     if (row->index == 0)
         return map_roster_header(c, row, err);
-    lcm__imp_unguard(row);
+    if (c->s->opts->format == LCM_RESP_NATIVE) /* lcmon's export; ODK's files as written */
+        lcm__imp_unguard(row);
     if (r->parent_col < 0 || (size_t)r->parent_col >= row->n || !*row->field[r->parent_col]) {
         if (r->parent_col >= 0)
             lcm__imp_issue_in(c->im, r->file, row->line, (size_t)r->parent_col + 1,

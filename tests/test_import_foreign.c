@@ -317,7 +317,32 @@ static void foreign__resolver_keeps_labels_apart(void) {
     lcm_form_free(f);
 }
 
+/* A leading ' is lcmon's own formula guard only in lcmon's own files: in another tool's
+ * export it is part of the answer, kept as written. */
+static void foreign__kobo_cells_keep_a_leading_quote(void) {
+    char db[4096], csv[4096], *out = NULL;
+    snprintf(db, sizeof db, "%s", db_with("quote.db", "surveys/household"));
+    char *text = lcmt_slurp(lcmt_path("tests/fixtures/import/responses_kobo.csv"), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    char *at = strstr(text, ",54,,1"); /* learn_hours 54, then the empty suggestion */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    size_t head = (size_t)(at - text) + 4;
+    char *edited = malloc(strlen(text) + 8);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(edited);
+    snprintf(edited, strlen(text) + 8, "%.*s'-%s", (int)head, text, text + head);
+    snprintf(csv, sizeof csv, "%s", lcmt_write(lcmt_tmp("quote.csv"), edited, strlen(edited)));
+    free(text), free(edited);
+    const char *args[] = {"import",    "responses", db,     csv, "--form",
+                          "household", "--format",  "kobo", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    free(out);
+    CU_ASSERT_EQUAL(count_in(db, "SELECT count(*) FROM resp_household_2026_1 WHERE suggestion = "
+                                 "'''-'"),
+                    1);
+}
+
 const lcmt_case lcmt_import_foreign_cases[] = {
+    {"foreign__kobo_cells_keep_a_leading_quote", foreign__kobo_cells_keep_a_leading_quote},
     {"foreign__resolver_keeps_labels_apart", foreign__resolver_keeps_labels_apart},
     {"foreign__rows_without_status_are_complete_and_checked",
      foreign__rows_without_status_are_complete_and_checked},
