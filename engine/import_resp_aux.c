@@ -4,6 +4,7 @@
  */
 #include "export_int.h"
 #include "import_resp_int.h"
+#include "timestamp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,9 +106,22 @@ static int same_value(sqlite3_stmt *st, int col, const char *v) {
            a == sqlite3_column_double(st, col);
 }
 
+/* started_at/ended_at: an import stores them in timestamp.h's one form, but databases
+ * written before it hold them as they were given ("2025-06-05 14:41"): compared in the
+ * stored form, so re-importing the same file is not a conflict. */
+static int same_time(sqlite3_stmt *st, int col, const char *v) {
+    char a[LCM_TIMESTAMP_SIZE], b[LCM_TIMESTAMP_SIZE];
+    if (same_value(st, col, v))
+        return 1;
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    return t && v && lcm_timestamp_parse(t, a, NULL) == 0 && lcm_timestamp_parse(v, b, NULL) == 0 &&
+           strcmp(a, b) == 0;
+}
+
 static const char *const compared_meta[] = {
     "city",         "wave",        "stratum",    "psu",      "household_id", "design_weight",
     "final_weight", "interviewer", "started_at", "ended_at", "status",       NULL};
+#define TIME_META 8 /* compared_meta[8] and [9]: started_at, ended_at */
 
 /* Fields stored in table `repeat` (-1: the main table) in their own column. */
 static int own_column(const lcm_field *f, int repeat) {
@@ -156,7 +170,8 @@ static int differs(resp_state *s, sqlite3_stmt *st, int col, const char *name, i
 static int same_row(resp_state *s, sqlite3_stmt *st, const lcm_instance *in, int repeat, long pos) {
     int col = 1;
     for (int i = 0; repeat < 0 && compared_meta[i]; i++, col++)
-        if (!same_value(st, col, lcm_instance_meta(in, compared_meta[i])))
+        if (!(i == TIME_META || i == TIME_META + 1 ? same_time : same_value)(
+                st, col, lcm_instance_meta(in, compared_meta[i])))
             return differs(s, st, col, compared_meta[i], repeat, pos,
                            lcm_instance_meta(in, compared_meta[i]),
                            strcmp(compared_meta[i], "household_id") == 0 ||

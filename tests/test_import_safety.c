@@ -320,6 +320,30 @@ static void safety__a_conflict_in_personal_data_shows_no_values(void) {
             "it was left out)");
 }
 
+/* A database written before times were stored in one form holds them as they were given:
+ * re-importing the same file finds them unchanged, not in conflict. */
+static void safety__times_stored_the_old_way_are_not_a_conflict(void) {
+    const char *db = fresh_db("oldtimes.db");
+    char dbp[4096], *out = NULL;
+    snprintf(dbp, sizeof dbp, "%s", db);
+    const char *ok = lcmt_path("tests/fixtures/import/responses_ok.csv");
+    const char *args[] = {"import", "responses", dbp, ok, "--form", "household", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    free(out), out = NULL;
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(dbp, 0, &h, NULL), LCM_OK);
+    /* as an older lcmon stored '2024-05-01 10:00+00:00' */
+    CU_ASSERT_EQUAL(lcm_db_exec(h,
+                                "UPDATE resp_household_2026_1 SET ended_at = "
+                                "'2024-05-01 10:00+00:00'",
+                                NULL),
+                    LCM_OK);
+    lcm_db_close(h);
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    LCMT_ASSERT_HAS(out, "3 rows, 0 new, 3 unchanged");
+    free(out);
+}
+
 /* The default export leaves personal columns out; importing it said only "field
  * 'household_no' is required" on every row. */
 static void safety__reimported_export_says_which_personal_column_is_missing(void) {
@@ -482,6 +506,8 @@ const lcmt_case lcmt_import_safety_cases[] = {
     {"safety__response_timestamps_are_checked_and_stored_in_one_form",
      safety__response_timestamps_are_checked_and_stored_in_one_form},
     {"safety__a_conflict_names_the_differing_field", safety__a_conflict_names_the_differing_field},
+    {"safety__times_stored_the_old_way_are_not_a_conflict",
+     safety__times_stored_the_old_way_are_not_a_conflict},
     {"safety__a_conflict_in_personal_data_shows_no_values",
      safety__a_conflict_in_personal_data_shows_no_values},
     {"safety__reimported_export_says_which_personal_column_is_missing",
