@@ -10,6 +10,8 @@
  */
 #include "testing.h"
 
+#include <sys/stat.h>
+
 #include <readstat.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -321,7 +323,45 @@ static void export_syntax__xlsx_numbers_dates_and_codebook(void) {
     free(wb), free(sh1), free(strs), free(z), free(iso);
 }
 
+/* A label cannot end the do-file's compound quote early: in `"…"' the pair "' would close
+ * the string and the rest of the label would run as Stata commands. */
+static void export_syntax__label_cannot_end_the_stata_string(void) {
+    char dir[4096], db[4096], data[4096], dta[4096], dofile[4096];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("quote_form"));
+    mkdir(dir, 0700);
+    char p[4200];
+    static const char survey[] = "type,name,label::zh\n"
+                                 "select_one yn,q1,\"是否\"\"' shell echo hi //\"\n";
+    static const char choices[] = "list_name,name,label::zh\nyn,1,是\nyn,0,否\n";
+    static const char settings[] = "form_id,version,form_title,default_language\nsq,1,引号,zh\n";
+    snprintf(p, sizeof p, "%s/survey.csv", dir), lcmt_write(p, survey, strlen(survey));
+    snprintf(p, sizeof p, "%s/choices.csv", dir), lcmt_write(p, choices, strlen(choices));
+    snprintf(p, sizeof p, "%s/settings.csv", dir), lcmt_write(p, settings, strlen(settings));
+    snprintf(db, sizeof db, "%s", lcmt_tmp("quote.db"));
+    snprintf(data, sizeof data, "%s", lcmt_write(lcmt_tmp("quote.csv"), "q1\n1\n", 5));
+    snprintf(dta, sizeof dta, "%s", lcmt_tmp("quote.dta"));
+    snprintf(dofile, sizeof dofile, "%s", lcmt_tmp("quote.do"));
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"import", "responses", db, data, "--form", "sq",
+                                                    "--wave", "2025", NULL},
+                                   NULL, NULL, NULL),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"export", db, "--form", "sq", "--format", "dta",
+                                                    "--out", dta, "--force", NULL},
+                                   NULL, NULL, NULL),
+                          0);
+    char *d = lcmt_slurp(dofile, NULL);
+    /* the quote after the double quote is U+2019: the string ends only at its own "' */
+    LCMT_ASSERT_HAS(d, "label variable q1 `\"是否\"\xe2\x80\x99 shell echo hi //\"'\n");
+    free(d);
+}
+
 const lcmt_case lcmt_export_syntax_cases[] = {
+    {"export_syntax__label_cannot_end_the_stata_string",
+     export_syntax__label_cannot_end_the_stata_string},
     {"export_syntax__drafts_left_out_unless_asked", export_syntax__drafts_left_out_unless_asked},
     {"export_syntax__dates_scales_and_derived_labels",
      export_syntax__dates_scales_and_derived_labels},
