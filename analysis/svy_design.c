@@ -70,30 +70,28 @@ const double *lcm_svy_design_weights(const lcm_svy_design *d) {
     return d->w;
 }
 
-/* A code's name from the spec's names: 'name', or the code itself. */
-static const char *code_name(const char *const *names, size_t nnames, int64_t code, char *buf,
-                             size_t cap) {
-    if (names && code >= 0 && (uint64_t)code < nnames && names[code])
-        snprintf(buf, cap, "'%s'", names[code]);
+/* A stratum's or PSU's name for messages: 'name' when it has one, else its code. */
+static const char *name_or_code(const char *name, int64_t code, char *buf, size_t cap) {
+    if (name)
+        snprintf(buf, cap, "'%s'", name);
     else
         snprintf(buf, cap, "%lld", (long long)code);
     return buf;
 }
 
+/* A code's name from the spec's names: 'name', or the code itself. */
+static const char *code_name(const char *const *names, size_t nnames, int64_t code, char *buf,
+                             size_t cap) {
+    int named = names && code >= 0 && (uint64_t)code < nnames;
+    return name_or_code(named ? names[code] : NULL, code, buf, cap);
+}
+
 const char *lcm__svy_stratum_name(const lcm_svy_design *d, size_t h, char *buf, size_t cap) {
-    if (d->str_name && d->str_name[h])
-        snprintf(buf, cap, "'%s'", d->str_name[h]);
-    else
-        snprintf(buf, cap, "%lld", (long long)d->str_code[h]);
-    return buf;
+    return name_or_code(d->str_name ? d->str_name[h] : NULL, d->str_code[h], buf, cap);
 }
 
 const char *lcm__svy_psu_name(const lcm_svy_design *d, size_t i, char *buf, size_t cap) {
-    if (d->psu_name && d->psu_name[i])
-        snprintf(buf, cap, "'%s'", d->psu_name[i]);
-    else
-        snprintf(buf, cap, "%lld", (long long)d->psu_code[i]);
-    return buf;
+    return name_or_code(d->psu_name ? d->psu_name[i] : NULL, d->psu_code[i], buf, cap);
 }
 
 /* Copies of the names of the design's strata and PSUs (NULL slots for codes without one;
