@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Read a whole file (at most LCM__FORM_MAX_FILE bytes) into a malloc'd string; *out stays
  * NULL when the file does not exist and optional is set. */
@@ -46,15 +47,38 @@ static lcm_status slurp(const char *dir, const char *name, int optional, char **
     return LCM_OK;
 }
 
+/* The last component of dir ("." and ".." resolved through the working directory), or NULL. */
+static const char *folder_name(const char *dir, char *buf, size_t size) {
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && dir[b - 1] != '/')
+        b--;
+    if ((n - b == 1 && dir[b] == '.') || (n - b == 2 && dir[b] == '.' && dir[b + 1] == '.') ||
+        n - b == 0) {
+        char cwd[4096];
+        if (n - b != 1 || !getcwd(cwd, sizeof cwd))
+            return NULL; /* ".." and "/" have no useful name */
+        const char *slash = strrchr(cwd, '/');
+        snprintf(buf, size, "%s", slash ? slash + 1 : cwd);
+    } else
+        snprintf(buf, size, "%.*s", (int)(n - b), dir + b);
+    return *buf ? buf : NULL;
+}
+
 static lcm_status read_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err) {
     char *text[3] = {NULL, NULL, NULL};
     lcm_status st = slurp(dir, "survey.csv", 0, &text[0], err);
     if (st == LCM_OK)
         st = slurp(dir, "choices.csv", 1, &text[1], err);
     if (st == LCM_OK)
-        st = slurp(dir, "settings.csv", 0, &text[2], err);
+        st = slurp(dir, "settings.csv", 1, &text[2], err);
+    /* pyxform names a form without form_id after its file; here the folder is the file. */
+    char name[4096] = "";
     if (st == LCM_OK)
-        st = lcm_form_check_texts(text[0], text[1], text[2], out, problems, err);
+        st = lcm_form_check_texts_as(text[0], text[1], text[2], folder_name(dir, name, sizeof name),
+                                     out, problems, err);
     for (int i = 0; i < 3; i++)
         free(text[i]);
     return st;
@@ -184,6 +208,12 @@ lcm_status lcm_form_read_texts(const char *survey, const char *choices, const ch
 
 lcm_status lcm_form_check_texts(const char *survey, const char *choices, const char *settings,
                                 lcm_form **out, char ***problems, lcm_err *err) {
+    return lcm_form_check_texts_as(survey, choices, settings, NULL, out, problems, err);
+}
+
+lcm_status lcm_form_check_texts_as(const char *survey, const char *choices, const char *settings,
+                                   const char *default_id, lcm_form **out, char ***problems,
+                                   lcm_err *err) {
     *out = NULL;
     if (problems)
         *problems = NULL;
@@ -194,6 +224,7 @@ lcm_status lcm_form_check_texts(const char *survey, const char *choices, const c
     int bad = 0;
     for (int i = 0; i < 3; i++)
         bad |= in[i] && !(f->text[i] = strdup(in[i]));
+    bad |= default_id && !(f->default_id = strdup(default_id));
     lcm_err why = {0};
     lcm_status st = bad || !(f->digest = digest(f->text)) ? LCM_NOMEM : lcm__form_parse(f, &why);
     if (st == LCM_OK)
@@ -281,7 +312,7 @@ void lcm_form_free(lcm_form *f) {
     free_texts((const char *const *)f->langs, f->nlangs);
     for (int i = 0; i < 3; i++)
         free(f->text[i]);
-    free(f->form_id), free(f->version), free(f->title), free(f->default_lang);
+    free(f->form_id), free(f->default_id), free(f->version), free(f->title), free(f->default_lang);
     free(f->table), free(f->digest);
     free(f);
 }

@@ -75,6 +75,20 @@ typedef enum lcm_field_type {
     LCM_FT_USERNAME, /* metadata: the interviewer's user name */
 } lcm_field_type;
 
+/* What a text field holds (XLSForm types lcmon stores as text, checked by form). */
+typedef enum lcm_text_kind {
+    LCM_TK_PLAIN,    /* text, string, barcode */
+    LCM_TK_TIME,     /* time: HH:MM[:SS[.fff]][Z|±HH:MM] */
+    LCM_TK_DATETIME, /* dateTime: YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM] */
+    LCM_TK_GEOPOINT, /* geopoint: "lat lon [altitude [accuracy]]" */
+    LCM_TK_GEOTRACE, /* geotrace: geopoints joined by ';' (at least 2) */
+    LCM_TK_GEOSHAPE, /* geoshape: a closed geotrace (at least 4 points, last = first) */
+    LCM_TK_MEDIA,    /* image, audio, video, file, osm: the file's name */
+    LCM_TK_META,     /* phonenumber, simserial, subscriberid, email, audit, start-geopoint,
+                        background-geopoint, background-audio: filled by the device, not asked */
+    LCM_TK_RANK,     /* rank L: choices of list L in order, space-separated */
+} lcm_text_kind;
+
 /* Reference checks (lcmon_reference). */
 typedef enum lcm_ref_kind {
     LCM_REF_NONE,
@@ -124,12 +138,17 @@ typedef struct lcm_field {
     int or_other;  /* a select with or_other: its list ends with the added `other` choice */
     int generated; /* the `<select>_other` text of or_other, made by lcmon (line: the select's) */
     int pii;       /* lcmon_pii: personal data, left out of exports by default */
+    lcm_text_kind text_kind; /* LCM_FT_TEXT: what the text holds */
+    int external;            /* LCM_FT_NOTE from csv-external/xml-external: an instance
+                                declaration, neither shown nor stored */
+    int media;               /* the row has an image, audio or video to show */
 } lcm_field;
 
 typedef struct lcm_form lcm_form;
 
-/* Read and check the form in dir (survey.csv, settings.csv, and choices.csv when a
- * select needs it). Every problem names file:line and the column. *out is the caller's,
+/* Read and check the form in dir (survey.csv, choices.csv when a select needs it, and
+ * settings.csv when there is one: as in pyxform, form_id defaults to the folder's name and
+ * version to "1"). Every problem names file:line and the column. *out is the caller's,
  * to free with lcm_form_free. */
 lcm_status lcm_form_read_dir(const char *dir, lcm_form **out, lcm_err *err);
 /* The same from the three texts (choices may be NULL); names are used in messages. */
@@ -144,6 +163,11 @@ lcm_status lcm_form_read_texts(const char *survey, const char *choices, const ch
 lcm_status lcm_form_check_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err);
 lcm_status lcm_form_check_texts(const char *survey, const char *choices, const char *settings,
                                 lcm_form **out, char ***problems, lcm_err *err);
+/* lcm_form_check_texts for a form whose settings may lack form_id (as pyxform allows):
+ * default_id is used then (the folder's name, or the id the form was stored under). */
+lcm_status lcm_form_check_texts_as(const char *survey, const char *choices, const char *settings,
+                                   const char *default_id, lcm_form **out, char ***problems,
+                                   lcm_err *err);
 void lcm_form_problems_free(char **problems);
 void lcm_form_free(lcm_form *f);
 

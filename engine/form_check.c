@@ -143,18 +143,24 @@ static lcm_status resolve_field(lcm_form *f, size_t i) {
     return LCM_OK;
 }
 
-static int needs_label(lcm_field_type t) {
-    return t == LCM_FT_INTEGER || t == LCM_FT_DECIMAL || t == LCM_FT_TEXT ||
-           t == LCM_FT_SELECT_ONE || t == LCM_FT_SELECT_MULTIPLE || t == LCM_FT_NOTE ||
-           t == LCM_FT_DATE || t == LCM_FT_RANGE;
+/* A question shown to people must say something: a label, a hint or a media file (as in
+ * pyxform); one with a calculation fills itself and needs none. */
+static int needs_label(const lcm_field *fd) {
+    lcm_field_type t = fd->type;
+    int shown = t == LCM_FT_INTEGER || t == LCM_FT_DECIMAL || t == LCM_FT_SELECT_ONE ||
+                t == LCM_FT_SELECT_MULTIPLE || t == LCM_FT_DATE || t == LCM_FT_RANGE ||
+                (t == LCM_FT_TEXT && fd->text_kind != LCM_TK_META) ||
+                (t == LCM_FT_NOTE && !fd->external);
+    return shown && !fd->generated && !fd->calculation && !fd->media;
 }
 
 /* Shape rules of one field that do not depend on the others. */
 static lcm_status check_shape(lcm_form *f, size_t i) {
     const lcm_field *fd = &f->fields[i];
     const lcm__survey_cols *c = &f->cols;
-    if (needs_label(fd->type) && !fd->generated && !*lcm_form_text(f, fd->label, 0))
-        return lcm__form_problemf(f, LCM_PARSE, "survey.csv:%ld:%d: question '%s' has no label",
+    if (needs_label(fd) && !*lcm_form_text(f, fd->label, 0) && !*lcm_form_text(f, fd->hint, 0))
+        return lcm__form_problemf(f, LCM_PARSE,
+                                  "survey.csv:%ld:%d: question '%s' has no label or hint",
                                   fd->line, lcm__form_col(f, c->label), fd->name);
     if (fd->type == LCM_FT_CALCULATE && !fd->calculation)
         return lcm__form_problemf(f, LCM_PARSE,

@@ -54,6 +54,7 @@ typedef struct lcm__table_plan {
 
 struct lcm_form {
     char *form_id, *version, *title, *default_lang;
+    char *default_id; /* form_id when settings.csv gives none (the folder's name), or NULL */
     char *table, *digest;
     char *text[3]; /* survey, choices, settings as read (choices may be NULL) */
     char **langs;

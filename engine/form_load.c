@@ -44,9 +44,9 @@ static char *lang_of(const char *header, const char *base) {
         return NULL;
     if (header[n] == '\0')
         return strdup("");
-    if (strncmp(header + n, "::", 2) != 0)
+    if (header[n] != ':') /* "label::zh", and the older "label:zh" pyxform still reads */
         return NULL;
-    const char *lang = header + n + 2, *open = strrchr(lang, '('), *close = strrchr(lang, ')');
+    const char *lang = header + n + (header[n + 1] == ':' ? 2 : 1), *open = strrchr(lang, '('), *close = strrchr(lang, ')');
     if (open && close > open + 1 && close[1] == '\0')
         return strndup(open + 1, (size_t)(close - open - 1));
     return strdup(lang);
@@ -120,39 +120,50 @@ static const char *cell(const lcm__sheet *sh, size_t row, int col) {
     return lcm__sheet_cell(sh, row, col);
 }
 
+/* settings.csv is optional, as in pyxform: form_id defaults to the form's folder name (or
+ * the id it was stored under) and version to "1"; a header without rows is no settings. */
 static lcm_status read_settings(lcm_form *f, const lcm__sheet *sh, lcm_err *err) {
-    int c_id = lcm__sheet_col(sh, "form_id"), c_ver = lcm__sheet_col(sh, "version");
-    if (c_id < 0 || c_ver < 0)
-        return lcm_err_set(err, LCM_PARSE, "%s:1: missing column '%s'", sh->file,
-                           c_id < 0 ? "form_id" : "version");
-    if (sh->nrows != 1)
+    int have = f->text[T_SETTINGS] != NULL;
+    int c_id = have ? lcm__sheet_col(sh, "form_id") : -1;
+    int c_ver = have ? lcm__sheet_col(sh, "version") : -1;
+    if (have && sh->nrows > 1)
         return lcm_err_set(err, LCM_PARSE, "%s: expected one row of settings, found %zu", sh->file,
                            sh->nrows);
-    const char *id = cell(sh, 0, c_id), *ver = cell(sh, 0, c_ver);
+    int row = have && sh->nrows == 1;
+    const char *id = row && c_id >= 0 ? cell(sh, 0, c_id) : "";
+    const char *ver = row && c_ver >= 0 ? cell(sh, 0, c_ver) : "";
+    long line = row ? sh->lines[0] : 1;
+    int id_given = *id != '\0', ver_given = *ver != '\0';
+    if (!id_given && f->default_id)
+        id = f->default_id;
+    if (!ver_given)
+        ver = "1";
     lcm_status st = LCM_OK;
-    if (!lcm__form_name_ok(id) || strlen(id) > 64)
+    if (!*id)
+        st = lcm__form_problemf(f, LCM_PARSE, "settings.csv:%ld:%d: no form_id (add one)", line,
+                                c_id >= 0 ? c_id + 1 : 1);
+    else if (!lcm__form_name_ok(id) || strlen(id) > 64)
         st = lcm__form_problemf(f, LCM_PARSE,
-                                "%s:%ld:%d: form_id '%s' must start with a letter or '_' and hold "
-                                "only letters, digits, '_', '-', '.' (at most 64)",
-                                sh->file, sh->lines[0], c_id + 1, id);
+                                "settings.csv:%ld:%d: form_id '%s'%s must start with a letter or "
+                                "'_' and hold only letters, digits, '_', '-', '.' (at most 64)",
+                                line, c_id >= 0 ? c_id + 1 : 1, id,
+                                id_given ? "" : " (the folder's name; give one in settings.csv)");
     if (st == LCM_OK &&
-        (!*ver ||
-         strspn(ver, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.-") !=
+        (strspn(ver, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.-") !=
              strlen(ver) ||
          strlen(ver) > 32))
-        st =
-            lcm__form_problemf(f, LCM_PARSE,
-                               "%s:%ld:%d: version '%s' must be 1 to 32 letters, digits, '_', '-', "
-                               "'.' (responses are stored per version)",
-                               sh->file, sh->lines[0], c_ver + 1, ver);
+        st = lcm__form_problemf(f, LCM_PARSE,
+                                "settings.csv:%ld:%d: version '%s' must be 1 to 32 letters, "
+                                "digits, '_', '-', '.' (responses are stored per version)",
+                                line, c_ver + 1, ver);
     if (st != LCM_OK)
         return oom(err);
-    const char *dl = cell(sh, 0, lcm__sheet_col(sh, "default_language"));
+    const char *dl = row ? cell(sh, 0, lcm__sheet_col(sh, "default_language")) : "";
     char header[256];
     snprintf(header, sizeof header, "label::%s", dl); /* "Chinese (zh)" → "zh" */
     f->form_id = strdup(id);
     f->version = strdup(ver);
-    f->title = strdup(cell(sh, 0, lcm__sheet_col(sh, "form_title")));
+    f->title = strdup(row ? cell(sh, 0, lcm__sheet_col(sh, "form_title")) : "");
     f->default_lang = *dl ? lang_of(header, "label") : strdup("zh");
     if (!f->form_id || !f->version || !f->title || !f->default_lang)
         return oom(err);

@@ -111,9 +111,21 @@ void lcm__sheet_free(lcm__sheet *sh) {
     memset(sh, 0, sizeof *sh);
 }
 
+/* Header names compare without case, and a space matches '_' ("list name", "read only"
+ * as pyxform reads them). */
+static int same_header(const char *h, const char *name) {
+    for (; *h && *name; h++, name++) {
+        char a = *h >= 'A' && *h <= 'Z' ? (char)(*h - 'A' + 'a') : *h;
+        char b = *name >= 'A' && *name <= 'Z' ? (char)(*name - 'A' + 'a') : *name;
+        if (a != b && !((a == ' ' || a == '_') && (b == ' ' || b == '_')))
+            return 0;
+    }
+    return *h == *name;
+}
+
 int lcm__sheet_col(const lcm__sheet *sh, const char *name) {
     for (size_t i = 0; i < sh->ncols; i++)
-        if (strcasecmp(sh->head[i], name) == 0)
+        if (same_header(sh->head[i], name))
             return (int)i;
     return -1;
 }

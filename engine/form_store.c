@@ -221,7 +221,7 @@ lcm_status lcm_form_get(lcm_db *db, const char *form_id, const char *version, lc
         rc = lcm_db_fail(db, err, "reading the forms table");
     sqlite3_finalize(st);
     if (rc == LCM_OK)
-        rc = lcm_form_read_texts(text[0], text[1], text[2], out, err);
+        rc = lcm_form_check_texts_as(text[0], text[1], text[2], form_id, out, NULL, err);
     for (int i = 0; i < 3; i++)
         free(text[i]);
     return rc;

@@ -25,30 +25,68 @@ static lcm_status oom(lcm_err *err) {
 static const struct {
     const char *name;
     lcm_field_type type;
+    lcm_text_kind kind;
+    int external;
 } types[] = {
-    {"integer", LCM_FT_INTEGER},
-    {"decimal", LCM_FT_DECIMAL},
-    {"text", LCM_FT_TEXT},
-    {"select_one", LCM_FT_SELECT_ONE},
-    {"select_multiple", LCM_FT_SELECT_MULTIPLE},
-    {"note", LCM_FT_NOTE},
-    {"calculate", LCM_FT_CALCULATE},
-    {"date", LCM_FT_DATE},
-    {"range", LCM_FT_RANGE},
-    {"begin group", LCM_FT_BEGIN_GROUP},
-    {"end group", LCM_FT_END_GROUP},
-    {"begin repeat", LCM_FT_BEGIN_REPEAT},
-    {"end repeat", LCM_FT_END_REPEAT},
-    {"start", LCM_FT_START},
-    {"end", LCM_FT_END},
-    {"today", LCM_FT_TODAY},
-    {"deviceid", LCM_FT_DEVICEID},
-    {"username", LCM_FT_USERNAME},
-    {"int", LCM_FT_INTEGER}, /* pyxform's aliases */
-    {"begin_group", LCM_FT_BEGIN_GROUP},
-    {"end_group", LCM_FT_END_GROUP},
-    {"begin_repeat", LCM_FT_BEGIN_REPEAT},
-    {"end_repeat", LCM_FT_END_REPEAT},
+    {"integer", LCM_FT_INTEGER, 0, 0},
+    {"decimal", LCM_FT_DECIMAL, 0, 0},
+    {"text", LCM_FT_TEXT, 0, 0},
+    {"select_one", LCM_FT_SELECT_ONE, 0, 0},
+    {"select_multiple", LCM_FT_SELECT_MULTIPLE, 0, 0},
+    {"note", LCM_FT_NOTE, 0, 0},
+    {"calculate", LCM_FT_CALCULATE, 0, 0},
+    {"date", LCM_FT_DATE, 0, 0},
+    {"range", LCM_FT_RANGE, 0, 0},
+    {"begin group", LCM_FT_BEGIN_GROUP, 0, 0},
+    {"end group", LCM_FT_END_GROUP, 0, 0},
+    {"begin repeat", LCM_FT_BEGIN_REPEAT, 0, 0},
+    {"end repeat", LCM_FT_END_REPEAT, 0, 0},
+    {"start", LCM_FT_START, 0, 0},
+    {"end", LCM_FT_END, 0, 0},
+    {"today", LCM_FT_TODAY, 0, 0},
+    {"deviceid", LCM_FT_DEVICEID, 0, 0},
+    {"username", LCM_FT_USERNAME, 0, 0},
+    /* XLSForm types stored as text, checked by what they hold (form_value.c). */
+    {"time", LCM_FT_TEXT, LCM_TK_TIME, 0},
+    {"dateTime", LCM_FT_TEXT, LCM_TK_DATETIME, 0},
+    {"geopoint", LCM_FT_TEXT, LCM_TK_GEOPOINT, 0},
+    {"geotrace", LCM_FT_TEXT, LCM_TK_GEOTRACE, 0},
+    {"geoshape", LCM_FT_TEXT, LCM_TK_GEOSHAPE, 0},
+    {"barcode", LCM_FT_TEXT, LCM_TK_PLAIN, 0},
+    {"image", LCM_FT_TEXT, LCM_TK_MEDIA, 0},
+    {"audio", LCM_FT_TEXT, LCM_TK_MEDIA, 0},
+    {"video", LCM_FT_TEXT, LCM_TK_MEDIA, 0},
+    {"file", LCM_FT_TEXT, LCM_TK_MEDIA, 0},
+    {"osm", LCM_FT_TEXT, LCM_TK_MEDIA, 0},
+    {"background-audio", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"phonenumber", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"simserial", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"subscriberid", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"email", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"audit", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"start-geopoint", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"background-geopoint", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"csv-external", LCM_FT_NOTE, 0, 1},
+    {"xml-external", LCM_FT_NOTE, 0, 1},
+    /* pyxform's aliases and older spellings */
+    {"int", LCM_FT_INTEGER, 0, 0},
+    {"string", LCM_FT_TEXT, 0, 0},
+    {"hidden", LCM_FT_TEXT, 0, 0},
+    {"datetime", LCM_FT_TEXT, LCM_TK_DATETIME, 0},
+    {"gps", LCM_FT_TEXT, LCM_TK_GEOPOINT, 0},
+    {"location", LCM_FT_TEXT, LCM_TK_GEOPOINT, 0},
+    {"photo", LCM_FT_TEXT, LCM_TK_MEDIA, 0},
+    {"phone number", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"imei", LCM_FT_DEVICEID, 0, 0},
+    {"trigger", LCM_FT_TEXT, LCM_TK_PLAIN, 0},
+    {"acknowledge", LCM_FT_TEXT, LCM_TK_PLAIN, 0},
+    {"select one", LCM_FT_SELECT_ONE, 0, 0},
+    {"select all that apply", LCM_FT_SELECT_MULTIPLE, 0, 0},
+    {"select multiple", LCM_FT_SELECT_MULTIPLE, 0, 0},
+    {"begin_group", LCM_FT_BEGIN_GROUP, 0, 0},
+    {"end_group", LCM_FT_END_GROUP, 0, 0},
+    {"begin_repeat", LCM_FT_BEGIN_REPEAT, 0, 0},
+    {"end_repeat", LCM_FT_END_REPEAT, 0, 0},
 };
 #define NTYPES (sizeof types / sizeof types[0])
 
@@ -156,32 +194,51 @@ static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int co
         if (!(*p == ' ' && (n == 0 || text[n - 1] == ' '))) /* one space between words */
             text[n++] = *p;
     text[n] = '\0';
-    char *space = strchr(text, ' ');
-    int is_select = space && (strncmp(text, "select_one ", 11) == 0 ||
-                              strncmp(text, "select_multiple ", 16) == 0);
-    if (is_select) {
-        *space = '\0';
-        lcm_status st = parse_select(f, sh, r, col, space + 1, fd, err);
-        if (st != LCM_OK)
-            return st;
+    /* Types followed by a list name, in their XLSForm spellings. */
+    static const struct {
+        const char *prefix;
+        lcm_field_type type;
+        lcm_text_kind kind;
+    } selects[] = {
+        {"select_one ", LCM_FT_SELECT_ONE, 0},
+        {"select_multiple ", LCM_FT_SELECT_MULTIPLE, 0},
+        {"select one ", LCM_FT_SELECT_ONE, 0},
+        {"select all that apply ", LCM_FT_SELECT_MULTIPLE, 0},
+        {"select multiple ", LCM_FT_SELECT_MULTIPLE, 0},
+        {"rank ", LCM_FT_TEXT, LCM_TK_RANK},
+    };
+    for (size_t k = 0; k < sizeof selects / sizeof selects[0]; k++) {
+        size_t len = strlen(selects[k].prefix);
+        if (strncasecmp(text, selects[k].prefix, len) != 0 || !text[len])
+            continue;
+        lcm_status st = parse_select(f, sh, r, col, text + len, fd, err);
+        if (st == LCM_OK && selects[k].kind == LCM_TK_RANK && fd->or_other)
+            st = lcm_err_set(err, LCM_UNSUPPORTED, "%s:%ld:%d: rank takes no or_other", sh->file,
+                             sh->lines[r], col + 1);
+        fd->type = selects[k].type;
+        fd->text_kind = selects[k].kind;
+        return st;
     }
     for (size_t i = 0; i < NTYPES; i++)
-        if (strcasecmp(text, types[i].name) == 0 &&
-            is_select ==
-                (types[i].type == LCM_FT_SELECT_ONE || types[i].type == LCM_FT_SELECT_MULTIPLE)) {
+        if (strcasecmp(text, types[i].name) == 0 && types[i].type != LCM_FT_SELECT_ONE &&
+            types[i].type != LCM_FT_SELECT_MULTIPLE) {
             fd->type = types[i].type;
+            fd->text_kind = types[i].kind;
+            fd->external = types[i].external;
             return LCM_OK;
         }
     if (!*text)
         return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: row has no type", sh->file, sh->lines[r],
                            col + 1);
-    if (strcmp(text, "select_one") == 0 || strcmp(text, "select_multiple") == 0)
+    if (strcmp(text, "select_one") == 0 || strcmp(text, "select_multiple") == 0 ||
+        strcmp(text, "rank") == 0)
         return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: %s needs a list name ('%s yesno')", sh->file,
                            sh->lines[r], col + 1, text, text);
     return lcm_err_set(err, LCM_UNSUPPORTED,
                        "%s:%ld:%d: type '%s' is not supported (lcmon knows integer, decimal, text, "
-                       "select_one, select_multiple, note, calculate, date, range, groups, "
-                       "repeats, start, end, today, deviceid, username)",
+                       "select_one, select_multiple, rank, note, calculate, date, time, dateTime, "
+                       "range, geopoint, geotrace, geoshape, barcode, image, audio, video, file, "
+                       "groups, repeats and the metadata types)",
                        sh->file, sh->lines[r], col + 1, text);
 }
 
@@ -292,6 +349,16 @@ static lcm_status read_texts(lcm_form *f, const lcm__sheet *sh, size_t r, lcm_fi
     return st;
 }
 
+/* 1 when row r names a media file to show (media::image, image, audio::zh, …). */
+static int has_media(const lcm__sheet *sh, size_t r) {
+    static const char *const kinds[] = {"media", "image", "audio", "video", "big-image"};
+    for (size_t c = 0; c < sh->ncols; c++)
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            if (strncasecmp(sh->head[c], kinds[k], strlen(kinds[k])) == 0 && sh->rows[r][c][0])
+                return 1;
+    return 0;
+}
+
 /* Field i from row r: each cell is read even after a problem in another one. */
 static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t i, lcm_err *err) {
     const lcm__survey_cols *c = &f->cols;
@@ -299,6 +366,7 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
     lcm_expr *e[5] = {NULL};
     fd->line = sh->lines[r];
     fd->parent = fd->repeat = fd->end = -1;
+    fd->media = has_media(sh, r);
     if (!(fd->name = strdup(lcm__sheet_cell(sh, r, c->name))))
         return oom(err);
     lcm_status st = note(f, i, parse_type(f, sh, r, c->type, fd, err), err);
@@ -379,6 +447,11 @@ static lcm_status check_name(lcm_form *f, const lcm__sheet *sh, size_t i, lcm_er
                            "%s:%ld:%d: name '%s' must start with a letter or '_' and hold only "
                            "letters, digits, '_', '-', '.' (at most 64)",
                            sh->file, fd->line, col + 1, fd->name);
+    if (strcmp(fd->name, "meta") == 0) /* XForms keeps instanceID and the like under meta */
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:%ld:%d: the name 'meta' is reserved for the form's metadata "
+                           "(pyxform refuses it too): rename the %s",
+                           sh->file, fd->line, col + 1, lcm__form_type_name(fd->type));
     for (size_t j = 0; j < i; j++)
         if (strcasecmp(f->fields[j].name, fd->name) == 0)
             return lcm_err_set(err, LCM_PARSE,

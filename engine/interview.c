@@ -268,11 +268,12 @@ static lcm_status step(lcm_interview *iv, int i, int *next, lcm_prompt *p, int *
         return LCM_OK;
     }
     case LCM_FT_NOTE:
-        *stop = relevant;
-        return relevant ? make_prompt(iv, LCM_PROMPT_NOTE, p, err) : LCM_OK;
+        *stop = relevant && !fd->external; /* csv-external only declares a data file */
+        return *stop ? make_prompt(iv, LCM_PROMPT_NOTE, p, err) : LCM_OK;
     default:
         if (!lcm__form_has_value(fd->type) || fd->type == LCM_FT_CALCULATE ||
-            fd->type >= LCM_FT_START || !relevant)
+            fd->type >= LCM_FT_START || !relevant ||
+            (fd->type == LCM_FT_TEXT && fd->text_kind == LCM_TK_META)) /* the device's */
             return LCM_OK;
         iv->row = row ? row : iv->row;
         *stop = 1;

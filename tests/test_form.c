@@ -222,15 +222,15 @@ static const char choices[] = "list_name,name,label\nyn,1,yes\nyn,0,no\nlang,其
 static const struct {
     const char *survey, *choices, *settings, *error;
 } broken[] = {
-    {"type,name,label\ninteger,a,A\n", NULL, "form_id\nt\n",
-     "settings.csv:1: missing column 'version'"},
+    {"type,name,label\ninteger,a,A\n", NULL, "form_id,version\n,1\n",
+     "settings.csv:2:1: no form_id"},
     {"type,name,label\ninteger,a,A\n", NULL, "form_id,version\nt x,1\n",
      "settings.csv:2:1: form_id 't x' must start with a letter"},
     {"type,name,label\ninteger,a,A\n", NULL, "form_id,version\nt,1;drop\n",
      "settings.csv:2:2: version '1;drop' must be 1 to 32"},
     {"name,label\na,A\n", NULL, settings, "survey.csv:1: missing column 'type'"},
-    {"type,name,label\ninteger,a,A\ngeopoint,b,B\n", NULL, settings,
-     "survey.csv:3:1: type 'geopoint' is not supported"},
+    {"type,name,label\ninteger,a,A\nsignature,b,B\n", NULL, settings,
+     "survey.csv:3:1: type 'signature' is not supported"},
     {"type,name,label\nselect_one nolist,a,A\n", choices, settings,
      "survey.csv:2:1: no choice list 'nolist' in choices.csv"},
     {"type,name,label\nselect_one yn or_more,a,A\n", choices, settings,
@@ -391,8 +391,8 @@ static const struct {
      "'yes_no' (the choices of '${has_latrine}')"},
     {"odk_wash", 0, 15, ". >= 0 and . <= 600", ". >= 0 and <= 600",
      "survey.csv:15:7: constraint of 'water_minutes', character 12: expected a value"},
-    {"odk_wash", 0, 10, "date,visit_date", "geopoint,visit_date",
-     "survey.csv:10:1: type 'geopoint' is not supported"},
+    {"odk_wash", 0, 10, "date,visit_date", "signature,visit_date",
+     "survey.csv:10:1: type 'signature' is not supported"},
     {"odk_wash", 0, 24, "text,child_name", "text,child name",
      "survey.csv:24:2: name 'child name' must start with a letter or '_'"},
     {"odk_wash", 0, 30, "sum(${child_d01})", "sum(${n_children})",
@@ -502,7 +502,7 @@ static void form__every_problem_at_once(void) {
     CU_ASSERT_PTR_NOT_NULL_FATAL(many);
     size_t len = (size_t)sprintf(many, "type,name,label\n");
     for (int i = 0; i < LCM_FORM_MAX_PROBLEMS + 10; i++)
-        len += (size_t)sprintf(many + len, "geopoint,g%d,G\n", i);
+        len += (size_t)sprintf(many + len, "signature,g%d,G\n", i);
     CU_ASSERT_EQUAL(lcm_form_check_texts(many, NULL, settings, &f, &problems, &err),
                     LCM_UNSUPPORTED);
     CU_ASSERT_PTR_NOT_NULL_FATAL(problems);

@@ -383,7 +383,7 @@ static void interview__form_cli_errors(void) {
         "survey.csv:5:1: no choice list 'sexe' in choices.csv",
         "survey.csv:6:2: name 'age' is already used on line 4",
         "survey.csv:7:6: calculation of 'ratio', character 12: no field named 'size'",
-        "survey.csv:8:1: type 'geopoint' is not supported",
+        "survey.csv:8:1: type 'signature' is not supported",
         "has 5 problems",
     };
     snprintf(dir, sizeof dir, "%s", lcmt_path("tests/fixtures/forms/broken_several"));
@@ -400,7 +400,7 @@ static void interview__form_cli_errors(void) {
     free(out), free(err);
     const char *db = fresh_db("iv4.db", (const char *[]){NULL});
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, &out, &err), 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "survey.csv:8:1: type 'geopoint' is not supported"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "survey.csv:8:1: type 'signature' is not supported"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "has 5 problems"));
     free(out), free(err);
     snprintf(dir, sizeof dir, "%s", lcmt_path("surveys/household"));
