@@ -160,8 +160,8 @@ static lcm_status check_shape(lcm_form *f, size_t i) {
     const lcm__survey_cols *c = &f->cols;
     if (needs_label(fd) && !*lcm_form_text(f, fd->label, 0) && !*lcm_form_text(f, fd->hint, 0))
         return lcm__form_problemf(f, LCM_PARSE,
-                                  "survey.csv:%ld:%d: question '%s' has no label or hint",
-                                  fd->line, lcm__form_col(f, c->label), fd->name);
+                                  "survey.csv:%ld:%d: question '%s' has no label or hint", fd->line,
+                                  lcm__form_col(f, c->label), fd->name);
     if (fd->type == LCM_FT_CALCULATE && !fd->calculation)
         return lcm__form_problemf(f, LCM_PARSE,
                                   "survey.csv:%ld:%d: calculate '%s' has no calculation", fd->line,

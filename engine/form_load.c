@@ -46,7 +46,8 @@ static char *lang_of(const char *header, const char *base) {
         return strdup("");
     if (header[n] != ':') /* "label::zh", and the older "label:zh" pyxform still reads */
         return NULL;
-    const char *lang = header + n + (header[n + 1] == ':' ? 2 : 1), *open = strrchr(lang, '('), *close = strrchr(lang, ')');
+    const char *lang = header + n + (header[n + 1] == ':' ? 2 : 1), *open = strrchr(lang, '('),
+               *close = strrchr(lang, ')');
     if (open && close > open + 1 && close[1] == '\0')
         return strndup(open + 1, (size_t)(close - open - 1));
     return strdup(lang);

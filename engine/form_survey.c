@@ -13,6 +13,7 @@
  */
 #include "form_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,24 +276,40 @@ static lcm_status yes_no(const lcm__sheet *sh, size_t r, int col, int *out, lcm_
                        sh->lines[r], col + 1, sh->head[col], v);
 }
 
-/* range parameters "start=1 end=5 step=1". */
+/* range parameters "start=1 end=5 step=1", keys without case, as pyxform reads them; the
+ * display keys tick_interval, placeholder and tick_labelset are taken and not used. */
 static lcm_status range_params(const lcm__sheet *sh, size_t r, int col, lcm_field *fd,
                                lcm_err *err) {
+    static const char *const keys[] = {"start",         "end",         "step",
+                                       "tick_interval", "placeholder", "tick_labelset"};
     fd->range_start = 1, fd->range_end = 10, fd->range_step = 1;
-    char key[16];
-    double value;
-    int used;
     for (const char *p = lcm__sheet_cell(sh, r, col); *p;) {
-        if (sscanf(p, " %15[a-z] = %lf%n", key, &value, &used) != 2)
+        char key[32], value[64];
+        int used = 0;
+        if (sscanf(p, " %31[A-Za-z_-] = %63[^ ;,]%n", key, value, &used) != 2)
             return lcm_err_set(err, LCM_PARSE,
                                "%s:%ld:%d: parameters must look like 'start=1 end=5 step=1'",
                                sh->file, sh->lines[r], col + 1);
-        if (strcmp(key, "start") == 0)
-            fd->range_start = value;
-        else if (strcmp(key, "end") == 0)
-            fd->range_end = value;
-        else if (strcmp(key, "step") == 0)
-            fd->range_step = value;
+        size_t k = 0;
+        while (k < sizeof keys / sizeof keys[0] && strcasecmp(key, keys[k]) != 0)
+            k++;
+        if (k == sizeof keys / sizeof keys[0])
+            return lcm_err_set(err, LCM_PARSE,
+                               "%s:%ld:%d: range takes the parameters start, end, step, "
+                               "tick_interval, placeholder and tick_labelset, not '%s'",
+                               sh->file, sh->lines[r], col + 1, key);
+        char *end = NULL;
+        double x = k < 5 ? strtod(value, &end) : 0;
+        if (k < 5 && (*end || !isfinite(x)))
+            return lcm_err_set(err, LCM_PARSE,
+                               "%s:%ld:%d: range parameter %s must be a number, not '%s'", sh->file,
+                               sh->lines[r], col + 1, keys[k], value);
+        if (k == 0)
+            fd->range_start = x;
+        else if (k == 1)
+            fd->range_end = x;
+        else if (k == 2)
+            fd->range_step = x;
         p += used;
         p += strspn(p, " ;,");
     }

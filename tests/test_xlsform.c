@@ -16,8 +16,7 @@
 static const char *const settings = "form_id,version\nt,1\n";
 
 /* The form from the texts, or NULL with the first problem in err. */
-static lcm_form *read_form(const char *survey, const char *choices, const char *set,
-                           lcm_err *err) {
+static lcm_form *read_form(const char *survey, const char *choices, const char *set, lcm_err *err) {
     lcm_form *f = NULL;
     return lcm_form_read_texts(survey, choices, set, &f, err) == LCM_OK ? f : NULL;
 }
@@ -58,9 +57,9 @@ static void xlsform__settings_are_optional(void) {
 /* "list name" for list_name, "label:en" for label::en (older spellings pyxform reads). */
 static void xlsform__header_spellings(void) {
     lcm_err err = {0};
-    lcm_form *f = read_form("type,name,label:en,label:fr\nselect_one yn,q,Q EN,Q FR\n",
-                            "list name,name,label:en,label:fr\nyn,y,Yes,Oui\nyn,n,No,Non\n",
-                            settings, &err);
+    lcm_form *f =
+        read_form("type,name,label:en,label:fr\nselect_one yn,q,Q EN,Q FR\n",
+                  "list name,name,label:en,label:fr\nyn,y,Yes,Oui\nyn,n,No,Non\n", settings, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL(lcm_form_nlangs(f), 2);
     const lcm_field *q = lcm_form_field(f, 0);
@@ -142,7 +141,29 @@ static void xlsform__labels_and_reserved_names(void) {
     CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:2: the name 'meta' is reserved"));
 }
 
+/* range parameters: keys without case and the display keys pyxform accepts; others refused. */
+static void xlsform__range_parameters(void) {
+    lcm_err err = {0};
+    lcm_form *f = read_form("type,name,label,parameters\nrange,q,Q,Start=2 eNd=9 SteP=1 "
+                            "TICK_interval=2 placeHOLDER=6 tick_LABELset=c1\n",
+                            NULL, settings, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    const lcm_field *q = lcm_form_field(f, 0);
+    CU_ASSERT_EQUAL(q->range_start, 2);
+    CU_ASSERT_EQUAL(q->range_end, 9);
+    CU_ASSERT_EQUAL(q->range_step, 1);
+    CU_ASSERT_EQUAL(lcm_form_validate_value(f, 0, "10", &err), LCM_CONSTRAINT);
+    lcm_form_free(f);
+    CU_ASSERT_PTR_NULL(read_form("type,name,label,parameters\nrange,q,Q,start=1 colour=red\n", NULL,
+                                 settings, &err));
+    CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:4: range takes the parameters start, end, step"));
+    CU_ASSERT_PTR_NULL(
+        read_form("type,name,label,parameters\nrange,q,Q,start=one\n", NULL, settings, &err));
+    CU_ASSERT(lcmt_has(err.msg, "range parameter start must be a number, not 'one'"));
+}
+
 const lcmt_case lcmt_xlsform_cases[] = {
+    {"xlsform__range_parameters", xlsform__range_parameters},
     {"xlsform__settings_are_optional", xlsform__settings_are_optional},
     {"xlsform__header_spellings", xlsform__header_spellings},
     {"xlsform__text_types_check_their_values", xlsform__text_types_check_their_values},
