@@ -79,6 +79,12 @@ static const struct {
     {"photo", LCM_FT_TEXT, LCM_TK_MEDIA, 0},
     {"phone number", LCM_FT_TEXT, LCM_TK_META, 0},
     {"imei", LCM_FT_DEVICEID, 0, 0},
+    {"uri:deviceid", LCM_FT_DEVICEID, 0, 0},
+    {"uri:username", LCM_FT_USERNAME, 0, 0},
+    {"uri:phonenumber", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"uri:simserial", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"uri:subscriberid", LCM_FT_TEXT, LCM_TK_META, 0},
+    {"uri:email", LCM_FT_TEXT, LCM_TK_META, 0},
     {"trigger", LCM_FT_TEXT, LCM_TK_PLAIN, 0},
     {"acknowledge", LCM_FT_TEXT, LCM_TK_PLAIN, 0},
     {"select one", LCM_FT_SELECT_ONE, 0, 0},
@@ -164,7 +170,7 @@ static lcm_status parse_select(lcm_form *f, const lcm__sheet *sh, size_t r, int 
     char *space = strchr(rest, ' ');
     if (space) {
         *space = '\0';
-        if (strcmp(space + 1, "or_other") != 0)
+        if (strcmp(space + 1, "or_other") != 0 && strcmp(space + 1, "or specify other") != 0)
             return lcm_err_set(err, LCM_UNSUPPORTED,
                                "%s:%ld:%d: '%s' after the list name '%s' is not supported (lcmon "
                                "knows 'or_other')",
@@ -203,6 +209,9 @@ static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int co
     } selects[] = {
         {"select_one ", LCM_FT_SELECT_ONE, 0},
         {"select_multiple ", LCM_FT_SELECT_MULTIPLE, 0},
+        {"select one from ", LCM_FT_SELECT_ONE, 0},
+        {"select all that apply from ", LCM_FT_SELECT_MULTIPLE, 0},
+        {"select multiple from ", LCM_FT_SELECT_MULTIPLE, 0},
         {"select one ", LCM_FT_SELECT_ONE, 0},
         {"select all that apply ", LCM_FT_SELECT_MULTIPLE, 0},
         {"select multiple ", LCM_FT_SELECT_MULTIPLE, 0},

@@ -68,6 +68,18 @@ static void xlsform__header_spellings(void) {
     CU_ASSERT_STRING_EQUAL(lcm_form_text(f, q->label, (size_t)lcm_form_lang_index(f, "fr")),
                            "Q FR");
     lcm_form_free(f);
+    /* The oldest select spellings ("select one from L", "or specify other", "uri:…"). */
+    f = read_form("type,name,label\nselect one from yn or specify other,a,A\n"
+                  "select all that apply from yn,b,B\nuri:deviceid,d,\n",
+                  "list_name,name,label\nyn,y,Yes\nyn,n,No\n", settings, &err);
+    if (!f)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(lcm_form_field(f, 0)->type, LCM_FT_SELECT_ONE);
+    CU_ASSERT(lcm_form_field(f, 0)->or_other);
+    CU_ASSERT_EQUAL(lcm_form_field(f, 2)->type, LCM_FT_SELECT_MULTIPLE); /* 1 is a_other */
+    CU_ASSERT_EQUAL(lcm_form_field(f, 3)->type, LCM_FT_DEVICEID);
+    lcm_form_free(f);
 }
 
 /* Each type stored as text, a value it takes and one it refuses (XForms formats as ODK
