@@ -268,9 +268,22 @@ static lcm_status fit_model(const lcm_sa_request *req, lcm_sa_result *r, lcm_err
             r->nrows--, i--;
         }
     }
-    for (size_t i = 0; i < r->nrows; i++)
+    size_t sampled = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
         m += r->rows[i].role == LCM_SA_FITTED;
+        sampled += r->rows[i].role != LCM_SA_UNSAMPLED;
+    }
     r->nfit = m;
+    if (sampled == 0)
+        return lcm_err_set(err, LCM_NOTFOUND, "no respondent of city '%s' answered '%s' in wave %d",
+                           req->city, req->var, req->wave);
+    if (m <= p)
+        return lcm_err_set(err, LCM_DESIGN,
+                           "%zu district%s of city '%s' %s a usable direct estimate (respondents "
+                           "in 2 or more PSUs): the model with %zu coefficient%s needs at least "
+                           "%zu",
+                           m, m == 1 ? "" : "s", req->city, m == 1 ? "has" : "have", p,
+                           p == 1 ? "" : "s", p + 1);
     double *y = malloc((m + 1) * sizeof *y), *psi = malloc((m + 1) * sizeof *psi);
     double *X = malloc((m + 1) * p * sizeof *X);
     lcm_sae_area *areas = malloc((m + 1) * sizeof *areas);

@@ -359,6 +359,92 @@ static void test_cli_covariates_errors(void) {
     }
 }
 
+/* A copy of the demo households with a column 'same' (participated, but 1 for every household
+ * of 120119 蓟州区, 30 households in 3 PSUs) and county 120116 recoded to 'county' (a code the
+ * reference does not know), imported as dataset NAME. */
+static void variant_dataset(const char *name, const char *recode) {
+    char *text = lcmt_slurp(lcmt_path("tests/fixtures/smallarea/demo_1200.csv"), NULL);
+    CU_ASSERT_FATAL(text != NULL);
+    size_t cap = strlen(text) * 2 + 64, len = 0;
+    char *outb = malloc(cap), *save = NULL;
+    CU_ASSERT_FATAL(outb != NULL);
+    int first = 1;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (first) {
+            len += (size_t)snprintf(outb + len, cap - len, "%s,same\n", line);
+            first = 0;
+            continue;
+        }
+        char county[16] = "", part[8] = "";
+        CU_ASSERT_FATAL(
+            sscanf(line, "%*[^,],%*[^,],%15[^,],%*[^,],%*[^,],%*[^,],%7[^,]", county, part) == 2);
+        const char *same = !strcmp(county, "120119") ? "1" : part;
+        char *c = strstr(line, county);
+        if (recode && !strcmp(county, "120116")) /* ",120116," -> ",RECODE," */
+            len += (size_t)snprintf(outb + len, cap - len, "%.*s%s%s,%s\n", (int)(c - line), line,
+                                    recode, c + 6, same);
+        else
+            len += (size_t)snprintf(outb + len, cap - len, "%s,%s\n", line, same);
+    }
+    char file[64];
+    snprintf(file, sizeof file, "%s.csv", name);
+    char p[4200];
+    snprintf(p, sizeof p, "%s", lcmt_write(lcmt_tmp(file), outb, len));
+    demo_db();
+    const char *imp[] = {"import", "dataset", dbpath, p, "--name", name, NULL};
+    const char *des[] = {"design", "set", dbpath,     "--dataset",     name, "--strata", "stratum",
+                         "--psu",  "psu", "--weight", "design_weight", NULL};
+    CU_ASSERT_FATAL(lcmt_run(imp, NULL, NULL, NULL) == 0);
+    CU_ASSERT_FATAL(lcmt_run(des, NULL, NULL, NULL) == 0);
+    free(text), free(outb);
+}
+
+/* A district in 3 PSUs where every answer is the same: its design variance is 0, so it
+ * cannot enter the fit (gamma would be 1); it gets the synthetic estimate. The other
+ * districts are the 4 left of the fit. */
+static void test_cli_zero_variance_district(void) {
+    variant_dataset("same", NULL);
+    char *out = NULL, *err = NULL;
+    const char *args[] = {"smallarea", dbpath, "--dataset", "same", "--wave", "2025",
+                          "--var",     "same", "--city",    "1200", "--csv",  NULL};
+    CU_ASSERT_FATAL(lcmt_run(args, NULL, &out, &err) == 0);
+    LCMT_ASSERT_HAS(out, "120119,蓟州区,30,3,1,0,");
+    LCMT_ASSERT_HAS(out, ",0,no_variance\n");
+    /* the 4 fitted districts keep their own direct estimates (lines of 120114..120117) */
+    CU_ASSERT(lcmt_count_lines(out) == 17);
+    free(out), free(err);
+    const char *table[] = {"smallarea", dbpath, "--dataset", "same", "--wave", "2025",
+                           "--var",     "same", "--city",    "1200", NULL};
+    CU_ASSERT_FATAL(lcmt_run(table, NULL, &out, &err) == 0);
+    LCMT_ASSERT_HAS(out, "合成估计：直接估计方差为0");
+    LCMT_ASSERT_HAS(out, "16 个区县中 4 个参与拟合");
+    free(out), free(err);
+}
+
+/* A district code the reference does not know: an error naming it, unless a covariate file
+ * gives its covariates; too few usable districts for the covariates: an error saying so. */
+static void test_cli_unknown_district_and_too_few(void) {
+    variant_dataset("recoded", "129999");
+    char *out = NULL, *err = NULL;
+    const char *args[] = {"smallarea", dbpath,         "--dataset", "recoded", "--wave", "2025",
+                          "--var",     "participated", "--city",    "1200",    NULL};
+    CU_ASSERT(lcmt_run(args, NULL, &out, &err) == 1);
+    LCMT_ASSERT_HAS(err, "district '129999' of the sample is not a county of city '1200' in "
+                         "the reference data");
+    free(out), free(err);
+    const char *wide = "code,a,b,c,d,e\n120114,1,2,3,4,5\n120115,2,1,3,4,6\n120116,3,3,1,4,7\n"
+                       "120117,4,2,2,1,8\n120119,5,1,1,2,1\n120101,1,1,1,1,1\n"
+                       "120104,1,1,1,1,1\n120106,1,1,1,1,1\n120112,1,1,1,1,1\n"
+                       "120118,1,1,1,1,1\n";
+    char p[4200];
+    snprintf(p, sizeof p, "%s", lcmt_write(lcmt_tmp("cov_wide.csv"), wide, strlen(wide)));
+    CU_ASSERT(run_sa("participated", "REML", "--covariates", p, &out, &err) == 1);
+    LCMT_ASSERT_HAS(err, "5 districts of city '1200' have a usable direct estimate "
+                         "(respondents in 2 or more PSUs): the model with 6 coefficients needs "
+                         "at least 7");
+    free(out), free(err);
+}
+
 /* Usage errors exit 2; the help text documents the command. */
 static void test_cli_usage_and_help(void) {
     char *out = NULL, *err = NULL;
@@ -390,6 +476,8 @@ const lcmt_case lcmt_smallarea_cases[] = {
     {"cli_one_psu_district_is_synthetic", test_cli_one_psu_district_is_synthetic},
     {"cli_covariates_file", test_cli_covariates_file},
     {"cli_covariates_errors", test_cli_covariates_errors},
+    {"cli_zero_variance_district", test_cli_zero_variance_district},
+    {"cli_unknown_district_and_too_few", test_cli_unknown_district_and_too_few},
     {"cli_usage_and_help", test_cli_usage_and_help},
     {NULL, NULL},
 };
