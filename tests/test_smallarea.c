@@ -302,6 +302,12 @@ static void test_cli_one_psu_district_is_synthetic(void) {
     LCMT_ASSERT_HAS(out, "16 个区县中 5 个参与拟合");
     /* A as the table prints it (%.6g of R's 0.0070920849344538461) */
     LCMT_ASSERT_HAS(out, "区县间方差 A = 0.00709208");
+    /* the rows docs/smallarea.md shows, rounded from R's numbers (reference.csv) */
+    LCMT_ASSERT_HAS(out, "120117    宁河区        20      2    0.8361  0.0615    0.8030      "
+                         "0.0579     0.652  模型估计");
+    LCMT_ASSERT_HAS(out, "120101    和平区        10      1    0.9200  0.0000    0.8674      "
+                         "0.1569     0.000  合成估计：不足2个PSU");
+    LCMT_ASSERT_HAS(out, "回归系数：截距 0.718941，城镇社区占比 0.148469");
     CU_ASSERT(strstr(out, "one_psu") == NULL); /* no English codes on the Chinese table */
     free(out), free(err);
 }
