@@ -77,7 +77,7 @@ static int has_ref(const char *c, const char *area, const char *what) {
 /* An area data set written by the R script: area,y,psi,x. */
 typedef struct areas {
     size_t m;
-    char name[32][8];
+    char name[32][16];
     double y[32], psi[32], X[64];
 } areas;
 
