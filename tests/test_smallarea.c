@@ -182,6 +182,13 @@ static void test_bad_input(void) {
     double flat[6] = {1, 2, 1, 2, 1, 2}; /* a covariate constant over the areas */
     CU_ASSERT(lcm_sae_fh_fit(3, 2, y, psi, flat, NULL, &fit, NULL, msg, sizeof msg) == LCM_NUMERIC);
     CU_ASSERT(lcmt_has(msg, "singular"));
+    /* one Fisher step is not enough for the 12 areas of small.csv (R needs more too) */
+    areas a;
+    load_areas("tests/fixtures/smallarea/small.csv", &a);
+    lcm_sae_opts one = {LCM_SAE_REML, 0, 1};
+    CU_ASSERT(lcm_sae_fh_fit(a.m, 2, a.y, a.psi, a.X, &one, &fit, NULL, msg, sizeof msg) ==
+              LCM_NOCONVERGE);
+    CU_ASSERT(lcmt_has(msg, "did not converge in 1 steps"));
 }
 
 /* ---- the command on the demo's districts ----------------------------------------------- */
@@ -465,6 +472,13 @@ static void test_cli_usage_and_help(void) {
                           NULL};
     CU_ASSERT(lcmt_run(badm, NULL, &out, &err) == 2);
     LCMT_ASSERT_HAS(err, "bad value for --method: 'FH'");
+    free(out), free(err);
+    const char *json[] = {"smallarea", dbpath,         "--dataset", "demo", "--wave",   "2025",
+                          "--var",     "participated", "--city",    "1200", "--format", "json",
+                          NULL};
+    CU_ASSERT(lcmt_run(json, NULL, &out, &err) == 0);
+    LCMT_ASSERT_HAS(out, "{\"code\": \"120102\", \"district\": \"河东区\", \"n\": 0, "
+                         "\"npsu\": 0, \"direct\": null, \"se\": null, ");
     free(out), free(err);
     const char *help[] = {"help", "smallarea", NULL};
     CU_ASSERT(lcmt_run(help, NULL, &out, &err) == 0);
