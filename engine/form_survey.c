@@ -328,6 +328,138 @@ static lcm_status range_params(const lcm__sheet *sh, size_t r, int col, lcm_fiel
     return LCM_OK;
 }
 
+/* The parameters pyxform takes for a type other than range, each with what its value must
+ * be: 'b' true/false, 'n' a number, 'i' a whole number, 'x' any text, or a '|' list. */
+static const struct {
+    const char *type; /* the type cell's first word, without case */
+    const char *keys; /* "key:rule key:rule" */
+} type_params[] = {
+    {"geopoint", "allow-mock-accuracy:b capture-accuracy:n warning-accuracy:n "
+                 "reference-geometry:x"},
+    {"geotrace", "allow-mock-accuracy:b incremental:b reference-geometry:x"},
+    {"geoshape", "allow-mock-accuracy:b incremental:b reference-geometry:x"},
+    {"audio", "quality:normal|low|voice-only|external"},
+    {"background-audio", "quality:normal|low|voice-only"},
+    {"image", "app:x max-pixels:i"},
+    {"select_one", "randomize:b seed:s"},
+    {"select_multiple", "randomize:b seed:s"},
+    {"select", "randomize:b seed:s"},
+    {"rank", "randomize:b seed:s"},
+    {"text", "rows:i"},
+    {"audit", "location-priority:no-power|low-power|balanced|high-accuracy "
+              "location-min-interval:n location-max-age:n track-changes:b identify-user:b "
+              "track-changes-reasons:on-form-edit"},
+};
+
+/* 1 when value passes rule (see type_params). */
+static int param_ok(const char *rule, size_t rlen, const char *value) {
+    char *end = NULL;
+    if (rlen == 1 && *rule == 'b')
+        return strcasecmp(value, "true") == 0 || strcasecmp(value, "false") == 0;
+    if (rlen == 1 && (*rule == 'n' || *rule == 'i')) {
+        double x = strtod(value, &end);
+        return *value && !*end && isfinite(x) && (*rule == 'n' || x == floor(x));
+    }
+    if (rlen == 1 && *rule == 's') /* a number or a field: ${name} */
+        return (strtod(value, &end), *value && !*end) ||
+               (value[0] == '$' && value[1] == '{' && value[strlen(value) - 1] == '}');
+    if (rlen == 1 && *rule == 'x')
+        return *value != '\0';
+    for (const char *p = rule; p < rule + rlen;) {
+        size_t n = strcspn(p, "|");
+        n = p + n > rule + rlen ? (size_t)(rule + rlen - p) : n;
+        if (strlen(value) == n && strncmp(p, value, n) == 0)
+            return 1;
+        p += n + 1;
+    }
+    return 0;
+}
+
+/* parameters of types other than range: the keys and values pyxform accepts for the type;
+ * types pyxform gives no parameters to keep theirs unread. */
+static lcm_status other_params(const lcm__sheet *sh, size_t r, int col, lcm_err *err) {
+    const char *cell = lcm__sheet_cell(sh, r, col);
+    if (!*cell)
+        return LCM_OK;
+    char word[32];
+    if (sscanf(lcm__sheet_cell(sh, r, lcm__sheet_col(sh, "type")), "%31s", word) != 1)
+        return LCM_OK;
+    size_t t = 0, nt = sizeof type_params / sizeof type_params[0];
+    while (t < nt && strcasecmp(word, type_params[t].type) != 0)
+        t++;
+    if (t == nt)
+        return LCM_OK;
+    int seen_random = 0, seen_seed = 0, nloc = 0;
+    double min_interval = 0, max_age = 0;
+    for (const char *p = cell; *p;) {
+        char key[40], value[128];
+        int used = 0;
+        p += strspn(p, " ;,");
+        if (!*p)
+            break;
+        if (sscanf(p, "%39[A-Za-z_-] = %127[^ ;,]%n", key, value, &used) != 2)
+            return lcm_err_set(err, LCM_PARSE,
+                               "%s:%ld:%d: parameters must be key=value pairs, not '%s'", sh->file,
+                               sh->lines[r], col + 1, p);
+        p += used;
+        const char *keys = type_params[t].keys, *rule = NULL;
+        size_t rlen = 0;
+        for (const char *k = keys; *k && !rule;) {
+            size_t klen = strcspn(k, ":");
+            const char *rs = k + klen + 1;
+            size_t rl = strcspn(rs, " ");
+            if (strlen(key) == klen && strncasecmp(k, key, klen) == 0)
+                rule = rs, rlen = rl;
+            k = rs + rl + (rs[rl] == ' ');
+        }
+        if (!rule)
+            return lcm_err_set(err, LCM_PARSE,
+                               "%s:%ld:%d: a %s question takes no parameter '%s' (pyxform "
+                               "takes: %s)",
+                               sh->file, sh->lines[r], col + 1, word, key, keys);
+        if (!param_ok(rule, rlen, value)) {
+            char want[96];
+            const char *word1 = rlen != 1      ? NULL
+                                : *rule == 'b' ? "true or false"
+                                : *rule == 'n' ? "a number"
+                                : *rule == 'i' ? "a whole number"
+                                : *rule == 's' ? "a number or ${field}"
+                                               : "some text";
+            snprintf(want, sizeof want, "%.*s", word1 ? (int)strlen(word1) : (int)rlen,
+                     word1 ? word1 : rule);
+            return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: parameter %s cannot be '%s' (%s)",
+                               sh->file, sh->lines[r], col + 1, key, value, want);
+        }
+        if (strcasecmp(key, "randomize") == 0)
+            seen_random = strcasecmp(value, "true") == 0 ? 1 : -1;
+        if (strcasecmp(key, "seed") == 0)
+            seen_seed = 1;
+        if (strncasecmp(key, "location-", 9) == 0) {
+            nloc++;
+            if (strcasecmp(key, "location-min-interval") == 0)
+                min_interval = strtod(value, NULL);
+            if (strcasecmp(key, "location-max-age") == 0)
+                max_age = strtod(value, NULL);
+        }
+    }
+    if (seen_seed && seen_random != 1)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: a seed needs randomize=true", sh->file,
+                           sh->lines[r], col + 1);
+    if (nloc && nloc != 3)
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:%ld:%d: an audit with locations needs location-priority, "
+                           "location-min-interval and location-max-age together",
+                           sh->file, sh->lines[r], col + 1);
+    if (nloc && min_interval < 0)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: location-min-interval must be 0 or more",
+                           sh->file, sh->lines[r], col + 1);
+    if (nloc && max_age < min_interval)
+        return lcm_err_set(err, LCM_PARSE,
+                           "%s:%ld:%d: location-max-age must be at least location-min-interval",
+                           sh->file, sh->lines[r], col + 1);
+    return LCM_OK;
+}
+
 static lcm_status read_extensions(const lcm__sheet *sh, size_t r, const lcm__survey_cols *c,
                                   lcm_field *fd, lcm_err *err) {
     static const char *const refs[] = {"", "city", "county", "township"};
@@ -427,6 +559,8 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
         st = oom(err);
     if (st == LCM_OK && fd->type == LCM_FT_RANGE)
         st = note(f, i, range_params(sh, r, c->parameters, fd, err), err);
+    else if (st == LCM_OK && c->parameters >= 0)
+        st = note(f, i, other_params(sh, r, c->parameters, err), err);
     if (st == LCM_OK)
         st = note(f, i, read_extensions(sh, r, c, fd, err), err);
     return st;

@@ -174,7 +174,49 @@ static void xlsform__range_parameters(void) {
     CU_ASSERT(lcmt_has(err.msg, "range parameter start must be a number, not 'one'"));
 }
 
+/* Parameters of other types: the keys and values pyxform takes (its messages quoted in
+ * docs/forms.md). */
+static void xlsform__parameters_of_other_types(void) {
+    static const struct {
+        const char *row, *error; /* NULL: accepted */
+    } cases[] = {
+        {"geopoint,g,G,allow-mock-accuracy=true capture-accuracy=5", NULL},
+        {"geopoint,g,G,allow-mock-accuracy=maybe", "parameter allow-mock-accuracy cannot be"},
+        {"geopoint,g,G,incremental=true", "a geopoint question takes no parameter 'incremental'"},
+        {"geotrace,g,G,incremental=true", NULL},
+        {"image,i,I,max-pixels=1024", NULL},
+        {"image,i,I,max-pixels=10.5", "parameter max-pixels cannot be '10.5' (a whole number)"},
+        {"audio,a,A,quality=voice-only", NULL},
+        {"audio,a,A,quality=loud", "parameter quality cannot be 'loud'"},
+        {"select_one yn,s,S,randomize=true seed=42", NULL},
+        {"select_one yn,s,S,seed=42", "a seed needs randomize=true"},
+        {"select_one yn,s,S,randomize=ukanga", "parameter randomize cannot be 'ukanga'"},
+        {"text,t,T,rows=4", NULL},
+        {"integer,n,N,anything=1", NULL}, /* pyxform reads no parameters of integers */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char survey[256];
+        snprintf(survey, sizeof survey, "type,name,label,parameters\n%s\n", cases[i].row);
+        lcm_err err = {0};
+        lcm_form *f =
+            read_form(survey, "list_name,name,label\nyn,y,Yes\nyn,n,No\n", settings, &err);
+        if (!cases[i].error) {
+            if (!f)
+                fprintf(stderr, "\n  %s: %s\n", cases[i].row, err.msg);
+            CU_ASSERT_PTR_NOT_NULL(f);
+        } else {
+            CU_ASSERT_PTR_NULL(f);
+            if (!lcmt_has(err.msg, cases[i].error))
+                fprintf(stderr, "\n  %s: got '%s'\n", cases[i].row, err.msg);
+            CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:4: "));
+            CU_ASSERT(lcmt_has(err.msg, cases[i].error));
+        }
+        lcm_form_free(f);
+    }
+}
+
 const lcmt_case lcmt_xlsform_cases[] = {
+    {"xlsform__parameters_of_other_types", xlsform__parameters_of_other_types},
     {"xlsform__range_parameters", xlsform__range_parameters},
     {"xlsform__settings_are_optional", xlsform__settings_are_optional},
     {"xlsform__header_spellings", xlsform__header_spellings},
