@@ -168,12 +168,24 @@ lcm_status lcm_net_history(lcm_db *db, const char *city_code, lcm_net_lang lang,
 /* The provincial summary (附件3): the cities the province has recommended (whatever their
  * status now), with tier, date of application, basic data with their years and the
  * province's opinion. */
-lcm_status lcm_net_summary(lcm_db *db, const char *province_code, lcm_net_lang lang,
+lcm_status lcm_net_summary(lcm_db *db, const char *province_code, int round, lcm_net_lang lang,
                            lcm_net_table *out, lcm_err *err);
+/* round: only the cities recommended in that year (0 = every round). */
+
+/* What 附件3 carries beside its table: the unit that fills it, contact, phone and date
+ * (NULL or "" = left blank to fill by hand), the sheet's name (the province), and a 合计
+ * row summing the columns sum_cols lists (-1 ends), labelled in label_col. */
+typedef struct lcm_net_form_info {
+    const char *sheet, *unit, *contact, *phone, *date;
+    const char *total_label; /* "合计" */
+    int label_col;
+    int sum_cols[8];
+} lcm_net_form_info;
 /* Write a table as an .xlsx workbook at path: title row, subtitle row, header row, one
- * row per table row, numbers stored as numbers (an official form is printed from it). */
+ * row per table row, numbers stored as numbers (an official form is printed from it); with
+ * info, also the 合计 row, the footer rows, the sheet's name and A4 landscape print set-up. */
 lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const char *subtitle,
-                              const char *path, lcm_err *err);
+                              const lcm_net_form_info *info, const char *path, lcm_err *err);
 
 /* ---- coverage of the 2025 targets ---- */
 

@@ -156,7 +156,7 @@ lcm_status lcm_net_history(lcm_db *db, const char *city_code, lcm_net_lang lang,
 /* 附件3's columns are not printed in the seed; these are the ones the issue names: city,
  * tier, date of application, the basic data of part 2 each with its year, and the
  * province's opinion (part 6), plus how the city joins and where it stands. */
-lcm_status lcm_net_summary(lcm_db *db, const char *province_code, lcm_net_lang lang,
+lcm_status lcm_net_summary(lcm_db *db, const char *province_code, int round, lcm_net_lang lang,
                            lcm_net_table *out, lcm_err *err) {
     static const report_col cols[] = {
         {"no", "序号", "no", 1, 0},
@@ -183,7 +183,10 @@ lcm_status lcm_net_summary(lcm_db *db, const char *province_code, lcm_net_lang l
         " m.education_years_year, m.direct_join, m.status, m.opinion"
         " FROM network_members m JOIN cities c ON c.code = m.city_code"
         " WHERE c.province_code = ?1 AND m.recommended_on IS NOT NULL"
+        "  AND (?2 IS NULL OR substr(m.recommended_on, 1, 4) = ?2)"
         " ORDER BY m.city_code";
-    const char *params[] = {province_code};
-    return run_report(db, sql, params, 1, cols, 16, lang, out, err);
+    char year[16];
+    snprintf(year, sizeof year, "%d", round);
+    const char *params[] = {province_code, round ? year : NULL};
+    return run_report(db, sql, params, 2, cols, 16, lang, out, err);
 }

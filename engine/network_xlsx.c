@@ -67,8 +67,47 @@ static lxw_error write_cell(lxw_worksheet *ws, const lcm_net_table *t, size_t r,
     return worksheet_write_string(ws, row, (lxw_col_t)c, s, f->text);
 }
 
+/* The 合计 row under the table (row r of the sheet): the label, then the sums. */
+static lxw_error write_total(lxw_worksheet *ws, const lcm_net_table *t, lxw_row_t row,
+                             const lcm_net_form_info *info, const sheet_formats *f) {
+    lxw_error e = LXW_NO_ERROR;
+    for (int c = 0; !e && c < t->ncols; c++) {
+        int sum = 0;
+        for (int k = 0; k < 8 && info->sum_cols[k] >= 0; k++)
+            sum |= info->sum_cols[k] == c;
+        double total = 0;
+        for (size_t r = 0; sum && r < t->nrows; r++)
+            total += strtod(lcm_net_table_cell(t, r, c), NULL);
+        if (c == info->label_col)
+            e = worksheet_write_string(ws, row, (lxw_col_t)c, info->total_label, f->header);
+        else if (sum)
+            e = worksheet_write_number(ws, row, (lxw_col_t)c, total, f->number);
+        else
+            e = worksheet_write_blank(ws, row, (lxw_col_t)c, f->text);
+    }
+    return e;
+}
+
+/* 填报单位（盖章）, 联系人, 联系电话, 填报日期 under the table, each "label：value" with room
+ * to sign and stamp when the value is blank. */
+static lxw_error write_footer(lxw_worksheet *ws, const lcm_net_table *t, lxw_row_t row,
+                              const lcm_net_form_info *info, const sheet_formats *f) {
+    const char *labels[] = {"填报单位（盖章）", "联系人", "联系电话", "填报日期"};
+    const char *values[] = {info->unit, info->contact, info->phone, info->date};
+    lxw_error e = LXW_NO_ERROR;
+    lxw_col_t last = (lxw_col_t)(t->ncols - 1);
+    for (int i = 0; !e && i < 4; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "%s：%s", labels[i], values[i] ? values[i] : "");
+        e = worksheet_merge_range(ws, row + (lxw_row_t)i, 0, row + (lxw_row_t)i, last, line,
+                                  f->subtitle);
+    }
+    return e;
+}
+
 static lxw_error write_sheet(lxw_worksheet *ws, const lcm_net_table *t, const char *title,
-                             const char *subtitle, const sheet_formats *f) {
+                             const char *subtitle, const lcm_net_form_info *info,
+                             const sheet_formats *f) {
     lxw_col_t last = (lxw_col_t)(t->ncols - 1);
     lxw_error e = worksheet_merge_range(ws, 0, 0, 0, last, title, f->title);
     if (!e)
@@ -81,12 +120,24 @@ static lxw_error write_sheet(lxw_worksheet *ws, const lcm_net_table *t, const ch
     for (size_t r = 0; !e && r < t->nrows; r++)
         for (int c = 0; !e && c < t->ncols; c++)
             e = write_cell(ws, t, r, c, f);
+    lxw_row_t next = (lxw_row_t)(t->nrows + 3);
+    if (!e && info && info->total_label)
+        e = write_total(ws, t, next++, info, f);
+    if (!e && info)
+        e = write_footer(ws, t, next + 1, info, f);
     worksheet_freeze_panes(ws, 3, 0); /* the header stays in view on long lists */
+    if (info) { /* printed on A4 landscape, one page wide, the header on every page */
+        worksheet_set_landscape(ws);
+        worksheet_set_paper(ws, 9);
+        worksheet_fit_to_pages(ws, 1, 0);
+        if (!e)
+            e = worksheet_repeat_rows(ws, 2, 2);
+    }
     return e;
 }
 
 lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const char *subtitle,
-                              const char *path, lcm_err *err) {
+                              const lcm_net_form_info *info, const char *path, lcm_err *err) {
     /* Try the path first: libxlsxwriter reports a failed create on stderr itself, and a
      * library of lcmon must not print. */
     FILE *probe = fopen(path, "wb");
@@ -98,8 +149,10 @@ lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const c
         return lcm_err_set(err, LCM_NOMEM, "cannot start workbook '%s'", path);
     sheet_formats f;
     make_formats(wb, &f);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
-    lxw_error e = ws ? write_sheet(ws, t, title, subtitle, &f) : LXW_ERROR_MEMORY_MALLOC_FAILED;
+    lxw_worksheet *ws =
+        workbook_add_worksheet(wb, info && info->sheet && *info->sheet ? info->sheet : NULL);
+    lxw_error e =
+        ws ? write_sheet(ws, t, title, subtitle, info, &f) : LXW_ERROR_MEMORY_MALLOC_FAILED;
     if (!ws || !f.title || !f.subtitle || !f.header || !f.text || !f.number)
         e = LXW_ERROR_MEMORY_MALLOC_FAILED;
     lxw_error closed = workbook_close(wb); /* writes the file, frees wb either way */

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define MAIN "resp_household_2026_1"
 
@@ -244,42 +243,6 @@ static void export_syntax__do_file_and_spss_syntax(void) {
     free(s);
 }
 
-/* The member `name` of the zip archive z (n bytes), inflated; NULL when absent. */
-static char *zip_member(const unsigned char *z, size_t n, const char *name) {
-    size_t len = strlen(name);
-    for (size_t i = 0; i + 46 <= n; i++) {
-        if (memcmp(z + i, "PK\x01\x02", 4) != 0)
-            continue;
-        unsigned method = z[i + 10] | z[i + 11] << 8;
-        unsigned long csize = z[i + 20] | z[i + 21] << 8 | (unsigned long)z[i + 22] << 16 |
-                              (unsigned long)z[i + 23] << 24;
-        unsigned long usize = z[i + 24] | z[i + 25] << 8 | (unsigned long)z[i + 26] << 16 |
-                              (unsigned long)z[i + 27] << 24;
-        unsigned nlen = z[i + 28] | z[i + 29] << 8;
-        unsigned long off = z[i + 42] | z[i + 43] << 8 | (unsigned long)z[i + 44] << 16 |
-                            (unsigned long)z[i + 45] << 24;
-        if (nlen != len || i + 46 + nlen > n || memcmp(z + i + 46, name, len) != 0 || off + 30 > n)
-            continue;
-        size_t data =
-            off + 30 + (z[off + 26] | z[off + 27] << 8) + (z[off + 28] | z[off + 29] << 8);
-        char *out = calloc(usize + 1, 1);
-        if (!out || data + csize > n)
-            return free(out), NULL;
-        if (method == 0) {
-            memcpy(out, z + data, usize);
-            return out;
-        }
-        z_stream s;
-        memset(&s, 0, sizeof s);
-        s.next_in = (unsigned char *)(z + data), s.avail_in = (uInt)csize;
-        s.next_out = (unsigned char *)out, s.avail_out = (uInt)usize;
-        int ok = inflateInit2(&s, -MAX_WBITS) == Z_OK && inflate(&s, Z_FINISH) == Z_STREAM_END;
-        inflateEnd(&s);
-        return ok ? out : (free(out), NULL);
-    }
-    return NULL;
-}
-
 /* xlsx: whole-number codes are numbers (<c ...><v>2</v>, not a string), timestamps Excel
  * dates, and the last sheet is the codebook (constant-memory mode writes strings inline). */
 static void export_syntax__xlsx_numbers_dates_and_codebook(void) {
@@ -289,9 +252,9 @@ static void export_syntax__xlsx_numbers_dates_and_codebook(void) {
     CU_ASSERT_EQUAL_FATAL(export_to("xlsx", path, 0, NULL), 0);
     unsigned char *z = (unsigned char *)lcmt_slurp(path, &n);
     CU_ASSERT_PTR_NOT_NULL_FATAL(z);
-    char *wb = zip_member(z, n, "xl/workbook.xml"),
-         *sh1 = zip_member(z, n, "xl/worksheets/sheet1.xml"),
-         *strs = zip_member(z, n, "xl/worksheets/sheet3.xml");
+    char *wb = lcmt_zip_member(z, n, "xl/workbook.xml"),
+         *sh1 = lcmt_zip_member(z, n, "xl/worksheets/sheet1.xml"),
+         *strs = lcmt_zip_member(z, n, "xl/worksheets/sheet3.xml");
     LCMT_ASSERT_HAS(wb, "<sheet name=\"codebook\" sheetId=\"3\"");
     /* first data row (row 2): sex is a number; started_at an Excel serial with a date style */
     long sex =

@@ -9,6 +9,7 @@
 #include "network.h"
 #include "testing.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -831,6 +832,117 @@ static void cli__apply_recommend_admit_list_history_summary(void) {
     free(db), free(app);
 }
 
+/* 附件3 per round: 广州 recommended in 2024, 深圳 in 2025 (dates set in the store); the
+ * workbook lists the round's cities only, a 合计 row (the fixture's population 1882.7 and
+ * area 7434.4 for 广州; 深圳's 1779.0 and 1997.5 as given below: sums 3661.7 and 9431.9),
+ * the four footer rows with the recommendation date, a sheet named 广东省, A4 landscape
+ * with the header row repeated; with a contact's phone the file is 0600. */
+static void cli__summary_round_and_printable_form(void) {
+    char *db = fresh_db_path("cli-round.db"), *gz = write_app("round-gz.csv", NULL);
+    char *sz = write_app("round-sz.csv", (const char *[]){"city.code", "4403", "city.name",
+                                                          "深圳市", "basic.population", "1779.0",
+                                                          "basic.area", "1997.5", NULL});
+    char *xlsx = copy_path(lcmt_tmp("round.xlsx"));
+    char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(run((const char *[]){"network", "apply", db, gz, NULL}, &out, &err), 0);
+    free(out), free(err);
+    CU_ASSERT_EQUAL(run((const char *[]){"network", "apply", db, sz, NULL}, &out, &err), 0);
+    if (err && *err)
+        fprintf(stderr, "\n  %s", err);
+    free(out), free(err);
+    CU_ASSERT_EQUAL(run((const char *[]){"network", "recommend", db, "--province", "44", "--cities",
+                                         "4401,4403", "--opinion", "同意推荐", NULL},
+                        &out, &err),
+                    0);
+    free(out), free(err);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, 0, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(lcm_db_sqlite(h),
+                                 "UPDATE network_members SET recommended_on = CASE city_code WHEN "
+                                 "'4401' THEN '2024-10-08' ELSE '2025-03-15' END",
+                                 NULL, NULL, NULL),
+                    SQLITE_OK);
+    lcm_db_close(h);
+    /* Each round alone, and all rounds. */
+    CU_ASSERT_EQUAL(run((const char *[]){"network", "summary", db, "--province", "44", "--round",
+                                         "2025", "--format", "csv", NULL},
+                        &out, &err),
+                    0);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 2);
+    LCMT_ASSERT_HAS(out, "1,4403,深圳市,");
+    free(out), free(err);
+    CU_ASSERT_EQUAL(
+        run((const char *[]){"network", "summary", db, "--province", "44", "--format", "csv", NULL},
+            &out, &err),
+        0);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 3);
+    free(out), free(err);
+    CU_ASSERT_EQUAL(
+        run((const char *[]){"network", "summary", db, "--province", "44", "--round", "20x5", NULL},
+            &out, &err),
+        2);
+    LCMT_ASSERT_HAS(err, "--round must be a year 2000-2100: '20x5'");
+    free(out), free(err);
+    /* The workbook of round 2024 with its footer. */
+    CU_ASSERT_EQUAL(
+        run((const char *[]){"network", "summary", db, "--province", "44", "--round", "2024",
+                             "--format", "xlsx", "--output", xlsx, "--unit", "广东省教育厅",
+                             "--contact", "文老师", "--phone", "020-12345678", NULL},
+            &out, &err),
+        0);
+    free(out), free(err);
+    struct stat sb;
+    CU_ASSERT_EQUAL(stat(xlsx, &sb), 0);
+    CU_ASSERT_EQUAL(sb.st_mode & 0777, 0600);
+    size_t n = 0;
+    unsigned char *z = (unsigned char *)lcmt_slurp(xlsx, &n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+    char *wb = lcmt_zip_member(z, n, "xl/workbook.xml"),
+         *sheet = lcmt_zip_member(z, n, "xl/worksheets/sheet1.xml"),
+         *strs = lcmt_zip_member(z, n, "xl/sharedStrings.xml");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sheet);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(strs);
+    LCMT_ASSERT_HAS(wb, "<sheet name=\"广东省\"");
+    LCMT_ASSERT_HAS(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">"
+                        "'广东省'!$3:$3</definedName>");
+    LCMT_ASSERT_HAS(sheet, "orientation=\"landscape\"");
+    LCMT_ASSERT_HAS(sheet, "paperSize=\"9\"");
+    LCMT_ASSERT_HAS(strs, "广州市");
+    CU_ASSERT(!lcmt_has(strs, "深圳市"));
+    LCMT_ASSERT_HAS(strs, "合计（1个城市）");
+    LCMT_ASSERT_HAS(strs, "填报单位（盖章）：广东省教育厅");
+    LCMT_ASSERT_HAS(strs, "联系人：文老师");
+    LCMT_ASSERT_HAS(strs, "联系电话：020-12345678");
+    LCMT_ASSERT_HAS(strs, "填报日期：2024-10-08");
+    LCMT_ASSERT_HAS(strs, "批次：2024年");
+    /* 合计 on sheet row 5 (title, subtitle, header, one city): population and area. */
+    LCMT_ASSERT_HAS(sheet, "<c r=\"F5\" s=\"");
+    LCMT_ASSERT_HAS(sheet, "><v>1882.7</v></c>");
+    LCMT_ASSERT_HAS(sheet, "><v>7434.4</v></c>");
+    free(wb), free(sheet), free(strs), free(z);
+    /* Both rounds: the sums of the two cities. */
+    CU_ASSERT_EQUAL(run((const char *[]){"network", "summary", db, "--province", "44", "--format",
+                                         "xlsx", "--output", xlsx, "--force", NULL},
+                        &out, &err),
+                    0);
+    free(out), free(err);
+    z = (unsigned char *)lcmt_slurp(xlsx, &n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+    sheet = lcmt_zip_member(z, n, "xl/worksheets/sheet1.xml");
+    strs = lcmt_zip_member(z, n, "xl/sharedStrings.xml");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sheet);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(strs);
+    LCMT_ASSERT_HAS(sheet, "<c r=\"F6\" s=\"");
+    LCMT_ASSERT_HAS(sheet, "><v>3661.7</v></c>");
+    LCMT_ASSERT_HAS(sheet, "><v>9431.9</v></c>");
+    LCMT_ASSERT_HAS(strs, "合计（2个城市）");
+    LCMT_ASSERT_HAS(strs, "填报日期：2025-03-15"); /* the latest recommendation */
+    LCMT_ASSERT_HAS(strs, "联系人：");             /* left to fill by hand */
+    free(sheet), free(strs), free(z);
+    free(db), free(gz), free(sz), free(xlsx);
+}
+
 static void cli__summary_xlsx_is_a_workbook(void) {
     char *db = fresh_db_path("cli-xlsx.db"), *app = write_app("xlsx-app.csv", NULL);
     char *xlsx = copy_path(lcmt_tmp("summary.xlsx"));
@@ -1017,6 +1129,7 @@ const lcmt_case lcmt_network_cases[] = {
     {"cli__apply_recommend_admit_list_history_summary",
      cli__apply_recommend_admit_list_history_summary},
     {"cli__summary_xlsx_is_a_workbook", cli__summary_xlsx_is_a_workbook},
+    {"cli__summary_round_and_printable_form", cli__summary_round_and_printable_form},
     {"cli__coverage_on_reference_data", cli__coverage_on_reference_data},
     {"cli__bad_application_refused_database_untouched",
      cli__bad_application_refused_database_untouched},

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static char tmpdir[256];
 
@@ -218,4 +219,40 @@ long lcmt_count_lines(const char *text) {
     for (; text && *text; text++)
         n += *text == '\n';
     return n;
+}
+
+/* The member `name` of the zip archive z (n bytes), inflated; NULL when absent. */
+char *lcmt_zip_member(const unsigned char *z, size_t n, const char *name) {
+    size_t len = strlen(name);
+    for (size_t i = 0; i + 46 <= n; i++) {
+        if (memcmp(z + i, "PK\x01\x02", 4) != 0)
+            continue;
+        unsigned method = z[i + 10] | z[i + 11] << 8;
+        unsigned long csize = z[i + 20] | z[i + 21] << 8 | (unsigned long)z[i + 22] << 16 |
+                              (unsigned long)z[i + 23] << 24;
+        unsigned long usize = z[i + 24] | z[i + 25] << 8 | (unsigned long)z[i + 26] << 16 |
+                              (unsigned long)z[i + 27] << 24;
+        unsigned nlen = z[i + 28] | z[i + 29] << 8;
+        unsigned long off = z[i + 42] | z[i + 43] << 8 | (unsigned long)z[i + 44] << 16 |
+                            (unsigned long)z[i + 45] << 24;
+        if (nlen != len || i + 46 + nlen > n || memcmp(z + i + 46, name, len) != 0 || off + 30 > n)
+            continue;
+        size_t data =
+            off + 30 + (z[off + 26] | z[off + 27] << 8) + (z[off + 28] | z[off + 29] << 8);
+        char *out = calloc(usize + 1, 1);
+        if (!out || data + csize > n)
+            return free(out), NULL;
+        if (method == 0) {
+            memcpy(out, z + data, usize);
+            return out;
+        }
+        z_stream s;
+        memset(&s, 0, sizeof s);
+        s.next_in = (unsigned char *)(z + data), s.avail_in = (uInt)csize;
+        s.next_out = (unsigned char *)out, s.avail_out = (uInt)usize;
+        int ok = inflateInit2(&s, -MAX_WBITS) == Z_OK && inflate(&s, Z_FINISH) == Z_STREAM_END;
+        inflateEnd(&s);
+        return ok ? out : (free(out), NULL);
+    }
+    return NULL;
 }

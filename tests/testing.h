@@ -47,6 +47,9 @@ const char *lcmt_write(const char *path, const void *data, size_t n);
 /* 1 when hay (may be NULL) contains needle; otherwise 0, after printing the needle and
  * the first 3000 bytes of hay to stderr so a failing assertion shows what was there. */
 int lcmt_has(const char *hay, const char *needle);
+/* The member `name` of the zip archive z (n bytes; an .xlsx, .docx), inflated and
+ * NUL-terminated, the caller's to free; NULL when absent or damaged. */
+char *lcmt_zip_member(const unsigned char *z, size_t n, const char *name);
 #define LCMT_ASSERT_HAS(h, n) CU_ASSERT(lcmt_has((h), (n)))
 
 /* How many '\n' text holds (0 when text is NULL): the lines of a CSV or report output. */

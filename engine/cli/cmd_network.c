@@ -33,8 +33,12 @@ const char *const cmd_network_usage[] = {
     "    list DB [--status S] [--province P] [--format F] [--output FILE [--force]]",
     "    history DB [--city C] [--format F] [--output FILE [--force]]",
     "                                 every status change",
-    "    summary DB --province P [--format table|csv|json|xlsx] [--output FILE [--force]]",
-    "                                 the province's summary table (附件3)",
+    "    summary DB --province P [--round Y] [--format table|csv|json|xlsx]",
+    "            [--output FILE [--force]] [--unit TEXT --contact NAME --phone TEL]",
+    "                                 the province's summary table (附件3): the cities it",
+    "                                 recommended (in year Y with --round), a 合计 row;",
+    "                                 the .xlsx is the printable form with 填报单位, 联系人,",
+    "                                 联系电话 and 填报日期 (the recommendation date)",
     "    coverage DB [--year Y] [--output CHART.png [--force]]",
     "                                 admitted prefecture-level cities against the targets;",
     "                                 --output also draws the chart (regions, the three years",
@@ -73,7 +77,7 @@ static const subcmd subcmds[] = {
     {"template", net_template, "L", 0},     {"check", net_check, "Ld", 1},
     {"apply", net_apply, "Lb", 2},          {"recommend", net_recommend, "LbpCO", 1},
     {"admit", net_admit, "LbCy", 1},        {"list", net_list, "LfspoF", 1},
-    {"history", net_history, "LfcoF", 1},   {"summary", net_summary, "LfpoF", 1},
+    {"history", net_history, "LfcoF", 1},   {"summary", net_summary, "LfpoFrunP", 1},
     {"coverage", net_coverage, "LfyoF", 1},
 };
 
@@ -314,6 +318,10 @@ static const struct option opts[] = {{"lang", required_argument, NULL, 'L'},
                                      {"city", required_argument, NULL, 'c'},
                                      {"db", required_argument, NULL, 'd'},
                                      {"force", no_argument, NULL, 'F'},
+                                     {"round", required_argument, NULL, 'r'},
+                                     {"unit", required_argument, NULL, 'u'},
+                                     {"contact", required_argument, NULL, 'n'},
+                                     {"phone", required_argument, NULL, 'P'},
                                      {0, 0, 0, 0}};
 
 /* The value of one option into o; -1 (message printed) when it is malformed. */
@@ -363,6 +371,20 @@ static int set_option(net_opts *o, int c, lcm_strbuf *cities) {
         return 0;
     case 'F':
         o->force = 1;
+        return 0;
+    case 'r':
+        if (cli_parse_year(optarg, &o->round) != 0)
+            return cli_usage_error(cmd_network_usage, "--round must be a year 2000-2100: '%s'",
+                                   optarg);
+        return 0;
+    case 'u':
+        o->unit = optarg;
+        return 0;
+    case 'n':
+        o->contact = optarg;
+        return 0;
+    case 'P':
+        o->phone = optarg;
         return 0;
     default: /* 'd' */
         o->db = optarg;

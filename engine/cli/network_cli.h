@@ -26,7 +26,11 @@ typedef struct net_opts {
     const char *status;   /* --status */
     const char *city;     /* --city */
     const char *db;       /* --db (check) */
-    char **cities;        /* --cities, split on commas (also ， and 、) */
+    int round;            /* --round: the year of recommendation (summary), 0 = all */
+    const char *unit; /* --unit, --contact, --phone: 附件3's 填报单位, 联系人, 联系电话 */
+    const char *contact;
+    const char *phone;
+    char **cities; /* --cities, split on commas (also ， and 、) */
     size_t ncities;
     char *cities_buf; /* the --cities texts, joined; the entries point into it */
     const char *pos[NET_MAX_POS];
