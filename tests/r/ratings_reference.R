@@ -80,6 +80,24 @@ b <- coef(fit)[grep("factor\\(r\\)", names(coef(fit)))]
 b <- c(b, -sum(b))
 for (i in seq_along(b)) put(paste0("sv.b", i - 1), b[[i]])
 
+# -- What `lcmon ratings reliability` and the reports compute from a store holding the ten
+# cities above as ratings of one point: a city with a missing rating has only two and does not
+# count (three reviewers needed), so alpha is over the nine complete cities.
+put("sc.alpha_counted", kalpha_ordinal(lev(na.omit(sc)), 5))
+
+# -- Severity-adjusted means of four cities, each rated by three of four reviewers: the mean
+# of (score - reviewer effect) per city, effects fitted as above.
+sa <- data.frame(t = c(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3),
+                 r = c(0, 1, 2, 0, 1, 3, 0, 2, 3, 1, 2, 3),
+                 y = c(82, 74, 90, 71, 65, 77, 58, 69, 60, 93, 99, 95))
+fit <- lm(y ~ factor(t) + factor(r), data = sa,
+          contrasts = list(`factor(r)` = "contr.sum"))
+b <- coef(fit)[grep("factor\\(r\\)", names(coef(fit)))]
+b <- c(b, -sum(b))
+for (i in seq_along(b)) put(paste0("sa.b", i - 1), b[[i]])
+adj <- tapply(sa$y - b[sa$r + 1], sa$t, mean)
+for (i in seq_along(adj)) put(paste0("sa.adj", i - 1), adj[[i]])
+
 write.csv(transform(out, value = sprintf("%.17g", value)),
           "tests/fixtures/ratings/reference.csv", row.names = FALSE, quote = FALSE)
 print(out, digits = 12)
