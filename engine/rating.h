@@ -147,7 +147,7 @@ typedef struct lcm_rating_stats {
     int year;
     lcm_rating_rel *rel; /* the rating points in framework order, then "overall" */
     size_t nrel;
-    lcm_rating_sev *sev; /* reviewers by name */
+    lcm_rating_sev *sev; /* reviewers in the order their ratings are first read */
     size_t nsev;
     int severity_ok; /* 0: the design is not connected, effects NaN, adjusted = raw */
     lcm_rating_mean *mean;

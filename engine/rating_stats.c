@@ -1,7 +1,8 @@
 /*
  * rating_stats.c - agreement and severity of a year's counted ratings (view ratings_counted):
  * per rating point the cities x reviewers matrix (ICC on its complete rows, ordinal alpha on
- * the levels), overall the (city, point) x reviewers matrix; reviewer effects fitted over all
+ * the levels); overall, alpha over the (city, point) x reviewers matrix and the ICC pooled
+ * over the points' ANOVAs; reviewer effects fitted over all
  * points at once, a target being one city's point; the per-cell means raw, adjusted and
  * adjudicated; stored under a run of kind 'ratings' for the reports.
  */
@@ -82,6 +83,35 @@ static lcm_status agreement(const obs *o, size_t nobs, const size_t *unit_of, si
                              &rel->alpha_lo, &rel->alpha_hi);
     free(col), free(x), free(v);
     return LCM_OK;
+}
+
+/* The overall ICC: each point's two-way ANOVA (its own cities and panel), sums of squares and
+ * degrees of freedom pooled over the points, then the ICC formulas with n and k the mean
+ * numbers of cities and reviewers per point. No interval: the F-based one assumes a single
+ * crossed design (docs/ratings.md). */
+static void pool_icc(const lcm_rating_rel *rel, size_t np, lcm_icc *out) {
+    double ssb = 0, ssj = 0, sse = 0, dfb = 0, dfj = 0, dfe = 0, n = 0, k = 0, m = 0, rows = 0;
+    for (size_t p = 0; p < np; p++) {
+        const lcm_icc *c = &rel[p].icc;
+        if (isnan(c->icc1))
+            continue;
+        double dn = (double)c->n, dk = (double)c->k;
+        ssb += c->msb * (dn - 1), dfb += dn - 1;
+        ssj += c->msj * (dk - 1), dfj += dk - 1;
+        sse += c->mse * (dn - 1) * (dk - 1), dfe += (dn - 1) * (dk - 1);
+        n += dn, k += dk, m++, rows += dn;
+    }
+    memset(out, 0, sizeof *out);
+    out->icc1 = out->lo1 = out->hi1 = out->icck = out->lok = out->hik = NAN;
+    if (m == 0 || !(dfe > 0))
+        return;
+    n /= m, k /= m;
+    double msb = ssb / dfb, msj = ssj / dfj, mse = sse / dfe;
+    out->n = (size_t)rows, out->k = (size_t)lround(k);
+    out->msb = msb, out->msj = msj, out->mse = mse, out->f = msb / mse;
+    out->df1 = dfb, out->df2 = dfe;
+    out->icc1 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n);
+    out->icck = (msb - mse) / (msb + (msj - mse) / n);
 }
 
 static lcm_status read_obs(lcm_db *db, int year, names *cities, names *points, names *revs,
@@ -238,6 +268,8 @@ lcm_status lcm_rating_stats_compute(lcm_db *db, int year, size_t boot, lcm_ratin
         if (!(rel->code = strdup("overall")) ||
             agreement(o, nobs, unit, nobs ? nu + 1 : 0, revs.n, boot, rel) != LCM_OK)
             rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+        else
+            pool_icc(out->rel, out->nrel - 1, &rel->icc);
     }
     if (rc == LCM_OK)
         rc = cell_means(db, o, nobs, &cities, &points, b, out, err);

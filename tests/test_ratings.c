@@ -356,6 +356,36 @@ static void ratings__reliability_printed_is_the_engines_and_rs(void) {
     lcm_rating_stats_free(&s);
 }
 
+static void ratings__overall_icc_pools_the_points(void) {
+    const char *path = sc_db("pool.db");
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &err), LCM_OK);
+    /* Shrout & Fleiss' first three judges on 2.5.1 for six more cities */
+    static const double sf3[6][3] = {{9, 2, 5}, {6, 1, 3},  {8, 4, 6},
+                                     {7, 1, 2}, {10, 5, 6}, {6, 2, 4}};
+    static const char *const city[6] = {"1309", "1310", "1311", "1401", "1402", "1403"};
+    char q[256];
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 3; j++) {
+            snprintf(q, sizeof q,
+                     "INSERT INTO ratings(city_code, year, indicator_code, reviewer, score)"
+                     " VALUES ('%s', 2025, '2.5.1', 'r%d', %g)",
+                     city[i], j, sf3[i][j]);
+            sql(db, q);
+        }
+    lcm_rating_stats s;
+    CU_ASSERT_EQUAL_FATAL(lcm_rating_stats_compute(db, 2025, 0, &s, &err), LCM_OK);
+    const lcm_rating_rel *all = &s.rel[s.nrel - 1];
+    CU_ASSERT_STRING_EQUAL(all->code, "overall");
+    LCMT_ASSERT_REL(all->icc.icc1, ref("pool.icc1"), 1e-8);
+    LCMT_ASSERT_REL(all->icc.icck, ref("pool.icck"), 1e-8);
+    CU_ASSERT(isnan(all->icc.lo1));  /* no interval for the pooled value */
+    CU_ASSERT_EQUAL(all->ncity, 15); /* city x point units */
+    lcm_rating_stats_free(&s);
+    lcm_db_close(db);
+}
+
 /* sa of ratings_reference.R: four cities, each rated by three of four reviewers. */
 static void ratings__severity_adjusted_scores_match_lm(void) {
     const char *path = init_db("sev.db");
@@ -461,6 +491,7 @@ const lcmt_case lcmt_ratings_cases[] = {
      ratings__refused_ratings_leave_the_store_unchanged},
     {"ratings__reliability_printed_is_the_engines_and_rs",
      ratings__reliability_printed_is_the_engines_and_rs},
+    {"ratings__overall_icc_pools_the_points", ratings__overall_icc_pools_the_points},
     {"ratings__severity_adjusted_scores_match_lm", ratings__severity_adjusted_scores_match_lm},
     {"ratings__discordant_listed_and_adjudicated_value_scored",
      ratings__discordant_listed_and_adjudicated_value_scored},

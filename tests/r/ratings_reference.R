@@ -85,6 +85,25 @@ for (i in seq_along(b)) put(paste0("sv.b", i - 1), b[[i]])
 # count (three reviewers needed), so alpha is over the nine complete cities.
 put("sc.alpha_counted", kalpha_ordinal(lev(na.omit(sc)), 5))
 
+# -- The overall ICC of lcm_rating_stats: each point's two-way ANOVA (psych::ICC's $stats),
+# sums of squares and df pooled over the points, then ICC(2,1) and ICC(2,k) with n and k the
+# mean cities and reviewers per point. Two points: the nine complete cities of sc, and the six
+# targets of sf rated by its first three judges.
+pooled <- function(mats) {
+  ss <- c(0, 0, 0); df <- c(0, 0, 0); n <- 0; k <- 0
+  for (x in mats) {
+    st <- ICC(as.data.frame(x), lmer = FALSE)$stats
+    ss <- ss + st["SumSq", ]; df <- df + st["df", ]
+    n <- n + nrow(x); k <- k + ncol(x)
+  }
+  n <- n / length(mats); k <- k / length(mats)
+  ms <- ss / df; msb <- ms[[1]]; msj <- ms[[2]]; mse <- ms[[3]]
+  c((msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n),
+    (msb - mse) / (msb + (msj - mse) / n))
+}
+pl <- pooled(list(na.omit(sc), sf[, 1:3]))
+put("pool.icc1", pl[1]); put("pool.icck", pl[2])
+
 # -- Severity-adjusted means of four cities, each rated by three of four reviewers: the mean
 # of (score - reviewer effect) per city, effects fitted as above.
 sa <- data.frame(t = c(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3),
