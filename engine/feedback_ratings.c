@@ -91,19 +91,22 @@ void rb_ratings_national(lcm_db *db, rb *b, int year, lcm_err *err) {
                     "table measures how far they agree (1 complete agreement, 0 no better than "
                     "chance), with 95% intervals; above 0.75 is usually read as good, below 0.5 "
                     "calls for a common reading of the rubric. Methods: docs/ratings.md."));
-    lcm_report_table t = {RB_T(b, "专家评审的一致性", "Agreement between reviewers"),
-                          n,
-                          6,
-                          b->lang == LCM_LANG_EN ? head_en : head_zh,
-                          cell,
-                          RB_T(b,
-                               "ICC为双向随机、绝对一致模型（区间按F分布）；α按等级（序次）计算，"
-                               "区间为以城市为单位的1000次自助抽样（种子1）；全部监测点的ICC"
-                               "为各监测点方差分析合并所得，不给区间。",
-                               "ICC: two-way random effects, absolute agreement (F-based "
-                               "intervals); alpha on the levels (ordinal), interval from 1000 "
-                               "bootstrap resamples of the cities (seed 1); the ICC over all "
-                               "points pools the points' ANOVAs and has no interval.")};
+    lcm_report_table t = {
+        RB_T(b, "专家评审的一致性", "Agreement between reviewers"),
+        n,
+        6,
+        b->lang == LCM_LANG_EN ? head_en : head_zh,
+        cell,
+        RB_T(b,
+             "ICC为双向随机、绝对一致模型（区间按F分布）；α按等级（序次）计算，"
+             "区间为以城市为单位的1000次自助抽样（种子1）；“全部评审监测点”一行的城市数为城市与"
+             "监测点的组合数，α按组合抽样，ICC"
+             "为各监测点方差分析合并所得，不给区间。",
+             "ICC: two-way random effects, absolute agreement (F-based "
+             "intervals); alpha on the levels (ordinal), interval from 1000 "
+             "bootstrap resamples of the cities (seed 1); the row of all points "
+             "counts city x point pairs, resamples them for alpha, and pools "
+             "the points' ANOVAs for the ICC, which has no interval.")};
     if (cell && n)
         rb_table(b, &t);
     /* reviewers' severity */
