@@ -23,11 +23,11 @@ const char *const cmd_ratings_usage[] = {
     "lcmon ratings adjudicate DB --city C --year Y --point P --level L [--score S] --by NAME "
     "[--note T]",
     "",
-    "Expert ratings of the 18 rating points. A rating is a rubric level (优秀 良好 合格 基本合格 "
-    "不合格, or 1-5), optionally a score within the level's band (90-100, 80-89, 70-79, 60-69, "
-    "0-59; without one the level counts as 95, 85, 75, 65, 55), and the evidence it rests on. "
-    "A city's point counts once at least three reviewers have rated it and every assigned "
-    "reviewer has; until then a reviewer sees only their own rating.",
+    "Expert ratings of the 18 rating points. A rating is a rubric level (优秀 良好 合格 基本合格",
+    "不合格, or 1-5), optionally a score within the level's band (90-100, 80-89, 70-79, 60-69,",
+    "0-59; without one the level counts as 95, 85, 75, 65, 55), and the evidence it rests on.",
+    "A city's point counts once at least three reviewers have rated it and every assigned",
+    "reviewer has; until then a reviewer sees only their own rating. See docs/ratings.md.",
     "",
     "    rubric        check the shipped rubric (surveys/rubric.csv) against the seed text and",
     "                  the framework, and print it",
