@@ -426,6 +426,23 @@ static void ratings__severity_adjusted_scores_match_lm(void) {
         LCMT_ASSERT_REL(res->in.raw[(size_t)j * res->in.ncity + (size_t)ci], ref(key), 1e-8);
     }
     lcm_score_result_free(res);
+    lcm_db_close(db);
+    /* the CLI: the option is stored with the run and --rerun repeats it */
+    const char *sa[] = {"score",    path,  "--year", "2025", "--mc", "0", "--adjust-severity",
+                        "--format", "csv", NULL};
+    char *out = NULL, *serr = NULL;
+    CU_ASSERT_EQUAL(run(sa, &out, &serr), 0);
+    free(out), free(serr);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &err), LCM_OK);
+    long long id = lcmt_count(db, "SELECT max(id) FROM runs WHERE kind = 'score'");
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT params ->> '$.adjust_severity' FROM runs WHERE id = "
+                                   "(SELECT max(id) FROM runs WHERE kind = 'score')"),
+                    1);
+    lcm_score_opts back;
+    char *wf = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_score_params_load(db, id, &back, &wf, &err), LCM_OK);
+    CU_ASSERT_EQUAL(back.adjust_severity, 1);
+    free(wf);
     o.adjust_severity = 0; /* raw: the plain mean, (82 + 74 + 90) / 3 */
     CU_ASSERT_EQUAL_FATAL(lcm_score_compute(db, &o, &res, &err), LCM_OK);
     int c0 = lcm_score_city_index(&res->in, "1100");
