@@ -1159,6 +1159,7 @@ lcm_status lcm__feedback_city_build(lcm_db *db, const lcm_feedback_opts *o, rb *
     strengths_section(&x, v, n);
     trends_section(&x);
     notes_section(&x, v, n);
+    rb_ratings_city(db, b, x.cities[x.me].code, o->year, err);
     b->title = lcm_arena_printf(b->a,
                                 RB_T(b, "%s学习型城市建设监测反馈报告（%d年）",
                                      "%s: learning-city monitoring feedback (%d)"),

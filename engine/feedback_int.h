@@ -131,6 +131,11 @@ lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, 
 /* The network-coverage section (feedback_coverage.c). */
 void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err);
 
+/* The expert-rating sections (feedback_ratings.c): agreement and severity nationally, each
+ * rating point's mean beside its severity-adjusted mean for a city. */
+void rb_ratings_national(lcm_db *db, rb *b, int year, lcm_err *err);
+void rb_ratings_city(lcm_db *db, rb *b, const char *city, int year, lcm_err *err);
+
 /* A survey measure (item "" for the overall one) of a city and year: estimate, se (NaN
  * when none) and n; returns 0 and NaNs when it is not stored. */
 int rb_measure(lcm_db *db, const char *city, int year, const char *m, const char *item, double *est,

@@ -213,6 +213,7 @@ lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, 
     regions(&x);
     rb_coverage_section(db, b, o->year, err);
     weakest(&x);
+    rb_ratings_national(db, b, o->year, err);
     b->title = lcm_arena_printf(
         b->a,
         RB_T(b, "全国学习型城市建设监测报告（%d年）", "National learning-city monitoring (%d)"),

@@ -255,6 +255,65 @@ static const char *const migrations[] = {
     /* 9: English (pinyin) names of provinces and cities, for reports in English */
     "ALTER TABLE provinces ADD COLUMN name_en TEXT;"
     "ALTER TABLE cities ADD COLUMN name_en TEXT;",
+
+    /* 10: expert ratings as rubric levels (1 优秀 .. 5 不合格, bands in surveys/rubric.csv and
+     * engine/rating.h) with the evidence they rest on; the reviewers assigned to each city and
+     * point (blind until all have rated); adjudicated values kept beside the originals.
+     * Ratings stored before have their level filled from the score's band; the triggers keep
+     * level and score in step for writers that give only a score. docs/ratings.md. */
+    "ALTER TABLE ratings ADD COLUMN level INTEGER CHECK (level BETWEEN 1 AND 5);"
+    "ALTER TABLE ratings ADD COLUMN evidence TEXT;"
+    "ALTER TABLE ratings ADD COLUMN rated_at TEXT;"
+    "UPDATE ratings SET level = CASE WHEN score >= 90 THEN 1 WHEN score >= 80 THEN 2"
+    "  WHEN score >= 70 THEN 3 WHEN score >= 60 THEN 4 ELSE 5 END;"
+    "CREATE TRIGGER ratings_level_insert AFTER INSERT ON ratings BEGIN"
+    "  UPDATE ratings SET level = CASE WHEN score >= 90 THEN 1 WHEN score >= 80 THEN 2"
+    "    WHEN score >= 70 THEN 3 WHEN score >= 60 THEN 4 ELSE 5 END WHERE id = NEW.id; END;"
+    "CREATE TRIGGER ratings_level_update AFTER UPDATE OF score ON ratings BEGIN"
+    "  UPDATE ratings SET level = CASE WHEN score >= 90 THEN 1 WHEN score >= 80 THEN 2"
+    "    WHEN score >= 70 THEN 3 WHEN score >= 60 THEN 4 ELSE 5 END WHERE id = NEW.id; END;"
+    "CREATE TABLE rating_assignments ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  indicator_code TEXT NOT NULL REFERENCES indicators(code),"
+    "  reviewer TEXT NOT NULL,"
+    "  assigned_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  PRIMARY KEY (city_code, year, indicator_code, reviewer));"
+    "CREATE TABLE rating_adjudications ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  indicator_code TEXT NOT NULL REFERENCES indicators(code),"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),"
+    "  score REAL NOT NULL CHECK (score BETWEEN 0 AND 100),"
+    "  adjudicator TEXT NOT NULL,"
+    "  note TEXT,"
+    "  decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  PRIMARY KEY (city_code, year, indicator_code));"
+    /* The ratings that count: a city and point with at least three ratings and every assigned
+     * reviewer's among them. */
+    "CREATE VIEW ratings_counted AS SELECT r.* FROM ratings r"
+    "  WHERE (SELECT count(*) FROM ratings q WHERE q.city_code = r.city_code"
+    "         AND q.year = r.year AND q.indicator_code = r.indicator_code) >= 3"
+    "  AND NOT EXISTS (SELECT 1 FROM rating_assignments a WHERE a.city_code = r.city_code"
+    "    AND a.year = r.year AND a.indicator_code = r.indicator_code AND NOT EXISTS ("
+    "      SELECT 1 FROM ratings q WHERE q.city_code = a.city_code AND q.year = a.year"
+    "      AND q.indicator_code = a.indicator_code AND q.reviewer = a.reviewer));"
+    /* Agreement of the counted ratings of a year, per rating point and overall ('overall'),
+     * and each reviewer's severity, stored with the run (kind 'ratings') that computed them:
+     * reports read these. */
+    "CREATE TABLE rating_reliability ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  indicator_code TEXT NOT NULL,"
+    "  ncity INTEGER NOT NULL, nreviewer INTEGER NOT NULL, nrows INTEGER NOT NULL,"
+    "  icc1 REAL, icc1_lo REAL, icc1_hi REAL, icck REAL, icck_lo REAL, icck_hi REAL,"
+    "  alpha REAL, alpha_lo REAL, alpha_hi REAL,"
+    "  PRIMARY KEY (run_id, indicator_code));"
+    "CREATE TABLE rating_severity ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  reviewer TEXT NOT NULL,"
+    "  effect REAL NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (run_id, reviewer));",
 };
 
 int lcm__schema_count(void) {

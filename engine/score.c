@@ -4,6 +4,7 @@
  * (analysis/composite*.c), ranks overall / within region / within tier, and the audit
  * (correlation of each node with its parent, Cronbach's alpha of each group).
  */
+#include "rating.h"
 #include "reliability.h"
 #include "score.h"
 
@@ -290,6 +291,8 @@ lcm_status lcm_score_compute(lcm_db *db, const lcm_score_opts *o, lcm_score_resu
     score_work wk;
     memset(&wk, 0, sizeof wk);
     lcm_status st = lcm_score_inputs_load(db, o->year, o->disagree, &r->in, err);
+    if (st == LCM_OK) /* adjudicated values; reviewer severity removed on request */
+        st = lcm_rating_apply(db, &r->in, o->adjust_severity, err);
     if (st == LCM_OK && r->in.ncity == 0)
         st = lcm_err_set(err, LCM_NOTFOUND, "no inputs for year %d", o->year);
     if (st == LCM_OK)

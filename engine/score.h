@@ -57,8 +57,9 @@ typedef struct lcm_score_opts {
     const char *weights_file; /* CSV code,weight (LCM_WEIGHTS_FILE) */
     size_t mc;                /* Monte Carlo draws (0: no intervals) */
     unsigned long seed;
-    double mc_spread; /* weights perturbed by +-this share */
-    double disagree;  /* ratings disagreement threshold, points */
+    double mc_spread;    /* weights perturbed by +-this share */
+    double disagree;     /* ratings disagreement threshold, points */
+    int adjust_severity; /* 1: reviewers' severity removed from rating points (rating.h) */
 } lcm_score_opts;
 
 /* Defaults for a year (minmax, arithmetic, 2/3 threshold, treatment on, 1000 draws, seed 1,

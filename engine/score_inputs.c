@@ -286,7 +286,8 @@ lcm_status lcm_score_inputs_load(lcm_db *db, int year, double disagree, lcm_scor
         "SELECT city_code, indicator_code, value, imputed FROM indicator_values WHERE year = ?1";
     static const char ratings_sql[] =
         "SELECT city_code, indicator_code, count(*), avg(score), min(score), max(score),"
-        " sum(score * score) FROM ratings WHERE year = ?1 GROUP BY city_code, indicator_code";
+        " sum(score * score) FROM ratings_counted WHERE year = ?1 GROUP BY city_code, "
+        "indicator_code";
     memset(in, 0, sizeof *in);
     in->year = year;
     lcm_status rc = load_nodes(db, in, err);

@@ -32,6 +32,8 @@ char *lcm__score_params(const lcm_score_opts *o) {
     }
     lcm_strbuf_addf(&sb, ",\"mc\":%zu,\"seed\":%lu,\"mc_spread\":%.17g,\"disagree\":%.17g}", o->mc,
                     o->seed, o->mc_spread, o->disagree);
+    if (o->adjust_severity) /* only when set: older runs' parameters read the same */
+        sb.buf[--sb.len] = '\0', lcm_strbuf_adds(&sb, ",\"adjust_severity\":1}");
     char *s = lcm_strbuf_detach(&sb);
     return s;
 }
@@ -188,7 +190,8 @@ lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, c
         " params -> '$.threshold', params ->> '$.treat', params ->> '$.with_context',"
         " params ->> '$.impute', params ->> '$.weights', params ->> '$.weights_file',"
         " params ->> '$.mc', params ->> '$.seed', params -> '$.mc_spread',"
-        " params -> '$.disagree' FROM runs WHERE id = ?1 AND kind = 'score'";
+        " params -> '$.disagree', params ->> '$.adjust_severity' FROM runs"
+        " WHERE id = ?1 AND kind = 'score'";
     static const char *const weights[] = {"equal", "file", "pca"};
     static const char *const impute[] = {"mean", "median"};
     sqlite3_stmt *st = NULL;
@@ -225,6 +228,7 @@ lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, c
     o->impute = imp;
     o->mc = (size_t)sqlite3_column_int64(st, 9);
     o->seed = (unsigned long)sqlite3_column_int64(st, 10);
+    o->adjust_severity = sqlite3_column_int(st, 13);
     if (how == LCM_WEIGHTS_FILE && !(*weights_file = strdup(txt[8])))
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     o->weights_file = *weights_file;

@@ -86,9 +86,17 @@ static lcm_status point_value(lcm_db *db, city_stmts *s, const lcm__sim_city *c,
                               lcm_sim_summary *sum, lcm_err *err) {
     double u = gsl_cdf_ugaussian_P(level + gsl_ran_gaussian(rng, 0.5));
     if (strcmp(kind, "rating") == 0) {
-        static const char *const reviewers[] = {"专家甲", "专家乙", "专家丙"};
-        for (int r = 0; r < 3; r++) {
-            double score = fmin(98, fmax(20, 45 + 45 * u + gsl_ran_gaussian(rng, 6)));
+        /* A pool of five reviewers of different severity (points added to what the city's
+         * level earns); each point has a panel of three of them, rotating with the point, who
+         * rate every city (docs/ratings.md). */
+        static const char *const reviewers[] = {"专家甲", "专家乙", "专家丙", "专家丁", "专家戊"};
+        static const double severity[] = {0, -8, 6, -3, 4};
+        unsigned h = 0;
+        for (const char *q = code; *q; q++)
+            h = h * 31u + (unsigned char)*q;
+        for (int k = 0; k < 3; k++) {
+            int r = (int)((h + (unsigned)k) % 5u);
+            double score = fmin(98, fmax(20, 45 + 45 * u + severity[r] + gsl_ran_gaussian(rng, 6)));
             sqlite3_bind_text(s->rating, 1, c->code, -1, SQLITE_STATIC);
             sqlite3_bind_int(s->rating, 2, year);
             sqlite3_bind_text(s->rating, 3, code, -1, SQLITE_STATIC);

@@ -10,6 +10,7 @@
  * `lcmon trend` (changes between waves) and `lcmon network coverage`. The reference values
  * are the CLI's output on the same database; nothing is hard-coded.
  */
+#include "rating.h"
 #include "testing.h"
 
 #include <dirent.h>
@@ -793,7 +794,122 @@ static void model__texts_are_sentences(void) {
     }
 }
 
+/* The expert-rating tables (national: agreement and severity; city: reviewers' mean and the
+ * severity-adjusted mean) equal the engine's own lcm_rating_stats_compute on the same store. */
+static void model__rating_cells_equal_the_engine(void) {
+    if (!demo())
+        CU_FAIL_FATAL("demo failed");
+    char dir[900], json[1000];
+    snprintf(dir, sizeof dir, "%s/national_r", demo_dir);
+    snprintf(json, sizeof json, "%s/national_r.json", demo_dir);
+    const char *args[] = {"report", demo_db,   "--national", "--year",   YEAR, "--out",
+                          dir,      "--model", json,         "--no-svg", NULL};
+    free(run(args));
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    lcm_rating_stats s;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(demo_db, LCM_OPEN_READONLY, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_rating_stats_compute(db, 2025, LCM_RATING_BOOT, &s, &err), LCM_OK);
+    lcm_db_close(db);
+    sqlite3 *m = NULL;
+    sqlite3_stmt *st = NULL;
+    sqlite3_open(":memory:", &m);
+    char *text = lcmt_slurp(json, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(m,
+                           "SELECT json_extract(t.value, '$.ref.stat'), coalesce(json_extract("
+                           "t.value, '$.ref.indicator'), json_extract(t.value, '$.ref.reviewer')),"
+                           " json_extract(t.value, '$.ref.field'), json_extract(t.value, "
+                           "'$.value'), json_extract(t.value, '$.lo'), json_extract(t.value, "
+                           "'$.hi') FROM json_tree(?1) t WHERE t.type = 'object' AND "
+                           "json_extract(t.value, '$.ref.stat') GLOB 'rating_*'",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    int compared = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *stat = (const char *)sqlite3_column_text(st, 0);
+        const char *key = (const char *)sqlite3_column_text(st, 1);
+        const char *field = (const char *)sqlite3_column_text(st, 2);
+        double v = sqlite3_column_double(st, 3);
+        double lo = sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+        if (strcmp(stat, "rating_severity") == 0) {
+            for (size_t r = 0; r < s.nsev; r++)
+                if (strcmp(s.sev[r].reviewer, key) == 0) {
+                    CU_ASSERT(fabs(v - s.sev[r].effect) <= 1e-12);
+                    compared++;
+                }
+            continue;
+        }
+        const lcm_rating_rel *rel = NULL;
+        for (size_t i = 0; i < s.nrel; i++)
+            if (strcmp(s.rel[i].code, key) == 0)
+                rel = &s.rel[i];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(rel);
+        double want = NAN, want_lo = NAN;
+        if (strcmp(field, "icc1") == 0)
+            want = rel->icc.icc1, want_lo = rel->icc.lo1;
+        else if (strcmp(field, "icck") == 0)
+            want = rel->icc.icck, want_lo = rel->icc.lok;
+        else if (strcmp(field, "alpha") == 0)
+            want = rel->alpha, want_lo = rel->alpha_lo;
+        else if (strcmp(field, "ncity") == 0)
+            want = (double)rel->ncity;
+        else if (strcmp(field, "nreviewer") == 0)
+            want = (double)rel->nreviewer;
+        CU_ASSERT(fabs(v - want) <= 1e-12 * fmax(1, fabs(want)));
+        if (!isnan(want_lo))
+            CU_ASSERT(fabs(lo - want_lo) <= 1e-12);
+        compared++;
+    }
+    sqlite3_finalize(st);
+    free(text);
+    /* 18 points and the overall row, 5 numbers each; every reviewer */
+    CU_ASSERT_EQUAL(compared, 19 * 5 + (int)s.nsev);
+    /* each city's table: the reviewers' mean and the adjusted mean of every rating point */
+    compared = 0;
+    for (size_t i = 0; i < NCITY; i++) {
+        snprintf(dir, sizeof dir, "%s/r_rt_%s", demo_dir, cities[i]);
+        snprintf(json, sizeof json, "%s/model_rt_%s.json", demo_dir, cities[i]);
+        const char *ca[] = {"report", demo_db, "--city",  cities[i], "--year",   YEAR,
+                            "--out",  dir,     "--model", json,      "--no-svg", NULL};
+        free(run(ca));
+        text = lcmt_slurp(json, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(m,
+                                                 "SELECT json_extract(t.value, '$.ref.indicator'),"
+                                                 " json_extract(t.value, '$.ref.field'), "
+                                                 "json_extract(t.value, '$.value') FROM "
+                                                 "json_tree(?1) t WHERE t.type = 'object' AND "
+                                                 "json_extract(t.value, '$.ref.stat') = "
+                                                 "'rating_mean'",
+                                                 -1, &st, NULL),
+                              SQLITE_OK);
+        sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *point = (const char *)sqlite3_column_text(st, 0);
+            const char *field = (const char *)sqlite3_column_text(st, 1);
+            double v = sqlite3_column_double(st, 2);
+            const lcm_rating_mean *mean = NULL;
+            for (size_t k = 0; k < s.nmean; k++)
+                if (strcmp(s.mean[k].city, cities[i]) == 0 && strcmp(s.mean[k].point, point) == 0)
+                    mean = &s.mean[k];
+            CU_ASSERT_PTR_NOT_NULL_FATAL(mean);
+            double want = strcmp(field, "raw") == 0 ? mean->raw : mean->adjusted;
+            CU_ASSERT(fabs(v - want) <= 1e-9);
+            compared++;
+        }
+        sqlite3_finalize(st);
+        free(text);
+    }
+    CU_ASSERT_EQUAL(compared, (int)(NCITY * 18 * 2));
+    lcm_rating_stats_free(&s);
+    sqlite3_close(m);
+}
+
 const lcmt_case lcmt_report_model_cases[] = {
+    {"rating_cells_equal_the_engine", model__rating_cells_equal_the_engine},
     {"survey_cells_equal_lcmon_estimate", model__survey_cells_equal_lcmon_estimate},
     {"scores_ranks_strengths_equal_the_cli", model__scores_ranks_strengths_equal_the_cli},
     {"wave_changes_equal_lcmon_trend", model__wave_changes_equal_lcmon_trend},

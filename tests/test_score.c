@@ -130,23 +130,30 @@ static void coverage__province_is_sum_over_sum(void) {
 static void ratings__mean_spread_and_disagreement(void) {
     lcm_db *db = fresh_db("ratings.db");
     fill_values(db, 2024, 0);
-    /* 1101 on 2.3.1: 60 and 90 -> mean 75, sd sqrt(450) = 21.21, span 30 > 20: disagree.
-     * 1102: 70 and 80 -> mean 75, sd 7.07, span 10: agree. */
+    /* 1101 on 2.3.1: 60, 75 and 90 -> mean 75, sd sqrt(450/2) = 15, span 30 > 20: disagree.
+     * 1102: 70, 75 and 80 -> mean 75, sd 5, span 10: agree. 5101: two ratings only, which do
+     * not count (three reviewers needed, docs/ratings.md): the imported value stays. */
     sql(db, "INSERT INTO ratings(city_code, year, indicator_code, reviewer, score) VALUES"
             " ('1101',2024,'2.3.1','r1',60),('1101',2024,'2.3.1','r2',90),"
-            " ('1102',2024,'2.3.1','r1',70),('1102',2024,'2.3.1','r2',80)");
+            " ('1101',2024,'2.3.1','r3',75),('1102',2024,'2.3.1','r3',75),"
+            " ('1102',2024,'2.3.1','r1',70),('1102',2024,'2.3.1','r2',80),"
+            " ('5101',2024,'2.3.1','r1',0),('5101',2024,'2.3.1','r2',0)");
     lcm_score_opts o;
     lcm_score_opts_default(&o, 2024);
     o.mc = 0;
     lcm_score_result *r = compute(db, &o);
     size_t j = (size_t)lcm_score_node_index(&r->in, "2.3.1"), n = r->in.ncity;
     size_t a = (size_t)lcm_score_city_index(&r->in, "1101"), b = a + 1;
+    size_t c = (size_t)lcm_score_city_index(&r->in, "5101");
     LCMT_ASSERT_REL(r->in.raw[j * n + a], 75, 1e-12);
-    LCMT_ASSERT_REL(r->in.spread[j * n + a], sqrt(450.0), 1e-12);
+    LCMT_ASSERT_REL(r->in.spread[j * n + a], 15, 1e-12);
     CU_ASSERT_EQUAL(r->in.disagree[j * n + a], 1);
-    LCMT_ASSERT_REL(r->in.spread[j * n + b], sqrt(50.0), 1e-12);
+    LCMT_ASSERT_REL(r->in.spread[j * n + b], 5, 1e-12);
     CU_ASSERT_EQUAL(r->in.disagree[j * n + b], 0);
-    CU_ASSERT_EQUAL(r->in.nrating[j * n + a], 2);
+    CU_ASSERT_EQUAL(r->in.nrating[j * n + a], 3);
+    /* fill_values: 5101 has 30 + ord of 2.3.1 */
+    CU_ASSERT(r->in.raw[j * n + c] > 30);
+    CU_ASSERT_EQUAL(r->in.nrating[j * n + c], 0);
     lcm_score_result_free(r);
     lcm_db_close(db);
 }

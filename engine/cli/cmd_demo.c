@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "outfile.h"
 #include "feedback.h"
+#include "rating.h"
 #include "form.h"
 #include "measures.h"
 #include "score.h"
@@ -103,6 +104,23 @@ static lcm_status weigh_and_measure(lcm_db *db, const lcm_sim_opts *so, lcm_err 
     return rc;
 }
 
+/* Agreement of the year's reviewers and their severity, stored for the reports. */
+static lcm_status rate_agreement(lcm_db *db, int year, lcm_err *err) {
+    lcm_rating_stats s;
+    long long run = 0;
+    lcm_status rc = lcm_rating_stats_compute(db, year, LCM_RATING_BOOT, &s, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (s.nmean > 0 && (rc = lcm_rating_stats_store(db, &s, &run, err)) == LCM_OK) {
+        const lcm_rating_rel *all = &s.rel[s.nrel - 1];
+        printf("  %d: ratings agree with ICC(2,1) %.2f, Krippendorff's alpha %.2f; %zu reviewers' "
+               "severity stored, run %lld (%.1f s)\n",
+               year, all->icc.icc1, all->alpha, s.nsev, run, lap());
+    }
+    lcm_rating_stats_free(&s);
+    return rc;
+}
+
 static lcm_status score_years(lcm_db *db, const lcm_sim_opts *so, long mc, lcm_err *err) {
     lcm_status rc = LCM_OK;
     for (int w = 0; w < so->nwaves && rc == LCM_OK; w++) {
@@ -110,6 +128,8 @@ static lcm_status score_years(lcm_db *db, const lcm_sim_opts *so, long mc, lcm_e
         lcm_score_result *r = NULL;
         lcm_score_opts_default(&o, so->waves[w]);
         o.mc = (size_t)mc;
+        if ((rc = rate_agreement(db, so->waves[w], err)) != LCM_OK)
+            break;
         if ((rc = lcm_score_compute(db, &o, &r, err)) == LCM_OK &&
             (rc = lcm_score_store(db, r, err)) == LCM_OK)
             printf("  %d: %zu cities scored with %ld Monte Carlo draws, run %lld (%.1f s)\n",

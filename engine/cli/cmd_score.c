@@ -33,6 +33,8 @@ const char *const cmd_score_usage[] = {
     "    --seed S           random seed (default 1): the same seed gives the same intervals",
     "    --mc-spread X      weights perturbed by +-X (default 0.25)",
     "    --disagree P       reviewers disagree when their scores span more than P points (20)",
+    "    --adjust-severity  remove each reviewer's severity (additive effect, least squares)",
+    "                       from the rating points (docs/ratings.md)",
     "    --rerun RUN        score again with the stored parameters of run RUN (a new run,",
     "                       the same scores bit for bit); takes no other scoring option",
     "    --show WHAT        scores (default), weights, audit, missing, or coverage",
@@ -381,6 +383,8 @@ static int parse_option(int c, score_args *a) {
         return parse_double(optarg, 0, 1, &a->o.mc_spread);
     case 'd':
         return parse_double(optarg, 0, 100, &a->o.disagree);
+    case 'A':
+        return a->o.adjust_severity = 1, 0;
     case 'h':
         for (i = 1; shows[i]; i++)
             if (strcmp(optarg, shows[i]) == 0)
@@ -401,16 +405,25 @@ static int parse_option(int c, score_args *a) {
 }
 
 static int parse_args(int argc, char **argv, score_args *a) {
-    static const struct option opts[] = {
-        {"year", required_argument, NULL, 'y'},      {"normalise", required_argument, NULL, 'n'},
-        {"aggregate", required_argument, NULL, 'a'}, {"weights", required_argument, NULL, 'w'},
-        {"threshold", required_argument, NULL, 't'}, {"no-treat", no_argument, NULL, 'T'},
-        {"with-context", no_argument, NULL, 'C'},    {"impute", required_argument, NULL, 'i'},
-        {"mc", required_argument, NULL, 'm'},        {"seed", required_argument, NULL, 's'},
-        {"mc-spread", required_argument, NULL, 'S'}, {"disagree", required_argument, NULL, 'd'},
-        {"rerun", required_argument, NULL, 'r'},     {"show", required_argument, NULL, 'h'},
-        {"by", required_argument, NULL, 'b'},        {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},      {0, 0, 0, 0}};
+    static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
+                                         {"normalise", required_argument, NULL, 'n'},
+                                         {"aggregate", required_argument, NULL, 'a'},
+                                         {"weights", required_argument, NULL, 'w'},
+                                         {"threshold", required_argument, NULL, 't'},
+                                         {"no-treat", no_argument, NULL, 'T'},
+                                         {"with-context", no_argument, NULL, 'C'},
+                                         {"impute", required_argument, NULL, 'i'},
+                                         {"mc", required_argument, NULL, 'm'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"mc-spread", required_argument, NULL, 'S'},
+                                         {"disagree", required_argument, NULL, 'd'},
+                                         {"rerun", required_argument, NULL, 'r'},
+                                         {"show", required_argument, NULL, 'h'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"adjust-severity", no_argument, NULL, 'A'},
+                                         {0, 0, 0, 0}};
     int c, li = 0;
     lcm_score_opts_default(&a->o, 0);
     while ((c = getopt_long(argc, argv, "", opts, &li)) != -1) {
