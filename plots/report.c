@@ -30,7 +30,9 @@ void lcm__numbered(FILE *out, lcm_lang lang, lcm__rtext what, int number) {
 /* A4 portrait, CJK fonts first; tables and figures are not split across pages, and long
  * tables repeat their header row on each printed page. */
 static const char css[] =
-    "@page{size:A4;margin:18mm 16mm}\n"
+    /* page numbers in the margin of a printed page (Chromium's PDF, other browsers' print) */
+    "@page{size:A4;margin:18mm 16mm;@bottom-center{content:counter(page) ' / ' counter(pages);"
+    "font-size:9pt;color:#666}}\n"
     "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',"
     "sans-serif;font-size:10.5pt;line-height:1.6;color:#222;max-width:178mm;margin:0 auto;"
     "padding:12px}\n"

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define YEAR "2025"
 #define MIN_N 30
@@ -908,7 +910,108 @@ static void model__rating_cells_equal_the_engine(void) {
     sqlite3_close(m);
 }
 
+/* Output of the program argv[0] (found on PATH, run without a shell), malloc'd; NULL when
+ * it cannot run or fails. */
+static char *tool_output(const char *const *argv) {
+    int fd[2];
+    if (pipe(fd) != 0)
+        return NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]), close(fd[1]);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t n = 0, cap = 1 << 16;
+    char *buf = malloc(cap);
+    ssize_t k;
+    while (buf && (k = read(fd[0], buf + n, cap - n - 1)) > 0)
+        if ((n += (size_t)k) + 1 == cap) {
+            char *grown = realloc(buf, cap *= 2);
+            if (!grown)
+                free(buf);
+            buf = grown;
+        }
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!buf || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return free(buf), NULL;
+    buf[n] = '\0';
+    return buf;
+}
+
+/* --pdf: the city report printed by Chromium is A4, every page says "i / N" with N the
+ * PDF's page count, the table of contents is on page 1, and the overall score sentence of
+ * the HTML (checked against the engine above) reads the same in the PDF. */
+static void model__pdf_has_its_pages_and_numbers(void) {
+    const char *db = demo();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    char out[900], html[1000], pdf[1000];
+    snprintf(out, sizeof out, "%s/pdf", demo_dir);
+    char *stdout_text = run((const char *[]){"report", db, "--city", "4405", "--year", "2025",
+                                             "--out", out, "--no-svg", "--pdf", NULL});
+    free(stdout_text);
+    snprintf(html, sizeof html, "%s/city_4405_2025.html", out);
+    snprintf(pdf, sizeof pdf, "%s/city_4405_2025.pdf", out);
+    char *info = tool_output((const char *[]){"pdfinfo", pdf, NULL});
+    if (!info)
+        fprintf(stderr, "\n  pdfinfo (poppler-utils) could not read '%s'\n", pdf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(info);
+    int pages = 0;
+    const char *p = strstr(info, "Pages:");
+    if (p)
+        pages = atoi(p + 6);
+    CU_ASSERT(pages >= 3);
+    LCMT_ASSERT_HAS(info, "(A4)");
+    free(info);
+    for (int i = 1; i <= pages; i++) {
+        char page[16], footer[32];
+        snprintf(page, sizeof page, "%d", i);
+        snprintf(footer, sizeof footer, "%d / %d", i, pages);
+        char *text =
+            tool_output((const char *[]){"pdftotext", "-f", page, "-l", page, pdf, "-", NULL});
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        if (!lcmt_has(text, footer))
+            fprintf(stderr, "\n  page %d has no '%s'\n", i, footer);
+        CU_ASSERT(lcmt_has(text, footer));
+        if (i == 1) {
+            LCMT_ASSERT_HAS(text, "目录");
+            LCMT_ASSERT_HAS(text, "学习型城市建设监测反馈报告");
+        }
+        free(text);
+    }
+    /* The score sentence: "综合得分47.3" as the HTML has it. */
+    char *h = lcmt_slurp(html, NULL),
+         *all = tool_output((const char *[]){"pdftotext", pdf, "-", NULL});
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+    const char *at = strstr(h, "综合得分");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    char want[64];
+    size_t n = strlen("综合得分");
+    while (at[n] && (at[n] == '.' || (at[n] >= '0' && at[n] <= '9')))
+        n++;
+    snprintf(want, sizeof want, "%.*s", (int)n, at);
+    CU_ASSERT(strlen(want) > strlen("综合得分"));
+    LCMT_ASSERT_HAS(all, want);
+    free(h), free(all);
+    /* Without a browser: a clear message before any work, no report written. */
+    char *err = NULL;
+    setenv("LCMON_CHROMIUM", "/nonexistent/chromium", 1);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"report", db, "--city", "4405", "--year", "2025",
+                                              "--out", out, "--pdf", NULL},
+                             NULL, NULL, &err),
+                    1);
+    LCMT_ASSERT_HAS(err, "--pdf needs chromium");
+    unsetenv("LCMON_CHROMIUM");
+    free(err);
+}
+
 const lcmt_case lcmt_report_model_cases[] = {
+    {"pdf_has_its_pages_and_numbers", model__pdf_has_its_pages_and_numbers},
     {"rating_cells_equal_the_engine", model__rating_cells_equal_the_engine},
     {"survey_cells_equal_lcmon_estimate", model__survey_cells_equal_lcmon_estimate},
     {"scores_ranks_strengths_equal_the_cli", model__scores_ranks_strengths_equal_the_cli},

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "feedback.h"
 #include "outfile.h"
+#include "pdf.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +15,7 @@
 
 const char *const cmd_report_usage[] = {
     "lcmon report DB (--city C | --national) --year Y [--out DIR] [--lang zh|en] [--min-n N]",
-    "             [--no-svg] [--model FILE.json]",
+    "             [--no-svg] [--model FILE.json] [--pdf]",
     "",
     "Write the feedback report of city C (code or name) for year Y, or the national",
     "overview, to DIR (default .) as one HTML file with its charts embedded, printable",
@@ -23,22 +24,21 @@ const char *const cmd_report_usage[] = {
     "PNG and SVG beside the report (--no-svg: PNG only). Without gnuplot the report is",
     "written without its charts and says so. --model also writes the report's model as",
     "JSON: every number (with the stored result it comes from), label, note, suppression",
-    "flag and chart series the report shows; suppressed values are not in it.",
+    "flag and chart series the report shows; suppressed values are not in it. --pdf also",
+    "prints the report to PDF beside it (A4, page numbers, the table of contents first)",
+    "with headless Chromium (the chromium package, or $LCMON_CHROMIUM).",
     NULL,
 };
 
 int cmd_report(int argc, char **argv) {
-    static const struct option opts[] = {{"city", required_argument, NULL, 'c'},
-                                         {"national", no_argument, NULL, 'N'},
-                                         {"year", required_argument, NULL, 'y'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"min-n", required_argument, NULL, 'm'},
-                                         {"no-svg", no_argument, NULL, 'S'},
-                                         {"model", required_argument, NULL, 'M'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"city", required_argument, NULL, 'c'}, {"national", no_argument, NULL, 'N'},
+        {"year", required_argument, NULL, 'y'}, {"out", required_argument, NULL, 'o'},
+        {"lang", required_argument, NULL, 'l'}, {"min-n", required_argument, NULL, 'm'},
+        {"no-svg", no_argument, NULL, 'S'},     {"model", required_argument, NULL, 'M'},
+        {"pdf", no_argument, NULL, 'P'},        {0, 0, 0, 0}};
     lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL, 1, NULL};
-    int national = 0, c;
+    int national = 0, pdf = 0, c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int bad = 0;
@@ -68,6 +68,9 @@ int cmd_report(int argc, char **argv) {
         case 'M':
             o.model = optarg;
             break;
+        case 'P':
+            pdf = 1;
+            break;
         default:
             return cli_usage_error(cmd_report_usage, "bad option");
         }
@@ -77,6 +80,10 @@ int cmd_report(int argc, char **argv) {
     }
     if (argc - optind != 1 || !o.year || !o.city == !national)
         return cli_usage_error(cmd_report_usage, "need DB, --year and one of --city/--national");
+    char browser[4096];
+    if (pdf && !lcm_pdf_find_browser(browser, sizeof browser)) /* before any work is done */
+        return cli_error("--pdf needs chromium: install it (apt-get install chromium), or set "
+                         "LCMON_CHROMIUM");
     int code;
     lcm_err err = {0};
     if (lcm_out_dir(o.out_dir, 0, &err) != LCM_OK) /* a file there is not a directory */
@@ -93,6 +100,14 @@ int cmd_report(int argc, char **argv) {
         printf("%s\n", done.path);
         if (!done.gnuplot_ok)
             cli_error("charts not drawn: %s", done.note);
+        char path[4200];
+        size_t n = strlen(done.path);
+        snprintf(path, sizeof path, "%.*s.pdf",
+                 (int)(n > 5 && strcmp(done.path + n - 5, ".html") == 0 ? n - 5 : n), done.path);
+        if (pdf && lcm_pdf_print(done.path, path, &err) != LCM_OK)
+            code = cli_fail(&err);
+        else if (pdf)
+            printf("%s\n", path);
     }
     lcm_db_close(db);
     return code;
