@@ -1011,6 +1011,41 @@ static const char *params_words(city_ctx *x) {
     return out;
 }
 
+/* The first-level weights the run used (score_weights), in words: 背景 is left out unless
+ * the run scored it, so the other groups weigh 1/3 each by default (docs/scores.md). */
+static const char *weights_words(city_ctx *x) {
+    rb *b = x->b;
+    sqlite3_stmt *st = NULL;
+    char used[512] = "", out[512] = "";
+    size_t nu = 0, no = 0;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                           "SELECT i.group_zh, i.group_en, w.weight FROM indicators i"
+                           " LEFT JOIN score_weights w ON w.indicator_code = i.code"
+                           " AND w.run_id = ?1 WHERE i.level = 1 ORDER BY i.ord",
+                           -1, &st, NULL) != SQLITE_OK)
+        return "";
+    sqlite3_bind_int64(st, 1, x->run);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, RB_T(b, 0, 1));
+        double w = sqlite3_column_double(st, 2);
+        if (w > 0 && strlen(used) < sizeof used - 64)
+            snprintf(used + strlen(used), sizeof used - strlen(used), "%s%s %.3f",
+                     nu++ ? RB_T(b, "、", ", ") : "", name ? name : "", w);
+        else if (!(w > 0) && strlen(out) < sizeof out - 64)
+            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s",
+                     no++ ? RB_T(b, "、", ", ") : "", name ? name : "");
+    }
+    sqlite3_finalize(st);
+    if (!nu)
+        return "";
+    return no ? lcm_arena_printf(b->a,
+                                 RB_T(b, "一级指标实际权重：%s；%s不计入综合指数。",
+                                      "First-level weights used: %s; %s left out of the index."),
+                                 used, out)
+              : lcm_arena_printf(
+                    b->a, RB_T(b, "一级指标实际权重：%s。", "First-level weights used: %s."), used);
+}
+
 static void notes_section(city_ctx *x, const node *v, size_t n) {
     rb *b = x->b;
     const char *items[8];
@@ -1065,6 +1100,9 @@ static void notes_section(city_ctx *x, const node *v, size_t n) {
              "fewer than %ld respondents are suppressed (* in tables, left out of charts)."),
         b->min_n);
     items[k++] = params_words(x);
+    const char *weights = weights_words(x);
+    if (*weights)
+        items[k++] = weights;
     items[k++] = x->peer_note;
     rb_list(b, items, k);
 }

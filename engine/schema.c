@@ -255,6 +255,37 @@ static const char *const migrations[] = {
     /* 9: English (pinyin) names of provinces and cities, for reports in English */
     "ALTER TABLE provinces ADD COLUMN name_en TEXT;"
     "ALTER TABLE cities ADD COLUMN name_en TEXT;",
+
+    /* 10: scoring rules of the seed (issue 16, docs/scores.md). city_stats holds statistics
+     * of a city and year that are not monitoring points: 常住人口 (population, in 万人), by
+     * which the count points marked per_10k are compared per 10,000 residents. Each point
+     * declares its plausible range (in its unit), which `import stats` enforces. basis is
+     * the value a point was scored on when it is not the raw value (per 10,000 residents). */
+    "CREATE TABLE city_stats ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  stat TEXT NOT NULL CHECK (stat IN ('population')),"
+    "  value REAL NOT NULL CHECK (value > 0),"
+    "  source TEXT NOT NULL,"
+    "  note TEXT,"
+    "  PRIMARY KEY (city_code, year, stat));"
+    "ALTER TABLE indicators ADD COLUMN per_10k INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (per_10k IN (0,1));"
+    "ALTER TABLE indicators ADD COLUMN plausible_low REAL;"
+    "ALTER TABLE indicators ADD COLUMN plausible_high REAL;"
+    "UPDATE indicators SET per_10k = 1 WHERE code IN ('2.1.1','2.2.2','2.4.2','3.4.1','3.4.2');"
+    "ALTER TABLE score_results ADD COLUMN basis REAL;"
+    /* honorary titles of point 4.2.2 (近五年来…国际、国家、省部级等相关荣誉称号), one row per
+     * title: the score counts those of the last five years, weighted by level */
+    "CREATE TABLE honours ("
+    "  id INTEGER PRIMARY KEY,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 1950 AND 2100),"
+    "  name TEXT NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('international','national','provincial')),"
+    "  source TEXT NOT NULL,"
+    "  note TEXT,"
+    "  UNIQUE (city_code, year, name));",
 };
 
 int lcm__schema_count(void) {

@@ -33,6 +33,10 @@ const char *const cmd_score_usage[] = {
     "    --seed S           random seed (default 1): the same seed gives the same intervals",
     "    --mc-spread X      weights perturbed by +-X (default 0.25)",
     "    --disagree P       reviewers disagree when their scores span more than P points (20)",
+    "    --band R           a band point (3.3.2): compliance (default: at or above the floor",
+    "                       is full score) or distance (the distance outside the band)",
+    "    --all-cities       score every city with inputs, not only the network members",
+    "                       admitted by year Y",
     "    --rerun RUN        score again with the stored parameters of run RUN (a new run,",
     "                       the same scores bit for bit); takes no other scoring option",
     "    --show WHAT        scores (default), weights, audit, missing, or coverage",
@@ -256,16 +260,23 @@ static int show_missing(const lcm_score_result *r, const score_args *a) {
 }
 
 static int show_coverage(lcm_db *db, const score_args *a) {
-    static const score_col cols[] = {
-        {"point", "监测点", "point", 0},       {"key", "范围", "scope", 0},
-        {"county", "县级覆盖", "county", 0},   {"township", "乡级覆盖", "township", 0},
-        {"village", "村级覆盖", "village", 0}, {"combined_pct", "合计%", "combined %", 1}};
+    static const score_col cols[] = {{"point", "监测点", "point", 0},
+                                     {"key", "范围", "scope", 0},
+                                     {"county", "县级覆盖", "county", 0},
+                                     {"township", "乡级覆盖", "township", 0},
+                                     {"village", "村级覆盖", "village", 0},
+                                     {"combined_pct", "合计%", "combined %", 1},
+                                     {"county_pct", "县级%", "county %", 1},
+                                     {"township_pct", "乡级%", "township %", 1},
+                                     {"village_pct", "村级%", "village %", 1},
+                                     {"level_mean_pct", "三级平均%", "mean of levels %", 1},
+                                     {"scored_pct", "计分值%", "scored %", 1}};
     static const char *const kinds[][2] = {{"2.2.1", LCM_COVERAGE_KIND_COMMUNITY},
                                            {"2.2.3", LCM_COVERAGE_KIND_ELDERLY}};
-    cli_rows *rows = score_rows_new(cols, 6, a->fmt, a->en);
+    cli_rows *rows = score_rows_new(cols, 11, a->fmt, a->en);
     if (!rows)
         return cli_error("out of memory"), LCM_EXIT_INTERNAL;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 2; k++) { /* 2.2.1 is scored on the mean of the levels, 2.2.3 on Σ/Σ */
         lcm_coverage_row *cov = NULL;
         size_t n = 0;
         lcm_err err = {0};
@@ -275,11 +286,24 @@ static int show_coverage(lcm_db *db, const score_args *a) {
             return cli_fail(&err);
         }
         for (size_t i = 0; i < n; i++) {
-            char b[4][48];
-            for (int l = 0; l < 3; l++)
+            char b[9][48];
+            for (int l = 0; l < 3; l++) {
                 snprintf(b[l], 48, "%ld/%ld", cov[i].covered[l], cov[i].units[l]);
-            const char *v[] = {kinds[k][0], cov[i].key, b[0],
-                               b[1],        b[2],       score_num(b[3], 48, cov[i].rate[3], 2)};
+                score_num(b[4 + l], 48, cov[i].rate[l], 2);
+            }
+            double mean = lcm_coverage_level_mean(&cov[i]);
+            score_num(b[7], 48, mean, 2);
+            const char *v[] = {kinds[k][0],
+                               cov[i].key,
+                               b[0],
+                               b[1],
+                               b[2],
+                               score_num(b[3], 48, cov[i].rate[3], 2),
+                               b[4],
+                               b[5],
+                               b[6],
+                               b[7],
+                               score_num(b[8], 48, k == 0 ? mean : cov[i].rate[3], 2)};
             cli_rows_add(rows, v);
         }
         free(cov);
@@ -381,6 +405,12 @@ static int parse_option(int c, score_args *a) {
         return parse_double(optarg, 0, 1, &a->o.mc_spread);
     case 'd':
         return parse_double(optarg, 0, 100, &a->o.disagree);
+    case 'B':
+        if (strcmp(optarg, "compliance") != 0 && strcmp(optarg, "distance") != 0)
+            return -1;
+        return a->o.band_distance = strcmp(optarg, "distance") == 0, 0;
+    case 'A':
+        return a->o.all_cities = 1, 0;
     case 'h':
         for (i = 1; shows[i]; i++)
             if (strcmp(optarg, shows[i]) == 0)
@@ -410,7 +440,8 @@ static int parse_args(int argc, char **argv, score_args *a) {
         {"mc-spread", required_argument, NULL, 'S'}, {"disagree", required_argument, NULL, 'd'},
         {"rerun", required_argument, NULL, 'r'},     {"show", required_argument, NULL, 'h'},
         {"by", required_argument, NULL, 'b'},        {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},      {0, 0, 0, 0}};
+        {"lang", required_argument, NULL, 'l'},      {"band", required_argument, NULL, 'B'},
+        {"all-cities", no_argument, NULL, 'A'},      {0, 0, 0, 0}};
     int c, li = 0;
     lcm_score_opts_default(&a->o, 0);
     while ((c = getopt_long(argc, argv, "", opts, &li)) != -1) {
