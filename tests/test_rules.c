@@ -369,7 +369,125 @@ static void rules__only_members_admitted_by_the_year(void) {
     free(out), free(err);
 }
 
+/* ---- 6 and 7. the demo scores its members; the weights used agree everywhere ------------ */
+
+/* The value of column `col` on the CSV line starting with `key,` of text (static buffer);
+ * col < 0 counts from the end of the line (-1 the last), past any quoted commas. */
+static const char *csv_field(const char *text, const char *key, const char *header, int col) {
+    static char buf[64];
+    char want[64];
+    snprintf(want, sizeof want, "\n%s,", key);
+    const char *line = strstr(text, want);
+    buf[0] = '\0';
+    CU_ASSERT_PTR_NOT_NULL(line);
+    if (!line)
+        return buf;
+    line++;
+    if (col < 0) {
+        const char *end = line + strcspn(line, "\n"), *p = end;
+        for (int k = 0; k < -col && p > line; k++) {
+            end = p;
+            while (p > line && p[-1] != ',')
+                p--;
+            if (k + 1 < -col && p > line)
+                p--;
+        }
+        snprintf(buf, sizeof buf, "%.*s", (int)(end - p < 63 ? end - p : 63), p);
+        return buf;
+    }
+    for (int k = 0; k < col && line; k++) {
+        line = strchr(line, ',');
+        line = line ? line + 1 : NULL;
+    }
+    if (line) {
+        size_t n = strcspn(line, ",\n");
+        snprintf(buf, sizeof buf, "%.*s", (int)(n < 63 ? n : 63), line);
+    }
+    (void)header;
+    return buf;
+}
+
+/* The framework gives 背景 0.25, but scoring leaves it out: the other groups weigh 1/3 each
+ * and 2.1.1's share of the index is 1/3 (发展) × 1/9 (2.1 of nine) × 1/3 (of three) = 1/81.
+ * framework show, score --show weights, the stored run and the city report all say so. The
+ * demo's runs cover every monitored city in every wave (only members are scored: the
+ * simulated register admits them in 2023). */
+static void rules__demo_members_and_weights_used(void) {
+    char dir[4096], db[4200], *out = NULL, *err = NULL;
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("rules_demo"));
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"demo", "--out", dir, "--cities", "4",
+                                                    "--households", "40", "--mc", "0", NULL},
+                                   NULL, &out, &err),
+                          0);
+    free(out), free(err);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, 0, &h, &(lcm_err){0}), LCM_OK);
+    for (int y = 2023; y <= 2025; y++) {
+        char q[512];
+        snprintf(q, sizeof q,
+                 "SELECT count(*) FROM score_ranks WHERE scope = 'overall' AND run_id = (SELECT"
+                 " max(id) FROM runs WHERE kind = 'score' AND params ->> '$.year' = %d"
+                 " AND params ->> '$.cities' = 'members')",
+                 y);
+        CU_ASSERT_EQUAL(lcmt_count(h, q), 4);
+    }
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM city_stats WHERE stat = 'population'"),
+                    12); /* 4 cities x 3 waves */
+    /* the stored run's weights: 1/3 for 2, 3, 4; 背景 not among them */
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM score_weights w WHERE run_id = (SELECT"
+                                  " max(id) FROM runs WHERE kind = 'score') AND indicator_code IN"
+                                  " ('2','3','4') AND abs(weight - 1.0 / 3) < 1e-15"),
+                    3);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM score_weights WHERE indicator_code = '1'"),
+                    0);
+    char city[16] = "";
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(lcm_db_sqlite(h), "SELECT min(city_code) FROM score_ranks", -1, &st, NULL);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(city, sizeof city, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    lcm_db_close(h);
+    /* framework show: weight as declared, weight_used and share_used as scored */
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"framework", "show", "--db", db, "--all", "--format",
+                                              "csv", NULL},
+                             NULL, &out, &err),
+                    0);
+    LCMT_ASSERT_HAS(out, ",weight_used,share_used\n");
+    CU_ASSERT_STRING_EQUAL(csv_field(out, "1", "", 13), "0.25");
+    CU_ASSERT_STRING_EQUAL(csv_field(out, "1", "", -2), "0");
+    CU_ASSERT_STRING_EQUAL(csv_field(out, "2", "", -2), "0.33333333333333331");
+    CU_ASSERT_STRING_EQUAL(csv_field(out, "2", "", -1), "0.33333333333333331");
+    CU_ASSERT_EQUAL(strtod(csv_field(out, "2.1.1", "", -1), NULL), 1.0 / 3 / 9 / 3);
+    CU_ASSERT_STRING_EQUAL(csv_field(out, "1.1.1", "", -1), "0");
+    free(out), free(err);
+    /* score --show weights on the same store */
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"score", db, "--year", "2025", "--mc", "0", "--show",
+                                              "weights", "--format", "csv", NULL},
+                             NULL, &out, &err),
+                    0);
+    CU_ASSERT_STRING_EQUAL(csv_field(out, "2", "", -3), "0.3333");     /* weight in its parent */
+    CU_ASSERT_STRING_EQUAL(csv_field(out, "2.1.1", "", -2), "0.0123"); /* share: 1/81 */
+    CU_ASSERT_PTR_NULL(strstr(out, "\n1,"));
+    free(out), free(err);
+    /* the city report states the same first-level weights */
+    char rdir[4300], model[4300];
+    snprintf(rdir, sizeof rdir, "%s/r", dir);
+    snprintf(model, sizeof model, "%s/m.json", dir);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"report", db, "--city", city, "--year", "2025",
+                                              "--out", rdir, "--no-svg", "--model", model, NULL},
+                             NULL, &out, &err),
+                    0);
+    free(out), free(err);
+    char *m = lcmt_slurp(model, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    LCMT_ASSERT_HAS(m,
+                    "一级指标实际权重：发展 0.333、保障 0.333、特色 0.333；背景不计入综合指数。");
+    free(m);
+}
+
 const lcmt_case lcmt_rules_cases[] = {
+    {"rules__demo_members_and_weights_used", rules__demo_members_and_weights_used},
     {"rules__honours_4_2_2_last_five_years_by_level",
      rules__honours_4_2_2_last_five_years_by_level},
     {"rules__band_3_3_2_compliance_or_distance", rules__band_3_3_2_compliance_or_distance},

@@ -53,9 +53,8 @@ static int show(lcm_db *db, int level, int all, int en, cli_format fmt) {
         "  AND b.parent IS a.parent) ELSE 0 END AS wu FROM u a)"
         " SELECT w.code, w.level, w.parent, w.first_level, w.group_zh, w.group_en, w.name_zh,"
         " w.name_en, w.kind, w.unit, w.direction, w.target_low, w.target_high, w.weight,"
-        " w.survey_field, w.per_10k, w.plausible_low, w.plausible_high, printf('%.17g', w.wu), "
-        "printf('%.17g', w.wu * coalesce(p.wu, 1)"
-        " * coalesce(pp.wu, 1)) FROM w LEFT JOIN w p ON p.code = w.parent"
+        " w.survey_field, w.per_10k, w.plausible_low, w.plausible_high, w.wu, "
+        "w.wu * coalesce(p.wu, 1) * coalesce(pp.wu, 1) FROM w LEFT JOIN w p ON p.code = w.parent"
         " LEFT JOIN w pp ON pp.code = p.parent"
         " WHERE (?1 AND w.level <= ?2) OR w.level = ?2 ORDER BY w.ord";
     sqlite3_stmt *st = NULL;
@@ -86,8 +85,13 @@ static int show(lcm_db *db, int level, int all, int en, cli_format fmt) {
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v[NCOLS];
+        char exact[2][32]; /* the weights used, %.17g: they read back as the same double */
         for (int i = 0; i < NCOLS; i++)
             v[i] = (const char *)sqlite3_column_text(st, i);
+        for (int k = 0; k < 2; k++) {
+            snprintf(exact[k], sizeof exact[k], "%.17g", sqlite3_column_double(st, NCOLS - 2 + k));
+            v[NCOLS - 2 + k] = exact[k];
+        }
         if (fmt == CLI_TABLE) {
             int lv = sqlite3_column_int(st, 1);
             char name[1024], weight[3][32];
