@@ -102,7 +102,9 @@ static int check_city(lcm__imp *im, city_stmts *s, int i) {
         return 0;
     if (lookup(s->city, lcm__imp_cell(im, i)))
         return 1;
-    lcm__imp_issue(im, i, "unknown city code (4 digits, see 'lcmon cities')");
+    lcm__imp_issue(im, i,
+                   "unknown city code (4 digits, see 'lcmon cities'; a county-level city "
+                   "has 6 once its application is in the register)");
     return 0;
 }
 

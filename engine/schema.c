@@ -285,7 +285,19 @@ static const char *const migrations[] = {
     "  level TEXT NOT NULL CHECK (level IN ('international','national','provincial')),"
     "  source TEXT NOT NULL,"
     "  note TEXT,"
-    "  UNIQUE (city_code, year, name));",
+    "  UNIQUE (city_code, year, name));"
+    /* County-level cities (县级市, six-digit codes such as 昆山 320583) can be network
+     * members (seed 三(一): 以地级市为主): cities takes 4- or 6-digit codes and the tier
+     * county_level. Only CHECK constraints change, so the stored table is edited in place
+     * (sqlite.org/lang_altertable.html, "otheralter"): a rebuild would need foreign keys
+     * off, which a migration inside its transaction cannot turn off. */
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(replace(sql,"
+    "  'CHECK (length(code) = 4)', 'CHECK (length(code) IN (4, 6))'),"
+    "  '''separately_planned'',''prefecture'')',"
+    "  '''separately_planned'',''prefecture'',''county_level'')')"
+    "  WHERE type = 'table' AND name = 'cities';"
+    "PRAGMA writable_schema = RESET;",
 };
 
 int lcm__schema_count(void) {

@@ -102,7 +102,8 @@ static const struct {
      "%s:2:4 (value): outside the plausible range 1 to 5000 (unit 万人): given in single units "
      "where the seed asks 万 (÷ 10,000)? that is 2185, value '21850000'"},
     {"stats", "stats_unknown_city.csv",
-     "%s:2:1 (city): unknown city code (4 digits, see 'lcmon cities'), value '9901'"},
+     "%s:2:1 (city): unknown city code (4 digits, see 'lcmon cities'; a county-level city has 6 "
+     "once its application is in the register), value '9901'"},
     {"stats", "stats_unknown_indicator.csv",
      "%s:2:3 (indicator): unknown indicator (see 'lcmon framework show'), value '9.9.9'"},
     {"stats", "stats_number_with_separator.csv",

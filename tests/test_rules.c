@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void sql(lcm_db *db, const char *s) {
     char *msg = NULL;
@@ -486,7 +488,73 @@ static void rules__demo_members_and_weights_used(void) {
     free(m);
 }
 
+/* ---- 8. county-level cities --------------------------------------------------------------- */
+
+/* 昆山 (320583, a county-level city of 苏州) applies with the example application, is
+ * recommended by 江苏省 and admitted in 2024; it becomes a city of the store (tier
+ * county_level) and is scored: 2.1.1 of 84,640 人次 over 211.6 万人 is 400 per 10,000. Before,
+ * the application was refused: "not a four-digit city code". */
+static void rules__county_level_city_in_the_register_is_scored(void) {
+    char dir[4096], app[4200], ev[4200], db[4200], stats[4200], *out = NULL, *err = NULL;
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("kunshan"));
+    snprintf(app, sizeof app, "%s/app.csv", dir);
+    snprintf(ev, sizeof ev, "%s/evidence", dir);
+    snprintf(db, sizeof db, "%s/c.db", dir);
+    snprintf(stats, sizeof stats, "%s/stats.csv", dir);
+    mkdir(dir, 0700); /* the application's evidence files are found beside it */
+    CU_ASSERT_EQUAL_FATAL(symlink(lcmt_path("examples/evidence"), ev), 0);
+    char *text = lcmt_slurp(lcmt_path("examples/application.csv"), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    FILE *fp = fopen(app, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+        fprintf(fp, "%s\n",
+                strcmp(line, "city.code,4401,") == 0     ? "city.code,320583,"
+                : strcmp(line, "city.name,广州市,") == 0 ? "city.name,昆山市,"
+                                                         : line);
+    fclose(fp);
+    free(text);
+    fp = fopen(stats, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("city,year,indicator,value,source\n320583,2024,常住人口,211.6,昆山统计年鉴\n"
+          "320583,2024,2.1.1,84640,市人社局\n320583,2024,2.4.1,61.2,市人社局\n",
+          fp);
+    fclose(fp);
+    const char *steps[][10] = {
+        {"init", db, NULL},
+        {"network", "apply", db, app, NULL},
+        {"network", "recommend", db, "--province", "江苏省", "--cities", "昆山市", "--opinion",
+         "同意推荐", NULL},
+        {"network", "admit", db, "--cities", "320583", "--year", "2024", NULL},
+        {"import", "stats", db, stats, NULL},
+        {"score", db, "--year", "2024", "--mc", "0", NULL},
+    };
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+        int rc = lcmt_run(steps[k], NULL, &out, &err);
+        if (rc != 0)
+            fprintf(stderr, "\n  lcmon %s: %s\n", steps[k][0], err ? err : "");
+        CU_ASSERT_EQUAL(rc, 0);
+        free(out), free(err);
+    }
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, 0, &h, &(lcm_err){0}), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM cities WHERE code = '320583' AND name ="
+                                  " '昆山市' AND province_code = '32' AND tier = 'county_level'"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM network_members WHERE city_code ="
+                                  " '320583' AND status = 'admitted' AND admitted_year = 2024"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM score_results WHERE city_code = '320583'"
+                                  " AND indicator_code = '2.1.1' AND raw = 84640 AND basis = 400"),
+                    1);
+    /* a six-digit code that is not a county-level city is still no city */
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM admin_units WHERE code = '320583'"), 1);
+    lcm_db_close(h);
+}
+
 const lcmt_case lcmt_rules_cases[] = {
+    {"rules__county_level_city_in_the_register_is_scored",
+     rules__county_level_city_in_the_register_is_scored},
     {"rules__demo_members_and_weights_used", rules__demo_members_and_weights_used},
     {"rules__honours_4_2_2_last_five_years_by_level",
      rules__honours_4_2_2_last_five_years_by_level},
