@@ -19,6 +19,7 @@ typedef struct city_stmts {
     sqlite3_stmt *city, *indicator, *unit; /* lookups */
     sqlite3_stmt *get, *put;               /* "stored identically?" and the upsert */
     sqlite3_stmt *sget, *sput;             /* the same for city_stats (population) */
+    sqlite3_stmt *aget, *aput;             /* the same for self_assessments (城市自评) */
 } city_stmts;
 
 /* 常住人口 (resident population) is not a monitoring point but a statistic of the city and
@@ -179,6 +180,14 @@ static const char *likely_slip(double v, const char *unit, double lo, double hi,
     return "";
 }
 
+/* 1 when code is a rating point (a self-assessment may score it, 0-100). */
+static int is_rating_point(city_stmts *s, const char *code) {
+    if (!lookup(s->indicator, code))
+        return 0;
+    const char *kind = (const char *)sqlite3_column_text(s->indicator, 0);
+    return kind && strcmp(kind, "rating") == 0 && sqlite3_column_int(s->indicator, 2) == 3;
+}
+
 /* A statistic in its unit: yes/no points take 1/0 (yes/no, 是/否), percentages 0-100,
  * everything else (counts, amounts, years) is never negative. */
 static int check_value(lcm__imp *im, int i, const char *unit, const double range[2], double *out) {
@@ -235,7 +244,17 @@ static int check_unique(lcm__imp *im, int at, const char *key, const char *what,
 
 /* ---- statistics ---- */
 
-enum { S_CITY, S_YEAR, S_INDICATOR, S_VALUE, S_SOURCE, S_IMPUTED, S_NOTE };
+enum { S_CITY, S_YEAR, S_INDICATOR, S_VALUE, S_SOURCE, S_IMPUTED, S_NOTE, S_BASIS };
+
+/* The basis column: 1 for a self-assessment (城市自评), 0 for a verified value (核实, the
+ * default), -1 for anything else. */
+static int self_basis(const char *v) {
+    if (!*v || strcmp(v, "verified") == 0 || strcmp(v, "核实") == 0)
+        return 0;
+    if (strcmp(v, "self") == 0 || strcmp(v, "自评") == 0)
+        return 1;
+    return -1;
+}
 
 static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
     city_stmts *s = state;
@@ -244,8 +263,16 @@ static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
     char unit[64] = "";
     lcm_status st = LCM_OK;
     int ok = check_city(im, s, S_CITY);
+    int self = self_basis(lcm__imp_cell(im, S_BASIS));
     ok &= check_year(im, S_YEAR, &year);
-    if (check_indicator(im, s, S_INDICATOR, 0, unit, sizeof unit, range))
+    if (self < 0)
+        ok = 0, lcm__imp_issue(im, S_BASIS, "basis is 核实 (verified, the default) or 自评 (self)");
+    if (self > 0 && is_rating_point(s, lcm__imp_cell(im, S_INDICATOR))) {
+        /* a city's self-assessed score of a rating point, 0-100 */
+        if (!need(im, S_VALUE) || lcm__imp_real(lcm__imp_cell(im, S_VALUE), &value) || value < 0 ||
+            value > 100)
+            ok = 0, lcm__imp_issue(im, S_VALUE, "a self-assessed score is from 0 to 100");
+    } else if (check_indicator(im, s, S_INDICATOR, 0, unit, sizeof unit, range))
         ok &= check_value(im, S_VALUE, unit, range, &value);
     else
         ok = 0;
@@ -257,16 +284,21 @@ static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
     int pop = is_population(lcm__imp_cell(im, S_INDICATOR));
     if (pop && imputed)
         return lcm__imp_issue(im, S_IMPUTED, "常住人口 (population) cannot be imputed"), LCM_OK;
+    if (pop && self > 0)
+        return lcm__imp_issue(im, S_BASIS, "常住人口 (population) is a statistic, not assessed"),
+               LCM_OK;
     lcm_strbuf key = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&key, "%s\x1f%lld\x1f%s", lcm__imp_cell(im, S_CITY), year,
-                    pop ? "population" : lcm__imp_cell(im, S_INDICATOR));
+    lcm_strbuf_addf(&key, "%s\x1f%lld\x1f%s\x1f%d", lcm__imp_cell(im, S_CITY), year,
+                    pop ? "population" : lcm__imp_cell(im, S_INDICATOR), self);
     ok = check_unique(im, S_CITY, key.buf, "city, year and indicator", err, &st);
     lcm_strbuf_release(&key);
     if (!ok || !im->writing)
         return st;
-    if (pop) { /* city_stats: ?1 city, ?2 year, ?4 value, ?5 source, ?7 note */
+    if (pop || self) { /* city_stats or self_assessments: ?1 city, ?2 year, ?3 indicator,
+                        * ?4 value, ?5 source, ?7 note */
         city_stmts p = *s;
-        p.get = s->sget, p.put = s->sput;
+        p.get = pop ? s->sget : s->aget, p.put = pop ? s->sput : s->aput;
+        bind_text(&p, 3, lcm__imp_cell(im, S_INDICATOR));
         bind_text(&p, 1, lcm__imp_cell(im, S_CITY));
         bind_int(&p, 2, year);
         bind_real(&p, 4, value);
@@ -286,7 +318,7 @@ static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
 
 static const lcm__imp_kind stats_kind = {
     "stats",
-    {"city", "year", "indicator", "value", "source", "imputed", "note", NULL},
+    {"city", "year", "indicator", "value", "source", "imputed", "note", "basis", NULL},
     1u << S_CITY | 1u << S_YEAR | 1u << S_INDICATOR | 1u << S_VALUE | 1u << S_SOURCE,
     0,
     stats_row,
@@ -529,7 +561,20 @@ static lcm_status run(lcm_db *db, const char *path, const lcm_import_opts *opts,
                                " ON CONFLICT(city_code, year, stat) DO UPDATE SET"
                                " value = excluded.value, source = excluded.source,"
                                " note = excluded.note",
-                               &s.sput, err)) == LCM_OK)))
+                               &s.sput, err)) == LCM_OK &&
+          (st = lcm_db_prepare(db,
+                               "SELECT value IS ?4 AND source IS ?5 AND note IS ?7,"
+                               " printf('self-assessment %s (source %s)', value, source)"
+                               " FROM self_assessments WHERE city_code = ?1 AND year = ?2"
+                               " AND indicator_code = ?3",
+                               &s.aget, err)) == LCM_OK &&
+          (st = lcm_db_prepare(db,
+                               "INSERT INTO self_assessments(city_code, year, indicator_code,"
+                               " value, source, note) VALUES (?1, ?2, ?3, ?4, ?5, ?7)"
+                               " ON CONFLICT(city_code, year, indicator_code) DO UPDATE SET"
+                               " value = excluded.value, source = excluded.source,"
+                               " note = excluded.note",
+                               &s.aput, err)) == LCM_OK)))
         st = lcm__imp_run(db, path, opts, kind, &s, res, err);
     sqlite3_finalize(s.city);
     sqlite3_finalize(s.indicator);
@@ -538,6 +583,8 @@ static lcm_status run(lcm_db *db, const char *path, const lcm_import_opts *opts,
     sqlite3_finalize(s.put);
     sqlite3_finalize(s.sget);
     sqlite3_finalize(s.sput);
+    sqlite3_finalize(s.aget);
+    sqlite3_finalize(s.aput);
     return st;
 }
 

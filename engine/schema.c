@@ -297,7 +297,21 @@ static const char *const migrations[] = {
     "  '''separately_planned'',''prefecture'')',"
     "  '''separately_planned'',''prefecture'',''county_level'')')"
     "  WHERE type = 'table' AND name = 'cities';"
-    "PRAGMA writable_schema = RESET;",
+    "PRAGMA writable_schema = RESET;"
+    /* The city's self-assessment (城市自评) of any point, beside the verified (核实) values
+     * of indicator_values and ratings: the score uses the verified value where there is one
+     * and the self-assessment otherwise (self_used); reports show both where they differ. */
+    "CREATE TABLE self_assessments ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  indicator_code TEXT NOT NULL REFERENCES indicators(code),"
+    "  value REAL NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  note TEXT,"
+    "  PRIMARY KEY (city_code, year, indicator_code));"
+    "ALTER TABLE score_results ADD COLUMN self_value REAL;"
+    "ALTER TABLE score_results ADD COLUMN self_used INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (self_used IN (0,1));",
 };
 
 int lcm__schema_count(void) {

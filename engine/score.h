@@ -121,6 +121,8 @@ typedef struct lcm_score_inputs {
     double *count;      /* the value as imported where raw is derived from it (per_10k
                          * counts, band compliance); NaN otherwise */
     double *population; /* ncity: 常住人口 in 万人 that year (NaN when not imported) */
+    double *self;       /* the city's self-assessment (城市自评) as imported (NaN: none) */
+    int *self_used;     /* 1: no verified value, the self-assessment is scored */
     int nopop_city, nopop_node; /* first city and per_10k point with a count but no
                                  * population (-1 when none): lcm_score_compute refuses */
     double *spread;             /* sd of the reviewers' scores on rating points */

@@ -150,14 +150,16 @@ static lcm_status alloc_matrices(lcm_score_inputs *in, lcm_err *err) {
     in->disagree = calloc(cells, sizeof *in->disagree);
     in->nrating = calloc(cells, sizeof *in->nrating);
     in->count = malloc(cells * sizeof *in->count);
+    in->self = malloc(cells * sizeof *in->self);
+    in->self_used = calloc(cells, sizeof *in->self_used);
     in->population = malloc((in->ncity + 1) * sizeof *in->population);
     in->svy_est = malloc((3 * in->ncity + 1) * sizeof *in->svy_est);
     in->svy_se = malloc((3 * in->ncity + 1) * sizeof *in->svy_se);
     if (!in->raw || !in->spread || !in->imputed || !in->disagree || !in->nrating || !in->svy_est ||
-        !in->svy_se || !in->count || !in->population)
+        !in->svy_se || !in->count || !in->population || !in->self || !in->self_used)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
     for (size_t i = 0; i < cells; i++)
-        in->raw[i] = in->spread[i] = in->count[i] = NAN;
+        in->raw[i] = in->spread[i] = in->count[i] = in->self[i] = NAN;
     for (size_t c = 0; c < in->ncity + 1; c++)
         in->population[c] = NAN;
     for (size_t i = 0; i < 3 * in->ncity + 1; i++)
@@ -204,6 +206,15 @@ static void take_rating(lcm_score_inputs *in, size_t cell, sqlite3_stmt *st, dou
 }
 
 /* levels: 1 for the mean of the three level rates (2.2.1), 0 for Σ/Σ (2.2.3). */
+/* The city's self-assessment (城市自评) is kept beside the verified value, and scored only
+ * where no verified value (statistic, reviewers, facilities, survey, honours) exists. */
+static void take_self(lcm_score_inputs *in, size_t cell, sqlite3_stmt *st, double arg) {
+    (void)arg;
+    in->self[cell] = sqlite3_column_double(st, 2);
+    if (isnan(in->raw[cell]))
+        in->raw[cell] = in->self[cell], in->self_used[cell] = 1, in->imputed[cell] = 0;
+}
+
 static lcm_status load_coverage(lcm_db *db, lcm_score_inputs *in, const char *code,
                                 const char *kind, int levels, lcm_err *err) {
     int j = lcm_score_node_index(in, code);
@@ -401,6 +412,8 @@ lcm_status lcm_score_inputs_load_cities(lcm_db *db, int year, double disagree, i
                                         lcm_score_inputs *in, lcm_err *err) {
     static const char values_sql[] =
         "SELECT city_code, indicator_code, value, imputed FROM indicator_values WHERE year = ?1";
+    static const char self_sql[] = "SELECT city_code, indicator_code, value FROM"
+                                   " self_assessments WHERE year = ?1";
     static const char ratings_sql[] =
         "SELECT city_code, indicator_code, count(*), avg(score), min(score), max(score),"
         " sum(score * score) FROM ratings WHERE year = ?1 GROUP BY city_code, indicator_code";
@@ -420,8 +433,6 @@ lcm_status lcm_score_inputs_load_cities(lcm_db *db, int year, double disagree, i
     if (rc == LCM_OK)
         rc = each_row(db, in, values_sql, take_value, 0, err);
     if (rc == LCM_OK)
-        rc = load_population(db, in, err);
-    if (rc == LCM_OK)
         rc = each_row(db, in, ratings_sql, take_rating, disagree, err);
     if (rc == LCM_OK)
         rc = load_coverage(db, in, "2.2.1", LCM_COVERAGE_KIND_COMMUNITY, 1, err);
@@ -431,6 +442,10 @@ lcm_status lcm_score_inputs_load_cities(lcm_db *db, int year, double disagree, i
         rc = load_survey(db, in, err);
     if (rc == LCM_OK)
         rc = load_honours(db, in, err);
+    if (rc == LCM_OK) /* after every verified source, before counts become per 10,000 */
+        rc = each_row(db, in, self_sql, take_self, 0, err);
+    if (rc == LCM_OK)
+        rc = load_population(db, in, err);
     if (rc == LCM_OK)
         rc = load_goalposts(db, in, err);
     if (rc != LCM_OK)
@@ -449,6 +464,6 @@ void lcm_score_inputs_release(lcm_score_inputs *in) {
     }
     free(in->node), free(in->city), free(in->raw), free(in->spread), free(in->imputed);
     free(in->disagree), free(in->nrating), free(in->svy_est), free(in->svy_se);
-    free(in->count), free(in->population);
+    free(in->count), free(in->population), free(in->self), free(in->self_used);
     memset(in, 0, sizeof *in);
 }

@@ -46,8 +46,10 @@ static int step_reset(sqlite3_stmt *st) {
 }
 
 static lcm_status store_scores(lcm_db *db, const lcm_score_result *r, lcm_err *err) {
-    static const char sql[] = "INSERT INTO score_results(run_id, city_code, indicator_code, raw,"
-                              " score, imputed, basis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    static const char sql[] =
+        "INSERT INTO score_results(run_id, city_code, indicator_code, raw,"
+        " score, imputed, basis, self_value, self_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+        " ?8, ?9)";
     sqlite3_stmt *st = NULL;
     lcm_status rc = lcm_db_prepare(db, sql, &st, err);
     const lcm_score_inputs *in = &r->in;
@@ -67,6 +69,8 @@ static lcm_status store_scores(lcm_db *db, const lcm_score_result *r, lcm_err *e
                                      : per             ? in->count[cell]
                                                        : in->raw[cell]);
             lcm_db_bind_real_or_null(st, 7, per ? in->raw[cell] : NAN);
+            lcm_db_bind_real_or_null(st, 8, in->node[j].kind ? in->self[cell] : NAN);
+            sqlite3_bind_int(st, 9, in->node[j].kind ? in->self_used[cell] : 0);
             lcm_db_bind_real_or_null(st, 5, in->node[j].included ? r->score[cell] : NAN);
             sqlite3_bind_int(st, 6, in->imputed[cell]);
             if (!step_reset(st))

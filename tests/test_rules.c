@@ -552,7 +552,88 @@ static void rules__county_level_city_in_the_register_is_scored(void) {
     lcm_db_close(h);
 }
 
+/* ---- 9. self-assessed and verified values side by side ----------------------------------- */
+
+/* Imported with basis 自评 the value goes to self_assessments, beside the verified one.
+ *   1101 2.4.1: verified 10 + ord (the fixture), self 99 -> scored on the verified value
+ *   1102 2.4.1: no verified value, self 55 -> scored on 55 (self_used)
+ *   1101 2.3.1 (a rating point): self-assessed score 88 beside the verified value
+ * The city report of 1101 lists 2.4.1 and 2.3.1 with both values. */
+static void rules__self_assessed_beside_verified(void) {
+    lcm_db *db = rules_db("self.db");
+    sql(db, "DELETE FROM indicator_values WHERE city_code = '1102' AND indicator_code = '2.4.1'");
+    long verified = lcmt_count(db, "SELECT CAST(value AS INTEGER) FROM indicator_values WHERE"
+                                   " city_code = '1101' AND indicator_code = '2.4.1'");
+    long rated = lcmt_count(db, "SELECT CAST(value AS INTEGER) FROM indicator_values WHERE"
+                                " city_code = '1101' AND indicator_code = '2.3.1'");
+    lcm_db_close(db);
+    char path[4096], csv[4096], *out = NULL, *err = NULL;
+    snprintf(path, sizeof path, "%s", lcmt_tmp("self.db"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("self.csv"));
+    FILE *fp = fopen(csv, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("city,year,indicator,value,source,basis\n1101,2024,2.4.1,99,自评报告,自评\n"
+          "1102,2024,2.4.1,55,自评报告,self\n1101,2024,2.3.1,88,自评报告,自评\n",
+          fp);
+    fclose(fp);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"import", "stats", path, csv, NULL}, NULL, &out, &err), 0);
+    free(out), free(err);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &(lcm_err){0}), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM self_assessments"), 3);
+    /* the verified value is untouched */
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT CAST(value AS INTEGER) FROM indicator_values WHERE"
+                                   " city_code = '1101' AND indicator_code = '2.4.1'"),
+                    verified);
+    lcm_score_opts o;
+    lcm_score_opts_default(&o, 2024);
+    o.mc = 0;
+    lcm_score_result *r = compute(db, &o);
+    CU_ASSERT_EQUAL(cell(r, r->in.raw, "2.4.1", "1101"), verified);
+    CU_ASSERT_EQUAL(cell(r, r->in.self, "2.4.1", "1101"), 99);
+    CU_ASSERT_EQUAL(cell(r, r->in.raw, "2.4.1", "1102"), 55);
+    int j = lcm_score_node_index(&r->in, "2.4.1");
+    CU_ASSERT_EQUAL(r->in.self_used[(size_t)j * r->in.ncity + 0], 0);
+    CU_ASSERT_EQUAL(r->in.self_used[(size_t)j * r->in.ncity + 1], 1);
+    lcm_score_result_free(r);
+    lcm_db_close(db);
+    /* stored with the run, and shown side by side in the city report */
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"score", path, "--year", "2024", "--mc", "0", NULL},
+                             NULL, &out, &err),
+                    0);
+    free(out), free(err);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &(lcm_err){0}), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM score_results WHERE indicator_code ="
+                                   " '2.4.1' AND ((city_code = '1101' AND self_value = 99 AND"
+                                   " self_used = 0) OR (city_code = '1102' AND raw = 55 AND"
+                                   " self_used = 1))"),
+                    2);
+    lcm_db_close(db);
+    char dir[4200], model[4300];
+    snprintf(dir, sizeof dir, "%s_report", path);
+    snprintf(model, sizeof model, "%s/m.json", dir);
+    int rc = lcmt_run((const char *[]){"report", path, "--city", "1101", "--year", "2024", "--out",
+                                       dir, "--no-svg", "--model", model, NULL},
+                      NULL, &out, &err);
+    if (rc != 0)
+        fprintf(stderr, "report: %s\n", err ? err : "");
+    CU_ASSERT_EQUAL(rc, 0);
+    free(out), free(err);
+    char *m = lcmt_slurp(model, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    LCMT_ASSERT_HAS(m, "城市自评与核实值不一致的监测点");
+    char want[128];
+    snprintf(want, sizeof want,
+             "\"stat\":\"self_value\",\"run\":1,\"city\":\"1101\","
+             "\"indicator\":\"2.4.1\"");
+    LCMT_ASSERT_HAS(m, want);
+    LCMT_ASSERT_HAS(m, "\"indicator\":\"2.3.1\"");
+    CU_ASSERT(rated != 88);
+    free(m);
+}
+
 const lcmt_case lcmt_rules_cases[] = {
+    {"rules__self_assessed_beside_verified", rules__self_assessed_beside_verified},
     {"rules__county_level_city_in_the_register_is_scored",
      rules__county_level_city_in_the_register_is_scored},
     {"rules__demo_members_and_weights_used", rules__demo_members_and_weights_used},
