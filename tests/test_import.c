@@ -89,7 +89,7 @@ static const struct {
      "%s:2:22: neither UTF-8 (byte 0xFF) nor GB18030 (fails at 2:22): save the file as UTF-8"},
     {"stats", "header_unknown_column.csv",
      "%s:1:6: unknown column 'population' (known: city, year, indicator, value, source, "
-     "imputed, note)"},
+     "imputed, note, basis)"},
     {"stats", "header_missing_column.csv", "%s:1: missing column 'source'"},
     {"stats", "stats_percent_over_100.csv",
      "%s:2:4 (value): outside the plausible range 0 to 100 (unit %), value '112.5'"},
