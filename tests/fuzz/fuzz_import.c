@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
     fclose(fp);
     static const unsigned char delims[] = {0, ';', '\t', '|'};
-    lcm_import_opts o = {LCM_ENC_AUTO, delims[data[0] >> 3 & 3], 5, data[0] >> 7, NULL, NULL};
+    lcm_import_opts o = {LCM_ENC_AUTO, delims[data[0] >> 3 & 3], 5, data[0] >> 7, 0, NULL, NULL};
     lcm_resp_opts r = {o, "household", 2024, (lcm_resp_format)(data[0] >> 5 & 3), NULL, 0, NULL};
     lcm_import_result res;
     lcm_dataset_report rep;
