@@ -47,7 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fclose(fp);
     static const unsigned char delims[] = {0, ';', '\t', '|'};
     lcm_import_opts o = {LCM_ENC_AUTO, delims[data[0] >> 3 & 3], 5, data[0] >> 7, 0, NULL, NULL};
-    lcm_resp_opts r = {o, "household", 2024, (lcm_resp_format)(data[0] >> 5 & 3), NULL, 0, NULL};
+    lcm_resp_opts r = {.base = o,
+                       .form_id = "household",
+                       .wave = 2024,
+                       .format = (lcm_resp_format)(data[0] >> 5 & 3)};
     lcm_import_result res;
     lcm_dataset_report rep;
     lcm_err err;
