@@ -622,12 +622,20 @@ static void rules__self_assessed_beside_verified(void) {
     char *m = lcmt_slurp(model, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     LCMT_ASSERT_HAS(m, "城市自评与核实值不一致的监测点");
-    char want[128];
-    snprintf(want, sizeof want,
-             "\"stat\":\"self_value\",\"run\":1,\"city\":\"1101\","
-             "\"indicator\":\"2.4.1\"");
-    LCMT_ASSERT_HAS(m, want);
-    LCMT_ASSERT_HAS(m, "\"indicator\":\"2.3.1\"");
+    /* both numbers, as the engine stored them (score_results of run 1) */
+    char want[256];
+    const struct {
+        const char *code;
+        long self, verified;
+    } rows[] = {{"2.4.1", 99, verified}, {"2.3.1", 88, rated}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(want, sizeof want,
+                 "\"value\":%ld,\"decimals\":2,\"ref\":{\"stat\":\"self_value\",\"run\":1,"
+                 "\"city\":\"1101\",\"indicator\":\"%s\"}},{\"kind\":\"number\",\"value\":%ld,"
+                 "\"decimals\":2,\"ref\":{\"stat\":\"raw\"",
+                 rows[k].self, rows[k].code, rows[k].verified);
+        LCMT_ASSERT_HAS(m, want);
+    }
     CU_ASSERT(rated != 88);
     free(m);
 }
