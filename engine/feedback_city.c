@@ -52,11 +52,12 @@ typedef struct city_ctx {
 
 static const char *tier_name(rb *b, const char *tier) {
     static const char *const k[] = {"municipality", "provincial_capital", "separately_planned",
-                                    "prefecture"};
-    static const char *const zh[] = {"直辖市", "省会城市", "计划单列市", "地级市"};
+                                    "prefecture", "county_level"};
+    static const char *const zh[] = {"直辖市", "省会城市", "计划单列市", "地级市", "县级市"};
     static const char *const en[] = {"municipality", "provincial capital",
-                                     "separately planned city", "prefecture-level city"};
-    for (int i = 0; i < 4; i++)
+                                     "separately planned city", "prefecture-level city",
+                                     "county-level city"};
+    for (int i = 0; i < 5; i++)
         if (strcmp(tier, k[i]) == 0)
             return RB_T(b, zh[i], en[i]);
     return tier;

@@ -73,6 +73,7 @@ const char *lcm_net_label(const char *key, lcm_net_lang lang) {
         {"provincial_capital", "省会城市"},
         {"separately_planned", "计划单列市"},
         {"prefecture", "地级市"},
+        {"county_level", "县级市"},
         {"east", "东部"},
         {"central", "中部"},
         {"west", "西部"},

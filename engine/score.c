@@ -125,7 +125,7 @@ static lcm_status build_model(score_work *wk, lcm_score_inputs *in, const lcm_sc
                               lcm_err *err) {
     static const char *const regions[] = {"east", "central", "west", NULL};
     static const char *const tiers[] = {"municipality", "provincial_capital", "separately_planned",
-                                        "prefecture", NULL};
+                                        "prefecture",   "county_level",       NULL};
     char msg[256] = "";
     for (size_t i = 0; i < in->nnode; i++) {
         const lcm_score_node *nd = &in->node[i];
