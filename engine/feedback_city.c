@@ -52,11 +52,12 @@ typedef struct city_ctx {
 
 static const char *tier_name(rb *b, const char *tier) {
     static const char *const k[] = {"municipality", "provincial_capital", "separately_planned",
-                                    "prefecture"};
-    static const char *const zh[] = {"直辖市", "省会城市", "计划单列市", "地级市"};
+                                    "prefecture", "county_level"};
+    static const char *const zh[] = {"直辖市", "省会城市", "计划单列市", "地级市", "县级市"};
     static const char *const en[] = {"municipality", "provincial capital",
-                                     "separately planned city", "prefecture-level city"};
-    for (int i = 0; i < 4; i++)
+                                     "separately planned city", "prefecture-level city",
+                                     "county-level city"};
+    for (int i = 0; i < 5; i++)
         if (strcmp(tier, k[i]) == 0)
             return RB_T(b, zh[i], en[i]);
     return tier;
@@ -1011,6 +1012,101 @@ static const char *params_words(city_ctx *x) {
     return out;
 }
 
+/* The first-level weights the run used (score_weights), in words: 背景 is left out unless
+ * the run scored it, so the other groups weigh 1/3 each by default (docs/scores.md). */
+static const char *weights_words(city_ctx *x) {
+    rb *b = x->b;
+    sqlite3_stmt *st = NULL;
+    char used[512] = "", out[512] = "";
+    size_t nu = 0, no = 0;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                           "SELECT i.group_zh, i.group_en, w.weight FROM indicators i"
+                           " LEFT JOIN score_weights w ON w.indicator_code = i.code"
+                           " AND w.run_id = ?1 WHERE i.level = 1 ORDER BY i.ord",
+                           -1, &st, NULL) != SQLITE_OK)
+        return "";
+    sqlite3_bind_int64(st, 1, x->run);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, RB_T(b, 0, 1));
+        double w = sqlite3_column_double(st, 2);
+        if (w > 0 && strlen(used) < sizeof used - 64)
+            snprintf(used + strlen(used), sizeof used - strlen(used), "%s%s %.3f",
+                     nu++ ? RB_T(b, "、", ", ") : "", name ? name : "", w);
+        else if (!(w > 0) && strlen(out) < sizeof out - 64)
+            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s",
+                     no++ ? RB_T(b, "、", ", ") : "", name ? name : "");
+    }
+    sqlite3_finalize(st);
+    if (!nu)
+        return "";
+    return no ? lcm_arena_printf(b->a,
+                                 RB_T(b, "一级指标实际权重：%s；%s不计入综合指数。",
+                                      "First-level weights used: %s; %s left out of the index."),
+                                 used, out)
+              : lcm_arena_printf(
+                    b->a, RB_T(b, "一级指标实际权重：%s。", "First-level weights used: %s."), used);
+}
+
+/* The points where the city's self-assessment (城市自评) and the verified value (核实) differ,
+ * or where only the self-assessment was there to be scored (docs/scores.md), side by side,
+ * from the run's stored results. */
+static void self_table(city_ctx *x) {
+    rb *b = x->b;
+    static const char *const head_zh[] = {"代码", "监测点", "城市自评", "核实值"};
+    static const char *const head_en[] = {"Code", "Point", "Self-assessed", "Verified"};
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                           "SELECT s.indicator_code, i.name_zh, i.name_en, s.self_value,"
+                           " CASE WHEN s.self_used THEN NULL ELSE s.raw END FROM score_results s"
+                           " JOIN indicators i ON i.code = s.indicator_code WHERE s.run_id = ?1"
+                           " AND s.city_code = ?2 AND s.self_value IS NOT NULL AND (s.self_used"
+                           " OR s.raw IS NULL OR abs(s.self_value - s.raw) > 1e-9 *"
+                           " max(1, abs(s.raw))) ORDER BY i.ord",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(st, 1, x->run);
+    sqlite3_bind_text(st, 2, x->cities[x->me].code, -1, SQLITE_STATIC);
+    size_t rows = 0, cap = 0;
+    lcm_report_cell *cell = NULL;
+    int only_self = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (rows == cap) {
+            cap = cap ? 2 * cap : 16;
+            lcm_report_cell *grown = rb_cells(b, cap * 4);
+            if (!grown)
+                break;
+            if (cell)
+                memcpy(grown, cell, rows * 4 * sizeof *cell);
+            cell = grown;
+        }
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        cell[rows * 4] = rb_text(b, code);
+        cell[rows * 4 + 1] = rb_text(b, (const char *)sqlite3_column_text(st, RB_T(b, 1, 2)));
+        cell[rows * 4 + 2] =
+            rb_num_ref(b, sqlite3_column_double(st, 3), 2, score_ref(x, "self_value", code));
+        double verified =
+            sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+        only_self |= isnan(verified);
+        cell[rows * 4 + 3] = rb_num_ref(b, verified, 2, score_ref(x, "raw", code));
+        rows++;
+    }
+    sqlite3_finalize(st);
+    if (!rows)
+        return;
+    lcm_report_table t = {RB_T(b, "城市自评与核实值不一致的监测点",
+                               "Points where the self-assessment and the verified value differ"),
+                          rows,
+                          4,
+                          b->lang == LCM_LANG_EN ? head_en : head_zh,
+                          cell,
+                          only_self
+                              ? RB_T(b, "核实值缺失的监测点按城市自评计分；其余按核实值计分。",
+                                     "A point without a verified value is scored on the "
+                                     "self-assessment; the others on the verified value.")
+                              : RB_T(b, "得分按核实值计算。", "Scores use the verified values.")};
+    rb_table(b, &t);
+}
+
 static void notes_section(city_ctx *x, const node *v, size_t n) {
     rb *b = x->b;
     const char *items[8];
@@ -1065,8 +1161,12 @@ static void notes_section(city_ctx *x, const node *v, size_t n) {
              "fewer than %ld respondents are suppressed (* in tables, left out of charts)."),
         b->min_n);
     items[k++] = params_words(x);
+    const char *weights = weights_words(x);
+    if (*weights)
+        items[k++] = weights;
     items[k++] = x->peer_note;
     rb_list(b, items, k);
+    self_table(x);
 }
 
 static lcm_status find_city(city_ctx *x) {

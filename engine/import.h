@@ -63,4 +63,10 @@ lcm_status lcm_import_ratings(lcm_db *db, const char *path, const lcm_import_opt
 lcm_status lcm_import_facilities(lcm_db *db, const char *path, const lcm_import_opts *opts,
                                  lcm_import_result *res, lcm_err *err);
 
+/* Honorary titles of a city (point 4.2.2): city, year (awarded), name, level (国际, 国家 or
+ * 省部级; international, national, provincial), source [, note] into honours, one row per
+ * city, year and name. Same contract as lcm_import_stats. */
+lcm_status lcm_import_honours(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                              lcm_import_result *res, lcm_err *err);
+
 #endif

@@ -10,6 +10,7 @@
 #include "import_int.h"
 #include "strbuf.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +18,19 @@
 typedef struct city_stmts {
     sqlite3_stmt *city, *indicator, *unit; /* lookups */
     sqlite3_stmt *get, *put;               /* "stored identically?" and the upsert */
+    sqlite3_stmt *sget, *sput;             /* the same for city_stats (population) */
+    sqlite3_stmt *aget, *aput;             /* the same for self_assessments (城市自评) */
 } city_stmts;
+
+/* 常住人口 (resident population) is not a monitoring point but a statistic of the city and
+ * year, imported with the points under the indicator name `population` or 常住人口, in 万人;
+ * the count points marked per_10k are compared per 10,000 residents with it. */
+#define POPULATION_LO 1.0
+#define POPULATION_HI 5000.0
+
+static int is_population(const char *code) {
+    return strcmp(code, "population") == 0 || strcmp(code, "常住人口") == 0;
+}
 
 static void bind_text(city_stmts *s, int i, const char *v) {
     sqlite3_stmt *both[] = {s->get, s->put};
@@ -90,7 +103,9 @@ static int check_city(lcm__imp *im, city_stmts *s, int i) {
         return 0;
     if (lookup(s->city, lcm__imp_cell(im, i)))
         return 1;
-    lcm__imp_issue(im, i, "unknown city code (4 digits, see 'lcmon cities')");
+    lcm__imp_issue(im, i,
+                   "unknown city code (4 digits, see 'lcmon cities'; a county-level city "
+                   "has 6 once its application is in the register)");
     return 0;
 }
 
@@ -105,10 +120,16 @@ static int check_year(lcm__imp *im, int i, long long *year) {
 
 /* The indicator of slot i must be a monitoring point of the wanted kinds; its unit is
  * copied to unit. rating: 1 for reviewer ratings, 0 for statistics. */
-static int check_indicator(lcm__imp *im, city_stmts *s, int i, int rating, char *unit, size_t cap) {
+static int check_indicator(lcm__imp *im, city_stmts *s, int i, int rating, char *unit, size_t cap,
+                           double range[2]) {
     if (!need(im, i))
         return 0;
     const char *code = lcm__imp_cell(im, i);
+    if (!rating && is_population(code)) {
+        snprintf(unit, cap, "万人");
+        range[0] = POPULATION_LO, range[1] = POPULATION_HI;
+        return 1;
+    }
     if (!lookup(s->indicator, code)) {
         lcm__imp_issue(im, i, "unknown indicator (see 'lcmon framework show')");
         return 0;
@@ -127,12 +148,49 @@ static int check_indicator(lcm__imp *im, city_stmts *s, int i, int rating, char 
         return 0;
     }
     snprintf(unit, cap, "%s", (const char *)sqlite3_column_text(s->indicator, 1));
+    for (int k = 0; k < 2; k++)
+        range[k] = sqlite3_column_type(s->indicator, 3 + k) == SQLITE_NULL
+                       ? NAN
+                       : sqlite3_column_double(s->indicator, 3 + k);
     return 1;
+}
+
+/* The likely slip behind a value outside its plausible range [lo, hi], as text for the
+ * message: a factor that brings it into the range and the unit mix-up it stands for (‰ for
+ * %, a proportion for %, 人 for 万人 and back), when the value is also more than twice the
+ * top of the range (or below half its bottom); "" when none does. */
+static const char *likely_slip(double v, const char *unit, double lo, double hi, double *fixed) {
+    int pct = strcmp(unit, "%") == 0, wan = strncmp(unit, "万", strlen("万")) == 0;
+    struct {
+        int when;
+        double factor;
+        const char *what;
+    } const slips[] = {
+        {pct, 0.1, "given in ‰ where the seed asks % (‰ ÷ 10 = %)"},
+        {pct && v <= 1, 100, "given as a proportion (0–1) where the seed asks % (× 100)"},
+        {wan, 1e-4, "given in single units where the seed asks 万 (÷ 10,000)"},
+        {!pct && !wan, 1e4, "given in 万 where the seed asks single units (× 10,000)"},
+    };
+    for (size_t k = 0; k < sizeof slips / sizeof slips[0]; k++) {
+        double x = v * slips[k].factor;
+        /* a slip is a factor of 10 or more: a value just past the range is not one */
+        if (slips[k].when && x >= lo && x <= hi && (v > 2 * hi || v < lo / 2))
+            return *fixed = x, slips[k].what;
+    }
+    return "";
+}
+
+/* 1 when code is a rating point (a self-assessment may score it, 0-100). */
+static int is_rating_point(city_stmts *s, const char *code) {
+    if (!lookup(s->indicator, code))
+        return 0;
+    const char *kind = (const char *)sqlite3_column_text(s->indicator, 0);
+    return kind && strcmp(kind, "rating") == 0 && sqlite3_column_int(s->indicator, 2) == 3;
 }
 
 /* A statistic in its unit: yes/no points take 1/0 (yes/no, 是/否), percentages 0-100,
  * everything else (counts, amounts, years) is never negative. */
-static int check_value(lcm__imp *im, int i, const char *unit, double *out) {
+static int check_value(lcm__imp *im, int i, const char *unit, const double range[2], double *out) {
     static const char *const yes[] = {"1", "yes", "y", "是"}, *const no[] = {"0", "no", "n", "否"};
     const char *v = lcm__imp_cell(im, i);
     if (!need(im, i))
@@ -151,7 +209,18 @@ static int check_value(lcm__imp *im, int i, const char *unit, double *out) {
         lcm__imp_issue(im, i, "not a number (plain digits, '.' for decimals, no separators)");
         return 0;
     }
-    if (strcmp(unit, "%") == 0 && (*out < 0 || *out > 100)) {
+    if (!isnan(range[0]) && !(*out >= range[0] && *out <= range[1])) {
+        double fixed = NAN;
+        const char *slip = likely_slip(*out, unit, range[0], range[1], &fixed);
+        if (*slip)
+            lcm__imp_issue(im, i, "outside the plausible range %g to %g (unit %s): %s? that is %g",
+                           range[0], range[1], unit, slip, fixed);
+        else
+            lcm__imp_issue(im, i, "outside the plausible range %g to %g (unit %s)", range[0],
+                           range[1], unit);
+        return 0;
+    }
+    if (isnan(range[0]) && strcmp(unit, "%") == 0 && (*out < 0 || *out > 100)) {
         lcm__imp_issue(im, i, "a percentage must be from 0 to 100");
         return 0;
     }
@@ -175,18 +244,36 @@ static int check_unique(lcm__imp *im, int at, const char *key, const char *what,
 
 /* ---- statistics ---- */
 
-enum { S_CITY, S_YEAR, S_INDICATOR, S_VALUE, S_SOURCE, S_IMPUTED, S_NOTE };
+enum { S_CITY, S_YEAR, S_INDICATOR, S_VALUE, S_SOURCE, S_IMPUTED, S_NOTE, S_BASIS };
+
+/* The basis column: 1 for a self-assessment (城市自评), 0 for a verified value (核实, the
+ * default), -1 for anything else. */
+static int self_basis(const char *v) {
+    if (!*v || strcmp(v, "verified") == 0 || strcmp(v, "核实") == 0)
+        return 0;
+    if (strcmp(v, "self") == 0 || strcmp(v, "自评") == 0)
+        return 1;
+    return -1;
+}
 
 static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
     city_stmts *s = state;
     long long year = 0, imputed = 0;
-    double value = 0;
+    double value = 0, range[2] = {NAN, NAN};
     char unit[64] = "";
     lcm_status st = LCM_OK;
     int ok = check_city(im, s, S_CITY);
+    int self = self_basis(lcm__imp_cell(im, S_BASIS));
     ok &= check_year(im, S_YEAR, &year);
-    if (check_indicator(im, s, S_INDICATOR, 0, unit, sizeof unit))
-        ok &= check_value(im, S_VALUE, unit, &value);
+    if (self < 0)
+        ok = 0, lcm__imp_issue(im, S_BASIS, "basis is 核实 (verified, the default) or 自评 (self)");
+    if (self > 0 && is_rating_point(s, lcm__imp_cell(im, S_INDICATOR))) {
+        /* a city's self-assessed score of a rating point, 0-100 */
+        if (!need(im, S_VALUE) || lcm__imp_real(lcm__imp_cell(im, S_VALUE), &value) || value < 0 ||
+            value > 100)
+            ok = 0, lcm__imp_issue(im, S_VALUE, "a self-assessed score is from 0 to 100");
+    } else if (check_indicator(im, s, S_INDICATOR, 0, unit, sizeof unit, range))
+        ok &= check_value(im, S_VALUE, unit, range, &value);
     else
         ok = 0;
     ok &= need(im, S_SOURCE);
@@ -194,13 +281,31 @@ static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
         ok = 0, lcm__imp_issue(im, S_IMPUTED, "takes 1 (imputed) or 0");
     if (!ok)
         return LCM_OK;
+    int pop = is_population(lcm__imp_cell(im, S_INDICATOR));
+    if (pop && imputed)
+        return lcm__imp_issue(im, S_IMPUTED, "常住人口 (population) cannot be imputed"), LCM_OK;
+    if (pop && self > 0)
+        return lcm__imp_issue(im, S_BASIS, "常住人口 (population) is a statistic, not assessed"),
+               LCM_OK;
     lcm_strbuf key = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&key, "%s\x1f%lld\x1f%s", lcm__imp_cell(im, S_CITY), year,
-                    lcm__imp_cell(im, S_INDICATOR));
+    lcm_strbuf_addf(&key, "%s\x1f%lld\x1f%s\x1f%d", lcm__imp_cell(im, S_CITY), year,
+                    pop ? "population" : lcm__imp_cell(im, S_INDICATOR), self);
     ok = check_unique(im, S_CITY, key.buf, "city, year and indicator", err, &st);
     lcm_strbuf_release(&key);
     if (!ok || !im->writing)
         return st;
+    if (pop || self) { /* city_stats or self_assessments: ?1 city, ?2 year, ?3 indicator,
+                        * ?4 value, ?5 source, ?7 note */
+        city_stmts p = *s;
+        p.get = pop ? s->sget : s->aget, p.put = pop ? s->sput : s->aput;
+        bind_text(&p, 3, lcm__imp_cell(im, S_INDICATOR));
+        bind_text(&p, 1, lcm__imp_cell(im, S_CITY));
+        bind_int(&p, 2, year);
+        bind_real(&p, 4, value);
+        bind_text(&p, 5, lcm__imp_cell(im, S_SOURCE));
+        bind_text(&p, 7, lcm__imp_cell(im, S_NOTE));
+        return store(im, &p, S_VALUE, err);
+    }
     bind_text(s, 1, lcm__imp_cell(im, S_CITY));
     bind_int(s, 2, year);
     bind_text(s, 3, lcm__imp_cell(im, S_INDICATOR));
@@ -213,7 +318,7 @@ static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
 
 static const lcm__imp_kind stats_kind = {
     "stats",
-    {"city", "year", "indicator", "value", "source", "imputed", "note", NULL},
+    {"city", "year", "indicator", "value", "source", "imputed", "note", "basis", NULL},
     1u << S_CITY | 1u << S_YEAR | 1u << S_INDICATOR | 1u << S_VALUE | 1u << S_SOURCE,
     0,
     stats_row,
@@ -234,7 +339,8 @@ static lcm_status ratings_row(lcm__imp *im, void *state, lcm_err *err) {
     lcm_status st = LCM_OK;
     int ok = check_city(im, s, R_CITY);
     ok &= check_year(im, R_YEAR, &year);
-    ok &= check_indicator(im, s, R_INDICATOR, 1, unit, sizeof unit);
+    double range[2];
+    ok &= check_indicator(im, s, R_INDICATOR, 1, unit, sizeof unit, range);
     ok &= need(im, R_REVIEWER);
     if (!need(im, R_SCORE))
         ok = 0;
@@ -365,6 +471,66 @@ static const lcm__imp_kind facilities_kind = {
     0,
 };
 
+/* ---- honours (point 4.2.2) ---- */
+
+enum { H_CITY, H_YEAR, H_NAME, H_LEVEL, H_SOURCE, H_NOTE };
+
+/* The level of an honorary title as stored: 国际 / 国家 / 省部级 (or their English names). */
+static const char *honour_level(const char *v) {
+    if (strcmp(v, "international") == 0 || strcmp(v, "国际") == 0 || strcmp(v, "国际级") == 0)
+        return "international";
+    if (strcmp(v, "national") == 0 || strcmp(v, "国家") == 0 || strcmp(v, "国家级") == 0)
+        return "national";
+    if (strcmp(v, "provincial") == 0 || strcmp(v, "省部级") == 0 || strcmp(v, "省级") == 0)
+        return "provincial";
+    return NULL;
+}
+
+static lcm_status honours_row(lcm__imp *im, void *state, lcm_err *err) {
+    city_stmts *s = state;
+    long long year = 0;
+    lcm_status st = LCM_OK;
+    const char *level = honour_level(lcm__imp_cell(im, H_LEVEL));
+    int ok = check_city(im, s, H_CITY);
+    if (!need(im, H_YEAR))
+        ok = 0;
+    else if (lcm__imp_int(lcm__imp_cell(im, H_YEAR), 1950, 2100, &year))
+        ok = 0, lcm__imp_issue(im, H_YEAR, "not a year from 1950 to 2100");
+    ok &= need(im, H_NAME);
+    if (!level)
+        ok = 0, lcm__imp_issue(im, H_LEVEL,
+                               "level is 国际 (international), 国家 (national) or 省部级 "
+                               "(provincial)");
+    ok &= need(im, H_SOURCE);
+    if (!ok)
+        return LCM_OK;
+    lcm_strbuf key = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&key, "%s\x1f%lld\x1f%s", lcm__imp_cell(im, H_CITY), year,
+                    lcm__imp_cell(im, H_NAME));
+    ok = check_unique(im, H_NAME, key.buf, "city, year and name", err, &st);
+    lcm_strbuf_release(&key);
+    if (!ok || !im->writing)
+        return st;
+    bind_text(s, 1, lcm__imp_cell(im, H_CITY));
+    bind_int(s, 2, year);
+    bind_text(s, 3, lcm__imp_cell(im, H_NAME));
+    bind_text(s, 4, level);
+    bind_text(s, 5, lcm__imp_cell(im, H_SOURCE));
+    bind_text(s, 6, lcm__imp_cell(im, H_NOTE));
+    return store(im, s, H_LEVEL, err);
+}
+
+static const lcm__imp_kind honours_kind = {
+    "honours",
+    {"city", "year", "name", "level", "source", "note", NULL},
+    1u << H_CITY | 1u << H_YEAR | 1u << H_NAME | 1u << H_LEVEL | 1u << H_SOURCE,
+    0,
+    honours_row,
+    NULL,
+    NULL,
+    0,
+};
+
 /* ---- entry points ---- */
 
 static lcm_status run(lcm_db *db, const char *path, const lcm_import_opts *opts,
@@ -374,18 +540,51 @@ static lcm_status run(lcm_db *db, const char *path, const lcm_import_opts *opts,
     lcm_status st;
     memset(res, 0, sizeof *res);
     if ((st = lcm_db_prepare(db, "SELECT 1 FROM cities WHERE code = ?1", &s.city, err)) == LCM_OK &&
-        (st = lcm_db_prepare(db, "SELECT kind, unit, level FROM indicators WHERE code = ?1",
+        (st = lcm_db_prepare(db,
+                             "SELECT kind, unit, level, plausible_low, plausible_high"
+                             " FROM indicators WHERE code = ?1",
                              &s.indicator, err)) == LCM_OK &&
         (st = lcm_db_prepare(db, "SELECT level, city_code, name FROM admin_units WHERE code = ?1",
                              &s.unit, err)) == LCM_OK &&
         (st = lcm_db_prepare(db, get, &s.get, err)) == LCM_OK &&
-        (st = lcm_db_prepare(db, put, &s.put, err)) == LCM_OK)
+        (st = lcm_db_prepare(db, put, &s.put, err)) == LCM_OK &&
+        (kind != &stats_kind ||
+         ((st = lcm_db_prepare(db,
+                               "SELECT value IS ?4 AND source IS ?5 AND note IS ?7,"
+                               " printf('population %s (source %s)', value, source)"
+                               " FROM city_stats WHERE city_code = ?1 AND year = ?2"
+                               " AND stat = 'population'",
+                               &s.sget, err)) == LCM_OK &&
+          (st = lcm_db_prepare(db,
+                               "INSERT INTO city_stats(city_code, year, stat, value, source, note)"
+                               " VALUES (?1, ?2, 'population', ?4, ?5, ?7)"
+                               " ON CONFLICT(city_code, year, stat) DO UPDATE SET"
+                               " value = excluded.value, source = excluded.source,"
+                               " note = excluded.note",
+                               &s.sput, err)) == LCM_OK &&
+          (st = lcm_db_prepare(db,
+                               "SELECT value IS ?4 AND source IS ?5 AND note IS ?7,"
+                               " printf('self-assessment %s (source %s)', value, source)"
+                               " FROM self_assessments WHERE city_code = ?1 AND year = ?2"
+                               " AND indicator_code = ?3",
+                               &s.aget, err)) == LCM_OK &&
+          (st = lcm_db_prepare(db,
+                               "INSERT INTO self_assessments(city_code, year, indicator_code,"
+                               " value, source, note) VALUES (?1, ?2, ?3, ?4, ?5, ?7)"
+                               " ON CONFLICT(city_code, year, indicator_code) DO UPDATE SET"
+                               " value = excluded.value, source = excluded.source,"
+                               " note = excluded.note",
+                               &s.aput, err)) == LCM_OK)))
         st = lcm__imp_run(db, path, opts, kind, &s, res, err);
     sqlite3_finalize(s.city);
     sqlite3_finalize(s.indicator);
     sqlite3_finalize(s.unit);
     sqlite3_finalize(s.get);
     sqlite3_finalize(s.put);
+    sqlite3_finalize(s.sget);
+    sqlite3_finalize(s.sput);
+    sqlite3_finalize(s.aget);
+    sqlite3_finalize(s.aput);
     return st;
 }
 
@@ -411,6 +610,18 @@ lcm_status lcm_import_ratings(lcm_db *db, const char *path, const lcm_import_opt
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
                " ON CONFLICT(city_code, year, indicator_code, reviewer) DO UPDATE SET"
                " score = excluded.score, comment = excluded.comment",
+               res, err);
+}
+
+lcm_status lcm_import_honours(lcm_db *db, const char *path, const lcm_import_opts *opts,
+                              lcm_import_result *res, lcm_err *err) {
+    return run(db, path, opts, &honours_kind,
+               "SELECT level IS ?4 AND source IS ?5 AND note IS ?6,"
+               " printf('title of level %s (source %s)', level, source) FROM honours"
+               " WHERE city_code = ?1 AND year = ?2 AND name = ?3",
+               "INSERT INTO honours(city_code, year, name, level, source, note)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(city_code, year, name) DO UPDATE"
+               " SET level = excluded.level, source = excluded.source, note = excluded.note",
                res, err);
 }
 

@@ -73,6 +73,7 @@ const char *lcm_net_label(const char *key, lcm_net_lang lang) {
         {"provincial_capital", "省会城市"},
         {"separately_planned", "计划单列市"},
         {"prefecture", "地级市"},
+        {"county_level", "县级市"},
         {"east", "东部"},
         {"central", "中部"},
         {"west", "西部"},
@@ -105,9 +106,38 @@ static lcm_status lookup_code(lcm_db *db, const char *sql, const char *given, ch
     return rc;
 }
 
-lcm_status lcm_net_city_code(lcm_db *db, const char *city, char out[5], lcm_err *err) {
-    return lookup_code(db, "SELECT code FROM cities WHERE code = ?1 OR name = ?1", city, out, 5,
-                       "city", err);
+/* A county-level city (县级市) that is not yet a city of the store: a county-level unit of the
+ * reference data whose name ends in 市 (昆山市 320583). ?1 its code or name. */
+#define COUNTY_CITY_SQL                                                                            \
+    "SELECT code, name, province_code FROM admin_units WHERE level = 'county'"                     \
+    " AND length(code) = 6 AND name LIKE '%市' AND (code = ?1 OR name = ?1)"
+
+lcm_status lcm_net_city_code(lcm_db *db, const char *city, char out[LCM_NET_CITY_CODE],
+                             lcm_err *err) {
+    lcm_status rc = lookup_code(db, "SELECT code FROM cities WHERE code = ?1 OR name = ?1", city,
+                                out, LCM_NET_CITY_CODE, "city", err);
+    if (rc == LCM_NOTFOUND)
+        rc = lookup_code(db, "SELECT code FROM (" COUNTY_CITY_SQL ")", city, out, LCM_NET_CITY_CODE,
+                         "city", err);
+    return rc;
+}
+
+/* A county-level city entering the register becomes a city of the store (tier
+ * county_level), so that its inputs can be imported and scored. */
+static lcm_status add_county_city(lcm_db *db, const char *code, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db,
+                                   "INSERT OR IGNORE INTO cities(code, name, province_code, tier)"
+                                   " SELECT code, name, province_code, 'county_level' FROM"
+                                   " (" COUNTY_CITY_SQL ")",
+                                   &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "adding a county-level city");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 lcm_status lcm_net_province_code(lcm_db *db, const char *province, char out[3], lcm_err *err) {
@@ -211,7 +241,8 @@ lcm_status lcm_net_apply(lcm_db *db, const lcm_net_application *app, const char 
             lcm_net_label(status, problems->lang));
         rc = LCM_CONSTRAINT;
     }
-    if (rc == LCM_OK && (rc = insert_member(db, app, err)) == LCM_OK &&
+    if (rc == LCM_OK && (rc = add_county_city(db, city, err)) == LCM_OK &&
+        (rc = insert_member(db, app, err)) == LCM_OK &&
         (rc = insert_values(db, app, city, err)) == LCM_OK &&
         (rc = insert_history(db, city, NULL, "applied", by, app->source, err)) == LCM_OK)
         rc = lcm_db_commit(db, err);
@@ -223,7 +254,7 @@ lcm_status lcm_net_apply(lcm_db *db, const lcm_net_application *app, const char 
 /* ---- recommending and admitting ---- */
 
 typedef struct member {
-    char code[5];
+    char code[LCM_NET_CITY_CODE];
     char label[160]; /* "4401 广州市": the subject of problems */
     char province[3];
     char province_name[64];

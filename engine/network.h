@@ -18,6 +18,9 @@
 
 #include <stddef.h>
 
+/* Room for a city code: 4 digits, or 6 for a county-level city (县级市), and the NUL. */
+#define LCM_NET_CITY_CODE 7
+
 typedef enum lcm_net_lang { LCM_NET_ZH, LCM_NET_EN } lcm_net_lang;
 
 /* ---- problems: everything wrong with one input, in the reader's language ---- */
@@ -120,7 +123,8 @@ lcm_status lcm_net_apply(lcm_db *db, const lcm_net_application *app, const char 
 
 /* Resolve a city given by code or name to its code (out has room for 5 bytes). A city that
  * is not in the reference data is LCM_NOTFOUND. */
-lcm_status lcm_net_city_code(lcm_db *db, const char *city, char out[5], lcm_err *err);
+lcm_status lcm_net_city_code(lcm_db *db, const char *city, char out[LCM_NET_CITY_CODE],
+                             lcm_err *err);
 /* Resolve a province given by two-digit code or name; LCM_NOTFOUND when unknown. */
 lcm_status lcm_net_province_code(lcm_db *db, const char *province, char out[3], lcm_err *err);
 

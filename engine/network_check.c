@@ -89,12 +89,14 @@ static void check_number(checker *c, const lcm_net_value *v, const lcm_net_field
 }
 
 static void check_city(checker *c, const lcm_net_value *v) {
-    char code[5];
+    char code[LCM_NET_CITY_CODE];
     lcm_err err = {0};
     lcm_net_problems *pr = c->pr;
-    if (strlen(v->value) != 4 || !lcm__net_digits(v->value, 4))
+    size_t n = strlen(v->value);
+    if ((n != 4 && n != 6) || !lcm__net_digits(v->value, n))
         lcm_net_problem_add(pr, v->line, v->name,
-                            L(pr, "not a four-digit city code: %s", "城市代码应为4位数字：%s"),
+                            L(pr, "not a city code (4 digits, 6 for a county-level city): %s",
+                              "城市代码应为4位数字（县级市为6位）：%s"),
                             v->value);
     else if (lcm_net_city_code(c->db, v->value, code, &err) != LCM_OK)
         lcm_net_problem_add(pr, v->line, v->name,
@@ -372,7 +374,11 @@ static lcm_status check_city_name(checker *c, lcm_err *err) {
     if (!code || !name)
         return LCM_OK;
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare(c->db, "SELECT name FROM cities WHERE code = ?1", &st, err);
+    lcm_status rc = lcm_db_prepare(c->db,
+                                   "SELECT name FROM cities WHERE code = ?1 UNION ALL SELECT name"
+                                   " FROM admin_units WHERE code = ?1 AND level = 'county'"
+                                   " AND length(code) = 6 AND name LIKE '%市'",
+                                   &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, code->value, -1, SQLITE_STATIC);

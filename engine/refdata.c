@@ -17,7 +17,7 @@
 #include <limits.h>
 #include <unistd.h>
 
-#define MAX_COLS 16
+#define MAX_COLS 20
 
 typedef struct ref_file {
     const char *path; /* below the data directory */
@@ -54,16 +54,20 @@ static const ref_file ref_files[] = {
       "other_villages"}},
     {"framework.csv",
      "INSERT INTO indicators(code, level, parent, first_level, group_zh, group_en, name_zh, "
-     "name_en, kind, unit, direction, target_low, target_high, weight, survey_field, ord) "
-     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+     "name_en, kind, unit, direction, target_low, target_high, weight, survey_field, per_10k, "
+     "plausible_low, plausible_high, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+     "?12, ?13, ?14, ?15, coalesce(?16, 0), ?17, ?18, ?19) "
      "ON CONFLICT(code) DO UPDATE SET level = excluded.level, parent = excluded.parent, "
      "first_level = excluded.first_level, group_zh = excluded.group_zh, "
      "group_en = excluded.group_en, name_zh = excluded.name_zh, name_en = excluded.name_en, "
      "kind = excluded.kind, unit = excluded.unit, direction = excluded.direction, "
      "target_low = excluded.target_low, target_high = excluded.target_high, "
-     "weight = excluded.weight, survey_field = excluded.survey_field, ord = excluded.ord",
+     "weight = excluded.weight, survey_field = excluded.survey_field, per_10k = excluded.per_10k, "
+     "plausible_low = excluded.plausible_low, plausible_high = excluded.plausible_high, "
+     "ord = excluded.ord",
      {"code", "level", "parent", "first_level", "group_zh", "group_en", "name_zh", "name_en",
-      "kind", "unit", "direction", "target_low", "target_high", "weight", "survey_field"}},
+      "kind", "unit", "direction", "target_low", "target_high", "weight", "survey_field", "per_10k",
+      "plausible_low", "plausible_high"}},
 };
 
 typedef struct load_state {

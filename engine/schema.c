@@ -314,6 +314,62 @@ static const char *const migrations[] = {
     "  effect REAL NOT NULL,"
     "  n INTEGER NOT NULL,"
     "  PRIMARY KEY (run_id, reviewer));",
+    /* 11: scoring rules of the seed (issue 16, docs/scores.md). city_stats holds statistics
+     * of a city and year that are not monitoring points: 常住人口 (population, in 万人), by
+     * which the count points marked per_10k are compared per 10,000 residents. Each point
+     * declares its plausible range (in its unit), which `import stats` enforces. basis is
+     * the value a point was scored on when it is not the raw value (per 10,000 residents). */
+    "CREATE TABLE city_stats ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  stat TEXT NOT NULL CHECK (stat IN ('population')),"
+    "  value REAL NOT NULL CHECK (value > 0),"
+    "  source TEXT NOT NULL,"
+    "  note TEXT,"
+    "  PRIMARY KEY (city_code, year, stat));"
+    "ALTER TABLE indicators ADD COLUMN per_10k INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (per_10k IN (0,1));"
+    "ALTER TABLE indicators ADD COLUMN plausible_low REAL;"
+    "ALTER TABLE indicators ADD COLUMN plausible_high REAL;"
+    "UPDATE indicators SET per_10k = 1 WHERE code IN ('2.1.1','2.2.2','2.4.2','3.4.1','3.4.2');"
+    "ALTER TABLE score_results ADD COLUMN basis REAL;"
+    /* honorary titles of point 4.2.2 (近五年来…国际、国家、省部级等相关荣誉称号), one row per
+     * title: the score counts those of the last five years, weighted by level */
+    "CREATE TABLE honours ("
+    "  id INTEGER PRIMARY KEY,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 1950 AND 2100),"
+    "  name TEXT NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('international','national','provincial')),"
+    "  source TEXT NOT NULL,"
+    "  note TEXT,"
+    "  UNIQUE (city_code, year, name));"
+    /* County-level cities (县级市, six-digit codes such as 昆山 320583) can be network
+     * members (seed 三(一): 以地级市为主): cities takes 4- or 6-digit codes and the tier
+     * county_level. Only CHECK constraints change, so the stored table is edited in place
+     * (sqlite.org/lang_altertable.html, "otheralter"): a rebuild would need foreign keys
+     * off, which a migration inside its transaction cannot turn off. */
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(replace(sql,"
+    "  'CHECK (length(code) = 4)', 'CHECK (length(code) IN (4, 6))'),"
+    "  '''separately_planned'',''prefecture'')',"
+    "  '''separately_planned'',''prefecture'',''county_level'')')"
+    "  WHERE type = 'table' AND name = 'cities';"
+    "PRAGMA writable_schema = RESET;"
+    /* The city's self-assessment (城市自评) of any point, beside the verified (核实) values
+     * of indicator_values and ratings: the score uses the verified value where there is one
+     * and the self-assessment otherwise (self_used); reports show both where they differ. */
+    "CREATE TABLE self_assessments ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  indicator_code TEXT NOT NULL REFERENCES indicators(code),"
+    "  value REAL NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  note TEXT,"
+    "  PRIMARY KEY (city_code, year, indicator_code));"
+    "ALTER TABLE score_results ADD COLUMN self_value REAL;"
+    "ALTER TABLE score_results ADD COLUMN self_used INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (self_used IN (0,1));",
 };
 
 int lcm__schema_count(void) {

@@ -126,13 +126,13 @@ static lcm_status build_model(score_work *wk, lcm_score_inputs *in, const lcm_sc
                               lcm_err *err) {
     static const char *const regions[] = {"east", "central", "west", NULL};
     static const char *const tiers[] = {"municipality", "provincial_capital", "separately_planned",
-                                        "prefecture", NULL};
+                                        "prefecture",   "county_level",       NULL};
     char msg[256] = "";
     for (size_t i = 0; i < in->nnode; i++) {
         const lcm_score_node *nd = &in->node[i];
         wk->parent[i] = nd->parent, wk->w[i] = nd->weight;
         /* yes/no points live on their 0/1 scale: never treated, 是 100 and 否 0 */
-        int yesno = nd->kind && strcmp(nd->kind, "yesno") == 0;
+        int yesno = (nd->kind && strcmp(nd->kind, "yesno") == 0) || nd->compliance;
         wk->spec[i] = (lcm_ci_normspec){o->norm, nd->lower_better, nd->lo, nd->hi, NAN, yesno};
         if (isnan(nd->lo) || !(nd->hi > nd->lo))
             wk->spec[i].lo = 0, wk->spec[i].hi = 1; /* no data ever: any valid bounds */
@@ -152,6 +152,25 @@ static lcm_status build_model(score_work *wk, lcm_score_inputs *in, const lcm_sc
         wk->band_lo, wk->band_hi, wk->w,   &wk->noisy, svy > 0 && in->node[svy].included};
     wk->opt = (lcm_ci_options){o->norm, o->agg, o->threshold, o->treat};
     return LCM_OK;
+}
+
+/* A band point read as compliance (the default): the seed asks that training funds be drawn
+ * at 1.5%-2.5% of payroll, so a value at or above the floor meets it (100) and one below it
+ * meets the share value / floor of it; the score is that share on its fixed 0-100 scale. */
+static void band_compliance(lcm_score_inputs *in) {
+    for (size_t j = 1; j < in->nnode; j++) {
+        lcm_score_node *nd = &in->node[j];
+        if (!nd->band || !(nd->band_lo > 0))
+            continue;
+        for (size_t c = 0; c < in->ncity; c++) {
+            double *v = &in->raw[j * in->ncity + c];
+            if (isnan(*v))
+                continue;
+            in->count[j * in->ncity + c] = *v;
+            *v = *v >= nd->band_lo ? 100 : 100 * *v / nd->band_lo;
+        }
+        nd->band = 0, nd->lower_better = 0, nd->compliance = 1, nd->lo = 0, nd->hi = 100;
+    }
 }
 
 static lcm_status fail_analysis(lcm_status st, const char *msg, lcm_err *err) {
@@ -290,11 +309,26 @@ lcm_status lcm_score_compute(lcm_db *db, const lcm_score_opts *o, lcm_score_resu
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
     score_work wk;
     memset(&wk, 0, sizeof wk);
-    lcm_status st = lcm_score_inputs_load(db, o->year, o->disagree, &r->in, err);
+    lcm_status st =
+        lcm_score_inputs_load_cities(db, o->year, o->disagree, !o->all_cities, &r->in, err);
     if (st == LCM_OK) /* adjudicated values; reviewer severity removed on request */
         st = lcm_rating_apply(db, &r->in, o->adjust_severity, err);
     if (st == LCM_OK && r->in.ncity == 0)
-        st = lcm_err_set(err, LCM_NOTFOUND, "no inputs for year %d", o->year);
+        st = o->all_cities ? lcm_err_set(err, LCM_NOTFOUND, "no inputs for year %d", o->year)
+                           : lcm_err_set(err, LCM_NOTFOUND,
+                                         "no inputs for year %d from a network member admitted "
+                                         "by then (only members are monitored, seed 三(四); "
+                                         "--all-cities scores every city)",
+                                         o->year);
+    if (st == LCM_OK && !o->band_distance)
+        band_compliance(&r->in);
+    if (st == LCM_OK && r->in.nopop_city >= 0) /* a count cannot be compared without it */
+        st = lcm_err_set(err, LCM_NOTFOUND,
+                         "no 常住人口 (population) of city %s (%s) for %d: point %s is compared "
+                         "per 10,000 residents; import it with 'lcmon import stats' "
+                         "(indicator population, in 万人)",
+                         r->in.city[r->in.nopop_city].code, r->in.city[r->in.nopop_city].name,
+                         o->year, r->in.node[r->in.nopop_node].code);
     if (st == LCM_OK)
         st = choose_weights(&r->in, o, err);
     if (st == LCM_OK && (work_alloc(&wk, &r->in) != LCM_OK ||

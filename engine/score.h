@@ -12,9 +12,10 @@
  *   survey        4.2.1 = mean of awareness and participation (as %) and the satisfaction
  *                 index, from `survey_measures` (item ''); each drawn from N(estimate, se)
  *                 in the Monte Carlo
- * Coverage points 2.2.1 and 2.2.3 are Σ covered units / Σ units over county, township and
- * village level together, from `facilities` of the kinds below against `admin_units`, when
- * the city has any such facility; otherwise the imported statistic is used.
+ * Coverage points from `facilities` of the kinds below against `admin_units`, when the city
+ * has any such facility (otherwise the imported statistic is used): 2.2.1 is the mean of the
+ * three level rates (county 社区教育学院, township 社区学校, village 教学站点; issue 16,
+ * docs/scores.md), 2.2.3 Σ covered units / Σ units over the three levels together.
  *
  * survey_measures (migration 5): (city_code, year, measure, item) -> estimate, se, n, run_id.
  * measure is awareness | participation | satisfaction_top2 (proportions in [0,1], se on the
@@ -35,6 +36,14 @@
 /* facilities.kind values counted for each coverage point. */
 #define LCM_COVERAGE_KIND_COMMUNITY "community_education" /* point 2.2.1 */
 #define LCM_COVERAGE_KIND_ELDERLY "elderly_education"     /* point 2.2.3 */
+
+/* Point 4.2.2 from `honours`: the titles awarded in the year scored and the four before it
+ * (近五年来), each weighted by its level (docs/scores.md). */
+#define LCM_HONOURS_CODE "4.2.2"
+#define LCM_HONOURS_YEARS 5
+#define LCM_HONOUR_WEIGHT_INTERNATIONAL 3.0
+#define LCM_HONOUR_WEIGHT_NATIONAL 2.0
+#define LCM_HONOUR_WEIGHT_PROVINCIAL 1.0
 
 /* Reviewers disagree when their scores span more than this many points (0-100 scale). */
 #define LCM_RATING_DISAGREE 20.0
@@ -59,6 +68,10 @@ typedef struct lcm_score_opts {
     unsigned long seed;
     double mc_spread;    /* weights perturbed by +-this share */
     double disagree;     /* ratings disagreement threshold, points */
+    int band_distance;   /* 1: a band point (3.3.2) scored by its distance outside the band,
+                          * 0 (default): by compliance with it (docs/scores.md) */
+    int all_cities;      /* 1: every city with inputs; 0 (default): network members admitted
+                          * by the year scored (seed 三(四)) */
     int adjust_severity; /* 1: reviewers' severity removed from rating points (rating.h) */
 } lcm_score_opts;
 
@@ -75,6 +88,9 @@ typedef struct lcm_score_node {
     int context;       /* background point (1.1.x): shown, scored only on request */
     int lower_better;  /* direction lower_better (or a band, scored as distance to it) */
     int band;          /* direction target_band: [band_lo, band_hi] earns the full score */
+    int per_10k;       /* a count compared per 10,000 residents (常住人口, city_stats) */
+    int compliance;    /* a band point scored by compliance: 100 at or above the band's
+                        * floor, else 100 × value / floor, on that fixed scale */
     double band_lo, band_hi;
     double lo, hi; /* goalposts: natural scale of the kind, else pooled over all years */
     int included;  /* takes part in the score */
@@ -101,16 +117,28 @@ typedef struct lcm_score_inputs {
     size_t ncity, nnode;
     lcm_score_city *city;
     lcm_score_node *node;
-    double *raw;              /* leaf values (NaN missing) */
-    double *spread;           /* sd of the reviewers' scores on rating points */
-    int *imputed;             /* 1: imputed at import or by the score run */
-    int *disagree;            /* 1: reviewers span more than the threshold */
-    int *nrating;             /* reviewers per rating point */
-    double *svy_est, *svy_se; /* 3 x ncity: awareness %, participation %, satisfaction index */
+    double *raw;        /* leaf values as scored (NaN missing): per 10,000 residents
+                         * for per_10k points */
+    double *count;      /* the value as imported where raw is derived from it (per_10k
+                         * counts, band compliance); NaN otherwise */
+    double *population; /* ncity: 常住人口 in 万人 that year (NaN when not imported) */
+    double *self;       /* the city's self-assessment (城市自评) as imported (NaN: none) */
+    int *self_used;     /* 1: no verified value, the self-assessment is scored */
+    int nopop_city, nopop_node; /* first city and per_10k point with a count but no
+                                 * population (-1 when none): lcm_score_compute refuses */
+    double *spread;             /* sd of the reviewers' scores on rating points */
+    int *imputed;               /* 1: imputed at import or by the score run */
+    int *disagree;              /* 1: reviewers span more than the threshold */
+    int *nrating;               /* reviewers per rating point */
+    double *svy_est, *svy_se;   /* 3 x ncity: awareness %, participation %, satisfaction index */
 } lcm_score_inputs;
 
 lcm_status lcm_score_inputs_load(lcm_db *db, int year, double disagree, lcm_score_inputs *in,
                                  lcm_err *err);
+/* The same, members_only: only cities admitted to the network by that year (network_members,
+ * status admitted, admitted_year <= year). */
+lcm_status lcm_score_inputs_load_cities(lcm_db *db, int year, double disagree, int members_only,
+                                        lcm_score_inputs *in, lcm_err *err);
 void lcm_score_inputs_release(lcm_score_inputs *in);
 
 typedef struct lcm_score_result {
@@ -212,6 +240,10 @@ typedef struct lcm_coverage_row {
     long covered[3], units[3]; /* county, township, village */
     double rate[4];            /* per level and combined, in %, NaN without units */
 } lcm_coverage_row;
+
+/* The mean of a row's level rates (county, township, village) over the levels that have
+ * units: how point 2.2.1 is scored. NaN when no level has units. */
+double lcm_coverage_level_mean(const lcm_coverage_row *row);
 
 /* Coverage of a facility kind in year (facilities opened by then, or with no year) at the
  * given scope, over the cities in the store; *rows is the caller's (free()). Only cities

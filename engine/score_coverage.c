@@ -13,6 +13,15 @@
 
 /* ?1 kind, ?2 year, ?3 scope (0 city, 1 province, 2 region, 3 nation). A village counts once
  * however many teaching points it has, and never more than the township's village count. */
+double lcm_coverage_level_mean(const lcm_coverage_row *row) {
+    double sum = 0;
+    int n = 0;
+    for (int l = 0; l < 3; l++)
+        if (!isnan(row->rate[l]))
+            sum += row->rate[l], n++;
+    return n ? sum / n : NAN;
+}
+
 static const char coverage_sql[] =
     "WITH f AS (SELECT f.*, a.city_code AS ucity FROM facilities f"
     "   JOIN admin_units a ON a.code = f.unit_code"

@@ -30,8 +30,11 @@ char *lcm__score_params(const lcm_score_opts *o) {
         lcm_strbuf_adds(&sb, ",\"weights_file\":");
         lcm_strbuf_add_json(&sb, o->weights_file);
     }
-    lcm_strbuf_addf(&sb, ",\"mc\":%zu,\"seed\":%lu,\"mc_spread\":%.17g,\"disagree\":%.17g}", o->mc,
+    lcm_strbuf_addf(&sb, ",\"mc\":%zu,\"seed\":%lu,\"mc_spread\":%.17g,\"disagree\":%.17g", o->mc,
                     o->seed, o->mc_spread, o->disagree);
+    lcm_strbuf_addf(&sb, ",\"band\":\"%s\",\"cities\":\"%s\"}",
+                    o->band_distance ? "distance" : "compliance",
+                    o->all_cities ? "all" : "members");
     if (o->adjust_severity) /* only when set: older runs' parameters read the same */
         sb.buf[--sb.len] = '\0', lcm_strbuf_adds(&sb, ",\"adjust_severity\":1}");
     char *s = lcm_strbuf_detach(&sb);
@@ -45,8 +48,10 @@ static int step_reset(sqlite3_stmt *st) {
 }
 
 static lcm_status store_scores(lcm_db *db, const lcm_score_result *r, lcm_err *err) {
-    static const char sql[] = "INSERT INTO score_results(run_id, city_code, indicator_code, raw,"
-                              " score, imputed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    static const char sql[] =
+        "INSERT INTO score_results(run_id, city_code, indicator_code, raw,"
+        " score, imputed, basis, self_value, self_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+        " ?8, ?9)";
     sqlite3_stmt *st = NULL;
     lcm_status rc = lcm_db_prepare(db, sql, &st, err);
     const lcm_score_inputs *in = &r->in;
@@ -58,7 +63,16 @@ static lcm_status store_scores(lcm_db *db, const lcm_score_result *r, lcm_err *e
             size_t cell = j * in->ncity + c;
             sqlite3_bind_text(st, 2, in->city[c].code, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, in->node[j].code, -1, SQLITE_STATIC);
-            lcm_db_bind_real_or_null(st, 4, in->node[j].kind ? in->raw[cell] : NAN);
+            /* raw: the value as imported (a per-10,000 point's count); basis: what was
+             * scored when that is not the raw value */
+            int per = !isnan(in->count[cell]);
+            lcm_db_bind_real_or_null(st, 4,
+                                     !in->node[j].kind ? NAN
+                                     : per             ? in->count[cell]
+                                                       : in->raw[cell]);
+            lcm_db_bind_real_or_null(st, 7, per ? in->raw[cell] : NAN);
+            lcm_db_bind_real_or_null(st, 8, in->node[j].kind ? in->self[cell] : NAN);
+            sqlite3_bind_int(st, 9, in->node[j].kind ? in->self_used[cell] : 0);
             lcm_db_bind_real_or_null(st, 5, in->node[j].included ? r->score[cell] : NAN);
             sqlite3_bind_int(st, 6, in->imputed[cell]);
             if (!step_reset(st))
@@ -190,8 +204,8 @@ lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, c
         " params -> '$.threshold', params ->> '$.treat', params ->> '$.with_context',"
         " params ->> '$.impute', params ->> '$.weights', params ->> '$.weights_file',"
         " params ->> '$.mc', params ->> '$.seed', params -> '$.mc_spread',"
-        " params -> '$.disagree', params ->> '$.adjust_severity' FROM runs"
-        " WHERE id = ?1 AND kind = 'score'";
+        " params -> '$.disagree', params ->> '$.band', params ->> '$.cities',"
+        " params ->> '$.adjust_severity' FROM runs WHERE id = ?1 AND kind = 'score'";
     static const char *const weights[] = {"equal", "file", "pca"};
     static const char *const impute[] = {"mean", "median"};
     sqlite3_stmt *st = NULL;
@@ -208,8 +222,8 @@ lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, c
                    : lcm_db_fail(db, err, "cannot read the run's parameters");
     }
     lcm_score_opts_default(o, sqlite3_column_int(st, 0));
-    const char *txt[13];
-    for (int i = 0; i < 13; i++)
+    const char *txt[15];
+    for (int i = 0; i < 15; i++)
         txt[i] = (const char *)sqlite3_column_text(st, i);
     int norm = txt[1] ? lcm_ci_norm_parse(txt[1]) : -1;
     int agg = txt[2] ? lcm_ci_agg_parse(txt[2]) : -1;
@@ -226,9 +240,13 @@ lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, c
     o->norm = (lcm_ci_norm)norm, o->agg = (lcm_ci_agg)agg, o->weights = (lcm_weights_how)how;
     o->treat = sqlite3_column_int(st, 4), o->with_context = sqlite3_column_int(st, 5);
     o->impute = imp;
+    /* runs stored before issue 16 have neither: they read the band as a distance and scored
+     * every city with inputs */
+    o->band_distance = !txt[13] || strcmp(txt[13], "distance") == 0;
+    o->all_cities = !txt[14] || strcmp(txt[14], "all") == 0;
     o->mc = (size_t)sqlite3_column_int64(st, 9);
     o->seed = (unsigned long)sqlite3_column_int64(st, 10);
-    o->adjust_severity = sqlite3_column_int(st, 13);
+    o->adjust_severity = sqlite3_column_int(st, 15);
     if (how == LCM_WEIGHTS_FILE && !(*weights_file = strdup(txt[8])))
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     o->weights_file = *weights_file;

@@ -190,10 +190,49 @@ static lcm_status facilities(lcm_db *db, city_stmts *s, const lcm__sim_city *c,
     return rc;
 }
 
+/* 常住人口 of each wave (city_stats, 万人), by which the count points are compared per
+ * 10,000 residents: about 3,000 residents per urban community and 900 per village, growing
+ * 0.5% a year (as the survey margins), at least 1 万人. Drawn from no random number, so the
+ * rest of the simulation is what it was before population was simulated. */
+static lcm_status population(lcm_db *db, const lcm__sim_city *c, const lcm_sim_opts *o,
+                             lcm_err *err) {
+    sqlite3_stmt *units = NULL, *put = NULL;
+    lcm_status rc = lcm_db_prepare(db,
+                                   "SELECT coalesce(sum(residents_committees), 0),"
+                                   " coalesce(sum(village_committees + other_villages), 0)"
+                                   " FROM admin_units WHERE city_code = ?1 AND level = 'township'",
+                                   &units, err);
+    if (rc == LCM_OK)
+        rc = lcm_db_prepare(db,
+                            "INSERT OR REPLACE INTO city_stats(city_code, year, stat, value,"
+                            " source) VALUES (?1, ?2, 'population', ?3, 'lcmon simulate')",
+                            &put, err);
+    double base = 0;
+    if (rc == LCM_OK) {
+        sqlite3_bind_text(units, 1, c->code, -1, SQLITE_STATIC);
+        if (sqlite3_step(units) == SQLITE_ROW)
+            base = (3000.0 * sqlite3_column_double(units, 0) +
+                    900.0 * sqlite3_column_double(units, 1)) /
+                   1e4;
+    }
+    for (int w = 0; w < o->nwaves && rc == LCM_OK; w++) {
+        double pop = fmax(1, round(base * pow(1.005, o->waves[w] - 2020) * 100) / 100);
+        sqlite3_bind_text(put, 1, c->code, -1, SQLITE_STATIC);
+        sqlite3_bind_int(put, 2, o->waves[w]);
+        sqlite3_bind_double(put, 3, pop);
+        rc = step_done(db, put, err);
+    }
+    sqlite3_finalize(units);
+    sqlite3_finalize(put);
+    return rc;
+}
+
 lcm_status lcm__sim_city_inputs(lcm_db *db, const lcm__sim_city *c, const lcm_sim_opts *o,
                                 gsl_rng *rng, lcm_sim_summary *sum, lcm_err *err) {
     city_stmts s = {0};
     lcm_status rc = prepare_all(db, &s, err);
+    if (rc == LCM_OK)
+        rc = population(db, c, o, err);
     for (int w = 0; w < o->nwaves && rc == LCM_OK; w++) {
         double level = c->quality + LCM__SIM_GROWTH * (o->waves[w] - o->waves[0]);
         while (rc == LCM_OK && sqlite3_step(s.points) == SQLITE_ROW) {

@@ -91,6 +91,8 @@ lcm_status lcm__sim_network(lcm_db *db, const lcm__sim_city *picked, int npicked
         for (int i = 0; i < npicked; i++)
             monitored |= strcmp(picked[i].code, code) == 0;
         int year = admission_year(rng, tier, region, monitored);
+        if (monitored && year) /* only members are monitored: those scored are members from */
+            year = 2023;       /* the network's first year, so every wave scores them */
         if (year)
             rc = member(db, &s, code, year, sqlite3_column_double(s.cities, 3), rng, err);
     }

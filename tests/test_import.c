@@ -89,12 +89,21 @@ static const struct {
      "%s:2:22: neither UTF-8 (byte 0xFF) nor GB18030 (fails at 2:22): save the file as UTF-8"},
     {"stats", "header_unknown_column.csv",
      "%s:1:6: unknown column 'population' (known: city, year, indicator, value, source, "
-     "imputed, note)"},
+     "imputed, note, basis)"},
     {"stats", "header_missing_column.csv", "%s:1: missing column 'source'"},
     {"stats", "stats_percent_over_100.csv",
-     "%s:2:4 (value): a percentage must be from 0 to 100, value '112.5'"},
+     "%s:2:4 (value): outside the plausible range 0 to 100 (unit %), value '112.5'"},
+    /* issue 16: 人口出生率 is asked in % (seed 附件1, 1.1.3); 6.39 is a rate in ‰ */
+    {"stats", "stats_birth_rate_permille.csv",
+     "%s:2:4 (value): outside the plausible range 0.2 to 2.5 (unit %): given in ‰ where the "
+     "seed asks % (‰ ÷ 10 = %)? that is 0.639, value '6.39'"},
+    /* 常住人口 is in 万人: 21,850,000 persons is 2185 万人 */
+    {"stats", "stats_population_in_persons.csv",
+     "%s:2:4 (value): outside the plausible range 1 to 5000 (unit 万人): given in single units "
+     "where the seed asks 万 (÷ 10,000)? that is 2185, value '21850000'"},
     {"stats", "stats_unknown_city.csv",
-     "%s:2:1 (city): unknown city code (4 digits, see 'lcmon cities'), value '9901'"},
+     "%s:2:1 (city): unknown city code (4 digits, see 'lcmon cities'; a county-level city has 6 "
+     "once its application is in the register), value '9901'"},
     {"stats", "stats_unknown_indicator.csv",
      "%s:2:3 (indicator): unknown indicator (see 'lcmon framework show'), value '9.9.9'"},
     {"stats", "stats_number_with_separator.csv",
@@ -102,6 +111,10 @@ static const struct {
      "'85,000'"},
     {"stats", "stats_duplicate_in_file.csv",
      "%s:4:1 (city): duplicate of line 2 (same city, year and indicator), value '1100'"},
+    /* 4.2.2 counts 国际, 国家 and 省部级 titles (seed 附件1): a city's own title is none */
+    {"honours", "honours_bad_level.csv",
+     "%s:2:4 (level): level is 国际 (international), 国家 (national) or 省部级 (provincial), "
+     "value '市级'"},
     {"ratings", "ratings_score_over_100.csv",
      "%s:2:5 (score): a score must be a number from 0 to 100, value '105'"},
     {"ratings", "ratings_not_a_rating_point.csv",
@@ -206,7 +219,7 @@ static void import__problems_listed_up_to_a_cap_then_counted(void) {
     fclose(fp);
     const char *args[] = {"import", "stats", db, csv, NULL};
     CU_ASSERT_EQUAL(lcmt_run(args, NULL, NULL, &err), 1);
-    CU_ASSERT(lcmt_has(err, ":21:4 (value): a percentage must be from 0 to 100"));
+    CU_ASSERT(lcmt_has(err, ":21:4 (value): outside the plausible range 10 to 100 (unit %)"));
     CU_ASSERT_PTR_NULL(strstr(err, ":22:4 (value)"));
     CU_ASSERT(lcmt_has(err, "... and 10 more problems\nlcmon: 30 problems in '"));
     free(err);

@@ -103,8 +103,9 @@ static void safety__nul_in_a_field_is_refused(void) {
             "lcmon: %s:2:4 (value): NUL byte at byte 2 of the field (a damaged or binary file)");
     /* score weights '1<NUL>5' was read as 1 */
     snprintf(f, sizeof f, "%s", WRITE("nul_weights.csv", "code,weight\n1,1\0005\n"));
-    refused(dbp, (const char *[]){"score", dbp, "--year", "2024", "--weights", f, NULL}, f,
-            "lcmon: %s:2:2 (weight): NUL byte at byte 2 of the field (a damaged or binary file)");
+    refused(
+        dbp, (const char *[]){"score", dbp, "--year", "2024", "--all-cities", "--weights", f, NULL},
+        f, "lcmon: %s:2:2 (weight): NUL byte at byte 2 of the field (a damaged or binary file)");
     /* the dataset reader too, and UTF-16 without a byte-order mark is named */
     snprintf(f, sizeof f, "%s", WRITE("nul16.csv", "y\0,\0w\0\n\0001\0,\0002\0\n\0"));
     refused(dbp, (const char *[]){"import", "dataset", dbp, f, "--name", "d", NULL}, f,
@@ -138,8 +139,9 @@ static void safety__a_column_given_twice_is_refused_everywhere(void) {
     refused(dbp, (const char *[]){"import", "facilities", dbp, f, NULL}, f,
             "lcmon: %s:1:6: column 'name' given twice (also column 5)");
     snprintf(f, sizeof f, "%s", WRITE("twice_weights.csv", "code,weight,weight\n1,1,5\n"));
-    refused(dbp, (const char *[]){"score", dbp, "--year", "2024", "--weights", f, NULL}, f,
-            "lcmon: %s:1:3: column 'weight' given twice (also column 2)");
+    refused(dbp,
+            (const char *[]){"score", dbp, "--year", "2024", "--all-cities", "--weights", f, NULL},
+            f, "lcmon: %s:1:3: column 'weight' given twice (also column 2)");
     snprintf(f, sizeof f, "%s",
              WRITE("twice_margins.csv", "margin,level,population,population\nsex,1,100,200\n"));
     refused(dbp,

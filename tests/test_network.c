@@ -461,7 +461,7 @@ static void check__fields_numbers_and_dates(void) {
     } cases[] = {
         {"meeting.date", "2023-01-01", "needs its number"},
         {"city.code", "4499", "no city with code 4499"},
-        {"city.code", "44010", "not a four-digit city code"},
+        {"city.code", "44010", "not a city code (4 digits, 6 for a county-level city)"},
         {"basic.population", "0.5", "out of range"},
         {"basic.education_years", "12,6", "not a number"},
         {"basic.population_year", "23", "not a four-digit year"},

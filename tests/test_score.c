@@ -22,6 +22,13 @@ static void sql(lcm_db *db, const char *s) {
     CU_ASSERT_EQUAL_FATAL(rc, SQLITE_OK);
 }
 
+/* Every city a network member admitted in 2023: only members are scored (issue 16). */
+static const char admit_all[] =
+    "INSERT INTO network_members(city_code, status, applied_on, population, population_year,"
+    " area, area_year, gdp_per_capita, gdp_per_capita_year, education_years,"
+    " education_years_year, admitted_year, source) SELECT code, 'admitted', '2022-09-20', 100,"
+    " 2022, 1000, 2022, 80000, 2022, 11, 2022, 2023, 'test' FROM cities;";
+
 /* Four cities in two provinces: 1101 and 1102 (east, prefecture), 5101 (west, capital),
  * 5102 (west, prefecture). */
 static lcm_db *fresh_db(const char *name) {
@@ -37,6 +44,7 @@ static lcm_db *fresh_db(const char *name) {
             "('1101','A','11','prefecture'),('1102','B','11',"
             "'prefecture'),('5101','C','51','provincial_capital'),('5102','D','51',"
             "'prefecture');");
+    sql(db, admit_all);
     return db;
 }
 
@@ -55,6 +63,12 @@ static void fill_values(lcm_db *db, int year, int identical) {
              " FROM cities c, indicators i WHERE i.kind IS NOT NULL AND i.kind <> 'survey'"
              " AND coalesce(i.direction, '') <> 'context'",
              year, identical ? "10" : "20");
+    sql(db, q);
+    /* 常住人口 100 万人 everywhere: the per-10,000 points keep the cities' order */
+    snprintf(q, sizeof q,
+             "INSERT OR REPLACE INTO city_stats(city_code, year, stat, value, source)"
+             " SELECT code, %d, 'population', 100, 'test' FROM cities",
+             year);
     sql(db, q);
 }
 
@@ -115,14 +129,15 @@ static void coverage__province_is_sum_over_sum(void) {
         LCM_OK);
     CU_ASSERT(n == 1 && strcmp(rows[0].key, "nation") == 0 && rows[0].units[2] == 10);
     free(rows);
-    /* The score uses the combined city rate for 2.2.1. */
+    /* The score uses the mean of the city's three level rates for 2.2.1 (issue 16):
+     * 1102: (0 + 100 + 0) / 3 = 33.33, where the combined rate is 10. */
     fill_values(db, 2024, 0);
     lcm_score_opts o;
     lcm_score_opts_default(&o, 2024);
     o.mc = 0;
     lcm_score_result *r = compute(db, &o);
     int j = lcm_score_node_index(&r->in, "2.2.1"), c = lcm_score_city_index(&r->in, "1102");
-    LCMT_ASSERT_REL(r->in.raw[(size_t)j * r->in.ncity + (size_t)c], 10, 1e-12);
+    LCMT_ASSERT_REL(r->in.raw[(size_t)j * r->in.ncity + (size_t)c], 100.0 / 3, 1e-12);
     lcm_score_result_free(r);
     lcm_db_close(db);
 }
@@ -415,7 +430,7 @@ static void cli__score_rank_profile_trend_and_bad_weights(void) {
  * 3.1.1 answered 是 by all. */
 static lcm_db *db36(const char *name) {
     lcm_db *db = fresh_db(name);
-    sql(db, "DELETE FROM cities;"
+    sql(db, "DELETE FROM network_members; DELETE FROM cities;"
             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 36)"
             " INSERT INTO cities(code, name, province_code, tier) SELECT printf('11%02d', i), 'C' "
             "|| i, '11', 'prefecture' FROM k;"
@@ -425,7 +440,10 @@ static lcm_db *db36(const char *name) {
             "   WHEN '3.2.2' THEN (CAST(substr(c.code, 3) AS INT) > 3) WHEN '3.1.1' THEN 1"
             "   ELSE CAST(substr(c.code, 3) AS INT) * (1 + i.ord % 7) END, 't'"
             " FROM cities c, indicators i WHERE i.kind IS NOT NULL AND i.kind <> 'survey'"
-            " AND coalesce(i.direction, '') <> 'context'");
+            " AND coalesce(i.direction, '') <> 'context';"
+            "INSERT INTO city_stats(city_code, year, stat, value, source)"
+            " SELECT code, 2024, 'population', 100, 't' FROM cities");
+    sql(db, admit_all);
     return db;
 }
 

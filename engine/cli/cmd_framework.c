@@ -23,21 +23,40 @@ const char *const cmd_framework_usage[] = {
     "    --all          csv/json: rows of every level, parents first",
     "    --lang L       names in table output: zh (default) or en",
     "    --format F     table (default), csv or json",
+    "",
+    "per_10k marks the counts compared per 10,000 residents (常住人口), plausible_low and",
+    "plausible_high the range 'lcmon import stats' accepts, in the point's unit.",
+    "weight is the framework's; weight_used the weight a default score run gives (equal",
+    "among the scored siblings: 背景 is context, left out, so the other three first-level",
+    "groups weigh 1/3 each), share_used its share of the overall index.",
     NULL,
 };
 
-static const char *const columns[] = {"code",        "level",    "parent",      "first_level",
-                                      "group_zh",    "group_en", "name_zh",     "name_en",
-                                      "kind",        "unit",     "direction",   "target_low",
-                                      "target_high", "weight",   "survey_field"};
-static const int numeric[] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0};
+static const char *const columns[] = {
+    "code",      "level",         "parent",         "first_level", "group_zh",
+    "group_en",  "name_zh",       "name_en",        "kind",        "unit",
+    "direction", "target_low",    "target_high",    "weight",      "survey_field",
+    "per_10k",   "plausible_low", "plausible_high", "weight_used", "share_used"};
+static const int numeric[] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1};
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
 static int show(lcm_db *db, int level, int all, int en, cli_format fmt) {
+    /* The weights a default score run uses (engine/score.c, choose_weights): a point takes
+     * part unless it is context (背景), a group when one of its points does; weights are
+     * equal among the siblings that take part; the share is the product up to the root. */
     static const char sql[] =
-        "SELECT code, level, parent, first_level, group_zh, group_en, name_zh, name_en, kind,"
-        " unit, direction, target_low, target_high, weight, survey_field FROM indicators"
-        " WHERE (?1 AND level <= ?2) OR level = ?2 ORDER BY ord";
+        "WITH u AS (SELECT i.*, CASE WHEN i.kind IS NOT NULL THEN coalesce(i.direction, '')"
+        "  <> 'context' ELSE EXISTS (SELECT 1 FROM indicators l WHERE l.kind IS NOT NULL"
+        "  AND coalesce(l.direction, '') <> 'context' AND (l.parent = i.code OR l.parent IN"
+        "  (SELECT code FROM indicators WHERE parent = i.code))) END AS used FROM indicators i),"
+        " w AS (SELECT a.*, CASE WHEN a.used THEN 1.0 / (SELECT count(*) FROM u b WHERE b.used"
+        "  AND b.parent IS a.parent) ELSE 0 END AS wu FROM u a)"
+        " SELECT w.code, w.level, w.parent, w.first_level, w.group_zh, w.group_en, w.name_zh,"
+        " w.name_en, w.kind, w.unit, w.direction, w.target_low, w.target_high, w.weight,"
+        " w.survey_field, w.per_10k, w.plausible_low, w.plausible_high, w.wu, "
+        "w.wu * coalesce(p.wu, 1) * coalesce(pp.wu, 1) FROM w LEFT JOIN w p ON p.code = w.parent"
+        " LEFT JOIN w pp ON pp.code = p.parent"
+        " WHERE (?1 AND w.level <= ?2) OR w.level = ?2 ORDER BY w.ord";
     sqlite3_stmt *st = NULL;
     lcm_err err = {0};
     int code = LCM_EXIT_OK, nrows = 0;
@@ -53,9 +72,11 @@ static int show(lcm_db *db, int level, int all, int en, cli_format fmt) {
                                      en ? "unit" : "单位",
                                      en ? "direction" : "方向",
                                      en ? "weight" : "权重",
+                                     en ? "weight used" : "实际权重",
+                                     en ? "share of index" : "占总指数",
                                      en ? "indicator" : "指标"};
-        const int tnum[] = {0, 0, 0, 0, 1, 0};
-        rows = cli_rows_new(6, tcols, tnum);
+        const int tnum[] = {0, 0, 0, 0, 1, 1, 1, 0};
+        rows = cli_rows_new(8, tcols, tnum);
     } else {
         rows = cli_rows_new(NCOLS, columns, numeric);
     }
@@ -64,14 +85,21 @@ static int show(lcm_db *db, int level, int all, int en, cli_format fmt) {
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v[NCOLS];
+        char exact[2][32]; /* the weights used, %.17g: they read back as the same double */
         for (int i = 0; i < NCOLS; i++)
             v[i] = (const char *)sqlite3_column_text(st, i);
+        for (int k = 0; k < 2; k++) {
+            snprintf(exact[k], sizeof exact[k], "%.17g", sqlite3_column_double(st, NCOLS - 2 + k));
+            v[NCOLS - 2 + k] = exact[k];
+        }
         if (fmt == CLI_TABLE) {
             int lv = sqlite3_column_int(st, 1);
-            char name[1024], weight[32];
+            char name[1024], weight[3][32];
             snprintf(name, sizeof name, "%*s%s", (lv - 1) * 2, "", en ? v[7] : v[6]);
-            snprintf(weight, sizeof weight, "%.4f", sqlite3_column_double(st, 13));
-            const char *t[] = {v[0], v[8], v[9], v[10], weight, name};
+            for (int k = 0; k < 3; k++)
+                snprintf(weight[k], sizeof weight[k], "%.4f",
+                         sqlite3_column_double(st, k ? 17 + k : 13));
+            const char *t[] = {v[0], v[8], v[9], v[10], weight[0], weight[1], weight[2], name};
             if (cli_rows_add(rows, t) != 0)
                 goto oom;
         } else if (cli_rows_add(rows, v) != 0) {

@@ -19,7 +19,7 @@
 #define PROGRESS_MIN_BYTES (4LL << 20) /* smaller files finish before a bar helps */
 
 const char *const cmd_import_usage[] = {
-    "lcmon import stats|ratings|facilities DB FILE.csv [--encoding E] [--delimiter C] "
+    "lcmon import stats|ratings|facilities|honours DB FILE.csv [--encoding E] [--delimiter C] "
     "[--replace] [--max-errors N]",
     "   or: lcmon import dataset DB FILE.csv --name NAME [--replace] [--encoding E] "
     "[--delimiter C]",
@@ -32,9 +32,16 @@ const char *const cmd_import_usage[] = {
     "Importing the same file again adds nothing; a row whose key is stored with other",
     "values is a conflict (reported) unless --replace is given.",
     "",
-    "  stats       city, year, indicator, value, source [, imputed, note]",
-    "              (% from 0 to 100, yes/no points 1/0, counts and amounts >= 0)",
+    "  stats       city, year, indicator, value, source [, imputed, note, basis]",
+    "              (within the point's plausible range, see 'lcmon framework show': a",
+    "              value outside it is refused, naming the likely unit slip; yes/no points",
+    "              1/0); indicator population (常住人口, 万人) is the city's resident",
+    "              population that year, by which counts are compared per 10,000 residents;",
+    "              basis 核实 (verified, default) or 自评 (the city's self-assessment, kept",
+    "              beside the verified value and scored only where there is none)",
     "  ratings     city, year, indicator, reviewer, score (0-100) [, comment]",
+    "  honours     city, year, name, level (国际|国家|省部级), source [, note]: honorary",
+    "              titles of point 4.2.2, counted over the last five years by level",
     "  facilities  city, unit, level (county|township|village), kind",
     "              (community_education|elderly_education), name [, village, year_opened]",
     "  responses   answers to a loaded form: standard columns (instance_id, city, wave,",
@@ -221,12 +228,14 @@ static lcm_status run_import(lcm_db *db, import_args *a, lcm_import_result *res,
         return lcm_import_stats(db, a->file, &a->opts, res, err);
     if (strcmp(a->what, "ratings") == 0)
         return lcm_import_ratings(db, a->file, &a->opts, res, err);
+    if (strcmp(a->what, "honours") == 0)
+        return lcm_import_honours(db, a->file, &a->opts, res, err);
     return lcm_import_facilities(db, a->file, &a->opts, res, err);
 }
 
 int cmd_import(int argc, char **argv) {
     import_args a = {0};
-    static const char *const kinds[] = {"stats",   "ratings",   "facilities",
+    static const char *const kinds[] = {"stats",   "ratings",   "facilities", "honours",
                                         "dataset", "responses", NULL};
     int code = parse_args(argc, argv, &a), known = 0;
     if (code != LCM_EXIT_OK)

@@ -95,7 +95,7 @@ int net_list(const net_opts *o) {
 }
 
 int net_history(const net_opts *o) {
-    char city[5];
+    char city[LCM_NET_CITY_CODE];
     int code;
     lcm_err err = {0};
     lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, &code);

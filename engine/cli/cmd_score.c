@@ -17,8 +17,11 @@ const char *const cmd_score_usage[] = {
     "[--show WHAT] [--format table|csv|json] [--lang zh|en]",
     "lcmon score DB --rerun RUN [--show WHAT] [--format F] [--lang L]",
     "",
-    "Score every city with inputs in year Y on the 43 monitoring points and store the run",
-    "(parameters, scores, ranks with 5th-95th percentile intervals, weights) in DB.",
+    "Score the network's member cities (admitted by year Y) with inputs in year Y on the 43",
+    "monitoring points and store the run (parameters, scores, ranks with 5th-95th percentile",
+    "intervals, weights) in DB. Counts are compared per 10,000 residents (常住人口), 2.2.1 is",
+    "the mean of its three level rates, 4.2.2 the honours of the last five years by level,",
+    "and verified values come before self-assessments (docs/scores.md).",
     "",
     "    --year Y           monitoring year (required)",
     "    --normalise M      minmax (default), zscore, goalposts, target, rank",
@@ -33,6 +36,10 @@ const char *const cmd_score_usage[] = {
     "    --seed S           random seed (default 1): the same seed gives the same intervals",
     "    --mc-spread X      weights perturbed by +-X (default 0.25)",
     "    --disagree P       reviewers disagree when their scores span more than P points (20)",
+    "    --band R           a band point (3.3.2): compliance (default: at or above the floor",
+    "                       is full score) or distance (the distance outside the band)",
+    "    --all-cities       score every city with inputs, not only the network members",
+    "                       admitted by year Y",
     "    --adjust-severity  remove each reviewer's severity (additive effect, least squares)",
     "                       from the rating points (docs/ratings.md)",
     "    --rerun RUN        score again with the stored parameters of run RUN (a new run,",
@@ -258,16 +265,23 @@ static int show_missing(const lcm_score_result *r, const score_args *a) {
 }
 
 static int show_coverage(lcm_db *db, const score_args *a) {
-    static const score_col cols[] = {
-        {"point", "监测点", "point", 0},       {"key", "范围", "scope", 0},
-        {"county", "县级覆盖", "county", 0},   {"township", "乡级覆盖", "township", 0},
-        {"village", "村级覆盖", "village", 0}, {"combined_pct", "合计%", "combined %", 1}};
+    static const score_col cols[] = {{"point", "监测点", "point", 0},
+                                     {"key", "范围", "scope", 0},
+                                     {"county", "县级覆盖", "county", 0},
+                                     {"township", "乡级覆盖", "township", 0},
+                                     {"village", "村级覆盖", "village", 0},
+                                     {"combined_pct", "合计%", "combined %", 1},
+                                     {"county_pct", "县级%", "county %", 1},
+                                     {"township_pct", "乡级%", "township %", 1},
+                                     {"village_pct", "村级%", "village %", 1},
+                                     {"level_mean_pct", "三级平均%", "mean of levels %", 1},
+                                     {"scored_pct", "计分值%", "scored %", 1}};
     static const char *const kinds[][2] = {{"2.2.1", LCM_COVERAGE_KIND_COMMUNITY},
                                            {"2.2.3", LCM_COVERAGE_KIND_ELDERLY}};
-    cli_rows *rows = score_rows_new(cols, 6, a->fmt, a->en);
+    cli_rows *rows = score_rows_new(cols, 11, a->fmt, a->en);
     if (!rows)
         return cli_error("out of memory"), LCM_EXIT_INTERNAL;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 2; k++) { /* 2.2.1 is scored on the mean of the levels, 2.2.3 on Σ/Σ */
         lcm_coverage_row *cov = NULL;
         size_t n = 0;
         lcm_err err = {0};
@@ -277,11 +291,24 @@ static int show_coverage(lcm_db *db, const score_args *a) {
             return cli_fail(&err);
         }
         for (size_t i = 0; i < n; i++) {
-            char b[4][48];
-            for (int l = 0; l < 3; l++)
+            char b[9][48];
+            for (int l = 0; l < 3; l++) {
                 snprintf(b[l], 48, "%ld/%ld", cov[i].covered[l], cov[i].units[l]);
-            const char *v[] = {kinds[k][0], cov[i].key, b[0],
-                               b[1],        b[2],       score_num(b[3], 48, cov[i].rate[3], 2)};
+                score_num(b[4 + l], 48, cov[i].rate[l], 2);
+            }
+            double mean = lcm_coverage_level_mean(&cov[i]);
+            score_num(b[7], 48, mean, 2);
+            const char *v[] = {kinds[k][0],
+                               cov[i].key,
+                               b[0],
+                               b[1],
+                               b[2],
+                               score_num(b[3], 48, cov[i].rate[3], 2),
+                               b[4],
+                               b[5],
+                               b[6],
+                               b[7],
+                               score_num(b[8], 48, k == 0 ? mean : cov[i].rate[3], 2)};
             cli_rows_add(rows, v);
         }
         free(cov);
@@ -383,7 +410,13 @@ static int parse_option(int c, score_args *a) {
         return parse_double(optarg, 0, 1, &a->o.mc_spread);
     case 'd':
         return parse_double(optarg, 0, 100, &a->o.disagree);
+    case 'B':
+        if (strcmp(optarg, "compliance") != 0 && strcmp(optarg, "distance") != 0)
+            return -1;
+        return a->o.band_distance = strcmp(optarg, "distance") == 0, 0;
     case 'A':
+        return a->o.all_cities = 1, 0;
+    case 'V':
         return a->o.adjust_severity = 1, 0;
     case 'h':
         for (i = 1; shows[i]; i++)
@@ -422,7 +455,9 @@ static int parse_args(int argc, char **argv, score_args *a) {
                                          {"by", required_argument, NULL, 'b'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"lang", required_argument, NULL, 'l'},
-                                         {"adjust-severity", no_argument, NULL, 'A'},
+                                         {"band", required_argument, NULL, 'B'},
+                                         {"all-cities", no_argument, NULL, 'A'},
+                                         {"adjust-severity", no_argument, NULL, 'V'},
                                          {0, 0, 0, 0}};
     int c, li = 0;
     lcm_score_opts_default(&a->o, 0);

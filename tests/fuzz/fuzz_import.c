@@ -2,7 +2,7 @@
  * fuzz_import.c - libFuzzer target for the CSV import path: encoding detection and
  * GB18030 conversion, csvin, header mapping and cell checks of every importer.
  * The first byte of the input picks the importer (bits 0-2: stats, ratings, facilities,
- * dataset, responses to the household form), the delimiter (bits 3-4), the responses
+ * dataset, responses to the household form; 5 honours), the delimiter (bits 3-4), the responses
  * format (bits 5-6) and --replace (bit 7); the rest is the file. The database
  * is made once, in memory, with the reference data and the household questionnaire.
  */
@@ -46,11 +46,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
     fclose(fp);
     static const unsigned char delims[] = {0, ';', '\t', '|'};
-    lcm_import_opts o = {LCM_ENC_AUTO, delims[data[0] >> 3 & 3], 5, data[0] >> 7, NULL, NULL};
-    lcm_resp_opts r = {o, "household", 2024, (lcm_resp_format)(data[0] >> 5 & 3), NULL, 0, NULL};
+    lcm_import_opts o = {LCM_ENC_AUTO, delims[data[0] >> 3 & 3], 5, data[0] >> 7, 0, NULL, NULL};
+    lcm_resp_opts r = {.base = o,
+                       .form_id = "household",
+                       .wave = 2024,
+                       .format = (lcm_resp_format)(data[0] >> 5 & 3)};
     lcm_import_result res;
     lcm_dataset_report rep;
     lcm_err err;
+    if ((data[0] & 7) == 5) {
+        lcm_import_honours(db, path, &o, &res, &err);
+        return 0;
+    }
     switch ((data[0] & 7) % 5) {
     case 0:
         lcm_import_stats(db, path, &o, &res, &err);
