@@ -520,6 +520,7 @@ lcm_status lcm_svy_glm(const lcm_svy_design *d, const lcm_glm_spec *s, lcm_glm_f
     model md = {0};
     irls it = {0};
     double *z = NULL, *ww = NULL;
+    int32_t *sub = NULL;
     lcm_status st = LCM_OK;
     if (out)
         memset(out, 0, sizeof *out);
@@ -547,6 +548,14 @@ lcm_status lcm_svy_glm(const lcm_svy_design *d, const lcm_glm_spec *s, lcm_glm_f
     }
     if ((st = make_model(d, s, &md, err, errlen)) != LCM_OK)
         goto cleanup;
+    if (s->dom) { /* one domain: the subset (its ids may be any >= 0) */
+        if (!(sub = malloc(d->n * sizeof *sub))) {
+            st = LCM_NOMEM;
+            goto cleanup;
+        }
+        for (size_t k = 0; k < d->n; k++)
+            sub[k] = s->dom[k] >= 0 ? 0 : -1;
+    }
     z = malloc(md.m * sizeof *z);
     ww = malloc(md.m * sizeof *ww);
     if (!z || !ww || !irls_alloc(&it, md.m, p)) {
@@ -582,7 +591,7 @@ lcm_status lcm_svy_glm(const lcm_svy_design *d, const lcm_glm_spec *s, lcm_glm_f
         for (size_t k = 0; k < md.m; k++)
             wsum += d->w[md.row[k]];
         out->wsum = wsum;
-        if ((st = subset_df(d, s->dom, &out->df_design, err, errlen)) != LCM_OK ||
+        if ((st = subset_df(d, sub, &out->df_design, err, errlen)) != LCM_OK ||
             (st = replicate_vcov(d, &md, &it, maxit, eps, out)) != LCM_OK)
             goto cleanup;
         size_t np = 0; /* PSUs holding the rows used */
@@ -601,7 +610,7 @@ lcm_status lcm_svy_glm(const lcm_svy_design *d, const lcm_glm_spec *s, lcm_glm_f
                 seen[psu_of[md.row[k]]] = 1, np++;
         out->npsu = np;
         free(seen), free(psu_of);
-    } else if ((st = taylor_vcov(d, &md, s->dom, &it, out, err, errlen)) != LCM_OK) {
+    } else if ((st = taylor_vcov(d, &md, sub, &it, out, err, errlen)) != LCM_OK) {
         goto cleanup;
     }
     out->df_resid = out->df_design + 1 - (double)p;
@@ -622,6 +631,7 @@ cleanup:
     free(md.pw);
     free(z);
     free(ww);
+    free(sub);
     irls_free(&it);
     return st;
 }
