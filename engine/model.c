@@ -436,3 +436,181 @@ cleanup:
     lcm_form_free(c.form);
     return rc;
 }
+
+/* Weighted SD, sum w (x - mean)^2 / sum w, of x over the rows where use[k]. */
+static double wsd(const double *x, const double *w, const int *use, size_t n) {
+    double sw = 0, sx = 0, ss = 0;
+    for (size_t k = 0; k < n; k++)
+        if (use[k])
+            sw += w[k], sx += w[k] * x[k];
+    double mean = sx / sw;
+    for (size_t k = 0; k < n; k++)
+        if (use[k])
+            ss += w[k] * (x[k] - mean) * (x[k] - mean);
+    return sqrt(ss / sw);
+}
+
+static lcm_status drivers_fit(const lcm_survey_data *d, const lcm_svy_design *design, int64_t city,
+                              long min_n, lcm_drivers *out, lcm_err *err) {
+    size_t n = d->n, k = 0;
+    const double *y = d->var[0], *w = lcm_svy_design_weights(design);
+    int32_t *dom = malloc(n * sizeof *dom);
+    int *use = malloc(n * sizeof *use), *rated = malloc(n * sizeof *rated);
+    double *xm = NULL;
+    const double **cols = NULL;
+    const char **names = NULL;
+    lcm_glm_fit fit = {0};
+    lcm_status rc = LCM_OK;
+    if (!dom || !use || !rated) {
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t r = 0; r < n; r++) {
+        dom[r] = d->by_codes[0][r] == city ? 0 : -1;
+        use[r] = dom[r] == 0 && !isnan(y[r]);
+        out->nrows += use[r];
+    }
+    for (size_t i = 0; i < out->nitem; i++) {
+        for (size_t r = 0; r < n; r++)
+            out->item[i].raters += use[r] && !isnan(d->var[1 + i][r]);
+        out->item[i].in_model = out->item[i].raters >= (size_t)(min_n > 0 ? min_n : 1);
+        k += out->item[i].in_model;
+    }
+    out->p = 1 + 2 * k;
+    if (k < 2) {
+        out->rule = LCM_DRIVERS_FEW_ITEMS;
+        goto cleanup;
+    }
+    if (out->nrows < 10 * out->p) {
+        out->rule = LCM_DRIVERS_FEW_ROWS;
+        goto cleanup;
+    }
+    size_t p = out->p;
+    xm = malloc(p * n * sizeof *xm);
+    cols = malloc(p * sizeof *cols);
+    names = malloc(p * sizeof *names);
+    if (!xm || !cols || !names) {
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t r = 0; r < n; r++)
+        xm[r] = 1.0;
+    names[0] = "(Intercept)";
+    for (size_t i = 0, c = 1; i < out->nitem; i++) {
+        if (!out->item[i].in_model)
+            continue;
+        const double *v = d->var[1 + i];
+        for (size_t r = 0; r < n; r++) {
+            xm[c * n + r] = isnan(v[r]) ? 0.0 : 1.0;
+            xm[(c + 1) * n + r] = isnan(v[r]) ? 0.0 : v[r];
+        }
+        names[c] = "(rated)", names[c + 1] = out->item[i].var;
+        c += 2;
+    }
+    for (size_t j = 0; j < p; j++)
+        cols[j] = xm + j * n;
+    lcm_glm_spec spec = {LCM_GLM_GAUSSIAN, p, cols, y, dom, names, 0, 0};
+    char msg[256] = "";
+    lcm_status st = lcm_svy_glm(design, &spec, &fit, msg, sizeof msg);
+    if (st == LCM_NOMEM) {
+        rc = lcm_err_set(err, st, "out of memory");
+        goto cleanup;
+    }
+    if (st != LCM_OK) {
+        snprintf(out->why, sizeof out->why, "%s", msg);
+        out->rule = LCM_DRIVERS_FIT_FAILED;
+        goto cleanup;
+    }
+    out->df_design = fit.df_design;
+    out->sd_y = wsd(y, w, use, n);
+    for (size_t i = 0, c = 1; i < out->nitem; i++) {
+        lcm_driver *it = &out->item[i];
+        if (!it->in_model)
+            continue;
+        for (size_t r = 0; r < n; r++)
+            rated[r] = use[r] && !isnan(d->var[1 + i][r]);
+        it->beta = fit.beta[c + 1], it->se = fit.se[c + 1], it->p = fit.pval[c + 1];
+        it->sd = wsd(d->var[1 + i], w, rated, n);
+        it->importance = it->beta * it->sd / out->sd_y;
+        c += 2;
+    }
+    if (out->df_design < (double)p) {
+        out->rule = LCM_DRIVERS_FEW_DF;
+        goto cleanup;
+    }
+    out->fitted = 1;
+cleanup:
+    lcm_glm_fit_free(&fit);
+    free(dom), free(use), free(rated), free(xm), free(cols), free(names);
+    return rc;
+}
+
+lcm_status lcm_model_drivers(lcm_db *db, const lcm_source *src, int wave, const char *city,
+                             const char *y, const char *const *items, size_t nitem, long min_n,
+                             lcm_drivers *out, lcm_err *err) {
+    const char *vars[LCM_DRIVERS_MAX + 1], *by[] = {"city"};
+    lcm_survey_data d = {0};
+    lcm_svy_design *design = NULL;
+    memset(out, 0, sizeof *out);
+    if (nitem < 1 || nitem > LCM_DRIVERS_MAX)
+        return lcm_err_set(err, LCM_INVAL, "key drivers: 1 to %d items, got %zu", LCM_DRIVERS_MAX,
+                           nitem);
+    vars[0] = y;
+    out->nitem = nitem, out->min_n = min_n;
+    for (size_t i = 0; i < nitem; i++) {
+        vars[1 + i] = items[i];
+        out->item[i] = (lcm_driver){items[i], 0, 0, NAN, NAN, NAN, NAN, NAN};
+        if (!strcmp(items[i], y))
+            return lcm_err_set(err, LCM_INVAL, "'%s' is the outcome and an item", y);
+    }
+    out->df_design = out->sd_y = NAN;
+    int reading =
+        sqlite3_get_autocommit(lcm_db_sqlite(db)) && lcm_db_exec(db, "BEGIN", NULL) == LCM_OK;
+    lcm_status rc = lcm_estimate_prepare(db, src, wave, vars, 1 + nitem, by, 1, &d, &design, err);
+    if (reading)
+        lcm_db_rollback(db);
+    if (rc == LCM_OK) {
+        int64_t code = lcm_intern_find(d.by_labels[0], city);
+        if (code < 0)
+            out->rule = LCM_DRIVERS_NO_CITY;
+        else
+            rc = drivers_fit(&d, design, code, min_n, out, err);
+    }
+    lcm_svy_design_free(design);
+    lcm_survey_data_free(&d);
+    return rc;
+}
+
+const char *lcm_drivers_why(const lcm_drivers *dr, int en, char *buf, size_t cap) {
+    switch (dr->rule) {
+    case LCM_DRIVERS_FITS:
+        snprintf(buf, cap, "%s", en ? "the model's rule is met" : "满足模型条件");
+        break;
+    case LCM_DRIVERS_NO_CITY:
+        snprintf(buf, cap, "%s", en ? "no respondents of the city" : "该市无受访者");
+        break;
+    case LCM_DRIVERS_FEW_ITEMS:
+        snprintf(buf, cap,
+                 en ? "fewer than two services have %ld raters" : "评价人数达%ld人的服务不足两项",
+                 dr->min_n);
+        break;
+    case LCM_DRIVERS_FEW_ROWS:
+        snprintf(buf, cap,
+                 en ? "%zu respondents for %zu coefficients, fewer than 10 per coefficient"
+                    : "受访者%zu人、系数%zu个，每个系数不足10人",
+                 dr->nrows, dr->p);
+        break;
+    case LCM_DRIVERS_FEW_DF:
+        snprintf(buf, cap,
+                 en ? "the design has %g df for %zu coefficients" : "设计自由度%g小于系数个数%zu",
+                 dr->df_design, dr->p);
+        break;
+    case LCM_DRIVERS_FIT_FAILED:
+        if (en)
+            snprintf(buf, cap, "the model cannot be fitted: %s", dr->why);
+        else
+            snprintf(buf, cap, "%s", "模型无法拟合（评分共线或缺乏变异）");
+        break;
+    }
+    return buf;
+}

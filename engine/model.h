@@ -63,4 +63,54 @@ lcm_status lcm_model_run(lcm_db *db, const lcm_model_request *req, lcm_model_res
                          lcm_err *err);
 void lcm_model_result_free(lcm_model_result *r);
 
+/* ---- key drivers of overall satisfaction (docs/model.md "Key drivers") ---------------- */
+
+#define LCM_DRIVERS_MAX 16
+
+typedef struct lcm_driver {
+    const char *var;    /* the item's column (borrowed from the request) */
+    size_t raters;      /* respondents of the city who rated it and answered the outcome */
+    int in_model;       /* raters >= min_n */
+    double beta, se, p; /* coefficient of the rating among its raters (NaN when not fitted) */
+    double sd;          /* weighted SD of the rating among its raters in the model */
+    double importance;  /* standardised coefficient beta * sd / sd_y */
+} lcm_driver;
+
+/* Which part of the rule failed (lcm_drivers_why says it in words). */
+typedef enum lcm_drivers_rule {
+    LCM_DRIVERS_FITS,      /* the model is used */
+    LCM_DRIVERS_NO_CITY,   /* the city has no respondents in the wave */
+    LCM_DRIVERS_FEW_ITEMS, /* fewer than two items have min_n raters */
+    LCM_DRIVERS_FEW_ROWS,  /* fewer than 10 respondents per coefficient */
+    LCM_DRIVERS_FEW_DF,    /* design df below the number of coefficients */
+    LCM_DRIVERS_FIT_FAILED /* the fit failed (collinear items, an item without variation) */
+} lcm_drivers_rule;
+
+typedef struct lcm_drivers {
+    int fitted;            /* 1: the rule holds and the importance comes from the model */
+    lcm_drivers_rule rule; /* otherwise which part failed */
+    long min_n;
+    char why[256]; /* LCM_DRIVERS_FIT_FAILED: the fit's message */
+    size_t nitem;
+    lcm_driver item[LCM_DRIVERS_MAX];
+    size_t nrows, p;  /* respondents in the model (city, outcome answered), coefficients */
+    double df_design; /* the city's PSUs - strata */
+    double sd_y;      /* weighted SD of the outcome in the model */
+} lcm_drivers;
+
+/* Key-driver analysis of outcome y (overall satisfaction) on the satisfaction items of one
+ * city and wave, with the declared design (calibrated, replicates, as lcmon model): the items
+ * with at least min_n raters enter the linear model y ~ sum over items (used_i + rating_i),
+ * used_i = 1 for a rater of item i, rating_i = the rating (0 for others), so each item's
+ * coefficient compares its raters with each other. The model fits when at least two items
+ * enter, there are at least 10 respondents per coefficient, the design has at least as many
+ * df as coefficients and the fit succeeds; out->why says otherwise (not an error). Errors
+ * only for a bad request or an exhausted resource. */
+lcm_status lcm_model_drivers(lcm_db *db, const lcm_source *src, int wave, const char *city,
+                             const char *y, const char *const *items, size_t nitem, long min_n,
+                             lcm_drivers *out, lcm_err *err);
+
+/* The rule's outcome in words, Chinese or English (en), into buf. */
+const char *lcm_drivers_why(const lcm_drivers *dr, int en, char *buf, size_t cap);
+
 #endif

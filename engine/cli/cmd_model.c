@@ -15,6 +15,8 @@ const char *const cmd_model_usage[] = {
     "lcmon model DB (--form F | --dataset NAME) --y V --x \"A + B + ...\" [--wave Y]",
     "            [--family gaussian|logit] [--ref VAR=LEVEL]... [--city C] [--lang zh|en]",
     "            [--csv]",
+    "   or: lcmon model DB --form F --wave Y --city C --y V --drivers \"I1 + I2 + ...\"",
+    "            [--min-n 30] [--lang zh|en] [--csv]",
     "",
     "Regress V on the covariates with the sampling design declared by 'lcmon design set',",
     "as R's svyglm(): the coefficients by weighted (iteratively reweighted) least squares,",
@@ -39,6 +41,15 @@ const char *const cmd_model_usage[] = {
     "    --lang L         labels of questions and levels in zh (default) or en",
     "    --csv            machine-readable: one row per coefficient (kind coef), Wald",
     "                     test (wald_F, wald_chisq) and model count (model), full precision",
+    "    --drivers ITEMS  key drivers of V (overall satisfaction) among the items (the",
+    "                     services' satisfaction ratings) in city C: the items rated by at",
+    "                     least --min-n respondents enter V ~ rated_i + rating_i, and each",
+    "                     item's importance is its standardised coefficient (coefficient x",
+    "                     SD of its rating among its raters / SD of V). The model is used",
+    "                     when at least two items enter, there are 10 respondents per",
+    "                     coefficient and design df >= coefficients; otherwise the output",
+    "                     says which rule failed. The city report's importance-performance",
+    "                     chart draws these importances, or correlations when the rule fails",
     NULL,
 };
 
@@ -52,6 +63,9 @@ typedef struct model_opts {
     const char *ref[MAX_REF];
     int nref;
     int csv;
+    char *drivers[LCM_DRIVERS_MAX];
+    int ndrivers;
+    long min_n;
 } model_opts;
 
 /* "age_band + edu + urban" (or commas) into names, in place. */
@@ -82,6 +96,8 @@ static int parse(int argc, char **argv, model_opts *o, lcm_model_request *req) {
                                          {"city", required_argument, NULL, 'c'},
                                          {"lang", required_argument, NULL, 'l'},
                                          {"csv", no_argument, NULL, 'C'},
+                                         {"drivers", required_argument, NULL, 'K'},
+                                         {"min-n", required_argument, NULL, 'm'},
                                          {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -129,6 +145,15 @@ static int parse(int argc, char **argv, model_opts *o, lcm_model_request *req) {
         case 'C':
             o->csv = 1;
             break;
+        case 'K':
+            bad = (o->ndrivers = split_terms(optarg, o->drivers, LCM_DRIVERS_MAX)) < 0;
+            break;
+        case 'm': {
+            char *end;
+            o->min_n = strtol(optarg, &end, 10);
+            bad = *end || o->min_n < 1;
+            break;
+        }
         default:
             return cli_usage_error(cmd_model_usage, "bad option");
         }
@@ -142,7 +167,10 @@ static int parse(int argc, char **argv, model_opts *o, lcm_model_request *req) {
         return cli_usage_error(cmd_model_usage, "give exactly one of --form and --dataset");
     if (!req->y)
         return cli_usage_error(cmd_model_usage, "--y is required");
-    if (o->nx <= 0)
+    if (o->ndrivers > 0 && (o->nx > 0 || !req->city || !req->wave || !o->form))
+        return cli_usage_error(cmd_model_usage,
+                               "--drivers goes with --form, --wave and --city, without --x");
+    if (o->nx <= 0 && o->ndrivers <= 0)
         return cli_usage_error(cmd_model_usage, "--x is required");
     o->db = argv[optind];
     return 0;
@@ -280,8 +308,82 @@ static int print_table(const lcm_model_request *req, const lcm_model_result *r) 
     return 0;
 }
 
+/* --drivers: one row per item, then the model's counts and the rule's outcome. */
+static int print_drivers(const model_opts *o, const lcm_model_request *req, const lcm_drivers *dr) {
+    int en = req->lang_en;
+    static const char *const cn_csv[] = {"kind", "item",    "raters", "in_model",  "estimate",
+                                         "se",   "p_value", "sd",     "importance"};
+    static const char *const cn_zh[] = {"项目",   "评价人数", "纳入模型", "系数",
+                                        "标准误", "p值",      "标准差",   "重要性"};
+    static const char *const cn_en[] = {"item", "raters", "in model", "estimate",
+                                        "se",   "p",      "sd",       "importance"};
+    static const int numeric[] = {0, 0, 1, 1, 1, 1, 1, 1, 1};
+    int csv = o->csv, off = csv ? 0 : 1; /* the table has no kind column */
+    cli_rows *rows = cli_rows_new(9 - off, csv ? cn_csv : en ? cn_en : cn_zh, numeric + off);
+    int code = rows ? 0 : (cli_error("out of memory"), LCM_EXIT_INTERNAL);
+    int digits = csv ? 17 : 5;
+    char v[7][40];
+    for (size_t i = 0; !code && i < dr->nitem; i++) {
+        const lcm_driver *it = &dr->item[i];
+        snprintf(v[0], 40, "%zu", it->raters);
+        snprintf(v[1], 40, "%s",
+                 csv            ? (it->in_model ? "1" : "0")
+                 : it->in_model ? (en ? "yes" : "是")
+                                : (en ? "no" : "否"));
+        num(v[2], 40, it->beta, digits), num(v[3], 40, it->se, digits);
+        if (csv)
+            num(v[4], 40, it->p, digits);
+        else
+            pfmt(v[4], 40, it->p);
+        num(v[5], 40, it->sd, digits), num(v[6], 40, it->importance, digits);
+        if (!csv && !it->in_model)
+            v[4][0] = 0;
+        const char *vals[] = {"driver", it->var, v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+        code = emit(rows, vals + off);
+    }
+    if (csv) {
+        const struct {
+            const char *name;
+            double v;
+        } m[] = {{"fitted", dr->fitted},
+                 {"nrows", (double)dr->nrows},
+                 {"coefficients", (double)dr->p},
+                 {"df_design", dr->df_design},
+                 {"sd_y", dr->sd_y}};
+        for (size_t i = 0; !code && i < sizeof m / sizeof m[0]; i++) {
+            num(v[0], 40, m[i].v, 17);
+            code = emit(rows, (const char *[]){"model", m[i].name, "", "", v[0], "", "", "", ""});
+        }
+        char why[320];
+        if (!code && !dr->fitted)
+            code = emit(rows, (const char *[]){"why", lcm_drivers_why(dr, 1, why, sizeof why), "",
+                                               "", "", "", "", "", ""});
+    }
+    if (!code && cli_rows_print(rows, csv ? CLI_CSV : CLI_TABLE, stdout))
+        code = cli_error("cannot write output");
+    cli_rows_free(rows);
+    if (code || csv)
+        return code;
+    char why[320];
+    if (dr->fitted)
+        printf(
+            en ? "\nImportance = standardised coefficient of %s on the items rated by at "
+                 "least %ld respondents:\n%zu respondents, %zu coefficients, design df %g. "
+                 "The report's importance-performance chart draws these.\n"
+               : "\n重要性 = %s 对各项目（评价人数不少于%ld人）的设计加权回归的标准化系数："
+                 "\n%zu名受访者，%zu个系数，设计自由度 %g。城市报告的重要性—表现图使用这些值。\n",
+            req->y, o->min_n, dr->nrows, dr->p, dr->df_design);
+    else
+        printf(en ? "\nThe model's rule is not met (%s): the report's chart uses correlations "
+                    "with %s instead.\n"
+                  : "\n不满足模型条件（%s）：城市报告的重要性—表现图改用与%s的相关系数。\n",
+               lcm_drivers_why(dr, en, why, sizeof why), req->y);
+    return 0;
+}
+
 int cmd_model(int argc, char **argv) {
     model_opts o = {0};
+    o.min_n = 30;
     lcm_model_request req = {0};
     int code = parse(argc, argv, &o, &req);
     if (code)
@@ -293,9 +395,18 @@ int cmd_model(int argc, char **argv) {
     lcm_model_result *r = NULL;
     req.x = (const char *const *)o.x, req.nx = (size_t)o.nx;
     req.ref = o.ref, req.nref = (size_t)o.nref;
-    if (lcm_source_resolve(db, o.form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
-                           o.form ? o.form : o.dataset, &req.source, &err) != LCM_OK ||
-        lcm_model_run(db, &req, &r, &err) != LCM_OK)
+    if (o.ndrivers > 0) {
+        lcm_drivers dr;
+        if (lcm_source_resolve(db, LCM_SOURCE_FORM, o.form, &req.source, &err) != LCM_OK ||
+            lcm_model_drivers(db, &req.source, req.wave, req.city, req.y,
+                              (const char *const *)o.drivers, (size_t)o.ndrivers, o.min_n, &dr,
+                              &err) != LCM_OK)
+            code = cli_fail(&err);
+        else
+            code = print_drivers(&o, &req, &dr);
+    } else if (lcm_source_resolve(db, o.form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
+                                  o.form ? o.form : o.dataset, &req.source, &err) != LCM_OK ||
+               lcm_model_run(db, &req, &r, &err) != LCM_OK)
         code = cli_fail(&err);
     else
         code = o.csv ? print_csv(r) : print_table(&req, r);
