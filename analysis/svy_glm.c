@@ -342,11 +342,12 @@ static lcm_status taylor_vcov(const lcm_svy_design *d, const model *md, const in
             h[k * p + j] = s * it->res[k] * it->ww[k];
         }
     lcm_svy_by by = {dom, 1};
+    /* rows outside the model stay NaN in every batch: only the model's rows are written */
+    for (size_t i = 0; i < p * n; i++)
+        col[i] = NAN;
     /* batch b = 0: the variances; batch b > 0: the sums of column b-1 with columns b.. */
     for (size_t b = 0; b < p; b++) {
         size_t nv = b == 0 ? p : p - b;
-        for (size_t i = 0; i < nv * n; i++)
-            col[i] = NAN;
         for (size_t v = 0; v < nv; v++) {
             size_t j = b == 0 ? v : b + v;
             for (size_t k = 0; k < m; k++) {
