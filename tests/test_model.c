@@ -3,7 +3,7 @@
  * svyglm() and regTermTest(): tests/r/model_reference.R wrote tests/fixtures/model/
  * api_reference.csv (R's api data, from the files tests/r/svy_fixtures.R wrote) and
  * household_reference.csv (the demo household data of the database built below). Every
- * coefficient, SE, t, p, residual df and Wald statistic is compared to 1e-8.
+ * coefficient, SE, t, p, residual df and Wald statistic is compared to 1e-10 (the rules ask 1e-8).
  */
 #include "svy_glm.h"
 #include "test_svy_fixture.h"
@@ -15,7 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REL 1e-8
+#define REL 1e-10 /* every case agrees with R to 1e-11 or better */
+
+/* The largest relative difference from R of the case being compared; printed per case when
+ * LCMT_MAXREL is set (the issue's closing note lists them). */
+static double maxrel;
+static int close_r(double got, double want, double rel, const char *label) {
+    double scale = fmax(fabs(got), fabs(want));
+    if (scale > 0 && isfinite(got) && isfinite(want))
+        maxrel = fmax(maxrel, fabs(got - want) / scale);
+    return svyt_close(got, want, rel, label);
+}
+static void report_maxrel(const char *c) {
+    if (getenv("LCMT_MAXREL"))
+        fprintf(stderr, "\n  %s: max relative difference from R %.3g", c, maxrel);
+    maxrel = 0;
+}
 
 typedef struct mref {
     char case_[32], stat[16], index[32];
@@ -83,11 +98,11 @@ static void check_fit(const mref *r, size_t n, const char *c, const lcm_glm_fit 
         snprintf(ix, sizeof ix, "%zu", j);
         for (int s = 0; s < 4; s++, checked++) {
             snprintf(label, sizeof label, "%s %s %zu", c, stat[s], j);
-            CU_ASSERT(svyt_close(got[s], want(r, n, c, stat[s], ix), REL, label));
+            CU_ASSERT(close_r(got[s], want(r, n, c, stat[s], ix), REL, label));
         }
     }
     snprintf(label, sizeof label, "%s df_resid", c);
-    CU_ASSERT(svyt_close(f->df_resid, want(r, n, c, "df_resid", "0"), 0, label));
+    CU_ASSERT(close_r(f->df_resid, want(r, n, c, "df_resid", "0"), 0, label));
     checked++;
     for (size_t t = 0; t < nterm; t++) {
         lcm_glm_wald w;
@@ -96,10 +111,11 @@ static void check_fit(const mref *r, size_t n, const char *c, const lcm_glm_fit 
         const double got[] = {w.chisq, w.F, w.p_F, w.p_chisq};
         for (int s = 0; s < 4; s++, checked++) {
             snprintf(label, sizeof label, "%s %s %s", c, stat[s], terms[t].name);
-            CU_ASSERT(svyt_close(got[s], want(r, n, c, stat[s], terms[t].name), REL, label));
+            CU_ASSERT(close_r(got[s], want(r, n, c, stat[s], terms[t].name), REL, label));
         }
     }
     CU_ASSERT_EQUAL(checked, count_case(r, n, c)); /* every row of the case was compared */
+    report_maxrel(c);
 }
 
 /* ---- R's api data ----------------------------------------------------------------------- */
@@ -368,17 +384,17 @@ static void check_cli(const mref *r, size_t nr, const char *c, int replicates,
             for (int s = 0; s < 4; s++, checked++) {
                 snprintf(label, sizeof label, "%s %s %s (%s %s)", c, stat[s], ix, w->term,
                          w->level);
-                CU_ASSERT(svyt_close(got[s], want(r, nr, c, stat[s], ix), REL, label));
+                CU_ASSERT(close_r(got[s], want(r, nr, c, stat[s], ix), REL, label));
             }
         } else if (!strcmp(w->kind, "wald_F")) {
             snprintf(label, sizeof label, "%s wald %s", c, term);
-            CU_ASSERT(svyt_close(w->v[2], want(r, nr, c, "wald_F", term), REL, label));
-            CU_ASSERT(svyt_close(w->v[5], want(r, nr, c, "wald_p_F", term), REL, label));
+            CU_ASSERT(close_r(w->v[2], want(r, nr, c, "wald_F", term), REL, label));
+            CU_ASSERT(close_r(w->v[5], want(r, nr, c, "wald_p_F", term), REL, label));
             checked += 2;
         } else if (!strcmp(w->kind, "wald_chisq")) {
             snprintf(label, sizeof label, "%s chisq %s", c, term);
-            CU_ASSERT(svyt_close(w->v[2], want(r, nr, c, "wald_chisq", term), REL, label));
-            CU_ASSERT(svyt_close(w->v[5], want(r, nr, c, "wald_p_chisq", term), REL, label));
+            CU_ASSERT(close_r(w->v[2], want(r, nr, c, "wald_chisq", term), REL, label));
+            CU_ASSERT(close_r(w->v[5], want(r, nr, c, "wald_p_chisq", term), REL, label));
             checked += 2;
         } else if (!strcmp(w->kind, "model") && !strcmp(w->term, "df_resid")) {
             CU_ASSERT_EQUAL(w->v[0], want(r, nr, c, "df_resid", "0"));
@@ -386,6 +402,7 @@ static void check_cli(const mref *r, size_t nr, const char *c, int replicates,
         }
     }
     CU_ASSERT_EQUAL(checked, count_case(r, nr, c));
+    report_maxrel(c);
     free(out), free(err);
 }
 
