@@ -120,10 +120,12 @@ static void check_fit(const mref *r, size_t n, const char *c, const lcm_glm_fit 
 
 /* ---- R's api data ----------------------------------------------------------------------- */
 
+enum { CAL_POST = 10, CAL_RAKE }; /* post-stratified on stype; raked on stype and yes */
+
 typedef struct api_model {
     const char *name;
     const svyt_case *design;
-    int rep;         /* 0, or 1 + lcm_svy_reptype */
+    int rep;         /* 0, 1 + lcm_svy_reptype, or a calibration CAL_POST, CAL_RAKE */
     const char *dom; /* domain column (>= 0 in the subset), or NULL */
     const char *y;
     const char *x[4]; /* numeric covariates */
@@ -205,13 +207,46 @@ static const api_model api_models[] = {
      LCM_GLM_LOGIT,
      {{"stype", {3, 4}, 2}},
      1},
+    {"clus1_post_logit",
+     &svyt_clus1,
+     CAL_POST,
+     NULL,
+     "yes",
+     {"ell", "meals"},
+     0,
+     LCM_GLM_LOGIT,
+     {{"meals", {2}, 1}},
+     1},
+    {"clus1_rake_lin",
+     &svyt_clus1,
+     CAL_RAKE,
+     NULL,
+     "api00",
+     {"ell", "meals"},
+     1,
+     LCM_GLM_GAUSSIAN,
+     {{"stype", {3, 4}, 2}},
+     1},
 };
+
+/* pop.types and pop.schwide of R's ?postStratify and ?rake (tests/r/model_reference.R) */
+static const double pop_types[3] = {4421, 755, 1018}, pop_schwide[2] = {1072, 5122};
 
 static void fit_api(const api_model *m, const mref *r, size_t nr) {
     svyt_table t;
     lcm_svy_design *d = svyt_build(m->design, &t), *rd = NULL;
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    if (m->rep) {
+    if (m->rep >= CAL_POST) {
+        char err[256] = "";
+        int32_t *stype = svyt_ids(&t, "stype"), *yes = svyt_ids(&t, "yes");
+        lcm_svy_margin mg[2] = {{stype, 3, pop_types}, {yes, 2, pop_schwide}};
+        CU_ASSERT_EQUAL_FATAL(m->rep == CAL_POST
+                                  ? lcm_svy_poststratify(d, mg, &rd, err, sizeof err)
+                                  : lcm_svy_rake(d, mg, 2, 10, 1.0, &rd, NULL, err, sizeof err),
+                              LCM_OK);
+        free(stype), free(yes);
+    }
+    if (m->rep && m->rep < CAL_POST) {
         char err[256] = "";
         CU_ASSERT_EQUAL_FATAL(lcm_svy_replicates_make(d, (lcm_svy_reptype)(m->rep - 1), 0, 0, 0,
                                                       &rd, err, sizeof err),
@@ -239,7 +274,7 @@ static void fit_api(const api_model *m, const mref *r, size_t nr) {
         fprintf(stderr, "\n  %s: %s\n", m->name, err);
     CU_ASSERT_EQUAL_FATAL(st, LCM_OK);
     check_fit(r, nr, m->name, &f, m->terms, m->nterm);
-    CU_ASSERT_EQUAL(f.nrep, rd ? lcm_svy_design_npsu(d) : 0); /* JK: one replicate per PSU */
+    CU_ASSERT_EQUAL(f.nrep, m->rep && m->rep < CAL_POST ? lcm_svy_design_npsu(d) : 0);
     lcm_glm_fit_free(&f);
     free(dom), free(ones), free(st1), free(st2);
     lcm_svy_design_free(rd);

@@ -86,6 +86,18 @@ emit("strat_jkn_logit", svyglm(yes ~ ell + meals, rstrat, family = quasibinomial
 #   family = quasibinomial())
 emit("clus1_jk1_logit", svyglm(yes ~ ell + meals + stype, as.svrepdesign(dclus1, type = "JK1"),
                                family = quasibinomial()), c("stype"))
+# clus1_post_logit, clus1_rake_lin: calibrated designs (the variance uses the calibration
+#   residuals), with R's ?postStratify and ?rake population counts:
+#   svyglm(yes ~ ell + meals, postStratify(dclus1, ~stype, pop.types), family = quasibinomial())
+#   svyglm(api00 ~ ell + meals + stype, rake(dclus1, list(~stype, ~yes),
+#          list(pop.types, pop.schwide)))
+pop.types <- data.frame(stype = factor(0:2, levels = 0:2), Freq = c(4421, 755, 1018))
+pop.schwide <- data.frame(yes = c(0, 1), Freq = c(1072, 5122))
+emit("clus1_post_logit", svyglm(yes ~ ell + meals, postStratify(dclus1, ~stype, pop.types),
+                                family = quasibinomial()), c("meals"))
+emit("clus1_rake_lin", svyglm(api00 ~ ell + meals + stype,
+                              rake(dclus1, list(~stype, ~yes), list(pop.types, pop.schwide))),
+     c("stype"))
 flush("api_reference.csv")
 
 # ---- the demo household data ------------------------------------------------------------
