@@ -462,6 +462,9 @@ static void model__cli_on_household_as_r(void) {
     check_cli(r, nr, "hh_jkn_logit", 1,
               (const char *[]){"--family", "logit", "--y", "sat_top2", "--x", "age + sex", NULL},
               map, 2);
+    check_cli(r, nr, "hh_jkn_city", 1,
+              (const char *[]){"--city", "4301", "--y", "sat_overall", "--x", "age + sex", NULL},
+              map, 2);
     free(r);
 }
 

@@ -135,5 +135,10 @@ if (length(args) == 1) {
   emit("hh_jkn", svyglm(sat_overall ~ age_band + sex_f, rdes), c("age_band", "sex_f"))
   emit("hh_jkn_logit", svyglm(sat_top2 ~ age + sex_f, rdes, family = quasibinomial()),
        c("age", "sex_f"))
+  # hh_jkn_city: a city of the replicate design (R drops the other rows; its df is the rank
+  #   of the city's replicate weights - 1): lcmon model --city 4301 --y sat_overall
+  #   --x "age + sex", svyglm(sat_overall ~ age + sex_f, subset(rdes, city == "4301"))
+  emit("hh_jkn_city", svyglm(sat_overall ~ age + sex_f, subset(rdes, city == "4301")),
+       c("age", "sex_f"))
   flush("household_reference.csv")
 }
