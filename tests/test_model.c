@@ -657,7 +657,49 @@ static void model__report_ipa_draws_the_key_drivers(void) {
     sqlite3_close(d);
 }
 
+/* `lcmon model --drivers` on the demo's city 4405 in 2025 (raked design, a city subset) as
+ * R computes it (tests/r/model_reference.R, drivers_reference.csv): each rating's
+ * coefficient, SE, SD and importance, the SD of overall satisfaction, the residual df. */
+static void model__drivers_as_r(void) {
+    size_t nr;
+    mref *r = load_refs("tests/fixtures/model/drivers_reference.csv", &nr);
+    char *out = NULL;
+    double imp[8];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    drivers_csv(demo_db(), "4405", "30", imp, &out);
+    csvrow rows[32];
+    size_t n = parse_csv(out, rows, 32), checked = 0;
+    double df = NAN, p = NAN;
+    for (size_t i = 0; i < n; i++) {
+        const csvrow *w = &rows[i];
+        /* driver: kind,item,raters,in_model,estimate,se,p_value,sd,importance */
+        if (!strcmp(w->kind, "driver") && w->v[0] == 1) {
+            static const char *const stat[] = {"coef", "se", "sd", "importance"};
+            const double got[] = {w->v[1], w->v[2], w->v[4], w->v[5]};
+            for (int s = 0; s < 4; s++, checked++) {
+                char label[96];
+                snprintf(label, sizeof label, "drivers %s %s", stat[s], w->term);
+                CU_ASSERT(
+                    close_r(got[s], want(r, nr, "drivers_4405", stat[s], w->term), REL, label));
+            }
+        } else if (!strcmp(w->kind, "model") && !strcmp(w->term, "sd_y")) {
+            CU_ASSERT(close_r(w->v[1], want(r, nr, "drivers_4405", "sd_y", "0"), REL, "sd_y"));
+            checked++;
+        } else if (!strcmp(w->kind, "model") && !strcmp(w->term, "df_design")) {
+            df = w->v[1];
+        } else if (!strcmp(w->kind, "model") && !strcmp(w->term, "coefficients")) {
+            p = w->v[1];
+        }
+    }
+    CU_ASSERT_EQUAL(df + 1 - p, want(r, nr, "drivers_4405", "df_resid", "0"));
+    CU_ASSERT_EQUAL(checked + 1, count_case(r, nr, "drivers_4405"));
+    report_maxrel("drivers_4405");
+    free(out);
+    free(r);
+}
+
 const lcmt_case lcmt_model_cases[] = {
+    {"drivers_as_r", model__drivers_as_r},
     {"report_ipa_draws_the_key_drivers", model__report_ipa_draws_the_key_drivers},
     {"svyglm_on_api_as_r", model__svyglm_on_api_as_r},
     {"separation_names_the_column", model__separation_names_the_column},

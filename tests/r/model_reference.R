@@ -5,7 +5,7 @@
 #   Rscript tests/r/model_reference.R            (from the repository root) writes
 #       tests/fixtures/model/api_reference.csv   on R's api data, read from the files
 #                                                tests/r/svy_fixtures.R wrote
-#   Rscript tests/r/model_reference.R DIR        also writes
+#   Rscript tests/r/model_reference.R DIR [DEMO] also writes
 #       tests/fixtures/model/household_reference.csv on the demo household data that
 #       `lcmon export --format r` wrote to DIR, made with (lcmon built in build/):
 #         build/lcmon init h.db
@@ -13,6 +13,12 @@
 #         build/lcmon design set h.db --form household --strata stratum --psu psu \
 #             --weight design_weight
 #         build/lcmon export h.db --form household --format r --out DIR
+#   and with DEMO, tests/fixtures/model/drivers_reference.csv: the key drivers (lcmon model
+#   --drivers, docs/model.md section 6) of city 4405 in 2025 of the demo that
+#         build/lcmon demo --out D --cities 3 --households 200 --mc 20
+#         build/lcmon export D/demo.db --form household --wave 2025 --format r --out DEMO
+#   made (its design raked as the demo declares it; stat coef, se: the rating's coefficient;
+#   sd, importance; index = the item).
 #
 # Each row: case, stat, index, value (%.17g). stat is coef, se, t or p (index = the
 # coefficient's position, 0 = intercept, in the order of the formula: numeric covariates one
@@ -141,4 +147,42 @@ if (length(args) == 1) {
   emit("hh_jkn_city", svyglm(sat_overall ~ age + sex_f, subset(rdes, city == "4301")),
        c("age", "sex_f"))
   flush("household_reference.csv")
+}
+
+# ---- key drivers: city 4405, wave 2025 of the demo ----------------------------------------
+if (length(args) == 2) {
+  source(file.path(args[2], "household.R")) # design: wave 2025, raked
+  d <- design
+  items <- paste0("sat_", c("cc", "eu", "pc", "rd", "ol", "vt", "cb", "st"))
+  v <- d$variables
+  inmodel <- v$city == "4405" & !is.na(v$sat_overall)
+  raters <- sapply(items, function(i) sum(inmodel & !is.na(v[[i]])))
+  used <- items[raters >= 30] # the rule's min_n (the report's default)
+  for (i in used) {
+    v[[paste0("rated_", i)]] <- as.numeric(!is.na(v[[i]]))
+    v[[paste0("rating_", i)]] <- ifelse(is.na(v[[i]]), 0, v[[i]])
+  }
+  d$variables <- v
+  f <- as.formula(paste("sat_overall ~", paste(paste0("rated_", used, " + rating_", used),
+                                               collapse = " + ")))
+  # svyglm(sat_overall ~ rated_sat_cc + rating_sat_cc + ..., subset(d, city == "4405"))
+  m <- svyglm(f, subset(d, city == "4405"))
+  w <- weights(d)
+  wsd <- function(x, keep) {
+    mu <- sum(w[keep] * x[keep]) / sum(w[keep])
+    sqrt(sum(w[keep] * (x[keep] - mu)^2) / sum(w[keep]))
+  }
+  sdy <- wsd(v$sat_overall, inmodel)
+  s <- summary(m)$coefficients
+  add("drivers_4405", "df_resid", 0, m$df.residual)
+  add("drivers_4405", "sd_y", 0, sdy)
+  for (i in used) {
+    b <- s[paste0("rating_", i), ]
+    sdi <- wsd(v[[i]], inmodel & !is.na(v[[i]]))
+    add("drivers_4405", "coef", i, b[1])
+    add("drivers_4405", "se", i, b[2])
+    add("drivers_4405", "sd", i, sdi)
+    add("drivers_4405", "importance", i, b[1] * sdi / sdy)
+  }
+  flush("drivers_reference.csv")
 }
