@@ -495,9 +495,12 @@ static lcm_status make_model(const lcm_svy_design *d, const lcm_glm_spec *s, mod
         m++;
     }
     md->m = m;
-    /* R's rescale = TRUE: prior weights w / mean(w) over the subset's rows */
+    /* R's rescale = TRUE: prior weights w / mean(w) over the subset's rows; R subsets a
+     * calibrated design by giving the other rows weight 0, so there the mean is over every
+     * row (this moves only the logistic fit's starting point, hence its last digits) */
+    double mean = wdom / (double)(d->cal ? n : nd);
     for (size_t k = 0; k < m; k++)
-        md->pw[k] = d->w[md->row[k]] / (wdom / (double)nd);
+        md->pw[k] = d->w[md->row[k]] / mean;
     if (m <= p) {
         lcm__an_msg(err, errlen, "the model has %zu coefficients but only %zu complete rows", p, m);
         return LCM_INVAL;

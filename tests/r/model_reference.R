@@ -104,6 +104,12 @@ emit("clus1_post_logit", svyglm(yes ~ ell + meals, postStratify(dclus1, ~stype, 
 emit("clus1_rake_lin", svyglm(api00 ~ ell + meals + stype,
                               rake(dclus1, list(~stype, ~yes), list(pop.types, pop.schwide))),
      c("stype"))
+# clus1_post_dom_logit: a subset of the calibrated design (R gives the other rows weight 0):
+#   svyglm(yes ~ ell + meals, subset(postStratify(dclus1, ~stype, pop.types), em >= 0),
+#          family = quasibinomial())
+emit("clus1_post_dom_logit", svyglm(yes ~ ell + meals,
+                                    subset(postStratify(dclus1, ~stype, pop.types), em >= 0),
+                                    family = quasibinomial()), c("ell"))
 flush("api_reference.csv")
 
 # ---- the demo household data ------------------------------------------------------------
