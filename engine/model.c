@@ -315,10 +315,11 @@ static lcm_status fit(ctx *c, lcm_model_result *r, lcm_err *err) {
     double *xm = malloc(p * n * sizeof *xm);
     const double **cols = malloc(p * sizeof *cols);
     const char **names = malloc(p * sizeof *names);
+    size_t *idx = malloc(p * sizeof *idx); /* a term's columns, for its Wald test */
     lcm_status rc = LCM_OK;
     r->coef = calloc(p, sizeof *r->coef);
     r->test = calloc(c->nt, sizeof *r->test);
-    if (!xm || !cols || !names || !r->coef || !r->test) {
+    if (!xm || !cols || !names || !idx || !r->coef || !r->test) {
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
         goto cleanup;
     }
@@ -366,7 +367,6 @@ static lcm_status fit(ctx *c, lcm_model_result *r, lcm_err *err) {
     }
     for (size_t j = 0; j < c->nt; j++) {
         const term *t = &c->t[j];
-        size_t idx[256];
         lcm_model_test *mt = &r->test[r->ntest++];
         mt->term = t->name, mt->term_label = r->coef[t->col0].term_label;
         if (t->factor) {
@@ -374,7 +374,7 @@ static lcm_status fit(ctx *c, lcm_model_result *r, lcm_err *err) {
             mt->ref_level = keep(r, code);
             mt->ref_label = keep(r, level_label(c->form, t->fd, c->li, code));
         }
-        for (size_t a = 0; a < t->ncol && a < 256; a++)
+        for (size_t a = 0; a < t->ncol; a++)
             idx[a] = t->col0 + a;
         if (lcm_glm_wald_test(&r->fit, idx, t->ncol, &mt->wald, msg, sizeof msg) != LCM_OK)
             mt->wald = (lcm_glm_wald){NAN, NAN, (double)t->ncol, r->fit.df_resid, NAN, NAN};
@@ -383,6 +383,7 @@ cleanup:
     free(xm);
     free(cols);
     free(names);
+    free(idx);
     return rc;
 }
 
