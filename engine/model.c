@@ -255,7 +255,13 @@ static lcm_status levels(ctx *c, lcm_err *err) {
             for (; l < t->nlev; l++) {
                 const char *code = lcm_intern_label(lab, t->lev[l]);
                 if (!strcmp(code, e + 1) ||
-                    !strcmp(level_label(c->form, t->fd, c->li, code), e + 1))
+                    !strcmp(level_label(c->form, t->fd, c->li, code), e + 1) ||
+                    (c->form &&
+                     !strcmp(level_label(c->form, t->fd, lcm_form_lang_index(c->form, "zh"), code),
+                             e + 1)) ||
+                    (c->form &&
+                     !strcmp(level_label(c->form, t->fd, lcm_form_lang_index(c->form, "en"), code),
+                             e + 1)))
                     break;
             }
             if (l == t->nlev)

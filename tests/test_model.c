@@ -495,11 +495,12 @@ static void model__table_in_chinese_and_english(void) {
     free(out);
     CU_ASSERT_EQUAL(
         lcmt_run((const char *[]){"model", db, "--form", "household", "--y", "sat_overall", "--x",
-                                  "edu + sex", "--lang", "en", NULL},
+                                  "edu + sex", "--lang", "en", "--ref", "edu=初中", NULL},
                  NULL, &out, NULL),
         0);
     LCMT_ASSERT_HAS(out, "Highest education completed");
     LCMT_ASSERT_HAS(out, "Bachelor's degree");
+    LCMT_ASSERT_HAS(out, "Junior secondary"); /* the reference named by its Chinese label */
     LCMT_ASSERT_HAS(out, "design df 32");
     free(out);
 }
