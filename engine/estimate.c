@@ -776,3 +776,26 @@ lcm_status lcm_estimate_compare(lcm_db *db, const lcm_est_request *req, int wave
     lcm_est_comparison_free(c);
     return rc;
 }
+
+lcm_status lcm_estimate_prepare(lcm_db *db, const lcm_source *src, int wave,
+                                const char *const *vars, size_t nvar, const char *const *by,
+                                size_t nby, lcm_survey_data *data, lcm_svy_design **design,
+                                lcm_err *err) {
+    lcm_design_decl decl;
+    lcm_est_request req = {0};
+    lcm_est_result r = {0};
+    req.source = *src, req.wave = wave, req.vars = vars, req.nvar = nvar, req.by = by;
+    req.nby = nby, req.kind = LCM_EST_MEAN;
+    *design = NULL;
+    lcm_status rc = lcm_design_get(db, src, wave, &decl, err);
+    if (rc == LCM_OK)
+        rc = load_calibrated(db, &req, &decl, data, design, &r, err);
+    if (rc == LCM_OK && decl.rep.type[0])
+        rc = attach_replicates(db, &req, &decl, data, design, r.calibrated, err);
+    if (rc != LCM_OK) {
+        lcm_svy_design_free(*design);
+        *design = NULL;
+        lcm_survey_data_free(data);
+    }
+    return rc;
+}

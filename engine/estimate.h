@@ -54,6 +54,15 @@ const lcm_est_row *lcm_est_result_row(const lcm_est_result *r, size_t i);
 long long lcm_est_result_run(const lcm_est_result *r);
 void lcm_est_result_free(lcm_est_result *r);
 
+/* The rows of (src, wave) with the variables (numeric) and by-columns (codes), and their
+ * design exactly as lcm_estimate_run builds it: calibrated when a calibration is declared,
+ * with the declared replicate weights. On success data and *design are the caller's
+ * (lcm_survey_data_free, lcm_svy_design_free); on failure both are freed. */
+lcm_status lcm_estimate_prepare(lcm_db *db, const lcm_source *src, int wave,
+                                const char *const *vars, size_t nvar, const char *const *by,
+                                size_t nby, lcm_survey_data *data, lcm_svy_design **design,
+                                lcm_err *err);
+
 /* The change of every estimate of req between waves wave_a and wave_b, each estimated
  * with its own declared design (and calibration, replicates) as independent samples:
  * matched on variable, category or probability and domain. A domain estimated in only one

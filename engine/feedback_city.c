@@ -11,6 +11,7 @@
  */
 #include "composite.h"
 #include "feedback_int.h"
+#include "model.h"
 #include "score.h"
 #include "units.h"
 
@@ -646,25 +647,48 @@ static void comparison_chart(city_ctx *x) {
             RB_T(b, "无数据", "no data")};
 }
 
-/* Importance (derived: correlation with overall satisfaction) against performance (the
- * satisfaction index of the service's users); a service whose index is suppressed is left
- * out, the cuts are the means of the services drawn. */
+/* Key drivers of overall satisfaction for the chart: `lcmon model --drivers` on the
+ * services' ratings (docs/model.md); dr->fitted = 0 when its rule fails or the data cannot
+ * be read (the chart then falls back to the stored correlations). */
+static void ipa_drivers(city_ctx *x, lcm_drivers *dr) {
+    const char *items[NSERV];
+    lcm_source src;
+    memset(dr, 0, sizeof *dr);
+    for (int s = 0; s < NSERV; s++)
+        items[s] = lcm_arena_printf(x->b->a, "sat_%s", serv_code[s]);
+    if (!items[NSERV - 1] ||
+        lcm_source_resolve(x->db, LCM_SOURCE_FORM, "household", &src, NULL) != LCM_OK ||
+        lcm_model_drivers(x->db, &src, x->o->year, x->cities[x->me].code, "sat_overall", items,
+                          NSERV, x->b->min_n, dr, NULL) != LCM_OK)
+        dr->fitted = 0, dr->rule = LCM_DRIVERS_NO_CITY;
+}
+
+/* Importance against performance (the satisfaction index of the service's users): the
+ * standardised coefficients of the key-driver model when its rule holds, else the derived
+ * importance stored with the survey measures (correlation with overall satisfaction); a
+ * service whose index is suppressed (or without importance) is left out, the cuts are the
+ * means of the services drawn. The axis and caption say which importance is drawn. */
 static void ipa_chart(city_ctx *x) {
     rb *b = x->b;
     const char **label = lcm_arena_alloc(b->a, NSERV * sizeof *label);
     double *v = lcm_arena_alloc(b->a, 2 * NSERV * sizeof *v);
     double sx = 0, sy = 0;
     int have = 0;
+    lcm_drivers dr;
     if (!label || !v)
         return;
+    ipa_drivers(x, &dr);
     for (int s = 0; s < NSERV; s++) {
         double se;
         long k;
         rb_svy p = city_svy(x, lcm_arena_printf(b->a, "sat_%s", serv_code[s]), 0, 25, -25);
         label[s] = RB_T(b, serv_zh[s], serv_en[s]);
         v[s] = p.est;
-        rb_measure(x->db, x->cities[x->me].code, x->o->year, "importance", serv_code[s],
-                   &v[NSERV + s], &se, &k);
+        if (dr.fitted)
+            v[NSERV + s] = dr.item[s].in_model ? dr.item[s].importance : NAN;
+        else
+            rb_measure(x->db, x->cities[x->me].code, x->o->year, "importance", serv_code[s],
+                       &v[NSERV + s], &se, &k);
         if (isnan(v[s]) || isnan(v[NSERV + s]))
             v[s] = v[NSERV + s] = NAN;
         else
@@ -677,8 +701,11 @@ static void ipa_chart(city_ctx *x) {
                                        "possible overkill"};
     lcm_chart_ipa c = {RB_T(b, "重要性—表现分析", "Importance-performance analysis"),
                        RB_T(b, "表现：满意度指数（0–100）", "performance: satisfaction (0-100)"),
-                       RB_T(b, "重要性：与总体满意度的相关系数",
-                            "importance: correlation with overall satisfaction"),
+                       dr.fitted
+                           ? RB_T(b, "重要性：总体满意度回归的标准化系数",
+                                  "importance: standardised coefficient, overall satisfaction")
+                           : RB_T(b, "重要性：与总体满意度的相关系数",
+                                  "importance: correlation with overall satisfaction"),
                        NSERV,
                        label,
                        v,
@@ -700,6 +727,22 @@ static void ipa_chart(city_ctx *x) {
                  "means; upper left (important, performing poorly): '%s'; upper right: '%s'; "
                  "services with fewer than %ld users are left out"),
             c.quadrant[1], c.quadrant[0], b->min_n));
+    char why[320];
+    if (m)
+        m->caption = lcm_arena_printf(
+            b->a, "%s%s", m->caption,
+            dr.fitted
+                ? RB_T(b,
+                       "。重要性为总体满意度对各项服务满意度的设计加权回归（lcmon model "
+                       "--drivers）的标准化系数",
+                       ". Importance: standardised coefficients of the design-based regression "
+                       "of overall satisfaction on the services' ratings (lcmon model --drivers)")
+                : lcm_arena_printf(
+                      b->a,
+                      RB_T(b, "。重要性为与总体满意度的相关系数（回归模型条件未满足：%s）",
+                           ". Importance: correlation with overall satisfaction (the "
+                           "regression's rule is not met: %s)"),
+                      lcm_drivers_why(&dr, b->lang == LCM_LANG_EN, why, sizeof why)));
     if (m)
         m->u.ipa = c;
 }
