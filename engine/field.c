@@ -21,7 +21,7 @@ void lcm__field_copy(char *dst, size_t cap, const unsigned char *src) {
 static lcm_status run(lcm_db *db, sqlite3_stmt *st, const char *doing, lcm_err *err) {
     int r = sqlite3_step(st);
     lcm_status rc = LCM_OK;
-    if (r == SQLITE_CONSTRAINT)
+    if ((r & 0xff) == SQLITE_CONSTRAINT)
         rc = lcm_err_set(err, LCM_EXISTS, "%s: %s", doing, sqlite3_errmsg(lcm_db_sqlite(db)));
     else if (r != SQLITE_DONE)
         rc = lcm_db_fail(db, err, doing);

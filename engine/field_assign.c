@@ -141,7 +141,7 @@ static lcm_status data_row(assign_state *s, const lcm_csv_row *row, lcm_err *err
     sqlite3_bind_int64(st, 11, row->line);
     int r = sqlite3_step(st);
     sqlite3_reset(st);
-    if (r == SQLITE_CONSTRAINT)
+    if ((r & 0xff) == SQLITE_CONSTRAINT)
         return cell_error(row, s->at[COL_HH], "household_id", err,
                           "household number '%s' is already assigned in this campaign", hh);
     if (r != SQLITE_DONE)
