@@ -306,6 +306,40 @@ static const char *const migrations[] = {
     "  updated_at TEXT,"
     "  UNIQUE (campaign_id, household_id));"
     "CREATE INDEX field_assignments_interviewer ON field_assignments(interviewer_id);",
+
+    /* 11: `lcmon serve`: browser sessions (the cookie is the id; the CSRF token every form
+     * posts back; where the respondent is), paradata per page of an instance (when first
+     * shown and last submitted, time spent, how often left backwards), and the answers
+     * fingerprint of each submitted instance with the earlier one it duplicates, if any */
+    "CREATE TABLE serve_sessions ("
+    "  id TEXT PRIMARY KEY CHECK (length(id) = 32),"
+    "  csrf TEXT NOT NULL,"
+    "  mode TEXT NOT NULL CHECK (mode IN ('anon','cawi','capi')),"
+    "  lang TEXT NOT NULL DEFAULT 'zh',"
+    "  page TEXT NOT NULL DEFAULT '',"
+    "  campaign TEXT NOT NULL DEFAULT '',"
+    "  token TEXT NOT NULL DEFAULT '',"
+    "  form_id TEXT NOT NULL DEFAULT '', form_version TEXT NOT NULL DEFAULT '',"
+    "  instance_id TEXT NOT NULL DEFAULT '',"
+    "  interviewer_id INTEGER NOT NULL DEFAULT 0, assignment_id INTEGER NOT NULL DEFAULT 0,"
+    "  ip TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL, seen_at TEXT NOT NULL);"
+    "CREATE TABLE serve_paradata ("
+    "  instance_id TEXT NOT NULL,"
+    "  page TEXT NOT NULL,"
+    "  first_shown TEXT, submitted TEXT,"
+    "  time_ms INTEGER NOT NULL DEFAULT 0 CHECK (time_ms >= 0),"
+    "  submits INTEGER NOT NULL DEFAULT 0,"
+    "  back_count INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (instance_id, page));"
+    "CREATE TABLE serve_submissions ("
+    "  instance_id TEXT PRIMARY KEY,"
+    "  campaign TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL,"
+    "  ip TEXT NOT NULL DEFAULT '',"
+    "  submitted_at TEXT NOT NULL,"
+    "  duplicate_of TEXT);"
+    "CREATE INDEX serve_submissions_fp ON serve_submissions(campaign, fingerprint);",
 };
 
 int lcm__schema_count(void) {
