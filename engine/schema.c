@@ -256,7 +256,58 @@ static const char *const migrations[] = {
     "ALTER TABLE provinces ADD COLUMN name_en TEXT;"
     "ALTER TABLE cities ADD COLUMN name_en TEXT;",
 
-    /* 10: `lcmon serve`: browser sessions (the cookie is the id; the CSRF token every form
+    /* 10: fieldwork for lcmon serve (engine/field.h): campaigns with a public link, one-time
+     * respondent tokens and interviewer tokens kept as SHA-256 only, interviewers' sample
+     * lists (household number and address are personal data) with AAPOR dispositions */
+    "CREATE TABLE field_campaigns ("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  form_id TEXT NOT NULL,"
+    "  form_version TEXT NOT NULL,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  wave INTEGER NOT NULL CHECK (wave BETWEEN 2000 AND 2100),"
+    "  mode TEXT NOT NULL CHECK (mode IN ('open','token')),"
+    "  closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0,1)),"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  FOREIGN KEY (form_id, form_version) REFERENCES forms(form_id, version),"
+    "  UNIQUE (form_id, form_version, city_code, wave));"
+    "CREATE TABLE field_tokens ("
+    "  hash TEXT PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES field_campaigns(id) ON DELETE CASCADE,"
+    "  serial INTEGER NOT NULL,"
+    "  instance_id TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'fresh'"
+    "    CHECK (state IN ('fresh','draft','submitted','revoked')),"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  updated_at TEXT,"
+    "  UNIQUE (campaign_id, serial));"
+    "CREATE INDEX field_tokens_instance ON field_tokens(instance_id);"
+    "CREATE TABLE field_interviewers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE field_assignments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES field_campaigns(id) ON DELETE CASCADE,"
+    "  interviewer_id INTEGER NOT NULL REFERENCES field_interviewers(id),"
+    "  household_id TEXT NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  county_code TEXT NOT NULL REFERENCES admin_units(code),"
+    "  township_code TEXT NOT NULL REFERENCES admin_units(code),"
+    "  community TEXT NOT NULL CHECK (length(community) = 12),"
+    "  stratum TEXT,"
+    "  design_weight REAL CHECK (design_weight > 0),"
+    "  instance_id TEXT,"
+    "  disposition TEXT,"
+    "  note TEXT,"
+    "  source TEXT NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  updated_at TEXT,"
+    "  UNIQUE (campaign_id, household_id));"
+    "CREATE INDEX field_assignments_interviewer ON field_assignments(interviewer_id);",
+
+    /* 11: `lcmon serve`: browser sessions (the cookie is the id; the CSRF token every form
      * posts back; where the respondent is), paradata per page of an instance (when first
      * shown and last submitted, time spent, how often left backwards), and the answers
      * fingerprint of each submitted instance with the earlier one it duplicates, if any */
