@@ -41,7 +41,7 @@ check "LCMON_DATADIR" "4403 深圳市安装 广东省" \
 man=$tmp/p/share/man/man1
 [ -f "$man/lcmon.1" ] || { echo "FAIL: no lcmon.1"; fail=1; }
 cmds=$("$lcmon" --help | sed -n '/^commands:/,/^$/s/^   \([a-z_]*\) .*/\1/p')
-check "number of commands" 19 "$(wc -w <<< "$cmds")"
+check "number of commands" 20 "$(wc -w <<< "$cmds")"
 for c in $cmds; do
     page=$man/lcmon-$c.1
     if [ ! -f "$page" ]; then
@@ -68,7 +68,7 @@ comp() { # comp WORD... : what completes the last word
 }
 source "$tmp/p/share/bash-completion/completions/lcmon"
 check "command" "export" "$(comp lcmon expo)"
-check "commands starting with s" "score simulate" "$(comp lcmon s)"
+check "commands starting with s" "serve score simulate" "$(comp lcmon s)"
 check "subcommands of form" "check load list show" "$(comp lcmon form '')"
 check "subcommands of network" "recommend" "$(comp lcmon network rec)"
 check "subcommands of import" "stats" "$(comp lcmon import st)"
