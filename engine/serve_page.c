@@ -766,25 +766,28 @@ void lcm__page_post(lcm__req *r) {
     for (size_t j = 0; st == LCM_OK && j < un->nitems && !(un->kind == LCM__U_REPEAT && row == 0);
          j++) {
         int i = un->items[j], present;
-        if (!was[i])
+        /* a place whose level above was chosen in this same post may come with it (a
+         * browser without script that knew the codes); its code is checked as any */
+        int late = !was[i] && c.sf->place[i] != LCM__PLACE_NONE && on_page(&c, i, row);
+        if (!was[i] && !late)
             continue;
         char *v = posted(&c, i, &present);
         if (!v) {
             st = oom(&err);
             break;
         }
-        int par = c.sf->place[i] != LCM__PLACE_NONE ? c.sf->place_parent[i] : -1;
-        if (par >= 0 && was[par] == 2) { /* the level above changed: choose again */
+        if (late && !present) {
             free(v);
-            v = strdup("");
+            continue;
+        }
+        was[i] = 1;
+        char *old = strdup(lcm_instance_get(c.in, i, row));
+        int par = c.sf->place[i] != LCM__PLACE_NONE ? c.sf->place_parent[i] : -1;
+        if (par >= 0 && was[par] == 2 && old && strcmp(old, v) == 0) {
+            *v = '\0'; /* the level above changed and this one did not: choose again */
             again = 1;
         }
-        if (!v) {
-            st = oom(&err);
-            break;
-        }
         lcm_err why = {0};
-        char *old = strdup(lcm_instance_get(c.in, i, row));
         if (!codes_shown(&c, i, row, v))
             set_err(&c, i, lcm__say(r, "请从列出的选项中选择", "Choose among the answers listed"),
                     v);
