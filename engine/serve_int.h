@@ -104,6 +104,8 @@ lcm_status lcm__random_hex(char *out, size_t nbytes, lcm_err *err);
 lcm_status lcm__session_load(lcm__req *r, const char *id, lcm_err *err);
 lcm_status lcm__session_new(lcm__req *r, const char *mode, lcm_err *err);
 lcm_status lcm__session_save(lcm__req *r, lcm_err *err);
+/* The page where the instance was last left, in whichever session (another device). */
+lcm_status lcm__session_page_of(lcm__req *r, const char *instance_id, lcm_err *err);
 /* Paradata of page of the session's instance, inside the caller's transaction: shown_ms
  * (when the page was shown, from the form), submitted now; back = it was left backwards. */
 lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int back, lcm_err *err);

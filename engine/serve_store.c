@@ -243,3 +243,18 @@ lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lc
     sqlite3_reset(st);
     return rc;
 }
+
+lcm_status lcm__session_page_of(lcm__req *r, const char *instance_id, lcm_err *err) {
+    sqlite3_stmt *st;
+    lcm_status rc = lcm_db_prepare_cached(r->db,
+                                          "SELECT page FROM serve_sessions WHERE instance_id = ?1 "
+                                          "ORDER BY seen_at DESC, rowid DESC LIMIT 1",
+                                          &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        col(st, 0, r->sess.page, sizeof r->sess.page);
+    sqlite3_reset(st);
+    return LCM_OK;
+}

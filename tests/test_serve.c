@@ -7,6 +7,7 @@
  * stopped with SIGTERM at the end, which must exit 0. Each test starts its own
  * respondent (its own cookie) so tests do not depend on each other's answers.
  */
+#include "field.h"
 #include "serve.h"
 #include "testing.h"
 
@@ -318,10 +319,15 @@ static void complete_household(int port, const char *cookie, const char *csrf) {
 static char *query1(const char *sql) {
     lcm_db *db = NULL;
     char *out = NULL;
-    if (lcm_db_open(server_db(), LCM_OPEN_READONLY, &db, NULL) != LCM_OK)
+    lcm_err err = {0};
+    if (lcm_db_open(server_db(), LCM_OPEN_READONLY, &db, &err) != LCM_OK) {
+        fprintf(stderr, "\nquery1: %s\n", err.msg);
         return NULL;
+    }
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+        fprintf(stderr, "\nquery1: %s\n", sqlite3_errmsg(lcm_db_sqlite(db)));
+    else {
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
             out = strdup((const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
@@ -609,6 +615,322 @@ static void escaped_everywhere(void) {
     resp_free(&r);
 }
 
+/* ---- campaigns, tokens, interviewers -------------------------------------------------- */
+
+static lcm_db *open_rw(void) {
+    lcm_db *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(server_db(), 0, &db, NULL), LCM_OK);
+    return db;
+}
+
+/* The Beijing campaign of these tests, made by the first test that needs it. */
+static void bj_campaign(lcm_db *db, lcm_field_campaign *c) {
+    if (lcm_field_campaign_get(db, "bj-2026", c, NULL) != LCM_OK)
+        CU_ASSERT_EQUAL_FATAL(lcm_field_campaign_add(db, "household", NULL, "1100", 2026,
+                                                     LCM_FIELD_OPEN, "bj-2026", c, NULL),
+                              LCM_OK);
+}
+
+/* A campaign in Beijing (1100) for wave 2026: the city question offers that city only. */
+static void campaign_link(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_err err = {0};
+    bj_campaign(db, &c);
+    lcm_field_campaign t;
+    CU_ASSERT_EQUAL_FATAL(lcm_field_campaign_add(db, "household", NULL, "1200", 2026,
+                                                 LCM_FIELD_TOKEN, "tj-2026", &t, &err),
+                          LCM_OK);
+    lcm_db_close(db);
+    resp r = request(port, "GET", "/c/bj-2026", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    char cookie[40];
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    char *wave = query1("SELECT city || ':' || wave FROM resp_household_2026_1 r JOIN "
+                        "serve_sessions s USING (instance_id) ORDER BY s.rowid DESC LIMIT 1");
+    CU_ASSERT_STRING_EQUAL(wave ? wave : "", "1100:2026");
+    free(wave);
+    r = request(port, "GET", "/s?p=location", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<option value=\"1100\" selected>北京市</option>");
+    CU_ASSERT_PTR_NULL(strstr(r.body, "value=\"1200\"")); /* Tianjin is not offered */
+    resp_free(&r);
+    /* a token campaign's public link admits nobody; unknown and front page */
+    r = request(port, "GET", "/c/tj-2026", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    r = request(port, "GET", "/c/nowhere", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+    r = request(port, "GET", "/", NULL, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<a href=\"/c/bj-2026\">北京市 2026</a>");
+    CU_ASSERT_PTR_NULL(strstr(r.body, "tj-2026"));
+    resp_free(&r);
+    /* once campaigns exist, a bare form id is no link */
+    r = request(port, "GET", "/c/household", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+    /* its QR code, of the link under the base URL */
+    r = request(port, "GET", "/c/bj-2026/qr.svg", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.head, "Content-Type: image/svg+xml");
+    LCMT_ASSERT_HAS(r.body, "<svg");
+    resp_free(&r);
+    r = request(port, "GET", "/c/bj-2026/qr.png", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.head, "Content-Type: image/png");
+    CU_ASSERT(r.body && memcmp(r.body, "\x89PNG", 4) == 0);
+    resp_free(&r);
+}
+
+static void token_answers_once(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_err err = {0};
+    char tok[2][LCM_FIELD_TOKEN_LEN + 1];
+    CU_ASSERT_EQUAL_FATAL(lcm_field_campaign_get(db, "tj-2026", &c, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_tokens_issue(db, c.id, 2, tok, NULL, &err), LCM_OK);
+    lcm_db_close(db);
+    char path[80], cookie[40], csrf[40];
+    snprintf(path, sizeof path, "/t/%s", tok[0]);
+    resp r = request(port, "GET", path, NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=intro"), 303);
+    /* another device (no cookie) opens the same invitation: its own draft comes back */
+    r = request(port, "GET", path, NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    char cookie2[40];
+    snprintf(cookie2, sizeof cookie2, "%s", r.cookie);
+    CU_ASSERT_STRING_NOT_EQUAL(cookie2, cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie2, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "name=\"_page\" value=\"location\"");
+    resp_free(&r);
+    snprintf(answers_sat, sizeof answers_sat, "5");
+    snprintf(answers_no, sizeof answers_no, "T-001");
+    /* the location page of the Tianjin campaign offers Tianjin, so answer it there */
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf,
+                                "_page=location&_nav=stay&q:city=1200&q:county=120101&"
+                                "q:township=120101001"),
+                    200);
+    char *state = query1("SELECT state FROM field_tokens t JOIN serve_sessions s USING "
+                         "(instance_id) ORDER BY s.rowid DESC LIMIT 1");
+    CU_ASSERT_STRING_EQUAL(state ? state : "", "draft");
+    free(state);
+    r = request(port, "GET", "/s?p=location", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<option value=\"1200\" selected>");
+    resp_free(&r);
+    /* a malformed or unknown token: one answer for both */
+    r = request(port, "GET", "/t/aaaaaaaaaaaaaaaaaaaaaaaaaa", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+    r = request(port, "GET", "/t/x", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+}
+
+static void token_submitted_opens_nothing(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_err err = {0};
+    char tok[1][LCM_FIELD_TOKEN_LEN + 1];
+    bj_campaign(db, &c);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_tokens_issue(db, c.id, 1, tok, NULL, &err), LCM_OK);
+    lcm_db_close(db);
+    char path[80], cookie[40], csrf[40];
+    snprintf(path, sizeof path, "/t/%s", tok[0]);
+    resp r = request(port, "GET", path, NULL, NULL, 0);
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    snprintf(answers_sat, sizeof answers_sat, "3");
+    snprintf(answers_no, sizeof answers_no, "T-002");
+    complete_household(port, cookie, csrf);
+    db = open_rw();
+    lcm_field_token ft;
+    CU_ASSERT_EQUAL(lcm_field_token_find(db, tok[0], &ft, &err), LCM_OK);
+    CU_ASSERT_EQUAL(ft.state, LCM_FIELD_TOKEN_SUBMITTED);
+    lcm_db_close(db);
+    char *src = query1("SELECT status || ':' || source FROM resp_household_2026_1 WHERE "
+                       "household_id = 'T-002'");
+    CU_ASSERT_STRING_EQUAL(src ? src : "", "complete:serve-token");
+    free(src);
+    r = request(port, "GET", path, NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "您已提交过问卷");
+    CU_ASSERT_PTR_NULL(strstr(r.head, "Set-Cookie")); /* no new draft */
+    resp_free(&r);
+}
+
+static void interviewer_assignments(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_field_interviewer who;
+    lcm_err err = {0};
+    char tok[LCM_FIELD_TOKEN_LEN + 1];
+    bj_campaign(db, &c);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_interviewer_token(db, "王访员", tok, NULL, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_interviewer_find(db, tok, &who, &err), LCM_OK);
+    const char *csv = lcmt_tmp("assign.csv");
+    const char *rows = "household_id,address,community,stratum,design_weight\n"
+                       "A-01,东城区某街1号,110101001002,1100-urban,120.5\n"
+                       "A-02,东城区某街<b>2</b>号,110101001002,1100-urban,120.5\n";
+    lcmt_write(csv, rows, strlen(rows));
+    CU_ASSERT_EQUAL_FATAL(lcm_field_assign_csv(db, c.id, who.id, csv, NULL, &err), LCM_OK);
+    lcm_field_assignment *a = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(lcm_field_assignments(db, who.id, c.id, &a, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    long long a1 = a[0].id, a2 = a[1].id;
+    free(a);
+    lcm_db_close(db);
+    /* sign in through the form (a session first, for its CSRF token) */
+    resp r = request(port, "GET", "/i", NULL, NULL, 0);
+    char cookie[40], csrf[40] = "", body[300];
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    r = request(port, "POST", "/i", cookie, "_csrf=0&token=x", 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&token=%s", csrf, "aaaaaaaaaaaaaaaaaaaaaaaaaa");
+    r = request(port, "POST", "/i", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&token=%s", csrf, tok);
+    r = request(port, "POST", "/i", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    CU_ASSERT_STRING_NOT_EQUAL(r.cookie, cookie); /* a new session after sign-in */
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/i/a", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "A-01");
+    LCMT_ASSERT_HAS(r.body, "东城区某街&lt;b&gt;2&lt;/b&gt;号");
+    LCMT_ASSERT_HAS(r.body, "<option value=\"2.11\">");
+    t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    /* a refusal for the second household */
+    snprintf(body, sizeof body, "_csrf=%s&assignment=%lld&_nav=outcome&outcome=2.11&note=%s", csrf,
+             a2, "%E6%8B%92%E7%BB%9D");
+    r = request(port, "POST", "/i/a", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    resp_free(&r);
+    char *d = query1("SELECT disposition FROM field_assignments WHERE household_id = 'A-02'");
+    CU_ASSERT_STRING_EQUAL(d ? d : "", "2.11");
+    free(d);
+    /* the first: open it, the sample list's places and household number are filled */
+    snprintf(body, sizeof body, "_csrf=%s&assignment=%lld&_nav=open", csrf, a1);
+    r = request(port, "POST", "/i/a", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    resp_free(&r);
+    r = request(port, "GET", "/s?p=location", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<option value=\"110101001002\" selected>");
+    LCMT_ASSERT_HAS(r.body, "name=\"q:household_no\" value=\"A-01\"");
+    LCMT_ASSERT_HAS(r.body, "name=\"q:interviewer\" value=\"王访员\"");
+    resp_free(&r);
+    snprintf(answers_sat, sizeof answers_sat, "5");
+    snprintf(answers_no, sizeof answers_no, "A-01");
+    complete_household(port, cookie, csrf); /* it answers the interviewer question itself */
+    char *row = query1("SELECT status || '|' || household_id || '|' || psu || '|' || stratum || "
+                       "'|' || design_weight || '|' || interviewer || '|' || source FROM "
+                       "resp_household_2026_1 WHERE household_id = 'A-01'");
+    CU_ASSERT_STRING_EQUAL(row ? row : "",
+                           "complete|A-01|110101001002|1100-urban|120.5|<b>访员|serve-capi");
+    free(row);
+    d = query1("SELECT disposition FROM field_assignments WHERE household_id = 'A-01'");
+    CU_ASSERT_STRING_EQUAL(d ? d : "", "1.1");
+    free(d);
+    /* another interviewer's household is not found by changing the number */
+    r = request(port, "GET", "/i/a", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303); /* no session: to the sign-in */
+    resp_free(&r);
+}
+
+static void duplicate_flagged(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    CU_ASSERT_EQUAL(lcm_field_campaign_add(db, "household", NULL, "1100", 2027, LCM_FIELD_OPEN,
+                                           "dup-2027", &c, NULL),
+                    LCM_OK);
+    lcm_db_close(db);
+    snprintf(answers_sat, sizeof answers_sat, "1");
+    snprintf(answers_no, sizeof answers_no, "D-001");
+    for (int k = 0; k < 2; k++) {
+        resp r = request(port, "GET", "/c/dup-2027", NULL, NULL, 0);
+        snprintf(cookie, sizeof cookie, "%s", r.cookie);
+        resp_free(&r);
+        r = request(port, "GET", "/s", cookie, NULL, 0);
+        const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+        if (t)
+            sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+        resp_free(&r);
+        complete_household(port, cookie, csrf);
+    }
+    char *dup = query1("SELECT count(*) || ':' || count(duplicate_of) FROM serve_submissions "
+                       "WHERE campaign = 'dup-2027'");
+    CU_ASSERT_STRING_EQUAL(dup ? dup : "", "2:1"); /* the second is flagged, both are kept */
+    free(dup);
+}
+
+static void rate_limited(void) {
+    const char *db = lcmt_tmp("serve-rate.db");
+    int port;
+    FILE *out;
+    make_db(db);
+    int fd[2];
+    CU_ASSERT_FATAL(pipe(fd) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0", "--rate-limit", "2",
+              (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    out = fdopen(fd[0], "r");
+    char line[512];
+    port = 0;
+    if (fgets(line, sizeof line, out) && strstr(line, "listening on 127.0.0.1:"))
+        port = atoi(strstr(line, "listening on 127.0.0.1:") + 23);
+    CU_ASSERT_FATAL(port > 0);
+    int st[3];
+    for (int i = 0; i < 3; i++) {
+        resp r = request(port, "GET", "/c/household", NULL, NULL, 0);
+        st[i] = r.status;
+        resp_free(&r);
+    }
+    CU_ASSERT_EQUAL(st[0], 303);
+    CU_ASSERT_EQUAL(st[1], 303);
+    CU_ASSERT_EQUAL(st[2], 429); /* within the same minute: a busy machine takes < 1 min */
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+}
+
 static void stops_on_sigterm(void) {
     if (server_pid <= 0)
         server();
@@ -634,6 +956,12 @@ const lcmt_case lcmt_serve_cases[] = {
     {"draft_resumes", draft_resumes},
     {"submit_complete_and_estimate", submit_complete_and_estimate},
     {"escaped_everywhere", escaped_everywhere},
+    {"campaign_link", campaign_link},
+    {"token_answers_once", token_answers_once},
+    {"token_submitted_opens_nothing", token_submitted_opens_nothing},
+    {"interviewer_assignments", interviewer_assignments},
+    {"duplicate_flagged", duplicate_flagged},
+    {"rate_limited", rate_limited},
     {"stops_on_sigterm", stops_on_sigterm},
     {NULL, NULL},
 };

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "serve.h"
+#include "serve_admin.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 const char *const cmd_serve_usage[] = {
     "lcmon serve DB [--listen HOST:PORT] [--base-url URL] [--threads N] [--rate-limit N]",
+    LCM_SERVE_ADMIN_SYNOPSIS,
     "",
     "Serve the questionnaires of DB to browsers: one page per group, the household roster",
     "a page per member, every answer checked on the server by the same engine as imports",
@@ -27,10 +29,14 @@ const char *const cmd_serve_usage[] = {
     "    --threads N         worker threads (default 4)",
     "    --rate-limit N      new answers per IP address per minute on open links",
     "                        (default 30; 0: no limit)",
+    "",
+    LCM_SERVE_ADMIN_HELP,
     NULL,
 };
 
 int cmd_serve(int argc, char **argv) {
+    if (argc > 1 && lcm_cli_serve_admin_word(argv[1]))
+        return lcm_cli_serve_admin(argc, argv);
     static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
                                          {"base-url", required_argument, NULL, 'b'},
                                          {"threads", required_argument, NULL, 't'},
