@@ -1,7 +1,8 @@
 // household.js - lcmon serve driven in a real browser (Debian's chromium through
 // puppeteer-core): a respondent on a 390 x 844 phone fills the household questionnaire,
-// meets a constraint message, closes the tab, comes back with the link, gives three roster
-// members and submits; an interviewer opens their assignment list, completes one household
+// meets a constraint message, closes the tab, comes back with the link (a one-time token's
+// link: from a fresh browser, as from another device), gives three roster members and
+// submits, and the link then opens nothing but a thank-you page; an interviewer opens their assignment list, completes one household
 // and records a refusal for another. Then the stored rows (read back with `lcmon export`)
 // must equal what was typed. Run by tests/cli/browser.sh:
 //   node household.js LCMON DB RESPONDENT_LINK SCREENS_DIR INTERVIEWER_LINK|-
@@ -111,8 +112,8 @@ async function shot(page, name) {
 }
 
 // Walk the questionnaire from the current page to the review page. hooks[pageId] runs
-// before the page is filled (for the constraint and the closed tab).
-async function walk(browserCtx, page, plan, hooks) {
+// before the page is filled (for the constraint and the closed tab); shots: keep screenshots.
+async function walk(browserCtx, page, plan, hooks, shots) {
   const seen = new Set();
   for (let guard = 0; guard < 80; guard++) {
     if (page.url().includes('/s/review')) return page;
@@ -129,11 +130,11 @@ async function walk(browserCtx, page, plan, hooks) {
     const vals = valuesFor(plan, id);
     await places(page, vals);
     await fill(page, vals);
-    if (id === 'location' && !seen.has('shot-location')) {
+    if (shots && id === 'location' && !seen.has('shot-location')) {
       seen.add('shot-location');
       await shot(page, 'location.png');
     }
-    if (id === 'members:2' && !seen.has('shot-member')) {
+    if (shots && id === 'members:2' && !seen.has('shot-member')) {
       seen.add('shot-member');
       await shot(page, 'member.png');
     }
@@ -153,7 +154,7 @@ async function newPhone(browserCtx) {
   return page;
 }
 
-async function respondentRun(browserCtx) {
+async function respondentRun(browser, browserCtx) {
   let page = await newPhone(browserCtx);
   await page.goto(link, { waitUntil: 'load' });
   const hooks = {
@@ -173,14 +174,16 @@ async function respondentRun(browserCtx) {
     // the tab is closed after the respondent page; the link brings the draft back
     hh_size: async (p) => {
       await p.close();
-      const q = await newPhone(browserCtx);
+      // a one-time token's link resumes on another device too (a fresh browser, no cookie)
+      const device = link.includes('/t/') ? await browser.createBrowserContext() : browserCtx;
+      const q = await newPhone(device);
       await q.goto(link, { waitUntil: 'load' });
       const id = await pageId(q);
       check(id === 'hh_size', `resuming with the link shows page ${id}, not hh_size`);
       return q;
     },
   };
-  page = await walk(browserCtx, page, respondent, hooks);
+  page = await walk(browserCtx, page, respondent, hooks, true);
   // review page: the answers as typed, escaped
   const review = await page.content();
   check(review.includes('希望多开周末课程 &lt;b&gt;&amp;'), 'review page does not show the suggestion escaped');
@@ -188,6 +191,11 @@ async function respondentRun(browserCtx) {
   const resp = await navigate(page, () => page.click('button[name="_nav"][value="submit"]'));
   check(resp.ok(), `submit: ${resp.status()}`);
   check((await page.$('#done')) !== null, 'no thank-you page after submit');
+  if (link.includes('/t/')) { // answered once: the link opens no questionnaire again
+    await page.goto(link, { waitUntil: 'load' });
+    check((await page.$('input[name="_page"]')) === null, 'a used token opens a questionnaire');
+    check((await page.content()).includes('您已提交过问卷'), 'a used token does not say so');
+  }
   await page.close();
 }
 
@@ -211,32 +219,25 @@ async function interviewerRun(browserCtx) {
   const list = await page.content();
   check(list.includes('A-0001') && list.includes('A-0002'), 'assignment list lacks the households');
   await shot(page, 'assignments.png');
-  // refusal for the second household
-  const forms = await page.$$('form');
-  let refused = false;
-  for (const f of forms) {
-    const txt = await f.evaluate((e) => e.textContent);
-    const id = await f.$eval('input[name="assignment"]', (e) => e.value).catch(() => null);
-    if (!id || !txt.includes('A-0002')) continue;
-    await f.$eval('select[name="outcome"]', (s) => { s.value = '2.11'; });
-    const btn = await f.$('button[name="_nav"][value="outcome"]');
-    await navigate(page, () => btn.click());
-    refused = true;
-    break;
-  }
-  check(refused, 'no outcome form for A-0002');
-  // open the first household
-  let opened = false;
-  for (const f of await page.$$('form')) {
-    const txt = await f.evaluate((e) => e.textContent);
-    if (!txt.includes('A-0001')) continue;
-    const btn = await f.$('button[name="_nav"][value="open"]');
-    await navigate(page, () => btn.click());
-    opened = true;
-    break;
-  }
-  check(opened, 'no open button for A-0001');
-  const done = await walk(browserCtx, page, interview, {});
+  // each household is a <section id="a-ID"> with its household number and its forms
+  const section = async (hh) => {
+    for (const sec of await page.$$('section[id^="a-"]')) {
+      if ((await sec.evaluate((e) => e.textContent)).includes(hh)) return sec;
+    }
+    return fail(`no section for ${hh} on the assignment list`);
+  };
+  // a refusal for the second household, with a note
+  let sec = await section('A-0002');
+  const id2 = (await sec.evaluate((e) => e.id)).slice(2);
+  await page.select(`#o-${id2}`, '2.11');
+  await page.type(`#n-${id2}`, '门口拒绝');
+  await navigate(page, () => sec.$eval('button[name="_nav"][value="outcome"]', (b) => b.click()));
+  sec = await section('A-0002');
+  check((await sec.evaluate((e) => e.textContent)).includes('拒访'), 'A-0002 does not show the refusal');
+  // open the first household and interview it
+  sec = await section('A-0001');
+  await navigate(page, () => sec.$eval('button[name="_nav"][value="open"]', (b) => b.click()));
+  const done = await walk(browserCtx, page, interview, {}, false);
   const resp = await navigate(done, () => done.click('button[name="_nav"][value="submit"]'));
   check(resp.ok(), `interviewer submit: ${resp.status()}`);
   await done.close();
@@ -268,7 +269,7 @@ function same(row, want, what) {
   });
   try {
     const ctx = await browser.createBrowserContext();
-    await respondentRun(ctx);
+    await respondentRun(browser, ctx);
     if (ivLink && ivLink !== '-') await interviewerRun(await browser.createBrowserContext());
   } finally {
     await browser.close();
@@ -297,10 +298,14 @@ function same(row, want, what) {
     same(a, { ...interview.respondent, hh_size: '1', aware: 'eu', use_eu: '1', freq_eu: '1',
       sat_eu: '5', learn_hours: '120', psu: '110101001004' }, 'interviewer household');
     check(!main.find((x) => x.household_id === 'A-0002'), 'the refused household has answers');
+    // the dispositions: A-0001 complete (1.1), A-0002 a refusal (2.11): RR1 = 1 / 2
+    const oc = execFileSync(lcmon, ['serve', 'outcomes', db], { encoding: 'utf8' });
+    check(oc.includes('complete 1, partial 0, refusal 1,') && oc.includes('RR1 (AAPOR): 50.0%'),
+      `outcomes: ${oc}`);
     n = 2;
   }
   check(main.length === n, `${main.length} complete households stored, ${n} submitted`);
-  console.log(`browser: ${n} households typed in chromium equal the stored rows`);
+  console.log(`browser: ${n} households typed in chromium (respondent by /${new URL(link).pathname.split('/')[1]}/ link) equal the stored rows`);
 })().catch((e) => {
   console.error(`browser test failed: ${e.message}`);
   process.exit(1);

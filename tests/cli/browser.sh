@@ -53,7 +53,9 @@ if "$lcmon" serve campaign add "$db" --form household --city 1100 --wave 2026 \
     > "$tmp/sample.csv"
   "$lcmon" serve assign "$db" --interviewer 王芳 "$tmp/sample.csv" > "$tmp/assign.out"
   ivlink=$(sed -n 's/^sign-in link.*: //p' "$tmp/assign.out")
-  link=$(sed -n 's/^link: http:\/\/127.0.0.1:8080//p' "$tmp/campaign.out")
+  # the respondent's own one-time link, from the token CSV (serial,token,link)
+  "$lcmon" serve tokens "$db" --campaign household-1100-2026 --count 1 --out "$tmp/tok" > /dev/null
+  link=$(sed -n '2s/^[0-9]*,[a-z2-7]*,"http:\/\/127.0.0.1:8080\(.*\)"$/\1/p' "$tmp/tok.csv")
 fi
 
 "$lcmon" serve "$db" --listen 127.0.0.1:0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
