@@ -70,7 +70,7 @@ static lcm_status campaign_one(lcm_db *db, const char *where, const char *text, 
     char sql[1024];
     snprintf(sql, sizeof sql, "%s WHERE %s", CAMPAIGN_COLS, where);
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    lcm_status rc = lcm_db_prepare_cached(db, sql, &st, err);
     if (rc != LCM_OK)
         return rc;
     if (text)
@@ -91,7 +91,7 @@ static lcm_status campaign_one(lcm_db *db, const char *where, const char *text, 
     } else {
         rc = lcm_db_fail(db, err, "reading a campaign");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st); /* cached: kept by db */
     return rc;
 }
 
@@ -341,10 +341,10 @@ lcm_status lcm_field_token_find(lcm_db *db, const char *token, lcm_field_token *
     char hex[65];
     lcm_field_sha256_hex(token, LCM_FIELD_TOKEN_LEN, hex);
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare(db,
-                                   "SELECT campaign_id, serial, instance_id, state FROM "
-                                   "field_tokens WHERE hash = ?1",
-                                   &st, err);
+    lcm_status rc = lcm_db_prepare_cached(db,
+                                          "SELECT campaign_id, serial, instance_id, state FROM "
+                                          "field_tokens WHERE hash = ?1",
+                                          &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
@@ -367,7 +367,7 @@ lcm_status lcm_field_token_find(lcm_db *db, const char *token, lcm_field_token *
     } else {
         rc = lcm_db_fail(db, err, "looking up a token");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st); /* cached: kept by db */
     return rc;
 }
 
@@ -508,7 +508,7 @@ static lcm_status interviewer_one(lcm_db *db, const char *where, const char *par
              "WHERE %s",
              LCM__FIELD_FINAL_SQL, where);
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    lcm_status rc = lcm_db_prepare_cached(db, sql, &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
@@ -527,7 +527,7 @@ static lcm_status interviewer_one(lcm_db *db, const char *where, const char *par
     } else {
         rc = lcm_db_fail(db, err, "looking up an interviewer");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st); /* cached: kept by db */
     return rc;
 }
 

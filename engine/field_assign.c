@@ -285,8 +285,8 @@ lcm_status lcm_field_assignments(lcm_db *db, long long interviewer_id, long long
 lcm_status lcm_field_assignment_get(lcm_db *db, long long id, long long interviewer_id,
                                     lcm_field_assignment *out, lcm_err *err) {
     sqlite3_stmt *st = NULL;
-    lcm_status rc =
-        lcm_db_prepare(db, ASSIGN_COLS "WHERE a.id = ?1 AND a.interviewer_id = ?2", &st, err);
+    lcm_status rc = lcm_db_prepare_cached(
+        db, ASSIGN_COLS "WHERE a.id = ?1 AND a.interviewer_id = ?2", &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -302,7 +302,7 @@ lcm_status lcm_field_assignment_get(lcm_db *db, long long id, long long intervie
     } else {
         rc = lcm_db_fail(db, err, "reading an assignment");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st); /* cached: kept by db */
     return rc;
 }
 

@@ -445,11 +445,13 @@ static int assign(int argc, char **argv) {
             goto done;
     }
     if ((st = lcm_field_assign_csv(db, c.id, iv.id, argv[optind + 1], &loaded, &err)) != LCM_OK) {
-        if (created) /* a new interviewer without households is not kept */
-            lcm_db_exec(db,
-                        "DELETE FROM field_interviewers WHERE id NOT IN (SELECT "
-                        "interviewer_id FROM field_assignments)",
-                        NULL);
+        sqlite3_stmt *del = NULL; /* a new interviewer without households is not kept */
+        if (created && lcm_db_prepare(db, "DELETE FROM field_interviewers WHERE id = ?1", &del,
+                                      NULL) == LCM_OK) {
+            sqlite3_bind_int64(del, 1, iv.id);
+            sqlite3_step(del);
+            sqlite3_finalize(del);
+        }
         goto done;
     }
     printf("%ld households assigned to interviewer %ld in campaign %s\n", loaded, (long)iv.id,
