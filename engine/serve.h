@@ -25,7 +25,7 @@ typedef struct lcm_serve_opts {
     const char *db_path;
     const char *listen;   /* "HOST:PORT" (default 127.0.0.1:8080) */
     const char *base_url; /* the address people use (behind a proxy); NULL = http://listen */
-    unsigned threads;     /* worker threads (default 4) */
+    unsigned threads;     /* worker threads (0: one per processor) */
     int rate_limit;       /* new answers per IP per minute on open links; 0 = no limit */
 } lcm_serve_opts;
 

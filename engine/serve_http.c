@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static atomic_int in_flight;
 
@@ -403,8 +404,10 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
     if (st != LCM_OK)
         return st;
     s.o = *o;
-    if (!s.o.threads)
-        s.o.threads = 4;
+    if (!s.o.threads) { /* one per processor: more only wait for SQLite's one writer */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        s.o.threads = cpus >= 2 && cpus <= 64 ? (unsigned)cpus : 2;
+    }
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.cv, NULL);
     s.ndbs = s.o.threads;

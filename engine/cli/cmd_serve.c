@@ -26,7 +26,8 @@ const char *const cmd_serve_usage[] = {
     "    --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0: any free)",
     "    --base-url URL      the address people use, e.g. https://survey.example.cn",
     "                        (https: cookies are marked Secure)",
-    "    --threads N         worker threads (default 4)",
+    "    --threads N         worker threads, each with its own database connection",
+    "                        (default: the number of processors)",
     "    --rate-limit N      new answers per IP address per minute on open links",
     "                        (default 30; 0: no limit)",
     "",
@@ -42,7 +43,7 @@ int cmd_serve(int argc, char **argv) {
                                          {"threads", required_argument, NULL, 't'},
                                          {"rate-limit", required_argument, NULL, 'r'},
                                          {0, 0, 0, 0}};
-    lcm_serve_opts o = {NULL, "127.0.0.1:8080", NULL, 4, 30};
+    lcm_serve_opts o = {NULL, "127.0.0.1:8080", NULL, 0, 30};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end = NULL;
