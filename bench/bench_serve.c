@@ -74,9 +74,9 @@ static int exchange(worker *w, const char *method, const char *path, const char 
             w->c.fd = -1;
             return -1;
         }
-        int hn = snprintf(head, sizeof head,
-                          "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s%s%s", method, path, port,
-                          *w->cookie ? "Cookie: lcm_s=" : "", w->cookie, *w->cookie ? "\r\n" : "");
+        int hn = snprintf(head, sizeof head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s%s%s",
+                          method, path, port, *w->cookie ? "Cookie: lcm_s=" : "", w->cookie,
+                          *w->cookie ? "\r\n" : "");
         if (form)
             hn += snprintf(head + hn, sizeof head - (size_t)hn,
                            "Content-Type: application/x-www-form-urlencoded\r\n"
@@ -169,12 +169,14 @@ static void answers(const char *page, long hh, char *out, size_t cap) {
     else if (strcmp(page, "hh_size") == 0)
         snprintf(out, cap, "q:hh_size=2");
     else if (strcmp(page, "members:1") == 0)
-        snprintf(out, cap, "q:m_rel=1&q:m_sex=%ld&q:m_age=%ld&q:m_edu=5&q:m_work=1&"
-                           "q:m_disability=0&q:m_learned=1",
+        snprintf(out, cap,
+                 "q:m_rel=1&q:m_sex=%ld&q:m_age=%ld&q:m_edu=5&q:m_work=1&"
+                 "q:m_disability=0&q:m_learned=1",
                  1 + hh % 2, 20 + hh % 60);
     else if (strcmp(page, "members:2") == 0)
-        snprintf(out, cap, "q:m_rel=3&q:m_sex=1&q:m_age=10&q:m_edu=2&q:m_disability=0&"
-                           "q:m_learned=1");
+        snprintf(out, cap,
+                 "q:m_rel=3&q:m_sex=1&q:m_age=10&q:m_edu=2&q:m_disability=0&"
+                 "q:m_learned=1");
     else if (strcmp(page, "awareness") == 0)
         snprintf(out, cap, "q:aware=cc&q:aware=rd");
     else if (strcmp(page, "services_use") == 0)
@@ -290,8 +292,8 @@ int main(int argc, char **argv) {
            done, bad, el);
     printf("throughput: %.1f completed questionnaires/s, %.0f requests/s\n", done / el, n / el);
     if (n)
-        printf("latency per request (%zu): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-               n, 1e3 * all[n / 2], 1e3 * all[(size_t)(0.9 * (double)(n - 1))],
+        printf("latency per request (%zu): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", n,
+               1e3 * all[n / 2], 1e3 * all[(size_t)(0.9 * (double)(n - 1))],
                1e3 * all[(size_t)(0.99 * (double)(n - 1))], 1e3 * all[n - 1]);
     free(all);
     free(w);
@@ -314,8 +316,8 @@ int main(int argc, char **argv) {
         sqlite3_finalize(st);
         sqlite3_close(db);
         long lost = done - distinct, dup = stored - distinct;
-        printf("stored complete: %ld (distinct households %ld): lost %ld, duplicated %ld\n",
-               stored, distinct, lost, dup);
+        printf("stored complete: %ld (distinct households %ld): lost %ld, duplicated %ld\n", stored,
+               distinct, lost, dup);
         if (lost != 0 || dup != 0)
             rc = 1;
     }

@@ -22,7 +22,7 @@ int lcm_cli_serve_admin(int argc, char **argv);
         "   or: lcmon serve tokens DB --campaign SLUG --count N [--base-url URL] [--out PREFIX]",  \
         "           [--force]",                                                                    \
         "   or: lcmon serve assign DB --interviewer NAME [--campaign SLUG] [--new-token]",         \
-        "           [--base-url URL] FILE.csv", "   or: lcmon serve outcomes DB --campaign SLUG"
+        "           [--base-url URL] FILE.csv", "   or: lcmon serve outcomes DB [--campaign SLUG]"
 
 /* Entries describing them. */
 #define LCM_SERVE_ADMIN_HELP                                                                       \
