@@ -278,6 +278,12 @@ static lcm_status check_file(const char *path, int flags, int *exists, lcm_err *
     *exists = 1;
     if (st.st_size == 0)
         return LCM_OK; /* an empty file is a new database, as SQLite sees it */
+    /* Already open in this process (a server's second connection): it was checked then, and
+     * closing a descriptor of the file would drop every POSIX lock the process holds on it,
+     * the SHARED lock of its open connections among them, so another process closing the
+     * database would think itself the last and delete the WAL under them. */
+    if (lcm__db_owns_file(path))
+        return LCM_OK;
     unsigned char h[100];
     FILE *fp = fopen(path, "rb");
     if (!fp)

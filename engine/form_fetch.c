@@ -49,7 +49,8 @@ static lcm_status prepare_select(lcm_db *db, const lcm_form *f, const char *tabl
             lcm_strbuf_addf(&sql, ", \"%s\"", f->fields[i].column);
     lcm_strbuf_addf(&sql, " FROM \"%s\" WHERE instance_id = ?1%s", table,
                     is_main ? "" : " ORDER BY position");
-    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, st, err)
+    /* from the connection's cache: a server reads an instance back for every page */
+    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, st, err)
                                         : lcm_err_set(err, LCM_NOMEM, "out of memory");
     lcm_strbuf_release(&sql);
     return rc;
@@ -104,7 +105,7 @@ static lcm_status read_rows(lcm_db *db, lcm_instance *in, int repeat, lcm_err *e
     }
     if (rc == LCM_OK && step != SQLITE_DONE)
         rc = lcm_db_fail(db, err, "reading the instance");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -129,11 +130,13 @@ lcm_status lcm_instance_load(lcm_db *db, const lcm_form *f, const char *instance
         rc = lcm_db_fail(db, err, "reading the instance");
     if (rc == LCM_OK && (rc = read_meta(in, st, err)) == LCM_OK)
         rc = read_answers(in, f->table, 0, st, (int)lcm__n_std_cols, err);
+    sqlite3_reset(st); /* done with it (the answers are copied) before the rows' statements */
+    st = NULL;
     for (size_t i = 0; i < f->nfields && rc == LCM_OK; i++)
         if (f->fields[i].type == LCM_FT_BEGIN_REPEAT)
             rc = read_rows(db, in, (int)i, err);
 cleanup:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != LCM_OK) {
         lcm_instance_free(in);
         return rc;

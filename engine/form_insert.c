@@ -247,7 +247,7 @@ static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err
     sqlite3_stmt *st = NULL;
     lcm_strbuf sql = LCM_STRBUF_INIT;
     lcm_strbuf_addf(&sql, "SELECT status FROM \"%s\" WHERE instance_id = ?1", in->f->table);
-    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare(db, sql.buf, &st, err)
+    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, &st, err)
                                         : lcm_err_set(err, LCM_NOMEM, "out of memory");
     lcm_strbuf_release(&sql);
     if (rc == LCM_OK) {
@@ -260,7 +260,7 @@ static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err
         else if (step != SQLITE_ROW && step != SQLITE_DONE)
             rc = lcm_db_fail(db, err, "reading the instance");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == LCM_OK ? delete_rows(db, in, "replacing the instance", err) : rc;
 }
 

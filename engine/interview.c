@@ -139,6 +139,10 @@ static char *render(lcm_interview *iv, int field, long row, const char *text) {
     return lcm_strbuf_detach(&sb);
 }
 
+char *lcm_interview_fill(lcm_interview *iv, int field, long row, const char *text) {
+    return render(iv, field, row, text);
+}
+
 static int begin_of(const lcm_form *f, int end) {
     for (int j = end - 1; j >= 0; j--)
         if (f->fields[j].end == end)
@@ -223,6 +227,10 @@ static lcm_status size_repeat(lcm_interview *iv, int r, long *n, lcm_err *err) {
         st = lcm_instance_add_row(iv->in, r, &pos, err);
     *n = (long)want;
     return st;
+}
+
+lcm_status lcm_interview_size_repeat(lcm_interview *iv, int r, long *n, lcm_err *err) {
+    return size_repeat(iv, r, n, err);
 }
 
 /* One step of the walk at field i; *stop is set when a prompt is ready. */

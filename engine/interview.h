@@ -73,4 +73,18 @@ lcm_status lcm_interview_back(lcm_interview *iv, lcm_err *err);
 /* The language index used for labels. */
 size_t lcm_interview_lang(const lcm_interview *iv);
 
+/* For a runner that shows a page of questions at a time (lcmon serve), the same checks
+ * lcm_interview_answer makes, on any question and row, in the same words:
+ * lcm_interview_check_value before an answer is set (type, choice list, a constraint on
+ * '.' only), lcm_interview_check_answer after it is set and the instance updated (required,
+ * the full constraint). LCM_CONSTRAINT (or LCM_INVAL) with the message to show. */
+lcm_status lcm_interview_check_value(lcm_interview *iv, int field, long row, const char *text,
+                                     lcm_err *err);
+lcm_status lcm_interview_check_answer(lcm_interview *iv, int field, long row, lcm_err *err);
+/* A text of the form with each ${name} replaced by its answer, as labels are shown for
+ * field in row; malloc'd, the caller's (NULL when out of memory). */
+char *lcm_interview_fill(lcm_interview *iv, int field, long row, const char *text);
+/* Give the repeat r (with repeat_count) as many rows as its count says now; *n gets it. */
+lcm_status lcm_interview_size_repeat(lcm_interview *iv, int r, long *n, lcm_err *err);
+
 #endif

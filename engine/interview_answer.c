@@ -185,6 +185,30 @@ static lcm_status answer_question(lcm_interview *iv, const char *text, lcm_err *
     return st;
 }
 
+lcm_status lcm_interview_check_value(lcm_interview *iv, int field, long row, const char *text,
+                                     lcm_err *err) {
+    int at = iv->at;
+    long r = iv->row;
+    iv->at = field;
+    iv->row = row;
+    lcm_status st = check_value(iv, &iv->f->fields[field], text, err);
+    iv->at = at;
+    iv->row = r;
+    return st;
+}
+
+lcm_status lcm_interview_check_answer(lcm_interview *iv, int field, long row, lcm_err *err) {
+    int at = iv->at;
+    long r = iv->row;
+    iv->at = field;
+    iv->row = row;
+    lcm_status st =
+        check_answer(iv, &iv->f->fields[field], lcm_instance_get(iv->in, field, row), err);
+    iv->at = at;
+    iv->row = r;
+    return st;
+}
+
 lcm_status lcm_interview_answer(lcm_interview *iv, const char *text, lcm_err *err) {
     if (!iv->waiting)
         return lcm_err_set(err, LCM_INVAL, "no question is waiting for an answer");

@@ -69,7 +69,7 @@ comp() { # comp WORD... : what completes the last word
 }
 source "$tmp/p/share/bash-completion/completions/lcmon"
 check "command" "export" "$(comp lcmon expo)"
-check "commands starting with s" "smallarea score simulate" "$(comp lcmon s)"
+check "commands starting with s" "serve smallarea score simulate" "$(comp lcmon s)"
 check "subcommands of form" "check load list show" "$(comp lcmon form '')"
 check "subcommands of network" "recommend" "$(comp lcmon network rec)"
 check "subcommands of import" "stats" "$(comp lcmon import st)"

@@ -9,6 +9,7 @@
  */
 #include "cli.h"
 #include "interview.h"
+#include "interview_place.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -26,6 +27,10 @@ const char *const cmd_interview_usage[] = {
     "choice its code, or its number when the choices are numbered (several separated by",
     "spaces); an empty line keeps the value shown in [brackets]; '<' goes back to the",
     "previous question. A refused answer says why and the question comes again.",
+    "Places are chosen by name: the city, then a numbered list of its districts and",
+    "counties, their townships and streets, and their communities (residents' and village",
+    "committees), from the reference data; type a number, a name or part of one (a",
+    "division code is taken too).",
     "Every answer is saved at once as a draft; after the last question the instance becomes",
     "complete in one transaction, answers to questions that no longer apply dropped. If",
     "input ends early the draft stays (exit status 1): --resume ID continues it. Answers can",
@@ -152,14 +157,34 @@ static int ask(lcm_db *db, lcm_interview *iv, lcm_instance *in, const lcm_form *
             *code = cli_fail(&err);
             break;
         }
-        show(&p, lcm_interview_lang(iv), f, stdout);
+        size_t lang = lcm_interview_lang(iv);
+        int en = strcmp(lcm_form_lang(f, lang), "en") == 0;
+        cli_place place;
+        int is_place =
+            p.kind == LCM_PROMPT_QUESTION && cli_place_for(db, f, in, p.field, p.row, en, &place);
+        if (is_place) { /* a list of names instead of a code to type (interview_place.h) */
+            printf("\n%s", p.label);
+            cli_place_show(&place, p.value, stdout);
+        } else {
+            show(&p, lang, f, stdout);
+        }
         if (p.kind == LCM_PROMPT_NOTE)
             continue;
         fflush(stdout);
-        if (!read_line(&line, &cap))
+        if (!read_line(&line, &cap)) {
+            if (is_place)
+                cli_place_release(&place);
             break;
-        st = strcmp(line, "<") == 0 ? lcm_interview_back(iv, &err)
-                                    : lcm_interview_answer(iv, line, &err);
+        }
+        const char *answer = is_place ? cli_place_resolve(&place, line, stdout) : line;
+        if (!answer) { /* several places matched: ask again */
+            cli_place_release(&place);
+            continue;
+        }
+        st = strcmp(answer, "<") == 0 ? lcm_interview_back(iv, &err)
+                                      : lcm_interview_answer(iv, answer, &err);
+        if (is_place)
+            cli_place_release(&place);
         if (shown(st))
             printf("  ! %s\n", err.msg);
         else if (st != LCM_OK)

@@ -1,0 +1,486 @@
+/*
+ * serve_http.c - the HTTP side of `lcmon serve` (see serve.h): libmicrohttpd with a pool of
+ * worker threads, each request with a database connection of its own from a pool; limits
+ * on what a request may carry; the security headers every answer has; routing.
+ *
+ * Nothing a request says names a file: the style sheet and script are compiled in
+ * (serve_static.c) and every other path is a route or a 404. Pages are built in a strbuf
+ * with every outside text escaped (lcm_serve_html).
+ *
+ * Stopping: SIGTERM or SIGINT stops accepting connections, waits for the requests being
+ * answered to finish (each commits before it answers) and then stops the daemon.
+ */
+#include "field.h"
+#include "serve_int.h"
+#include "strbuf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static atomic_int in_flight;
+
+const char *lcm__say(const lcm__req *r, const char *zh, const char *en) {
+    return strcmp(r->sess.lang, "en") == 0 ? en : zh;
+}
+
+void lcm__head(lcm__req *r, const char *title) {
+    int en = strcmp(r->sess.lang, "en") == 0;
+    lcm_strbuf *o = &r->out;
+    lcm_strbuf_adds(o, "<!DOCTYPE html>\n<html lang=\"");
+    lcm_strbuf_adds(o, en ? "en" : "zh-CN");
+    lcm_strbuf_adds(o, "\"><head><meta charset=\"utf-8\">"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                       "<title>");
+    lcm_serve_html(o, title);
+    lcm_strbuf_adds(o, "</title><link rel=\"stylesheet\" href=\"/static/lcmon.css\">"
+                       "<script src=\"/static/lcmon.js\" defer></script></head>\n<body><main>");
+}
+
+void lcm__foot(lcm__req *r) {
+    lcm_strbuf_adds(&r->out, "</main></body></html>\n");
+}
+
+void lcm__message(lcm__req *r, unsigned status, const char *zh, const char *en) {
+    const char *m = lcm__say(r, zh, en);
+    r->status = status;
+    lcm_strbuf_clear(&r->out);
+    lcm__head(r, m);
+    lcm_strbuf_adds(&r->out, "<h1 class=\"msg\">");
+    lcm_serve_html(&r->out, m);
+    lcm_strbuf_adds(&r->out, "</h1>");
+    lcm__foot(r);
+}
+
+void lcm__redirect(lcm__req *r, const char *path) {
+    r->status = MHD_HTTP_SEE_OTHER;
+    snprintf(r->location, sizeof r->location, "%s%s", r->srv->base, path);
+}
+
+void lcm__csrf_field(lcm__req *r) {
+    lcm_strbuf_adds(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"");
+    lcm_strbuf_adds(&r->out, r->sess.csrf);
+    lcm_strbuf_adds(&r->out, "\">");
+}
+
+int lcm__csrf_ok(lcm__req *r) {
+    const char *t = lcm_serve_form_get(&r->body, "_csrf");
+    size_t n = strlen(r->sess.csrf);
+    unsigned char diff = 0;
+    if (r->sess.found && t && strlen(t) == n && n > 0) {
+        for (size_t i = 0; i < n; i++)
+            diff |= (unsigned char)(t[i] ^ r->sess.csrf[i]);
+        if (!diff)
+            return 1;
+    }
+    lcm__message(r, MHD_HTTP_FORBIDDEN, "页面已过期，请返回后重新打开链接",
+                 "This page has expired: go back and open the link again");
+    return 0;
+}
+
+/* ---- routing ---------------------------------------------------------------------- */
+
+/* The front page: the open campaigns' links, and the interviewers' way in. */
+static void index_get(lcm__req *r) {
+    lcm_field_campaign *c = NULL;
+    size_t n = 0;
+    lcm_strbuf *o = &r->out;
+    lcm__head(r, lcm__say(r, "学习型城市监测问卷", "Learning-city survey"));
+    lcm_strbuf_adds(o, "<h1>");
+    lcm_serve_html(o, lcm__say(r, "学习型城市监测问卷", "Learning-city survey"));
+    lcm_strbuf_adds(o, "</h1><ul class=\"campaigns\">");
+    if (lcm_field_campaigns(r->db, &c, &n, NULL) == LCM_OK)
+        for (size_t i = 0; i < n; i++) {
+            if (c[i].closed || c[i].mode != LCM_FIELD_OPEN)
+                continue;
+            lcm_strbuf_adds(o, "<li><a href=\"/c/");
+            lcm_serve_html(o, c[i].slug);
+            lcm_strbuf_adds(o, "\">");
+            lcm_serve_html(o, c[i].city_name);
+            lcm_strbuf_addf(o, " %d</a></li>", c[i].wave);
+        }
+    free(c);
+    lcm_strbuf_adds(o, "</ul><p>");
+    lcm_serve_html(o, lcm__say(r, "请使用调查组提供的链接或二维码作答。",
+                               "Please use the link or QR code the survey team gave you."));
+    lcm_strbuf_adds(o, "</p><p><a class=\"button\" href=\"/i\">");
+    lcm_serve_html(o, lcm__say(r, "调查员登录", "Interviewer sign-in"));
+    lcm_strbuf_adds(o, "</a></p>");
+    lcm__foot(r);
+}
+
+/* path after prefix, when path starts with it and the rest is one segment of [a-z0-9-]. */
+static const char *segment(const char *path, const char *prefix, char *buf, size_t cap) {
+    size_t n = strlen(prefix);
+    if (strncmp(path, prefix, n) != 0)
+        return NULL;
+    const char *s = path + n;
+    size_t k = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-");
+    if (k == 0 || k >= cap)
+        return NULL;
+    memcpy(buf, s, k);
+    buf[k] = '\0';
+    return s + k;
+}
+
+static void route(lcm__req *r) {
+    const char *p = r->path, *rest;
+    char seg[80];
+    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    int post = strcmp(r->method, "POST") == 0;
+    const char *lang = lcm_serve_form_get(&r->query, "lang");
+    if (get && lang && (strcmp(lang, "en") == 0 || strcmp(lang, "zh") == 0) && r->sess.found) {
+        snprintf(r->sess.lang, sizeof r->sess.lang, "%s", lang);
+        lcm__session_save(r, NULL);
+    }
+    if (get && strcmp(p, "/") == 0)
+        index_get(r);
+    else if (get && strcmp(p, "/static/lcmon.css") == 0) {
+        r->bin = lcm__css, r->nbin = strlen(lcm__css), r->ctype = "text/css; charset=utf-8";
+        r->cache = 1;
+    } else if (get && strcmp(p, "/static/lcmon.js") == 0) {
+        r->bin = lcm__js, r->nbin = strlen(lcm__js);
+        r->ctype = "text/javascript; charset=utf-8";
+        r->cache = 1;
+    } else if (get && (rest = segment(p, "/c/", seg, sizeof seg)) != NULL && !*rest)
+        lcm__campaign_get(r, seg);
+    else if (get && rest && (strcmp(rest, "/qr.svg") == 0 || strcmp(rest, "/qr.png") == 0))
+        lcm__qr_get(r, seg, strcmp(rest, "/qr.png") == 0);
+    else if (get && (rest = segment(p, "/t/", seg, sizeof seg)) != NULL && !*rest)
+        lcm__token_get(r, seg);
+    else if (strcmp(p, "/s") == 0 && get)
+        lcm__page_get(r);
+    else if (strcmp(p, "/s") == 0 && post)
+        lcm__page_post(r);
+    else if (get && strcmp(p, "/s/review") == 0)
+        lcm__review_get(r);
+    else if (get && strcmp(p, "/s/done") == 0)
+        lcm__done_get(r);
+    else if (strcmp(p, "/i") == 0 && get)
+        lcm__signin_get(r);
+    else if (strcmp(p, "/i") == 0 && post)
+        lcm__signin_post(r);
+    else if (strcmp(p, "/i/a") == 0 && get)
+        lcm__assignments_get(r);
+    else if (strcmp(p, "/i/a") == 0 && post)
+        lcm__assignments_post(r);
+    else if (get && (rest = segment(p, "/i/", seg, sizeof seg)) != NULL && !*rest)
+        lcm__interviewer_get(r, seg);
+    else if (!get && !post)
+        lcm__message(r, MHD_HTTP_METHOD_NOT_ALLOWED, "不支持的请求", "Method not allowed");
+    else
+        lcm__message(r, MHD_HTTP_NOT_FOUND, "页面不存在", "Page not found");
+}
+
+/* ---- libmicrohttpd ------------------------------------------------------------------ */
+
+typedef struct upload {
+    lcm_strbuf body;
+    int too_big;
+} upload;
+
+static lcm_db *db_take(lcm__server *s) {
+    pthread_mutex_lock(&s->mu);
+    while (s->nfree == 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    lcm_db *db = s->dbs[s->dbfree[--s->nfree]];
+    pthread_mutex_unlock(&s->mu);
+    return db;
+}
+
+static void db_give(lcm__server *s, lcm_db *db) {
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; i < s->ndbs; i++)
+        if (s->dbs[i] == db)
+            s->dbfree[s->nfree++] = (int)i;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result add_header(struct MHD_Response *resp, const char *k, const char *v) {
+    return MHD_add_response_header(resp, k, v);
+}
+
+static enum MHD_Result respond(lcm__req *r) {
+    struct MHD_Response *resp;
+    int head = strcmp(r->method, "HEAD") == 0;
+    if (r->bin)
+        resp = MHD_create_response_from_buffer(head ? 0 : r->nbin, (void *)r->bin,
+                                               MHD_RESPMEM_PERSISTENT);
+    else {
+        size_t n = r->out.len;
+        char *body = lcm_strbuf_detach(&r->out);
+        if (head) {
+            free(body);
+            body = NULL, n = 0;
+        }
+        resp = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+        if (!resp)
+            free(body);
+    }
+    if (!resp)
+        return MHD_NO;
+    add_header(resp, "Content-Type", r->ctype ? r->ctype : "text/html; charset=utf-8");
+    add_header(resp, "Content-Security-Policy",
+               "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+    add_header(resp, "X-Frame-Options", "DENY");
+    add_header(resp, "Referrer-Policy", "no-referrer");
+    add_header(resp, "X-Content-Type-Options", "nosniff");
+    add_header(resp, "Cache-Control", r->cache ? "public, max-age=3600" : "no-store");
+    if (r->location[0])
+        add_header(resp, "Location", r->location);
+    if (r->set_cookie && r->sess.id[0]) {
+        char c[200];
+        snprintf(c, sizeof c, "lcm_s=%s; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict%s",
+                 r->sess.id, r->srv->secure ? "; Secure" : "");
+        add_header(resp, "Set-Cookie", c);
+    }
+    enum MHD_Result ok = MHD_queue_response(r->conn, r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static enum MHD_Result quick(struct MHD_Connection *c, unsigned status, const char *text) {
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    add_header(resp, "Content-Type", "text/plain; charset=utf-8");
+    add_header(resp, "X-Frame-Options", "DENY");
+    add_header(resp, "Content-Security-Policy", "default-src 'none'");
+    add_header(resp, "Connection", "close");
+    enum MHD_Result ok = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static void client_ip(struct MHD_Connection *c, char *buf, size_t cap) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    buf[0] = '\0';
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  (socklen_t)cap);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)cap);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *data,
+                              size_t *size, void **con_cls) {
+    lcm__server *s = cls;
+    (void)version;
+    int post = strcmp(method, "POST") == 0;
+    if (!*con_cls) {
+        upload *u = calloc(1, sizeof *u);
+        if (!u)
+            return MHD_NO;
+        lcm_strbuf_init(&u->body);
+        *con_cls = u;
+        atomic_fetch_add(&in_flight, 1);
+        if (post) {
+            const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+            if (len && strtoull(len, NULL, 10) > LCM_SERVE_MAX_BODY)
+                return quick(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+            const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+            if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+                return quick(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "form posts only\n");
+        }
+        return MHD_YES;
+    }
+    upload *u = *con_cls;
+    if (*size) {
+        if (u->body.len + *size > LCM_SERVE_MAX_BODY)
+            u->too_big = 1;
+        else
+            lcm_strbuf_add(&u->body, data, *size);
+        *size = 0;
+        return MHD_YES;
+    }
+    if (u->too_big)
+        return quick(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+    if (strlen(url) > 512)
+        return quick(c, MHD_HTTP_URI_TOO_LONG, "address too long\n");
+
+    lcm__req r = {0};
+    lcm_err err = {0};
+    r.srv = s;
+    r.conn = c;
+    r.method = method;
+    r.path = url;
+    r.status = MHD_HTTP_OK;
+    r.now_ms = lcm__now_ms();
+    lcm_strbuf_init(&r.out);
+    snprintf(r.sess.lang, sizeof r.sess.lang, "zh");
+    client_ip(c, r.ip, sizeof r.ip);
+    /* The query string as the browser sent it: libmicrohttpd has split it already, so
+     * rebuild nothing; the few parameters lcmon reads are looked up one by one. */
+    const char *q;
+    lcm_serve_pair qp[3];
+    size_t nq = 0;
+    static const char *const qnames[] = {"lang", "p", "t"};
+    for (size_t i = 0; i < 3; i++)
+        if ((q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, qnames[i])) != NULL &&
+            strlen(q) < 200 && lcm_utf8_valid(q, strlen(q)))
+            qp[nq++] = (lcm_serve_pair){(char *)qnames[i], (char *)q};
+    r.query.pairs = qp;
+    r.query.n = nq;
+    if (post && lcm_serve_form_decode(u->body.buf, u->body.len, &r.body, &err) != LCM_OK)
+        return quick(c, MHD_HTTP_BAD_REQUEST, "malformed form\n");
+
+    r.db = db_take(s);
+    char sid[40];
+    const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
+    if (lcm_serve_cookie(cookie, "lcm_s", sid, sizeof sid) && strlen(sid) == 32 &&
+        strspn(sid, "0123456789abcdef") == 32)
+        lcm__session_load(&r, sid, NULL);
+    route(&r);
+    if (!sqlite3_get_autocommit(lcm_db_sqlite(r.db))) { /* a bug: never keep it for the next */
+        fprintf(stderr, "lcmon: serve: %s %s left a transaction open\n", method, url);
+        lcm_db_rollback(r.db);
+    }
+    db_give(s, r.db);
+    lcm_serve_form_free(&r.body);
+    enum MHD_Result ok = respond(&r);
+    lcm_strbuf_release(&r.out);
+    return ok;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe) {
+    (void)cls, (void)c, (void)toe;
+    upload *u = *con_cls;
+    if (!u)
+        return;
+    lcm_strbuf_release(&u->body);
+    free(u);
+    *con_cls = NULL;
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+static lcm_status parse_listen(const char *listen, struct sockaddr_in *sa, lcm_err *err) {
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return lcm_err_set(err, LCM_INVAL, "--listen wants HOST:PORT: '%s'", listen);
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || end == colon + 1 || port < 0 || port > 65535)
+        return lcm_err_set(err, LCM_INVAL, "bad port in --listen: '%s'", listen);
+    if (inet_pton(AF_INET, *host ? host : "0.0.0.0", &sa->sin_addr) != 1)
+        return lcm_err_set(err, LCM_INVAL, "--listen wants an IPv4 address: '%s'", listen);
+    sa->sin_port = htons((uint16_t)port);
+    return LCM_OK;
+}
+
+static void panic(void *cls, const char *file, unsigned line, const char *reason) {
+    (void)cls;
+    fprintf(stderr, "lcmon: libmicrohttpd failed at %s:%u: %s\n", file ? file : "?", line,
+            reason ? reason : "?");
+    abort();
+}
+
+lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
+    lcm__server s = {0};
+    struct sockaddr_in sa;
+    lcm_status st = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
+    if (st != LCM_OK)
+        return st;
+    s.o = *o;
+    if (!s.o.threads) { /* one per processor: more only wait for SQLite's one writer */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        s.o.threads = cpus >= 2 && cpus <= 64 ? (unsigned)cpus : 2;
+    }
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    s.ndbs = s.o.threads;
+    s.dbs = calloc(s.ndbs, sizeof *s.dbs);
+    s.dbfree = calloc(s.ndbs, sizeof *s.dbfree);
+    if (!s.dbs || !s.dbfree)
+        st = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t i = 0; st == LCM_OK && i < s.ndbs; i++) {
+        if ((st = lcm_db_open(o->db_path, 0, &s.dbs[i], err)) == LCM_OK)
+            s.dbfree[s.nfree++] = (int)i;
+    }
+    /* SIGTERM and SIGINT are waited for here; the worker threads inherit the mask. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct MHD_Daemon *d = NULL;
+    if (st == LCM_OK) {
+        MHD_set_panic_func(panic, NULL);
+        d = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL, handle,
+            &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+            (unsigned)s.o.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_END);
+        if (!d)
+            st = lcm_err_set(err, LCM_IO, "cannot listen on %s: %s",
+                             o->listen ? o->listen : "127.0.0.1:8080", strerror(errno));
+    }
+    if (st == LCM_OK) {
+        const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        unsigned port = di ? di->port : ntohs(sa.sin_port);
+        char host[64];
+        inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+        if (o->base_url && *o->base_url) {
+            snprintf(s.base, sizeof s.base, "%s", o->base_url);
+        } else
+            snprintf(s.base, sizeof s.base, "http://%s:%u", host, port);
+        size_t bl = strlen(s.base);
+        while (bl && s.base[bl - 1] == '/')
+            s.base[--bl] = '\0';
+        s.secure = strncmp(s.base, "https://", 8) == 0;
+        printf("lcmon serve: %s/ (listening on %s:%u)\n", s.base, host, port);
+        fflush(stdout);
+        int sig;
+        sigwait(&stop, &sig);
+        MHD_quiesce_daemon(d);
+        /* Requests being answered finish; keep-alive connections without one do not wait. */
+        for (int i = 0; i < 3000 && atomic_load(&in_flight) > 0; i++)
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
+        MHD_stop_daemon(d);
+        fprintf(stderr, "lcmon: serve stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    for (size_t i = 0; i < s.ndbs; i++)
+        lcm_db_close(s.dbs[i]);
+    free(s.dbs);
+    free(s.dbfree);
+    for (size_t i = 0; i < s.nforms; i++) {
+        lcm__sform *sf = s.forms[i];
+        for (size_t u = 0; u < sf->nunits; u++)
+            free(sf->units[u].items);
+        free(sf->units);
+        free(sf->place);
+        free(sf->place_parent);
+        lcm_form_free(sf->f);
+        free(sf);
+    }
+    free(s.forms);
+    free(s.rates);
+    pthread_mutex_destroy(&s.mu);
+    pthread_cond_destroy(&s.cv);
+    return st;
+}

@@ -1,0 +1,162 @@
+/*
+ * serve_int.h - what the files of `lcmon serve` share (engine only): the server, one
+ * request, a browser session, and the questionnaire pages of a form.
+ *
+ *   serve_http.c   libmicrohttpd, limits, headers, routing, signals
+ *   serve_store.c  sessions, paradata and submissions (tables of migration 10)
+ *   serve_page.c   questionnaire pages: render, check and save a page, review, submit
+ *   serve_field.c  campaigns, tokens and interviewers (engine/field.h) seen from the web
+ *   serve_static.c the style sheet and script, compiled in
+ */
+#ifndef LCM_SERVE_INT_H
+#define LCM_SERVE_INT_H
+
+#include "form.h"
+#include "interview.h"
+#include "serve.h"
+
+#include <pthread.h>
+
+/* A form as the server shows it: its pages (units) worked out once. */
+typedef enum lcm__unit_kind {
+    LCM__U_SINGLE, /* one question or note on a page of its own */
+    LCM__U_GROUP,  /* a group without groups inside: its questions on one page */
+    LCM__U_REPEAT, /* a repeat: a page per row */
+} lcm__unit_kind;
+
+typedef struct lcm__unit {
+    int head; /* the field (begin group/repeat, or the question) */
+    lcm__unit_kind kind;
+    int *items; /* questions and notes shown, in order */
+    size_t nitems;
+} lcm__unit;
+
+/* Places chosen by name (lcmon_reference and the community code). */
+enum {
+    LCM__PLACE_NONE = -1,
+    LCM__PLACE_CITY,
+    LCM__PLACE_COUNTY,
+    LCM__PLACE_TOWNSHIP,
+    LCM__PLACE_COMMUNITY
+};
+
+typedef struct lcm__sform {
+    lcm_form *f;
+    char form_id[64], version[64];
+    lcm__unit *units;
+    size_t nunits;
+    int *place;        /* per field: LCM__PLACE_* */
+    int *place_parent; /* per field: the place field one level up, -1 */
+    int count_field;   /* unused */
+} lcm__sform;
+
+typedef struct lcm__server {
+    lcm_serve_opts o;
+    char base[512]; /* base URL without the trailing '/' */
+    int secure;     /* base URL is https: cookies get Secure */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    lcm_db **dbs; /* connection pool, one per worker thread */
+    int *dbfree;
+    size_t ndbs, nfree;
+    lcm__sform **forms; /* loaded forms, kept until the server stops */
+    size_t nforms;
+    struct lcm__rate *rates; /* per IP: answers started this minute */
+    size_t nrates;
+} lcm__server;
+
+/* A browser session (table serve_sessions). */
+typedef struct lcm__session {
+    char id[33], csrf[33];
+    char mode[8]; /* anon, cawi, capi */
+    char lang[8];
+    char page[96];
+    char campaign[72];
+    char token[40]; /* respondent token of /t/, "" when none */
+    char form_id[64], form_version[64];
+    char instance_id[48];
+    long long interviewer_id, assignment_id;
+    int found; /* loaded from the cookie */
+} lcm__session;
+
+typedef struct lcm__req {
+    lcm__server *srv;
+    lcm_db *db;
+    struct MHD_Connection *conn;
+    const char *method, *path;
+    lcm_serve_form query, body;
+    char ip[64];
+    long long now_ms;
+    lcm__session sess;
+    /* the response */
+    unsigned status;
+    lcm_strbuf out;
+    const char *ctype;
+    const void *bin; /* a static body instead of out */
+    size_t nbin;
+    char location[600];
+    int set_cookie;
+    int cache; /* static file: may be cached */
+} lcm__req;
+
+/* serve_store.c */
+lcm_status lcm__random_hex(char *out, size_t nbytes, lcm_err *err);
+lcm_status lcm__session_load(lcm__req *r, const char *id, lcm_err *err);
+lcm_status lcm__session_new(lcm__req *r, const char *mode, lcm_err *err);
+lcm_status lcm__session_save(lcm__req *r, lcm_err *err);
+/* The page where the instance was last left, in whichever session (another device). */
+lcm_status lcm__session_page_of(lcm__req *r, const char *instance_id, lcm_err *err);
+/* Paradata of page of the session's instance, inside the caller's transaction: shown_ms
+ * (when the page was shown, from the form), submitted now; back = it was left backwards. */
+lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int back, lcm_err *err);
+/* Record a submitted instance's answers fingerprint; *dup gets an earlier instance of the
+ * same campaign with the same answers in the last day, "" when none. */
+lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lcm_err *err);
+long long lcm__now_ms(void);
+
+/* serve_page.c */
+lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version, lcm__sform **out,
+                          lcm_err *err);
+/* Start a new instance for the session (form, campaign meta set by the caller through
+ * meta: pairs column, value, NULL-terminated), saved as a draft. */
+lcm_status lcm__instance_start(lcm__req *r, lcm__sform *sf, const char *const *meta,
+                               const char *const *answers, lcm_err *err);
+void lcm__page_get(lcm__req *r);
+void lcm__page_post(lcm__req *r);
+void lcm__review_get(lcm__req *r);
+void lcm__done_get(lcm__req *r);
+
+/* serve_http.c: page frame and plain answers */
+const char *lcm__say(const lcm__req *r, const char *zh, const char *en);
+void lcm__head(lcm__req *r, const char *title);
+void lcm__foot(lcm__req *r);
+void lcm__message(lcm__req *r, unsigned status, const char *zh, const char *en);
+void lcm__redirect(lcm__req *r, const char *path);
+void lcm__csrf_field(lcm__req *r);
+/* 1 when the POST carries the session's CSRF token (else the 403 is answered). */
+int lcm__csrf_ok(lcm__req *r);
+
+/* serve_field.c */
+void lcm__campaign_get(lcm__req *r, const char *slug);
+void lcm__token_get(lcm__req *r, const char *token);
+void lcm__interviewer_get(lcm__req *r, const char *token);
+void lcm__signin_get(lcm__req *r);
+void lcm__signin_post(lcm__req *r);
+void lcm__assignments_get(lcm__req *r);
+void lcm__assignments_post(lcm__req *r);
+void lcm__qr_get(lcm__req *r, const char *slug, int png);
+/* After an instance is submitted, inside the transaction: mark its token or assignment. */
+lcm_status lcm__field_submitted(lcm__req *r, lcm_err *err);
+/* The places under parent for a place field (see field.h); *names gets zh or en names. */
+typedef struct lcm__place {
+    char code[16];
+    char name[96];
+} lcm__place;
+lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **out, size_t *n,
+                       lcm_err *err);
+
+/* serve_static.c */
+extern const char lcm__css[];
+extern const char lcm__js[];
+
+#endif

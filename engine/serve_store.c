@@ -1,0 +1,260 @@
+/*
+ * serve_store.c - what `lcmon serve` keeps besides the answers: browser sessions,
+ * paradata per page, and the fingerprint of every submitted instance (tables of schema
+ * migration 10, see engine/schema.c). Session ids and CSRF tokens are 128 random bits
+ * from getrandom(2), as hex.
+ */
+#include "form_inst.h"
+#include "serve_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+long long lcm__now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* UTC ISO 8601 of a time in milliseconds. */
+static void iso(long long ms, char buf[32]) {
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+lcm_status lcm__random_hex(char *out, size_t nbytes, lcm_err *err) {
+    unsigned char b[64];
+    if (nbytes > sizeof b)
+        return lcm_err_set(err, LCM_INVAL, "too many random bytes");
+    size_t got = 0;
+    while (got < nbytes) {
+        ssize_t n = getrandom(b + got, nbytes - got, 0);
+        if (n <= 0)
+            return lcm_err_set(err, LCM_IO, "no random bytes from the system");
+        got += (size_t)n;
+    }
+    for (size_t i = 0; i < nbytes; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+    return LCM_OK;
+}
+
+static void col(sqlite3_stmt *st, int i, char *out, size_t cap) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(out, cap, "%s", t ? (const char *)t : "");
+}
+
+lcm_status lcm__session_load(lcm__req *r, const char *id, lcm_err *err) {
+    sqlite3_stmt *st;
+    lcm_status rc = lcm_db_prepare_cached(
+        r->db,
+        "SELECT csrf, mode, lang, page, campaign, token, form_id, form_version, instance_id, "
+        "interviewer_id, assignment_id FROM serve_sessions WHERE id = ?1",
+        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        lcm__session *s = &r->sess;
+        snprintf(s->id, sizeof s->id, "%s", id);
+        col(st, 0, s->csrf, sizeof s->csrf);
+        col(st, 1, s->mode, sizeof s->mode);
+        col(st, 2, s->lang, sizeof s->lang);
+        col(st, 3, s->page, sizeof s->page);
+        col(st, 4, s->campaign, sizeof s->campaign);
+        col(st, 5, s->token, sizeof s->token);
+        col(st, 6, s->form_id, sizeof s->form_id);
+        col(st, 7, s->form_version, sizeof s->form_version);
+        col(st, 8, s->instance_id, sizeof s->instance_id);
+        s->interviewer_id = sqlite3_column_int64(st, 9);
+        s->assignment_id = sqlite3_column_int64(st, 10);
+        s->found = 1;
+        rc = LCM_OK;
+    } else
+        rc = step == SQLITE_DONE ? lcm_err_set(err, LCM_NOTFOUND, "no such session")
+                                 : lcm_db_fail(r->db, err, "reading a session");
+    sqlite3_reset(st);
+    return rc;
+}
+
+lcm_status lcm__session_new(lcm__req *r, const char *mode, lcm_err *err) {
+    lcm__session *s = &r->sess;
+    char lang[8];
+    snprintf(lang, sizeof lang, "%s", s->lang[0] ? s->lang : "zh");
+    memset(s, 0, sizeof *s);
+    snprintf(s->lang, sizeof s->lang, "%s", lang);
+    snprintf(s->mode, sizeof s->mode, "%s", mode);
+    lcm_status rc;
+    if ((rc = lcm__random_hex(s->id, 16, err)) != LCM_OK ||
+        (rc = lcm__random_hex(s->csrf, 16, err)) != LCM_OK)
+        return rc;
+    sqlite3_stmt *st;
+    if ((rc = lcm_db_prepare_cached(r->db,
+                                    "INSERT INTO serve_sessions (id, csrf, mode, lang, ip, "
+                                    "created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                                    &st, err)) != LCM_OK)
+        return rc;
+    char now[32];
+    iso(r->now_ms, now);
+    sqlite3_bind_text(st, 1, s->id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, s->csrf, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, s->mode, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, s->lang, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, r->ip, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK : lcm_db_fail(r->db, err, "starting a session");
+    sqlite3_reset(st);
+    if (rc == LCM_OK) {
+        s->found = 1;
+        r->set_cookie = 1;
+    }
+    return rc;
+}
+
+lcm_status lcm__session_save(lcm__req *r, lcm_err *err) {
+    const lcm__session *s = &r->sess;
+    sqlite3_stmt *st;
+    lcm_status rc = lcm_db_prepare_cached(
+        r->db,
+        "UPDATE serve_sessions SET mode = ?2, lang = ?3, page = ?4, campaign = ?5, token = ?6, "
+        "form_id = ?7, form_version = ?8, instance_id = ?9, interviewer_id = ?10, "
+        "assignment_id = ?11, seen_at = ?12 WHERE id = ?1",
+        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    char now[32];
+    iso(r->now_ms, now);
+    const char *t[] = {s->id,    s->mode,    s->lang,         s->page,       s->campaign,
+                       s->token, s->form_id, s->form_version, s->instance_id};
+    for (int i = 0; i < 9; i++)
+        sqlite3_bind_text(st, i + 1, t[i], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 10, s->interviewer_id);
+    sqlite3_bind_int64(st, 11, s->assignment_id);
+    sqlite3_bind_text(st, 12, now, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK : lcm_db_fail(r->db, err, "saving a session");
+    sqlite3_reset(st);
+    return rc;
+}
+
+lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int back,
+                         lcm_err *err) {
+    sqlite3_stmt *st;
+    lcm_status rc = lcm_db_prepare_cached(
+        r->db,
+        "INSERT INTO serve_paradata (instance_id, page, first_shown, submitted, time_ms, "
+        "submits, back_count) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6) "
+        "ON CONFLICT (instance_id, page) DO UPDATE SET "
+        "first_shown = coalesce(min(first_shown, excluded.first_shown), first_shown, "
+        "excluded.first_shown), submitted = excluded.submitted, "
+        "time_ms = time_ms + excluded.time_ms, submits = submits + 1, "
+        "back_count = back_count + excluded.back_count",
+        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    char shown[32], now[32];
+    /* The time the page was shown comes back with the form: believe it only when it is a
+     * time between a day ago and now. */
+    int known = shown_ms > r->now_ms - 86400000LL && shown_ms <= r->now_ms;
+    iso(shown_ms, shown);
+    iso(r->now_ms, now);
+    sqlite3_bind_text(st, 1, r->sess.instance_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, page, -1, SQLITE_TRANSIENT);
+    if (known)
+        sqlite3_bind_text(st, 3, shown, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, known ? r->now_ms - shown_ms : 0);
+    sqlite3_bind_int(st, 6, back ? 1 : 0);
+    rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK : lcm_db_fail(r->db, err, "recording paradata");
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* FNV-1a 64 of every answer but the times and the device: two instances with the same
+ * fingerprint gave the same answers to every question. */
+static void fingerprint(const lcm_instance *in, char out[17]) {
+    const lcm_form *f = in->f;
+    unsigned long long h = 1469598103934665603ULL;
+    size_t nf = lcm_form_nfields(f);
+    for (size_t i = 0; i < nf; i++) {
+        const lcm_field *fd = lcm_form_field(f, i);
+        if (!fd->column || fd->type >= LCM_FT_START || fd->type == LCM_FT_CALCULATE)
+            continue;
+        long rows = fd->repeat >= 0 ? lcm_instance_rows(in, fd->repeat) : 1;
+        for (long row = 1; row <= rows; row++) {
+            const char *v = lcm_instance_get(in, (int)i, fd->repeat >= 0 ? row : 0);
+            for (const unsigned char *p = (const unsigned char *)v;; p++) {
+                h = (h ^ *p) * 1099511628211ULL; /* the NUL too: "ab","c" != "a","bc" */
+                if (!*p)
+                    break;
+            }
+        }
+    }
+    snprintf(out, 17, "%016llx", h);
+}
+
+lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lcm_err *err) {
+    char fp[17], now[32], since[32];
+    fingerprint(in, fp);
+    iso(r->now_ms, now);
+    iso(r->now_ms - 86400000LL, since);
+    dup[0] = '\0';
+    sqlite3_stmt *st;
+    lcm_status rc = lcm_db_prepare_cached(
+        r->db,
+        "SELECT instance_id FROM serve_submissions WHERE campaign = ?1 AND fingerprint = ?2 "
+        "AND submitted_at >= ?3 AND instance_id <> ?4 ORDER BY submitted_at LIMIT 1",
+        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    const char *id = lcm_instance_meta(in, "instance_id");
+    sqlite3_bind_text(st, 1, r->sess.campaign, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, fp, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, id, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        col(st, 0, dup, 48);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return lcm_db_fail(r->db, err, "looking for duplicate answers");
+    if ((rc = lcm_db_prepare_cached(r->db,
+                                    "INSERT OR REPLACE INTO serve_submissions (instance_id, "
+                                    "campaign, fingerprint, ip, submitted_at, duplicate_of) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                    &st, err)) != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, r->sess.campaign, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, fp, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, r->ip, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+    if (dup[0])
+        sqlite3_bind_text(st, 6, dup, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 6);
+    rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK
+                                         : lcm_db_fail(r->db, err, "recording a submission");
+    sqlite3_reset(st);
+    return rc;
+}
+
+lcm_status lcm__session_page_of(lcm__req *r, const char *instance_id, lcm_err *err) {
+    sqlite3_stmt *st;
+    lcm_status rc = lcm_db_prepare_cached(r->db,
+                                          "SELECT page FROM serve_sessions WHERE instance_id = ?1 "
+                                          "ORDER BY seen_at DESC, rowid DESC LIMIT 1",
+                                          &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        col(st, 0, r->sess.page, sizeof r->sess.page);
+    sqlite3_reset(st);
+    return LCM_OK;
+}

@@ -1,0 +1,1048 @@
+/*
+ * test_serve.c - `lcmon serve` driven over loopback by a tiny HTTP client (no new test
+ * dependency), and the request parsing lcmon does itself (serve.h).
+ *
+ * One server is started for the suite on a fresh database with the household form
+ * (port 0: the kernel picks; the URL is read from the server's first line of output) and
+ * stopped with SIGTERM at the end, which must exit 0. Each test starts its own
+ * respondent (its own cookie) so tests do not depend on each other's answers.
+ */
+#include "field.h"
+#include "serve.h"
+#include "testing.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- parsing ------------------------------------------------------------------------ */
+
+static void decode_form(void) {
+    lcm_serve_form f;
+    lcm_err err = {0};
+    const char *body = "_csrf=ab&q%3Aname=%E5%BC%A0+%E4%B8%89&q:aware=cc&q:aware=rd&empty=&flag";
+    CU_ASSERT_EQUAL_FATAL(lcm_serve_form_decode(body, strlen(body), &f, &err), LCM_OK);
+    CU_ASSERT_EQUAL(f.n, 6);
+    CU_ASSERT_STRING_EQUAL(lcm_serve_form_get(&f, "q:name"), "张 三");
+    CU_ASSERT_STRING_EQUAL(lcm_serve_form_get(&f, "q:aware"), "cc"); /* the first of two */
+    CU_ASSERT_STRING_EQUAL(f.pairs[3].value, "rd");
+    CU_ASSERT_STRING_EQUAL(lcm_serve_form_get(&f, "empty"), "");
+    CU_ASSERT_STRING_EQUAL(lcm_serve_form_get(&f, "flag"), "");
+    CU_ASSERT_PTR_NULL(lcm_serve_form_get(&f, "none"));
+    lcm_serve_form_free(&f);
+}
+
+static void decode_refuses(void) {
+    static const char *const bad[] = {
+        "a=%2",     /* escape cut short */
+        "a=%zz",    /* not hex */
+        "a=%00",    /* NUL */
+        "a=%01",    /* control byte */
+        "a%0A=1",   /* newline in a name */
+        "a=%C3%28", /* not UTF-8 */
+        "a=%FF",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lcm_serve_form f;
+        lcm_err err = {0};
+        CU_ASSERT_EQUAL(lcm_serve_form_decode(bad[i], strlen(bad[i]), &f, &err), LCM_PARSE);
+        CU_ASSERT_EQUAL(f.n, 0);
+    }
+    /* a newline in a value is text (a textarea sends CR LF) */
+    lcm_serve_form f;
+    CU_ASSERT_EQUAL(lcm_serve_form_decode("a=x%0D%0Ay", 10, &f, NULL), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(lcm_serve_form_get(&f, "a"), "x\r\ny");
+    lcm_serve_form_free(&f);
+    /* the limits of serve.h */
+    char *big = malloc(LCM_SERVE_MAX_BODY + 2);
+    memset(big, 'x', LCM_SERVE_MAX_BODY + 1);
+    big[0] = 'a', big[1] = '=';
+    CU_ASSERT_EQUAL(lcm_serve_form_decode(big, LCM_SERVE_MAX_BODY + 1, &f, NULL), LCM_PARSE);
+    CU_ASSERT_EQUAL(lcm_serve_form_decode(big, LCM_SERVE_MAX_VALUE + 3, &f, NULL), LCM_PARSE);
+    CU_ASSERT_EQUAL(lcm_serve_form_decode(big, LCM_SERVE_MAX_VALUE + 2, &f, NULL), LCM_OK);
+    lcm_serve_form_free(&f);
+    for (size_t i = 0; i < LCM_SERVE_MAX_PAIRS + 1; i++)
+        memcpy(big + 4 * i, "a=1&", 4);
+    CU_ASSERT_EQUAL(lcm_serve_form_decode(big, 4 * LCM_SERVE_MAX_PAIRS, &f, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(f.n, LCM_SERVE_MAX_PAIRS);
+    lcm_serve_form_free(&f);
+    CU_ASSERT_EQUAL(lcm_serve_form_decode(big, 4 * (LCM_SERVE_MAX_PAIRS + 1), &f, NULL), LCM_PARSE);
+    free(big);
+}
+
+static void cookie_header(void) {
+    char v[40];
+    CU_ASSERT_TRUE(lcm_serve_cookie("a=1; lcm_s=abc; b=2", "lcm_s", v, sizeof v));
+    CU_ASSERT_STRING_EQUAL(v, "abc");
+    CU_ASSERT_TRUE(lcm_serve_cookie("lcm_s=\"q\"", "lcm_s", v, sizeof v));
+    CU_ASSERT_STRING_EQUAL(v, "q");
+    CU_ASSERT_FALSE(lcm_serve_cookie("xlcm_s=1; lcm_s2=3", "lcm_s", v, sizeof v));
+    CU_ASSERT_FALSE(lcm_serve_cookie("lcm_s=0123456789", "lcm_s", v, 5)); /* does not fit */
+    CU_ASSERT_FALSE(lcm_serve_cookie(NULL, "lcm_s", v, sizeof v));
+    CU_ASSERT_TRUE(lcm_serve_cookie(";;lcm_s=z  ;", "lcm_s", v, sizeof v));
+    CU_ASSERT_STRING_EQUAL(v, "z");
+}
+
+static void html_escape(void) {
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    lcm_serve_html(&sb, "<a href=\"x\">'&'</a>张");
+    CU_ASSERT_STRING_EQUAL(sb.buf, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;张");
+    lcm_strbuf_release(&sb);
+}
+
+/* ---- a server and a client ------------------------------------------------------------- */
+
+static pid_t server_pid;
+static int server_port;
+static FILE *server_out;
+
+static void server_stop(void) {
+    if (server_pid > 0) {
+        kill(server_pid, SIGTERM);
+        waitpid(server_pid, NULL, 0);
+        server_pid = 0;
+    }
+}
+
+/* Start `lcmon serve db args…`; returns the pid, *port the port it listens on. */
+static pid_t spawn_server(const char *db, const char *extra, int *port, FILE **out) {
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0", "--rate-limit", "0",
+              extra ? "--base-url" : (char *)NULL, extra, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    *out = fdopen(fd[0], "r");
+    char line[512];
+    *port = 0;
+    if (*out && fgets(line, sizeof line, *out)) {
+        const char *p = strstr(line, "listening on 127.0.0.1:");
+        if (p)
+            *port = atoi(p + strlen("listening on 127.0.0.1:"));
+    }
+    return pid;
+}
+
+static void make_db(const char *db) {
+    const char *init[] = {"init", db, NULL};
+    const char *load[] = {"form", "load", db, lcmt_path("surveys/household"), NULL};
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run(init, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run(load, NULL, NULL, NULL), 0);
+}
+
+static const char *server_db(void) {
+    return lcmt_tmp("serve.db");
+}
+
+static int server(void) {
+    if (server_pid > 0)
+        return server_port;
+    make_db(server_db());
+    server_pid = spawn_server(server_db(), NULL, &server_port, &server_out);
+    atexit(server_stop);
+    return server_port;
+}
+
+typedef struct resp {
+    int status;
+    char *head, *body; /* malloc'd */
+    char cookie[40];   /* lcm_s from Set-Cookie, "" when none */
+} resp;
+
+static void resp_free(resp *r) {
+    free(r->head);
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+/* One request over a fresh connection. cookie may be NULL; body (a form) may be NULL. */
+static resp request(int port, const char *method, const char *path, const char *cookie,
+                    const char *body, size_t nbody) {
+    resp r = {0};
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        if (s >= 0)
+            close(s);
+        r.status = -1;
+        return r;
+    }
+    char head[1024];
+    if (body && !nbody)
+        nbody = strlen(body);
+    int n = snprintf(
+        head, sizeof head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s%s",
+        method, path, cookie ? "Cookie: lcm_s=" : "", cookie ? cookie : "", cookie ? "\r\n" : "",
+        body ? "Content-Type: application/x-www-form-urlencoded\r\n" : "");
+    if (body)
+        n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n", nbody);
+    n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
+    if (write(s, head, (size_t)n) != n || (body && write(s, body, nbody) != (ssize_t)nbody)) {
+        /* the server may answer and close before reading a body it refuses */
+    }
+    lcm_strbuf in = LCM_STRBUF_INIT;
+    char buf[8192];
+    ssize_t got;
+    while ((got = read(s, buf, sizeof buf)) > 0)
+        lcm_strbuf_add(&in, buf, (size_t)got);
+    close(s);
+    char *all = lcm_strbuf_detach(&in);
+    char *sep = strstr(all, "\r\n\r\n");
+    if (sep) {
+        *sep = '\0';
+        r.body = strdup(sep + 4);
+    } else
+        r.body = strdup("");
+    r.head = all;
+    sscanf(all, "HTTP/1.%*d %d", &r.status);
+    const char *c = strstr(all, "Set-Cookie: lcm_s=");
+    if (c)
+        sscanf(c + strlen("Set-Cookie: lcm_s="), "%32[0-9a-f]", r.cookie);
+    return r;
+}
+
+/* A new respondent of the household link: its cookie and its CSRF token. */
+static void respondent(int port, char cookie[40], char csrf[40]) {
+    resp r = request(port, "GET", "/c/household", NULL, NULL, 0);
+    if (r.status == 404) { /* once the tests made campaigns, their Beijing one */
+        resp_free(&r);
+        r = request(port, "GET", "/c/bj-2026", NULL, NULL, 0);
+    }
+    CU_ASSERT_EQUAL(r.status, 303);
+    snprintf(cookie, 40, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    const char *t = strstr(r.body ? r.body : "", "name=\"_csrf\" value=\"");
+    csrf[0] = '\0';
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    CU_ASSERT_EQUAL(strlen(csrf), 32);
+    resp_free(&r);
+}
+
+/* POST a page: "_csrf=…&" is put in front of form. */
+static resp post(int port, const char *cookie, const char *csrf, const char *form) {
+    char body[4096];
+    snprintf(body, sizeof body, "_csrf=%s&%s", csrf, form);
+    return request(port, "POST", "/s", cookie, body, 0);
+}
+
+static int post_status(int port, const char *cookie, const char *csrf, const char *form) {
+    resp r = post(port, cookie, csrf, form);
+    int st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+/* The household as tests answer it, page by page: status expected for each post (200:
+ * the page comes back with the questions these answers made relevant, then posted again). */
+typedef struct step {
+    const char *form;
+    int status;
+} step;
+
+static char answers_sat[8] = "4", answers_no[24] = "H-001";
+
+/* The first pages, up to consent: the questionnaire's body is there only after it. */
+static void begin_household(int port, const char *cookie, const char *csrf) {
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=intro"), 303);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf,
+                                "_page=location&_nav=stay&q:city=1100&q:county=110101&"
+                                "q:township=110101001"),
+                    200);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf,
+                                "_page=location&q:city=1100&q:county=110101&q:township=110101001&"
+                                "q:community=110101001003&q:community_type=rc&q:household_no=T&"
+                                "q:interviewer=t&q:consent=1"),
+                    303);
+}
+
+static void complete_household(int port, const char *cookie, const char *csrf) {
+    char loc[512], sat[256];
+    snprintf(loc, sizeof loc,
+             "_page=location&q:city=1100&q:county=110101&q:township=110101001&"
+             "q:community=110101001002&q:community_type=rc&q:household_no=%s&"
+             "q:interviewer=%%3Cb%%3E%%E8%%AE%%BF%%E5%%91%%98&q:consent=1",
+             answers_no);
+    snprintf(sat, sizeof sat,
+             "_page=services_use&q:use_cc=1&q:use_rd=0&q:freq_cc=2&q:sat_cc=4&q:sat_overall=%s",
+             answers_sat);
+    const step steps[] = {
+        {"_page=intro", 303},
+        {"_page=location&_nav=stay&q:city=1100", 200},
+        {"_page=location&_nav=stay&q:city=1100&q:county=110101", 200},
+        {"_page=location&_nav=stay&q:city=1100&q:county=110101&q:township=110101001", 200},
+        {loc, 303},
+        {"_page=respondent&q:sex=2&q:age=41&q:edu=6&q:work=1&q:disability=0", 303},
+        {"_page=hh_size&q:hh_size=2", 303},
+        {"_page=members:1&q:m_rel=1&q:m_sex=2&q:m_age=41&q:m_disability=0&q:m_learned=1", 200},
+        {"_page=members:1&q:m_rel=1&q:m_sex=2&q:m_age=41&q:m_edu=6&q:m_work=1&q:m_disability=0&"
+         "q:m_learned=1",
+         303},
+        {"_page=members:2&q:m_rel=3&q:m_sex=1&q:m_age=9&q:m_disability=0&q:m_learned=0", 200},
+        {"_page=members:2&q:m_rel=3&q:m_sex=1&q:m_age=9&q:m_edu=2&q:m_disability=0&"
+         "q:m_learned=0",
+         303},
+        {"_page=awareness&q:aware=cc&q:aware=rd", 303},
+        {"_page=services_use&q:use_cc=1&q:use_rd=0", 200},
+        {sat, 303},
+        {"_page=learning&q:barriers=time&q:barriers=cost&q:learn_hours=30&"
+         "q:suggestion=%3Cscript%3Ealert(1)%3C%2Fscript%3E+%26+more",
+         303},
+        {"_page=thanks", 303},
+        {"_nav=submit", 303},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        resp r = post(port, cookie, csrf, steps[i].form);
+        if (r.status != steps[i].status)
+            fprintf(stderr, "\nstep %zu (%s): status %d\n%.2000s\n", i, steps[i].form, r.status,
+                    r.body);
+        CU_ASSERT_EQUAL(r.status, steps[i].status);
+        resp_free(&r);
+    }
+}
+
+static char *query1(const char *sql) {
+    lcm_db *db = NULL;
+    char *out = NULL;
+    lcm_err err = {0};
+    if (lcm_db_open(server_db(), LCM_OPEN_READONLY, &db, &err) != LCM_OK) {
+        fprintf(stderr, "\nquery1: %s\n", err.msg);
+        return NULL;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+        fprintf(stderr, "\nquery1: %s\n", sqlite3_errmsg(lcm_db_sqlite(db)));
+    else {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            out = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    lcm_db_close(db);
+    return out;
+}
+
+/* ---- the server ---------------------------------------------------------------------- */
+
+static void headers_and_cookie(void) {
+    int port = server();
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/household", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    LCMT_ASSERT_HAS(r.head, "Set-Cookie: lcm_s=");
+    LCMT_ASSERT_HAS(r.head, "; HttpOnly; SameSite=Strict");
+    CU_ASSERT_PTR_NULL(strstr(r.head, "Secure")); /* plain http base URL */
+    char cookie[40];
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.head, "Content-Security-Policy: default-src 'none'; script-src 'self'; "
+                            "style-src 'self';");
+    CU_ASSERT_PTR_NULL(strstr(r.head, "unsafe-inline"));
+    LCMT_ASSERT_HAS(r.head, "X-Frame-Options: DENY");
+    LCMT_ASSERT_HAS(r.head, "Referrer-Policy: no-referrer");
+    LCMT_ASSERT_HAS(r.head, "X-Content-Type-Options: nosniff");
+    LCMT_ASSERT_HAS(r.head, "Cache-Control: no-store");
+    /* no inline script or style: the CSP would refuse it */
+    CU_ASSERT_PTR_NULL(strstr(r.body, "<script>"));
+    CU_ASSERT_PTR_NULL(strstr(r.body, "style="));
+    CU_ASSERT_PTR_NULL(strstr(r.body, " onclick"));
+    resp_free(&r);
+}
+
+static void secure_cookie_behind_https(void) {
+    const char *db = lcmt_tmp("serve-https.db");
+    int port;
+    FILE *out;
+    make_db(db);
+    pid_t pid = spawn_server(db, "https://survey.example.cn", &port, &out);
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/household", NULL, NULL, 0);
+    LCMT_ASSERT_HAS(r.head, "; HttpOnly; SameSite=Strict; Secure");
+    LCMT_ASSERT_HAS(r.head, "Location: https://survey.example.cn/s");
+    resp_free(&r);
+    kill(pid, SIGTERM);
+    int status;
+    waitpid(pid, &status, 0);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    fclose(out);
+}
+
+static void csrf_refused(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    respondent(port, cookie, csrf);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=intro"), 303);
+    char *before = query1("SELECT count(*) FROM serve_paradata");
+    /* no token, a wrong one, another session's, no session */
+    resp r = request(port, "POST", "/s", cookie, "_page=location&q:household_no=X", 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, "00000000000000000000000000000000",
+                                "_page=location&q:household_no=X"),
+                    403);
+    char cookie2[40], csrf2[40];
+    respondent(port, cookie2, csrf2);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf2, "_page=location&q:household_no=X"), 403);
+    CU_ASSERT_EQUAL(post_status(port, NULL, csrf, "_page=location&q:household_no=X"), 403);
+    char *after = query1("SELECT count(*) FROM serve_paradata");
+    CU_ASSERT_STRING_EQUAL(before, after); /* nothing was saved */
+    char *hh = query1("SELECT count(*) FROM resp_household_2026_1 WHERE household_id = 'X'");
+    CU_ASSERT_STRING_EQUAL(hh, "0");
+    free(before);
+    free(after);
+    free(hh);
+}
+
+static void size_limits(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    respondent(port, cookie, csrf);
+    size_t n = LCM_SERVE_MAX_BODY + 100;
+    char *big = malloc(n + 1);
+    memset(big, 'x', n);
+    memcpy(big, "_page=intro&q:x=", 16);
+    big[n] = '\0';
+    resp r = request(port, "POST", "/s", cookie, big, n);
+    CU_ASSERT_EQUAL(r.status, 413);
+    resp_free(&r);
+    /* one value over its own limit, in a body under the body's */
+    char body[LCM_SERVE_MAX_VALUE + 200];
+    int k = snprintf(body, sizeof body, "_csrf=%s&_page=location&q:household_no=", csrf);
+    memset(body + k, 'y', LCM_SERVE_MAX_VALUE + 1);
+    body[k + LCM_SERVE_MAX_VALUE + 1] = '\0';
+    r = request(port, "POST", "/s", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    resp_free(&r);
+    /* a long text within the limits meets the form's own constraint (at most 20) */
+    char form[200];
+    snprintf(form, sizeof form, "_page=location&q:household_no=%s", "123456789012345678901");
+    r = post(port, cookie, csrf, form);
+    CU_ASSERT_EQUAL(r.status, 422);
+    LCMT_ASSERT_HAS(r.body, "住户编号不超过20个字符");
+    resp_free(&r);
+    /* a form post only */
+    r = request(port, "PUT", "/s", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 405);
+    resp_free(&r);
+    free(big);
+}
+
+static void no_paths(void) {
+    int port = server();
+    static const char *const paths[] = {
+        "/static/../../../../etc/passwd",
+        "/static/..%2f..%2f..%2fetc%2fpasswd",
+        "/static/lcmon.css/../../etc/passwd",
+        "/c/..%2F..%2Fetc%2Fpasswd",
+        "/../../etc/passwd",
+        "/static/",
+        "/etc/passwd",
+        "/c/household/../../etc/passwd",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        resp r = request(port, "GET", paths[i], NULL, NULL, 0);
+        CU_ASSERT(r.status == 404 || r.status == 400);
+        CU_ASSERT_PTR_NULL(strstr(r.body, "root:"));
+        resp_free(&r);
+    }
+    resp r = request(port, "GET", "/static/lcmon.css", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.head, "Content-Type: text/css");
+    resp_free(&r);
+}
+
+static void constraint_message(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    respondent(port, cookie, csrf);
+    begin_household(port, cookie, csrf);
+    resp r = post(port, cookie, csrf,
+                  "_page=respondent&q:sex=1&q:age=12&q:edu=3&q:work=1&q:disability=0");
+    CU_ASSERT_EQUAL(r.status, 422);
+    /* the form's constraint_message::zh for age (surveys/household/survey.csv) */
+    LCMT_ASSERT_HAS(r.body,
+                    "<p class=\"err\" id=\"e-age\" role=\"alert\">受访者应在16至100岁之间</p>");
+    LCMT_ASSERT_HAS(r.body, "value=\"12\""); /* the refused answer is shown again */
+    resp_free(&r);
+    r = request(port, "GET", "/s?lang=en", cookie, NULL, 0);
+    resp_free(&r);
+    r = post(port, cookie, csrf, "_page=respondent&q:sex=1&q:age=abc&q:edu=3&q:work=1");
+    CU_ASSERT_EQUAL(r.status, 422);
+    LCMT_ASSERT_HAS(r.body, "id=\"e-disability\" role=\"alert\">an answer is required</p>");
+    LCMT_ASSERT_HAS(r.body, "<html lang=\"en\">");
+    resp_free(&r);
+    r = post(port, cookie, csrf,
+             "_page=respondent&q:sex=1&q:age=101&q:edu=3&q:work=1&q:disability=0");
+    LCMT_ASSERT_HAS(r.body, "The respondent is 16 to 100 years old");
+    resp_free(&r);
+    /* a code that is not a choice */
+    r = post(port, cookie, csrf,
+             "_page=respondent&q:sex=9&q:age=30&q:edu=3&q:work=1&q:disability=0");
+    CU_ASSERT_EQUAL(r.status, 422);
+    LCMT_ASSERT_HAS(r.body, "id=\"e-sex\"");
+    resp_free(&r);
+    char *age = query1("SELECT group_concat(coalesce(age, 'null')) FROM resp_household_2026_1 "
+                       "WHERE age IN (12, 101)");
+    CU_ASSERT_PTR_NULL(age); /* refused answers were never stored */
+    free(age);
+}
+
+static void draft_resumes(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    respondent(port, cookie, csrf);
+    begin_household(port, cookie, csrf);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf,
+                                "_page=respondent&q:sex=2&q:age=33&q:edu=5&q:work=1&"
+                                "q:disability=0"),
+                    303);
+    /* the tab is closed; the link opened again with the same cookie goes on where it was */
+    resp r = request(port, "GET", "/c/household", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    LCMT_ASSERT_HAS(r.head, "/s\r\n");
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "name=\"_page\" value=\"hh_size\"");
+    resp_free(&r);
+    /* going back shows the stored answers */
+    r = request(port, "GET", "/s?p=respondent", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "id=\"q-age\" name=\"q:age\" value=\"33\"");
+    LCMT_ASSERT_HAS(r.body, "value=\"2\" checked");
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf,
+                                "_page=respondent&_nav=back&q:sex=2&q:age=33&q:edu=5&q:work=1&"
+                                "q:disability=0"),
+                    303);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "name=\"_page\" value=\"location\"");
+    resp_free(&r);
+    char *back = query1("SELECT back_count FROM serve_paradata WHERE page = 'respondent' AND "
+                        "instance_id = (SELECT instance_id FROM serve_sessions WHERE id = "
+                        "(SELECT id FROM serve_sessions ORDER BY rowid DESC LIMIT 1))");
+    CU_ASSERT_STRING_EQUAL(back ? back : "", "1");
+    free(back);
+}
+
+static void submit_complete_and_estimate(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    respondent(port, cookie, csrf);
+    complete_household(port, cookie, csrf);
+    resp r = request(port, "GET", "/s/done", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "id=\"done\"");
+    resp_free(&r);
+    /* the row holds what was posted */
+    char *row = query1(
+        "SELECT status || '|' || city || '|' || county || '|' || township || '|' || psu || '|' || "
+        "stratum || '|' || household_id || '|' || interviewer || '|' || age || '|' || hh_size "
+        "|| '|' || aware || '|' || aware_cc || aware_rd || aware_eu || '|' || sat_overall || '|' "
+        "|| barriers || '|' || suggestion || '|' || source FROM resp_household_2026_1 WHERE "
+        "household_id = 'H-001'");
+    CU_ASSERT_STRING_EQUAL(row ? row : "",
+                           "complete|1100|110101|110101001|110101001002|1100-urban|H-001|<b>访员|"
+                           "41|2|cc rd|110|4.0|time cost|<script>alert(1)</script> & more|serve");
+    free(row);
+    char *members = query1("SELECT group_concat(position || ':' || m_rel || ':' || m_age || ':' "
+                           "|| coalesce(m_edu, '-') || ':' || coalesce(m_work, '-'), ' ') FROM "
+                           "resp_household_2026_1__members m JOIN resp_household_2026_1 r USING "
+                           "(instance_id) WHERE r.household_id = 'H-001'");
+    CU_ASSERT_STRING_EQUAL(members ? members : "", "1:1:41:6:1 2:3:9:2:-");
+    free(members);
+    /* read-only after submit */
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=respondent&q:age=50"), 409);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    resp_free(&r);
+    /* a second household, then `lcmon estimate` sees both: mean of 4 and 2 is 3 (by hand) */
+    snprintf(answers_sat, sizeof answers_sat, "2");
+    snprintf(answers_no, sizeof answers_no, "H-002");
+    respondent(port, cookie, csrf);
+    complete_household(port, cookie, csrf);
+    char *fp = query1("SELECT count(*) FROM serve_submissions WHERE duplicate_of IS NOT NULL");
+    CU_ASSERT_STRING_EQUAL(fp ? fp : "", "0"); /* different answers: no duplicate */
+    free(fp);
+    const char *design[] = {"design", "set", server_db(), "--form", "household", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(design, NULL, NULL, NULL), 0);
+    const char *est[] = {"estimate", server_db(),   "--form",     "household",
+                         "--var",    "sat_overall", "--min-n",    "1",
+                         "--format", "csv",         "--no-store", NULL};
+    char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(lcmt_run(est, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, ",3,");
+    LCMT_ASSERT_HAS(out, ",2,"); /* n */
+    free(out);
+    free(err);
+}
+
+static void escaped_everywhere(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    respondent(port, cookie, csrf);
+    begin_household(port, cookie, csrf);
+    CU_ASSERT_EQUAL(
+        post_status(port, cookie, csrf,
+                    "_page=learning&q:learn_hours=1&q:suggestion=%22%3E%3Cimg+src%3Dx+onerror%3D"
+                    "alert(1)%3E%27"),
+        303);
+    resp r = request(port, "GET", "/s?p=learning", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "value=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;\"");
+    CU_ASSERT_PTR_NULL(strstr(r.body, "<img"));
+    resp_free(&r);
+    r = request(port, "GET", "/s/review", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;");
+    CU_ASSERT_PTR_NULL(strstr(r.body, "<img"));
+    resp_free(&r);
+    /* a refused answer shown again is escaped too */
+    r = post(port, cookie, csrf, "_page=respondent&q:age=%3Cb%3E");
+    LCMT_ASSERT_HAS(r.body, "value=\"&lt;b&gt;\"");
+    resp_free(&r);
+}
+
+/* ---- campaigns, tokens, interviewers -------------------------------------------------- */
+
+static lcm_db *open_rw(void) {
+    lcm_db *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(server_db(), 0, &db, NULL), LCM_OK);
+    return db;
+}
+
+/* The Beijing campaign of these tests, made by the first test that needs it. */
+static void bj_campaign(lcm_db *db, lcm_field_campaign *c) {
+    if (lcm_field_campaign_get(db, "bj-2026", c, NULL) != LCM_OK)
+        CU_ASSERT_EQUAL_FATAL(lcm_field_campaign_add(db, "household", NULL, "1100", 2026,
+                                                     LCM_FIELD_OPEN, "bj-2026", c, NULL),
+                              LCM_OK);
+}
+
+/* A campaign in Beijing (1100) for wave 2026: the city question offers that city only. */
+static void campaign_link(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_err err = {0};
+    bj_campaign(db, &c);
+    lcm_field_campaign t;
+    CU_ASSERT_EQUAL_FATAL(lcm_field_campaign_add(db, "household", NULL, "1200", 2026,
+                                                 LCM_FIELD_TOKEN, "tj-2026", &t, &err),
+                          LCM_OK);
+    lcm_db_close(db);
+    resp r = request(port, "GET", "/c/bj-2026", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    char cookie[40];
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    char *wave = query1("SELECT city || ':' || wave FROM resp_household_2026_1 r JOIN "
+                        "serve_sessions s USING (instance_id) ORDER BY s.rowid DESC LIMIT 1");
+    CU_ASSERT_STRING_EQUAL(wave ? wave : "", "1100:2026");
+    free(wave);
+    r = request(port, "GET", "/s?p=location", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<option value=\"1100\" selected>北京市</option>");
+    CU_ASSERT_PTR_NULL(strstr(r.body, "value=\"1200\"")); /* Tianjin is not offered */
+    resp_free(&r);
+    /* a token campaign's public link admits nobody; unknown and front page */
+    r = request(port, "GET", "/c/tj-2026", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    r = request(port, "GET", "/c/nowhere", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+    r = request(port, "GET", "/", NULL, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<a href=\"/c/bj-2026\">北京市 2026</a>");
+    CU_ASSERT_PTR_NULL(strstr(r.body, "tj-2026"));
+    resp_free(&r);
+    /* once campaigns exist, a bare form id is no link */
+    r = request(port, "GET", "/c/household", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+    /* its QR code, of the link under the base URL */
+    r = request(port, "GET", "/c/bj-2026/qr.svg", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.head, "Content-Type: image/svg+xml");
+    LCMT_ASSERT_HAS(r.body, "<svg");
+    resp_free(&r);
+    r = request(port, "GET", "/c/bj-2026/qr.png", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.head, "Content-Type: image/png");
+    CU_ASSERT(r.body && memcmp(r.body, "\x89PNG", 4) == 0);
+    resp_free(&r);
+}
+
+static void token_answers_once(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_err err = {0};
+    char tok[2][LCM_FIELD_TOKEN_LEN + 1];
+    CU_ASSERT_EQUAL_FATAL(lcm_field_campaign_get(db, "tj-2026", &c, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_tokens_issue(db, c.id, 2, tok, NULL, &err), LCM_OK);
+    lcm_db_close(db);
+    char path[80], cookie[40], csrf[40];
+    snprintf(path, sizeof path, "/t/%s", tok[0]);
+    resp r = request(port, "GET", path, NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=intro"), 303);
+    /* another device (no cookie) opens the same invitation: its own draft comes back */
+    r = request(port, "GET", path, NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    char cookie2[40];
+    snprintf(cookie2, sizeof cookie2, "%s", r.cookie);
+    CU_ASSERT_STRING_NOT_EQUAL(cookie2, cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie2, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "name=\"_page\" value=\"location\"");
+    resp_free(&r);
+    snprintf(answers_sat, sizeof answers_sat, "5");
+    snprintf(answers_no, sizeof answers_no, "T-001");
+    /* the location page of the Tianjin campaign offers Tianjin, so answer it there */
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf,
+                                "_page=location&_nav=stay&q:city=1200&q:county=120101&"
+                                "q:township=120101001"),
+                    200);
+    char *state = query1("SELECT state FROM field_tokens t JOIN serve_sessions s USING "
+                         "(instance_id) ORDER BY s.rowid DESC LIMIT 1");
+    CU_ASSERT_STRING_EQUAL(state ? state : "", "draft");
+    free(state);
+    r = request(port, "GET", "/s?p=location", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<option value=\"1200\" selected>");
+    resp_free(&r);
+    /* a malformed or unknown token: one answer for both */
+    r = request(port, "GET", "/t/aaaaaaaaaaaaaaaaaaaaaaaaaa", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+    r = request(port, "GET", "/t/x", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    resp_free(&r);
+}
+
+static void token_submitted_opens_nothing(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_err err = {0};
+    char tok[1][LCM_FIELD_TOKEN_LEN + 1];
+    bj_campaign(db, &c);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_tokens_issue(db, c.id, 1, tok, NULL, &err), LCM_OK);
+    lcm_db_close(db);
+    char path[80], cookie[40], csrf[40];
+    snprintf(path, sizeof path, "/t/%s", tok[0]);
+    resp r = request(port, "GET", path, NULL, NULL, 0);
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    snprintf(answers_sat, sizeof answers_sat, "3");
+    snprintf(answers_no, sizeof answers_no, "T-002");
+    complete_household(port, cookie, csrf);
+    db = open_rw();
+    lcm_field_token ft;
+    CU_ASSERT_EQUAL(lcm_field_token_find(db, tok[0], &ft, &err), LCM_OK);
+    CU_ASSERT_EQUAL(ft.state, LCM_FIELD_TOKEN_SUBMITTED);
+    lcm_db_close(db);
+    char *src = query1("SELECT status || ':' || source FROM resp_household_2026_1 WHERE "
+                       "household_id = 'T-002'");
+    CU_ASSERT_STRING_EQUAL(src ? src : "", "complete:serve-token");
+    free(src);
+    r = request(port, "GET", path, NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "您已提交过问卷");
+    CU_ASSERT_PTR_NULL(strstr(r.head, "Set-Cookie")); /* no new draft */
+    resp_free(&r);
+}
+
+static void interviewer_assignments(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    lcm_field_interviewer who;
+    lcm_err err = {0};
+    char tok[LCM_FIELD_TOKEN_LEN + 1];
+    bj_campaign(db, &c);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_interviewer_token(db, "王访员", tok, NULL, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_interviewer_find(db, tok, &who, &err), LCM_OK);
+    const char *csv = lcmt_tmp("assign.csv");
+    const char *rows = "household_id,address,community,stratum,design_weight\n"
+                       "A-01,东城区某街1号,110101001002,1100-urban,120.5\n"
+                       "A-02,东城区某街<b>2</b>号,110101001002,1100-urban,120.5\n";
+    lcmt_write(csv, rows, strlen(rows));
+    CU_ASSERT_EQUAL_FATAL(lcm_field_assign_csv(db, c.id, who.id, csv, NULL, &err), LCM_OK);
+    lcm_field_assignment *a = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(lcm_field_assignments(db, who.id, c.id, &a, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    long long a1 = a[0].id, a2 = a[1].id;
+    free(a);
+    lcm_db_close(db);
+    /* sign in through the form (a session first, for its CSRF token) */
+    resp r = request(port, "GET", "/i", NULL, NULL, 0);
+    char cookie[40], csrf[40] = "", body[300];
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    r = request(port, "POST", "/i", cookie, "_csrf=0&token=x", 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&token=%s", csrf, "aaaaaaaaaaaaaaaaaaaaaaaaaa");
+    r = request(port, "POST", "/i", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&token=%s", csrf, tok);
+    r = request(port, "POST", "/i", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    CU_ASSERT_STRING_NOT_EQUAL(r.cookie, cookie); /* a new session after sign-in */
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/i/a", cookie, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "A-01");
+    LCMT_ASSERT_HAS(r.body, "东城区某街&lt;b&gt;2&lt;/b&gt;号");
+    LCMT_ASSERT_HAS(r.body, "<option value=\"2.11\">");
+    t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    /* a refusal for the second household */
+    snprintf(body, sizeof body, "_csrf=%s&assignment=%lld&_nav=outcome&outcome=2.11&note=%s", csrf,
+             a2, "%E6%8B%92%E7%BB%9D");
+    r = request(port, "POST", "/i/a", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    resp_free(&r);
+    char *d = query1("SELECT disposition FROM field_assignments WHERE household_id = 'A-02'");
+    CU_ASSERT_STRING_EQUAL(d ? d : "", "2.11");
+    free(d);
+    /* the first: open it, the sample list's places and household number are filled */
+    snprintf(body, sizeof body, "_csrf=%s&assignment=%lld&_nav=open", csrf, a1);
+    r = request(port, "POST", "/i/a", cookie, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    resp_free(&r);
+    r = request(port, "GET", "/s?p=location", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<option value=\"110101001002\" selected>");
+    LCMT_ASSERT_HAS(r.body, "name=\"q:household_no\" value=\"A-01\"");
+    LCMT_ASSERT_HAS(r.body, "name=\"q:interviewer\" value=\"王访员\"");
+    resp_free(&r);
+    snprintf(answers_sat, sizeof answers_sat, "5");
+    snprintf(answers_no, sizeof answers_no, "A-01");
+    complete_household(port, cookie, csrf); /* it answers the interviewer question itself */
+    char *row = query1("SELECT status || '|' || household_id || '|' || psu || '|' || stratum || "
+                       "'|' || design_weight || '|' || interviewer || '|' || source FROM "
+                       "resp_household_2026_1 WHERE household_id = 'A-01'");
+    CU_ASSERT_STRING_EQUAL(row ? row : "",
+                           "complete|A-01|110101001002|1100-urban|120.5|<b>访员|serve-capi");
+    free(row);
+    d = query1("SELECT disposition FROM field_assignments WHERE household_id = 'A-01'");
+    CU_ASSERT_STRING_EQUAL(d ? d : "", "1.1");
+    free(d);
+    /* another interviewer's household is not found by changing the number */
+    r = request(port, "GET", "/i/a", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303); /* no session: to the sign-in */
+    resp_free(&r);
+}
+
+static void duplicate_flagged(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    lcm_db *db = open_rw();
+    lcm_field_campaign c;
+    CU_ASSERT_EQUAL(lcm_field_campaign_add(db, "household", NULL, "1100", 2027, LCM_FIELD_OPEN,
+                                           "dup-2027", &c, NULL),
+                    LCM_OK);
+    lcm_db_close(db);
+    snprintf(answers_sat, sizeof answers_sat, "1");
+    snprintf(answers_no, sizeof answers_no, "D-001");
+    for (int k = 0; k < 2; k++) {
+        resp r = request(port, "GET", "/c/dup-2027", NULL, NULL, 0);
+        snprintf(cookie, sizeof cookie, "%s", r.cookie);
+        resp_free(&r);
+        r = request(port, "GET", "/s", cookie, NULL, 0);
+        const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+        if (t)
+            sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+        resp_free(&r);
+        complete_household(port, cookie, csrf);
+    }
+    char *dup = query1("SELECT count(*) || ':' || count(duplicate_of) FROM serve_submissions "
+                       "WHERE campaign = 'dup-2027'");
+    CU_ASSERT_STRING_EQUAL(dup ? dup : "", "2:1"); /* the second is flagged, both are kept */
+    free(dup);
+}
+
+static void rate_limited(void) {
+    const char *db = lcmt_tmp("serve-rate.db");
+    int port;
+    FILE *out;
+    make_db(db);
+    int fd[2];
+    CU_ASSERT_FATAL(pipe(fd) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0", "--rate-limit", "2",
+              (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    out = fdopen(fd[0], "r");
+    char line[512];
+    port = 0;
+    if (fgets(line, sizeof line, out) && strstr(line, "listening on 127.0.0.1:"))
+        port = atoi(strstr(line, "listening on 127.0.0.1:") + 23);
+    CU_ASSERT_FATAL(port > 0);
+    int st[3];
+    for (int i = 0; i < 3; i++) {
+        resp r = request(port, "GET", "/c/household", NULL, NULL, 0);
+        st[i] = r.status;
+        resp_free(&r);
+    }
+    CU_ASSERT_EQUAL(st[0], 303);
+    CU_ASSERT_EQUAL(st[1], 303);
+    CU_ASSERT_EQUAL(st[2], 429); /* within the same minute: a busy machine takes < 1 min */
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+}
+
+/* Add and remove members: the count question (hh_size) follows, rows after a removed one
+ * move up with their answers, and hh_size's own constraint (1..20) still holds. */
+static void roster_add_remove(void) {
+    int port = server();
+    char cookie[40], csrf[40];
+    respondent(port, cookie, csrf);
+    begin_household(port, cookie, csrf);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf,
+                                "_page=respondent&q:sex=1&q:age=50&q:edu=3&q:work=1&"
+                                "q:disability=0"),
+                    303);
+    /* the page says when it was shown (hidden _shown, ms): 2 s before now is 2 s spent */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char hh[120];
+    snprintf(hh, sizeof hh, "_page=hh_size&_shown=%lld&q:hh_size=1",
+             (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - 2000);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, hh), 303);
+    static const char *const m[] = {
+        "q:m_rel=1&q:m_sex=1&q:m_age=50&q:m_edu=3&q:m_work=1&q:m_disability=0&q:m_learned=0",
+        "q:m_rel=2&q:m_sex=2&q:m_age=48&q:m_edu=4&q:m_work=2&q:m_disability=0&q:m_learned=1",
+        "q:m_rel=3&q:m_sex=1&q:m_age=20&q:m_edu=6&q:m_work=3&q:m_disability=1&q:m_learned=1",
+    };
+    char form[400];
+    for (int k = 0; k < 3; k++) { /* member k+1 (education and work appear with the age),
+                                     then "add a member" (not after the last) */
+        snprintf(form, sizeof form, "_page=members:%d&_nav=stay&%s", k + 1, m[k]);
+        CU_ASSERT_EQUAL(post_status(port, cookie, csrf, form), 200);
+        snprintf(form, sizeof form, "_page=members:%d&_nav=%s&%s", k + 1, k < 2 ? "add" : "next",
+                 m[k]);
+        CU_ASSERT_EQUAL(post_status(port, cookie, csrf, form), 303);
+    }
+    char *n = query1("SELECT hh_size || ':' || (SELECT count(*) FROM "
+                     "resp_household_2026_1__members WHERE instance_id = r.instance_id) FROM "
+                     "resp_household_2026_1 r JOIN serve_sessions s USING (instance_id) WHERE "
+                     "s.id = (SELECT id FROM serve_sessions ORDER BY rowid DESC LIMIT 1)");
+    CU_ASSERT_STRING_EQUAL(n ? n : "", "3:3");
+    free(n);
+    /* remove the second member: the third becomes the second */
+    snprintf(form, sizeof form, "_page=members:2&_nav=remove&%s", m[1]);
+    resp r = post(port, cookie, csrf, form);
+    CU_ASSERT_EQUAL(r.status, 303);
+    resp_free(&r);
+    r = request(port, "GET", "/s", cookie, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "name=\"_page\" value=\"members:1\"");
+    resp_free(&r);
+    n = query1("SELECT r.hh_size || ':' || group_concat(m.position || '=' || m.m_rel || '/' || "
+               "m.m_age, ' ') FROM resp_household_2026_1 r JOIN resp_household_2026_1__members m "
+               "USING (instance_id) JOIN serve_sessions s USING (instance_id) WHERE s.id = "
+               "(SELECT id FROM serve_sessions ORDER BY rowid DESC LIMIT 1)");
+    CU_ASSERT_STRING_EQUAL(n ? n : "", "2:1=1/50 2=3/20");
+    free(n);
+    /* the last member cannot go: hh_size 0 breaks its constraint, said in the form's words */
+    snprintf(form, sizeof form, "_page=members:2&_nav=remove&%s", m[2]);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, form), 303);
+    snprintf(form, sizeof form, "_page=members:1&_nav=remove&%s", m[0]);
+    r = post(port, cookie, csrf, form);
+    CU_ASSERT_EQUAL(r.status, 422);
+    LCMT_ASSERT_HAS(r.body, "常住人口应在1至20人之间");
+    resp_free(&r);
+    /* paradata: every posted page has its times; the roster pages were posted */
+    char *pd = query1("SELECT count(*) || ':' || sum(first_shown IS NOT NULL) || ':' || "
+                      "sum(submitted IS NOT NULL) || ':' || min(time_ms >= 0) FROM serve_paradata "
+                      "WHERE instance_id = (SELECT instance_id FROM serve_sessions ORDER BY rowid "
+                      "DESC LIMIT 1)");
+    /* pages posted: intro, location, respondent, hh_size, members:1, members:2, members:3 */
+    CU_ASSERT_STRING_EQUAL(pd ? pd : "", "7:1:7:1");
+    free(pd);
+    pd = query1("SELECT time_ms >= 2000 AND time_ms < 3600000 FROM serve_paradata WHERE page = "
+                "'hh_size' AND instance_id = (SELECT instance_id FROM serve_sessions ORDER BY "
+                "rowid DESC LIMIT 1)");
+    CU_ASSERT_STRING_EQUAL(pd ? pd : "", "1");
+    free(pd);
+}
+
+static void stops_on_sigterm(void) {
+    if (server_pid <= 0)
+        server();
+    kill(server_pid, SIGTERM);
+    int status;
+    waitpid(server_pid, &status, 0);
+    server_pid = 0;
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    fclose(server_out);
+}
+
+const lcmt_case lcmt_serve_cases[] = {
+    {"decode_form", decode_form},
+    {"decode_refuses", decode_refuses},
+    {"cookie_header", cookie_header},
+    {"html_escape", html_escape},
+    {"headers_and_cookie", headers_and_cookie},
+    {"secure_cookie_behind_https", secure_cookie_behind_https},
+    {"csrf_refused", csrf_refused},
+    {"size_limits", size_limits},
+    {"no_paths", no_paths},
+    {"constraint_message", constraint_message},
+    {"draft_resumes", draft_resumes},
+    {"submit_complete_and_estimate", submit_complete_and_estimate},
+    {"escaped_everywhere", escaped_everywhere},
+    {"campaign_link", campaign_link},
+    {"token_answers_once", token_answers_once},
+    {"token_submitted_opens_nothing", token_submitted_opens_nothing},
+    {"interviewer_assignments", interviewer_assignments},
+    {"duplicate_flagged", duplicate_flagged},
+    {"rate_limited", rate_limited},
+    {"roster_add_remove", roster_add_remove},
+    {"stops_on_sigterm", stops_on_sigterm},
+    {NULL, NULL},
+};

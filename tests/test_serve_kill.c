@@ -1,0 +1,275 @@
+/*
+ * test_serve_kill.c - an acknowledged page is durable: three respondents post pages to
+ * `lcmon serve`, the server is killed with SIGKILL right after the last acknowledgement, and
+ * the database (read directly, then through a restarted server) has every answer of every
+ * page acknowledged, and each respondent comes back on the page after the last one saved.
+ * No timing: the test waits for events (the address line, the responses), never a clock.
+ */
+#include "testing.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct server {
+    pid_t pid;
+    int port;
+} server;
+
+/* Start `lcmon serve db --listen 127.0.0.1:0` and read its port from the line it prints. */
+static int start(const char *db, server *s) {
+    int out[2];
+    if (pipe(out) != 0)
+        return -1;
+    s->pid = fork();
+    if (s->pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        FILE *null = freopen("/dev/null", "w", stderr);
+        (void)null;
+        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0", (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    char line[512];
+    size_t n = 0;
+    char c;
+    while (n < sizeof line - 1 && read(out[0], &c, 1) == 1 && c != '\n')
+        line[n++] = c;
+    line[n] = '\0';
+    close(out[0]); /* the server's later output goes nowhere (SIGPIPE is not its problem:
+                      it prints only this line) */
+    const char *p = strstr(line, "http://127.0.0.1:");
+    s->port = p ? atoi(p + 17) : 0;
+    return s->port > 0 ? 0 : -1;
+}
+
+typedef struct resp {
+    int status;
+    char cookie[64];
+    char *body;
+} resp;
+
+/* One request on a fresh connection (Connection: close); body may be NULL. */
+static resp request(int port, const char *method, const char *path, const char *cookie,
+                    const char *body) {
+    resp r = {0, "", NULL};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return r;
+    }
+    char head[1024];
+    int hn =
+        snprintf(head, sizeof head,
+                 "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s%s%s"
+                 "%s%zu%s\r\n",
+                 method, path, port, *cookie ? "Cookie: lcm_s=" : "", cookie, *cookie ? "\r\n" : "",
+                 body ? "Content-Type: application/x-www-form-urlencoded\r\n"
+                        "Content-Length: "
+                      : "",
+                 body ? strlen(body) : 0, body ? "\r\n" : "");
+    if (!body) /* no Content-Length line for a GET */
+        hn = snprintf(head, sizeof head,
+                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s%s%s\r\n",
+                      method, path, port, *cookie ? "Cookie: lcm_s=" : "", cookie,
+                      *cookie ? "\r\n" : "");
+    if (write(fd, head, (size_t)hn) != hn ||
+        (body && write(fd, body, strlen(body)) != (ssize_t)strlen(body))) {
+        close(fd);
+        return r;
+    }
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    ssize_t k;
+    while (buf && (k = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)k;
+        if (cap - len < 4096) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+        }
+    }
+    close(fd);
+    if (!buf)
+        return r;
+    buf[len] = '\0';
+    sscanf(buf, "HTTP/1.1 %d", &r.status);
+    const char *sc = strstr(buf, "Set-Cookie: lcm_s=");
+    if (sc)
+        sscanf(sc + 18, "%63[0-9a-f]", r.cookie);
+    const char *b = strstr(buf, "\r\n\r\n");
+    r.body = strdup(b ? b + 4 : "");
+    free(buf);
+    return r;
+}
+
+/* value="…" of the hidden input called name in html, into out. */
+static void hidden(const char *html, const char *name, char *out, size_t cap) {
+    char key[64];
+    snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
+    const char *p = html ? strstr(html, key) : NULL;
+    out[0] = '\0';
+    if (p)
+        snprintf(out, cap, "%.*s", (int)strcspn(p + strlen(key), "\""), p + strlen(key));
+}
+
+typedef struct respondent {
+    char cookie[64], csrf[64], page[64];
+    int acked; /* pages acknowledged */
+} respondent;
+
+/* The current page of a respondent (GET /s). */
+static void look(int port, respondent *r) {
+    resp g = request(port, "GET", "/s", r->cookie, NULL);
+    hidden(g.body, "_csrf", r->csrf, sizeof r->csrf);
+    hidden(g.body, "_page", r->page, sizeof r->page);
+    free(g.body);
+}
+
+/* Post the answers of the current page until the server acknowledges it (303 to the next
+ * page; a 200 shows questions the answers made relevant, posted again). 1 when acked. */
+static int post_page(int port, respondent *r, const char *answers) {
+    for (int round = 0; round < 3; round++) {
+        char body[2048];
+        snprintf(body, sizeof body, "_csrf=%s&_page=%s&_nav=next%s%s", r->csrf, r->page,
+                 *answers ? "&" : "", answers);
+        resp p = request(port, "POST", "/s", r->cookie, body);
+        int st = p.status;
+        free(p.body);
+        if (st == 303) {
+            r->acked++;
+            return 1;
+        }
+        if (st != 200)
+            return 0;
+        look(port, r);
+    }
+    return 0;
+}
+
+/* The answers of page k (intro, location, respondent, hh_size, members:1) of respondent i. */
+static void page_answers(int k, int i, char *out, size_t cap) {
+    switch (k) {
+    case 1:
+        snprintf(out, cap,
+                 "q:city=1100&q:county=110101&q:township=110101001&q:community=110101001003&"
+                 "q:community_type=rc&q:household_no=K-%d&q:interviewer=t&q:consent=1",
+                 i);
+        break;
+    case 2:
+        snprintf(out, cap, "q:sex=2&q:age=4%d&q:edu=6&q:work=1&q:disability=0", i);
+        break;
+    case 3:
+        snprintf(out, cap, "q:hh_size=2");
+        break;
+    case 4:
+        snprintf(out, cap,
+                 "q:m_rel=1&q:m_sex=2&q:m_age=4%d&q:m_edu=6&q:m_work=1&q:m_disability=0&"
+                 "q:m_learned=1",
+                 i);
+        break;
+    default:
+        out[0] = '\0';
+    }
+}
+
+static void serve_kill__acknowledged_pages_survive_sigkill(void) {
+    const char *db = lcmt_tmp("kill.db");
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
+                 NULL, NULL),
+        0);
+    signal(SIGPIPE, SIG_IGN);
+    server s;
+    CU_ASSERT_EQUAL_FATAL(start(db, &s), 0);
+    respondent r[3];
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 3; i++) {
+        resp c = request(s.port, "GET", "/c/household", "", NULL);
+        CU_ASSERT_EQUAL(c.status, 303);
+        snprintf(r[i].cookie, sizeof r[i].cookie, "%s", c.cookie);
+        free(c.body);
+        look(s.port, &r[i]);
+        CU_ASSERT_STRING_EQUAL(r[i].page, "intro");
+    }
+    /* pages in turn, respondents interleaved; respondent i stops after 2 + i pages */
+    for (int k = 0; k < 5; k++)
+        for (int i = 0; i < 3; i++) {
+            if (k >= 2 + i)
+                continue;
+            char answers[512];
+            page_answers(k, i + 1, answers, sizeof answers);
+            CU_ASSERT_EQUAL(post_page(s.port, &r[i], answers), 1);
+            look(s.port, &r[i]);
+        }
+    CU_ASSERT_EQUAL(r[0].acked, 2);
+    CU_ASSERT_EQUAL(r[1].acked, 3);
+    CU_ASSERT_EQUAL(r[2].acked, 4);
+    /* no warning, no flush: the process is gone at once */
+    kill(s.pid, SIGKILL);
+    int status = 0;
+    waitpid(s.pid, &status, 0);
+    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    /* every acknowledged answer is in the database */
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, 0, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE status = "
+                                  "'draft' AND psu = '110101001003' AND consent = 1"),
+                    3);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE "
+                                  "household_id = 'K-2' AND age = 42 AND disability = 0"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE "
+                                  "household_id = 'K-3' AND age = 43 AND hh_size = 2"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE "
+                                  "household_id = 'K-1' AND age IS NULL"),
+                    1);
+    lcm_db_close(h);
+
+    /* restarted, the server brings each respondent back where they were */
+    CU_ASSERT_EQUAL_FATAL(start(db, &s), 0);
+    const char *want[] = {"respondent", "hh_size", "members:1"};
+    for (int i = 0; i < 3; i++) {
+        look(s.port, &r[i]);
+        CU_ASSERT_STRING_EQUAL(r[i].page, want[i]);
+    }
+    /* and respondent 3 goes on with member 1, kept after a clean stop */
+    char answers[512];
+    page_answers(4, 3, answers, sizeof answers);
+    CU_ASSERT_EQUAL(post_page(s.port, &r[2], answers), 1);
+    kill(s.pid, SIGTERM); /* SIGTERM: requests in flight finish, exit 0 */
+    waitpid(s.pid, &status, 0);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT m_age FROM resp_household_2026_1__members m JOIN "
+                                  "resp_household_2026_1 r USING (instance_id) WHERE "
+                                  "r.household_id = 'K-3' AND m.position = 1"),
+                    43);
+    lcm_db_close(h);
+}
+
+const lcmt_case lcmt_serve_kill_cases[] = {
+    {"acknowledged_pages_survive_sigkill", serve_kill__acknowledged_pages_survive_sigkill},
+    {NULL, NULL},
+};
