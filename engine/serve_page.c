@@ -319,12 +319,14 @@ static void form_text(ctx *c, int i, long row, const char *const *texts) {
     free(t);
 }
 
+/* The page's header; at == npages is the review page, whose language link comes back to it. */
 static void header(ctx *c, long at) {
     lcm__req *r = c->r;
     lcm__head(r, lcm_form_title(c->f));
     raw(c, "<header><span class=\"title\">");
     text(c, lcm_form_title(c->f));
-    raw(c, "</span><a class=\"lang\" href=\"/s?lang=");
+    raw(c, at >= (long)c->npages ? "</span><a class=\"lang\" href=\"/s/review?lang="
+                                 : "</span><a class=\"lang\" href=\"/s?lang=");
     raw(c,
         strcmp(r->sess.lang, "en") == 0 ? "zh\" lang=\"zh-CN\">中文" : "en\" lang=\"en\">English");
     raw(c, "</a></header>");

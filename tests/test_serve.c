@@ -612,6 +612,7 @@ static void escaped_everywhere(void) {
     resp_free(&r);
     r = request(port, "GET", "/s/review", cookie, NULL, 0);
     LCMT_ASSERT_HAS(r.body, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;");
+    LCMT_ASSERT_HAS(r.body, "href=\"/s/review?lang=en\""); /* English comes back here */
     CU_ASSERT_PTR_NULL(strstr(r.body, "<img"));
     resp_free(&r);
     /* a refused answer shown again is escaped too */
