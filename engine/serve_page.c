@@ -32,7 +32,12 @@ static lcm_status oom(lcm_err *err) {
 
 /* ---- the units of a form ------------------------------------------------------------ */
 
+/* What a page shows: notes (not csv-external declarations) and questions people answer (not
+ * the metadata types the device fills, such as phonenumber or audit). */
 static int shown_type(const lcm_field *fd) {
+    if ((fd->type == LCM_FT_NOTE && fd->external) ||
+        (fd->type == LCM_FT_TEXT && fd->text_kind == LCM_TK_META))
+        return 0;
     return fd->type == LCM_FT_NOTE ||
            (lcm__form_has_value(fd->type) && fd->type != LCM_FT_CALCULATE &&
             fd->type < LCM_FT_START && fd->type != LCM_FT_BEGIN_GROUP &&
