@@ -776,3 +776,20 @@ lcm_status lcm_estimate_compare(lcm_db *db, const lcm_est_request *req, int wave
     lcm_est_comparison_free(c);
     return rc;
 }
+
+lcm_status lcm_estimate_load(lcm_db *db, const lcm_est_request *req, lcm_survey_data *data,
+                             lcm_svy_design **design, lcm_err *err) {
+    lcm_design_decl decl;
+    lcm_est_result r = {0};
+    lcm_status rc;
+    *design = NULL;
+    if ((rc = check_request(req, err)) != LCM_OK ||
+        (rc = lcm_design_get(db, &req->source, req->wave, &decl, err)) != LCM_OK ||
+        (rc = load_calibrated(db, req, &decl, data, design, &r, err)) != LCM_OK ||
+        (decl.rep.type[0] &&
+         (rc = attach_replicates(db, req, &decl, data, design, r.calibrated, err)) != LCM_OK)) {
+        lcm_svy_design_free(*design);
+        *design = NULL;
+    }
+    return rc;
+}

@@ -11,6 +11,7 @@ LCM_CMD(export, "export responses or a dataset: csv, json, SPSS, Stata, Excel, R
 LCM_CMD(design, "declare the sampling design of a form or dataset")
 LCM_CMD(weight, "calibrate survey weights: post-stratify, rake, GREG")
 LCM_CMD(estimate, "design-based estimates with standard errors, by domain")
+LCM_CMD(compare, "compare domain estimates: contrasts, t-test, Rao-Scott chi-square")
 LCM_CMD(score, "composite indicator scores, ranks with Monte Carlo intervals, audit")
 LCM_CMD(rank, "ranks of a stored score run, overall or within region or tier")
 LCM_CMD(trend, "trends of a city's monitoring points and survey measures across years")
