@@ -41,7 +41,7 @@ check "LCMON_DATADIR" "4403 深圳市安装 广东省" \
 man=$tmp/p/share/man/man1
 [ -f "$man/lcmon.1" ] || { echo "FAIL: no lcmon.1"; fail=1; }
 cmds=$("$lcmon" --help | sed -n '/^commands:/,/^$/s/^   \([a-z_]*\) .*/\1/p')
-check "number of commands" 19 "$(wc -w <<< "$cmds")"
+check "number of commands" 20 "$(wc -w <<< "$cmds")"
 for c in $cmds; do
     page=$man/lcmon-$c.1
     if [ ! -f "$page" ]; then
