@@ -67,6 +67,27 @@ typedef struct lcm_svy_ttest {
 lcm_status lcm_svy_ttest_run(const lcm_svy_design *d, const double *y, const int32_t *group,
                              double level, lcm_svy_ttest *out, char *err, size_t errlen);
 
+/* Each group of a grouping against the rest of its area (each group of age band against the
+ * other residents of the same city): R's svyttest(y ~ I(group == g), subset(design,
+ * area == a)) for every (area, group) from ONE pass. The rest's mean is a ratio of the other
+ * groups' weighted sums; its linearisation sum_l (W_l/W_rest) infl(mean_l) + sum_l
+ * ((mean_l - mean_rest)/W_rest) infl(W_l) is a linear combination of the components
+ * [mean of y, sum of weights] of every (area, group) domain, so the variance is exact for a
+ * linearised (calibrated or not) design; with replicate weights it is the replicates' variance
+ * of that linearisation. */
+typedef struct lcm_svy_gap {
+    double mean_group, mean_rest;         /* NaN when the side has no answered row */
+    double diff;                          /* mean_group - mean_rest */
+    double se, t, df, p, ci_low, ci_high; /* df = degf(the area's answered rows) - 1 */
+    size_t n_group, n_rest;
+} lcm_svy_gap;
+
+/* y: n values (NaN missing); area: n ids in [0, narea) or -1; group: n ids in [0, ngroup)
+ * or -1. out: narea * ngroup results, [area][group]. */
+lcm_status lcm_svy_gaps(const lcm_svy_design *d, const double *y, const int32_t *area, size_t narea,
+                        const int32_t *group, size_t ngroup, double level, lcm_svy_gap *out,
+                        char *err, size_t errlen);
+
 /* Rao-Scott tests of independence in the weighted two-way table of row x col, as R's
  * svychisq(~row + col, design) computes them. */
 typedef struct lcm_svy_chisq {

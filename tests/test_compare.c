@@ -272,6 +272,62 @@ static void compare__rao_scott_chisq_matches_r_svychisq(void) {
     free(r);
 }
 
+/* lcm_svy_gaps[area][group] against R (compare_reference.R cases *_gap_*) and against
+ * lcm_svy_ttest_run on the group's indicator within the area, for every (area, group). */
+static void check_gaps(const cref *r, size_t nr, lcm_svy_design *d, const svyt_table *t,
+                       const char *area_col, const char *group_col, const char *const *cases,
+                       const int (*which)[2], size_t ncase) {
+    size_t n = t->nrow, na, ng;
+    int32_t *area = rank_ids(svyt_col(t, area_col), n, &na),
+            *grp = rank_ids(svyt_col(t, group_col), n, &ng), *ind = malloc(n * sizeof *ind);
+    const double *y = svyt_col(t, "api00");
+    lcm_svy_gap *g = calloc(na * ng, sizeof *g);
+    char err[256] = "", label[128];
+    CU_ASSERT_EQUAL_FATAL(lcm_svy_gaps(d, y, area, na, grp, ng, 0.95, g, err, sizeof err), LCM_OK);
+    for (size_t c = 0; c < ncase; c++) {
+        const lcm_svy_gap *o = &g[which[c][0] * (int)ng + which[c][1]];
+        snprintf(label, sizeof label, "%s", cases[c]);
+        CU_ASSERT(svyt_close(o->diff, ref(r, nr, cases[c], "t_diff", -1, -1), 1e-10, label));
+        CU_ASSERT(svyt_close(o->t, ref(r, nr, cases[c], "t_t", -1, -1), 1e-8, label));
+        CU_ASSERT(svyt_close(o->df, ref(r, nr, cases[c], "t_df", -1, -1), 0, label));
+        CU_ASSERT(svyt_close(o->p, ref(r, nr, cases[c], "t_p", -1, -1), 1e-8, label));
+        CU_ASSERT(svyt_close(o->ci_low, ref(r, nr, cases[c], "t_lo", -1, -1), 1e-8, label));
+        CU_ASSERT(svyt_close(o->ci_high, ref(r, nr, cases[c], "t_hi", -1, -1), 1e-8, label));
+    }
+    for (size_t a = 0; a < na; a++)
+        for (size_t k = 0; k < ng; k++) {
+            for (size_t i = 0; i < n; i++)
+                ind[i] = area[i] == (int32_t)a && grp[i] >= 0 ? grp[i] == (int32_t)k : -1;
+            lcm_svy_ttest tt;
+            const lcm_svy_gap *o = &g[a * ng + k];
+            snprintf(label, sizeof label, "gap %zu %zu vs t-test", a, k);
+            if (o->n_group == 0 || o->n_rest == 0) {
+                CU_ASSERT(isnan(o->diff));
+                continue;
+            }
+            CU_ASSERT_EQUAL(lcm_svy_ttest_run(d, y, ind, 0.95, &tt, err, sizeof err), LCM_OK);
+            CU_ASSERT(svyt_close(o->diff, tt.diff, 1e-12, label));
+            CU_ASSERT(svyt_close(o->se, tt.se, 1e-10, label));
+            CU_ASSERT(svyt_close(o->df, tt.df, 0, label));
+            CU_ASSERT(svyt_close(o->mean_rest, tt.mean[0], 1e-12, label));
+        }
+    free(area), free(grp), free(ind), free(g);
+}
+
+static void compare__group_against_rest_of_area_matches_r(void) {
+    size_t nr;
+    cref *r = api_refs(&nr);
+    svyt_table ts, t1;
+    lcm_svy_design *ds = svyt_build(&svyt_strat, &ts), *d1 = svyt_build(&svyt_clus1, &t1);
+    const char *c1[] = {"clus1_gap_E", "clus1_gap_M"}, *c2[] = {"strat_gap_H"};
+    const int w1[][2] = {{1, 0}, {1, 2}}, w2[][2] = {{0, 1}};
+    check_gaps(r, nr, d1, &t1, "awards", "stype", c1, w1, 2);
+    check_gaps(r, nr, ds, &ts, "yes", "stype", c2, w2, 1);
+    lcm_svy_design_free(ds), lcm_svy_design_free(d1);
+    svyt_free(&ts), svyt_free(&t1);
+    free(r);
+}
+
 static void compare__p_adjust_matches_r(void) {
     /* R 4.1: p <- c(0.01, 0.04, 0.03, NA, 0.005, 0.2, 0.04)
      * p.adjust(p, "holm") = 0.05 0.12 0.12 NA 0.03 0.2 0.12
@@ -295,6 +351,8 @@ const lcmt_case lcmt_compare_cases[] = {
      compare__domain_covariance_and_contrasts_match_r},
     {"compare__ttest_matches_r_svyttest", compare__ttest_matches_r_svyttest},
     {"compare__rao_scott_chisq_matches_r_svychisq", compare__rao_scott_chisq_matches_r_svychisq},
+    {"compare__group_against_rest_of_area_matches_r",
+     compare__group_against_rest_of_area_matches_r},
     {"compare__p_adjust_matches_r", compare__p_adjust_matches_r},
     {NULL, NULL},
 };

@@ -166,6 +166,11 @@ ttest_case("strat_t", dstrat, api00 ~ awards)
 ttest_case("clus1_t", dclus1, api00 ~ awards)
 ttest_case("clus2_t", dclus2, enroll ~ yes)
 ttest_case("clus1_t_acs", dclus1, acs_k3 ~ awards) # NA values dropped
+# a group against the rest of its area (the report's "which groups lag"): elementary schools
+# (stype E) against the other schools with awards, and middle schools likewise
+ttest_case("clus1_gap_E", subset(dclus1, awards == 1), api00 ~ I(stype == 0))
+ttest_case("clus1_gap_M", subset(dclus1, awards == 1), api00 ~ I(stype == 2))
+ttest_case("strat_gap_H", subset(dstrat, yes == 0), api00 ~ I(stype == 1))
 chisq_case("strat_x", dstrat, ~stype + awards)
 chisq_case("clus1_x", dclus1, ~stype + comp)
 chisq_case("clus2_x", dclus2, ~stype + awards)
