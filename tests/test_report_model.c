@@ -10,6 +10,7 @@
  * `lcmon trend` (changes between waves) and `lcmon network coverage`. The reference values
  * are the CLI's output on the same database; nothing is hard-coded.
  */
+#include "compare.h"
 #include "testing.h"
 
 #include <dirent.h>
@@ -793,6 +794,113 @@ static void model__texts_are_sentences(void) {
     }
 }
 
+/* Field k of the first data row of `lcmon compare --format csv` output, as a number. */
+static double csv_num(const char *out, int k) {
+    const char *p = out ? strchr(out, '\n') : NULL;
+    for (p = p ? p + 1 : NULL; p && k > 0; k--) {
+        p = strchr(p, ',');
+        p = p ? p + 1 : NULL;
+    }
+    return p && *p != ',' && *p != '\n' ? strtod(p, NULL) : NAN;
+}
+
+/* "Which groups lag" (docs/compare.md §4): every gap cell equals `lcmon compare --ttest V
+ * --group G --group-level g --where city=C` on the same database, the adjusted p-values are
+ * Holm over the groups listed for the measure, and the words name exactly the groups whose
+ * gap is negative with an adjusted p below 0.05. */
+static void model__group_gaps_equal_lcmon_compare(void) {
+    if (!demo())
+        CU_FAIL_FATAL("demo failed");
+    sqlite3 *m = scratch();
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(
+            m,
+            "SELECT model.city, json_extract(t.value, '$.ref.variable') AS v,"
+            " json_extract(t.value, '$.ref.by'), json_extract(t.value, '$.ref.group'),"
+            " json_extract(t.value, '$.ref.scale'), t.key, json_extract(t.value, '$.value'),"
+            " json_extract(t.value, '$.lo'), json_extract(t.value, '$.hi')"
+            " FROM model, json_tree(model.json) t WHERE t.type = 'object' AND"
+            " json_extract(t.value, '$.ref.stat') = 'group_gap' ORDER BY model.city, v, t.id",
+            -1, &st, NULL),
+        SQLITE_OK);
+    int compared = 0;
+    char last[64] = "";
+    double p[64], adj[64], shown[64], diff[64], last_diff = NAN;
+    size_t np = 0;
+    int lagging = 0, none = 0; /* groups that lag, measures where none does */
+    for (int more = 1; more;) {
+        more = sqlite3_step(st) == SQLITE_ROW;
+        char key[64] = "";
+        if (more)
+            snprintf(key, sizeof key, "%s/%s", sqlite3_column_text(st, 0),
+                     sqlite3_column_text(st, 1));
+        if (strcmp(key, last) != 0 && np) { /* the measure's groups are complete: Holm */
+            CU_ASSERT_EQUAL(lcm_p_adjust(p, np, LCM_PADJ_HOLM, adj), LCM_OK);
+            int lag = 0;
+            for (size_t i = 0; i < np; i++) {
+                CU_ASSERT(fabs(shown[i] - adj[i]) <= 1e-9 * fmax(1e-300, adj[i]));
+                lag += diff[i] < 0 && adj[i] < 0.05;
+            }
+            lagging += lag, none += lag == 0;
+            np = 0;
+        }
+        snprintf(last, sizeof last, "%s", key);
+        if (!more)
+            break;
+        const char *city = (const char *)sqlite3_column_text(st, 0);
+        const char *var = (const char *)sqlite3_column_text(st, 1);
+        const char *by = (const char *)sqlite3_column_text(st, 2);
+        const char *grp = (const char *)sqlite3_column_text(st, 3);
+        double scale = sqlite3_column_double(st, 4), v = sqlite3_column_double(st, 6);
+        int col = sqlite3_column_int(st, 5);
+        char where[64];
+        snprintf(where, sizeof where, "city=%s", city);
+        const char *args[] = {
+            "compare",  demo_db,   "--form", "household",     "--wave", YEAR,      "--ttest",
+            var,        "--group", by,       "--group-level", grp,      "--where", where,
+            "--format", "csv",     NULL};
+        char *out = run(args);
+        /* csv: contrast, mean_1 (the rest), mean_2 (the group), difference, se, ci_low,
+         * ci_high, t, df, p_value */
+        double want = col == 2   ? csv_num(out, 2) * scale
+                      : col == 3 ? csv_num(out, 1) * scale
+                      : col == 4 ? csv_num(out, 3) * scale
+                                 : NAN;
+        if (col == 4)
+            last_diff = v;
+        if (col == 5) {
+            diff[np] = last_diff, p[np] = csv_num(out, 9), shown[np++] = v;
+        } else {
+            CU_ASSERT(fabs(v - want) <= 1e-9 * fmax(1, fabs(want)));
+        }
+        if (col == 4) {
+            CU_ASSERT(fabs(sqlite3_column_double(st, 7) - csv_num(out, 5) * scale) <= 1e-9 * scale);
+            CU_ASSERT(fabs(sqlite3_column_double(st, 8) - csv_num(out, 6) * scale) <= 1e-9 * scale);
+            compared++;
+        }
+        free(out);
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT(compared >= 10);
+    /* the words: one sentence per lagging group, one "none" sentence per measure without */
+    const char *like[2] = {"%比本市其他居民低%", "%没有哪个群体显著低于本市其他居民%"};
+    const int want[2] = {lagging, none};
+    for (int k = 0; k < 2; k++) {
+        CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(m,
+                                                 "SELECT count(*) FROM model, json_tree(model.json)"
+                                                 " t WHERE t.type = 'text' AND t.atom LIKE ?1",
+                                                 -1, &st, NULL),
+                              SQLITE_OK);
+        sqlite3_bind_text(st, 1, like[k], -1, SQLITE_STATIC);
+        CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+        CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), want[k]);
+        if (k == 0)
+            sqlite3_finalize(st);
+    }
+    sqlite3_finalize(st);
+}
+
 const lcmt_case lcmt_report_model_cases[] = {
     {"survey_cells_equal_lcmon_estimate", model__survey_cells_equal_lcmon_estimate},
     {"scores_ranks_strengths_equal_the_cli", model__scores_ranks_strengths_equal_the_cli},
@@ -803,5 +911,6 @@ const lcmt_case lcmt_report_model_cases[] = {
     {"national_coverage_equals_lcmon_network_coverage",
      model__national_coverage_equals_lcmon_network_coverage},
     {"texts_are_sentences", model__texts_are_sentences},
+    {"group_gaps_equal_lcmon_compare", model__group_gaps_equal_lcmon_compare},
     {NULL, NULL},
 };
