@@ -151,6 +151,19 @@ lcm_status lcm_cmp_domains_run(lcm_db *db, const lcm_cmp_request *req, lcm_cmp_d
     return LCM_OK;
 }
 
+lcm_cmp_domains *lcm__cmp_domains_labels(const char *const *labels, size_t n, const char *by) {
+    lcm_cmp_domains *D = calloc(1, sizeof *D);
+    if (!D || !(D->labels = malloc((n ? n : 1) * sizeof *D->labels))) {
+        free(D);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        D->labels[i] = labels[i]; /* borrowed: the caller keeps them */
+    D->ndom = n;
+    snprintf(D->by, sizeof D->by, "%s", by);
+    return D;
+}
+
 lcm_status lcm_cmp_cov(const lcm_cmp_domains *D, double *cov, lcm_err *err) {
     char msg[512] = "";
     lcm_status rc = lcm_svy_lin_cov(D->lin, cov, msg, sizeof msg);
@@ -258,6 +271,10 @@ lcm_status lcm_cmp_parse(lcm_db *db, const lcm_cmp_domains *D, const char *expr,
                                "contrast '%s', column %zu: '%.*s' is not a domain of '%s'", expr,
                                (size_t)(s - expr) + 1, (int)(len > 200 ? 200 : len), s, D->by);
         coef[d] += sign * k;
+        if (!isfinite(coef[d]))
+            return lcm_err_set(err, LCM_INVAL,
+                               "contrast '%s', column %zu: the coefficient of '%.*s' is too large",
+                               expr, (size_t)(s - expr) + 1, (int)(len > 200 ? 200 : len), s);
         terms++;
         while (isspace((unsigned char)*p))
             p++;

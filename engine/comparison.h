@@ -33,6 +33,10 @@ const lcm_svy_est *lcm_cmp_est(const lcm_cmp_domains *D, size_t i);
 lcm_status lcm_cmp_cov(const lcm_cmp_domains *D, double *cov, lcm_err *err);
 void lcm_cmp_domains_free(lcm_cmp_domains *D);
 
+/* Domains with these labels and no data, for parsing contrasts alone (tests, fuzzing): every
+ * function but lcm_cmp_parse, lcm_cmp_ndom and lcm_cmp_label needs real domains. */
+lcm_cmp_domains *lcm__cmp_domains_labels(const char *const *labels, size_t n, const char *by);
+
 /* A contrast with its interval. */
 typedef struct lcm_cmp_result {
     lcm_svy_contrast c;

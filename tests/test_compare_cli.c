@@ -165,6 +165,13 @@ static void compare_cli__bad_contrasts_name_the_column(void) {
         1);
     LCMT_ASSERT_HAS(err, "column 1: unclosed quote");
     free(err);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"compare", db, "--form", "household", "--var", "sat_overall",
+                                  "--by", "city", "--contrast", "1e308*4301 + 1e308 * 4301", NULL},
+                 NULL, NULL, &err),
+        1);
+    LCMT_ASSERT_HAS(err, "column 22: the coefficient of '4301' is too large");
+    free(err);
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"compare", db, "--form", "household", "--var",
                                               "sat_overall", NULL},
                              NULL, NULL, &err),
