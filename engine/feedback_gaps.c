@@ -108,13 +108,15 @@ void rb_gaps_section(rb *b, lcm_db *db, const char *city, int year) {
                 continue;
             lag++;
             double s = m[k].scale;
+            /* p to three decimals, or "< 0.001" */
+            const char *pv = r->padj < 0.001 ? "<0.001" : lcm_arena_printf(b->a, "=%.3f", r->padj);
             items[ni++] = lcm_arena_printf(
                 b->a,
-                RB_T(b, "%s：%s比本市其他居民低%.1f%s（95%%置信区间：%.1f至%.1f；Holm校正p=%.3g）",
+                RB_T(b, "%s：%s比本市其他居民低%.1f%s（95%%置信区间：%.1f至%.1f；Holm校正p%s）",
                      "%s: %s are %.1f%s below the city's other residents (95%% CI %.1f to "
-                     "%.1f; Holm-adjusted p = %.3g)"),
+                     "%.1f; Holm-adjusted p%s)"),
                 RB_T(b, m[k].zh, m[k].en), group_name(b, r->by, r->grp), -r->diff * s,
-                RB_T(b, m[k].unit_zh, m[k].unit_en), -r->hi * s, -r->lo * s, r->padj);
+                RB_T(b, m[k].unit_zh, m[k].unit_en), -r->hi * s, -r->lo * s, pv);
         }
         if (!lag && n[k])
             items[ni++] = lcm_arena_printf(
