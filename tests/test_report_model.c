@@ -907,7 +907,7 @@ static void model__lagging_group_is_named_with_its_gap(void) {
     if (!demo())
         CU_FAIL_FATAL("demo failed");
     size_t len = 0;
-    char *bytes = lcmt_slurp(demo_db, &len), db[900], dir[900], json[900];
+    char *bytes = lcmt_slurp(demo_db, &len), db[900], dir[900], json[1000];
     CU_ASSERT_PTR_NOT_NULL_FATAL(bytes);
     snprintf(db, sizeof db, "%s", lcmt_tmp("lagging.db"));
     lcmt_write(db, bytes, len);
