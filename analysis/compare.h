@@ -88,6 +88,9 @@ lcm_status lcm_svy_gaps(const lcm_svy_design *d, const double *y, const int32_t 
                         const int32_t *group, size_t ngroup, double level, lcm_svy_gap *out,
                         char *err, size_t errlen);
 
+/* Tests only: the sums a chunk of areas may hold in lcm_svy_gaps (0 = the default). */
+void lcm__svy_gaps_budget(size_t doubles);
+
 /* Rao-Scott tests of independence in the weighted two-way table of row x col, as R's
  * svychisq(~row + col, design) computes them. */
 typedef struct lcm_svy_chisq {

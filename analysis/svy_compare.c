@@ -653,10 +653,27 @@ lcm_status lcm_p_adjust(const double *p, size_t n, lcm_padjust method, double *o
     return LCM_OK;
 }
 
+static size_t gaps_budget = 4000000; /* doubles of sums per chunk of areas */
+
+void lcm__svy_gaps_budget(size_t doubles) {
+    gaps_budget = doubles ? doubles : 4000000;
+}
+
 lcm_status lcm_svy_gaps(const lcm_svy_design *d, const double *y, const int32_t *area, size_t narea,
                         const int32_t *group, size_t ngroup, double level, lcm_svy_gap *out,
                         char *err, size_t errlen) {
-    size_t n = lcm_svy_design_nrows(d), ndom = narea * ngroup, K = 2 * ndom;
+    /* Areas go through in chunks: a calibrated or replicate design keeps 3 (p + R) sums per
+     * component (p calibration columns: ~1,800 when raked by city at 300 cities), so all
+     * areas at once would hold hundreds of MB; a chunk keeps that near 32 MB, one pass each. */
+    size_t n = lcm_svy_design_nrows(d),
+           extra = (d->cal ? d->cal->p : 0) + (d->rep ? d->rep->nrep : 0);
+    size_t per_area = 2 * (ngroup ? ngroup : 1) * 3 * (extra + 1);
+    size_t chunk = extra ? gaps_budget / per_area : narea;
+    if (chunk < 1)
+        chunk = 1;
+    if (chunk > narea)
+        chunk = narea ? narea : 1;
+    size_t K = 2 * chunk * ngroup;
     int32_t *dom = malloc((n ? n : 1) * sizeof *dom);
     double *ones = malloc((n ? n : 1) * sizeof *ones), *coef = calloc(K ? K : 1, sizeof *coef);
     lcm_svy_est *est = calloc(K ? K : 1, sizeof *est);
@@ -667,59 +684,66 @@ lcm_status lcm_svy_gaps(const lcm_svy_design *d, const double *y, const int32_t 
         lcm__an_msg(err, errlen, "out of memory in the group comparisons");
         goto cleanup;
     }
-    for (size_t k = 0; k < n; k++) {
-        int in =
-            area[k] >= 0 && (size_t)area[k] < narea && group[k] >= 0 && (size_t)group[k] < ngroup;
-        dom[k] = in ? area[k] * (int32_t)ngroup + group[k] : -1;
+    for (size_t k = 0; k < n; k++)
         ones[k] = isnan(y[k]) ? NAN : 1.0;
-    }
     /* components [domain][mean of y, total of 1 = the domain's sum of weights] */
     lcm_svy_var vars[2] = {{LCM_SVY_MEAN, y, NULL}, {LCM_SVY_TOTAL, ones, NULL}};
-    lcm_svy_by by = {dom, ndom};
-    if ((st = lcm_svy_lin_new(d, vars, 2, &by, est, &L, err, errlen)) != LCM_OK)
-        goto cleanup;
-    for (size_t a = 0; a < narea; a++)
-        for (size_t g = 0; g < ngroup; g++) {
-            lcm_svy_gap *o = &out[a * ngroup + g];
-            *o = (lcm_svy_gap){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
-            double Wr = 0, Ar = 0;
-            for (size_t l = 0; l < ngroup; l++) {
-                const lcm_svy_est *m = &est[2 * (a * ngroup + l)];
-                if (l != g && m->nrows)
-                    Wr += m->wsum, Ar += m->wsum * m->estimate, o->n_rest += m->nrows;
-            }
-            const lcm_svy_est *mg = &est[2 * (a * ngroup + g)];
-            o->n_group = mg->nrows;
-            if (!mg->nrows || !o->n_rest)
-                continue;
-            o->mean_group = mg->estimate;
-            o->mean_rest = Ar / Wr;
-            o->diff = o->mean_group - o->mean_rest;
-            memset(coef, 0, K * sizeof *coef);
-            for (size_t l = 0; l < ngroup; l++) {
-                size_t D = a * ngroup + l;
-                const lcm_svy_est *m = &est[2 * D];
-                if (!m->nrows)
+    for (size_t a0 = 0; a0 < narea; a0 += chunk) {
+        size_t a1 = a0 + chunk < narea ? a0 + chunk : narea, ndom = (a1 - a0) * ngroup;
+        for (size_t k = 0; k < n; k++) {
+            int in = area[k] >= (int32_t)a0 && area[k] < (int32_t)a1 && group[k] >= 0 &&
+                     (size_t)group[k] < ngroup;
+            dom[k] = in ? (area[k] - (int32_t)a0) * (int32_t)ngroup + group[k] : -1;
+        }
+        lcm_svy_by by = {dom, ndom};
+        lcm_svy_lin_free(L);
+        L = NULL;
+        if ((st = lcm_svy_lin_new(d, vars, 2, &by, est, &L, err, errlen)) != LCM_OK)
+            goto cleanup;
+        for (size_t a = a0; a < a1; a++)
+            for (size_t g = 0; g < ngroup; g++) {
+                lcm_svy_gap *o = &out[a * ngroup + g];
+                size_t base = (a - a0) * ngroup;
+                *o = (lcm_svy_gap){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+                double Wr = 0, Ar = 0;
+                for (size_t l = 0; l < ngroup; l++) {
+                    const lcm_svy_est *m = &est[2 * (base + l)];
+                    if (l != g && m->nrows)
+                        Wr += m->wsum, Ar += m->wsum * m->estimate, o->n_rest += m->nrows;
+                }
+                const lcm_svy_est *mg = &est[2 * (base + g)];
+                o->n_group = mg->nrows;
+                if (!mg->nrows || !o->n_rest)
                     continue;
-                if (l == g) {
-                    coef[2 * D] = 1.0;
-                } else {
-                    coef[2 * D] = -m->wsum / Wr;
-                    coef[2 * D + 1] = -(m->estimate - o->mean_rest) / Wr;
+                o->mean_group = mg->estimate;
+                o->mean_rest = Ar / Wr;
+                o->diff = o->mean_group - o->mean_rest;
+                memset(coef, 0, 2 * ndom * sizeof *coef);
+                for (size_t l = 0; l < ngroup; l++) {
+                    size_t D = base + l;
+                    const lcm_svy_est *m = &est[2 * D];
+                    if (!m->nrows)
+                        continue;
+                    if (l == g) {
+                        coef[2 * D] = 1.0;
+                    } else {
+                        coef[2 * D] = -m->wsum / Wr;
+                        coef[2 * D + 1] = -(m->estimate - o->mean_rest) / Wr;
+                    }
+                }
+                lcm_svy_contrast c;
+                if ((st = lcm_svy_lin_contrast(L, coef, &c, err, errlen)) != LCM_OK)
+                    goto cleanup;
+                o->se = c.se;
+                o->t = o->diff / c.se;
+                o->df = c.df - 1; /* svyglm(y ~ I(group == g)): two coefficients */
+                if (o->df > 0 && c.se > 0) {
+                    o->p = 2 * gsl_cdf_tdist_Q(fabs(o->t), o->df);
+                    double q = gsl_cdf_tdist_Qinv((1 - level) / 2, o->df);
+                    o->ci_low = o->diff - q * c.se, o->ci_high = o->diff + q * c.se;
                 }
             }
-            lcm_svy_contrast c;
-            if ((st = lcm_svy_lin_contrast(L, coef, &c, err, errlen)) != LCM_OK)
-                goto cleanup;
-            o->se = c.se;
-            o->t = o->diff / c.se;
-            o->df = c.df - 1; /* svyglm(y ~ I(group == g)): two coefficients */
-            if (o->df > 0 && c.se > 0) {
-                o->p = 2 * gsl_cdf_tdist_Q(fabs(o->t), o->df);
-                double q = gsl_cdf_tdist_Qinv((1 - level) / 2, o->df);
-                o->ci_low = o->diff - q * c.se, o->ci_high = o->diff + q * c.se;
-            }
-        }
+    }
 cleanup:
     lcm_svy_lin_free(L);
     free(dom), free(ones), free(coef), free(est);

@@ -323,6 +323,29 @@ static void compare__group_against_rest_of_area_matches_r(void) {
     const int w1[][2] = {{1, 0}, {1, 2}}, w2[][2] = {{0, 1}};
     check_gaps(r, nr, d1, &t1, "awards", "stype", c1, w1, 2);
     check_gaps(r, nr, ds, &ts, "yes", "stype", c2, w2, 1);
+    /* a replicate design goes through its areas in chunks (tiny here: one area a chunk) and
+     * gives what one pass over all areas gives */
+    lcm_svy_design *jk = NULL;
+    char err[256] = "";
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_svy_replicates_make(d1, LCM_SVY_REP_JK1, 0, 0, 0, &jk, err, sizeof err), LCM_OK);
+    size_t n = t1.nrow, na, ng;
+    int32_t *area = rank_ids(svyt_col(&t1, "awards"), n, &na),
+            *grp = rank_ids(svyt_col(&t1, "stype"), n, &ng);
+    lcm_svy_gap *one = calloc(na * ng, sizeof *one), *many = calloc(na * ng, sizeof *many);
+    const double *y = svyt_col(&t1, "api00");
+    CU_ASSERT_EQUAL(lcm_svy_gaps(jk, y, area, na, grp, ng, 0.95, one, err, sizeof err), LCM_OK);
+    lcm__svy_gaps_budget(1);
+    CU_ASSERT_EQUAL(lcm_svy_gaps(jk, y, area, na, grp, ng, 0.95, many, err, sizeof err), LCM_OK);
+    lcm__svy_gaps_budget(0);
+    for (size_t i = 0; i < na * ng; i++) {
+        CU_ASSERT(svyt_close(many[i].diff, one[i].diff, 1e-13, "chunked diff"));
+        CU_ASSERT(svyt_close(many[i].se, one[i].se, 1e-13, "chunked se"));
+        CU_ASSERT(svyt_close(many[i].df, one[i].df, 0, "chunked df"));
+        CU_ASSERT(one[i].se > 0 || isnan(one[i].diff));
+    }
+    free(area), free(grp), free(one), free(many);
+    lcm_svy_design_free(jk);
     lcm_svy_design_free(ds), lcm_svy_design_free(d1);
     svyt_free(&ts), svyt_free(&t1);
     free(r);
