@@ -89,8 +89,8 @@ void rb_gaps_section(rb *b, lcm_db *db, const char *city, int year) {
     static const struct {
         const char *var, *zh, *en, *unit_zh, *unit_en;
         double scale;
-    } m[] = {{"participated", "参与率", "participation", "个百分点", " percentage points", 100},
-             {"sat_index", "满意度指数", "the satisfaction index", "分", " points", 1}};
+    } m[] = {{"participated", "参与率", "Participation", "个百分点", " percentage points", 100},
+             {"sat_index", "满意度指数", "Satisfaction index", "分", " points", 1}};
     gap_row g[2][MAX_GAPS];
     size_t n[2], total = 0;
     for (int k = 0; k < 2; k++)
@@ -156,7 +156,7 @@ void rb_gaps_section(rb *b, lcm_db *db, const char *city, int year) {
         }
     static const char *head_zh[] = {
         "指标", "群体", "本群体", "本市其他居民", "差距（95%置信区间）", "Holm校正p值"};
-    static const char *head_en[] = {"measure",         "group",        "group",
+    static const char *head_en[] = {"measure",         "group",        "this group",
                                     "other residents", "gap (95% CI)", "Holm-adjusted p"};
     lcm_report_table t = {
         RB_T(b, "各群体与本市其他居民的差距", "Each group against the city's other residents"),
