@@ -248,10 +248,42 @@ static void compare_cli__city_names_in_contrasts(void) {
     free(a), free(b);
 }
 
+/* The covariance of the age bands' participation (R: compare_reference.R case hh_age,
+ * influence values through svyrecvar): every pair, and correlation = cov / (se_i se_j). */
+static void compare_cli__covariance_matches_r(void) {
+    const char *db = household_db();
+    static const char *const band[] = {"16-29", "30-44", "45-59", "60+"};
+    char *out = NULL, *ref = lcmt_slurp(lcmt_path("tests/fixtures/compare/household.csv"), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
+    CU_ASSERT_EQUAL(
+        lcmt_run((const char *[]){"compare", db, "--form", "household", "--var", "participated",
+                                  "--by", "age_band", "--cov", "--format", "csv", NULL},
+                 NULL, &out, NULL),
+        0);
+    LCMT_ASSERT_HAS(out, "domain_1,domain_2,estimate_1,estimate_2,covariance,correlation\n");
+    for (int i = 0; i < 4; i++)
+        for (int j = i; j < 4; j++) {
+            char key[64], rkey[64];
+            snprintf(key, sizeof key, "%s,%s", band[i], band[j]);
+            snprintf(rkey, sizeof rkey, "\nhh_age,cov,%d,%d,", i, j);
+            const char *p = strstr(ref, rkey);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+            double want = strtod(p + strlen(rkey), NULL);
+            CU_ASSERT(close_to(field(out, key, 4), want, 1e-8));
+            if (i == 0)
+                CU_ASSERT(close_to(field(out, key, 3), hh_ref("hh_age", "est", j), 1e-10));
+        }
+    double r = field(out, "16-29,60+", 5), c = field(out, "16-29,60+", 4);
+    CU_ASSERT(
+        close_to(r, c / sqrt(field(out, "16-29,16-29", 4) * field(out, "60+,60+", 4)), 1e-12));
+    free(out), free(ref);
+}
+
 const lcmt_case lcmt_compare_cli_cases[] = {
     {"compare_cli__contrasts_match_r_on_household_data",
      compare_cli__contrasts_match_r_on_household_data},
     {"compare_cli__ttest_and_chisq_match_r", compare_cli__ttest_and_chisq_match_r},
+    {"compare_cli__covariance_matches_r", compare_cli__covariance_matches_r},
     {"compare_cli__bad_contrasts_name_the_column", compare_cli__bad_contrasts_name_the_column},
     {"compare_cli__difference_of_differences_across_waves",
      compare_cli__difference_of_differences_across_waves},

@@ -18,7 +18,7 @@ const char *const cmd_compare_usage[] = {
     "lcmon compare DB (--form F | --dataset NAME) --var V --by COL [--wave Y | --waves Y1,Y2]",
     "              [--pairs A,B[,C...] | --contrast EXPR ...] [--adjust holm|BH|none]",
     "              [--ttest V --group COL [--groups A,B | --group-level A]] [--where COL=VALUE]",
-    "              [--chisq V1,V2] [--level 0.95] [--format table|csv|json]",
+    "              [--chisq V1,V2] [--cov] [--level 0.95] [--format table|csv|json]",
     "",
     "Compare design-based estimates, with the design declared by 'lcmon design set' (as",
     "'lcmon estimate' uses it: calibration and replicate weights included). docs/compare.md",
@@ -28,7 +28,9 @@ const char *const cmd_compare_usage[] = {
     "                      covariance of the domain means comes from the one design (domains",
     "                      sharing PSUs are not independent), as R's svyby(covmat=TRUE) +",
     "                      svycontrast. Without --pairs or --contrast: every pair.",
-    "    --pairs A,B,...   every pair of the listed domains (A - B, ...)",
+    "    --pairs A,B,...   every pair of the listed domains (A - B, ...); at most 128 pairs",
+    "    --cov             instead of contrasts, each domain's estimate and the covariance and",
+    "                      correlation of every pair of domain estimates",
     "    --contrast EXPR   a linear contrast, e.g. \"4401 - 4403\" or",
     "                      \"0.5*4401 + 0.5*4403 - 4406\"; a domain is a value of COL (quote it,",
     "                      '...', when it holds spaces, + or *) or, for --by city, a city name;",
@@ -63,7 +65,7 @@ typedef struct cmp_opts {
     int ncon;
     int wave, waves[2];
     char *groups[2];
-    int ngroups;
+    int ngroups, cov;
     const char *group_level;
     lcm_padjust adjust;
     double level;
@@ -72,16 +74,25 @@ typedef struct cmp_opts {
 } cmp_opts;
 
 static int parse(int argc, char **argv, cmp_opts *o) {
-    static const struct option opts[] = {
-        {"form", required_argument, NULL, 'F'},        {"dataset", required_argument, NULL, 'D'},
-        {"var", required_argument, NULL, 'v'},         {"by", required_argument, NULL, 'b'},
-        {"wave", required_argument, NULL, 'w'},        {"waves", required_argument, NULL, 'W'},
-        {"pairs", required_argument, NULL, 'p'},       {"contrast", required_argument, NULL, 'c'},
-        {"adjust", required_argument, NULL, 'a'},      {"ttest", required_argument, NULL, 't'},
-        {"group", required_argument, NULL, 'g'},       {"groups", required_argument, NULL, 'G'},
-        {"group-level", required_argument, NULL, 'L'}, {"where", required_argument, NULL, 'r'},
-        {"chisq", required_argument, NULL, 'x'},       {"level", required_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'f'},      {0, 0, 0, 0}};
+    static const struct option opts[] = {{"form", required_argument, NULL, 'F'},
+                                         {"dataset", required_argument, NULL, 'D'},
+                                         {"var", required_argument, NULL, 'v'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"wave", required_argument, NULL, 'w'},
+                                         {"waves", required_argument, NULL, 'W'},
+                                         {"pairs", required_argument, NULL, 'p'},
+                                         {"contrast", required_argument, NULL, 'c'},
+                                         {"adjust", required_argument, NULL, 'a'},
+                                         {"ttest", required_argument, NULL, 't'},
+                                         {"group", required_argument, NULL, 'g'},
+                                         {"groups", required_argument, NULL, 'G'},
+                                         {"group-level", required_argument, NULL, 'L'},
+                                         {"where", required_argument, NULL, 'r'},
+                                         {"chisq", required_argument, NULL, 'x'},
+                                         {"level", required_argument, NULL, 'l'},
+                                         {"cov", no_argument, NULL, 'V'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {0, 0, 0, 0}};
     int c;
     char *end, *items[2];
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -145,6 +156,9 @@ static int parse(int argc, char **argv, cmp_opts *o) {
             o->chisq = o->chisq_buf;
             bad = strlen(optarg) >= sizeof o->chisq_buf;
             break;
+        case 'V':
+            o->cov = 1;
+            break;
         case 'l':
             o->level = strtod(optarg, &end);
             bad = *end || !(o->level > 0 && o->level < 1);
@@ -171,6 +185,9 @@ static int parse(int argc, char **argv, cmp_opts *o) {
                                o->var ? "by" : "group");
     if (o->wave && o->waves[0])
         return cli_usage_error(cmd_compare_usage, "give --wave or --waves, not both");
+    if (o->cov && (!o->var || o->npairs || o->ncon || o->waves[0]))
+        return cli_usage_error(cmd_compare_usage,
+                               "--cov goes with --var and --by, without contrasts or --waves");
     if (o->npairs && o->ncon)
         return cli_usage_error(cmd_compare_usage, "give --pairs or --contrast, not both");
     if (o->ngroups && o->group_level)
@@ -331,6 +348,49 @@ cleanup:
     return code;
 }
 
+/* The domain estimates and their covariance, one row per pair (i <= j). */
+static int run_cov(lcm_db *db, const cmp_opts *o, lcm_cmp_request *req) {
+    lcm_err err = {0};
+    lcm_cmp_domains *D = NULL;
+    if (lcm_cmp_domains_run(db, req, &D, &err) != LCM_OK)
+        return cli_fail(&err);
+    size_t k = lcm_cmp_ndom(D);
+    double *cov = malloc((k ? k * k : 1) * sizeof *cov);
+    if (!cov) {
+        lcm_cmp_domains_free(D);
+        return cli_error("out of memory"), LCM_EXIT_INTERNAL;
+    }
+    if (lcm_cmp_cov(D, cov, &err) != LCM_OK) {
+        free(cov);
+        lcm_cmp_domains_free(D);
+        return cli_fail(&err);
+    }
+    const char *names[] = {hdr(o, "域1", "domain_1"),       hdr(o, "域2", "domain_2"),
+                           hdr(o, "估计值1", "estimate_1"), hdr(o, "估计值2", "estimate_2"),
+                           hdr(o, "协方差", "covariance"),  hdr(o, "相关系数", "correlation")};
+    const int numeric[] = {0, 0, 1, 1, 1, 1};
+    cli_rows *rows = cli_rows_new(6, names, numeric);
+    int digits = o->fmt == CLI_TABLE ? 6 : 17;
+    for (size_t i = 0; rows && i < k; i++)
+        for (size_t j = i; j < k; j++) {
+            char num[4][40];
+            double c = cov[i * k + j], r = c / sqrt(cov[i * k + i] * cov[j * k + j]);
+            const double v[] = {lcm_cmp_est(D, i)->estimate, lcm_cmp_est(D, j)->estimate, c, r};
+            for (int q = 0; q < 4; q++)
+                fmt(num[q], sizeof num[q], v[q], digits);
+            const char *vals[6] = {
+                lcm_cmp_label(D, i), lcm_cmp_label(D, j), num[0], num[1], num[2], num[3]};
+            if (cli_rows_add(rows, vals)) {
+                cli_rows_free(rows);
+                rows = NULL;
+            }
+        }
+    int code = rows ? print_rows(rows, o) : (cli_error("out of memory"), LCM_EXIT_INTERNAL);
+    free(cov);
+    lcm_cmp_domains_free(D);
+    return code;
+}
+
 static int run_ttest(lcm_db *db, const cmp_opts *o, lcm_cmp_request *req) {
     lcm_err err = {0};
     lcm_svy_ttest t;
@@ -453,6 +513,8 @@ int cmd_compare(int argc, char **argv) {
         code = run_chisq(db, &o, &req);
     else if (o.ttest)
         code = run_ttest(db, &o, &req);
+    else if (o.cov)
+        code = run_cov(db, &o, &req);
     else
         code = run_contrasts(db, &o, &req);
     lcm_db_close(db);
