@@ -134,15 +134,17 @@ static lcm_status walk(lcm_svy_lin *L, const lcm_svy_var *vars, const lcm_svy_by
     return LCM_OK;
 }
 
-lcm_status lcm_svy_lin_new(const lcm_svy_design *d, const lcm_svy_var *vars, size_t nvar,
-                           const lcm_svy_by *by, lcm_svy_est *est, lcm_svy_lin **out, char *err,
-                           size_t errlen) {
+/* lcm_svy_lin_new; with_var 0 leaves out the per-domain variances (lcm_svy_estimate's pass),
+ * filling est with the estimate, the sum of weights and the rows only. */
+static lcm_status lin_build(const lcm_svy_design *d, const lcm_svy_var *vars, size_t nvar,
+                            const lcm_svy_by *by, lcm_svy_est *est, lcm_svy_lin **out, int with_var,
+                            char *err, size_t errlen) {
     *out = NULL;
     if (!d || !vars || !nvar || !by || !est) {
         lcm__an_msg(err, errlen, "invalid comparison request");
         return LCM_INVAL;
     }
-    lcm_status st = lcm_svy_estimate(d, vars, nvar, by, 1, est, err, errlen);
+    lcm_status st = with_var ? lcm_svy_estimate(d, vars, nvar, by, 1, est, err, errlen) : LCM_OK;
     if (st != LCM_OK)
         return st;
     lcm_svy_lin *L = calloc(1, sizeof *L);
@@ -178,10 +180,17 @@ lcm_status lcm_svy_lin_new(const lcm_svy_design *d, const lcm_svy_var *vars, siz
     }
     for (size_t c = 0; c < L->ncomp; c++) {
         lcm_svy_stat s = vars[c % nvar].stat;
-        L->stat[c] = s, L->theta[c] = est[c].estimate;
-        double W = 0, X = 0;
+        double W = 0, X = 0, A = 0;
         for (size_t i = L->start[c]; i < L->start[c + 1]; i++)
-            W += L->e[i].b, X += L->e[i].x;
+            W += L->e[i].b, X += L->e[i].x, A += L->e[i].a;
+        if (!with_var) {
+            double th = !L->nrows[c]         ? NAN
+                        : s == LCM_SVY_MEAN  ? A / W
+                        : s == LCM_SVY_TOTAL ? A
+                                             : A / X;
+            est[c] = (lcm_svy_est){th, NAN, NAN, NAN, W, NAN, L->nrows[c], 0};
+        }
+        L->stat[c] = s, L->theta[c] = est[c].estimate;
         L->den[c] = s == LCM_SVY_MEAN ? W : s == LCM_SVY_TOTAL ? 1.0 : X;
         double xk = s == LCM_SVY_TOTAL ? 0.0 : L->theta[c];
         for (size_t i = L->start[c]; i < L->start[c + 1]; i++) {
@@ -191,6 +200,12 @@ lcm_status lcm_svy_lin_new(const lcm_svy_design *d, const lcm_svy_var *vars, siz
     }
     *out = L;
     return LCM_OK;
+}
+
+lcm_status lcm_svy_lin_new(const lcm_svy_design *d, const lcm_svy_var *vars, size_t nvar,
+                           const lcm_svy_by *by, lcm_svy_est *est, lcm_svy_lin **out, char *err,
+                           size_t errlen) {
+    return lin_build(d, vars, nvar, by, est, out, 1, err, errlen);
 }
 
 static int cmp_size(const void *pa, const void *pb) {
@@ -698,7 +713,8 @@ lcm_status lcm_svy_gaps(const lcm_svy_design *d, const double *y, const int32_t 
         lcm_svy_by by = {dom, ndom};
         lcm_svy_lin_free(L);
         L = NULL;
-        if ((st = lcm_svy_lin_new(d, vars, 2, &by, est, &L, err, errlen)) != LCM_OK)
+        /* the domains' own variances are not needed: only the contrasts' */
+        if ((st = lin_build(d, vars, 2, &by, est, &L, 0, err, errlen)) != LCM_OK)
             goto cleanup;
         for (size_t a = a0; a < a1; a++)
             for (size_t g = 0; g < ngroup; g++) {
