@@ -558,3 +558,17 @@ cleanup:
     free(sc.rhs);
     return st;
 }
+
+/* The pieces of the pass that svy_compare.c reuses for its linear combinations of domain
+ * estimates (so both give the same variance for one domain by the same code). */
+void lcm__svy_cal_add(const svy_cal *c, size_t k, double *q, double y, double x) {
+    add_cal(c, k, q, y, x);
+}
+
+double lcm__svy_rep_var(const svy_rep *rp, const double *s, lcm_svy_stat stat, double est) {
+    return rep_var(rp, s, stat, est);
+}
+
+double lcm__svy_rep_df(const lcm_svy_design *d, const size_t *psus, size_t k) {
+    return rep_df(d, psus, k);
+}

@@ -129,6 +129,13 @@ lcm_status lcm__svy_stage2(const lcm_svy_design *d, size_t i, double ss, double 
 lcm_status lcm__svy_taylor_psu(const lcm_svy_design *d, const size_t *psus, const double *t,
                                const double *v2, size_t m, double *var, char *err, size_t errlen);
 
+/* svy_estimate.c's pieces reused by svy_compare.c: a row's calibration right-hand sides
+ * (q[j], q[p+j], q[2p+j] += a_kj, a_kj*y, a_kj*x); the replicate variance from the sums s
+ * (sum w_r, w_r*y, w_r*x at s[r], s[R+r], s[2R+r]); the replicate df of PSUs psus[0..k). */
+void lcm__svy_cal_add(const svy_cal *c, size_t k, double *q, double y, double x);
+double lcm__svy_rep_var(const svy_rep *rp, const double *s, lcm_svy_stat stat, double est);
+double lcm__svy_rep_df(const lcm_svy_design *d, const size_t *psus, size_t k);
+
 /* Calibration coefficients beta (p) for a right-hand side q (p), see svy_cal. */
 void lcm__svy_cal_beta(const svy_cal *c, const double *q, double *beta);
 

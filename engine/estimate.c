@@ -777,25 +777,34 @@ lcm_status lcm_estimate_compare(lcm_db *db, const lcm_est_request *req, int wave
     return rc;
 }
 
+lcm_status lcm_estimate_load(lcm_db *db, const lcm_est_request *req, lcm_survey_data *data,
+                             lcm_svy_design **design, lcm_err *err) {
+    lcm_design_decl decl;
+    lcm_est_result r = {0};
+    lcm_status rc;
+    *design = NULL;
+    if ((rc = check_request(req, err)) != LCM_OK ||
+        (rc = lcm_design_get(db, &req->source, req->wave, &decl, err)) != LCM_OK ||
+        (rc = load_calibrated(db, req, &decl, data, design, &r, err)) != LCM_OK ||
+        (decl.rep.type[0] &&
+         (rc = attach_replicates(db, req, &decl, data, design, r.calibrated, err)) != LCM_OK)) {
+        lcm_svy_design_free(*design);
+        *design = NULL;
+    }
+    return rc;
+}
+
+/* lcm_estimate_load for the means of vars by the by-columns (lcmon model), data freed on
+ * failure too. */
 lcm_status lcm_estimate_prepare(lcm_db *db, const lcm_source *src, int wave,
                                 const char *const *vars, size_t nvar, const char *const *by,
                                 size_t nby, lcm_survey_data *data, lcm_svy_design **design,
                                 lcm_err *err) {
-    lcm_design_decl decl;
     lcm_est_request req = {0};
-    lcm_est_result r = {0};
     req.source = *src, req.wave = wave, req.vars = vars, req.nvar = nvar, req.by = by;
     req.nby = nby, req.kind = LCM_EST_MEAN;
-    *design = NULL;
-    lcm_status rc = lcm_design_get(db, src, wave, &decl, err);
-    if (rc == LCM_OK)
-        rc = load_calibrated(db, &req, &decl, data, design, &r, err);
-    if (rc == LCM_OK && decl.rep.type[0])
-        rc = attach_replicates(db, &req, &decl, data, design, r.calibrated, err);
-    if (rc != LCM_OK) {
-        lcm_svy_design_free(*design);
-        *design = NULL;
+    lcm_status rc = lcm_estimate_load(db, &req, data, design, err);
+    if (rc != LCM_OK)
         lcm_survey_data_free(data);
-    }
     return rc;
 }

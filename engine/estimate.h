@@ -62,6 +62,12 @@ lcm_status lcm_estimate_prepare(lcm_db *db, const lcm_source *src, int wave,
                                 const char *const *vars, size_t nvar, const char *const *by,
                                 size_t nby, lcm_survey_data *data, lcm_svy_design **design,
                                 lcm_err *err);
+/* The rows and design of req exactly as lcm_estimate_run uses them (the declared design,
+ * calibrated when a calibration is declared, with its replicate weights): for analyses
+ * built on the same design (lcmon compare). *data and *design are the caller's
+ * (lcm_survey_data_free, lcm_svy_design_free), *design NULL on failure. */
+lcm_status lcm_estimate_load(lcm_db *db, const lcm_est_request *req, lcm_survey_data *data,
+                             lcm_svy_design **design, lcm_err *err);
 
 /* The change of every estimate of req between waves wave_a and wave_b, each estimated
  * with its own declared design (and calibration, replicates) as independent samples:

@@ -783,6 +783,7 @@ static void survey_section(city_ctx *x) {
         rb_table(b, &t);
     services_table(x);
     groups_table(x);
+    rb_gaps_section(b, x->db, x->cities[x->me].code, x->o->year);
     comparison_chart(x);
     ipa_chart(x);
 }

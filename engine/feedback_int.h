@@ -128,6 +128,8 @@ lcm_status lcm__feedback_city_build(lcm_db *db, const lcm_feedback_opts *o, rb *
 lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, rb *b,
                                         lcm_err *err);
 
+/* "Which groups lag": the city's stored group gaps, in words and a table (feedback_gaps.c). */
+void rb_gaps_section(rb *b, lcm_db *db, const char *city, int year);
 /* The network-coverage section (feedback_coverage.c). */
 void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err);
 

@@ -278,6 +278,7 @@ lcm_status lcm_measures_compute(lcm_db *db, const char *form_id, int wave, lcm_m
                                  &ins, err)) == LCM_OK &&
             (rc = rates(db, r, wave, ins, rep, err)) == LCM_OK &&
             (rc = per_city(db, &src, wave, ins, rep, err)) == LCM_OK &&
+            (rc = lcm__measures_gaps(db, &src, wave, err)) == LCM_OK &&
             (rc = record(db, form_id, wave, r, err)) == LCM_OK)
             rc = lcm_db_commit(db, err);
         sqlite3_finalize(ins);

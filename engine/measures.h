@@ -22,4 +22,10 @@ typedef struct lcm_measures_report {
 lcm_status lcm_measures_compute(lcm_db *db, const char *form_id, int wave, lcm_measures_report *rep,
                                 lcm_err *err);
 
+/* Which groups lag (measures_gaps.c): each group of age band, education and community type
+ * against the rest of its city, for the satisfaction index and participation, into
+ * group_gaps (the wave's rows replaced). Inside the caller's transaction. */
+struct lcm_source;
+lcm_status lcm__measures_gaps(lcm_db *db, const struct lcm_source *src, int wave, lcm_err *err);
+
 #endif

@@ -454,6 +454,21 @@ static const char *const migrations[] = {
     "  submitted_at TEXT NOT NULL,"
     "  duplicate_of TEXT);"
     "CREATE INDEX serve_submissions_fp ON serve_submissions(campaign, fingerprint);",
+    /* 14: which groups lag (docs/compare.md §4): per city, wave, survey variable and group
+     * (age band, education, community type), the group's mean against the rest of the city
+     * by the design-based t-test, as `lcmon compare --ttest V --group G --group-level g
+     * --where city=C` prints it; written with the survey measures */
+    "CREATE TABLE group_gaps ("
+    "  city_code TEXT NOT NULL,"
+    "  year INTEGER NOT NULL,"
+    "  variable TEXT NOT NULL,"
+    "  by_var TEXT NOT NULL,"
+    "  grp TEXT NOT NULL,"
+    "  mean_group REAL, mean_rest REAL, diff REAL, se REAL, ci_low REAL, ci_high REAL,"
+    "  df REAL, p REAL,"
+    "  n_group INTEGER NOT NULL CHECK (n_group >= 0),"
+    "  n_rest INTEGER NOT NULL CHECK (n_rest >= 0),"
+    "  PRIMARY KEY (city_code, year, variable, by_var, grp));",
 };
 
 int lcm__schema_count(void) {

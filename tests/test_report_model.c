@@ -10,6 +10,7 @@
  * `lcmon trend` (changes between waves) and `lcmon network coverage`. The reference values
  * are the CLI's output on the same database; nothing is hard-coded.
  */
+#include "compare.h"
 #include "rating.h"
 #include "testing.h"
 
@@ -1010,6 +1011,145 @@ static void model__pdf_has_its_pages_and_numbers(void) {
     free(err);
 }
 
+/* Field k of the first data row of `lcmon compare --format csv` output, as a number. */
+static double csv_num(const char *out, int k) {
+    const char *p = out ? strchr(out, '\n') : NULL;
+    for (p = p ? p + 1 : NULL; p && k > 0; k--) {
+        p = strchr(p, ',');
+        p = p ? p + 1 : NULL;
+    }
+    return p && *p != ',' && *p != '\n' ? strtod(p, NULL) : NAN;
+}
+
+/* "Which groups lag" (docs/compare.md §4): every gap cell equals `lcmon compare --ttest V
+ * --group G --group-level g --where city=C` on the same database, the adjusted p-values are
+ * Holm over the groups listed for the measure, and the words name exactly the groups whose
+ * gap is negative with an adjusted p below 0.05. */
+static void model__group_gaps_equal_lcmon_compare(void) {
+    if (!demo())
+        CU_FAIL_FATAL("demo failed");
+    sqlite3 *m = scratch();
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(
+            m,
+            "SELECT model.city, json_extract(t.value, '$.ref.variable') AS v,"
+            " json_extract(t.value, '$.ref.by'), json_extract(t.value, '$.ref.group'),"
+            " json_extract(t.value, '$.ref.scale'), t.key, json_extract(t.value, '$.value'),"
+            " json_extract(t.value, '$.lo'), json_extract(t.value, '$.hi')"
+            " FROM model, json_tree(model.json) t WHERE t.type = 'object' AND"
+            " json_extract(t.value, '$.ref.stat') = 'group_gap' ORDER BY model.city, v, t.id",
+            -1, &st, NULL),
+        SQLITE_OK);
+    int compared = 0;
+    char last[64] = "";
+    double p[64], adj[64], shown[64], diff[64], last_diff = NAN;
+    size_t np = 0;
+    int lagging = 0, none = 0; /* groups that lag, measures where none does */
+    for (int more = 1; more;) {
+        more = sqlite3_step(st) == SQLITE_ROW;
+        char key[64] = "";
+        if (more)
+            snprintf(key, sizeof key, "%s/%s", sqlite3_column_text(st, 0),
+                     sqlite3_column_text(st, 1));
+        if (strcmp(key, last) != 0 && np) { /* the measure's groups are complete: Holm */
+            CU_ASSERT_EQUAL(lcm_p_adjust(p, np, LCM_PADJ_HOLM, adj), LCM_OK);
+            int lag = 0;
+            for (size_t i = 0; i < np; i++) {
+                CU_ASSERT(fabs(shown[i] - adj[i]) <= 1e-9 * fmax(1e-300, adj[i]));
+                lag += diff[i] < 0 && adj[i] < 0.05;
+            }
+            lagging += lag, none += lag == 0;
+            np = 0;
+        }
+        snprintf(last, sizeof last, "%s", key);
+        if (!more)
+            break;
+        const char *city = (const char *)sqlite3_column_text(st, 0);
+        const char *var = (const char *)sqlite3_column_text(st, 1);
+        const char *by = (const char *)sqlite3_column_text(st, 2);
+        const char *grp = (const char *)sqlite3_column_text(st, 3);
+        double scale = sqlite3_column_double(st, 4), v = sqlite3_column_double(st, 6);
+        int col = sqlite3_column_int(st, 5);
+        char where[64];
+        snprintf(where, sizeof where, "city=%s", city);
+        const char *args[] = {
+            "compare",  demo_db,   "--form", "household",     "--wave", YEAR,      "--ttest",
+            var,        "--group", by,       "--group-level", grp,      "--where", where,
+            "--format", "csv",     NULL};
+        char *out = run(args);
+        /* csv: contrast, mean_1 (the rest), mean_2 (the group), difference, se, ci_low,
+         * ci_high, t, df, p_value */
+        double want = col == 2   ? csv_num(out, 2) * scale
+                      : col == 3 ? csv_num(out, 1) * scale
+                      : col == 4 ? csv_num(out, 3) * scale
+                                 : NAN;
+        if (col == 4)
+            last_diff = v;
+        if (col == 5) {
+            diff[np] = last_diff, p[np] = csv_num(out, 9), shown[np++] = v;
+        } else {
+            CU_ASSERT(fabs(v - want) <= 1e-9 * fmax(1, fabs(want)));
+        }
+        if (col == 4) {
+            CU_ASSERT(fabs(sqlite3_column_double(st, 7) - csv_num(out, 5) * scale) <= 1e-9 * scale);
+            CU_ASSERT(fabs(sqlite3_column_double(st, 8) - csv_num(out, 6) * scale) <= 1e-9 * scale);
+            compared++;
+        }
+        free(out);
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT(compared >= 10);
+    /* the words: one sentence per lagging group, one "none" sentence per measure without */
+    const char *like[2] = {"%比本市其他居民低%", "%没有哪个群体显著低于本市其他居民%"};
+    const int want[2] = {lagging, none};
+    for (int k = 0; k < 2; k++) {
+        CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(m,
+                                                 "SELECT count(*) FROM model, json_tree(model.json)"
+                                                 " t WHERE t.type = 'text' AND t.atom LIKE ?1",
+                                                 -1, &st, NULL),
+                              SQLITE_OK);
+        sqlite3_bind_text(st, 1, like[k], -1, SQLITE_STATIC);
+        CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+        CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), want[k]);
+        if (k == 0)
+            sqlite3_finalize(st);
+    }
+    sqlite3_finalize(st);
+}
+
+/* The words for a group that lags, from a stored gap: a copy of the demo database whose
+ * rural residents of one city are given a clear gap (the simulated groups do not lag). */
+static void model__lagging_group_is_named_with_its_gap(void) {
+    if (!demo())
+        CU_FAIL_FATAL("demo failed");
+    size_t len = 0;
+    char *bytes = lcmt_slurp(demo_db, &len), db[900], dir[900], json[1000];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bytes);
+    snprintf(db, sizeof db, "%s", lcmt_tmp("lagging.db"));
+    lcmt_write(db, bytes, len);
+    free(bytes);
+    sqlite3 *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &h), SQLITE_OK);
+    exec(h, "UPDATE group_gaps SET mean_group = mean_rest - 0.25, diff = -0.25, ci_low = -0.35,"
+            " ci_high = -0.15, p = 1e-6, n_group = 50, n_rest = 50 WHERE city_code = '4405'"
+            " AND year = " YEAR " AND variable = 'participated' AND by_var = 'community_type'"
+            " AND grp = 'vc'");
+    CU_ASSERT_EQUAL(sqlite3_changes(h), 1);
+    sqlite3_close(h);
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("lagging_report"));
+    snprintf(json, sizeof json, "%s/model.json", dir);
+    const char *args[] = {"report", db,  "--city",  "4405", "--year", YEAR,
+                          "--out",  dir, "--model", json,   NULL};
+    free(run(args));
+    char *model = lcmt_slurp(json, NULL);
+    /* 25.0 points below, interval 15.0 to 35.0 (the gap's bounds negated); Holm on p = 1e-6
+     * over the few groups listed stays below 0.001 */
+    LCMT_ASSERT_HAS(model, "参与率：农村（村委会）居民比本市其他居民低25.0个百分点"
+                           "（95%置信区间：15.0至35.0；Holm校正p<0.001）");
+    free(model);
+}
+
 const lcmt_case lcmt_report_model_cases[] = {
     {"pdf_has_its_pages_and_numbers", model__pdf_has_its_pages_and_numbers},
     {"rating_cells_equal_the_engine", model__rating_cells_equal_the_engine},
@@ -1022,5 +1162,7 @@ const lcmt_case lcmt_report_model_cases[] = {
     {"national_coverage_equals_lcmon_network_coverage",
      model__national_coverage_equals_lcmon_network_coverage},
     {"texts_are_sentences", model__texts_are_sentences},
+    {"group_gaps_equal_lcmon_compare", model__group_gaps_equal_lcmon_compare},
+    {"lagging_group_is_named_with_its_gap", model__lagging_group_is_named_with_its_gap},
     {NULL, NULL},
 };
