@@ -356,7 +356,13 @@ lcm_status lcm_svy_design_new_named(const lcm_svy_spec *s, const lcm_svy_names *
         key[k].u = s->ssu ? s->ssu[k] : 0;
         key[k].row = k;
     }
-    qsort(key, s->n, sizeof *key, cmp_key);
+    /* rows usually come grouped already (stored in sampling order); the order is total, so
+     * skipping the sort of sorted keys changes nothing */
+    size_t k1 = 1;
+    while (k1 < s->n && cmp_key(&key[k1 - 1], &key[k1]) < 0)
+        k1++;
+    if (k1 < s->n)
+        qsort(key, s->n, sizeof *key, cmp_key);
     if ((st = alloc_layout(d, key, d->two_stage)) != LCM_OK)
         goto cleanup;
     if ((st = fill_layout(d, s, names, key, is_count, err, errlen)) != LCM_OK)

@@ -116,13 +116,16 @@ static lcm_status make_domains(const lcm_survey_data *d, size_t k, domains *dom,
     if (!combos || !dom->id)
         goto oom;
     for (size_t i = 0; i < d->n; i++) {
-        char key[32 * 8];
+        /* the key: each code in base 64 from '0', then ','; no NUL, no printf per row */
+        char key[12 * 8];
         size_t len = 0;
         int missing = 0;
         for (size_t j = 0; j < k && j < 8; j++) {
-            missing |= d->by_codes[j][i] < 0;
-            len += (size_t)snprintf(key + len, sizeof key - len, "%lld,",
-                                    (long long)d->by_codes[j][i]);
+            int64_t c = d->by_codes[j][i];
+            missing |= c < 0;
+            for (uint64_t v = (uint64_t)c; v; v >>= 6)
+                key[len++] = (char)('0' + (v & 63));
+            key[len++] = ',';
         }
         int64_t id = missing ? -1 : lcm_intern_id(combos, key, len);
         if (!missing && id < 0)
