@@ -1,0 +1,193 @@
+/*
+ * test_colcache.c - the columnar copy lcm_survey_load keeps of the columns it read
+ * (engine/survey.c, issue 19): a load from the copy gives the same rows, values, codes and
+ * labels as the load from the row store that wrote it; any write to the table, a dropped
+ * and recreated table, or renamed columns make the next load read the row store again;
+ * and a design value missing in the copy is still refused with its row.
+ *
+ * The data are generated here (row i: stratum i % 7, PSU i % 40, weight 1 + (i % 5) / 4,
+ * y = i / 4 with every 97th row NULL, by-columns of negative and large integers, of REALs
+ * and of text): each value's expected form is computed from i below.
+ */
+#include "survey.h"
+#include "testing.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NROWS 24000 /* above the copy's 20,000-row threshold */
+
+static lcm_db *open_filled(const char *name, lcm_source *src) {
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    const char *path = lcmt_tmp(name);
+    remove(path);
+    CU_ASSERT_FATAL(lcm_db_open(path, LCM_OPEN_CREATE, &db, &err) == LCM_OK);
+    CU_ASSERT_FATAL(lcm_db_exec(db,
+                                "CREATE TABLE ds_cc(s INTEGER, p INTEGER, w REAL, y REAL,"
+                                " big INTEGER, half REAL, g TEXT);"
+                                "BEGIN",
+                                &err) == LCM_OK);
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_FATAL(lcm_db_prepare(db, "INSERT INTO ds_cc VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st,
+                                   &err) == LCM_OK);
+    for (int i = 0; i < NROWS; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, i % 7);
+        sqlite3_bind_int(st, 2, i % 40);
+        sqlite3_bind_double(st, 3, 1 + (i % 5) / 4.0);
+        if (i % 97)
+            sqlite3_bind_double(st, 4, i / 4.0);
+        else
+            sqlite3_bind_null(st, 4);
+        sqlite3_bind_int64(st, 5, i % 3 ? -9000000000LL : 4611686018427387904LL);
+        sqlite3_bind_double(st, 6, (i % 4) / 2.0);
+        sqlite3_bind_text(st, 7, i % 2 ? "甲" : "b", -1, SQLITE_STATIC);
+        CU_ASSERT_FATAL(sqlite3_step(st) == SQLITE_DONE);
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT_FATAL(lcm_db_exec(db, "COMMIT", &err) == LCM_OK);
+    *src = (lcm_source){LCM_SOURCE_DATASET, "cc", "ds_cc"};
+    return db;
+}
+
+static const char *const by_cols[] = {"big", "half", "g"};
+
+static lcm_status load_as(lcm_db *db, const lcm_source *src, const char *strata, const char *psu,
+                          const char *weight, const char *var, lcm_survey_data *d, lcm_err *err) {
+    lcm_design_decl decl = {0};
+    snprintf(decl.strata, sizeof decl.strata, "%s", strata);
+    snprintf(decl.psu, sizeof decl.psu, "%s", psu);
+    snprintf(decl.weight, sizeof decl.weight, "%s", weight);
+    const char *vars[] = {var};
+    return lcm_survey_load(db, src, 0, &decl, vars, 1, 0, by_cols, 3, d, err);
+}
+
+static lcm_status load(lcm_db *db, const lcm_source *src, const char *weight, const char *var,
+                       lcm_survey_data *d, lcm_err *err) {
+    return load_as(db, src, "s", "p", weight, var, d, err);
+}
+
+static void same_labels(const lcm_intern *a, const lcm_intern *b) {
+    CU_ASSERT_EQUAL_FATAL(lcm_intern_count(a), lcm_intern_count(b));
+    for (size_t i = 0; i < lcm_intern_count(a); i++)
+        CU_ASSERT_STRING_EQUAL(lcm_intern_label(a, (int64_t)i), lcm_intern_label(b, (int64_t)i));
+}
+
+/* The values expected from the generator, and the copy equal to the row store. */
+static void check_loaded(const lcm_survey_data *d, double shift) {
+    CU_ASSERT_EQUAL_FATAL(d->n, NROWS);
+    int bad = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        double y = d->var[0][i];
+        bad += d->rowid[i] != (int64_t)i + 1;
+        bad += i % 97 ? y != i / 4.0 + (i == 5 ? shift : 0) : !isnan(y);
+        bad += d->weight[i] != 1 + (i % 5) / 4.0;
+        bad += strcmp(lcm_intern_label(d->strata_labels, d->strata[i]),
+                      (char[]){(char)('0' + i % 7), 0}) != 0;
+        bad += strcmp(lcm_intern_label(d->by_labels[0], d->by_codes[0][i]),
+                      i % 3 ? "-9000000000" : "4611686018427387904") != 0;
+        bad += strcmp(lcm_intern_label(d->by_labels[1], d->by_codes[1][i]),
+                      (const char *[]){"0.0", "0.5", "1.0", "1.5"}[i % 4]) != 0;
+        bad += strcmp(lcm_intern_label(d->by_labels[2], d->by_codes[2][i]), i % 2 ? "甲" : "b");
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void same_data(const lcm_survey_data *a, const lcm_survey_data *b) {
+    CU_ASSERT_EQUAL_FATAL(a->n, b->n);
+    size_t n = a->n;
+    CU_ASSERT(memcmp(a->rowid, b->rowid, n * sizeof *a->rowid) == 0);
+    CU_ASSERT(memcmp(a->strata, b->strata, n * sizeof *a->strata) == 0);
+    CU_ASSERT(memcmp(a->psu, b->psu, n * sizeof *a->psu) == 0);
+    CU_ASSERT(memcmp(a->weight, b->weight, n * sizeof *a->weight) == 0);
+    CU_ASSERT(memcmp(a->var[0], b->var[0], n * sizeof *a->var[0]) == 0); /* NaN bits too */
+    same_labels(a->strata_labels, b->strata_labels);
+    same_labels(a->psu_labels, b->psu_labels);
+    for (size_t j = 0; j < 3; j++) {
+        CU_ASSERT(memcmp(a->by_codes[j], b->by_codes[j], n * sizeof *a->by_codes[j]) == 0);
+        same_labels(a->by_labels[j], b->by_labels[j]);
+    }
+}
+
+static long cached(lcm_db *db) {
+    return lcmt_count(db, "SELECT count(*) FROM column_cache WHERE source = 'ds_cc'");
+}
+
+static void colcache__copy_loads_as_row_store(void) {
+    lcm_source src;
+    lcm_db *db = open_filled("colcache_same.db", &src);
+    lcm_survey_data a, b;
+    lcm_err err = {0};
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &a, &err) == LCM_OK);
+    /* the row ids, 3 design columns, y, 3 by-columns */
+    CU_ASSERT_EQUAL(cached(db), 8);
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &b, &err) == LCM_OK);
+    check_loaded(&a, 0);
+    same_data(&a, &b);
+    lcm_survey_data_free(&a);
+    lcm_survey_data_free(&b);
+    lcm_db_close(db);
+}
+
+static void colcache__writes_renames_and_new_tables_are_seen(void) {
+    lcm_source src;
+    lcm_db *db = open_filled("colcache_writes.db", &src);
+    lcm_survey_data d;
+    lcm_err err = {0};
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &d, &err) == LCM_OK);
+    lcm_survey_data_free(&d);
+    /* an UPDATE empties the copy; the next load reads it and writes it again */
+    CU_ASSERT_FATAL(lcm_db_exec(db, "UPDATE ds_cc SET y = y + 1 WHERE rowid = 6", &err) == LCM_OK);
+    CU_ASSERT_EQUAL(cached(db), 0);
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &d, &err) == LCM_OK);
+    check_loaded(&d, 1);
+    lcm_survey_data_free(&d);
+    CU_ASSERT_EQUAL(cached(db), 8);
+    /* dropped and made again by the same statement: no triggers, so the copy is not used */
+    CU_ASSERT_FATAL(
+        lcm_db_exec(db,
+                    "CREATE TABLE keep AS SELECT * FROM ds_cc; DROP TABLE ds_cc;"
+                    "CREATE TABLE ds_cc(s INTEGER, p INTEGER, w REAL, y REAL,"
+                    " big INTEGER, half REAL, g TEXT);"
+                    "INSERT INTO ds_cc SELECT s, p, w,"
+                    " CASE WHEN rowid = 6 THEN y + 2 ELSE y END, big, half, g FROM keep",
+                    &err) == LCM_OK);
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &d, &err) == LCM_OK);
+    check_loaded(&d, 3);
+    lcm_survey_data_free(&d);
+    /* s and p swapped by renames (no row written, no trigger fired): the copy of "s" is not
+     * what s holds now */
+    CU_ASSERT_FATAL(lcm_db_exec(db,
+                                "ALTER TABLE ds_cc RENAME COLUMN s TO t;"
+                                "ALTER TABLE ds_cc RENAME COLUMN p TO s;"
+                                "ALTER TABLE ds_cc RENAME COLUMN t TO p;",
+                                &err) == LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(load_as(db, &src, "p", "s", "w", "y", &d, &err), LCM_OK);
+    check_loaded(&d, 3);
+    lcm_survey_data_free(&d);
+    lcm_db_close(db);
+}
+
+static void colcache__missing_design_value_still_named(void) {
+    lcm_source src;
+    lcm_db *db = open_filled("colcache_missing.db", &src);
+    lcm_survey_data d;
+    lcm_err err = {0};
+    /* y (NULL in row 1, i = 0) is copied as a variable, then asked for as the weight */
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &d, &err) == LCM_OK);
+    lcm_survey_data_free(&d);
+    CU_ASSERT_EQUAL(load(db, &src, "y", "w", &d, &err), LCM_CONSTRAINT);
+    CU_ASSERT_STRING_EQUAL(err.msg, "table 'ds_cc' row 1: weight column 'y' is empty");
+    lcm_db_close(db);
+}
+
+const lcmt_case lcmt_colcache_cases[] = {
+    {"colcache__copy_loads_as_row_store", colcache__copy_loads_as_row_store},
+    {"colcache__writes_renames_and_new_tables_are_seen",
+     colcache__writes_renames_and_new_tables_are_seen},
+    {"colcache__missing_design_value_still_named", colcache__missing_design_value_still_named},
+    {NULL, NULL},
+};
