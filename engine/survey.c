@@ -427,7 +427,7 @@ static lcm_status read_cell(sqlite3_stmt *st, int i, load_col *c, size_t row, co
 static const char cache_schema[] =
     "CREATE TABLE IF NOT EXISTS column_cache(source TEXT NOT NULL, filter TEXT NOT NULL,"
     " wave INTEGER NOT NULL, col TEXT NOT NULL, kind INTEGER NOT NULL, schema TEXT NOT NULL,"
-    " n INTEGER NOT NULL, data BLOB NOT NULL, labels BLOB,"
+    " n INTEGER NOT NULL, labels BLOB, data BLOB NOT NULL," /* labels first: read without data */
     " PRIMARY KEY(source, filter, wave, col, kind))";
 
 enum { CACHE_CODES = 0, CACHE_VALUES = 1, CACHE_ROWID = 2 };
@@ -461,15 +461,23 @@ static int cache_read_col(sqlite3_stmt *st, const char *col, int kind, size_t *n
     if (sqlite3_step(st) != SQLITE_ROW)
         return 0;
     sqlite3_int64 rows = sqlite3_column_int64(st, 0);
-    const void *data = sqlite3_column_blob(st, 1);
-    size_t bytes = (size_t)sqlite3_column_bytes(st, 1);
-    if (rows <= 0 || (*n && (size_t)rows != *n) || bytes != (size_t)rows * 8 || !data)
+    size_t bytes = (size_t)rows * 8;
+    if (rows <= 0 || (*n && (size_t)rows != *n))
         return 0;
     *n = (size_t)rows;
+    /* straight from the pages into our array: sqlite3_column_blob would copy it twice */
+    sqlite3_blob *blob = NULL;
     void *copy = malloc(bytes);
-    if (!copy)
+    int ok = copy &&
+             sqlite3_blob_open(sqlite3_db_handle(st), "main", "column_cache", "data",
+                               sqlite3_column_int64(st, 1), 0, &blob) == SQLITE_OK &&
+             (size_t)sqlite3_blob_bytes(blob) == bytes &&
+             sqlite3_blob_read(blob, copy, (int)bytes, 0) == SQLITE_OK;
+    sqlite3_blob_close(blob);
+    if (!ok) {
+        free(copy);
         return 0;
-    memcpy(copy, data, bytes);
+    }
     if (kind == CACHE_ROWID) {
         *rowid = copy;
         return 1;
@@ -495,12 +503,14 @@ static int cache_read_col(sqlite3_stmt *st, const char *col, int kind, size_t *n
 /* Every column of cols and the row ids from the copy; 1 when all were there and agree. */
 static int cache_get(lcm_db *db, const char *table, const char *from, int wave, load_col *cols,
                      size_t ncols, lcm_survey_data *out) {
+    /* the copy is read through the OS page cache mapped, not copied page by page */
+    sqlite3_exec(lcm_db_sqlite(db), "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
     char *schema = cache_schema_of(db, table);
     sqlite3_stmt *st = NULL;
     int ok = schema != NULL;
     size_t n = 0;
     if (ok && sqlite3_prepare_v2(lcm_db_sqlite(db),
-                                 "SELECT n, data, labels FROM column_cache WHERE source = ?1"
+                                 "SELECT n, rowid, labels FROM column_cache WHERE source = ?1"
                                  " AND filter = ?2 AND wave = ?3 AND col = ?4 AND kind = ?5"
                                  " AND schema = ?6",
                                  -1, &st, NULL) != SQLITE_OK)
