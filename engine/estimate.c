@@ -115,7 +115,32 @@ static lcm_status make_domains(const lcm_survey_data *d, size_t k, domains *dom,
     dom->id = malloc(d->n * sizeof *dom->id);
     if (!combos || !dom->id)
         goto oom;
-    for (size_t i = 0; i < d->n; i++) {
+    /* few possible combinations (the product of the label counts): a dense table from the
+     * combination to its id, given in first-seen order as the interner below would */
+    size_t cells = 1;
+    for (size_t j = 0; j < k && cells <= d->n + 1024; j++)
+        cells *= lcm_intern_count(d->by_labels[j]) ? lcm_intern_count(d->by_labels[j]) : 1;
+    int32_t *cell = k && k <= 8 && cells <= d->n + 1024 ? malloc(cells * sizeof *cell) : NULL;
+    int dense = cell != NULL;
+    if (dense) {
+        size_t next = 0;
+        memset(cell, 0xff, cells * sizeof *cell);
+        for (size_t i = 0; i < d->n; i++) {
+            size_t at = 0;
+            int missing = 0;
+            for (size_t j = 0; j < k; j++) {
+                int64_t c = d->by_codes[j][i];
+                missing |= c < 0;
+                at = at * lcm_intern_count(d->by_labels[j]) + (size_t)(c < 0 ? 0 : c);
+            }
+            if (!missing && cell[at] < 0)
+                cell[at] = (int32_t)next++;
+            dom->id[i] = missing ? -1 : cell[at];
+        }
+        free(cell);
+        dom->n = next;
+    }
+    for (size_t i = 0; !dense && i < d->n; i++) {
         /* the key: each code in base 64 from '0', then ','; no NUL, no printf per row */
         char key[12 * 8];
         size_t len = 0;
@@ -132,7 +157,8 @@ static lcm_status make_domains(const lcm_survey_data *d, size_t k, domains *dom,
             goto oom;
         dom->id[i] = (int32_t)id;
     }
-    dom->n = k ? lcm_intern_count(combos) : 1;
+    if (!dense)
+        dom->n = k ? lcm_intern_count(combos) : 1;
     dom->combo = calloc(dom->n * (k ? k : 1), sizeof *dom->combo);
     dom->order = malloc(dom->n * sizeof *dom->order);
     dom->rows = calloc(dom->n, sizeof *dom->rows);
