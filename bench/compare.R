@@ -5,8 +5,7 @@ args <- commandArgs(TRUE)
 lcmon <- args[2]; db <- args[3]; runs <- as.integer(args[4])
 d <- read.csv(args[1])
 d$cat4f <- factor(d$cat4)
-des <- svydesign(id = ~psu + hh, strata = ~city, fpc = ~fpc1 + fpc2, weights = ~w, data = d,
-                 nest = TRUE)
+des <- svydesign(id = ~psu, strata = ~city, fpc = ~fpc1, weights = ~w, data = d, nest = TRUE)
 cases <- list(
   list(name = "mean of y1 by city", lc = c("--var", "y1", "--by", "city"),
        r = function() svyby(~y1, ~city, des, svymean), by = "city", vars = "y1"),
@@ -17,12 +16,12 @@ cases <- list(
        lc = c("--var", "cat4", "--stat", "prop", "--by", "city,sex"),
        r = function() svyby(~cat4f, ~city + sex, des, svymean), by = c("city", "sex"),
        vars = paste0("cat4f", 1:4)))
-# wall seconds of one lcmon process, measured by the shell around it
+# wall and CPU (user + system) seconds of one lcmon process, from the shell's time builtin
 time_lcmon <- function(a) {
-  out <- system2("bash", c("-c", shQuote('s=$EPOCHREALTIME; "$@" > /dev/null; e=$EPOCHREALTIME; echo "$s $e"'),
+  out <- system2("bash", c("-c", shQuote('TIMEFORMAT="%3R %3U %3S"; { time "$@" > /dev/null; } 2>&1'),
                            "bash", lcmon, "estimate", db, "--dataset", "hh", a), stdout = TRUE)
-  t <- as.numeric(strsplit(out, " ")[[1]])
-  t[2] - t[1]
+  t <- as.numeric(strsplit(out[length(out)], " ")[[1]])
+  c(wall = t[1], cpu = t[2] + t[3])
 }
 rel <- function(a, r) max(abs(a - r) / pmax(abs(a), abs(r)))
 for (cs in cases) {
@@ -47,16 +46,19 @@ for (cs in cases) {
                                                   length(cs$vars) * nrow(b))
   cat(sprintf("agree: %d estimates and SEs, largest relative difference %.3g\n", compared, worst))
   if (!(worst < 1e-8)) stop("lcmon and R disagree")
-  cat(sprintf("first lcmon estimate (row store read, columnar copy written): %.3f s\n", first))
-  ratios <- numeric(0)
+  cat(sprintf("first lcmon estimate (row store read, columnar copy written): %.3f s\n", first[["wall"]]))
+  ratios <- numeric(0); cpu_ratios <- numeric(0)
   for (k in seq_len(runs)) {
-    t0 <- proc.time()[["elapsed"]]
+    t0 <- proc.time()
     invisible(cs$r())
-    rs <- proc.time()[["elapsed"]] - t0
-    ls <- time_lcmon(cs$lc)
-    ratios <- c(ratios, rs / ls)
-    cat(sprintf("pair %d: R svyby %.3f s, lcmon estimate %.3f s, ratio %.0fx\n", k, rs, ls, rs / ls))
+    t1 <- proc.time()
+    rs <- t1[["elapsed"]] - t0[["elapsed"]]
+    rc <- t1[["user.self"]] - t0[["user.self"]] + t1[["sys.self"]] - t0[["sys.self"]]
+    l <- time_lcmon(cs$lc)
+    ratios <- c(ratios, rs / l[["wall"]]); cpu_ratios <- c(cpu_ratios, rc / l[["cpu"]])
+    cat(sprintf("pair %d: R svyby %.3f s (CPU %.3f s), lcmon estimate %.3f s (CPU %.3f s), ratio %.0fx (CPU %.0fx)\n",
+                k, rs, rc, l[["wall"]], l[["cpu"]], rs / l[["wall"]], rc / l[["cpu"]]))
   }
-  cat(sprintf("RESULT %s: ratio R/lcmon min %.0fx, median %.0fx over %d pairs\n", cs$name,
-              min(ratios), median(ratios), runs))
+  cat(sprintf("RESULT %s: ratio R/lcmon wall min %.0fx, median %.0fx; CPU min %.0fx, median %.0fx; %d pairs\n",
+              cs$name, min(ratios), median(ratios), min(cpu_ratios), median(cpu_ratios), runs))
 }
