@@ -531,6 +531,8 @@ static int cache_get(lcm_db *db, const char *table, const char *from, int wave, 
     }
     sqlite3_finalize(st);
     free(schema);
+    /* unmapped again: the pages read stay out of the process while the design is built */
+    sqlite3_exec(lcm_db_sqlite(db), "PRAGMA mmap_size = 0", NULL, NULL, NULL);
     if (ok)
         out->n = n;
     else {
