@@ -575,8 +575,18 @@ static void cache_put(lcm_db *db, const char *table, const char *from, int wave,
         sqlite3_exec(h, "SAVEPOINT lcm_column_cache", NULL, NULL, NULL) != SQLITE_OK)
         return;
     sqlite3_stmt *st = NULL;
-    char *schema = NULL;
+    char *schema = cache_schema_of(db, table);
     int ok = sqlite3_exec(h, cache_schema, NULL, NULL, NULL) == SQLITE_OK;
+    /* no triggers: the table was made again (import --replace, a rebuilt form table) or its
+     * triggers dropped, and writes since then were not seen; every copy of it goes before
+     * the triggers are made, so none older than them can be served */
+    if (ok && !schema) {
+        char *sql = sqlite3_mprintf("DELETE FROM column_cache WHERE source = %Q", table);
+        ok = sql && sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_free(sql);
+    }
+    free(schema);
+    schema = NULL;
     static const char *const trig[] = {"INSERT", "UPDATE", "DELETE"};
     for (int t = 0; ok && t < 3; t++) {
         char *sql = sqlite3_mprintf("CREATE TRIGGER IF NOT EXISTS \"column_cache_%w_%c\" AFTER %s"
@@ -762,9 +772,10 @@ static lcm_status distribute(load_col *cols, size_t ncols, size_t nvar, size_t n
     return LCM_OK;
 }
 
-lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
-                           const char *const *vars, size_t nvar, int as_categories,
-                           const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err) {
+static lcm_status load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                       const char *const *vars, size_t nvar, int as_categories,
+                       const char *const *by, size_t nby, int use_copy, lcm_survey_data *out,
+                       lcm_err *err) {
     lcm_strbuf from = LCM_STRBUF_INIT, count_sql = LCM_STRBUF_INIT;
     load_col *cols = calloc(6 + nvar + nby, sizeof *cols);
     size_t ncols = 0;
@@ -778,7 +789,7 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
             LCM_OK ||
         (rc = build_from(db, src, wave, &from, err)) != LCM_OK)
         goto cleanup;
-    if (cache_get(db, src->table, from.buf, wave, cols, ncols, out)) {
+    if (use_copy && cache_get(db, src->table, from.buf, wave, cols, ncols, out)) {
         rc = distribute(cols, ncols, nvar, nby, out, err);
         goto cleanup;
     }
@@ -801,7 +812,8 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
     if ((rc = alloc_columns(cols, ncols, out->n, err)) != LCM_OK ||
         (rc = fetch_rows(db, src, wave, from.buf, cols, ncols, out->n, out->rowid, err)) != LCM_OK)
         goto cleanup;
-    cache_put(db, src->table, from.buf, wave, cols, ncols, out->rowid, out->n);
+    if (use_copy)
+        cache_put(db, src->table, from.buf, wave, cols, ncols, out->rowid, out->n);
     if ((rc = distribute(cols, ncols, nvar, nby, out, err)) != LCM_OK)
         goto cleanup;
 cleanup:
@@ -817,6 +829,39 @@ cleanup:
     if (rc != LCM_OK)
         lcm_survey_data_free(out);
     return rc;
+}
+
+/* The load runs in one transaction (a savepoint: nested in the caller's when there is one),
+ * so the rows read from the row store and the copy written of them are the same rows: a
+ * write committed by another connection in between makes the copy's write fail (busy or
+ * a stale snapshot), and the copy is then just not written. */
+static lcm_status load_in_savepoint(lcm_db *db, const lcm_source *src, int wave,
+                                    const lcm_design_decl *decl, const char *const *vars,
+                                    size_t nvar, int as_categories, const char *const *by,
+                                    size_t nby, int use_copy, lcm_survey_data *out, lcm_err *err) {
+    sqlite3 *h = lcm_db_sqlite(db);
+    int sp =
+        use_copy && sqlite3_exec(h, "SAVEPOINT lcm_survey_load", NULL, NULL, NULL) == SQLITE_OK;
+    lcm_status rc = load(db, src, wave, decl, vars, nvar, as_categories, by, nby, sp, out, err);
+    if (sp)
+        sqlite3_exec(h, "RELEASE lcm_survey_load", NULL, NULL, NULL);
+    return rc;
+}
+
+lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                           const char *const *vars, size_t nvar, int as_categories,
+                           const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err) {
+    /* imported replicate weights are matched to the rows by row id, read from the row store */
+    int use_copy = !(decl->rep.import && decl->rep.type[0]);
+    return load_in_savepoint(db, src, wave, decl, vars, nvar, as_categories, by, nby, use_copy, out,
+                             err);
+}
+
+lcm_status lcm_survey_load_rows(lcm_db *db, const lcm_source *src, int wave,
+                                const lcm_design_decl *decl, const char *const *vars, size_t nvar,
+                                int as_categories, const char *const *by, size_t nby,
+                                lcm_survey_data *out, lcm_err *err) {
+    return load_in_savepoint(db, src, wave, decl, vars, nvar, as_categories, by, nby, 0, out, err);
 }
 
 void lcm_survey_data_free(lcm_survey_data *d) {

@@ -100,6 +100,13 @@ typedef struct lcm_survey_data {
 lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
                            const char *const *vars, size_t nvar, int as_categories,
                            const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err);
+/* As lcm_survey_load, always from the row store and never through the columnar copy
+ * (docs/performance.md): for callers that write back by d->rowid (a VACUUM may renumber the
+ * row ids of a table without an INTEGER PRIMARY KEY, and writes no row a trigger sees). */
+lcm_status lcm_survey_load_rows(lcm_db *db, const lcm_source *src, int wave,
+                                const lcm_design_decl *decl, const char *const *vars, size_t nvar,
+                                int as_categories, const char *const *by, size_t nby,
+                                lcm_survey_data *out, lcm_err *err);
 void lcm_survey_data_free(lcm_survey_data *d);
 
 /* The design of the rows d holds, as decl declares it, into *out (the caller frees with
