@@ -663,8 +663,11 @@ lcm_status lcm_estimate_run(lcm_db *db, const lcm_est_request *req, lcm_est_resu
     if ((rc = run_estimates(req, design, &data, &dom, &ev, est, qci, err)) != LCM_OK ||
         (rc = collect_rows(req, &data, &dom, &ev, est, qci, r, err)) != LCM_OK)
         goto cleanup;
-    if (reading)
-        lcm_db_rollback(db), reading = 0; /* nothing was written: ends the read */
+    /* nothing was written but the columnar copy of the columns read, if it was (survey.c):
+     * ends the read, keeping the copy */
+    if (reading && lcm_db_commit(db, NULL) != LCM_OK)
+        lcm_db_rollback(db);
+    reading = 0;
     if (req->store && (rc = store_rows(db, req, &decl, r, err)) != LCM_OK)
         goto cleanup;
     *out = r;
