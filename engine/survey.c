@@ -621,6 +621,36 @@ static void cache_put(lcm_db *db, const char *table, const char *from, int wave,
     sqlite3_exec(h, "RELEASE lcm_column_cache", NULL, NULL, NULL);
 }
 
+lcm_status lcm_survey_copy_forget(lcm_db *db, const char *table, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_strbuf sql = LCM_STRBUF_INIT;
+    /* every trigger of ours on the table, also those named after an older name of it */
+    lcm_status rc = lcm_db_prepare(db,
+                                   "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                   " AND tbl_name = ?1 AND name GLOB 'column_cache_*'",
+                                   &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char *q = sqlite3_mprintf("DROP TRIGGER \"%w\";", (const char *)sqlite3_column_text(st, 0));
+        lcm_strbuf_adds(&sql, q ? q : "");
+        sqlite3_free(q);
+    }
+    sqlite3_finalize(st);
+    if (lcm_table_has_column(db, "column_cache", "source")) {
+        char *q = sqlite3_mprintf("DELETE FROM column_cache WHERE source = %Q;", table);
+        lcm_strbuf_adds(&sql, q ? q : "");
+        sqlite3_free(q);
+    }
+    if (!lcm_strbuf_ok(&sql))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    else if (sql.len)
+        rc = lcm_db_exec(db, sql.buf, err);
+    lcm_strbuf_release(&sql);
+    return rc;
+}
+
 static long long count_rows(lcm_db *db, const char *where_sql, int wave) {
     sqlite3_stmt *st = NULL;
     long long n = -1;

@@ -109,6 +109,11 @@ lcm_status lcm_survey_load_rows(lcm_db *db, const lcm_source *src, int wave,
                                 lcm_survey_data *out, lcm_err *err);
 void lcm_survey_data_free(lcm_survey_data *d);
 
+/* Drops the columnar copies of table and their invalidation triggers (docs/performance.md),
+ * in the caller's transaction: a bulk writer calls it before its rows, so it pays no trigger
+ * per row; the next load reads the row store and makes both again. */
+lcm_status lcm_survey_copy_forget(lcm_db *db, const char *table, lcm_err *err);
+
 /* The design of the rows d holds, as decl declares it, into *out (the caller frees with
  * lcm_svy_design_free). Its messages name strata and PSUs by their values in the data
  * ("stratum '4451-urban' has only one PSU"), not by lcmon's internal numbers. */

@@ -356,6 +356,81 @@ static void colcache__commands_never_see_a_stale_copy(void) {
     same_output(estimate(db, "z"), estimate(ref, "z"));
 }
 
+static long triggers(lcm_db *db) {
+    return lcmt_count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                          " AND name GLOB 'column_cache_*'");
+}
+
+/* lcm_survey_copy_forget drops the copies and their triggers in the caller's transaction:
+ * rolled back, both are there again; committed, the next load makes them again. */
+static void colcache__forget_is_transactional(void) {
+    lcm_source src;
+    lcm_db *db = open_filled("colcache_forget.db", &src);
+    lcm_survey_data d;
+    lcm_err err = {0};
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &d, &err) == LCM_OK);
+    lcm_survey_data_free(&d);
+    CU_ASSERT_EQUAL(triggers(db), 3);
+    CU_ASSERT_FATAL(lcm_db_exec(db, "BEGIN", &err) == LCM_OK);
+    CU_ASSERT_FATAL(lcm_survey_copy_forget(db, "ds_cc", &err) == LCM_OK);
+    CU_ASSERT_EQUAL(triggers(db), 0);
+    CU_ASSERT_EQUAL(cached(db), 0);
+    lcm_db_rollback(db);
+    CU_ASSERT_EQUAL(triggers(db), 3);
+    CU_ASSERT_EQUAL(cached(db), 8);
+    CU_ASSERT_FATAL(lcm_survey_copy_forget(db, "ds_cc", &err) == LCM_OK);
+    CU_ASSERT_FATAL(lcm_db_exec(db, "UPDATE ds_cc SET y = y + 1 WHERE rowid = 6", &err) == LCM_OK);
+    CU_ASSERT_FATAL(load(db, &src, "w", "y", &d, &err) == LCM_OK);
+    check_loaded(&d, 1);
+    lcm_survey_data_free(&d);
+    CU_ASSERT_EQUAL(triggers(db), 3);
+    CU_ASSERT_EQUAL(cached(db), 8);
+    lcm_db_close(db);
+}
+
+/* `import responses` forgets the copies of its form's table before its rows (no trigger per
+ * row); a copy and triggers are made by hand here, as lcm_survey_load makes them. */
+static void colcache__import_responses_forgets_the_copy(void) {
+    const char *db = lcmt_tmp("colcache_resp.db");
+    remove(db);
+    const char *init[] = {"init", db, NULL};
+    const char *form[] = {"form", "load", db, lcmt_path("surveys/household"), NULL};
+    CU_ASSERT_FATAL(lcmt_run(init, NULL, NULL, NULL) == 0);
+    CU_ASSERT_FATAL(lcmt_run(form, NULL, NULL, NULL) == 0);
+    lcm_db *h = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_FATAL(lcm_db_open(db, 0, &h, &err) == LCM_OK);
+    char table[128];
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_FATAL(lcm_db_prepare(h,
+                                   "SELECT name FROM sqlite_master WHERE type = 'table' AND"
+                                   " name GLOB 'resp_household_*' AND name NOT GLOB '*__*'",
+                                   &st, &err) == LCM_OK);
+    CU_ASSERT_FATAL(sqlite3_step(st) == SQLITE_ROW);
+    snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    char *sql = sqlite3_mprintf(
+        "CREATE TABLE column_cache(source TEXT NOT NULL, filter TEXT NOT NULL, wave INTEGER NOT"
+        " NULL, col TEXT NOT NULL, kind INTEGER NOT NULL, schema TEXT NOT NULL, n INTEGER NOT"
+        " NULL, labels BLOB, data BLOB NOT NULL, PRIMARY KEY(source, filter, wave, col, kind));"
+        "INSERT INTO column_cache VALUES (%Q, '', 0, 'x', 1, '', 1, NULL, x'00');"
+        "CREATE TRIGGER \"column_cache_%w_i\" AFTER INSERT ON \"%w\" BEGIN"
+        " DELETE FROM column_cache WHERE source = %Q; END;",
+        table, table, table, table);
+    CU_ASSERT_FATAL(lcm_db_exec(h, sql, &err) == LCM_OK);
+    sqlite3_free(sql);
+    CU_ASSERT_EQUAL(triggers(h), 1);
+    lcm_db_close(h);
+    const char *imp[] = {
+        "import", "responses", db,  lcmt_path("tests/fixtures/import/responses_ok.csv"),
+        "--form", "household", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(imp, NULL, NULL, NULL), 0);
+    CU_ASSERT_FATAL(lcm_db_open(db, 0, &h, &err) == LCM_OK);
+    CU_ASSERT_EQUAL(triggers(h), 0);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM column_cache"), 0);
+    lcm_db_close(h);
+}
+
 const lcmt_case lcmt_colcache_cases[] = {
     {"colcache__copy_loads_as_row_store", colcache__copy_loads_as_row_store},
     {"colcache__writes_renames_and_new_tables_are_seen",
@@ -364,5 +439,7 @@ const lcmt_case lcmt_colcache_cases[] = {
     {"colcache__made_again_forgets_every_copy", colcache__made_again_forgets_every_copy},
     {"colcache__load_rows_ignores_the_copy", colcache__load_rows_ignores_the_copy},
     {"colcache__commands_never_see_a_stale_copy", colcache__commands_never_see_a_stale_copy},
+    {"colcache__forget_is_transactional", colcache__forget_is_transactional},
+    {"colcache__import_responses_forgets_the_copy", colcache__import_responses_forgets_the_copy},
     {NULL, NULL},
 };
