@@ -22,34 +22,10 @@ void lcm__svy_cal_free(svy_cal *c) {
     }
     free(c->block);
     free(c->minv);
-    free(c->cross);
     free(c->count);
-    free(c->unit_c);
     free(c->cross_start), free(c->cross_col), free(c->cross_val);
     free(c->uc_start), free(c->uc_col), free(c->uc_val);
     free(c);
-}
-
-/* The nonzeros of the rows x cols matrix m, by row (CSR); 0, or -1 out of memory. */
-static int sparse_rows(const double *m, size_t rows, size_t cols, size_t **start, size_t **col,
-                       double **val) {
-    size_t nz = 0;
-    for (size_t i = 0; i < rows * cols; i++)
-        nz += m[i] != 0.0;
-    *start = malloc((rows + 1) * sizeof **start);
-    *col = malloc((nz ? nz : 1) * sizeof **col);
-    *val = malloc((nz ? nz : 1) * sizeof **val);
-    if (!*start || !*col || !*val)
-        return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < rows; i++) {
-        (*start)[i] = k;
-        for (size_t j = 0; j < cols; j++)
-            if (m[i * cols + j] != 0.0)
-                (*col)[k] = j, (*val)[k++] = m[i * cols + j];
-    }
-    (*start)[rows] = k;
-    return 0;
 }
 
 /* Raking: R's 10 sweeps of x <- x - psw * ave(x/psw, margin), on the coefficients. Every
@@ -63,18 +39,40 @@ static void rake_beta(const svy_cal *c, const double *q, double *beta) {
             const svy_cal_block *bl = &c->block[b];
             for (size_t i = bl->col0; i < bl->col0 + bl->ncol; i++) {
                 double left = q[i];
-                if (c->cross_start)
-                    for (size_t z = c->cross_start[i]; z < c->cross_start[i + 1]; z++)
-                        left -= c->cross_val[z] * beta[c->cross_col[z]];
-                else
-                    for (size_t j = 0; j < p; j++)
-                        left -= c->cross[i * p + j] * beta[j];
+                for (size_t z = c->cross_start[i]; z < c->cross_start[i + 1]; z++)
+                    left -= c->cross_val[z] * beta[c->cross_col[z]];
                 /* cells of one margin are disjoint, so updating in place within the margin
                  * does not change the other cells' remainders */
                 if (c->count[i] > 0)
                     beta[i] += left / c->count[i];
             }
         }
+}
+
+void lcm__svy_cal_beta_on(const svy_cal *c, const double *q, double *beta, const size_t *cells,
+                          size_t m) {
+    if (c->kind == SVY_CAL_RAKE) {
+        /* rake_beta's sweeps on these cells only: they are whole components of cross and
+         * in increasing order, i.e. margin by margin and cell by cell as the full sweep */
+        for (size_t t = 0; t < m; t++)
+            beta[cells[t]] = 0.0;
+        for (int it = 0; it < c->sweeps; it++)
+            for (size_t t = 0; t < m; t++) {
+                size_t i = cells[t];
+                double left = q[i];
+                for (size_t z = c->cross_start[i]; z < c->cross_start[i + 1]; z++)
+                    left -= c->cross_val[z] * beta[c->cross_col[z]];
+                if (c->count[i] > 0)
+                    beta[i] += left / c->count[i];
+            }
+        return;
+    }
+    if (c->diag) {
+        for (size_t t = 0; t < m; t++)
+            beta[cells[t]] = c->minv[cells[t]] * q[cells[t]];
+        return;
+    }
+    lcm__svy_cal_beta(c, q, beta); /* dense M^-1: the cells are all p */
 }
 
 void lcm__svy_cal_beta(const svy_cal *c, const double *q, double *beta) {
@@ -115,8 +113,7 @@ static lcm_status start(const lcm_svy_design *d, lcm_svy_design **out, svy_cal *
     c->p = p;
     c->nblock = nblock;
     c->block = calloc(nblock, sizeof *c->block);
-    c->unit_c = calloc((*out)->nunit * p, sizeof *c->unit_c);
-    if (!c->block || !c->unit_c)
+    if (!c->block)
         return LCM_NOMEM;
     *cal = c;
     return LCM_OK;
@@ -147,23 +144,104 @@ static lcm_status block_init(svy_cal_block *b, size_t n, size_t col0, size_t nco
     return LCM_OK;
 }
 
-/* unit_c: per variance unit, the sums of c_kj = cfac_k * x_kj. */
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sparse rows built one at a time: a dense accumulator of p values, the columns touched in
+ * the current row, and the CSR arrays the finished rows are appended to (columns in
+ * increasing order, exact zeros left out, as sparse_rows gives them from a dense matrix:
+ * each value is summed in the same order, so the same bits). Memory O(p + nonzeros), not
+ * rows x p: with margins by city a row of 3,000 cities' cells has a handful of nonzeros. */
+typedef struct sparse_acc {
+    size_t p, row, nt, nz, cap;
+    double *acc;
+    size_t *mark, *touched;
+    size_t *start, *col;
+    double *val;
+} sparse_acc;
+
+static int sacc_init(sparse_acc *a, size_t p, size_t rows) {
+    *a = (sparse_acc){.p = p, .cap = 1024};
+    a->acc = malloc((p ? p : 1) * sizeof *a->acc);
+    a->mark = malloc((p ? p : 1) * sizeof *a->mark);
+    a->touched = malloc((p ? p : 1) * sizeof *a->touched);
+    a->start = malloc((rows + 1) * sizeof *a->start);
+    a->col = malloc(a->cap * sizeof *a->col);
+    a->val = malloc(a->cap * sizeof *a->val);
+    if (!a->acc || !a->mark || !a->touched || !a->start || !a->col || !a->val)
+        return -1;
+    for (size_t j = 0; j < p; j++)
+        a->mark[j] = SIZE_MAX;
+    a->start[0] = 0;
+    return 0;
+}
+
+static inline void sacc_add(sparse_acc *a, size_t j, double v) {
+    if (a->mark[j] != a->row) {
+        a->mark[j] = a->row;
+        a->acc[j] = 0.0;
+        a->touched[a->nt++] = j;
+    }
+    a->acc[j] += v;
+}
+
+/* Ends the current row; -1 out of memory. */
+static int sacc_next(sparse_acc *a) {
+    qsort(a->touched, a->nt, sizeof *a->touched, cmp_size);
+    if (a->nz + a->nt > a->cap) {
+        size_t cap = 2 * (a->nz + a->nt);
+        size_t *col = realloc(a->col, cap * sizeof *col);
+        if (col)
+            a->col = col;
+        double *val = col ? realloc(a->val, cap * sizeof *val) : NULL;
+        if (!val)
+            return -1;
+        a->val = val, a->cap = cap;
+    }
+    for (size_t t = 0; t < a->nt; t++) {
+        size_t j = a->touched[t];
+        if (a->acc[j] != 0.0)
+            a->col[a->nz] = j, a->val[a->nz++] = a->acc[j];
+    }
+    a->nt = 0;
+    a->start[++a->row] = a->nz;
+    return 0;
+}
+
+/* Hands the CSR arrays over; frees the rest. */
+static void sacc_done(sparse_acc *a, size_t **start, size_t **col, double **val) {
+    *start = a->start, *col = a->col, *val = a->val;
+    a->start = NULL, a->col = NULL, a->val = NULL;
+}
+
+static void sacc_free(sparse_acc *a) {
+    free(a->acc), free(a->mark), free(a->touched), free(a->start), free(a->col), free(a->val);
+}
+
+/* Per variance unit, the sums of c_kj = cfac_k * x_kj, as sparse rows (uc_*). */
 static int fill_unit_c(const lcm_svy_design *d, svy_cal *c) {
-    for (size_t u = 0; u < d->nunit; u++) {
-        double *cu = c->unit_c + u * c->p;
+    sparse_acc a;
+    int rc = sacc_init(&a, c->p, d->nunit);
+    for (size_t u = 0; rc == 0 && u < d->nunit; u++) {
         for (size_t r = d->unit_start[u]; r < d->unit_start[u + 1]; r++) {
             size_t k = d->order[r];
             for (size_t b = 0; b < c->nblock; b++) {
                 const svy_cal_block *bl = &c->block[b];
                 if (bl->cell)
-                    cu[bl->col0 + (size_t)bl->cell[k]] += bl->cfac[k];
+                    sacc_add(&a, bl->col0 + (size_t)bl->cell[k], bl->cfac[k]);
                 else
                     for (size_t j = 0; j < bl->ncol; j++)
-                        cu[bl->col0 + j] += bl->cfac[k] * bl->dense[k * bl->ncol + j];
+                        sacc_add(&a, bl->col0 + j, bl->cfac[k] * bl->dense[k * bl->ncol + j]);
             }
         }
+        rc = sacc_next(&a);
     }
-    return sparse_rows(c->unit_c, d->nunit, c->p, &c->uc_start, &c->uc_col, &c->uc_val);
+    if (rc == 0)
+        sacc_done(&a, &c->uc_start, &c->uc_col, &c->uc_val);
+    sacc_free(&a);
+    return rc;
 }
 
 static lcm_status check_margin(const lcm_svy_design *d, const lcm_svy_margin *m, char *err,
@@ -311,31 +389,57 @@ static lcm_status rake_cal(const lcm_svy_design *d, lcm_svy_design *o, svy_cal *
     size_t p = c->p, n = d->n, col0 = 0;
     c->kind = SVY_CAL_RAKE;
     c->sweeps = 10;
-    c->cross = calloc(p * p, sizeof *c->cross);
     c->count = calloc(p, sizeof *c->count);
-    if (!c->cross || !c->count)
+    size_t *rows = malloc((n ? n : 1) * sizeof *rows), *at = malloc((p + 1) * sizeof *at);
+    sparse_acc a;
+    int rc = sacc_init(&a, p, p);
+    if (!c->count || !rows || !at || rc != 0) {
+        free(rows), free(at), sacc_free(&a);
         return LCM_NOMEM;
+    }
     for (size_t j = 0; j < nm; j++) {
         lcm_status st = block_init(&c->block[j], n, col0, m[j].ncell, m[j].cell, NULL);
-        if (st != LCM_OK)
+        if (st != LCM_OK) {
+            free(rows), free(at), sacc_free(&a);
             return st;
+        }
         for (size_t k = 0; k < n; k++) {
             c->block[j].afac[k] = o->w[k] / psw[j * n + k];
             c->block[j].cfac[k] = psw[j * n + k];
         }
         col0 += m[j].ncell;
     }
-    for (size_t k = 0; k < n; k++)
-        for (size_t a = 0; a < nm; a++) {
-            size_t i = c->block[a].col0 + (size_t)m[a].cell[k];
-            c->count[i] += 1.0;
-            for (size_t b = 0; b < nm; b++) {
-                size_t j = c->block[b].col0 + (size_t)m[b].cell[k];
-                c->cross[i * p + j] += psw[b * n + k] / psw[a * n + k];
+    /* cross, one sparse row per cell i (margin a): the rows in cell i in increasing order
+     * (a stable counting sort), each adding psw_b/psw_a to its cell j of every margin b: per
+     * (i, j) the same terms in the same order as the dense loop over the rows */
+    for (size_t ma = 0; rc == 0 && ma < nm; ma++) {
+        const svy_cal_block *ba = &c->block[ma];
+        memset(at, 0, (ba->ncol + 1) * sizeof *at);
+        for (size_t k = 0; k < n; k++)
+            at[(size_t)m[ma].cell[k] + 1]++;
+        for (size_t g = 0; g < ba->ncol; g++)
+            at[g + 1] += at[g];
+        for (size_t k = 0; k < n; k++)
+            rows[at[m[ma].cell[k]]++] = k;
+        for (size_t g = ba->ncol; g > 0; g--)
+            at[g] = at[g - 1];
+        at[0] = 0;
+        for (size_t g = 0; rc == 0 && g < ba->ncol; g++) {
+            size_t i = ba->col0 + g;
+            for (size_t r = at[g]; r < at[g + 1]; r++) {
+                size_t k = rows[r];
+                c->count[i] += 1.0;
+                for (size_t mb = 0; mb < nm; mb++)
+                    sacc_add(&a, c->block[mb].col0 + (size_t)m[mb].cell[k],
+                             psw[mb * n + k] / psw[ma * n + k]);
             }
+            rc = sacc_next(&a);
         }
-    if (fill_unit_c(o, c) != 0 ||
-        sparse_rows(c->cross, p, p, &c->cross_start, &c->cross_col, &c->cross_val) != 0)
+    }
+    if (rc == 0)
+        sacc_done(&a, &c->cross_start, &c->cross_col, &c->cross_val);
+    free(rows), free(at), sacc_free(&a);
+    if (rc != 0 || fill_unit_c(o, c) != 0)
         return LCM_NOMEM;
     return LCM_OK;
 }

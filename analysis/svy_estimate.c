@@ -39,13 +39,21 @@ typedef struct pass {
     size_t *cell_dom, *cell_key; /* key: the SSU's unit index with ssu_cells, else the PSU */
     double *acc;                 /* ncell * nvar * K */
     double *mom;                 /* ndom*nvar*3: weighted W, mean, M2 for the design effect */
-    double *q;                   /* calibrated: ndom*nvar*3p, sums of a_kj, a_kj*y, a_kj*x */
-    double *rsum;                /* replicates: ndom*nvar*3R, sums of w_r, w_r*y, w_r*x */
-    double *shift;               /* fold: ndom*nvar shifts c, NaN until the domain shows one */
-    size_t ne, ecap;             /* fold: the current PSU's (domain, SSU) entries */
-    size_t *e_cell, *e_sorted;   /* each entry's cell; entries bucketed by cell */
-    double *e_ab;                /* ecap*nvar*2: a and b per entry and variable */
-    size_t *bucket;              /* ndom+1 */
+    double *q;                   /* calibrated: per domain D and variable, over the nq(D)
+                                    cells D's rows touch, sums of a_kj, a_kj*y, a_kj*x:
+                                    3*nq(D) doubles at q + 3*(qs_start[D]*nvar + v*nq(D)) */
+    size_t *qs_start, *qs_col;   /* calibrated: ndom+1 offsets; each domain's cells, sorted */
+    size_t *comp;                /* calibrated: p, the component of each cell (cells linked
+                                    through a row, see svy_cal) */
+    size_t ncomp;
+    size_t *cc_start, *cc_cell; /* ncomp+1 offsets; each component's cells, increasing */
+    size_t *cu_start, *cu_unit; /* ncomp+1 offsets; units with a nonzero c_kj in it */
+    double *rsum;               /* replicates: ndom*nvar*3R, sums of w_r, w_r*y, w_r*x */
+    double *shift;              /* fold: ndom*nvar shifts c, NaN until the domain shows one */
+    size_t ne, ecap;            /* fold: the current PSU's (domain, SSU) entries */
+    size_t *e_cell, *e_sorted;  /* each entry's cell; entries bucketed by cell */
+    double *e_ab;               /* ecap*nvar*2: a and b per entry and variable */
+    size_t *bucket;             /* ndom+1 */
 } pass;
 
 static void pass_free(pass *p) {
@@ -54,6 +62,8 @@ static void pass_free(pass *p) {
     free(p->acc);
     free(p->mom);
     free(p->q);
+    free(p->qs_start), free(p->qs_col), free(p->comp);
+    free(p->cc_start), free(p->cc_cell), free(p->cu_start), free(p->cu_unit);
     free(p->rsum);
     free(p->shift);
     free(p->e_cell);
@@ -104,24 +114,199 @@ size_t lcm_svy_nresults(const lcm_svy_by *by, size_t nby, size_t nvar) {
     return nd * nvar;
 }
 
-/* Calibration right-hand sides for one row in one domain. */
-static void add_cal(const svy_cal *c, size_t k, double *q, double y, double x) {
-    size_t p = c->p;
+/* Where cell j is in a domain's sorted cells cols[0..m) (it is there). */
+static size_t local_cell(const size_t *cols, size_t m, size_t j) {
+    size_t lo = 0, hi = m;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (cols[mid] <= j)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Calibration right-hand sides for one row in one domain, over the domain's cells
+ * cols[0..m). */
+static void add_cal(const svy_cal *c, size_t k, double *q, const size_t *cols, size_t m, double y,
+                    double x) {
     for (size_t b = 0; b < c->nblock; b++) {
         const svy_cal_block *bl = &c->block[b];
         if (bl->cell) {
-            size_t j = bl->col0 + (size_t)bl->cell[k];
+            size_t j = local_cell(cols, m, bl->col0 + (size_t)bl->cell[k]);
             double a = bl->afac[k];
-            q[j] += a, q[p + j] += a * y, q[2 * p + j] += a * x;
+            q[j] += a, q[m + j] += a * y, q[2 * m + j] += a * x;
         } else {
             const double *xr = bl->dense + k * bl->ncol;
             for (size_t jj = 0; jj < bl->ncol; jj++) {
-                size_t j = bl->col0 + jj;
+                size_t j = local_cell(cols, m, bl->col0 + jj);
                 double a = bl->afac[k] * xr[jj];
-                q[j] += a, q[p + j] += a * y, q[2 * p + j] += a * x;
+                q[j] += a, q[m + j] += a * y, q[2 * m + j] += a * x;
             }
         }
     }
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Each domain's calibration cells: those its rows fall in (a one-hot margin) or every
+ * column of a dense block. */
+static lcm_status domain_cells(const lcm_svy_design *d, pass *p, const lcm_svy_by *by, size_t nby,
+                               const size_t *base) {
+    const svy_cal *c = d->cal;
+    size_t per = 0, P = c->p;
+    for (size_t b = 0; b < c->nblock; b++)
+        per += c->block[b].cell ? 1 : c->block[b].ncol;
+    p->qs_start = calloc(p->ndom + 1, sizeof *p->qs_start);
+    size_t *pos = malloc((p->ndom ? p->ndom : 1) * sizeof *pos);
+    size_t *mark = malloc((P ? P : 1) * sizeof *mark);
+    if (!p->qs_start || !pos || !mark) {
+        free(pos), free(mark);
+        return LCM_NOMEM;
+    }
+    for (size_t g = 0; g < nby; g++)
+        for (size_t k = 0; k < d->n; k++) {
+            int32_t id = by[g].dom ? by[g].dom[k] : 0;
+            if (id >= 0)
+                p->qs_start[base[g] + (size_t)id + 1] += per;
+        }
+    for (size_t D = 0; D < p->ndom; D++)
+        p->qs_start[D + 1] += p->qs_start[D], pos[D] = p->qs_start[D];
+    size_t total = p->qs_start[p->ndom];
+    p->qs_col = malloc((total ? total : 1) * sizeof *p->qs_col);
+    if (!p->qs_col) {
+        free(pos), free(mark);
+        return LCM_NOMEM;
+    }
+    for (size_t g = 0; g < nby; g++)
+        for (size_t k = 0; k < d->n; k++) {
+            int32_t id = by[g].dom ? by[g].dom[k] : 0;
+            if (id < 0)
+                continue;
+            size_t *e = p->qs_col + pos[base[g] + (size_t)id];
+            for (size_t b = 0; b < c->nblock; b++) {
+                const svy_cal_block *bl = &c->block[b];
+                if (bl->cell)
+                    *e++ = bl->col0 + (size_t)bl->cell[k];
+                else
+                    for (size_t jj = 0; jj < bl->ncol; jj++)
+                        *e++ = bl->col0 + jj;
+            }
+            pos[base[g] + (size_t)id] += per;
+        }
+    /* distinct and sorted, in place (a domain's distinct cells never pass its entries) */
+    for (size_t j = 0; j < P; j++)
+        mark[j] = SIZE_MAX;
+    size_t w = 0, from = 0;
+    for (size_t D = 0; D < p->ndom; D++) {
+        size_t to = p->qs_start[D + 1], w0 = w;
+        for (size_t e = from; e < to; e++) {
+            size_t j = p->qs_col[e];
+            if (mark[j] != D)
+                mark[j] = D, p->qs_col[w++] = j;
+        }
+        qsort(p->qs_col + w0, w - w0, sizeof *p->qs_col, cmp_size);
+        p->qs_start[D] = w0, from = to;
+    }
+    p->qs_start[p->ndom] = w;
+    free(pos), free(mark);
+    size_t *shrunk = realloc(p->qs_col, (w ? w : 1) * sizeof *p->qs_col);
+    if (shrunk)
+        p->qs_col = shrunk;
+    p->q = calloc((w ? w : 1) * p->nvar * 3, sizeof *p->q);
+    return p->q ? LCM_OK : LCM_NOMEM;
+}
+
+static size_t find_root(size_t *parent, size_t i) {
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+/* The calibration's components (cells linked through a row: cross's nonzeros for raking,
+ * none for post-stratification, all cells for a dense linear calibration), their cells and
+ * the units with a nonzero unit total in them. */
+static lcm_status components(const lcm_svy_design *d, pass *p) {
+    const svy_cal *c = d->cal;
+    size_t P = c->p;
+    p->comp = malloc((P ? P : 1) * sizeof *p->comp);
+    size_t *mark = NULL, *parent = malloc((P ? P : 1) * sizeof *parent);
+    if (!p->comp || !parent) {
+        free(parent);
+        return LCM_NOMEM;
+    }
+    for (size_t i = 0; i < P; i++)
+        parent[i] = i;
+    if (c->kind == SVY_CAL_RAKE) {
+        for (size_t i = 0; i < P; i++)
+            for (size_t z = c->cross_start[i]; z < c->cross_start[i + 1]; z++) {
+                size_t a = find_root(parent, i), b = find_root(parent, c->cross_col[z]);
+                if (a != b) /* the smaller index is the root */
+                    parent[a > b ? a : b] = a < b ? a : b;
+            }
+    } else if (!c->diag) {
+        for (size_t i = 0; i < P; i++)
+            parent[i] = 0;
+    }
+    /* numbered 0.. in the order of their first (root) cell */
+    size_t n = 0;
+    for (size_t i = 0; i < P; i++) {
+        size_t r = find_root(parent, i);
+        p->comp[i] = r == i ? n++ : p->comp[r];
+    }
+    free(parent);
+    p->ncomp = n;
+    p->cc_start = calloc(n + 1, sizeof *p->cc_start);
+    p->cc_cell = malloc((P ? P : 1) * sizeof *p->cc_cell);
+    p->cu_start = calloc(n + 1, sizeof *p->cu_start);
+    mark = malloc((n ? n : 1) * sizeof *mark);
+    if (!p->cc_start || !p->cc_cell || !p->cu_start || !mark) {
+        free(mark);
+        return LCM_NOMEM;
+    }
+    for (size_t i = 0; i < P; i++)
+        p->cc_start[p->comp[i] + 1]++;
+    for (size_t m = 0; m < n; m++)
+        p->cc_start[m + 1] += p->cc_start[m];
+    for (size_t i = 0; i < P; i++)
+        p->cc_cell[p->cc_start[p->comp[i]]++] = i;
+    for (size_t m = n; m > 0; m--)
+        p->cc_start[m] = p->cc_start[m - 1];
+    p->cc_start[0] = 0;
+    for (int pass2 = 0; pass2 < 2; pass2++) {
+        for (size_t m = 0; m < n; m++)
+            mark[m] = SIZE_MAX;
+        for (size_t u = 0; u < d->nunit; u++)
+            for (size_t z = c->uc_start[u]; z < c->uc_start[u + 1]; z++) {
+                size_t m = p->comp[c->uc_col[z]];
+                if (mark[m] == u)
+                    continue;
+                mark[m] = u;
+                if (pass2)
+                    p->cu_unit[p->cu_start[m]++] = u;
+                else
+                    p->cu_start[m + 1]++;
+            }
+        if (!pass2) {
+            for (size_t m = 0; m < n; m++)
+                p->cu_start[m + 1] += p->cu_start[m];
+            p->cu_unit = malloc((p->cu_start[n] ? p->cu_start[n] : 1) * sizeof *p->cu_unit);
+            if (!p->cu_unit) {
+                free(mark);
+                return LCM_NOMEM;
+            }
+        } else {
+            for (size_t m = n; m > 0; m--)
+                p->cu_start[m] = p->cu_start[m - 1];
+            p->cu_start[0] = 0;
+        }
+    }
+    free(mark);
+    return LCM_OK;
 }
 
 /* Adds row k (weight w) to domain D's cell c for every variable, and to the SSU entry e
@@ -145,8 +330,11 @@ static void add_row(const lcm_svy_design *d, pass *p, const lcm_svy_var *vars, s
         m[0] += w;
         m[1] += w / m[0] * delta;
         m[2] += w * delta * (y - m[1]);
-        if (p->q)
-            add_cal(d->cal, k, p->q + (D * p->nvar + v) * 3 * d->cal->p, y, x);
+        if (p->q) {
+            size_t nq = p->qs_start[D + 1] - p->qs_start[D];
+            add_cal(d->cal, k, p->q + (p->qs_start[D] * p->nvar + v * nq) * 3,
+                    p->qs_col + p->qs_start[D], nq, y, x);
+        }
         if (p->rsum) {
             size_t R = d->rep->nrep;
             double *s = p->rsum + (D * p->nvar + v) * 3 * R;
@@ -348,7 +536,35 @@ typedef struct scratch {
     size_t *units;
     double *t, *v2;
     double *beta, *rhs;
+    /* calibrated: the domain's components' cells (cells[0..ncells)) and the units whose
+     * linearised total can be nonzero (dunits[0..ndunits)), both increasing; stamps */
+    size_t *cells, ncells, *dunits, ndunits, *cmark, *umark;
+    double *tu;
 } scratch;
+
+/* The cells and units of domain D's variance under calibration: the components of the cells
+ * its rows touch, the units with a unit total in them, and the units of its own cells. */
+static void domain_support(const pass *p, size_t D, const size_t *cl, size_t nc, scratch *sc) {
+    sc->ncells = sc->ndunits = 0;
+    for (size_t e = p->qs_start[D]; e < p->qs_start[D + 1]; e++) {
+        size_t m = p->comp[p->qs_col[e]];
+        if (sc->cmark[m] == D)
+            continue;
+        sc->cmark[m] = D;
+        for (size_t z = p->cc_start[m]; z < p->cc_start[m + 1]; z++)
+            sc->cells[sc->ncells++] = p->cc_cell[z];
+        for (size_t z = p->cu_start[m]; z < p->cu_start[m + 1]; z++)
+            if (sc->umark[p->cu_unit[z]] != D)
+                sc->umark[p->cu_unit[z]] = D, sc->dunits[sc->ndunits++] = p->cu_unit[z];
+    }
+    for (size_t a = 0; a < nc; a++) {
+        size_t u = p->cell_key[cl[a]];
+        if (sc->umark[u] != D)
+            sc->umark[u] = D, sc->dunits[sc->ndunits++] = u;
+    }
+    qsort(sc->cells, sc->ncells, sizeof *sc->cells, cmp_size);
+    qsort(sc->dunits, sc->ndunits, sizeof *sc->dunits, cmp_size);
+}
 
 /* Taylor variance of a domain from its PSU cells with folded stage-2 moments. */
 static lcm_status var_folded(const lcm_svy_design *d, const pass *p, const lcm_svy_var *var,
@@ -408,25 +624,37 @@ static lcm_status finish(const lcm_svy_design *d, const pass *p, const lcm_svy_v
         }
         e->df = rep_df(d, sc->units, k);
     } else if (d->cal) {
-        size_t P = d->cal->p;
-        const double *q = p->q + (D * p->nvar + v) * 3 * P;
-        const double *qx = var->stat == LCM_SVY_RATIO ? q + 2 * P : q;
-        for (size_t j = 0; j < P; j++)
-            sc->rhs[j] = (q[P + j] - xk * qx[j]) / den;
-        lcm__svy_cal_beta(d->cal, sc->rhs, sc->beta);
+        /* only the domain's cells carry right-hand sides, so beta is zero outside their
+         * components and a unit's total is zero unless it has a cell there or a row in the
+         * domain: the variance from those units alone (the rest are zeros, which the
+         * Taylor variance pads), O(domain), not O(p + nunit) per domain */
         const svy_cal *cal = d->cal;
-        for (size_t u = 0; u < d->nunit; u++) { /* a unit's nonzero columns only */
+        size_t nq = p->qs_start[D + 1] - p->qs_start[D];
+        const size_t *cols = p->qs_col + p->qs_start[D];
+        const double *q = p->q + (p->qs_start[D] * p->nvar + v * nq) * 3;
+        const double *qx = var->stat == LCM_SVY_RATIO ? q + 2 * nq : q;
+        for (size_t z = 0; z < sc->ncells; z++)
+            sc->rhs[sc->cells[z]] = 0.0;
+        for (size_t j = 0; j < nq; j++)
+            sc->rhs[cols[j]] = (q[nq + j] - xk * qx[j]) / den;
+        lcm__svy_cal_beta_on(cal, sc->rhs, sc->beta, sc->cells, sc->ncells);
+        for (size_t z = 0; z < sc->ndunits; z++) { /* a unit's nonzero columns only */
+            size_t u = sc->dunits[z];
             double s = 0.0;
-            for (size_t z = cal->uc_start[u]; z < cal->uc_start[u + 1]; z++)
-                s += sc->beta[cal->uc_col[z]] * cal->uc_val[z];
-            sc->units[u] = u;
+            for (size_t y = cal->uc_start[u]; y < cal->uc_start[u + 1]; y++)
+                s += sc->beta[cal->uc_col[y]] * cal->uc_val[y];
             sc->t[u] = -s;
         }
         for (size_t a = 0; a < nc; a++) {
             const double *c = p->acc + (cl[a] * p->nvar + v) * p->K;
             sc->t[p->cell_key[cl[a]]] += (c[K_WY] - xk * c[kx]) / den;
         }
-        lcm_status st = lcm__svy_taylor_var(d, sc->units, sc->t, d->nunit, &e->var, err, errlen);
+        for (size_t z = 0; z < sc->ndunits; z++)
+            sc->tu[z] = sc->t[sc->dunits[z]];
+        for (size_t z = 0; z < sc->ncells; z++) /* beta stays zero outside the cells */
+            sc->beta[sc->cells[z]] = 0.0;
+        lcm_status st =
+            lcm__svy_taylor_var(d, sc->dunits, sc->tu, sc->ndunits, &e->var, err, errlen);
         if (st != LCM_OK)
             return st;
     } else if (p->fold) {
@@ -503,16 +731,32 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
         for (size_t i = 0; i < p.ndom * nvar; i++)
             p.shift[i] = NAN;
     }
-    if (d->cal)
-        p.q = calloc(p.ndom * nvar * 3 * d->cal->p, sizeof *p.q);
+    if (d->cal &&
+        ((st = domain_cells(d, &p, by, nby, base)) != LCM_OK || (st = components(d, &p)) != LCM_OK))
+        goto cleanup;
     if (d->rep)
         p.rsum = calloc(p.ndom * nvar * 3 * d->rep->nrep, sizeof *p.rsum);
     size_t nu = d->nunit, np = d->cal ? d->cal->p : 1;
     sc.units = malloc(nu * sizeof *sc.units);
     sc.t = malloc(nu * sizeof *sc.t);
     sc.v2 = malloc(nu * sizeof *sc.v2);
-    sc.beta = malloc(np * sizeof *sc.beta);
+    sc.beta = calloc(np, sizeof *sc.beta);
     sc.rhs = malloc(np * sizeof *sc.rhs);
+    if (d->cal) {
+        sc.cells = malloc(np * sizeof *sc.cells);
+        sc.dunits = malloc(nu * sizeof *sc.dunits);
+        sc.tu = malloc(nu * sizeof *sc.tu);
+        sc.cmark = malloc((p.ncomp ? p.ncomp : 1) * sizeof *sc.cmark);
+        sc.umark = malloc(nu * sizeof *sc.umark);
+        if (!sc.cells || !sc.dunits || !sc.tu || !sc.cmark || !sc.umark) {
+            st = LCM_NOMEM;
+            goto cleanup;
+        }
+        for (size_t m = 0; m < p.ncomp; m++)
+            sc.cmark[m] = SIZE_MAX;
+        for (size_t u = 0; u < nu; u++)
+            sc.umark[u] = SIZE_MAX;
+    }
     if (!p.mom || (d->cal && !p.q) || (d->rep && !p.rsum) || !sc.units || !sc.t || !sc.v2 ||
         !sc.beta || !sc.rhs) {
         st = LCM_NOMEM;
@@ -537,13 +781,16 @@ lcm_status lcm_svy_estimate(const lcm_svy_design *d, const lcm_svy_var *vars, si
     for (size_t D = p.ndom; D > 0; D--)
         start[D] = start[D - 1];
     start[0] = 0;
-    for (size_t D = 0; D < p.ndom; D++)
+    for (size_t D = 0; D < p.ndom; D++) {
+        if (d->cal)
+            domain_support(&p, D, cl + start[D], start[D + 1] - start[D], &sc);
         for (size_t v = 0; v < nvar; v++) {
             st = finish(d, &p, &vars[v], D, v, cl + start[D], start[D + 1] - start[D], &sc,
                         &out[D * nvar + v], err, errlen);
             if (st != LCM_OK)
                 goto cleanup;
         }
+    }
 cleanup:
     if (st == LCM_NOMEM)
         lcm__an_msg(err, errlen, "out of memory in estimation");
@@ -556,6 +803,7 @@ cleanup:
     free(sc.v2);
     free(sc.beta);
     free(sc.rhs);
+    free(sc.cells), free(sc.dunits), free(sc.tu), free(sc.cmark), free(sc.umark);
     return st;
 }
 

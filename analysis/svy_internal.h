@@ -39,14 +39,13 @@ typedef struct svy_cal {
     svy_cal_block *block; /* nblock blocks */
     double *minv;         /* linear: p*p inverse of M, or its diagonal when diag */
     int diag;             /* linear with M diagonal (post-stratification) */
-    double *cross;        /* rake: p*p, cross[i*p+j] = sum over rows in cell i and cell j of
-                             cfac(j)/psw(i) i.e. c_kj * (a_ki / w_k) */
     double *count;        /* rake: p row counts per cell (R's ave() is unweighted) */
     int sweeps;           /* rake: sweeps R's svyrecvar does (10) */
-    double *unit_c;       /* nunit*p: sum over the unit's rows of c_kj */
-    /* the nonzeros of cross (rake, by row) and of unit_c (by unit), so that a domain's
-     * variance costs O(nonzeros), not O(p^2 + nunit*p): with margins by city, a cell only
-     * meets its own city's cells and a PSU only its city's (1,800 cells at 300 cities) */
+    /* rake: cross[i][j] = sum over rows in cell i and cell j of c_kj * (a_ki / w_k), and
+     * per variance unit the sums of c_kj, both as their nonzeros only (CSR, columns in
+     * increasing order): with margins by city a cell only meets its own city's cells and a
+     * unit only its city's, so memory is O(nonzeros), not p^2 + nunit*p, and a domain's
+     * variance costs only its own cells (svy_estimate.c) */
     size_t *cross_start, *cross_col; /* p+1 offsets; column of each nonzero */
     double *cross_val;
     size_t *uc_start, *uc_col; /* nunit+1 offsets; column of each nonzero */
@@ -138,5 +137,11 @@ double lcm__svy_rep_df(const lcm_svy_design *d, const size_t *psus, size_t k);
 
 /* Calibration coefficients beta (p) for a right-hand side q (p), see svy_cal. */
 void lcm__svy_cal_beta(const svy_cal *c, const double *q, double *beta);
+
+/* The same on cells[0..m) only (increasing; whole components: cells linked through a row,
+ * all p cells for a dense linear calibration), q read and beta written there only; beta
+ * elsewhere is zero in the full solution when q is zero outside the cells. */
+void lcm__svy_cal_beta_on(const svy_cal *c, const double *q, double *beta, const size_t *cells,
+                          size_t m);
 
 #endif

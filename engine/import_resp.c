@@ -12,6 +12,7 @@
  */
 #include "form_inst.h"
 #include "import_resp_int.h"
+#include "survey.h"
 #include "timestamp.h"
 
 #include <stdint.h>
@@ -196,6 +197,13 @@ static void missing_personal_columns(resp_state *s, lcm__imp *im) {
 
 static lcm_status map_header(lcm__imp *im, void *state, lcm_err *err) {
     resp_state *s = state;
+    /* in the import's transaction, before any row: no copy trigger fires per row */
+    lcm_status forgot = lcm_survey_copy_forget(s->db, lcm_form_table(s->form), err);
+    for (size_t i = 0; forgot == LCM_OK && i < lcm_form_nfields(s->form); i++)
+        if (lcm_form_field(s->form, i)->type == LCM_FT_BEGIN_REPEAT)
+            forgot = lcm_survey_copy_forget(s->db, lcm_form_field(s->form, i)->table, err);
+    if (forgot != LCM_OK)
+        return forgot;
     lcm_resp_format fmt = s->opts->format;
     int tool = fmt == LCM_RESP_KOBO || fmt == LCM_RESP_ODK, have_id = 0;
     if (!(s->cols = calloc(im->row->n, sizeof *s->cols)))

@@ -410,6 +410,247 @@ static lcm_status read_cell(sqlite3_stmt *st, int i, load_col *c, size_t row, co
     return LCM_OK;
 }
 
+/* ---- columnar copy of analysed columns ----
+ *
+ * Reading a column back from the row store costs a step and a record decode per row for
+ * every column of the table the row holds; for 300,000 rows that was most of an estimate.
+ * After a load from the row store, each column read (as read: doubles, or codes and their
+ * labels in code order) and the row ids are kept in column_cache as one BLOB per column,
+ * keyed by the table, the FROM/WHERE text (wave, completeness) and the wave. Triggers on
+ * the table delete its copies on any INSERT, UPDATE or DELETE; a copy is used only while
+ * the three triggers exist (a dropped and recreated table has none) and the table's CREATE
+ * statement is the one cached (a renamed column changes it). Writing the copy is best
+ * effort: a read-only or busy database just reads the row store the next time too. */
+
+#define CACHE_MIN_ROWS 20000 /* below this the row store is read in a few milliseconds */
+
+static const char cache_schema[] =
+    "CREATE TABLE IF NOT EXISTS column_cache(source TEXT NOT NULL, filter TEXT NOT NULL,"
+    " wave INTEGER NOT NULL, col TEXT NOT NULL, kind INTEGER NOT NULL, schema TEXT NOT NULL,"
+    " n INTEGER NOT NULL, labels BLOB, data BLOB NOT NULL," /* labels first: read without data */
+    " PRIMARY KEY(source, filter, wave, col, kind))";
+
+enum { CACHE_CODES = 0, CACHE_VALUES = 1, CACHE_ROWID = 2 };
+
+/* The table's CREATE statement when all three invalidation triggers exist, else NULL. */
+static char *cache_schema_of(lcm_db *db, const char *table) {
+    sqlite3_stmt *st = NULL;
+    char *sql = NULL;
+    if (sqlite3_prepare_v2(
+            lcm_db_sqlite(db),
+            "SELECT (SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1),"
+            " (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+            " AND tbl_name = ?1 AND name IN ('column_cache_' || ?1 || '_i',"
+            " 'column_cache_' || ?1 || '_u', 'column_cache_' || ?1 || '_d'))",
+            -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+            sqlite3_column_int(st, 1) == 3)
+            sql = strdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return sql;
+}
+
+/* One cached column into c (allocated here) or rowid; 1 when found with n rows. */
+static int cache_read_col(sqlite3_stmt *st, const char *col, int kind, size_t *n, load_col *c,
+                          int64_t **rowid) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 4, col, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, kind);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return 0;
+    sqlite3_int64 rows = sqlite3_column_int64(st, 0);
+    size_t bytes = (size_t)rows * 8;
+    if (rows <= 0 || (*n && (size_t)rows != *n))
+        return 0;
+    *n = (size_t)rows;
+    /* straight from the pages into our array: sqlite3_column_blob would copy it twice */
+    sqlite3_blob *blob = NULL;
+    void *copy = malloc(bytes);
+    int ok = copy &&
+             sqlite3_blob_open(sqlite3_db_handle(st), "main", "column_cache", "data",
+                               sqlite3_column_int64(st, 1), 0, &blob) == SQLITE_OK &&
+             (size_t)sqlite3_blob_bytes(blob) == bytes &&
+             sqlite3_blob_read(blob, copy, (int)bytes, 0) == SQLITE_OK;
+    sqlite3_blob_close(blob);
+    if (!ok) {
+        free(copy);
+        return 0;
+    }
+    if (kind == CACHE_ROWID) {
+        *rowid = copy;
+        return 1;
+    }
+    if (kind == CACHE_VALUES) {
+        c->vals = copy;
+        return 1;
+    }
+    c->codes = copy;
+    const char *lab = sqlite3_column_blob(st, 2);
+    size_t lbytes = (size_t)sqlite3_column_bytes(st, 2);
+    if (!(c->labels = lcm_intern_new()))
+        return 0;
+    for (size_t at = 0; lab && at < lbytes;) {
+        size_t len = strnlen(lab + at, lbytes - at);
+        if (lcm_intern_id(c->labels, lab + at, len) < 0)
+            return 0;
+        at += len + 1;
+    }
+    return 1;
+}
+
+/* Every column of cols and the row ids from the copy; 1 when all were there and agree. */
+static int cache_get(lcm_db *db, const char *table, const char *from, int wave, load_col *cols,
+                     size_t ncols, lcm_survey_data *out) {
+    /* the copy is read through the OS page cache mapped, not copied page by page */
+    sqlite3_exec(lcm_db_sqlite(db), "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
+    char *schema = cache_schema_of(db, table);
+    sqlite3_stmt *st = NULL;
+    int ok = schema != NULL;
+    size_t n = 0;
+    if (ok && sqlite3_prepare_v2(lcm_db_sqlite(db),
+                                 "SELECT n, rowid, labels FROM column_cache WHERE source = ?1"
+                                 " AND filter = ?2 AND wave = ?3 AND col = ?4 AND kind = ?5"
+                                 " AND schema = ?6",
+                                 -1, &st, NULL) != SQLITE_OK)
+        ok = 0;
+    if (ok) {
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, wave);
+        sqlite3_bind_text(st, 6, schema, -1, SQLITE_STATIC);
+        ok = cache_read_col(st, "", CACHE_ROWID, &n, NULL, &out->rowid);
+    }
+    for (size_t i = 0; ok && i < ncols; i++) {
+        load_col *c = &cols[i];
+        ok = cache_read_col(st, c->name, c->numeric ? CACHE_VALUES : CACHE_CODES, &n, c, NULL);
+        /* a missing design value is an error the row store names with its row */
+        for (size_t r = 0; ok && c->required && r < n; r++)
+            ok = c->numeric ? !isnan(c->vals[r]) : c->codes[r] >= 0;
+    }
+    sqlite3_finalize(st);
+    free(schema);
+    /* unmapped again: the pages read stay out of the process while the design is built */
+    sqlite3_exec(lcm_db_sqlite(db), "PRAGMA mmap_size = 0", NULL, NULL, NULL);
+    if (ok)
+        out->n = n;
+    else {
+        free(out->rowid);
+        out->rowid = NULL;
+        for (size_t i = 0; i < ncols; i++) {
+            free(cols[i].codes), free(cols[i].vals), lcm_intern_free(cols[i].labels);
+            cols[i].codes = NULL, cols[i].vals = NULL, cols[i].labels = NULL;
+        }
+    }
+    return ok;
+}
+
+static int cache_put_col(sqlite3_stmt *st, const char *col, int kind, const void *data, size_t n,
+                         const lcm_intern *labels) {
+    lcm_strbuf lab = LCM_STRBUF_INIT;
+    for (size_t id = 0; labels && id < lcm_intern_count(labels); id++) {
+        const char *s = lcm_intern_label(labels, (int64_t)id);
+        lcm_strbuf_add(&lab, s, strlen(s) + 1);
+    }
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 4, col, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, kind);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)n);
+    sqlite3_bind_blob64(st, 8, data, (sqlite3_uint64)n * 8, SQLITE_STATIC);
+    if (labels)
+        sqlite3_bind_blob64(st, 9, lab.buf ? lab.buf : "", lab.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 9);
+    int ok = lcm_strbuf_ok(&lab) && sqlite3_step(st) == SQLITE_DONE;
+    lcm_strbuf_release(&lab);
+    return ok;
+}
+
+/* Keep the columns just read from the row store; failures leave the database as it was. */
+static void cache_put(lcm_db *db, const char *table, const char *from, int wave,
+                      const load_col *cols, size_t ncols, const int64_t *rowid, size_t n) {
+    sqlite3 *h = lcm_db_sqlite(db);
+    if (n < CACHE_MIN_ROWS || sqlite3_db_readonly(h, "main") == 1 ||
+        sqlite3_exec(h, "SAVEPOINT lcm_column_cache", NULL, NULL, NULL) != SQLITE_OK)
+        return;
+    sqlite3_stmt *st = NULL;
+    char *schema = cache_schema_of(db, table);
+    int ok = sqlite3_exec(h, cache_schema, NULL, NULL, NULL) == SQLITE_OK;
+    /* no triggers: the table was made again (import --replace, a rebuilt form table) or its
+     * triggers dropped, and writes since then were not seen; every copy of it goes before
+     * the triggers are made, so none older than them can be served */
+    if (ok && !schema) {
+        char *sql = sqlite3_mprintf("DELETE FROM column_cache WHERE source = %Q", table);
+        ok = sql && sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_free(sql);
+    }
+    free(schema);
+    schema = NULL;
+    static const char *const trig[] = {"INSERT", "UPDATE", "DELETE"};
+    for (int t = 0; ok && t < 3; t++) {
+        char *sql = sqlite3_mprintf("CREATE TRIGGER IF NOT EXISTS \"column_cache_%w_%c\" AFTER %s"
+                                    " ON \"%w\" BEGIN DELETE FROM column_cache WHERE source = %Q;"
+                                    " END",
+                                    table, "iud"[t], trig[t], table, table);
+        ok = sql && sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_free(sql);
+    }
+    if (ok)
+        ok = (schema = cache_schema_of(db, table)) != NULL &&
+             sqlite3_prepare_v2(
+                 h,
+                 "INSERT OR REPLACE INTO column_cache(source, filter, wave, col, kind, schema,"
+                 " n, data, labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, wave);
+        sqlite3_bind_text(st, 6, schema, -1, SQLITE_STATIC);
+        ok = cache_put_col(st, "", CACHE_ROWID, rowid, n, NULL);
+    }
+    for (size_t i = 0; ok && i < ncols; i++)
+        ok = cols[i].numeric
+                 ? cache_put_col(st, cols[i].name, CACHE_VALUES, cols[i].vals, n, NULL)
+                 : cache_put_col(st, cols[i].name, CACHE_CODES, cols[i].codes, n, cols[i].labels);
+    sqlite3_finalize(st);
+    free(schema);
+    if (!ok)
+        sqlite3_exec(h, "ROLLBACK TO lcm_column_cache", NULL, NULL, NULL);
+    sqlite3_exec(h, "RELEASE lcm_column_cache", NULL, NULL, NULL);
+}
+
+lcm_status lcm_survey_copy_forget(lcm_db *db, const char *table, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_strbuf sql = LCM_STRBUF_INIT;
+    /* every trigger of ours on the table, also those named after an older name of it */
+    lcm_status rc = lcm_db_prepare(db,
+                                   "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                   " AND tbl_name = ?1 AND name GLOB 'column_cache_*'",
+                                   &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char *q = sqlite3_mprintf("DROP TRIGGER \"%w\";", (const char *)sqlite3_column_text(st, 0));
+        lcm_strbuf_adds(&sql, q ? q : "");
+        sqlite3_free(q);
+    }
+    sqlite3_finalize(st);
+    if (lcm_table_has_column(db, "column_cache", "source")) {
+        char *q = sqlite3_mprintf("DELETE FROM column_cache WHERE source = %Q;", table);
+        lcm_strbuf_adds(&sql, q ? q : "");
+        sqlite3_free(q);
+    }
+    if (!lcm_strbuf_ok(&sql))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    else if (sql.len)
+        rc = lcm_db_exec(db, sql.buf, err);
+    lcm_strbuf_release(&sql);
+    return rc;
+}
+
 static long long count_rows(lcm_db *db, const char *where_sql, int wave) {
     sqlite3_stmt *st = NULL;
     long long n = -1;
@@ -561,9 +802,10 @@ static lcm_status distribute(load_col *cols, size_t ncols, size_t nvar, size_t n
     return LCM_OK;
 }
 
-lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
-                           const char *const *vars, size_t nvar, int as_categories,
-                           const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err) {
+static lcm_status load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                       const char *const *vars, size_t nvar, int as_categories,
+                       const char *const *by, size_t nby, int use_copy, lcm_survey_data *out,
+                       lcm_err *err) {
     lcm_strbuf from = LCM_STRBUF_INIT, count_sql = LCM_STRBUF_INIT;
     load_col *cols = calloc(6 + nvar + nby, sizeof *cols);
     size_t ncols = 0;
@@ -577,6 +819,10 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
             LCM_OK ||
         (rc = build_from(db, src, wave, &from, err)) != LCM_OK)
         goto cleanup;
+    if (use_copy && cache_get(db, src->table, from.buf, wave, cols, ncols, out)) {
+        rc = distribute(cols, ncols, nvar, nby, out, err);
+        goto cleanup;
+    }
     lcm_strbuf_addf(&count_sql, "SELECT count(*)%s", from.buf);
     long long n = count_rows(db, count_sql.buf, wave);
     if (n < 0) {
@@ -594,9 +840,11 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
         goto cleanup;
     }
     if ((rc = alloc_columns(cols, ncols, out->n, err)) != LCM_OK ||
-        (rc = fetch_rows(db, src, wave, from.buf, cols, ncols, out->n, out->rowid, err)) !=
-            LCM_OK ||
-        (rc = distribute(cols, ncols, nvar, nby, out, err)) != LCM_OK)
+        (rc = fetch_rows(db, src, wave, from.buf, cols, ncols, out->n, out->rowid, err)) != LCM_OK)
+        goto cleanup;
+    if (use_copy)
+        cache_put(db, src->table, from.buf, wave, cols, ncols, out->rowid, out->n);
+    if ((rc = distribute(cols, ncols, nvar, nby, out, err)) != LCM_OK)
         goto cleanup;
 cleanup:
     for (size_t i = 0; cols && i < ncols; i++) {
@@ -611,6 +859,39 @@ cleanup:
     if (rc != LCM_OK)
         lcm_survey_data_free(out);
     return rc;
+}
+
+/* The load runs in one transaction (a savepoint: nested in the caller's when there is one),
+ * so the rows read from the row store and the copy written of them are the same rows: a
+ * write committed by another connection in between makes the copy's write fail (busy or
+ * a stale snapshot), and the copy is then just not written. */
+static lcm_status load_in_savepoint(lcm_db *db, const lcm_source *src, int wave,
+                                    const lcm_design_decl *decl, const char *const *vars,
+                                    size_t nvar, int as_categories, const char *const *by,
+                                    size_t nby, int use_copy, lcm_survey_data *out, lcm_err *err) {
+    sqlite3 *h = lcm_db_sqlite(db);
+    int sp =
+        use_copy && sqlite3_exec(h, "SAVEPOINT lcm_survey_load", NULL, NULL, NULL) == SQLITE_OK;
+    lcm_status rc = load(db, src, wave, decl, vars, nvar, as_categories, by, nby, sp, out, err);
+    if (sp)
+        sqlite3_exec(h, "RELEASE lcm_survey_load", NULL, NULL, NULL);
+    return rc;
+}
+
+lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
+                           const char *const *vars, size_t nvar, int as_categories,
+                           const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err) {
+    /* imported replicate weights are matched to the rows by row id, read from the row store */
+    int use_copy = !(decl->rep.import && decl->rep.type[0]);
+    return load_in_savepoint(db, src, wave, decl, vars, nvar, as_categories, by, nby, use_copy, out,
+                             err);
+}
+
+lcm_status lcm_survey_load_rows(lcm_db *db, const lcm_source *src, int wave,
+                                const lcm_design_decl *decl, const char *const *vars, size_t nvar,
+                                int as_categories, const char *const *by, size_t nby,
+                                lcm_survey_data *out, lcm_err *err) {
+    return load_in_savepoint(db, src, wave, decl, vars, nvar, as_categories, by, nby, 0, out, err);
 }
 
 void lcm_survey_data_free(lcm_survey_data *d) {

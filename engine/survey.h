@@ -100,7 +100,19 @@ typedef struct lcm_survey_data {
 lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
                            const char *const *vars, size_t nvar, int as_categories,
                            const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err);
+/* As lcm_survey_load, always from the row store and never through the columnar copy
+ * (docs/performance.md): for callers that write back by d->rowid (a VACUUM may renumber the
+ * row ids of a table without an INTEGER PRIMARY KEY, and writes no row a trigger sees). */
+lcm_status lcm_survey_load_rows(lcm_db *db, const lcm_source *src, int wave,
+                                const lcm_design_decl *decl, const char *const *vars, size_t nvar,
+                                int as_categories, const char *const *by, size_t nby,
+                                lcm_survey_data *out, lcm_err *err);
 void lcm_survey_data_free(lcm_survey_data *d);
+
+/* Drops the columnar copies of table and their invalidation triggers (docs/performance.md),
+ * in the caller's transaction: a bulk writer calls it before its rows, so it pays no trigger
+ * per row; the next load reads the row store and makes both again. */
+lcm_status lcm_survey_copy_forget(lcm_db *db, const char *table, lcm_err *err);
 
 /* The design of the rows d holds, as decl declares it, into *out (the caller frees with
  * lcm_svy_design_free). Its messages name strata and PSUs by their values in the data

@@ -441,7 +441,7 @@ static lcm_status load_for_margins(lcm_db *db, const lcm_source *src, int wave,
     size_t ncols = lcm_margin_columns(ms, cols, 16);
     lcm_status rc = lcm_design_get(db, src, wave, &decl, err);
     if (rc == LCM_OK)
-        rc = lcm_survey_load(db, src, wave, &decl, NULL, 0, 0, cols, ncols, data, err);
+        rc = lcm_survey_load_rows(db, src, wave, &decl, NULL, 0, 0, cols, ncols, data, err);
     if (rc != LCM_OK)
         return rc;
     return lcm_survey_design_build(data, &decl, d, err);
