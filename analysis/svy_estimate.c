@@ -128,19 +128,19 @@ static size_t local_cell(const size_t *cols, size_t m, size_t j) {
 }
 
 /* Calibration right-hand sides for one row in one domain, over the domain's cells
- * cols[0..m). */
+ * cols[0..m), or (cols NULL) over all m = p cells. */
 static void add_cal(const svy_cal *c, size_t k, double *q, const size_t *cols, size_t m, double y,
                     double x) {
     for (size_t b = 0; b < c->nblock; b++) {
         const svy_cal_block *bl = &c->block[b];
         if (bl->cell) {
-            size_t j = local_cell(cols, m, bl->col0 + (size_t)bl->cell[k]);
+            size_t g = bl->col0 + (size_t)bl->cell[k], j = cols ? local_cell(cols, m, g) : g;
             double a = bl->afac[k];
             q[j] += a, q[m + j] += a * y, q[2 * m + j] += a * x;
         } else {
             const double *xr = bl->dense + k * bl->ncol;
             for (size_t jj = 0; jj < bl->ncol; jj++) {
-                size_t j = local_cell(cols, m, bl->col0 + jj);
+                size_t j = cols ? local_cell(cols, m, bl->col0 + jj) : bl->col0 + jj;
                 double a = bl->afac[k] * xr[jj];
                 q[j] += a, q[m + j] += a * y, q[2 * m + j] += a * x;
             }
@@ -810,7 +810,7 @@ cleanup:
 /* The pieces of the pass that svy_compare.c reuses for its linear combinations of domain
  * estimates (so both give the same variance for one domain by the same code). */
 void lcm__svy_cal_add(const svy_cal *c, size_t k, double *q, double y, double x) {
-    add_cal(c, k, q, y, x);
+    add_cal(c, k, q, NULL, c->p, y, x); /* q over all p cells */
 }
 
 double lcm__svy_rep_var(const svy_rep *rp, const double *s, lcm_svy_stat stat, double est) {
