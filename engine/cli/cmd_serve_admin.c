@@ -8,6 +8,7 @@
  * personal data: nothing here prints them.
  */
 #include "cli.h"
+#include "serve.h"
 #include "field.h"
 #include "outfile.h"
 #include "qr.h"
@@ -225,30 +226,6 @@ static int campaign_list(int argc, char **argv) {
     return code;
 }
 
-static void html_escape(lcm_strbuf *sb, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            lcm_strbuf_adds(sb, "&amp;");
-            break;
-        case '<':
-            lcm_strbuf_adds(sb, "&lt;");
-            break;
-        case '>':
-            lcm_strbuf_adds(sb, "&gt;");
-            break;
-        case '"':
-            lcm_strbuf_adds(sb, "&quot;");
-            break;
-        case '\'':
-            lcm_strbuf_adds(sb, "&#39;");
-            break;
-        default:
-            lcm_strbuf_addc(sb, *s);
-        }
-    }
-}
-
 /* Write text to path 0600 (personal data or secrets) through outfile.h. */
 static lcm_status write_private(const char *path, const char *text, size_t n, int force,
                                 lcm_err *err) {
@@ -270,7 +247,7 @@ static lcm_status invitations(lcm_strbuf *sb, const lcm_field_campaign *c, const
                               const char *base, lcm_err *err) {
     lcm_strbuf_adds(sb, "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
                         "<title>问卷邀请函 ");
-    html_escape(sb, c->slug);
+    lcm_serve_html(sb, c->slug);
     lcm_strbuf_adds(
         sb, "</title>\n<style>\n"
             "@page { size: A4; margin: 12mm; }\n"
@@ -294,16 +271,16 @@ static lcm_status invitations(lcm_strbuf *sb, const lcm_field_campaign *c, const
         lcm_strbuf_addf(sb, "<div class=\"card\" id=\"inv-%ld\">\n", serial[i]);
         lcm_strbuf_adds(sb, body ? body : svg);
         lcm_strbuf_adds(sb, "<h2>");
-        html_escape(sb, title);
+        lcm_serve_html(sb, title);
         lcm_strbuf_adds(sb, "</h2>\n<p>尊敬的住户：您好！您家被抽中参加");
-        html_escape(sb, c->city_name);
+        lcm_serve_html(sb, c->city_name);
         lcm_strbuf_addf(sb,
                         "%d年学习型城市建设市民问卷调查。请用手机微信或相机扫描右侧二维码，"
                         "或在浏览器中输入下方网址作答。本链接仅供您家使用一次，可中途保存后继续"
                         "填写。</p>\n",
                         c->wave);
         lcm_strbuf_addf(sb, "<p>邀请编号：%ld</p>\n<p class=\"link\">", serial[i]);
-        html_escape(sb, link);
+        lcm_serve_html(sb, link);
         lcm_strbuf_adds(sb, "</p>\n</div>\n");
         free(svg);
     }
