@@ -63,6 +63,7 @@ static double field(const char *out, const char *name, int k) {
 }
 
 static int close_to(double got, double want, double rel) {
+    lcmt_note_rel(got, want);
     int ok = fabs(got - want) <= rel * fmax(fabs(got), fabs(want));
     if (!ok)
         fprintf(stderr, "\n  got %.17g, R %.17g\n", got, want);

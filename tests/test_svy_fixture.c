@@ -127,6 +127,7 @@ svyt_ref *svyt_refs(const char *rel, const char *name, size_t *n) {
 }
 
 int svyt_close(double got, double want, double rel, const char *label) {
+    lcmt_note_rel(got, want);
     if (isnan(got) && isnan(want))
         return 1;
     double scale = fmax(fabs(got), fabs(want));

@@ -5,6 +5,8 @@
  */
 #include "testing.h"
 
+#include <CUnit/CUnit.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -52,7 +54,36 @@ const char *lcmt_tmp(const char *name) {
     return buf;
 }
 
+/* LCMT_MAXREL: the largest relative difference each test saw between a value and its
+ * reference, printed when the next test starts (and at exit), for closing notes. */
+static char maxrel_test[256];
+static double maxrel_val = -1;
+static void maxrel_print(void) {
+    if (maxrel_val >= 0)
+        fprintf(stderr, "\n  %s: max relative difference from its reference %.3g\n", maxrel_test,
+                maxrel_val);
+    maxrel_val = -1;
+}
+
+void lcmt_note_rel(double got, double want) {
+    static int registered;
+    if (!getenv("LCMT_MAXREL") || !isfinite(got) || !isfinite(want))
+        return;
+    if (!registered)
+        registered = 1, atexit(maxrel_print);
+    CU_pTest t = CU_get_current_test();
+    const char *name = t && t->pName ? t->pName : "?";
+    if (strcmp(name, maxrel_test) != 0) {
+        maxrel_print();
+        snprintf(maxrel_test, sizeof maxrel_test, "%s", name);
+    }
+    double scale = fmax(fabs(got), fabs(want));
+    double d = scale > 0 ? fabs(got - want) / scale : 0.0;
+    maxrel_val = fmax(maxrel_val, d);
+}
+
 int lcmt_close(double a, double b, double rel) {
+    lcmt_note_rel(a, b);
     if (isnan(a) || isnan(b))
         return isnan(a) && isnan(b);
     double scale = fmax(fmax(fabs(a), fabs(b)), 1e-300);

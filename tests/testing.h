@@ -58,5 +58,8 @@ long lcmt_count_lines(const char *text);
 /* Relative comparison used for reference values: |a-b| <= rel*max(|a|,|b|,tiny). */
 #define LCMT_ASSERT_REL(a, b, rel) CU_ASSERT(lcmt_close((a), (b), (rel)))
 int lcmt_close(double a, double b, double rel);
+/* Record |got - want| / max(|got|, |want|) for the current test: with LCMT_MAXREL set, each
+ * test's largest is printed (lcmt_close and the R-reference comparisons call it). */
+void lcmt_note_rel(double got, double want);
 
 #endif
