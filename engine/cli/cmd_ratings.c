@@ -289,8 +289,12 @@ static int do_reliability(const rt_args *a, lcm_db *db) {
     static const char *const names[] = {"point",   "cities",   "reviewers", "rows",    "icc1",
                                         "icc1_lo", "icc1_hi",  "icck",      "icck_lo", "icck_hi",
                                         "alpha",   "alpha_lo", "alpha_hi"};
+    /* the table people read is in Chinese; csv and json keep the column keys */
+    static const char *const names_zh[] = {"监测点", "城市数", "评审员数", "评分行数", "ICC(2,1)",
+                                           "下限",   "上限",   "ICC(2,k)", "下限",     "上限",
+                                           "α系数",  "下限",   "上限"};
     static const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-    cli_rows *rows = cli_rows_new(13, names, numeric);
+    cli_rows *rows = cli_rows_new(13, a->fmt == CLI_TABLE ? names_zh : names, numeric);
     for (size_t i = 0; rows && i < s.nrel; i++) {
         const lcm_rating_rel *r = &s.rel[i];
         char b[12][32];
@@ -307,9 +311,9 @@ static int do_reliability(const rt_args *a, lcm_db *db) {
     }
     int code = print_rows(rows, a->fmt);
     if (!code && a->fmt == CLI_TABLE) {
-        printf("\nreviewer severity (points on 0-100; + lenient, - severe)%s\n",
-               s.severity_ok ? "" : ": not estimable, the design is not connected");
-        static const char *const sn[] = {"reviewer", "effect", "ratings"};
+        printf("\n评审员宽严效应（0–100分制；正值偏宽，负值偏严）%s\n",
+               s.severity_ok ? "" : "：评审设计不连通，无法估计");
+        static const char *const sn[] = {"评审员", "效应", "评分数"};
         static const int snum[] = {0, 1, 1};
         cli_rows *sr = cli_rows_new(3, sn, snum);
         for (size_t i = 0; sr && i < s.nsev; i++) {
@@ -319,7 +323,7 @@ static int do_reliability(const rt_args *a, lcm_db *db) {
             cli_rows_add(sr, row);
         }
         code = print_rows(sr, CLI_TABLE);
-        printf("stored as run %lld\n", run);
+        printf("已存为第%lld次运行\n", run);
     }
     lcm_rating_stats_free(&s);
     return code;
@@ -334,8 +338,9 @@ static int do_discordant(const rt_args *a, lcm_db *db) {
     if (lcm_rating_discordant(db, a->year, &d, &n, &err) != LCM_OK)
         return cli_fail(&err);
     static const char *const names[] = {"city", "name", "point", "ratings", "adjudicated"};
+    static const char *const names_zh[] = {"城市代码", "城市", "监测点", "各评审员评分", "裁定"};
     static const int numeric[] = {0, 0, 0, 0, 0};
-    cli_rows *rows = cli_rows_new(5, names, numeric);
+    cli_rows *rows = cli_rows_new(5, a->fmt == CLI_TABLE ? names_zh : names, numeric);
     for (size_t i = 0; rows && i < n; i++) {
         char adj[64];
         if (d[i].adj_level)
