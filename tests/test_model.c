@@ -90,7 +90,7 @@ typedef struct mterm {
 /* Compares a fit with every reference row of case c (tests/r/model_reference.R). */
 static void check_fit(const mref *r, size_t n, const char *c, const lcm_glm_fit *f,
                       const mterm *terms, size_t nterm) {
-    char label[128], ix[16];
+    char label[128], ix[24];
     size_t checked = 0;
     for (size_t j = 0; j < f->p; j++) {
         static const char *const stat[] = {"coef", "se", "t", "p"};
@@ -391,9 +391,9 @@ static size_t parse_csv(const char *out, csvrow *rows, size_t max) {
             if (*s)
                 *s++ = 0;
         }
-        snprintf(r->kind, sizeof r->kind, "%s", cells[0]);
-        snprintf(r->term, sizeof r->term, "%s", cells[1]);
-        snprintf(r->level, sizeof r->level, "%s", cells[2]);
+        snprintf(r->kind, sizeof r->kind, "%.15s", cells[0]);
+        snprintf(r->term, sizeof r->term, "%.63s", cells[1]);
+        snprintf(r->level, sizeof r->level, "%.63s", cells[2]);
         for (int i = 0; i < 6; i++)
             r->v[i] = *cells[3 + i] ? strtod(cells[3 + i], NULL) : NAN;
         n++;
@@ -415,7 +415,7 @@ static void check_cli(const mref *r, size_t nr, const char *c, int replicates,
     CU_ASSERT_EQUAL_FATAL(lcmt_run(argv, NULL, &out, &err), 0);
     csvrow rows[128];
     size_t n = parse_csv(out, rows, 128), j = 0, checked = 0;
-    char ix[16], label[160];
+    char ix[24], label[160];
     for (size_t i = 0; i < n; i++) {
         const csvrow *w = &rows[i];
         const char *term = w->term;
