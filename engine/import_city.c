@@ -8,6 +8,7 @@
  * different ones are conflicts unless --replace was asked for.
  */
 #include "import_int.h"
+#include "rating.h"
 #include "strbuf.h"
 
 #include <math.h>
@@ -329,7 +330,7 @@ static const lcm__imp_kind stats_kind = {
 
 /* ---- ratings ---- */
 
-enum { R_CITY, R_YEAR, R_INDICATOR, R_REVIEWER, R_SCORE, R_COMMENT };
+enum { R_CITY, R_YEAR, R_INDICATOR, R_REVIEWER, R_SCORE, R_COMMENT, R_LEVEL, R_EVIDENCE };
 
 static lcm_status ratings_row(lcm__imp *im, void *state, lcm_err *err) {
     city_stmts *s = state;
@@ -342,10 +343,33 @@ static lcm_status ratings_row(lcm__imp *im, void *state, lcm_err *err) {
     double range[2];
     ok &= check_indicator(im, s, R_INDICATOR, 1, unit, sizeof unit, range);
     ok &= need(im, R_REVIEWER);
-    if (!need(im, R_SCORE))
-        ok = 0;
-    else if (lcm__imp_real(lcm__imp_cell(im, R_SCORE), &score) || score < 0 || score > 100)
+    /* A rating is a rubric level, a 0-100 score, or both (the score within the level's
+     * band); a level alone counts as its default score (docs/ratings.md). */
+    const char *lv_cell = lcm__imp_cell(im, R_LEVEL), *sc_cell = lcm__imp_cell(im, R_SCORE);
+    int level = *lv_cell ? lcm_rating_level_parse(lv_cell) : 0;
+    if (*lv_cell && !level)
+        ok = 0, lcm__imp_issue(im, R_LEVEL, "a level is 优秀, 良好, 合格, 基本合格, 不合格 or 1-5");
+    if (!*sc_cell && !*lv_cell)
+        ok = 0, lcm__imp_issue(im, R_SCORE, "a rating needs a score (0-100) or a level");
+    else if (*sc_cell && (lcm__imp_real(sc_cell, &score) || !(score >= 0 && score <= 100)))
         ok = 0, lcm__imp_issue(im, R_SCORE, "a score must be a number from 0 to 100");
+    else if (!*sc_cell && level)
+        score = lcm_rating_levels[level - 1].dflt;
+    else if (level && lcm_rating_level_of(score) != level)
+        ok = 0, lcm__imp_issue(im, R_SCORE, "the score is outside the band of %s (%g-%g)",
+                               lcm_rating_levels[level - 1].zh, lcm_rating_levels[level - 1].lo,
+                               lcm_rating_levels[level - 1].hi);
+    const char *ev = lcm__imp_cell(im, R_EVIDENCE);
+    if (ok && *ev) {
+        lcm_rating_cell cell = {lcm__imp_cell(im, R_CITY), (int)year,
+                                lcm__imp_cell(im, R_INDICATOR)};
+        lcm_err why = {0};
+        lcm_status e = lcm_rating_check_evidence(im->db, &cell, ev, &why);
+        if (e == LCM_CONSTRAINT)
+            ok = 0, lcm__imp_issue(im, R_EVIDENCE, "%s", why.msg);
+        else if (e != LCM_OK)
+            return lcm_err_set(err, e, "%s", why.msg);
+    }
     if (!ok)
         return LCM_OK;
     lcm_strbuf key = LCM_STRBUF_INIT;
@@ -361,13 +385,20 @@ static lcm_status ratings_row(lcm__imp *im, void *state, lcm_err *err) {
     bind_text(s, 4, lcm__imp_cell(im, R_REVIEWER));
     bind_real(s, 5, score);
     bind_text(s, 6, lcm__imp_cell(im, R_COMMENT));
+    if (level)
+        bind_int(s, 7, level);
+    else { /* the level follows from the score (the ratings triggers) */
+        sqlite3_bind_null(s->get, 7);
+        sqlite3_bind_null(s->put, 7);
+    }
+    bind_text(s, 8, ev);
     return store(im, s, R_SCORE, err);
 }
 
 static const lcm__imp_kind ratings_kind = {
     "ratings",
-    {"city", "year", "indicator", "reviewer", "score", "comment", NULL},
-    1u << R_CITY | 1u << R_YEAR | 1u << R_INDICATOR | 1u << R_REVIEWER | 1u << R_SCORE,
+    {"city", "year", "indicator", "reviewer", "score", "comment", "level", "evidence", NULL},
+    1u << R_CITY | 1u << R_YEAR | 1u << R_INDICATOR | 1u << R_REVIEWER,
     0,
     ratings_row,
     NULL,
@@ -604,12 +635,14 @@ lcm_status lcm_import_stats(lcm_db *db, const char *path, const lcm_import_opts 
 lcm_status lcm_import_ratings(lcm_db *db, const char *path, const lcm_import_opts *opts,
                               lcm_import_result *res, lcm_err *err) {
     return run(db, path, opts, &ratings_kind,
-               "SELECT score IS ?5 AND comment IS ?6, printf('score %s', score) FROM ratings"
+               "SELECT score IS ?5 AND comment IS ?6 AND evidence IS ?8 AND (?7 IS NULL OR"
+               " level IS ?7), printf('score %s', score) FROM ratings"
                " WHERE city_code = ?1 AND year = ?2 AND indicator_code = ?3 AND reviewer = ?4",
-               "INSERT INTO ratings(city_code, year, indicator_code, reviewer, score, comment)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+               "INSERT INTO ratings(city_code, year, indicator_code, reviewer, score, comment,"
+               " level, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                " ON CONFLICT(city_code, year, indicator_code, reviewer) DO UPDATE SET"
-               " score = excluded.score, comment = excluded.comment",
+               " score = excluded.score, comment = excluded.comment, level = excluded.level,"
+               " evidence = excluded.evidence",
                res, err);
 }
 

@@ -93,6 +93,10 @@ typedef struct lcm_rating_entry {
  * with a message naming what is wrong; the store is unchanged then. */
 lcm_status lcm_rating_record(lcm_db *db, const lcm_rating_cell *c, const lcm_rating_entry *e,
                              lcm_err *err);
+/* LCM_OK when ev names material stored for the cell's city (application:FIELD) or city and
+ * year (stat:CODE); LCM_CONSTRAINT with a message otherwise (also used by import ratings). */
+lcm_status lcm_rating_check_evidence(lcm_db *db, const lcm_rating_cell *c, const char *ev,
+                                     lcm_err *err);
 
 typedef struct lcm_rating_seen {
     char *reviewer, *evidence, *comment;

@@ -98,8 +98,8 @@ lcm_status lcm_rating_assign(lcm_db *db, const lcm_rating_cell *c, const char *c
 
 /* application:FIELD (a field of the city's stored application) or stat:CODE (a statistic of
  * the city and year). */
-static lcm_status check_evidence(lcm_db *db, const lcm_rating_cell *c, const char *ev,
-                                 lcm_err *err) {
+lcm_status lcm_rating_check_evidence(lcm_db *db, const lcm_rating_cell *c, const char *ev,
+                                     lcm_err *err) {
     static const char app[] = "application:", stat[] = "stat:";
     const char *sql = NULL, *key = NULL;
     if (!ev || !*ev)
@@ -157,7 +157,7 @@ lcm_status lcm_rating_record(lcm_db *db, const lcm_rating_cell *c, const lcm_rat
     if (rc == LCM_OK)
         rc = check_level_score(e->level, &score, err);
     if (rc == LCM_OK)
-        rc = check_evidence(db, c, e->evidence, err);
+        rc = lcm_rating_check_evidence(db, c, e->evidence, err);
     if (rc != LCM_OK || (rc = lcm_db_begin(db, err)) != LCM_OK)
         return rc;
     long long assigned = one_int(db,

@@ -512,7 +512,52 @@ static void ratings__discordant_listed_and_adjudicated_value_scored(void) {
     lcm_db_close(db);
 }
 
+/* import ratings: a level alone counts as its default score (良好 -> 85), a level with a score
+ * in its band is kept, evidence must name stored material; a score outside its level's band
+ * or evidence naming nothing is refused with file, line, column and field, nothing stored. */
+static void ratings__import_takes_levels_and_evidence(void) {
+    const char *path = init_db("import_levels.db");
+    const char *good = "city,year,indicator,reviewer,score,comment,level,evidence\n"
+                       "1100,2025,2.3.1,r1,,,良好,stat:2.1.1\n"
+                       "1100,2025,2.3.1,r2,92,,1,stat:2.1.1\n"
+                       "1100,2025,2.3.1,r3,64,,,\n";
+    const char *csv = lcmt_write(lcmt_tmp("levels.csv"), good, strlen(good));
+    char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(run((const char *[]){"import", "ratings", path, csv, NULL}, &out, &err), 0);
+    if (err && *err)
+        fprintf(stderr, "\n  %s", err);
+    free(out), free(err);
+    lcm_db *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ratings WHERE reviewer = 'r1' AND "
+                                   "score = 85 AND level = 2 AND evidence = 'stat:2.1.1'"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ratings WHERE reviewer = 'r2' AND "
+                                   "score = 92 AND level = 1"),
+                    1);
+    /* a score alone: its level from the band (64 -> 基本合格, 4), no evidence */
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ratings WHERE reviewer = 'r3' AND "
+                                   "level = 4 AND evidence IS NULL"),
+                    1);
+    lcm_db_close(db);
+    const char *bad = "city,year,indicator,reviewer,score,comment,level,evidence\n"
+                      "1100,2025,2.5.1,r1,70,,优秀,stat:2.1.1\n"
+                      "1100,2025,2.5.1,r2,,,合格,stat:9.9.9\n"
+                      "1100,2025,2.5.1,r3,,,,\n";
+    csv = lcmt_write(lcmt_tmp("levels_bad.csv"), bad, strlen(bad));
+    CU_ASSERT_EQUAL(run((const char *[]){"import", "ratings", path, csv, NULL}, &out, &err), 1);
+    LCMT_ASSERT_HAS(err, "levels_bad.csv:2:5 (score): the score is outside the band of 优秀");
+    LCMT_ASSERT_HAS(err, "levels_bad.csv:3:8 (evidence): no such material stored for city 1100");
+    LCMT_ASSERT_HAS(err, "levels_bad.csv:4:5 (score): a rating needs a score (0-100) or a level");
+    free(out), free(err);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ratings WHERE indicator_code = '2.5.1'"),
+                    0);
+    lcm_db_close(db);
+}
+
 const lcmt_case lcmt_ratings_cases[] = {
+    {"ratings__import_takes_levels_and_evidence", ratings__import_takes_levels_and_evidence},
     {"rubric__every_point_has_five_levels_quoting_the_seed",
      rubric__every_point_has_five_levels_quoting_the_seed},
     {"rubric__bad_cells_name_file_line_column_field",
