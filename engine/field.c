@@ -371,64 +371,53 @@ lcm_status lcm_field_token_find(lcm_db *db, const char *token, lcm_field_token *
     return rc;
 }
 
-lcm_status lcm_field_token_bind(lcm_db *db, const char *token, const char *instance_id,
-                                lcm_err *err) {
+/* Move a token to 'draft' (bind: from fresh; its own draft is resumed as it is) or to
+ * 'submitted' (from fresh or its own draft) for instance_id. The state is checked first for
+ * the message, and again by the UPDATE, since another request may have moved it meanwhile. */
+static lcm_status token_move(lcm_db *db, const char *token, const char *instance_id, int submit,
+                             lcm_err *err) {
+    static const char draft_taken[] = "this link already has a draft of its own";
+    static const char answered[] = "this link has been used to answer already";
     lcm_field_token t;
     lcm_status rc = lcm_field_token_find(db, token, &t, err);
     if (rc != LCM_OK)
         return rc;
     if (t.state == LCM_FIELD_TOKEN_SUBMITTED)
-        return lcm_err_set(err, LCM_CONFLICT, "this link has been used to answer already");
+        return lcm_err_set(err, LCM_CONFLICT, answered);
     if (t.state == LCM_FIELD_TOKEN_REVOKED)
         return lcm_err_set(err, LCM_CONFLICT, "this link has been withdrawn");
-    if (t.state == LCM_FIELD_TOKEN_DRAFT)
-        return strcmp(t.instance_id, instance_id) == 0
-                   ? LCM_OK
-                   : lcm_err_set(err, LCM_CONFLICT, "this link already has a draft of its own");
+    if (t.state == LCM_FIELD_TOKEN_DRAFT && strcmp(t.instance_id, instance_id) != 0)
+        return lcm_err_set(err, LCM_CONFLICT, draft_taken);
+    if (t.state == LCM_FIELD_TOKEN_DRAFT && !submit)
+        return LCM_OK; /* its own draft, resumed */
     char hex[65];
     lcm_field_sha256_hex(token, LCM_FIELD_TOKEN_LEN, hex);
     sqlite3_stmt *st = NULL;
     if ((rc = lcm_db_prepare(db,
-                             "UPDATE field_tokens SET instance_id = ?2, state = 'draft', "
-                             "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE hash = ?1 "
-                             "AND state = 'fresh'",
+                             submit ? "UPDATE field_tokens SET instance_id = ?2, state = "
+                                      "'submitted', updated_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
+                                      "'now') WHERE hash = ?1 AND state IN ('fresh','draft')"
+                                    : "UPDATE field_tokens SET instance_id = ?2, state = 'draft', "
+                                      "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE "
+                                      "hash = ?1 AND state = 'fresh'",
                              &st, err)) != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, instance_id, -1, SQLITE_STATIC);
-    if ((rc = run(db, st, "binding a token", err)) == LCM_OK &&
+    if ((rc = run(db, st, submit ? "submitting with a token" : "binding a token", err)) == LCM_OK &&
         sqlite3_changes(lcm_db_sqlite(db)) == 0)
-        rc = lcm_err_set(err, LCM_CONFLICT, "this link already has a draft of its own");
+        rc = lcm_err_set(err, LCM_CONFLICT, submit ? answered : draft_taken);
     return rc;
+}
+
+lcm_status lcm_field_token_bind(lcm_db *db, const char *token, const char *instance_id,
+                                lcm_err *err) {
+    return token_move(db, token, instance_id, 0, err);
 }
 
 lcm_status lcm_field_token_submit(lcm_db *db, const char *token, const char *instance_id,
                                   lcm_err *err) {
-    lcm_field_token t;
-    lcm_status rc = lcm_field_token_find(db, token, &t, err);
-    if (rc != LCM_OK)
-        return rc;
-    if (t.state == LCM_FIELD_TOKEN_SUBMITTED)
-        return lcm_err_set(err, LCM_CONFLICT, "this link has been used to answer already");
-    if (t.state == LCM_FIELD_TOKEN_REVOKED)
-        return lcm_err_set(err, LCM_CONFLICT, "this link has been withdrawn");
-    if (t.state == LCM_FIELD_TOKEN_DRAFT && strcmp(t.instance_id, instance_id) != 0)
-        return lcm_err_set(err, LCM_CONFLICT, "this link already has a draft of its own");
-    char hex[65];
-    lcm_field_sha256_hex(token, LCM_FIELD_TOKEN_LEN, hex);
-    sqlite3_stmt *st = NULL;
-    if ((rc = lcm_db_prepare(db,
-                             "UPDATE field_tokens SET instance_id = ?2, state = 'submitted', "
-                             "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE hash = ?1 "
-                             "AND state IN ('fresh','draft')",
-                             &st, err)) != LCM_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, instance_id, -1, SQLITE_STATIC);
-    if ((rc = run(db, st, "submitting with a token", err)) == LCM_OK &&
-        sqlite3_changes(lcm_db_sqlite(db)) == 0)
-        rc = lcm_err_set(err, LCM_CONFLICT, "this link has been used to answer already");
-    return rc;
+    return token_move(db, token, instance_id, 1, err);
 }
 
 lcm_status lcm_field_token_revoke(lcm_db *db, long long campaign_id, long serial, lcm_err *err) {
