@@ -11,23 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The database of tests/r/export_household.R's header. */
+/* The simulated household database of the R scripts, made once for this file. */
 static const char *simulated_db(void) {
-    static char db[4096];
-    if (db[0])
-        return db;
-    snprintf(db, sizeof db, "%s", lcmt_tmp("export_r.db"));
-    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
-    CU_ASSERT_EQUAL_FATAL(
-        lcmt_run((const char *[]){"simulate", db, "--cities", "2", "--waves", "2025",
-                                  "--households", "20", "--seed", "7", NULL},
-                 NULL, NULL, NULL),
-        0);
-    CU_ASSERT_EQUAL_FATAL(
-        lcmt_run((const char *[]){"design", "set", db, "--form", "household", "--strata", "stratum",
-                                  "--psu", "psu", "--weight", "design_weight", NULL},
-                 NULL, NULL, NULL),
-        0);
+    static char *db;
+    if (!db)
+        db = lcmt_household_db("export_r.db");
     return db;
 }
 

@@ -287,3 +287,22 @@ char *lcmt_zip_member(const unsigned char *z, size_t n, const char *name) {
     }
     return NULL;
 }
+
+/* The simulated household database the R scripts of tests/r/ read (export_household.R's
+ * header): 2 cities, wave 2025, 20 households, seed 7, design stratum/psu/design_weight. */
+char *lcmt_household_db(const char *name) {
+    char *db = strdup(lcmt_tmp(name));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"simulate", db, "--cities", "2", "--waves", "2025",
+                                  "--households", "20", "--seed", "7", NULL},
+                 NULL, NULL, NULL),
+        0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"design", "set", db, "--form", "household", "--strata", "stratum",
+                                  "--psu", "psu", "--weight", "design_weight", NULL},
+                 NULL, NULL, NULL),
+        0);
+    return db;
+}

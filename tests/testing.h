@@ -61,5 +61,9 @@ int lcmt_close(double a, double b, double rel);
 /* Record |got - want| / max(|got|, |want|) for the current test: with LCMT_MAXREL set, each
  * test's largest is printed (lcmt_close and the R-reference comparisons call it). */
 void lcmt_note_rel(double got, double want);
+/* A new database `name` in the test directory made by `init`, `simulate --cities 2 --waves
+ * 2025 --households 20 --seed 7` and `design set` (stratum, psu, design_weight), as the R
+ * scripts' fixtures were made from; its path, malloc'd (callers make it once and keep it). */
+char *lcmt_household_db(const char *name);
 
 #endif
