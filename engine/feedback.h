@@ -26,7 +26,20 @@ typedef struct lcm_feedback_done {
     int charts;      /* charts drawn */
     int gnuplot_ok;  /* 0: charts are missing, note says why */
     char note[512];
+    char docx[4096];  /* the Word document written (LCM_FEEDBACK_DOCX), or "" */
+    char print[4096]; /* the HTML with vector charts written (LCM_FEEDBACK_PRINT), or "" */
 } lcm_feedback_done;
+
+/* Files written beside a report's HTML (lcm_feedback_write, lcm_feedback_batch_extra):
+ * LCM_FEEDBACK_DOCX: DIR/STEM.docx, the same report as a Word document (report.h).
+ * LCM_FEEDBACK_PRINT: DIR/STEM.print.html, the HTML with every chart embedded as SVG (the
+ * charts are then drawn as SVG too, whatever opts.svg says), to be printed to PDF with
+ * vector charts (pdf.h); the caller prints and removes it. */
+enum { LCM_FEEDBACK_DOCX = 1u << 0, LCM_FEEDBACK_PRINT = 1u << 1 };
+
+/* The report of one city (national 0) or the national one, with the extra files asked. */
+lcm_status lcm_feedback_write(lcm_db *db, const lcm_feedback_opts *o, int national, unsigned extra,
+                              lcm_feedback_done *done, lcm_err *err);
 
 /* The feedback report of one city and year: summary, scores and ranks with intervals,
  * each first-level indicator with its points, survey results (with CIs and n), strengths,
@@ -44,6 +57,8 @@ lcm_status lcm_feedback_national(lcm_db *db, const lcm_feedback_opts *o, lcm_fee
  * is written. */
 typedef struct lcm_feedback_batch lcm_feedback_batch;
 lcm_status lcm_feedback_batch_new(lcm_feedback_batch **out);
+/* The extra files (LCM_FEEDBACK_*) of the reports added from now on. */
+void lcm_feedback_batch_extra(lcm_feedback_batch *bt, unsigned extra);
 lcm_status lcm_feedback_batch_city(lcm_feedback_batch *bt, lcm_db *db, const lcm_feedback_opts *o,
                                    lcm_err *err);
 lcm_status lcm_feedback_batch_national(lcm_feedback_batch *bt, lcm_db *db,

@@ -389,8 +389,14 @@ lcm_status rb_scores(lcm_db *db, long long run, const char *indicator, const rb_
 
 struct lcm_feedback_batch {
     rb **docs;
+    unsigned *extra; /* LCM_FEEDBACK_* of each report */
     size_t n, cap;
+    unsigned next_extra;
 };
+
+void lcm_feedback_batch_extra(lcm_feedback_batch *bt, unsigned extra) {
+    bt->next_extra = extra;
+}
 
 lcm_status lcm_feedback_batch_new(lcm_feedback_batch **out) {
     *out = calloc(1, sizeof **out);
@@ -403,7 +409,7 @@ void lcm_feedback_batch_free(lcm_feedback_batch *bt) {
         free(bt->docs[i]);
     }
     if (bt)
-        free(bt->docs);
+        free(bt->docs), free(bt->extra);
     free(bt);
 }
 
@@ -412,9 +418,12 @@ static lcm_status add(lcm_feedback_batch *bt, lcm_db *db, const lcm_feedback_opt
     if (bt->n == bt->cap) {
         size_t cap = bt->cap ? bt->cap * 2 : 16;
         rb **d = realloc(bt->docs, cap * sizeof *d);
-        if (!d)
+        if (d)
+            bt->docs = d;
+        unsigned *x = d ? realloc(bt->extra, cap * sizeof *x) : NULL;
+        if (!x)
             return lcm_err_set(err, LCM_NOMEM, "out of memory");
-        bt->docs = d, bt->cap = cap;
+        bt->extra = x, bt->cap = cap;
     }
     rb *b = calloc(1, sizeof *b);
     if (!b)
@@ -426,6 +435,9 @@ static lcm_status add(lcm_feedback_batch *bt, lcm_db *db, const lcm_feedback_opt
         free(b);
         return rc;
     }
+    if (bt->next_extra & LCM_FEEDBACK_PRINT) /* the printed charts are the SVGs */
+        b->formats |= LCM_CHART_SVG;
+    bt->extra[bt->n] = bt->next_extra;
     bt->docs[bt->n++] = b;
     return LCM_OK;
 }
@@ -472,7 +484,31 @@ static void draw(lcm_feedback_batch *bt, const char *exe, int nproc, lcm_feedbac
         done->charts += bt->docs[i]->ncharts;
 }
 
-static lcm_status write_doc(rb *b, lcm_err *err) {
+/* b's path with ".html" replaced by ext. */
+static void beside(const rb *b, const char *ext, char *out, size_t cap) {
+    size_t n = strlen(b->path);
+    n = n > 5 && strcmp(b->path + n - 5, ".html") == 0 ? n - 5 : n;
+    snprintf(out, cap, "%.*s%s", (int)n, b->path, ext);
+}
+
+/* The report as a Word document, or as HTML with vector charts (LCM_FEEDBACK_*). */
+static lcm_status write_extra(const lcm_report *r, const char *path, unsigned what, lcm_err *err) {
+    lcm_out out;
+    char msg[512] = "";
+    lcm_status rc = lcm_out_open(&out, path, LCM_OUT_FORCE, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = what == LCM_FEEDBACK_DOCX
+             ? lcm_report_write_docx(r, out.fp, msg, sizeof msg)
+             : lcm_report_write_ex(r, out.fp, LCM_REPORT_VECTOR, msg, sizeof msg);
+    if (rc != LCM_OK) {
+        lcm_out_abort(&out);
+        return lcm_err_set(err, rc, "report: %s", msg);
+    }
+    return lcm_out_commit(&out, err);
+}
+
+static lcm_status write_doc(rb *b, unsigned extra, lcm_feedback_done *done, lcm_err *err) {
     if (b->oom)
         return lcm_err_set(err, LCM_NOMEM, "out of memory building the report");
     lcm_report r = {b->title, b->subtitle, b->lang, b->min_n, 1, b->nsec, b->sec, b->footer};
@@ -499,7 +535,19 @@ static lcm_status write_doc(rb *b, lcm_err *err) {
         lcm_out_abort(&out);
         return lcm_err_set(err, rc, "report: %s", msg);
     }
-    return lcm_out_commit(&out, err);
+    if ((rc = lcm_out_commit(&out, err)) != LCM_OK)
+        return rc;
+    done->docx[0] = done->print[0] = '\0';
+    if (extra & LCM_FEEDBACK_DOCX) {
+        beside(b, ".docx", done->docx, sizeof done->docx);
+        if ((rc = write_extra(&r, done->docx, LCM_FEEDBACK_DOCX, err)) != LCM_OK)
+            return rc;
+    }
+    if (extra & LCM_FEEDBACK_PRINT) {
+        beside(b, ".print.html", done->print, sizeof done->print);
+        rc = write_extra(&r, done->print, LCM_FEEDBACK_PRINT, err);
+    }
+    return rc;
 }
 
 lcm_status lcm_feedback_batch_finish(lcm_feedback_batch *bt, const char *gnuplot, int nproc,
@@ -509,7 +557,7 @@ lcm_status lcm_feedback_batch_finish(lcm_feedback_batch *bt, const char *gnuplot
         return LCM_OK;
     draw(bt, gnuplot, nproc, done);
     for (size_t i = 0; i < bt->n; i++) {
-        lcm_status rc = write_doc(bt->docs[i], err);
+        lcm_status rc = write_doc(bt->docs[i], bt->extra[i], done, err);
         if (rc != LCM_OK)
             return rc;
     }
@@ -518,12 +566,13 @@ lcm_status lcm_feedback_batch_finish(lcm_feedback_batch *bt, const char *gnuplot
 }
 
 /* One report, drawn and written at once. */
-static lcm_status single(lcm_db *db, const lcm_feedback_opts *o, int national,
-                         lcm_feedback_done *done, lcm_err *err) {
+lcm_status lcm_feedback_write(lcm_db *db, const lcm_feedback_opts *o, int national, unsigned extra,
+                              lcm_feedback_done *done, lcm_err *err) {
     lcm_feedback_batch *bt = NULL;
     memset(done, 0, sizeof *done);
     if (lcm_feedback_batch_new(&bt) != LCM_OK)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
+    lcm_feedback_batch_extra(bt, extra);
     lcm_status rc = add(bt, db, o, national, err);
     if (rc == LCM_OK)
         rc = lcm_feedback_batch_finish(bt, o->gnuplot, 1, done, err);
@@ -533,12 +582,12 @@ static lcm_status single(lcm_db *db, const lcm_feedback_opts *o, int national,
 
 lcm_status lcm_feedback_city(lcm_db *db, const lcm_feedback_opts *o, lcm_feedback_done *done,
                              lcm_err *err) {
-    return single(db, o, 0, done, err);
+    return lcm_feedback_write(db, o, 0, 0, done, err);
 }
 
 lcm_status lcm_feedback_national(lcm_db *db, const lcm_feedback_opts *o, lcm_feedback_done *done,
                                  lcm_err *err) {
-    return single(db, o, 1, done, err);
+    return lcm_feedback_write(db, o, 1, 0, done, err);
 }
 
 void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title,

@@ -339,6 +339,9 @@ static void terminal(FILE *s, const lcm_chart_opts *o, unsigned fmt, double w, d
     double scale = fmt == LCM_CHART_PNG ? LCM_CHART_DPI / 96.0 : 96 / 72.0;
     int wp = (int)lround(w / 25.4 * ppi), hp = (int)lround(h / 25.4 * ppi);
     fputs("reset\nset encoding utf8\n", s);
+    /* Labels on a white box (`with labels @lcm_box`): gnuplot's SVG draws the box as a filter,
+     * which a PDF can only hold as pixels, so the SVG labels go without it (all vector). */
+    fprintf(s, "lcm_box = '%s'\n", fmt == LCM_CHART_PNG ? "boxed" : "");
     fprintf(s,
             "set terminal %s size %d,%d noenhanced background '#ffffff' fontscale %.4g "
             "linewidth %.4g font ",

@@ -87,7 +87,7 @@ static void plot(FILE *b, const lcm_chart_coverage *c, const char *path) {
               b);
         lcm_gp_quote_fp(b, c->target_name);
     }
-    fputs(", '' index 0 using 1:2:(sprintf('%.0f%%', $2)) with labels boxed offset 0,0.8 "
+    fputs(", '' index 0 using 1:2:(sprintf('%.0f%%', $2)) with labels @lcm_box offset 0,0.8 "
           "font ',8' notitle",
           b);
     fputc('\n', b);

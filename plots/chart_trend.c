@@ -117,7 +117,7 @@ static void plot(FILE *b, const lcm_chart_trend *c, const char *path) {
                  {SIDE_RIGHT, "left offset 1.2,0"}};
     for (size_t k = 0; k < sizeof sides / sizeof sides[0]; k++)
         fprintf(b,
-                ", '' using 1:(($7==%d)?$2:NaN):(sprintf('%%.1f', $2)) with labels boxed %s "
+                ", '' using 1:(($7==%d)?$2:NaN):(sprintf('%%.1f', $2)) with labels @lcm_box %s "
                 "textcolor rgb '%s' notitle",
                 sides[k].side, sides[k].place, LCM__C_HIGHLIGHT);
     fputc('\n', b);

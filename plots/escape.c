@@ -99,6 +99,40 @@ static void html_escape(sink *k, const char *s) {
     }
 }
 
+/* XML 1.0 text (Word's document.xml): tab and newline become spaces (a paragraph's text is
+ * one line), other control characters are dropped since XML 1.0 has no way to write them,
+ * and so are U+FFFE and U+FFFF; invalid UTF-8 becomes U+FFFD. */
+static void xml_escape(sink *k, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = utf8_seq(p);
+        const char *rep = n == 0 ? "\xEF\xBF\xBD" : html_entity(*p);
+        if (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
+            rep = "";
+        else if (*p == '\t' || *p == '\n')
+            rep = " ";
+        else if (*p < 0x20 || *p == 0x7F)
+            rep = "";
+        if (rep)
+            put(k, rep, strlen(rep));
+        else
+            put(k, (const char *)p, n);
+        p += n ? n : 1;
+    }
+}
+
+size_t lcm_xml_escape(const char *s, char *out, size_t cap) {
+    sink k = {out, cap, 0, NULL, 0};
+    xml_escape(&k, s);
+    finish(&k);
+    return k.len;
+}
+
+int lcm_xml_escape_fp(FILE *fp, const char *s) {
+    sink k = {NULL, 0, 0, fp, 0};
+    xml_escape(&k, s);
+    return k.err ? -1 : 0;
+}
+
 size_t lcm_gp_quote(const char *s, char *out, size_t cap) {
     sink k = {out, cap, 0, NULL, 0};
     gp_quote(&k, s);

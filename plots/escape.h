@@ -1,5 +1,5 @@
 /*
- * escape.h - making text from data safe inside gnuplot scripts and HTML reports.
+ * escape.h - making text from data safe inside gnuplot scripts, HTML and XML (Word) reports.
  *
  * City names, labels and comments come from users. gnuplot can run shell commands
  * (system(), backticks, `!`), so data text is only ever placed inside a single-quoted
@@ -28,5 +28,11 @@ size_t lcm_html_escape(const char *s, char *out, size_t cap);
 
 /* The same escaping as lcm_html_escape, written to fp. Returns 0, or -1 on a write error. */
 int lcm_html_escape_fp(FILE *fp, const char *s);
+
+/* Escape &, <, >, " and ' for XML 1.0 text and attributes (the .docx parts): tab and
+ * newline become spaces, other control characters and U+FFFE/U+FFFF are dropped, invalid
+ * UTF-8 becomes U+FFFD. Same return conventions as the HTML escapers. */
+size_t lcm_xml_escape(const char *s, char *out, size_t cap);
+int lcm_xml_escape_fp(FILE *fp, const char *s);
 
 #endif

@@ -105,7 +105,7 @@ static void list_block(FILE *out, const lcm_report_block *b) {
 }
 
 /* Check what a block needs before writing any of it. */
-static lcm_status check_block(const lcm_report_block *b, char *msg, size_t cap) {
+lcm_status lcm__report_check_block(const lcm_report_block *b, char *msg, size_t cap) {
     int ok = 1;
     switch (b->kind) {
     case LCM_BLOCK_PARA:
@@ -131,15 +131,15 @@ static lcm_status check_block(const lcm_report_block *b, char *msg, size_t cap) 
     return ok ? LCM_OK : LCM_INVAL;
 }
 
-static lcm_status section(FILE *out, const lcm_report *r, size_t i, int *ntab, int *nfig, char *msg,
-                          size_t cap) {
+static lcm_status section(FILE *out, const lcm_report *r, size_t i, int *ntab, int *nfig,
+                          unsigned flags, char *msg, size_t cap) {
     const lcm_report_section *s = &r->section[i];
     fprintf(out, "<section id=\"s%zu\">\n<h2>", i + 1);
     lcm_html_escape_fp(out, s->heading);
     fputs("</h2>\n", out);
     for (size_t k = 0; k < s->nblock; k++) {
         const lcm_report_block *b = &s->block[k];
-        lcm_status st = check_block(b, msg, cap);
+        lcm_status st = lcm__report_check_block(b, msg, cap);
         if (st == LCM_OK && b->kind == LCM_BLOCK_PARA)
             text_block(out, "p", b->text);
         else if (st == LCM_OK && b->kind == LCM_BLOCK_SUBHEAD)
@@ -149,7 +149,7 @@ static lcm_status section(FILE *out, const lcm_report *r, size_t i, int *ntab, i
         else if (st == LCM_OK && b->kind == LCM_BLOCK_TABLE)
             st = lcm__report_table(out, r, b->table, ++*ntab, msg, cap);
         else if (st == LCM_OK)
-            st = lcm__report_chart(out, r, b->chart, ++*nfig, msg, cap);
+            st = lcm__report_chart(out, r, b->chart, ++*nfig, flags, msg, cap);
         if (st != LCM_OK)
             return st;
     }
@@ -157,7 +157,7 @@ static lcm_status section(FILE *out, const lcm_report *r, size_t i, int *ntab, i
     return LCM_OK;
 }
 
-static lcm_status check(const lcm_report *r, const FILE *out, char *msg, size_t cap) {
+lcm_status lcm__report_check(const lcm_report *r, const void *out, char *msg, size_t cap) {
     if (!r || !out || !r->title || (r->nsection && !r->section)) {
         lcm__msg(msg, cap, "report: needs a title, sections and an output stream");
         return LCM_INVAL;
@@ -171,7 +171,12 @@ static lcm_status check(const lcm_report *r, const FILE *out, char *msg, size_t 
 }
 
 lcm_status lcm_report_write(const lcm_report *r, FILE *out, char *msg, size_t cap) {
-    lcm_status st = check(r, out, msg, cap);
+    return lcm_report_write_ex(r, out, 0, msg, cap);
+}
+
+lcm_status lcm_report_write_ex(const lcm_report *r, FILE *out, unsigned flags, char *msg,
+                               size_t cap) {
+    lcm_status st = lcm__report_check(r, out, msg, cap);
     if (st != LCM_OK)
         return st;
     int ntab = 0, nfig = 0;
@@ -179,7 +184,7 @@ lcm_status lcm_report_write(const lcm_report *r, FILE *out, char *msg, size_t ca
     contents(out, r);
     fputs("<main>\n", out);
     for (size_t i = 0; i < r->nsection && st == LCM_OK; i++)
-        st = section(out, r, i, &ntab, &nfig, msg, cap);
+        st = section(out, r, i, &ntab, &nfig, flags, msg, cap);
     if (st != LCM_OK)
         return st;
     fputs("</main>\n", out);

@@ -95,6 +95,21 @@ typedef struct lcm_report {
  * nor SVG, LCM_NOMEM; msg (size cap) says which. The caller owns and closes out. */
 lcm_status lcm_report_write(const lcm_report *r, FILE *out, char *msg, size_t cap);
 
+/* lcm_report_write_ex flags. LCM_REPORT_VECTOR: every PNG chart that has an SVG beside it
+ * (same name, .svg) is embedded as that SVG, so a PDF printed from the HTML keeps its
+ * charts as vector graphics (lines and text, not pixels). */
+enum { LCM_REPORT_VECTOR = 1u << 0 };
+lcm_status lcm_report_write_ex(const lcm_report *r, FILE *out, unsigned flags, char *msg,
+                               size_t cap);
+
+/* Write the report as a Word document (.docx, Office Open XML) to out: the same title,
+ * contents (links to the sections), sections, bulleted lists, tables (header row repeated
+ * on each page, numbers right-aligned, cells suppressed as in the HTML) and charts (the PNG,
+ * with its SVG beside it added for Word versions that show SVG), numbered captions; A4,
+ * Chinese fonts (宋体/黑体), page numbers in the footer. Same errors as lcm_report_write,
+ * and a chart must have a PNG (the file itself or beside its SVG). */
+lcm_status lcm_report_write_docx(const lcm_report *r, FILE *out, char *msg, size_t cap);
+
 /* Write the base64 (RFC 4648) encoding of n bytes to out. Returns 0, or -1 on write error. */
 int lcm_base64_fp(FILE *out, const unsigned char *p, size_t n);
 

@@ -35,7 +35,8 @@ int lcm_base64_fp(FILE *out, const unsigned char *p, size_t n) {
 }
 
 /* Read a whole file (at most MAX_CHART bytes) into a malloc'd buffer. */
-static lcm_status slurp(const char *path, unsigned char **data, size_t *n, char *msg, size_t cap) {
+lcm_status lcm__report_slurp(const char *path, unsigned char **data, size_t *n, char *msg,
+                             size_t cap) {
     FILE *f = fopen(path, "rb");
     struct stat sb;
     *data = NULL;
@@ -65,7 +66,7 @@ static lcm_status slurp(const char *path, unsigned char **data, size_t *n, char 
 }
 
 /* The MIME type from the first bytes, or NULL when it is neither PNG nor SVG. */
-static const char *mime(const unsigned char *p, size_t n) {
+const char *lcm__report_mime(const unsigned char *p, size_t n) {
     static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     if (n >= 8 && memcmp(p, png, 8) == 0)
         return "image/png";
@@ -78,7 +79,7 @@ static const char *mime(const unsigned char *p, size_t n) {
 }
 
 /* 1 when the file does not exist (as opposed to existing but unreadable). */
-static int access_missing(const char *path) {
+int lcm__report_chart_missing(const char *path) {
     struct stat sb;
     return stat(path, &sb) != 0 && errno == ENOENT;
 }
@@ -91,22 +92,36 @@ static void caption(FILE *out, const lcm_report *r, const lcm_report_chart *c, i
     fputs("</figcaption>\n</figure>\n", out);
 }
 
+int lcm__report_svg_sibling(const char *png, char *out, size_t cap) {
+    size_t n = strlen(png);
+    struct stat sb;
+    if (n < 4 || n + 1 > cap || strcmp(png + n - 4, ".png") != 0)
+        return 0;
+    memcpy(out, png, n - 4);
+    memcpy(out + n - 4, ".svg", 5);
+    return stat(out, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 lcm_status lcm__report_chart(FILE *out, const lcm_report *r, const lcm_report_chart *c, int number,
-                             char *msg, size_t cap) {
+                             unsigned flags, char *msg, size_t cap) {
     unsigned char *data = NULL;
     size_t n = 0;
-    if (r->missing_charts_ok && access_missing(c->path)) {
+    char svg[4096];
+    const char *path = c->path;
+    if ((flags & LCM_REPORT_VECTOR) && lcm__report_svg_sibling(c->path, svg, sizeof svg))
+        path = svg;
+    if (r->missing_charts_ok && lcm__report_chart_missing(c->path)) {
         fprintf(out, "<figure>\n<p class=\"na\">%s</p>\n", lcm__rtxt(r->lang, LCM__R_NO_CHART));
         caption(out, r, c, number);
         return LCM_OK;
     }
-    lcm_status st = slurp(c->path, &data, &n, msg, cap);
+    lcm_status st = lcm__report_slurp(path, &data, &n, msg, cap);
     if (st != LCM_OK)
         return st;
-    const char *type = mime(data, n);
+    const char *type = lcm__report_mime(data, n);
     if (!type) {
         free(data);
-        lcm__msg(msg, cap, "chart '%s' is neither PNG nor SVG", c->path);
+        lcm__msg(msg, cap, "chart '%s' is neither PNG nor SVG", path);
         return LCM_PARSE;
     }
     fputs("<figure>\n<img alt=\"", out);

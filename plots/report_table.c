@@ -12,7 +12,7 @@
 
 #define MAX_COL 64
 
-static int suppressed(const lcm_report *r, const lcm_report_cell *c) {
+int lcm__report_suppressed(const lcm_report *r, const lcm_report_cell *c) {
     return c->kind != LCM_CELL_TEXT && c->n >= 0 && c->n < r->min_n;
 }
 
@@ -21,7 +21,7 @@ static int decimals(const lcm_report_cell *c) {
 }
 
 /* v with d decimals, the integer part grouped by threes with commas when |v| >= 10,000. */
-static void number(FILE *out, double v, int d) {
+void lcm__report_number(FILE *out, double v, int d) {
     char buf[400];
     snprintf(buf, sizeof buf, "%.*f", d, v);
     const char *digits = buf + (buf[0] == '-');
@@ -63,8 +63,8 @@ static int cell(FILE *out, const lcm_report *r, const lcm_report_cell *c, const 
         fputs("</td>", out);
         return 0;
     }
-    if (suppressed(r, c) || !isfinite(c->value)) {
-        int supp = suppressed(r, c);
+    if (lcm__report_suppressed(r, c) || !isfinite(c->value)) {
+        int supp = lcm__report_suppressed(r, c);
         fputs(supp ? "<td class=\"num supp\">*" : "<td class=\"num na\">–", out);
         if (col->unit_em > 0) /* an empty unit box keeps the mark in line with the numbers */
             fprintf(out, "<span class=\"unit\" style=\"min-width:%.1fem\"></span>",
@@ -75,12 +75,12 @@ static int cell(FILE *out, const lcm_report *r, const lcm_report_cell *c, const 
     int d = decimals(c);
     int ci = c->kind == LCM_CELL_EST && isfinite(c->lo) && isfinite(c->hi);
     fputs("<td class=\"num\">", out);
-    number(out, c->value, d);
+    lcm__report_number(out, c->value, d);
     if (ci) {
         fputs(" <span class=\"ci\">(", out);
-        number(out, c->lo, d);
+        lcm__report_number(out, c->lo, d);
         fputs("–", out);
-        number(out, c->hi, d);
+        lcm__report_number(out, c->hi, d);
         fputs(")</span>", out);
     } else if (c->kind == LCM_CELL_EST) { /* no interval (df 0, p 0 or 1): said, not hidden */
         fputs(" <span class=\"ci\">(—)</span>", out);
@@ -102,7 +102,7 @@ static column measure_column(const lcm_report *r, const lcm_report_table *t, siz
     for (size_t i = 0; i < t->nrow; i++) {
         const lcm_report_cell *c = &t->cell[i * t->ncol + k];
         col.numeric |= c->kind != LCM_CELL_TEXT;
-        if (c->kind == LCM_CELL_TEXT || suppressed(r, c) || !isfinite(c->value))
+        if (c->kind == LCM_CELL_TEXT || lcm__report_suppressed(r, c) || !isfinite(c->value))
             continue;
         if (!(c->kind == LCM_CELL_EST && isfinite(c->lo) && isfinite(c->hi)) &&
             decimals(c) > col.decimals)
@@ -113,7 +113,7 @@ static column measure_column(const lcm_report *r, const lcm_report_table *t, siz
     return col;
 }
 
-static lcm_status check(const lcm_report_table *t, char *msg, size_t cap) {
+lcm_status lcm__report_table_check(const lcm_report_table *t, char *msg, size_t cap) {
     if (t->ncol == 0 || t->ncol > MAX_COL || !t->head || (t->nrow && !t->cell)) {
         lcm__msg(msg, cap, "report: a table needs 1..%d columns with headings and cells", MAX_COL);
         return LCM_INVAL;
@@ -162,7 +162,7 @@ static void notes(FILE *out, const lcm_report *r, const lcm_report_table *t, int
 
 lcm_status lcm__report_table(FILE *out, const lcm_report *r, const lcm_report_table *t, int number,
                              char *msg, size_t cap) {
-    lcm_status st = check(t, msg, cap);
+    lcm_status st = lcm__report_table_check(t, msg, cap);
     if (st != LCM_OK)
         return st;
     int any_supp = 0, any_missing = 0;

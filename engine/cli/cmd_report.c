@@ -1,6 +1,6 @@
 /*
  * cmd_report.c - `lcmon report`: the monitoring feedback report of a city, or the national
- * overview, as one self-contained HTML file with its charts.
+ * overview, as one self-contained HTML file with its charts; also as PDF and Word.
  */
 #include "cli.h"
 #include "feedback.h"
@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *const cmd_report_usage[] = {
     "lcmon report DB (--city C | --national) --year Y [--out DIR] [--lang zh|en] [--min-n N]",
-    "             [--no-svg] [--model FILE.json] [--pdf]",
+    "             [--no-svg] [--model FILE.json] [--pdf] [--docx]",
     "",
     "Write the feedback report of city C (code or name) for year Y, or the national",
     "overview, to DIR (default .) as one HTML file with its charts embedded, printable",
@@ -25,20 +26,28 @@ const char *const cmd_report_usage[] = {
     "written without its charts and says so. --model also writes the report's model as",
     "JSON: every number (with the stored result it comes from), label, note, suppression",
     "flag and chart series the report shows; suppressed values are not in it. --pdf also",
-    "prints the report to PDF beside it (A4, page numbers, the table of contents first)",
-    "with headless Chromium (the chromium package, or $LCMON_CHROMIUM).",
+    "prints the report to PDF beside it (A4, page numbers, the table of contents first,",
+    "charts as vector graphics: they are drawn as SVG too) with headless Chromium (the",
+    "chromium package, or $LCMON_CHROMIUM). --docx also writes the report as a Word",
+    "document beside it (.docx: headings, tables, charts; opens in Word, WPS, LibreOffice).",
     NULL,
 };
 
 int cmd_report(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"city", required_argument, NULL, 'c'}, {"national", no_argument, NULL, 'N'},
-        {"year", required_argument, NULL, 'y'}, {"out", required_argument, NULL, 'o'},
-        {"lang", required_argument, NULL, 'l'}, {"min-n", required_argument, NULL, 'm'},
-        {"no-svg", no_argument, NULL, 'S'},     {"model", required_argument, NULL, 'M'},
-        {"pdf", no_argument, NULL, 'P'},        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"city", required_argument, NULL, 'c'},
+                                         {"national", no_argument, NULL, 'N'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"min-n", required_argument, NULL, 'm'},
+                                         {"no-svg", no_argument, NULL, 'S'},
+                                         {"model", required_argument, NULL, 'M'},
+                                         {"pdf", no_argument, NULL, 'P'},
+                                         {"docx", no_argument, NULL, 'D'},
+                                         {0, 0, 0, 0}};
     lcm_feedback_opts o = {NULL, 0, ".", LCM_LANG_ZH, 30, NULL, 1, NULL};
     int national = 0, pdf = 0, c;
+    unsigned extra = 0;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int bad = 0;
@@ -69,7 +78,10 @@ int cmd_report(int argc, char **argv) {
             o.model = optarg;
             break;
         case 'P':
-            pdf = 1;
+            pdf = 1, extra |= LCM_FEEDBACK_PRINT;
+            break;
+        case 'D':
+            extra |= LCM_FEEDBACK_DOCX;
             break;
         default:
             return cli_usage_error(cmd_report_usage, "bad option");
@@ -92,8 +104,7 @@ int cmd_report(int argc, char **argv) {
     if (!db)
         return code;
     lcm_feedback_done done;
-    lcm_status st = national ? lcm_feedback_national(db, &o, &done, &err)
-                             : lcm_feedback_city(db, &o, &done, &err);
+    lcm_status st = lcm_feedback_write(db, &o, national, extra, &done, &err);
     if (st != LCM_OK)
         code = cli_fail(&err);
     else {
@@ -104,10 +115,15 @@ int cmd_report(int argc, char **argv) {
         size_t n = strlen(done.path);
         snprintf(path, sizeof path, "%.*s.pdf",
                  (int)(n > 5 && strcmp(done.path + n - 5, ".html") == 0 ? n - 5 : n), done.path);
-        if (pdf && lcm_pdf_print(done.path, path, &err) != LCM_OK)
+        if (done.docx[0])
+            printf("%s\n", done.docx);
+        /* the PDF is printed from the copy whose charts are SVG (vector), then it goes */
+        if (pdf && lcm_pdf_print(done.print, path, &err) != LCM_OK)
             code = cli_fail(&err);
         else if (pdf)
             printf("%s\n", path);
+        if (done.print[0])
+            unlink(done.print);
     }
     lcm_db_close(db);
     return code;
