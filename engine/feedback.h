@@ -26,16 +26,17 @@ typedef struct lcm_feedback_done {
     int charts;      /* charts drawn */
     int gnuplot_ok;  /* 0: charts are missing, note says why */
     char note[512];
-    char docx[4096];  /* the Word document written (LCM_FEEDBACK_DOCX), or "" */
-    char print[4096]; /* the HTML with vector charts written (LCM_FEEDBACK_PRINT), or "" */
+    char docx[4096]; /* the Word document written (LCM_FEEDBACK_DOCX), or "" */
+    char pdf[4096];  /* the PDF printed (LCM_FEEDBACK_PDF), or "" */
 } lcm_feedback_done;
 
 /* Files written beside a report's HTML (lcm_feedback_write, lcm_feedback_batch_extra):
  * LCM_FEEDBACK_DOCX: DIR/STEM.docx, the same report as a Word document (report.h).
- * LCM_FEEDBACK_PRINT: DIR/STEM.print.html, the HTML with every chart embedded as SVG (the
- * charts are then drawn as SVG too, whatever opts.svg says), to be printed to PDF with
- * vector charts (pdf.h); the caller prints and removes it. */
-enum { LCM_FEEDBACK_DOCX = 1u << 0, LCM_FEEDBACK_PRINT = 1u << 1 };
+ * LCM_FEEDBACK_PDF: DIR/STEM.pdf, printed by Chromium (pdf.h) from a copy of the HTML whose
+ * charts are SVG (drawn as SVG too, whatever opts.svg says), so they stay vector graphics;
+ * printed twice so that the contents show the page of each section (read from the first
+ * print; again if that moved a page). The copy is removed. */
+enum { LCM_FEEDBACK_DOCX = 1u << 0, LCM_FEEDBACK_PDF = 1u << 1 };
 
 /* The report of one city (national 0) or the national one, with the extra files asked. */
 lcm_status lcm_feedback_write(lcm_db *db, const lcm_feedback_opts *o, int national, unsigned extra,

@@ -3,6 +3,7 @@
  * gnuplot script, and the queries the city and national reports share.
  */
 #include "feedback_int.h"
+#include "pdf.h"
 #include "outfile.h"
 #include "gnuplot.h"
 #include "strbuf.h"
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int rb_init(rb *b, lcm_lang lang, const char *dir, const char *stem) {
     memset(b, 0, sizeof *b);
@@ -435,7 +437,7 @@ static lcm_status add(lcm_feedback_batch *bt, lcm_db *db, const lcm_feedback_opt
         free(b);
         return rc;
     }
-    if (bt->next_extra & LCM_FEEDBACK_PRINT) /* the printed charts are the SVGs */
+    if (bt->next_extra & LCM_FEEDBACK_PDF) /* the printed charts are the SVGs */
         b->formats |= LCM_CHART_SVG;
     bt->extra[bt->n] = bt->next_extra;
     bt->docs[bt->n++] = b;
@@ -491,8 +493,10 @@ static void beside(const rb *b, const char *ext, char *out, size_t cap) {
     snprintf(out, cap, "%.*s%s", (int)n, b->path, ext);
 }
 
-/* The report as a Word document, or as HTML with vector charts (LCM_FEEDBACK_*). */
-static lcm_status write_extra(const lcm_report *r, const char *path, unsigned what, lcm_err *err) {
+/* The report as a Word document, or as HTML with vector charts (LCM_FEEDBACK_*) and, when
+ * known, the page of each section in its contents. */
+static lcm_status write_extra(const lcm_report *r, const char *path, unsigned what,
+                              const int *pages, lcm_err *err) {
     lcm_out out;
     char msg[512] = "";
     lcm_status rc = lcm_out_open(&out, path, LCM_OUT_FORCE, err);
@@ -500,12 +504,39 @@ static lcm_status write_extra(const lcm_report *r, const char *path, unsigned wh
         return rc;
     rc = what == LCM_FEEDBACK_DOCX
              ? lcm_report_write_docx(r, out.fp, msg, sizeof msg)
-             : lcm_report_write_ex(r, out.fp, LCM_REPORT_VECTOR, msg, sizeof msg);
+             : lcm_report_write_ex(r, out.fp, LCM_REPORT_VECTOR, pages, msg, sizeof msg);
     if (rc != LCM_OK) {
         lcm_out_abort(&out);
         return lcm_err_set(err, rc, "report: %s", msg);
     }
     return lcm_out_commit(&out, err);
+}
+
+/* Print the report to PDF from a copy with SVG charts; then again with the page of each
+ * section (as the first print laid them out) in the contents, until the pages hold (at
+ * most three prints). Without named destinations the contents keep their links only. */
+static lcm_status print_pdf(const lcm_report *r, const rb *b, lcm_feedback_done *done,
+                            lcm_err *err) {
+    char print[4200];
+    int pages[RB_MAX_SECTIONS], shown[RB_MAX_SECTIONS];
+    const int *toc = NULL;
+    int n = (int)r->nsection;
+    lcm_status rc = LCM_OK;
+    beside(b, ".print.html", print, sizeof print);
+    beside(b, ".pdf", done->pdf, sizeof done->pdf);
+    for (int pass = 0; pass < 3 && rc == LCM_OK; pass++) {
+        if ((rc = write_extra(r, print, LCM_FEEDBACK_PDF, toc, err)) != LCM_OK ||
+            (rc = lcm_pdf_print(print, done->pdf, err)) != LCM_OK)
+            break;
+        if (n < 2 || lcm_pdf_anchor_pages(done->pdf, "s", n, pages) != n)
+            break; /* no contents, or no pages to show in it */
+        if (toc && memcmp(pages, shown, (size_t)n * sizeof *pages) == 0)
+            break; /* the pages shown are where the sections are */
+        memcpy(shown, pages, (size_t)n * sizeof *pages);
+        toc = shown;
+    }
+    unlink(print);
+    return rc;
 }
 
 static lcm_status write_doc(rb *b, unsigned extra, lcm_feedback_done *done, lcm_err *err) {
@@ -537,16 +568,14 @@ static lcm_status write_doc(rb *b, unsigned extra, lcm_feedback_done *done, lcm_
     }
     if ((rc = lcm_out_commit(&out, err)) != LCM_OK)
         return rc;
-    done->docx[0] = done->print[0] = '\0';
+    done->docx[0] = done->pdf[0] = '\0';
     if (extra & LCM_FEEDBACK_DOCX) {
         beside(b, ".docx", done->docx, sizeof done->docx);
-        if ((rc = write_extra(&r, done->docx, LCM_FEEDBACK_DOCX, err)) != LCM_OK)
+        if ((rc = write_extra(&r, done->docx, LCM_FEEDBACK_DOCX, NULL, err)) != LCM_OK)
             return rc;
     }
-    if (extra & LCM_FEEDBACK_PRINT) {
-        beside(b, ".print.html", done->print, sizeof done->print);
-        rc = write_extra(&r, done->print, LCM_FEEDBACK_PRINT, err);
-    }
+    if (extra & LCM_FEEDBACK_PDF)
+        rc = print_pdf(&r, b, done, err);
     return rc;
 }
 

@@ -100,6 +100,120 @@ static void last_line(const char *file, char *out, size_t cap) {
         fclose(fp);
 }
 
+/* ---- named destinations: the page each section starts on ---- */
+
+/* First occurrence of needle in h[0..hn) (the PDF holds NUL bytes: no strstr). */
+static const char *find(const char *h, size_t hn, const char *needle) {
+    size_t nn = strlen(needle);
+    for (const char *p = h;
+         nn && hn >= nn && (p = memchr(p, needle[0], hn - nn + 1 - (size_t)(p - h))); p++)
+        if (memcmp(p, needle, nn) == 0)
+            return p;
+    return NULL;
+}
+
+typedef struct pdf_text {
+    const char *d;
+    size_t n;
+} pdf_text;
+
+/* Object num's text (from "N 0 obj" to "endobj"), or 0 when absent. */
+static int object(const pdf_text *t, long num, pdf_text *o) {
+    char head[40];
+    snprintf(head, sizeof head, "\n%ld 0 obj", num);
+    const char *p = find(t->d, t->n, head);
+    if (!p)
+        return 0;
+    p += strlen(head);
+    const char *e = find(p, t->n - (size_t)(p - t->d), "endobj");
+    if (!e)
+        return 0;
+    o->d = p, o->n = (size_t)(e - p);
+    return 1;
+}
+
+/* The number of the reference "KEY N 0 R" in o, or -1. */
+static long ref(const pdf_text *o, const char *key) {
+    const char *p = find(o->d, o->n, key);
+    if (!p)
+        return -1;
+    char buf[32];
+    size_t k = (size_t)(p - o->d) + strlen(key), m = 0;
+    while (k < o->n && o->d[k] == ' ')
+        k++;
+    while (k < o->n && m + 1 < sizeof buf && o->d[k] >= '0' && o->d[k] <= '9')
+        buf[m++] = o->d[k++];
+    buf[m] = '\0';
+    return m ? atol(buf) : -1;
+}
+
+/* Append the leaves (pages) under the page-tree node num to page[] in order. */
+static void pages_of(const pdf_text *t, long num, long *page, int *np, int cap, int depth) {
+    pdf_text o;
+    if (depth > 16 || !object(t, num, &o))
+        return;
+    const char *kids = find(o.d, o.n, "/Kids [");
+    if (!kids) { /* a leaf: a page */
+        if (*np < cap)
+            page[(*np)++] = num;
+        return;
+    }
+    const char *p = kids + 7, *end = o.d + o.n;
+    while (p < end && *p != ']') {
+        char *q;
+        long k = strtol(p, &q, 10);
+        if (q == p)
+            break;
+        /* "K 0 R" */
+        if (q + 4 <= end && memcmp(q, " 0 R", 4) == 0)
+            pages_of(t, k, page, np, cap, depth + 1);
+        p = q + 4;
+        while (p < end && *p == ' ')
+            p++;
+    }
+}
+
+int lcm_pdf_anchor_pages(const char *pdf, const char *prefix, int n, int *pages) {
+    for (int i = 0; i < n; i++)
+        pages[i] = 0;
+    FILE *f = fopen(pdf, "rb");
+    struct stat sb;
+    char *d = NULL;
+    size_t len = 0;
+    if (f && fstat(fileno(f), &sb) == 0 && sb.st_size > 0 && sb.st_size < (1L << 30) &&
+        (d = malloc((size_t)sb.st_size)) != NULL)
+        len = fread(d, 1, (size_t)sb.st_size, f);
+    if (f)
+        fclose(f);
+    pdf_text t = {d, len}, cat, dests;
+    enum { MAX_PAGES = 4096 };
+    long *page = malloc(MAX_PAGES * sizeof *page);
+    int np = 0, found = 0;
+    const char *c = d ? find(d, len, "/Type /Catalog") : NULL;
+    if (c && page) {
+        /* the catalog object: from the catalog marker to its endobj */
+        const char *e = find(c, len - (size_t)(c - d), "endobj");
+        cat.d = c, cat.n = e ? (size_t)(e - c) : 0;
+        long root = ref(&cat, "/Pages"), dn = ref(&cat, "/Dests");
+        if (root >= 0 && dn >= 0 && object(&t, dn, &dests)) {
+            pages_of(&t, root, page, &np, MAX_PAGES, 0);
+            for (int i = 0; i < n; i++) {
+                char key[64];
+                snprintf(key, sizeof key, "/%s%d [", prefix, i + 1);
+                long pg = ref(&dests, key);
+                for (int k = 0; pg >= 0 && k < np; k++)
+                    if (page[k] == pg) {
+                        pages[i] = k + 1, found++;
+                        break;
+                    }
+            }
+        }
+    }
+    free(page);
+    free(d);
+    return found;
+}
+
 lcm_status lcm_pdf_print(const char *html, const char *pdf, lcm_err *err) {
     char exe[4096], url[8192], profile[] = "/tmp/lcmon-pdf-XXXXXX";
     if (!lcm_pdf_find_browser(exe, sizeof exe))

@@ -19,4 +19,10 @@ int lcm_pdf_find_browser(char *out, size_t cap);
  * it fails, naming what it printed last; LCM_IO on a file problem. */
 lcm_status lcm_pdf_print(const char *html, const char *pdf, lcm_err *err);
 
+/* The page (1-based) of each of the anchors "<prefix>1" .. "<prefix>n" (HTML ids that a link
+ * of the page points to) in a PDF Chromium printed, read from its named destinations and
+ * page tree (Chromium writes both uncompressed). Fills pages[0..n-1] (0 when not found);
+ * returns how many were found, 0 when the file cannot be read or parsed. */
+int lcm_pdf_anchor_pages(const char *pdf, const char *prefix, int n, int *pages);
+
 #endif

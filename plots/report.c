@@ -40,6 +40,8 @@ static const char css[] =
     "padding-bottom:2px;margin-top:24px;page-break-after:avoid}h3{font-size:11.5pt;"
     "page-break-after:avoid}\n"
     ".subtitle{color:#555;margin:0 0 16px}.toc ol{columns:2}\n"
+    /* a printed copy's contents: the page of each section at the right of its line */
+    ".toc ol{column-gap:3em}.toc li{break-inside:avoid}.toc .pg{float:right;padding-left:0.5em}\n"
     "table{border-collapse:collapse;width:100%;margin:8px 0;page-break-inside:avoid;"
     "font-size:9.5pt}\nthead{display:table-header-group}\n"
     "th,td{border-bottom:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}\n"
@@ -79,14 +81,17 @@ static void head(FILE *out, const lcm_report *r) {
     fputs("</header>\n", out);
 }
 
-static void contents(FILE *out, const lcm_report *r) {
+static void contents(FILE *out, const lcm_report *r, const int *pages) {
     if (r->nsection < 2)
         return;
     fprintf(out, "<nav class=\"toc\">\n<h2>%s</h2>\n<ol>\n", lcm__rtxt(r->lang, LCM__R_CONTENTS));
     for (size_t i = 0; i < r->nsection; i++) {
         fprintf(out, "<li><a href=\"#s%zu\">", i + 1);
         lcm_html_escape_fp(out, r->section[i].heading);
-        fputs("</a></li>\n", out);
+        fputs("</a>", out);
+        if (pages && pages[i] > 0)
+            fprintf(out, "<span class=\"pg\">%d</span>", pages[i]);
+        fputs("</li>\n", out);
     }
     fputs("</ol>\n</nav>\n", out);
 }
@@ -171,17 +176,17 @@ lcm_status lcm__report_check(const lcm_report *r, const void *out, char *msg, si
 }
 
 lcm_status lcm_report_write(const lcm_report *r, FILE *out, char *msg, size_t cap) {
-    return lcm_report_write_ex(r, out, 0, msg, cap);
+    return lcm_report_write_ex(r, out, 0, NULL, msg, cap);
 }
 
-lcm_status lcm_report_write_ex(const lcm_report *r, FILE *out, unsigned flags, char *msg,
-                               size_t cap) {
+lcm_status lcm_report_write_ex(const lcm_report *r, FILE *out, unsigned flags, const int *toc_pages,
+                               char *msg, size_t cap) {
     lcm_status st = lcm__report_check(r, out, msg, cap);
     if (st != LCM_OK)
         return st;
     int ntab = 0, nfig = 0;
     head(out, r);
-    contents(out, r);
+    contents(out, r, toc_pages);
     fputs("<main>\n", out);
     for (size_t i = 0; i < r->nsection && st == LCM_OK; i++)
         st = section(out, r, i, &ntab, &nfig, flags, msg, cap);

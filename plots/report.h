@@ -97,10 +97,13 @@ lcm_status lcm_report_write(const lcm_report *r, FILE *out, char *msg, size_t ca
 
 /* lcm_report_write_ex flags. LCM_REPORT_VECTOR: every PNG chart that has an SVG beside it
  * (same name, .svg) is embedded as that SVG, so a PDF printed from the HTML keeps its
- * charts as vector graphics (lines and text, not pixels). */
+ * charts as vector graphics (lines and text, not pixels). toc_pages: NULL, or the page
+ * of each section (nsection entries) shown beside it in the contents (a printed copy:
+ * the pages come from printing it once, see engine/pdf.h). Section i's anchor is
+ * "s<i+1>" (1-based). */
 enum { LCM_REPORT_VECTOR = 1u << 0 };
-lcm_status lcm_report_write_ex(const lcm_report *r, FILE *out, unsigned flags, char *msg,
-                               size_t cap);
+lcm_status lcm_report_write_ex(const lcm_report *r, FILE *out, unsigned flags, const int *toc_pages,
+                               char *msg, size_t cap);
 
 /* Write the report as a Word document (.docx, Office Open XML) to out: the same title,
  * contents (links to the sections), sections, bulleted lists, tables (header row repeated

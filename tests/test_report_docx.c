@@ -265,7 +265,7 @@ static void docx__html_vector_mode_embeds_svg(void) {
         char *buf = NULL, msg[256] = "";
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
-        CU_ASSERT_EQUAL(lcm_report_write_ex(&r, f, flags, msg, sizeof msg), LCM_OK);
+        CU_ASSERT_EQUAL(lcm_report_write_ex(&r, f, flags, NULL, msg, sizeof msg), LCM_OK);
         fclose(f);
         CU_ASSERT_EQUAL(count(buf, "data:image/svg+xml;base64,"), flags ? 1 : 0);
         CU_ASSERT_EQUAL(count(buf, "data:image/png;base64,"), flags ? 1 : 2);

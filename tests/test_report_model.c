@@ -944,9 +944,66 @@ static char *tool_output(const char *const *argv) {
     return buf;
 }
 
+static int count_in(const char *hay, const char *needle) {
+    int k = 0;
+    for (const char *p = hay; p && (p = strstr(p, needle)) != NULL; p++)
+        k++;
+    return k;
+}
+
+/* The contents of a printed report (page 1) give each section's page: for every section
+ * heading of the HTML, the first page with a line reading just that heading is the number
+ * after it in the contents (pdftotext -layout: "一、总体情况      1"). */
+static void pdf_contents_pages_are_right(const char *html, const char *pdf, int pages) {
+    char *toc = tool_output((const char *[]){"pdftotext", "-layout", "-l", "1", pdf, "-", NULL});
+    char **page = calloc((size_t)pages + 1, sizeof *page);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(toc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    for (int i = 1; i <= pages; i++) {
+        char no[16];
+        snprintf(no, sizeof no, "%d", i);
+        page[i] = tool_output((const char *[]){"pdftotext", "-f", no, "-l", no, pdf, "-", NULL});
+    }
+    int sections = 0;
+    for (const char *p = html; (p = strstr(p, "<section id=\"s")) != NULL; p++) {
+        const char *h = strstr(p, "<h2>"), *e = h ? strstr(h, "</h2>") : NULL;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        char line[400];
+        snprintf(line, sizeof line, "\n%.*s\n", (int)(e - h - 4), h + 4);
+        int at = 0;
+        for (int i = 1; i <= pages && !at; i++)
+            if (page[i] &&
+                (strstr(page[i], line) || strncmp(page[i], line + 1, strlen(line + 1)) == 0))
+                at = i;
+        CU_ASSERT(at > 0);
+        /* in the contents: the heading, spaces, its page number, then a space or line end */
+        line[strlen(line) - 1] = '\0';
+        const char *t = strstr(toc, line + 1);
+        if (!t)
+            fprintf(stderr, "\n  contents lack '%s'\n", line + 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        t += strlen(line + 1);
+        while (*t == ' ')
+            t++;
+        char *end;
+        long shown = strtol(t, &end, 10);
+        if (shown != at)
+            fprintf(stderr, "\n  '%s' is on page %d, the contents say %ld\n", line + 1, at, shown);
+        CU_ASSERT_EQUAL(shown, at);
+        CU_ASSERT(*end == ' ' || *end == '\n');
+        sections++;
+    }
+    CU_ASSERT(sections >= 5);
+    for (int i = 1; i <= pages; i++)
+        free(page[i]);
+    free(page), free(toc);
+}
+
 /* --pdf: the city report printed by Chromium is A4, every page says "i / N" with N the
- * PDF's page count, the table of contents is on page 1, and the overall score sentence of
- * the HTML (checked against the engine above) reads the same in the PDF. */
+ * PDF's page count, the table of contents is on page 1 with the page of each section, the
+ * charts are vector graphics (no image at all in the PDF: pdfimages lists none), no
+ * printing copy is left behind, and the overall score sentence of the HTML (checked
+ * against the engine above) reads the same in the PDF. */
 static void model__pdf_has_its_pages_and_numbers(void) {
     const char *db = demo();
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
@@ -998,6 +1055,18 @@ static void model__pdf_has_its_pages_and_numbers(void) {
     snprintf(want, sizeof want, "%.*s", (int)n, at);
     CU_ASSERT(strlen(want) > strlen("综合得分"));
     LCMT_ASSERT_HAS(all, want);
+    pdf_contents_pages_are_right(h, pdf, pages);
+    /* charts as vectors: pdfimages lists its two header lines and no image */
+    char *images = tool_output((const char *[]){"pdfimages", "-list", pdf, NULL});
+    CU_ASSERT_PTR_NOT_NULL_FATAL(images);
+    if (lcmt_count_lines(images) != 2)
+        fprintf(stderr, "\n  raster images in the PDF:\n%s\n", images);
+    CU_ASSERT_EQUAL(lcmt_count_lines(images), 2);
+    CU_ASSERT(count_in(all, "\xE5\x9B\xBE ") >= 3); /* the figures are there ("图 N") */
+    char copy[1100];
+    snprintf(copy, sizeof copy, "%s/city_4405_2025.print.html", out);
+    CU_ASSERT_NOT_EQUAL(access(copy, F_OK), 0);
+    free(images);
     free(h), free(all);
     /* Without a browser: a clear message before any work, no report written. */
     char *err = NULL;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 const char *const cmd_report_usage[] = {
     "lcmon report DB (--city C | --national) --year Y [--out DIR] [--lang zh|en] [--min-n N]",
@@ -78,7 +77,7 @@ int cmd_report(int argc, char **argv) {
             o.model = optarg;
             break;
         case 'P':
-            pdf = 1, extra |= LCM_FEEDBACK_PRINT;
+            pdf = 1, extra |= LCM_FEEDBACK_PDF;
             break;
         case 'D':
             extra |= LCM_FEEDBACK_DOCX;
@@ -111,19 +110,10 @@ int cmd_report(int argc, char **argv) {
         printf("%s\n", done.path);
         if (!done.gnuplot_ok)
             cli_error("charts not drawn: %s", done.note);
-        char path[4200];
-        size_t n = strlen(done.path);
-        snprintf(path, sizeof path, "%.*s.pdf",
-                 (int)(n > 5 && strcmp(done.path + n - 5, ".html") == 0 ? n - 5 : n), done.path);
         if (done.docx[0])
             printf("%s\n", done.docx);
-        /* the PDF is printed from the copy whose charts are SVG (vector), then it goes */
-        if (pdf && lcm_pdf_print(done.print, path, &err) != LCM_OK)
-            code = cli_fail(&err);
-        else if (pdf)
-            printf("%s\n", path);
-        if (done.print[0])
-            unlink(done.print);
+        if (done.pdf[0])
+            printf("%s\n", done.pdf);
     }
     lcm_db_close(db);
     return code;
