@@ -147,10 +147,12 @@ static long ref(const pdf_text *o, const char *key) {
     return m ? atol(buf) : -1;
 }
 
-/* Append the leaves (pages) under the page-tree node num to page[] in order. */
-static void pages_of(const pdf_text *t, long num, long *page, int *np, int cap, int depth) {
+/* Append the leaves (pages) under the page-tree node num to page[] in order; a tree that
+ * is too deep or visits too many nodes (a loop) stops there. */
+static void pages_of(const pdf_text *t, long num, long *page, int *np, int cap, int depth,
+                     int *budget) {
     pdf_text o;
-    if (depth > 16 || !object(t, num, &o))
+    if (depth > 16 || --*budget < 0 || !object(t, num, &o))
         return;
     const char *kids = find(o.d, o.n, "/Kids [");
     if (!kids) { /* a leaf: a page */
@@ -166,7 +168,7 @@ static void pages_of(const pdf_text *t, long num, long *page, int *np, int cap, 
             break;
         /* "K 0 R" */
         if (q + 4 <= end && memcmp(q, " 0 R", 4) == 0)
-            pages_of(t, k, page, np, cap, depth + 1);
+            pages_of(t, k, page, np, cap, depth + 1, budget);
         p = q + 4;
         while (p < end && *p == ' ')
             p++;
@@ -196,7 +198,8 @@ int lcm_pdf_anchor_pages(const char *pdf, const char *prefix, int n, int *pages)
         cat.d = c, cat.n = e ? (size_t)(e - c) : 0;
         long root = ref(&cat, "/Pages"), dn = ref(&cat, "/Dests");
         if (root >= 0 && dn >= 0 && object(&t, dn, &dests)) {
-            pages_of(&t, root, page, &np, MAX_PAGES, 0);
+            int budget = 2 * MAX_PAGES;
+            pages_of(&t, root, page, &np, MAX_PAGES, 0, &budget);
             for (int i = 0; i < n; i++) {
                 char key[64];
                 snprintf(key, sizeof key, "/%s%d [", prefix, i + 1);

@@ -6,6 +6,7 @@
  * parts (A4, page numbers, fonts); and the HTML's vector mode (LCM_REPORT_VECTOR). The
  * whole city and national reports are compared with python-docx in tests/cli/docx.sh.
  */
+#include "pdf.h"
 #include "report.h"
 #include "testing.h"
 
@@ -273,7 +274,38 @@ static void docx__html_vector_mode_embeds_svg(void) {
     }
 }
 
+/* The pages of a printed report's sections, from the PDF's named destinations and its
+ * page tree (nested as Chromium writes it for more than a few pages). The tree below has
+ * pages 1 (object 1) and 2 (object 2, under a second Pages node): s1 is on page 1, s2 and
+ * s10 on page 2, s3 nowhere. A looping tree or a cut file gives no pages, not a hang. */
+static void docx__pdf_section_pages_from_dests(void) {
+    static const char pdf[] = "%PDF-1.4\n1 0 obj\n<</Type /Page>>\nendobj\n2 0 obj\n<</Type "
+                              "/Page>>\nendobj\n3 0 obj\n<</Type /Pages\n/Count 2\n/Kids [1 0 R 4 "
+                              "0 R]>>\nendobj\n4 0 obj\n<</Type /Pages\n/Count 1\n/Kids [2 0 "
+                              "R]>>\nendobj\n5 0 obj\n<</s1 [1 0 R /XYZ 0 600 0]\n/s10 [2 0 R /XYZ "
+                              "0 0 0]\n/s2 [2 0 R /XYZ 0 800 0]>>\nendobj\n6 0 obj\n<</Type "
+                              "/Catalog\n/Pages 3 0 R\n/Dests 5 0 R>>\nendobj\n%%EOF\n";
+    char path[4096];
+    snprintf(path, sizeof path, "%s", lcmt_tmp("dests.pdf"));
+    lcmt_write(path, pdf, strlen(pdf));
+    int pages[10];
+    CU_ASSERT_EQUAL(lcm_pdf_anchor_pages(path, "s", 10, pages), 3);
+    CU_ASSERT_EQUAL(pages[0], 1);
+    CU_ASSERT_EQUAL(pages[1], 2);
+    CU_ASSERT_EQUAL(pages[2], 0);
+    CU_ASSERT_EQUAL(pages[9], 2);
+    static const char loop[] = "%PDF-1.4\n3 0 obj\n<</Type /Pages\n/Kids [3 0 R 3 0 R 3 0 R]>>\n"
+                               "endobj\n5 0 obj\n<</s1 [7 0 R]>>\nendobj\n6 0 obj\n<</Type "
+                               "/Catalog\n/Pages 3 0 R\n/Dests 5 0 R>>\nendobj\n";
+    lcmt_write(path, loop, strlen(loop));
+    CU_ASSERT_EQUAL(lcm_pdf_anchor_pages(path, "s", 2, pages), 0);
+    lcmt_write(path, pdf, 200); /* cut before the catalog */
+    CU_ASSERT_EQUAL(lcm_pdf_anchor_pages(path, "s", 2, pages), 0);
+    CU_ASSERT_EQUAL(lcm_pdf_anchor_pages("/nonexistent.pdf", "s", 2, pages), 0);
+}
+
 const lcmt_case lcmt_report_docx_cases[] = {
+    {"pdf_section_pages_from_dests", docx__pdf_section_pages_from_dests},
     {"escapes_all_text_and_drops_control_characters",
      docx__escapes_all_text_and_drops_control_characters},
     {"tables_suppress_align_and_repeat_headers", docx__tables_suppress_align_and_repeat_headers},
