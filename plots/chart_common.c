@@ -342,6 +342,8 @@ static void terminal(FILE *s, const lcm_chart_opts *o, unsigned fmt, double w, d
     /* Labels on a white box (`with labels @lcm_box`): gnuplot's SVG draws the box as a filter,
      * which a PDF can only hold as pixels, so the SVG labels go without it (all vector). */
     fprintf(s, "lcm_box = '%s'\n", fmt == LCM_CHART_PNG ? "boxed" : "");
+    /* ... and an image plot (`with image @lcm_pixels`) as rectangles, not an embedded PNG */
+    fprintf(s, "lcm_pixels = '%s'\n", fmt == LCM_CHART_PNG ? "" : "pixels");
     fprintf(s,
             "set terminal %s size %d,%d noenhanced background '#ffffff' fontscale %.4g "
             "linewidth %.4g font ",

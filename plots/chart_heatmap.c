@@ -60,7 +60,7 @@ static void column_axis(FILE *b, const lcm_chart_heatmap *c) {
 static void plot(FILE *b, const lcm_chart_heatmap *c, const char *path) {
     fputs("plot ", b);
     lcm_gp_quote_fp(b, path);
-    fputs(" using 1:2:3 with image notitle, '' using 1:2:(($4==1 && $3<" DARK
+    fputs(" using 1:2:3 with image @lcm_pixels notitle, '' using 1:2:(($4==1 && $3<" DARK
           ")?sprintf('%.0f',$3):'') "
           "with labels textcolor rgb '#ffffff' font ',8' notitle, '' using 1:2:(($4==1 && $3>=" DARK
           ")?sprintf('%.0f',$3):'') with labels textcolor rgb '#222222' font ',8' notitle, "

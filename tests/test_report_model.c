@@ -1067,6 +1067,16 @@ static void model__pdf_has_its_pages_and_numbers(void) {
     snprintf(copy, sizeof copy, "%s/city_4405_2025.print.html", out);
     CU_ASSERT_NOT_EQUAL(access(copy, F_OK), 0);
     free(images);
+    /* the national report too: its heat map (an image plot) is rectangles, not pixels */
+    free(run((const char *[]){"report", db, "--national", "--year", "2025", "--out", out, "--pdf",
+                              NULL}));
+    snprintf(pdf, sizeof pdf, "%s/national_2025.pdf", out);
+    images = tool_output((const char *[]){"pdfimages", "-list", pdf, NULL});
+    CU_ASSERT_PTR_NOT_NULL_FATAL(images);
+    if (lcmt_count_lines(images) != 2)
+        fprintf(stderr, "\n  raster images in the national PDF:\n%s\n", images);
+    CU_ASSERT_EQUAL(lcmt_count_lines(images), 2);
+    free(images);
     free(h), free(all);
     /* Without a browser: a clear message before any work, no report written. */
     char *err = NULL;
