@@ -115,6 +115,18 @@ for i, (shape, c) in enumerate(zip(doc.inline_shapes, want_charts)):
     blob = doc.part.related_parts[rid].blob
     same("chart %d PNG" % (i + 1), blob == open(os.path.join(d, c["file"]), "rb").read(), True)
 z = zipfile.ZipFile(os.path.join(d, stem + ".docx"))
+# every XML part well-formed, every overridden part present, content types first
+import xml.dom.minidom
+for n in z.namelist():
+    if n.endswith((".xml", ".rels")):
+        try:
+            xml.dom.minidom.parseString(z.read(n))
+        except Exception as e:
+            fails.append("%s is not well-formed XML: %s" % (n, e))
+same("first member", z.namelist()[0], "[Content_Types].xml")
+types = z.read("[Content_Types].xml").decode()
+for part in re.findall(r'PartName="/([^"]+)"', types):
+    same("part %s present" % part, part in z.namelist(), True)
 svgs = sorted(n for n in z.namelist() if n.endswith(".svg"))
 same("SVG charts", len(svgs), sum(os.path.exists(os.path.join(d, c["file"][:-4] + ".svg")) for c in want_charts))
 # A4, page numbers in the footer
