@@ -5,8 +5,8 @@
 # same paragraphs and list items, every table with the same headings and every cell with the
 # same text (numbers checked against the model's values: decimals, thousands separators,
 # intervals, units, suppressed "*" and missing "–"), and the same charts (each image is the
-# chart's PNG file byte for byte, its SVG beside it). City report (twice: with every survey
-# cell suppressed too) and national report of a small demo. Without python-docx the test
+# chart's PNG file byte for byte, its SVG beside it). City report (also with every survey
+# cell suppressed, and in English) and national report of a small demo. Without python-docx the test
 # says so and passes; LCM_BROWSER_REQUIRED=1 makes that a failure.
 set -euo pipefail
 lcmon=$(realpath "$1")
@@ -104,10 +104,11 @@ for k, (t, m) in enumerate(zip(tables, want_tables)):
     same("table %d header repeats" % (k + 1), hdr is not None and hdr.find(qn("w:tblHeader")) is not None, True)
 # captions: "表 N caption" and "图 N caption", numbered in order
 caps = [p[2] for p in paras if p[1] == "Caption"]
-same("table captions", [c for c in caps if c.startswith("表 ")],
-     ["表 %d %s" % (i + 1, t.get("caption", "")) for i, t in enumerate(want_tables)])
-same("figure captions", [c for c in caps if c.startswith("图 ")],
-     ["图 %d %s" % (i + 1, c.get("caption", "")) for i, c in enumerate(want_charts)])
+tab, fig = ("Table", "Figure") if model["lang"] == "en" else ("表", "图")
+same("table captions", [c for c in caps if c.startswith(tab + " ")],
+     ["%s %d %s" % (tab, i + 1, t.get("caption", "")) for i, t in enumerate(want_tables)])
+same("figure captions", [c for c in caps if c.startswith(fig + " ")],
+     ["%s %d %s" % (fig, i + 1, c.get("caption", "")) for i, c in enumerate(want_charts)])
 # charts: one image each, the chart's own PNG, its SVG beside it in the package
 same("images", len(doc.inline_shapes), len(want_charts))
 for i, (shape, c) in enumerate(zip(doc.inline_shapes, want_charts)):
@@ -186,6 +187,10 @@ check "$tmp/city" city_4405_2025
   --no-svg --model "$tmp/supp/model.json" > /dev/null
 check "$tmp/supp" city_4405_2025
 grep -q '"suppressed":true' "$tmp/supp/model.json"
+# in English: the same checks, the report's own words in English
+"$lcmon" report "$db" --city 4405 --year 2025 --out "$tmp/en" --docx --lang en \
+  --model "$tmp/en/model.json" > /dev/null
+check "$tmp/en" city_4405_2025
 "$lcmon" report "$db" --national --year 2025 --out "$tmp/nat" --docx --model "$tmp/nat/model.json" > /dev/null
 check "$tmp/nat" national_2025
 echo "docx: ok"
