@@ -267,7 +267,15 @@ lcm_status lcm_measures_compute(lcm_db *db, const char *form_id, int wave, lcm_m
     sqlite3_stmt *ins = NULL;
     memset(rep, 0, sizeof *rep);
     lcm_est_result *r[NRUNS] = {NULL};
-    lcm_status rc = lcm_source_resolve(db, LCM_SOURCE_FORM, form_id, &src, err);
+    /* the wave's own version: measures are defined alike in each (docs/forms.md) */
+    char note[256];
+    lcm_status rc =
+        lcm_source_resolve_wave(db, LCM_SOURCE_FORM, form_id, wave, &src, note, sizeof note, err);
+    if (rc == LCM_OK && note[0])
+        rc = lcm_err_set(err, LCM_INVAL,
+                         "wave %d of form '%s' was answered on several versions (%s): measures "
+                         "are per version",
+                         wave, form_id, note);
     if (rc == LCM_OK)
         rc = estimate_runs(db, &src, wave, r, err);
     if (rc == LCM_OK && (rc = lcm_db_begin(db, err)) == LCM_OK) {
