@@ -394,6 +394,28 @@ static lcm_status read_externals(lcm_form *f, const lcm__sheet *sh, lcm_err *err
                                     sh->lines[r], c_type + 1, file);
             continue;
         }
+        if (!list && !lcm_form_external(f, file)) {
+            /* csv-external only declares a file for pulldata() and instance(), which the
+             * device gets with the form: as in pyxform, one that is not here is no problem;
+             * one that is here is read as CSV and kept with the form */
+            char *text = NULL;
+            lcm_err why = {0};
+            lcm_status rd = f->dir ? lcm__form_slurp(f->dir, file, 1, &text, &why) : LCM_OK;
+            lcm__sheet csv = {0};
+            if (rd == LCM_NOMEM)
+                return oom(err);
+            if (rd != LCM_OK)
+                st = lcm__form_problemf(f, rd, "survey.csv:%ld:%d: data file '%s': %s",
+                                        sh->lines[r], c_type + 1, file, why.msg);
+            else if (text && (rd = lcm__sheet_read(text, file, &csv, &why)) != LCM_OK) {
+                free(text);
+                st = rd == LCM_NOMEM ? oom(err) : lcm__form_problem(f, &why);
+            } else if (text) {
+                lcm__sheet_free(&csv);
+                st = lcm__form_add_external(f, file, text, err);
+            }
+            continue;
+        }
         const char *text = external_text(f, file, sh->lines[r], c_type + 1, &st);
         if (text && list && !lcm__form_find_list(f, file))
             st = external_list(f, file, text, sh->lines[r], c_type + 1, err);

@@ -386,11 +386,11 @@ static lcm_status answers27(lcm_instance *in, const lcm_form *f, const lcm__sim_
         int g = services27[s].legacy;
         double age_eff = g == 1 && p->age >= 60 ? 1.5 : g == 5 && p->work == 1 ? 0.5 : 0;
         double u = gsl_rng_uniform(rng);
-        int use =
-            known[s]
-                ? u < split_p(logistic(c->part + growth + (g >= 0 ? use_eff[g] : -1.2) + age_eff),
-                              g >= 0 ? group_size(g) : 1)
-                : u < 0.02;
+        int kn = 0; /* the group's items known: together used as 2026.1's one item was */
+        for (size_t t = 0; t < NSERVICES27 && g >= 0; t++)
+            kn += services27[t].legacy == g && known[t];
+        double pu = logistic(c->part + growth + (g >= 0 ? use_eff[g] : -1.2) + age_eff);
+        int use = known[s] ? u < split_p(pu, kn > 1 ? kn : 1) : u < 0.02;
         snprintf(name, sizeof name, "use_%s", services27[s].code);
         if ((rc = put(in, f, name, 0,
                       gsl_rng_uniform(rng) < 0.01 ? "dk"
