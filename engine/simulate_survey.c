@@ -442,10 +442,10 @@ static lcm_status answers27(lcm_instance *in, const lcm_form *f, const lcm__sim_
         rc = put(in, f, "prog_main", 0,
                  gsl_rng_uniform(rng) < logistic(c->part + growth + 0.5) ? first : "none", err);
     if (rc == LCM_OK && used) {
-        static const char *const acsi[] = {"acsi_exp", "acsi_qual",  "acsi_value",
-                                           "acsi_sat", "acsi_ideal", "acsi_rec"};
+        static const char *const acsi[] = {"acsi_exp",     "acsi_qual",  "acsi_value", "acsi_sat",
+                                           "acsi_confirm", "acsi_ideal", "acsi_rec"};
         double z = c->sat + 0.5 * growth + sat_mood;
-        for (int k = 0; k < 6 && rc == LCM_OK; k++)
+        for (int k = 0; k < 7 && rc == LCM_OK; k++)
             rc = putf(in, f, acsi[k], 0, err, "%d", ten(k == 0 ? 0.5 * z : z, rng));
         if (rc == LCM_OK)
             rc = put(in, f, "acsi_complaint", 0, gsl_rng_uniform(rng) < 0.08 ? "1" : "0", err);

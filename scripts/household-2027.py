@@ -232,6 +232,8 @@ ACSI = [("acsi_exp", "在使用之前，您对本市终身学习资源和服务�
          "Given the time and money you spent, how good a value are these services? (1 very poor, 10 very good)"),
         ("acsi_sat", "总体而言，您对本市终身学习资源和服务满意吗？（1=很不满意，10=很满意）",
          "Overall, how satisfied are you with the city's lifelong learning services? (1 very dissatisfied, 10 very satisfied)"),
+        ("acsi_confirm", "与您使用前的期望相比，这些服务做得怎么样？（1=远低于期望，10=远超期望）",
+         "Compared with what you expected before, how did the services do? (1 far below expectations, 10 far above)"),
         ("acsi_ideal", "与您心目中理想的终身学习服务相比，本市的服务差距如何？（1=差距很大，10=非常接近）",
          "Compared with ideal lifelong learning services, how close are the city's? (1 far from ideal, 10 very close)"),
         ("acsi_rec", "您向亲友推荐本市终身学习资源和服务的可能性有多大？（1=不可能，10=非常可能）",
@@ -242,8 +244,9 @@ row("select_one yesno_nr", "acsi_complaint", "过去12个月，您是否就这�
     "In the last 12 months, did you complain about these services?", required="yes")
 for n, _, _ in ACSI:
     calc(f"{n}_n", f"if(${{{n}}} = '' or ${{{n}}} = 'dk' or ${{{n}}} = 'rf', '', number(${{{n}}}))")
-# ACSI index: mean of satisfaction, ideal and quality on 1-10, rescaled to 0-100
-idx = ["acsi_sat_n", "acsi_ideal_n", "acsi_qual_n"]
+# ACSI satisfaction index: mean of its three items (overall satisfaction, expectations
+# confirmed, closeness to the ideal) on 1-10, rescaled to 0-100; lcmon measures its alpha
+idx = ["acsi_sat_n", "acsi_confirm_n", "acsi_ideal_n"]
 cnt = " + ".join(f"(${{{v}}} != '')" for v in idx)
 calc("acsi_index", f"if({cnt} = 0, '', ({' + '.join(f'coalesce(${{{v}}}, 1)' for v in idx)} - ({cnt})) * 100 div (9 * ({cnt})))")
 row("end group", "")
