@@ -342,6 +342,33 @@ static double split_p(double p, int m) {
     return m > 1 ? 1 - pow(1 - p, 1.0 / m) : p;
 }
 
+/* The fields asked per service, found once per form (a name lookup per answer costs as
+ * much as the rest of the household). */
+typedef struct idx27 {
+    const lcm_form *f;
+    int use[NSERVICES27], chk[NSERVICES27], freq[NSERVICES27], sat[NSERVICES27];
+} idx27;
+
+static const idx27 *indexes27(const lcm_form *f, lcm_err *err) {
+    static idx27 x;
+    if (x.f == f)
+        return &x;
+    int *const cols[4] = {x.use, x.chk, x.freq, x.sat};
+    static const char *const pre[4] = {"use", "chk", "freq", "sat"};
+    for (int k = 0; k < 4; k++)
+        for (size_t s = 0; s < NSERVICES27; s++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s_%s", pre[k], services27[s].code);
+            if ((cols[k][s] = lcm_form_find(f, name)) < 0) {
+                x.f = NULL;
+                lcm_err_set(err, LCM_INTERNAL, "household form has no field '%s'", name);
+                return NULL;
+            }
+        }
+    x.f = f;
+    return &x;
+}
+
 /* 1-10 from a latent level, as the ACSI items are answered. */
 static int ten(double z, gsl_rng *rng) {
     int v = (int)lround(6.5 + 1.6 * z + gsl_ran_gaussian(rng, 1.0));
@@ -382,6 +409,9 @@ static lcm_status answers27(lcm_instance *in, const lcm_form *f, const lcm__sim_
         }
     if (rc == LCM_OK)
         rc = put(in, f, "aware", 0, aware[0] ? aware : "none", err);
+    const idx27 *ix = indexes27(f, err);
+    if (!ix)
+        return LCM_INTERNAL;
     for (size_t s = 0; s < NSERVICES27 && rc == LCM_OK; s++) {
         int g = services27[s].legacy;
         double age_eff = g == 1 && p->age >= 60 ? 1.5 : g == 5 && p->work == 1 ? 0.5 : 0;
@@ -391,35 +421,27 @@ static lcm_status answers27(lcm_instance *in, const lcm_form *f, const lcm__sim_
             kn += services27[t].legacy == g && known[t];
         double pu = logistic(c->part + growth + (g >= 0 ? use_eff[g] : -1.2) + age_eff);
         int use = known[s] ? u < split_p(pu, kn > 1 ? kn : 1) : u < 0.02;
-        snprintf(name, sizeof name, "use_%s", services27[s].code);
-        if ((rc = put(in, f, name, 0,
-                      gsl_rng_uniform(rng) < 0.01 ? "dk"
-                      : use                       ? "1"
-                                                  : "0",
-                      err)) != LCM_OK ||
-            !use || strcmp(lcm_instance_get(in, lcm_form_find(f, name), 0), "1") != 0)
+        const char *ans = gsl_rng_uniform(rng) < 0.01 ? "dk" : use ? "1" : "0";
+        if ((rc = lcm_instance_set(in, ix->use[s], 0, ans, err)) != LCM_OK || strcmp(ans, "1"))
             continue;
         if (!known[s]) { /* the check: half confirm, half correct themselves */
             int confirm = gsl_rng_uniform(rng) < 0.5;
-            snprintf(name, sizeof name, "chk_%s", services27[s].code);
-            if ((rc = putf(in, f, name, 0, err, "%d", confirm)) != LCM_OK || !confirm)
+            if ((rc = lcm_instance_set(in, ix->chk[s], 0, confirm ? "1" : "0", err)) != LCM_OK ||
+                !confirm)
                 continue;
         }
         used++;
         static const double freq[4] = {0.2, 0.35, 0.25, 0.2};
-        snprintf(name, sizeof name, "freq_%s", services27[s].code);
-        if ((rc = putf(in, f, name, 0, err, "%d", 1 + pick(rng, freq, 4))) != LCM_OK)
+        snprintf(name, sizeof name, "%d", 1 + pick(rng, freq, 4));
+        if ((rc = lcm_instance_set(in, ix->freq[s], 0, name, err)) != LCM_OK)
             break;
         double z = c->sat + 0.5 * growth + (g >= 0 ? sat_eff[g] : 0) + sat_mood +
                    gsl_ran_gaussian(rng, 0.8);
         int score = 1;
         while (score < 5 && z > cut[score - 1])
             score++;
-        snprintf(name, sizeof name, "sat_%s", services27[s].code);
-        if (gsl_rng_uniform(rng) < 0.03)
-            rc = put(in, f, name, 0, "dk", err);
-        else
-            rc = putf(in, f, name, 0, err, "%d", score);
+        snprintf(name, sizeof name, "%d", score);
+        rc = lcm_instance_set(in, ix->sat[s], 0, gsl_rng_uniform(rng) < 0.03 ? "dk" : name, err);
     }
     /* the city's named programmes: those its list shows */
     int pk = lcm_form_find(f, "prog_known");

@@ -619,7 +619,7 @@ static void drivers_csv(const char *db, const char *city, const char *min_n, dou
 /* The importance the city report's importance-performance chart draws is `lcmon model
  * --drivers`'s answer for the city and year when the model's rule holds (4405 of this demo
  * at --min-n 30), else the stored correlation with overall satisfaction (1401 at --min-n 5:
- * 13 coefficients for 124 respondents), each chart saying which. */
+ * 11 coefficients for 105 respondents), each chart saying which. */
 static void model__report_ipa_draws_the_key_drivers(void) {
     const char *db = demo_db();
     char ylabel[256] = "", caption[2048] = "", *out = NULL;
@@ -640,7 +640,7 @@ static void model__report_ipa_draws_the_key_drivers(void) {
      * reason */
     CU_ASSERT_FATAL(report_ipa(db, "1401", "5", ylabel, caption, imp));
     CU_ASSERT_STRING_EQUAL(ylabel, "重要性：与总体满意度的相关系数");
-    LCMT_ASSERT_HAS(caption, "（回归模型条件未满足：受访者124人、系数13个，每个系数不足10人）");
+    LCMT_ASSERT_HAS(caption, "（回归模型条件未满足：受访者105人、系数11个，每个系数不足10人）");
     drivers_csv(db, "1401", "5", want, &out);
     LCMT_ASSERT_HAS(out, "\nmodel,fitted,,,0,");
     free(out);
