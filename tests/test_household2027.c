@@ -330,6 +330,22 @@ static void household2027__estimates_across_versions_through_the_crosswalk(void)
                     0);
     LCMT_ASSERT_HAS(out, "— form 'household': versions 2026.1, 2027.1 harmonised");
     free(out);
+    /* weights go to one version's table: one wave at a time, the wave's own table */
+    static const char margins[] = "margin,level,population\nsex,1,1000\nsex,2,1000\n";
+    const char *m = lcmt_write(lcmt_tmp("sex.margins.csv"), margins, strlen(margins));
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"weight", "rake", db, "--form", "household",
+                                              "--margins", m, NULL},
+                             NULL, NULL, &errs),
+                    1);
+    LCMT_ASSERT_HAS(errs, "answered on several versions: weight one wave at a time");
+    free(errs);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"weight", "rake", db, "--form", "household", "--wave",
+                                              "2024", "--margins", m, NULL},
+                             NULL, NULL, NULL),
+                    0);
+    CU_ASSERT_DOUBLE_EQUAL(sql_num(db, "SELECT sum(final_weight) FROM resp_household_2026_1 "
+                                       "WHERE wave = 2024 AND status = 'complete'"),
+                           2000, 1e-6);
     /* a 2027.1 measure the crosswalk does not map cannot be estimated across versions */
     CU_ASSERT_EQUAL(lcmt_run((const char *[]){"estimate", db, "--form", "household", "--var",
                                               "aware_share_all", NULL},
