@@ -16,7 +16,8 @@
 
 /* Read a whole file (at most LCM__FORM_MAX_FILE bytes) into a malloc'd string; *out stays
  * NULL when the file does not exist and optional is set. */
-static lcm_status slurp(const char *dir, const char *name, int optional, char **out, lcm_err *err) {
+lcm_status lcm__form_slurp(const char *dir, const char *name, int optional, char **out,
+                           lcm_err *err) {
     char path[4096];
     *out = NULL;
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -69,16 +70,16 @@ static const char *folder_name(const char *dir, char *buf, size_t size) {
 
 static lcm_status read_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err) {
     char *text[3] = {NULL, NULL, NULL};
-    lcm_status st = slurp(dir, "survey.csv", 0, &text[0], err);
+    lcm_status st = lcm__form_slurp(dir, "survey.csv", 0, &text[0], err);
     if (st == LCM_OK)
-        st = slurp(dir, "choices.csv", 1, &text[1], err);
+        st = lcm__form_slurp(dir, "choices.csv", 1, &text[1], err);
     if (st == LCM_OK)
-        st = slurp(dir, "settings.csv", 1, &text[2], err);
+        st = lcm__form_slurp(dir, "settings.csv", 1, &text[2], err);
     /* pyxform names a form without form_id after its file; here the folder is the file. */
     char name[4096] = "";
     if (st == LCM_OK)
-        st = lcm_form_check_texts_as(text[0], text[1], text[2], folder_name(dir, name, sizeof name),
-                                     out, problems, err);
+        st = lcm__form_check_full(text, folder_name(dir, name, sizeof name), dir, NULL, NULL, 0,
+                                  out, problems, err);
     for (int i = 0; i < 3; i++)
         free(text[i]);
     return st;
@@ -95,16 +96,19 @@ lcm_status lcm_form_check_dir(const char *dir, lcm_form **out, char ***problems,
     return read_dir(dir, out, problems, err);
 }
 
-/* FNV-1a 64 over the three texts with their lengths: tells a changed form from the one
- * already loaded (not a security measure). */
-static char *digest(char *const text[3]) {
+/* FNV-1a 64 over the three texts with their lengths, then each data file's name and text:
+ * tells a changed form from the one already loaded (not a security measure). */
+static char *digest(const lcm_form *f) {
     uint64_t h = 0xcbf29ce484222325u;
-    for (int i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 3 + 2 * f->next; i++) {
+        const char *t = i < 3         ? f->text[i]
+                        : (i - 3) % 2 ? f->ext_texts[(i - 3) / 2]
+                                      : f->ext_names[(i - 3) / 2];
         char len[32];
-        snprintf(len, sizeof len, "%zu:", text[i] ? strlen(text[i]) : 0);
+        snprintf(len, sizeof len, "%zu:", t ? strlen(t) : 0);
         for (const char *p = len; *p; p++)
             h = (h ^ (unsigned char)*p) * 0x100000001b3u;
-        for (const char *p = text[i] ? text[i] : ""; *p; p++)
+        for (const char *p = t ? t : ""; *p; p++)
             h = (h ^ (unsigned char)*p) * 0x100000001b3u;
     }
     char hex[24];
@@ -214,19 +218,64 @@ lcm_status lcm_form_check_texts(const char *survey, const char *choices, const c
 lcm_status lcm_form_check_texts_as(const char *survey, const char *choices, const char *settings,
                                    const char *default_id, lcm_form **out, char ***problems,
                                    lcm_err *err) {
+    char *const in[3] = {(char *)survey, (char *)choices, (char *)settings};
+    return lcm__form_check_full(in, default_id, NULL, NULL, NULL, 0, out, problems, err);
+}
+
+lcm_status lcm__form_add_external(lcm_form *f, const char *name, char *text, lcm_err *err) {
+    char **n = realloc(f->ext_names, (f->next + 1) * sizeof *n);
+    if (n)
+        f->ext_names = n;
+    char **t = n ? realloc(f->ext_texts, (f->next + 1) * sizeof *t) : NULL;
+    if (t)
+        f->ext_texts = t;
+    char *copy = t ? strdup(name) : NULL;
+    if (!copy) {
+        free(text);
+        return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
+    }
+    f->ext_names[f->next] = copy, f->ext_texts[f->next++] = text;
+    return LCM_OK;
+}
+
+const char *lcm_form_external(const lcm_form *f, const char *name) {
+    for (size_t i = 0; i < f->next; i++)
+        if (strcmp(f->ext_names[i], name) == 0)
+            return f->ext_texts[i];
+    return NULL;
+}
+
+size_t lcm_form_nexternal(const lcm_form *f) {
+    return f->next;
+}
+
+const char *lcm_form_external_name(const lcm_form *f, size_t i) {
+    return i < f->next ? f->ext_names[i] : NULL;
+}
+
+lcm_status lcm__form_check_full(char *const text[3], const char *default_id, const char *dir,
+                                char *const *ext_names, char *const *ext_texts, size_t next,
+                                lcm_form **out, char ***problems, lcm_err *err) {
     *out = NULL;
     if (problems)
         *problems = NULL;
     lcm_form *f = calloc(1, sizeof *f);
     if (!f)
         return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
-    const char *in[3] = {survey, choices, settings};
     int bad = 0;
     for (int i = 0; i < 3; i++)
-        bad |= in[i] && !(f->text[i] = strdup(in[i]));
+        bad |= text[i] && !(f->text[i] = strdup(text[i]));
     bad |= default_id && !(f->default_id = strdup(default_id));
+    f->dir = dir;
     lcm_err why = {0};
-    lcm_status st = bad || !(f->digest = digest(f->text)) ? LCM_NOMEM : lcm__form_parse(f, &why);
+    for (size_t i = 0; i < next && !bad; i++) {
+        char *t = strdup(ext_texts[i]);
+        bad |= !t || lcm__form_add_external(f, ext_names[i], t, &why) != LCM_OK;
+    }
+    lcm_status st = bad ? LCM_NOMEM : lcm__form_parse(f, &why);
+    if (st == LCM_OK && !(f->digest = digest(f)))
+        st = LCM_NOMEM;
+    f->dir = NULL; /* the caller's string */
     if (st == LCM_OK)
         st = lcm__form_check(f, &why);
     if (st == LCM_OK && !f->nproblems)
@@ -312,6 +361,9 @@ void lcm_form_free(lcm_form *f) {
     free_texts((const char *const *)f->langs, f->nlangs);
     for (int i = 0; i < 3; i++)
         free(f->text[i]);
+    for (size_t i = 0; i < f->next; i++)
+        free(f->ext_names[i]), free(f->ext_texts[i]);
+    free(f->ext_names), free(f->ext_texts);
     free(f->form_id), free(f->default_id), free(f->version), free(f->title), free(f->default_lang);
     free(f->table), free(f->digest);
     free(f);

@@ -169,6 +169,11 @@ lcm_status lcm_form_check_texts_as(const char *survey, const char *choices, cons
                                    const char *default_id, lcm_form **out, char ***problems,
                                    lcm_err *err);
 void lcm_form_problems_free(char **problems);
+/* The data files read with the form (select_one_from_file and select_multiple_from_file
+ * lists, csv-external files, crosswalk.csv), by name: the text, or NULL. */
+const char *lcm_form_external(const lcm_form *f, const char *name);
+size_t lcm_form_nexternal(const lcm_form *f);
+const char *lcm_form_external_name(const lcm_form *f, size_t i);
 void lcm_form_free(lcm_form *f);
 
 const char *lcm_form_id(const lcm_form *f);

@@ -57,6 +57,12 @@ struct lcm_form {
     char *default_id; /* form_id when settings.csv gives none (the folder's name), or NULL */
     char *table, *digest;
     char *text[3]; /* survey, choices, settings as read (choices may be NULL) */
+    /* Data files beside the three (select_*_from_file, csv-external, crosswalk.csv): read
+     * from dir when the form comes from a folder, from the stored definition otherwise,
+     * and stored with the form so it reads back the same (form_load.c). */
+    const char *dir;
+    char **ext_names, **ext_texts;
+    size_t next;
     char **langs;
     size_t nlangs;
     lcm_field *fields;
@@ -94,6 +100,18 @@ lcm_status lcm__form_problemf(lcm_form *f, lcm_status st, const char *fmt, ...)
 /* Column number (from 1) of survey.csv column index c for messages; the type column when
  * the column is absent. */
 int lcm__form_col(const lcm_form *f, int c);
+
+/* Read file name of dir into a malloc'd string (at most LCM__FORM_MAX_FILE bytes); *out
+ * stays NULL when it does not exist and optional is set (form.c). */
+lcm_status lcm__form_slurp(const char *dir, const char *name, int optional, char **out,
+                           lcm_err *err);
+/* Add a data file to f->ext_* (the text is taken over, freed on failure). */
+lcm_status lcm__form_add_external(lcm_form *f, const char *name, char *text, lcm_err *err);
+/* As lcm_form_check_texts_as, for a form read from dir (NULL: none) with the data files
+ * given (names and texts, n of them; copied). */
+lcm_status lcm__form_check_full(char *const text[3], const char *default_id, const char *dir,
+                                char *const *ext_names, char *const *ext_texts, size_t next,
+                                lcm_form **out, char ***problems, lcm_err *err);
 
 /* Read settings, choices and survey into f (form_load.c). Problems of single rows are
  * recorded with lcm__form_problem; a returned error stops the reading. */

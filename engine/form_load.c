@@ -278,6 +278,162 @@ static lcm_status read_choices(lcm_form *f, const lcm__sheet *sh, lcm_err *err) 
     return st;
 }
 
+/* The text of data file name: read with the form already, else from its folder. NULL with
+ * a problem recorded at (line, col) of survey.csv when there is none; *st is set only when
+ * reading stops (memory). */
+static const char *external_text(lcm_form *f, const char *name, long line, int col,
+                                 lcm_status *st) {
+    const char *have = lcm_form_external(f, name);
+    if (have)
+        return have;
+    lcm_err why = {0};
+    char *text = NULL;
+    if (!f->dir) {
+        *st = lcm__form_problemf(f, LCM_NOTFOUND,
+                                 "survey.csv:%ld:%d: data file '%s' is not stored with the form "
+                                 "(read the form from its folder)",
+                                 line, col, name);
+        return NULL;
+    }
+    lcm_status rd = lcm__form_slurp(f->dir, name, 0, &text, &why);
+    if (rd == LCM_NOMEM) {
+        *st = LCM_NOMEM;
+        return NULL;
+    }
+    if (rd != LCM_OK) {
+        *st = lcm__form_problemf(f, rd, "survey.csv:%ld:%d: data file '%s' of the form: %s", line,
+                                 col, name, why.msg);
+        return NULL;
+    }
+    if ((*st = lcm__form_add_external(f, name, text, &why)) != LCM_OK)
+        return NULL;
+    return text;
+}
+
+/* A select_*_from_file list: the file's rows as the choices of a list named after the file,
+ * `name` and `label[::lang]` columns as in choices.csv, every other column an extra one a
+ * choice_filter may name. Problems name the file, line and column. */
+static lcm_status external_list(lcm_form *f, const char *name, const char *text, long line, int col,
+                                lcm_err *err) {
+    lcm__sheet sh = {0};
+    lcm_err why = {0};
+    lcm_status st = lcm__sheet_read(text, name, &sh, &why);
+    if (st != LCM_OK)
+        return st == LCM_NOMEM ? oom(err) : lcm__form_problem(f, &why);
+    int c_name = lcm__sheet_col(&sh, "name");
+    if (c_name < 0 || lcm__form_label_col(&sh) < 0) {
+        st = lcm__form_problemf(f, LCM_PARSE,
+                                "%s:1:1: a choices file needs the columns 'name' and 'label' "
+                                "(named in survey.csv line %ld, column %d)",
+                                name, line, col);
+        lcm__sheet_free(&sh);
+        return st;
+    }
+    int extra_cols[64];
+    size_t nextra = 0;
+    for (size_t c = 0; c < sh.ncols && nextra < 64; c++)
+        if (is_extra_column(sh.head[c]))
+            extra_cols[nextra++] = (int)c;
+    char **names = calloc(nextra ? nextra : 1, sizeof *names);
+    for (size_t i = 0; names && i < nextra; i++)
+        names[i] = strdup(sh.head[extra_cols[i]]);
+    lcm_choice_list *l = NULL;
+    if (!names || (st = collect_langs(f, &sh, err)) != LCM_OK ||
+        (st = new_list(f, name, names, nextra, &l, err)) != LCM_OK) {
+        for (size_t i = 0; names && i < nextra; i++)
+            free(names[i]);
+        free(names);
+        lcm__sheet_free(&sh);
+        return oom(err);
+    }
+    for (size_t r = 0; r < sh.nrows && st == LCM_OK; r++)
+        st = add_choice(f, &sh, r, l, extra_cols, err);
+    if (st == LCM_OK && l->n == 0)
+        st = lcm__form_problemf(f, LCM_PARSE, "%s:2:1: the choices file has no rows", name);
+    lcm__sheet_free(&sh);
+    return st;
+}
+
+/* Data files the survey names, read before its rows (their lists and languages must be
+ * there when the selects are read): `select_one_from_file F`, `select_multiple_from_file
+ * F` (F a .csv file in the form's folder) and `csv-external N` (N.csv), checked here so
+ * `form check` finds a missing or broken file; and the optional crosswalk.csv (docs/
+ * forms.md) kept with the form. */
+static lcm_status read_externals(lcm_form *f, const lcm__sheet *sh, lcm_err *err) {
+    int c_type = lcm__sheet_col(sh, "type"), c_name = lcm__sheet_col(sh, "name");
+    lcm_status st = LCM_OK;
+    for (size_t r = 0; c_type >= 0 && r < sh->nrows && st == LCM_OK; r++) {
+        const char *t = cell(sh, r, c_type), *file = NULL;
+        char buf[300];
+        int list = 0;
+        if (strncasecmp(t, "select_one_from_file ", 21) == 0)
+            file = t + 21, list = 1;
+        else if (strncasecmp(t, "select_multiple_from_file ", 26) == 0)
+            file = t + 26, list = 1;
+        else if (strcasecmp(t, "csv-external") == 0 && *cell(sh, r, c_name)) {
+            snprintf(buf, sizeof buf, "%.200s.csv", cell(sh, r, c_name));
+            file = buf;
+        }
+        if (!file)
+            continue;
+        while (*file == ' ')
+            file++;
+        if (list) {
+            snprintf(buf, sizeof buf, "%.200s", file);
+            char *sp = strchr(buf, ' ');
+            if (sp)
+                *sp = '\0'; /* "F or_other" is refused where the type is read */
+            file = buf;
+        }
+        size_t n = strlen(file);
+        if (n < 5 || strcasecmp(file + n - 4, ".csv") != 0 || strchr(file, '/') ||
+            strchr(file, '\\') || file[0] == '.') {
+            st = lcm__form_problemf(f, LCM_UNSUPPORTED,
+                                    "survey.csv:%ld:%d: data file '%s' must be a .csv file in the "
+                                    "form's folder",
+                                    sh->lines[r], c_type + 1, file);
+            continue;
+        }
+        if (!list && !lcm_form_external(f, file)) {
+            /* csv-external only declares a file for pulldata() and instance(), which the
+             * device gets with the form: as in pyxform, one that is not here is no problem;
+             * one that is here is read as CSV and kept with the form */
+            char *text = NULL;
+            lcm_err why = {0};
+            lcm_status rd = f->dir ? lcm__form_slurp(f->dir, file, 1, &text, &why) : LCM_OK;
+            lcm__sheet csv = {0};
+            if (rd == LCM_NOMEM)
+                return oom(err);
+            if (rd != LCM_OK)
+                st = lcm__form_problemf(f, rd, "survey.csv:%ld:%d: data file '%s': %s",
+                                        sh->lines[r], c_type + 1, file, why.msg);
+            else if (text && (rd = lcm__sheet_read(text, file, &csv, &why)) != LCM_OK) {
+                free(text);
+                st = rd == LCM_NOMEM ? oom(err) : lcm__form_problem(f, &why);
+            } else if (text) {
+                lcm__sheet_free(&csv);
+                st = lcm__form_add_external(f, file, text, err);
+            }
+            continue;
+        }
+        const char *text = external_text(f, file, sh->lines[r], c_type + 1, &st);
+        if (text && list && !lcm__form_find_list(f, file))
+            st = external_list(f, file, text, sh->lines[r], c_type + 1, err);
+    }
+    if (st == LCM_OK && f->dir && !lcm_form_external(f, "crosswalk.csv")) {
+        char *text = NULL;
+        lcm_err why = {0};
+        lcm_status rd = lcm__form_slurp(f->dir, "crosswalk.csv", 1, &text, &why);
+        if (rd == LCM_NOMEM)
+            return oom(err);
+        if (rd != LCM_OK)
+            st = lcm__form_problemf(f, rd, "crosswalk.csv: %s", why.msg);
+        else if (text)
+            st = lcm__form_add_external(f, "crosswalk.csv", text, err);
+    }
+    return st;
+}
+
 lcm_status lcm__form_parse(lcm_form *f, lcm_err *err) {
     static const char *const names[] = {"survey.csv", "choices.csv", "settings.csv"};
     lcm__sheet sh[3] = {{0}};
@@ -290,6 +446,8 @@ lcm_status lcm__form_parse(lcm_form *f, lcm_err *err) {
         (st = collect_langs(f, &sh[T_SURVEY], err)) == LCM_OK && f->text[T_CHOICES] &&
         (st = collect_langs(f, &sh[T_CHOICES], err)) == LCM_OK)
         st = read_choices(f, &sh[T_CHOICES], err);
+    if (st == LCM_OK && f->text[T_SURVEY])
+        st = read_externals(f, &sh[T_SURVEY], err);
     if (st == LCM_OK)
         st = lcm__form_read_survey(f, &sh[T_SURVEY], err);
     for (int i = 0; i < 3; i++)

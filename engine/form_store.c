@@ -28,10 +28,55 @@ static char *container(const lcm_form *f) {
         lcm_strbuf_adds(&sb, f->text[i]);
         lcm_strbuf_addc(&sb, '\n');
     }
+    /* then the data files read with the form, the same way (a definition without them
+     * is one of an earlier lcmon, or of a form without data files) */
+    for (size_t i = 0; i < f->next; i++) {
+        lcm_strbuf_addf(&sb, "%s %zu\n", f->ext_names[i], strlen(f->ext_texts[i]));
+        lcm_strbuf_adds(&sb, f->ext_texts[i]);
+        lcm_strbuf_addc(&sb, '\n');
+    }
     return lcm_strbuf_detach(&sb);
 }
 
-static lcm_status uncontain(const char *def, char *text[3], lcm_err *err) {
+typedef struct stored_ext {
+    char **names, **texts;
+    size_t n;
+} stored_ext;
+
+static void stored_ext_free(stored_ext *x) {
+    for (size_t i = 0; i < x->n; i++)
+        free(x->names[i]), free(x->texts[i]);
+    free(x->names), free(x->texts);
+}
+
+/* The data files after the three: "<name> <bytes>\n<text>\n" each. */
+static lcm_status uncontain_ext(const char *p, stored_ext *x, lcm_err *err) {
+    while (*p) {
+        const char *sp = strchr(p, ' ');
+        size_t len;
+        int used = 0;
+        if (!sp || sp == p || sp - p > 200 || sscanf(sp + 1, "%zu\n%n", &len, &used) != 1 ||
+            used == 0 || strlen(sp + 1 + used) < len + 1)
+            return lcm_err_set(err, LCM_PARSE, "stored form definition is damaged");
+        char **n = realloc(x->names, (x->n + 1) * sizeof *n);
+        if (n)
+            x->names = n;
+        char **t = n ? realloc(x->texts, (x->n + 1) * sizeof *t) : NULL;
+        if (t)
+            x->texts = t;
+        if (!t)
+            return lcm_err_set(err, LCM_NOMEM, "out of memory reading a stored form");
+        x->names[x->n] = strndup(p, (size_t)(sp - p));
+        x->texts[x->n] = strndup(sp + 1 + used, len);
+        x->n++;
+        if (!x->names[x->n - 1] || !x->texts[x->n - 1])
+            return lcm_err_set(err, LCM_NOMEM, "out of memory reading a stored form");
+        p = sp + 1 + used + len + 1;
+    }
+    return LCM_OK;
+}
+
+static lcm_status uncontain(const char *def, char *text[3], stored_ext *x, lcm_err *err) {
     const char *p = def;
     if (strncmp(p, "lcmon-form 1\n", 13) != 0)
         return lcm_err_set(err, LCM_PARSE, "stored form definition has an unknown format");
@@ -53,7 +98,7 @@ static lcm_status uncontain(const char *def, char *text[3], lcm_err *err) {
             return lcm_err_set(err, LCM_NOMEM, "out of memory reading a stored form");
         p += len + 1;
     }
-    return LCM_OK;
+    return uncontain_ext(p, x, err);
 }
 
 static const char *sql_type(lcm_field_type t) {
@@ -197,6 +242,7 @@ lcm_status lcm_form_get(lcm_db *db, const char *form_id, const char *version, lc
                         lcm_err *err) {
     sqlite3_stmt *st = NULL;
     char *text[3] = {NULL, NULL, NULL};
+    stored_ext x = {0};
     *out = NULL;
     lcm_status rc = lcm_db_prepare(db,
                                    "SELECT definition FROM forms WHERE form_id = ?1 AND (?2 IS "
@@ -210,7 +256,7 @@ lcm_status lcm_form_get(lcm_db *db, const char *form_id, const char *version, lc
         sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
-        rc = uncontain((const char *)sqlite3_column_text(st, 0), text, err);
+        rc = uncontain((const char *)sqlite3_column_text(st, 0), text, &x, err);
     else if (step == SQLITE_DONE)
         rc = lcm_err_set(err, LCM_NOTFOUND,
                          "no form '%s'%s%s%s in '%s' (load it with 'lcmon form "
@@ -221,8 +267,9 @@ lcm_status lcm_form_get(lcm_db *db, const char *form_id, const char *version, lc
         rc = lcm_db_fail(db, err, "reading the forms table");
     sqlite3_finalize(st);
     if (rc == LCM_OK)
-        rc = lcm_form_check_texts_as(text[0], text[1], text[2], form_id, out, NULL, err);
+        rc = lcm__form_check_full(text, form_id, NULL, x.names, x.texts, x.n, out, NULL, err);
     for (int i = 0; i < 3; i++)
         free(text[i]);
+    stored_ext_free(&x);
     return rc;
 }

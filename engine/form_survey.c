@@ -209,6 +209,9 @@ static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int co
     } selects[] = {
         {"select_one ", LCM_FT_SELECT_ONE, 0},
         {"select_multiple ", LCM_FT_SELECT_MULTIPLE, 0},
+        /* the list is the file's, read with the form (form_load.c) */
+        {"select_one_from_file ", LCM_FT_SELECT_ONE, 0},
+        {"select_multiple_from_file ", LCM_FT_SELECT_MULTIPLE, 0},
         {"select one from ", LCM_FT_SELECT_ONE, 0},
         {"select all that apply from ", LCM_FT_SELECT_MULTIPLE, 0},
         {"select multiple from ", LCM_FT_SELECT_MULTIPLE, 0},

@@ -261,15 +261,95 @@ static lcm_status per_city(lcm_db *db, const lcm_source *src, int wave, sqlite3_
     return rc;
 }
 
+/* ACSI (questionnaire 2027.1 on): the satisfaction index (0-100, the mean of its three 1-10
+ * items rescaled, as the form computes acsi_index) per city as a design-based mean, and the
+ * Cronbach's alpha of the three items over the city's residents who answered all three
+ * (at least 10 of them), unweighted as psych::alpha computes it. */
+#define NACSI 3
+static const char *const acsi_items[NACSI] = {"acsi_sat_n", "acsi_confirm_n", "acsi_ideal_n"};
+
+static lcm_status acsi(lcm_db *db, const lcm_source *src, int wave, lcm_est_result *index,
+                       sqlite3_stmt *ins, lcm_measures_report *rep, lcm_err *err) {
+    lcm_status rc = LCM_OK;
+    for (size_t i = 0; i < lcm_est_result_count(index) && rc == LCM_OK; i++) {
+        const lcm_est_row *row = lcm_est_result_row(index, i);
+        rc = put(ins, db, row->by[0], wave, "satisfaction_index", "acsi", row->est.estimate,
+                 row->est.se, (long)row->est.nrows, rep->run_id, err);
+        rep->rows++;
+    }
+    lcm_design_decl decl;
+    lcm_survey_data d = {0};
+    const char *by[] = {"city"};
+    if (rc == LCM_OK && (rc = lcm_design_get(db, src, wave, &decl, err)) == LCM_OK)
+        rc = lcm_survey_load(db, src, wave, &decl, acsi_items, NACSI, 0, by, 1, &d, err);
+    size_t ncity = rc == LCM_OK ? lcm_intern_count(d.by_labels[0]) : 0;
+    double *x = rc == LCM_OK ? malloc(NACSI * (d.n ? d.n : 1) * sizeof *x) : NULL;
+    if (rc == LCM_OK && !x)
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    for (size_t c = 0; c < ncity && rc == LCM_OK; c++) {
+        size_t m = 0;
+        for (size_t i = 0; i < d.n; i++) {
+            int complete = d.by_codes[0][i] == (int64_t)c;
+            for (int k = 0; k < NACSI && complete; k++)
+                complete = !isnan(d.var[k][i]);
+            m += complete;
+        }
+        size_t r = 0; /* the complete rows, column-major with stride m */
+        for (size_t i = 0; i < d.n && m; i++) {
+            int complete = d.by_codes[0][i] == (int64_t)c;
+            for (int k = 0; k < NACSI && complete; k++)
+                complete = !isnan(d.var[k][i]);
+            for (int k = 0; k < NACSI && complete; k++)
+                x[(size_t)k * m + r] = d.var[k][i];
+            r += complete;
+        }
+        double alpha = NAN;
+        if (m >= 10 && lcm_rel_alpha(x, m, NACSI, &alpha) != LCM_OK)
+            alpha = NAN;
+        if (!isnan(alpha)) {
+            rc = put(ins, db, lcm_intern_label(d.by_labels[0], (int64_t)c), wave, "alpha", "acsi",
+                     alpha, NAN, (long)m, rep->run_id, err);
+            rep->rows++;
+        }
+    }
+    free(x);
+    lcm_survey_data_free(&d);
+    return rc;
+}
+
 lcm_status lcm_measures_compute(lcm_db *db, const char *form_id, int wave, lcm_measures_report *rep,
                                 lcm_err *err) {
     lcm_source src;
     sqlite3_stmt *ins = NULL;
     memset(rep, 0, sizeof *rep);
     lcm_est_result *r[NRUNS] = {NULL};
-    lcm_status rc = lcm_source_resolve(db, LCM_SOURCE_FORM, form_id, &src, err);
+    /* the wave's own version: measures are defined alike in each (docs/forms.md) */
+    char note[256];
+    lcm_status rc =
+        lcm_source_resolve_wave(db, LCM_SOURCE_FORM, form_id, wave, &src, note, sizeof note, err);
+    if (rc == LCM_OK && note[0])
+        rc = lcm_err_set(err, LCM_INVAL,
+                         "wave %d of form '%s' was answered on several versions (%s): measures "
+                         "are per version",
+                         wave, form_id, note);
     if (rc == LCM_OK)
         rc = estimate_runs(db, &src, wave, r, err);
+    lcm_est_result *index = NULL;
+    if (rc == LCM_OK && lcm_table_has_column(db, src.table, "acsi_index")) {
+        static const char *const v[] = {"acsi_index"}, *const by[] = {"city"};
+        lcm_est_request req = {.source = src,
+                               .wave = wave,
+                               .vars = v,
+                               .nvar = 1,
+                               .by = by,
+                               .nby = 1,
+                               .kind = LCM_EST_MEAN,
+                               .ci = LCM_CI_LOGIT,
+                               .level = 0.95,
+                               .min_n = 30,
+                               .store = 1};
+        rc = lcm_estimate_run(db, &req, &index, err);
+    }
     if (rc == LCM_OK && (rc = lcm_db_begin(db, err)) == LCM_OK) {
         if ((rc = lcm_db_prepare(db,
                                  "INSERT OR REPLACE INTO survey_measures(city_code, year, "
@@ -278,6 +358,7 @@ lcm_status lcm_measures_compute(lcm_db *db, const char *form_id, int wave, lcm_m
                                  &ins, err)) == LCM_OK &&
             (rc = rates(db, r, wave, ins, rep, err)) == LCM_OK &&
             (rc = per_city(db, &src, wave, ins, rep, err)) == LCM_OK &&
+            (!index || (rc = acsi(db, &src, wave, index, ins, rep, err)) == LCM_OK) &&
             (rc = lcm__measures_gaps(db, &src, wave, err)) == LCM_OK &&
             (rc = record(db, form_id, wave, r, err)) == LCM_OK)
             rc = lcm_db_commit(db, err);
@@ -287,5 +368,6 @@ lcm_status lcm_measures_compute(lcm_db *db, const char *form_id, int wave, lcm_m
     }
     for (int k = 0; k < NRUNS; k++)
         lcm_est_result_free(r[k]);
+    lcm_est_result_free(index);
     return rc;
 }

@@ -150,8 +150,10 @@ lcm_status lcm_simulate(lcm_db *db, const lcm_form *household, const lcm_sim_opt
             goto fail;
         for (int w = 0; w < o->nwaves && o->households > 0; w++) {
             double growth = LCM__SIM_GROWTH * (o->waves[w] - o->waves[0]);
-            if ((rc = lcm__sim_households(db, household, &cities[i], o->waves[w], growth, o, rng,
-                                          sum, err)) != LCM_OK)
+            const lcm_form *hf =
+                o->household_new && o->waves[w] >= o->new_from ? o->household_new : household;
+            if ((rc = lcm__sim_households(db, hf, &cities[i], o->waves[w], growth, o, rng, sum,
+                                          err)) != LCM_OK)
                 goto fail;
         }
     }

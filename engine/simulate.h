@@ -24,6 +24,10 @@ typedef struct lcm_sim_opts {
     const char *margins_prefix; /* population margins written to PREFIX_<wave>.csv;
                                    NULL: none */
     int force;                  /* replace existing margins files (outfile.h) */
+    /* A newer version of the household form (stored too) for the waves from new_from on;
+     * NULL: every wave on `household`. */
+    const lcm_form *household_new;
+    int new_from;
 } lcm_sim_opts;
 
 typedef struct lcm_sim_summary {

@@ -254,6 +254,241 @@ static lcm_status answers(lcm_instance *in, const lcm_form *f, const lcm__sim_ci
     return rc;
 }
 
+/* ---- version 2027.1 (surveys/household-2027): a Kish-grid respondent, every service
+ * asked of everyone, don't-know and refusal answers, the ACSI items ---- */
+
+typedef struct svc27 {
+    const char *code;
+    int legacy; /* index into services[], -1 for a service 2026.1 did not ask about */
+} svc27;
+
+static const svc27 services27[] = {
+    {"cc_college", 0},  {"cc_school", 0}, {"cc_point", 0},   {"elder", 1},      {"pc_lib", 2},
+    {"pc_cul", 2},      {"pc_mus", 2},    {"pc_art", 2},     {"pc_sci", 2},     {"reading", 3},
+    {"ol_platform", 4}, {"ol_cloud", 4},  {"skills", 5},     {"cb_bank", 6},    {"cb_account", 6},
+    {"st_star", 7},     {"st_brand", 7},  {"pe_school", -1}, {"pe_guide", -1},  {"lc_comm", -1},
+    {"lc_club", -1},    {"lc_org", -1},   {"week", -1},      {"sp_park", -1},   {"sp_zone", -1},
+    {"sp_bldg", -1},    {"sp_mall", -1},  {"sm_smart", -1},  {"sm_exp", -1},    {"un_univ", -1},
+    {"un_voc", -1},     {"un_open", -1},  {"rp", -1},        {"en_center", -1}, {"en_rural", -1},
+    {"gp_disab", -1},   {"gp_migr", -1},  {"gp_farm", -1}};
+#define NSERVICES27 (sizeof services27 / sizeof services27[0])
+
+/* The roster of 2027.1: members 16 and older first, oldest first (the Kish order), then
+ * the children; the respondent is the adult the household's key selects. */
+static lcm_status roster27(lcm_instance *in, const lcm_form *f, gsl_rng *rng, int key, person *resp,
+                           int *adults, lcm_err *err) {
+    static const double sizes[5] = {0.14, 0.30, 0.30, 0.16, 0.10};
+    int n = 1 + pick(rng, sizes, 5), rep = lcm_form_find(f, "members"), nad = 0;
+    person p[5], ad[5], ch[5];
+    int nch = 0;
+    p[0] = draw_person(rng, draw_age(rng, pick(rng, band_pop, 4)));
+    for (int i = 1; i < n; i++) {
+        if (i == 1)
+            p[i] = draw_person(rng, p[0].age + (int)gsl_rng_uniform_int(rng, 7) - 3),
+            p[i].sex = 3 - p[0].sex;
+        else if (p[0].age < 55)
+            p[i] = draw_person(
+                rng, (int)gsl_rng_uniform_int(rng, (unsigned long)(p[0].age > 40 ? 25 : 15)));
+        else
+            p[i] = draw_person(rng, 20 + (int)gsl_rng_uniform_int(rng, 25));
+    }
+    for (int i = 0; i < n; i++) {
+        if (p[i].age < 16)
+            ch[nch++] = p[i];
+        else {
+            int j = nad++; /* insertion by age, oldest first */
+            while (j > 0 && ad[j - 1].age < p[i].age)
+                ad[j] = ad[j - 1], j--;
+            ad[j] = p[i];
+        }
+    }
+    if (rep < 0)
+        return lcm_err_set(err, LCM_INTERNAL, "household form has no repeat 'members'");
+    lcm_status rc = putf(in, f, "hh_size", 0, err, "%d", n);
+    for (int i = 0; i < n && rc == LCM_OK; i++) {
+        const person *m = i < nad ? &ad[i] : &ch[i - nad];
+        long pos;
+        if ((rc = lcm_instance_add_row(in, rep, &pos, err)) != LCM_OK ||
+            (rc = putf(in, f, "m_rel", pos, err, "%d",
+                       i == 0        ? 1
+                       : m->age < 16 ? 3
+                                     : 2)) != LCM_OK ||
+            (rc = putf(in, f, "m_sex", pos, err, "%d", m->sex)) != LCM_OK ||
+            (rc = putf(in, f, "m_age", pos, err, "%d", m->age)) != LCM_OK ||
+            (rc = putf(in, f, "m_learned", pos, err, "%d", m->learned)) != LCM_OK)
+            break;
+        if (m->age >= 6 && (rc = putf(in, f, "m_edu", pos, err, "%d", m->edu)) != LCM_OK)
+            break;
+        if (m->age >= 16)
+            rc = putf(in, f, "m_work", pos, err, "%d", m->work);
+    }
+    *adults = nad;
+    if (nad > 0)
+        *resp = ad[key % nad];
+    return rc;
+}
+
+/* Items of 2026.1's service g in 2027.1 (its split). */
+static int group_size(int g) {
+    int m = 0;
+    for (size_t s = 0; s < NSERVICES27; s++)
+        m += services27[s].legacy == g;
+    return m;
+}
+
+/* Per-item probability when any of m items happens with probability p: the split items
+ * together answer as the one item did (the trend across the versions stays smooth). */
+static double split_p(double p, int m) {
+    return m > 1 ? 1 - pow(1 - p, 1.0 / m) : p;
+}
+
+/* The fields asked per service, found once per form (a name lookup per answer costs as
+ * much as the rest of the household). */
+typedef struct idx27 {
+    const lcm_form *f;
+    int use[NSERVICES27], chk[NSERVICES27], freq[NSERVICES27], sat[NSERVICES27];
+} idx27;
+
+static const idx27 *indexes27(const lcm_form *f, lcm_err *err) {
+    static idx27 x;
+    if (x.f == f)
+        return &x;
+    int *const cols[4] = {x.use, x.chk, x.freq, x.sat};
+    static const char *const pre[4] = {"use", "chk", "freq", "sat"};
+    for (int k = 0; k < 4; k++)
+        for (size_t s = 0; s < NSERVICES27; s++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s_%s", pre[k], services27[s].code);
+            if ((cols[k][s] = lcm_form_find(f, name)) < 0) {
+                x.f = NULL;
+                lcm_err_set(err, LCM_INTERNAL, "household form has no field '%s'", name);
+                return NULL;
+            }
+        }
+    x.f = f;
+    return &x;
+}
+
+/* 1-10 from a latent level, as the ACSI items are answered. */
+static int ten(double z, gsl_rng *rng) {
+    int v = (int)lround(6.5 + 1.6 * z + gsl_ran_gaussian(rng, 1.0));
+    return v < 1 ? 1 : v > 10 ? 10 : v;
+}
+
+static lcm_status answers27(lcm_instance *in, const lcm_form *f, const lcm__sim_city *c,
+                            double growth, const person *p, gsl_rng *rng, lcm_err *err) {
+    static const double cut[4] = {-2.0, -1.1, 0.0, 1.2};
+    static const char *const wg[] = {"wg_see", "wg_hear", "wg_walk",
+                                     "wg_cog", "wg_care", "wg_comm"};
+    char aware[1024] = "", name[64];
+    int used = 0, known[NSERVICES27] = {0};
+    double sat_mood = gsl_ran_gaussian(rng, 0.7);
+    lcm_status rc = LCM_OK;
+    int hard = p->disability ? (int)gsl_rng_uniform_int(rng, 6) : -1;
+    for (int k = 0; k < 6 && rc == LCM_OK; k++) {
+        double u = gsl_rng_uniform(rng);
+        const char *v = k == hard                         ? (u < 0.7 ? "3" : "4")
+                        : u < 0.01                        ? "dk"
+                        : u < (p->age >= 60 ? 0.35 : 0.1) ? "2"
+                                                          : "1";
+        rc = put(in, f, wg[k], 0, v, err);
+    }
+    if (gsl_rng_uniform(rng) < 0.01)
+        strcpy(aware, "dk");
+    else
+        for (size_t s = 0; s < NSERVICES27; s++) {
+            int g = services27[s].legacy;
+            double age_eff = (g == 1 ? (p->age >= 60 ? 1.2 : -1.0) : 0) +
+                             (g == 4 ? (p->age < 45 ? 0.6 : -0.6) : 0);
+            double eff = g >= 0 ? aware_eff[g] : -1.3;
+            double q =
+                split_p(logistic(c->aware + growth + eff + age_eff), g >= 0 ? group_size(g) : 1);
+            if ((known[s] = gsl_rng_uniform(rng) < q))
+                snprintf(aware + strlen(aware), sizeof aware - strlen(aware), "%s%s",
+                         aware[0] ? " " : "", services27[s].code);
+        }
+    if (rc == LCM_OK)
+        rc = put(in, f, "aware", 0, aware[0] ? aware : "none", err);
+    const idx27 *ix = indexes27(f, err);
+    if (!ix)
+        return LCM_INTERNAL;
+    for (size_t s = 0; s < NSERVICES27 && rc == LCM_OK; s++) {
+        int g = services27[s].legacy;
+        double age_eff = g == 1 && p->age >= 60 ? 1.5 : g == 5 && p->work == 1 ? 0.5 : 0;
+        double u = gsl_rng_uniform(rng);
+        int kn = 0; /* the group's items known: together used as 2026.1's one item was */
+        for (size_t t = 0; t < NSERVICES27 && g >= 0; t++)
+            kn += services27[t].legacy == g && known[t];
+        double pu = logistic(c->part + growth + (g >= 0 ? use_eff[g] : -1.2) + age_eff);
+        int use = known[s] ? u < split_p(pu, kn > 1 ? kn : 1) : u < 0.02;
+        const char *ans = gsl_rng_uniform(rng) < 0.01 ? "dk" : use ? "1" : "0";
+        if ((rc = lcm_instance_set(in, ix->use[s], 0, ans, err)) != LCM_OK || strcmp(ans, "1"))
+            continue;
+        if (!known[s]) { /* the check: half confirm, half correct themselves */
+            int confirm = gsl_rng_uniform(rng) < 0.5;
+            if ((rc = lcm_instance_set(in, ix->chk[s], 0, confirm ? "1" : "0", err)) != LCM_OK ||
+                !confirm)
+                continue;
+        }
+        used++;
+        static const double freq[4] = {0.2, 0.35, 0.25, 0.2};
+        snprintf(name, sizeof name, "%d", 1 + pick(rng, freq, 4));
+        if ((rc = lcm_instance_set(in, ix->freq[s], 0, name, err)) != LCM_OK)
+            break;
+        double z = c->sat + 0.5 * growth + (g >= 0 ? sat_eff[g] : 0) + sat_mood +
+                   gsl_ran_gaussian(rng, 0.8);
+        int score = 1;
+        while (score < 5 && z > cut[score - 1])
+            score++;
+        snprintf(name, sizeof name, "%d", score);
+        rc = lcm_instance_set(in, ix->sat[s], 0, gsl_rng_uniform(rng) < 0.03 ? "dk" : name, err);
+    }
+    /* the city's named programmes: those its list shows */
+    int pk = lcm_form_find(f, "prog_known");
+    const lcm_choice_list *pl = pk >= 0 ? lcm_form_field(f, (size_t)pk)->list : NULL;
+    char progs[512] = "", first[32] = "";
+    for (size_t i = 0; pl && i < pl->n && rc == LCM_OK; i++) {
+        int show = 0;
+        if ((rc = lcm_instance_choice_visible(in, pk, 0, &pl->items[i], &show, err)) != LCM_OK ||
+            !show || strcmp(pl->items[i].name, "none") == 0 ||
+            gsl_rng_uniform(rng) >= logistic(c->aware + growth - 0.8))
+            continue;
+        snprintf(progs + strlen(progs), sizeof progs - strlen(progs), "%s%s", progs[0] ? " " : "",
+                 pl->items[i].name);
+        if (!first[0])
+            snprintf(first, sizeof first, "%s", pl->items[i].name);
+    }
+    if (rc == LCM_OK)
+        rc = put(in, f, "prog_known", 0, progs[0] ? progs : "none", err);
+    if (rc == LCM_OK && progs[0])
+        rc = put(in, f, "prog_main", 0,
+                 gsl_rng_uniform(rng) < logistic(c->part + growth + 0.5) ? first : "none", err);
+    if (rc == LCM_OK && used) {
+        static const char *const acsi[] = {"acsi_exp",     "acsi_qual",  "acsi_value", "acsi_sat",
+                                           "acsi_confirm", "acsi_ideal", "acsi_rec"};
+        double z = c->sat + 0.5 * growth + sat_mood;
+        for (int k = 0; k < 7 && rc == LCM_OK; k++)
+            rc = putf(in, f, acsi[k], 0, err, "%d", ten(k == 0 ? 0.5 * z : z, rng));
+        if (rc == LCM_OK)
+            rc = put(in, f, "acsi_complaint", 0, gsl_rng_uniform(rng) < 0.08 ? "1" : "0", err);
+    }
+    static const char *const barrier_names[] = {"nobarrier", "time",     "family", "employer",
+                                                "cost",      "distance", "info",   "content",
+                                                "age",       "digital",  "health", "interest"};
+    static const double barrier_p[] = {0.25, 0.25, 0.12, 0.05, 0.06, 0.07,
+                                       0.1,  0.04, 0.0,  0.02, 0.02, 0.02};
+    static const double barrier_old[] = {0.25, 0.03, 0.08, 0.0,  0.05, 0.1,
+                                         0.1,  0.04, 0.12, 0.15, 0.06, 0.02};
+    if (rc == LCM_OK)
+        rc = put(in, f, "barriers", 0,
+                 barrier_names[pick(rng, p->age >= 60 ? barrier_old : barrier_p, 12)], err);
+    if (rc == LCM_OK)
+        rc = putf(in, f, "learn_hours", 0, err, "%d",
+                  used ? (int)fmin(2000, 10 + gsl_ran_exponential(rng, 40 + 20 * used))
+                       : (int)gsl_rng_uniform_int(rng, 12));
+    return rc;
+}
+
 /* A UUID (version 4 layout) from the simulation's generator, so runs are repeatable. */
 static void sim_uuid(gsl_rng *rng, char *out) {
     unsigned char b[16];
@@ -299,16 +534,24 @@ static lcm_status one_household(lcm_db *db, const lcm_form *f, const lcm__sim_ci
             LCM_OK ||
         (rc = putf(in, f, "consent", 0, err, "%d", consent)) != LCM_OK)
         goto cleanup;
-    if (consent && ((rc = put_person(in, f, &p, 0, 1, err)) != LCM_OK ||
-                    (rc = roster(in, f, rng, &p, &adults, err)) != LCM_OK ||
-                    (rc = answers(in, f, c, growth, &p, rng, err)) != LCM_OK))
+    int v2027 = lcm_form_find(f, "kish_key") >= 0;
+    if (v2027) { /* the form selects the respondent and works out the design weight */
+        int key = (int)gsl_rng_uniform_int(rng, 100);
+        if ((rc = putf(in, f, "kish_key", 0, err, "%d", key)) != LCM_OK ||
+            (rc = putf(in, f, "hh_weight", 0, err, "%.6f", psu->w_psu)) != LCM_OK ||
+            (rc = roster27(in, f, rng, key, &p, &adults, err)) != LCM_OK ||
+            (adults > 0 && (rc = answers27(in, f, c, growth, &p, rng, err)) != LCM_OK))
+            goto cleanup;
+    } else if (consent && ((rc = put_person(in, f, &p, 0, 1, err)) != LCM_OK ||
+                           (rc = roster(in, f, rng, &p, &adults, err)) != LCM_OK ||
+                           (rc = answers(in, f, c, growth, &p, rng, err)) != LCM_OK))
         goto cleanup;
     char weight[40];
     snprintf(weight, sizeof weight, "%.6f", psu->w_psu * (adults > 0 ? adults : 1));
     char wv[8];
     snprintf(wv, sizeof wv, "%d", wave);
     if ((rc = lcm_instance_set_meta(in, "wave", wv, err)) != LCM_OK ||
-        (rc = lcm_instance_set_meta(in, "design_weight", weight, err)) != LCM_OK ||
+        (!v2027 && (rc = lcm_instance_set_meta(in, "design_weight", weight, err)) != LCM_OK) ||
         (rc = lcm_instance_set_meta(in, "source", "lcmon simulate", err)) != LCM_OK ||
         (rc = lcm_instance_set_meta(in, "started_at", when, err)) != LCM_OK ||
         (rc = lcm_instance_finish(in, 1, err)) != LCM_OK ||

@@ -7,6 +7,7 @@
  * always bound or read, never pasted.
  */
 #include "survey.h"
+#include "crosswalk.h"
 #include "strbuf.h"
 
 #include <ctype.h>
@@ -73,6 +74,55 @@ lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name
     if (!lcm_sql_name_ok(out->table))
         return lcm_err_set(err, LCM_INTERNAL, "stored table name is not valid: '%s'", out->table);
     return LCM_OK;
+}
+
+static long long count_rows(lcm_db *db, const char *where_sql, int wave);
+
+int lcm_source_harmonised(const lcm_source *src) {
+    return strncmp(src->table, LCM_XWALK_PREFIX, strlen(LCM_XWALK_PREFIX)) == 0;
+}
+
+lcm_status lcm_source_resolve_wave(lcm_db *db, lcm_source_kind kind, const char *name, int wave,
+                                   lcm_source *out, char *note, size_t cap, lcm_err *err) {
+    if (note && cap)
+        *note = '\0';
+    lcm_status rc = lcm_source_resolve(db, kind, name, out, err);
+    if (rc != LCM_OK || kind != LCM_SOURCE_FORM)
+        return rc;
+    lcm_xwalk_version v[16];
+    size_t n = 0;
+    sqlite3_stmt *st = NULL;
+    if ((rc = lcm_db_prepare(db,
+                             "SELECT version, table_name FROM forms WHERE form_id = ?1"
+                             " ORDER BY loaded_at DESC, rowid DESC",
+                             &st, err)) != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW && n < 16) {
+        const char *ver = (const char *)sqlite3_column_text(st, 0),
+                   *t = (const char *)sqlite3_column_text(st, 1);
+        if (!ver || !t || !lcm_sql_name_ok(t) || !lcm_table_has_column(db, t, "wave"))
+            continue;
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM (SELECT 1 FROM \"%s\" WHERE ?1 = 0 OR "
+                 "wave = ?1 LIMIT 1)",
+                 t);
+        if (count_rows(db, sql, wave) > 0) {
+            snprintf(v[n].version, sizeof v[n].version, "%s", ver);
+            snprintf(v[n++].table, sizeof v[n - 1].table, "%s", t);
+        }
+    }
+    sqlite3_finalize(st);
+    if (n == 1)
+        snprintf(out->table, sizeof out->table, "%s", v[0].table);
+    else if (n > 1)
+        rc = lcm_xwalk_view(db, name, v, n, out, note, cap, err);
+    return rc;
+}
+
+int lcm_survey_nonresponse(const char *answer) {
+    return strcmp(answer, "dk") == 0 || strcmp(answer, "rf") == 0;
 }
 
 int lcm_table_has_column(lcm_db *db, const char *table, const char *col) {
@@ -390,6 +440,13 @@ static lcm_status read_cell(sqlite3_stmt *st, int i, load_col *c, size_t row, co
     }
     if (!text)
         return lcm_err_set(err, LCM_NOMEM, "out of memory loading '%s'", table);
+    if (!c->required && lcm_survey_nonresponse(text)) { /* stored as answered, not estimated */
+        if (c->numeric)
+            c->vals[row] = NAN;
+        else
+            c->codes[row] = -1;
+        return LCM_OK;
+    }
     if (!c->numeric) {
         int64_t id = lcm_intern_id(c->labels, text, (size_t)sqlite3_column_bytes(st, i));
         if (id < 0)
@@ -882,7 +939,8 @@ lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lc
                            const char *const *vars, size_t nvar, int as_categories,
                            const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err) {
     /* imported replicate weights are matched to the rows by row id, read from the row store */
-    int use_copy = !(decl->rep.import && decl->rep.type[0]);
+    int use_copy =
+        !(decl->rep.import && decl->rep.type[0]) && !lcm_source_harmonised(src); /* a view */
     return load_in_savepoint(db, src, wave, decl, vars, nvar, as_categories, by, nby, use_copy, out,
                              err);
 }

@@ -26,6 +26,21 @@ typedef struct lcm_source {
 lcm_status lcm_source_resolve(lcm_db *db, lcm_source_kind kind, const char *name, lcm_source *out,
                               lcm_err *err);
 
+/* 1 for the answers every estimate treats as item nonresponse (docs/forms.md): the choice
+ * names `dk` (不清楚/说不好, don't know) and `rf` (拒答, refused). They are stored as answered
+ * and read as missing, in means, totals, proportions and by-variables alike. */
+int lcm_survey_nonresponse(const char *answer);
+
+/* The source behind a form's rows of one wave (wave 0 = every wave): the table of the form
+ * version those rows were answered on; when they span several versions, a view over them
+ * harmonised through the crosswalk (crosswalk.h), and note (cap bytes, may be NULL) says
+ * which versions and crosswalk (else note is ""). Without rows, the latest version's table,
+ * as lcm_source_resolve. Datasets as lcm_source_resolve. */
+lcm_status lcm_source_resolve_wave(lcm_db *db, lcm_source_kind kind, const char *name, int wave,
+                                   lcm_source *out, char *note, size_t cap, lcm_err *err);
+/* 1 when src is such a harmonised view (read only; no columnar copy). */
+int lcm_source_harmonised(const lcm_source *src);
+
 /* 1 when table has a column named col (names compared as SQLite does). */
 int lcm_table_has_column(lcm_db *db, const char *table, const char *col);
 

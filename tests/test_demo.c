@@ -25,7 +25,7 @@ static void simulate_into(const char *name, unsigned long seed, char *fp, size_t
     CU_ASSERT_EQUAL_FATAL(lcm_reference_load(db, lcmt_path("surveys"), NULL, &err), LCM_OK);
     CU_ASSERT_EQUAL_FATAL(lcm_form_read_dir(lcmt_path("surveys/household"), &form, &err), LCM_OK);
     CU_ASSERT_EQUAL_FATAL(lcm_form_store(db, form, NULL, &err), LCM_OK);
-    lcm_sim_opts o = {3, {2024, 2025}, 2, 40, seed, NULL, 0};
+    lcm_sim_opts o = {3, {2024, 2025}, 2, 40, seed, NULL, 0, NULL, 0};
     lcm_sim_summary *sum = calloc(1, sizeof *sum);
     CU_ASSERT_EQUAL_FATAL(lcm_simulate(db, form, &o, sum, &err), LCM_OK);
     CU_ASSERT_EQUAL(sum->ncities, 3);

@@ -618,8 +618,8 @@ static void drivers_csv(const char *db, const char *city, const char *min_n, dou
 
 /* The importance the city report's importance-performance chart draws is `lcmon model
  * --drivers`'s answer for the city and year when the model's rule holds (4405 of this demo
- * at --min-n 30), else the stored correlation with overall satisfaction (at --min-n 5 eight
- * services enter: 17 coefficients for 152 respondents), each chart saying which. */
+ * at --min-n 30), else the stored correlation with overall satisfaction (1401 at --min-n 5:
+ * 11 coefficients for 105 respondents), each chart saying which. */
 static void model__report_ipa_draws_the_key_drivers(void) {
     const char *db = demo_db();
     char ylabel[256] = "", caption[2048] = "", *out = NULL;
@@ -636,11 +636,12 @@ static void model__report_ipa_draws_the_key_drivers(void) {
     }
     CU_ASSERT(drawn >= 2);
     free(out);
-    /* the rule fails: correlations from survey_measures, and the reason */
-    CU_ASSERT_FATAL(report_ipa(db, "4405", "5", ylabel, caption, imp));
+    /* the rule fails (city 1401 at --min-n 5): correlations from survey_measures, and the
+     * reason */
+    CU_ASSERT_FATAL(report_ipa(db, "1401", "5", ylabel, caption, imp));
     CU_ASSERT_STRING_EQUAL(ylabel, "重要性：与总体满意度的相关系数");
-    LCMT_ASSERT_HAS(caption, "（回归模型条件未满足：受访者152人、系数17个，每个系数不足10人）");
-    drivers_csv(db, "4405", "5", want, &out);
+    LCMT_ASSERT_HAS(caption, "（回归模型条件未满足：受访者105人、系数11个，每个系数不足10人）");
+    drivers_csv(db, "1401", "5", want, &out);
     LCMT_ASSERT_HAS(out, "\nmodel,fitted,,,0,");
     free(out);
     sqlite3 *d = NULL;
@@ -648,7 +649,7 @@ static void model__report_ipa_draws_the_key_drivers(void) {
     CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(d,
                                              "SELECT estimate FROM survey_measures WHERE "
-                                             "city_code = '4405' AND year = 2025 AND measure = "
+                                             "city_code = '1401' AND year = 2025 AND measure = "
                                              "'importance' AND item = ?1",
                                              -1, &st, NULL),
                           SQLITE_OK);

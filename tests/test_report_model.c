@@ -568,7 +568,9 @@ static void model__suppressed_values_reach_no_file(void) {
         char needle[4][96];
         for (int k = 0; k < 3; k++)
             digits(needle[k], sizeof needle[k], v[k]);
-        if (isnan(v[1]) || isnan(v[2]))
+        if ((isnan(v[1]) || isnan(v[2])) && v[0] == 0)
+            needle[3][0] = '\0'; /* "0.0 (—)" is every shown share of 0: it names no cell */
+        else if (isnan(v[1]) || isnan(v[2]))
             snprintf(needle[3], sizeof needle[3], "%.*f <span class=\"ci\">(—)", dec, v[0]);
         else
             snprintf(needle[3], sizeof needle[3], "%.*f <span class=\"ci\">(%.*f–%.*f)", dec, v[0],

@@ -29,7 +29,8 @@ const char *const cmd_demo_usage[] = {
     "lcmon demo [--out DIR] [--cities N] [--households H] [--seed S] [--mc N]",
     "",
     "Run the whole pipeline on synthetic data into DIR (default ./lcmon-demo): a new",
-    "DIR/demo.db with the reference data and framework, the household questionnaire,",
+    "DIR/demo.db with the reference data and framework, the household questionnaire",
+    "(version 2026.1 for the older waves, 2027.1 for the newest),",
     "N cities (default 36) over the waves 2023-2025 with H households per city and wave",
     "(default 200), the survey design, raking to population margins, survey measures,",
     "indicator scores with N Monte Carlo draws (default 1000) for every year, and a",
@@ -71,7 +72,20 @@ static int fresh_db(const char *path, lcm_db **db) {
     return code;
 }
 
-/* Rake every wave to its margins file and compute its survey measures. */
+/* The household questionnaire of version dir (surveys/DIR), read and stored. */
+static lcm_status household_version(lcm_db *db, const char *dir, lcm_form **out, lcm_err *err) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", lcm_datadir(), dir);
+    lcm_status rc = lcm_form_read_dir(path, out, err);
+    if (rc == LCM_OK && (rc = lcm_form_store(db, *out, NULL, err)) != LCM_OK) {
+        lcm_form_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Rake every wave to its margins file and compute its survey measures, each wave in the
+ * response table of the form version it was answered on. */
 static lcm_status weigh_and_measure(lcm_db *db, const lcm_sim_opts *so, lcm_err *err) {
     lcm_source src;
     /* at a few hundred cities the simulator gives some small city's rural stratum a single
@@ -85,6 +99,9 @@ static lcm_status weigh_and_measure(lcm_db *db, const lcm_sim_opts *so, lcm_err 
     if (rc == LCM_OK)
         rc = lcm_design_set(db, &src, 0, &decl, err);
     for (int w = 0; w < so->nwaves && rc == LCM_OK; w++) {
+        if ((rc = lcm_source_resolve_wave(db, LCM_SOURCE_FORM, "household", so->waves[w], &src,
+                                          NULL, 0, err)) != LCM_OK)
+            break;
         char path[4200], *text = NULL;
         snprintf(path, sizeof path, "%s_%d.csv", so->margins_prefix, so->waves[w]);
         lcm_weight_report wr;
@@ -96,9 +113,10 @@ static lcm_status weigh_and_measure(lcm_db *db, const lcm_sim_opts *so, lcm_err 
         if (rc == LCM_OK)
             rc = lcm_measures_compute(db, "household", so->waves[w], &mr, err);
         if (rc == LCM_OK)
-            printf("  %d: raked in %d sweeps (Kish n %.0f of %zu), measures for %ld cities "
+            printf("  %d (%s): raked in %d sweeps (Kish n %.0f of %zu), measures for %ld cities "
                    "(%.1f s)\n",
-                   so->waves[w], wr.calib.iterations, wr.after.kish_n, wr.n, mr.cities, lap());
+                   so->waves[w], src.table, wr.calib.iterations, wr.after.kish_n, wr.n, mr.cities,
+                   lap());
         free(text);
     }
     return rc;
@@ -271,12 +289,14 @@ int cmd_demo(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/demo.db", o.out);
     snprintf(margins, sizeof margins, "%s/margins", o.out);
     lcm_db *db = NULL;
-    lcm_form *form = NULL;
+    lcm_form *form = NULL, *form27 = NULL;
     lcm_err err = {0};
     lcm_load_counts n = {0};
     lcm_sim_summary *sum = calloc(1, sizeof *sum);
     /* force: the demo rebuilds its own directory (demo.db is removed first too) */
-    lcm_sim_opts so = {o.ncities, {2023, 2024, 2025}, 3, o.households, o.seed, margins, 1};
+    /* the newest wave is answered on questionnaire 2027.1, the older ones on 2026.1 */
+    lcm_sim_opts so = {o.ncities, {2023, 2024, 2025}, 3, o.households, o.seed, margins, 1, NULL,
+                       2025};
     double t0 = now();
     lap();
     if (!sum)
@@ -285,16 +305,19 @@ int cmd_demo(int argc, char **argv) {
         goto cleanup;
     printf("lcmon demo: %s\n", path);
     if (lcm_reference_load(db, lcm_datadir(), &n, &err) != LCM_OK ||
-        cli_household_form(db, &form, &err) != LCM_OK)
+        household_version(db, "household", &form, &err) != LCM_OK ||
+        household_version(db, "household-2027", &form27, &err) != LCM_OK)
         goto fail;
+    so.household_new = form27;
     printf("  reference: %ld cities, %ld county and %ld township units; framework: %ld points\n",
            n.cities, n.counties, n.townships, n.points);
     if (lcm_simulate(db, form, &so, sum, &err) != LCM_OK)
         goto fail;
-    printf("  simulated %d cities x 3 waves: %ld households (%ld persons), %ld statistics, "
+    printf("  simulated %d cities x 3 waves (%d on questionnaire %s): %ld households (%ld "
+           "persons), %ld statistics, "
            "%ld ratings, %ld facilities (%.1f s)\n",
-           sum->ncities, sum->households, sum->persons, sum->values, sum->ratings, sum->facilities,
-           lap());
+           sum->ncities, so.waves[so.nwaves - 1], lcm_form_version(form27), sum->households,
+           sum->persons, sum->values, sum->ratings, sum->facilities, lap());
     if (weigh_and_measure(db, &so, &err) != LCM_OK || score_years(db, &so, o.mc, &err) != LCM_OK)
         goto fail;
     if ((code = write_reports(db, o.out, sum, so.waves[so.nwaves - 1])) != 0)
@@ -307,6 +330,7 @@ fail:
     code = cli_fail(&err);
 cleanup:
     lcm_form_free(form);
+    lcm_form_free(form27);
     lcm_db_close(db);
     free(sum);
     return code;

@@ -46,6 +46,7 @@ typedef struct est_opts {
     int nq;
     int waves[2]; /* --compare-waves, 0 when not given */
     cli_format fmt;
+    char note[256]; /* the form versions harmonised, "" when one */
 } est_opts;
 
 static int parse_kind(const char *s, lcm_est_kind *k) {
@@ -357,6 +358,29 @@ static int print_comparison(const est_opts *o, const lcm_est_request *req,
     return finish_print(rows, o);
 }
 
+/* The source of the waves asked for: one form version's table, or the versions harmonised
+ * through their crosswalk (said on stderr, so csv and json stay as they are). */
+static lcm_status resolve(lcm_db *db, est_opts *o, lcm_est_request *req, lcm_err *err) {
+    lcm_source_kind kind = o->form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET;
+    const char *name = o->form ? o->form : o->dataset;
+    lcm_status rc;
+    char *note = o->note;
+    if (o->waves[0]) { /* two waves: one table when both were answered on it */
+        lcm_source b;
+        if ((rc = lcm_source_resolve_wave(db, kind, name, o->waves[0], &req->source, note,
+                                          sizeof o->note, err)) != LCM_OK ||
+            (rc = lcm_source_resolve_wave(db, kind, name, o->waves[1], &b, note, sizeof o->note,
+                                          err)) != LCM_OK)
+            return rc;
+        if (strcmp(req->source.table, b.table) != 0 || lcm_source_harmonised(&b))
+            rc =
+                lcm_source_resolve_wave(db, kind, name, 0, &req->source, note, sizeof o->note, err);
+    } else
+        rc = lcm_source_resolve_wave(db, kind, name, req->wave, &req->source, note, sizeof o->note,
+                                     err);
+    return rc;
+}
+
 int cmd_estimate(int argc, char **argv) {
     est_opts o = {0};
     lcm_est_request req = {0};
@@ -373,8 +397,7 @@ int cmd_estimate(int argc, char **argv) {
     req.vars = (const char *const *)o.vars, req.nvar = (size_t)o.nvar;
     req.by = (const char *const *)o.by, req.nby = (size_t)(o.nby > 0 ? o.nby : 0);
     req.quantiles = o.quantiles, req.nq = (size_t)o.nq;
-    if (lcm_source_resolve(db, o.form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
-                           o.form ? o.form : o.dataset, &req.source, &err) != LCM_OK)
+    if (resolve(db, &o, &req, &err) != LCM_OK)
         code = cli_fail(&err);
     else if (o.waves[0])
         code = lcm_estimate_compare(db, &req, o.waves[0], o.waves[1], &c, &err) != LCM_OK
@@ -383,6 +406,9 @@ int cmd_estimate(int argc, char **argv) {
     else
         code = lcm_estimate_run(db, &req, &r, &err) != LCM_OK ? cli_fail(&err)
                                                               : print_result(&o, &req, r);
+    if (code == LCM_EXIT_OK && o.note[0]) /* csv and json on stdout stay as they are */
+        fprintf(o.fmt == CLI_TABLE ? stdout : stderr, "%sform '%s': %s (docs/forms.md)\n",
+                o.fmt == CLI_TABLE ? "\u2014 " : "lcmon: note: ", o.form, o.note);
     lcm_est_result_free(r);
     lcm_est_comparison_free(c);
     lcm_db_close(db);

@@ -397,15 +397,17 @@ int cmd_model(int argc, char **argv) {
     req.ref = o.ref, req.nref = (size_t)o.nref;
     if (o.ndrivers > 0) {
         lcm_drivers dr;
-        if (lcm_source_resolve(db, LCM_SOURCE_FORM, o.form, &req.source, &err) != LCM_OK ||
+        if (lcm_source_resolve_wave(db, LCM_SOURCE_FORM, o.form, req.wave, &req.source, NULL, 0,
+                                    &err) != LCM_OK ||
             lcm_model_drivers(db, &req.source, req.wave, req.city, req.y,
                               (const char *const *)o.drivers, (size_t)o.ndrivers, o.min_n, &dr,
                               &err) != LCM_OK)
             code = cli_fail(&err);
         else
             code = print_drivers(&o, &req, &dr);
-    } else if (lcm_source_resolve(db, o.form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
-                                  o.form ? o.form : o.dataset, &req.source, &err) != LCM_OK ||
+    } else if (lcm_source_resolve_wave(db, o.form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
+                                       o.form ? o.form : o.dataset, req.wave, &req.source, NULL, 0,
+                                       &err) != LCM_OK ||
                lcm_model_run(db, &req, &r, &err) != LCM_OK)
         code = cli_fail(&err);
     else

@@ -58,7 +58,7 @@ int cmd_simulate(int argc, char **argv) {
                                          {"margins", required_argument, NULL, 'm'},
                                          {"force", no_argument, NULL, 'F'},
                                          {0, 0, 0, 0}};
-    lcm_sim_opts o = {36, {2023, 2024, 2025}, 3, 200, 1, NULL, 0};
+    lcm_sim_opts o = {36, {2023, 2024, 2025}, 3, 200, 1, NULL, 0, NULL, 0};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

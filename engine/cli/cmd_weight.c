@@ -94,9 +94,16 @@ int cmd_weight(int argc, char **argv) {
     lcm_db *db = cli_open_db(argv[optind], 0, &code);
     lcm_source src;
     lcm_weight_report rep;
-    if (db && (lcm_source_resolve(db, form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
-                                  form ? form : dataset, &src, &err) != LCM_OK ||
-               lcm_weight_run(db, &src, wave, &c, &rep, &err) != LCM_OK)) {
+    /* the table of the version the wave was answered on; weights are written to one table */
+    if (db &&
+        (lcm_source_resolve_wave(db, form ? LCM_SOURCE_FORM : LCM_SOURCE_DATASET,
+                                 form ? form : dataset, wave, &src, NULL, 0, &err) != LCM_OK ||
+         (lcm_source_harmonised(&src) &&
+          lcm_err_set(&err, LCM_INVAL,
+                      "form '%s' was answered on several versions: weight one wave at a "
+                      "time (--wave)",
+                      form) != LCM_OK) ||
+         lcm_weight_run(db, &src, wave, &c, &rep, &err) != LCM_OK)) {
         code = cli_fail(&err);
     } else if (db) {
         printf("%s: %s '%s'%s, %zu rows, %d iteration%s, misfit %.3g (run %lld)\n",
