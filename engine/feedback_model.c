@@ -82,6 +82,8 @@ static void cell(FILE *f, const rb *b, const lcm_report_cell *c) {
     if (c->kind == LCM_CELL_TEXT) {
         fputs("{\"text\":", f);
         str(f, c->text ? c->text : "");
+        if (c->ref) /* a text that states a finding (a mover's direction) */
+            fprintf(f, ",\"ref\":%s", c->ref);
         fputc('}', f);
         return;
     }
