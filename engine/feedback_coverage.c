@@ -5,9 +5,51 @@
  */
 #include "feedback_int.h"
 #include "network.h"
+#include "strbuf.h"
+
+#include <stdlib.h>
 
 #include <math.h>
 #include <string.h>
+
+/* In words, before the province table: which provinces are short of their 2025 target and
+ * by how many cities, most first. */
+static void shortfall(rb *b, const lcm_coverage *cov) {
+    long total = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < cov->n; i++)
+        if (cov->rows[i].level == LCM_COV_PROVINCE && lcm_cov_needed(&cov->rows[i]) > 0)
+            n++, total += lcm_cov_needed(&cov->rows[i]);
+    if (n == 0) {
+        rb_para(b, RB_T(b, "各省加入网络的地市级城市都已达到所在地区的2025年目标。",
+                        "Every province has reached its region's 2025 target."));
+        return;
+    }
+    lcm_strbuf list = LCM_STRBUF_INIT;
+    int *done = calloc(cov->n, sizeof *done);
+    for (size_t k = 0; done && k < n; k++) { /* most needed first, then by code */
+        size_t best = cov->n;
+        for (size_t i = 0; i < cov->n; i++)
+            if (!done[i] && cov->rows[i].level == LCM_COV_PROVINCE &&
+                lcm_cov_needed(&cov->rows[i]) > 0 &&
+                (best == cov->n ||
+                 lcm_cov_needed(&cov->rows[i]) > lcm_cov_needed(&cov->rows[best])))
+                best = i;
+        done[best] = 1;
+        lcm_strbuf_addf(&list, RB_T(b, "%s%s%ld个", "%s%s %ld"), k ? RB_T(b, "，", ", ") : "",
+                        RB_T(b, cov->rows[best].name_zh, cov->rows[best].name_en),
+                        lcm_cov_needed(&cov->rows[best]));
+    }
+    free(done);
+    rb_para(b, lcm_arena_printf(b->a,
+                                RB_T(b,
+                                     "%zu个省尚未达到所在地区的2025年目标，共需再加入%ld个地市级"
+                                     "城市：%s。",
+                                     "%zu provinces are short of their region's 2025 target, "
+                                     "%ld prefecture-level cities in all: %s."),
+                                n, total, list.buf ? list.buf : ""));
+    lcm_strbuf_release(&list);
+}
 
 void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
     lcm_coverage cov = {0};
@@ -71,6 +113,8 @@ void rb_coverage_section(lcm_db *db, rb *b, int year, lcm_err *err) {
                  "Coverage = admitted prefecture-level cities / all of them (municipalities "
                  "not counted); a province's target is its region's; still needed = cities "
                  "still to admit to reach the target.")};
+        if (pass == 1)
+            shortfall(b, &cov);
         if (cell && rows)
             rb_table(b, &t);
     }

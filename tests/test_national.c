@@ -626,6 +626,49 @@ static void national__weak_points_follow_the_rule(void) {
     free(model);
 }
 
+/* ---- coverage: the provinces still short of the 2025 target, in words, as the CLI says ---- */
+
+static void national__shortfall_names_each_province_as_lcmon_network_coverage(void) {
+    if (!demo())
+        CU_FAIL_FATAL("demo failed");
+    const char *args[] = {"network", "coverage", db_path, "--year",
+                          "2025",    "--format", "csv",   NULL};
+    char *cov = run(args), *save = NULL;
+    char name[64][64];
+    long need[64], total = 0;
+    size_t n = 0;
+    /* level,code,name,region,target_pct,cities,admitted,coverage_pct,needed; in code order */
+    for (char *line = strtok_r(cov, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *f[16];
+        if (fields(line, f, 16) < 9 || strcmp(f[0], "province") != 0 || atol(f[8]) <= 0 || n == 64)
+            continue;
+        snprintf(name[n], sizeof name[n], "%s", f[2]);
+        need[n++] = atol(f[8]);
+        total += atol(f[8]);
+    }
+    free(cov);
+    CU_ASSERT_FATAL(n >= 2); /* the demo's register is short in several provinces */
+    char want[4096];
+    int len = snprintf(want, sizeof want,
+                       "%zu个省尚未达到所在地区的2025年目标，共需再加入%ld个"
+                       "地市级城市：",
+                       n, total);
+    int used[64] = {0};
+    for (size_t k = 0; k < n; k++) { /* most needed first, ties in code order */
+        size_t best = n;
+        for (size_t i = 0; i < n; i++)
+            if (!used[i] && (best == n || need[i] > need[best]))
+                best = i;
+        used[best] = 1;
+        len += snprintf(want + len, sizeof want - (size_t)len, "%s%s%ld个", k ? "，" : "",
+                        name[best], need[best]);
+    }
+    snprintf(want + len, sizeof want - (size_t)len, "。");
+    char *html = lcmt_slurp(html_path, NULL);
+    LCMT_ASSERT_HAS(html, want);
+    free(html);
+}
+
 const lcmt_case lcmt_national_cases[] = {
     {"box_stats_equal_r_boxplot_stats", national__box_stats_equal_r_boxplot_stats},
     {"league_table_equals_lcmon_rank", national__league_table_equals_lcmon_rank},
@@ -637,5 +680,7 @@ const lcmt_case lcmt_national_cases[] = {
     {"changes_over_years_equal_rank_and_estimate",
      national__changes_over_years_equal_rank_and_estimate},
     {"weak_points_follow_the_rule", national__weak_points_follow_the_rule},
+    {"shortfall_names_each_province_as_lcmon_network_coverage",
+     national__shortfall_names_each_province_as_lcmon_network_coverage},
     {NULL, NULL},
 };
