@@ -268,7 +268,7 @@ static void attention(nat_ctx *x) {
             4);
     if (x->natt == 0)
         return;
-    lcm_report_cell *cell = rb_cells(b, x->natt * 5);
+    lcm_report_cell *cell = rb_cells(b, x->natt * 4);
     if (!cell)
         return;
     for (size_t k = 0; k < x->natt; k++) {
@@ -277,16 +277,16 @@ static void attention(nat_ctx *x) {
         const char *key =
             lcm_arena_printf(b->a, "%s\x1f%s%s%s", c->code, why_key[a->why],
                              a->indicator ? "\x1f" : "", a->indicator ? a->indicator : "");
-        cell[k * 5] = rb_text(b, c->name);
-        cell[k * 5 + 1] = rb_text(b, region_name(b, c->region));
-        cell[k * 5 + 2] = rb_num_ref(b, c->rank, 0, ref(b, "attention", key, "rank"));
-        cell[k * 5 + 3] = rb_text(b, RB_T(b, why_zh[a->why], why_en[a->why]));
-        cell[k * 5 + 4] = rb_text(b, a->detail);
+        cell[k * 4] = rb_text(b, lcm_arena_printf(b->a, RB_T(b, "%s（%s）", "%s (%s)"), c->name,
+                                                  region_name(b, c->region)));
+        cell[k * 4 + 1] = rb_num_ref(b, c->rank, 0, ref(b, "attention", key, "rank"));
+        cell[k * 4 + 2] = rb_text(b, RB_T(b, why_zh[a->why], why_en[a->why]));
+        cell[k * 4 + 3] = rb_text(b, a->detail);
     }
-    static const char *head_zh[] = {"城市", "地区", "综合名次", "原因", "依据"};
-    static const char *head_en[] = {"city", "region", "rank", "reason", "evidence"};
+    static const char *head_zh[] = {"城市（地区）", "综合名次", "原因", "依据"};
+    static const char *head_en[] = {"city (region)", "rank", "reason", "evidence"};
     rb_table(b, &(lcm_report_table){RB_T(b, "需要关注的城市", "Cities that need attention"),
-                                    x->natt, 5, b->lang == LCM_LANG_EN ? head_en : head_zh, cell,
+                                    x->natt, 4, b->lang == LCM_LANG_EN ? head_en : head_zh, cell,
                                     RB_T(b, "一个城市有几条原因时列几行。",
                                          "A city with several reasons has a row for each.")});
 }
