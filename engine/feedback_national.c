@@ -48,9 +48,9 @@ typedef struct nat_ctx {
     size_t nyr;
     const nat_year *prev; /* the year before, or NULL */
     size_t nl2;
-    const char *l2code[NAT_MAX_L2], *l2name[NAT_MAX_L2];
-    double *l2;                  /* nl2 x ncity scores, indicator-major */
-    double l2box[NAT_MAX_L2][5]; /* the national box of each */
+    const char **l2code, **l2name; /* NAT_MAX_L2 each, in the arena: the charts outlive x */
+    double *l2;                    /* nl2 x ncity scores, indicator-major */
+    double l2box[NAT_MAX_L2][5];   /* the national box of each */
     att *att;
     size_t natt;
 } nat_ctx;
@@ -125,6 +125,12 @@ static void load_years(nat_ctx *x) {
 static void load_l2(nat_ctx *x) {
     rb *b = x->b;
     sqlite3_stmt *st = NULL;
+    x->l2code = lcm_arena_alloc(b->a, NAT_MAX_L2 * sizeof *x->l2code);
+    x->l2name = lcm_arena_alloc(b->a, NAT_MAX_L2 * sizeof *x->l2name);
+    if (!x->l2code || !x->l2name) {
+        b->oom = 1;
+        return;
+    }
     if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
                            "SELECT code, name_zh, name_en FROM indicators WHERE level = 2 AND "
                            "code NOT LIKE '1.%' ORDER BY ord",
