@@ -49,6 +49,8 @@ static int demo(void) {
     return state == 1;
 }
 
+static int cmpd(const void *a, const void *b);
+
 static char *run(const char *const *args) {
     char *out = NULL, *err = NULL;
     int rc = lcmt_run(args, NULL, &out, &err);
@@ -298,7 +300,7 @@ static void national__box_plots_equal_the_stored_scores(void) {
                                              {"省会城市", "provincial_capital"},
                                              {"计划单列市", "separately_planned"},
                                              {"其他地级市", "prefecture"}};
-    int boxes = 0, rows_in_dat = 0;
+    int boxes = 0, rows_in_dat = 0, outliers_seen = 0;
     for (int c = 0; c < 2; c++) {
         sqlite3_stmt *st = NULL;
         /* every (row, group) of the chart with its five numbers */
@@ -348,7 +350,33 @@ static void national__box_plots_equal_the_stored_scores(void) {
                     sqlite3_column_type(q, 0) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 0);
             sqlite3_finalize(q);
             double want[5];
-            lcm_chart_box_stats(x, nx, want, NULL, NULL);
+            double outv[64];
+            size_t nout = 0;
+            lcm_chart_box_stats(x, nx, want, outv, &nout);
+            { /* its outliers: the model's, for this row and group, are the same values */
+                char oq[600];
+                snprintf(oq, sizeof oq,
+                         "SELECT group_concat(v, ' ') FROM (SELECT printf('%%.6f',"
+                         " json_extract(ch.value, '$.out_value[' || c.key || ']')) AS v FROM"
+                         " model, json_tree(model.json) ch, json_each(json_extract(ch.value,"
+                         " '$.out_cell')) c WHERE ch.type = 'object' AND json_extract(ch.value,"
+                         " '$.name') = '%s' AND c.value = %d ORDER BY json_extract(ch.value,"
+                         " '$.out_value[' || c.key || ']'))",
+                         charts[c], row * ng + g);
+                sqlite3_stmt *oe = NULL;
+                CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(m, oq, -1, &oe, NULL), SQLITE_OK);
+                CU_ASSERT_EQUAL(sqlite3_step(oe), SQLITE_ROW);
+                const char *have_out = (const char *)sqlite3_column_text(oe, 0);
+                char want_out[1200] = "";
+                size_t wl = 0;
+                qsort(outv, nout, sizeof *outv, cmpd);
+                for (size_t o = 0; o < nout; o++)
+                    wl += (size_t)snprintf(want_out + wl, sizeof want_out - wl, "%s%.6f",
+                                           o ? " " : "", outv[o]);
+                CU_ASSERT_STRING_EQUAL(have_out ? have_out : "", want_out);
+                outliers_seen += (int)nout;
+                sqlite3_finalize(oe);
+            }
             CU_ASSERT(nx > 0); /* only groups with cities are drawn */
             char path[80];
             double have[5];
@@ -387,6 +415,7 @@ static void national__box_plots_equal_the_stored_scores(void) {
      * regions and 2 tiers */
     CU_ASSERT_EQUAL(boxes, 16 * 3 + 16 * 2);
     CU_ASSERT_EQUAL(rows_in_dat, boxes);
+    CU_ASSERT(outliers_seen >= 1); /* the demo has some (tier chart: 队伍建设, 建设成效) */
 }
 
 /* ---- cities that need attention: exactly the cities the four rules pick ---- */
@@ -415,6 +444,8 @@ static void national__attention_lists_every_city_the_rules_pick(void) {
                                              -1, &ind, NULL),
                           SQLITE_OK);
     int outliers = 0, missing = 0;
+    static char evidence[64][200];
+    size_t nev = 0;
     while (sqlite3_step(ind) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(ind, 0);
         sqlite3_stmt *q = NULL;
@@ -447,6 +478,12 @@ static void national__attention_lists_every_city_the_rules_pick(void) {
                      city[i], why, code);
             exec(m, sql);
             outliers += why[0] == 'o', missing += why[0] == 'm';
+            if (why[0] == 'o') { /* the evidence gives the score and the whisker */
+                char words[200];
+                snprintf(words, sizeof words, "%s %%s得分%.1f，低于全国箱线图下须%.1f", code, x[i],
+                         st[0]);
+                snprintf(evidence[nev++ % 64], sizeof evidence[0], "%s", words);
+            }
         }
     }
     sqlite3_finalize(ind);
@@ -470,6 +507,33 @@ static void national__attention_lists_every_city_the_rules_pick(void) {
                     1);
     char *html = lcmt_slurp(html_path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+    /* the evidence of each low outlier: "3.1 发展规划得分34.7，低于全国箱线图下须78.0" */
+    for (size_t e = 0; e < nev && e < 64; e++) {
+        char *pct = strstr(evidence[e], "%s"), head[64];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(pct);
+        snprintf(head, sizeof head, "%.*s", (int)(pct - evidence[e]), evidence[e]);
+        LCMT_ASSERT_HAS(html, head);    /* the code */
+        LCMT_ASSERT_HAS(html, pct + 2); /* score and whisker */
+    }
+    /* the evidence of each city near the bottom: its interval among n cities */
+    sqlite3_stmt *bt = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(m,
+                                             "SELECT p05, p95 FROM rank WHERE year = 2025 AND"
+                                             " p05 > 0.75 * (SELECT count(*) FROM rank WHERE"
+                                             " year = 2025)",
+                                             -1, &bt, NULL),
+                          SQLITE_OK);
+    while (sqlite3_step(bt) == SQLITE_ROW) {
+        char words[200];
+        int lo = sqlite3_column_int(bt, 0), hi = sqlite3_column_int(bt, 1);
+        if (lo == hi)
+            snprintf(words, sizeof words, "名次区间第%d名（共%ld个城市）全部在后四分之一", lo, n);
+        else
+            snprintf(words, sizeof words, "名次区间第%d–%d名（共%ld个城市）全部在后四分之一", lo,
+                     hi, n);
+        LCMT_ASSERT_HAS(html, words);
+    }
+    sqlite3_finalize(bt);
     char *att = strstr(html, "需要关注的城市及原因"), *league = strstr(html, "全部城市排名");
     CU_ASSERT(att && league && att < league);
     free(html);
