@@ -733,8 +733,54 @@ static void national__shortfall_names_each_province_as_lcmon_network_coverage(vo
     free(html);
 }
 
+/* ---- the box chart: bad specs refused by name, names from data only ever quoted ---- */
+
+static void national__box_chart_refuses_bad_specs_and_quotes_names(void) {
+    const char *rows[2] = {"学习型组织建设", "it's `system(\"touch /tmp/x\")`"};
+    const char *groups[2] = {"东部", "西部"};
+    double stats[2 * 2 * 5] = {10,  20,  30,  40,  50,  15, 25, 35, 45, 55,
+                               NAN, NAN, NAN, NAN, NAN, 0,  5,  10, 15, 20};
+    size_t cell[1] = {1};
+    double outv[1] = {99};
+    lcm_chart_boxes c = {"t", "得分（0–100）", 2, 2, rows, groups, stats, 1, cell, outv, "无得分"};
+    lcm_chart_opts o = {lcmt_tmp(""), "boxes_t", LCM_LANG_ZH, LCM_CHART_PNG, 0, 0, NULL};
+    char *script = NULL, msg[256] = "";
+    size_t len = 0;
+    FILE *f = open_memstream(&script, &len);
+    CU_ASSERT_EQUAL(lcm_chart_boxes_render(&c, &o, f, msg, sizeof msg), LCM_OK);
+    fclose(f);
+    /* the label is one single-quoted gnuplot string: its quote doubled, nothing run */
+    LCMT_ASSERT_HAS(script, "'it''s `system(\"touch /tmp/x\")`'");
+    LCMT_ASSERT_HAS(script, "'无得分'"); /* row 1 has no values in group 0 */
+    free(script);
+    char path[900];
+    snprintf(path, sizeof path, "%s/boxes_t.dat", lcmt_tmp(""));
+    char *dat = lcmt_slurp(path, NULL);
+    LCMT_ASSERT_HAS(dat, "\n4.0 10 20 30 40 50 0\n"); /* row 0 group 0 at the top */
+    LCMT_ASSERT_HAS(dat, "\n0.0 0 5 10 15 20 1\n");   /* row 1 group 1 at the bottom */
+    LCMT_ASSERT_HAS(dat, "\n\n\n3.0 99 1\n");         /* the outlier, in row 0 group 1 */
+    CU_ASSERT_PTR_NULL(strstr(dat, "system"));        /* names never reach data files */
+    free(dat);
+    /* refused, each naming what is wrong */
+    f = open_memstream(&script, &len);
+    lcm_chart_boxes bad = c;
+    bad.nrow = 0;
+    CU_ASSERT_EQUAL(lcm_chart_boxes_render(&bad, &o, f, msg, sizeof msg), LCM_INVAL);
+    LCMT_ASSERT_HAS(msg, "boxes: need 1..60 rows");
+    bad = c, cell[0] = 4;
+    CU_ASSERT_EQUAL(lcm_chart_boxes_render(&bad, &o, f, msg, sizeof msg), LCM_INVAL);
+    LCMT_ASSERT_HAS(msg, "boxes: outlier 0 is in no row and group");
+    cell[0] = 1, bad = c, bad.no_data = NULL;
+    CU_ASSERT_EQUAL(lcm_chart_boxes_render(&bad, &o, f, msg, sizeof msg), LCM_INVAL);
+    LCMT_ASSERT_HAS(msg, "boxes: no_data is required");
+    fclose(f);
+    free(script);
+}
+
 const lcmt_case lcmt_national_cases[] = {
     {"box_stats_equal_r_boxplot_stats", national__box_stats_equal_r_boxplot_stats},
+    {"box_chart_refuses_bad_specs_and_quotes_names",
+     national__box_chart_refuses_bad_specs_and_quotes_names},
     {"league_table_equals_lcmon_rank", national__league_table_equals_lcmon_rank},
     {"box_plots_equal_the_stored_scores", national__box_plots_equal_the_stored_scores},
     {"attention_lists_every_city_the_rules_pick",
