@@ -808,38 +808,39 @@ static void methods(nat_ctx *x) {
                             "and 95%% quantiles. Two cities whose intervals overlap do not differ "
                             "significantly in rank."),
                        (long)so.mc, so.mc_spread * 100));
-    rb_list(b,
-            (const char *const[]){
-                RB_T(b,
-                     "箱线图：Tukey方法（与R的boxplot.stats相同）。箱体为上下折叶，粗线为中位数，"
-                     "须线伸至距折叶1.5倍四分位距以内的最远值，其外为离群值。",
-                     "Box plots: Tukey's (as R's boxplot.stats): the box spans the hinges, the "
-                     "bar is the median, whiskers reach the furthest values within 1.5 IQR of "
-                     "the hinges; values beyond are outliers."),
-                RB_T(b,
-                     "名次显著变化：今年与上年的名次区间不重叠。两年参加排名的城市数不同时，"
-                     "名次按各年的城市数计。",
-                     "A significant move: this year's and last year's rank intervals do not "
-                     "overlap. When the years rank different numbers of cities, each rank is "
-                     "among its own year's cities."),
-                RB_T(b,
-                     "网络覆盖率：已加入网络的地市级城市数除以地市级城市总数（直辖市不计入），"
-                     "按地区和省份分别汇总分子和分母；“尚需”为达到2025年目标（东中部50%、西部"
-                     "30%）还需加入的城市数，向上取整。",
-                     "Network coverage: admitted prefecture-level cities over all of them "
-                     "(municipalities not counted), summing numerators and denominators per "
-                     "region and province; 'still needed' is the number of cities still to "
-                     "admit to reach the 2025 target (50% east and central, 30% west), "
-                     "rounded up."),
-                lcm_arena_printf(b->a,
-                                 RB_T(b,
-                                      "问卷调查结果：受访者少于%ld人的单元不公布，也不计入"
-                                      "地区平均。",
-                                      "Survey results: cells with fewer than %ld respondents "
-                                      "are not shown and not counted in regional means."),
-                                 b->min_n),
-            },
-            4);
+    rb_list(
+        b,
+        (const char *const[]){
+            RB_T(b,
+                 "箱线图：Tukey方法（与R语言箱线图的统计量相同）。箱体为上下折叶，粗线为中位数，"
+                 "须线伸至距折叶1.5倍四分位距以内的最远值，其外为离群值。",
+                 "Box plots: Tukey's (as R's boxplot.stats): the box spans the hinges, the "
+                 "bar is the median, whiskers reach the furthest values within 1.5 IQR of "
+                 "the hinges; values beyond are outliers."),
+            RB_T(b,
+                 "名次显著变化：今年与上年的名次区间不重叠。两年参加排名的城市数不同时，"
+                 "名次按各年的城市数计。",
+                 "A significant move: this year's and last year's rank intervals do not "
+                 "overlap. When the years rank different numbers of cities, each rank is "
+                 "among its own year's cities."),
+            RB_T(b,
+                 "网络覆盖率：已加入网络的地市级城市数除以地市级城市总数（直辖市不计入），"
+                 "按地区和省份分别汇总分子和分母；“尚需”为达到2025年目标（东中部50%、西部"
+                 "30%）还需加入的城市数，向上取整。",
+                 "Network coverage: admitted prefecture-level cities over all of them "
+                 "(municipalities not counted), summing numerators and denominators per "
+                 "region and province; 'still needed' is the number of cities still to "
+                 "admit to reach the 2025 target (50% east and central, 30% west), "
+                 "rounded up."),
+            lcm_arena_printf(b->a,
+                             RB_T(b,
+                                  "问卷调查结果：受访者少于%ld人的单元不公布，也不计入"
+                                  "地区平均。",
+                                  "Survey results: cells with fewer than %ld respondents "
+                                  "are not shown and not counted in regional means."),
+                             b->min_n),
+        },
+        4);
 }
 
 lcm_status lcm__feedback_national_build(lcm_db *db, const lcm_feedback_opts *o, rb *b,
