@@ -40,8 +40,11 @@ static int demo(void) {
         state = lcmt_run(args, NULL, NULL, &err) == 0 ? 1 : -1;
         const char *rep[] = {"report", db_path,   "--national", "--year",   "2025", "--out",
                              dir,      "--model", model_path,   "--no-svg", NULL};
-        if (state == 1)
+        if (state == 1) {
+            free(err);
+            err = NULL;
             state = lcmt_run(rep, NULL, NULL, &err) == 0 ? 1 : -1;
+        }
         if (state < 0)
             fprintf(stderr, "national demo failed: %s\n", err ? err : "");
         free(err);
