@@ -28,7 +28,8 @@ typedef enum rb_chart_kind {
     RB_RANKS,
     RB_IPA,
     RB_HEATMAP,
-    RB_COVERAGE
+    RB_COVERAGE,
+    RB_BOXES
 } rb_chart_kind;
 
 /* A chart of the model: its spec (data, title, axis labels, legend entries) and the caption
@@ -44,6 +45,7 @@ typedef struct rb_chart_m {
         lcm_chart_ipa ipa;
         lcm_chart_heatmap heatmap;
         lcm_chart_coverage coverage;
+        lcm_chart_boxes boxes;
     } u;
 } rb_chart_m;
 

@@ -82,6 +82,8 @@ static void cell(FILE *f, const rb *b, const lcm_report_cell *c) {
     if (c->kind == LCM_CELL_TEXT) {
         fputs("{\"text\":", f);
         str(f, c->text ? c->text : "");
+        if (c->ref) /* a text that states a finding (a mover's direction) */
+            fprintf(f, ",\"ref\":%s", c->ref);
         fputc('}', f);
         return;
     }
@@ -121,8 +123,8 @@ static void table(FILE *f, const rb *b, const lcm_report_table *t) {
 }
 
 static void chart(FILE *f, const rb *b, const rb_chart_m *m) {
-    static const char *const kinds[] = {"bars", "radar",   "trend",   "ranks",
-                                        "ipa",  "heatmap", "coverage"};
+    static const char *const kinds[] = {"bars", "radar",   "trend",    "ranks",
+                                        "ipa",  "heatmap", "coverage", "boxes"};
     fputs("{\"type\":\"chart\"", f);
     kstr(f, "chart", kinds[m->kind]);
     kstr(f, "name", m->name);
@@ -233,6 +235,21 @@ static void chart(FILE *f, const rb *b, const rb_chart_m *m) {
         nums(f, "values", c->value, c->nseries * c->nregion);
         nums(f, "targets", c->target, c->nregion);
         kstr(f, "target_name", c->target_name);
+        break;
+    }
+    case RB_BOXES: {
+        const lcm_chart_boxes *c = &m->u.boxes;
+        kstr(f, "title", c->title);
+        kstr(f, "xlabel", c->xlabel);
+        strs(f, "rows", c->row_label, c->nrow);
+        strs(f, "groups", c->group, c->ngroup);
+        nums(f, "stats", c->stats, c->nrow * c->ngroup * 5);
+        fputs(",\"out_cell\":[", f);
+        for (size_t i = 0; i < c->nout; i++)
+            fprintf(f, "%s%zu", i ? "," : "", c->out_cell[i]);
+        fputc(']', f);
+        nums(f, "out_value", c->out_value, c->nout);
+        kstr(f, "no_data", c->no_data);
         break;
     }
     }

@@ -41,7 +41,7 @@ static double col(sqlite3_stmt *st, int i) {
 void rb_ratings_national(lcm_db *db, rb *b, int year, lcm_err *err) {
     long long run = 0;
     rb_section(b,
-               RB_T(b, "五、专家评审的一致性与评审尺度", "5. Agreement and severity of reviewers"));
+               RB_T(b, "七、专家评审的一致性与评审尺度", "7. Agreement and severity of reviewers"));
     if (lcm_rating_latest_run(db, year, &run, err) != LCM_OK) {
         rb_para(b, RB_T(b, "本年度尚未计算专家评审的一致性。",
                         "The reviewers' agreement has not been computed for this year."));

@@ -137,6 +137,9 @@ lcm_status rb_render_charts(rb *b) {
         case RB_COVERAGE:
             st = lcm_chart_coverage_render(&m->u.coverage, &o, b->sf, msg, cap);
             break;
+        case RB_BOXES:
+            st = lcm_chart_boxes_render(&m->u.boxes, &o, b->sf, msg, cap);
+            break;
         }
         b->chart_status = st;
     }

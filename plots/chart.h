@@ -186,4 +186,31 @@ typedef struct lcm_chart_coverage {
 lcm_status lcm_chart_coverage_render(const lcm_chart_coverage *c, const lcm_chart_opts *o,
                                      FILE *script, char *msg, size_t cap);
 
+/* Box plots: rows (e.g. second-level indicators, top to bottom in the given order), each
+ * with one horizontal box per group (e.g. region or tier) in the group's colour: the box
+ * spans the hinges with a bar at the median, whiskers reach the most extreme values within
+ * 1.5 interquartile ranges of the hinges, values beyond are drawn as points (Tukey; R's
+ * boxplot.stats). The numbers are the caller's, from lcm_chart_box_stats. */
+typedef struct lcm_chart_boxes {
+    const char *title;
+    const char *xlabel;           /* required: the value with its unit */
+    size_t nrow, ngroup;          /* rows 1..60, groups 1..6 */
+    const char *const *row_label; /* nrow names */
+    const char *const *group;     /* ngroup legend names */
+    const double *stats;    /* nrow*ngroup*5 (row-major, then group): lower whisker, lower hinge,
+                               median, upper hinge, upper whisker; NaN = no values */
+    size_t nout;            /* outlying values */
+    const size_t *out_cell; /* nout: row * ngroup + group */
+    const double *out_value;
+    const char *no_data; /* required: mark of a row-group with no values */
+} lcm_chart_boxes;
+lcm_status lcm_chart_boxes_render(const lcm_chart_boxes *c, const lcm_chart_opts *o, FILE *script,
+                                  char *msg, size_t cap);
+
+/* R's boxplot.stats(x) (coef 1.5) of the non-NaN values of x: st[5] = lower whisker, lower
+ * hinge, median, upper hinge, upper whisker (Tukey's hinges, fivenum); the values outside the
+ * whiskers go to out (room for n) in their order in x, their count to *nout (out may be NULL).
+ * Returns the number of values used (st all NaN when 0); -1 when out of memory. */
+long lcm_chart_box_stats(const double *x, size_t n, double st[5], double *out, size_t *nout);
+
 #endif
