@@ -39,7 +39,8 @@ static const char css[] =
     "h1{font-size:20pt;margin:0 0 4px}h2{font-size:14pt;border-bottom:2px solid #d95f02;"
     "padding-bottom:2px;margin-top:24px;page-break-after:avoid}h3{font-size:11.5pt;"
     "page-break-after:avoid}\n"
-    ".subtitle{color:#555;margin:0 0 16px}.toc ol{columns:2}\n"
+    ".subtitle{color:#555;margin:0 0 16px}.toc ol{columns:2;list-style:none;padding-left:0}\n"
+    /* headings carry their own numbers (一、 / 1.): the list adds none */
     /* a printed copy's contents: the page of each section at the right of its line */
     ".toc ol{column-gap:3em}.toc li{break-inside:avoid}.toc .pg{float:right;padding-left:0.5em}\n"
     "table{border-collapse:collapse;width:100%;margin:8px 0;page-break-inside:avoid;"
