@@ -341,8 +341,11 @@ static const char *ref(adv *a, const pt *q, const char *field) {
 }
 
 static lcm_report_cell num_cell(adv *a, const pt *q, double v, const char *field) {
-    if (is_yesno(q) && strncmp(field, "gap", 3) != 0)
-        return rb_text(a->b, value_words(a, q, v));
+    if (is_yesno(q) && strncmp(field, "gap", 3) != 0) { /* 是/否, its number in the model */
+        lcm_report_cell c = rb_text(a->b, value_words(a, q, v));
+        c.value = v, c.ref = ref(a, q, field);
+        return c;
+    }
     lcm_report_cell c =
         rb_num_ref(a->b, v, is_yesno(q) ? 2 : decimals_of(q->med), ref(a, q, field));
     c.unit = strncmp(field, "gap", 3) == 0 ? NULL : unit_of(a, q);

@@ -191,9 +191,8 @@ const char *rb_gaps_worst(rb *b, lcm_db *db, const char *city, int year, const c
     return lcm_arena_printf(
         b->a,
         RB_T(b,
-             "%s落后最多的群体：%s，比本市其他居民低%.1f%s（95%%置信区间%.1f至%."
-             "1f，按抽样设计的t检验，"
-             "Holm校正p%s）。",
+             "%s落后最多的群体：%s，低于本市其他居民%.1f%s（95%%置信区间%.1f至%.1f，"
+             "按抽样设计的t检验，Holm校正p%s）。",
              "%s: the group lagging most is %s, %.1f%s below the city's other residents (95%% CI "
              "%.1f to %.1f, design-based t-test, Holm-adjusted p%s). "),
         pct ? RB_T(b, "参与率", "Participation") : RB_T(b, "满意度指数", "Satisfaction index"),
