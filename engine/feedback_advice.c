@@ -329,7 +329,8 @@ static const char *value_words(adv *a, const pt *q, double v) {
                : v < 0.5 ? RB_T(b, "否", "no")
                          : RB_T(b, "是否各半", "half yes");
     const char *u = unit_of(a, q);
-    return lcm_arena_printf(b->a, strcmp(u, "%") == 0 ? "%.*f%s" : "%.*f %s", decimals_of(v), v, u);
+    int tight = strcmp(u, "%") == 0 || b->lang != LCM_LANG_EN; /* "90.0分", "12.5%" */
+    return lcm_arena_printf(b->a, tight ? "%.*f%s" : "%.*f %s", decimals_of(v), v, u);
 }
 
 static const char *ref(adv *a, const pt *q, const char *field) {
@@ -581,11 +582,11 @@ static const char *nearest_words(adv *a, const pt *q) {
     return lcm_arena_printf(
         b->a,
         RB_T(b,
-             "可借鉴的同类城市：%s（该监测点为%s，达到前四分之一；综合得分%.1f，是达到前四分之一"
-             "的%s中综合得分与本市（%.1f）最接近的）。",
-             "Peer city to learn from: %s (%s on this point, in the top quartile; overall score "
-             "%.1f, the closest to this city's among the %s there, %.1f)."),
-        c->name, value_words(a, q, q->near_v), c->score, p->name, p->cities[p->me].score);
+             "可借鉴的同类城市：%s。该市这一监测点为%s，达到比较组的前四分之一；在比较组达到前"
+             "四分之一的城市中，它的综合得分（%.1f）与本市（%.1f）最接近。",
+             "Peer city to learn from: %s, with %s on this point, in the peers' top quartile; of "
+             "the peers there, its overall score (%.1f) is the closest to this city's (%.1f)."),
+        c->name, value_words(a, q, q->near_v), c->score, p->cities[p->me].score);
 }
 
 static const char *target_words(adv *a, const pt *q) {

@@ -1463,8 +1463,7 @@ static lcm_status peers(city_ctx *x) {
     const char *tier = tier_name(b, me->tier), *region = region_name(b, me->region4);
     switch (x->peer_kind) {
     case 0:
-        x->peer_name =
-            lcm_arena_printf(b->a, RB_T(b, "同层级城市（%s）", "cities of its tier (%s)"), tier);
+        x->peer_name = lcm_arena_printf(b->a, RB_T(b, "同层级城市（%s）", "%s peers"), tier);
         x->peer_median = lcm_arena_printf(b->a, RB_T(b, "%s中位数", "%s median"), tier);
         break;
     case 1:

@@ -7,14 +7,15 @@
  *     else all), its medians and the city's rank within its region of four;
  *   - strengths and weaknesses: each point's value (score_results: basis, else raw), the
  *     peers' median and top quartile (R's quantile type 7, computed here), the interval
- *     (survey: value ± 1.96 sqrt(ΣSE²)/3 from survey_measures; rating: mean ± t(k-1)
- *     sd/sqrt(k) from ratings_counted; statistics: a 10% margin of the median), and which
- *     points the report lists on each side;
+ *     (docs/advice.md; survey: value ± 1.96 sqrt(ΣSE²)/3 from survey_measures; rating: mean ±
+ * t(k-1) sd/sqrt(k) from ratings_counted; statistics: a 10% margin of the median), and which points
+ * the report lists on each side;
  *   - for each weakness the quote of the seed, the nearest peer city and the target;
  *   - the survey group that lags most, and the survey's methods (respondents,
  *     communities, design effect, the population the weights add up to).
  * One small demo (`lcmon demo --cities 6 --households 100 --mc 100`) is made per run.
  */
+#include "field.h"
 #include "testing.h"
 
 #include <gsl/gsl_cdf.h>
@@ -357,7 +358,7 @@ typedef struct point {
     long nearest;
 } point;
 
-/* The interval of city's value of point p, as docs/report-model.md states it. */
+/* The interval of the city's value of point p, as docs/advice.md states it. */
 static void interval(sqlite3 *db, const char *city, point *p) {
     sqlite3_stmt *st = NULL;
     p->lo = p->hi = p->me;
@@ -726,6 +727,56 @@ static void advice__survey_methods_give_the_engines_numbers(void) {
     sqlite3_close(db);
 }
 
+/* With the visits recorded (a field campaign of the city and wave, AAPOR dispositions), the
+ * response rate is the engine's RR1 of those visits, with its counts. */
+static void advice__response_rate_is_the_campaigns_rr1(void) {
+    if (!demo())
+        CU_FAIL_FATAL("demo failed");
+    size_t len = 0;
+    char *bytes = lcmt_slurp(dbpath, &len), db[900], out[900], json[1000];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bytes);
+    snprintf(db, sizeof db, "%s", lcmt_tmp("advice_field.db"));
+    lcmt_write(db, bytes, len);
+    free(bytes);
+    sqlite3 *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &h), SQLITE_OK);
+    exec(h, "INSERT INTO field_campaigns(id, slug, form_id, form_version, city_code, wave, mode)"
+            " SELECT 1, 'household-4405-2025', form_id, version, '4405', 2025, 'token' FROM"
+            " forms LIMIT 1;"
+            "INSERT INTO field_interviewers(id, name, token_hash) VALUES (1, '王芳', 'x');"
+            "WITH d(k, code) AS (VALUES (1, '1.1'), (2, '1.1'), (3, '1.1'), (4, '1.1'),"
+            " (5, '1.1'), (6, '1.1'), (7, '2.11'), (8, '2.11'), (9, '2.24'), (10, '4.60'),"
+            " (11, NULL))"
+            " INSERT INTO field_assignments(campaign_id, interviewer_id, household_id, address,"
+            " county_code, township_code, community, disposition, source, line)"
+            " SELECT 1, 1, 'h' || k, '地址' || k, '440507', '440507001', '440507001001', code,"
+            " 'sample.csv', k + 1 FROM d");
+    sqlite3_close(h);
+    lcm_db *ldb = NULL;
+    lcm_err err = {0};
+    lcm_field_outcomes o;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, 0, &ldb, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_field_outcomes_get(ldb, 1, &o, &err), LCM_OK);
+    lcm_db_close(ldb);
+    CU_ASSERT_EQUAL(o.complete, 6); /* the engine's count of what was just written */
+    long denom = o.complete + o.partial + o.refusal + o.noncontact + o.other + o.unknown +
+                 o.pending; /* RR1's denominator: all but the known ineligible */
+    snprintf(out, sizeof out, "%s", lcmt_tmp("advice_field_report"));
+    snprintf(json, sizeof json, "%s/model.json", out);
+    const char *args[] = {"report", db,  "--city",  "4405", "--year", "2025",
+                          "--out",  out, "--model", json,   NULL};
+    CU_ASSERT_EQUAL_FATAL(lcmt_run(args, NULL, NULL, NULL), 0);
+    char *m = lcmt_slurp(json, NULL), want[512];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    snprintf(want, sizeof want, "应答率：抽中并需访问的%ld户中，%ld户完成了访问，应答率为%.1f%%",
+             denom, o.complete, 100 * o.rr1);
+    LCMT_ASSERT_HAS(m, want);
+    snprintf(want, sizeof want, "；%ld户拒访，%ld户多次上门无人。", o.refusal, o.noncontact);
+    LCMT_ASSERT_HAS(m, want);
+    CU_ASSERT_PTR_NULL(strstr(m, "无法计算应答率"));
+    free(m);
+}
+
 /* The English report says the same in English: no Chinese on the page but names the
  * seed's own (the guide is translated, not quoted). */
 static void advice__english_report_translates_the_guide(void) {
@@ -750,5 +801,6 @@ const lcmt_case lcmt_advice_cases[] = {
      advice__strengths_weaknesses_and_targets_follow_the_rules},
     {"the_group_lagging_most_is_named", advice__the_group_lagging_most_is_named},
     {"survey_methods_give_the_engines_numbers", advice__survey_methods_give_the_engines_numbers},
+    {"response_rate_is_the_campaigns_rr1", advice__response_rate_is_the_campaigns_rr1},
     {"english_report_translates_the_guide", advice__english_report_translates_the_guide},
     {NULL, NULL}};
