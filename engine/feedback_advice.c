@@ -366,6 +366,8 @@ static const char *rule_words(adv *a, const pt *q) {
                                   "the 95% interval of the reviewers' mean lies above the median")
                            : RB_T(b, "专家评分均值的95%区间整体低于中位数",
                                   "the 95% interval of the reviewers' mean lies below the median");
+    if (is_yesno(q)) /* 是 against 否, or against a median of 是否各半 */
+        return RB_T(b, "答案与比较组的中位数不同", "the answer differs from the peers' median");
     return lcm_arena_printf(b->a,
                             q->side > 0 ? RB_T(b, "高出中位数超过其%.0f%%",
                                                "above the median by "
@@ -379,6 +381,8 @@ static const char *rule_words(adv *a, const pt *q) {
 /* The city's value, with its interval when it has one. */
 static const char *me_words(adv *a, const pt *q) {
     rb *b = a->b;
+    if (is_yesno(q))
+        return lcm_arena_printf(b->a, RB_T(b, "为“%s”", "'%s'"), value_words(a, q, q->me));
     if (q->hi > q->lo)
         return lcm_arena_printf(
             b->a, RB_T(b, "%s（95%%区间%.*f–%.*f）", "%s (95%% interval %.*f-%.*f)"),
@@ -498,8 +502,8 @@ static void strengths(adv *a) {
                 c[2] = num_cell(a, q, q->me, "value");
             c[3] = num_cell(a, q, q->med, "median");
             c[4] = num_cell(a, q, q->q3, "q3");
-            c[5] = num_cell(a, q, q->me - q->med, "gap_median");
-            c[6] = num_cell(a, q, q->me - q->q3, "gap_q3");
+            c[5] = is_yesno(q) ? rb_text(b, "") : num_cell(a, q, q->me - q->med, "gap_median");
+            c[6] = is_yesno(q) ? rb_text(b, "") : num_cell(a, q, q->me - q->q3, "gap_q3");
             c[7] = rb_text(b, rule_words(a, q));
         }
     static const char *head_zh[] = {"判断",         "监测点",           "本市", NULL, "前四分之一",
