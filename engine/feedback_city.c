@@ -10,11 +10,14 @@
  * group, as `lcmon profile` does: the monitored cities of the same tier.
  */
 #include "composite.h"
+#include "field.h"
+#include "svy.h"
 #include "feedback_int.h"
 #include "model.h"
 #include "score.h"
 #include "units.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +49,19 @@ typedef struct city_ctx {
     char province[64];
     lcm_err *err;
     int *tier;               /* tier group of each city (index of its first city of that tier) */
-    size_t npeer;            /* cities of the city's tier, itself included */
-    const char *peer_median; /* "省会城市中位数": the peer group named in words */
+    int *peer;               /* 1: the city is in the peer group (this one included) */
+    int peer_kind;           /* the peer group: 0 same tier, 1 same region, 2 all monitored */
+    size_t npeer;            /* cities of the peer group, itself included */
+    size_t ngroup[3];        /* cities of its tier, its region and all monitored cities */
+    int group_rank[3];       /* its rank by overall score within each */
+    const char *peer_name;   /* the peer group in words, "同层级城市（地级市）" */
+    const char *peer_median; /* "地级市中位数": its median named in words */
     const char *peer_note;   /* the sentence defining it */
 } city_ctx;
+
+/* A peer group has at least this many monitored cities (the city included): with fewer, a
+ * median and a top quartile say little, and the next wider group is taken. */
+#define MIN_PEERS 4
 
 static const char *tier_name(rb *b, const char *tier) {
     static const char *const k[] = {"municipality", "provincial_capital", "separately_planned",
@@ -64,10 +76,13 @@ static const char *tier_name(rb *b, const char *tier) {
     return tier;
 }
 
+/* The four regions of the register (region4: 东部, 中部, 西部, 东北), which the city report
+ * uses throughout. */
 static const char *region_name(rb *b, const char *r) {
-    return strcmp(r, "east") == 0      ? RB_T(b, "东部", "east")
-           : strcmp(r, "central") == 0 ? RB_T(b, "中部", "central")
-                                       : RB_T(b, "西部", "west");
+    return strcmp(r, "east") == 0        ? RB_T(b, "东部", "east")
+           : strcmp(r, "central") == 0   ? RB_T(b, "中部", "central")
+           : strcmp(r, "northeast") == 0 ? RB_T(b, "东北", "north-east")
+                                         : RB_T(b, "西部", "west");
 }
 
 /* The city's estimate of var by city (scale: proportions to %). */
@@ -95,9 +110,13 @@ static const char *svy_words(rb *b, const rb_svy *s, const char *unit) {
 
 /* Where a score and its peer median come from, for the model. */
 static const char *score_ref(city_ctx *x, const char *stat, const char *code) {
+    static const char *const group[3] = {"tier", "region4", "all"};
     return lcm_arena_printf(x->b->a,
-                            "{\"stat\":\"%s\",\"run\":%lld,\"city\":\"%s\",\"indicator\":%s}", stat,
-                            x->run, x->cities[x->me].code, rb_json_str(x->b, code));
+                            "{\"stat\":\"%s\",\"run\":%lld,\"city\":\"%s\",\"indicator\":%s%s%s%s}",
+                            stat, x->run, x->cities[x->me].code, rb_json_str(x->b, code),
+                            strcmp(stat, "peer_median") == 0 ? ",\"peers\":\"" : "",
+                            strcmp(stat, "peer_median") == 0 ? group[x->peer_kind] : "",
+                            strcmp(stat, "peer_median") == 0 ? "\"" : "");
 }
 
 static void summary(city_ctx *x) {
@@ -115,56 +134,74 @@ static void summary(city_ctx *x) {
                                RB_T(b, "名次有90%%的可能落在第%d至第%d名之间",
                                     "the rank lies between %d and %d with 90%% probability"),
                                c->p05, c->p95);
-    rb_para(b, lcm_arena_printf(
-                   b->a,
-                   RB_T(b,
-                        "%s（%s，%s地区，%s）：%d年参加监测的%zu个城市中，综合得分%.1f，排名第%d；"
-                        "考虑指标权重、标准化与汇总方法以及抽样误差的不确定性，%s。在本地区排名"
-                        "第%d，在同层级城市（%s，共%zu个）中排名第%d。",
-                        "%s (%s, %s region, %s): in %d, among the %zu monitored cities, overall "
-                        "score %.1f, rank %d; allowing for uncertainty in weights, normalisation, "
-                        "aggregation and sampling, %s. Rank %d in its region and, among the "
-                        "monitored cities of its tier (%s, %zu in all), rank %d."),
-                   c->name, x->province, region_name(b, c->region), tier_name(b, c->tier), y,
-                   x->ncity, c->score, c->rank, range, c->rank_region, tier_name(b, c->tier),
-                   x->npeer, c->rank_tier));
-    static const char *head_zh[] = {"比较范围", "城市数", "综合得分", "名次", "名次90%区间"};
-    static const char *head_en[] = {"among", "cities", "overall score", "rank",
-                                    "90% rank interval"};
-    lcm_report_cell *cell = rb_cells(b, 3 * 5);
+    rb_para(
+        b, lcm_arena_printf(
+               b->a,
+               RB_T(b,
+                    "%s（%s，%s地区，%s）：%d年参加监测的%zu个城市中，综合得分%.1f，排名第%d；"
+                    "考虑指标权重、标准化与汇总方法以及抽样误差的不确定性，%s。在%s地区城市"
+                    "（共%zu个）中排名第%d，在同层级城市（%s，共%zu个）中排名第%d。本报告的比较组"
+                    "是%s，共%zu个城市（含本市）。",
+                    "%s (%s, %s region, %s): in %d, among the %zu monitored cities, overall "
+                    "score %.1f, rank %d; allowing for uncertainty in weights, normalisation, "
+                    "aggregation and sampling, %s. Among the %s region's cities (%zu in all) "
+                    "rank %d and, among the cities of its tier (%s, %zu in all), rank %d. "
+                    "This report compares the city with the %s (%zu, itself included)."),
+               c->name, x->province, region_name(b, c->region4), tier_name(b, c->tier), y, x->ncity,
+               c->score, c->rank, range, region_name(b, c->region4), x->ngroup[1], x->group_rank[1],
+               tier_name(b, c->tier), x->ngroup[0], x->group_rank[0], x->peer_name, x->npeer));
+    static const char *head_zh[] = {"比较范围", "城市数",      "综合得分中位数",
+                                    "本市名次", "名次90%区间", "本报告比较组"};
+    static const char *head_en[] = {"among",
+                                    "cities",
+                                    "median overall score",
+                                    "rank",
+                                    "90% rank interval",
+                                    "this report's peers"};
+    lcm_report_cell *cell = rb_cells(b, 3 * 6);
+    /* rows: all monitored cities, the region, the tier (groups 2, 1, 0) */
     for (int k = 0; cell && k < 3; k++) {
-        static const char *const scope[3] = {"overall", "region", "tier"};
-        size_t among = 0;
-        for (size_t i = 0; i < x->ncity; i++)
-            among += k == 0   ? 1
-                     : k == 1 ? strcmp(x->cities[i].region, c->region) == 0
-                              : x->tier[i] == x->tier[x->me];
+        static const char *const scope[3] = {"overall", "region4", "tier"};
+        int g = 2 - k;
+        double *sc = lcm_arena_alloc(b->a, x->ncity * sizeof *sc);
+        size_t m = 0;
+        for (size_t i = 0; sc && i < x->ncity; i++)
+            if (g == 2 || (g == 1 ? strcmp(x->cities[i].region4, c->region4) == 0
+                                  : x->tier[i] == x->tier[x->me]))
+                sc[m++] = x->cities[i].score;
         const char *ref = lcm_arena_printf(
             b->a, "{\"stat\":\"rank\",\"run\":%lld,\"city\":\"%s\",\"scope\":\"%s\"", x->run,
             c->code, scope[k]);
-        cell[k * 5] = rb_text(b, k == 0   ? RB_T(b, "全部监测城市", "all monitored cities")
-                                 : k == 1 ? lcm_arena_printf(b->a, RB_T(b, "%s地区", "%s region"),
-                                                             region_name(b, c->region))
-                                          : tier_name(b, c->tier));
-        cell[k * 5 + 1] = rb_num((double)among, 0);
-        cell[k * 5 + 2] =
-            k == 0 ? rb_num_ref(b, c->score, 1, score_ref(x, "score", "overall")) : rb_text(b, "");
-        cell[k * 5 + 3] = rb_num_ref(b,
-                                     k == 0   ? c->rank
-                                     : k == 1 ? c->rank_region
-                                              : c->rank_tier,
-                                     0, lcm_arena_printf(b->a, "%s,\"field\":\"rank\"}", ref));
-        cell[k * 5 + 4] =
-            k == 0 ? rb_text(b, lcm_arena_printf(b->a, "%d–%d", c->p05, c->p95)) : rb_text(b, "");
+        cell[k * 6] = rb_text(
+            b, g == 2   ? RB_T(b, "全部监测城市", "all monitored cities")
+               : g == 1 ? lcm_arena_printf(b->a, RB_T(b, "%s地区城市", "%s region"),
+                                           region_name(b, c->region4))
+                        : lcm_arena_printf(b->a, RB_T(b, "同层级城市（%s）", "same tier (%s)"),
+                                           tier_name(b, c->tier)));
+        cell[k * 6 + 1] = rb_num((double)x->ngroup[g], 0);
+        cell[k * 6 + 2] =
+            rb_num_ref(b, sc ? rb_median(sc, m) : NAN, 1,
+                       lcm_arena_printf(b->a,
+                                        "{\"stat\":\"group_median\",\"run\":%lld,\"city\":\"%s\","
+                                        "\"scope\":\"%s\",\"indicator\":\"overall\"}",
+                                        x->run, c->code, scope[k]));
+        cell[k * 6 + 3] = rb_num_ref(b, g == 2 ? c->rank : x->group_rank[g], 0,
+                                     lcm_arena_printf(b->a, "%s,\"field\":\"rank\"}", ref));
+        cell[k * 6 + 4] =
+            g == 2 ? rb_text(b, lcm_arena_printf(b->a, "%d–%d", c->p05, c->p95)) : rb_text(b, "");
+        cell[k * 6 + 5] = rb_text(b, g == x->peer_kind ? RB_T(b, "是", "yes") : "");
     }
-    lcm_report_table t = {RB_T(b, "综合得分与名次", "Overall score and ranks"),
-                          3,
-                          5,
-                          b->lang == LCM_LANG_EN ? head_en : head_zh,
-                          cell,
-                          RB_T(b, "名次区间为蒙特卡洛模拟中名次的5%–95%分位数。",
-                               "Rank interval: 5th-95th percentile of the rank in the Monte Carlo "
-                               "simulation.")};
+    lcm_report_table t = {
+        RB_T(b, "综合得分与名次：三个比较范围", "Overall score and ranks in three groups"),
+        3,
+        6,
+        b->lang == LCM_LANG_EN ? head_en : head_zh,
+        cell,
+        lcm_arena_printf(b->a, "%s%s",
+                         RB_T(b, "名次区间为蒙特卡洛模拟中名次的5%–95%分位数。",
+                              "Rank interval: 5th-95th percentile of the rank in the Monte Carlo "
+                              "simulation. "),
+                         x->peer_note)};
     if (cell)
         rb_table(b, &t);
     rb_svy aw = city_svy(x, "aware_share", 0, 100, 0), pa = city_svy(x, "participated", 1, 100, 0),
@@ -197,9 +234,9 @@ static int cmp_code(const void *a, const void *b) {
                   code_order_base[*(const size_t *)b].code);
 }
 
-/* The framework with the city's scores and its tier peers' median (every monitored city of
- * its tier, itself included; as `lcmon profile`: the score, or the raw value where a node
- * has no score). The run's scores are read in one pass, not one query per node. */
+/* The framework with the city's scores and its peers' median (every city of the peer group,
+ * itself included; as `lcmon profile`: the score, or the raw value where a node has no
+ * score). The run's scores are read in one pass, not one query per node. */
 static lcm_status load_nodes(city_ctx *x, node **out, size_t *n) {
     sqlite3_stmt *st = NULL;
     size_t nc = x->ncity, cap = 128;
@@ -279,7 +316,7 @@ static lcm_status load_nodes(city_ctx *x, node **out, size_t *n) {
         for (size_t i = 0; i < nc; i++)
             if (isnan(score[i]))
                 score[i] = raw[i];
-        v[k].median = lcm_ci_group_median(score, x->tier, x->tier[x->me], nc, scratch);
+        v[k].median = lcm_ci_group_median(score, x->peer, 1, nc, scratch);
     }
     free(sc);
     free(scratch);
@@ -322,13 +359,14 @@ static void radar_chart(city_ctx *x, const node *v, size_t n) {
                                   x->peer_median));
     if (!m)
         return;
-    lcm_chart_radar c = {RB_T(b, "指标得分与同层级城市中位数", "Scores against the tier's median"),
-                         x->cities[x->me].name,
-                         100,
-                         2,
-                         {{0}},
-                         x->peer_median,
-                         RB_T(b, "缺失", "missing")};
+    lcm_chart_radar c = {
+        lcm_arena_printf(b->a, RB_T(b, "指标得分与%s", "Scores against the %s"), x->peer_median),
+        x->cities[x->me].name,
+        100,
+        2,
+        {{0}},
+        x->peer_median,
+        RB_T(b, "缺失", "missing")};
     for (int p = 0; p < 2; p++) {
         const char **label = lcm_arena_alloc(b->a, n * sizeof *label);
         double *val = lcm_arena_alloc(b->a, 2 * n * sizeof *val);
@@ -788,63 +826,6 @@ static void survey_section(city_ctx *x) {
     ipa_chart(x);
 }
 
-/* The scored points furthest above and below the peer median, picked as `lcmon profile`
- * picks them: largest gap first, the earlier point on a tie. */
-static size_t pick(const node *v, size_t n, int above, const node **out, size_t k) {
-    size_t m = 0;
-    while (m < k) {
-        const node *best = NULL;
-        for (size_t i = 0; i < n; i++) {
-            double d = v[i].score - v[i].median;
-            int used = 0;
-            for (size_t j = 0; j < m; j++)
-                used |= out[j] == &v[i];
-            if (v[i].level != 3 || v[i].context || isnan(d) || used || (above ? d <= 0 : d >= 0))
-                continue;
-            if (!best || (above ? d > best->score - best->median : d < best->score - best->median))
-                best = &v[i];
-        }
-        if (!best)
-            break;
-        out[m++] = best;
-    }
-    return m;
-}
-
-static void strengths_section(city_ctx *x, const node *v, size_t n) {
-    rb *b = x->b;
-    rb_section(b, RB_T(b, "八、优势与短板", "8. Strengths and weaknesses"));
-    for (int side = 0; side < 2; side++) {
-        const node *p[3];
-        const char *items[3];
-        size_t k = pick(v, n, side == 0, p, 3);
-        for (size_t i = 0; i < k; i++)
-            items[i] =
-                lcm_arena_printf(b->a,
-                                 side == 0 ? RB_T(b, "%s %s：得分%.1f，比%s高%.1f分",
-                                                  "%s %s: score %.1f; against the %s: +%.1f")
-                                           : RB_T(b, "%s %s：得分%.1f，比%s低%.1f分",
-                                                  "%s %s: score %.1f; against the %s: -%.1f"),
-                                 p[i]->code, p[i]->name, p[i]->score, x->peer_median,
-                                 fabs(p[i]->score - p[i]->median));
-        rb_subhead(b, lcm_arena_printf(b->a,
-                                       side == 0
-                                           ? RB_T(b, "优势（高于%s最多的监测点）",
-                                                  "Strengths (points furthest above the %s)")
-                                           : RB_T(b, "短板（低于%s最多的监测点，建议重点改进）",
-                                                  "Weaknesses (points furthest below the %s: work "
-                                                  "on these first)"),
-                                       x->peer_median));
-        if (k)
-            rb_list(b, items, k);
-        else
-            rb_para(b, side == 0
-                           ? RB_T(b, "没有高于中位数的监测点。", "No point above the median.")
-                           : RB_T(b, "没有低于中位数的监测点。", "No point below the median."));
-    }
-    rb_para(b, x->peer_note);
-}
-
 /* Participation across waves: the city with its 95% interval, and the mean of the shown
  * (not suppressed) estimates of its region's cities and of all monitored cities. */
 static void trend_chart(city_ctx *x) {
@@ -876,7 +857,7 @@ static void trend_chart(city_ctx *x) {
             if (isnan(s.est))
                 continue;
             sn += s.est, cn++;
-            if (strcmp(x->cities[i].region, me->region) == 0)
+            if (strcmp(x->cities[i].region4, me->region4) == 0)
                 sr += s.est, cr++;
         }
         reg[t] = cr ? sr / cr : NAN, nat[t] = cn ? sn / cn : NAN;
@@ -887,7 +868,7 @@ static void trend_chart(city_ctx *x) {
     if (ny < 2 || shown == 0)
         return;
     const char *region = lcm_arena_printf(b->a, RB_T(b, "%s地区城市平均", "%s cities' mean"),
-                                          region_name(b, me->region));
+                                          region_name(b, me->region4));
     const char *nation = RB_T(b, "全部监测城市平均", "mean of all monitored cities");
     rb_chart_m *m = rb_chart(
         b, RB_TREND, "trend", RB_T(b, "参与率趋势", "participation trend"),
@@ -917,80 +898,123 @@ static void trend_chart(city_ctx *x) {
                               RB_T(b, "95%置信区间", "95% CI")};
 }
 
-/* The changes of `lcmon trend` (percentage points for rates); a change is shown only when
- * both waves' measures rest on at least min_n respondents. */
+/* The survey waves stored up to the report's year (measures runs), oldest first. */
+static size_t waves(city_ctx *x, int *years, size_t cap) {
+    sqlite3_stmt *st = NULL;
+    size_t ny = 0;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                           "SELECT DISTINCT json_extract(params, '$.wave') w FROM runs WHERE kind "
+                           "= 'measures' AND w <= ?1 ORDER BY w",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int(st, 1, x->o->year);
+    while (ny < cap && sqlite3_step(st) == SQLITE_ROW)
+        years[ny++] = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ny;
+}
+
+/* 显著上升, 无显著变化, 显著下降: the change's design-based test at the 5% level. */
+static const char *change_words(rb *b, const lcm_svy_change *c) {
+    if (isnan(c->p))
+        return RB_T(b, "无法检验", "cannot be tested");
+    return c->p >= 0.05  ? RB_T(b, "无显著变化", "no significant change")
+           : c->diff > 0 ? RB_T(b, "显著上升", "significant rise")
+                         : RB_T(b, "显著下降", "significant fall");
+}
+
+/* The change of each survey measure between consecutive waves, from the stored estimates
+ * of each wave (`lcmon estimate --compare-waves Y1,Y2 --by city` gives the same): the
+ * difference, its SE sqrt(se1² + se2²) (independent samples), t on Welch-Satterthwaite df
+ * (analysis/svy_change.c), the 95% interval diff ± t(df) SE, and the finding in words. A
+ * change is shown only when both waves' estimates rest on at least min_n respondents. */
 static void trends_section(city_ctx *x) {
     rb *b = x->b;
     static const struct {
-        const char *m, *zh, *en;
-    } names[] = {
-        {"awareness", "平均知晓度（%）", "awareness (%)"},
-        {"participation", "参与率（%）", "participation (%)"},
-        {"satisfaction_index", "满意度指数（0–100）", "satisfaction index (0-100)"},
-        {"satisfaction_top2", "满意及非常满意比例（%）", "satisfied or very satisfied (%)"}};
-    rb_section(b, RB_T(b, "九、变化趋势", "9. Trends"));
+        const char *var, *zh, *en;
+        int prop;
+        double scale;
+    } m[] = {{"aware_share", "平均知晓度（%）", "awareness (%)", 0, 100},
+             {"participated", "参与率（%）", "participation (%)", 1, 100},
+             {"sat_index", "满意度指数（0–100）", "satisfaction index (0-100)", 0, 1},
+             {"sat_top2", "满意及非常满意比例（%）", "satisfied or very satisfied (%)", 1, 100}};
+    rb_section(b, RB_T(b, "十、变化趋势", "10. Trends"));
     trend_chart(x);
-    lcm_wave_row *w = NULL;
-    size_t n = 0, rows = 0, hidden = 0;
-    lcm_err e = {0};
+    int years[16];
+    size_t ny = waves(x, years, 16), rows = 0, hidden = 0;
     const char *city = x->cities[x->me].code;
-    if (lcm_score_wave_changes(x->db, city, &w, &n, &e) != LCM_OK)
-        return;
-    lcm_report_cell *cell = rb_cells(b, n * 6);
-    for (size_t i = 0; cell && i < n; i++) {
-        size_t k = 0;
-        while (k < 4 && strcmp(w[i].measure, names[k].m) != 0)
-            k++;
-        if (w[i].item[0] || w[i].y2 > x->o->year || k == 4)
-            continue;
-        double e1, e2, se;
-        long n1 = 0, n2 = 0;
-        rb_measure(x->db, city, w[i].y1, w[i].measure, "", &e1, &se, &n1);
-        rb_measure(x->db, city, w[i].y2, w[i].measure, "", &e2, &se, &n2);
-        if (n1 < b->min_n || n2 < b->min_n) {
-            hidden++;
-            continue;
+    lcm_report_cell *cell = rb_cells(b, (ny ? ny : 1) * 4 * 7);
+    const char **items = lcm_arena_alloc(b->a, 4 * sizeof *items);
+    size_t nitem = 0;
+    for (size_t t = 1; cell && items && t < ny; t++)
+        for (int k = 0; k < 4; k++) {
+            rb_svy s1 = rb_svy_get(b, x->db, years[t - 1], m[k].var, m[k].prop, "city", city,
+                                   m[k].scale, 0);
+            rb_svy s2 =
+                rb_svy_get(b, x->db, years[t], m[k].var, m[k].prop, "city", city, m[k].scale, 0);
+            if (!s1.found || !s2.found)
+                continue;
+            if (s1.suppressed || s2.suppressed) {
+                hidden++;
+                continue;
+            }
+            lcm_svy_change c;
+            lcm_svy_change_of(s1.est, s1.se, s1.df, s2.est, s2.se, s2.df, &c);
+            double h = c.df > 0 ? gsl_cdf_tdist_Pinv(0.975, c.df) * c.se : NAN;
+            const char *ref = lcm_arena_printf(
+                b->a,
+                "{\"stat\":\"wave_change\",\"city\":\"%s\",\"variable\":\"%s\",\"kind\":"
+                "\"%s\",\"scale\":%g,\"y1\":%d,\"y2\":%d",
+                city, m[k].var, m[k].prop ? "prop" : "mean", m[k].scale, years[t - 1], years[t]);
+            lcm_report_cell *r = cell + rows * 7;
+            r[0] = rb_text(b, RB_T(b, m[k].zh, m[k].en));
+            r[1] = rb_text(b, lcm_arena_printf(b->a, "%d–%d", years[t - 1], years[t]));
+            r[2] = rb_num_ref(b, s1.est, 1, lcm_arena_printf(b->a, "%s,\"field\":\"e1\"}", ref));
+            r[3] = rb_num_ref(b, s2.est, 1, lcm_arena_printf(b->a, "%s,\"field\":\"e2\"}", ref));
+            r[4] = (lcm_report_cell){.kind = LCM_CELL_EST,
+                                     .value = c.diff,
+                                     .lo = c.diff - h,
+                                     .hi = c.diff + h,
+                                     .decimals = 1,
+                                     .n = -1,
+                                     .ref = lcm_arena_printf(b->a, "%s,\"field\":\"diff\"}", ref)};
+            r[5] = rb_num_ref(b, c.p, 3, lcm_arena_printf(b->a, "%s,\"field\":\"p\"}", ref));
+            r[6] = rb_text(b, change_words(b, &c));
+            rows++;
+            if (t == ny - 1 && years[t] == x->o->year)
+                items[nitem++] =
+                    lcm_arena_printf(b->a,
+                                     RB_T(b, "%s：%d年%.1f，%d年%.1f，%s（变化%+.1f，p%s）。",
+                                          "%s: %d: %.1f; %d: %.1f; %s (change %+.1f, p%s)."),
+                                     RB_T(b, m[k].zh, m[k].en), years[t - 1], s1.est, years[t],
+                                     s2.est, change_words(b, &c), c.diff,
+                                     isnan(c.p)    ? RB_T(b, "无法计算", " not defined")
+                                     : c.p < 0.001 ? "<0.001"
+                                                   : lcm_arena_printf(b->a, "=%.3f", c.p));
         }
-        const char *ref = lcm_arena_printf(
-            b->a,
-            "{\"stat\":\"wave_change\",\"city\":\"%s\",\"measure\":\"%s\",\"y1\":%d,\"y2\":%d",
-            city, w[i].measure, w[i].y1, w[i].y2);
-        cell[rows * 6] = rb_text(b, RB_T(b, names[k].zh, names[k].en));
-        cell[rows * 6 + 1] = rb_text(b, lcm_arena_printf(b->a, "%d–%d", w[i].y1, w[i].y2));
-        cell[rows * 6 + 2] =
-            rb_num_ref(b, w[i].e1, 1, lcm_arena_printf(b->a, "%s,\"field\":\"e1\"}", ref));
-        cell[rows * 6 + 3] =
-            rb_num_ref(b, w[i].e2, 1, lcm_arena_printf(b->a, "%s,\"field\":\"e2\"}", ref));
-        cell[rows * 6 + 4] =
-            (lcm_report_cell){LCM_CELL_EST,
-                              NULL,
-                              w[i].change.diff,
-                              w[i].change.lo,
-                              w[i].change.hi,
-                              1,
-                              -1,
-                              NULL,
-                              lcm_arena_printf(b->a, "%s,\"field\":\"diff\"}", ref)};
-        cell[rows * 6 + 5] =
-            rb_num_ref(b, w[i].change.p, 3, lcm_arena_printf(b->a, "%s,\"field\":\"p\"}", ref));
-        rows++;
-    }
+    if (nitem)
+        rb_list(b, items, nitem);
     static const char *head_zh[] = {"调查指标", "年份", "前一次", "本次", "变化（95%置信区间）",
-                                    "p值"};
-    static const char *head_en[] = {"measure", "waves", "before", "now", "change (95% CI)", "p"};
+                                    "p值",      "结论"};
+    static const char *head_en[] = {"measure",         "waves", "before", "now",
+                                    "change (95% CI)", "p",     "finding"};
     lcm_report_table t = {
         RB_T(b, "问卷调查指标在两次调查之间的变化", "Change of the survey measures between waves"),
         rows,
-        6,
+        7,
         b->lang == LCM_LANG_EN ? head_en : head_zh,
         cell,
         lcm_arena_printf(
             b->a,
             RB_T(b,
-                 "比例的变化以百分点表示，满意度指数的变化以分表示。两次调查为独立样本，变化的"
-                 "标准误为两次标准误的平方和开方。%s",
+                 "比例的变化以百分点表示，满意度指数的变化以分表示。两次调查为相互独立的样本："
+                 "变化的标准误为两次标准误的平方和开方，按t分布（自由度由两次调查的设计自由度"
+                 "合成）检验，p值小于0.05为“显著上升”或“显著下降”，否则为“无显著变化”（变化可能"
+                 "只是抽样误差）。%s",
                  "Changes of rates in percentage points, of the index in points. Independent "
-                 "samples: SE of a change = sqrt(SE1² + SE2²). %s"),
+                 "samples: SE of a change = sqrt(SE1² + SE2²), tested on t with "
+                 "Welch-Satterthwaite df from the two designs; p below 0.05 is a significant "
+                 "rise or fall, otherwise no significant change (it may be sampling error). %s"),
             hidden ? lcm_arena_printf(b->a,
                                       RB_T(b, "有%zu项变化因某次调查样本量少于%ld人而不列出。",
                                            "%zu changes are not shown: a wave had fewer than "
@@ -999,7 +1023,6 @@ static void trends_section(city_ctx *x) {
                    : "")};
     if (cell && rows)
         rb_table(b, &t);
-    free(w);
 }
 
 /* The score run's parameters in words. */
@@ -1180,7 +1203,7 @@ static void notes_section(city_ctx *x, const node *v, size_t n) {
         }
     }
     sqlite3_finalize(st);
-    rb_section(b, RB_T(b, "十、数据与方法说明", "10. Data and methods"));
+    rb_section(b, RB_T(b, "十一、数据与方法说明", "11. Data and methods"));
     items[k++] =
         sources[0]
             ? lcm_arena_printf(
@@ -1211,6 +1234,163 @@ static void notes_section(city_ctx *x, const node *v, size_t n) {
     items[k++] = x->peer_note;
     rb_list(b, items, k);
     self_table(x);
+}
+
+/* The survey's methods in plain words, every number from the store: the sample (respondents
+ * and communities behind the city's estimates), the response rate of the field campaigns
+ * (AAPOR RR1, when the visits were recorded), the weighting (design weights calibrated to
+ * the city's population margins), the design effect, and what an interval means, with the
+ * city's own participation as the example. */
+static void survey_methods(city_ctx *x) {
+    rb *b = x->b;
+    const char *city = x->cities[x->me].code;
+    int y = x->o->year;
+    rb_section(b, RB_T(b, "十二、问卷调查方法说明", "12. How the survey was done"));
+    rb_svy pa = city_svy(x, "participated", 1, 100, 0);
+    if (!pa.found) {
+        rb_para(b, RB_T(b, "本年度没有该市的住户问卷调查结果。",
+                        "There are no household survey results for this city this year."));
+        return;
+    }
+    const char *items[6];
+    size_t k = 0;
+    items[k++] = lcm_arena_printf(
+        b->a,
+        RB_T(b,
+             "样本：%d年在本市按城镇、乡村分层，先随机抽取社区（居委会、村委会），再在抽中的社区"
+             "里随机抽取住户，每户访问一位16岁及以上的居民。本市共有%ld位居民回答了问卷，分布在"
+             "%ld个社区。",
+             "Sample: in %d the city was divided into urban and rural strata; communities "
+             "(residents' and village committees) were drawn at random, then households within "
+             "them, and one resident aged 16 or over was interviewed in each. %ld residents "
+             "answered, in %ld communities."),
+        y, pa.n, pa.npsu);
+    /* response rate: the field campaigns of this city and wave, when visits were recorded */
+    lcm_field_outcomes sum = {0};
+    long campaigns = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                           "SELECT id FROM field_campaigns WHERE city_code = ?1 AND wave = ?2 "
+                           "AND EXISTS (SELECT 1 FROM field_assignments a WHERE a.campaign_id = "
+                           "field_campaigns.id)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, y);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            lcm_field_outcomes o;
+            lcm_err e = {0};
+            if (lcm_field_outcomes_get(x->db, sqlite3_column_int64(st, 0), &o, &e) != LCM_OK)
+                continue;
+            campaigns++;
+            sum.complete += o.complete, sum.partial += o.partial, sum.refusal += o.refusal;
+            sum.noncontact += o.noncontact, sum.other += o.other, sum.unknown += o.unknown;
+            sum.pending += o.pending, sum.ineligible += o.ineligible;
+        }
+    }
+    sqlite3_finalize(st);
+    long denom = sum.complete + sum.partial + sum.refusal + sum.noncontact + sum.other +
+                 sum.unknown + sum.pending;
+    items[k++] =
+        campaigns && denom > 0
+            ? lcm_arena_printf(
+                  b->a,
+                  RB_T(b,
+                       "应答率：抽中并需访问的%ld户中，%ld户完成了访问，应答率为%.1f%%（完成访问"
+                       "户数除以除确认不合格户以外的全部抽中户数）；%ld户拒访，%ld户多次上门"
+                       "无人。",
+                       "Response rate: of the %ld sampled households to be visited, %ld "
+                       "completed the interview, a response rate of %.1f%% (AAPOR RR1: "
+                       "completes over every sampled household not known to be ineligible); %ld "
+                       "refused and %ld could not be contacted."),
+                  denom, sum.complete, 100.0 * (double)sum.complete / (double)denom, sum.refusal,
+                  sum.noncontact)
+            : RB_T(b,
+                   "应答率：本次调查的入户访问结果没有在lcmon中登记，无法计算应答率；拒访和未"
+                   "接触的住户没有进入样本，由加权对人口结构的偏差做了部分校正。",
+                   "Response rate: the visits of this survey were not recorded in lcmon, so no "
+                   "response rate can be given; households that refused or were not reached are "
+                   "not in the sample, and the weighting corrects part of the resulting bias.");
+    /* weighting: the calibration stored for the wave, with the city's population total */
+    const char *method = NULL;
+    double pop = NAN;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(x->db),
+                           "SELECT method, margins FROM calibrations WHERE source_kind = 'form' "
+                           "AND wave IN (?1, 0) AND source = (SELECT json_extract(params, "
+                           "'$.form') FROM runs WHERE kind = 'measures' AND json_extract(params, "
+                           "'$.wave') = ?1 ORDER BY id DESC LIMIT 1) ORDER BY wave DESC LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int(st, 1, y);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *m = (const char *)sqlite3_column_text(st, 0);
+            const char *mg = (const char *)sqlite3_column_text(st, 1);
+            method = !m                       ? NULL
+                     : strcmp(m, "rake") == 0 ? RB_T(b, "迭代比例加权", "raking")
+                     : strcmp(m, "poststratify") == 0
+                         ? RB_T(b, "事后分层加权", "post-stratification")
+                         : RB_T(b, "校准加权", "calibration");
+            /* the city's total: the sum of its sex margin ("city:sex,CODE:1,N" lines) */
+            char key[32];
+            snprintf(key, sizeof key, "city:sex,%s:", city);
+            pop = 0;
+            for (const char *p = mg ? strstr(mg, key) : NULL; p; p = strstr(p + 1, key)) {
+                const char *eol = strchr(p, '\n'), *c = eol ? eol : p + strlen(p);
+                while (c > p && *c != ',')
+                    c--;
+                if (c > p + strlen(key))
+                    pop += strtod(c + 1, NULL);
+            }
+            if (!(pop > 0))
+                pop = NAN;
+        }
+    }
+    sqlite3_finalize(st);
+    items[k++] =
+        method && !isnan(pop)
+            ? lcm_arena_printf(
+                  b->a,
+                  RB_T(b,
+                       "加权：每位受访者先按被抽中的概率赋予权重（抽中概率越小，代表的居民越多），"
+                       "再用%s把性别、年龄结构调整到与本市统计数据一致，加权后代表本市约%.0f万名"
+                       "16岁及以上常住居民。",
+                       "Weighting: each respondent first weighs the inverse of the chance of "
+                       "being drawn (the less likely, the more residents represented); %s then "
+                       "matched the sex and age make-up to the city's statistics, so that the "
+                       "weighted sample stands for about %.0f residents aged 16 or over."),
+                  method, b->lang == LCM_LANG_EN ? pop : pop / 1e4)
+            : RB_T(b, "加权：每位受访者按被抽中的概率赋予权重（抽中概率越小，代表的居民越多）。",
+                   "Weighting: each respondent weighs the inverse of the chance of being drawn.");
+    if (pa.deff > 0 && !pa.suppressed)
+        items[k++] = lcm_arena_printf(
+            b->a,
+            RB_T(b,
+                 "整群抽样的代价：同一社区的居民彼此相似，参与率的设计效应为%.2f，即%ld位受访者"
+                 "提供的信息约相当于%.0f人的简单随机样本。",
+                 "The cost of sampling communities: neighbours are alike, so the design effect "
+                 "of participation is %.2f: the %ld respondents carry about as much "
+                 "information as a simple random sample of %.0f."),
+            pa.deff, pa.n, (double)pa.n / pa.deff);
+    if (!pa.suppressed && !isnan(pa.lo) && !isnan(pa.hi))
+        items[k++] = lcm_arena_printf(
+            b->a,
+            RB_T(b,
+                 "区间的含义：本市过去12个月参与率的估计值为%.1f%%，95%%置信区间为%.1f%%–%.1f%%。"
+                 "调查只问了部分居民，换一批样本结果会略有不同；按同样方法反复抽样，这样算出的"
+                 "区间100次中约有95次包含全市真实的参与率。两个城市或两年的区间大部分重叠时，"
+                 "差别可能只是抽样误差。",
+                 "What an interval means: this city's participation in the last 12 months is "
+                 "estimated at %.1f%%, with a 95%% confidence interval of %.1f%% to %.1f%%. Only "
+                 "some residents were asked, and another sample would give a slightly different "
+                 "result; drawn again and again the same way, about 95 in 100 such intervals "
+                 "contain the city's true participation. When two cities' or two years' "
+                 "intervals mostly overlap, the difference may be sampling error alone."),
+            pa.est, pa.lo, pa.hi);
+    items[k++] = lcm_arena_printf(
+        b->a,
+        RB_T(b, "受访者少于%ld人的结果不予公布：人数太少，估计值的误差太大，也可能让人认出受访者。",
+             "Results on fewer than %ld respondents are not shown: too few for a reliable "
+             "estimate, and they could identify respondents."),
+        b->min_n);
+    rb_list(b, items, k);
 }
 
 static lcm_status find_city(city_ctx *x) {
@@ -1246,11 +1426,16 @@ static lcm_status find_city(city_ctx *x) {
     return LCM_OK;
 }
 
-/* The one peer group: the monitored cities of the city's tier, named in words. */
+/* The peer group, named in words and used for every comparison in the report: the monitored
+ * cities of the same tier when there are at least MIN_PEERS of them, else those of the same
+ * region (东部, 中部, 西部, 东北), else all monitored cities. Also the city's rank within its
+ * tier and region (by the run's overall rank). */
 static lcm_status peers(city_ctx *x) {
     rb *b = x->b;
+    const rb_city *me = &x->cities[x->me];
     x->tier = lcm_arena_alloc(b->a, x->ncity * sizeof *x->tier);
-    if (!x->tier)
+    x->peer = lcm_arena_alloc(b->a, x->ncity * sizeof *x->peer);
+    if (!x->tier || !x->peer)
         return lcm_err_set(x->err, LCM_NOMEM, "out of memory");
     for (size_t i = 0; i < x->ncity; i++) {
         size_t j = 0;
@@ -1258,25 +1443,72 @@ static lcm_status peers(city_ctx *x) {
             j++;
         x->tier[i] = (int)j;
     }
-    x->npeer = 0;
+    memset(x->ngroup, 0, sizeof x->ngroup);
+    for (int g = 0; g < 3; g++)
+        x->group_rank[g] = 1;
+    for (size_t i = 0; i < x->ncity; i++) {
+        int in[3] = {x->tier[i] == x->tier[x->me], strcmp(x->cities[i].region4, me->region4) == 0,
+                     1};
+        for (int g = 0; g < 3; g++) {
+            x->ngroup[g] += (size_t)in[g];
+            x->group_rank[g] += in[g] && x->cities[i].rank < me->rank;
+        }
+    }
+    x->peer_kind = x->ngroup[0] >= MIN_PEERS ? 0 : x->ngroup[1] >= MIN_PEERS ? 1 : 2;
+    x->npeer = x->ngroup[x->peer_kind];
     for (size_t i = 0; i < x->ncity; i++)
-        x->npeer += x->tier[i] == x->tier[x->me];
-    const char *tier = tier_name(b, x->cities[x->me].tier);
-    x->peer_median = lcm_arena_printf(b->a, RB_T(b, "%s中位数", "%s median"), tier);
+        x->peer[i] = x->peer_kind == 2   ? 1
+                     : x->peer_kind == 1 ? strcmp(x->cities[i].region4, me->region4) == 0
+                                         : x->tier[i] == x->tier[x->me];
+    const char *tier = tier_name(b, me->tier), *region = region_name(b, me->region4);
+    switch (x->peer_kind) {
+    case 0:
+        x->peer_name = lcm_arena_printf(b->a, RB_T(b, "同层级城市（%s）", "%s peers"), tier);
+        x->peer_median = lcm_arena_printf(b->a, RB_T(b, "%s中位数", "%s median"), tier);
+        break;
+    case 1:
+        x->peer_name =
+            lcm_arena_printf(b->a, RB_T(b, "%s地区城市", "cities of the %s region"), region);
+        x->peer_median =
+            lcm_arena_printf(b->a, RB_T(b, "%s地区城市中位数", "%s region median"), region);
+        break;
+    default:
+        x->peer_name = RB_T(b, "全部监测城市", "all monitored cities");
+        x->peer_median = RB_T(b, "全部监测城市中位数", "median of all monitored cities");
+    }
+    const char *why =
+        x->peer_kind == 0 ? ""
+        : x->peer_kind == 1
+            ? lcm_arena_printf(b->a,
+                               RB_T(b, "同层级城市（%s）只有%zu个，少于%d个，故与同地区城市比较。",
+                                    "The city's tier (%s) has %zu monitored cities, fewer than "
+                                    "%d, so it is compared with its region's. "),
+                               tier, x->ngroup[0], MIN_PEERS)
+            : lcm_arena_printf(
+                  b->a,
+                  RB_T(b,
+                       "同层级城市（%s，%zu个）和%s地区城市（%zu个）都少于%d个，故与全部监测"
+                       "城市比较。",
+                       "The city's tier (%s, %zu) and the %s region (%zu) both have fewer than "
+                       "%d monitored cities, so it is compared with all of them. "),
+                  tier, x->ngroup[0], region, x->ngroup[1], MIN_PEERS);
     x->peer_note = lcm_arena_printf(
         b->a,
         RB_T(b,
-             "比较对象为同层级城市：本年度参加监测的全部%s，共%zu个（含本市）；“%s”"
-             "即这些城市得分的中位数。",
-             "Peers are the cities of the same tier: every monitored %s this year, %zu in all "
-             "(this city included); the '%s' is the median of their scores."),
-        tier, x->npeer, x->peer_median);
+             "比较组为%s：本年度参加监测的这类城市共%zu个（含本市），本报告中的“%"
+             "s”、“前四分之一”均指"
+             "这些城市。%s比较组依次取同层级城市、同地区城市、全部监测城市中第一个至少有%d个城市"
+             "的组。",
+             "Peers are the %s: %zu monitored cities this year (this city included); the '%s' "
+             "and the 'top quartile' in this report are theirs. %sThe peer group is the first of "
+             "the same tier, the same region and all monitored cities with at least %d cities."),
+        x->peer_name, x->npeer, x->peer_median, why, MIN_PEERS);
     return x->peer_median && x->peer_note ? LCM_OK
                                           : lcm_err_set(x->err, LCM_NOMEM, "out of memory");
 }
 
 lcm_status lcm__feedback_city_build(lcm_db *db, const lcm_feedback_opts *o, rb *b, lcm_err *err) {
-    city_ctx x = {db, b, o, 0, NULL, 0, -1, "", err, NULL, 0, NULL, NULL};
+    city_ctx x = {.db = db, .b = b, .o = o, .me = -1, .err = err};
     node *v = NULL;
     size_t n = 0;
     char stem[64];
@@ -1300,9 +1532,13 @@ lcm_status lcm__feedback_city_build(lcm_db *db, const lcm_feedback_opts *o, rb *
     scores_section(&x, v, n);
     point_sections(&x, v, n);
     survey_section(&x);
-    strengths_section(&x, v, n);
+    rb_peer peer = {db,   x.run,  o->year, x.cities,    x.ncity,
+                    x.me, x.peer, x.npeer, x.peer_name, x.peer_median};
+    if ((rc = rb_advice_sections(b, &peer, err)) != LCM_OK)
+        return rc;
     trends_section(&x);
     notes_section(&x, v, n);
+    survey_methods(&x);
     rb_ratings_city(db, b, x.cities[x.me].code, o->year, err);
     b->title = lcm_arena_printf(b->a,
                                 RB_T(b, "%s学习型城市建设监测反馈报告（%d年）",

@@ -176,3 +176,27 @@ void rb_gaps_section(rb *b, lcm_db *db, const char *city, int year) {
     if (cell)
         rb_table(b, &t);
 }
+
+const char *rb_gaps_worst(rb *b, lcm_db *db, const char *city, int year, const char *var) {
+    gap_row g[MAX_GAPS];
+    size_t n = load_gaps(b, db, city, year, var, g), worst = n;
+    for (size_t i = 0; i < n; i++)
+        if (g[i].diff < 0 && g[i].padj < 0.05 && (worst == n || g[i].diff < g[worst].diff))
+            worst = i;
+    if (worst == n)
+        return NULL;
+    int pct = strcmp(var, "participated") == 0;
+    double s = pct ? 100 : 1;
+    const gap_row *r = &g[worst];
+    return lcm_arena_printf(
+        b->a,
+        RB_T(b,
+             "%s落后最多的群体：%s，低于本市其他居民%.1f%s（95%%置信区间%.1f至%.1f，"
+             "按抽样设计的t检验，Holm校正p%s）。",
+             "%s: the group lagging most is %s, %.1f%s below the city's other residents (95%% CI "
+             "%.1f to %.1f, design-based t-test, Holm-adjusted p%s). "),
+        pct ? RB_T(b, "参与率", "Participation") : RB_T(b, "满意度指数", "Satisfaction index"),
+        group_name(b, r->by, r->grp), -r->diff * s,
+        pct ? RB_T(b, "个百分点", " percentage points") : RB_T(b, "分", " points"), -r->hi * s,
+        -r->lo * s, r->padj < 0.001 ? "<0.001" : lcm_arena_printf(b->a, "=%.3f", r->padj));
+}

@@ -115,6 +115,9 @@ typedef struct rb_svy {
     long n;             /* respondents; 0 when not stored */
     int found, suppressed;
     const char *ref; /* JSON provenance (arena) */
+    double se, df;   /* on the report's scale; NaN when missing, suppressed or undefined */
+    long npsu;       /* PSUs behind it; 0 when not stored */
+    double deff;     /* design effect; NaN when not stored */
 } rb_svy;
 
 /* The estimate of variable var (category "1" of a 0/1 proportion when prop, else a mean) by
@@ -154,6 +157,7 @@ double rb_median(double *x, size_t n);
 /* One row per city of a score run: names and ranks with intervals. */
 typedef struct rb_city {
     char code[8], name[64], region[12], tier[24];
+    char region4[12]; /* east, central, west, northeast (the city report's regions) */
     double score;
     int rank, median, p05, p95, rank_region, rank_tier;
 } rb_city;
@@ -169,6 +173,30 @@ lcm_status rb_scores(lcm_db *db, long long run, const char *indicator, const rb_
  * default. */
 void rb_ranks_chart(rb *b, const rb_city *cities, size_t n, long highlight, const char *title,
                     const char *caption);
+/* The city report's peer group (chosen in feedback_city.c): the monitored cities the city is
+ * compared with, named in words, and what the advice sections (feedback_advice.c) read. */
+typedef struct rb_peer {
+    lcm_db *db;
+    long long run;
+    int year;
+    const rb_city *cities;
+    size_t ncity;
+    long me;
+    const int *in; /* in[i] = 1: city i is in the group (the city itself included) */
+    size_t npeer;
+    const char *name;   /* the group in words, e.g. "同层级城市（地级市）" */
+    const char *median; /* its median's name, e.g. "地级市中位数" */
+} rb_peer;
+
+/* Sections 八 (strengths and weaknesses against the peer group, by the uncertainty of each
+ * kind of point) and 九 (for each weakness: the guide's measures, the peer city to learn
+ * from, next year's target; the survey groups that lag most). */
+lcm_status rb_advice_sections(rb *b, const rb_peer *p, lcm_err *err);
+/* The survey group that lags most on var ("participated", "sat_index"): the largest
+ * significant negative gap (Holm-adjusted p < 0.05) of the stored design-based t-tests, in
+ * words; NULL when no group lags (feedback_gaps.c). */
+const char *rb_gaps_worst(rb *b, lcm_db *db, const char *city, int year, const char *var);
+
 /* Cities shown around one in a city report's charts when there are more than that many. */
 #define RB_WINDOW 30
 

@@ -186,7 +186,7 @@ void rb_ratings_city(lcm_db *db, rb *b, const char *city, int year, lcm_err *err
                                     "尺度校正后", "差值",     "裁定分"};
     static const char *head_en[] = {"rating point",      "reviewers",  "reviewers' mean",
                                     "severity-adjusted", "difference", "adjudicated"};
-    rb_section(b, RB_T(b, "十一、专家评审：评分与尺度校正", "11. Expert ratings and severity"));
+    rb_section(b, RB_T(b, "十三、专家评审：评分与尺度校正", "13. Expert ratings and severity"));
     rb_para(b, RB_T(b,
                     "专家评审监测点的得分为至少三位专家评分的平均。专家之间宽严不一：去掉每位"
                     "专家的宽严效应（见全国报告）后的均值列在旁边，差值为正说明为本市评审的专家"

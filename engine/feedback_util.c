@@ -226,17 +226,18 @@ static const char *measures_runs(rb *b, lcm_db *db, int year, const char **form)
 
 rb_svy rb_svy_get(rb *b, lcm_db *db, int year, const char *var, int prop, const char *by_vars,
                   const char *domain, double scale, double shift) {
-    rb_svy r = {NAN, NAN, NAN, 0, 0, 0, NULL};
+    rb_svy r = {NAN, NAN, NAN, 0, 0, 0, NULL, NAN, NAN, 0, NAN};
     sqlite3_stmt *st = NULL;
     const char *form = NULL, *runs = measures_runs(b, db, year, &form);
-    double est = NAN, lo = NAN, hi = NAN;
+    double est = NAN, lo = NAN, hi = NAN, se = NAN, df = NAN;
     const char *cat = NULL;
-    if (lcm_db_prepare_cached(db,
-                              "SELECT coalesce(category, ''), estimate, ci_low, ci_high, n FROM "
-                              "estimates WHERE source = ?7 AND variable = ?3 AND wave = ?2 AND "
-                              "by_vars = ?4 AND domain = ?5 AND stat = ?6 AND run_id IN (SELECT "
-                              "value FROM json_each(?1)) ORDER BY category DESC",
-                              &st, NULL) != LCM_OK)
+    if (lcm_db_prepare_cached(
+            db,
+            "SELECT coalesce(category, ''), estimate, ci_low, ci_high, n, se, df, npsu, deff FROM "
+            "estimates WHERE source = ?7 AND variable = ?3 AND wave = ?2 AND "
+            "by_vars = ?4 AND domain = ?5 AND stat = ?6 AND run_id IN (SELECT "
+            "value FROM json_each(?1)) ORDER BY category DESC",
+            &st, NULL) != LCM_OK)
         return r;
     sqlite3_bind_text(st, 1, runs, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, year);
@@ -251,12 +252,16 @@ rb_svy rb_svy_get(rb *b, lcm_db *db, int year, const char *var, int prop, const 
         double l = sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
         double h = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
         long n = (long)sqlite3_column_int64(st, 4);
+        double s = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
+        double d = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
+        r.npsu = (long)sqlite3_column_int64(st, 7);
+        r.deff = sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8);
         if (!prop || strcmp(c, "1") == 0) {
-            est = e, lo = l, hi = h, r.n = n, r.found = 1, cat = prop ? "1" : NULL;
+            est = e, lo = l, hi = h, se = s, df = d, r.n = n, r.found = 1, cat = prop ? "1" : NULL;
             break;
         }
         if (strcmp(c, "0") == 0 && e == 1) /* everyone answered 0: the share of 1 is 0 */
-            est = 0, lo = hi = NAN, r.n = n, r.found = 1, cat = "0";
+            est = 0, lo = hi = NAN, se = s, df = d, r.n = n, r.found = 1, cat = "0";
     }
     sqlite3_reset(st);
     r.ref = lcm_arena_printf(b->a,
@@ -271,7 +276,8 @@ rb_svy rb_svy_get(rb *b, lcm_db *db, int year, const char *var, int prop, const 
         return r; /* the numbers stay out of the model */
     }
     if (r.found)
-        r.est = est * scale + shift, r.lo = lo * scale + shift, r.hi = hi * scale + shift;
+        r.est = est * scale + shift, r.lo = lo * scale + shift, r.hi = hi * scale + shift,
+        r.se = se * fabs(scale), r.df = df;
     if (cat && strcmp(cat, "0") == 0)
         r.lo = r.hi = NAN;
     return r;
@@ -311,7 +317,7 @@ lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t
         " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
         "  k.city_code AND r.scope = 'region'),"
         " (SELECT rank FROM score_ranks r WHERE r.run_id = k.run_id AND r.city_code ="
-        "  k.city_code AND r.scope = 'tier')"
+        "  k.city_code AND r.scope = 'tier'), p.region4"
         " FROM score_ranks k JOIN cities c ON c.code = k.city_code"
         " JOIN provinces p ON p.code = c.province_code"
         " LEFT JOIN score_results s ON s.run_id = k.run_id AND s.city_code = k.city_code AND"
@@ -344,6 +350,7 @@ lcm_status rb_run_cities(lcm_db *db, rb *b, long long run, rb_city **out, size_t
         r->rank = sqlite3_column_int(st, 5), r->median = sqlite3_column_int(st, 6);
         r->p05 = sqlite3_column_int(st, 7), r->p95 = sqlite3_column_int(st, 8);
         r->rank_region = sqlite3_column_int(st, 9), r->rank_tier = sqlite3_column_int(st, 10);
+        snprintf(r->region4, sizeof r->region4, "%s", sqlite3_column_text(st, 11));
     }
     sqlite3_finalize(st);
     if (rc == LCM_OK && *n == 0)

@@ -101,9 +101,10 @@ static void demo__writes_reports_with_sections_and_numbers(void) {
                  sqlite3_column_text(st, 0));
         html = lcmt_slurp(path, NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(html);
-        static const char *const sections[] = {"一、总体情况",         "二、得分与排名",
-                                               "七、市民问卷调查结果", "八、优势与短板",
-                                               "九、变化趋势",         "十、数据与方法说明"};
+        static const char *const sections[] = {"一、总体情况",           "二、得分与排名",
+                                               "七、市民问卷调查结果",   "八、优势与短板",
+                                               "九、改进建议与明年目标", "十、变化趋势",
+                                               "十一、数据与方法说明",   "十二、问卷调查方法说明"};
         for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
             CU_ASSERT_PTR_NOT_NULL(strstr(html, sections[i]));
         char want[64];

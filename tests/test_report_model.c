@@ -11,6 +11,7 @@
  * are the CLI's output on the same database; nothing is hard-coded.
  */
 #include "compare.h"
+#include "gsl/gsl_cdf.h"
 #include "rating.h"
 #include "testing.h"
 
@@ -291,18 +292,16 @@ static int csv_row(char *csv, const char *key, const char *want, char **f, char 
     return 0;
 }
 
-/* Scores and peer medians equal `lcmon profile` (2 decimals), ranks `lcmon rank` (overall,
- * by region, by tier), the rank chart's intervals `lcmon rank`, the strengths and
- * weaknesses `lcmon profile`'s. */
+/* Scores and tier medians equal `lcmon profile` (2 decimals), ranks `lcmon rank` (overall,
+ * by tier), the rank chart's intervals `lcmon rank`. Medians of other peer groups, ranks
+ * within the four regions and the strengths and weaknesses: tests/test_advice.c. */
 static void model__scores_ranks_strengths_equal_the_cli(void) {
     if (!demo())
         CU_FAIL_FATAL("demo failed");
     sqlite3 *m = scratch();
     const char *ra[] = {"rank", demo_db, "--year", YEAR, "--format", "csv", NULL, NULL, NULL};
     char *rank = run(ra);
-    ra[6] = "--by", ra[7] = "region";
-    char *rank_region = run(ra);
-    ra[7] = "tier";
+    ra[6] = "--by", ra[7] = "tier";
     char *rank_tier = run(ra);
     long compared = 0;
     for (size_t i = 0; i < NCITY; i++) {
@@ -317,8 +316,10 @@ static void model__scores_ranks_strengths_equal_the_cli(void) {
                                " json_extract(t.value, '$.ref.indicator'),"
                                " json_extract(t.value, '$.ref.scope'), json_extract(t.value, "
                                "'$.value') FROM model, json_tree(model.json) t WHERE model.city "
-                               "= ?1 AND t.type = 'object' AND json_extract(t.value, "
-                               "'$.ref.stat') IN ('score', 'peer_median', 'rank')",
+                               "= ?1 AND t.type = 'object' AND (json_extract(t.value, "
+                               "'$.ref.stat') IN ('score', 'rank') OR json_extract(t.value, "
+                               "'$.ref.peers') = 'tier') AND coalesce(json_extract(t.value, "
+                               "'$.ref.scope'), '') <> 'region4'",
                                -1, &st, NULL),
             SQLITE_OK);
         sqlite3_bind_text(st, 1, c, -1, SQLITE_STATIC);
@@ -330,9 +331,7 @@ static void model__scores_ranks_strengths_equal_the_cli(void) {
             char *f[64], buf[4096];
             if (strcmp(stat, "rank") == 0) {
                 const char *scope = (const char *)sqlite3_column_text(st, 2);
-                char *csv = strcmp(scope, "overall") == 0  ? rank
-                            : strcmp(scope, "region") == 0 ? rank_region
-                                                           : rank_tier;
+                char *csv = strcmp(scope, "overall") == 0 ? rank : rank_tier;
                 int k = column(csv, "rank");
                 CU_ASSERT_FATAL(csv_row(csv, "code", c, f, buf, sizeof buf) > k && k >= 0);
                 CU_ASSERT_EQUAL((long)v, atol(f[k]));
@@ -375,125 +374,101 @@ static void model__scores_ranks_strengths_equal_the_cli(void) {
         CU_ASSERT_EQUAL(sqlite3_column_double(rc, 0), strtod(f[k5], NULL));
         CU_ASSERT_EQUAL(sqlite3_column_double(rc, 1), strtod(f[k95], NULL));
         sqlite3_finalize(rc);
-        /* strengths and weaknesses: the codes lcmon profile names, in its order */
-        const char *pt[] = {"profile", demo_db, "--city", c, "--year", YEAR, NULL};
-        char *table = run(pt);
-        for (int side = 0; side < 2; side++) {
-            const char *line = strstr(table, side == 0 ? "优势:" : "短板:");
-            CU_ASSERT_PTR_NOT_NULL_FATAL(line);
-            char want[256] = "", have[256] = "";
-            /* "3.3.2 (-46.6) 4.1.1 (-0.0)": a gap that prints as 0.0 is the city being the
-             * median, which profile's text round trip of the scores turns into -1e-14; such a
-             * point is neither a strength nor a weakness, and the report does not list it */
-            for (const char *p = strchr(line, ':') + 1; *p && *p != '\n';) {
-                char code[32] = "", gap[32] = "";
-                int used = 0;
-                if (sscanf(p, " %31s %31s%n", code, gap, &used) != 2)
-                    break;
-                if (strcmp(gap, "(+0.0)") != 0 && strcmp(gap, "(-0.0)") != 0)
-                    snprintf(want + strlen(want), sizeof want - strlen(want), "%s ", code);
-                p += used;
-            }
-            sqlite3_stmt *it = NULL;
-            CU_ASSERT_EQUAL_FATAL(
-                sqlite3_prepare_v2(
-                    m,
-                    "SELECT substr(i.value, 1, instr(i.value, ' ') - 1) FROM model,"
-                    " json_each(json_extract(model.json, '$.sections')) s,"
-                    " json_each(json_extract(s.value, '$.blocks')) b,"
-                    " json_each(json_extract(b.value, '$.items')) i"
-                    " WHERE model.city = ?1 AND json_extract(s.value, '$.heading') LIKE '八、%'"
-                    " AND json_extract(b.value, '$.type') = 'list' AND b.key = ?2 ORDER BY i.key",
-                    -1, &it, NULL),
-                SQLITE_OK);
-            /* blocks of section 8: subhead, list (or para), subhead, list (or para), note */
-            sqlite3_bind_text(it, 1, c, -1, SQLITE_STATIC);
-            sqlite3_bind_int(it, 2, side == 0 ? 1 : 3);
-            while (sqlite3_step(it) == SQLITE_ROW)
-                snprintf(have + strlen(have), sizeof have - strlen(have), "%s ",
-                         sqlite3_column_text(it, 0));
-            sqlite3_finalize(it);
-            if (strcmp(want, have) != 0)
-                fprintf(stderr, "%s side %d: profile '%s', report '%s'\n", c, side, want, have);
-            CU_ASSERT_STRING_EQUAL(have, want);
-        }
-        free(table);
     }
     CU_ASSERT(compared > (long)NCITY * 60);
-    free(rank), free(rank_region), free(rank_tier);
+    free(rank), free(rank_tier);
 }
 
-/* The changes between waves equal `lcmon trend` (its survey table, 2 decimals): in
- * percentage points, not multiplied again; rows named in words, not measure codes. */
-static void model__wave_changes_equal_lcmon_trend(void) {
+/* The changes between waves equal `lcmon estimate --compare-waves` (the design-based test of
+ * analysis/svy_change.c: SE sqrt(se1² + se2²), t on Welch-Satterthwaite df), at full
+ * precision: before, now, the change in percentage points (not multiplied again), its 95%
+ * interval change ± t(df) SE, p, and the finding in words (显著上升/显著下降 when p < 0.05,
+ * else 无显著变化); rows named in words, not measure codes. */
+static void model__wave_changes_equal_the_design_based_test(void) {
     if (!demo())
         CU_FAIL_FATAL("demo failed");
     sqlite3 *m = scratch();
-    long compared = 0;
-    for (size_t i = 0; i < NCITY; i++) {
-        const char *ta[] = {"trend", demo_db, "--city", cities[i], NULL};
-        char *out = run(ta);
-        const char *sec = strstr(out, "问卷调查轮次间变化");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
-        sqlite3_stmt *st = NULL;
-        CU_ASSERT_EQUAL_FATAL(
-            sqlite3_prepare_v2(m,
-                               "SELECT json_extract(t.value, '$.ref.measure'),"
-                               " json_extract(t.value, '$.ref.y1'), json_extract(t.value, "
-                               "'$.ref.y2'), json_extract(t.value, '$.ref.field'),"
-                               " json_extract(t.value, '$.value'), json_extract(t.value, '$.lo'),"
-                               " json_extract(t.value, '$.hi') FROM model, json_tree(model.json) t"
-                               " WHERE model.city = ?1 AND t.type = 'object' AND"
-                               " json_extract(t.value, '$.ref.stat') = 'wave_change'",
-                               -1, &st, NULL),
-            SQLITE_OK);
-        sqlite3_bind_text(st, 1, cities[i], -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *measure = (const char *)sqlite3_column_text(st, 0);
-            int y1 = sqlite3_column_int(st, 1), y2 = sqlite3_column_int(st, 2);
-            const char *field = (const char *)sqlite3_column_text(st, 3);
-            /* the trend table row: measure [item] y1 y2 e1 e2 diff se p lo hi */
-            char key[96];
-            snprintf(key, sizeof key, "\n%s ", measure);
-            const char *p = sec;
-            double v[9] = {0};
-            int found = 0;
-            while (!found && (p = strstr(p, key))) {
-                int a, b, used = 0;
-                p += strlen(key);
-                if (sscanf(p, " %d %d %n", &a, &b, &used) == 2 && a == y1 && b == y2) {
-                    const char *q = p + used;
-                    for (int k = 0; k < 7; k++) { /* e1 e2 diff se p lo hi */
-                        char *end;
-                        v[k] = strtod(q, &end);
-                        q = end;
-                    }
-                    found = 1;
-                }
+    long compared = 0, words = 0;
+    /* each row of the trends table: variable, kind, scale, waves, before, now, change with its
+     * interval, p and the finding in words */
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(
+            m,
+            "SELECT model.city, json_extract(r.value, '$[4].ref.variable'),"
+            " json_extract(r.value, '$[4].ref.kind'), json_extract(r.value, '$[4].ref.scale'),"
+            " json_extract(r.value, '$[4].ref.y1'), json_extract(r.value, '$[4].ref.y2'),"
+            " json_extract(r.value, '$[2].value'), json_extract(r.value, '$[3].value'),"
+            " json_extract(r.value, '$[4].value'), json_extract(r.value, '$[4].lo'),"
+            " json_extract(r.value, '$[4].hi'), json_extract(r.value, '$[5].value'),"
+            " json_extract(r.value, '$[6].text') FROM model,"
+            " json_each(json_extract(model.json, '$.sections')) s,"
+            " json_each(json_extract(s.value, '$.blocks')) b,"
+            " json_each(json_extract(b.value, '$.rows')) r"
+            " WHERE json_extract(r.value, '$[4].ref.stat') = 'wave_change'",
+            -1, &st, NULL),
+        SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *city = (const char *)sqlite3_column_text(st, 0);
+        const char *var = (const char *)sqlite3_column_text(st, 1);
+        int prop = strcmp((const char *)sqlite3_column_text(st, 2), "prop") == 0;
+        double scale = sqlite3_column_double(st, 3);
+        char waves[32];
+        snprintf(waves, sizeof waves, "%d,%d", sqlite3_column_int(st, 4),
+                 sqlite3_column_int(st, 5));
+        /* the reference: lcmon estimate --compare-waves, the design-based change test */
+        const char *ea[] = {"estimate",
+                            demo_db,
+                            "--form",
+                            "household",
+                            "--var",
+                            var,
+                            "--by",
+                            "city",
+                            "--compare-waves",
+                            waves,
+                            "--format",
+                            "csv",
+                            "--no-store",
+                            prop ? "--stat" : NULL,
+                            "prop",
+                            NULL};
+        char *out = run(ea), *f[64], buf[4096];
+        char *line = NULL;
+        for (char *l = strchr(out, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+            size_t len = strcspn(l + 1, "\n");
+            snprintf(buf, sizeof buf, "%.*s", (int)len, l + 1);
+            int n = fields(buf, f, 64);
+            if (n > 15 && strcmp(f[0], city) == 0 && (!prop || strcmp(f[2], "1") == 0)) {
+                line = buf;
+                break;
             }
-            CU_ASSERT_FATAL(found);
-            double have = sqlite3_column_double(st, 4);
-            double want = strcmp(field, "e1") == 0   ? v[0]
-                          : strcmp(field, "e2") == 0 ? v[1]
-                          : strcmp(field, "p") == 0  ? v[4]
-                                                     : v[2];
-            double tol = strcmp(field, "p") == 0 ? 0.00005 : 0.005;
-            if (fabs(have - want) > tol + 1e-9)
-                fprintf(stderr, "%s %s %d-%d %s: model %.4f, lcmon trend %.4f\n", cities[i],
-                        measure, y1, y2, field, have, want);
-            CU_ASSERT(fabs(have - want) <= tol + 1e-9);
-            if (strcmp(field, "diff") == 0) {
-                CU_ASSERT(fabs(sqlite3_column_double(st, 5) - v[5]) <= 0.005 + 1e-9);
-                CU_ASSERT(fabs(sqlite3_column_double(st, 6) - v[6]) <= 0.005 + 1e-9);
-            }
-            compared++;
         }
-        sqlite3_finalize(st);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+        /* columns: city,variable,category,estimate_Y1,se,n,npsu,estimate_Y2,se,n,npsu,change,
+         * se,df,p_value */
+        double e1 = strtod(f[3], NULL) * scale, e2 = strtod(f[7], NULL) * scale;
+        double diff = strtod(f[11], NULL) * scale, se = strtod(f[12], NULL) * scale;
+        double df = strtod(f[13], NULL), p = strtod(f[14], NULL);
+        double h = gsl_cdf_tdist_Pinv(0.975, df) * se;
+        LCMT_ASSERT_REL(sqlite3_column_double(st, 6), e1, 1e-9);
+        LCMT_ASSERT_REL(sqlite3_column_double(st, 7), e2, 1e-9);
+        LCMT_ASSERT_REL(sqlite3_column_double(st, 8), diff, 1e-9);
+        LCMT_ASSERT_REL(sqlite3_column_double(st, 9), diff - h, 1e-9);
+        LCMT_ASSERT_REL(sqlite3_column_double(st, 10), diff + h, 1e-9);
+        LCMT_ASSERT_REL(sqlite3_column_double(st, 11), p, 1e-9);
+        const char *want = p >= 0.05 ? "无显著变化" : diff > 0 ? "显著上升" : "显著下降";
+        CU_ASSERT_STRING_EQUAL(sqlite3_column_text(st, 12), want);
+        words += strcmp(want, "无显著变化") != 0;
+        compared++;
         free(out);
     }
-    CU_ASSERT(compared > 0);
+    sqlite3_finalize(st);
+    CU_ASSERT(words > 0); /* the demo has significant changes, and they are named */
+    /* 4 measures, 2023-2024 and 2024-2025; one city has a wave on too few respondents */
+    CU_ASSERT(compared >= (long)(NCITY - 1) * 8);
     /* a Chinese report names its rows in words: no text cell is a lower-case code */
-    sqlite3_stmt *st = NULL;
+    st = NULL;
     CU_ASSERT_EQUAL_FATAL(
         sqlite3_prepare_v2(m,
                            "SELECT count(*) FROM model, json_tree(model.json) t WHERE t.key = "
@@ -1248,7 +1223,7 @@ const lcmt_case lcmt_report_model_cases[] = {
     {"rating_cells_equal_the_engine", model__rating_cells_equal_the_engine},
     {"survey_cells_equal_lcmon_estimate", model__survey_cells_equal_lcmon_estimate},
     {"scores_ranks_strengths_equal_the_cli", model__scores_ranks_strengths_equal_the_cli},
-    {"wave_changes_equal_lcmon_trend", model__wave_changes_equal_lcmon_trend},
+    {"wave_changes_equal_the_design_based_test", model__wave_changes_equal_the_design_based_test},
     {"suppressed_values_reach_no_file", model__suppressed_values_reach_no_file},
     {"hidden_survey_point_hides_its_score", model__hidden_survey_point_hides_its_score},
     {"captions_say_what_the_chart_draws", model__captions_say_what_the_chart_draws},
