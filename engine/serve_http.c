@@ -42,7 +42,13 @@ void lcm__head(lcm__req *r, const char *title) {
                        "<title>");
     lcm_serve_html(o, title);
     lcm_strbuf_adds(o, "</title><link rel=\"stylesheet\" href=\"/static/lcmon.css\">"
-                       "<script src=\"/static/lcmon.js\" defer></script></head>\n<body><main>");
+                       "<script src=\"/static/lcmon.js\" defer></script></head>\n<body><main");
+    if (r->at[0]) { /* lcmon.js puts the page's own address in the address bar */
+        lcm_strbuf_adds(o, " data-at=\"");
+        lcm_serve_html(o, r->at);
+        lcm_strbuf_addc(o, '"');
+    }
+    lcm_strbuf_addc(o, '>');
 }
 
 void lcm__foot(lcm__req *r) {
@@ -62,6 +68,7 @@ void lcm__message(lcm__req *r, unsigned status, const char *zh, const char *en) 
 
 void lcm__redirect(lcm__req *r, const char *path) {
     r->status = MHD_HTTP_SEE_OTHER;
+    r->at[0] = '\0';
     snprintf(r->location, sizeof r->location, "%s%s", r->srv->base, path);
 }
 
@@ -238,6 +245,11 @@ static enum MHD_Result respond(lcm__req *r) {
     add_header(resp, "Cache-Control", r->cache ? "public, max-age=3600" : "no-store");
     if (r->location[0])
         add_header(resp, "Location", r->location);
+    else if (r->at[0]) {
+        char cl[800];
+        snprintf(cl, sizeof cl, "%s%s", r->srv->base, r->at);
+        add_header(resp, "Content-Location", cl);
+    }
     if (r->set_cookie && r->sess.id[0]) {
         char c[200];
         snprintf(c, sizeof c, "lcm_s=%s; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict%s",

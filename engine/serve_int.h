@@ -95,6 +95,7 @@ typedef struct lcm__req {
     const void *bin; /* a static body instead of out */
     size_t nbin;
     char location[600];
+    char at[256]; /* the address of the page answered to a POST (Content-Location), "" */
     int set_cookie;
     int cache; /* static file: may be cached */
 } lcm__req;

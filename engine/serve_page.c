@@ -520,6 +520,22 @@ static int count_field(const ctx *c, const lcm__unit *un) {
     return k >= 0 && fld(c, k)->repeat < 0 && fld(c, k)->type == LCM_FT_INTEGER ? k : -1;
 }
 
+/* The address of page key (r->at): /s?p=KEY, the key percent-encoded where it must be. */
+static void at_page(lcm__req *r, const char *key) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = (size_t)snprintf(r->at, sizeof r->at, "/s?p=");
+    for (const unsigned char *p = (const unsigned char *)key; *p && n + 4 < sizeof r->at; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '_' || *p == '-' || *p == '.' || *p == ':')
+            r->at[n++] = (char)*p;
+        else {
+            r->at[n++] = '%';
+            r->at[n++] = hex[*p >> 4];
+            r->at[n++] = hex[*p & 15];
+        }
+    r->at[n] = '\0';
+}
+
 static void render_page(ctx *c, long k) {
     lcm__req *r = c->r;
     const pg *p = &c->pages[k];
@@ -723,19 +739,53 @@ static void failed(lcm__req *r, const lcm_err *err) {
 }
 
 static void submit(ctx *c);
+static void review(ctx *c, const char *problem);
+static void done_page(ctx *c);
+
+/* A page saved: answer with the page that comes next (status 200) rather than a redirect
+ * the browser would follow with a second request for it. The page names its own address
+ * (Content-Location, and data-at for lcmon.js's history.replaceState), so a reload or the
+ * back button asks for that page by address; without script a reload posts the same
+ * answers again, which saves them again and shows the same page. */
+static void show_next(ctx *c, const char *key) {
+    lcm__req *r = c->r;
+    size_t nf = lcm_form_nfields(c->f);
+    for (size_t i = 0; i < nf; i++) { /* a message of the page left behind is not this one's */
+        free(c->err_of[i]), free(c->posted_of[i]);
+        c->err_of[i] = c->posted_of[i] = NULL;
+    }
+    r->status = MHD_HTTP_OK;
+    lcm_strbuf_clear(&r->out);
+    if (strcmp(key, "review") == 0) {
+        snprintf(r->at, sizeof r->at, "/s/review");
+        review(c, NULL);
+        return;
+    }
+    lcm_err err = {0};
+    long k = page_list(c, &err) == LCM_OK ? page_find(c, key) : -1;
+    if (k < 0) {
+        lcm__redirect(r, "/s");
+        return;
+    }
+    at_page(r, key);
+    render_page(c, k);
+}
 
 void lcm__page_post(lcm__req *r) {
     ctx c;
     lcm_err err = {0};
     if (!lcm__csrf_ok(r) || !ctx_open(r, &c))
         return;
+    const char *nav = lcm_serve_form_get(&r->body, "_nav");
     if (complete(&c)) {
-        lcm__message(r, MHD_HTTP_CONFLICT, "问卷已提交，不能再修改",
-                     "This questionnaire has been submitted and cannot be changed");
+        if (nav && strcmp(nav, "submit") == 0) /* the submit posted again (a reload) */
+            done_page(&c);
+        else
+            lcm__message(r, MHD_HTTP_CONFLICT, "问卷已提交，不能再修改",
+                         "This questionnaire has been submitted and cannot be changed");
         ctx_free(&c);
         return;
     }
-    const char *nav = lcm_serve_form_get(&r->body, "_nav");
     const char *key = lcm_serve_form_get(&r->body, "_page");
     const char *shown_s = lcm_serve_form_get(&r->body, "_shown");
     long long shown = shown_s ? strtoll(shown_s, NULL, 10) : 0;
@@ -887,9 +937,10 @@ void lcm__page_post(lcm__req *r) {
         page_list(&c, NULL);
         long at = page_find(&c, key);
         r->status = refused ? 422 : MHD_HTTP_OK;
+        at_page(r, key);
         render_page(&c, at >= 0 ? at : k);
     } else
-        lcm__redirect(r, strcmp(next_key, "review") == 0 ? "/s/review" : "/s");
+        show_next(&c, next_key);
     free(was);
     ctx_free(&c);
 }
@@ -1037,7 +1088,7 @@ static void submit(ctx *c) {
             lcm_db_rollback(r->db);
     }
     if (st == LCM_OK)
-        lcm__redirect(r, "/s/done");
+        done_page(c);
     else if (st == LCM_CONSTRAINT || st == LCM_CONFLICT) {
         lcm_instance_set_meta(c->in, "status", "draft", NULL);
         r->status = 422;
@@ -1046,25 +1097,31 @@ static void submit(ctx *c) {
         failed(r, &err);
 }
 
+static void done_page(ctx *c) {
+    lcm__req *r = c->r;
+    r->status = MHD_HTTP_OK;
+    lcm_strbuf_clear(&r->out);
+    snprintf(r->at, sizeof r->at, "/s/done");
+    lcm__head(r, lcm_form_title(c->f));
+    raw(c, "<h1 class=\"msg\" id=\"done\">");
+    text(c, lcm__say(r, "问卷已提交，谢谢您的支持！", "Submitted. Thank you!"));
+    raw(c, "</h1>");
+    if (strcmp(r->sess.mode, "capi") == 0) {
+        raw(c, "<p><a class=\"button\" href=\"/i/a\">");
+        text(c, lcm__say(r, "返回任务列表", "Back to the assignments"));
+        raw(c, "</a></p>");
+    }
+    lcm__foot(r);
+}
+
 void lcm__done_get(lcm__req *r) {
     ctx c;
     if (!ctx_open(r, &c))
         return;
-    if (!complete(&c)) {
+    if (!complete(&c))
         lcm__redirect(r, "/s");
-        ctx_free(&c);
-        return;
-    }
-    lcm__head(r, lcm_form_title(c.f));
-    raw(&c, "<h1 class=\"msg\" id=\"done\">");
-    text(&c, lcm__say(r, "问卷已提交，谢谢您的支持！", "Submitted. Thank you!"));
-    raw(&c, "</h1>");
-    if (strcmp(r->sess.mode, "capi") == 0) {
-        raw(&c, "<p><a class=\"button\" href=\"/i/a\">");
-        text(&c, lcm__say(r, "返回任务列表", "Back to the assignments"));
-        raw(&c, "</a></p>");
-    }
-    lcm__foot(r);
+    else
+        done_page(&c);
     ctx_free(&c);
 }
 

@@ -51,7 +51,8 @@ const char lcm__css[] =
     ":focus-visible{outline:3px solid #0b57d0;outline-offset:2px}"
     "@media (min-width:48rem){main{padding:0 2rem 2rem}}";
 
-/* A place chosen: the page comes back with the next level's choices at once. */
+/* A place chosen: the page comes back with the next level's choices at once. A page
+ * answered to a POST names its address (data-at): history.replaceState puts it in place. */
 const char lcm__js[] = "'use strict';\n"
                        "document.querySelectorAll('select[data-cascade]').forEach(function (s) {\n"
                        "  s.addEventListener('change', function () {\n"
@@ -59,4 +60,9 @@ const char lcm__js[] = "'use strict';\n"
                        "    h.type = 'hidden'; h.name = '_nav'; h.value = 'stay';\n"
                        "    f.appendChild(h); f.submit();\n"
                        "  });\n"
-                       "});\n";
+                       "});\n"
+                       /* a page answered to a POST: its own address in the address bar, so a
+                        * reload or the back button asks for it by address */
+                       "var m = document.querySelector('main[data-at]');\n"
+                       "if (m && window.history && history.replaceState)\n"
+                       "  history.replaceState(null, '', m.getAttribute('data-at'));\n";

@@ -143,23 +143,24 @@ static void look(int port, respondent *r) {
     free(g.body);
 }
 
-/* Post the answers of the current page until the server acknowledges it (303 to the next
- * page; a 200 shows questions the answers made relevant, posted again). 1 when acked. */
+/* Post the answers of the current page until the server acknowledges it (200 with the
+ * next page; the same page again shows questions the answers made relevant, posted
+ * again). 1 when acked. */
 static int post_page(int port, respondent *r, const char *answers) {
     for (int round = 0; round < 3; round++) {
-        char body[2048];
+        char body[2048], now[64];
         snprintf(body, sizeof body, "_csrf=%s&_page=%s&_nav=next%s%s", r->csrf, r->page,
                  *answers ? "&" : "", answers);
         resp p = request(port, "POST", "/s", r->cookie, body);
         int st = p.status;
+        hidden(p.body, "_page", now, sizeof now);
         free(p.body);
-        if (st == 303) {
+        if (st != 200)
+            return 0;
+        if (strcmp(now, r->page) != 0) {
             r->acked++;
             return 1;
         }
-        if (st != 200)
-            return 0;
-        look(port, r);
     }
     return 0;
 }
