@@ -224,8 +224,10 @@ static void answered(resp_t *w) {
     char *cl = strcasestr(h, "\r\nConnection: close");
     if (cl && cl < e)
         hang_up(w);
-    if (w->steps > 80)
-        return finish(w, 0);
+    if (w->steps > 80) {
+        finish(w, 0);
+        return;
+    }
     if (status == 303) {
         char path[256] = "/s";
         char *loc = strcasestr(h, "\r\nLocation: ");
@@ -242,19 +244,27 @@ static void answered(resp_t *w) {
             finish(w, 0);
         return;
     }
-    if (status != 200)
-        return finish(w, 0);
+    if (status != 200) {
+        finish(w, 0);
+        return;
+    }
     const char *body = w->in + w->hend;
-    if (strstr(body, "id=\"done\""))
-        return finish(w, w->review);
+    if (strstr(body, "id=\"done\"")) {
+        finish(w, w->review);
+        return;
+    }
     char csrf[64], page[64], form[1024], ans[768];
     hidden(body, "_csrf", csrf, sizeof csrf);
     hidden(body, "_page", page, sizeof page);
-    if (strlen(csrf) != 32)
-        return finish(w, 0);
+    if (strlen(csrf) != 32) {
+        finish(w, 0);
+        return;
+    }
     int review = !*page && strstr(body, "value=\"submit\"") != NULL;
-    if (!*page && !review)
-        return finish(w, 0);
+    if (!*page && !review) {
+        finish(w, 0);
+        return;
+    }
     answers(page, w->hh, ans, sizeof ans);
     snprintf(form, sizeof form, "_csrf=%s&_page=%s&_nav=%s%s%s", csrf, page,
              review ? "submit" : "next", *ans ? "&" : "", ans);

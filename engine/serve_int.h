@@ -16,6 +16,7 @@
 #include "serve.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 /* A form as the server shows it: its pages (units) worked out once. */
 typedef enum lcm__unit_kind {
@@ -56,6 +57,14 @@ typedef struct lcm__server {
     int secure;     /* base URL is https: cookies get Secure */
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_mutex_t wmu; /* held from BEGIN to COMMIT: one writer at a time */
+    /* the checkpoint thread (serve_http.c) and its connection */
+    pthread_t ckpt_thread;
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
+    atomic_int ckpt_want;
+    int ckpt_stop;
+    lcm_db *ckpt_db;
     lcm_db **dbs; /* connection pool, one per worker thread */
     int *dbfree;
     size_t ndbs, nfree;
@@ -63,6 +72,8 @@ typedef struct lcm__server {
     size_t nforms;
     struct lcm__rate *rates; /* per IP: answers started this minute */
     size_t nrates;
+    struct lcm__place_cache *places; /* places read lately (serve_field.c) */
+    size_t nplaces;
 } lcm__server;
 
 /* A browser session (table serve_sessions). */
@@ -97,7 +108,8 @@ typedef struct lcm__req {
     char location[600];
     char at[256]; /* the address of the page answered to a POST (Content-Location), "" */
     int set_cookie;
-    int cache; /* static file: may be cached */
+    int cache;   /* static file: may be cached */
+    int wlocked; /* holds srv->wmu (lcm__begin) */
 } lcm__req;
 
 /* serve_store.c */
@@ -114,6 +126,10 @@ lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int 
  * same campaign with the same answers in the last day, "" when none. */
 lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lcm_err *err);
 long long lcm__now_ms(void);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK of the request's connection, one writer at a time. */
+lcm_status lcm__begin(lcm__req *r, lcm_err *err);
+lcm_status lcm__commit(lcm__req *r, lcm_err *err);
+void lcm__rollback(lcm__req *r);
 
 /* serve_page.c */
 lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version, lcm__sform **out,
@@ -155,6 +171,7 @@ typedef struct lcm__place {
 } lcm__place;
 lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **out, size_t *n,
                        lcm_err *err);
+void lcm__places_free(lcm__server *s);
 
 /* serve_static.c */
 extern const char lcm__css[];

@@ -721,13 +721,13 @@ static lcm_status remove_row(ctx *c, int rep, long k, lcm_err *err) {
 static lcm_status save(ctx *c, const char *key, long long shown, int back, lcm_err *err) {
     lcm__req *r = c->r;
     lcm_status st = lcm_instance_draft(c->in, err);
-    if (st == LCM_OK && (st = lcm_db_begin(r->db, err)) == LCM_OK) {
+    if (st == LCM_OK && (st = lcm__begin(r, err)) == LCM_OK) {
         if ((st = lcm_instance_save(r->db, c->in, err)) == LCM_OK &&
             (!key || (st = lcm__paradata(r, key, shown, back, err)) == LCM_OK) &&
             (st = lcm__session_save(r, err)) == LCM_OK)
-            st = lcm_db_commit(r->db, err);
+            st = lcm__commit(r, err);
         if (st != LCM_OK)
-            lcm_db_rollback(r->db);
+            lcm__rollback(r);
     }
     return st;
 }
@@ -1077,15 +1077,15 @@ static void submit(ctx *c) {
             return;
         }
     }
-    if (st == LCM_OK && (st = lcm_db_begin(r->db, &err)) == LCM_OK) {
+    if (st == LCM_OK && (st = lcm__begin(r, &err)) == LCM_OK) {
         snprintf(r->sess.page, sizeof r->sess.page, "done");
         if ((st = lcm_instance_save(r->db, c->in, &err)) == LCM_OK &&
             (st = lcm__submission(r, c->in, dup, &err)) == LCM_OK &&
             (st = lcm__field_submitted(r, &err)) == LCM_OK &&
             (st = lcm__session_save(r, &err)) == LCM_OK)
-            st = lcm_db_commit(r->db, &err);
+            st = lcm__commit(r, &err);
         if (st != LCM_OK)
-            lcm_db_rollback(r->db);
+            lcm__rollback(r);
     }
     if (st == LCM_OK)
         done_page(c);
