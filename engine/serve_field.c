@@ -104,8 +104,10 @@ static void start_cawi(lcm__req *r, const lcm_field_campaign *c, const char *slu
     }
     if (st != LCM_OK)
         server_failed(r, &err);
-    else
-        lcm__redirect(r, "/s");
+    else { /* the first page at once (its address is /s), not a redirect to it */
+        snprintf(r->at, sizeof r->at, "/s");
+        lcm__page_get(r);
+    }
 }
 
 /* The campaign at slug; without one, while the database has no campaign at all, a loaded
