@@ -154,14 +154,16 @@ static void hidden(const char *html, const char *name, char *out, size_t cap) {
         snprintf(out, cap, "%.*s", (int)strcspn(p + strlen(key), "\""), p + strlen(key));
 }
 
-/* The answers of a page of the household questionnaire; hh is the household's number. */
+/* The answers of a page of the household questionnaire; hh is the questionnaire's number,
+ * written as the suggestion "B-hh" (the household number is the server's in self-completion)
+ * so that the database can be checked against what was acknowledged. */
 static void answers(const char *page, long hh, char *out, size_t cap) {
     out[0] = '\0';
     if (strcmp(page, "location") == 0)
         snprintf(out, cap,
                  "q:city=1100&q:county=110101&q:township=110101001&q:community=110101001%03ld&"
-                 "q:community_type=rc&q:household_no=B-%ld&q:interviewer=bench&q:consent=1",
-                 1 + hh % 10, hh);
+                 "q:community_type=rc&q:consent=1",
+                 1 + hh % 10);
     else if (strcmp(page, "respondent") == 0)
         snprintf(out, cap, "q:sex=%ld&q:age=%ld&q:edu=5&q:work=1&q:disability=0", 1 + hh % 2,
                  20 + hh % 60);
@@ -181,7 +183,7 @@ static void answers(const char *page, long hh, char *out, size_t cap) {
     else if (strcmp(page, "services_use") == 0)
         snprintf(out, cap, "q:use_cc=1&q:freq_cc=2&q:sat_cc=4&q:use_rd=0&q:sat_overall=4");
     else if (strcmp(page, "learning") == 0)
-        snprintf(out, cap, "q:barriers=time&q:learn_hours=20");
+        snprintf(out, cap, "q:barriers=time&q:learn_hours=20&q:suggestion=B-%ld", hh);
 }
 
 /* The next questionnaire of slot w, or none (the slot rests): 0 when one was started. */
@@ -354,8 +356,8 @@ static int verify(long *lost, long *dup, long *stored) {
     *lost = *dup = *stored = 0;
     if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
-                           "SELECT substr(household_id, 3) FROM resp_household_2026_1 WHERE "
-                           "status = 'complete' AND household_id LIKE 'B-%'",
+                           "SELECT substr(suggestion, 3) FROM resp_household_2026_1 WHERE "
+                           "status = 'complete' AND suggestion LIKE 'B-%'",
                            -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "bench_serve: cannot read %s: %s\n", dbpath, sqlite3_errmsg(db));
         sqlite3_close(db);

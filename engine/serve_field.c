@@ -82,14 +82,27 @@ static void server_failed(lcm__req *r, const lcm_err *err) {
 /* Start a respondent of campaign c (slug) in a new session: a draft with the campaign's
  * city and wave; token (may be NULL) is bound to it in the same transaction. */
 static void start_cawi(lcm__req *r, const lcm_field_campaign *c, const char *slug,
-                       const char *token) {
+                       const char *token, long serial) {
     lcm_err err = {0};
     lcm__sform *sf = NULL;
-    char wave[16];
+    char wave[16], hh[24];
     snprintf(wave, sizeof wave, "%d", c->wave);
-    const char *meta[] = {"source", token ? "serve-token" : "serve", "wave", wave, "city", c->city,
+    /* the interviewer's questions are not the respondent's: the household number is the
+     * invitation's serial, or a random one for an open link (lcm__cawi_fill) */
+    lcm_status st = lcm__cawi_household(serial, hh, &err);
+    const char *meta[] = {"source",
+                          token ? "serve-token" : "serve",
+                          "wave",
+                          wave,
+                          "city",
+                          c->city,
+                          "household_id",
+                          hh,
+                          "interviewer",
+                          LCM__CAWI_INTERVIEWER,
                           NULL};
-    lcm_status st = campaign_form(r, c, &sf, &err);
+    if (st == LCM_OK)
+        st = campaign_form(r, c, &sf, &err);
     if (st == LCM_OK && (st = lcm__begin(r, &err)) == LCM_OK) {
         if ((st = lcm__session_new(r, "cawi", &err)) == LCM_OK &&
             (st = lcm__instance_start(r, sf, meta, NULL, &err)) == LCM_OK &&
@@ -158,7 +171,7 @@ void lcm__campaign_get(lcm__req *r, const char *slug) {
         lcm__message(r, MHD_HTTP_TOO_MANY_REQUESTS, "请求过于频繁，请稍后再试",
                      "Too many new answers from this address; please try again later");
     else
-        start_cawi(r, &c, slug, NULL);
+        start_cawi(r, &c, slug, NULL, 0);
 }
 
 void lcm__token_get(lcm__req *r, const char *token) {
@@ -199,7 +212,7 @@ void lcm__token_get(lcm__req *r, const char *token) {
         else
             lcm__redirect(r, "/s");
     } else
-        start_cawi(r, &c, c.slug, token);
+        start_cawi(r, &c, c.slug, token, t.serial);
 }
 
 /* ---- interviewers ------------------------------------------------------------------ */

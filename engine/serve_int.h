@@ -153,6 +153,14 @@ void lcm__csrf_field(lcm__req *r);
 /* 1 when the POST carries the session's CSRF token (else the 403 is answered). */
 int lcm__csrf_ok(lcm__req *r);
 
+/* Self-completion (CAWI): the questions only an interviewer answers are not asked. A field
+ * filling the standard column household_id or interviewer is filled by the server (the
+ * invitation's serial "T000123", a random "W" + 16 hex digits for an open link, and
+ * LCM__CAWI_INTERVIEWER) and neither shown, nor read from a post, nor listed on the review. */
+#define LCM__CAWI_INTERVIEWER "自填"
+int lcm__cawi_hidden(const lcm__req *r, const lcm_field *fd);
+lcm_status lcm__cawi_household(long serial, char out[24], lcm_err *err);
+
 /* serve_field.c */
 void lcm__campaign_get(lcm__req *r, const char *slug);
 void lcm__token_get(lcm__req *r, const char *token);

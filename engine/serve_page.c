@@ -204,6 +204,37 @@ static const lcm_field *fld(const ctx *c, int i) {
     return lcm_form_field(c->f, (size_t)i);
 }
 
+int lcm__cawi_hidden(const lcm__req *r, const lcm_field *fd) {
+    return strcmp(r->sess.mode, "capi") != 0 && fd->column && fd->repeat < 0 &&
+           (strcmp(fd->column, "household_id") == 0 || strcmp(fd->column, "interviewer") == 0);
+}
+
+lcm_status lcm__cawi_household(long serial, char out[24], lcm_err *err) {
+    if (serial > 0) {
+        snprintf(out, 24, "T%06ld", serial);
+        return LCM_OK;
+    }
+    out[0] = 'W';
+    return lcm__random_hex(out + 1, 8, err);
+}
+
+/* A self-completion instance started before the server filled them (or by another way):
+ * the interviewer's questions get their values here. */
+static lcm_status cawi_fill(ctx *c, lcm_err *err) {
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; i < lcm_form_nfields(c->f) && st == LCM_OK; i++) {
+        const lcm_field *fd = lcm_form_field(c->f, i);
+        if (!lcm__cawi_hidden(c->r, fd) || *lcm_instance_get(c->in, (int)i, 0))
+            continue;
+        char hh[24];
+        if (strcmp(fd->column, "interviewer") == 0)
+            st = lcm_instance_set(c->in, (int)i, 0, LCM__CAWI_INTERVIEWER, err);
+        else if ((st = lcm__cawi_household(0, hh, err)) == LCM_OK)
+            st = lcm_instance_set(c->in, (int)i, 0, hh, err);
+    }
+    return st;
+}
+
 static lcm_status page_list(ctx *c, lcm_err *err) {
     size_t cap = 0;
     c->npages = 0;
@@ -269,6 +300,8 @@ static long page_find(const ctx *c, const char *key) {
 }
 
 /* Open the session's instance. On failure the answer is made and 0 returned. */
+static int complete(const ctx *c);
+
 static int ctx_open(lcm__req *r, ctx *c) {
     lcm_err err = {0};
     memset(c, 0, sizeof *c);
@@ -283,6 +316,8 @@ static int ctx_open(lcm__req *r, ctx *c) {
         c->f = c->sf->f;
         st = lcm_instance_load(r->db, c->f, r->sess.instance_id, &c->in, &err);
     }
+    if (st == LCM_OK && !complete(c))
+        st = cawi_fill(c, &err);
     if (st == LCM_OK)
         st = lcm_interview_new(c->in, r->sess.lang, NULL, &c->iv, &err);
     if (st == LCM_OK) {
@@ -498,6 +533,8 @@ static void question(ctx *c, int i, long row) {
 /* 1 when field i is on the page now: relevant, and a place with the level above answered. */
 static int on_page(ctx *c, int i, long row) {
     int rel = 0;
+    if (lcm__cawi_hidden(c->r, fld(c, i)))
+        return 0;
     if (lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
         return 0;
     int par = c->sf->place[i] != LCM__PLACE_NONE ? c->sf->place_parent[i] : -1;
@@ -566,7 +603,8 @@ static void render_page(ctx *c, long k) {
     for (size_t j = 0; j < un->nitems && !(un->kind == LCM__U_REPEAT && row == 0); j++) {
         int i = un->items[j];
         int rel = 0;
-        if (lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
+        if (lcm__cawi_hidden(r, fld(c, i)) ||
+            lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
             continue;
         if (fld(c, i)->type == LCM_FT_NOTE) {
             raw(c, "<p class=\"note\">");
@@ -1005,7 +1043,7 @@ static void review(ctx *c, const char *problem) {
         raw(c, "</a></h2><dl>");
         for (size_t j = 0; j < un->nitems && !(un->kind == LCM__U_REPEAT && row == 0); j++) {
             int i = un->items[j], rel = 0;
-            if (fld(c, i)->type == LCM_FT_NOTE ||
+            if (fld(c, i)->type == LCM_FT_NOTE || lcm__cawi_hidden(r, fld(c, i)) ||
                 lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
                 continue;
             raw(c, "<dt>");

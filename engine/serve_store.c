@@ -175,7 +175,8 @@ lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int 
     return rc;
 }
 
-/* FNV-1a 64 of every answer but the times and the device: two instances with the same
+/* FNV-1a 64 of every answer but the times, the device and what the server fills (the
+ * household number and interviewer of self-completion): two instances with the same
  * fingerprint gave the same answers to every question. */
 static void fingerprint(const lcm_instance *in, char out[17]) {
     const lcm_form *f = in->f;
@@ -185,6 +186,9 @@ static void fingerprint(const lcm_instance *in, char out[17]) {
         const lcm_field *fd = lcm_form_field(f, i);
         if (!fd->column || fd->type >= LCM_FT_START || fd->type == LCM_FT_CALCULATE)
             continue;
+        if (fd->repeat < 0 &&
+            (strcmp(fd->column, "household_id") == 0 || strcmp(fd->column, "interviewer") == 0))
+            continue; /* filled by the server in self-completion: not the respondent's */
         long rows = fd->repeat >= 0 ? lcm_instance_rows(in, fd->repeat) : 1;
         for (long row = 1; row <= rows; row++) {
             const char *v = lcm_instance_get(in, (int)i, fd->repeat >= 0 ? row : 0);
