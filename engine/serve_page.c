@@ -17,6 +17,7 @@
  * community code after the township, is a select of names one level below the answer
  * above it; without script the page comes back with the next select after each choice.
  */
+#include "field.h"
 #include "form_inst.h"
 #include "serve_int.h"
 
@@ -235,6 +236,28 @@ static lcm_status cawi_fill(ctx *c, lcm_err *err) {
     return st;
 }
 
+/* deviceid: the browser, not the server's host (what the terminal interview stores): "web-"
+ * and 16 hex digits of the SHA-256 of the session id, the same for every page of a browser
+ * session and telling nothing of the id itself. start, today and username (the interviewer
+ * of the session, or of the assignment) are filled by lcm_interview_new as in the terminal. */
+static lcm_status device_set(const lcm__req *r, lcm_instance *in, const lcm_form *f, lcm_err *err) {
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; i < lcm_form_nfields(f) && st == LCM_OK; i++) {
+        if (lcm_form_field(f, i)->type != LCM_FT_DEVICEID || *lcm_instance_get(in, (int)i, 0) ||
+            !r->sess.id[0])
+            continue;
+        char hex[65], dev[24];
+        lcm_field_sha256_hex(r->sess.id, strlen(r->sess.id), hex);
+        snprintf(dev, sizeof dev, "web-%.16s", hex);
+        st = lcm_instance_set(in, (int)i, 0, dev, err);
+    }
+    return st;
+}
+
+static lcm_status device_fill(ctx *c, lcm_err *err) {
+    return device_set(c->r, c->in, c->f, err);
+}
+
 static lcm_status page_list(ctx *c, lcm_err *err) {
     size_t cap = 0;
     c->npages = 0;
@@ -318,6 +341,8 @@ static int ctx_open(lcm__req *r, ctx *c) {
     }
     if (st == LCM_OK && !complete(c))
         st = cawi_fill(c, &err);
+    if (st == LCM_OK && !complete(c))
+        st = device_fill(c, &err);
     if (st == LCM_OK)
         st = lcm_interview_new(c->in, r->sess.lang, NULL, &c->iv, &err);
     if (st == LCM_OK) {
@@ -509,6 +534,8 @@ static void question(ctx *c, int i, long row) {
             mode = " inputmode=\"decimal\"";
         else if (fd->type == LCM_FT_DATE)
             type = "date";
+        else if (fd->type == LCM_FT_TEXT && fd->text_kind == LCM_TK_GEOPOINT)
+            mode = " inputmode=\"decimal\" data-geo=\"1\" placeholder=\"39.9042 116.4074\"";
         int multiline = fd->appearance && strstr(fd->appearance, "multiline");
         if (multiline)
             lcm_strbuf_addf(&r->out, "<textarea id=\"q-%s\" name=\"q:%s\" rows=\"4\"", fd->name,
@@ -1171,6 +1198,8 @@ lcm_status lcm__instance_start(lcm__req *r, lcm__sform *sf, const char *const *m
     for (size_t i = 0; st == LCM_OK && meta && meta[i]; i += 2)
         if (meta[i + 1] && *meta[i + 1])
             st = lcm_instance_set_meta(in, meta[i], meta[i + 1], err);
+    if (st == LCM_OK) /* before lcm_interview_new fills it with the server's host name */
+        st = device_set(r, in, sf->f, err);
     if (st == LCM_OK)
         st = lcm_interview_new(in, r->sess.lang, NULL, &iv, err);
     for (size_t i = 0; st == LCM_OK && answers && answers[i]; i += 2) {

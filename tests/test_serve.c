@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -975,6 +976,85 @@ static void rate_limited(void) {
     fclose(out);
 }
 
+/* The types a web form collects besides the household form's: a geopoint typed as "lat
+ * lon" (lcmon.js adds a button filling it from navigator.geolocation; without script it is a
+ * text input), a barcode as text, and the metadata the server fills: start, end, today,
+ * username and deviceid (the browser's: "web-" and 16 hex digits of the SHA-256 of the
+ * session id, not the server's host name). Values checked in the database. */
+static void web_types(void) {
+    char dir[512], path[600]; /* lcmt_tmp's buffer is used again below */
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("webtypes"));
+    mkdir(dir, 0700);
+    static const char survey[] = "type,name,label::zh,label::en,required,constraint\n"
+                                 "start,start,,,,\n"
+                                 "end,end,,,,\n"
+                                 "today,today,,,,\n"
+                                 "deviceid,deviceid,,,,\n"
+                                 "username,username,,,,\n"
+                                 "begin group,where,位置,Where,,\n"
+                                 "geopoint,gp,住所位置,Location of the home,yes,\n"
+                                 "barcode,bc,问卷条码,Barcode of the paper form,yes,\n"
+                                 "end group,,,,,\n";
+    static const char settings[] = "form_id,version,form_title,default_language\n"
+                                   "webtypes,1,网页类型,zh\n";
+    snprintf(path, sizeof path, "%s/survey.csv", dir);
+    lcmt_write(path, survey, strlen(survey));
+    snprintf(path, sizeof path, "%s/settings.csv", dir);
+    lcmt_write(path, settings, strlen(settings));
+    const char *db = lcmt_tmp("serve-webtypes.db");
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, NULL, NULL), 0);
+    int port;
+    FILE *out;
+    pid_t pid = spawn_server(db, NULL, &port, &out);
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/webtypes", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "name=\"q:gp\" value=\"\"");
+    LCMT_ASSERT_HAS(r.body, "data-geo=\"1\""); /* lcmon.js adds its button */
+    LCMT_ASSERT_HAS(r.body, "name=\"q:bc\"");
+    char cookie[40], csrf[40] = "";
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    /* a geopoint that is not "lat lon" is refused beside the question */
+    r = post(port, cookie, csrf, "_page=where&q:gp=north&q:bc=6901234567892");
+    CU_ASSERT_EQUAL(r.status, 422);
+    LCMT_ASSERT_HAS(r.body, "id=\"e-gp\"");
+    resp_free(&r);
+    CU_ASSERT_EQUAL(
+        post_status(port, cookie, csrf, "_page=where&q:gp=39.9042+116.4074&q:bc=6901234567892"),
+        NEXT);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_nav=submit"), NEXT);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+    char hex[65], want[200];
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    sqlite3_stmt *st = NULL;
+    char got[400] = "";
+    if (sqlite3_prepare_v2(lcm_db_sqlite(h),
+                           "SELECT status || '|' || gp || '|' || bc || '|' || deviceid || '|' || "
+                           "username || '|' || (today = date('now', 'localtime')) || '|' || "
+                           "(started_at IS NOT NULL AND ended_at >= started_at) FROM "
+                           "resp_webtypes_1",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    lcm_db_close(h);
+    lcm_field_sha256_hex(cookie, strlen(cookie), hex);
+    snprintf(want, sizeof want, "complete|39.9042 116.4074|6901234567892|web-%.16s|自填|1|1", hex);
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "\nweb_types: stored %s\n          wanted %s\n", got, want);
+    CU_ASSERT_STRING_EQUAL(got, want);
+}
+
 /* Add and remove members: the count question (hh_size) follows, rows after a removed one
  * move up with their answers, and hh_size's own constraint (1..20) still holds. */
 static void roster_add_remove(void) {
@@ -1086,6 +1166,7 @@ const lcmt_case lcmt_serve_cases[] = {
     {"duplicate_flagged", duplicate_flagged},
     {"rate_limited", rate_limited},
     {"roster_add_remove", roster_add_remove},
+    {"web_types", web_types},
     {"stops_on_sigterm", stops_on_sigterm},
     {NULL, NULL},
 };
