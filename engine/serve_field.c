@@ -663,11 +663,11 @@ static void campaign_city(lcm__req *r, char only[8]) {
         pthread_mutex_lock(&s->mu);
         cache_places(s, -1, r->sess.campaign, r->now_ms, &one, 1);
         pthread_mutex_unlock(&s->mu);
-        snprintf(only, 8, "%s", one.code);
+        snprintf(only, 8, "%.7s", one.code);
         return;
     }
     if (n == 1)
-        snprintf(only, 8, "%s", p[0].code);
+        snprintf(only, 8, "%.7s", p[0].code);
     free(p);
 }
 
