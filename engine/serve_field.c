@@ -82,30 +82,45 @@ static void server_failed(lcm__req *r, const lcm_err *err) {
 /* Start a respondent of campaign c (slug) in a new session: a draft with the campaign's
  * city and wave; token (may be NULL) is bound to it in the same transaction. */
 static void start_cawi(lcm__req *r, const lcm_field_campaign *c, const char *slug,
-                       const char *token) {
+                       const char *token, long serial) {
     lcm_err err = {0};
     lcm__sform *sf = NULL;
-    char wave[16];
+    char wave[16], hh[24];
     snprintf(wave, sizeof wave, "%d", c->wave);
-    const char *meta[] = {"source", token ? "serve-token" : "serve", "wave", wave, "city", c->city,
+    /* the interviewer's questions are not the respondent's: the household number is the
+     * invitation's serial, or a random one for an open link (lcm__cawi_fill) */
+    lcm_status st = lcm__cawi_household(serial, hh, &err);
+    const char *meta[] = {"source",
+                          token ? "serve-token" : "serve",
+                          "wave",
+                          wave,
+                          "city",
+                          c->city,
+                          "household_id",
+                          hh,
+                          "interviewer",
+                          LCM__CAWI_INTERVIEWER,
                           NULL};
-    lcm_status st = campaign_form(r, c, &sf, &err);
-    if (st == LCM_OK && (st = lcm_db_begin(r->db, &err)) == LCM_OK) {
+    if (st == LCM_OK)
+        st = campaign_form(r, c, &sf, &err);
+    if (st == LCM_OK && (st = lcm__begin(r, &err)) == LCM_OK) {
         if ((st = lcm__session_new(r, "cawi", &err)) == LCM_OK &&
             (st = lcm__instance_start(r, sf, meta, NULL, &err)) == LCM_OK &&
             (!token ||
              (st = lcm_field_token_bind(r->db, token, r->sess.instance_id, &err)) == LCM_OK)) {
             snprintf(r->sess.campaign, sizeof r->sess.campaign, "%s", slug);
             if ((st = lcm__session_save(r, &err)) == LCM_OK)
-                st = lcm_db_commit(r->db, &err);
+                st = lcm__commit(r, &err);
         }
         if (st != LCM_OK)
-            lcm_db_rollback(r->db);
+            lcm__rollback(r);
     }
     if (st != LCM_OK)
         server_failed(r, &err);
-    else
-        lcm__redirect(r, "/s");
+    else { /* the first page at once (its address is /s), not a redirect to it */
+        snprintf(r->at, sizeof r->at, "/s");
+        lcm__page_get(r);
+    }
 }
 
 /* The campaign at slug; without one, while the database has no campaign at all, a loaded
@@ -156,7 +171,7 @@ void lcm__campaign_get(lcm__req *r, const char *slug) {
         lcm__message(r, MHD_HTTP_TOO_MANY_REQUESTS, "请求过于频繁，请稍后再试",
                      "Too many new answers from this address; please try again later");
     else
-        start_cawi(r, &c, slug, NULL);
+        start_cawi(r, &c, slug, NULL, 0);
 }
 
 void lcm__token_get(lcm__req *r, const char *token) {
@@ -197,7 +212,7 @@ void lcm__token_get(lcm__req *r, const char *token) {
         else
             lcm__redirect(r, "/s");
     } else
-        start_cawi(r, &c, c.slug, token);
+        start_cawi(r, &c, c.slug, token, t.serial);
 }
 
 /* ---- interviewers ------------------------------------------------------------------ */
@@ -451,11 +466,11 @@ void lcm__assignments_post(lcm__req *r) {
         if (st == LCM_OK)
             lcm__redirect(r, "/i/a");
     } else if (st == LCM_OK) {
-        if ((st = lcm_db_begin(r->db, &err)) == LCM_OK) {
+        if ((st = lcm__begin(r, &err)) == LCM_OK) {
             if ((st = open_assignment(r, &a, &err)) == LCM_OK)
-                st = lcm_db_commit(r->db, &err);
+                st = lcm__commit(r, &err);
             if (st != LCM_OK)
-                lcm_db_rollback(r->db);
+                lcm__rollback(r);
         }
         if (st == LCM_CONFLICT) {
             r->status = 422;
@@ -533,10 +548,131 @@ lcm_status lcm__field_submitted(lcm__req *r, lcm_err *err) {
                    : LCM_OK;
 }
 
-lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **out, size_t *n,
-                       lcm_err *err) {
+/* Places change only when reference data is imported: each list is read once and kept
+ * for a minute (a page of places is shown on every page of the location group, and the
+ * review page names them). The city of a campaign is kept the same way (level -1). */
+#define PLACE_TTL_MS 60000
+#define PLACE_CACHE_MAX 4096
+
+typedef struct lcm__place_cache {
+    int level;
+    char parent[80];
+    long long at_ms;
+    lcm_field_place *p;
+    size_t n;
+} lcm__place_cache;
+
+void lcm__places_free(lcm__server *s) {
+    for (size_t i = 0; i < s->nplaces; i++)
+        free(s->places[i].p);
+    free(s->places);
+    s->places = NULL;
+    s->nplaces = 0;
+}
+
+/* A copy of the cached list (level, parent), 1 when found fresh. Under s->mu. */
+static int cached_places(lcm__server *s, int level, const char *parent, long long now,
+                         lcm_field_place **out, size_t *n) {
+    for (size_t i = 0; i < s->nplaces; i++) {
+        lcm__place_cache *c = &s->places[i];
+        if (c->level != level || strcmp(c->parent, parent) != 0)
+            continue;
+        if (now - c->at_ms > PLACE_TTL_MS || now < c->at_ms)
+            return 0;
+        *out = c->n ? malloc(c->n * sizeof **out) : NULL;
+        if (c->n && !*out)
+            return 0;
+        if (c->n)
+            memcpy(*out, c->p, c->n * sizeof **out);
+        *n = c->n;
+        return 1;
+    }
+    return 0;
+}
+
+/* Keep a copy of list p (level, parent). Under s->mu. */
+static void cache_places(lcm__server *s, int level, const char *parent, long long now,
+                         const lcm_field_place *p, size_t n) {
+    lcm__place_cache *c = NULL;
+    for (size_t i = 0; i < s->nplaces && !c; i++)
+        if (s->places[i].level == level && strcmp(s->places[i].parent, parent) == 0)
+            c = &s->places[i];
+    if (!c) {
+        if (s->nplaces >= PLACE_CACHE_MAX)
+            lcm__places_free(s);
+        lcm__place_cache *g = realloc(s->places, (s->nplaces + 1) * sizeof *g);
+        if (!g)
+            return;
+        s->places = g;
+        c = &s->places[s->nplaces++];
+        memset(c, 0, sizeof *c);
+        c->level = level;
+        snprintf(c->parent, sizeof c->parent, "%s", parent);
+    }
+    free(c->p);
+    c->p = n ? malloc(n * sizeof *p) : NULL;
+    c->n = c->p ? n : 0;
+    if (c->p)
+        memcpy(c->p, p, n * sizeof *p);
+    c->at_ms = now;
+}
+
+/* lcm_field_places through the cache. */
+static lcm_status places_of(lcm__req *r, int level, const char *parent, lcm_field_place **out,
+                            size_t *n, lcm_err *err) {
     static const lcm_field_level levels[] = {LCM_PLACE_CITY, LCM_PLACE_COUNTY, LCM_PLACE_TOWNSHIP,
                                              LCM_PLACE_COMMUNITY};
+    lcm__server *s = r->srv;
+    const char *key = parent ? parent : "";
+    *out = NULL;
+    *n = 0;
+    if (strlen(key) >= sizeof((lcm__place_cache *)0)->parent)
+        return lcm_field_places(r->db, levels[level], parent, out, n, err);
+    pthread_mutex_lock(&s->mu);
+    int hit = cached_places(s, level, key, r->now_ms, out, n);
+    pthread_mutex_unlock(&s->mu);
+    if (hit)
+        return LCM_OK;
+    lcm_status st = lcm_field_places(r->db, levels[level], parent, out, n, err);
+    if (st == LCM_OK) {
+        pthread_mutex_lock(&s->mu);
+        cache_places(s, level, key, r->now_ms, *out, *n);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return st;
+}
+
+/* The city of the session's campaign ("" when none or not one city), cached as places. */
+static void campaign_city(lcm__req *r, char only[8]) {
+    lcm__server *s = r->srv;
+    lcm_field_place *p = NULL;
+    size_t n = 0;
+    only[0] = '\0';
+    if (strlen(r->sess.campaign) >= sizeof((lcm__place_cache *)0)->parent)
+        return;
+    pthread_mutex_lock(&s->mu);
+    int hit = cached_places(s, -1, r->sess.campaign, r->now_ms, &p, &n);
+    pthread_mutex_unlock(&s->mu);
+    if (!hit) {
+        lcm_field_campaign c;
+        lcm_field_place one;
+        memset(&one, 0, sizeof one);
+        if (lcm_field_campaign_get(r->db, r->sess.campaign, &c, NULL) != LCM_OK)
+            return;
+        snprintf(one.code, sizeof one.code, "%s", c.city);
+        pthread_mutex_lock(&s->mu);
+        cache_places(s, -1, r->sess.campaign, r->now_ms, &one, 1);
+        pthread_mutex_unlock(&s->mu);
+        snprintf(only, 8, "%.7s", one.code);
+        return;
+    }
+    if (n == 1)
+        snprintf(only, 8, "%.7s", p[0].code);
+    free(p);
+}
+
+lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **out, size_t *n,
+                       lcm_err *err) {
     lcm_field_place *fp = NULL;
     size_t m = 0;
     char only[8] = ""; /* a campaign in one city offers only that city */
@@ -544,12 +680,9 @@ lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **
     *n = 0;
     if (level < 0 || level > 3)
         return LCM_OK;
-    if (level == 0 && r->sess.campaign[0]) {
-        lcm_field_campaign c;
-        if (lcm_field_campaign_get(r->db, r->sess.campaign, &c, NULL) == LCM_OK)
-            snprintf(only, sizeof only, "%s", c.city);
-    }
-    lcm_status st = lcm_field_places(r->db, levels[level], level ? parent : NULL, &fp, &m, err);
+    if (level == 0 && r->sess.campaign[0])
+        campaign_city(r, only);
+    lcm_status st = places_of(r, level, level ? parent : NULL, &fp, &m, err);
     if (st == LCM_OK && m && !(*out = malloc(m * sizeof **out)))
         st = lcm_err_set(err, LCM_NOMEM, "out of memory");
     int en = strcmp(r->sess.lang, "en") == 0;
@@ -557,9 +690,13 @@ lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **
         if (only[0] && strcmp(fp[i].code, only) != 0)
             continue;
         lcm__place *p = &(*out)[(*n)++];
-        snprintf(p->code, sizeof p->code, "%s", fp[i].code);
-        snprintf(p->name, sizeof p->name, "%s",
-                 en && fp[i].name_en[0] ? fp[i].name_en : fp[i].name);
+        memcpy(p->code, fp[i].code, sizeof p->code);
+        const char *name = en && fp[i].name_en[0] ? fp[i].name_en : fp[i].name;
+        size_t k = strlen(name);
+        if (k >= sizeof p->name)
+            k = sizeof p->name - 1;
+        memcpy(p->name, name, k);
+        p->name[k] = '\0';
     }
     free(fp);
     return st;

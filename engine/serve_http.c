@@ -42,7 +42,13 @@ void lcm__head(lcm__req *r, const char *title) {
                        "<title>");
     lcm_serve_html(o, title);
     lcm_strbuf_adds(o, "</title><link rel=\"stylesheet\" href=\"/static/lcmon.css\">"
-                       "<script src=\"/static/lcmon.js\" defer></script></head>\n<body><main>");
+                       "<script src=\"/static/lcmon.js\" defer></script></head>\n<body><main");
+    if (r->at[0]) { /* lcmon.js puts the page's own address in the address bar */
+        lcm_strbuf_adds(o, " data-at=\"");
+        lcm_serve_html(o, r->at);
+        lcm_strbuf_addc(o, '"');
+    }
+    lcm_strbuf_addc(o, '>');
 }
 
 void lcm__foot(lcm__req *r) {
@@ -62,6 +68,7 @@ void lcm__message(lcm__req *r, unsigned status, const char *zh, const char *en) 
 
 void lcm__redirect(lcm__req *r, const char *path) {
     r->status = MHD_HTTP_SEE_OTHER;
+    r->at[0] = '\0';
     snprintf(r->location, sizeof r->location, "%s%s", r->srv->base, path);
 }
 
@@ -238,6 +245,11 @@ static enum MHD_Result respond(lcm__req *r) {
     add_header(resp, "Cache-Control", r->cache ? "public, max-age=3600" : "no-store");
     if (r->location[0])
         add_header(resp, "Location", r->location);
+    else if (r->at[0]) {
+        char cl[800];
+        snprintf(cl, sizeof cl, "%s%s", r->srv->base, r->at);
+        add_header(resp, "Content-Location", cl);
+    }
     if (r->set_cookie && r->sess.id[0]) {
         char c[200];
         snprintf(c, sizeof c, "lcm_s=%s; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict%s",
@@ -348,9 +360,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         strspn(sid, "0123456789abcdef") == 32)
         lcm__session_load(&r, sid, NULL);
     route(&r);
-    if (!sqlite3_get_autocommit(lcm_db_sqlite(r.db))) { /* a bug: never keep it for the next */
+    if (!sqlite3_get_autocommit(lcm_db_sqlite(r.db)) || r.wlocked) { /* a bug: never keep it */
         fprintf(stderr, "lcmon: serve: %s %s left a transaction open\n", method, url);
-        lcm_db_rollback(r.db);
+        lcm__rollback(&r);
     }
     db_give(s, r.db);
     lcm_serve_form_free(&r.body);
@@ -369,6 +381,46 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     free(u);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
+}
+
+/* ---- checkpoints off the requests' path ------------------------------------------ */
+
+/* SQLite copies the write-ahead log back into the database (a checkpoint) every 1000 pages
+ * by default, in whichever request commits the 1000th: that request waits for it, and the
+ * copy, with its fsync, is made often. Here the serving connections only count the log's
+ * pages and a thread of its own checkpoints (PASSIVE: never waiting for readers or the
+ * writer) once the log reaches CKPT_FRAMES pages; pages written again meanwhile are copied
+ * once. Durability is the log's: a committed page is in it before the answer goes out. */
+#define CKPT_FRAMES 4000
+
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames) {
+    lcm__server *s = arg;
+    (void)db, (void)name;
+    if (frames >= CKPT_FRAMES && !atomic_exchange(&s->ckpt_want, 1)) {
+        pthread_mutex_lock(&s->ckpt_mu);
+        pthread_cond_signal(&s->ckpt_cv);
+        pthread_mutex_unlock(&s->ckpt_mu);
+    }
+    return SQLITE_OK;
+}
+
+static void *checkpointer(void *arg) {
+    lcm__server *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->ckpt_mu);
+        while (!atomic_load(&s->ckpt_want) && !s->ckpt_stop)
+            pthread_cond_wait(&s->ckpt_cv, &s->ckpt_mu);
+        int stop = s->ckpt_stop;
+        pthread_mutex_unlock(&s->ckpt_mu);
+        if (stop)
+            return NULL;
+        int log = 0, done = 0;
+        if (sqlite3_wal_checkpoint_v2(lcm_db_sqlite(s->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                      &log, &done) != SQLITE_OK)
+            fprintf(stderr, "lcmon: serve: checkpoint: %s\n",
+                    sqlite3_errmsg(lcm_db_sqlite(s->ckpt_db)));
+        atomic_store(&s->ckpt_want, 0);
+    }
 }
 
 static lcm_status parse_listen(const char *listen, struct sockaddr_in *sa, lcm_err *err) {
@@ -409,6 +461,7 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         s.o.threads = cpus >= 2 && cpus <= 64 ? (unsigned)cpus : 2;
     }
     pthread_mutex_init(&s.mu, NULL);
+    pthread_mutex_init(&s.wmu, NULL);
     pthread_cond_init(&s.cv, NULL);
     s.ndbs = s.o.threads;
     s.dbs = calloc(s.ndbs, sizeof *s.dbs);
@@ -416,8 +469,19 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
     if (!s.dbs || !s.dbfree)
         st = lcm_err_set(err, LCM_NOMEM, "out of memory");
     for (size_t i = 0; st == LCM_OK && i < s.ndbs; i++) {
-        if ((st = lcm_db_open(o->db_path, 0, &s.dbs[i], err)) == LCM_OK)
+        if ((st = lcm_db_open(o->db_path, 0, &s.dbs[i], err)) == LCM_OK) {
             s.dbfree[s.nfree++] = (int)i;
+            sqlite3_wal_hook(lcm_db_sqlite(s.dbs[i]), wal_hook, &s);
+        }
+    }
+    pthread_mutex_init(&s.ckpt_mu, NULL);
+    pthread_cond_init(&s.ckpt_cv, NULL);
+    int ckpt_running = 0;
+    if (st == LCM_OK && (st = lcm_db_open(o->db_path, 0, &s.ckpt_db, err)) == LCM_OK) {
+        if (pthread_create(&s.ckpt_thread, NULL, checkpointer, &s) == 0)
+            ckpt_running = 1;
+        else
+            st = lcm_err_set(err, LCM_INTERNAL, "cannot start the checkpoint thread");
     }
     /* SIGTERM and SIGINT are waited for here; the worker threads inherit the mask. */
     sigset_t stop;
@@ -464,6 +528,16 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         MHD_stop_daemon(d);
         fprintf(stderr, "lcmon: serve stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     }
+    if (ckpt_running) {
+        pthread_mutex_lock(&s.ckpt_mu);
+        s.ckpt_stop = 1;
+        pthread_cond_signal(&s.ckpt_cv);
+        pthread_mutex_unlock(&s.ckpt_mu);
+        pthread_join(s.ckpt_thread, NULL);
+    }
+    lcm_db_close(s.ckpt_db);
+    pthread_mutex_destroy(&s.ckpt_mu);
+    pthread_cond_destroy(&s.ckpt_cv);
     for (size_t i = 0; i < s.ndbs; i++)
         lcm_db_close(s.dbs[i]);
     free(s.dbs);
@@ -480,7 +554,9 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
     }
     free(s.forms);
     free(s.rates);
+    lcm__places_free(&s);
     pthread_mutex_destroy(&s.mu);
+    pthread_mutex_destroy(&s.wmu);
     pthread_cond_destroy(&s.cv);
     return st;
 }

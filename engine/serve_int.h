@@ -16,6 +16,7 @@
 #include "serve.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 /* A form as the server shows it: its pages (units) worked out once. */
 typedef enum lcm__unit_kind {
@@ -56,6 +57,14 @@ typedef struct lcm__server {
     int secure;     /* base URL is https: cookies get Secure */
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_mutex_t wmu; /* held from BEGIN to COMMIT: one writer at a time */
+    /* the checkpoint thread (serve_http.c) and its connection */
+    pthread_t ckpt_thread;
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
+    atomic_int ckpt_want;
+    int ckpt_stop;
+    lcm_db *ckpt_db;
     lcm_db **dbs; /* connection pool, one per worker thread */
     int *dbfree;
     size_t ndbs, nfree;
@@ -63,6 +72,8 @@ typedef struct lcm__server {
     size_t nforms;
     struct lcm__rate *rates; /* per IP: answers started this minute */
     size_t nrates;
+    struct lcm__place_cache *places; /* places read lately (serve_field.c) */
+    size_t nplaces;
 } lcm__server;
 
 /* A browser session (table serve_sessions). */
@@ -95,8 +106,10 @@ typedef struct lcm__req {
     const void *bin; /* a static body instead of out */
     size_t nbin;
     char location[600];
+    char at[256]; /* the address of the page answered to a POST (Content-Location), "" */
     int set_cookie;
-    int cache; /* static file: may be cached */
+    int cache;   /* static file: may be cached */
+    int wlocked; /* holds srv->wmu (lcm__begin) */
 } lcm__req;
 
 /* serve_store.c */
@@ -113,6 +126,10 @@ lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int 
  * same campaign with the same answers in the last day, "" when none. */
 lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lcm_err *err);
 long long lcm__now_ms(void);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK of the request's connection, one writer at a time. */
+lcm_status lcm__begin(lcm__req *r, lcm_err *err);
+lcm_status lcm__commit(lcm__req *r, lcm_err *err);
+void lcm__rollback(lcm__req *r);
 
 /* serve_page.c */
 lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version, lcm__sform **out,
@@ -136,6 +153,14 @@ void lcm__csrf_field(lcm__req *r);
 /* 1 when the POST carries the session's CSRF token (else the 403 is answered). */
 int lcm__csrf_ok(lcm__req *r);
 
+/* Self-completion (CAWI): the questions only an interviewer answers are not asked. A field
+ * filling the standard column household_id or interviewer is filled by the server (the
+ * invitation's serial "T000123", a random "W" + 16 hex digits for an open link, and
+ * LCM__CAWI_INTERVIEWER) and neither shown, nor read from a post, nor listed on the review. */
+#define LCM__CAWI_INTERVIEWER "自填"
+int lcm__cawi_hidden(const lcm__req *r, const lcm_field *fd);
+lcm_status lcm__cawi_household(long serial, char out[24], lcm_err *err);
+
 /* serve_field.c */
 void lcm__campaign_get(lcm__req *r, const char *slug);
 void lcm__token_get(lcm__req *r, const char *token);
@@ -154,6 +179,7 @@ typedef struct lcm__place {
 } lcm__place;
 lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **out, size_t *n,
                        lcm_err *err);
+void lcm__places_free(lcm__server *s);
 
 /* serve_static.c */
 extern const char lcm__css[];

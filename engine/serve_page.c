@@ -17,6 +17,7 @@
  * community code after the township, is a select of names one level below the answer
  * above it; without script the page comes back with the next select after each choice.
  */
+#include "field.h"
 #include "form_inst.h"
 #include "serve_int.h"
 
@@ -204,6 +205,59 @@ static const lcm_field *fld(const ctx *c, int i) {
     return lcm_form_field(c->f, (size_t)i);
 }
 
+int lcm__cawi_hidden(const lcm__req *r, const lcm_field *fd) {
+    return strcmp(r->sess.mode, "capi") != 0 && fd->column && fd->repeat < 0 &&
+           (strcmp(fd->column, "household_id") == 0 || strcmp(fd->column, "interviewer") == 0);
+}
+
+lcm_status lcm__cawi_household(long serial, char out[24], lcm_err *err) {
+    if (serial > 0) {
+        snprintf(out, 24, "T%06ld", serial);
+        return LCM_OK;
+    }
+    out[0] = 'W';
+    return lcm__random_hex(out + 1, 8, err);
+}
+
+/* A self-completion instance started before the server filled them (or by another way):
+ * the interviewer's questions get their values here. */
+static lcm_status cawi_fill(ctx *c, lcm_err *err) {
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; i < lcm_form_nfields(c->f) && st == LCM_OK; i++) {
+        const lcm_field *fd = lcm_form_field(c->f, i);
+        if (!lcm__cawi_hidden(c->r, fd) || *lcm_instance_get(c->in, (int)i, 0))
+            continue;
+        char hh[24];
+        if (strcmp(fd->column, "interviewer") == 0)
+            st = lcm_instance_set(c->in, (int)i, 0, LCM__CAWI_INTERVIEWER, err);
+        else if ((st = lcm__cawi_household(0, hh, err)) == LCM_OK)
+            st = lcm_instance_set(c->in, (int)i, 0, hh, err);
+    }
+    return st;
+}
+
+/* deviceid: the browser, not the server's host (what the terminal interview stores): "web-"
+ * and 16 hex digits of the SHA-256 of the session id, the same for every page of a browser
+ * session and telling nothing of the id itself. start, today and username (the interviewer
+ * of the session, or of the assignment) are filled by lcm_interview_new as in the terminal. */
+static lcm_status device_set(const lcm__req *r, lcm_instance *in, const lcm_form *f, lcm_err *err) {
+    lcm_status st = LCM_OK;
+    for (size_t i = 0; i < lcm_form_nfields(f) && st == LCM_OK; i++) {
+        if (lcm_form_field(f, i)->type != LCM_FT_DEVICEID || *lcm_instance_get(in, (int)i, 0) ||
+            !r->sess.id[0])
+            continue;
+        char hex[65], dev[24];
+        lcm_field_sha256_hex(r->sess.id, strlen(r->sess.id), hex);
+        snprintf(dev, sizeof dev, "web-%.16s", hex);
+        st = lcm_instance_set(in, (int)i, 0, dev, err);
+    }
+    return st;
+}
+
+static lcm_status device_fill(ctx *c, lcm_err *err) {
+    return device_set(c->r, c->in, c->f, err);
+}
+
 static lcm_status page_list(ctx *c, lcm_err *err) {
     size_t cap = 0;
     c->npages = 0;
@@ -269,6 +323,8 @@ static long page_find(const ctx *c, const char *key) {
 }
 
 /* Open the session's instance. On failure the answer is made and 0 returned. */
+static int complete(const ctx *c);
+
 static int ctx_open(lcm__req *r, ctx *c) {
     lcm_err err = {0};
     memset(c, 0, sizeof *c);
@@ -283,6 +339,10 @@ static int ctx_open(lcm__req *r, ctx *c) {
         c->f = c->sf->f;
         st = lcm_instance_load(r->db, c->f, r->sess.instance_id, &c->in, &err);
     }
+    if (st == LCM_OK && !complete(c))
+        st = cawi_fill(c, &err);
+    if (st == LCM_OK && !complete(c))
+        st = device_fill(c, &err);
     if (st == LCM_OK)
         st = lcm_interview_new(c->in, r->sess.lang, NULL, &c->iv, &err);
     if (st == LCM_OK) {
@@ -474,6 +534,8 @@ static void question(ctx *c, int i, long row) {
             mode = " inputmode=\"decimal\"";
         else if (fd->type == LCM_FT_DATE)
             type = "date";
+        else if (fd->type == LCM_FT_TEXT && fd->text_kind == LCM_TK_GEOPOINT)
+            mode = " inputmode=\"decimal\" data-geo=\"1\" placeholder=\"39.9042 116.4074\"";
         int multiline = fd->appearance && strstr(fd->appearance, "multiline");
         if (multiline)
             lcm_strbuf_addf(&r->out, "<textarea id=\"q-%s\" name=\"q:%s\" rows=\"4\"", fd->name,
@@ -498,6 +560,8 @@ static void question(ctx *c, int i, long row) {
 /* 1 when field i is on the page now: relevant, and a place with the level above answered. */
 static int on_page(ctx *c, int i, long row) {
     int rel = 0;
+    if (lcm__cawi_hidden(c->r, fld(c, i)))
+        return 0;
     if (lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
         return 0;
     int par = c->sf->place[i] != LCM__PLACE_NONE ? c->sf->place_parent[i] : -1;
@@ -518,6 +582,22 @@ static int count_field(const ctx *c, const lcm__unit *un) {
     snprintf(name, sizeof name, "%.*s", (int)(n - 3), s + 2);
     int k = lcm_form_find(c->f, name);
     return k >= 0 && fld(c, k)->repeat < 0 && fld(c, k)->type == LCM_FT_INTEGER ? k : -1;
+}
+
+/* The address of page key (r->at): /s?p=KEY, the key percent-encoded where it must be. */
+static void at_page(lcm__req *r, const char *key) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = (size_t)snprintf(r->at, sizeof r->at, "/s?p=");
+    for (const unsigned char *p = (const unsigned char *)key; *p && n + 4 < sizeof r->at; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '_' || *p == '-' || *p == '.' || *p == ':')
+            r->at[n++] = (char)*p;
+        else {
+            r->at[n++] = '%';
+            r->at[n++] = hex[*p >> 4];
+            r->at[n++] = hex[*p & 15];
+        }
+    r->at[n] = '\0';
 }
 
 static void render_page(ctx *c, long k) {
@@ -550,7 +630,8 @@ static void render_page(ctx *c, long k) {
     for (size_t j = 0; j < un->nitems && !(un->kind == LCM__U_REPEAT && row == 0); j++) {
         int i = un->items[j];
         int rel = 0;
-        if (lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
+        if (lcm__cawi_hidden(r, fld(c, i)) ||
+            lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
             continue;
         if (fld(c, i)->type == LCM_FT_NOTE) {
             raw(c, "<p class=\"note\">");
@@ -705,13 +786,13 @@ static lcm_status remove_row(ctx *c, int rep, long k, lcm_err *err) {
 static lcm_status save(ctx *c, const char *key, long long shown, int back, lcm_err *err) {
     lcm__req *r = c->r;
     lcm_status st = lcm_instance_draft(c->in, err);
-    if (st == LCM_OK && (st = lcm_db_begin(r->db, err)) == LCM_OK) {
+    if (st == LCM_OK && (st = lcm__begin(r, err)) == LCM_OK) {
         if ((st = lcm_instance_save(r->db, c->in, err)) == LCM_OK &&
             (!key || (st = lcm__paradata(r, key, shown, back, err)) == LCM_OK) &&
             (st = lcm__session_save(r, err)) == LCM_OK)
-            st = lcm_db_commit(r->db, err);
+            st = lcm__commit(r, err);
         if (st != LCM_OK)
-            lcm_db_rollback(r->db);
+            lcm__rollback(r);
     }
     return st;
 }
@@ -723,19 +804,53 @@ static void failed(lcm__req *r, const lcm_err *err) {
 }
 
 static void submit(ctx *c);
+static void review(ctx *c, const char *problem);
+static void done_page(ctx *c);
+
+/* A page saved: answer with the page that comes next (status 200) rather than a redirect
+ * the browser would follow with a second request for it. The page names its own address
+ * (Content-Location, and data-at for lcmon.js's history.replaceState), so a reload or the
+ * back button asks for that page by address; without script a reload posts the same
+ * answers again, which saves them again and shows the same page. */
+static void show_next(ctx *c, const char *key) {
+    lcm__req *r = c->r;
+    size_t nf = lcm_form_nfields(c->f);
+    for (size_t i = 0; i < nf; i++) { /* a message of the page left behind is not this one's */
+        free(c->err_of[i]), free(c->posted_of[i]);
+        c->err_of[i] = c->posted_of[i] = NULL;
+    }
+    r->status = MHD_HTTP_OK;
+    lcm_strbuf_clear(&r->out);
+    if (strcmp(key, "review") == 0) {
+        snprintf(r->at, sizeof r->at, "/s/review");
+        review(c, NULL);
+        return;
+    }
+    lcm_err err = {0};
+    long k = page_list(c, &err) == LCM_OK ? page_find(c, key) : -1;
+    if (k < 0) {
+        lcm__redirect(r, "/s");
+        return;
+    }
+    at_page(r, key);
+    render_page(c, k);
+}
 
 void lcm__page_post(lcm__req *r) {
     ctx c;
     lcm_err err = {0};
     if (!lcm__csrf_ok(r) || !ctx_open(r, &c))
         return;
+    const char *nav = lcm_serve_form_get(&r->body, "_nav");
     if (complete(&c)) {
-        lcm__message(r, MHD_HTTP_CONFLICT, "问卷已提交，不能再修改",
-                     "This questionnaire has been submitted and cannot be changed");
+        if (nav && strcmp(nav, "submit") == 0) /* the submit posted again (a reload) */
+            done_page(&c);
+        else
+            lcm__message(r, MHD_HTTP_CONFLICT, "问卷已提交，不能再修改",
+                         "This questionnaire has been submitted and cannot be changed");
         ctx_free(&c);
         return;
     }
-    const char *nav = lcm_serve_form_get(&r->body, "_nav");
     const char *key = lcm_serve_form_get(&r->body, "_page");
     const char *shown_s = lcm_serve_form_get(&r->body, "_shown");
     long long shown = shown_s ? strtoll(shown_s, NULL, 10) : 0;
@@ -887,9 +1002,10 @@ void lcm__page_post(lcm__req *r) {
         page_list(&c, NULL);
         long at = page_find(&c, key);
         r->status = refused ? 422 : MHD_HTTP_OK;
+        at_page(r, key);
         render_page(&c, at >= 0 ? at : k);
     } else
-        lcm__redirect(r, strcmp(next_key, "review") == 0 ? "/s/review" : "/s");
+        show_next(&c, next_key);
     free(was);
     ctx_free(&c);
 }
@@ -954,7 +1070,7 @@ static void review(ctx *c, const char *problem) {
         raw(c, "</a></h2><dl>");
         for (size_t j = 0; j < un->nitems && !(un->kind == LCM__U_REPEAT && row == 0); j++) {
             int i = un->items[j], rel = 0;
-            if (fld(c, i)->type == LCM_FT_NOTE ||
+            if (fld(c, i)->type == LCM_FT_NOTE || lcm__cawi_hidden(r, fld(c, i)) ||
                 lcm_instance_relevant(c->in, i, row, &rel, NULL) != LCM_OK || !rel)
                 continue;
             raw(c, "<dt>");
@@ -1026,18 +1142,18 @@ static void submit(ctx *c) {
             return;
         }
     }
-    if (st == LCM_OK && (st = lcm_db_begin(r->db, &err)) == LCM_OK) {
+    if (st == LCM_OK && (st = lcm__begin(r, &err)) == LCM_OK) {
         snprintf(r->sess.page, sizeof r->sess.page, "done");
         if ((st = lcm_instance_save(r->db, c->in, &err)) == LCM_OK &&
             (st = lcm__submission(r, c->in, dup, &err)) == LCM_OK &&
             (st = lcm__field_submitted(r, &err)) == LCM_OK &&
             (st = lcm__session_save(r, &err)) == LCM_OK)
-            st = lcm_db_commit(r->db, &err);
+            st = lcm__commit(r, &err);
         if (st != LCM_OK)
-            lcm_db_rollback(r->db);
+            lcm__rollback(r);
     }
     if (st == LCM_OK)
-        lcm__redirect(r, "/s/done");
+        done_page(c);
     else if (st == LCM_CONSTRAINT || st == LCM_CONFLICT) {
         lcm_instance_set_meta(c->in, "status", "draft", NULL);
         r->status = 422;
@@ -1046,25 +1162,31 @@ static void submit(ctx *c) {
         failed(r, &err);
 }
 
+static void done_page(ctx *c) {
+    lcm__req *r = c->r;
+    r->status = MHD_HTTP_OK;
+    lcm_strbuf_clear(&r->out);
+    snprintf(r->at, sizeof r->at, "/s/done");
+    lcm__head(r, lcm_form_title(c->f));
+    raw(c, "<h1 class=\"msg\" id=\"done\">");
+    text(c, lcm__say(r, "问卷已提交，谢谢您的支持！", "Submitted. Thank you!"));
+    raw(c, "</h1>");
+    if (strcmp(r->sess.mode, "capi") == 0) {
+        raw(c, "<p><a class=\"button\" href=\"/i/a\">");
+        text(c, lcm__say(r, "返回任务列表", "Back to the assignments"));
+        raw(c, "</a></p>");
+    }
+    lcm__foot(r);
+}
+
 void lcm__done_get(lcm__req *r) {
     ctx c;
     if (!ctx_open(r, &c))
         return;
-    if (!complete(&c)) {
+    if (!complete(&c))
         lcm__redirect(r, "/s");
-        ctx_free(&c);
-        return;
-    }
-    lcm__head(r, lcm_form_title(c.f));
-    raw(&c, "<h1 class=\"msg\" id=\"done\">");
-    text(&c, lcm__say(r, "问卷已提交，谢谢您的支持！", "Submitted. Thank you!"));
-    raw(&c, "</h1>");
-    if (strcmp(r->sess.mode, "capi") == 0) {
-        raw(&c, "<p><a class=\"button\" href=\"/i/a\">");
-        text(&c, lcm__say(r, "返回任务列表", "Back to the assignments"));
-        raw(&c, "</a></p>");
-    }
-    lcm__foot(r);
+    else
+        done_page(&c);
     ctx_free(&c);
 }
 
@@ -1076,6 +1198,8 @@ lcm_status lcm__instance_start(lcm__req *r, lcm__sform *sf, const char *const *m
     for (size_t i = 0; st == LCM_OK && meta && meta[i]; i += 2)
         if (meta[i + 1] && *meta[i + 1])
             st = lcm_instance_set_meta(in, meta[i], meta[i + 1], err);
+    if (st == LCM_OK) /* before lcm_interview_new fills it with the server's host name */
+        st = device_set(r, in, sf->f, err);
     if (st == LCM_OK)
         st = lcm_interview_new(in, r->sess.lang, NULL, &iv, err);
     for (size_t i = 0; st == LCM_OK && answers && answers[i]; i += 2) {

@@ -42,6 +42,7 @@ const char lcm__css[] =
     "cursor:pointer;text-decoration:none;display:inline-block}"
     "button.primary{background:#0b57d0;color:#fff;flex:1}"
     "button.danger{border-color:#b3261e;color:#b3261e}"
+    "button.geo{margin-top:.5rem}"
     ".rv h2{font-size:1.05rem;display:flex;justify-content:space-between}"
     ".rv dl{margin:0 0 1rem}.rv dt{color:#555;font-size:.9rem}"
     ".rv dd{margin:0 0 .6rem;font-weight:600}"
@@ -51,12 +52,36 @@ const char lcm__css[] =
     ":focus-visible{outline:3px solid #0b57d0;outline-offset:2px}"
     "@media (min-width:48rem){main{padding:0 2rem 2rem}}";
 
-/* A place chosen: the page comes back with the next level's choices at once. */
-const char lcm__js[] = "'use strict';\n"
-                       "document.querySelectorAll('select[data-cascade]').forEach(function (s) {\n"
-                       "  s.addEventListener('change', function () {\n"
-                       "    var f = s.form, h = document.createElement('input');\n"
-                       "    h.type = 'hidden'; h.name = '_nav'; h.value = 'stay';\n"
-                       "    f.appendChild(h); f.submit();\n"
-                       "  });\n"
-                       "});\n";
+/* A place chosen: the page comes back with the next level's choices at once. A page
+ * answered to a POST names its address (data-at): history.replaceState puts it in place. */
+const char lcm__js[] =
+    "'use strict';\n"
+    "document.querySelectorAll('select[data-cascade]').forEach(function (s) {\n"
+    "  s.addEventListener('change', function () {\n"
+    "    var f = s.form, h = document.createElement('input');\n"
+    "    h.type = 'hidden'; h.name = '_nav'; h.value = 'stay';\n"
+    "    f.appendChild(h); f.submit();\n"
+    "  });\n"
+    "});\n"
+    /* a page answered to a POST: its own address in the address bar, so a
+     * reload or the back button asks for it by address */
+    /* a geopoint: a button fills "lat lon altitude accuracy" from the
+     * device (typed "lat lon" works without it) */
+    "if (navigator.geolocation)\n"
+    "  document.querySelectorAll('input[data-geo]').forEach(function (i) {\n"
+    "    var b = document.createElement('button');\n"
+    "    b.type = 'button'; b.className = 'geo';\n"
+    "    b.textContent = document.documentElement.lang === 'en' ?\n"
+    "      'Use my location' : '\\u83b7\\u53d6\\u5f53\\u524d\\u4f4d\\u7f6e';\n"
+    "    b.addEventListener('click', function () {\n"
+    "      navigator.geolocation.getCurrentPosition(function (p) {\n"
+    "        var c = p.coords;\n"
+    "        i.value = c.latitude.toFixed(6) + ' ' + c.longitude.toFixed(6) +\n"
+    "          ' ' + (c.altitude || 0).toFixed(1) + ' ' + c.accuracy.toFixed(1);\n"
+    "      }, function () {}, {enableHighAccuracy: true, timeout: 20000});\n"
+    "    });\n"
+    "    i.parentNode.insertBefore(b, i.nextSibling);\n"
+    "  });\n"
+    "var m = document.querySelector('main[data-at]');\n"
+    "if (m && window.history && history.replaceState)\n"
+    "  history.replaceState(null, '', m.getAttribute('data-at'));\n";

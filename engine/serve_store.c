@@ -175,7 +175,8 @@ lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int 
     return rc;
 }
 
-/* FNV-1a 64 of every answer but the times and the device: two instances with the same
+/* FNV-1a 64 of every answer but the times, the device and what the server fills (the
+ * household number and interviewer of self-completion): two instances with the same
  * fingerprint gave the same answers to every question. */
 static void fingerprint(const lcm_instance *in, char out[17]) {
     const lcm_form *f = in->f;
@@ -185,6 +186,9 @@ static void fingerprint(const lcm_instance *in, char out[17]) {
         const lcm_field *fd = lcm_form_field(f, i);
         if (!fd->column || fd->type >= LCM_FT_START || fd->type == LCM_FT_CALCULATE)
             continue;
+        if (fd->repeat < 0 &&
+            (strcmp(fd->column, "household_id") == 0 || strcmp(fd->column, "interviewer") == 0))
+            continue; /* filled by the server in self-completion: not the respondent's */
         long rows = fd->repeat >= 0 ? lcm_instance_rows(in, fd->repeat) : 1;
         for (long row = 1; row <= rows; row++) {
             const char *v = lcm_instance_get(in, (int)i, fd->repeat >= 0 ? row : 0);
@@ -257,4 +261,48 @@ lcm_status lcm__session_page_of(lcm__req *r, const char *instance_id, lcm_err *e
         col(st, 0, r->sess.page, sizeof r->sess.page);
     sqlite3_reset(st);
     return LCM_OK;
+}
+
+/* ---- writes: one writer at a time, statements kept ------------------------------- */
+
+/* A cached statement without parameters, run once. */
+static lcm_status run_cached(lcm_db *db, const char *sql, lcm_err *err) {
+    sqlite3_stmt *st;
+    lcm_status rc = lcm_db_prepare_cached(db, sql, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK : lcm_db_fail(db, err, sql);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* The worker threads write one at a time, queued on a mutex: SQLite's own wait for its
+ * single writer sleeps (1, 2, 5 … ms) and would hold up every connection of the waiting
+ * thread's event loop. BEGIN and COMMIT are prepared once per connection. */
+lcm_status lcm__begin(lcm__req *r, lcm_err *err) {
+    pthread_mutex_lock(&r->srv->wmu);
+    r->wlocked = 1;
+    lcm_status rc = run_cached(r->db, "BEGIN IMMEDIATE", err);
+    if (rc != LCM_OK) {
+        r->wlocked = 0;
+        pthread_mutex_unlock(&r->srv->wmu);
+    }
+    return rc;
+}
+
+lcm_status lcm__commit(lcm__req *r, lcm_err *err) {
+    lcm_status rc = run_cached(r->db, "COMMIT", err);
+    if (rc == LCM_OK && r->wlocked) {
+        r->wlocked = 0;
+        pthread_mutex_unlock(&r->srv->wmu);
+    }
+    return rc;
+}
+
+void lcm__rollback(lcm__req *r) {
+    lcm_db_rollback(r->db);
+    if (r->wlocked) {
+        r->wlocked = 0;
+        pthread_mutex_unlock(&r->srv->wmu);
+    }
 }

@@ -2,8 +2,9 @@
 // puppeteer-core): a respondent on a 390 x 844 phone fills the household questionnaire,
 // meets a constraint message, closes the tab, comes back with the link (a one-time token's
 // link: from a fresh browser, as from another device), gives three roster members and
-// submits, and the link then opens nothing but a thank-you page; an interviewer opens their assignment list, completes one household
-// and records a refusal for another. Then the stored rows (read back with `lcmon export`)
+// submits, and the link then opens nothing but a thank-you page (reload, back and forward
+// on the way); an interviewer, in a browser without JavaScript, opens their assignment list,
+// completes one household and records a refusal for another. Then the stored rows (read back with `lcmon export`)
 // must equal what was typed. Run by tests/cli/browser.sh:
 //   node household.js LCMON DB RESPONDENT_LINK SCREENS_DIR INTERVIEWER_LINK|-
 'use strict';
@@ -28,7 +29,7 @@ function check(cond, msg) {
 const respondent = {
   location: {
     city: '1100', county: '110101', township: '110101001', community: '110101001003',
-    community_type: 'rc', household_no: 'WEB-0001', interviewer: '自填', consent: '1',
+    community_type: 'rc', consent: '1', // household number and interviewer: not asked
   },
   respondent: { sex: '2', age: '41', edu: '6', work: '1', disability: '0' },
   hh_size: { hh_size: '3' },
@@ -116,7 +117,8 @@ async function shot(page, name) {
 async function walk(browserCtx, page, plan, hooks, shots) {
   const seen = new Set();
   for (let guard = 0; guard < 80; guard++) {
-    if (page.url().includes('/s/review')) return page;
+    // the review page (its address only with script: without, the address stays /s)
+    if (await page.$('button[name="_nav"][value="submit"]')) return page;
     const id = await pageId(page);
     check(id !== null, `no page id at ${page.url()}`);
     if (hooks[id] && !seen.has(id)) {
@@ -184,6 +186,17 @@ async function respondentRun(browser, browserCtx) {
     },
   };
   page = await walk(browserCtx, page, respondent, hooks, true);
+  // each page came as the answer to a POST; lcmon.js put its own address in place, so a
+  // reload asks for the page (no "resubmit the form?") and back shows the page before
+  check(new URL(page.url()).pathname === '/s/review', `review page at ${page.url()}`);
+  await page.reload({ waitUntil: 'load' });
+  check((await page.$('button[name="_nav"][value="submit"]')) !== null, 'reload left the review page');
+  await page.goBack({ waitUntil: 'load' });
+  const before = await pageId(page);
+  check(before !== null && new URL(page.url()).search === `?p=${before}`,
+    `back from the review page: page ${before} at ${page.url()}`);
+  await page.goForward({ waitUntil: 'load' });
+  check(new URL(page.url()).pathname === '/s/review', `forward again: ${page.url()}`);
   // review page: the answers as typed, escaped
   const review = await page.content();
   check(review.includes('希望多开周末课程 &lt;b&gt;&amp;'), 'review page does not show the suggestion escaped');
@@ -211,8 +224,10 @@ const interview = {
   learning: { learn_hours: '120' },
 };
 
+// The interviewer's tablet runs without JavaScript: every page must work without it.
 async function interviewerRun(browserCtx) {
   const page = await browserCtx.newPage();
+  await page.setJavaScriptEnabled(false);
   await page.setViewport({ width: 820, height: 1180, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
   await page.goto(ivLink, { waitUntil: 'load' });
   if (!page.url().endsWith('/i/a')) await page.goto(`${base}/i/a`, { waitUntil: 'load' });
@@ -276,8 +291,11 @@ function same(row, want, what) {
   }
   // the stored rows equal what was typed
   const { main, members } = exported();
-  const web = main.find((r) => r.household_id === 'WEB-0001');
+  const web = main.find((r) => r.suggestion === respondent.learning.suggestion);
   check(web, 'the respondent\'s household is not stored complete');
+  // self-completion: the interviewer's questions were filled by the server, not asked
+  check(/^(T\d{6}|W[0-9a-f]{16})$/.test(web.household_id), `household number ${web.household_id}`);
+  check(web.interviewer === '自填', `interviewer ${web.interviewer}`);
   const r = respondent;
   same(web, {
     city: r.location.city, county: r.location.county, township: r.location.township,
