@@ -100,6 +100,7 @@ void lcm_interview_free(lcm_interview *iv) {
     free(iv->value);
     free(iv->choices);
     free(iv->asked);
+    free(iv->seen);
     free(iv);
 }
 
@@ -299,6 +300,7 @@ static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     p->kind = iv->kind = LCM_PROMPT_DONE;
     iv->done = 1;
     iv->fast = 0;
+    iv->nseen = 0;
     now_iso(buf, sizeof buf, 0);
     for (size_t i = 0; i < iv->f->nfields; i++)
         if (iv->f->fields[i].type == LCM_FT_END) {
@@ -309,6 +311,13 @@ static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     return lcm_instance_update(iv->in, err);
 }
 
+/* Is a the question field in row? (The row counts only inside a repeat: outside, the
+ * walk's row is whatever the last repeat left.) */
+static int same_question(const lcm_interview *iv, const lcm__asked *a, int field, long row) {
+    return a->kind == LCM_PROMPT_QUESTION && a->at == field &&
+           (iv->f->fields[field].repeat < 0 || a->row == row);
+}
+
 /* Resuming: a prompt whose answer is already there is passed over (and remembered, so `<`
  * comes back to it); 1 when it was. */
 static int pass_over(lcm_interview *iv, lcm_err *err, lcm_status *st) {
@@ -316,8 +325,11 @@ static int pass_over(lcm_interview *iv, lcm_err *err, lcm_status *st) {
         iv->kind == LCM_PROMPT_NOTE ||
         (iv->kind == LCM_PROMPT_QUESTION && *lcm_instance_get(iv->in, iv->at, iv->row)) ||
         (iv->kind == LCM_PROMPT_ADD_ROW && lcm_instance_rows(iv->in, iv->at) >= iv->row);
+    for (size_t k = 0; !answered && iv->kind == LCM_PROMPT_QUESTION && k < iv->nseen; k++)
+        answered = same_question(iv, &iv->seen[k], iv->at, iv->row);
     if (!answered) {
         iv->fast = 0;
+        iv->nseen = 0;
         return 0;
     }
     if (iv->kind != LCM_PROMPT_NOTE)
@@ -414,10 +426,17 @@ lcm_status lcm_interview_goto(lcm_interview *iv, int field, long row, lcm_err *e
         !lcm__instance_cell(iv->in, field, row))
         return lcm_err_set(err, LCM_NOTFOUND, "%s",
                            lcm__interview_say(iv, "没有这道题", "there is no such question"));
-    /* Going back from it returns to what was asked before it. */
+    /* Going back from it returns to what was asked before it; what was asked after it is
+     * passed over on the way forward, an optional question left empty too. */
     for (size_t k = iv->nasked; k-- > 0;)
-        if (iv->asked[k].at == field && iv->asked[k].row == row &&
-            iv->asked[k].kind == LCM_PROMPT_QUESTION) {
+        if (same_question(iv, &iv->asked[k], field, row)) {
+            lcm__asked *seen = malloc((iv->nasked - k) * sizeof *seen);
+            if (!seen)
+                return oom(err);
+            memcpy(seen, iv->asked + k, (iv->nasked - k) * sizeof *seen);
+            free(iv->seen);
+            iv->seen = seen;
+            iv->nseen = iv->nasked - k;
             iv->nasked = k;
             break;
         }

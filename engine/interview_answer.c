@@ -302,6 +302,7 @@ lcm_status lcm_interview_back(lcm_interview *iv, lcm_err *err) {
         iv->waiting = 1;
         iv->done = 0;
         iv->fast = 0;
+        iv->nseen = 0;
         return LCM_OK;
     }
     return lcm_err_set(err, LCM_NOTFOUND, "%s",
