@@ -27,25 +27,37 @@
 const char *const cmd_interview_usage[] = {
     "lcmon interview DB [--form ID] [--version V] [--resume ID] [--lang L] [--interviewer NAME] "
     "[--wave YEAR] [--city CODE] [--source S]",
+    "   or: lcmon interview --list DB [--form ID] [--lang L]",
     "",
     "Ask the questions of a loaded form (default: household) one at a time and store the",
-    "answers as one instance in its response table. Type the answer and press Enter: for a",
-    "choice its code, or its number when the choices are numbered (several separated by",
-    "spaces); an empty line keeps the value shown in [brackets]; '<' goes back to the",
+    "answers as one instance in its response table. Each question shows its section and",
+    "\"question N of M\". Type the answer and press Enter (on a terminal the line can be",
+    "edited with the arrow keys, and earlier answers recalled): for a choice its number",
+    "when the choices are numbered (several separated by spaces or commas: 1 3, 1,3 or",
+    "1，3), or its code; ? answers don't know and ! refusal where the question's list has",
+    "them; an empty line keeps the value shown in [brackets]; '<' goes back to the",
     "previous question. A refused answer says why and the question comes again.",
     "Places are chosen by name: the city, then a numbered list of its districts and",
     "counties, their townships and streets, and their communities (residents' and village",
     "committees), from the reference data; type a number, a name or part of one (a",
     "division code is taken too).",
-    "Every answer is saved at once as a draft; after the last question the instance becomes",
-    "complete in one transaction, answers to questions that no longer apply dropped. If",
-    "input ends early the draft stays (exit status 1): --resume ID continues it. Answers can",
-    "be piped in, one per line.",
+    "After the last question every answer is listed for review: type a question's number",
+    "to change it, Enter to finish. Every answer is saved at once as a draft; on finishing",
+    "the instance becomes complete in one transaction, answers to questions that no longer",
+    "apply dropped. Ctrl-C asks whether to save the draft and leave, discard it, or go on;",
+    "a second Ctrl-C, or the end of input, leaves with the draft saved (exit status 1).",
+    "--resume ID continues a draft: the first characters of its id are enough. Answers",
+    "can be piped in, one per line; piped answers that end at the review finish it.",
+    "Drafts are left out of estimates, exports (unless --include-drafts) and merges.",
+    "Messages are in the interview's language.",
     "",
     "    --form ID          form_id of the questionnaire (default household)",
     "    --version V        form version (default: the latest loaded)",
-    "    --resume ID        continue the draft interview ID (its form version is found)",
-    "    --lang L           language of the questions: zh (default) or en",
+    "    --resume ID        continue the draft interview ID, or the one whose id starts",
+    "                       with ID (its form version is found)",
+    "    --list             list the drafts (of --form, or of every form): short id, form,",
+    "                       started, household and the question each stopped at",
+    "    --lang L           language of the questions and messages: zh (default) or en",
     "    --interviewer N    stored in the interviewer column; the interviewer question",
     "                       starts with it",
     "    --wave YEAR        survey wave (default: the current year)",
@@ -215,13 +227,35 @@ static lcm_status save_draft(lcm_db *db, lcm_instance *in, lcm_err *err) {
     return st;
 }
 
+/* The reference data's refusals (form_insert.c) in Chinese, for a Chinese screen. */
+static void refusal_in_chinese(lcm_err *err) {
+    static const char *const levels[][2] = {
+        {"city", "城市"}, {"county", "区/县"}, {"township", "乡镇/街道"}};
+    char lv[2][16], code[2][64];
+    const char *zh[2] = {NULL, NULL};
+    int n = sscanf(err->msg, "%15s code '%63[^']' is not in the reference data", lv[0], code[0]);
+    int m = n == 2 ? 0
+                   : sscanf(err->msg, "%15s '%63[^']' does not belong to %15s '%63[^']'", lv[0],
+                            code[0], lv[1], code[1]);
+    for (size_t k = 0; k < 3; k++)
+        for (int j = 0; j < 2; j++)
+            if (strcmp(lv[j], levels[k][0]) == 0)
+                zh[j] = levels[k][1];
+    if (n == 2 && zh[0])
+        snprintf(err->msg, sizeof err->msg, "%s代码 %s 不在区划参考数据中", zh[0], code[0]);
+    else if (m == 4 && zh[0] && zh[1])
+        snprintf(err->msg, sizeof err->msg, "%s %s 不属于%s %s", zh[0], code[0], zh[1], code[1]);
+}
+
 /* After every answer: a reference code is checked against the reference data, then the
  * draft is saved. A refusal here undoes the answer. */
 static lcm_status after_answer(void *ud, lcm_instance *in, int field, long row, lcm_err *err) {
-    lcm_db *db = ud;
+    session *s = ud;
     (void)row;
-    lcm_status st = lcm_instance_check_reference(db, in, field, err);
-    return st == LCM_OK ? save_draft(db, in, err) : st;
+    lcm_status st = lcm_instance_check_reference(s->db, in, field, err);
+    if (st == LCM_CONSTRAINT && !s->en)
+        refusal_in_chinese(err);
+    return st == LCM_OK ? save_draft(s->db, in, err) : st;
 }
 
 /* The last question is answered: finish the instance and store it complete over the
@@ -517,8 +551,8 @@ static int run(const char *dbpath, const options *o) {
     }
     if (o->resume)
         lcm_interview_resume(iv);
-    lcm_interview_set_hook(iv, after_answer, db);
     s = (session){.db = db, .dbpath = dbpath, .f = f, .in = in, .iv = iv};
+    lcm_interview_set_hook(iv, after_answer, &s);
     s.lang = lcm_interview_lang(iv);
     s.en = strcmp(lcm_form_lang(f, s.lang), "en") == 0;
     if (!(s.term = cli_term_open())) {

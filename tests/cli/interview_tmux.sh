@@ -11,7 +11,8 @@
 #     resumed by the first 8 characters of its id;
 #   - awareness answered `1，5` (full-width comma); the review screen, where question
 #     "learn_hours" is changed by its number, then Enter finishes.
-# Then the stored rows (lcmon export --include-pii) must equal what was typed.
+# Then the stored rows (lcmon export --include-pii) must equal what was typed. Then Ctrl-C
+# and c goes on, Ctrl-C and d discards (nothing kept), Ctrl-C twice leaves with the draft.
 #
 # The form is the household questionnaire (surveys/household) with one change, as its
 # version 2027.1 makes it (issue 17): m_learned's yes/no list also has 不清楚 (dk) and 拒答
@@ -47,7 +48,7 @@ tries=3000 # polls of 0.05 s each
 
 # tmux -u: the terminal is UTF-8 (Chinese is typed and shown)
 tm() { tmux -u -S "$sock" -f tmux.conf "$@"; }
-screen() { tm capture-pane -p -J -S - -t iv 2> /dev/null | sed '/^ *$/d' || true; }
+screen() { tm capture-pane -p -J -S - -t "$sess" 2> /dev/null | sed '/^ *$/d' || true; }
 fail() {
   echo "interview_tmux: $*"
   echo "--- the screen:"
@@ -81,11 +82,17 @@ await() {
 # Answer it: type $2 and Enter.
 answer() {
   await "$1"
-  [ -z "$2" ] || tm send-keys -t iv -l -- "$2"
-  tm send-keys -t iv Enter
+  [ -z "$2" ] || tm send-keys -t "$sess" -l -- "$2"
+  tm send-keys -t "$sess" Enter
 }
+# Each interview in a session of its own (iv1, iv2, ...); the earlier ones stay (the server
+# is ended once, at the exit).
+runs=0
 start() {
-  tm new-session -d -s iv -x 160 -y 50 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $* ; echo \"[exit \$?]\"; sleep 100000"
+  runs=$((runs + 1))
+  sess=iv$runs
+  asked=0
+  tm new-session -d -s "$sess" -x 160 -y 50 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $* ; echo \"[exit \$?]\"; sleep 100000"
 }
 
 start "$lcmon" interview hh.db --wave 2026
@@ -93,10 +100,10 @@ answer "城市代码" "深圳"
 # "南京x" is not what was meant: left, backspace over 京, 山, then End and backspace over
 # the x. An escape code reaching the answer would make it match no place and be refused.
 await "区/县代码"
-tm send-keys -t iv -l -- "南京x"
-tm send-keys -t iv Left BSpace
-tm send-keys -t iv -l -- "山"
-tm send-keys -t iv End BSpace Enter
+tm send-keys -t "$sess" -l -- "南京x"
+tm send-keys -t "$sess" Left BSpace
+tm send-keys -t "$sess" -l -- "山"
+tm send-keys -t "$sess" End BSpace Enter
 answer "沙河街道" "3"                      # township 3 of 南山区 (townships.csv)
 answer "居委会 002" "2"                    # community 2: 440305003002
 answer "村/社区类型" "1"                   # 居民委员会: numbered, no code shown
@@ -121,7 +128,7 @@ answer "性别 (#2)" "1"
 answer "年龄（周岁） (#2)" "8"
 # Ctrl-C at the next question: save the draft and leave.
 wait_for "最高学历 (#2)"
-tm send-keys -t iv C-c
+tm send-keys -t "$sess" C-c
 wait_for "s 保存草稿并退出"
 answer "s 保存草稿并退出" "s"
 wait_for "[exit 1]"
@@ -136,8 +143,6 @@ short=$(awk 'NR == 2 {print $1}' list.txt)
   { echo "interview_tmux: the stored instance is not a draft"; exit 1; }
 
 # Resumed by the short id; the roster goes on where it stopped.
-asked=0
-tm kill-server 2> /dev/null || true
 start "$lcmon" interview hh.db --resume "$short"
 wait_for "继续访问草稿 $short"
 answer "最高学历 (#2)" "2"
@@ -170,6 +175,11 @@ screen | grep -qF '^[' && fail "escape codes on the screen"
 # What is stored equals what was typed.
 "$lcmon" export hh.db --form household --format csv --include-pii --no-bom --out hh.csv > /dev/null
 sed -i 's/\r$//' hh.csv hh__members.csv # CSV lines end in CRLF
+sqlite_rows() { # status and city of every instance, drafts too
+  "$lcmon" export hh.db --form household --format csv --include-drafts --no-bom --force --out all.csv > /dev/null
+  sed -i 's/\r$//' all.csv
+  paste -d ' ' <(col all.csv status) <(col all.csv city) | sort | tr '\n' ' '
+}
 col() { # col FILE NAME: the column NAME of every row
   awk -F, -v name="$2" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$1"
 }
@@ -183,4 +193,31 @@ members=$(awk -F, 'NR > 1 {print $2 ":" $3 ":" $4 ":" $5 ":" $6 ":" $7 ":" $8 ":
 [ "$members" = "1:1:2:41:6:1:0:1 2:3:1:8:2::0:dk " ] ||
   { echo "interview_tmux: members stored as '$members'"; exit 1; }
 [ "$(awk 'END {print NR}' hh.csv)" = 2 ] || { echo "interview_tmux: not one instance"; exit 1; }
+
+# Ctrl-C, c: the interview goes on at the same question; Ctrl-C, d: discarded, nothing kept.
+start "$lcmon" interview hh.db --wave 2026
+answer "城市代码" "广州"
+await "区/县代码"
+tm send-keys -t "$sess" C-c
+answer "c 继续访问" "c"
+answer "区/县代码" "天河"
+await "乡镇/街道代码"
+tm send-keys -t "$sess" C-c
+answer "c 继续访问" "d"
+wait_for "[exit 1]"
+screen | grep -qF "已放弃本次访问，草稿已删除" || fail "no word that the interview is discarded"
+# Ctrl-C twice: leaves with the draft saved.
+start "$lcmon" interview hh.db --wave 2026
+answer "城市代码" "广州"
+await "区/县代码"
+tm send-keys -t "$sess" C-c
+wait_for "c 继续访问"
+tm send-keys -t "$sess" C-c
+wait_for "[exit 1]"
+screen | grep -qF "访问未完成，答案已存为草稿" || fail "no word that the draft is saved"
+"$lcmon" interview --list hh.db > list.txt
+[ "$(grep -c '^[0-9a-f]\{8\}  ' list.txt)" = 1 ] && grep -qF "第 2 题，共 8 题：区/县代码" list.txt ||
+  { cat list.txt; echo "interview_tmux: not one draft, stopped at the county"; exit 1; }
+[ "$(sqlite_rows)" = "complete 4403 draft 4401 " ] || { echo "interview_tmux: stored '$(sqlite_rows)'"; exit 1; }
+
 echo "interview_tmux: one household of two interviewed on a terminal, paused, resumed by '$short', reviewed and stored as typed"
