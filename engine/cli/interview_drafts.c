@@ -99,15 +99,21 @@ static void stopped_at(lcm_db *db, const char *form_id, const char *version, con
     size_t k = 0;
     while (k < n && !(items[k].field == p.field && items[k].row == p.row))
         k++;
+    char label[64]; /* at most 60 bytes of the label, cut between characters */
+    size_t len = strlen(p.label);
+    if (len > 60)
+        for (len = 60; len > 0 && ((unsigned char)p.label[len] & 0xC0) == 0x80;)
+            len--;
+    snprintf(label, sizeof label, "%.*s%s", (int)len, p.label, p.label[len] ? "…" : "");
     char row[32] = "";
     if (p.row > 0)
         snprintf(row, sizeof row, " #%ld", p.row);
     if (p.kind == LCM_PROMPT_ADD_ROW)
-        snprintf(buf, cap, "%s %s%s?", en ? "add" : "添加", p.label, row);
+        snprintf(buf, cap, "%s %s%s?", en ? "add" : "添加", label, row);
     else if (en)
-        snprintf(buf, cap, "question %zu of %zu: %.60s%s", k + 1, n, p.label, row);
+        snprintf(buf, cap, "question %zu of %zu: %s%s", k + 1, n, label, row);
     else
-        snprintf(buf, cap, "第 %zu 题，共 %zu 题：%.60s%s", k + 1, n, p.label, row);
+        snprintf(buf, cap, "第 %zu 题，共 %zu 题：%s%s", k + 1, n, label, row);
 done:
     free(items);
     lcm_interview_free(iv);

@@ -100,7 +100,11 @@ static void chop(char *s) {
 
 cli_term_read_result cli_term_read(cli_term *t, const char *prompt, const char **line) {
     *line = "";
-    interrupted = 0;
+    if (interrupted) { /* Ctrl-C while the answer before was being saved */
+        interrupted = 0;
+        fputc('\n', stdout);
+        return CLI_TERM_INTERRUPT;
+    }
     if (t->el) {
         int n = 0;
         t->prompt = prompt;
@@ -108,6 +112,7 @@ cli_term_read_result cli_term_read(cli_term *t, const char *prompt, const char *
         const char *s = el_gets(t->el, &n);
         if (!s || n <= 0) {
             if (interrupted || (n < 0 && errno == EINTR)) {
+                interrupted = 0;
                 fputc('\n', stdout);
                 return CLI_TERM_INTERRUPT;
             }
@@ -128,6 +133,7 @@ cli_term_read_result cli_term_read(cli_term *t, const char *prompt, const char *
     ssize_t n = getline(&t->buf, &t->cap, stdin);
     if (n < 0) {
         if (interrupted || errno == EINTR) {
+            interrupted = 0;
             clearerr(stdin);
             fputc('\n', stdout);
             return CLI_TERM_INTERRUPT;
