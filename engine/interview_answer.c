@@ -48,9 +48,11 @@ static lcm_status answer_row(lcm_interview *iv, const char *text, lcm_err *err) 
     lcm_status st = LCM_OK;
     if (!*text)
         text = iv->value;
-    if (strchr("yY", text[0]) && text[0] && (!text[1] || strcmp(text, "yes") == 0))
+    if ((strchr("yY", text[0]) && text[0] && (!text[1] || strcmp(text, "yes") == 0)) ||
+        strcmp(text, "1") == 0)
         text = "是";
-    else if (strchr("nN", text[0]) && text[0] && (!text[1] || strcmp(text, "no") == 0))
+    else if ((strchr("nN", text[0]) && text[0] && (!text[1] || strcmp(text, "no") == 0)) ||
+             strcmp(text, "0") == 0)
         text = "否";
     if (strcmp(text, "是") == 0) {
         if (lcm_instance_rows(iv->in, r) < iv->row)
@@ -60,7 +62,7 @@ static lcm_status answer_row(lcm_interview *iv, const char *text, lcm_err *err) 
     else
         return lcm_err_set(
             err, LCM_CONSTRAINT, "%s",
-            lcm__interview_say(iv, "请回答 y（是）或 n（否）", "answer y (yes) or n (no)"));
+            lcm__interview_say(iv, "请回答 1（是）或 0（否）", "answer y (yes) or n (no)"));
     if (st == LCM_OK)
         st = lcm__interview_push(iv, err);
     if (st == LCM_OK)

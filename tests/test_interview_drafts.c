@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *household_db(const char *name) {
     static char path[4096];
@@ -207,7 +208,38 @@ static void interview_drafts__several_answers_and_the_review(void) {
                  "complete SZ-99 eu pc 115.0 0 4.0 100 - -");
 }
 
+/* A repeat without repeat_count asks whether to add a row: 1 (是) or 0 (否) on a Chinese
+ * screen, where y and n are taken too. */
+static void interview_drafts__rows_added_by_1_and_0(void) {
+    char dir[4096], db[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("ivd4-form"));
+    mkdir(dir, 0700);
+    static const char survey[] = "type,name,label::zh\n"
+                                 "begin repeat,kids,孩子\n"
+                                 "text,kid_name,姓名\n"
+                                 "end repeat,,\n";
+    static const char settings[] = "form_id,version\nkids,1\n";
+    snprintf(path, sizeof path, "%s/survey.csv", dir);
+    lcmt_write(path, survey, sizeof survey - 1);
+    snprintf(path, sizeof path, "%s/settings.csv", dir);
+    lcmt_write(path, settings, sizeof settings - 1);
+    snprintf(db, sizeof db, "%s", lcmt_tmp("ivd4.db"));
+    remove(db);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, NULL, NULL), 0);
+    char *out = NULL, *err = NULL;
+    int rc = lcmt_run((const char *[]){"interview", db, "--form", "kids", NULL},
+                      "1\n小明\ny\n小红\nx\n0\n\n", &out, &err);
+    CU_ASSERT_EQUAL(rc, 0);
+    LCMT_ASSERT_HAS(out, "\n添加孩子 1？（1 是 / 0 否）\n");
+    LCMT_ASSERT_HAS(out, "  ! 请回答 1（是）或 0（否）\n");
+    free(out), free(err);
+    ASSERT_QUERY(db, "SELECT group_concat(position || kid_name, ' ') FROM resp_kids_1__kids",
+                 "1小明 2小红");
+}
+
 const lcmt_case lcmt_interview_drafts_cases[] = {
+    {"rows_added_by_1_and_0", interview_drafts__rows_added_by_1_and_0},
     {"never_counted_as_complete", interview_drafts__never_counted_as_complete},
     {"list_and_short_ids", interview_drafts__list_and_short_ids},
     {"several_answers_and_the_review", interview_drafts__several_answers_and_the_review},

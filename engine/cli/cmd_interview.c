@@ -179,8 +179,9 @@ static void make_prompt_line(session *s, const lcm_prompt *p, const char *value_
 /* Print the question (all but its last line, which is the prompt). */
 static void show(session *s, const lcm_prompt *p) {
     if (p->kind == LCM_PROMPT_ADD_ROW) {
-        printf(s->en ? "\nAdd %s %ld? (y/n)" : "\n添加%s %ld？（y 是 / n 否）", p->label, p->row);
-        make_prompt_line(s, p, NULL);
+        printf(s->en ? "\nAdd %s %ld? (y/n)\n" : "\n添加%s %ld？（1 是 / 0 否）\n", p->label,
+               p->row);
+        make_prompt_line(s, p, s->en || !*p->value ? NULL : "1"); /* y: the row is there */
         return;
     }
     if (p->kind == LCM_PROMPT_QUESTION)
