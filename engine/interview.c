@@ -100,6 +100,7 @@ void lcm_interview_free(lcm_interview *iv) {
     free(iv->value);
     free(iv->choices);
     free(iv->asked);
+    free(iv->seen);
     free(iv);
 }
 
@@ -233,6 +234,12 @@ lcm_status lcm_interview_size_repeat(lcm_interview *iv, int r, long *n, lcm_err 
     return size_repeat(iv, r, n, err);
 }
 
+/* A field the interviewer answers (not a calculation, metadata or the device's text). */
+static int asks(const lcm_field *fd) {
+    return lcm__form_has_value(fd->type) && fd->type != LCM_FT_CALCULATE &&
+           fd->type < LCM_FT_START && !(fd->type == LCM_FT_TEXT && fd->text_kind == LCM_TK_META);
+}
+
 /* One step of the walk at field i; *stop is set when a prompt is ready. */
 static lcm_status step(lcm_interview *iv, int i, int *next, lcm_prompt *p, int *stop,
                        lcm_err *err) {
@@ -279,9 +286,7 @@ static lcm_status step(lcm_interview *iv, int i, int *next, lcm_prompt *p, int *
         *stop = relevant && !fd->external; /* csv-external only declares a data file */
         return *stop ? make_prompt(iv, LCM_PROMPT_NOTE, p, err) : LCM_OK;
     default:
-        if (!lcm__form_has_value(fd->type) || fd->type == LCM_FT_CALCULATE ||
-            fd->type >= LCM_FT_START || !relevant ||
-            (fd->type == LCM_FT_TEXT && fd->text_kind == LCM_TK_META)) /* the device's */
+        if (!asks(fd) || !relevant)
             return LCM_OK;
         iv->row = row ? row : iv->row;
         *stop = 1;
@@ -295,6 +300,7 @@ static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     p->kind = iv->kind = LCM_PROMPT_DONE;
     iv->done = 1;
     iv->fast = 0;
+    iv->nseen = 0;
     now_iso(buf, sizeof buf, 0);
     for (size_t i = 0; i < iv->f->nfields; i++)
         if (iv->f->fields[i].type == LCM_FT_END) {
@@ -305,6 +311,13 @@ static lcm_status finish_walk(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
     return lcm_instance_update(iv->in, err);
 }
 
+/* Is a the question field in row? (The row counts only inside a repeat: outside, the
+ * walk's row is whatever the last repeat left.) */
+static int same_question(const lcm_interview *iv, const lcm__asked *a, int field, long row) {
+    return a->kind == LCM_PROMPT_QUESTION && a->at == field &&
+           (iv->f->fields[field].repeat < 0 || a->row == row);
+}
+
 /* Resuming: a prompt whose answer is already there is passed over (and remembered, so `<`
  * comes back to it); 1 when it was. */
 static int pass_over(lcm_interview *iv, lcm_err *err, lcm_status *st) {
@@ -312,8 +325,11 @@ static int pass_over(lcm_interview *iv, lcm_err *err, lcm_status *st) {
         iv->kind == LCM_PROMPT_NOTE ||
         (iv->kind == LCM_PROMPT_QUESTION && *lcm_instance_get(iv->in, iv->at, iv->row)) ||
         (iv->kind == LCM_PROMPT_ADD_ROW && lcm_instance_rows(iv->in, iv->at) >= iv->row);
+    for (size_t k = 0; !answered && iv->kind == LCM_PROMPT_QUESTION && k < iv->nseen; k++)
+        answered = same_question(iv, &iv->seen[k], iv->at, iv->row);
     if (!answered) {
         iv->fast = 0;
+        iv->nseen = 0;
         return 0;
     }
     if (iv->kind != LCM_PROMPT_NOTE)
@@ -345,4 +361,90 @@ lcm_status lcm_interview_next(lcm_interview *iv, lcm_prompt *p, lcm_err *err) {
         stop = 0;
     }
     return finish_walk(iv, p, err);
+}
+
+typedef struct item_list {
+    lcm_interview_item *v;
+    size_t n, cap;
+} item_list;
+
+static lcm_status add_item(item_list *l, int field, long row, lcm_err *err) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        lcm_interview_item *grown = realloc(l->v, cap * sizeof *grown);
+        if (!grown)
+            return oom(err);
+        l->v = grown;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (lcm_interview_item){field, row};
+    return LCM_OK;
+}
+
+/* The questions asked in fields [from, to) at row (0 outside repeats), groups whose
+ * relevant is false left out, a repeat's rows one after the other. */
+static lcm_status collect(lcm_interview *iv, int from, int to, long row, item_list *l,
+                          lcm_err *err) {
+    lcm_status st = LCM_OK;
+    for (int i = from; i < to && st == LCM_OK; i++) {
+        const lcm_field *fd = &iv->f->fields[i];
+        int relevant = 1;
+        if (fd->type == LCM_FT_END_GROUP || fd->type == LCM_FT_END_REPEAT)
+            continue;
+        if ((st = lcm_instance_relevant(iv->in, i, row, &relevant, err)) != LCM_OK)
+            break;
+        if (fd->type == LCM_FT_BEGIN_GROUP) {
+            if (!relevant)
+                i = fd->end;
+        } else if (fd->type == LCM_FT_BEGIN_REPEAT) {
+            long rows = relevant ? lcm_instance_rows(iv->in, i) : 0;
+            for (long r = 1; r <= rows && st == LCM_OK; r++)
+                st = collect(iv, i + 1, fd->end, r, l, err);
+            i = fd->end;
+        } else if (relevant && asks(fd)) {
+            st = add_item(l, i, fd->repeat >= 0 ? row : 0, err);
+        }
+    }
+    return st;
+}
+
+lcm_status lcm_interview_questions(lcm_interview *iv, lcm_interview_item **out, size_t *n,
+                                   lcm_err *err) {
+    item_list l = {0};
+    lcm_status st = collect(iv, 0, (int)iv->f->nfields, 0, &l, err);
+    if (st != LCM_OK) {
+        free(l.v);
+        l.v = NULL, l.n = 0;
+    }
+    *out = l.v;
+    *n = l.n;
+    return st;
+}
+
+lcm_status lcm_interview_goto(lcm_interview *iv, int field, long row, lcm_err *err) {
+    if (field < 0 || (size_t)field >= iv->f->nfields || !asks(&iv->f->fields[field]) ||
+        !lcm__instance_cell(iv->in, field, row))
+        return lcm_err_set(err, LCM_NOTFOUND, "%s",
+                           lcm__interview_say(iv, "没有这道题", "there is no such question"));
+    /* Going back from it returns to what was asked before it; what was asked after it is
+     * passed over on the way forward, an optional question left empty too. */
+    for (size_t k = iv->nasked; k-- > 0;)
+        if (same_question(iv, &iv->asked[k], field, row)) {
+            lcm__asked *seen = malloc((iv->nasked - k) * sizeof *seen);
+            if (!seen)
+                return oom(err);
+            memcpy(seen, iv->asked + k, (iv->nasked - k) * sizeof *seen);
+            free(iv->seen);
+            iv->seen = seen;
+            iv->nseen = iv->nasked - k;
+            iv->nasked = k;
+            break;
+        }
+    iv->at = field;
+    iv->row = row;
+    iv->kind = LCM_PROMPT_QUESTION;
+    iv->waiting = 1;
+    iv->done = 0;
+    iv->fast = 1;
+    return LCM_OK;
 }

@@ -63,15 +63,39 @@ void lcm_interview_set_hook(lcm_interview *iv, lcm_interview_hook fn, void *ud);
 
 /* The next thing to show. After a NOTE, the next call moves on. */
 lcm_status lcm_interview_next(lcm_interview *iv, lcm_prompt *p, lcm_err *err);
-/* Answer the current prompt. A refused answer (type, required, constraint) returns
- * LCM_CONSTRAINT with a message to show, in the interview's language where the form
- * has one, and the same prompt comes again. */
+/* Answer the current prompt. Several choices of a select_multiple are separated by spaces,
+ * commas (also the full-width ，) or 、; numbers stand for numbered choices; "?" and "!"
+ * for don't-know and refusal (lcm_interview_special). A refused answer (type, required, constraint)
+ * returns LCM_CONSTRAINT with a message to show, in the interview's language where the form has
+ * one, and the same prompt comes again. */
 lcm_status lcm_interview_answer(lcm_interview *iv, const char *text, lcm_err *err);
 /* Go back to the previous question asked (or row prompt); the next call to
  * lcm_interview_next shows it. LCM_NOTFOUND, with a message to show, at the first one. */
 lcm_status lcm_interview_back(lcm_interview *iv, lcm_err *err);
 /* The language index used for labels. */
 size_t lcm_interview_lang(const lcm_interview *iv);
+
+/* A question the walk asks as the instance stands now (relevance, rows). */
+typedef struct lcm_interview_item {
+    int field;
+    long row; /* 1-based inside a repeat, 0 outside */
+} lcm_interview_item;
+
+/* Every question the walk asks now, in the order it asks them (a repeat's rows one after
+ * the other); *out is the caller's (free), *n its length. This is what "question N of M"
+ * counts and what the review before finishing lists. */
+lcm_status lcm_interview_questions(lcm_interview *iv, lcm_interview_item **out, size_t *n,
+                                   lcm_err *err);
+/* Go to question field in row (from the review screen): the next call to
+ * lcm_interview_next shows it; after its answer the walk passes over what is answered, as
+ * when resuming, and stops at the first question without an answer or at the end. */
+lcm_status lcm_interview_goto(lcm_interview *iv, int field, long row, lcm_err *err);
+
+/* Typed for a select, "?" answers with the list's don't-know choice and "!" with its
+ * refusal choice, where the list has one: a choice named dk, dont_know (refusal: rf,
+ * refused, refusal) or labelled 不知道, 不清楚, 说不好 (拒答, 拒绝回答, 不愿回答) or "Don't
+ * know" ("Refused"). The choice among the visible ones, NULL when the list has none. */
+const lcm_choice *lcm_interview_special(const lcm_interview *iv, int refusal);
 
 /* For a runner that shows a page of questions at a time (lcmon serve), the same checks
  * lcm_interview_answer makes, on any question and row, in the same words:

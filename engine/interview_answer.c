@@ -48,9 +48,11 @@ static lcm_status answer_row(lcm_interview *iv, const char *text, lcm_err *err) 
     lcm_status st = LCM_OK;
     if (!*text)
         text = iv->value;
-    if (strchr("yY", text[0]) && text[0] && (!text[1] || strcmp(text, "yes") == 0))
+    if ((strchr("yY", text[0]) && text[0] && (!text[1] || strcmp(text, "yes") == 0)) ||
+        strcmp(text, "1") == 0)
         text = "是";
-    else if (strchr("nN", text[0]) && text[0] && (!text[1] || strcmp(text, "no") == 0))
+    else if ((strchr("nN", text[0]) && text[0] && (!text[1] || strcmp(text, "no") == 0)) ||
+             strcmp(text, "0") == 0)
         text = "否";
     if (strcmp(text, "是") == 0) {
         if (lcm_instance_rows(iv->in, r) < iv->row)
@@ -60,7 +62,7 @@ static lcm_status answer_row(lcm_interview *iv, const char *text, lcm_err *err) 
     else
         return lcm_err_set(
             err, LCM_CONSTRAINT, "%s",
-            lcm__interview_say(iv, "请回答 y（是）或 n（否）", "answer y (yes) or n (no)"));
+            lcm__interview_say(iv, "请回答 1（是）或 0（否）", "answer y (yes) or n (no)"));
     if (st == LCM_OK)
         st = lcm__interview_push(iv, err);
     if (st == LCM_OK)
@@ -83,18 +85,77 @@ static const char *numbered_code(const lcm_interview *iv, const char *tok, size_
     return k >= 1 && (size_t)k <= iv->nchoices ? iv->choices[k - 1]->name : NULL;
 }
 
-/* The answer with numbers turned into choice codes; a code hidden by the choice_filter is
- * no answer (*hidden set). Malloc'd, the caller's (NULL when out of memory). */
-static char *as_codes(const lcm_interview *iv, const char *v, int *hidden) {
+/* Does s begin with one of the words (NULL-terminated)? */
+static int begins(const char *s, const char *const *words) {
+    for (; s && *words; words++)
+        if (strncmp(s, *words, strlen(*words)) == 0)
+            return 1;
+    return 0;
+}
+
+const lcm_choice *lcm_interview_special(const lcm_interview *iv, int refusal) {
+    static const char *const dk_codes[] = {"dk", "dont_know", "dontknow", NULL};
+    static const char *const rf_codes[] = {"rf", "refused", "refusal", "refuse", NULL};
+    static const char *const dk_words[] = {"不知道",     "不清楚",     "说不好", "Don't know",
+                                           "Don’t know", "don't know", NULL};
+    static const char *const rf_words[] = {"拒答",   "拒绝回答", "不愿回答", "Refused",
+                                           "Refuse", "refused",  NULL};
+    const char *const *codes = refusal ? rf_codes : dk_codes;
+    const char *const *words = refusal ? rf_words : dk_words;
+    for (size_t k = 0; k < iv->nchoices; k++) {
+        const lcm_choice *c = iv->choices[k];
+        for (const char *const *w = codes; *w; w++)
+            if (strcmp(c->name, *w) == 0)
+                return c;
+        for (size_t li = 0; c->label && li < lcm_form_nlangs(iv->f); li++)
+            if (begins(lcm_form_text(iv->f, c->label, li), words))
+                return c;
+    }
+    return NULL;
+}
+
+/* Separators of several answers besides the space: , ， 、 and the full-width space. */
+static size_t separator(const char *p) {
+    if (*p == ' ' || *p == ',' || *p == '\t')
+        return 1;
+    if (strncmp(p, "，", 3) == 0 || strncmp(p, "、", 3) == 0 || strncmp(p, "　", 3) == 0)
+        return 3;
+    return 0;
+}
+
+static size_t skip_separators(const char *p) {
+    size_t n = 0, k;
+    while ((k = separator(p + n)) > 0)
+        n += k;
+    return n;
+}
+
+static size_t token_len(const char *p) {
+    size_t n = 0;
+    while (p[n] && !separator(p + n))
+        n++;
+    return n;
+}
+
+/* The answer with numbers turned into choice codes, "?" and "!" into the don't-know and
+ * refusal choices; a code hidden by the choice_filter is no answer (*hidden set; *special
+ * set for a "?" or "!" the list has no choice for). Malloc'd, the caller's (NULL when out
+ * of memory). */
+static char *as_codes(const lcm_interview *iv, const char *v, int *hidden, int *special) {
     lcm_strbuf sb = LCM_STRBUF_INIT;
-    *hidden = 0;
+    *hidden = *special = 0;
     if (!iv->f->fields[iv->at].list) {
         lcm_strbuf_adds(&sb, v);
         return lcm_strbuf_detach(&sb);
     }
-    for (const char *p = v + strspn(v, " "); *p; p += strspn(p, " ")) {
-        size_t n = strcspn(p, " "), k = 0;
+    for (const char *p = v + skip_separators(v); *p; p += skip_separators(p)) {
+        size_t n = token_len(p), k = 0;
         const char *code = numbered_code(iv, p, n);
+        if (n == 1 && (*p == '?' || *p == '!')) {
+            const lcm_choice *c = lcm_interview_special(iv, *p == '!');
+            *special |= !c;
+            code = c ? c->name : NULL;
+        }
         while (!code && k < iv->nchoices &&
                !(strlen(iv->choices[k]->name) == n && strncmp(iv->choices[k]->name, p, n) == 0))
             k++;
@@ -159,10 +220,16 @@ static lcm_status check_value(lcm_interview *iv, const lcm_field *fd, const char
 
 static lcm_status answer_question(lcm_interview *iv, const char *text, lcm_err *err) {
     const lcm_field *fd = &iv->f->fields[iv->at];
-    int hidden;
-    char *v = as_codes(iv, *text ? text : iv->value, &hidden);
+    int hidden, special;
+    char *v = as_codes(iv, *text ? text : iv->value, &hidden, &special);
     char *old = strdup(lcm_instance_get(iv->in, iv->at, iv->row));
-    lcm_status st = v && old ? check_value(iv, fd, v, err) : oom(err);
+    lcm_status st = v && old ? LCM_OK : oom(err);
+    if (st == LCM_OK && special)
+        st = lcm_err_set(err, LCM_CONSTRAINT, "%s",
+                         lcm__interview_say(iv, "此题没有“不知道”或“拒答”选项",
+                                            "this question has no don't-know or refusal answer"));
+    if (st == LCM_OK)
+        st = check_value(iv, fd, v, err);
     if (st == LCM_OK && hidden)
         st = lcm_err_set(
             err, LCM_CONSTRAINT, "%s",
@@ -237,6 +304,7 @@ lcm_status lcm_interview_back(lcm_interview *iv, lcm_err *err) {
         iv->waiting = 1;
         iv->done = 0;
         iv->fast = 0;
+        iv->nseen = 0;
         return LCM_OK;
     }
     return lcm_err_set(err, LCM_NOTFOUND, "%s",

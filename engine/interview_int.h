@@ -31,6 +31,9 @@ struct lcm_interview {
     int numbered;    /* they may be answered by number */
     lcm__asked *asked;
     size_t nasked, capasked;
+    lcm__asked *seen; /* after lcm_interview_goto: the prompts asked after the one gone to,
+                         passed over on the way forward even when left empty */
+    size_t nseen;
     lcm_interview_hook hook;
     void *hook_ud;
 };

@@ -301,13 +301,17 @@ static lcm_status merge_form(mctx *m, sqlite3_stmt *f, lcm_err *err) {
     if ((rc = tables(m, table, err)) != LCM_OK)
         return rc;
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT \"instance_id\" FROM \"%s\" ORDER BY rowid", table);
+    snprintf(sql, sizeof sql,
+             "SELECT \"instance_id\", \"status\" = 'draft' FROM \"%s\" ORDER BY rowid", table);
     if (lcm_db_prepare(m->other, sql, &st, NULL) != LCM_OK)
         return lcm_err_set(err, LCM_DB, "'%s': cannot read '%s': %s", m->path, table,
                            sqlite3_errmsg(lcm_db_sqlite(m->other)));
     int step;
     while (rc == LCM_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = instance(m, (const char *)sqlite3_column_text(st, 0), err);
+        if (sqlite3_column_int(st, 1))
+            m->form->drafts++; /* not finished: never merged as if complete */
+        else
+            rc = instance(m, (const char *)sqlite3_column_text(st, 0), err);
     if (rc == LCM_OK && step != SQLITE_DONE)
         rc = lcm_err_set(err, LCM_DB, "'%s': cannot read '%s': %s", m->path, table,
                          sqlite3_errmsg(lcm_db_sqlite(m->other)));

@@ -9,6 +9,8 @@
  *   identical  (every column but final_weight, which calibration rewrites, and source,
  *              which says how it arrived) left alone;
  *   conflict   (same instance_id, other answers) left out and reported.
+ * Drafts there (interviews not finished) are left out and counted: they are finished where
+ * they were started and merged then.
  * All files are merged in one transaction: on any error nothing is written. Merging the
  * same files again finds every instance identical and changes nothing.
  */
@@ -22,6 +24,7 @@
 typedef struct lcm_merge_form {
     char form_id[64], version[64];
     long added, identical, conflicts;
+    long drafts; /* unfinished interviews there: left out, never merged as answers */
 } lcm_merge_form;
 
 /* What merging one file did. */

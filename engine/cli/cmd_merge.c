@@ -15,8 +15,10 @@ const char *const cmd_merge_usage[] = {
     "version with responses there must be loaded in DB as the very same questionnaire",
     "(same digest). New interviews are added with their rosters; ones DB already holds",
     "unchanged are skipped; ones with the same instance_id but other answers are",
-    "conflicts: listed, and left out. All files go in one transaction: on an error",
-    "nothing is merged. Merging the same files again changes nothing.",
+    "conflicts: listed, and left out. Drafts (interviews not finished) are left out and",
+    "counted: finish them where they were started, then merge again. All files go in",
+    "one transaction: on an error nothing is merged. Merging the same files again",
+    "changes nothing.",
     NULL,
 };
 
@@ -25,9 +27,12 @@ static void print_report(const lcm_merge_report *r) {
         printf("'%s': no responses\n", r->path);
     for (size_t i = 0; i < r->nforms; i++) {
         const lcm_merge_form *f = &r->forms[i];
-        printf("'%s': %s %s: %ld new, %ld already here, %ld conflict%s%s\n", r->path, f->form_id,
+        printf("'%s': %s %s: %ld new, %ld already here, %ld conflict%s%s", r->path, f->form_id,
                f->version, f->added, f->identical, f->conflicts, f->conflicts == 1 ? "" : "s",
                f->conflicts ? " (left out)" : "");
+        if (f->drafts)
+            printf(", %ld draft%s left out (not finished)", f->drafts, f->drafts == 1 ? "" : "s");
+        printf("\n");
     }
     for (size_t i = 0; i < r->nconflicts; i++)
         printf("  conflict: %s\n", r->conflicts[i]);

@@ -69,7 +69,7 @@ static const char *name_of(const cli_place *pp, const lcm_field_place *p) {
     return pp->en && *p->name_en ? p->name_en : p->name;
 }
 
-void cli_place_show(const cli_place *pp, const char *value, FILE *out) {
+void cli_place_show(const cli_place *pp, FILE *out) {
     if (pp->n <= CLI_PLACE_LIST_MAX) {
         for (size_t k = 0; k < pp->n; k++)
             fprintf(out, "\n  %2zu  %s", k + 1, name_of(pp, &pp->list[k]));
@@ -81,12 +81,13 @@ void cli_place_show(const cli_place *pp, const char *value, FILE *out) {
                 pp->en ? "(type the name or part of it; a code is taken as well)"
                        : "（输入名称或名称的一部分，也可输入代码）");
     }
-    const char *shown = value;
-    for (size_t k = 0; value && *value && k < pp->n; k++)
-        if (strcmp(pp->list[k].code, value) == 0)
-            shown = name_of(pp, &pp->list[k]);
-    fprintf(out, "\n%s%s%s> ", shown && *shown ? "[" : "", shown ? shown : "",
-            shown && *shown ? "] " : "");
+}
+
+const char *cli_place_name(const cli_place *pp, const char *code) {
+    for (size_t k = 0; code && *code && k < pp->n; k++)
+        if (strcmp(pp->list[k].code, code) == 0)
+            return name_of(pp, &pp->list[k]);
+    return code;
 }
 
 static int all_digits(const char *s) {

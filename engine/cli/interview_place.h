@@ -31,8 +31,10 @@ int cli_place_for(lcm_db *db, const lcm_form *f, const lcm_instance *in, int fie
                   int en, cli_place *pp);
 void cli_place_release(cli_place *pp);
 
-/* Print the list (or how to search it) and the current value by name. */
-void cli_place_show(const cli_place *pp, const char *value, FILE *out);
+/* Print the list (or how to search it). */
+void cli_place_show(const cli_place *pp, FILE *out);
+/* The name of the place whose code is code, or code itself when it is none of the list. */
+const char *cli_place_name(const cli_place *pp, const char *code);
 
 /* The answer to give for what was typed: a place's code for a list number, a name or a
  * unique part of a name; the input itself otherwise (a code, or something the form will
