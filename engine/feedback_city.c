@@ -686,7 +686,8 @@ static void comparison_chart(city_ctx *x) {
 }
 
 /* Key drivers of overall satisfaction for the chart: `lcmon model --drivers` on the
- * services' ratings (docs/model.md); dr->fitted = 0 when its rule fails or the data cannot
+ * services' ratings (docs/model.md) of the report year's wave, on the form version it was
+ * answered on; dr->fitted = 0 when its rule fails or the data cannot
  * be read (the chart then falls back to the stored correlations). */
 static void ipa_drivers(city_ctx *x, lcm_drivers *dr) {
     const char *items[NSERV];
@@ -695,7 +696,8 @@ static void ipa_drivers(city_ctx *x, lcm_drivers *dr) {
     for (int s = 0; s < NSERV; s++)
         items[s] = lcm_arena_printf(x->b->a, "sat_%s", serv_code[s]);
     if (!items[NSERV - 1] ||
-        lcm_source_resolve(x->db, LCM_SOURCE_FORM, "household", &src, NULL) != LCM_OK ||
+        lcm_source_resolve_wave(x->db, LCM_SOURCE_FORM, "household", x->o->year, &src, NULL, 0,
+                                NULL) != LCM_OK ||
         lcm_model_drivers(x->db, &src, x->o->year, x->cities[x->me].code, "sat_overall", items,
                           NSERV, x->b->min_n, dr, NULL) != LCM_OK)
         dr->fitted = 0, dr->rule = LCM_DRIVERS_NO_CITY;
