@@ -68,18 +68,20 @@ static const char *folder_name(const char *dir, char *buf, size_t size) {
 }
 
 static lcm_status read_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err) {
-    char *text[3] = {NULL, NULL, NULL};
+    char *text[4] = {NULL, NULL, NULL, NULL};
     lcm_status st = slurp(dir, "survey.csv", 0, &text[0], err);
     if (st == LCM_OK)
         st = slurp(dir, "choices.csv", 1, &text[1], err);
     if (st == LCM_OK)
         st = slurp(dir, "settings.csv", 1, &text[2], err);
+    if (st == LCM_OK)
+        st = slurp(dir, "entities.csv", 1, &text[3], err);
     /* pyxform names a form without form_id after its file; here the folder is the file. */
     char name[4096] = "";
     if (st == LCM_OK)
-        st = lcm_form_check_texts_as(text[0], text[1], text[2], folder_name(dir, name, sizeof name),
-                                     out, problems, err);
-    for (int i = 0; i < 3; i++)
+        st = lcm__form_check_texts_full((const char *const *)text,
+                                        folder_name(dir, name, sizeof name), out, problems, err);
+    for (int i = 0; i < 4; i++)
         free(text[i]);
     return st;
 }
@@ -214,16 +216,22 @@ lcm_status lcm_form_check_texts(const char *survey, const char *choices, const c
 lcm_status lcm_form_check_texts_as(const char *survey, const char *choices, const char *settings,
                                    const char *default_id, lcm_form **out, char ***problems,
                                    lcm_err *err) {
+    const char *in[4] = {survey, choices, settings, NULL};
+    return lcm__form_check_texts_full(in, default_id, out, problems, err);
+}
+
+lcm_status lcm__form_check_texts_full(const char *const in[4], const char *default_id,
+                                      lcm_form **out, char ***problems, lcm_err *err) {
     *out = NULL;
     if (problems)
         *problems = NULL;
     lcm_form *f = calloc(1, sizeof *f);
     if (!f)
         return lcm_err_set(err, LCM_NOMEM, "out of memory reading a form");
-    const char *in[3] = {survey, choices, settings};
     int bad = 0;
     for (int i = 0; i < 3; i++)
         bad |= in[i] && !(f->text[i] = strdup(in[i]));
+    bad |= in[3] && !(f->entities = strdup(in[3]));
     bad |= default_id && !(f->default_id = strdup(default_id));
     lcm_err why = {0};
     lcm_status st = bad || !(f->digest = digest(f->text)) ? LCM_NOMEM : lcm__form_parse(f, &why);
@@ -312,6 +320,7 @@ void lcm_form_free(lcm_form *f) {
     free_texts((const char *const *)f->langs, f->nlangs);
     for (int i = 0; i < 3; i++)
         free(f->text[i]);
+    free(f->entities);
     free(f->form_id), free(f->default_id), free(f->version), free(f->title), free(f->default_lang);
     free(f->table), free(f->digest);
     free(f);

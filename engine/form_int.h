@@ -56,7 +56,8 @@ struct lcm_form {
     char *form_id, *version, *title, *default_lang;
     char *default_id; /* form_id when settings.csv gives none (the folder's name), or NULL */
     char *table, *digest;
-    char *text[3]; /* survey, choices, settings as read (choices may be NULL) */
+    char *text[3];  /* survey, choices, settings as read (choices may be NULL) */
+    char *entities; /* entities.csv when given: checked (form_refs.c), neither stored nor used */
     char **langs;
     size_t nlangs;
     lcm_field *fields;
@@ -80,6 +81,10 @@ struct lcm_form {
     int fused;                /* one_pass, and constraints and repeat_counts read only fields before
                                  their own (or '.'): each answer is checked in that same pass */
 };
+
+/* lcm_form_check_texts_as from survey, choices, settings and entities (NULL = absent). */
+lcm_status lcm__form_check_texts_full(const char *const in[4], const char *default_id,
+                                      lcm_form **out, char ***problems, lcm_err *err);
 
 /* Work out f's plans (after a successful read), and free them. */
 lcm_status lcm__form_plan(lcm_form *f, lcm_err *err);
@@ -110,6 +115,12 @@ const lcm_choice_list *lcm__form_find_list(const lcm_form *f, const char *name);
 /* Resolve expressions, check groups, references, cycles and columns (form_check.c),
  * recording problems the same way. */
 lcm_status lcm__form_check(lcm_form *f, lcm_err *err);
+
+/* ${name} in texts, trigger, the entities sheet and save_to, checked as pyxform checks
+ * them (form_refs.c); entities may be NULL. Problems are recorded; returns LCM_NOMEM only. */
+lcm_status lcm__form_check_refs(lcm_form *f, const lcm__sheet *survey, const lcm__sheet *choices,
+                                const lcm__sheet *settings, const lcm__sheet *entities,
+                                lcm_err *err);
 
 /* XLSForm name rule (ASCII): letter or '_', then letters, digits, '_', '-', '.'. */
 int lcm__form_name_ok(const char *s);

@@ -525,7 +525,10 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
     fd->line = sh->lines[r];
     fd->parent = fd->repeat = fd->end = -1;
     fd->media = has_media(sh, r);
-    if (!(fd->name = strdup(lcm__sheet_cell(sh, r, c->name))))
+    const char *name = lcm__sheet_cell(sh, r, c->name);
+    if (!*name && strcasecmp(lcm__sheet_cell(sh, r, c->type), "audit") == 0)
+        name = "audit"; /* pyxform names the audit itself */
+    if (!(fd->name = strdup(name)))
         return oom(err);
     lcm_status st = note(f, i, parse_type(f, sh, r, c->type, fd, err), err);
     if (f->broken[i])
