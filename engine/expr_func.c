@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <time.h>
 
 static lcm_status oom(lcm_err *err) {
@@ -455,6 +457,17 @@ static lcm_status fn_once(const lcm__node *c, const lcm_expr_env *env, lcm_value
     return lcm__eval_node(c->args[0], env, out, err);
 }
 
+/* random(): a number in [0, 1) (a fresh one per evaluation, as in ODK). */
+static lcm_status fn_random(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                            lcm_err *err) {
+    (void)c, (void)env, (void)err;
+    uint32_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = (uint32_t)time(NULL) * 2654435761u;
+    set_num(out, (double)(r >> 2) / (double)(1u << 30));
+    return LCM_OK;
+}
+
 static lcm_status fn_current(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                              lcm_err *err) {
     (void)c, (void)err;
@@ -727,6 +740,7 @@ static const lcm__fn functions[] = {
     {"pulldata", 4, 4, 0, fn_empty},
     {"instance", 1, 1, 0, fn_empty},
     {"once", 1, 1, 0, fn_once},
+    {"random", 0, 0, 0, fn_random},
     {"current", 0, 0, 0, fn_current},
     {"decimal-date-time", 1, 1, 0, fn_decimal_date_time},
     {"format-date", 2, 2, 0, fn_format_date},

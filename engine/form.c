@@ -270,6 +270,7 @@ static void free_field(lcm_field *fd, size_t nlangs) {
     lcm_expr_free((lcm_expr *)fd->choice_filter);
     lcm_expr_free((lcm_expr *)fd->repeat_count);
     free((void *)fd->default_value);
+    lcm_expr_free((lcm_expr *)fd->default_expr);
     free((void *)fd->appearance);
     free((void *)fd->column);
     free((void *)fd->table);

@@ -365,6 +365,18 @@ lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char 
     return env;
 }
 
+lcm_status lcm_instance_default(lcm_instance *in, int field, long row, char **out, lcm_err *err) {
+    const lcm_field *fd = &in->f->fields[field];
+    *out = NULL;
+    if (fd->default_expr) {
+        lcm_expr_env env = lcm_instance_env(in, field, row, NULL);
+        return lcm_expr_eval_string(fd->default_expr, &env, out, err);
+    }
+    if (fd->default_value && !(*out = strdup(fd->default_value)))
+        return lcm_err_set(err, LCM_NOMEM, "out of memory evaluating a default");
+    return LCM_OK;
+}
+
 static lcm_status env_column(void *ud, const char *name, lcm_value *out, lcm_err *err) {
     lcm_instance *in = ud;
     const lcm_choice *c = in->ctx_choice;

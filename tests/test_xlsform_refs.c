@@ -139,7 +139,38 @@ static void xlsform_refs__names_pyxform_takes(void) {
     expect("type,name,label\naudit,,\n", NULL, NULL, NULL);
 }
 
+/* XLSForm "dynamic defaults": a default that is an expression is evaluated when the
+ * question is first shown (here: 3 answered to q0, so q1 starts at 3 + 1); a literal
+ * default stays a literal, and a literal of the wrong type is still refused. */
+static void xlsform_refs__dynamic_defaults(void) {
+    lcm_err err = {0};
+    lcm_form *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_form_read_texts("type,name,label,default\ninteger,q0,Q0,7\n"
+                                              "integer,q1,Q1,${q0} + 1\ndate,d,D,today()\n",
+                                              NULL, "form_id,version\nt,1\n", &f, &err),
+                          LCM_OK);
+    lcm_instance *in = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+    char *v = NULL;
+    CU_ASSERT_EQUAL(lcm_instance_default(in, 0, 0, &v, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(v ? v : "(null)", "7");
+    free(v);
+    CU_ASSERT_EQUAL(lcm_instance_set(in, 0, 0, "3", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_default(in, 1, 0, &v, &err), LCM_OK);
+    CU_ASSERT_STRING_EQUAL(v ? v : "(null)", "4");
+    free(v);
+    CU_ASSERT_PTR_NULL(lcm_form_field(f, 1)->default_value); /* never shown as a literal */
+    CU_ASSERT_EQUAL(lcm_instance_default(in, 2, 0, &v, &err), LCM_OK);
+    CU_ASSERT_EQUAL(v ? strlen(v) : 0, 10); /* today's YYYY-MM-DD */
+    free(v);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    expect("type,name,label,default\ninteger,q0,Q0,2.5\n", NULL, NULL,
+           "default of 'q0': field 'q0': '2.5' is not a whole number");
+}
+
 const lcmt_case lcmt_xlsform_refs_cases[] = {
+    {"xlsform_refs__dynamic_defaults", xlsform_refs__dynamic_defaults},
     {"xlsform_refs__names_in_texts", xlsform_refs__names_in_texts},
     {"xlsform_refs__entities_sheet_and_save_to", xlsform_refs__entities_sheet_and_save_to},
     {"xlsform_refs__entity_in_one_repeat", xlsform_refs__entity_in_one_repeat},
