@@ -379,6 +379,10 @@ const char *lcm_form_text(const lcm_form *f, const char *const *texts, size_t li
 }
 
 int lcm_form_find(const lcm_form *f, const char *name) {
+    for (size_t i = 0; i < f->nfields; i++) /* the exact name first: q1 and Q1 may both be */
+        if (f->fields[i].name && strcmp(f->fields[i].name, name) == 0 &&
+            f->fields[i].type != LCM_FT_END_GROUP && f->fields[i].type != LCM_FT_END_REPEAT)
+            return (int)i;
     for (size_t i = 0; i < f->nfields; i++)
         if (f->fields[i].name && strcasecmp(f->fields[i].name, name) == 0 &&
             f->fields[i].type != LCM_FT_END_GROUP && f->fields[i].type != LCM_FT_END_REPEAT)

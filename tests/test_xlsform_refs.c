@@ -169,7 +169,30 @@ static void xlsform_refs__dynamic_defaults(void) {
            "default of 'q0': field 'q0': '2.5' is not a whole number");
 }
 
+/* pyxform: names are unique within their nearest group or repeat, compared with case. The
+ * response table compares column names without case, so the later one is qualified:
+ * "<group>_<name>" in another group, "<name>_<line>" beside one differing in case. */
+static void xlsform_refs__same_name_in_two_groups(void) {
+    lcm_err err = {0};
+    lcm_form *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_form_read_texts("type,name,label\nbegin group,g1,G1\ninteger,q,Q\nend group,,\n"
+                            "begin group,g2,G2\ninteger,q,Q\nend group,,\n"
+                            "text,age,A\ntext,AGE,B\n",
+                            NULL, "form_id,version\nt,1\n", &f, &err),
+        LCM_OK);
+    CU_ASSERT_STRING_EQUAL(lcm_form_field(f, 1)->column, "q");
+    CU_ASSERT_STRING_EQUAL(lcm_form_field(f, 4)->column, "g2_q");
+    CU_ASSERT_STRING_EQUAL(lcm_form_field(f, 6)->column, "age");
+    CU_ASSERT_STRING_EQUAL(lcm_form_field(f, 7)->column, "AGE_9");
+    CU_ASSERT_EQUAL(lcm_form_find(f, "AGE"), 7); /* the exact name first */
+    lcm_form_free(f);
+    expect("type,name,label\nbegin group,g1,G1\ninteger,q,Q\ninteger,q,Q\nend group,,\n", NULL,
+           NULL, "survey.csv:4:2: name 'q' is already used on line 3");
+}
+
 const lcmt_case lcmt_xlsform_refs_cases[] = {
+    {"xlsform_refs__same_name_in_two_groups", xlsform_refs__same_name_in_two_groups},
     {"xlsform_refs__dynamic_defaults", xlsform_refs__dynamic_defaults},
     {"xlsform_refs__names_in_texts", xlsform_refs__names_in_texts},
     {"xlsform_refs__entities_sheet_and_save_to", xlsform_refs__entities_sheet_and_save_to},
