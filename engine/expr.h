@@ -94,6 +94,12 @@ typedef struct lcm_expr_env {
     const char *today; /* "YYYY-MM-DD" for today(); NULL = the local date */
     /* Choice filters: the value of a choices column for the choice being filtered. */
     lcm_status (*column)(void *ud, const char *name, lcm_value *out, lcm_err *err);
+    /* jr:choice-name(value, '${slot}'): the label of choice value of select slot in the
+     * current language (*out borrowed or owned as lcm_value says); NULL = the value. */
+    lcm_status (*choice_label)(void *ud, int slot, const char *value, lcm_value *out, lcm_err *err);
+    /* Set by the evaluator only: inside a predicate on ${repeat}[…], the instance (from 0)
+     * whose fields the predicate reads, plus 1 (0 = not in a predicate). */
+    long pred_row;
 } lcm_expr_env;
 
 /* Evaluate e; *out is the caller's (lcm_value_free). Errors: out of memory, a bad regex

@@ -216,6 +216,14 @@ lcm_status lcm__eval_node(const lcm__node *n, const lcm_expr_env *env, lcm_value
             return lcm_err_set(err, LCM_INTERNAL, "column %d: '${%s}' was not resolved", n->col,
                                n->str);
         return env->get(env->ud, n->slot, -1, out, err);
+    case N_CHILD: /* a field of the instance a predicate looks at */
+        return env->get(env->ud, n->slot, env->pred_row ? env->pred_row - 1 : -1, out, err);
+    case N_PATH: /* instance('…')/… and /data/… paths: data lcmon does not hold here */
+    case N_STEP:
+    case N_PRED:
+        return lcm_value_set_str(out, "") == LCM_OK
+                   ? LCM_OK
+                   : lcm_err_set(err, LCM_NOMEM, "out of memory evaluating an expression");
     case N_COL:
         if (!env->column)
             return lcm_err_set(err, LCM_INTERNAL, "column %d: '%s' needs a choice", n->col, n->str);

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <time.h>
 
 static lcm_status oom(lcm_err *err) {
@@ -397,11 +399,256 @@ static long count_of(const lcm__node *var, const lcm_expr_env *env) {
     return env->count ? env->count(env->ud, var->slot) : 1;
 }
 
+/* 1 when every predicate of path (on a repeat) holds for instance row (from 0). */
+static lcm_status predicates_hold(const lcm__node *path, const lcm_expr_env *env, long row,
+                                  int *yes, lcm_err *err) {
+    lcm_expr_env in = *env;
+    in.pred_row = row + 1;
+    *yes = 1;
+    for (int i = 1; i < path->nargs && *yes; i++) {
+        if (path->args[i]->kind != N_PRED)
+            continue;
+        /* [3] selects the third instance, as in XPath; any other value is a condition */
+        lcm_value v = {0};
+        lcm_status st = lcm__eval_node(path->args[i]->args[0], &in, &v, err);
+        if (st != LCM_OK)
+            return st;
+        *yes = v.kind == LCM_VAL_NUM ? v.num == (double)(row + 1) : lcm_value_bool(&v);
+        lcm_value_free(&v);
+    }
+    return LCM_OK;
+}
+
+/* count(${repeat}) and count(${repeat}[condition on its fields]). */
 static lcm_status fn_count(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                            lcm_err *err) {
-    (void)err;
-    set_num(out, (double)count_of(c->args[0], env));
+    const lcm__node *a = c->args[0];
+    if (a->kind != N_PATH) {
+        set_num(out, (double)count_of(a, env));
+        return LCM_OK;
+    }
+    long n = count_of(a->args[0], env), k = 0;
+    for (long i = 0; i < n; i++) {
+        int yes;
+        lcm_status st = predicates_hold(a, env, i, &yes, err);
+        if (st != LCM_OK)
+            return st;
+        k += yes;
+    }
+    set_num(out, (double)k);
     return LCM_OK;
+}
+
+/* ${last-saved#x}: the answer in the last form this device saved. lcmon keeps no such
+ * form per device, so it is empty (ODK's value before any form was saved). */
+static lcm_status fn_empty(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                           lcm_err *err) {
+    (void)c, (void)env;
+    return lcm_value_set_str(out, "") == LCM_OK ? LCM_OK : oom(err);
+}
+
+/* once(x): x the first time, then the value the field already holds. */
+static lcm_status fn_once(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                          lcm_err *err) {
+    if (env->self && *env->self) {
+        lcm_value_borrow(out, env->self);
+        return LCM_OK;
+    }
+    return lcm__eval_node(c->args[0], env, out, err);
+}
+
+/* random(): a number in [0, 1) (a fresh one per evaluation, as in ODK). */
+static lcm_status fn_random(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                            lcm_err *err) {
+    (void)c, (void)env, (void)err;
+    uint32_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = (uint32_t)time(NULL) * 2654435761u;
+    set_num(out, (double)(r >> 2) / (double)(1u << 30));
+    return LCM_OK;
+}
+
+static lcm_status fn_current(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                             lcm_err *err) {
+    (void)c, (void)err;
+    lcm_value_borrow(out, env->self);
+    return LCM_OK;
+}
+
+/* Days since 1970-01-01 of "YYYY-MM-DD" or "YYYY-MM-DDThh:mm[:ss[.fff]]" (local time: no
+ * zone is applied, as the answers store none); *ok 0 when s is neither. */
+static double datetime_days(const char *s, int *ok) {
+    char date[11];
+    *ok = 0;
+    if (strlen(s) < 10)
+        return NAN;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    double days = lcm__date_days(date, ok);
+    if (!*ok || s[10] == '\0')
+        return *ok ? days : NAN;
+    int h = 0, m = 0, used = 0;
+    double sec = 0;
+    if ((s[10] != 'T' && s[10] != ' ') || sscanf(s + 11, "%2d:%2d%n", &h, &m, &used) != 2) {
+        *ok = 0;
+        return NAN;
+    }
+    if (s[11 + used] == ':')
+        sec = strtod(s + 12 + used, NULL);
+    return days + (h * 3600.0 + m * 60.0 + sec) / 86400.0;
+}
+
+/* decimal-date-time(x): days since 1970-01-01 with the time as a fraction. */
+static lcm_status fn_decimal_date_time(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                       lcm_err *err) {
+    text_arg t;
+    lcm_status st = arg_text(c, 0, env, &t, err);
+    if (st != LCM_OK)
+        return text_free(&t), st;
+    int ok;
+    double d = datetime_days(t.s, &ok);
+    if (!ok && t.v.kind == LCM_VAL_NUM)
+        d = t.v.num, ok = 1;
+    text_free(&t);
+    set_num(out, ok ? d : NAN);
+    return LCM_OK;
+}
+
+/* format-date(date, format) and format-date-time: %Y %y %m %n %b %d %e %a %H %h %M %S %3. */
+static lcm_status fn_format_date(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                 lcm_err *err) {
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const wday[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    text_arg t, f;
+    lcm_status st = arg_text(c, 0, env, &t, err);
+    if (st != LCM_OK)
+        return text_free(&t), st;
+    if ((st = arg_text(c, 1, env, &f, err)) != LCM_OK) {
+        text_free(&t), text_free(&f);
+        return st;
+    }
+    int ok;
+    double d = datetime_days(t.s, &ok);
+    if (!ok && t.v.kind == LCM_VAL_NUM && isfinite(t.v.num))
+        d = t.v.num, ok = 1;
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    if (ok && fabs(d) < 1e7) {
+        char ymd[16];
+        lcm__date_format(floor(d), ymd, sizeof ymd);
+        int y = atoi(ymd), m = atoi(ymd + 5), dd = atoi(ymd + 8);
+        double secs = (d - floor(d)) * 86400.0 + 0.0005;
+        int H = (int)(secs / 3600), M = (int)fmod(secs / 60, 60), S = (int)fmod(secs, 60);
+        int ms = (int)(fmod(secs, 1) * 1000);
+        long wd = ((long)floor(d) % 7 + 7 + 4) % 7; /* 1970-01-01 was a Thursday */
+        for (const char *p = f.s; *p; p++) {
+            if (*p != '%' || !p[1]) {
+                lcm_strbuf_addc(&sb, *p);
+                continue;
+            }
+            switch (*++p) {
+            case 'Y':
+                lcm_strbuf_addf(&sb, "%04d", y);
+                break;
+            case 'y':
+                lcm_strbuf_addf(&sb, "%02d", y % 100);
+                break;
+            case 'm':
+                lcm_strbuf_addf(&sb, "%02d", m);
+                break;
+            case 'n':
+                lcm_strbuf_addf(&sb, "%d", m);
+                break;
+            case 'b':
+                lcm_strbuf_adds(&sb, mon[m - 1]);
+                break;
+            case 'd':
+                lcm_strbuf_addf(&sb, "%02d", dd);
+                break;
+            case 'e':
+                lcm_strbuf_addf(&sb, "%d", dd);
+                break;
+            case 'a':
+                lcm_strbuf_adds(&sb, wday[wd]);
+                break;
+            case 'H':
+                lcm_strbuf_addf(&sb, "%02d", H);
+                break;
+            case 'h':
+                lcm_strbuf_addf(&sb, "%d", H);
+                break;
+            case 'M':
+                lcm_strbuf_addf(&sb, "%02d", M);
+                break;
+            case 'S':
+                lcm_strbuf_addf(&sb, "%02d", S);
+                break;
+            case '3':
+                lcm_strbuf_addf(&sb, "%03d", ms);
+                break;
+            default:
+                lcm_strbuf_addc(&sb, '%'), lcm_strbuf_addc(&sb, *p);
+                break;
+            }
+        }
+    }
+    text_free(&t), text_free(&f);
+    if (!lcm_strbuf_ok(&sb)) {
+        lcm_strbuf_release(&sb);
+        return oom(err);
+    }
+    char *r = lcm_strbuf_detach(&sb);
+    return set_owned(out, r ? r : strdup(""), err);
+}
+
+/* join(sep, ${field in a repeat}) joins its instances; join(sep, a, b, …) its arguments. */
+static lcm_status fn_join(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                          lcm_err *err) {
+    text_arg sep;
+    lcm_status st = arg_text(c, 0, env, &sep, err);
+    if (st != LCM_OK)
+        return text_free(&sep), st;
+    int over_var = c->nargs == 2 && c->args[1]->kind == N_VAR;
+    long n = over_var ? count_of(c->args[1], env) : c->nargs - 1;
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    lcm_strbuf_adds(&sb, "");
+    for (long i = 0; i < n && st == LCM_OK; i++) {
+        lcm_value v = {0};
+        st = over_var ? env->get(env->ud, c->args[1]->slot, i, &v, err)
+                      : lcm__eval_node(c->args[i + 1], env, &v, err);
+        char *s = st == LCM_OK ? lcm_value_string(&v) : NULL;
+        if (st == LCM_OK && !s)
+            st = oom(err);
+        if (s && i)
+            lcm_strbuf_adds(&sb, sep.s);
+        if (s)
+            lcm_strbuf_adds(&sb, s);
+        free(s);
+        lcm_value_free(&v);
+    }
+    text_free(&sep);
+    if (st != LCM_OK || !lcm_strbuf_ok(&sb)) {
+        lcm_strbuf_release(&sb);
+        return st != LCM_OK ? st : oom(err);
+    }
+    return set_owned(out, lcm_strbuf_detach(&sb), err);
+}
+
+/* jr:choice-name(value, '${select}'): the choice's label (the value itself when the
+ * evaluator knows no labels). The second argument was resolved at load (slot in num). */
+static lcm_status fn_choice_name(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
+                                 lcm_err *err) {
+    text_arg t;
+    lcm_status st = arg_text(c, 0, env, &t, err);
+    if (st != LCM_OK)
+        return text_free(&t), st;
+    int slot = c->args[1]->slot;
+    if (env->choice_label && slot >= 0)
+        st = env->choice_label(env->ud, slot, t.s, out, err);
+    else
+        st = lcm_value_set_str(out, t.s) == LCM_OK ? LCM_OK : oom(err);
+    text_free(&t);
+    return st;
 }
 
 /* sum, min and max over the instances of a ${field} in a repeat (an empty one is NaN,
@@ -435,7 +682,7 @@ static lcm_status fn_aggregate(const lcm__node *c, const lcm_expr_env *env, lcm_
 static lcm_status fn_position(const lcm__node *c, const lcm_expr_env *env, lcm_value *out,
                               lcm_err *err) {
     (void)c, (void)err;
-    set_num(out, (double)env->position);
+    set_num(out, (double)(env->pred_row ? env->pred_row : env->position));
     return LCM_OK;
 }
 
@@ -486,6 +733,20 @@ static const lcm__fn functions[] = {
     {"max", 1, -1, 0, fn_aggregate},
     {"position", 0, 0, 0, fn_position},
     {"indexed-repeat", 3, 3, 2, fn_indexed_repeat},
+    {"last-saved", 1, 1, 0, fn_empty},
+    /* pulldata('file', 'column', 'key column', key) and instance('name')/…: data attached
+     * to the form (a CSV, a choice list) that lcmon does not hold while answering: empty,
+     * as ODK gives when the row is missing. */
+    {"pulldata", 4, 4, 0, fn_empty},
+    {"instance", 1, 1, 0, fn_empty},
+    {"once", 1, 1, 0, fn_once},
+    {"random", 0, 0, 0, fn_random},
+    {"current", 0, 0, 0, fn_current},
+    {"decimal-date-time", 1, 1, 0, fn_decimal_date_time},
+    {"format-date", 2, 2, 0, fn_format_date},
+    {"format-date-time", 2, 2, 0, fn_format_date},
+    {"join", 2, -1, 0, fn_join},
+    {"jr:choice-name", 2, 2, 0, fn_choice_name},
 };
 
 int lcm__fn_find(const char *name, size_t len) {

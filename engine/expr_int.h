@@ -30,6 +30,9 @@ typedef enum lcm__tok_kind {
     TOK_PLUS,
     TOK_MINUS,
     TOK_STAR,
+    TOK_SLASH,  /* / of a path (instance('l')/root/item, /data/q) */
+    TOK_LBRACK, /* [ of a predicate */
+    TOK_RBRACK,
 } lcm__tok_kind;
 
 typedef struct lcm__token {
@@ -58,7 +61,12 @@ typedef enum lcm__node_kind {
     N_NEG,
     N_BIN,
     N_CALL,
-    N_COL, /* a choices column in a choice_filter */
+    N_COL,  /* a choices column in a choice_filter, or a name in a predicate or path */
+    N_PATH, /* args[0] the start (NULL-kind N_STEP "/" for an absolute path), then steps
+               (N_STEP, str the name) and predicates (N_PRED, args[0] the condition) */
+    N_STEP,
+    N_PRED,
+    N_CHILD, /* in a predicate on a repeat: a field of the repeat's instance (slot) */
 } lcm__node_kind;
 
 /* Binary operators: the token kinds, plus the operator words. */

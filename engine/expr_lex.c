@@ -69,6 +69,10 @@ static lcm_status lex_string(lcm__lexer *lx, lcm__token *tok, lcm_err *err) {
 
 static lcm_status lex_var(lcm__lexer *lx, lcm__token *tok, lcm_err *err) {
     size_t at = lx->pos + 2, n = 0;
+    if (strncmp(lx->src + at, "last-saved#", 11) == 0) {
+        at += 11; /* the value in the last form saved: tok->num 1 */
+        tok->num = 1;
+    }
     const char *s = lx->src + at;
     if (!is_name_start((unsigned char)s[0]))
         return lex_error(lx, lx->pos, "'${' must be followed by a field name", err);
@@ -95,7 +99,8 @@ static int lex_operator(lcm__lexer *lx, lcm__token *tok) {
     } ops[] = {{"!=", TOK_NE},   {"<=", TOK_LE},  {">=", TOK_GE},    {"..", TOK_DOTDOT},
                {"=", TOK_EQ},    {"<", TOK_LT},   {">", TOK_GT},     {"+", TOK_PLUS},
                {"-", TOK_MINUS}, {"*", TOK_STAR}, {"(", TOK_LPAREN}, {")", TOK_RPAREN},
-               {",", TOK_COMMA}, {".", TOK_DOT}};
+               {",", TOK_COMMA}, {".", TOK_DOT},  {"/", TOK_SLASH},  {"[", TOK_LBRACK},
+               {"]", TOK_RBRACK}};
     const char *s = lx->src + lx->pos;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         size_t n = strlen(ops[i].text);

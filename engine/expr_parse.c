@@ -233,7 +233,8 @@ static lcm_status check_call(parser *p, lcm__node *call, const char *name) {
         return lcm_err_set(p->err, LCM_PARSE, "column %d: %s", call->col, what);
     }
     for (int i = 0; i < fn->nodeset; i++)
-        if (call->args[i]->kind != N_VAR) {
+        if (call->args[i]->kind != N_VAR &&
+            !(call->args[i]->kind == N_PATH && call->args[i]->args[0]->kind == N_VAR)) {
             snprintf(what, sizeof what, "argument %d of %s() must be a field reference ${name}",
                      i + 1, name);
             return lcm_err_set(p->err, LCM_PARSE, "column %d: %s", call->args[i]->col, what);
@@ -263,9 +264,11 @@ static lcm_status parse_call(parser *p, lcm__node **out) {
     if (st == LCM_OK && p->tok.kind != TOK_LPAREN)
         st = fail(p, "expected '(' after the function name");
     if (st == LCM_OK && strcmp(name, "position") == 0) {
-        /* ODK knows position(..) only: the position of the current repeat instance. */
-        if ((st = advance(p)) == LCM_OK &&
-            (st = expect(p, TOK_DOTDOT, "write position(..)")) == LCM_OK)
+        /* position(..): the position of the current repeat instance; position() inside a
+         * predicate: the instance the predicate looks at. */
+        if ((st = advance(p)) == LCM_OK && p->tok.kind == TOK_DOTDOT)
+            st = advance(p);
+        if (st == LCM_OK)
             st = expect(p, TOK_RPAREN, "write position(..)");
         call->op = fn;
     } else if (st == LCM_OK) {
@@ -304,7 +307,94 @@ static lcm_status parse_name(parser *p, lcm__node **out) {
     return fail(p, what);
 }
 
+static lcm_status parse_primary1(parser *p, lcm__node **out);
+
+/* Append child c to n (freeing c when out of memory). */
+static lcm_status add_arg(parser *p, lcm__node *n, lcm__node *c) {
+    lcm__node **grown = realloc(n->args, (size_t)(n->nargs + 1) * sizeof *grown);
+    if (!grown) {
+        node_free(c);
+        return lcm_err_set(p->err, LCM_NOMEM, "out of memory parsing an expression");
+    }
+    n->args = grown;
+    n->args[n->nargs++] = c;
+    return LCM_OK;
+}
+
+/* A step after '/': a name, '.', '..' or '*'. */
+static lcm_status parse_step(parser *p, lcm__node **out) {
+    if (p->tok.kind == TOK_NAME || p->tok.kind == TOK_DOT || p->tok.kind == TOK_DOTDOT ||
+        p->tok.kind == TOK_STAR) {
+        lcm__node *n = node_new(p, N_STEP, 0);
+        if (!n)
+            return LCM_NOMEM;
+        const char *t = p->tok.kind == TOK_DOT ? "." : p->tok.kind == TOK_STAR ? "*" : NULL;
+        n->str = t ? strdup(t) : strndup(p->lx.src + p->tok.at, p->tok.len);
+        if (!n->str) {
+            node_free(n);
+            return lcm_err_set(p->err, LCM_NOMEM, "out of memory parsing an expression");
+        }
+        return settle(p, n, out);
+    }
+    return fail(p, "expected a name after '/'");
+}
+
+/* A primary followed by path steps (/name) and predicates ([condition]); names inside a
+ * predicate are the children of what it filters. */
 static lcm_status parse_primary(parser *p, lcm__node **out) {
+    lcm__node *base = NULL, *path = NULL;
+    int absolute = p->tok.kind == TOK_SLASH;
+    lcm_status st = parse_primary1(p, &base);
+    if (st != LCM_OK)
+        return st;
+    if (base->kind == N_STEP && !absolute && p->tok.kind != TOK_SLASH) {
+        node_free(base);
+        return fail(p, "'..' is only understood before /name or inside position(..)");
+    }
+    while (st == LCM_OK && (absolute || p->tok.kind == TOK_SLASH || p->tok.kind == TOK_LBRACK)) {
+        if (!path) {
+            if (!(path = node_new(p, N_PATH, 0))) {
+                node_free(base);
+                return LCM_NOMEM;
+            }
+            if ((st = add_arg(p, path, base)) != LCM_OK)
+                break;
+        }
+        lcm__node *c = NULL;
+        if (absolute || p->tok.kind == TOK_SLASH) {
+            absolute = 0;
+            if ((st = advance(p)) == LCM_OK && (st = parse_step(p, &c)) == LCM_OK)
+                st = add_arg(p, path, c);
+            continue;
+        }
+        if (++p->depth > LCM_EXPR_MAX_DEPTH) {
+            st = fail(p, "expression nested too deeply");
+            break;
+        }
+        int filter = p->filter;
+        p->filter = 1;
+        if (!(c = node_new(p, N_PRED, 1)))
+            st = LCM_NOMEM;
+        else if ((st = advance(p)) == LCM_OK && (st = parse_expr(p, &c->args[0])) == LCM_OK)
+            st = expect(p, TOK_RBRACK, "expected ']' closing the predicate");
+        p->filter = filter;
+        p->depth--;
+        if (c && st != LCM_OK) {
+            if (!c->args[0])
+                c->nargs = 0;
+            node_free(c);
+        } else if (c)
+            st = add_arg(p, path, c);
+    }
+    if (st != LCM_OK) {
+        node_free(path ? path : base);
+        return st;
+    }
+    *out = path ? path : base;
+    return LCM_OK;
+}
+
+static lcm_status parse_primary1(parser *p, lcm__node **out) {
     lcm__node *n;
     lcm_status st;
     switch (p->tok.kind) {
@@ -316,7 +406,33 @@ static lcm_status parse_primary(parser *p, lcm__node **out) {
     case TOK_STR:
         return text_node(p, N_STR, out);
     case TOK_VAR:
+        if (p->tok.num == 1) { /* ${last-saved#name}: last-saved(${name}) */
+            lcm__node *call = node_new(p, N_CALL, 1);
+            if (!call)
+                return LCM_NOMEM;
+            call->op = lcm__fn_find("last-saved", 10);
+            if ((st = text_node(p, N_VAR, &call->args[0])) != LCM_OK) {
+                call->nargs = 0;
+                node_free(call);
+                return st;
+            }
+            *out = call;
+            return LCM_OK;
+        }
         return text_node(p, N_VAR, out);
+    case TOK_SLASH:
+    case TOK_DOTDOT: /* an absolute path /data/q, or ../q */
+        if (!(n = node_new(p, N_STEP, 0)))
+            return LCM_NOMEM;
+        if (!(n->str = strdup(p->tok.kind == TOK_SLASH ? "/" : ".."))) {
+            node_free(n);
+            return lcm_err_set(p->err, LCM_NOMEM, "out of memory parsing an expression");
+        }
+        if (p->tok.kind == TOK_SLASH) { /* the name after '/' is the first step */
+            *out = n;
+            return LCM_OK;
+        }
+        return settle(p, n, out);
     case TOK_DOT:
         if (!(n = node_new(p, N_SELF, 0)))
             return LCM_NOMEM;
@@ -332,8 +448,6 @@ static lcm_status parse_primary(parser *p, lcm__node **out) {
         }
         *out = n;
         return LCM_OK;
-    case TOK_DOTDOT:
-        return fail(p, "'..' is only understood inside position(..)");
     default:
         return fail(p, "expected a value, a field reference ${name} or a function call");
     }
@@ -415,7 +529,69 @@ static lcm_status check_var_type(const lcm__node *n, const lcm__node *call, int 
 }
 
 static lcm_status resolve(lcm__node *n, const lcm__node *call, int arg, lcm_expr_resolve_fn fn,
+                          void *ud, lcm_err *err);
+
+/* Names in a predicate on ${repeat}[…] are fields of that repeat: N_COL becomes N_CHILD. */
+static lcm_status resolve_children(lcm__node *n, lcm_expr_resolve_fn fn, void *ud, lcm_err *err) {
+    if (n->kind == N_COL) {
+        int multi = LCM_EXPR_ONE;
+        n->slot = fn(ud, n->str, &multi);
+        if (n->slot < 0)
+            return lcm_err_set(err, LCM_PARSE, "column %d: no field named '%s'", n->col, n->str);
+        n->kind = N_CHILD;
+        return LCM_OK;
+    }
+    if (n->kind == N_PATH)
+        return LCM_OK;
+    for (int i = 0; i < n->nargs; i++) {
+        lcm_status st = resolve_children(n->args[i], fn, ud, err);
+        if (st != LCM_OK)
+            return st;
+    }
+    return LCM_OK;
+}
+
+static lcm_status resolve_path(lcm__node *n, lcm_expr_resolve_fn fn, void *ud, lcm_err *err) {
+    lcm__node *base = n->args[0];
+    lcm_status st = LCM_OK;
+    if (base->kind == N_VAR) {
+        base->multi = LCM_EXPR_ONE;
+        if ((base->slot = fn(ud, base->str, &base->multi)) < 0)
+            return lcm_err_set(err, LCM_PARSE, "column %d: no field named '%s'", base->col,
+                               base->str);
+    } else
+        st = resolve(base, NULL, 0, fn, ud, err);
+    int on_repeat = base->kind == N_VAR && base->multi == LCM_EXPR_REPEAT;
+    for (int i = 1; i < n->nargs && st == LCM_OK; i++)
+        if (n->args[i]->kind == N_PRED)
+            st = on_repeat ? resolve_children(n->args[i]->args[0], fn, ud, err)
+                           : LCM_OK; /* instance('list')/root/item[name = …]: its columns */
+    /* ${…} inside the predicates are fields of the form as anywhere. */
+    for (int i = 1; i < n->nargs && st == LCM_OK; i++)
+        if (n->args[i]->kind == N_PRED)
+            st = resolve(n->args[i]->args[0], NULL, 0, fn, ud, err);
+    return st;
+}
+
+static lcm_status resolve(lcm__node *n, const lcm__node *call, int arg, lcm_expr_resolve_fn fn,
                           void *ud, lcm_err *err) {
+    if (n->kind == N_PATH)
+        return resolve_path(n, fn, ud, err);
+    if (n->kind == N_CALL && strcmp(lcm__fn_get(n->op)->name, "jr:choice-name") == 0 &&
+        n->args[1]->kind == N_STR) { /* jr:choice-name(x, '${q}'): q is a select */
+        const char *s = n->args[1]->str, *end = strchr(s, '}');
+        char name[128];
+        int multi = LCM_EXPR_ONE;
+        if (strncmp(s, "${", 2) == 0 && end && end - s - 2 < (long)sizeof name) {
+            snprintf(name, sizeof name, "%.*s", (int)(end - s - 2), s + 2);
+            n->args[1]->slot = fn(ud, name, &multi);
+        }
+        if (n->args[1]->slot < 0)
+            return lcm_err_set(err, LCM_PARSE,
+                               "column %d: the second argument of jr:choice-name() must be "
+                               "'${name}' of a select",
+                               n->args[1]->col);
+    }
     if (n->kind == N_VAR) {
         n->multi = LCM_EXPR_ONE;
         n->slot = fn(ud, n->str, &n->multi);
@@ -481,7 +657,7 @@ void lcm_expr_literals(const lcm_expr *e, lcm_expr_literal_fn fn, void *ud) {
 }
 
 static void refs(const lcm__node *n, void (*fn)(void *ud, int slot), void *ud) {
-    if (n->kind == N_VAR && n->slot >= 0)
+    if ((n->kind == N_VAR || n->kind == N_CHILD) && n->slot >= 0)
         fn(ud, n->slot);
     for (int i = 0; i < n->nargs; i++)
         refs(n->args[i], fn, ud);
@@ -507,7 +683,7 @@ int lcm_expr_uses_self(const lcm_expr *e) {
 static lcm_status columns(const lcm__node *n, lcm_status (*fn)(void *ud, const char *name),
                           void *ud) {
     lcm_status st = n->kind == N_COL ? fn(ud, n->str) : LCM_OK;
-    for (int i = 0; i < n->nargs && st == LCM_OK; i++)
+    for (int i = 0; i < n->nargs && st == LCM_OK && n->kind != N_PRED; i++)
         st = columns(n->args[i], fn, ud);
     return st;
 }

@@ -69,18 +69,20 @@ static const char *folder_name(const char *dir, char *buf, size_t size) {
 }
 
 static lcm_status read_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err) {
-    char *text[3] = {NULL, NULL, NULL};
+    char *text[4] = {NULL, NULL, NULL, NULL};
     lcm_status st = lcm__form_slurp(dir, "survey.csv", 0, &text[0], err);
     if (st == LCM_OK)
         st = lcm__form_slurp(dir, "choices.csv", 1, &text[1], err);
     if (st == LCM_OK)
         st = lcm__form_slurp(dir, "settings.csv", 1, &text[2], err);
+    if (st == LCM_OK)
+        st = lcm__form_slurp(dir, "entities.csv", 1, &text[3], err);
     /* pyxform names a form without form_id after its file; here the folder is the file. */
     char name[4096] = "";
     if (st == LCM_OK)
         st = lcm__form_check_full(text, folder_name(dir, name, sizeof name), dir, NULL, NULL, 0,
                                   out, problems, err);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         free(text[i]);
     return st;
 }
@@ -218,7 +220,7 @@ lcm_status lcm_form_check_texts(const char *survey, const char *choices, const c
 lcm_status lcm_form_check_texts_as(const char *survey, const char *choices, const char *settings,
                                    const char *default_id, lcm_form **out, char ***problems,
                                    lcm_err *err) {
-    char *const in[3] = {(char *)survey, (char *)choices, (char *)settings};
+    char *const in[4] = {(char *)survey, (char *)choices, (char *)settings, NULL};
     return lcm__form_check_full(in, default_id, NULL, NULL, NULL, 0, out, problems, err);
 }
 
@@ -253,7 +255,7 @@ const char *lcm_form_external_name(const lcm_form *f, size_t i) {
     return i < f->next ? f->ext_names[i] : NULL;
 }
 
-lcm_status lcm__form_check_full(char *const text[3], const char *default_id, const char *dir,
+lcm_status lcm__form_check_full(char *const text[4], const char *default_id, const char *dir,
                                 char *const *ext_names, char *const *ext_texts, size_t next,
                                 lcm_form **out, char ***problems, lcm_err *err) {
     *out = NULL;
@@ -265,6 +267,7 @@ lcm_status lcm__form_check_full(char *const text[3], const char *default_id, con
     int bad = 0;
     for (int i = 0; i < 3; i++)
         bad |= text[i] && !(f->text[i] = strdup(text[i]));
+    bad |= text[3] && !(f->entities = strdup(text[3]));
     bad |= default_id && !(f->default_id = strdup(default_id));
     f->dir = dir;
     lcm_err why = {0};
@@ -311,6 +314,7 @@ static void free_field(lcm_field *fd, size_t nlangs) {
     lcm_expr_free((lcm_expr *)fd->choice_filter);
     lcm_expr_free((lcm_expr *)fd->repeat_count);
     free((void *)fd->default_value);
+    lcm_expr_free((lcm_expr *)fd->default_expr);
     free((void *)fd->appearance);
     free((void *)fd->column);
     free((void *)fd->table);
@@ -364,6 +368,7 @@ void lcm_form_free(lcm_form *f) {
     for (size_t i = 0; i < f->next; i++)
         free(f->ext_names[i]), free(f->ext_texts[i]);
     free(f->ext_names), free(f->ext_texts);
+    free(f->entities);
     free(f->form_id), free(f->default_id), free(f->version), free(f->title), free(f->default_lang);
     free(f->table), free(f->digest);
     free(f);
@@ -421,6 +426,10 @@ const char *lcm_form_text(const lcm_form *f, const char *const *texts, size_t li
 }
 
 int lcm_form_find(const lcm_form *f, const char *name) {
+    for (size_t i = 0; i < f->nfields; i++) /* the exact name first: q1 and Q1 may both be */
+        if (f->fields[i].name && strcmp(f->fields[i].name, name) == 0 &&
+            f->fields[i].type != LCM_FT_END_GROUP && f->fields[i].type != LCM_FT_END_REPEAT)
+            return (int)i;
     for (size_t i = 0; i < f->nfields; i++)
         if (f->fields[i].name && strcasecmp(f->fields[i].name, name) == 0 &&
             f->fields[i].type != LCM_FT_END_GROUP && f->fields[i].type != LCM_FT_END_REPEAT)

@@ -124,8 +124,10 @@ typedef struct lcm_field {
     int required;
     int read_only;
     const lcm_expr *relevant, *constraint, *calculation, *choice_filter, *repeat_count;
-    const char *default_value;                 /* NULL = none */
-    const char *appearance;                    /* NULL = none */
+    const char *default_value;    /* NULL = none (or a dynamic default) */
+    const lcm_expr *default_expr; /* a default that is an expression (now(), ${q0}): evaluated
+                                     when the question is first shown (lcm_instance_default) */
+    const char *appearance;       /* NULL = none */
     double range_start, range_end, range_step; /* range: from `parameters` (default 1 10 1) */
     int parent;         /* index of the enclosing begin group/repeat, -1 at the top */
     int repeat;         /* index of the enclosing begin repeat, -1 outside repeats */
@@ -265,6 +267,9 @@ const char *lcm_instance_get(const lcm_instance *in, int field, long row);
 /* Evaluation environment over an instance for expressions of `field` in `row`, with
  * self = the field's answer (or `self` when not NULL). For the interview runner. */
 lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char *self);
+/* The default of field in row: the literal default, or the dynamic default evaluated on
+ * the answers so far; *out malloc'd (NULL when the field has no default). */
+lcm_status lcm_instance_default(lcm_instance *in, int field, long row, char **out, lcm_err *err);
 /* 1 when choice c of a select passes the field's choice_filter in row (always 1 without
  * a filter). */
 lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, const lcm_choice *c,

@@ -155,8 +155,16 @@ static int needs_label(const lcm_field *fd) {
 }
 
 /* Shape rules of one field that do not depend on the others. */
+/* 1 when e is a lone number or string: a literal default of the wrong type stays wrong. */
+static int is_plain_literal(const lcm_expr *e) {
+    const char *s = lcm_expr_source(e);
+    char *end;
+    (void)strtod(s, &end);
+    return (*s && !*end) || s[0] == '\'' || s[0] == '"';
+}
+
 static lcm_status check_shape(lcm_form *f, size_t i) {
-    const lcm_field *fd = &f->fields[i];
+    lcm_field *fd = &f->fields[i];
     const lcm__survey_cols *c = &f->cols;
     if (needs_label(fd) && !*lcm_form_text(f, fd->label, 0) && !*lcm_form_text(f, fd->hint, 0))
         return lcm__form_problemf(f, LCM_PARSE,
@@ -182,10 +190,22 @@ static lcm_status check_shape(lcm_form *f, size_t i) {
                 ch->line, f->cols.choice_name + 1, ch->name, fd->list->name, fd->name);
     }
     if (fd->default_value && lcm__form_has_value(fd->type)) {
-        lcm_err why = {0};
-        if (lcm_form_validate_value(f, (int)i, fd->default_value, &why) != LCM_OK)
-            return lcm__form_problemf(f, LCM_PARSE, "survey.csv:%ld:%d: default of '%s': %s",
-                                      fd->line, lcm__form_col(f, c->dflt), fd->name, why.msg);
+        lcm_err why = {0}, how = {0};
+        lcm_expr *e = NULL;
+        if (lcm_form_validate_value(f, (int)i, fd->default_value, &why) == LCM_OK)
+            return LCM_OK;
+        /* Not an answer of the type, but an expression (now(), ${q0}, 1 + 1): pyxform
+         * makes it a dynamic default, evaluated when the question is first shown. */
+        if (lcm_expr_parse(fd->default_value, &e, &how) == LCM_OK &&
+            lcm_expr_resolve(e, resolve, f, &how) == LCM_OK && !is_plain_literal(e)) {
+            fd->default_expr = e;
+            free((void *)fd->default_value);
+            fd->default_value = NULL;
+            return LCM_OK;
+        }
+        lcm_expr_free(e);
+        return lcm__form_problemf(f, LCM_PARSE, "survey.csv:%ld:%d: default of '%s': %s", fd->line,
+                                  lcm__form_col(f, c->dflt), fd->name, why.msg);
     }
     return LCM_OK;
 }

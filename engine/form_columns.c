@@ -144,7 +144,24 @@ lcm_status lcm__form_assign_column(lcm_form *f, size_t i, lcm_err *err) {
         return LCM_OK;
     int cellcol = lcm__form_col(f, fd->generated ? -1 : f->cols.name);
     size_t before = f->nproblems;
-    lcm_status st = clash(f, i, own, fd->name, fd->line, cellcol);
+    /* The same name in another group (pyxform allows it): "<group>_<name>". */
+    char *name = strdup(fd->name);
+    for (size_t j = 0; name && j < i; j++)
+        if (f->fields[j].column && strcasecmp(f->fields[j].name, fd->name) == 0) {
+            free(name);
+            /* ... or "<name>_<line>" beside a name that differs only in case (SQLite
+             * compares column names without case, XLSForm with it). */
+            int qualify = fd->parent >= 0 && f->fields[j].parent != fd->parent;
+            size_t n = strlen(fd->name) + (qualify ? strlen(f->fields[fd->parent].name) : 24) + 2;
+            if ((name = malloc(n)) && qualify)
+                snprintf(name, n, "%s_%s", f->fields[fd->parent].name, fd->name);
+            else if (name)
+                snprintf(name, n, "%s_%ld", fd->name, fd->line);
+            break;
+        }
+    if (!name)
+        return oom(err);
+    lcm_status st = clash(f, i, own, name, fd->line, cellcol);
     for (size_t k = 0; st == LCM_OK && f->nproblems == before &&
                        fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n;
          k++) {
@@ -154,8 +171,10 @@ lcm_status lcm__form_assign_column(lcm_form *f, size_t i, lcm_err *err) {
         st = mc ? clash(f, i, own, mc, fd->line, cellcol) : LCM_NOMEM;
         free(mc);
     }
-    if (st == LCM_OK && !(fd->column = strdup(fd->name)))
-        st = LCM_NOMEM;
+    if (st == LCM_OK)
+        fd->column = name;
+    else
+        free(name);
     return st == LCM_NOMEM ? oom(err) : st;
 }
 

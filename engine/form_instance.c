@@ -333,6 +333,23 @@ static long env_count(void *ud, int slot) {
     return fd->repeat >= 0 ? in->rep[fd->repeat].n : 1;
 }
 
+/* jr:choice-name: the label of choice value of select slot, in the form's default language. */
+static lcm_status env_choice_label(void *ud, int slot, const char *value, lcm_value *out,
+                                   lcm_err *err) {
+    lcm_instance *in = ud;
+    const lcm_choice_list *l = in->f->fields[slot].list;
+    int k = l ? lcm_form_choice(l, value) : -1;
+    const char *label =
+        k >= 0 ? lcm_form_text(in->f, l->items[k].label, lcm_form_lang_index(in->f, NULL)) : NULL;
+    if (label && *label) {
+        lcm_value_borrow(out, label); /* the form's text outlives the evaluation */
+        return LCM_OK;
+    }
+    return lcm_value_set_str(out, value) == LCM_OK
+               ? LCM_OK
+               : lcm_err_set(err, LCM_NOMEM, "out of memory evaluating an expression");
+}
+
 lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char *self) {
     const lcm_field *fd = &in->f->fields[field];
     in->ctx_repeat = fd->repeat;
@@ -344,7 +361,20 @@ lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char 
     env.self = self ? self : lcm_instance_get(in, field, row);
     env.position = in->ctx_row;
     env.today = in->today;
+    env.choice_label = env_choice_label;
     return env;
+}
+
+lcm_status lcm_instance_default(lcm_instance *in, int field, long row, char **out, lcm_err *err) {
+    const lcm_field *fd = &in->f->fields[field];
+    *out = NULL;
+    if (fd->default_expr) {
+        lcm_expr_env env = lcm_instance_env(in, field, row, NULL);
+        return lcm_expr_eval_string(fd->default_expr, &env, out, err);
+    }
+    if (fd->default_value && !(*out = strdup(fd->default_value)))
+        return lcm_err_set(err, LCM_NOMEM, "out of memory evaluating a default");
+    return LCM_OK;
 }
 
 static lcm_status env_column(void *ud, const char *name, lcm_value *out, lcm_err *err) {

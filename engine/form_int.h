@@ -63,6 +63,7 @@ struct lcm_form {
     const char *dir;
     char **ext_names, **ext_texts;
     size_t next;
+    char *entities; /* entities.csv when given: checked (form_refs.c), neither stored nor used */
     char **langs;
     size_t nlangs;
     lcm_field *fields;
@@ -108,8 +109,9 @@ lcm_status lcm__form_slurp(const char *dir, const char *name, int optional, char
 /* Add a data file to f->ext_* (the text is taken over, freed on failure). */
 lcm_status lcm__form_add_external(lcm_form *f, const char *name, char *text, lcm_err *err);
 /* As lcm_form_check_texts_as, for a form read from dir (NULL: none) with the data files
- * given (names and texts, n of them; copied). */
-lcm_status lcm__form_check_full(char *const text[3], const char *default_id, const char *dir,
+ * given (names and texts, n of them; copied). text: survey, choices, settings and entities
+ * (NULL = absent; entities are checked, not stored). */
+lcm_status lcm__form_check_full(char *const text[4], const char *default_id, const char *dir,
                                 char *const *ext_names, char *const *ext_texts, size_t next,
                                 lcm_form **out, char ***problems, lcm_err *err);
 
@@ -128,6 +130,12 @@ const lcm_choice_list *lcm__form_find_list(const lcm_form *f, const char *name);
 /* Resolve expressions, check groups, references, cycles and columns (form_check.c),
  * recording problems the same way. */
 lcm_status lcm__form_check(lcm_form *f, lcm_err *err);
+
+/* ${name} in texts, trigger, the entities sheet and save_to, checked as pyxform checks
+ * them (form_refs.c); entities may be NULL. Problems are recorded; returns LCM_NOMEM only. */
+lcm_status lcm__form_check_refs(lcm_form *f, const lcm__sheet *survey, const lcm__sheet *choices,
+                                const lcm__sheet *settings, const lcm__sheet *entities,
+                                lcm_err *err);
 
 /* XLSForm name rule (ASCII): letter or '_', then letters, digits, '_', '-', '.'. */
 int lcm__form_name_ok(const char *s);

@@ -450,6 +450,14 @@ lcm_status lcm__form_parse(lcm_form *f, lcm_err *err) {
         st = read_externals(f, &sh[T_SURVEY], err);
     if (st == LCM_OK)
         st = lcm__form_read_survey(f, &sh[T_SURVEY], err);
+    lcm__sheet ent = {0};
+    if (st == LCM_OK && f->entities)
+        st = lcm__sheet_read(f->entities, "entities.csv", &ent, err);
+    if (st == LCM_OK)
+        st = lcm__form_check_refs(f, &sh[T_SURVEY], &sh[T_CHOICES], &sh[T_SETTINGS],
+                                  f->entities ? &ent : NULL, err);
+    if (ent.head)
+        lcm__sheet_free(&ent);
     for (int i = 0; i < 3; i++)
         if (sh[i].head)
             lcm__sheet_free(&sh[i]);

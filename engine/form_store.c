@@ -241,7 +241,7 @@ cleanup:
 lcm_status lcm_form_get(lcm_db *db, const char *form_id, const char *version, lcm_form **out,
                         lcm_err *err) {
     sqlite3_stmt *st = NULL;
-    char *text[3] = {NULL, NULL, NULL};
+    char *text[4] = {NULL, NULL, NULL, NULL}; /* no entities: they are not stored */
     stored_ext x = {0};
     *out = NULL;
     lcm_status rc = lcm_db_prepare(db,

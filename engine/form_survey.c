@@ -528,7 +528,10 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
     fd->line = sh->lines[r];
     fd->parent = fd->repeat = fd->end = -1;
     fd->media = has_media(sh, r);
-    if (!(fd->name = strdup(lcm__sheet_cell(sh, r, c->name))))
+    const char *name = lcm__sheet_cell(sh, r, c->name);
+    if (!*name && strcasecmp(lcm__sheet_cell(sh, r, c->type), "audit") == 0)
+        name = "audit"; /* pyxform names the audit itself */
+    if (!(fd->name = strdup(name)))
         return oom(err);
     lcm_status st = note(f, i, parse_type(f, sh, r, c->type, fd, err), err);
     if (f->broken[i])
@@ -596,6 +599,26 @@ static lcm_status other_field(lcm_form *f, const lcm_field *sel, size_t i, lcm_e
     return st == LCM_OK || st == LCM_NOMEM ? st : note(f, i, st, err);
 }
 
+/* The group or repeat open at field i (before i is nested), -1 at the top. */
+static int open_group(const lcm_form *f, size_t i) {
+    int depth = 0;
+    for (size_t j = i; j-- > 0;) {
+        lcm_field_type t = f->fields[j].type;
+        if (t == LCM_FT_END_GROUP || t == LCM_FT_END_REPEAT)
+            depth++;
+        else if (t == LCM_FT_BEGIN_GROUP || t == LCM_FT_BEGIN_REPEAT) {
+            if (depth == 0)
+                return (int)j;
+            depth--;
+        }
+    }
+    return -1;
+}
+
+static int same_parent(const lcm_form *f, int j, int parent) {
+    return f->fields[j].parent == parent;
+}
+
 /* Name checks: present (except on end rows), valid, unique without case. */
 static lcm_status check_name(lcm_form *f, const lcm__sheet *sh, size_t i, lcm_err *err) {
     const lcm_field *fd = &f->fields[i];
@@ -615,11 +638,12 @@ static lcm_status check_name(lcm_form *f, const lcm__sheet *sh, size_t i, lcm_er
                            "%s:%ld:%d: the name 'meta' is reserved for the form's metadata "
                            "(pyxform refuses it too): rename the %s",
                            sh->file, fd->line, col + 1, lcm__form_type_name(fd->type));
+    /* pyxform: unique within the nearest group or repeat (the same name in two groups is
+     * stored under a group-qualified column, form_columns.c). */
     for (size_t j = 0; j < i; j++)
-        if (strcasecmp(f->fields[j].name, fd->name) == 0)
-            return lcm_err_set(err, LCM_PARSE,
-                               "%s:%ld:%d: name '%s' is already used on line %ld%s (names are "
-                               "compared without case)",
+        if (strcmp(f->fields[j].name, fd->name) == 0 && f->fields[j].type != LCM_FT_END_GROUP &&
+            f->fields[j].type != LCM_FT_END_REPEAT && same_parent(f, (int)j, open_group(f, i)))
+            return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: name '%s' is already used on line %ld%s",
                                sh->file, fd->line, col + 1, fd->name, f->fields[j].line,
                                f->fields[j].generated ? " by the text or_other adds" : "");
     return LCM_OK;

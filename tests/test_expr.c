@@ -53,7 +53,7 @@ static long count(void *ud, int slot) {
 static char *eval(const char *src, const char *self, lcm_err *err) {
     lcm_expr *e = NULL;
     char *out = NULL;
-    lcm_expr_env env = {NULL, get, count, self, current_member + 1, "2024-06-30", NULL};
+    lcm_expr_env env = {NULL, get, count, self, current_member + 1, "2024-06-30", NULL, NULL, 0};
     if (lcm_expr_parse(src, &e, err) == LCM_OK && lcm_expr_resolve(e, resolve, NULL, err) == LCM_OK)
         lcm_expr_eval_string(e, &env, &out, err);
     lcm_expr_free(e);
@@ -174,6 +174,42 @@ static void expr__repeat_aggregates(void) {
     current_member = -1;
 }
 
+/* The ODK XForms functions survey forms use (ODK XForms spec, "Functions"; dates checked
+ * with Python's datetime: 1990-05-17 is day 7441 after 1970-01-01, a Thursday). Ages in
+ * the fake repeat are 30, 5, 70. */
+static void expr__odk_functions(void) {
+    static const char *const cases[][2] = {
+        {"count(${members}[age >= 60])", "1"},
+        {"count(${members}[age < 18 or age > 65])", "2"},
+        {"count(${members}[position() > 1])", "2"},
+        {"count(${members}[2])", "1"},
+        {"join(', ', ${age})", "30, 5, 70"},
+        {"join('-', 'a', ${a})", "a-5"},
+        {"decimal-date-time('1970-01-02T12:00:00')", "1.5"},
+        {"decimal-date-time(${birth})", "7441"},
+        {"format-date(${birth}, '%Y/%n/%e %b %a %d.%m.%y')", "1990/5/17 May Thu 17.05.90"},
+        {"format-date-time('2024-06-30T08:05:09', '%H:%M:%S %h')", "08:05:09 8"},
+        {"format-date('not a date', '%Y')", ""},
+        {"once(${a})", "7"}, /* '.' already holds 7: once keeps it */
+        {"current()", "7"},
+        {"pulldata('fruits', 'name', 'key', 'mango')", ""}, /* no file attached: empty */
+        {"${last-saved#a}", ""},                            /* no form saved before */
+        {"instance('c1')/root/item[name = ${a}]/label", ""},
+        {"jr:choice-name(${sex}, '${sex}')", "2"}, /* no labels in this env: the value */
+        {"selected-at(${langs}, 0)", "1"},
+        {"pow(${a}, 2)", "25"},
+        {"normalize-space(concat(' ', ${name}, '  x '))", "张三丰 x"},
+        {"indexed-repeat(${age}, ${members}, 2)", "5"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(cases[i][0], cases[i][1]);
+    lcm_err err = {0};
+    char *got = eval("once(${a})", "", &err); /* '.' empty: once takes its argument */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT_STRING_EQUAL(got, "5");
+    free(got);
+}
+
 /* Empty answers are NaN as numbers and false as booleans (docs/methods.md §6); `=` between a
  * number and a string compares numbers, between two strings compares text, and < > always
  * compare numbers (XPath 1.0 §3.4); div and mod are IEEE division and C's fmod. */
@@ -258,8 +294,12 @@ static void expr__errors_name_their_column(void) {
         {"regex(., '((((a))))')", "column 10: regular expression '((((a))))' has groups nested"},
         {"regex(., '(ab){50}')", "column 10: regular expression '(ab){50}' has a count"},
         {"${ a}", "column 1: '${' must be followed by a field name"},
-        {"position()", "column 10: write position(..)"},
-        {"1 + ..", "column 5: '..' is only understood inside position(..)"},
+        {"position(1)", "column 10: write position(..)"},
+        {"1 + ..", "column 7: '..' is only understood before /name or inside position(..)"},
+        {"count(${members}[agex > 1])", "column 18: no field named 'agex'"},
+        {"jr:choice-name(${a}, 'a')", "column 22: the second argument of jr:choice-name()"},
+        {"instance('l')/root/", "column 20: expected a name after '/'"},
+        {"${members}[age > 1", "column 19: expected ']' closing the predicate"},
         {"'名字' = 1 +", "column 11: expected a value"}, /* columns count characters */
         {"${a} = 'x", "column 8: string not closed"},
         {"1 = = 2", "column 5: expected a value"},
@@ -433,7 +473,8 @@ static void expr__simple_predicates_agree_with_general_path(void) {
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             lcm_expr *e = NULL;
             lcm_err err = {0};
-            lcm_expr_env env = {NULL, get, count, "7", current_member + 1, "2024-06-30", NULL};
+            lcm_expr_env env = {NULL,         get,  count, "7", current_member + 1,
+                                "2024-06-30", NULL, NULL,  0};
             CU_ASSERT_EQUAL_FATAL(lcm_expr_parse(cases[i], &e, &err), LCM_OK);
             CU_ASSERT_EQUAL_FATAL(lcm_expr_resolve(e, resolve, NULL, &err), LCM_OK);
             CU_ASSERT_EQUAL(e->simple, 1);
@@ -467,6 +508,7 @@ const lcmt_case lcmt_expr_cases[] = {
     {"expr__precedence_and_arithmetic", expr__precedence_and_arithmetic},
     {"expr__xpath_comparisons", expr__xpath_comparisons},
     {"expr__functions", expr__functions},
+    {"expr__odk_functions", expr__odk_functions},
     {"expr__repeat_aggregates", expr__repeat_aggregates},
     {"expr__empty_strings_and_mixed_types", expr__empty_strings_and_mixed_types},
     {"expr__errors_name_their_column", expr__errors_name_their_column},
