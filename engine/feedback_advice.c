@@ -482,11 +482,14 @@ static void strengths(adv *a) {
                                         p->median));
     }
     size_t rows = k[0] + k[1];
-    lcm_report_cell *cell = rows ? rb_cells(b, rows * 8) : NULL;
+    /* The unit has a column of its own: the points' units differ from row to row, and a
+     * unit beside every number made the number columns so wide on A4 that the point's
+     * name was left one character wide. */
+    lcm_report_cell *cell = rows ? rb_cells(b, rows * 9) : NULL;
     for (size_t r = 0, s = 0; cell && s < 2; s++)
         for (size_t i = 0; i < k[s]; i++, r++) {
             const pt *q = lst[s][i];
-            lcm_report_cell *c = cell + r * 8;
+            lcm_report_cell *c = cell + r * 9;
             c[0] = rb_text(b, s == 0 ? RB_T(b, "优势", "strength") : RB_T(b, "短板", "weakness"));
             c[1] = rb_text(b, lcm_arena_printf(b->a, "%s %s", q->code, q->name));
             if (q->hi > q->lo)
@@ -505,20 +508,25 @@ static void strengths(adv *a) {
             c[5] = is_yesno(q) ? rb_text(b, "") : num_cell(a, q, q->me - q->med, "gap_median");
             c[6] = is_yesno(q) ? rb_text(b, "") : num_cell(a, q, q->me - q->q3, "gap_q3");
             c[7] = rb_text(b, rule_words(a, q));
+            for (int j = 8; j > 2; j--) /* the unit goes after the point's name */
+                c[j] = c[j - 1], c[j].unit = NULL;
+            c[2] = rb_text(b, unit_of(a, q));
         }
     static const char *head_zh[] = {"判断",         "监测点",           "本市", NULL, "前四分之一",
                                     "与中位数之差", "与前四分之一之差", "依据"};
     static const char *head_en[] = {
         "finding",      "point",         "this city",           NULL,
         "top quartile", "gap to median", "gap to top quartile", "because"};
-    const char **head = lcm_arena_alloc(b->a, 8 * sizeof *head);
+    const char **head = lcm_arena_alloc(b->a, 9 * sizeof *head);
     if (cell && head) {
-        memcpy(head, b->lang == LCM_LANG_EN ? head_en : head_zh, 8 * sizeof *head);
-        head[3] = p->median;
+        const char **h8 = b->lang == LCM_LANG_EN ? head_en : head_zh;
+        head[0] = h8[0], head[1] = h8[1], head[2] = RB_T(b, "单位", "unit");
+        memcpy(head + 3, h8 + 2, 6 * sizeof *head);
+        head[4] = p->median;
         lcm_report_table t = {
             RB_T(b, "优势与短板：与比较组的差距", "Strengths and weaknesses: gaps to the peers"),
             rows,
-            8,
+            9,
             head,
             cell,
             RB_T(b,

@@ -48,6 +48,8 @@ static const char css[] =
     "th,td{border-bottom:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}\n"
     "th{border-bottom:1.5px solid #333;background:#f4f4f4}\n"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    /* a long heading over a column of short numbers wraps rather than widen the column */
+    "th.num{white-space:normal}\n"
     ".ci{color:#666;font-size:90%}.supp,.na{color:#888}.pad{visibility:hidden}\n"
     ".unit{display:inline-block;text-align:left;padding-left:0.3em;color:#444}\n"
     "caption{caption-side:top;text-align:left;font-weight:bold;padding:4px 0}\n"

@@ -488,18 +488,19 @@ static void advice__strengths_weaknesses_and_targets_follow_the_rules(void) {
         for (size_t i = 0; i < np; i++)
             if (pt[i].side)
                 want[pt[i].side > 0 ? 0 : 1]++;
-        /* the table of section 八: finding, point, value, median, top quartile, two gaps */
+        /* the table of section 八: finding, point, unit, value, median, top quartile, two gaps */
         sqlite3_stmt *st = NULL;
         CU_ASSERT_EQUAL_FATAL(
             sqlite3_prepare_v2(
                 db,
                 "SELECT json_extract(r.value, '$[0].text'), substr(json_extract(r.value,"
                 " '$[1].text'), 1, instr(json_extract(r.value, '$[1].text'), ' ') - 1),"
-                " json_extract(r.value, '$[2].value'),"
-                " json_extract(r.value, '$[2].lo'), json_extract(r.value, '$[2].hi'),"
-                " json_extract(r.value, '$[3].value'), json_extract(r.value, '$[4].value'),"
-                " json_extract(r.value, '$[5].value'), json_extract(r.value, '$[6].value'),"
-                " json_extract(r.value, '$[2].text') FROM model,"
+                " json_extract(r.value, '$[3].value'),"
+                " json_extract(r.value, '$[3].lo'), json_extract(r.value, '$[3].hi'),"
+                " json_extract(r.value, '$[4].value'), json_extract(r.value, '$[5].value'),"
+                " json_extract(r.value, '$[6].value'), json_extract(r.value, '$[7].value'),"
+                " json_extract(r.value, '$[3].text'), json_extract(r.value, '$[2].text') FROM "
+                "model,"
                 " json_each(json_extract(model.json, '$.sections')) s,"
                 " json_each(json_extract(s.value, '$.blocks')) b,"
                 " json_each(json_extract(b.value, '$.rows')) r WHERE model.city = ?1 AND"
@@ -522,6 +523,8 @@ static void advice__strengths_weaknesses_and_targets_follow_the_rules(void) {
             if (strcmp(p->kind, "yesno") == 0) { /* 是/否 in words */
                 CU_ASSERT_STRING_EQUAL(sqlite3_column_text(st, 9), p->me > 0.5 ? "是" : "否");
             } else {
+                const char *unit = (const char *)sqlite3_column_text(st, 10);
+                CU_ASSERT(unit && *unit); /* the unit in its own column */
                 LCMT_ASSERT_REL(sqlite3_column_double(st, 2), p->me, 1e-12);
                 LCMT_ASSERT_REL(sqlite3_column_double(st, 5), p->med, 1e-12);
                 LCMT_ASSERT_REL(sqlite3_column_double(st, 6), p->q3, 1e-12);
