@@ -69,28 +69,6 @@ static double q7(double *x, size_t n, double f) {
 
 /* ---- the seed's measures of each point ---- */
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0, got;
-    do {
-        if (len + 4096 + 1 > cap) {
-            char *g = realloc(buf, cap = cap ? 2 * cap : 65536);
-            if (!g) {
-                free(buf), fclose(f);
-                return NULL;
-            }
-            buf = g;
-        }
-        len += got = fread(buf + len, 1, 4096, f);
-    } while (got > 0);
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
 typedef struct seed_state {
     adv *a;
     const char *seed;
@@ -136,12 +114,12 @@ static lcm_status seed_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
 /* Each point's measures from DATADIR/seed_measures.csv; every heading and quote must be
  * found verbatim in DATADIR/seed/learning-city-guide.txt. */
 static lcm_status load_measures(adv *a, lcm_err *err) {
-    char path[4096], seed_path[4096];
+    char path[4096];
     snprintf(path, sizeof path, "%s/seed_measures.csv", lcm_datadir());
-    snprintf(seed_path, sizeof seed_path, "%s/seed/learning-city-guide.txt", lcm_datadir());
-    char *seed = slurp(seed_path);
-    if (!seed)
-        return lcm_err_set(err, LCM_IO, "cannot read the seed text: '%s'", seed_path);
+    char *seed = NULL;
+    lcm_status st = lcm_seed_text(&seed, err);
+    if (st != LCM_OK)
+        return st;
     seed_state s = {a, seed, {0}};
     lcm_status rc = lcm_csv_read(path, seed_row, &s, err);
     free(seed);

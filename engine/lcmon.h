@@ -105,4 +105,9 @@ lcm_status lcm_framework_load(lcm_db *db, const char *datadir, lcm_err *err);
  * PREFIX/bin/lcmon. Borrowed string. */
 const char *lcm_datadir(void);
 
+/* The ministry's guide as shipped (DATADIR/seed/learning-city-guide.txt), whole and
+ * NUL-terminated in *out (malloc'd; the caller frees it): the text every quote of the guide
+ * in the shipped data files (rubric.csv, seed_measures.csv) must be found in verbatim. */
+lcm_status lcm_seed_text(char **out, lcm_err *err);
+
 #endif

@@ -182,38 +182,14 @@ lcm_status lcm_rubric_check(const lcm_rubric *r, lcm_db *db, const char *path, l
     return rc;
 }
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0, got;
-    do {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *g = realloc(buf, cap);
-            if (!g) {
-                free(buf), fclose(f);
-                return NULL;
-            }
-            buf = g;
-        }
-        got = fread(buf + len, 1, 4096, f);
-        len += got;
-    } while (got > 0);
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
 lcm_status lcm_rubric_load_shipped(lcm_db *db, lcm_rubric *out, lcm_err *err) {
-    char path[4096], seed_path[4096];
+    char path[4096];
     snprintf(path, sizeof path, "%s/rubric.csv", lcm_datadir());
-    snprintf(seed_path, sizeof seed_path, "%s/seed/learning-city-guide.txt", lcm_datadir());
-    char *seed = slurp(seed_path);
     memset(out, 0, sizeof *out);
-    if (!seed)
-        return lcm_err_set(err, LCM_IO, "cannot read the seed text: '%s'", seed_path);
+    char *seed = NULL;
+    lcm_status st = lcm_seed_text(&seed, err);
+    if (st != LCM_OK)
+        return st;
     lcm_status rc = lcm_rubric_load(path, seed, out, err);
     free(seed);
     if (rc == LCM_OK && (rc = lcm_rubric_check(out, db, path, err)) != LCM_OK)

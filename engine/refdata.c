@@ -215,3 +215,34 @@ const char *lcm_datadir(void) {
         return LCM_INSTALL_DATADIR;
     return dir;
 }
+
+lcm_status lcm_seed_text(char **out, lcm_err *err) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/seed/learning-city-guide.txt", lcm_datadir());
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return lcm_err_set(err, LCM_IO, "cannot read the seed text: '%s'", path);
+    char *buf = NULL;
+    size_t len = 0, cap = 0, got;
+    do {
+        if (len + 4096 + 1 > cap) {
+            char *g = realloc(buf, cap = cap ? 2 * cap : 65536);
+            if (!g) {
+                free(buf), fclose(f);
+                return lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", path);
+            }
+            buf = g;
+        }
+        len += got = fread(buf + len, 1, 4096, f);
+    } while (got > 0);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return lcm_err_set(err, LCM_IO, "cannot read the seed text: '%s'", path);
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return LCM_OK;
+}
