@@ -490,8 +490,13 @@ static void question(ctx *c, int i, long row) {
     const lcm_field *fd = fld(c, i);
     lcm__req *r = c->r;
     const char *v = c->posted_of[i] ? c->posted_of[i] : lcm_instance_get(c->in, i, row);
-    if (!*v && fd->default_value && !c->posted_of[i])
-        v = fd->default_value;
+    char *dflt = NULL; /* a default; one that is an expression (${q0} + 1) evaluated now */
+    if (!*v && (fd->default_value || fd->default_expr) && !c->posted_of[i]) {
+        lcm_err derr = {0};
+        if (lcm_instance_default(c->in, i, row, &dflt, &derr) == LCM_OK && dflt)
+            v = dflt; /* a default that cannot be evaluated leaves the question empty */
+        lcm_err_clear(&derr);
+    }
     int group = (fd->list && c->sf->place[i] == LCM__PLACE_NONE) || fd->type == LCM_FT_RANGE;
     lcm_strbuf_addf(&r->out, "<div class=\"q%s\" id=\"w-%s\">", c->err_of[i] ? " has-err" : "",
                     fd->name);
@@ -555,6 +560,7 @@ static void question(ctx *c, int i, long row) {
         }
     }
     raw(c, group ? "</fieldset></div>" : "</div>");
+    free(dflt);
 }
 
 /* 1 when field i is on the page now: relevant, and a place with the level above answered. */

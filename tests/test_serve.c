@@ -1055,6 +1055,82 @@ static void web_types(void) {
     CU_ASSERT_STRING_EQUAL(got, want);
 }
 
+/* Write survey and settings into a new form folder under name, load it into a new database
+ * db (lcmt_tmp's buffer is used again: both are copied). */
+static void form_db(const char *name, const char *survey, const char *settings, char *db,
+                    size_t cap) {
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp(name));
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/survey.csv", dir);
+    lcmt_write(path, survey, strlen(survey));
+    snprintf(path, sizeof path, "%s/settings.csv", dir);
+    lcmt_write(path, settings, strlen(settings));
+    char dbname[256];
+    snprintf(dbname, sizeof dbname, "serve-%s.db", name);
+    snprintf(db, cap, "%s", lcmt_tmp(dbname));
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, NULL, NULL), 0);
+}
+
+/* XLSForm dynamic defaults on the web: a default that is an expression is evaluated when
+ * the page is shown (q0 answered 3 on the page before, so q1 shows ${q0} + 1 = 4; d shows
+ * today()), a literal default (q0: 7) is shown as it is; the value accepted is stored. */
+static void dynamic_default(void) {
+    static const char survey[] = "type,name,label::zh,default\n"
+                                 "begin group,p1,第一页,\n"
+                                 "integer,q0,问题零,7\n"
+                                 "end group,,,\n"
+                                 "begin group,p2,第二页,\n"
+                                 "integer,q1,问题一,${q0} + 1\n"
+                                 "date,d,日期,today()\n"
+                                 "end group,,,\n";
+    char db[600];
+    form_db("dyndef", survey, "form_id,version,default_language\ndyndef,1,zh\n", db, sizeof db);
+    int port;
+    FILE *out;
+    pid_t pid = spawn_server(db, NULL, &port, &out);
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/dyndef", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "name=\"q:q0\" value=\"7\"");
+    char cookie[40], csrf[40] = "";
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    r = post(port, cookie, csrf, "_page=p1&q:q0=3");
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "name=\"q:q1\" value=\"4\"");
+    time_t now = time(NULL);
+    char today[16], want[64];
+    strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
+    snprintf(want, sizeof want, "name=\"q:d\" value=\"%s\"", today);
+    LCMT_ASSERT_HAS(r.body, want);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=p2&q:q1=4"), NEXT);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_nav=submit"), NEXT);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    sqlite3_stmt *st = NULL;
+    char got[100] = "";
+    if (sqlite3_prepare_v2(lcm_db_sqlite(h),
+                           "SELECT status || '|' || q0 || '|' || q1 FROM "
+                           "resp_dyndef_1",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    lcm_db_close(h);
+    CU_ASSERT_STRING_EQUAL(got, "complete|3|4");
+}
+
 /* Add and remove members: the count question (hh_size) follows, rows after a removed one
  * move up with their answers, and hh_size's own constraint (1..20) still holds. */
 static void roster_add_remove(void) {
@@ -1167,6 +1243,7 @@ const lcmt_case lcmt_serve_cases[] = {
     {"rate_limited", rate_limited},
     {"roster_add_remove", roster_add_remove},
     {"web_types", web_types},
+    {"dynamic_default", dynamic_default},
     {"stops_on_sigterm", stops_on_sigterm},
     {NULL, NULL},
 };
