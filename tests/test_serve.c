@@ -1289,6 +1289,60 @@ static void uploads(void) {
     CU_ASSERT_STRING_EQUAL(got, "6"); /* the refused files stored nothing */
 }
 
+/* A photo question inside a repeat: each member's photo is stored under its row, and the
+ * repeat's table holds each member's own file name. */
+static void uploads_in_repeat(void) {
+    static const char survey[] = "type,name,label::zh,repeat_count\n"
+                                 "begin group,p0,人数,\ninteger,n,几个孩子,\nend group,,,\n"
+                                 "begin repeat,kids,孩子,${n}\nimage,kph,照片,\nend repeat,,,\n";
+    char db[600];
+    form_db("uprep", survey, "form_id,version,default_language\nuprep,1,zh\n", db, sizeof db);
+    int port;
+    FILE *out;
+    pid_t pid = spawn_server(db, NULL, &port, &out);
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/uprep", NULL, NULL, 0);
+    char cookie[40], csrf[40] = "";
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=p0&q:n=2"), NEXT);
+    static const char jpeg[] = "\xff\xd8\xff\xe0 kid one";
+    static const char png[] = "\x89PNG\r\n\x1a\n kid two";
+    r = post_file(port, cookie, csrf, "kids:1", "kph", jpeg, sizeof jpeg - 1);
+    CU_ASSERT_EQUAL(r.status, 200);
+    resp_free(&r);
+    r = post_file(port, cookie, csrf, "kids:2", "kph", png, sizeof png - 1);
+    CU_ASSERT_EQUAL(r.status, 200);
+    resp_free(&r);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+    char h1[65], h2[65], want[200], got[200] = "";
+    lcm_field_sha256_hex(jpeg, sizeof jpeg - 1, h1);
+    lcm_field_sha256_hex(png, sizeof png - 1, h2);
+    snprintf(want, sizeof want, "1:%.16s.jpg=%.16s.jpg 2:%.16s.png=%.16s.png", h1, h1, h2, h2);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(h),
+                           "SELECT group_concat(u.row || ':' || u.name || '=' || k.kph, ' ') "
+                           "FROM (SELECT * FROM serve_uploads ORDER BY row) u JOIN "
+                           "resp_uprep_1__kids k ON k.position = u.row WHERE u.field = 'kph'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+    else
+        fprintf(stderr, "\nuploads_in_repeat: %s\n", sqlite3_errmsg(lcm_db_sqlite(h)));
+    sqlite3_finalize(st);
+    lcm_db_close(h);
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "\nuploads_in_repeat: got %s\n  want %s\n", got, want);
+    CU_ASSERT_STRING_EQUAL(got, want);
+}
+
 /* The type of a file from its first bytes, for each type lcmon knows, and a few that are not
  * (an HTML page called photo.jpg is not a photo). */
 static void sniff_types(void) {
@@ -1445,6 +1499,7 @@ const lcmt_case lcmt_serve_cases[] = {
     {"dynamic_default", dynamic_default},
     {"sniff_types", sniff_types},
     {"uploads", uploads},
+    {"uploads_in_repeat", uploads_in_repeat},
     {"stops_on_sigterm", stops_on_sigterm},
     {NULL, NULL},
 };
