@@ -144,6 +144,7 @@ typedef struct lcm_field {
     int external;            /* LCM_FT_NOTE from csv-external/xml-external: an instance
                                 declaration, neither shown nor stored */
     int media;               /* the row has an image, audio or video to show */
+    const char *media_type;  /* LCM_TK_MEDIA: "image", "audio", "video", "file" or "osm" */
 } lcm_field;
 
 typedef struct lcm_form lcm_form;

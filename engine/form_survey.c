@@ -238,6 +238,8 @@ static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int co
             fd->type = types[i].type;
             fd->text_kind = types[i].kind;
             fd->external = types[i].external;
+            if (types[i].kind == LCM_TK_MEDIA) /* photo is pyxform's older image */
+                fd->media_type = strcmp(types[i].name, "photo") == 0 ? "image" : types[i].name;
             return LCM_OK;
         }
     if (!*text)

@@ -195,13 +195,20 @@ static lcm_status make_prompt(lcm_interview *iv, lcm_prompt_kind kind, lcm_promp
     free(iv->value);
     iv->label = render(iv, iv->at, iv->row, lcm_form_text(iv->f, fd->label, iv->lang));
     const char *v = "";
-    if (kind == LCM_PROMPT_QUESTION)
-        v = *lcm_instance_get(iv->in, iv->at, iv->row) || !fd->default_value
-                ? lcm_instance_get(iv->in, iv->at, iv->row)
-                : fd->default_value;
-    else if (kind == LCM_PROMPT_ADD_ROW && lcm_instance_rows(iv->in, iv->at) >= iv->row)
+    char *dflt = NULL; /* a default, evaluated now when it is an expression (${q0} + 1) */
+    if (kind == LCM_PROMPT_QUESTION) {
+        v = lcm_instance_get(iv->in, iv->at, iv->row);
+        if (!*v && (fd->default_value || fd->default_expr)) {
+            lcm_status st = lcm_instance_default(iv->in, iv->at, iv->row, &dflt, err);
+            if (st != LCM_OK)
+                return st;
+            if (dflt)
+                v = dflt;
+        }
+    } else if (kind == LCM_PROMPT_ADD_ROW && lcm_instance_rows(iv->in, iv->at) >= iv->row)
         v = "y"; /* the row is there already: Enter goes into it */
     iv->value = strdup(v);
+    free(dflt);
     if (!iv->label || !iv->value)
         return oom(err);
     p->label = iv->label;

@@ -469,6 +469,21 @@ static const char *const migrations[] = {
     "  n_group INTEGER NOT NULL CHECK (n_group >= 0),"
     "  n_rest INTEGER NOT NULL CHECK (n_rest >= 0),"
     "  PRIMARY KEY (city_code, year, variable, by_var, grp));",
+    /* 15: files answered to image/audio/video/file questions on the web form (docs/serve.md):
+     * one per instance, question and repeat row (0 outside repeats); the answer column
+     * holds `name`, made by lcmon from the sha256 and the sniffed type, never the name the
+     * browser sent */
+    "CREATE TABLE serve_uploads ("
+    "  instance_id TEXT NOT NULL,"
+    "  field TEXT NOT NULL,"
+    "  row INTEGER NOT NULL DEFAULT 0,"
+    "  name TEXT NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+    "  data BLOB NOT NULL,"
+    "  uploaded_at TEXT NOT NULL,"
+    "  PRIMARY KEY (instance_id, field, row));",
 };
 
 int lcm__schema_count(void) {

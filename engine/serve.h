@@ -27,7 +27,17 @@ typedef struct lcm_serve_opts {
     const char *base_url; /* the address people use (behind a proxy); NULL = http://listen */
     unsigned threads;     /* worker threads (0: one per processor) */
     int rate_limit;       /* new answers per IP per minute on open links; 0 = no limit */
+    size_t max_upload;    /* bytes of one uploaded file (0: LCM_SERVE_MAX_UPLOAD) */
 } lcm_serve_opts;
+
+#define LCM_SERVE_MAX_UPLOAD (10u * 1024 * 1024) /* default bytes of one uploaded file */
+
+/* The type of an uploaded file from its first bytes: "image/jpeg", "image/png",
+ * "image/webp", "audio/mpeg", "audio/mp4", "video/mp4", "video/webm", "application/pdf";
+ * NULL when lcmon does not know it. *ext (may be NULL) gets the file name's ending. */
+const char *lcm_serve_sniff(const void *data, size_t n, const char **ext);
+/* 1 when a question of media_type ("image", "audio", "video", "file") takes mime. */
+int lcm_serve_upload_allowed(const char *media_type, const char *mime);
 
 /* Run the server until SIGTERM or SIGINT, then let requests in flight finish and return.
  * Prints "lcmon serve: URL" on stdout once listening. */

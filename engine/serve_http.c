@@ -19,10 +19,12 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -190,9 +192,90 @@ static void route(lcm__req *r) {
 /* ---- libmicrohttpd ------------------------------------------------------------------ */
 
 typedef struct upload {
-    lcm_strbuf body;
+    lcm_strbuf body; /* a multipart post's fields are put here url-encoded, as any form's */
     int too_big;
+    struct MHD_PostProcessor *pp; /* multipart/form-data: libmicrohttpd parses it */
+    int bad;                      /* the multipart body was malformed */
+    size_t max_file;              /* bytes of one file */
+    lcm__file *files;
+    size_t nfiles;
 } upload;
+
+#define MAX_FILES 16 /* files in one post */
+
+static void url_encode(lcm_strbuf *sb, const char *s, size_t n) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '_' || ch == ':' || ch == '-' || ch == '.')
+            lcm_strbuf_addc(sb, (char)ch);
+        else {
+            lcm_strbuf_addc(sb, '%');
+            lcm_strbuf_addc(sb, hex[ch >> 4]);
+            lcm_strbuf_addc(sb, hex[ch & 15]);
+        }
+    }
+}
+
+/* libmicrohttpd's multipart parser hands over each field in pieces: fields go into the
+ * url-encoded body (the one decoder checks them all), files into u->files. The file's name
+ * and Content-Type from the browser are not kept. */
+static enum MHD_Result multipart_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *filename, const char *content_type,
+                                      const char *transfer_encoding, const char *data, uint64_t off,
+                                      size_t size) {
+    upload *u = cls;
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    if (!key || strlen(key) > LCM_SERVE_MAX_NAME) {
+        u->bad = 1;
+        return MHD_NO;
+    }
+    if (!filename) {
+        if (u->body.len + size * 3 + strlen(key) * 3 + 2 > LCM_SERVE_MAX_BODY) {
+            u->too_big = 1;
+            return MHD_NO;
+        }
+        if (off == 0) {
+            if (u->body.len)
+                lcm_strbuf_addc(&u->body, '&');
+            url_encode(&u->body, key, strlen(key));
+            lcm_strbuf_addc(&u->body, '=');
+        }
+        url_encode(&u->body, data, size);
+        return MHD_YES;
+    }
+    lcm__file *f = u->nfiles ? &u->files[u->nfiles - 1] : NULL;
+    if (off == 0 && (!f || strcmp(f->name, key) != 0 || f->len || f->too_big)) {
+        if (u->nfiles >= MAX_FILES) {
+            u->bad = 1;
+            return MHD_NO;
+        }
+        lcm__file *more = realloc(u->files, (u->nfiles + 1) * sizeof *more);
+        if (!more)
+            return MHD_NO;
+        u->files = more;
+        f = &u->files[u->nfiles++];
+        memset(f, 0, sizeof *f);
+        snprintf(f->name, sizeof f->name, "%s", key);
+    }
+    if (!f || !size || f->too_big)
+        return MHD_YES;
+    if (f->len + size > u->max_file) { /* the rest is read and dropped: the page says so */
+        f->too_big = 1;
+        free(f->data);
+        f->data = NULL;
+        f->len = 0;
+        return MHD_YES;
+    }
+    unsigned char *more = realloc(f->data, f->len + size);
+    if (!more)
+        return MHD_NO;
+    f->data = more;
+    memcpy(f->data + f->len, data, size);
+    f->len += size;
+    return MHD_YES;
+}
 
 static lcm_db *db_take(lcm__server *s) {
     pthread_mutex_lock(&s->mu);
@@ -305,15 +388,29 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         atomic_fetch_add(&in_flight, 1);
         if (post) {
             const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-            if (len && strtoull(len, NULL, 10) > LCM_SERVE_MAX_BODY)
-                return quick(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
             const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-            if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+            int multipart = ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
+            u->max_file = s->o.max_upload ? s->o.max_upload : LCM_SERVE_MAX_UPLOAD;
+            /* a multipart post: a page's fields and a few files, each cut at max_file */
+            unsigned long long cap =
+                multipart ? LCM_SERVE_MAX_BODY + 4ull * (u->max_file + 4096) : LCM_SERVE_MAX_BODY;
+            if (len && strtoull(len, NULL, 10) > cap)
+                return quick(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+            if (multipart) {
+                if (!(u->pp = MHD_create_post_processor(c, 16384, multipart_part, u)))
+                    return quick(c, MHD_HTTP_BAD_REQUEST, "malformed form\n");
+            } else if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)
                 return quick(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "form posts only\n");
         }
         return MHD_YES;
     }
     upload *u = *con_cls;
+    if (*size && u->pp) {
+        if (!u->bad && !u->too_big && MHD_post_process(u->pp, data, *size) != MHD_YES)
+            u->bad |= !u->too_big;
+        *size = 0;
+        return MHD_YES;
+    }
     if (*size) {
         if (u->body.len + *size > LCM_SERVE_MAX_BODY)
             u->too_big = 1;
@@ -322,8 +419,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *size = 0;
         return MHD_YES;
     }
+    if (u->pp) {
+        if (MHD_destroy_post_processor(u->pp) != MHD_YES)
+            u->bad |= !u->too_big;
+        u->pp = NULL;
+    }
     if (u->too_big)
         return quick(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+    if (u->bad)
+        return quick(c, MHD_HTTP_BAD_REQUEST, "malformed form\n");
     if (strlen(url) > 512)
         return quick(c, MHD_HTTP_URI_TOO_LONG, "address too long\n");
 
@@ -350,6 +454,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             qp[nq++] = (lcm_serve_pair){(char *)qnames[i], (char *)q};
     r.query.pairs = qp;
     r.query.n = nq;
+    r.files = u->files;
+    r.nfiles = u->nfiles;
     if (post && lcm_serve_form_decode(u->body.buf, u->body.len, &r.body, &err) != LCM_OK)
         return quick(c, MHD_HTTP_BAD_REQUEST, "malformed form\n");
 
@@ -378,6 +484,11 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!u)
         return;
     lcm_strbuf_release(&u->body);
+    if (u->pp)
+        MHD_destroy_post_processor(u->pp);
+    for (size_t i = 0; i < u->nfiles; i++)
+        free(u->files[i].data);
+    free(u->files);
     free(u);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);

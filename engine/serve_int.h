@@ -90,6 +90,18 @@ typedef struct lcm__session {
     int found; /* loaded from the cookie */
 } lcm__session;
 
+/* A file of a multipart post, as it came (name: the form field, "q:photo"). */
+typedef struct lcm__file {
+    char name[LCM_SERVE_MAX_NAME + 1];
+    unsigned char *data;
+    size_t len;
+    int too_big; /* over the server's --max-upload: data dropped */
+    /* set when accepted: */
+    const char *mime;
+    char sha256[65];
+    char stored[96]; /* the name lcmon gives it: the answer */
+} lcm__file;
+
 typedef struct lcm__req {
     lcm__server *srv;
     lcm_db *db;
@@ -108,9 +120,17 @@ typedef struct lcm__req {
     char location[600];
     char at[256]; /* the address of the page answered to a POST (Content-Location), "" */
     int set_cookie;
-    int cache;   /* static file: may be cached */
-    int wlocked; /* holds srv->wmu (lcm__begin) */
+    int cache;        /* static file: may be cached */
+    int wlocked;      /* holds srv->wmu (lcm__begin) */
+    lcm__file *files; /* files of a multipart post */
+    size_t nfiles;
 } lcm__req;
+
+/* serve_upload.c: the file posted as form field name, NULL; store f (accepted) under the
+ * instance, field and row (inside the caller's transaction). */
+lcm__file *lcm__upload_find(const lcm__req *r, const char *name);
+lcm_status lcm__upload_store(lcm__req *r, const char *instance_id, const char *field, long row,
+                             const lcm__file *f, lcm_err *err);
 
 /* serve_store.c */
 lcm_status lcm__random_hex(char *out, size_t nbytes, lcm_err *err);

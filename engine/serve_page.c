@@ -188,6 +188,12 @@ typedef struct ctx {
     size_t npages;
     char **err_of;    /* per field: the message to show beside it */
     char **posted_of; /* per field: the refused text, shown again */
+    struct {
+        int field;
+        long row;
+        const lcm__file *f;
+    } pend[16]; /* files accepted on the posted page, stored with the draft */
+    size_t npend;
 } ctx;
 
 static void ctx_free(ctx *c) {
@@ -486,12 +492,48 @@ static void range_choices(ctx *c, int i, const char *v) {
     }
 }
 
+/* The types a media question takes, for the browser's file chooser (the server checks the
+ * file's own bytes again). */
+static const char *media_accept(const char *media_type) {
+    if (strcmp(media_type, "image") == 0)
+        return "image/jpeg,image/png,image/webp";
+    if (strcmp(media_type, "audio") == 0)
+        return "audio/mpeg,audio/mp4,.mp3,.m4a";
+    if (strcmp(media_type, "video") == 0)
+        return "video/mp4,video/webm";
+    return "image/jpeg,image/png,image/webp,audio/mpeg,audio/mp4,video/mp4,video/webm,"
+           "application/pdf";
+}
+
+/* An image, audio, video or file question: a file chooser; the file kept so far is named
+ * beside it (choosing none keeps it). */
+static void media_input(ctx *c, int i, const char *v) {
+    const lcm_field *fd = fld(c, i);
+    lcm__req *r = c->r;
+    if (*v) {
+        lcm_strbuf_addf(&r->out, "<p class=\"kept\" id=\"k-%s\">%s", fd->name,
+                        lcm__say(r, "已上传：", "Uploaded: "));
+        text(c, v);
+        raw(c, "</p>");
+    }
+    lcm_strbuf_addf(&r->out,
+                    "<input type=\"file\" id=\"q-%s\" name=\"q:%s\" accept=\"%s\"%s "
+                    "aria-describedby=\"h-%s e-%s\">",
+                    fd->name, fd->name, media_accept(fd->media_type ? fd->media_type : "file"),
+                    fd->required && !*v ? " aria-required=\"true\"" : "", fd->name, fd->name);
+}
+
 static void question(ctx *c, int i, long row) {
     const lcm_field *fd = fld(c, i);
     lcm__req *r = c->r;
     const char *v = c->posted_of[i] ? c->posted_of[i] : lcm_instance_get(c->in, i, row);
-    if (!*v && fd->default_value && !c->posted_of[i])
-        v = fd->default_value;
+    char *dflt = NULL; /* a default; one that is an expression (${q0} + 1) evaluated now */
+    if (!*v && (fd->default_value || fd->default_expr) && !c->posted_of[i]) {
+        lcm_err derr = {0};
+        if (lcm_instance_default(c->in, i, row, &dflt, &derr) == LCM_OK && dflt)
+            v = dflt; /* a default that cannot be evaluated leaves the question empty */
+        lcm_err_clear(&derr);
+    }
     int group = (fd->list && c->sf->place[i] == LCM__PLACE_NONE) || fd->type == LCM_FT_RANGE;
     lcm_strbuf_addf(&r->out, "<div class=\"q%s\" id=\"w-%s\">", c->err_of[i] ? " has-err" : "",
                     fd->name);
@@ -526,6 +568,8 @@ static void question(ctx *c, int i, long row) {
         choices(c, i, row, v, fd->type == LCM_FT_SELECT_MULTIPLE);
     else if (fd->type == LCM_FT_RANGE)
         range_choices(c, i, v);
+    else if (fd->type == LCM_FT_TEXT && fd->text_kind == LCM_TK_MEDIA)
+        media_input(c, i, v);
     else {
         const char *type = "text", *mode = "";
         if (fd->type == LCM_FT_INTEGER)
@@ -555,6 +599,7 @@ static void question(ctx *c, int i, long row) {
         }
     }
     raw(c, group ? "</fieldset></div>" : "</div>");
+    free(dflt);
 }
 
 /* 1 when field i is on the page now: relevant, and a place with the level above answered. */
@@ -607,7 +652,13 @@ static void render_page(ctx *c, long k) {
     char key[200];
     page_key(c, (size_t)k, key, sizeof key);
     header(c, k);
-    raw(c, "<form method=\"post\" action=\"/s\" novalidate>");
+    int files = 0; /* a page with a media question posts multipart/form-data */
+    for (size_t j = 0; j < un->nitems; j++)
+        files |= fld(c, un->items[j])->text_kind == LCM_TK_MEDIA &&
+                 fld(c, un->items[j])->type == LCM_FT_TEXT;
+    raw(c, files ? "<form method=\"post\" action=\"/s\" enctype=\"multipart/form-data\" "
+                   "novalidate>"
+                 : "<form method=\"post\" action=\"/s\" novalidate>");
     lcm__csrf_field(r);
     raw(c, "<input type=\"hidden\" name=\"_page\" value=\"");
     text(c, key);
@@ -710,6 +761,54 @@ static void set_err(ctx *c, int i, const char *msg, const char *posted) {
     }
 }
 
+/* The answer to a media question: the name lcmon gives the file posted for it ("<first 16
+ * hex digits of its SHA-256>.<type's ending>"), kept to be stored with the draft; without a
+ * file, the answer it had. A file too big or of a type the question does not take is refused
+ * beside it (the answer it had stays). Malloc'd; NULL when out of memory. */
+static char *media_posted(ctx *c, int i, long row) {
+    const lcm_field *fd = fld(c, i);
+    lcm__req *r = c->r;
+    char name[160];
+    snprintf(name, sizeof name, "q:%s", fd->name);
+    lcm__file *f = lcm__upload_find(r, name);
+    const char *old = lcm_instance_get(c->in, i, row);
+    if (!f || (!f->len && !f->too_big))
+        return strdup(old);
+    const char *ext = NULL, *mime = f->len ? lcm_serve_sniff(f->data, f->len, &ext) : NULL;
+    size_t max = r->srv->o.max_upload ? r->srv->o.max_upload : LCM_SERVE_MAX_UPLOAD;
+    char msg[200];
+    if (f->too_big) {
+        if (strcmp(r->sess.lang, "en") == 0)
+            snprintf(msg, sizeof msg, "The file is too large: at most %zu bytes", max);
+        else
+            snprintf(msg, sizeof msg, "文件太大：最多 %zu 字节", max);
+        set_err(c, i, msg, NULL);
+    } else if (!lcm_serve_upload_allowed(fd->media_type, mime) ||
+               c->npend >= sizeof c->pend / sizeof c->pend[0])
+        set_err(c, i,
+                strcmp(fd->media_type ? fd->media_type : "", "image") == 0
+                    ? lcm__say(r, "请上传照片（JPEG、PNG 或 WebP）",
+                               "Upload a photo (JPEG, PNG or WebP)")
+                : strcmp(fd->media_type ? fd->media_type : "", "audio") == 0
+                    ? lcm__say(r, "请上传录音（MP3 或 M4A）", "Upload a recording (MP3 or M4A)")
+                : strcmp(fd->media_type ? fd->media_type : "", "video") == 0
+                    ? lcm__say(r, "请上传视频（MP4 或 WebM）", "Upload a video (MP4 or WebM)")
+                    : lcm__say(r, "不接受这种文件：请上传照片、录音、视频或 PDF",
+                               "This kind of file is not taken: upload a photo, recording, "
+                               "video or PDF"),
+                NULL);
+    else {
+        f->mime = mime;
+        lcm_field_sha256_hex(f->data, f->len, f->sha256);
+        snprintf(f->stored, sizeof f->stored, "%.16s.%s", f->sha256, ext);
+        c->pend[c->npend].field = i;
+        c->pend[c->npend].row = fd->repeat >= 0 ? row : 0;
+        c->pend[c->npend++].f = f;
+        return strdup(f->stored);
+    }
+    return strdup(old);
+}
+
 /* The posted answer to field: its values joined by spaces (several for a select_multiple);
  * NULL when the page sent none (an empty radio group sends nothing). Malloc'd. */
 static char *posted(const ctx *c, int i, int *present) {
@@ -787,7 +886,11 @@ static lcm_status save(ctx *c, const char *key, long long shown, int back, lcm_e
     lcm__req *r = c->r;
     lcm_status st = lcm_instance_draft(c->in, err);
     if (st == LCM_OK && (st = lcm__begin(r, err)) == LCM_OK) {
-        if ((st = lcm_instance_save(r->db, c->in, err)) == LCM_OK &&
+        for (size_t k = 0; st == LCM_OK && k < c->npend; k++)
+            st = lcm__upload_store(r, lcm_instance_meta(c->in, "instance_id"),
+                                   fld(c, c->pend[k].field)->name, c->pend[k].row, c->pend[k].f,
+                                   err);
+        if (st == LCM_OK && (st = lcm_instance_save(r->db, c->in, err)) == LCM_OK &&
             (!key || (st = lcm__paradata(r, key, shown, back, err)) == LCM_OK) &&
             (st = lcm__session_save(r, err)) == LCM_OK)
             st = lcm__commit(r, err);
@@ -893,11 +996,14 @@ void lcm__page_post(lcm__req *r) {
         int late = !was[i] && c.sf->place[i] != LCM__PLACE_NONE && on_page(&c, i, row);
         if (!was[i] && !late)
             continue;
-        char *v = posted(&c, i, &present);
+        const lcm_field *fdi = fld(&c, i);
+        int media = fdi->type == LCM_FT_TEXT && fdi->text_kind == LCM_TK_MEDIA;
+        char *v = media ? media_posted(&c, i, row) : posted(&c, i, &present);
         if (!v) {
             st = oom(&err);
             break;
         }
+        present |= media;
         if (late && !present) {
             free(v);
             continue;

@@ -238,7 +238,39 @@ static void interview_drafts__rows_added_by_1_and_0(void) {
                  "1小明 2小红");
 }
 
+/* XLSForm dynamic defaults in the terminal: a default that is an expression is evaluated
+ * when the question is asked (q0 answered 3, so q1 offers ${q0} + 1 = 4) and Enter stores
+ * it; a literal default (q0: 7) is offered as it is and can be replaced. */
+static void interview_drafts__dynamic_default_accepted(void) {
+    char dir[4096], db[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp("ivd5-form"));
+    mkdir(dir, 0700);
+    static const char survey[] = "type,name,label::zh,default\n"
+                                 "integer,q0,问题零,7\n"
+                                 "integer,q1,问题一,${q0} + 1\n";
+    static const char settings[] = "form_id,version\ndyn,1\n";
+    snprintf(path, sizeof path, "%s/survey.csv", dir);
+    lcmt_write(path, survey, sizeof survey - 1);
+    snprintf(path, sizeof path, "%s/settings.csv", dir);
+    lcmt_write(path, settings, sizeof settings - 1);
+    snprintf(db, sizeof db, "%s", lcmt_tmp("ivd5.db"));
+    remove(db);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, NULL, NULL), 0);
+    char *out = NULL, *err = NULL;
+    int rc =
+        lcmt_run((const char *[]){"interview", db, "--form", "dyn", NULL}, "3\n\n\n", &out, &err);
+    CU_ASSERT_EQUAL(rc, 0);
+    if (rc != 0)
+        fprintf(stderr, "\n%s\n%s\n", out, err);
+    LCMT_ASSERT_HAS(out, "[7]");
+    LCMT_ASSERT_HAS(out, "[4]");
+    free(out), free(err);
+    ASSERT_QUERY(db, "SELECT status || ' ' || q0 || ' ' || q1 FROM resp_dyn_1", "complete 3 4");
+}
+
 const lcmt_case lcmt_interview_drafts_cases[] = {
+    {"dynamic_default_accepted", interview_drafts__dynamic_default_accepted},
     {"rows_added_by_1_and_0", interview_drafts__rows_added_by_1_and_0},
     {"never_counted_as_complete", interview_drafts__never_counted_as_complete},
     {"list_and_short_ids", interview_drafts__list_and_short_ids},

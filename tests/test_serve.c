@@ -171,9 +171,18 @@ static void resp_free(resp *r) {
     memset(r, 0, sizeof *r);
 }
 
+static resp request_as(int port, const char *method, const char *path, const char *cookie,
+                       const char *body, size_t nbody, const char *ctype);
+
 /* One request over a fresh connection. cookie may be NULL; body (a form) may be NULL. */
 static resp request(int port, const char *method, const char *path, const char *cookie,
                     const char *body, size_t nbody) {
+    return request_as(port, method, path, cookie, body, nbody, "application/x-www-form-urlencoded");
+}
+
+/* The same with the body's Content-Type. */
+static resp request_as(int port, const char *method, const char *path, const char *cookie,
+                       const char *body, size_t nbody, const char *ctype) {
     resp r = {0};
     int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {0};
@@ -190,9 +199,9 @@ static resp request(int port, const char *method, const char *path, const char *
     if (body && !nbody)
         nbody = strlen(body);
     int n = snprintf(
-        head, sizeof head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s%s",
+        head, sizeof head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s%s%s%s",
         method, path, cookie ? "Cookie: lcm_s=" : "", cookie ? cookie : "", cookie ? "\r\n" : "",
-        body ? "Content-Type: application/x-www-form-urlencoded\r\n" : "");
+        body ? "Content-Type: " : "", body ? ctype : "", body ? "\r\n" : "");
     if (body)
         n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n", nbody);
     n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
@@ -1055,6 +1064,326 @@ static void web_types(void) {
     CU_ASSERT_STRING_EQUAL(got, want);
 }
 
+/* Write survey and settings into a new form folder under name, load it into a new database
+ * db (lcmt_tmp's buffer is used again: both are copied). */
+static void form_db(const char *name, const char *survey, const char *settings, char *db,
+                    size_t cap) {
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp(name));
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/survey.csv", dir);
+    lcmt_write(path, survey, strlen(survey));
+    snprintf(path, sizeof path, "%s/settings.csv", dir);
+    lcmt_write(path, settings, strlen(settings));
+    char dbname[256];
+    snprintf(dbname, sizeof dbname, "serve-%s.db", name);
+    snprintf(db, cap, "%s", lcmt_tmp(dbname));
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, dir, NULL}, NULL, NULL, NULL), 0);
+}
+
+/* XLSForm dynamic defaults on the web: a default that is an expression is evaluated when
+ * the page is shown (q0 answered 3 on the page before, so q1 shows ${q0} + 1 = 4; d shows
+ * today()), a literal default (q0: 7) is shown as it is; the value accepted is stored. */
+static void dynamic_default(void) {
+    static const char survey[] = "type,name,label::zh,default\n"
+                                 "begin group,p1,第一页,\n"
+                                 "integer,q0,问题零,7\n"
+                                 "end group,,,\n"
+                                 "begin group,p2,第二页,\n"
+                                 "integer,q1,问题一,${q0} + 1\n"
+                                 "date,d,日期,today()\n"
+                                 "end group,,,\n";
+    char db[600];
+    form_db("dyndef", survey, "form_id,version,default_language\ndyndef,1,zh\n", db, sizeof db);
+    int port;
+    FILE *out;
+    pid_t pid = spawn_server(db, NULL, &port, &out);
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/dyndef", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "name=\"q:q0\" value=\"7\"");
+    char cookie[40], csrf[40] = "";
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    r = post(port, cookie, csrf, "_page=p1&q:q0=3");
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "name=\"q:q1\" value=\"4\"");
+    time_t now = time(NULL);
+    char today[16], want[64];
+    strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
+    snprintf(want, sizeof want, "name=\"q:d\" value=\"%s\"", today);
+    LCMT_ASSERT_HAS(r.body, want);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=p2&q:q1=4"), NEXT);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_nav=submit"), NEXT);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    sqlite3_stmt *st = NULL;
+    char got[100] = "";
+    if (sqlite3_prepare_v2(lcm_db_sqlite(h),
+                           "SELECT status || '|' || q0 || '|' || q1 FROM "
+                           "resp_dyndef_1",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    lcm_db_close(h);
+    CU_ASSERT_STRING_EQUAL(got, "complete|3|4");
+}
+
+/* A page with one file posted as multipart/form-data: _csrf (when csrf is not NULL) and
+ * _page as fields, the file under q:<field> with a browser's name and type that lcmon must
+ * not believe. */
+static resp post_file(int port, const char *cookie, const char *csrf, const char *page,
+                      const char *field, const void *data, size_t n) {
+    lcm_strbuf b = LCM_STRBUF_INIT;
+    if (csrf)
+        lcm_strbuf_addf(&b, "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n%s\r\n",
+                        csrf);
+    lcm_strbuf_addf(&b,
+                    "--XyZ\r\nContent-Disposition: form-data; name=\"_page\"\r\n\r\n%s\r\n"
+                    "--XyZ\r\nContent-Disposition: form-data; name=\"q:%s\"; "
+                    "filename=\"../../etc/passwd\"\r\nContent-Type: image/png\r\n\r\n",
+                    page, field);
+    lcm_strbuf_add(&b, data, n);
+    lcm_strbuf_adds(&b, "\r\n--XyZ--\r\n");
+    resp r =
+        request_as(port, "POST", "/s", cookie, b.buf, b.len, "multipart/form-data; boundary=XyZ");
+    lcm_strbuf_release(&b);
+    return r;
+}
+
+/* Photos, recordings and files on the web form (`lcmon serve --max-upload 1000` here): each
+ * file's type is read from its bytes (JPEG, PNG, WebP, MP3, M4A, PDF), a type the question
+ * does not take and a file over the limit are refused beside the question and store
+ * nothing, a post without the CSRF token is refused; what is taken is stored in
+ * serve_uploads with its size, type and SHA-256, and the answer is the name lcmon gave it
+ * (16 hex digits of the SHA-256 and the type's ending), never the name the browser sent. */
+static void uploads(void) {
+    static const char survey[] = "type,name,label::zh\n"
+                                 "begin group,p1,照片一\nimage,ph1,门牌照片\nend group,,\n"
+                                 "begin group,p2,照片二\nimage,ph2,照片\nend group,,\n"
+                                 "begin group,p3,照片三\nphoto,ph3,照片\nend group,,\n"
+                                 "begin group,p4,录音一\naudio,au1,录音\nend group,,\n"
+                                 "begin group,p5,录音二\naudio,au2,录音\nend group,,\n"
+                                 "begin group,p6,文件\nfile,doc,文件\nend group,,\n";
+    char db[600];
+    form_db("uploads", survey, "form_id,version,default_language\nuploads,1,zh\n", db, sizeof db);
+    int fd[2], port = 0;
+    CU_ASSERT_FATAL(pipe(fd) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0", "--rate-limit", "0",
+              "--max-upload", "1000", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    FILE *out = fdopen(fd[0], "r");
+    char line[512];
+    if (out && fgets(line, sizeof line, out) && strstr(line, "listening on 127.0.0.1:"))
+        port = atoi(strstr(line, "listening on 127.0.0.1:") + strlen("listening on 127.0.0.1:"));
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/uploads", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "enctype=\"multipart/form-data\"");
+    LCMT_ASSERT_HAS(r.body, "<input type=\"file\" id=\"q-ph1\" name=\"q:ph1\" "
+                            "accept=\"image/jpeg,image/png,image/webp\"");
+    char cookie[40], csrf[40] = "";
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    static const char jpeg[] = "\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01 a photo";
+    static const char png[] = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR a picture";
+    static const char webp[] = "RIFF\x14\x00\x00\x00WEBPVP8 a picture";
+    static const char mp3[] = "ID3\x03\x00\x00\x00\x00\x00\x00 a recording";
+    static const char m4a[] = "\x00\x00\x00\x18"
+                              "ftypM4A \x00\x00\x00\x00 a recording";
+    static const char pdf[] = "%PDF-1.4\n% a document\n";
+    char big[1001];
+    memset(big, 'x', sizeof big);
+    memcpy(big, jpeg, 4);
+    /* refused: a PDF for a photo, a photo over 1000 bytes, no CSRF token */
+    r = post_file(port, cookie, csrf, "p1", "ph1", pdf, sizeof pdf - 1);
+    CU_ASSERT_EQUAL(r.status, 422);
+    LCMT_ASSERT_HAS(r.body, "id=\"e-ph1\" role=\"alert\">请上传照片（JPEG、PNG 或 WebP）</p>");
+    resp_free(&r);
+    r = post_file(port, cookie, csrf, "p1", "ph1", big, sizeof big);
+    CU_ASSERT_EQUAL(r.status, 422);
+    LCMT_ASSERT_HAS(r.body, "id=\"e-ph1\" role=\"alert\">文件太大：最多 1000 字节</p>");
+    resp_free(&r);
+    r = post_file(port, cookie, NULL, "p1", "ph1", jpeg, sizeof jpeg - 1);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    /* taken, one type per page */
+    static const struct {
+        const char *page, *field, *data;
+        size_t n;
+    } ok[] = {
+        {"p1", "ph1", jpeg, sizeof jpeg - 1}, {"p2", "ph2", png, sizeof png - 1},
+        {"p3", "ph3", webp, sizeof webp - 1}, {"p4", "au1", mp3, sizeof mp3 - 1},
+        {"p5", "au2", m4a, sizeof m4a - 1},   {"p6", "doc", pdf, sizeof pdf - 1},
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        r = post_file(port, cookie, csrf, ok[k].page, ok[k].field, ok[k].data, ok[k].n);
+        CU_ASSERT_EQUAL(r.status, 200);
+        char now[64];
+        page_of(r.body, now, sizeof now);
+        if (strcmp(now, ok[k].page) == 0)
+            fprintf(stderr, "\nuploads: %s refused\n", ok[k].field);
+        CU_ASSERT_STRING_NOT_EQUAL(now, ok[k].page);
+        resp_free(&r);
+    }
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_nav=submit"), NEXT);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    sqlite3_stmt *st = NULL;
+    static const char *const mimes[] = {"image/jpeg", "image/png", "image/webp",
+                                        "audio/mpeg", "audio/mp4", "application/pdf"};
+    static const char *const exts[] = {"jpg", "png", "webp", "mp3", "m4a", "pdf"};
+    static const char *const cols[] = {"ph1", "ph2", "ph3", "au1", "au2", "doc"};
+    for (size_t k = 0; k < 6; k++) {
+        char sql[400], got[300] = "", want[300], hex[65];
+        snprintf(sql, sizeof sql,
+                 "SELECT u.name || '|' || u.mime || '|' || u.size || '|' || u.sha256 || '|' || "
+                 "(u.data = ?) || '|' || r.%s || '|' || r.status FROM serve_uploads u JOIN "
+                 "resp_uploads_1 r ON r.instance_id = u.instance_id WHERE u.field = '%s' AND "
+                 "u.row = 0",
+                 cols[k], cols[k]);
+        if (sqlite3_prepare_v2(lcm_db_sqlite(h), sql, -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_blob(st, 1, ok[k].data, (int)ok[k].n, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+        }
+        sqlite3_finalize(st);
+        lcm_field_sha256_hex(ok[k].data, ok[k].n, hex);
+        snprintf(want, sizeof want, "%.16s.%s|%s|%zu|%s|1|%.16s.%s|complete", hex, exts[k],
+                 mimes[k], ok[k].n, hex, hex, exts[k]);
+        if (strcmp(got, want) != 0)
+            fprintf(stderr, "\nuploads: %s\n  got  %s\n  want %s\n", cols[k], got, want);
+        CU_ASSERT_STRING_EQUAL(got, want);
+    }
+    char got[40] = "";
+    if (sqlite3_prepare_v2(lcm_db_sqlite(h), "SELECT count(*) FROM serve_uploads", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    lcm_db_close(h);
+    CU_ASSERT_STRING_EQUAL(got, "6"); /* the refused files stored nothing */
+}
+
+/* A photo question inside a repeat: each member's photo is stored under its row, and the
+ * repeat's table holds each member's own file name. */
+static void uploads_in_repeat(void) {
+    static const char survey[] = "type,name,label::zh,repeat_count\n"
+                                 "begin group,p0,人数,\ninteger,n,几个孩子,\nend group,,,\n"
+                                 "begin repeat,kids,孩子,${n}\nimage,kph,照片,\nend repeat,,,\n";
+    char db[600];
+    form_db("uprep", survey, "form_id,version,default_language\nuprep,1,zh\n", db, sizeof db);
+    int port;
+    FILE *out;
+    pid_t pid = spawn_server(db, NULL, &port, &out);
+    CU_ASSERT_FATAL(port > 0);
+    resp r = request(port, "GET", "/c/uprep", NULL, NULL, 0);
+    char cookie[40], csrf[40] = "";
+    snprintf(cookie, sizeof cookie, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, cookie, csrf, "_page=p0&q:n=2"), NEXT);
+    static const char jpeg[] = "\xff\xd8\xff\xe0 kid one";
+    static const char png[] = "\x89PNG\r\n\x1a\n kid two";
+    r = post_file(port, cookie, csrf, "kids:1", "kph", jpeg, sizeof jpeg - 1);
+    CU_ASSERT_EQUAL(r.status, 200);
+    resp_free(&r);
+    r = post_file(port, cookie, csrf, "kids:2", "kph", png, sizeof png - 1);
+    CU_ASSERT_EQUAL(r.status, 200);
+    resp_free(&r);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    fclose(out);
+    char h1[65], h2[65], want[200], got[200] = "";
+    lcm_field_sha256_hex(jpeg, sizeof jpeg - 1, h1);
+    lcm_field_sha256_hex(png, sizeof png - 1, h2);
+    snprintf(want, sizeof want, "1:%.16s.jpg=%.16s.jpg 2:%.16s.png=%.16s.png", h1, h1, h2, h2);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(lcm_db_sqlite(h),
+                           "SELECT group_concat(u.row || ':' || u.name || '=' || k.kph, ' ') "
+                           "FROM (SELECT * FROM serve_uploads ORDER BY row) u JOIN "
+                           "resp_uprep_1__kids k ON k.position = u.row WHERE u.field = 'kph'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+    else
+        fprintf(stderr, "\nuploads_in_repeat: %s\n", sqlite3_errmsg(lcm_db_sqlite(h)));
+    sqlite3_finalize(st);
+    lcm_db_close(h);
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "\nuploads_in_repeat: got %s\n  want %s\n", got, want);
+    CU_ASSERT_STRING_EQUAL(got, want);
+}
+
+/* The type of a file from its first bytes, for each type lcmon knows, and a few that are not
+ * (an HTML page called photo.jpg is not a photo). */
+static void sniff_types(void) {
+    static const struct {
+        const char *bytes;
+        size_t n;
+        const char *mime, *ext;
+    } cases[] = {
+        {"\xff\xd8\xff\xdb", 4, "image/jpeg", "jpg"},
+        {"\x89PNG\r\n\x1a\n", 8, "image/png", "png"},
+        {"RIFF\0\0\0\0WEBP", 12, "image/webp", "webp"},
+        {"RIFF\0\0\0\0WAVE", 12, NULL, NULL},
+        {"ID3\x04", 4, "audio/mpeg", "mp3"},
+        {"\xff\xfb\x90\x00", 4, "audio/mpeg", "mp3"},
+        {"\0\0\0\x20"
+         "ftypM4A ",
+         12, "audio/mp4", "m4a"},
+        {"\0\0\0\x20"
+         "ftypisom",
+         12, "video/mp4", "mp4"},
+        {"\x1a\x45\xdf\xa3", 4, "video/webm", "webm"},
+        {"%PDF-1.7", 8, "application/pdf", "pdf"},
+        {"<html>", 6, NULL, NULL},
+        {"\xff\xd8", 2, NULL, NULL},
+        {"", 0, NULL, NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *ext = "?", *mime = lcm_serve_sniff(cases[k].bytes, cases[k].n, &ext);
+        CU_ASSERT_STRING_EQUAL(mime ? mime : "(none)", cases[k].mime ? cases[k].mime : "(none)");
+        CU_ASSERT_STRING_EQUAL(ext ? ext : "(none)", cases[k].ext ? cases[k].ext : "(none)");
+    }
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("image", "image/png"), 1);
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("image", "application/pdf"), 0);
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("audio", "audio/mp4"), 1);
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("audio", "video/mp4"), 0);
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("video", "video/webm"), 1);
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("file", "application/pdf"), 1);
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("file", NULL), 0);
+    CU_ASSERT_EQUAL(lcm_serve_upload_allowed("osm", "image/png"), 0);
+}
+
 /* Add and remove members: the count question (hh_size) follows, rows after a removed one
  * move up with their answers, and hh_size's own constraint (1..20) still holds. */
 static void roster_add_remove(void) {
@@ -1167,6 +1496,10 @@ const lcmt_case lcmt_serve_cases[] = {
     {"rate_limited", rate_limited},
     {"roster_add_remove", roster_add_remove},
     {"web_types", web_types},
+    {"dynamic_default", dynamic_default},
+    {"sniff_types", sniff_types},
+    {"uploads", uploads},
+    {"uploads_in_repeat", uploads_in_repeat},
     {"stops_on_sigterm", stops_on_sigterm},
     {NULL, NULL},
 };

@@ -14,6 +14,7 @@
 
 const char *const cmd_serve_usage[] = {
     "lcmon serve DB [--listen HOST:PORT] [--base-url URL] [--threads N] [--rate-limit N]",
+    "            [--max-upload BYTES]",
     LCM_SERVE_ADMIN_SYNOPSIS,
     "",
     "Serve the questionnaires of DB to browsers: one page per group, the household roster",
@@ -30,6 +31,8 @@ const char *const cmd_serve_usage[] = {
     "                        (default: the number of processors)",
     "    --rate-limit N      new answers per IP address per minute on open links",
     "                        (default 30; 0: no limit)",
+    "    --max-upload BYTES  largest file one photo, audio, video or file question takes",
+    "                        (default 10485760, 10 MB); files are kept in the database",
     "",
     LCM_SERVE_ADMIN_HELP,
     NULL,
@@ -38,12 +41,11 @@ const char *const cmd_serve_usage[] = {
 int cmd_serve(int argc, char **argv) {
     if (argc > 1 && lcm_cli_serve_admin_word(argv[1]))
         return lcm_cli_serve_admin(argc, argv);
-    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
-                                         {"base-url", required_argument, NULL, 'b'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"rate-limit", required_argument, NULL, 'r'},
-                                         {0, 0, 0, 0}};
-    lcm_serve_opts o = {NULL, "127.0.0.1:8080", NULL, 0, 30};
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},     {"base-url", required_argument, NULL, 'b'},
+        {"threads", required_argument, NULL, 't'},    {"rate-limit", required_argument, NULL, 'r'},
+        {"max-upload", required_argument, NULL, 'm'}, {0, 0, 0, 0}};
+    lcm_serve_opts o = {NULL, "127.0.0.1:8080", NULL, 0, 30, 0};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end = NULL;
@@ -66,7 +68,13 @@ int cmd_serve(int argc, char **argv) {
             o.threads = (unsigned)v;
         else if (c == 'r')
             o.rate_limit = (int)v;
-        else
+        else if (c == 'm') {
+            unsigned long long m = strtoull(optarg, &end, 10);
+            if (*end || end == optarg || *optarg == '-' || m < 1 || m > 256ull * 1024 * 1024)
+                return cli_usage_error(cmd_serve_usage,
+                                       "bad --max-upload: '%s' (bytes, 1 to 268435456)", optarg);
+            o.max_upload = (size_t)m;
+        } else
             return cli_usage_error(cmd_serve_usage, "bad option");
     }
     if (optind + 1 != argc)
