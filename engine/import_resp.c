@@ -826,7 +826,8 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
                                        resp_row,
                                        map_header,
                                        lcm__resp_rosters_done,
-                                       1}; /* form_insert.c checks the references */
+                                       1,  /* form_insert.c checks the references */
+                                       1}; /* bulk: a rollback journal when alone */
     resp_state s;
     memset(&s, 0, sizeof s);
     memset(res, 0, sizeof *res);
