@@ -74,5 +74,7 @@ lcm_status lcm__memo_bool(lcm_instance *in, int field, long row, const lcm_expr 
 lcm_status lcm__memo_string(lcm_instance *in, int field, long row, const lcm_expr *e,
                             const lcm_expr_env *env, const char **out, char **owned, lcm_err *err);
 void lcm__memo_free(lcm__memo *m);
+/* 1 when e calls only functions whose result depends on their arguments alone. */
+int lcm__memo_pure(const lcm_expr *e);
 
 #endif

@@ -93,6 +93,10 @@ static int calls_pure_only(const char *s) {
     return 1;
 }
 
+int lcm__memo_pure(const lcm_expr *e) {
+    return calls_pure_only(lcm_expr_source(e));
+}
+
 typedef struct ref_ctx {
     memo_expr *m;
     const lcm_form *f;
