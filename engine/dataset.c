@@ -327,9 +327,10 @@ static lcm_status check_existing(lcm_db *db, ds_state *s, const lcm_import_opts 
 lcm_status lcm_dataset_import(lcm_db *db, const char *path, const char *name,
                               const lcm_import_opts *opts, lcm_dataset_report *rep,
                               lcm_import_result *res, lcm_err *err) {
-    static const lcm__imp_kind infer = {"dataset", {NULL}, 0, 1, infer_row, infer_header, NULL, 0};
-    static const lcm__imp_kind write = {"dataset", {NULL},       0,          1,
-                                        write_row, write_header, write_done, 0};
+    static const lcm__imp_kind infer = {"dataset",    {NULL}, 0, 1, infer_row,
+                                        infer_header, NULL,   0, 0};
+    static const lcm__imp_kind write = {"dataset",    {NULL},     0, 1, write_row,
+                                        write_header, write_done, 0, 0};
     ds_state s = {rep, name, "", 1, FNV_OFFSET, 0, 0, NULL, NULL, NULL, 0};
     lcm_import_result res2 = {0};
     memset(rep, 0, sizeof *rep);

@@ -135,6 +135,54 @@ int lcm_value_bool(const lcm_value *v) {
     return v->num != 0 && !isnan(v->num);
 }
 
+/* "%.15g" of x without snprintf (a third of the calculations' time in an import) when x
+ * has at most 6 decimals, 1e-4 <= |x| < 1e9: x * 10^d is then an integer m of at most 15
+ * digits for the least such d, and x is m / 10^d to within 2^-53 of itself, far inside the
+ * half unit of the 15th digit that %.15g rounds to; %g writes no exponent in that range.
+ * 1 when buf holds it. tests/test_expr.c compares it with snprintf. */
+static size_t ull_text(unsigned long long u, char *out) {
+    char tmp[24];
+    size_t n = 0;
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    for (size_t k = 0; k < n; k++)
+        out[k] = tmp[n - 1 - k];
+    return n;
+}
+
+static int short_decimal(double x, char *buf) {
+    double a = fabs(x), scale = 1;
+    if (!(a >= 1e-4 && a < 1e9))
+        return 0;
+    for (int d = 1; d <= 6; d++) {
+        scale *= 10;
+        double y = a * scale;
+        if (y != floor(y))
+            continue;
+        unsigned long long m = (unsigned long long)y, p10 = (unsigned long long)scale;
+        unsigned long long whole = m / p10, frac = m % p10;
+        char digits[8], *p = buf;
+        if (x < 0)
+            *p++ = '-';
+        p += ull_text(whole, p);
+        if (frac == 0) { /* x is an integer to 15 digits */
+            *p = '\0';
+            return 1;
+        }
+        *p++ = '.';
+        for (int k = d - 1; k >= 0; k--, frac /= 10)
+            digits[k] = (char)('0' + frac % 10);
+        int n = d;
+        while (n > 1 && digits[n - 1] == '0')
+            n--;
+        memcpy(p, digits, (size_t)n);
+        p[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
 char *lcm_value_string(const lcm_value *v) {
     char buf[64];
     if (v->kind == LCM_VAL_STR)
@@ -157,7 +205,7 @@ char *lcm_value_string(const lcm_value *v) {
         if (k < 0)
             *--p = '-';
         return strdup(p);
-    } else
+    } else if (!short_decimal(x, buf))
         snprintf(buf, sizeof buf, "%.15g", x);
     return strdup(buf);
 }

@@ -78,7 +78,7 @@ static lcm_status relevant_in_pass(lcm_instance *in, int i, long row, int *out, 
     if (!*out || !fd->relevant)
         return LCM_OK;
     lcm_expr_env env = lcm_instance_env(in, i, fd->repeat >= 0 ? row : 0, NULL);
-    return lcm_expr_eval_bool(fd->relevant, &env, out, err);
+    return lcm__memo_bool(in, i, fd->repeat >= 0 ? row : 0, fd->relevant, &env, out, err);
 }
 
 /* Where field i's answer in row (an existing row) and its relevance are kept: what
@@ -102,7 +102,8 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, cell_at at, int
                               lcm_err *err) {
     const lcm_field *fd = &in->f->fields[i];
     int relevant;
-    char *value = NULL;
+    const char *value = NULL;
+    char *owned = NULL;
     lcm_status st = relevant_in_pass(in, i, row, &relevant, err);
     if (st != LCM_OK)
         return st;
@@ -114,7 +115,8 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, cell_at at, int
     lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
     lcm_err why;
     lcm_err_clear(&why); /* not = {0}: that clears 1 KB, per cell */
-    if ((st = lcm_expr_eval_string(fd->calculation, &env, &value, &why)) != LCM_OK) {
+    if ((st = lcm__memo_string(in, i, row, fd->calculation, &env, &value, &owned, &why)) !=
+        LCM_OK) {
         char place[200];
         where(in, i, row, place, sizeof place);
         return lcm_err_set(err, st, "calculation of %s: %s", place, why.msg);
@@ -123,7 +125,7 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, cell_at at, int
         *changed = 1;
         st = lcm_instance_set(in, i, row, value, err);
     }
-    free(value);
+    free(owned);
     return st;
 }
 

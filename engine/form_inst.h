@@ -29,6 +29,9 @@ typedef struct lcm__pool {
     char data[];
 } lcm__pool;
 
+/* Remembered results of expressions (form_memo.c). */
+typedef struct lcm__memo lcm__memo;
+
 struct lcm_instance {
     const lcm_form *f;
     char *meta[LCM__N_META];      /* standard columns, in lcm__std_cols order; NULL = unset */
@@ -43,6 +46,7 @@ struct lcm_instance {
     unsigned char *rel; /* per field outside repeats: relevance found by the last update */
     int checked;        /* answers were validated as they were set (lcm_instance_answers_checked) */
     lcm__pool *pool;    /* the answers' copies, newest block first */
+    lcm__memo *memo;    /* NULL until the first expression is remembered */
 };
 
 /* Where the relevance of field in row found by the last update is kept; NULL when that
@@ -61,5 +65,16 @@ void lcm__instance_drop_hidden(lcm_instance *in);
  * as it is so the row can be traced back to the tool. lcmon's own ids are UUIDs. */
 #define LCM__FOREIGN_ID_MAX 200
 lcm_status lcm__instance_set_foreign_id(lcm_instance *in, const char *id, lcm_err *err);
+
+/* Field's relevant (or calculation) e in row, evaluated in env, or its result for the same
+ * answers remembered from an earlier evaluation (form_memo.c). The string is *owned (free
+ * it) or kept by the memo until the next call for this field. */
+lcm_status lcm__memo_bool(lcm_instance *in, int field, long row, const lcm_expr *e,
+                          const lcm_expr_env *env, int *out, lcm_err *err);
+lcm_status lcm__memo_string(lcm_instance *in, int field, long row, const lcm_expr *e,
+                            const lcm_expr_env *env, const char **out, char **owned, lcm_err *err);
+void lcm__memo_free(lcm__memo *m);
+/* 1 when e calls only functions whose result depends on their arguments alone. */
+int lcm__memo_pure(const lcm_expr *e);
 
 #endif

@@ -160,6 +160,7 @@ void lcm_instance_free(lcm_instance *in) {
         free(r->rel);
     }
     pool_release(in, 0);
+    lcm__memo_free(in->memo);
     free(in->main);
     free(in->rep);
     free(in->rel);

@@ -326,6 +326,7 @@ static const lcm__imp_kind stats_kind = {
     NULL,
     NULL,
     0,
+    0,
 };
 
 /* ---- ratings ---- */
@@ -403,6 +404,7 @@ static const lcm__imp_kind ratings_kind = {
     ratings_row,
     NULL,
     NULL,
+    0,
     0,
 };
 
@@ -500,6 +502,7 @@ static const lcm__imp_kind facilities_kind = {
     NULL,
     NULL,
     0,
+    0,
 };
 
 /* ---- honours (point 4.2.2) ---- */
@@ -559,6 +562,7 @@ static const lcm__imp_kind honours_kind = {
     honours_row,
     NULL,
     NULL,
+    0,
     0,
 };
 

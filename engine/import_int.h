@@ -34,6 +34,9 @@ typedef struct lcm__imp_kind {
      * (responses: the city against the reference table, roster rows right after their
      * household), so SQLite's foreign-key look-ups are off for the import's transaction. */
     int own_references;
+    /* 1: a bulk import (responses), which writes through a rollback journal when no other
+     * connection has the database open (import.c: its pages once, not twice). */
+    int bulk;
 } lcm__imp_kind;
 
 struct lcm__imp {

@@ -305,12 +305,34 @@ static void put_checked(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j,
         lcm__imp_cell_issue(im, j, c->name, "%s", lcm__resp_problem(e.msg));
 }
 
+/* lcm_form_validate_utf8 of an answer, or LCM_OK when the same text passed it before for
+ * the same field: the checks of a type, its choices and a constraint on '.' alone give the
+ * same answer for the same text (a constraint calling today() or the like is checked each
+ * time). Most answers are one of a few codes, checked once per import instead of per row. */
+static lcm_status validate_answer(resp_state *s, int field, const char *v, lcm_err *e) {
+    size_t n = strlen(v);
+    unsigned h = 0;
+    for (size_t i = 0; i < n; i++)
+        h = h * 31u + (unsigned char)v[i];
+    char *slot = NULL;
+    if (n < PASSED_LEN && s->passed) {
+        slot = s->passed[field][h % PASSED_SLOTS];
+        if (memcmp(slot, v, n + 1) == 0 && n) /* an empty slot holds "" */
+            return LCM_OK;
+    }
+    lcm_status st = lcm_form_validate_utf8(s->form, field, v, e);
+    const lcm_field *fd = lcm_form_field(s->form, (size_t)field);
+    if (st == LCM_OK && slot && (!fd->constraint || lcm__memo_pure(fd->constraint)))
+        memcpy(slot, v, n + 1);
+    return st;
+}
+
 /* The same, checking v first. */
 static void put_answer(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, int field, long row,
                        const char *v) {
     lcm_err e;
     lcm_err_clear(&e);
-    if (lcm_form_validate_utf8(s->form, field, v, &e) != LCM_OK) /* csvin checked it */
+    if (validate_answer(s, field, v, &e) != LCM_OK) /* csvin checked its UTF-8 */
         bad_answer(s, im, j, field, v, e.msg);
     else
         put_checked(s, im, in, j, field, row, v);
@@ -343,7 +365,7 @@ static void set_field(resp_state *s, lcm__imp *im, lcm_instance *in, size_t j, c
      * more per cell than before); else it may be a label ("(跳过)" and "┋" of 问卷星 are
      * looked at first, as they may pass as text). */
     if (!mapped && s->opts->format != LCM_RESP_WJX) {
-        if (lcm_form_validate_utf8(s->form, c->field, v, &e) == LCM_OK) {
+        if (validate_answer(s, c->field, v, &e) == LCM_OK) {
             put_checked(s, im, in, j, c->field, c->row, v);
             return;
         }
@@ -826,13 +848,16 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
                                        resp_row,
                                        map_header,
                                        lcm__resp_rosters_done,
-                                       1}; /* form_insert.c checks the references */
+                                       1,  /* form_insert.c checks the references */
+                                       1}; /* bulk: a rollback journal when alone */
     resp_state s;
     memset(&s, 0, sizeof s);
     memset(res, 0, sizeof *res);
     s.db = db, s.opts = o, s.reasons = (lcm_strbuf)LCM_STRBUF_INIT;
     s.value = (lcm_strbuf)LCM_STRBUF_INIT, s.other = (lcm_strbuf)LCM_STRBUF_INIT;
     lcm_status st = prepare(db, o, path, &s, err);
+    if (st == LCM_OK) /* none: every answer is checked in full */
+        s.passed = calloc(lcm_form_nfields(s.form) + 1, sizeof *s.passed);
     lcm_import_opts base = o->base; /* Kobo's CSV is ';'-separated: found when not given */
     if (!base.delim)
         base.delim = lcm__resp_sniff_delim(path);
@@ -854,6 +879,7 @@ lcm_status lcm_import_responses(lcm_db *db, const char *path, const lcm_resp_opt
     lcm_strbuf_release(&s.value);
     lcm_strbuf_release(&s.other);
     lcm_instance_free(s.in);
+    free(s.passed);
     sqlite3_finalize(s.rowid_of);
     free(s.runs);
     lcm__resp_rosters_free(&s);

@@ -49,7 +49,14 @@ typedef struct roster_spec {
     size_t ncols;
 } roster_spec;
 
+/* Answers of one field that passed lcm_form_validate_utf8 (import_resp.c): up to
+ * PASSED_SLOTS of at most PASSED_LEN - 1 bytes, by a hash of the text. */
+#define PASSED_SLOTS 16
+#define PASSED_LEN 16
+typedef char lcm__passed[PASSED_SLOTS][PASSED_LEN];
+
 typedef struct resp_state {
+    lcm__passed *passed; /* per field, NULL until the first answer (import_resp.c) */
     lcm_db *db;
     const lcm_resp_opts *opts;
     lcm_form *form;

@@ -14,6 +14,7 @@
 #define lcm__regex_digits_test lcm__regex_digits
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -504,7 +505,57 @@ static void expr__simple_predicates_agree_with_general_path(void) {
     }
 }
 
+/* A number as text is what "%.15g" writes (JavaRosa's string of a number, which
+ * lcm_value_string writes without snprintf where it can): quotients like the household
+ * form's aware_n div 8 and its satisfaction index, a million pseudo-random values of 1 to
+ * 6 decimals over the whole range, and values either side of the limits of the short path. */
+static void expr__number_text_is_printf(void) {
+    char want[64];
+    long bad = 0, checked = 0;
+    unsigned long long seed = 20261205;
+    for (long i = 0; i < 1200000; i++) {
+        double x;
+        if (i < 100000)
+            x = (double)(i - 50000) / (i % 2 ? 8 : 3);
+        else if (i < 200000)
+            x = (double)(i - 150000) * 0.01 + 0.2 * (double)(i % 3);
+        else {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            int dec = (int)(seed >> 60) % 7;                      /* 0..6 decimals */
+            double mag = ldexp(1.0, (int)(seed >> 40 & 63) - 20); /* 2^-20 .. 2^43 */
+            x = round((double)(seed >> 11) / 9007199254740992.0 * mag * pow(10, dec)) /
+                pow(10, dec) * ((seed >> 10 & 1) ? -1 : 1);
+            if (i % 5 == 0) /* and plain doubles of no short decimal form */
+                x = (double)(seed >> 11) / 9007199254740992.0 * mag;
+        }
+        lcm_value v = {LCM_VAL_NUM, x, NULL, 0};
+        char *got = lcm_value_string(&v);
+        snprintf(want, sizeof want, "%.15g", x);
+        if (x == floor(x) && fabs(x) < 1e15) /* integers: "%.0f", no exponent, no "-0" */
+            snprintf(want, sizeof want, "%.0f", x == 0 ? 0.0 : x);
+        if (!got || strcmp(got, want) != 0) {
+            if (bad++ < 5)
+                fprintf(stderr, "\n  %.17g: '%s', %%.15g '%s'", x, got ? got : "(null)", want);
+        }
+        checked++;
+        free(got);
+    }
+    static const double edges[] = {1e-4,      9.9999e-5, 0.30000000000000004, 1e9 - 0.5,
+                                   1e9 + 0.5, -1e-4,     0.1 + 0.7,           58.333333333333336,
+                                   2.675,     1.0000005, 999999999.999999,    0.000123456};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        lcm_value v = {LCM_VAL_NUM, edges[i], NULL, 0};
+        char *got = lcm_value_string(&v);
+        snprintf(want, sizeof want, "%.15g", edges[i]);
+        CU_ASSERT_STRING_EQUAL(got, want);
+        free(got);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(checked, 1200000);
+}
+
 const lcmt_case lcmt_expr_cases[] = {
+    {"expr__number_text_is_printf", expr__number_text_is_printf},
     {"expr__precedence_and_arithmetic", expr__precedence_and_arithmetic},
     {"expr__xpath_comparisons", expr__xpath_comparisons},
     {"expr__functions", expr__functions},

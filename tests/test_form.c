@@ -684,7 +684,77 @@ static void form__validate_value_by_type(void) {
     lcm_form_free(f);
 }
 
+/* An import reuses one instance for every row and remembers what each relevant and
+ * calculation gave for the answers it names (form_memo.c). Over 1,000 instances, more
+ * different answers than it keeps, every result is the one the rules give for that
+ * instance's own answers, inside the roster too; today() and position(..) are evaluated
+ * each time (they do not depend on the answers alone), and so is a field of the roster read
+ * from outside it. */
+static void form__remembered_results_are_the_instances_own(void) {
+    static const char survey[] = "type,name,label,calculation,relevant\n"
+                                 "integer,n,N,,\n"
+                                 "calculate,dbl,,${n} * 2,\n"
+                                 "calculate,size,,\"if(${n} > 500, 'big', 'small')\",\n"
+                                 "integer,third,T,,${n} mod 3 = 0\n"
+                                 "calculate,day,,\"concat(${n}, '@', today())\",\n"
+                                 "begin repeat,rows,R,,\n"
+                                 "integer,k,K,,\n"
+                                 "calculate,kn,,${k} * 10 + ${n},\n"
+                                 "calculate,pos,,position(..) + ${k},\n"
+                                 "end repeat,,,,\n"
+                                 "calculate,kfirst,,${k} + 1,\n";
+    lcm_form *f = NULL;
+    lcm_instance *in = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_form_read_texts(survey, NULL, settings, &f, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+    int n = lcm_form_find(f, "n"), third = lcm_form_find(f, "third"),
+        rows = lcm_form_find(f, "rows");
+    int k = lcm_form_find(f, "k"), bad = 0;
+    for (int round = 0; round < 3; round++) /* up, down, 0-4 again and again */
+        for (int v = 0; v < 1000; v++) {
+            char text[32], want[64];
+            long row;
+            CU_ASSERT_EQUAL_FATAL(lcm_instance_reset(in, &err), LCM_OK);
+            int x = round == 0 ? v : round == 1 ? 999 - v : v % 5;
+            in->today = (round == 2 ? v / 5 : v) % 2 ? "2026-01-02" : "2026-01-01";
+            snprintf(text, sizeof text, "%d", x);
+            lcm_instance_set(in, n, 0, text, &err);
+            lcm_instance_set(in, third, 0, "7", &err);
+            for (int r = 0; r < 2; r++) {
+                lcm_instance_add_row(in, rows, &row, &err);
+                snprintf(want, sizeof want, "%d", (v + r) % 7);
+                lcm_instance_set(in, k, row, want, &err);
+            }
+            if (lcm_instance_finish(in, 1, &err) != LCM_OK) {
+                fprintf(stderr, "\n  %s\n", err.msg);
+                bad++;
+                continue;
+            }
+            snprintf(want, sizeof want, "%d", 2 * x);
+            bad += strcmp(lcm_instance_get(in, lcm_form_find(f, "dbl"), 0), want) != 0;
+            bad += strcmp(lcm_instance_get(in, lcm_form_find(f, "size"), 0),
+                          x > 500 ? "big" : "small") != 0;
+            bad += strcmp(lcm_instance_get(in, third, 0), x % 3 == 0 ? "7" : "") != 0;
+            snprintf(want, sizeof want, "%d@%s", x, in->today);
+            bad += strcmp(lcm_instance_get(in, lcm_form_find(f, "day"), 0), want) != 0;
+            snprintf(want, sizeof want, "%d", v % 7 + 1); /* the first row's, as ODK reads it */
+            bad += strcmp(lcm_instance_get(in, lcm_form_find(f, "kfirst"), 0), want) != 0;
+            for (int r = 0; r < 2; r++) {
+                snprintf(want, sizeof want, "%d", (v + r) % 7 * 10 + x);
+                bad += strcmp(lcm_instance_get(in, lcm_form_find(f, "kn"), r + 1), want) != 0;
+                snprintf(want, sizeof want, "%d", r + 1 + (v + r) % 7);
+                bad += strcmp(lcm_instance_get(in, lcm_form_find(f, "pos"), r + 1), want) != 0;
+            }
+        }
+    CU_ASSERT_EQUAL(bad, 0);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+}
+
 const lcmt_case lcmt_form_cases[] = {
+    {"form__remembered_results_are_the_instances_own",
+     form__remembered_results_are_the_instances_own},
     {"form__evaluation_order", form__evaluation_order},
     {"form__household_reads", form__household_reads},
     {"form__household_fields_estimation_reads", form__household_fields_estimation_reads},

@@ -190,6 +190,38 @@ static void put_field(FILE *fp, const char *line, int k, const char *text) {
     fputc('\n', fp);
 }
 
+/* An answer that passed its field's checks is not checked again for that field in the same
+ * import (import_resp.c): 110 passes for a member's age (0-120), and is still refused as the
+ * respondent's age (16-100) after it, each time it comes. */
+static void responses__passed_answers_are_the_fields_own(void) {
+    char db[4096], csv[4096], line[65536], *out = NULL;
+    snprintf(db, sizeof db, "%s", form_db("resp_passed.db"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("passed.csv"));
+    FILE *in = fopen(lcmt_path("tests/fixtures/import/responses_ok.csv"), "r");
+    FILE *fp = fopen(csv, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    for (int k = 0; fgets(line, sizeof line, in); k++)
+        if (k == 0)
+            fputs(line, fp);
+        else if (k == 1)
+            put_field(fp, line, 48, "110"); /* members[1]/m_age */
+        else
+            put_field(fp, line, 11, "110"); /* age */
+    fclose(in), fclose(fp);
+    const char *args[] = {"import",    "responses",      db,  csv, "--form",
+                          "household", "--skip-invalid", NULL};
+    CU_ASSERT_EQUAL(lcmt_run(args, NULL, &out, NULL), 0);
+    CU_ASSERT(lcmt_has(out, "3 rows, 1 new"));
+    CU_ASSERT(lcmt_has(out, "2 rows rejected"));
+    free(out);
+    char *all = lcmt_slurp(lcmt_tmp("passed.rejected.csv"), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+    CU_ASSERT(lcmt_has(all, ":3:12 (age)"));
+    CU_ASSERT(lcmt_has(all, ":4:12 (age)"));
+    free(all);
+}
+
 /* A repeated instance_id names the line of its first copy: rows of the same file that
  * were written (found through the main table and the lines of this import's rows, with
  * a rejected row and a cell over two lines in between), as well as rows of a file
@@ -531,6 +563,7 @@ static void responses__roster_file_problems(void) {
 }
 
 const lcmt_case lcmt_import_resp_cases[] = {
+    {"responses__passed_answers_are_the_fields_own", responses__passed_answers_are_the_fields_own},
     {"responses__roster_file_round_trip", responses__roster_file_round_trip},
     {"responses__roster_file_problems", responses__roster_file_problems},
     {"responses__progress_bar_on_a_terminal", responses__progress_bar_on_a_terminal},
