@@ -316,14 +316,11 @@ static void end_cell(book *b) {
         char *end;
         long i = strtol(raw, &end, 10);
         if (!*raw || *end || i < 0 || (size_t)i >= b->nshared) {
+            stop(b, LCM_PARSE,
+                 "%s:%s:%ld:%ld: cell %s%ld names shared string '%.20s', but the workbook has %zu",
+                 b->file, b->sheet, b->row, b->col, ref, b->row, raw, b->nshared);
             free(raw);
-            {
-                stop(b, LCM_PARSE,
-                     "%s:%s:%ld:%ld: cell %s%ld names shared string '%.20s', but the workbook "
-                     "has %zu",
-                     b->file, b->sheet, b->row, b->col, ref, b->row, raw, b->nshared);
-                return;
-            }
+            return;
         }
         text = strdup(b->shared[i]);
         free(raw);
@@ -550,9 +547,12 @@ static char *rename_problem(const char *msg, const char *file, const char *dir,
             snprintf(buf, sizeof buf, "%s:%s%s", file, sheet_names[i], rest);
         return strdup(buf);
     }
-    if (strncmp(msg, "…", 3) == 0 || !dir)
+    if (strncmp(msg, "…", 3) == 0)
         return strdup(msg);
-    snprintf(buf, sizeof buf, "%s/%s", dir, msg);
+    if (dir)
+        snprintf(buf, sizeof buf, "%s/%s", dir, msg);
+    else
+        snprintf(buf, sizeof buf, "%s: %s", file, msg);
     return strdup(buf);
 }
 

@@ -158,7 +158,13 @@ static void xlsx_form__cells_by_reference(void) {
     lxw_worksheet *s = workbook_add_worksheet(wb, "survey");
     worksheet_write_string(s, 0, 0, "type", NULL);
     worksheet_write_string(s, 0, 1, "name", NULL);
-    worksheet_write_string(s, 0, 2, "label", NULL);
+    /* the label header as rich text: two runs, "la" plain and "bel" bold, read as one */
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    lxw_rich_string_tuple la = {.format = NULL, .string = (char[]){"la"}},
+                          bel = {.format = bold, .string = (char[]){"bel"}};
+    lxw_rich_string_tuple *runs[] = {&la, &bel, NULL};
+    CU_ASSERT_EQUAL(worksheet_write_rich_string(s, 0, 2, runs, NULL), LXW_NO_ERROR);
     worksheet_write_string(s, 0, 4, "default", NULL); /* column D left empty: no header */
     worksheet_write_string(s, 0, 5, "required", NULL);
     /* row 2 empty; row 3 */
