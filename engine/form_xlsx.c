@@ -9,7 +9,8 @@
  *
  * Bounds: each zip member at most 64 MiB uncompressed and 128 MiB in all (counted while
  * inflating, not trusted from the zip's directory), at most 1,000,000 cells, each sheet at
- * most LCM__FORM_MAX_FILE as CSV; a DOCTYPE (entity expansion) is refused.
+ * most LCM__FORM_MAX_FILE as CSV (counted as cells are read, since one shared string may be
+ * named by every cell); a DOCTYPE (entity expansion) is refused.
  */
 #include "form_int.h"
 #include "strbuf.h"
@@ -49,6 +50,7 @@ typedef struct {
     zip_t *zip;
     size_t total; /* bytes inflated so far */
     size_t ncells;
+    size_t sheet_bytes; /* text of the sheet's cells so far */
     lcm_err *err;
     lcm_status st;
     XML_Parser parser;
@@ -340,6 +342,12 @@ static void end_cell(book *b) {
         free(text);
         return;
     }
+    /* shared strings are stored once and may be named by every cell: bound what they make */
+    if ((b->sheet_bytes += strlen(text) + 1) > LCM__FORM_MAX_FILE) {
+        free(text);
+        stop(b, LCM_PARSE, "%s:%s: sheet larger than 16 MiB as CSV (refused)", b->file, b->sheet);
+        return;
+    }
     if (++b->ncells > XLSX_MAX_CELLS) {
         free(text);
         {
@@ -593,7 +601,7 @@ static lcm_status check_book(zip_source_t *src, const char *file, const char *di
                              sheet_names[i]);
             break;
         }
-        b.sheet = sheet_names[i], b.row = b.col = 0;
+        b.sheet = sheet_names[i], b.row = b.col = 0, b.sheet_bytes = 0;
         st = parse_member(&b, b.target[i], 0, sh_start, sh_end, &found);
         if (st == LCM_OK)
             st = to_csv(&b, &text[i], &marks[i], &nmarks[i]);

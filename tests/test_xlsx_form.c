@@ -8,6 +8,7 @@
  */
 #include "csvin.h"
 #include "form.h"
+#include "strbuf.h"
 #include "testing.h"
 
 #include <CUnit/CUnit.h>
@@ -306,6 +307,89 @@ static void xlsx_form__zip_bomb(void) {
     CU_ASSERT(lcmt_has(err.msg, "xl/workbook.xml inflates to more than 64 MiB"));
 }
 
+/* A zip with the parts given (deflated), for workbooks libxlsxwriter would not write. */
+static void write_zip(const char *path, const char *const *names, char *const *texts,
+                      const size_t *sizes, size_t n) {
+    int ze = 0;
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+    for (size_t i = 0; i < n; i++) {
+        zip_source_t *src = zip_source_buffer(z, texts[i], sizes[i], 0);
+        CU_ASSERT(zip_file_add(z, names[i], src, 0) >= 0);
+    }
+    CU_ASSERT_EQUAL(zip_close(z), 0);
+}
+
+static char wb_xml[] =
+    "<workbook xmlns:r=\"r\"><sheets><sheet name=\"survey\" r:id=\"rId1\"/></sheets></workbook>";
+static char rels_xml[] = "<Relationships><Relationship Id=\"rId1\" "
+                         "Target=\"worksheets/sheet1.xml\"/></Relationships>";
+
+/* One shared string of 1 MiB named by 20 cells would make a 20 MiB sheet: refused as the
+ * cells are read, before they are all held. */
+static void xlsx_form__shared_string_amplification(void) {
+    char book[4096];
+    snprintf(book, sizeof book, "%s", lcmt_tmp("amplify.xlsx"));
+    size_t big = 1u << 20;
+    char *sst = malloc(big + 64);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sst);
+    strcpy(sst, "<sst><si><t>");
+    memset(sst + 12, 'x', big);
+    strcpy(sst + 12 + big, "</t></si></sst>");
+    lcm_strbuf sheet;
+    lcm_strbuf_init(&sheet);
+    lcm_strbuf_adds(&sheet, "<worksheet><sheetData><row r=\"1\">");
+    for (int c = 0; c < 20; c++)
+        lcm_strbuf_addf(&sheet, "<c r=\"%c1\" t=\"s\"><v>0</v></c>", 'A' + c);
+    lcm_strbuf_adds(&sheet, "</row></sheetData></worksheet>");
+    const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml",
+                           "xl/worksheets/sheet1.xml"};
+    char *texts[] = {wb_xml, rels_xml, sst, sheet.buf};
+    size_t sizes[] = {strlen(wb_xml), strlen(rels_xml), strlen(sst), sheet.len};
+    write_zip(book, names, texts, sizes, 4);
+    free(sst);
+    lcm_strbuf_release(&sheet);
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(lcm_form_read_dir(book, &f, &err), LCM_PARSE);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:survey: sheet larger than 16 MiB as CSV (refused)", book);
+    if (!lcmt_has(err.msg, want))
+        fprintf(stderr, "\n  got '%s'\n", err.msg);
+    CU_ASSERT(lcmt_has(err.msg, want));
+}
+
+/* 1,000,001 cells (62 rows of 16,384 "1"s, positions by order, no references): refused. */
+static void xlsx_form__too_many_cells(void) {
+    char book[4096];
+    snprintf(book, sizeof book, "%s", lcmt_tmp("cells.xlsx"));
+    lcm_strbuf sheet;
+    lcm_strbuf_init(&sheet);
+    lcm_strbuf_adds(&sheet, "<worksheet><sheetData>");
+    for (long cells = 0; cells <= 1000000;) {
+        lcm_strbuf_adds(&sheet, "<row>");
+        for (int c = 0; c < 16384 && cells <= 1000000; c++, cells++)
+            lcm_strbuf_adds(&sheet, "<c><v>1</v></c>");
+        lcm_strbuf_adds(&sheet, "</row>");
+    }
+    lcm_strbuf_adds(&sheet, "</sheetData></worksheet>");
+    CU_ASSERT_FATAL(lcm_strbuf_ok(&sheet));
+    const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                           "xl/worksheets/sheet1.xml"};
+    char *texts[] = {wb_xml, rels_xml, sheet.buf};
+    size_t sizes[] = {strlen(wb_xml), strlen(rels_xml), sheet.len};
+    write_zip(book, names, texts, sizes, 3);
+    lcm_strbuf_release(&sheet);
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL(lcm_form_read_dir(book, &f, &err), LCM_PARSE);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: more than 1000000 cells", book);
+    if (!lcmt_has(err.msg, want))
+        fprintf(stderr, "\n  got '%s'\n", err.msg);
+    CU_ASSERT(lcmt_has(err.msg, want));
+}
+
 const lcmt_case lcmt_xlsx_form_cases[] = {
     {"xlsx_form__household_shared_strings", xlsx_form__household_shared_strings},
     {"xlsx_form__household_inline_strings", xlsx_form__household_inline_strings},
@@ -314,5 +398,7 @@ const lcmt_case lcmt_xlsx_form_cases[] = {
     {"xlsx_form__missing_survey_sheet", xlsx_form__missing_survey_sheet},
     {"xlsx_form__corrupt_zip", xlsx_form__corrupt_zip},
     {"xlsx_form__zip_bomb", xlsx_form__zip_bomb},
+    {"xlsx_form__shared_string_amplification", xlsx_form__shared_string_amplification},
+    {"xlsx_form__too_many_cells", xlsx_form__too_many_cells},
     {NULL, NULL},
 };
