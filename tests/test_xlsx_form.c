@@ -326,7 +326,8 @@ static char rels_xml[] = "<Relationships><Relationship Id=\"rId1\" "
                          "Target=\"worksheets/sheet1.xml\"/></Relationships>";
 
 /* One shared string of 1 MiB named by 20 cells would make a 20 MiB sheet: refused as the
- * cells are read, before they are all held. */
+ * cells are read, before they are all held ("(refused)" is that bound's message; the CSV
+ * text's own bound, checked after, says only "larger than 16 MiB as CSV"). */
 static void xlsx_form__shared_string_amplification(void) {
     char book[4096];
     snprintf(book, sizeof book, "%s", lcmt_tmp("amplify.xlsx"));
