@@ -69,6 +69,8 @@ static const char *folder_name(const char *dir, char *buf, size_t size) {
 }
 
 static lcm_status read_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err) {
+    if (lcm_form_is_xlsx(dir))
+        return lcm__form_check_xlsx(dir, out, problems, err);
     char *text[4] = {NULL, NULL, NULL, NULL};
     lcm_status st = lcm__form_slurp(dir, "survey.csv", 0, &text[0], err);
     if (st == LCM_OK)

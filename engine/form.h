@@ -164,6 +164,13 @@ lcm_status lcm_form_read_texts(const char *survey, const char *choices, const ch
  * that stops the reading (a CSV syntax error, missing settings) is the only one. */
 #define LCM_FORM_MAX_PROBLEMS 200
 lcm_status lcm_form_check_dir(const char *dir, lcm_form **out, char ***problems, lcm_err *err);
+/* XLSForm workbooks: a path ending in .xlsx given to lcm_form_read_dir or lcm_form_check_dir
+ * is read as one (form_xlsx.c): the sheets survey, choices, settings and entities, problems
+ * named "FILE.xlsx:SHEET:ROW:COLUMN: …". 1 when path names a workbook. */
+int lcm_form_is_xlsx(const char *path);
+/* The same from a workbook in memory (name is used in messages; no data files). */
+lcm_status lcm_form_check_xlsx_buffer(const void *data, size_t size, const char *name,
+                                      lcm_form **out, char ***problems, lcm_err *err);
 lcm_status lcm_form_check_texts(const char *survey, const char *choices, const char *settings,
                                 lcm_form **out, char ***problems, lcm_err *err);
 /* lcm_form_check_texts for a form whose settings may lack form_id (as pyxform allows):

@@ -115,6 +115,9 @@ lcm_status lcm__form_check_full(char *const text[4], const char *default_id, con
                                 char *const *ext_names, char *const *ext_texts, size_t next,
                                 lcm_form **out, char ***problems, lcm_err *err);
 
+/* lcm_form_check_dir for a workbook FILE.xlsx (form_xlsx.c). */
+lcm_status lcm__form_check_xlsx(const char *path, lcm_form **out, char ***problems, lcm_err *err);
+
 /* Read settings, choices and survey into f (form_load.c). Problems of single rows are
  * recorded with lcm__form_problem; a returned error stops the reading. */
 lcm_status lcm__form_parse(lcm_form *f, lcm_err *err);

@@ -17,7 +17,9 @@ const char *const cmd_form_usage[] = {
     "",
     "Questionnaires are XLSForm sheets saved as CSV in one folder: survey.csv, choices.csv",
     "and settings.csv (form_id, version, form_title, default_language). The household",
-    "questionnaire ships in surveys/household.",
+    "questionnaire ships in surveys/household. DIR may also be an XLSForm workbook",
+    "FILE.xlsx (sheets survey, choices, settings); its problems then name",
+    "FILE.xlsx:SHEET:ROW:COLUMN.",
     "",
     "    check DIR       read and check the form: every problem, as file:line:column, or a",
     "                    summary (questions, calculations, groups, repeats, languages)",
@@ -41,7 +43,10 @@ static lcm_form *read_form(const char *dir, int *code) {
         return f;
     size_t n = 0;
     for (; problems && problems[n]; n++)
-        cli_error("%s/%s", dir, problems[n]);
+        if (lcm_form_is_xlsx(dir)) /* problems name FILE.xlsx:SHEET:ROW:COLUMN */
+            cli_error("%s", problems[n]);
+        else
+            cli_error("%s/%s", dir, problems[n]);
     if (!problems) { /* the files could not be read at all */
         *code = cli_fail(&err);
         return NULL;
