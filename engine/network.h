@@ -280,6 +280,17 @@ typedef struct lcm_net_form_info {
 lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const char *subtitle,
                               const lcm_net_form_info *info, const char *path, lcm_err *err);
 
+/* The printable 附件3 of province as an .xlsx at path, from its summary table t
+ * (lcm_net_summary): title, province and number of cities, the 合计 row, 填报单位, 联系人,
+ * 联系电话 (NULL = blank to fill by hand) and 填报日期 (the latest recommendation). */
+typedef struct lcm_net_summary_opts {
+    int round; /* the round the table holds, 0 = every round */
+    lcm_net_lang lang;
+    const char *unit, *contact, *phone;
+} lcm_net_summary_opts;
+lcm_status lcm_net_summary_xlsx(lcm_db *db, const char *province, const lcm_net_table *t,
+                                const lcm_net_summary_opts *o, const char *path, lcm_err *err);
+
 /* ---- coverage of the 2025 targets ---- */
 
 typedef enum lcm_cov_level {
