@@ -446,15 +446,15 @@ static void apply_page(lcm__req *r, const lcm_net_form *form, const lcm_net_appl
     html(r, lcm__say(r, "佐证材料", "Evidence files"));
     add(r, "</h2>");
     attachments_list(r, &v);
+    if (upload_err) {
+        add(r, "<p class=\"err\" id=\"upload-err\">");
+        html(r, upload_err);
+        add(r, "</p>");
+    }
     if (editable) {
         add(r, "<form method=\"post\" action=\"/apply/attach\" enctype=\"multipart/form-data\" "
                "class=\"upload\">");
         lcm__csrf_field(r);
-        if (upload_err) {
-            add(r, "<p class=\"err\" id=\"upload-err\">");
-            html(r, upload_err);
-            add(r, "</p>");
-        }
         add(r, "<div class=\"q\"><label for=\"file\">");
         html(r, lcm__say(r, "上传文件（PDF文本材料，或JPEG、PNG照片；每个不超过10MB）",
                          "Upload (PDF, or a JPEG or PNG photo; at most 10 MB each)"));
@@ -585,6 +585,15 @@ static void apply_post(lcm__req *r) {
     lcm_status rc = ok ? lcm__begin(r, &err) : lcm_err_set(&err, LCM_NOMEM, "out of memory");
     if (rc == LCM_OK)
         rc = lcm_net_state_get(r->db, r->user.place, &st, &err);
+    if (rc == LCM_OK && st.status[0] && strcmp(st.status, "returned") != 0) {
+        /* with the province or the ministry now: the form is no longer the city's */
+        lcm_net_problem_add(&pr, 0, r->user.place,
+                            lang_of(r) == LCM_NET_EN
+                                ? "the application was submitted (status %s): it cannot change"
+                                : "申请已提交（当前状态：%s），不能修改",
+                            lcm_net_label(st.status, lang_of(r)));
+        rc = LCM_CONSTRAINT;
+    }
     if (rc == LCM_OK)
         rc = lcm_net_check_pairs(r->db, &form, source, in.pairs, in.n, &app, &pr, &err);
     int again = rc == LCM_OK && strcmp(st.status, "returned") == 0;
