@@ -537,6 +537,28 @@ lcm_status lcm_net_check_pairs(lcm_db *db, const lcm_net_form *form, const char 
     return check_done(&c, rc, source, err);
 }
 
+/* Where a value comes in the form: a list's items in order, each with its fields. */
+static int before(const lcm_net_form *form, const lcm_net_value *a, const lcm_net_value *b) {
+    int ga = form->fields[a->field].group, gb = form->fields[b->field].group;
+    int ka = ga >= 0 ? ga : a->field, kb = gb >= 0 ? gb : b->field;
+    if (ka != kb)
+        return ka < kb;
+    if (a->item != b->item)
+        return a->item < b->item;
+    return a->field < b->field;
+}
+
+/* An insertion sort: an application has a few hundred values at most. */
+static void sort_form_order(const lcm_net_form *form, lcm_net_application *app) {
+    for (size_t i = 1; i < app->n; i++) {
+        lcm_net_value v = app->values[i];
+        size_t j = i;
+        for (; j > 0 && before(form, &v, &app->values[j - 1]); j--)
+            app->values[j] = app->values[j - 1];
+        app->values[j] = v;
+    }
+}
+
 lcm_status lcm_net_app_load(lcm_db *db, const lcm_net_form *form, const char *city,
                             lcm_net_application *app, lcm_err *err) {
     sqlite3_stmt *st = NULL;
@@ -577,6 +599,8 @@ lcm_status lcm_net_app_load(lcm_db *db, const lcm_net_form *form, const char *ci
     if (rc == LCM_OK && step != SQLITE_DONE)
         rc = lcm_db_fail(db, err, "reading the application");
     sqlite3_finalize(st);
+    if (rc == LCM_OK)
+        sort_form_order(form, app);
     if (rc == LCM_OK && app->n == 0)
         rc = lcm_err_set(err, LCM_NOTFOUND, "city %s has no application", city);
     if (rc == LCM_OK && !(app->source = strdup(city)))

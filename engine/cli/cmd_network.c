@@ -41,6 +41,7 @@ const char *const cmd_network_usage[] = {
     "                                 admit recommended (or directly joining) cities in Y",
     "    decline DB --cities C,... --comment TEXT",
     "                                 the ministry declines recommended cities, with the reason",
+    "    show DB --city C [--format F]  the application of C as stored, field by field",
     "    list DB [--status S] [--province P] [--format F] [--output FILE [--force]]",
     "    history DB [--city C] [--format F] [--output FILE [--force]]",
     "                                 every status change",
@@ -88,14 +89,22 @@ static int net_admit(const net_opts *o);
 static int net_return(const net_opts *o);
 static int net_decline(const net_opts *o);
 static int net_attach(const net_opts *o);
+static int net_show(const net_opts *o);
 
 static const subcmd subcmds[] = {
-    {"template", net_template, "L", 0},     {"check", net_check, "Ld", 1},
-    {"apply", net_apply, "Lb", 2},          {"resubmit", net_apply, "Lb", 2},
-    {"attach", net_attach, "Lck", -1},      {"recommend", net_recommend, "LbpCO", 1},
-    {"return", net_return, "LbpCm", 1},     {"decline", net_decline, "LbCm", 1},
-    {"admit", net_admit, "LbCy", 1},        {"list", net_list, "LfspoF", 1},
-    {"history", net_history, "LfcoF", 1},   {"summary", net_summary, "LfpoFrunP", 1},
+    {"template", net_template, "L", 0},
+    {"check", net_check, "Ld", 1},
+    {"apply", net_apply, "Lb", 2},
+    {"resubmit", net_apply, "Lb", 2},
+    {"attach", net_attach, "Lck", -1},
+    {"recommend", net_recommend, "LbpCO", 1},
+    {"return", net_return, "LbpCm", 1},
+    {"decline", net_decline, "LbCm", 1},
+    {"admit", net_admit, "LbCy", 1},
+    {"show", net_show, "Lcf", 1},
+    {"list", net_list, "LfspoF", 1},
+    {"history", net_history, "LfcoF", 1},
+    {"summary", net_summary, "LfpoFrunP", 1},
     {"coverage", net_coverage, "LfyoF", 1},
 };
 
@@ -420,6 +429,45 @@ static int net_attach(const net_opts *o) {
     }
     free(names);
     lcm_net_problems_release(&pr);
+    lcm_db_close(db);
+    return code;
+}
+
+/* The stored application: what the city last submitted (web or file), field by field. */
+static int net_show(const net_opts *o) {
+    if (!o->city)
+        return cli_usage_error(cmd_network_usage, "show needs --city");
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, &code);
+    if (!db)
+        return code;
+    lcm_net_form form;
+    lcm_net_application app = {0};
+    lcm_err err = {0};
+    char city[LCM_NET_CITY_CODE];
+    lcm_status rc = lcm_net_city_code(db, o->city, city, &err);
+    if (rc == LCM_OK && (rc = lcm_net_form_load(lcm_datadir(), &form, &err)) == LCM_OK) {
+        rc = lcm_net_app_load(db, &form, city, &app, &err);
+        lcm_net_form_release(&form);
+    }
+    static const char *const cols[] = {"field", "value"};
+    cli_rows *rows = rc == LCM_OK ? cli_rows_new(2, cols, NULL) : NULL;
+    if (rc != LCM_OK)
+        code = cli_fail(&err);
+    else if (!rows)
+        code = cli_error("out of memory");
+    else {
+        code = LCM_EXIT_OK;
+        for (size_t i = 0; code == LCM_EXIT_OK && i < app.n; i++) {
+            const char *v[] = {app.values[i].name, app.values[i].value};
+            if (cli_rows_add(rows, v) != 0)
+                code = cli_error("out of memory");
+        }
+        if (code == LCM_EXIT_OK && cli_rows_print(rows, o->fmt, stdout) != 0)
+            code = cli_error("cannot write output");
+    }
+    cli_rows_free(rows);
+    lcm_net_application_release(&app);
     lcm_db_close(db);
     return code;
 }
