@@ -1,6 +1,9 @@
 /*
  * network.c - the register's state: storing applications and moving cities along the
  * status order applied -> recommended -> admitted, with a history row for every change.
+ * A province may return an application for revision (returned), the city corrects and
+ * resubmits it (applied again, same checks as the first time); the ministry admits or
+ * declines (declined, final).
  *
  * A recommendation or an admission names several cities; it is one transaction that
  * either moves all of them or none, and it lists every city it refuses with the reason,
@@ -66,6 +69,8 @@ const char *lcm_net_label(const char *key, lcm_net_lang lang) {
         {"applied", "已申请"},
         {"recommended", "已推荐"},
         {"admitted", "已加入"},
+        {"returned", "已退回"},
+        {"declined", "未通过"},
         {"no", "否"},
         {"gnlc", "全球学习型城市网络成员"},
         {"alliance", "原全国学习型城市建设联盟城市"},
@@ -145,6 +150,25 @@ lcm_status lcm_net_province_code(lcm_db *db, const char *province, char out[3], 
                        3, "province", err);
 }
 
+/* ---- transactions ---- */
+
+/* BEGIN IMMEDIATE, or a savepoint inside a transaction the caller (the web server, which
+ * adds its audit row) already holds. *own says which one to end. */
+static lcm_status tx_begin(lcm_db *db, int *own, lcm_err *err) {
+    *own = sqlite3_get_autocommit(lcm_db_sqlite(db)) != 0;
+    return *own ? lcm_db_begin(db, err) : lcm_db_exec(db, "SAVEPOINT lcm_net", err);
+}
+
+static lcm_status tx_end(lcm_db *db, int own, lcm_status rc, lcm_err *err) {
+    if (rc == LCM_OK)
+        return own ? lcm_db_commit(db, err) : lcm_db_exec(db, "RELEASE lcm_net", err);
+    if (own)
+        lcm_db_rollback(db);
+    else
+        sqlite3_exec(lcm_db_sqlite(db), "ROLLBACK TO lcm_net; RELEASE lcm_net", NULL, NULL, NULL);
+    return rc;
+}
+
 /* ---- applying ---- */
 
 static lcm_status insert_history(lcm_db *db, const char *city, const char *from, const char *to,
@@ -222,19 +246,75 @@ static lcm_status insert_values(lcm_db *db, const lcm_net_application *app, cons
     return rc;
 }
 
+/* A resubmitted application replaces the stored one: typed columns, the fields as filled,
+ * the source; the province's earlier opinion and date go (it has not recommended this). */
+static lcm_status update_member(lcm_db *db, const lcm_net_application *app, lcm_err *err) {
+    static const char sql[] =
+        "UPDATE network_members SET status = 'applied', direct_join = coalesce(?2, 'no'),"
+        " applied_on = ?3, population = ?4, population_year = ?5, area = ?6, area_year = ?7,"
+        " gdp_per_capita = ?8, gdp_per_capita_year = ?9, education_years = ?10,"
+        " education_years_year = ?11, source = ?12, opinion = NULL, recommended_on = NULL"
+        " WHERE city_code = ?1";
+    static const char *const fields[] = {"city.code",
+                                         "application.direct_join",
+                                         "application.date",
+                                         "basic.population",
+                                         "basic.population_year",
+                                         "basic.area",
+                                         "basic.area_year",
+                                         "basic.gdp_per_capita",
+                                         "basic.gdp_per_capita_year",
+                                         "basic.education_years",
+                                         "basic.education_years_year"};
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, sql, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    for (int i = 0; i < 11; i++)
+        sqlite3_bind_text(st, i + 1, lcm_net_app_get(app, fields[i]), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, app->source, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "storing the application");
+    sqlite3_finalize(st);
+    if (rc == LCM_OK && (rc = lcm_db_prepare(db,
+                                             "DELETE FROM network_application_fields"
+                                             " WHERE city_code = ?1",
+                                             &st, err)) == LCM_OK) {
+        sqlite3_bind_text(st, 1, lcm_net_app_get(app, "city.code"), -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = lcm_db_fail(db, err, "replacing the application");
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+/* Subject of a problem about the application's city: "4401 广州市". */
+static void app_subject(const lcm_net_application *app, char *out, size_t cap) {
+    const char *city = lcm_net_app_get(app, "city.code");
+    const char *name = lcm_net_app_get(app, "city.name");
+    snprintf(out, cap, "%s %s", city ? city : "", name ? name : "");
+}
+
 lcm_status lcm_net_apply(lcm_db *db, const lcm_net_application *app, const char *by,
                          lcm_net_problems *problems, lcm_err *err) {
     const char *city = lcm_net_app_get(app, "city.code");
-    char status[16];
+    char status[16], subject[160];
+    int own = 0;
     if (!city)
         return lcm_err_set(err, LCM_INVAL, "application '%s' names no city", app->source);
-    lcm_status rc = lcm_db_begin(db, err);
-    if (rc == LCM_OK)
-        rc = member_status(db, city, status, err);
-    if (rc == LCM_OK && status[0]) {
-        const char *name = lcm_net_app_get(app, "city.name");
-        char subject[160];
-        snprintf(subject, sizeof subject, "%s %s", city, name ? name : "");
+    app_subject(app, subject, sizeof subject);
+    lcm_status rc = tx_begin(db, &own, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = member_status(db, city, status, err);
+    if (rc == LCM_OK && strcmp(status, "returned") == 0) {
+        lcm_net_problem_add(problems, 0, subject,
+                            L(problems,
+                              "was returned for revision: correct the application and resubmit "
+                              "it (network resubmit)",
+                              "申请已退回修改：请修改后重新提交（network resubmit）"));
+        rc = LCM_CONSTRAINT;
+    } else if (rc == LCM_OK && status[0]) {
         lcm_net_problem_add(
             problems, 0, subject,
             L(problems, "already in the register with status %s", "该城市已在名册中，状态为%s"),
@@ -243,12 +323,41 @@ lcm_status lcm_net_apply(lcm_db *db, const lcm_net_application *app, const char 
     }
     if (rc == LCM_OK && (rc = add_county_city(db, city, err)) == LCM_OK &&
         (rc = insert_member(db, app, err)) == LCM_OK &&
-        (rc = insert_values(db, app, city, err)) == LCM_OK &&
-        (rc = insert_history(db, city, NULL, "applied", by, app->source, err)) == LCM_OK)
-        rc = lcm_db_commit(db, err);
+        (rc = insert_values(db, app, city, err)) == LCM_OK)
+        rc = insert_history(db, city, NULL, "applied", by, app->source, err);
+    return tx_end(db, own, rc, err);
+}
+
+lcm_status lcm_net_resubmit(lcm_db *db, const lcm_net_application *app, const char *by,
+                            lcm_net_problems *problems, lcm_err *err) {
+    const char *city = lcm_net_app_get(app, "city.code");
+    char status[16], subject[160];
+    int own = 0;
+    if (!city)
+        return lcm_err_set(err, LCM_INVAL, "application '%s' names no city", app->source);
+    app_subject(app, subject, sizeof subject);
+    lcm_status rc = tx_begin(db, &own, err);
     if (rc != LCM_OK)
-        lcm_db_rollback(db);
-    return rc;
+        return rc;
+    rc = member_status(db, city, status, err);
+    if (rc == LCM_OK && !status[0]) {
+        lcm_net_problem_add(problems, 0, subject,
+                            L(problems, "has not applied: nothing to resubmit (network apply)",
+                              "尚未申请，无可重新提交的申请（请用network apply）"));
+        rc = LCM_CONSTRAINT;
+    } else if (rc == LCM_OK && strcmp(status, "returned") != 0) {
+        lcm_net_problem_add(problems, 0, subject,
+                            L(problems,
+                              "cannot be resubmitted: its status is %s (only an application "
+                              "returned for revision can be)",
+                              "不能重新提交：当前状态为%s（只有已退回修改的申请才能重新提交）"),
+                            lcm_net_label(status, problems->lang));
+        rc = LCM_CONSTRAINT;
+    }
+    if (rc == LCM_OK && (rc = update_member(db, app, err)) == LCM_OK &&
+        (rc = insert_values(db, app, city, err)) == LCM_OK)
+        rc = insert_history(db, city, "returned", "applied", by, app->source, err);
+    return tx_end(db, own, rc, err);
 }
 
 /* ---- recommending and admitting ---- */
@@ -299,19 +408,47 @@ static lcm_status load_member(lcm_db *db, const char *code, member *m, lcm_err *
     return rc;
 }
 
+/* A province acts only on its own cities. */
+static int other_province(const transition *t, const member *m, lcm_net_problems *pr) {
+    if (strcmp(m->province, t->province) == 0)
+        return 0;
+    lcm_net_problem_add(pr, 0, m->label,
+                        L(pr, "belongs to %s, not %s: a province acts only on its own cities",
+                          "属于%s，不属于%s：省级部门只能处理本省城市"),
+                        m->province_name, t->province_name);
+    return 1;
+}
+
 static void refuse_recommend(const transition *t, const member *m, lcm_net_problems *pr) {
-    if (strcmp(m->province, t->province) != 0)
+    if (other_province(t, m, pr))
+        return;
+    if (strcmp(m->status, "returned") == 0)
         lcm_net_problem_add(pr, 0, m->label,
                             L(pr,
-                              "belongs to %s, not %s: a province recommends only its own "
-                              "cities",
-                              "属于%s，不属于%s：省级部门只能推荐本省城市"),
-                            m->province_name, t->province_name);
+                              "cannot be recommended: it was returned for revision and has not "
+                              "been resubmitted",
+                              "不能推荐：申请已退回修改，城市尚未重新提交"));
     else if (strcmp(m->status, "applied") != 0)
         lcm_net_problem_add(
             pr, 0, m->label,
             L(pr, "cannot be recommended: its status is already %s", "不能推荐：当前状态已是%s"),
             lcm_net_label(m->status, pr->lang));
+}
+
+static void refuse_return(const transition *t, const member *m, lcm_net_problems *pr) {
+    if (!other_province(t, m, pr) && strcmp(m->status, "applied") != 0)
+        lcm_net_problem_add(pr, 0, m->label,
+                            L(pr,
+                              "cannot be returned: its status is %s (a province returns only "
+                              "an application it has not yet recommended)",
+                              "不能退回：当前状态为%s（省级部门只能退回尚未推荐的申请）"),
+                            lcm_net_label(m->status, pr->lang));
+}
+
+/* What the ministry decides on: a recommended city, or an applied one joining directly. */
+static int before_ministry(const member *m) {
+    return strcmp(m->status, "recommended") == 0 ||
+           (strcmp(m->status, "applied") == 0 && strcmp(m->direct, "no") != 0);
 }
 
 static void refuse_admit(const transition *t, const member *m, lcm_net_problems *pr) {
@@ -323,11 +460,28 @@ static void refuse_admit(const transition *t, const member *m, lcm_net_problems 
                               "cannot be admitted before its province recommends it "
                               "(status applied, not joining directly)",
                               "须经省级推荐才能确定加入（当前状态：已申请，不属于直接加入）"));
+    else if (!before_ministry(m))
+        lcm_net_problem_add(
+            pr, 0, m->label,
+            L(pr, "cannot be admitted: its status is %s", "不能确定加入：当前状态为%s"),
+            lcm_net_label(m->status, pr->lang));
     else if (t->year < m->applied_year)
         lcm_net_problem_add(
             pr, 0, m->label,
             L(pr, "cannot be admitted in %d: it applied in %d", "不能在%d年加入：申请时间为%d年"),
             t->year, m->applied_year);
+}
+
+static void refuse_decline(const transition *t, const member *m, lcm_net_problems *pr) {
+    (void)t;
+    if (!before_ministry(m))
+        lcm_net_problem_add(
+            pr, 0, m->label,
+            L(pr,
+              "cannot be declined: its status is %s (the ministry decides on "
+              "recommended cities and those joining directly)",
+              "不能作出未通过决定：当前状态为%s（部里只对已推荐或直接加入的城市作出决定）"),
+            lcm_net_label(m->status, pr->lang));
 }
 
 /* Resolve and check one city named on the command line; a problem when it may not move. */
@@ -384,9 +538,14 @@ static int listed_before(const member *ms, size_t i) {
 static lcm_status run_transition(lcm_db *db, const transition *t, const char *const *cities,
                                  size_t n, const char *by, lcm_net_problems *pr, lcm_err *err) {
     member *ms = calloc(n ? n : 1, sizeof *ms);
+    int own = 0;
     if (!ms)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
-    lcm_status rc = lcm_db_begin(db, err);
+    lcm_status rc = tx_begin(db, &own, err);
+    if (rc != LCM_OK) {
+        free(ms);
+        return rc;
+    }
     for (size_t i = 0; rc == LCM_OK && i < n; i++) {
         size_t before = pr->n;
         rc = check_city(db, t, cities[i], &ms[i], pr, err);
@@ -397,10 +556,7 @@ static lcm_status run_transition(lcm_db *db, const transition *t, const char *co
         rc = pr->oom ? lcm_err_set(err, LCM_NOMEM, "out of memory") : LCM_CONSTRAINT;
     for (size_t i = 0; rc == LCM_OK && i < n; i++)
         rc = move_city(db, t, &ms[i], by, err);
-    if (rc == LCM_OK)
-        rc = lcm_db_commit(db, err);
-    if (rc != LCM_OK)
-        lcm_db_rollback(db);
+    rc = tx_end(db, own, rc, err);
     free(ms);
     return rc;
 }
@@ -442,4 +598,78 @@ lcm_status lcm_net_admit(lcm_db *db, const char *const *cities, size_t n, int ye
                     " WHERE city_code = ?1",
                     refuse_admit};
     return run_transition(db, &t, cities, n, by, problems, err);
+}
+
+/* The province's code and name into code and name; LCM_NOTFOUND when unknown. */
+static lcm_status province_of(lcm_db *db, const char *province, char code[3], char name[64],
+                              lcm_err *err) {
+    lcm_status rc = lcm_net_province_code(db, province, code, err);
+    if (rc == LCM_OK)
+        rc = lookup_code(db, "SELECT name FROM provinces WHERE code = ?1", code, name, 64,
+                         "province", err);
+    return rc;
+}
+
+lcm_status lcm_net_return(lcm_db *db, const char *province, const char *const *cities, size_t n,
+                          const char *comment, const char *by, lcm_net_problems *problems,
+                          lcm_err *err) {
+    char code[3], name[64];
+    if (!comment || !*comment)
+        return lcm_err_set(err, LCM_INVAL, "returning an application needs a comment");
+    lcm_status rc = province_of(db, province, code, name, err);
+    if (rc != LCM_OK)
+        return rc;
+    transition t = {
+        "returned",   code, name,
+        comment,      0,    "UPDATE network_members SET status = 'returned' WHERE city_code = ?1",
+        refuse_return};
+    return run_transition(db, &t, cities, n, by, problems, err);
+}
+
+lcm_status lcm_net_decline(lcm_db *db, const char *const *cities, size_t n, const char *reason,
+                           const char *by, lcm_net_problems *problems, lcm_err *err) {
+    if (!reason || !*reason)
+        return lcm_err_set(err, LCM_INVAL, "declining needs the reason");
+    transition t = {
+        "declined",    NULL, NULL,
+        reason,        0,    "UPDATE network_members SET status = 'declined' WHERE city_code = ?1",
+        refuse_decline};
+    return run_transition(db, &t, cities, n, by, problems, err);
+}
+
+lcm_status lcm_net_state_get(lcm_db *db, const char *city, lcm_net_state *out, lcm_err *err) {
+    memset(out, 0, sizeof *out);
+    lcm_status rc = member_status(db, city, out->status, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == LCM_OK && out->status[0] &&
+        (rc = lcm_db_prepare(db,
+                             "SELECT actor, changed_at, coalesce(note, '') FROM network_history"
+                             " WHERE city_code = ?1 ORDER BY id DESC LIMIT 1",
+                             &st, err)) == LCM_OK) {
+        sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            snprintf(out->by, sizeof out->by, "%s", (const char *)sqlite3_column_text(st, 0));
+            snprintf(out->at, sizeof out->at, "%s", (const char *)sqlite3_column_text(st, 1));
+            snprintf(out->note, sizeof out->note, "%s", (const char *)sqlite3_column_text(st, 2));
+        }
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+/* For network_attach.c. */
+lcm_status lcm__net_tx_begin(lcm_db *db, int *own, lcm_err *err) {
+    return tx_begin(db, own, err);
+}
+
+lcm_status lcm__net_tx_end(lcm_db *db, int own, lcm_status rc, lcm_err *err) {
+    return tx_end(db, own, rc, err);
+}
+
+lcm_status lcm__net_member_status(lcm_db *db, const char *city, char out[16], lcm_err *err) {
+    return member_status(db, city, out, err);
+}
+
+lcm_status lcm__net_add_county_city(lcm_db *db, const char *code, lcm_err *err) {
+    return add_county_city(db, code, err);
 }

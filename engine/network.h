@@ -114,12 +114,37 @@ void lcm_net_application_release(lcm_net_application *app);
 lcm_status lcm_net_check(lcm_db *db, const lcm_net_form *form, const char *path,
                          lcm_net_application *app, lcm_net_problems *problems, lcm_err *err);
 
+/* The same checks on an application given as name/value pairs (the web form): pairs holds
+ * 2 * n strings, name then value; empty values are not given; a problem's line is the
+ * pair's number from 1. Evidence and photo fields must name attachments of the city
+ * (lcm_net_attach): nothing here reads a file. source is what the register records as
+ * where the application came from ("网上填报 by 张三"). */
+lcm_status lcm_net_check_pairs(lcm_db *db, const lcm_net_form *form, const char *source,
+                               const char *const *pairs, size_t n, lcm_net_application *app,
+                               lcm_net_problems *problems, lcm_err *err);
+
+/* The application of city as last stored (network_application_fields), values in the
+ * order of the form, line 0. LCM_NOTFOUND when the city has none. Release app. */
+lcm_status lcm_net_app_load(lcm_db *db, const lcm_net_form *form, const char *city,
+                            lcm_net_application *app, lcm_err *err);
+
 /* ---- the register ---- */
+
+/* Statuses: applied, recommended, admitted, returned (the province sent the application
+ * back for revision), declined (the ministry did not admit the city; final). Each
+ * function below runs in its own transaction, or in a savepoint of the caller's. */
 
 /* Store a checked application with status applied and a first history entry, in one
  * transaction. A city already in the register is a problem, not an update. */
 lcm_status lcm_net_apply(lcm_db *db, const lcm_net_application *app, const char *by,
                          lcm_net_problems *problems, lcm_err *err);
+
+/* A city whose application was returned corrects it and resubmits it: returned -> applied,
+ * the stored application replaced by app (checked by the caller exactly as for apply),
+ * the province's opinion cleared. Any other status is a problem (LCM_CONSTRAINT), and
+ * nothing changes. */
+lcm_status lcm_net_resubmit(lcm_db *db, const lcm_net_application *app, const char *by,
+                            lcm_net_problems *problems, lcm_err *err);
 
 /* Resolve a city given by code or name to its code (out has room for 5 bytes). A city that
  * is not in the reference data is LCM_NOTFOUND. */
@@ -139,6 +164,70 @@ lcm_status lcm_net_recommend(lcm_db *db, const char *province, const char *const
  * a city that joins directly. All or nothing, like lcm_net_recommend. */
 lcm_status lcm_net_admit(lcm_db *db, const char *const *cities, size_t n, int year, const char *by,
                          lcm_net_problems *problems, lcm_err *err);
+
+/* The province returns applications for revision with a comment (kept as the history
+ * row's note): applied -> returned. All or nothing, like lcm_net_recommend. */
+lcm_status lcm_net_return(lcm_db *db, const char *province, const char *const *cities, size_t n,
+                          const char *comment, const char *by, lcm_net_problems *problems,
+                          lcm_err *err);
+
+/* The ministry declines cities with a reason: recommended (or applied and joining
+ * directly) -> declined. All or nothing. */
+lcm_status lcm_net_decline(lcm_db *db, const char *const *cities, size_t n, const char *reason,
+                           const char *by, lcm_net_problems *problems, lcm_err *err);
+
+/* Where a city stands: its status ("" when not in the register) and the latest history
+ * row (who, when, note: the return comment, the opinion, the reason of a decline). */
+typedef struct lcm_net_state {
+    char status[16];
+    char by[128];
+    char at[32];
+    char note[2048];
+} lcm_net_state;
+lcm_status lcm_net_state_get(lcm_db *db, const char *city, lcm_net_state *out, lcm_err *err);
+
+/* ---- attachments: the evidence files, kept in the database ---- */
+
+/* Largest attachment, in bytes. */
+#define LCM_NET_ATTACH_MAX (10u * 1024 * 1024)
+/* Room for an attachment's name: "evidence-" 16 hex digits ".pdf". */
+#define LCM_NET_ATTACH_NAME 40
+
+typedef struct lcm_net_attachment {
+    char city[LCM_NET_CITY_CODE];
+    char kind[12]; /* evidence (PDF) or photo (JPEG, PNG) */
+    char name[LCM_NET_ATTACH_NAME];
+    char mime[20];
+    long long size;
+    char sha256[65];
+    char uploaded_at[24];
+} lcm_net_attachment;
+
+/* The type of a file by its first bytes: "application/pdf", "image/jpeg", "image/png",
+ * or NULL for anything else; *ext (may be NULL) gets "pdf", "jpg" or "png". */
+const char *lcm_net_sniff(const void *data, size_t n, const char **ext);
+
+/* Store n bytes as an attachment of city's application. kind "evidence" takes a PDF,
+ * "photo" a JPEG or PNG; NULL takes the kind from the content. The type is read from the
+ * bytes, never from a name. Refused with a problem about `source` (the file's path or the
+ * name the browser sent) and LCM_CONSTRAINT: empty, over LCM_NET_ATTACH_MAX, another
+ * type, or an application that cannot change now (applied, recommended, admitted,
+ * declined: only a city not yet in the register or one whose application was returned
+ * attaches). name gets the name lcmon gives it, KIND-<first 16 hex digits of the
+ * SHA-256>.EXT; the same file twice is stored once. */
+lcm_status lcm_net_attach(lcm_db *db, const char *city, const char *kind, const void *data,
+                          size_t n, const char *source, char name[LCM_NET_ATTACH_NAME],
+                          lcm_net_problems *problems, lcm_err *err);
+
+/* Every attachment of city, oldest first (*out malloc'd, free it). */
+lcm_status lcm_net_attachments(lcm_db *db, const char *city, lcm_net_attachment **out, size_t *n,
+                               lcm_err *err);
+
+/* One attachment's description and bytes (*data malloc'd); LCM_NOTFOUND when city has
+ * none called name. */
+lcm_status lcm_net_attachment_get(lcm_db *db, const char *city, const char *name,
+                                  lcm_net_attachment *meta, unsigned char **data, size_t *n,
+                                  lcm_err *err);
 
 /* Display name of a status, tier, region or direct-join key in lang (static string; the
  * key itself when unknown). */
@@ -190,6 +279,17 @@ typedef struct lcm_net_form_info {
  * info, also the 合计 row, the footer rows, the sheet's name and A4 landscape print set-up. */
 lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const char *subtitle,
                               const lcm_net_form_info *info, const char *path, lcm_err *err);
+
+/* The printable 附件3 of province as an .xlsx at path, from its summary table t
+ * (lcm_net_summary): title, province and number of cities, the 合计 row, 填报单位, 联系人,
+ * 联系电话 (NULL = blank to fill by hand) and 填报日期 (the latest recommendation). */
+typedef struct lcm_net_summary_opts {
+    int round; /* the round the table holds, 0 = every round */
+    lcm_net_lang lang;
+    const char *unit, *contact, *phone;
+} lcm_net_summary_opts;
+lcm_status lcm_net_summary_xlsx(lcm_db *db, const char *province, const lcm_net_table *t,
+                                const lcm_net_summary_opts *o, const char *path, lcm_err *err);
 
 /* ---- coverage of the 2025 targets ---- */
 

@@ -45,6 +45,7 @@ typedef struct checker {
     int nrx; /* compiled so far */
     int col_field, col_value;
     char dir[4096]; /* directory of the application: evidence paths are relative to it */
+    int web;        /* pairs from the web: files are attachments only, never paths */
 } checker;
 
 static int matches(const regex_t *rx, const char *s) {
@@ -173,9 +174,7 @@ static void check_value(checker *c, const lcm_net_value *v) {
                                 f->choices, v->value);
         break;
     case LCM_NET_PDF:
-    case LCM_NET_PHOTO:
-        lcm__net_check_file(pr, c->dir, v, f->type);
-        break;
+    case LCM_NET_PHOTO: /* after reading: an attachment needs the city (check_files) */
     case LCM_NET_REPEAT:
         break;
     }
@@ -428,6 +427,35 @@ static void check_dates(checker *c) {
     }
 }
 
+/* Evidence and photos: an attachment of the city (lcm_net_attach) of the right kind, or,
+ * in a file read from disk, a path from the application's directory. */
+static void check_files(checker *c) {
+    const char *city = lcm_net_app_get(c->app, "city.code");
+    lcm_net_problems *pr = c->pr;
+    for (size_t i = 0; i < c->app->n; i++) {
+        const lcm_net_value *v = &c->app->values[i];
+        lcm_net_type t = c->form->fields[v->field].type;
+        char kind[12];
+        if (t != LCM_NET_PDF && t != LCM_NET_PHOTO)
+            continue;
+        if (city && lcm__net_attachment_kind(c->db, city, v->value, kind)) {
+            if (strcmp(kind, t == LCM_NET_PDF ? "evidence" : "photo") != 0)
+                lcm_net_problem_add(
+                    pr, v->line, v->name,
+                    t == LCM_NET_PDF ? L(pr, "not a PDF attachment: %s", "所选材料不是PDF文件：%s")
+                                     : L(pr, "not a photo attachment: %s", "所选材料不是照片：%s"),
+                    v->value);
+        } else if (c->web) {
+            lcm_net_problem_add(pr, v->line, v->name,
+                                L(pr, "no such attachment of the city: %s (upload it first)",
+                                  "本市没有这份已上传的材料：%s（请先上传）"),
+                                v->value);
+        } else {
+            lcm__net_check_file(pr, c->dir, v, t);
+        }
+    }
+}
+
 static lcm_status checker_init(checker *c, const char *path, lcm_err *err) {
     const char *slash = strrchr(path, '/');
     size_t n = slash ? (size_t)(slash - path) + 1 : 0;
@@ -460,6 +488,24 @@ static void sort_problems(lcm_net_problems *pr) {
     }
 }
 
+/* After the values are read: what is missing, the rules between fields, the files. */
+static lcm_status check_done(checker *c, lcm_status rc, const char *source, lcm_err *err) {
+    if (rc == LCM_OK) {
+        check_missing(c);
+        check_dates(c);
+        check_files(c);
+        rc = check_city_name(c, err);
+    }
+    for (int i = 0; i < c->nrx; i++)
+        regfree(&c->rx[i]);
+    sort_problems(c->pr);
+    if (rc == LCM_OK && c->pr->oom)
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory checking '%s'", source);
+    if (rc == LCM_OK && c->pr->n > 0)
+        rc = LCM_CONSTRAINT;
+    return rc;
+}
+
 lcm_status lcm_net_check(lcm_db *db, const lcm_net_form *form, const char *path,
                          lcm_net_application *app, lcm_net_problems *problems, lcm_err *err) {
     checker c = {.db = db, .form = form, .app = app, .pr = problems};
@@ -467,18 +513,100 @@ lcm_status lcm_net_check(lcm_db *db, const lcm_net_form *form, const char *path,
     lcm_status rc = checker_init(&c, path, err);
     if (rc == LCM_OK)
         rc = lcm_csv_read(path, app_row, &c, err);
-    if (rc == LCM_OK) {
-        check_missing(&c);
-        check_dates(&c);
-        rc = check_city_name(&c, err);
+    return check_done(&c, rc, path, err);
+}
+
+lcm_status lcm_net_check_pairs(lcm_db *db, const lcm_net_form *form, const char *source,
+                               const char *const *pairs, size_t n, lcm_net_application *app,
+                               lcm_net_problems *problems, lcm_err *err) {
+    checker c = {.db = db, .form = form, .app = app, .pr = problems, .web = 1};
+    memset(app, 0, sizeof *app);
+    lcm_status rc = checker_init(&c, source, err);
+    if (rc == LCM_OK && n > MAX_ROWS)
+        rc = lcm_err_set(err, LCM_PARSE, "%s: more than %d fields: not an application", source,
+                         MAX_ROWS);
+    for (size_t i = 0; rc == LCM_OK && i < n; i++) {
+        char *name = trimmed(pairs[2 * i]), *value = trimmed(pairs[2 * i + 1]);
+        if (!name || !value)
+            rc = lcm_err_set(err, LCM_NOMEM, "out of memory reading '%s'", source);
+        else if (*name && *value)
+            rc = add_value(&c, name, value, (long)i + 1, err);
+        free(name);
+        free(value);
     }
-    for (int i = 0; i < c.nrx; i++)
-        regfree(&c.rx[i]);
-    sort_problems(problems);
-    if (rc == LCM_OK && problems->oom)
-        rc = lcm_err_set(err, LCM_NOMEM, "out of memory checking '%s'", path);
-    if (rc == LCM_OK && problems->n > 0)
-        rc = LCM_CONSTRAINT;
+    return check_done(&c, rc, source, err);
+}
+
+/* Where a value comes in the form: a list's items in order, each with its fields. */
+static int before(const lcm_net_form *form, const lcm_net_value *a, const lcm_net_value *b) {
+    int ga = form->fields[a->field].group, gb = form->fields[b->field].group;
+    int ka = ga >= 0 ? ga : a->field, kb = gb >= 0 ? gb : b->field;
+    if (ka != kb)
+        return ka < kb;
+    if (a->item != b->item)
+        return a->item < b->item;
+    return a->field < b->field;
+}
+
+/* An insertion sort: an application has a few hundred values at most. */
+static void sort_form_order(const lcm_net_form *form, lcm_net_application *app) {
+    for (size_t i = 1; i < app->n; i++) {
+        lcm_net_value v = app->values[i];
+        size_t j = i;
+        for (; j > 0 && before(form, &v, &app->values[j - 1]); j--)
+            app->values[j] = app->values[j - 1];
+        app->values[j] = v;
+    }
+}
+
+lcm_status lcm_net_app_load(lcm_db *db, const lcm_net_form *form, const char *city,
+                            lcm_net_application *app, lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    memset(app, 0, sizeof *app);
+    lcm_status rc = lcm_db_prepare(
+        db, "SELECT field, value FROM network_application_fields WHERE city_code = ?1", &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    int step;
+    while (rc == LCM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        int item = 0, at = lcm_net_form_find(form, name);
+        if (at < 0)
+            at = resolve_item(form, name, &item);
+        if (at < 0)
+            continue; /* a field the form no longer has */
+        if (app->n == cap) {
+            size_t c = cap ? cap * 2 : 64;
+            lcm_net_value *v = realloc(app->values, c * sizeof *v);
+            if (!v) {
+                rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+                break;
+            }
+            app->values = v, cap = c;
+        }
+        lcm_net_value *v = &app->values[app->n];
+        *v = (lcm_net_value){strdup(name), strdup((const char *)sqlite3_column_text(st, 1)), 0, at,
+                             item};
+        if (!v->name || !v->value) {
+            free(v->name), free(v->value);
+            rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+            break;
+        }
+        app->n++;
+    }
+    if (rc == LCM_OK && step != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "reading the application");
+    sqlite3_finalize(st);
+    if (rc == LCM_OK)
+        sort_form_order(form, app);
+    if (rc == LCM_OK && app->n == 0)
+        rc = lcm_err_set(err, LCM_NOTFOUND, "city %s has no application", city);
+    if (rc == LCM_OK && !(app->source = strdup(city)))
+        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if (rc != LCM_OK)
+        lcm_net_application_release(app);
     return rc;
 }
 

@@ -28,4 +28,14 @@ int lcm__net_control(const char *s);
 void lcm__net_check_file(lcm_net_problems *pr, const char *dir, const lcm_net_value *v,
                          lcm_net_type type);
 
+/* network.c, for network_attach.c: a transaction or a savepoint in the caller's (*own
+ * says which), the status of a city ("" when not in the register), and a county-level
+ * city made a city of the store. */
+lcm_status lcm__net_tx_begin(lcm_db *db, int *own, lcm_err *err);
+lcm_status lcm__net_tx_end(lcm_db *db, int own, lcm_status rc, lcm_err *err);
+lcm_status lcm__net_member_status(lcm_db *db, const char *city, char out[16], lcm_err *err);
+lcm_status lcm__net_add_county_city(lcm_db *db, const char *code, lcm_err *err);
+/* The kind of city's attachment called name into kind[12]; 0 when there is none. */
+int lcm__net_attachment_kind(lcm_db *db, const char *city, const char *name, char kind[12]);
+
 #endif

@@ -7,11 +7,13 @@
  * sum them.
  */
 #include "network.h"
+#include "network_int.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 typedef struct sheet_formats {
@@ -162,4 +164,55 @@ lcm_status lcm_net_table_xlsx(const lcm_net_table *t, const char *title, const c
                            lxw_strerror(e ? e : closed));
     }
     return LCM_OK;
+}
+
+/* The form of 附件3 around the table (lcmon network summary --format xlsx, and the
+ * province's download on the web): the title, the province and the number of cities, the
+ * 合计 row, and 填报日期 = the date of the (latest) recommendation, today when none. */
+lcm_status lcm_net_summary_xlsx(lcm_db *db, const char *province, const lcm_net_table *t,
+                                const lcm_net_summary_opts *o, const char *path, lcm_err *err) {
+    char name[128] = "", today[16] = "", subtitle[512], round[64] = "", year[16];
+    lcm_net_problems lang; /* only for L() */
+    lcm_net_problems_init(&lang, o->lang);
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(db, "SELECT name FROM provinces WHERE code = ?1", &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (o->round)
+        snprintf(round, sizeof round, L(&lang, "    round: %d", "    批次：%d年"), o->round);
+    rc = lcm_db_prepare(db,
+                        "SELECT max(substr(m.recommended_on, 1, 10)) FROM network_members m JOIN "
+                        "cities c ON c.code = m.city_code WHERE c.province_code = ?1 AND "
+                        "m.recommended_on IS NOT NULL AND (?2 IS NULL OR "
+                        "substr(m.recommended_on, 1, 4) = ?2)",
+                        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    snprintf(year, sizeof year, "%d", o->round);
+    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, o->round ? year : NULL, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(today, sizeof today, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (!today[0]) {
+        time_t now = time(NULL);
+        struct tm tm;
+        strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
+    }
+    snprintf(subtitle, sizeof subtitle,
+             L(&lang, "Province: %s (%s)    cities recommended: %zu%s",
+               "省（自治区、直辖市）：%s（%s）    推荐城市数：%zu%s"),
+             name, province, t->nrows, round);
+    const char *title = L(&lang, "Cities recommended to join the national learning-city network",
+                          "推荐加入全国学习型城市网络城市汇总表");
+    /* 合计: the number of cities under 城市, the population and the area summed. */
+    char count[32];
+    snprintf(count, sizeof count, L(&lang, "Total (%zu cities)", "合计（%zu个城市）"), t->nrows);
+    lcm_net_form_info info = {
+        name[0] ? name : province, o->unit, o->contact, o->phone, today, count, 2, {5, 7, -1}};
+    return lcm_net_table_xlsx(t, title, subtitle, &info, path, err);
 }

@@ -488,8 +488,8 @@ static const char *const migrations[] = {
      * a role scoped to a place ('' for the ministry roles and reviewers, a province code for
      * province officers, a city code for city coordinators and interviewers) and an Argon2id
      * password hash (libsodium's crypto_pwhash_str; never the password); the audit trail,
-     * append-only (the triggers refuse UPDATE, DELETE and REPLACE); failed sign-ins per login and per
-     * address, for the lock after repeated failures; the signed-in user of a serve session */
+     * append-only (the triggers refuse UPDATE, DELETE and REPLACE); failed sign-ins per login and
+     * per address, for the lock after repeated failures; the signed-in user of a serve session */
     "CREATE TABLE users ("
     "  id INTEGER PRIMARY KEY,"
     "  login TEXT NOT NULL UNIQUE,"
@@ -530,6 +530,29 @@ static const char *const migrations[] = {
     "  locked_until INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (kind, key));"
     "ALTER TABLE serve_sessions ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;",
+    /* 17: the network register on the web (docs/network.md): a province returns an
+     * application for revision (returned), the ministry declines (declined). Only the
+     * CHECK of network_members.status changes, so the stored table is edited in place as
+     * the migration of county-level cities does for cities. The evidence of an application is kept
+     * in the database: one row per file, its name made by lcmon (KIND-<16 hex of sha256>.EXT), its
+     * type sniffed from its bytes (PDF, JPEG, PNG only), at most 10 MB. */
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql,"
+    "  'CHECK (status IN (''applied'',''recommended'',''admitted''))',"
+    "  'CHECK (status IN (''applied'',''recommended'',''admitted'',''returned'',''declined''))')"
+    "  WHERE type = 'table' AND name = 'network_members';"
+    "PRAGMA writable_schema = RESET;"
+    "CREATE TABLE network_attachments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('evidence','photo')),"
+    "  name TEXT NOT NULL,"
+    "  mime TEXT NOT NULL CHECK (mime IN ('application/pdf','image/jpeg','image/png')),"
+    "  size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10485760),"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+    "  data BLOB NOT NULL,"
+    "  uploaded_at TEXT NOT NULL,"
+    "  UNIQUE (city_code, name));",
 };
 
 int lcm__schema_count(void) {

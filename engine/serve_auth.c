@@ -217,6 +217,9 @@ static const struct home_link {
 } home_links[] = {
     {ROLE(INTERVIEWER), "/i/a", "我的访问任务", "My assignments"},
     {ROLE(ADMIN), "/admin/users", "账户管理", "Accounts"},
+    {ROLE(CITY), "/apply", "学习型城市网络申请", "Network application"},
+    {ROLE(PROVINCE) | ROLE(ADMIN) | ROLE(ANALYST), "/register", "学习型城市网络名册",
+     "Network register"},
 };
 
 /* The links of a city's page /city/<code> ("{city}" is replaced by the code), for whoever

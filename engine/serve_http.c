@@ -155,6 +155,8 @@ static void route(lcm__req *r) {
     /* accounts and the pages of #15: each module answers its own paths */
     if (lcm__auth_route(r) || lcm__users_route(r))
         return;
+    if (lcm__register_route(r))
+        return;
     if (get && strcmp(p, "/") == 0)
         index_get(r);
     else if (get && strcmp(p, "/static/lcmon.css") == 0) {
@@ -331,6 +333,8 @@ static enum MHD_Result respond(lcm__req *r) {
     add_header(resp, "Referrer-Policy", "no-referrer");
     add_header(resp, "X-Content-Type-Options", "nosniff");
     add_header(resp, "Cache-Control", r->cache ? "public, max-age=3600" : "no-store");
+    if (r->disposition[0])
+        add_header(resp, "Content-Disposition", r->disposition);
     if (r->location[0])
         add_header(resp, "Location", r->location);
     else if (r->at[0]) {

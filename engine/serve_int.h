@@ -123,9 +123,10 @@ typedef struct lcm__req {
     char location[600];
     char at[256]; /* the address of the page answered to a POST (Content-Location), "" */
     int set_cookie;
-    int cache;        /* static file: may be cached */
-    int wlocked;      /* holds srv->wmu (lcm__begin) */
-    lcm__file *files; /* files of a multipart post */
+    int cache;             /* static file: may be cached */
+    int wlocked;           /* holds srv->wmu (lcm__begin) */
+    char disposition[160]; /* Content-Disposition of a download, "" for a page */
+    lcm__file *files;      /* files of a multipart post */
     size_t nfiles;
     /* the account signed in to this session (serve_auth.c, lcm__auth_load) */
     lcm_user user;
@@ -235,6 +236,9 @@ int lcm__auth_route(lcm__req *r);
 int lcm__users_route(lcm__req *r);
 /* Append the URL-encoded text (for a query parameter). */
 void lcm__url_encode(lcm_strbuf *sb, const char *text);
+
+/* serve_register.c: /apply, /register (the network register): 1 when it answered. */
+int lcm__register_route(lcm__req *r);
 
 /* serve_static.c */
 extern const char lcm__css[];

@@ -53,6 +53,9 @@ const char lcm__css[] =
     "form.inline{display:inline;margin:0 .3rem}.who{font-size:.9rem;color:#555}"
     ".ok{color:#1e6b2e;font-weight:600}code#secret{font-size:1.2rem;user-select:all}"
     ":focus-visible{outline:3px solid #0b57d0;outline-offset:2px}"
+    ".left{color:#555;font-size:.9rem;margin:.2rem 0}.left.over{color:#b3261e;font-weight:600}"
+    ".errors{border:1px solid #b3261e;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}"
+    "fieldset.item{border-left:3px solid #ddd;padding-left:.75rem;margin:.75rem 0}"
     "@media (min-width:48rem){main{padding:0 2rem 2rem}}";
 
 /* A place chosen: the page comes back with the next level's choices at once. A page
@@ -85,6 +88,25 @@ const char lcm__js[] =
     "    });\n"
     "    i.parentNode.insertBefore(b, i.nextSibling);\n"
     "  });\n"
+    /* a text with a limit (data-max, the network application): characters left as the
+     * user types, counted as the server counts them (code points, line breaks left out);
+     * the limit is also printed beside the field for a browser without the script */
+    "document.querySelectorAll('[data-max]').forEach(function (t) {\n"
+    "  var max = Number(t.getAttribute('data-max'));\n"
+    "  var en = document.documentElement.lang === 'en';\n"
+    "  var p = document.createElement('p');\n"
+    "  p.className = 'left'; p.setAttribute('aria-live', 'polite');\n"
+    "  function count() {\n"
+    "    var left = max - Array.from(t.value.replace(/[\\r\\n]/g, '')).length;\n"
+    "    p.textContent = left >= 0 ?\n"
+    "      (en ? left + ' characters left' : '\\u8fd8\\u53ef\\u8f93\\u5165' + left + '\\u5b57') :\n"
+    "      (en ? -left + ' characters too many' : '\\u5df2\\u8d85\\u51fa' + -left + '\\u5b57');\n"
+    "    p.className = left >= 0 ? 'left' : 'left over';\n"
+    "  }\n"
+    "  t.addEventListener('input', count);\n"
+    "  t.parentNode.insertBefore(p, t.nextSibling);\n"
+    "  count();\n"
+    "});\n"
     "var m = document.querySelector('main[data-at]');\n"
     "if (m && window.history && history.replaceState)\n"
     "  history.replaceState(null, '', m.getAttribute('data-at'));\n";

@@ -21,15 +21,27 @@ const char *const cmd_network_usage[] = {
     "recommendations (附件3), admissions, and coverage of the 2025 targets.",
     "Status order: applied -> recommended -> admitted; a city already in UNESCO's Global",
     "Network of Learning Cities or the former national alliance may be admitted straight",
-    "from applied. Every change is kept with who made it and when.",
+    "from applied. A province may return an application for revision (returned); the city",
+    "corrects and resubmits it (applied again). The ministry admits or declines (declined).",
+    "Every change is kept with who made it and when.",
     "",
     "    template                     print an empty application (CSV field,value,note)",
     "    check FILE [--db DB]         check a filled application, list every problem",
     "    apply DB FILE                check and store an application (status applied)",
+    "    attach DB --city C [--kind evidence|photo] FILE...",
+    "                                 store evidence files (PDF; photos JPEG or PNG; at most",
+    "                                 10 MB each) and print the names to put in the form",
+    "    resubmit DB FILE             check and store a corrected application of a returned",
+    "                                 city (status applied again)",
     "    recommend DB --province P --cities C,... --opinion TEXT",
     "                                 the province recommends its applied cities",
+    "    return DB --province P --cities C,... --comment TEXT",
+    "                                 the province returns applications for revision",
     "    admit DB --cities C,... [--year Y]",
     "                                 admit recommended (or directly joining) cities in Y",
+    "    decline DB --cities C,... --comment TEXT",
+    "                                 the ministry declines recommended cities, with the reason",
+    "    show DB --city C [--format F]  the application of C as stored, field by field",
     "    list DB [--status S] [--province P] [--format F] [--output FILE [--force]]",
     "    history DB [--city C] [--format F] [--output FILE [--force]]",
     "                                 every status change",
@@ -48,6 +60,8 @@ const char *const cmd_network_usage[] = {
     "    --province P     two-digit province code or name (广东省)",
     "    --year Y         admit: the year of admission (default this year);",
     "                     coverage: count cities admitted up to Y (default all)",
+    "    --comment TEXT   return: what to correct; decline: the reason",
+    "    --kind K         attach: evidence (PDF) or photo (JPEG, PNG); default by content",
     "    --by NAME        who makes the change (default $USER, else unknown)",
     "    --format F       table (default), csv or json; xlsx for summary (needs --output)",
     "    --output FILE    write to FILE instead of standard output (never over the database",
@@ -64,7 +78,7 @@ typedef struct subcmd {
     const char *name;
     int (*fn)(const net_opts *);
     const char *takes; /* the option letters it accepts (see opts[] in cmd_network) */
-    int npos;          /* positional arguments it needs */
+    int npos;          /* positional arguments it needs; -1: DB and one or more files */
 } subcmd;
 
 static int net_template(const net_opts *o);
@@ -72,12 +86,25 @@ static int net_check(const net_opts *o);
 static int net_apply(const net_opts *o);
 static int net_recommend(const net_opts *o);
 static int net_admit(const net_opts *o);
+static int net_return(const net_opts *o);
+static int net_decline(const net_opts *o);
+static int net_attach(const net_opts *o);
+static int net_show(const net_opts *o);
 
 static const subcmd subcmds[] = {
-    {"template", net_template, "L", 0},     {"check", net_check, "Ld", 1},
-    {"apply", net_apply, "Lb", 2},          {"recommend", net_recommend, "LbpCO", 1},
-    {"admit", net_admit, "LbCy", 1},        {"list", net_list, "LfspoF", 1},
-    {"history", net_history, "LfcoF", 1},   {"summary", net_summary, "LfpoFrunP", 1},
+    {"template", net_template, "L", 0},
+    {"check", net_check, "Ld", 1},
+    {"apply", net_apply, "Lb", 2},
+    {"resubmit", net_apply, "Lb", 2},
+    {"attach", net_attach, "Lck", -1},
+    {"recommend", net_recommend, "LbpCO", 1},
+    {"return", net_return, "LbpCm", 1},
+    {"decline", net_decline, "LbCm", 1},
+    {"admit", net_admit, "LbCy", 1},
+    {"show", net_show, "Lcf", 1},
+    {"list", net_list, "LfspoF", 1},
+    {"history", net_history, "LfcoF", 1},
+    {"summary", net_summary, "LfpoFrunP", 1},
     {"coverage", net_coverage, "LfyoF", 1},
 };
 
@@ -198,8 +225,9 @@ static int net_check(const net_opts *o) {
     return code;
 }
 
+/* apply and resubmit: the same checks, then a new application or a corrected one. */
 static int net_apply(const net_opts *o) {
-    int code;
+    int code, again = o->resubmit;
     lcm_db *db = cli_open_db(o->pos[0], 0, &code);
     if (!db)
         return code;
@@ -209,11 +237,16 @@ static int net_apply(const net_opts *o) {
     lcm_net_problems_init(&pr, o->lang);
     code = check_file(db, o->pos[1], o, &app);
     if (code == LCM_EXIT_OK) {
-        lcm_status rc = lcm_net_apply(db, &app, o->by, &pr, &err);
+        lcm_status rc = again ? lcm_net_resubmit(db, &app, o->by, &pr, &err)
+                              : lcm_net_apply(db, &app, o->by, &pr, &err);
         if (rc == LCM_CONSTRAINT)
             code = print_problems(&pr, o->pos[1]);
         else if (rc != LCM_OK)
             code = cli_fail(&err);
+        else if (again)
+            printf(L(o, "%s %s: resubmitted, status applied\n",
+                     "%s %s：已重新提交申请，状态为已申请\n"),
+                   lcm_net_app_get(&app, "city.code"), lcm_net_app_get(&app, "city.name"));
         else
             printf(L(o, "%s %s: applied\n", "%s %s：已登记申请，状态为已申请\n"),
                    lcm_net_app_get(&app, "city.code"), lcm_net_app_get(&app, "city.name"));
@@ -288,6 +321,157 @@ static int net_admit(const net_opts *o) {
     return code;
 }
 
+static int net_return(const net_opts *o) {
+    if (!o->province || !o->ncities || !o->comment || !*o->comment)
+        return cli_usage_error(cmd_network_usage,
+                               "return needs --province, --cities and --comment");
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
+    if (!db)
+        return code;
+    lcm_net_problems pr;
+    lcm_err err = {0};
+    lcm_net_problems_init(&pr, o->lang);
+    lcm_status rc = lcm_net_return(db, o->province, (const char *const *)o->cities, o->ncities,
+                                   o->comment, o->by, &pr, &err);
+    code = report_change(rc, &pr, &err, o, "returned for revision: ", "已退回修改：");
+    lcm_net_problems_release(&pr);
+    lcm_db_close(db);
+    return code;
+}
+
+static int net_decline(const net_opts *o) {
+    if (!o->ncities || !o->comment || !*o->comment)
+        return cli_usage_error(cmd_network_usage, "decline needs --cities and --comment");
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
+    if (!db)
+        return code;
+    lcm_net_problems pr;
+    lcm_err err = {0};
+    lcm_net_problems_init(&pr, o->lang);
+    lcm_status rc = lcm_net_decline(db, (const char *const *)o->cities, o->ncities, o->comment,
+                                    o->by, &pr, &err);
+    code = report_change(rc, &pr, &err, o, "declined: ", "未通过：");
+    lcm_net_problems_release(&pr);
+    lcm_db_close(db);
+    return code;
+}
+
+/* The whole file at path, at most LCM_NET_ATTACH_MAX + 1 bytes (enough to tell it is too
+ * large); NULL with a message when it cannot be read. */
+static unsigned char *read_file(const char *path, size_t *n) {
+    FILE *fp = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    *n = 0;
+    if (!fp) {
+        cli_error("cannot open file: '%s'", path);
+        return NULL;
+    }
+    size_t cap = (size_t)LCM_NET_ATTACH_MAX + 1;
+    if ((buf = malloc(cap)) == NULL) {
+        fclose(fp);
+        cli_error("out of memory");
+        return NULL;
+    }
+    *n = fread(buf, 1, cap, fp);
+    if (ferror(fp)) {
+        free(buf);
+        buf = NULL;
+        cli_error("cannot read file: '%s'", path);
+    }
+    fclose(fp);
+    return buf;
+}
+
+/* Every file in one transaction: any refused file and none is stored. */
+static int net_attach(const net_opts *o) {
+    if (!o->city)
+        return cli_usage_error(cmd_network_usage, "attach needs --city");
+    if (o->kind && strcmp(o->kind, "evidence") != 0 && strcmp(o->kind, "photo") != 0)
+        return cli_usage_error(cmd_network_usage, "--kind must be evidence or photo: '%s'",
+                               o->kind);
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
+    if (!db)
+        return code;
+    lcm_net_problems pr;
+    lcm_err err = {0};
+    lcm_net_problems_init(&pr, o->lang);
+    char(*names)[LCM_NET_ATTACH_NAME] = calloc((size_t)o->nfiles, sizeof *names);
+    lcm_status rc = names ? lcm_db_begin(db, &err) : lcm_err_set(&err, LCM_NOMEM, "out of memory");
+    code = LCM_EXIT_OK;
+    for (int i = 0; rc == LCM_OK && i < o->nfiles; i++) {
+        size_t n;
+        unsigned char *data = read_file(o->files[i], &n);
+        if (!data) {
+            code = LCM_EXIT_DATA;
+            break;
+        }
+        rc = lcm_net_attach(db, o->city, o->kind, data, n, o->files[i], names[i], &pr, &err);
+        if (rc == LCM_CONSTRAINT) /* go on: list every refused file */
+            rc = LCM_OK, code = LCM_EXIT_DATA;
+        free(data);
+    }
+    if (rc == LCM_OK && code == LCM_EXIT_OK)
+        rc = lcm_db_commit(db, &err);
+    else
+        lcm_db_rollback(db);
+    if (rc != LCM_OK) {
+        code = cli_fail(&err);
+    } else if (pr.n > 0) {
+        print_problems(&pr, NULL);
+        code = cli_error(
+            L(o, "nothing stored: %zu files refused", "未保存任何文件：%zu个文件未通过"), pr.n);
+    } else if (code == LCM_EXIT_OK) {
+        for (int i = 0; i < o->nfiles; i++)
+            printf("%s\t%s\n", names[i], o->files[i]);
+    }
+    free(names);
+    lcm_net_problems_release(&pr);
+    lcm_db_close(db);
+    return code;
+}
+
+/* The stored application: what the city last submitted (web or file), field by field. */
+static int net_show(const net_opts *o) {
+    if (!o->city)
+        return cli_usage_error(cmd_network_usage, "show needs --city");
+    int code;
+    lcm_db *db = cli_open_db(o->pos[0], LCM_OPEN_READONLY, &code);
+    if (!db)
+        return code;
+    lcm_net_form form;
+    lcm_net_application app = {0};
+    lcm_err err = {0};
+    char city[LCM_NET_CITY_CODE];
+    lcm_status rc = lcm_net_city_code(db, o->city, city, &err);
+    if (rc == LCM_OK && (rc = lcm_net_form_load(lcm_datadir(), &form, &err)) == LCM_OK) {
+        rc = lcm_net_app_load(db, &form, city, &app, &err);
+        lcm_net_form_release(&form);
+    }
+    static const char *const cols[] = {"field", "value"};
+    cli_rows *rows = rc == LCM_OK ? cli_rows_new(2, cols, NULL) : NULL;
+    if (rc != LCM_OK)
+        code = cli_fail(&err);
+    else if (!rows)
+        code = cli_error("out of memory");
+    else {
+        code = LCM_EXIT_OK;
+        for (size_t i = 0; code == LCM_EXIT_OK && i < app.n; i++) {
+            const char *v[] = {app.values[i].name, app.values[i].value};
+            if (cli_rows_add(rows, v) != 0)
+                code = cli_error("out of memory");
+        }
+        if (code == LCM_EXIT_OK && cli_rows_print(rows, o->fmt, stdout) != 0)
+            code = cli_error("cannot write output");
+    }
+    cli_rows_free(rows);
+    lcm_net_application_release(&app);
+    lcm_db_close(db);
+    return code;
+}
+
 /* ---- options ---- */
 
 /* Split the joined --cities texts on ASCII commas, '，', '、' and white space. */
@@ -322,6 +506,8 @@ static const struct option opts[] = {{"lang", required_argument, NULL, 'L'},
                                      {"unit", required_argument, NULL, 'u'},
                                      {"contact", required_argument, NULL, 'n'},
                                      {"phone", required_argument, NULL, 'P'},
+                                     {"comment", required_argument, NULL, 'm'},
+                                     {"kind", required_argument, NULL, 'k'},
                                      {0, 0, 0, 0}};
 
 /* The value of one option into o; -1 (message printed) when it is malformed. */
@@ -344,10 +530,11 @@ static int set_option(net_opts *o, int c, lcm_strbuf *cities) {
         return 0;
     case 's':
         if (strcmp(optarg, "applied") && strcmp(optarg, "recommended") &&
-            strcmp(optarg, "admitted"))
-            return cli_usage_error(cmd_network_usage,
-                                   "--status must be applied, recommended or admitted: '%s'",
-                                   optarg);
+            strcmp(optarg, "admitted") && strcmp(optarg, "returned") && strcmp(optarg, "declined"))
+            return cli_usage_error(
+                cmd_network_usage,
+                "--status must be applied, recommended, admitted, returned or declined: '%s'",
+                optarg);
         o->status = optarg;
         return 0;
     case 'C':
@@ -386,6 +573,12 @@ static int set_option(net_opts *o, int c, lcm_strbuf *cities) {
     case 'P':
         o->phone = optarg;
         return 0;
+    case 'm':
+        o->comment = optarg;
+        return 0;
+    case 'k':
+        o->kind = optarg;
+        return 0;
     default: /* 'd' */
         o->db = optarg;
         return 0;
@@ -407,11 +600,16 @@ static int parse_options(const subcmd *sc, int argc, char **argv, net_opts *o) {
         else
             code = set_option(o, c, &cities);
     }
-    if (!code && argc - optind != sc->npos)
+    if (!code && sc->npos < 0 && argc - optind < 2)
+        code = cli_usage_error(cmd_network_usage, "%s takes DB and one or more files", sc->name);
+    else if (!code && sc->npos >= 0 && argc - optind != sc->npos)
         code = cli_usage_error(cmd_network_usage, "%s takes %d argument%s, not %d", sc->name,
                                sc->npos, sc->npos == 1 ? "" : "s", argc - optind);
-    for (int i = 0; !code && i < sc->npos; i++)
+    for (int i = 0; !code && i < (sc->npos < 0 ? 1 : sc->npos); i++)
         o->pos[o->npos++] = argv[optind + i];
+    if (!code && sc->npos < 0)
+        o->files = argv + optind + 1, o->nfiles = argc - optind - 1;
+    o->resubmit = strcmp(sc->name, "resubmit") == 0;
     if (!code && o->xlsx && (strcmp(sc->name, "summary") != 0 || !o->output))
         code = cli_usage_error(cmd_network_usage, "--format xlsx is for summary, with --output");
     if (!code && !lcm_strbuf_ok(&cities))

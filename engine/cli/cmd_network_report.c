@@ -116,46 +116,7 @@ int net_history(const net_opts *o) {
 
 static int summary_xlsx(lcm_db *db, const char *province, const lcm_net_table *t,
                         const net_opts *o) {
-    char name[128] = "", today[16], subtitle[512];
-    sqlite3_stmt *st = NULL;
     lcm_err err = {0};
-    if (lcm_db_prepare(db, "SELECT name FROM provinces WHERE code = ?1", &st, &err) != LCM_OK)
-        return cli_fail(&err);
-    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    /* 填报日期 is the date of the recommendation (the latest, when a round has several);
-     * with no city recommended yet, today. */
-    char round[64] = "";
-    if (o->round)
-        snprintf(round, sizeof round, L(o, "    round: %d", "    批次：%d年"), o->round);
-    if (lcm_db_prepare(db,
-                       "SELECT max(substr(m.recommended_on, 1, 10)) FROM network_members m JOIN "
-                       "cities c ON c.code = m.city_code WHERE c.province_code = ?1 AND "
-                       "m.recommended_on IS NOT NULL AND (?2 IS NULL OR "
-                       "substr(m.recommended_on, 1, 4) = ?2)",
-                       &st, &err) != LCM_OK)
-        return cli_fail(&err);
-    char year[16];
-    snprintf(year, sizeof year, "%d", o->round);
-    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, o->round ? year : NULL, -1, SQLITE_STATIC);
-    today[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(today, sizeof today, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    if (!today[0]) {
-        time_t now = time(NULL);
-        struct tm tm;
-        strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
-    }
-    snprintf(subtitle, sizeof subtitle,
-             L(o, "Province: %s (%s)    cities recommended: %zu%s",
-               "省（自治区、直辖市）：%s（%s）    推荐城市数：%zu%s"),
-             name, province, t->nrows, round);
-    const char *title = L(o, "Cities recommended to join the national learning-city network",
-                          "推荐加入全国学习型城市网络城市汇总表");
     lcm_out out;
     /* A contact's name or phone is personal data: the file is then the user's alone. */
     int private = (o->contact && *o->contact) || (o->phone && *o->phone);
@@ -163,12 +124,8 @@ static int summary_xlsx(lcm_db *db, const char *province, const lcm_net_table *t
         LCM_OK)
         return cli_fail(&err);
     fclose(out.fp), out.fp = NULL; /* libxlsxwriter opens the file by name (keeping its mode) */
-    /* 合计: the number of cities under 城市, the population and the area summed. */
-    char count[32];
-    snprintf(count, sizeof count, L(o, "Total (%zu cities)", "合计（%zu个城市）"), t->nrows);
-    lcm_net_form_info info = {
-        name[0] ? name : province, o->unit, o->contact, o->phone, today, count, 2, {5, 7, -1}};
-    lcm_status rc = lcm_net_table_xlsx(t, title, subtitle, &info, out.tmp, &err);
+    lcm_net_summary_opts so = {o->round, o->lang, o->unit, o->contact, o->phone};
+    lcm_status rc = lcm_net_summary_xlsx(db, province, t, &so, out.tmp, &err);
     if (rc != LCM_OK) {
         lcm_out_failed(&out, rc, &err);
         lcm_out_abort(&out);

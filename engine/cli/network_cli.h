@@ -32,9 +32,14 @@ typedef struct net_opts {
     const char *phone;
     char **cities; /* --cities, split on commas (also ， and 、) */
     size_t ncities;
-    char *cities_buf; /* the --cities texts, joined; the entries point into it */
+    char *cities_buf;    /* the --cities texts, joined; the entries point into it */
+    const char *comment; /* --comment: a return's comment, a decline's reason */
+    const char *kind;    /* --kind: evidence or photo (attach) */
     const char *pos[NET_MAX_POS];
     int npos;
+    char **files; /* attach: the files after DB */
+    int nfiles;
+    int resubmit; /* the subcommand is resubmit (shares net_apply) */
 } net_opts;
 
 /* The report subcommands (cmd_network_report.c). Each returns an exit code. */
