@@ -7,6 +7,7 @@ LCM_CMD(form, "check and load questionnaires (XLSForm as CSV), show their tables
 LCM_CMD(interview, "ask a questionnaire on the terminal and store the answers")
 LCM_CMD(serve, "answer questionnaires in a browser: web self-completion and interviewers")
 LCM_CMD(import, "import statistics, ratings, facilities or a dataset from CSV")
+LCM_CMD(approval, "data approval of a city's inputs: submit, accept, return, reopen")
 LCM_CMD(ratings, "expert ratings: rubric, blind rating, agreement, severity, adjudication")
 LCM_CMD(merge, "bring responses from field teams' databases into one")
 LCM_CMD(export, "export responses or a dataset: csv, json, SPSS, Stata, Excel, R")
