@@ -429,3 +429,80 @@ void lcm_approval_lock_message(char *buf, size_t cap, const char *city, int year
                  : "they are under review and can be changed once returned ('lcmon approval "
                    "return')");
 }
+
+int lcm_approval_role_level(const lcm_user *u) {
+    if (!u || u->disabled)
+        return -1;
+    switch (u->role) {
+    case LCM_ROLE_CITY:
+        return LCM_APPROVAL_CITY;
+    case LCM_ROLE_PROVINCE:
+        return LCM_APPROVAL_PROVINCE;
+    case LCM_ROLE_ADMIN:
+        return LCM_APPROVAL_MINISTRY;
+    default:
+        return -1;
+    }
+}
+
+/* The account may act on city's inputs: a role that approves, and the city in its place. */
+static lcm_status may_act(lcm_db *db, const lcm_user *u, int level, const char *city,
+                          lcm_err *err) {
+    int own = lcm_approval_role_level(u);
+    if (own < 0)
+        return lcm_err_set(err, LCM_CONSTRAINT,
+                           "account '%s' (%s%s) cannot approve data: city coordinators submit, "
+                           "province officers and the ministry's administrators accept or "
+                           "return",
+                           u->login, lcm_role_label(u->role), u->disabled ? ", disabled" : "");
+    if (level >= 0 && level != own)
+        return lcm_err_set(err, LCM_INVAL, "account '%s' (%s) acts at the %s level, not the %s",
+                           u->login, lcm_role_label(u->role), level_codes[own], level_codes[level]);
+    if (!lcm_user_sees_city(db, u, city))
+        return lcm_err_set(err, LCM_CONSTRAINT,
+                           "account '%s' (%s of %s) cannot act on city %s: not in its place",
+                           u->login, lcm_role_label(u->role), u->place, city);
+    return LCM_OK;
+}
+
+lcm_status lcm_approval_act_as(lcm_db *db, const lcm_user *u, int level, const char *city, int year,
+                               lcm_approval_action a, const char *comment, lcm_approval *out,
+                               lcm_err *err) {
+    if ((int)a < 0 || (int)a >= COUNT(action_codes) || level >= COUNT(level_codes))
+        return lcm_err_set(err, LCM_INVAL, "approval: bad action or level");
+    int own = sqlite3_get_autocommit(lcm_db_sqlite(db));
+    lcm_status rc = own ? lcm_db_begin(db, err) : LCM_OK;
+    lcm_approval cur, after;
+    if (rc == LCM_OK)
+        rc = lcm_approval_get(db, city, year, &cur, err);
+    if (rc == LCM_OK && u) {
+        rc = may_act(db, u, level, city, err);
+        level = lcm_approval_role_level(u);
+    } else if (rc == LCM_OK && level < 0) { /* the command line: the level the state waits for */
+        level = lcm_approval_next_level(cur.state, a);
+        if (level < 0) /* nobody can: lcm_approval_act's refusal names the state */
+            level = a == LCM_APPROVAL_SUBMIT ? LCM_APPROVAL_CITY : LCM_APPROVAL_MINISTRY;
+    }
+    if (rc == LCM_OK)
+        rc = lcm_approval_act(db, city, year, a, (lcm_approval_level)level, u ? u->login : "命令行",
+                              u ? u->id : 0, comment, &after, err);
+    if (rc == LCM_OK) {
+        char object[64], detail[1200];
+        snprintf(object, sizeof object, "%s/%d", city, year);
+        snprintf(detail, sizeof detail, "%s -> %s%s%s", state_codes[cur.state],
+                 state_codes[after.state], comment && *comment ? ": " : "", comment ? comment : "");
+        char action[32];
+        snprintf(action, sizeof action, "approval.%s", action_codes[a]);
+        rc = lcm_audit(db, u, action, object, city, detail, err);
+    }
+    if (rc == LCM_OK && own)
+        rc = lcm_db_commit(db, err);
+    if (rc != LCM_OK) {
+        if (own)
+            lcm_db_rollback(db);
+        return rc;
+    }
+    if (out)
+        *out = after;
+    return LCM_OK;
+}

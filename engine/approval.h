@@ -26,6 +26,7 @@
 #ifndef LCM_APPROVAL_H
 #define LCM_APPROVAL_H
 
+#include "auth.h"
 #include "lcmon.h"
 
 #include <stddef.h>
@@ -101,6 +102,21 @@ lcm_status lcm_approval_act(lcm_db *db, const char *city, int year, lcm_approval
  * return: the province on submitted, the ministry on province_accepted; reopen: ministry), or
  * -1 when the state allows no such action. */
 int lcm_approval_next_level(lcm_approval_state s, lcm_approval_action a);
+
+/* The level an account acts at: a city coordinator the city, a province officer the
+ * province, a ministry administrator the ministry; -1 for the roles that do not approve data
+ * (analyst, interviewer, reviewer) and for a disabled account. */
+int lcm_approval_role_level(const lcm_user *u);
+
+/* lcm_approval_act by an account or the command line, with an audit row (auth.h: action
+ * "approval.<action>", object "city/year", place the city, detail "from -> to: comment") in
+ * the same transaction. u NULL is the command line (who 命令行): it acts at `level`, or, with
+ * level < 0, at the level the state waits for. An account acts at its role's level (a
+ * different level >= 0 is LCM_INVAL) and only on a city it sees (its own city, its
+ * province's cities): otherwise LCM_CONSTRAINT naming the account, its role and the city. */
+lcm_status lcm_approval_act_as(lcm_db *db, const lcm_user *u, int level, const char *city, int year,
+                               lcm_approval_action a, const char *comment, lcm_approval *out,
+                               lcm_err *err);
 
 /* One row of the history. */
 typedef struct lcm_approval_event {

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-/* Migration 17: a write of a locked city-year's inputs is refused (engine/approval.h). The
+/* Migration 18: a write of a locked city-year's inputs is refused (engine/approval.h). The
  * message is fixed: SQLite 3.40's RAISE takes no expression. */
 #define APPROVAL_LOCK_MSG "inputs locked by data approval (see lcmon approval status)"
 #define APPROVAL_TRIGGER(table, name, event, when)                                                 \
@@ -507,11 +507,57 @@ static const char *const migrations[] = {
     "  data BLOB NOT NULL,"
     "  uploaded_at TEXT NOT NULL,"
     "  PRIMARY KEY (instance_id, field, row));",
-    /* 16: data approval of a city's monitoring inputs for a year (issue 15, engine/approval.h,
+    /* 16: accounts, roles and the audit trail (engine/auth.h, docs/accounts.md): users with
+     * a role scoped to a place ('' for the ministry roles and reviewers, a province code for
+     * province officers, a city code for city coordinators and interviewers) and an Argon2id
+     * password hash (libsodium's crypto_pwhash_str; never the password); the audit trail,
+     * append-only (the triggers refuse UPDATE, DELETE and REPLACE); failed sign-ins per login and
+     * per address, for the lock after repeated failures; the signed-in user of a serve session */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  login TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','analyst','province','city','interviewer',"
+    "                                     'reviewer')),"
+    "  place TEXT NOT NULL DEFAULT '',"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+    "  interviewer_id INTEGER REFERENCES field_interviewers(id),"
+    "  created_at TEXT NOT NULL,"
+    "  pw_changed_at TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX users_interviewer ON users(interviewer_id)"
+    "  WHERE interviewer_id IS NOT NULL;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  user_id INTEGER,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  object TEXT NOT NULL,"
+    "  place TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX audit_user ON audit(user_id, at);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    /* INSERT OR REPLACE deletes without the DELETE trigger (recursive_triggers is off) */
+    "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"
+    "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TABLE login_failures ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('login','ip')),"
+    "  key TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),"
+    "  last_at INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (kind, key));"
+    "ALTER TABLE serve_sessions ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;",
+    /* 17: data approval of a city's monitoring inputs for a year (issue 15, engine/approval.h,
      * docs/approval.md), DHIS2-style: the current state per city and year (no row: open) and
      * every action with who, when and comment (append-only). While a city-year is submitted,
      * accepted by the province or accepted by the ministry its inputs are locked (migration
-     * 17): every write of its indicator_values, city_stats and self_assessments of that year,
+     * 18): every write of its indicator_values, city_stats and self_assessments of that year,
      * of its honours awarded that year or before and of its facilities opened by then or
      * without a year is refused. RAISE takes only a fixed message in SQLite 3.40; the
      * importers refuse such a row first with one naming file, line, city and year. */
@@ -541,16 +587,23 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'data_approval_history is append-only'); END;"
     "CREATE TRIGGER data_approval_history_no_delete BEFORE DELETE ON data_approval_history"
     "  BEGIN SELECT RAISE(ABORT, 'data_approval_history is append-only'); END;"
+    "CREATE TRIGGER data_approval_history_no_replace BEFORE INSERT ON data_approval_history"
+    "  WHEN EXISTS (SELECT 1 FROM data_approval_history WHERE id = NEW.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'data_approval_history is append-only'); END;"
     /* the city-years whose inputs are locked */
     "CREATE VIEW data_locked(city_code, year) AS SELECT city_code, year FROM data_approvals"
     "  WHERE state IN ('submitted','province_accepted','accepted');",
-    /* 17: the lock of migration 16: triggers refuse every insert, update and delete of a
+    /* 18: the lock of migration 17: triggers refuse every insert, update and delete of a
      * locked city-year's inputs (one migration would exceed the 4095 characters a C string
      * literal is guaranteed) */
-    APPROVAL_LOCK_YEAR("indicator_values") APPROVAL_LOCK_YEAR("city_stats")
-        APPROVAL_LOCK_YEAR("self_assessments") APPROVAL_LOCK_FROM("honours", "NEW.year", "OLD.year")
-            APPROVAL_LOCK_FROM("facilities", "coalesce(NEW.year_opened, 0)",
-                               "coalesce(OLD.year_opened, 0)"),
+    /* clang-format off */
+    APPROVAL_LOCK_YEAR("indicator_values")
+    APPROVAL_LOCK_YEAR("city_stats")
+    APPROVAL_LOCK_YEAR("self_assessments")
+    APPROVAL_LOCK_FROM("honours", "NEW.year", "OLD.year")
+    APPROVAL_LOCK_FROM("facilities", "coalesce(NEW.year_opened, 0)",
+                       "coalesce(OLD.year_opened, 0)"),
+    /* clang-format on */
 };
 
 int lcm__schema_count(void) {

@@ -6,6 +6,7 @@
  * holds only the accepted city-years' inputs.
  */
 #include "approval.h"
+#include "auth.h"
 #include "lcmon.h"
 #include "score.h"
 #include "testing.h"
@@ -494,6 +495,121 @@ static void approval__cli_walks_the_levels(void) {
     free(out), free(err);
 }
 
+/* ---- accounts: the role decides the level, the place which cities ---------------------- */
+
+static lcm_user add_user(lcm_db *db, const char *login, lcm_role role, const char *place) {
+    lcm_err err = {0};
+    lcm_user u;
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_user_add(db, login, login, role, place, "approval-pass-1", NULL, NULL, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_user_get(db, login, &u, &err), LCM_OK);
+    return u;
+}
+
+/* A city coordinator submits its own city only, a province officer accepts its province's
+ * cities only, the ministry administrator accepts and reopens; an analyst approves nothing.
+ * Each action is one audit row by the account; each refusal writes nothing. */
+static void approval__accounts_act_at_their_level_and_place(void) {
+    char path[4096];
+    lcm_db *db = fixture("accounts.db", path, sizeof path);
+    lcm_user a = add_user(db, "coord_a", LCM_ROLE_CITY, "1101");
+    lcm_user p11 = add_user(db, "prov11", LCM_ROLE_PROVINCE, "11");
+    lcm_user p51 = add_user(db, "prov51", LCM_ROLE_PROVINCE, "51");
+    lcm_user min = add_user(db, "ministry", LCM_ROLE_ADMIN, "");
+    lcm_user ana = add_user(db, "analyst", LCM_ROLE_ANALYST, "");
+    long audit0 = lcmt_count(db, "SELECT count(*) FROM audit");
+    lcm_err err = {0};
+    lcm_approval ap;
+    /* another city's inputs: refused */
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &a, -1, "1102", 2024, LCM_APPROVAL_SUBMIT, NULL, &ap, &err),
+        LCM_CONSTRAINT);
+    LCMT_ASSERT_HAS(err.msg, "account 'coord_a' (城市协调员 of 1101) cannot act on city 1102");
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &a, -1, "1101", 2024, LCM_APPROVAL_SUBMIT, "已核对", &ap, &err),
+        LCM_OK);
+    CU_ASSERT_EQUAL(ap.state, LCM_APPROVAL_SUBMITTED);
+    CU_ASSERT_STRING_EQUAL(ap.updated_by, "coord_a");
+    /* the coordinator cannot accept its own submission; the other province cannot either */
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &a, -1, "1101", 2024, LCM_APPROVAL_ACCEPT, NULL, NULL, &err),
+        LCM_CONFLICT);
+    LCMT_ASSERT_HAS(err.msg, "the city level cannot accept");
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &p51, -1, "1101", 2024, LCM_APPROVAL_ACCEPT, NULL, NULL, &err),
+        LCM_CONSTRAINT);
+    LCMT_ASSERT_HAS(err.msg, "account 'prov51' (省级联络员 of 51) cannot act on city 1101");
+    /* a province officer asking for the ministry's level */
+    CU_ASSERT_EQUAL(lcm_approval_act_as(db, &p11, LCM_APPROVAL_MINISTRY, "1101", 2024,
+                                        LCM_APPROVAL_ACCEPT, NULL, NULL, &err),
+                    LCM_INVAL);
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &ana, -1, "1101", 2024, LCM_APPROVAL_ACCEPT, NULL, NULL, &err),
+        LCM_CONSTRAINT);
+    LCMT_ASSERT_HAS(err.msg, "account 'analyst' (部级分析员) cannot approve data");
+    /* the ministry cannot skip the province */
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &min, -1, "1101", 2024, LCM_APPROVAL_ACCEPT, NULL, NULL, &err),
+        LCM_CONFLICT);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM audit"), audit0 + 1);
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &p11, -1, "1101", 2024, LCM_APPROVAL_ACCEPT, NULL, &ap, &err),
+        LCM_OK);
+    CU_ASSERT_EQUAL(ap.state, LCM_APPROVAL_PROVINCE_ACCEPTED);
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &min, -1, "1101", 2024, LCM_APPROVAL_ACCEPT, NULL, &ap, &err),
+        LCM_OK);
+    CU_ASSERT_EQUAL(ap.state, LCM_APPROVAL_ACCEPTED);
+    CU_ASSERT_EQUAL(
+        lcm_approval_act_as(db, &min, -1, "1101", 2024, LCM_APPROVAL_REOPEN, "更正", &ap, &err),
+        LCM_OK);
+    CU_ASSERT_EQUAL(ap.state, LCM_APPROVAL_OPEN);
+    /* four actions, four audit rows by the accounts, and the history names them */
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM audit"), audit0 + 4);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM audit WHERE object = '1101/2024' AND"
+                                   " place = '1101' AND ((who = 'coord_a' AND action ="
+                                   " 'approval.submit' AND detail = 'open -> submitted: 已核对')"
+                                   " OR (who = 'prov11' AND action = 'approval.accept' AND"
+                                   " detail = 'submitted -> province_accepted')"
+                                   " OR (who = 'ministry' AND action = 'approval.reopen' AND"
+                                   " detail = 'accepted -> open: 更正'))"),
+                    3);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM data_approval_history h JOIN users u"
+                                   " ON u.id = h.user_id AND u.login = h.who"),
+                    4);
+    lcm_db_close(db);
+    /* the command line: --as names the account */
+    char *out = NULL, *errs = NULL;
+    CU_ASSERT_EQUAL(run((const char *[]){"approval", "submit", path, "--city", "1102", "--year",
+                                         "2024", "--as", "coord_a", NULL},
+                        &out, &errs),
+                    1);
+    LCMT_ASSERT_HAS(errs, "lcmon: account 'coord_a' (城市协调员 of 1101) cannot act on city 1102");
+    free(out), free(errs);
+    CU_ASSERT_EQUAL(run((const char *[]){"approval", "submit", path, "--city", "1101", "--year",
+                                         "2024", "--as", "coord_a", NULL},
+                        &out, &errs),
+                    0);
+    LCMT_ASSERT_HAS(out, "1101 A 2024: 填报中 → 已上报 (open → submitted), 城市上报");
+    free(out), free(errs);
+    CU_ASSERT_EQUAL(run((const char *[]){"approval", "accept", path, "--city", "1101", "--year",
+                                         "2024", "--as", "nobody", NULL},
+                        &out, &errs),
+                    1);
+    free(out), free(errs);
+    /* without --as: the command line, audited as 命令行 */
+    CU_ASSERT_EQUAL(
+        run((const char *[]){"approval", "accept", path, "--city", "1101", "--year", "2024", NULL},
+            &out, &errs),
+        0);
+    free(out), free(errs);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &(lcm_err){0}), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM audit WHERE who = '命令行' AND"
+                                   " user_id IS NULL AND action = 'approval.accept'"),
+                    1);
+    lcm_db_close(db);
+}
+
 /* ---- official score runs --------------------------------------------------------------- */
 
 static lcm_score_result *compute(lcm_db *db, lcm_score_opts *o) {
@@ -664,6 +780,7 @@ const lcmt_case lcmt_approval_cases[] = {
     {"lock_covers_every_input_of_the_city_year",
      approval__lock_covers_every_input_of_the_city_year},
     {"cli_walks_the_levels", approval__cli_walks_the_levels},
+    {"accounts_act_at_their_level_and_place", approval__accounts_act_at_their_level_and_place},
     {"official_run_equals_run_over_accepted_inputs",
      approval__official_run_equals_run_over_accepted_inputs},
     {"cli_official_run", approval__cli_official_run},

@@ -20,24 +20,28 @@ const char *const cmd_approval_usage[] = {
     "the ministry accepts (部级已确认) or returns them. Submitted and accepted inputs are",
     "locked: imports and edits of them are refused until they are returned, or, once",
     "accepted, until the ministry reopens them. Only accepted inputs enter an official score",
-    "run (lcmon score --official). Every action is kept with who, when and the comment.",
+    "run (lcmon score --official). Every action is kept with who, when and the comment, and",
+    "written to the audit trail (lcmon audit).",
     "",
     "    status DB [--city C] [--province P] [--year Y] [--format F]",
     "                      the state of every city-year with inputs; with --city and --year",
     "                      also its history",
-    "    submit DB --city C --year Y [--comment T]",
+    "    submit DB --city C --year Y [--comment T] [--as LOGIN]",
     "                      the city submits its inputs (from 填报中 or 已退回)",
-    "    accept DB --city C --year Y [--comment T]",
+    "    accept DB --city C --year Y [--comment T] [--as LOGIN]",
     "                      the province accepts submitted inputs, the ministry accepts",
     "                      inputs the province accepted",
-    "    return DB --city C --year Y --comment T",
+    "    return DB --city C --year Y --comment T [--as LOGIN]",
     "                      the province or the ministry returns them to the city",
-    "    reopen DB --city C --year Y [--comment T]",
+    "    reopen DB --city C --year Y [--comment T] [--as LOGIN]",
     "                      the ministry reopens accepted inputs (back to 填报中)",
     "",
     "    --city C         4- or 6-digit city code",
     "    --year Y         monitoring year",
     "    --comment T      the reason (required to return)",
+    "    --as LOGIN       the account that acts (lcmon user add): its role decides the level",
+    "                     (城市协调员 city, 省级联络员 province, 部级管理员 ministry) and its",
+    "                     place which cities it may act on; without it the actor is 命令行",
     "    --level L        who acts from the command line: city, province or ministry",
     "                     (default: the level the state waits for); refused when the state",
     "                     waits for another level",
@@ -47,7 +51,7 @@ const char *const cmd_approval_usage[] = {
 };
 
 typedef struct approval_args {
-    const char *sub, *db, *city, *province, *comment, *level;
+    const char *sub, *db, *city, *province, *comment, *level, *as;
     int year;
     cli_format fmt;
 } approval_args;
@@ -138,33 +142,39 @@ static int status(lcm_db *db, const approval_args *a) {
 static int act(lcm_db *db, const approval_args *a, lcm_approval_action action) {
     lcm_err err = {0};
     lcm_approval cur, after;
-    if (lcm_approval_get(db, a->city, a->year, &cur, &err) != LCM_OK)
+    lcm_user user;
+    if (lcm_approval_get(db, a->city, a->year, &cur, &err) != LCM_OK ||
+        (a->as && lcm_user_get(db, a->as, &user, &err) != LCM_OK))
         return cli_fail(&err);
-    int level = lcm_approval_next_level(cur.state, action);
+    int level = -1;
     if (a->level) {
         lcm_approval_level l;
         lcm_approval_level_parse(a->level, &l); /* checked when parsed */
         level = (int)l;
-    } else if (level < 0) /* nobody can: the engine's refusal names the state */
-        level = action == LCM_APPROVAL_SUBMIT ? LCM_APPROVAL_CITY : LCM_APPROVAL_MINISTRY;
-    if (lcm_approval_act(db, a->city, a->year, action, (lcm_approval_level)level, "命令行", 0,
-                         a->comment, &after, &err) != LCM_OK)
+    }
+    if (lcm_approval_act_as(db, a->as ? &user : NULL, level, a->city, a->year, action, a->comment,
+                            &after, &err) != LCM_OK)
         return cli_fail(&err);
+    lcm_approval_event *ev = NULL;
+    size_t n = 0;
+    if (lcm_approval_history(db, a->city, a->year, &ev, &n, &err) != LCM_OK || !n) {
+        free(ev);
+        return cli_fail(&err);
+    }
     printf("%s %s %d: %s → %s (%s → %s), %s%s\n", after.city, after.city_name, after.year,
            lcm_approval_state_label(cur.state), lcm_approval_state_label(after.state),
            lcm_approval_state_code(cur.state), lcm_approval_state_code(after.state),
-           lcm_approval_level_label((lcm_approval_level)level), lcm_approval_action_label(action));
+           lcm_approval_level_label(ev[n - 1].level), lcm_approval_action_label(action));
+    free(ev);
     return LCM_EXIT_OK;
 }
 
 static int parse(int argc, char **argv, approval_args *a) {
-    static const struct option opts[] = {{"city", required_argument, NULL, 'c'},
-                                         {"year", required_argument, NULL, 'y'},
-                                         {"comment", required_argument, NULL, 'm'},
-                                         {"level", required_argument, NULL, 'l'},
-                                         {"province", required_argument, NULL, 'p'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"city", required_argument, NULL, 'c'},     {"year", required_argument, NULL, 'y'},
+        {"comment", required_argument, NULL, 'm'},  {"level", required_argument, NULL, 'l'},
+        {"province", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
+        {"as", required_argument, NULL, 'a'},       {0, 0, 0, 0}};
     int c;
     lcm_approval_level lv;
     opterr = 0;
@@ -180,6 +190,9 @@ static int parse(int argc, char **argv, approval_args *a) {
             break;
         case 'm':
             a->comment = optarg;
+            break;
+        case 'a':
+            a->as = optarg;
             break;
         case 'l':
             if (!lcm_approval_level_parse(optarg, &lv))
@@ -209,8 +222,8 @@ static int parse(int argc, char **argv, approval_args *a) {
                                optind < argc ? argv[argc - 1] : "");
     a->db = argv[optind];
     int status = strcmp(a->sub, "status") == 0;
-    if (status && (a->comment || a->level))
-        return cli_usage_error(cmd_approval_usage, "status takes no --comment or --level");
+    if (status && (a->comment || a->level || a->as))
+        return cli_usage_error(cmd_approval_usage, "status takes no --comment, --level or --as");
     if (!status && a->province)
         return cli_usage_error(cmd_approval_usage, "--province is for status");
     if (!status && a->fmt != CLI_TABLE)
