@@ -5,6 +5,7 @@
  */
 #include "approval.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,4 +506,69 @@ lcm_status lcm_approval_act_as(lcm_db *db, const lcm_user *u, int level, const c
     if (out)
         *out = after;
     return LCM_OK;
+}
+
+lcm_status lcm_approval_inputs(lcm_db *db, const char *city, int year, lcm_approval_input **rows,
+                               size_t *n, double *population, long *honours, long *facilities,
+                               lcm_err *err) {
+    static const char sql[] =
+        "SELECT i.code, i.name_zh, coalesce(i.unit, ''), v.value, s.value,"
+        " coalesce(v.source, s.source, '') FROM indicators i"
+        " LEFT JOIN indicator_values v ON v.indicator_code = i.code AND v.city_code = ?1"
+        "  AND v.year = ?2"
+        " LEFT JOIN self_assessments s ON s.indicator_code = i.code AND s.city_code = ?1"
+        "  AND s.year = ?2"
+        " WHERE v.indicator_code IS NOT NULL OR s.indicator_code IS NOT NULL ORDER BY i.ord";
+    static const char counts[] =
+        "SELECT (SELECT value FROM city_stats WHERE city_code = ?1 AND year = ?2"
+        "  AND stat = 'population'),"
+        " (SELECT count(*) FROM honours WHERE city_code = ?1 AND year <= ?2),"
+        " (SELECT count(*) FROM facilities WHERE city_code = ?1"
+        "  AND (year_opened IS NULL OR year_opened <= ?2))";
+    sqlite3_stmt *st = NULL;
+    *rows = NULL, *n = 0, *population = NAN, *honours = 0, *facilities = 0;
+    lcm_status rc = lcm_db_prepare(db, counts, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, city, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, year);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+            *population = sqlite3_column_double(st, 0);
+        *honours = sqlite3_column_int(st, 1), *facilities = sqlite3_column_int(st, 2);
+    } else
+        rc = lcm_db_fail(db, err, "cannot read the inputs");
+    sqlite3_finalize(st);
+    if (rc != LCM_OK || (rc = lcm_db_prepare(db, sql, &st, err)) != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, city, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, year);
+    size_t cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            lcm_approval_input *grown = realloc(*rows, cap * sizeof *grown);
+            if (!grown) {
+                rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+                break;
+            }
+            *rows = grown;
+        }
+        lcm_approval_input *in = &(*rows)[(*n)++];
+        memset(in, 0, sizeof *in);
+        copy_col(in->code, sizeof in->code, st, 0);
+        copy_col(in->name, sizeof in->name, st, 1);
+        copy_col(in->unit, sizeof in->unit, st, 2);
+        in->verified =
+            sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+        in->self = sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+        copy_col(in->source, sizeof in->source, st, 5);
+    }
+    if (rc == LCM_OK && step != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "cannot read the inputs");
+    sqlite3_finalize(st);
+    if (rc != LCM_OK)
+        free(*rows), *rows = NULL, *n = 0;
+    return rc;
 }

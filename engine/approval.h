@@ -118,6 +118,20 @@ lcm_status lcm_approval_act_as(lcm_db *db, const lcm_user *u, int level, const c
                                lcm_approval_action a, const char *comment, lcm_approval *out,
                                lcm_err *err);
 
+/* One monitoring point of a city-year's inputs, as the approval pages show it. */
+typedef struct lcm_approval_input {
+    char code[16], name[160], unit[32];
+    double verified, self; /* indicator_values and self_assessments (NaN: none) */
+    char source[128];      /* of the verified value, else of the self-assessment */
+} lcm_approval_input;
+
+/* The points with a verified value or a self-assessment for city and year, in framework
+ * order; *population (NaN: none) the city_stats 常住人口, *honours the titles awarded up to
+ * year, *facilities those opened by then or without a year. *rows is the caller's. */
+lcm_status lcm_approval_inputs(lcm_db *db, const char *city, int year, lcm_approval_input **rows,
+                               size_t *n, double *population, long *honours, long *facilities,
+                               lcm_err *err);
+
 /* One row of the history. */
 typedef struct lcm_approval_event {
     long long id, user_id;

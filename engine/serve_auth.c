@@ -217,6 +217,8 @@ static const struct home_link {
 } home_links[] = {
     {ROLE(INTERVIEWER), "/i/a", "我的访问任务", "My assignments"},
     {ROLE(ADMIN), "/admin/users", "账户管理", "Accounts"},
+    {ROLE(CITY) | ROLE(PROVINCE) | ROLE(ADMIN) | ROLE(ANALYST), "/data", "城市数据审核",
+     "Data approval"},
 };
 
 void lcm__home_get(lcm__req *r) {
