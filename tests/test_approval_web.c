@@ -9,125 +9,29 @@
 #include "approval.h"
 #include "auth.h"
 #include "lcmon.h"
-#include "strbuf.h"
+#include "lcmt_http.h"
 #include "testing.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-/* ---- a server and a client (as tests/test_serve.c) ------------------------------------- */
+/* ---- a server and a client (tests/lcmt_http.h) ---------------------------------------- */
 
 static pid_t server_pid;
 static int server_port;
 
 static void server_stop(void) {
-    if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-        server_pid = 0;
-    }
+    if (server_pid > 0)
+        lcmt_serve_stop(server_pid);
+    server_pid = 0;
 }
 
-static pid_t spawn_server(const char *db, int *port) {
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0", "--rate-limit", "0",
-              (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    FILE *out = fdopen(fd[0], "r");
-    char line[512];
-    *port = 0;
-    if (out && fgets(line, sizeof line, out)) {
-        const char *p = strstr(line, "listening on 127.0.0.1:");
-        if (p)
-            *port = atoi(p + strlen("listening on 127.0.0.1:"));
-    }
-    return pid;
-}
-
-typedef struct resp {
-    int status;
-    char *head, *body;
-    char cookie[40];
-} resp;
-
-static void resp_free(resp *r) {
-    free(r->head);
-    free(r->body);
-    memset(r, 0, sizeof *r);
-}
+typedef lcmt_resp resp;
+#define resp_free lcmt_resp_free
 
 static resp request(const char *method, const char *path, const char *cookie, const char *body) {
-    resp r = {0};
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)server_port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        if (s >= 0)
-            close(s);
-        r.status = -1;
-        r.head = strdup(""), r.body = strdup("");
-        return r;
-    }
-    lcm_strbuf req = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method,
-                    path);
-    if (cookie)
-        lcm_strbuf_addf(&req, "Cookie: lcm_s=%s\r\n", cookie);
-    if (body)
-        lcm_strbuf_addf(&req,
-                        "Content-Type: application/x-www-form-urlencoded\r\n"
-                        "Content-Length: %zu\r\n",
-                        strlen(body));
-    lcm_strbuf_addf(&req, "\r\n%s", body ? body : "");
-    if (write(s, req.buf, req.len) != (ssize_t)req.len) {
-        /* the server may answer before reading all */
-    }
-    lcm_strbuf_release(&req);
-    lcm_strbuf in = LCM_STRBUF_INIT;
-    char buf[8192];
-    ssize_t got;
-    while ((got = read(s, buf, sizeof buf)) > 0)
-        lcm_strbuf_add(&in, buf, (size_t)got);
-    close(s);
-    char *all = lcm_strbuf_detach(&in);
-    char *sep = all ? strstr(all, "\r\n\r\n") : NULL;
-    if (sep) {
-        *sep = '\0';
-        r.body = strdup(sep + 4);
-    } else
-        r.body = strdup("");
-    r.head = all ? all : strdup("");
-    sscanf(r.head, "HTTP/1.%*d %d", &r.status);
-    const char *c = strstr(r.head, "Set-Cookie: lcm_s=");
-    if (c)
-        sscanf(c + strlen("Set-Cookie: lcm_s="), "%32[0-9a-f]", r.cookie);
-    return r;
-}
-
-/* The first CSRF token on a page into csrf (33 bytes). */
-static void csrf_of(const char *body, char *csrf) {
-    const char *t = strstr(body ? body : "", "name=\"_csrf\" value=\"");
-    csrf[0] = '\0';
-    if (t)
-        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    return lcmt_http(server_port, method, path, cookie, body);
 }
 
 /* A signed-in user's session cookie and CSRF token. */
@@ -137,23 +41,8 @@ typedef struct who {
 
 static who sign_in(const char *login) {
     who w = {{0}, {0}};
-    resp r = request("GET", "/login", NULL, NULL);
-    CU_ASSERT_EQUAL(r.status, 200);
-    char c0[40], t0[40], body[512];
-    snprintf(c0, sizeof c0, "%s", r.cookie);
-    csrf_of(r.body, t0);
-    resp_free(&r);
-    snprintf(body, sizeof body, "_csrf=%s&login=%s&password=web-pass-123&next=/home", t0, login);
-    r = request("POST", "/login", c0, body);
-    CU_ASSERT_EQUAL(r.status, 303);
-    snprintf(w.cookie, sizeof w.cookie, "%s", r.cookie);
-    CU_ASSERT_EQUAL(strlen(w.cookie), 32);
-    resp_free(&r);
-    r = request("GET", "/home", w.cookie, NULL);
-    CU_ASSERT_EQUAL(r.status, 200);
-    csrf_of(r.body, w.csrf);
+    CU_ASSERT_EQUAL(lcmt_sign_in(server_port, login, "web-pass-123", w.cookie, w.csrf), 303);
     CU_ASSERT_EQUAL(strlen(w.csrf), 32);
-    resp_free(&r);
     return w;
 }
 
@@ -227,7 +116,7 @@ static int server(void) {
     if (server_pid > 0)
         return server_port;
     make_db();
-    server_pid = spawn_server(db_path, &server_port);
+    server_pid = lcmt_serve_start(db_path, &server_port);
     atexit(server_stop);
     CU_ASSERT_FATAL(server_port > 0);
     return server_port;
