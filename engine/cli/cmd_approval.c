@@ -106,7 +106,13 @@ static int status(lcm_db *db, const approval_args *a) {
         n = 1;
     } else if (lcm_approval_list(db, a->city, a->province, a->year, &rows, &n, &err) != LCM_OK)
         return cli_fail(&err);
-    cli_rows *out = cli_rows_new(11, names, numeric);
+    /* the state's code is for scripts (csv, json): a Chinese table shows its label only */
+    int table = a->fmt == CLI_TABLE;
+    static const char *const names_zh[] = {"代码", "城市", "年份",     "状态",   "指标值",
+                                           "人口", "自评", "更新时间", "更新者", "意见"};
+    static const int numeric_zh[] = {0, 0, 1, 0, 1, 1, 1, 0, 0, 0};
+    cli_rows *out =
+        table ? cli_rows_new(10, names_zh, numeric_zh) : cli_rows_new(11, names, numeric);
     char b[4][24];
     for (size_t i = 0; out && i < n; i++) {
         const lcm_approval *r = &rows[i];
@@ -125,6 +131,8 @@ static int status(lcm_db *db, const approval_args *a) {
                            r->updated_at,
                            r->updated_by,
                            r->comment};
+        if (table)
+            memmove(&v[4], &v[5], 6 * sizeof v[0]);
         cli_rows_add(out, v);
     }
     free(rows);
