@@ -592,7 +592,15 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'data_approval_history is append-only'); END;"
     /* the city-years whose inputs are locked */
     "CREATE VIEW data_locked(city_code, year) AS SELECT city_code, year FROM data_approvals"
-    "  WHERE state IN ('submitted','province_accepted','accepted');",
+    "  WHERE state IN ('submitted','province_accepted','accepted');"
+    /* INSERT OR REPLACE deletes the row it replaces without the DELETE trigger (recursive
+     * triggers are off); a facility's key does not hold its city, so a replacing row of an
+     * unlocked city could take a locked city's facility away */
+    "CREATE TRIGGER facilities_approval_replace BEFORE INSERT ON facilities WHEN EXISTS"
+    "  (SELECT 1 FROM facilities f WHERE f.unit_code = NEW.unit_code AND f.level = NEW.level"
+    "   AND f.kind = NEW.kind AND f.name = NEW.name AND coalesce(f.year_opened, 0) <="
+    "   (SELECT max(year) FROM data_locked l WHERE l.city_code = f.city_code))"
+    "  BEGIN SELECT RAISE(ABORT, '" APPROVAL_LOCK_MSG "'); END;",
     /* 18: the lock of migration 17: triggers refuse every insert, update and delete of a
      * locked city-year's inputs (one migration would exceed the 4095 characters a C string
      * literal is guaranteed) */

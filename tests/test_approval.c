@@ -344,7 +344,9 @@ static void approval__lock_covers_every_input_of_the_city_year(void) {
     sql(db, "INSERT INTO admin_units(code, name, level, city_code, province_code) VALUES"
             " ('510104', 'U', 'county', '5101', '51');"
             "INSERT INTO self_assessments(city_code, year, indicator_code, value, source)"
-            " VALUES ('5101', 2024, '2.1.1', 99, 'test');");
+            " VALUES ('5101', 2024, '2.1.1', 99, 'test');"
+            "INSERT INTO facilities(city_code, unit_code, level, kind, name, year_opened)"
+            " VALUES ('5101', '510104', 'county', 'community_education', 'f0', 2020);");
     CU_ASSERT_EQUAL(act(db, "5101", 2024, LCM_APPROVAL_SUBMIT, LCM_APPROVAL_CITY, NULL, NULL),
                     LCM_OK);
     long before = inputs_print(db);
@@ -364,6 +366,9 @@ static void approval__lock_covers_every_input_of_the_city_year(void) {
         " VALUES ('5101', '510104', 'county', 'community_education', 'f', 2024)",
         "INSERT INTO facilities(city_code, unit_code, level, kind, name)"
         " VALUES ('5101', '510104', 'county', 'community_education', 'g')",
+        /* a replacing row of another city, opened later, would delete 5101's f0 */
+        "INSERT OR REPLACE INTO facilities(city_code, unit_code, level, kind, name, year_opened)"
+        " VALUES ('1101', '510104', 'county', 'community_education', 'f0', 2030)",
     };
     for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
         char *msg = sql_fails(db, writes[i]);
