@@ -263,6 +263,12 @@ static void approval__refusals_leave_the_state_and_history(void) {
     msg = sql_fails(db, "DELETE FROM data_approval_history");
     LCMT_ASSERT_HAS(msg, "append-only");
     free(msg);
+    msg = sql_fails(db, "INSERT OR REPLACE INTO data_approval_history(id, city_code, year, action,"
+                        " level, from_state, to_state, who, at) SELECT id, city_code, year,"
+                        " 'reopen', level, from_state, to_state, 'x', at FROM"
+                        " data_approval_history WHERE id = 1");
+    LCMT_ASSERT_HAS(msg, "append-only");
+    free(msg);
     CU_ASSERT_EQUAL(history_rows(db), 3);
     lcm_db_close(db);
 }
