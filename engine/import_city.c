@@ -7,6 +7,7 @@
  * upsert and answers "stored and identical?": identical rows are counted as unchanged,
  * different ones are conflicts unless --replace was asked for.
  */
+#include "approval.h"
 #include "import_int.h"
 #include "rating.h"
 #include "strbuf.h"
@@ -232,6 +233,29 @@ static int check_value(lcm__imp *im, int i, const char *unit, const double range
     return 1;
 }
 
+/* A row of a city-year the data approval has locked (submitted or accepted, engine/approval.h)
+ * is refused, naming city and year; from_year_on for rows that count in every year from
+ * theirs on (an honour, a facility; year 0: a facility without a year). 1 when free. */
+static int check_unlocked(lcm__imp *im, int at, const char *city, long long year, int from_year_on,
+                          lcm_err *err, lcm_status *st) {
+    int locked_year = 0;
+    lcm_approval_state state = LCM_APPROVAL_OPEN;
+    int r = lcm_approval_locked(im->db, city, (int)year, from_year_on, &locked_year, &state);
+    if (r == 0)
+        return 1;
+    if (r < 0) {
+        *st = lcm_db_fail(im->db, err, "cannot read the data approval");
+        return 0;
+    }
+    char msg[512];
+    lcm_approval_lock_message(msg, sizeof msg, city, locked_year, state);
+    if (from_year_on)
+        lcm__imp_issue(im, at, "counts in %d: %s", locked_year, msg);
+    else
+        lcm__imp_issue(im, at, "%s", msg);
+    return 0;
+}
+
 /* Report a key already seen on an earlier line of this file; 1 when new. */
 static int check_unique(lcm__imp *im, int at, const char *key, const char *what, lcm_err *err,
                         lcm_status *st) {
@@ -293,6 +317,7 @@ static lcm_status stats_row(lcm__imp *im, void *state, lcm_err *err) {
                     pop ? "population" : lcm__imp_cell(im, S_INDICATOR), self);
     ok = check_unique(im, S_CITY, key.buf, "city, year and indicator", err, &st);
     lcm_strbuf_release(&key);
+    ok = ok && check_unlocked(im, S_YEAR, lcm__imp_cell(im, S_CITY), year, 0, err, &st);
     if (!ok || !im->writing)
         return st;
     if (pop || self) { /* city_stats or self_assessments: ?1 city, ?2 year, ?3 indicator,
@@ -478,6 +503,8 @@ static lcm_status facilities_row(lcm__imp *im, void *state, lcm_err *err) {
                     lcm__imp_cell(im, F_NAME));
     ok = check_unique(im, F_NAME, key.buf, "unit, level, kind and name", err, &st);
     lcm_strbuf_release(&key);
+    ok = ok && check_unlocked(im, *lcm__imp_cell(im, F_YEAR) ? F_YEAR : F_CITY,
+                              lcm__imp_cell(im, F_CITY), year, 1, err, &st);
     if (!ok || !im->writing)
         return st;
     bind_text(s, 1, lcm__imp_cell(im, F_CITY));
@@ -543,6 +570,7 @@ static lcm_status honours_row(lcm__imp *im, void *state, lcm_err *err) {
                     lcm__imp_cell(im, H_NAME));
     ok = check_unique(im, H_NAME, key.buf, "city, year and name", err, &st);
     lcm_strbuf_release(&key);
+    ok = ok && check_unlocked(im, H_YEAR, lcm__imp_cell(im, H_CITY), year, 1, err, &st);
     if (!ok || !im->writing)
         return st;
     bind_text(s, 1, lcm__imp_cell(im, H_CITY));

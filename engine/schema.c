@@ -10,6 +10,29 @@
 
 #include <stddef.h>
 
+/* Migration 18: a write of a locked city-year's inputs is refused (engine/approval.h). The
+ * message is fixed: SQLite 3.40's RAISE takes no expression. */
+#define APPROVAL_LOCK_MSG "inputs locked by data approval (see lcmon approval status)"
+#define APPROVAL_TRIGGER(table, name, event, when)                                                 \
+    "CREATE TRIGGER " table "_approval_" name " BEFORE " event " ON " table " WHEN " when          \
+    " BEGIN SELECT RAISE(ABORT, '" APPROVAL_LOCK_MSG "'); END;"
+/* The city-year of row r (NEW or OLD) is locked. */
+#define APPROVAL_AT(r) "(" r ".city_code, " r ".year) IN (SELECT * FROM data_locked)"
+/* A locked year of row r's city is at or after y (the row's year, as it counts from then). */
+#define APPROVAL_FROM(r, y)                                                                        \
+    y " <= (SELECT max(year) FROM data_locked WHERE city_code = " r ".city_code)"
+#define APPROVAL_LOCK_YEAR(t)                                                                      \
+    APPROVAL_TRIGGER(t, "insert", "INSERT", APPROVAL_AT("NEW"))                                    \
+    APPROVAL_TRIGGER(t, "update", "UPDATE", APPROVAL_AT("OLD") " OR " APPROVAL_AT("NEW"))          \
+    APPROVAL_TRIGGER(t, "delete", "DELETE", APPROVAL_AT("OLD"))
+/* The same for rows that count in every year from theirs on (honours, facilities): y_new and
+ * y_old are that year of NEW and OLD. */
+#define APPROVAL_LOCK_FROM(t, y_new, y_old)                                                        \
+    APPROVAL_TRIGGER(t, "insert", "INSERT", APPROVAL_FROM("NEW", y_new))                           \
+    APPROVAL_TRIGGER(t, "update", "UPDATE",                                                        \
+                     APPROVAL_FROM("OLD", y_old) " OR " APPROVAL_FROM("NEW", y_new))               \
+    APPROVAL_TRIGGER(t, "delete", "DELETE", APPROVAL_FROM("OLD", y_old))
+
 static const char *const migrations[] = {
     /* 1: reference data and the indicator framework */
     "CREATE TABLE provinces ("
@@ -553,6 +576,65 @@ static const char *const migrations[] = {
     "  data BLOB NOT NULL,"
     "  uploaded_at TEXT NOT NULL,"
     "  UNIQUE (city_code, name));",
+    /* 18: data approval of a city's monitoring inputs for a year (issue 15, engine/approval.h,
+     * docs/approval.md), DHIS2-style: the current state per city and year (no row: open) and
+     * every action with who, when and comment (append-only). While a city-year is submitted,
+     * accepted by the province or accepted by the ministry its inputs are locked (migration
+     * 19): every write of its indicator_values, city_stats and self_assessments of that year,
+     * of its honours awarded that year or before and of its facilities opened by then or
+     * without a year is refused. RAISE takes only a fixed message in SQLite 3.40; the
+     * importers refuse such a row first with one naming file, line, city and year. */
+    "CREATE TABLE data_approvals ("
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),"
+    "  state TEXT NOT NULL CHECK (state IN ('open','submitted','province_accepted',"
+    "    'returned','accepted')),"
+    "  updated_at TEXT NOT NULL,"
+    "  updated_by TEXT NOT NULL,"
+    "  comment TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (city_code, year));"
+    "CREATE TABLE data_approval_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  city_code TEXT NOT NULL REFERENCES cities(code),"
+    "  year INTEGER NOT NULL,"
+    "  action TEXT NOT NULL CHECK (action IN ('submit','accept','return','reopen')),"
+    "  level TEXT NOT NULL CHECK (level IN ('city','province','ministry')),"
+    "  from_state TEXT NOT NULL,"
+    "  to_state TEXT NOT NULL,"
+    "  user_id INTEGER," /* the account (auth's users.id), NULL from the command line */
+    "  who TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  comment TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX data_approval_history_city ON data_approval_history(city_code, year, id);"
+    "CREATE TRIGGER data_approval_history_no_update BEFORE UPDATE ON data_approval_history"
+    "  BEGIN SELECT RAISE(ABORT, 'data_approval_history is append-only'); END;"
+    "CREATE TRIGGER data_approval_history_no_delete BEFORE DELETE ON data_approval_history"
+    "  BEGIN SELECT RAISE(ABORT, 'data_approval_history is append-only'); END;"
+    "CREATE TRIGGER data_approval_history_no_replace BEFORE INSERT ON data_approval_history"
+    "  WHEN EXISTS (SELECT 1 FROM data_approval_history WHERE id = NEW.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'data_approval_history is append-only'); END;"
+    /* the city-years whose inputs are locked */
+    "CREATE VIEW data_locked(city_code, year) AS SELECT city_code, year FROM data_approvals"
+    "  WHERE state IN ('submitted','province_accepted','accepted');"
+    /* INSERT OR REPLACE deletes the row it replaces without the DELETE trigger (recursive
+     * triggers are off); a facility's key does not hold its city, so a replacing row of an
+     * unlocked city could take a locked city's facility away */
+    "CREATE TRIGGER facilities_approval_replace BEFORE INSERT ON facilities WHEN EXISTS"
+    "  (SELECT 1 FROM facilities f WHERE f.unit_code = NEW.unit_code AND f.level = NEW.level"
+    "   AND f.kind = NEW.kind AND f.name = NEW.name AND coalesce(f.year_opened, 0) <="
+    "   (SELECT max(year) FROM data_locked l WHERE l.city_code = f.city_code))"
+    "  BEGIN SELECT RAISE(ABORT, '" APPROVAL_LOCK_MSG "'); END;",
+    /* 19: the lock of migration 18: triggers refuse every insert, update and delete of a
+     * locked city-year's inputs (one migration would exceed the 4095 characters a C string
+     * literal is guaranteed) */
+    /* clang-format off */
+    APPROVAL_LOCK_YEAR("indicator_values")
+    APPROVAL_LOCK_YEAR("city_stats")
+    APPROVAL_LOCK_YEAR("self_assessments")
+    APPROVAL_LOCK_FROM("honours", "NEW.year", "OLD.year")
+    APPROVAL_LOCK_FROM("facilities", "coalesce(NEW.year_opened, 0)",
+                       "coalesce(OLD.year_opened, 0)"),
+    /* clang-format on */
 };
 
 int lcm__schema_count(void) {

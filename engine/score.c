@@ -309,11 +309,17 @@ lcm_status lcm_score_compute(lcm_db *db, const lcm_score_opts *o, lcm_score_resu
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
     score_work wk;
     memset(&wk, 0, sizeof wk);
-    lcm_status st =
-        lcm_score_inputs_load_cities(db, o->year, o->disagree, !o->all_cities, &r->in, err);
+    lcm_status st = lcm_score_inputs_load_official(db, o->year, o->disagree, !o->all_cities,
+                                                   o->official, &r->in, err);
     if (st == LCM_OK) /* adjudicated values; reviewer severity removed on request */
         st = lcm_rating_apply(db, &r->in, o->adjust_severity, err);
-    if (st == LCM_OK && r->in.ncity == 0)
+    if (st == LCM_OK && r->in.ncity == 0 && o->official)
+        st = lcm_err_set(err, LCM_NOTFOUND,
+                         "no accepted inputs for year %d%s: an official run scores only the "
+                         "city-years the ministry has accepted (部级已确认; see 'lcmon approval "
+                         "status')",
+                         o->year, o->all_cities ? "" : " from a network member admitted by then");
+    else if (st == LCM_OK && r->in.ncity == 0)
         st = o->all_cities ? lcm_err_set(err, LCM_NOTFOUND, "no inputs for year %d", o->year)
                            : lcm_err_set(err, LCM_NOTFOUND,
                                          "no inputs for year %d from a network member admitted "

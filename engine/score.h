@@ -73,6 +73,9 @@ typedef struct lcm_score_opts {
     int all_cities;      /* 1: every city with inputs; 0 (default): network members admitted
                           * by the year scored (seed 三(四)) */
     int adjust_severity; /* 1: reviewers' severity removed from rating points (rating.h) */
+    int official;        /* 1: an official run: only the cities whose inputs for the year the
+                          * ministry has accepted (engine/approval.h), the others left out,
+                          * and goalposts over accepted city-years only (docs/approval.md) */
 } lcm_score_opts;
 
 /* Defaults for a year (minmax, arithmetic, 2/3 threshold, treatment on, 1000 draws, seed 1,
@@ -114,6 +117,7 @@ typedef struct lcm_score_city {
  * ncity x nnode, column-major: node j of city i at [j * ncity + i]. */
 typedef struct lcm_score_inputs {
     int year;
+    int official; /* read only the accepted city-years (lcm_score_inputs_load_official) */
     size_t ncity, nnode;
     lcm_score_city *city;
     lcm_score_node *node;
@@ -139,6 +143,12 @@ lcm_status lcm_score_inputs_load(lcm_db *db, int year, double disagree, lcm_scor
  * status admitted, admitted_year <= year). */
 lcm_status lcm_score_inputs_load_cities(lcm_db *db, int year, double disagree, int members_only,
                                         lcm_score_inputs *in, lcm_err *err);
+/* The same, official: only city-years in state accepted (data_approvals): a city whose inputs
+ * for the year are not accepted is left out, and the goalposts pooled over the years read only
+ * the inputs of accepted city-years (the honours and values of cities and years not accepted
+ * are not there for an official run). */
+lcm_status lcm_score_inputs_load_official(lcm_db *db, int year, double disagree, int members_only,
+                                          int official, lcm_score_inputs *in, lcm_err *err);
 void lcm_score_inputs_release(lcm_score_inputs *in);
 
 typedef struct lcm_score_result {

@@ -106,19 +106,21 @@ static lcm_status prepare_year(lcm_db *db, const char *sql, int year, sqlite3_st
 }
 
 static lcm_status load_cities(lcm_db *db, lcm_score_inputs *in, int members_only, lcm_err *err) {
-    static const char sql[] =
-        "SELECT c.code, c.name, p.region3, c.tier FROM cities c"
-        " JOIN provinces p ON p.code = c.province_code WHERE c.code IN ("
-        "  SELECT city_code FROM indicator_values WHERE year = ?1"
-        "  UNION SELECT city_code FROM ratings WHERE year = ?1"
-        "  UNION SELECT city_code FROM survey_measures WHERE year = ?1)"
-        " AND (?2 = 0 OR c.code IN (SELECT city_code FROM network_members"
-        "  WHERE status = 'admitted' AND admitted_year <= ?1)) ORDER BY c.code";
+    static const char sql[] = "SELECT c.code, c.name, p.region3, c.tier FROM cities c"
+                              " JOIN provinces p ON p.code = c.province_code WHERE c.code IN ("
+                              "  SELECT city_code FROM indicator_values WHERE year = ?1"
+                              "  UNION SELECT city_code FROM ratings WHERE year = ?1"
+                              "  UNION SELECT city_code FROM survey_measures WHERE year = ?1)"
+                              " AND (?2 = 0 OR c.code IN (SELECT city_code FROM network_members"
+                              "  WHERE status = 'admitted' AND admitted_year <= ?1))"
+                              " AND (?3 = 0 OR c.code IN (SELECT city_code FROM data_approvals"
+                              "  WHERE year = ?1 AND state = 'accepted')) ORDER BY c.code";
     sqlite3_stmt *st = NULL;
     lcm_status rc = prepare_year(db, sql, in->year, &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_int(st, 2, members_only);
+    sqlite3_bind_int(st, 3, in->official);
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -328,9 +330,14 @@ static lcm_status load_honours(lcm_db *db, lcm_score_inputs *in, lcm_err *err) {
     static const char sql[] =
         "SELECT h.city_code, 'x', sum(h.year > ?1 - ?2), sum((h.year > ?1 - ?2) * " HONOUR_WEIGHT
         ") FROM honours h WHERE h.year <= ?1 GROUP BY h.city_code";
+    /* ?6 official: only the titles that count in an accepted city-year (awarded in or before
+     * an accepted year of their city) are on record */
     static const char max_sql[] =
-        "SELECT max(w) FROM (SELECT sum(" HONOUR_WEIGHT ") AS w FROM honours h JOIN (SELECT"
-        " DISTINCT year AS y FROM honours) ON h.year <= y AND h.year > y - ?2"
+        "WITH hh AS (SELECT * FROM honours x WHERE ?6 = 0 OR EXISTS (SELECT 1 FROM"
+        "  data_approvals a WHERE a.city_code = x.city_code AND a.year >= x.year"
+        "  AND a.state = 'accepted'))"
+        " SELECT max(w) FROM (SELECT sum(" HONOUR_WEIGHT ") AS w FROM hh h JOIN (SELECT"
+        " DISTINCT year AS y FROM hh) ON h.year <= y AND h.year > y - ?2"
         " GROUP BY h.city_code, y) WHERE ?1 IS NOT NULL";
     int j = lcm_score_node_index(in, LCM_HONOURS_CODE);
     if (j < 0)
@@ -360,6 +367,7 @@ static lcm_status load_honours(lcm_db *db, lcm_score_inputs *in, lcm_err *err) {
         return rc;
     sqlite3_bind_int(st, 2, LCM_HONOURS_YEARS);
     bind_honour_weights(st);
+    sqlite3_bind_int(st, 6, in->official);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_double(st, 0) > 0)
         in->node[j].lo = 0, in->node[j].hi = sqlite3_column_double(st, 0);
     sqlite3_finalize(st);
@@ -376,7 +384,9 @@ static lcm_status load_goalposts(lcm_db *db, lcm_score_inputs *in, lcm_err *err)
         " max(max(?1 - v, v - ?2, 0)) FROM (SELECT indicator_code, CASE WHEN ?4 = 0 THEN value"
         " ELSE value * ?4 / (SELECT s.value FROM city_stats s WHERE s.city_code = x.city_code"
         " AND s.year = x.year AND s.stat = 'population') END AS v FROM indicator_values x"
-        " WHERE indicator_code = ?3) WHERE v IS NOT NULL";
+        " WHERE indicator_code = ?3 AND (?5 = 0 OR EXISTS (SELECT 1 FROM data_approvals a"
+        "  WHERE a.city_code = x.city_code AND a.year = x.year AND a.state = 'accepted')))"
+        " WHERE v IS NOT NULL";
     sqlite3_stmt *st = NULL;
     lcm_status rc = lcm_db_prepare(db, sql, &st, err);
     for (size_t j = 1; rc == LCM_OK && j < in->nnode; j++) {
@@ -388,6 +398,7 @@ static lcm_status load_goalposts(lcm_db *db, lcm_score_inputs *in, lcm_err *err)
         sqlite3_bind_double(st, 2, nd->band_hi);
         sqlite3_bind_text(st, 3, nd->code, -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 4, nd->per_10k ? per_10k_factor(nd) : 0);
+        sqlite3_bind_int(st, 5, in->official);
         if (sqlite3_step(st) != SQLITE_ROW)
             rc = lcm_db_fail(db, err, "cannot read the goalposts");
         else if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
@@ -410,6 +421,11 @@ lcm_status lcm_score_inputs_load(lcm_db *db, int year, double disagree, lcm_scor
 
 lcm_status lcm_score_inputs_load_cities(lcm_db *db, int year, double disagree, int members_only,
                                         lcm_score_inputs *in, lcm_err *err) {
+    return lcm_score_inputs_load_official(db, year, disagree, members_only, 0, in, err);
+}
+
+lcm_status lcm_score_inputs_load_official(lcm_db *db, int year, double disagree, int members_only,
+                                          int official, lcm_score_inputs *in, lcm_err *err) {
     static const char values_sql[] =
         "SELECT city_code, indicator_code, value, imputed FROM indicator_values WHERE year = ?1";
     static const char self_sql[] = "SELECT city_code, indicator_code, value FROM"
@@ -419,7 +435,7 @@ lcm_status lcm_score_inputs_load_cities(lcm_db *db, int year, double disagree, i
         " sum(score * score) FROM ratings_counted WHERE year = ?1 GROUP BY city_code, "
         "indicator_code";
     memset(in, 0, sizeof *in);
-    in->year = year;
+    in->year = year, in->official = official != 0;
     lcm_status rc = load_nodes(db, in, err);
     if (rc == LCM_OK)
         rc = load_cities(db, in, members_only, err);

@@ -37,6 +37,12 @@ char *lcm__score_params(const lcm_score_opts *o) {
                     o->all_cities ? "all" : "members");
     if (o->adjust_severity) /* only when set: older runs' parameters read the same */
         sb.buf[--sb.len] = '\0', lcm_strbuf_adds(&sb, ",\"adjust_severity\":1}");
+    /* which approval state of the inputs the run used: any (every stored input) or accepted
+     * (an official run, docs/approval.md); runs stored before read as any */
+    if (lcm_strbuf_ok(&sb) && sb.len) {
+        sb.buf[--sb.len] = '\0';
+        lcm_strbuf_addf(&sb, ",\"data\":\"%s\"}", o->official ? "accepted" : "any");
+    }
     char *s = lcm_strbuf_detach(&sb);
     return s;
 }
@@ -205,7 +211,8 @@ lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, c
         " params ->> '$.impute', params ->> '$.weights', params ->> '$.weights_file',"
         " params ->> '$.mc', params ->> '$.seed', params -> '$.mc_spread',"
         " params -> '$.disagree', params ->> '$.band', params ->> '$.cities',"
-        " params ->> '$.adjust_severity' FROM runs WHERE id = ?1 AND kind = 'score'";
+        " params ->> '$.adjust_severity', params ->> '$.data' FROM runs WHERE id = ?1"
+        " AND kind = 'score'";
     static const char *const weights[] = {"equal", "file", "pca"};
     static const char *const impute[] = {"mean", "median"};
     sqlite3_stmt *st = NULL;
@@ -247,6 +254,8 @@ lcm_status lcm_score_params_load(lcm_db *db, long long run, lcm_score_opts *o, c
     o->mc = (size_t)sqlite3_column_int64(st, 9);
     o->seed = (unsigned long)sqlite3_column_int64(st, 10);
     o->adjust_severity = sqlite3_column_int(st, 15);
+    const char *data = (const char *)sqlite3_column_text(st, 16);
+    o->official = data && strcmp(data, "accepted") == 0;
     if (how == LCM_WEIGHTS_FILE && !(*weights_file = strdup(txt[8])))
         rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
     o->weights_file = *weights_file;

@@ -220,6 +220,8 @@ static const struct home_link {
     {ROLE(CITY), "/apply", "学习型城市网络申请", "Network application"},
     {ROLE(PROVINCE) | ROLE(ADMIN) | ROLE(ANALYST), "/register", "学习型城市网络名册",
      "Network register"},
+    {ROLE(CITY) | ROLE(PROVINCE) | ROLE(ADMIN) | ROLE(ANALYST), "/data", "城市数据审核",
+     "Data approval"},
 };
 
 /* The links of a city's page /city/<code> ("{city}" is replaced by the code), for whoever

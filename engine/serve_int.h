@@ -234,6 +234,8 @@ void lcm__home_get(lcm__req *r);
 int lcm__auth_route(lcm__req *r);
 /* serve_users.c: /admin/users (administrators only). */
 int lcm__users_route(lcm__req *r);
+/* serve_approval.c: /data, data approval of the cities' inputs (docs/approval.md). */
+int lcm__approval_route(lcm__req *r);
 /* Append the URL-encoded text (for a query parameter). */
 void lcm__url_encode(lcm_strbuf *sb, const char *text);
 

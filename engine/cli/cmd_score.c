@@ -3,8 +3,10 @@
  * parameters, printed with the effective weights, ranks and Monte Carlo rank intervals, the
  * audit and the missing values; `--show coverage` prints the facility coverage instead.
  */
+#include "approval.h"
 #include "score.h"
 #include "score_cli.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -42,6 +44,9 @@ const char *const cmd_score_usage[] = {
     "                       admitted by year Y",
     "    --adjust-severity  remove each reviewer's severity (additive effect, least squares)",
     "                       from the rating points (docs/ratings.md)",
+    "    --official         an official run: only the cities whose inputs for year Y the",
+    "                       ministry has accepted (部级已确认, 'lcmon approval'); the others are",
+    "                       left out and named (docs/approval.md)",
     "    --rerun RUN        score again with the stored parameters of run RUN (a new run,",
     "                       the same scores bit for bit); takes no other scoring option",
     "    --show WHAT        scores (default), weights, audit, missing, or coverage",
@@ -59,6 +64,7 @@ typedef struct score_args {
     int show, by, en;
     cli_format fmt;
     long long rerun;     /* --rerun RUN, 0 without */
+    char *left_out;      /* an official run: the cities left out, with their state */
     const char *scoring; /* a scoring option given (refused with --rerun) */
 } score_args;
 
@@ -327,6 +333,10 @@ static int report(const lcm_score_result *r, const score_args *a) {
     printf(a->en ? "lcmon score: year %d, %zu cities, run %lld\nparameters: %s\n"
                  : "lcmon score: %d 年, %zu 个城市, 运行 %lld\n参数: %s\n",
            in->year, in->ncity, r->run_id, r->params);
+    if (in->official)
+        printf(a->en ? "official run: only inputs accepted by the ministry; left out: %s\n"
+                     : "正式运行: 仅用部级已确认的数据; 未纳入: %s\n",
+               a->left_out ? a->left_out : (a->en ? "none" : "无"));
     score_section(a->fmt, a->en, "有效权重", "effective weights");
     code = show_weights(r, a);
     score_section(a->fmt, a->en, "得分与排名(蒙特卡洛 5%-95% 排名区间)",
@@ -340,6 +350,24 @@ static int report(const lcm_score_result *r, const score_args *a) {
     if (code == LCM_EXIT_OK)
         code = show_audit(r, a);
     return code;
+}
+
+/* "1102 B (已上报), …" for the cities an official run left out; NULL when none (or out of
+ * memory: the line then says none, the run itself is stored). */
+static char *left_out(lcm_db *db, const lcm_score_opts *o, int en) {
+    lcm_approval *rows = NULL;
+    size_t n = 0;
+    if (lcm_approval_left_out(db, o->year, !o->all_cities, &rows, &n, NULL) != LCM_OK || !n) {
+        free(rows);
+        return NULL;
+    }
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        lcm_strbuf_addf(&sb, "%s%s %s (%s)", i ? ", " : "", rows[i].city, rows[i].city_name,
+                        en ? lcm_approval_state_code(rows[i].state)
+                           : lcm_approval_state_label(rows[i].state));
+    free(rows);
+    return lcm_strbuf_detach(&sb);
 }
 
 static int parse_weights(const char *arg, lcm_score_opts *o) {
@@ -418,6 +446,8 @@ static int parse_option(int c, score_args *a) {
         return a->o.all_cities = 1, 0;
     case 'V':
         return a->o.adjust_severity = 1, 0;
+    case 'O':
+        return a->o.official = 1, 0;
     case 'h':
         for (i = 1; shows[i]; i++)
             if (strcmp(optarg, shows[i]) == 0)
@@ -438,27 +468,18 @@ static int parse_option(int c, score_args *a) {
 }
 
 static int parse_args(int argc, char **argv, score_args *a) {
-    static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
-                                         {"normalise", required_argument, NULL, 'n'},
-                                         {"aggregate", required_argument, NULL, 'a'},
-                                         {"weights", required_argument, NULL, 'w'},
-                                         {"threshold", required_argument, NULL, 't'},
-                                         {"no-treat", no_argument, NULL, 'T'},
-                                         {"with-context", no_argument, NULL, 'C'},
-                                         {"impute", required_argument, NULL, 'i'},
-                                         {"mc", required_argument, NULL, 'm'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"mc-spread", required_argument, NULL, 'S'},
-                                         {"disagree", required_argument, NULL, 'd'},
-                                         {"rerun", required_argument, NULL, 'r'},
-                                         {"show", required_argument, NULL, 'h'},
-                                         {"by", required_argument, NULL, 'b'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"band", required_argument, NULL, 'B'},
-                                         {"all-cities", no_argument, NULL, 'A'},
-                                         {"adjust-severity", no_argument, NULL, 'V'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"year", required_argument, NULL, 'y'},      {"normalise", required_argument, NULL, 'n'},
+        {"aggregate", required_argument, NULL, 'a'}, {"weights", required_argument, NULL, 'w'},
+        {"threshold", required_argument, NULL, 't'}, {"no-treat", no_argument, NULL, 'T'},
+        {"with-context", no_argument, NULL, 'C'},    {"impute", required_argument, NULL, 'i'},
+        {"mc", required_argument, NULL, 'm'},        {"seed", required_argument, NULL, 's'},
+        {"mc-spread", required_argument, NULL, 'S'}, {"disagree", required_argument, NULL, 'd'},
+        {"rerun", required_argument, NULL, 'r'},     {"show", required_argument, NULL, 'h'},
+        {"by", required_argument, NULL, 'b'},        {"format", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},      {"band", required_argument, NULL, 'B'},
+        {"all-cities", no_argument, NULL, 'A'},      {"adjust-severity", no_argument, NULL, 'V'},
+        {"official", no_argument, NULL, 'O'},        {0, 0, 0, 0}};
     int c, li = 0;
     lcm_score_opts_default(&a->o, 0);
     while ((c = getopt_long(argc, argv, "", opts, &li)) != -1) {
@@ -511,7 +532,10 @@ int cmd_score(int argc, char **argv) {
         lcm_db_close(db);
         return cli_fail(&err);
     }
+    if (r->in.official)
+        a.left_out = left_out(db, &a.o, a.en);
     code = report(r, &a);
+    free(a.left_out);
     lcm_score_result_free(r);
     free(weights_file);
     lcm_db_close(db);
