@@ -627,15 +627,39 @@ static void submit_complete_and_estimate(void) {
     free(fp);
     const char *design[] = {"design", "set", server_db(), "--form", "household", NULL};
     CU_ASSERT_EQUAL(lcmt_run(design, NULL, NULL, NULL), 0);
-    const char *est[] = {"estimate", server_db(),   "--form",     "household",
-                         "--var",    "sat_overall", "--min-n",    "1",
-                         "--format", "csv",         "--no-store", NULL};
+    /* both wait for review (docs/review.md): counted only when the run asks for them */
+    const char *est[] = {"estimate",     server_db(), "--form",     "household", "--var",
+                         "sat_overall",  "--min-n",   "1",          "--format",  "csv",
+                         "--unreviewed", "include",   "--no-store", NULL};
     char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(lcmt_run(est, NULL, &out, &err), 0);
     LCMT_ASSERT_HAS(out, ",3,");
     LCMT_ASSERT_HAS(out, ",2,"); /* n */
     free(out);
     free(err);
+    /* the first (sat_overall 4) approved, the second (2) rejected: the default run counts
+     * the first alone, mean 4 of n 1 */
+    char *first = query1("SELECT instance_id FROM serve_submissions ORDER BY submitted_at, rowid"
+                         " LIMIT 1");
+    char *second = query1("SELECT instance_id FROM serve_submissions ORDER BY submitted_at DESC,"
+                          " rowid DESC LIMIT 1");
+    CU_ASSERT_FATAL(first && second && strcmp(first, second) != 0);
+    const char *ok[] = {"review", "set", server_db(), first, "--state", "approved", NULL};
+    const char *no[] = {"review",   "set",       server_db(), second, "--state",
+                        "rejected", "--comment", "重复访问",  NULL};
+    CU_ASSERT_EQUAL(lcmt_run(ok, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run(no, NULL, NULL, NULL), 0);
+    est[10] = "--min-n", est[11] = "1"; /* the default rule: --unreviewed exclude */
+    const char *one[] = {"design",    "set",          server_db(), "--form",
+                         "household", "--lonely-psu", "certainty", NULL}; /* one PSU left */
+    CU_ASSERT_EQUAL(lcmt_run(one, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run(est, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, "sat_overall,,4,");
+    LCMT_ASSERT_HAS(out, ",1,"); /* n */
+    free(out);
+    free(err);
+    free(first);
+    free(second);
 }
 
 static void escaped_everywhere(void) {
