@@ -365,11 +365,11 @@ static void review__list_shows_paradata_per_city(void) {
 /* Submissions made before the review tables existed start received, in their campaign's
  * city. */
 static void review__migration_receives_older_submissions(void) {
-    const char *path = lcmt_tmp("review_v15.db");
+    const char *path = lcmt_tmp("review_older.db");
     remove(path);
     lcm_db *db = NULL;
     lcm_err err = {0};
-    CU_ASSERT_EQUAL_FATAL(lcm__db_open_at(path, LCM_OPEN_CREATE, 15, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm__db_open_at(path, LCM_OPEN_CREATE, LCM_SCHEMA_VERSION - 1, &db, &err), LCM_OK);
     sql(db, "INSERT INTO provinces(code, name, region3, region4) VALUES ('44','P','east','east');"
             "INSERT INTO cities(code, name, province_code, tier) VALUES ('4401','A','44',"
             "'prefecture');"
