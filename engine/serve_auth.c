@@ -217,6 +217,7 @@ static const struct home_link {
 } home_links[] = {
     {ROLE(INTERVIEWER), "/i/a", "我的访问任务", "My assignments"},
     {ROLE(ADMIN), "/admin/users", "账户管理", "Accounts"},
+    {ROLE(CITY) | ROLE(ADMIN), "/review", "问卷审核", "Review of interviews"},
 };
 
 void lcm__home_get(lcm__req *r) {

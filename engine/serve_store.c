@@ -249,7 +249,8 @@ lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lc
     /* waits for the city coordinator's review (engine/review.h); one returned with issues
      * is resubmitted */
     const char *iv = lcm_instance_meta(in, "interviewer");
-    lcm_review_by by = {.who = strcmp(r->sess.mode, "capi") == 0 && iv && *iv ? iv : "受访者自填"};
+    lcm_review_by by = {.user_id = r->signed_in ? r->user.id : 0,
+                        .who = strcmp(r->sess.mode, "capi") == 0 && iv && *iv ? iv : "受访者自填"};
     if (rc == LCM_OK)
         rc = lcm_review_submitted(r->db, r->sess.form_id, r->sess.form_version, id,
                                   lcm_instance_meta(in, "city"), &by, err);

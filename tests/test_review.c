@@ -360,6 +360,14 @@ static void review__list_shows_paradata_per_city(void) {
     CU_ASSERT_EQUAL(lcmt_run(ok, NULL, &out, NULL), 0);
     CU_ASSERT_STRING_EQUAL(out ? out : "", "uuid:1: approved (已通过)\n");
     free(out);
+    /* the audit trail has that decision, by the command line, and none of the refused */
+    db = open_db(path);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM audit WHERE action = 'review.set' AND"
+                                   " object = 'uuid:1' AND who = '命令行' AND place = '4401'"
+                                   " AND detail = 'approved'"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM audit"), 1);
+    lcm_db_close(db);
 }
 
 /* Submissions made before the review tables existed start received, in their campaign's
@@ -369,7 +377,8 @@ static void review__migration_receives_older_submissions(void) {
     remove(path);
     lcm_db *db = NULL;
     lcm_err err = {0};
-    CU_ASSERT_EQUAL_FATAL(lcm__db_open_at(path, LCM_OPEN_CREATE, LCM_SCHEMA_VERSION - 1, &db, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm__db_open_at(path, LCM_OPEN_CREATE, LCM_SCHEMA_VERSION - 1, &db, &err),
+                          LCM_OK);
     sql(db, "INSERT INTO provinces(code, name, region3, region4) VALUES ('44','P','east','east');"
             "INSERT INTO cities(code, name, province_code, tier) VALUES ('4401','A','44',"
             "'prefecture');"

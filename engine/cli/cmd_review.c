@@ -3,6 +3,7 @@
  * paradata and review state, and a reviewer's decision on one (engine/review.h,
  * docs/review.md). The web has the same at /review for city coordinators.
  */
+#include "auth.h"
 #include "cli.h"
 #include "review.h"
 
@@ -148,6 +149,12 @@ static int do_set(const rv_args *a, lcm_db *db) {
     lcm_status rc = lcm_db_begin(db, &err);
     if (rc == LCM_OK && (rc = lcm_review_set(db, a->instance, to, a->comment, &by, &err)) == LCM_OK)
         rc = lcm_review_get(db, a->instance, NULL, &v, &err);
+    if (rc == LCM_OK) { /* the audit trail names the command line (auth.h), as the web its user */
+        char detail[LCM_REVIEW_COMMENT_MAX + 32];
+        snprintf(detail, sizeof detail, "%s%s%s", lcm_review_state_code(to),
+                 v.comment[0] ? ": " : "", v.comment);
+        rc = lcm_audit(db, NULL, "review.set", a->instance, v.city, detail, &err);
+    }
     if (rc == LCM_OK)
         rc = lcm_db_commit(db, &err);
     if (rc != LCM_OK) {
