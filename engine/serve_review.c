@@ -59,6 +59,24 @@ static void duration(lcm__req *r, long long ms) {
         lcm_strbuf_addf(&r->out, "%lld %s", s, lcm__say(r, "秒", "s"));
 }
 
+/* A city by its name (its code when the reference data has none). */
+static void city_text(lcm__req *r, const char *code) {
+    sqlite3_stmt *st;
+    const char *name = NULL;
+    int en = strcmp(r->sess.lang, "en") == 0;
+    if (lcm_db_prepare_cached(r->db,
+                              en ? "SELECT coalesce(name_en, name) FROM cities WHERE code = ?1"
+                                 : "SELECT name FROM cities WHERE code = ?1",
+                              &st, NULL) == LCM_OK) {
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            name = (const char *)sqlite3_column_text(st, 0);
+        html(r, name && *name ? name : code);
+        sqlite3_reset(st);
+    } else
+        html(r, code);
+}
+
 static void id_link(lcm__req *r, const char *instance_id) {
     lcm_strbuf_adds(&r->out, "<a href=\"/review/i?id=");
     lcm__url_encode(&r->out, instance_id);
@@ -95,7 +113,7 @@ static void list_get(lcm__req *r) {
     html(r, title);
     if (city && *city) {
         lcm_strbuf_adds(o, " · ");
-        html(r, city);
+        city_text(r, city);
     }
     lcm_strbuf_adds(o, "</h1><p class=\"filter\">");
     for (int k = -1; k < LCM_REVIEW_NSTATES; k++) {
@@ -140,7 +158,7 @@ static void list_get(lcm__req *r) {
         lcm_strbuf_adds(o, "\"><td>");
         html(r, v[i].submitted_at);
         lcm_strbuf_adds(o, "</td><td>");
-        html(r, v[i].city);
+        city_text(r, v[i].city);
         lcm_strbuf_adds(o, "</td><td>");
         html(r, v[i].interviewer);
         lcm_strbuf_adds(o, "</td><td>");
@@ -193,6 +211,36 @@ static void choice_labels(lcm__req *r, const lcm_form *f, size_t li, const lcm_f
         html(r, v);
 }
 
+/* One answer as shown: a place by its name, choices by their labels, else the text. */
+static void answer_cell(lcm__req *r, const lcm__sform *sf, const lcm_instance *in, size_t li, int i,
+                        const char *a) {
+    const lcm_field *fd = lcm_form_field(sf->f, (size_t)i);
+    if (sf->place[i] != LCM__PLACE_NONE) {
+        lcm__place *pl = NULL;
+        size_t n = 0;
+        int par = sf->place_parent[i];
+        const char *name = a;
+        if (lcm__places(r, sf->place[i], par >= 0 ? lcm_instance_get(in, par, 0) : NULL, &pl, &n,
+                        NULL) == LCM_OK)
+            for (size_t k = 0; k < n; k++)
+                if (strcmp(pl[k].code, a) == 0)
+                    name = pl[k].name;
+        html(r, name);
+        free(pl);
+    } else if (fd->list)
+        choice_labels(r, sf->f, li, fd, a);
+    else
+        html(r, a);
+}
+
+/* A question the page lists: asked (not a calculation, a note or the device's metadata),
+ * with a label, answered. */
+static int listed(const lcm_form *f, size_t li, const lcm_field *fd, const char *a) {
+    const char *label = lcm_form_text(f, fd->label, li);
+    return fd->column && fd->type != LCM_FT_CALCULATE && fd->type != LCM_FT_NOTE &&
+           fd->type < LCM_FT_START && label && *label && a && *a;
+}
+
 /* The stored answers of the interview, read only: every question with an answer, under
  * its group's or repeat row's heading. */
 static void answers(lcm__req *r, const lcm_review *v) {
@@ -227,16 +275,12 @@ static void answers(lcm__req *r, const lcm_review *v) {
                     const lcm_field *q = lcm_form_field(f, j);
                     const char *a =
                         q->column && q->repeat == (int)i ? lcm_instance_get(in, (int)j, row) : NULL;
-                    if (!a || !*a)
+                    if (!listed(f, li, q, a))
                         continue;
                     lcm_strbuf_adds(o, "<dt>");
-                    label = lcm_form_text(f, q->label, li);
-                    html(r, label && *label ? label : q->name);
+                    html(r, lcm_form_text(f, q->label, li));
                     lcm_strbuf_adds(o, "</dt><dd>");
-                    if (q->list)
-                        choice_labels(r, f, li, q, a);
-                    else
-                        html(r, a);
+                    answer_cell(r, sf, in, li, (int)j, a);
                     lcm_strbuf_adds(o, "</dd>");
                 }
             }
@@ -246,16 +290,12 @@ static void answers(lcm__req *r, const lcm_review *v) {
         if (!fd->column || fd->repeat >= 0)
             continue;
         const char *a = lcm_instance_get(in, (int)i, 0);
-        if (!a || !*a)
+        if (!listed(f, li, fd, a))
             continue;
         lcm_strbuf_adds(o, "<dt>");
-        const char *label = lcm_form_text(f, fd->label, li);
-        html(r, label && *label ? label : fd->name);
+        html(r, lcm_form_text(f, fd->label, li));
         lcm_strbuf_adds(o, "</dt><dd>");
-        if (fd->list)
-            choice_labels(r, f, li, fd, a);
-        else
-            html(r, a);
+        answer_cell(r, sf, in, li, (int)i, a);
         lcm_strbuf_adds(o, "</dd>");
     }
     lcm_strbuf_adds(o, "</dl></section>");
@@ -351,7 +391,7 @@ static void instance_page(lcm__req *r, const lcm_review *v, unsigned status, con
     lcm_strbuf_adds(o, "</dd><dt>");
     say(r, "城市", "City");
     lcm_strbuf_adds(o, "</dt><dd>");
-    html(r, v->city);
+    city_text(r, v->city);
     lcm_strbuf_adds(o, "</dd><dt>");
     say(r, "访问员", "Interviewer");
     lcm_strbuf_adds(o, "</dt><dd>");
