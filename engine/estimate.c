@@ -11,6 +11,7 @@
  * design, and matches the results.
  */
 #include "estimate.h"
+#include "review.h"
 #include "strbuf.h"
 #include "weight.h"
 
@@ -366,12 +367,18 @@ static void params_json(const lcm_est_request *req, const lcm_design_decl *decl,
     lcm_strbuf_add_json(sb, req->source.name);
     lcm_strbuf_addf(sb,
                     ",\"kind\":\"%s\",\"wave\":%d,\"stat\":\"%s\",\"ci\":\"%s\","
-                    "\"level\":%.17g,\"min_n\":%ld,\"vars\":[",
+                    "\"level\":%.17g,\"min_n\":%ld,",
                     lcm_source_kind_name(req->source.kind), req->wave, stat_name(req->kind),
                     req->ci == LCM_CI_LOGIT  ? "logit"
                     : req->ci == LCM_CI_BETA ? "beta"
                                              : "wald",
                     req->level, req->min_n);
+    /* which interviews of lcmon serve counted (engine/review.h) */
+    if (req->source.kind == LCM_SOURCE_FORM)
+        lcm_strbuf_addf(sb, "\"unreviewed\":\"%s\",\"vars\":[",
+                        lcm_review_unreviewed_name(req->source.unreviewed));
+    else
+        lcm_strbuf_adds(sb, "\"vars\":[");
     for (size_t i = 0; i < req->nvar; i++) {
         lcm_strbuf_adds(sb, i ? "," : "");
         lcm_strbuf_add_json(sb, req->vars[i]);

@@ -635,6 +635,50 @@ static const char *const migrations[] = {
     APPROVAL_LOCK_FROM("facilities", "coalesce(NEW.year_opened, 0)",
                        "coalesce(OLD.year_opened, 0)"),
     /* clang-format on */
+    /* 20: review of the interviews `lcmon serve` collected (issue 15, docs/review.md): the
+     * current state of each (received 待审核, approved 已通过, has_issues 需修改, rejected
+     * 已拒绝, resubmitted 已重新提交) with the last comment and who set it, and every review
+     * action kept in an append-only history. Only approved ones count in estimates (the run
+     * says otherwise); imported interviews have no row and count as before. Submissions made
+     * before this migration start 'received'. */
+    "CREATE TABLE submission_reviews ("
+    "  instance_id TEXT PRIMARY KEY,"
+    "  form_id TEXT NOT NULL,"
+    "  form_version TEXT NOT NULL,"
+    "  city_code TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL CHECK (state IN ('received','approved','has_issues','rejected',"
+    "    'resubmitted')),"
+    "  comment TEXT NOT NULL DEFAULT '',"
+    "  user_id INTEGER,"
+    "  who TEXT NOT NULL,"
+    "  at TEXT NOT NULL);"
+    "CREATE INDEX submission_reviews_city ON submission_reviews(city_code, state);"
+    "CREATE TABLE submission_review_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  instance_id TEXT NOT NULL,"
+    "  form_id TEXT NOT NULL,"
+    "  form_version TEXT NOT NULL,"
+    "  city_code TEXT NOT NULL DEFAULT '',"
+    "  from_state TEXT,"
+    "  to_state TEXT NOT NULL CHECK (to_state IN ('received','approved','has_issues',"
+    "    'rejected','resubmitted')),"
+    "  comment TEXT NOT NULL DEFAULT '',"
+    "  user_id INTEGER,"
+    "  who TEXT NOT NULL,"
+    "  at TEXT NOT NULL);"
+    "CREATE INDEX submission_review_history_instance ON submission_review_history(instance_id, id);"
+    "CREATE TRIGGER submission_review_history_no_update BEFORE UPDATE ON"
+    "  submission_review_history BEGIN"
+    "  SELECT RAISE(ABORT, 'submission_review_history is append-only'); END;"
+    "CREATE TRIGGER submission_review_history_no_delete BEFORE DELETE ON"
+    "  submission_review_history BEGIN"
+    "  SELECT RAISE(ABORT, 'submission_review_history is append-only'); END;"
+    "INSERT INTO submission_reviews(instance_id, form_id, form_version, city_code, state, who, at)"
+    "  SELECT s.instance_id, c.form_id, c.form_version, c.city_code, 'received', 'lcmon serve',"
+    "  s.submitted_at FROM serve_submissions s JOIN field_campaigns c ON c.slug = s.campaign;"
+    "INSERT INTO submission_review_history(instance_id, form_id, form_version, city_code,"
+    "  to_state, who, at) SELECT instance_id, form_id, form_version, city_code, state, who, at"
+    "  FROM submission_reviews ORDER BY at, instance_id;",
 };
 
 int lcm__schema_count(void) {

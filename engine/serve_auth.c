@@ -222,6 +222,7 @@ static const struct home_link {
      "Network register"},
     {ROLE(CITY) | ROLE(PROVINCE) | ROLE(ADMIN) | ROLE(ANALYST), "/data", "城市数据审核",
      "Data approval"},
+    {ROLE(CITY) | ROLE(ADMIN), "/review", "问卷审核", "Review of interviews"},
 };
 
 /* The links of a city's page /city/<code> ("{city}" is replaced by the code), for whoever

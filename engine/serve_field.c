@@ -306,6 +306,7 @@ static void assignments_page(lcm__req *r, const char *problem) {
         lcm_serve_html(o, problem);
         lcm_strbuf_adds(o, "</p>");
     }
+    lcm__review_returned(r); /* returned by the city coordinator: edit and resubmit */
     for (size_t i = 0; i < n; i++) {
         const lcm_field_disposition *d =
             a[i].disposition[0] ? lcm_field_disposition_find(a[i].disposition) : NULL;

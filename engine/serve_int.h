@@ -9,6 +9,7 @@
  *   serve_static.c the style sheet and script, compiled in
  *   serve_auth.c   accounts on the web: /login, /logout, /home, who may open what
  *   serve_users.c  /admin/users: the administrators' page of accounts
+ *   serve_review.c /review: city coordinators review interviews; returned ones on /i/a
  */
 #ifndef LCM_SERVE_INT_H
 #define LCM_SERVE_INT_H
@@ -241,6 +242,11 @@ void lcm__url_encode(lcm_strbuf *sb, const char *text);
 
 /* serve_register.c: /apply, /register (the network register): 1 when it answered. */
 int lcm__register_route(lcm__req *r);
+/* serve_review.c: /review, a city coordinator's review of the city's interviews (engine/
+ * review.h); 1 when it answered. lcm__review_returned: on /i/a, the interviewer's
+ * interviews returned with issues, their comment and a button to edit and resubmit. */
+int lcm__review_route(lcm__req *r);
+void lcm__review_returned(lcm__req *r);
 
 /* serve_static.c */
 extern const char lcm__css[];

@@ -5,6 +5,7 @@
  * from getrandom(2), as hex.
  */
 #include "form_inst.h"
+#include "review.h"
 #include "serve_int.h"
 
 #include <stdio.h>
@@ -245,6 +246,14 @@ lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lc
     rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK
                                          : lcm_db_fail(r->db, err, "recording a submission");
     sqlite3_reset(st);
+    /* waits for the city coordinator's review (engine/review.h); one returned with issues
+     * is resubmitted */
+    const char *iv = lcm_instance_meta(in, "interviewer");
+    lcm_review_by by = {.user_id = r->signed_in ? r->user.id : 0,
+                        .who = strcmp(r->sess.mode, "capi") == 0 && iv && *iv ? iv : "受访者自填"};
+    if (rc == LCM_OK)
+        rc = lcm_review_submitted(r->db, r->sess.form_id, r->sess.form_version, id,
+                                  lcm_instance_meta(in, "city"), &by, err);
     return rc;
 }
 

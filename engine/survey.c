@@ -7,6 +7,7 @@
  * always bound or read, never pasted.
  */
 #include "survey.h"
+#include "review.h"
 #include "crosswalk.h"
 #include "strbuf.h"
 
@@ -734,6 +735,10 @@ static lcm_status build_from(lcm_db *db, const lcm_source *src, int wave, lcm_st
     }
     if (src->kind == LCM_SOURCE_FORM && lcm_table_has_column(db, src->table, "status"))
         lcm_strbuf_adds(from, " AND \"status\" = 'complete'");
+    /* interviews of lcmon serve count once approved (or, asked for, while not yet reviewed);
+     * this is the one place estimates, measures and models read that rule from */
+    if (src->kind == LCM_SOURCE_FORM && lcm_table_has_column(db, src->table, "instance_id"))
+        lcm_review_where(from, src->table, src->unreviewed);
     return LCM_OK;
 }
 

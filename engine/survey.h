@@ -20,6 +20,9 @@ typedef struct lcm_source {
     lcm_source_kind kind;
     char name[128];  /* form id or dataset name, as the user gave it */
     char table[192]; /* the SQL table holding the rows (validated identifier) */
+    int unreviewed;  /* forms: 1 counts the interviews of lcmon serve not yet reviewed too
+                        (received, resubmitted); 0, the default, approved ones only
+                        (engine/review.h: lcm_review_where) */
 } lcm_source;
 
 /* Find the table behind a form (its latest loaded version) or a dataset. */
@@ -109,9 +112,10 @@ typedef struct lcm_survey_data {
 } lcm_survey_data;
 
 /* Load the design columns, the variables (categorical when as_categories) and the by
- * columns of src, restricted to one wave when wave > 0 and to complete interviews for
- * forms. A value that is not a number where one is needed is an error naming the table,
- * row and column. The caller frees with lcm_survey_data_free. */
+ * columns of src, restricted to one wave when wave > 0 and, for forms, to complete
+ * interviews that the review rule counts (src->unreviewed, engine/review.h). A value that is not a
+ * number where one is needed is an error naming the table, row and column. The caller frees with
+ * lcm_survey_data_free. */
 lcm_status lcm_survey_load(lcm_db *db, const lcm_source *src, int wave, const lcm_design_decl *decl,
                            const char *const *vars, size_t nvar, int as_categories,
                            const char *const *by, size_t nby, lcm_survey_data *out, lcm_err *err);

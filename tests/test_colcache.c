@@ -50,7 +50,7 @@ static lcm_db *open_filled(const char *name, lcm_source *src) {
     }
     sqlite3_finalize(st);
     CU_ASSERT_FATAL(lcm_db_exec(db, "COMMIT", &err) == LCM_OK);
-    *src = (lcm_source){LCM_SOURCE_DATASET, "cc", "ds_cc"};
+    *src = (lcm_source){.kind = LCM_SOURCE_DATASET, .name = "cc", .table = "ds_cc"};
     return db;
 }
 

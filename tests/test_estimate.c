@@ -76,7 +76,7 @@ static lcm_db *fixture_db_in(const char *dir, const char *name, lcm_source *src,
         lcm_db_close(db);
         return NULL;
     }
-    *src = (lcm_source){LCM_SOURCE_DATASET, "", ""};
+    *src = (lcm_source){.kind = LCM_SOURCE_DATASET};
     snprintf(src->name, sizeof src->name, "%s", name);
     snprintf(src->table, sizeof src->table, "%s", table);
     if (lcm_design_set(db, src, 0, decl, &err) != LCM_OK) {

@@ -7,6 +7,7 @@
  * stopped with SIGTERM at the end, which must exit 0. Each test starts its own
  * respondent (its own cookie) so tests do not depend on each other's answers.
  */
+#include "auth.h"
 #include "field.h"
 #include "serve.h"
 #include "testing.h"
@@ -627,15 +628,39 @@ static void submit_complete_and_estimate(void) {
     free(fp);
     const char *design[] = {"design", "set", server_db(), "--form", "household", NULL};
     CU_ASSERT_EQUAL(lcmt_run(design, NULL, NULL, NULL), 0);
-    const char *est[] = {"estimate", server_db(),   "--form",     "household",
-                         "--var",    "sat_overall", "--min-n",    "1",
-                         "--format", "csv",         "--no-store", NULL};
+    /* both wait for review (docs/review.md): counted only when the run asks for them */
+    const char *est[] = {"estimate",     server_db(), "--form",     "household", "--var",
+                         "sat_overall",  "--min-n",   "1",          "--format",  "csv",
+                         "--unreviewed", "include",   "--no-store", NULL};
     char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(lcmt_run(est, NULL, &out, &err), 0);
     LCMT_ASSERT_HAS(out, ",3,");
     LCMT_ASSERT_HAS(out, ",2,"); /* n */
     free(out);
     free(err);
+    /* the first (sat_overall 4) approved, the second (2) rejected: the default run counts
+     * the first alone, mean 4 of n 1 */
+    char *first = query1("SELECT instance_id FROM serve_submissions ORDER BY submitted_at, rowid"
+                         " LIMIT 1");
+    char *second = query1("SELECT instance_id FROM serve_submissions ORDER BY submitted_at DESC,"
+                          " rowid DESC LIMIT 1");
+    CU_ASSERT_FATAL(first && second && strcmp(first, second) != 0);
+    const char *ok[] = {"review", "set", server_db(), first, "--state", "approved", NULL};
+    const char *no[] = {"review",   "set",       server_db(), second, "--state",
+                        "rejected", "--comment", "重复访问",  NULL};
+    CU_ASSERT_EQUAL(lcmt_run(ok, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run(no, NULL, NULL, NULL), 0);
+    est[10] = "--min-n", est[11] = "1"; /* the default rule: --unreviewed exclude */
+    const char *one[] = {"design",    "set",          server_db(), "--form",
+                         "household", "--lonely-psu", "certainty", NULL}; /* one PSU left */
+    CU_ASSERT_EQUAL(lcmt_run(one, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(lcmt_run(est, NULL, &out, &err), 0);
+    LCMT_ASSERT_HAS(out, "sat_overall,,4,");
+    LCMT_ASSERT_HAS(out, ",1,"); /* n */
+    free(out);
+    free(err);
+    free(first);
+    free(second);
 }
 
 static void escaped_everywhere(void) {
@@ -918,6 +943,201 @@ static void interviewer_assignments(void) {
     r = request(port, "GET", "/i/a", NULL, NULL, 0);
     CU_ASSERT_EQUAL(r.status, 303); /* no session: to the sign-in */
     resp_free(&r);
+}
+
+/* ---- review of interviews (serve_review.c, docs/review.md) ---------------------------------- */
+
+/* Sign in as login at /login: the new session's cookie and CSRF token. */
+static void sign_in(int port, const char *login, char cookie[40], char csrf[40]) {
+    resp r = request(port, "GET", "/login", NULL, NULL, 0);
+    char c0[40], t0[40] = "", body[300];
+    snprintf(c0, sizeof c0, "%s", r.cookie);
+    const char *t = strstr(r.body ? r.body : "", "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", t0);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&next=%%2Freview&login=%s&password=review-pass-1", t0,
+             login);
+    r = request(port, "POST", "/login", c0, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    snprintf(cookie, 40, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/home", cookie, NULL, 0); /* the sign-out form has it */
+    t = strstr(r.body ? r.body : "", "name=\"_csrf\" value=\"");
+    csrf[0] = '\0';
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", csrf);
+    CU_ASSERT_EQUAL(strlen(csrf), 32);
+    resp_free(&r);
+}
+
+static int review_post(int port, const char *cookie, const char *csrf, const char *id,
+                       const char *state, const char *comment) {
+    char body[600];
+    snprintf(body, sizeof body, "_csrf=%s&id=%s&state=%s&comment=%s", csrf, id, state, comment);
+    resp r = request(port, "POST", "/review/i", cookie, body, 0);
+    int st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+/* After interviewer_assignments: 王访员's household A-01, submitted by lcmon serve, is
+ * received. The coordinator of 北京 (1100) returns it with a comment; the coordinator of
+ * 广州 (4401) gets 403 for it; the interviewer sees the comment on /i/a, edits and
+ * resubmits; the coordinator approves it. */
+static void review_pages(void) {
+    int port = server();
+    lcm_db *db = open_rw();
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_user_add(db, "bj-coord", "北京协调员", LCM_ROLE_CITY, "1100",
+                                       "review-pass-1", NULL, NULL, &err),
+                          LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_user_add(db, "gz-coord", "广州协调员", LCM_ROLE_CITY, "4401",
+                                       "review-pass-1", NULL, NULL, &err),
+                          LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_user_add(db, "an", "分析员", LCM_ROLE_ANALYST, "", "review-pass-1", NULL, NULL, &err),
+        LCM_OK);
+    char tok[LCM_FIELD_TOKEN_LEN + 1];
+    CU_ASSERT_EQUAL_FATAL(lcm_field_interviewer_token(db, "王访员", tok, NULL, &err), LCM_OK);
+    lcm_db_close(db);
+    char *id = query1("SELECT instance_id FROM resp_household_2026_1 WHERE household_id = 'A-01'");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+    char path[200], body[600];
+    snprintf(path, sizeof path, "/review/i?id=%s", id);
+    char *st = query1("SELECT state || '|' || city_code || '|' || who FROM submission_reviews"
+                      " WHERE instance_id = (SELECT instance_id FROM resp_household_2026_1"
+                      " WHERE household_id = 'A-01')");
+    CU_ASSERT_STRING_EQUAL(st ? st : "", "received|1100|<b>访员");
+    free(st);
+    /* not signed in: to the sign-in page */
+    resp r = request(port, "GET", "/review", NULL, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    LCMT_ASSERT_HAS(r.head, "/login?next=");
+    resp_free(&r);
+    /* 北京's coordinator: the list with the paradata, then the interview */
+    char bj[40], bj_csrf[40];
+    sign_in(port, "bj-coord", bj, bj_csrf);
+    r = request(port, "GET", "/review", bj, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "A-01");
+    LCMT_ASSERT_HAS(r.body, "&lt;b&gt;访员"); /* the interviewer's name as answered, escaped */
+    LCMT_ASSERT_HAS(r.body, "待审核");
+    resp_free(&r);
+    r = request(port, "GET", "/home", bj, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<a href=\"/review\">问卷审核</a>");
+    resp_free(&r);
+    r = request(port, "GET", path, bj, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"); /* read only */
+    CU_ASSERT_FALSE(lcmt_has(r.body, "<script>alert"));
+    CU_ASSERT_FALSE(lcmt_has(r.body, "name=\"q:"));
+    LCMT_ASSERT_HAS(r.body, "id=\"f-approved\"");
+    resp_free(&r);
+    /* 广州's coordinator: 403 for 北京's interview, page, list and decision alike */
+    char gz[40], gz_csrf[40];
+    sign_in(port, "gz-coord", gz, gz_csrf);
+    r = request(port, "GET", path, gz, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    CU_ASSERT_FALSE(lcmt_has(r.body, "alert(1)"));
+    resp_free(&r);
+    r = request(port, "GET", "/review?city=1100", gz, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    r = request(port, "GET", "/review", gz, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_FALSE(lcmt_has(r.body, "A-01"));
+    resp_free(&r);
+    CU_ASSERT_EQUAL(review_post(port, gz, gz_csrf, id, "approved", ""), 403);
+    /* an analyst sees every city but reviews none */
+    char an[40], an_csrf[40];
+    sign_in(port, "an", an, an_csrf);
+    r = request(port, "GET", path, an, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    /* no CSRF token, no comment for has issues: refused, nothing changed */
+    snprintf(body, sizeof body, "id=%s&state=approved", id);
+    r = request(port, "POST", "/review/i", bj, body, 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    resp_free(&r);
+    CU_ASSERT_EQUAL(review_post(port, bj, bj_csrf, id, "has_issues", "+"), 422);
+    snprintf(body, sizeof body,
+             "SELECT state || '|' || (SELECT count(*) FROM submission_review_history h"
+             " WHERE h.instance_id = r.instance_id) || '|' || (SELECT count(*) FROM audit"
+             " WHERE action = 'review.set' AND object = r.instance_id) FROM submission_reviews r"
+             " WHERE instance_id = '%s'",
+             id);
+    st = query1(body);
+    CU_ASSERT_STRING_EQUAL(st ? st : "", "received|1|0");
+    free(st);
+    CU_ASSERT_EQUAL(review_post(port, bj, bj_csrf, id, "has_issues",
+                                "%E5%B9%B4%E9%BE%84%3Cb%3E%E6%A0%B8%E5%AE%9E%3C%2Fb%3E"),
+                    303); /* 年龄<b>核实</b> */
+    snprintf(body, sizeof body,
+             "SELECT r.state || '|' || r.comment || '|' || r.who || '|' || a.who || '|' ||"
+             " a.place || '|' || a.detail FROM submission_reviews r, audit a WHERE"
+             " r.instance_id = '%s' AND a.action = 'review.set' AND a.object = r.instance_id",
+             id);
+    st = query1(body);
+    CU_ASSERT_STRING_EQUAL(st ? st : "", "has_issues|年龄<b>核实</b>|北京协调员|bj-coord|1100|"
+                                         "has_issues: 年龄<b>核实</b>");
+    free(st);
+    CU_ASSERT_EQUAL(review_post(port, bj, bj_csrf, id, "approved", ""), 409);
+    /* the interviewer: the comment on /i/a, escaped; edit; resubmit */
+    r = request(port, "GET", "/i", NULL, NULL, 0);
+    char iv[40], iv_csrf[40] = "";
+    snprintf(iv, sizeof iv, "%s", r.cookie);
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", iv_csrf);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&token=%s", iv_csrf, tok);
+    r = request(port, "POST", "/i", iv, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    snprintf(iv, sizeof iv, "%s", r.cookie);
+    resp_free(&r);
+    r = request(port, "GET", "/i/a", iv, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "id=\"returned\"");
+    LCMT_ASSERT_HAS(r.body, "年龄&lt;b&gt;核实&lt;/b&gt;");
+    t = strstr(r.body, "name=\"_csrf\" value=\"");
+    if (t)
+        sscanf(t + strlen("name=\"_csrf\" value=\""), "%32[0-9a-f]", iv_csrf);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&id=%s", bj_csrf, id); /* not an interviewer */
+    r = request(port, "POST", "/review/edit", bj, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    LCMT_ASSERT_HAS(r.head, "/i\r\n"); /* to the interviewers' sign-in */
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&id=%s", iv_csrf, id);
+    r = request(port, "POST", "/review/edit", iv, body, 0);
+    CU_ASSERT_EQUAL(r.status, 303);
+    LCMT_ASSERT_HAS(r.head, "/s/review");
+    resp_free(&r);
+    CU_ASSERT_EQUAL(post_status(port, iv, iv_csrf,
+                                "_page=respondent&q:sex=2&q:age=42&q:edu=6&q:work=1&"
+                                "q:disability=0"),
+                    NEXT);
+    CU_ASSERT_EQUAL(post_status(port, iv, iv_csrf, "_nav=submit"), NEXT);
+    snprintf(body, sizeof body,
+             "SELECT r.state || '|' || h.age || '|' || h.status FROM submission_reviews r"
+             " JOIN resp_household_2026_1 h USING (instance_id) WHERE r.instance_id = '%s'",
+             id);
+    st = query1(body);
+    CU_ASSERT_STRING_EQUAL(st ? st : "", "resubmitted|42|complete");
+    free(st);
+    r = request(port, "GET", "/i/a", iv, NULL, 0);
+    CU_ASSERT_FALSE(lcmt_has(r.body, "id=\"returned\""));
+    resp_free(&r);
+    /* resubmitted: the coordinator approves it */
+    CU_ASSERT_EQUAL(review_post(port, bj, bj_csrf, id, "approved", "%E5%A5%BD"), 303);
+    snprintf(body, sizeof body,
+             "SELECT group_concat(to_state, ',') FROM (SELECT to_state FROM"
+             " submission_review_history WHERE instance_id = '%s' ORDER BY id)",
+             id);
+    st = query1(body);
+    CU_ASSERT_STRING_EQUAL(st ? st : "", "received,has_issues,resubmitted,approved");
+    free(st);
+    free(id);
 }
 
 static void duplicate_flagged(void) {
@@ -1492,6 +1712,7 @@ const lcmt_case lcmt_serve_cases[] = {
     {"token_answers_once", token_answers_once},
     {"token_submitted_opens_nothing", token_submitted_opens_nothing},
     {"interviewer_assignments", interviewer_assignments},
+    {"review_pages", review_pages},
     {"duplicate_flagged", duplicate_flagged},
     {"rate_limited", rate_limited},
     {"roster_add_remove", roster_add_remove},

@@ -17,7 +17,7 @@ const char *const cmd_estimate_usage[] = {
     "               [--by COL[,COL...]] [--stat mean|total|prop|quantile]",
     "               [--quantiles P[,P...]] [--ci logit|beta|wald] [--level 0.95]",
     "               [--min-n 30] [--compare-waves Y1,Y2] [--no-store]",
-    "               [--format table|csv|json]",
+    "               [--unreviewed exclude|include] [--format table|csv|json]",
     "",
     "Estimate with the design declared by 'lcmon design set': for each variable (each",
     "category with --stat prop, each probability with --stat quantile) and each domain of",
@@ -33,6 +33,13 @@ const char *const cmd_estimate_usage[] = {
     "                      estimate waves Y1 and Y2, each with its own design, as independent",
     "                      samples; print both, the change Y2 - Y1, its SE sqrt(se1^2+se2^2)",
     "                      and a two-sided p-value from t on Welch-Satterthwaite df",
+    "    --unreviewed exclude|include",
+    "                      of the interviews collected by 'lcmon serve', only those a city",
+    "                      coordinator approved count (exclude, the default); include counts",
+    "                      the not yet reviewed too (received, resubmitted). Rejected ones and",
+    "                      those returned with issues never count; imported interviews count",
+    "                      as imported. The choice is stored with the run (runs.params) and",
+    "                      printed above the table (docs/review.md)",
     NULL,
 };
 
@@ -47,6 +54,7 @@ typedef struct est_opts {
     int waves[2]; /* --compare-waves, 0 when not given */
     cli_format fmt;
     char note[256]; /* the form versions harmonised, "" when one */
+    int unreviewed; /* --unreviewed include */
 } est_opts;
 
 static int parse_kind(const char *s, lcm_est_kind *k) {
@@ -108,6 +116,7 @@ static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
                                          {"compare-waves", required_argument, NULL, 'C'},
                                          {"no-store", no_argument, NULL, 'N'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"unreviewed", required_argument, NULL, 'u'},
                                          {0, 0, 0, 0}};
     int c;
     char *end;
@@ -157,6 +166,10 @@ static int parse(int argc, char **argv, est_opts *o, lcm_est_request *req) {
             break;
         case 'f':
             bad = cli_parse_format(optarg, &o->fmt);
+            break;
+        case 'u':
+            o->unreviewed = !strcmp(optarg, "include");
+            bad = !o->unreviewed && strcmp(optarg, "exclude") != 0;
             break;
         default:
             return cli_usage_error(cmd_estimate_usage, "bad option");
@@ -378,7 +391,21 @@ static lcm_status resolve(lcm_db *db, est_opts *o, lcm_est_request *req, lcm_err
     } else
         rc = lcm_source_resolve_wave(db, kind, name, req->wave, &req->source, note, sizeof o->note,
                                      err);
+    req->source.unreviewed = o->unreviewed;
     return rc;
+}
+
+/* Above the table of a form's estimates: which interviews of lcmon serve counted (csv and
+ * json stay as they are; the run's params say it too). */
+static void print_rule(const est_opts *o) {
+    if (!o->form || o->fmt != CLI_TABLE)
+        return;
+    if (o->unreviewed)
+        printf("interviews: imported ones, and of lcmon serve's the approved and the not yet "
+               "reviewed (--unreviewed include)\n");
+    else
+        printf("interviews: imported ones, and of lcmon serve's the approved only "
+               "(--unreviewed exclude)\n");
 }
 
 int cmd_estimate(int argc, char **argv) {
@@ -402,10 +429,11 @@ int cmd_estimate(int argc, char **argv) {
     else if (o.waves[0])
         code = lcm_estimate_compare(db, &req, o.waves[0], o.waves[1], &c, &err) != LCM_OK
                    ? cli_fail(&err)
-                   : print_comparison(&o, &req, c);
+                   : (print_rule(&o), print_comparison(&o, &req, c));
     else
-        code = lcm_estimate_run(db, &req, &r, &err) != LCM_OK ? cli_fail(&err)
-                                                              : print_result(&o, &req, r);
+        code = lcm_estimate_run(db, &req, &r, &err) != LCM_OK
+                   ? cli_fail(&err)
+                   : (print_rule(&o), print_result(&o, &req, r));
     if (code == LCM_EXIT_OK && o.note[0]) /* csv and json on stdout stay as they are */
         fprintf(o.fmt == CLI_TABLE ? stdout : stderr, "%sform '%s': %s (docs/forms.md)\n",
                 o.fmt == CLI_TABLE ? "\u2014 " : "lcmon: note: ", o.form, o.note);
