@@ -181,4 +181,16 @@ void lcm_dash_table_free(lcm_dash_table *t);
 /* RFC 4180 CSV of the table (header of keys, CRLF line ends) appended to sb. */
 void lcm_dash_table_csv(const lcm_dash_table *t, lcm_strbuf *sb);
 
+/* ---- the progress chart ---------------------------------------------------------------- */
+
+/* What the progress chart shows: per stratum (city scope) or per area, the label and the
+ * completed households in percent of those assigned (NaN when none); *label and *pct are
+ * the caller's to free() (the labels point into d). */
+lcm_status lcm_dash_chart_values(const lcm_dash *d, const char ***label, double **pct, size_t *n,
+                                 lcm_err *err);
+/* The chart drawn by gnuplot (plots/chart.h's bars, the median dashed) as SVG text, the
+ * caller's to free(). LCM_NOTFOUND when there is nothing to draw; LCM_EXTERNAL when gnuplot
+ * is missing or fails. */
+lcm_status lcm_dash_chart_svg(const lcm_dash *d, char **svg, size_t *len, lcm_err *err);
+
 #endif

@@ -433,7 +433,49 @@ static void dashboard__cli_usage_and_data_errors(void) {
     free(err);
 }
 
+static void dashboard__progress_chart_shows_the_completion_shares(void) {
+    lcm_db *db = open_fixture();
+    lcm_dash d;
+    CU_ASSERT_EQUAL_FATAL(lcm_dash_build(db, LCM_DASH_PROVINCE, "44", &d, NULL), LCM_OK);
+    const char **label = NULL;
+    double *pct = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(lcm_dash_chart_values(&d, &label, &pct, &n, NULL), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    /* 广州 5 of 13, 深圳 1 of 2 (fixture comment) */
+    CU_ASSERT_STRING_EQUAL(label[0], "广州市");
+    CU_ASSERT_DOUBLE_EQUAL(pct[0], 100.0 * 5 / 13, 1e-12);
+    CU_ASSERT_STRING_EQUAL(label[1], "深圳市");
+    CU_ASSERT_DOUBLE_EQUAL(pct[1], 50.0, 1e-12);
+    free(label), free(pct);
+    char *svg = NULL;
+    size_t len = 0;
+    lcm_err err = {0};
+    lcm_status st = lcm_dash_chart_svg(&d, &svg, &len, &err);
+    if (st == LCM_EXTERNAL)
+        fprintf(stderr, "\n  skipped: %s\n", err.msg); /* no gnuplot on this machine */
+    else {
+        CU_ASSERT_EQUAL(st, LCM_OK);
+        LCMT_ASSERT_HAS(svg, "<svg");
+        LCMT_ASSERT_HAS(svg, "深圳市");
+        LCMT_ASSERT_HAS(svg, "各城市完成进度");
+        CU_ASSERT_EQUAL(len, svg ? strlen(svg) : 0);
+    }
+    free(svg);
+    lcm_dash_free(&d);
+    /* a city: one bar per stratum */
+    CU_ASSERT_EQUAL_FATAL(lcm_dash_build(db, LCM_DASH_CITY, "4401", &d, NULL), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_dash_chart_values(&d, &label, &pct, &n, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT(n == 2 && strcmp(label[0], "城区") == 0 && fabs(pct[0] - 60.0) < 1e-12);
+    free(label), free(pct);
+    lcm_dash_free(&d);
+    lcm_db_close(db);
+}
+
 const lcmt_case lcmt_dashboard_cases[] = {
+    {"progress_chart_shows_the_completion_shares",
+     dashboard__progress_chart_shows_the_completion_shares},
     {"aapor_classes_of_each_code", dashboard__aapor_classes_of_each_code},
     {"city_numbers_equal_the_hand_worked_ones", dashboard__city_numbers_equal_the_hand_worked_ones},
     {"province_and_nation_rows", dashboard__province_and_nation_rows},
