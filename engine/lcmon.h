@@ -16,7 +16,7 @@
 typedef struct lcm_db lcm_db;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define LCM_SCHEMA_VERSION 15
+#define LCM_SCHEMA_VERSION 16
 /* PRAGMA application_id of lcmon databases ("LCMN"). */
 #define LCM_APPLICATION_ID 0x4C434D4E
 

@@ -484,6 +484,52 @@ static const char *const migrations[] = {
     "  data BLOB NOT NULL,"
     "  uploaded_at TEXT NOT NULL,"
     "  PRIMARY KEY (instance_id, field, row));",
+    /* 16: accounts, roles and the audit trail (engine/auth.h, docs/accounts.md): users with
+     * a role scoped to a place ('' for the ministry roles and reviewers, a province code for
+     * province officers, a city code for city coordinators and interviewers) and an Argon2id
+     * password hash (libsodium's crypto_pwhash_str; never the password); the audit trail,
+     * append-only (the triggers refuse UPDATE, DELETE and REPLACE); failed sign-ins per login and per
+     * address, for the lock after repeated failures; the signed-in user of a serve session */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  login TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','analyst','province','city','interviewer',"
+    "                                     'reviewer')),"
+    "  place TEXT NOT NULL DEFAULT '',"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+    "  interviewer_id INTEGER REFERENCES field_interviewers(id),"
+    "  created_at TEXT NOT NULL,"
+    "  pw_changed_at TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX users_interviewer ON users(interviewer_id)"
+    "  WHERE interviewer_id IS NOT NULL;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  user_id INTEGER,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  object TEXT NOT NULL,"
+    "  place TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX audit_user ON audit(user_id, at);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    /* INSERT OR REPLACE deletes without the DELETE trigger (recursive_triggers is off) */
+    "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"
+    "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TABLE login_failures ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('login','ip')),"
+    "  key TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),"
+    "  last_at INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (kind, key));"
+    "ALTER TABLE serve_sessions ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;",
 };
 
 int lcm__schema_count(void) {
