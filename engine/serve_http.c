@@ -122,6 +122,8 @@ static void index_get(lcm__req *r) {
                                "Please use the link or QR code the survey team gave you."));
     lcm_strbuf_adds(o, "</p><p><a class=\"button\" href=\"/i\">");
     lcm_serve_html(o, lcm__say(r, "调查员登录", "Interviewer sign-in"));
+    lcm_strbuf_adds(o, "</a> <a class=\"button\" href=\"/login\">");
+    lcm_serve_html(o, lcm__say(r, "工作人员登录", "Staff sign-in"));
     lcm_strbuf_adds(o, "</a></p>");
     lcm__foot(r);
 }
@@ -150,6 +152,9 @@ static void route(lcm__req *r) {
         snprintf(r->sess.lang, sizeof r->sess.lang, "%s", lang);
         lcm__session_save(r, NULL);
     }
+    /* accounts and the pages of #15: each module answers its own paths */
+    if (lcm__auth_route(r) || lcm__users_route(r))
+        return;
     if (get && strcmp(p, "/") == 0)
         index_get(r);
     else if (get && strcmp(p, "/static/lcmon.css") == 0) {
@@ -373,6 +378,26 @@ static void client_ip(struct MHD_Connection *c, char *buf, size_t cap) {
                   (socklen_t)cap);
 }
 
+#define MAX_QUERY 16
+typedef struct query_pairs {
+    lcm_serve_pair p[MAX_QUERY];
+    size_t n;
+} query_pairs;
+
+static enum MHD_Result query_pair(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value) {
+    query_pairs *q = cls;
+    (void)kind;
+    if (!key || !value || q->n >= MAX_QUERY || strlen(key) > 40 || strlen(value) >= 200 ||
+        !lcm_utf8_valid(key, strlen(key)) || !lcm_utf8_valid(value, strlen(value)))
+        return MHD_YES;
+    for (const char *p = value; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return MHD_YES;
+    q->p[q->n++] = (lcm_serve_pair){(char *)key, (char *)value};
+    return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *data,
                               size_t *size, void **con_cls) {
@@ -442,18 +467,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     lcm_strbuf_init(&r.out);
     snprintf(r.sess.lang, sizeof r.sess.lang, "zh");
     client_ip(c, r.ip, sizeof r.ip);
-    /* The query string as the browser sent it: libmicrohttpd has split it already, so
-     * rebuild nothing; the few parameters lcmon reads are looked up one by one. */
-    const char *q;
-    lcm_serve_pair qp[3];
-    size_t nq = 0;
-    static const char *const qnames[] = {"lang", "p", "t"};
-    for (size_t i = 0; i < 3; i++)
-        if ((q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, qnames[i])) != NULL &&
-            strlen(q) < 200 && lcm_utf8_valid(q, strlen(q)))
-            qp[nq++] = (lcm_serve_pair){(char *)qnames[i], (char *)q};
-    r.query.pairs = qp;
-    r.query.n = nq;
+    /* The query string as the browser sent it: libmicrohttpd has split and decoded it
+     * already; up to MAX_QUERY parameters with short names and values of UTF-8 are kept. */
+    query_pairs qp = {0};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_pair, &qp);
+    r.query.pairs = qp.p;
+    r.query.n = qp.n;
     r.files = u->files;
     r.nfiles = u->nfiles;
     if (post && lcm_serve_form_decode(u->body.buf, u->body.len, &r.body, &err) != LCM_OK)
@@ -465,6 +484,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (lcm_serve_cookie(cookie, "lcm_s", sid, sizeof sid) && strlen(sid) == 32 &&
         strspn(sid, "0123456789abcdef") == 32)
         lcm__session_load(&r, sid, NULL);
+    lcm__auth_load(&r);
     route(&r);
     if (!sqlite3_get_autocommit(lcm_db_sqlite(r.db)) || r.wlocked) { /* a bug: never keep it */
         fprintf(stderr, "lcmon: serve: %s %s left a transaction open\n", method, url);

@@ -7,10 +7,13 @@
  *   serve_page.c   questionnaire pages: render, check and save a page, review, submit
  *   serve_field.c  campaigns, tokens and interviewers (engine/field.h) seen from the web
  *   serve_static.c the style sheet and script, compiled in
+ *   serve_auth.c   accounts on the web: /login, /logout, /home, who may open what
+ *   serve_users.c  /admin/users: the administrators' page of accounts
  */
 #ifndef LCM_SERVE_INT_H
 #define LCM_SERVE_INT_H
 
+#include "auth.h"
 #include "form.h"
 #include "interview.h"
 #include "serve.h"
@@ -124,6 +127,9 @@ typedef struct lcm__req {
     int wlocked;      /* holds srv->wmu (lcm__begin) */
     lcm__file *files; /* files of a multipart post */
     size_t nfiles;
+    /* the account signed in to this session (serve_auth.c, lcm__auth_load) */
+    lcm_user user;
+    int signed_in;
 } lcm__req;
 
 /* serve_upload.c: the file posted as form field name, NULL; store f (accepted) under the
@@ -200,6 +206,35 @@ typedef struct lcm__place {
 lcm_status lcm__places(lcm__req *r, int level, const char *parent, lcm__place **out, size_t *n,
                        lcm_err *err);
 void lcm__places_free(lcm__server *s);
+
+/* serve_auth.c: accounts (engine/auth.h) on the web; docs/accounts.md.
+ * Signed-in sessions end after LCM__IDLE_S without a request and LCM__MAX_AGE_S after
+ * sign-in, whichever comes first (checked each time the session is loaded). */
+#define LCM__IDLE_S (30 * 60)
+#define LCM__MAX_AGE_S (12 * 3600)
+/* Fill r->user and r->signed_in from the session (handle() calls it once per request). */
+void lcm__auth_load(lcm__req *r);
+/* Not signed in: 303 to /login?next=<path>; signed in without one of role_bits
+ * (LCM_ROLE_BIT(LCM_ROLE_CITY) | ...): the 403 page. Returns 1 when allowed. */
+int lcm__need_role(lcm__req *r, unsigned role_bits);
+/* The 403 page unless the signed-in user sees city_code (lcm_user_sees_city); not signed
+ * in: 303 to /login. Returns 1 when allowed. */
+int lcm__need_city(lcm__req *r, const char *city_code);
+/* The same for a province code (lcm_user_sees_province). */
+int lcm__need_province(lcm__req *r, const char *province_code);
+/* The 403 page ("no permission"). */
+void lcm__forbidden(lcm__req *r);
+/* A page of a signed-in user: lcm__head, then a header with the title, the language switch
+ * (path?lang=en|zh), the user's name and role and a sign-out button, a link home. */
+void lcm__staff_head(lcm__req *r, const char *title, const char *path);
+/* GET /home: the links of the signed-in user's role. */
+void lcm__home_get(lcm__req *r);
+/* /login, /logout, /home, /admin/users: 1 when it answered the request. */
+int lcm__auth_route(lcm__req *r);
+/* serve_users.c: /admin/users (administrators only). */
+int lcm__users_route(lcm__req *r);
+/* Append the URL-encoded text (for a query parameter). */
+void lcm__url_encode(lcm_strbuf *sb, const char *text);
 
 /* serve_static.c */
 extern const char lcm__css[];
