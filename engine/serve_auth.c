@@ -217,6 +217,8 @@ static const struct home_link {
 } home_links[] = {
     {ROLE(INTERVIEWER), "/i/a", "我的访问任务", "My assignments"},
     {ROLE(ADMIN), "/admin/users", "账户管理", "Accounts"},
+    {ROLE(ADMIN) | ROLE(ANALYST) | ROLE(PROVINCE) | ROLE(CITY), "/dash", "督导看板",
+     "Fieldwork dashboard"},
 };
 
 void lcm__home_get(lcm__req *r) {

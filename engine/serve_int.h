@@ -233,6 +233,8 @@ void lcm__home_get(lcm__req *r);
 int lcm__auth_route(lcm__req *r);
 /* serve_users.c: /admin/users (administrators only). */
 int lcm__users_route(lcm__req *r);
+/* serve_dash.c: /dash, /dash.csv, /dash/flags, /dash/progress.svg (docs/dashboard.md). */
+int lcm__dash_route(lcm__req *r);
 /* Append the URL-encoded text (for a query parameter). */
 void lcm__url_encode(lcm_strbuf *sb, const char *text);
 
