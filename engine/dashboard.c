@@ -485,15 +485,25 @@ static lcm_status straight_campaign(lcm_db *db, lcm_dash *d, const long long *ci
     return rc;
 }
 
+static int ll_cmp(const void *a, const void *b) {
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Each campaign with interviews once (a national dashboard has tens of thousands). */
 static lcm_status straightliners(lcm_db *db, lcm_dash *d, const long long *cid, lcm_err *err) {
+    if (d->niv == 0)
+        return LCM_OK;
+    long long *u = malloc(d->niv * sizeof *u);
+    if (!u)
+        return oom(err);
+    memcpy(u, cid, d->niv * sizeof *u);
+    qsort(u, d->niv, sizeof *u, ll_cmp);
     lcm_status rc = LCM_OK;
-    for (size_t i = 0; rc == LCM_OK && i < d->niv; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = cid[j] == cid[i];
-        if (!seen)
-            rc = straight_campaign(db, d, cid, cid[i], err);
-    }
+    for (size_t i = 0; rc == LCM_OK && i < d->niv; i++)
+        if (i == 0 || u[i] != u[i - 1])
+            rc = straight_campaign(db, d, cid, u[i], err);
+    free(u);
     return rc;
 }
 
@@ -509,6 +519,7 @@ static int day_cmp(const void *a, const void *b) {
     return strcmp(x->date, y->date);
 }
 
+/* One row per interview, sorted, then equal keys merged: no search per interview. */
 static lcm_status per_day(lcm_dash *d, lcm_err *err) {
     size_t cap = 0;
     lcm_status rc = LCM_OK;
@@ -516,26 +527,27 @@ static lcm_status per_day(lcm_dash *d, lcm_err *err) {
         const lcm_dash_interview *v = &d->iv[i];
         if (v->interviewer_id == 0 || !v->local[0])
             continue;
-        size_t k = 0;
-        for (; k < d->ndays; k++)
-            if (d->days[k].interviewer_id == v->interviewer_id &&
-                strncmp(d->days[k].date, v->local, 10) == 0 &&
-                strcmp(d->days[k].city, v->city) == 0)
-                break;
-        if (k == d->ndays) {
-            lcm_dash_day *w = push(&d->days, &d->ndays, &cap, sizeof *w, err, &rc);
-            if (!w)
-                return rc;
-            w->interviewer_id = v->interviewer_id;
-            snprintf(w->interviewer, sizeof w->interviewer, "%s", v->interviewer);
-            snprintf(w->city, sizeof w->city, "%s", v->city);
-            snprintf(w->city_name, sizeof w->city_name, "%s", v->city_name);
-            snprintf(w->date, sizeof w->date, "%.10s", v->local);
-        }
-        d->days[k].interviews++;
+        lcm_dash_day *w = push(&d->days, &d->ndays, &cap, sizeof *w, err, &rc);
+        if (!w)
+            return rc;
+        w->interviewer_id = v->interviewer_id;
+        snprintf(w->interviewer, sizeof w->interviewer, "%s", v->interviewer);
+        snprintf(w->city, sizeof w->city, "%s", v->city);
+        snprintf(w->city_name, sizeof w->city_name, "%s", v->city_name);
+        snprintf(w->date, sizeof w->date, "%.10s", v->local);
+        w->interviews = 1;
     }
-    if (d->ndays)
-        qsort(d->days, d->ndays, sizeof *d->days, day_cmp);
+    if (d->ndays == 0)
+        return rc;
+    qsort(d->days, d->ndays, sizeof *d->days, day_cmp);
+    size_t k = 0;
+    for (size_t i = 1; i < d->ndays; i++) {
+        if (day_cmp(&d->days[k], &d->days[i]) == 0)
+            d->days[k].interviews += d->days[i].interviews;
+        else
+            d->days[++k] = d->days[i];
+    }
+    d->ndays = k + 1;
     return rc;
 }
 

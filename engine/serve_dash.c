@@ -152,7 +152,14 @@ static void html_table(lcm__req *r, const lcm_dash *d, const lcm_dash_table *t, 
             int area_link = strcmp(t->name, "areas") == 0 && k == 1 && d->scope != LCM_DASH_CITY;
             int flag_link =
                 strcmp(t->name, "summary") == 0 && k == 1 && i >= t->nrow - LCM_DASH_NFLAG;
-            if (area_link) {
+            /* an interview opens on the review page (serve_review.c) for those who review */
+            int iv_link = strcmp(t->name, "flags") == 0 && k == 1 &&
+                          (r->user.role == LCM_ROLE_CITY || r->user.role == LCM_ROLE_ADMIN);
+            if (iv_link) {
+                lcm_strbuf_adds(o, "<a href=\"/review/i?id=");
+                lcm__url_encode(o, c);
+                lcm_strbuf_adds(o, "\">");
+            } else if (area_link) {
                 lcm_strbuf_adds(o, d->scope == LCM_DASH_NATION ? "<a href=\"/dash?province="
                                                                : "<a href=\"/dash?city=");
                 lcm_serve_html(o, t->cell[i * (size_t)t->ncol]);
@@ -168,7 +175,7 @@ static void html_table(lcm__req *r, const lcm_dash *d, const lcm_dash_table *t, 
                 lcm_strbuf_adds(o, "\">");
             }
             lcm_serve_html(o, c);
-            if (area_link || flag_link)
+            if (area_link || flag_link || iv_link)
                 lcm_strbuf_adds(o, "</a>");
             lcm_strbuf_adds(o, "</td>");
         }

@@ -369,6 +369,7 @@ static void serve_dash__page_and_csv_numbers_equal_the_engine(void) {
     CU_ASSERT(shown_equals(v[8], d.median_s, 1.0 / 60));
     for (int k = 0; k < LCM_DASH_NFLAG; k++)
         CU_ASSERT(shown_equals(v[9 + k], (double)d.nflag[k], 1));
+    CU_ASSERT(!strstr(page.body, "/review/i?id=")); /* a province officer reviews none */
     /* the names of interviewers on the page, not in the download */
     LCMT_ASSERT_HAS(page.body, "王芳");
     csv = request("GET", "/dash.csv?table=flags", cookie, NULL);
@@ -408,6 +409,8 @@ static void serve_dash__page_and_csv_numbers_equal_the_engine(void) {
     n = page_column(page.body, "summary", "value", v, 32);
     CU_ASSERT(n >= 7 && shown_equals(v[5], d.total.rr1, 100) &&
               shown_equals(v[6], d.total.ref1, 100));
+    /* 广州's coordinator reviews interviews: the flagged ones open on the review page */
+    LCMT_ASSERT_HAS(page.body, "<a href=\"/review/i?id=g03\">g03</a>");
     n = page_column(page.body, "psus", "psu", v, 32);
     CU_ASSERT_EQUAL(n, d.npsus);
     resp_free(&page);
