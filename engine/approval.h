@@ -16,7 +16,7 @@
  * self_assessments for that year, its honours awarded in that year or before (4.2.2 counts
  * them) and its facilities opened by then or with no year (2.2.1, 2.2.3). While the
  * city-year is submitted, province_accepted or accepted they are locked: triggers refuse
- * every insert, update and delete (migration 16), and the importers refuse the row first
+ * every insert, update and delete (migration 19), and the importers refuse the row first
  * with a message naming file, line, column, city and year. Reviewers' ratings and survey
  * measures are not the city's inputs and are not locked.
  *

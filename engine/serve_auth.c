@@ -223,6 +223,8 @@ static const struct home_link {
     {ROLE(CITY) | ROLE(PROVINCE) | ROLE(ADMIN) | ROLE(ANALYST), "/data", "城市数据审核",
      "Data approval"},
     {ROLE(CITY) | ROLE(ADMIN), "/review", "问卷审核", "Review of interviews"},
+    {ROLE(ADMIN) | ROLE(ANALYST) | ROLE(PROVINCE) | ROLE(CITY), "/dash", "督导看板",
+     "Fieldwork dashboard"},
 };
 
 /* The links of a city's page /city/<code> ("{city}" is replaced by the code), for whoever

@@ -155,7 +155,8 @@ static void route(lcm__req *r) {
     /* accounts and the pages of #15: each module answers its own paths */
     if (lcm__auth_route(r) || lcm__users_route(r))
         return;
-    if (lcm__register_route(r) || lcm__approval_route(r) || lcm__review_route(r))
+    if (lcm__register_route(r) || lcm__approval_route(r) || lcm__review_route(r) ||
+        lcm__dash_route(r))
         return;
     if (get && strcmp(p, "/") == 0)
         index_get(r);

@@ -237,6 +237,8 @@ int lcm__auth_route(lcm__req *r);
 int lcm__users_route(lcm__req *r);
 /* serve_approval.c: /data, data approval of the cities' inputs (docs/approval.md). */
 int lcm__approval_route(lcm__req *r);
+/* serve_dash.c: /dash, /dash.csv, /dash/flags, /dash/progress.svg (docs/dashboard.md). */
+int lcm__dash_route(lcm__req *r);
 /* Append the URL-encoded text (for a query parameter). */
 void lcm__url_encode(lcm_strbuf *sb, const char *text);
 

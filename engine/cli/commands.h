@@ -9,6 +9,7 @@ LCM_CMD(serve, "answer questionnaires in a browser: web self-completion and inte
 LCM_CMD(user, "accounts of the server: add, list, disable, new password")
 LCM_CMD(audit, "the audit trail: who changed what, where and when")
 LCM_CMD(review, "review interviews collected by lcmon serve: approve, return, reject")
+LCM_CMD(dashboard, "fieldwork progress, response rates and quality flags by city, province, nation")
 LCM_CMD(import, "import statistics, ratings, facilities or a dataset from CSV")
 LCM_CMD(approval, "data approval of a city's inputs: submit, accept, return, reopen")
 LCM_CMD(ratings, "expert ratings: rubric, blind rating, agreement, severity, adjudication")
