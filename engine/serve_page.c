@@ -145,8 +145,9 @@ lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version,
             snprintf(sf->version, sizeof sf->version, "%s", lcm_form_version(sf->f));
             sf->place = calloc(n + 1, sizeof *sf->place);
             sf->place_parent = calloc(n + 1, sizeof *sf->place_parent);
+            sf->memo = calloc(s->ndbs + 1, sizeof *sf->memo);
             grown = realloc(s->forms, (s->nforms + 1) * sizeof *grown);
-            st = sf->place && sf->place_parent && grown ? LCM_OK : oom(err);
+            st = sf->place && sf->place_parent && sf->memo && grown ? LCM_OK : oom(err);
             if (grown)
                 s->forms = grown;
         }
@@ -162,6 +163,7 @@ lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version,
             free(sf->units);
             free(sf->place);
             free(sf->place_parent);
+            free(sf->memo);
             lcm_form_free(sf->f);
             free(sf);
         }
@@ -204,6 +206,8 @@ static void ctx_free(ctx *c) {
     free(c->posted_of);
     free(c->pages);
     lcm_interview_free(c->iv);
+    if (c->in && c->sf) /* the remembered results stay with the connection */
+        c->sf->memo[c->r->dbi] = lcm__instance_memo_take(c->in);
     lcm_instance_free(c->in);
 }
 
@@ -344,6 +348,10 @@ static int ctx_open(lcm__req *r, ctx *c) {
     if (st == LCM_OK) {
         c->f = c->sf->f;
         st = lcm_instance_load(r->db, c->f, r->sess.instance_id, &c->in, &err);
+    }
+    if (st == LCM_OK) {
+        lcm__instance_memo_give(c->in, c->sf->memo[r->dbi]);
+        c->sf->memo[r->dbi] = NULL;
     }
     if (st == LCM_OK && !complete(c))
         st = cawi_fill(c, &err);
