@@ -38,22 +38,14 @@ static const char *column_text(sqlite3_stmt *st, int c, char *buf, size_t size) 
 
 static lcm_status prepare_select(lcm_db *db, const lcm_form *f, const char *table, int is_main,
                                  sqlite3_stmt **st, lcm_err *err) {
-    lcm_strbuf sql = LCM_STRBUF_INIT;
-    lcm_strbuf_adds(&sql, "SELECT ");
-    for (size_t i = 0; is_main && i < lcm__n_std_cols; i++)
-        lcm_strbuf_addf(&sql, "%s%s", i ? ", " : "", lcm__std_cols[i].name);
-    if (!is_main)
-        lcm_strbuf_adds(&sql, "position");
-    for (size_t i = 0; i < f->nfields; i++)
-        if (lcm__field_in_table(&f->fields[i], table))
-            lcm_strbuf_addf(&sql, ", \"%s\"", f->fields[i].column);
-    lcm_strbuf_addf(&sql, " FROM \"%s\" WHERE instance_id = ?1%s", table,
-                    is_main ? "" : " ORDER BY position");
-    /* from the connection's cache: a server reads an instance back for every page */
-    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, st, err)
-                                        : lcm_err_set(err, LCM_NOMEM, "out of memory");
-    lcm_strbuf_release(&sql);
-    return rc;
+    /* the SELECT worked out with the form (form_plan.c), from the connection's cache: a
+     * server reads an instance back for every page */
+    for (size_t t = 0; t < f->nplans; t++)
+        if (is_main ? f->plans[t].repeat < 0
+                    : f->plans[t].repeat >= 0 &&
+                          strcmp(f->fields[f->plans[t].repeat].table, table) == 0)
+            return lcm_db_prepare_cached(db, f->plans[t].select_sql, st, err);
+    return lcm_err_set(err, LCM_INTERNAL, "form '%s' has no table '%s'", f->form_id, table);
 }
 
 /* Answers of the current row of st, from column `first` on, into row `row` of the table. */

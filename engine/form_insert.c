@@ -229,6 +229,25 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__tabl
     return rc;
 }
 
+/* The upsert of one row (form_plan.c): the main row, or a roster row. For the main row,
+ * LCM_CONFLICT when the stored row is complete (the upsert leaves it alone). */
+static lcm_status upsert_row(lcm_db *db, const lcm_instance *in, const lcm__table_plan *p, long row,
+                             lcm_err *err) {
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare_rebind(db, p->upsert_sql, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    bind_row(st, in, p, row, 0);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "storing the instance");
+    else if (p->repeat < 0 && sqlite3_changes(lcm_db_sqlite(db)) == 0)
+        rc = lcm_err_set(err, LCM_CONFLICT,
+                         "instance '%s' is already stored complete: it is not replaced",
+                         in->meta[LCM__STD_ID]);
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Roster rows first..first+n-1 (n > 1) in one INSERT of n rows: one statement run instead of
  * n (each run opens the table's and the index's cursors, finds the last rowid, and closes
  * them: a tenth of an import of households with 2.3 members each). At most MULTI_ROWS rows,
@@ -236,11 +255,13 @@ static lcm_status insert_row(lcm_db *db, const lcm_instance *in, const lcm__tabl
  * set), 0 when the statement would be too long (the caller inserts row by row). */
 #define MULTI_ROWS 8
 static int insert_multi(lcm_db *db, const lcm_instance *in, const lcm__table_plan *p, long first,
-                        long n, lcm_status *rc, lcm_err *err) {
+                        long n, int upsert, lcm_status *rc, lcm_err *err) {
     char sql[4096];
     size_t len = strlen(p->sql), width = (size_t)p->nfixed + p->ncols;
     const char *values = strstr(p->sql, ") VALUES (");
-    if (!values || n > MULTI_ROWS || len + (size_t)(n - 1) * (3 * width + 3) >= sizeof sql)
+    const char *tail = upsert ? p->upsert_sql + len : ""; /* " ON CONFLICT …" */
+    size_t ntail = strlen(tail);
+    if (!values || n > MULTI_ROWS || len + (size_t)(n - 1) * (3 * width + 3) + ntail >= sizeof sql)
         return 0;
     memcpy(sql, p->sql, len);
     for (long r = 1; r < n; r++) { /* ", (?, ?, …)" */
@@ -249,7 +270,7 @@ static int insert_multi(lcm_db *db, const lcm_instance *in, const lcm__table_pla
             memcpy(sql + len, c ? ", ?" : "?", c ? 3 : 1), len += c ? 3 : 1;
         sql[len++] = ')';
     }
-    sql[len] = '\0';
+    memcpy(sql + len, tail, ntail + 1);
     sqlite3_stmt *st = NULL;
     if ((*rc = lcm_db_prepare_rebind(db, sql, &st, err)) != LCM_OK)
         return 1;
@@ -261,18 +282,30 @@ static int insert_multi(lcm_db *db, const lcm_instance *in, const lcm__table_pla
     return 1;
 }
 
-/* The roster rows, after the main row. */
-static lcm_status insert_rosters(lcm_db *db, const lcm_instance *in, lcm_err *err) {
+/* The roster rows, after the main row; upsert: written over the rows stored at the same
+ * positions, and the stored rows after the last one deleted. */
+static lcm_status insert_rosters(lcm_db *db, const lcm_instance *in, int upsert, lcm_err *err) {
     const lcm_form *f = in->f;
     lcm_status rc = LCM_OK;
     for (size_t t = 1; t < f->nplans && rc == LCM_OK; t++) {
-        long rows = in->rep[f->plans[t].repeat].n;
+        const lcm__table_plan *p = &f->plans[t];
+        long rows = in->rep[p->repeat].n;
         for (long row = 1; row <= rows && rc == LCM_OK;) {
             long n = rows - row + 1 < MULTI_ROWS ? rows - row + 1 : MULTI_ROWS;
-            if (n > 1 && insert_multi(db, in, &f->plans[t], row, n, &rc, err))
+            if (n > 1 && insert_multi(db, in, p, row, n, upsert, &rc, err))
                 row += n;
             else
-                rc = insert_row(db, in, &f->plans[t], row++, err);
+                rc = upsert ? upsert_row(db, in, p, row++, err) : insert_row(db, in, p, row++, err);
+        }
+        if (rc == LCM_OK && upsert) {
+            sqlite3_stmt *st = NULL;
+            if ((rc = lcm_db_prepare_cached(db, p->trim_sql, &st, err)) != LCM_OK)
+                break;
+            sqlite3_bind_text(st, 1, in->meta[LCM__STD_ID], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, rows);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = lcm_db_fail(db, err, "storing the instance");
+            sqlite3_reset(st);
         }
     }
     return rc;
@@ -293,30 +326,8 @@ static lcm_status delete_rows(lcm_db *db, const lcm_instance *in, const char *do
     return rc;
 }
 
-/* Delete the stored copy of the instance, refusing to touch a complete one. */
-static lcm_status delete_stored(lcm_db *db, const lcm_instance *in, lcm_err *err) {
-    sqlite3_stmt *st = NULL;
-    lcm_strbuf sql = LCM_STRBUF_INIT;
-    lcm_strbuf_addf(&sql, "SELECT status FROM \"%s\" WHERE instance_id = ?1", in->f->table);
-    lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, &st, err)
-                                        : lcm_err_set(err, LCM_NOMEM, "out of memory");
-    lcm_strbuf_release(&sql);
-    if (rc == LCM_OK) {
-        sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "complete") == 0)
-            rc = lcm_err_set(err, LCM_CONFLICT,
-                             "instance '%s' is already stored complete: it is not replaced",
-                             in->meta[0]);
-        else if (step != SQLITE_ROW && step != SQLITE_DONE)
-            rc = lcm_db_fail(db, err, "reading the instance");
-    }
-    sqlite3_reset(st);
-    return rc == LCM_OK ? delete_rows(db, in, "replacing the instance", err) : rc;
-}
-
-/* Write the instance in the caller's transaction; replace: delete the stored copy first,
- * inside a savepoint. */
+/* Write the instance in the caller's transaction; replace: write over the stored copy (a
+ * complete one is refused), inside a savepoint. */
 static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace, long long *rowid,
                                  lcm_err *err) {
     if (sqlite3_get_autocommit(lcm_db_sqlite(db)))
@@ -339,7 +350,7 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
             return rc;
         if (rowid)
             *rowid = (long long)sqlite3_last_insert_rowid(lcm_db_sqlite(db));
-        if ((rc = insert_rosters(db, in, &first)) == LCM_OK)
+        if ((rc = insert_rosters(db, in, 0, &first)) == LCM_OK)
             return LCM_OK;
         if (delete_rows(db, in, "taking back a refused instance", &why) != LCM_OK)
             return lcm_err_set(err, LCM_DB, "%s (after: %s)", why.msg, first.msg);
@@ -347,9 +358,11 @@ static lcm_status write_instance(lcm_db *db, const lcm_instance *in, int replace
     }
     if ((rc = lcm_db_run_cached(db, "SAVEPOINT lcm_instance", err)) != LCM_OK)
         return rc;
-    rc = delete_stored(db, in, err);
-    if (rc == LCM_OK && (rc = insert_row(db, in, &in->f->plans[0], 0, err)) == LCM_OK)
-        rc = insert_rosters(db, in, err);
+    /* Written again in place: the main row and the roster rows upserted, the rows after
+     * the last one deleted (a delete and an insert would move the row to the table's end
+     * and write twice the pages). */
+    if ((rc = upsert_row(db, in, &in->f->plans[0], 0, err)) == LCM_OK)
+        rc = insert_rosters(db, in, 1, err);
     if (rc != LCM_OK)
         sqlite3_exec(lcm_db_sqlite(db), "ROLLBACK TO lcm_instance", NULL, NULL, NULL);
     lcm_status rel = lcm_db_run_cached(db, "RELEASE lcm_instance", err);

@@ -74,6 +74,12 @@ lcm_status lcm__memo_bool(lcm_instance *in, int field, long row, const lcm_expr 
 lcm_status lcm__memo_string(lcm_instance *in, int field, long row, const lcm_expr *e,
                             const lcm_expr_env *env, const char **out, char **owned, lcm_err *err);
 void lcm__memo_free(lcm__memo *m);
+/* Take the instance's remembered results away (NULL when none), or give it m (remembered for
+ * an instance of the same form: its results hold for any instance, being keyed by the
+ * answers; the memo it had is freed). A server keeps one per form and connection, so that a
+ * request's instance, read back and freed again, does not start with an empty one. */
+lcm__memo *lcm__instance_memo_take(lcm_instance *in);
+void lcm__instance_memo_give(lcm_instance *in, lcm__memo *m);
 /* 1 when e calls only functions whose result depends on their arguments alone. */
 int lcm__memo_pure(const lcm_expr *e);
 

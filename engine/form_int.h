@@ -47,6 +47,12 @@ typedef struct lcm__table_plan {
     int repeat; /* its begin repeat, -1 for the main table */
     char *sql;
     char *delete_sql; /* DELETE of an instance's rows */
+    /* sql followed by ON CONFLICT … DO UPDATE of every column but the key: a row written
+     * again in place (lcm_instance_save), not deleted and inserted at the table's end; a
+     * stored complete main row is left alone (no change: the caller refuses) */
+    char *upsert_sql;
+    char *trim_sql;   /* roster: DELETE of the instance's rows after position ?2 */
+    char *select_sql; /* the instance's row(s) read back, as form_fetch.c reads them */
     int nfixed;       /* standard columns (main) or instance_id and position (roster) */
     lcm__col_bind *cols;
     size_t ncols;

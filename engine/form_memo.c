@@ -154,6 +154,21 @@ static void free_exprs(memo_expr *e, size_t n) {
     free(e);
 }
 
+lcm__memo *lcm__instance_memo_take(lcm_instance *in) {
+    lcm__memo *m = in->memo;
+    in->memo = NULL;
+    return m;
+}
+
+void lcm__instance_memo_give(lcm_instance *in, lcm__memo *m) {
+    if (m == in->memo)
+        return;
+    lcm__memo_free(in->memo);
+    in->memo = m && m->n == in->f->nfields ? m : NULL;
+    if (m && !in->memo)
+        lcm__memo_free(m);
+}
+
 void lcm__memo_free(lcm__memo *m) {
     if (!m)
         return;

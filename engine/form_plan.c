@@ -33,7 +33,7 @@ static void table_columns(const lcm_form *f, const char *table,
 
 typedef struct plan_ctx {
     lcm__table_plan *p;
-    lcm_strbuf *sql;
+    lcm_strbuf *sql, *set;
 } plan_ctx;
 
 static void add_column(void *ud, const lcm_field *fd, int field, int choice) {
@@ -42,13 +42,15 @@ static void add_column(void *ud, const lcm_field *fd, int field, int choice) {
         c->p->ncols++;
         return;
     }
-    if (choice < 0)
+    if (choice < 0) {
         lcm_strbuf_addf(c->sql, ", \"%s\"", fd->column);
-    else {
+        lcm_strbuf_addf(c->set, ", \"%s\" = excluded.\"%s\"", fd->column, fd->column);
+    } else {
         char *mc = lcm__multi_column(fd, &fd->list->items[choice]);
-        if (mc)
+        if (mc) {
             lcm_strbuf_addf(c->sql, ", \"%s\"", mc);
-        else
+            lcm_strbuf_addf(c->set, ", \"%s\" = excluded.\"%s\"", mc, mc);
+        } else
             c->sql->oom = 1;
         free(mc);
     }
@@ -60,8 +62,8 @@ static void add_column(void *ud, const lcm_field *fd, int field, int choice) {
 /* The INSERT of table (repeat -1: the main table, whose standard columns come first). */
 static lcm_status plan_table(const lcm_form *f, int repeat, lcm__table_plan *p) {
     const char *table = repeat < 0 ? f->table : f->fields[repeat].table;
-    lcm_strbuf sql = LCM_STRBUF_INIT;
-    plan_ctx c = {p, &sql};
+    lcm_strbuf sql = LCM_STRBUF_INIT, set = LCM_STRBUF_INIT;
+    plan_ctx c = {p, &sql, &set};
     p->repeat = repeat;
     p->ncols = 0;
     table_columns(f, table, add_column, &c); /* count */
@@ -70,8 +72,12 @@ static lcm_status plan_table(const lcm_form *f, int repeat, lcm__table_plan *p) 
     p->ncols = 0;
     lcm_strbuf_addf(&sql, "INSERT INTO \"%s\" (", table);
     if (repeat < 0)
-        for (size_t i = 0; i < lcm__n_std_cols; i++)
+        for (size_t i = 0; i < lcm__n_std_cols; i++) {
             lcm_strbuf_addf(&sql, "%s%s", i ? ", " : "", lcm__std_cols[i].name);
+            if (strcmp(lcm__std_cols[i].name, "instance_id") != 0)
+                lcm_strbuf_addf(&set, ", %s = excluded.%s", lcm__std_cols[i].name,
+                                lcm__std_cols[i].name);
+        }
     else
         lcm_strbuf_adds(&sql, "instance_id, position");
     table_columns(f, table, add_column, &c);
@@ -80,15 +86,39 @@ static lcm_status plan_table(const lcm_form *f, int repeat, lcm__table_plan *p) 
     for (size_t i = 0; i < (size_t)p->nfixed + p->ncols; i++)
         lcm_strbuf_adds(&sql, i ? ", ?" : "?");
     lcm_strbuf_adds(&sql, ")");
-    if (!lcm_strbuf_ok(&sql)) {
+    if (!lcm_strbuf_ok(&sql) || !lcm_strbuf_ok(&set)) {
         lcm_strbuf_release(&sql);
+        lcm_strbuf_release(&set);
         return LCM_NOMEM;
     }
     p->sql = lcm_strbuf_detach(&sql);
     lcm_strbuf_addf(&sql, "DELETE FROM \"%s\" WHERE instance_id = ?1", table);
     p->delete_sql = lcm_strbuf_ok(&sql) ? lcm_strbuf_detach(&sql) : NULL;
+    /* the upsert: every column but the key set from the row given ("SET , a = …": the
+     * first ", " dropped); a complete main row is not written over */
+    lcm_strbuf_addf(&sql, "%s ON CONFLICT (%s) DO UPDATE SET %s%s", p->sql,
+                    repeat < 0 ? "instance_id" : "instance_id, position",
+                    set.len > 2 ? set.buf + 2 : "position = excluded.position",
+                    repeat < 0 ? " WHERE status <> 'complete'" : "");
+    p->upsert_sql = lcm_strbuf_ok(&sql) ? lcm_strbuf_detach(&sql) : NULL;
+    lcm_strbuf_addf(&sql, "DELETE FROM \"%s\" WHERE instance_id = ?1 AND position > ?2", table);
+    p->trim_sql = lcm_strbuf_ok(&sql) ? lcm_strbuf_detach(&sql) : NULL;
+    /* the SELECT of form_fetch.c: standard columns (main) or position, then the answers */
+    lcm_strbuf_adds(&sql, "SELECT ");
+    for (size_t i = 0; repeat < 0 && i < lcm__n_std_cols; i++)
+        lcm_strbuf_addf(&sql, "%s%s", i ? ", " : "", lcm__std_cols[i].name);
+    if (repeat >= 0)
+        lcm_strbuf_adds(&sql, "position");
+    for (size_t i = 0; i < f->nfields; i++)
+        if (lcm__field_in_table(&f->fields[i], table))
+            lcm_strbuf_addf(&sql, ", \"%s\"", f->fields[i].column);
+    lcm_strbuf_addf(&sql, " FROM \"%s\" WHERE instance_id = ?1%s", table,
+                    repeat < 0 ? "" : " ORDER BY position");
+    p->select_sql = lcm_strbuf_ok(&sql) ? lcm_strbuf_detach(&sql) : NULL;
     lcm_strbuf_release(&sql);
-    return p->sql && p->delete_sql ? LCM_OK : LCM_NOMEM;
+    lcm_strbuf_release(&set);
+    return p->sql && p->delete_sql && p->upsert_sql && p->trim_sql && p->select_sql ? LCM_OK
+                                                                                    : LCM_NOMEM;
 }
 
 typedef struct order_ctx {
@@ -159,6 +189,9 @@ void lcm__form_plan_free(lcm_form *f) {
     for (size_t i = 0; f->plans && i < f->nplans; i++) {
         free(f->plans[i].sql);
         free(f->plans[i].delete_sql);
+        free(f->plans[i].upsert_sql);
+        free(f->plans[i].trim_sql);
+        free(f->plans[i].select_sql);
         free(f->plans[i].cols);
     }
     free(f->plans);

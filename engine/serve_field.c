@@ -130,13 +130,20 @@ static lcm_status find_campaign(lcm__req *r, const char *slug, lcm_field_campaig
     lcm_status st = lcm_field_campaign_get(r->db, slug, c, err);
     if (st != LCM_NOTFOUND)
         return st;
-    lcm_field_campaign *all = NULL;
-    size_t n = 0;
+    /* any campaign at all (those lcm_field_campaigns lists), asked with a statement kept
+     * by the connection: every new answer of the demo's open link asks */
+    sqlite3_stmt *q = NULL;
     lcm__sform *sf;
-    if ((st = lcm_field_campaigns(r->db, &all, &n, err)) != LCM_OK)
+    if ((st = lcm_db_prepare_cached(r->db,
+                                    "SELECT EXISTS (SELECT 1 FROM field_campaigns c JOIN cities ci "
+                                    "ON ci.code = c.city_code)",
+                                    &q, err)) != LCM_OK)
         return st;
-    free(all);
-    if (n > 0)
+    int step = sqlite3_step(q), any = step == SQLITE_ROW && sqlite3_column_int(q, 0);
+    sqlite3_reset(q);
+    if (step != SQLITE_ROW)
+        return lcm_db_fail(r->db, err, "looking for campaigns");
+    if (any)
         return lcm_err_set(err, LCM_NOTFOUND, "no campaign '%s'", slug);
     if ((st = lcm__sform_get(r, slug, NULL, &sf, err)) != LCM_OK)
         return st;

@@ -11,6 +11,7 @@
  * answered to finish (each commits before it answers) and then stops the daemon.
  */
 #include "field.h"
+#include "form_inst.h"
 #include "serve_int.h"
 #include "strbuf.h"
 
@@ -285,20 +286,18 @@ static enum MHD_Result multipart_part(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
-static lcm_db *db_take(lcm__server *s) {
+static int db_take(lcm__server *s) {
     pthread_mutex_lock(&s->mu);
     while (s->nfree == 0)
         pthread_cond_wait(&s->cv, &s->mu);
-    lcm_db *db = s->dbs[s->dbfree[--s->nfree]];
+    int i = s->dbfree[--s->nfree];
     pthread_mutex_unlock(&s->mu);
-    return db;
+    return i;
 }
 
-static void db_give(lcm__server *s, lcm_db *db) {
+static void db_give(lcm__server *s, int i) {
     pthread_mutex_lock(&s->mu);
-    for (size_t i = 0; i < s->ndbs; i++)
-        if (s->dbs[i] == db)
-            s->dbfree[s->nfree++] = (int)i;
+    s->dbfree[s->nfree++] = i;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
 }
@@ -483,7 +482,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (post && lcm_serve_form_decode(u->body.buf, u->body.len, &r.body, &err) != LCM_OK)
         return quick(c, MHD_HTTP_BAD_REQUEST, "malformed form\n");
 
-    r.db = db_take(s);
+    r.dbi = db_take(s);
+    r.db = s->dbs[r.dbi];
     char sid[40];
     const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
     if (lcm_serve_cookie(cookie, "lcm_s", sid, sizeof sid) && strlen(sid) == 32 &&
@@ -495,7 +495,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         fprintf(stderr, "lcmon: serve: %s %s left a transaction open\n", method, url);
         lcm__rollback(&r);
     }
-    db_give(s, r.db);
+    db_give(s, r.dbi);
     lcm_serve_form_free(&r.body);
     enum MHD_Result ok = respond(&r);
     lcm_strbuf_release(&r.out);
@@ -685,6 +685,9 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         free(sf->units);
         free(sf->place);
         free(sf->place_parent);
+        for (size_t k = 0; sf->memo && k < s.ndbs; k++)
+            lcm__memo_free(sf->memo[k]);
+        free(sf->memo);
         lcm_form_free(sf->f);
         free(sf);
     }

@@ -53,6 +53,9 @@ typedef struct lcm__sform {
     int *place;        /* per field: LCM__PLACE_* */
     int *place_parent; /* per field: the place field one level up, -1 */
     int count_field;   /* unused */
+    /* per connection of the pool: the remembered results of the form's expressions
+     * (form_memo.c), lent to each request's instance and taken back when it is freed */
+    struct lcm__memo **memo;
 } lcm__sform;
 
 typedef struct lcm__server {
@@ -109,6 +112,7 @@ typedef struct lcm__file {
 typedef struct lcm__req {
     lcm__server *srv;
     lcm_db *db;
+    int dbi; /* db is srv->dbs[dbi] */
     struct MHD_Connection *conn;
     const char *method, *path;
     lcm_serve_form query, body;

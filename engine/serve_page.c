@@ -22,6 +22,7 @@
 #include "serve_int.h"
 
 #include <microhttpd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,8 +146,9 @@ lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version,
             snprintf(sf->version, sizeof sf->version, "%s", lcm_form_version(sf->f));
             sf->place = calloc(n + 1, sizeof *sf->place);
             sf->place_parent = calloc(n + 1, sizeof *sf->place_parent);
+            sf->memo = calloc(s->ndbs + 1, sizeof *sf->memo);
             grown = realloc(s->forms, (s->nforms + 1) * sizeof *grown);
-            st = sf->place && sf->place_parent && grown ? LCM_OK : oom(err);
+            st = sf->place && sf->place_parent && sf->memo && grown ? LCM_OK : oom(err);
             if (grown)
                 s->forms = grown;
         }
@@ -162,6 +164,7 @@ lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version,
             free(sf->units);
             free(sf->place);
             free(sf->place_parent);
+            free(sf->memo);
             lcm_form_free(sf->f);
             free(sf);
         }
@@ -204,6 +207,8 @@ static void ctx_free(ctx *c) {
     free(c->posted_of);
     free(c->pages);
     lcm_interview_free(c->iv);
+    if (c->in && c->sf) /* the remembered results stay with the connection */
+        c->sf->memo[c->r->dbi] = lcm__instance_memo_take(c->in);
     lcm_instance_free(c->in);
 }
 
@@ -345,6 +350,10 @@ static int ctx_open(lcm__req *r, ctx *c) {
         c->f = c->sf->f;
         st = lcm_instance_load(r->db, c->f, r->sess.instance_id, &c->in, &err);
     }
+    if (st == LCM_OK) {
+        lcm__instance_memo_give(c->in, c->sf->memo[r->dbi]);
+        c->sf->memo[r->dbi] = NULL;
+    }
     if (st == LCM_OK && !complete(c))
         st = cawi_fill(c, &err);
     if (st == LCM_OK && !complete(c))
@@ -381,6 +390,34 @@ static void text(ctx *c, const char *t) {
 
 static void raw(ctx *c, const char *t) {
     lcm_strbuf_adds(&c->r->out, t);
+}
+
+/* The texts given, up to a NULL, one after the other: what a page repeats for every question
+ * and choice, without printf's parsing of a format (4% of the server). The texts are markup
+ * or field names (identifiers); answers and labels go through text(). */
+static void cat(lcm_strbuf *o, const char *first, ...) {
+    va_list ap;
+    va_start(ap, first);
+    for (const char *t = first; t; t = va_arg(ap, const char *))
+        lcm_strbuf_adds(o, t);
+    va_end(ap);
+}
+
+/* n in decimal into buf (at least 24 bytes). */
+static const char *num(char *buf, long long n) {
+    char tmp[24];
+    size_t k = 0;
+    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+    do
+        tmp[k++] = (char)('0' + u % 10);
+    while ((u /= 10) && k < sizeof tmp);
+    size_t o = 0;
+    if (n < 0)
+        buf[o++] = '-';
+    while (k)
+        buf[o++] = tmp[--k];
+    buf[o] = '\0';
+    return buf;
 }
 
 /* A label or hint with ${name} filled in, escaped. */
@@ -464,10 +501,10 @@ static void choices(ctx *c, int i, long row, const char *v, int multiple) {
         int vis = 1;
         if (lcm_instance_choice_visible(c->in, i, row, ch, &vis, NULL) != LCM_OK || !vis)
             continue;
-        lcm_strbuf_addf(&c->r->out,
-                        "<label class=\"opt\" for=\"q-%s-%zu\"><input type=\"%s\" "
-                        "id=\"q-%s-%zu\" name=\"q:%s\" value=\"",
-                        fd->name, k, type, fd->name, k, fd->name);
+        char kb[24];
+        num(kb, (long long)k);
+        cat(&c->r->out, "<label class=\"opt\" for=\"q-", fd->name, "-", kb, "\"><input type=\"",
+            type, "\" id=\"q-", fd->name, "-", kb, "\" name=\"q:", fd->name, "\" value=\"", NULL);
         text(c, ch->name);
         raw(c, has_code(v, ch->name) ? "\" checked> " : "\"> ");
         text(c, choice_label(c, ch));
@@ -535,21 +572,21 @@ static void question(ctx *c, int i, long row) {
         lcm_err_clear(&derr);
     }
     int group = (fd->list && c->sf->place[i] == LCM__PLACE_NONE) || fd->type == LCM_FT_RANGE;
-    lcm_strbuf_addf(&r->out, "<div class=\"q%s\" id=\"w-%s\">", c->err_of[i] ? " has-err" : "",
-                    fd->name);
+    cat(&r->out, "<div class=\"q", c->err_of[i] ? " has-err" : "", "\" id=\"w-", fd->name, "\">",
+        NULL);
     if (group)
-        lcm_strbuf_addf(&r->out, "<fieldset aria-describedby=\"h-%s e-%s\"><legend>", fd->name,
-                        fd->name);
+        cat(&r->out, "<fieldset aria-describedby=\"h-", fd->name, " e-", fd->name, "\"><legend>",
+            NULL);
     else
-        lcm_strbuf_addf(&r->out, "<label for=\"q-%s\">", fd->name);
+        cat(&r->out, "<label for=\"q-", fd->name, "\">", NULL);
     form_text(c, i, row, fd->label);
     if (fd->required)
-        lcm_strbuf_addf(&r->out, "<span class=\"req\" aria-label=\"%s\">*</span>",
-                        lcm__say(r, "必答", "required"));
+        cat(&r->out, "<span class=\"req\" aria-label=\"", lcm__say(r, "必答", "required"),
+            "\">*</span>", NULL);
     raw(c, group ? "</legend>" : "</label>");
     const char *hint = lcm_form_text(c->f, fd->hint, c->lang);
     if (*hint && c->sf->place[i] == LCM__PLACE_NONE) { /* a place's hint is about its code */
-        lcm_strbuf_addf(&r->out, "<p class=\"hint\" id=\"h-%s\">", fd->name);
+        cat(&r->out, "<p class=\"hint\" id=\"h-", fd->name, "\">", NULL);
         form_text(c, i, row, fd->hint);
         raw(c, "</p>");
     }
@@ -582,15 +619,15 @@ static void question(ctx *c, int i, long row) {
             mode = " inputmode=\"decimal\" data-geo=\"1\" placeholder=\"39.9042 116.4074\"";
         int multiline = fd->appearance && strstr(fd->appearance, "multiline");
         if (multiline)
-            lcm_strbuf_addf(&r->out, "<textarea id=\"q-%s\" name=\"q:%s\" rows=\"4\"", fd->name,
-                            fd->name);
+            cat(&r->out, "<textarea id=\"q-", fd->name, "\" name=\"q:", fd->name, "\" rows=\"4\"",
+                NULL);
         else
-            lcm_strbuf_addf(&r->out, "<input type=\"%s\"%s id=\"q-%s\" name=\"q:%s\" value=\"",
-                            type, mode, fd->name, fd->name);
+            cat(&r->out, "<input type=\"", type, "\"", mode, " id=\"q-", fd->name,
+                "\" name=\"q:", fd->name, "\" value=\"", NULL);
         if (!multiline)
             text(c, v);
-        lcm_strbuf_addf(&r->out, "\"%s aria-describedby=\"h-%s e-%s\">",
-                        fd->required ? " aria-required=\"true\"" : "", fd->name, fd->name);
+        cat(&r->out, "\"", fd->required ? " aria-required=\"true\"" : "", " aria-describedby=\"h-",
+            fd->name, " e-", fd->name, "\">", NULL);
         if (multiline) {
             r->out.len--; /* the '"' before the attributes is not wanted here */
             r->out.buf[r->out.len] = '\0';

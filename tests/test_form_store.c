@@ -4,6 +4,7 @@
  * inserted (main row, roster rows, 0/1 choice columns, standard columns), and refused
  * instances that leave nothing behind.
  */
+#include "form_inst.h"
 #include "testing.h"
 
 #include "form.h"
@@ -476,7 +477,78 @@ static void form_store__draft_saved_over_and_read_back(void) {
     lcm_db_close(db);
 }
 
+/* A draft saved again is written over in place: the same row (rowid), its roster rows
+ * written over at their positions, the rows past the last one deleted, one more added;
+ * the refused save of a complete one leaves the stored rows as they were. */
+static void form_store__saved_again_in_place(void) {
+    lcm_db *db = NULL;
+    lcm_form *f = NULL;
+    lcm_err err = {0};
+    open_household(&db, &f);
+    lcm_instance *in = household(f);
+    int rep = lcm_form_find(f, "members"), m_age = lcm_form_find(f, "m_age");
+    char sql[300], members[300], ages[300], complete[300];
+    const char *id = lcm_instance_meta(in, "instance_id");
+    snprintf(members, sizeof members,
+             "SELECT count(*) FROM resp_household_2026_1__members WHERE instance_id = '%s'", id);
+    snprintf(ages, sizeof ages,
+             "SELECT group_concat(m_age, '') FROM (SELECT m_age FROM "
+             "resp_household_2026_1__members WHERE instance_id = '%s' ORDER BY position)",
+             id);
+    snprintf(complete, sizeof complete,
+             "SELECT count(*) FROM resp_household_2026_1 WHERE status = 'complete' AND "
+             "instance_id = '%s'",
+             id);
+    lcm_instance_set(in, lcm_form_find(f, "household_no"), 0, "H-021", &err);
+    CU_ASSERT_EQUAL(lcm_instance_draft(in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    snprintf(sql, sizeof sql, "SELECT rowid FROM resp_household_2026_1 WHERE instance_id = '%s'",
+             id);
+    long long rowid = lcmt_count(db, sql);
+    CU_ASSERT_EQUAL(lcmt_count(db, members), 2);
+    /* one member left (the household() fixture has two: 67 and 70) */
+    lcm__instance_truncate_rows(in, rep, 1);
+    lcm_instance_set(in, m_age, 1, "36", &err);
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, sql), rowid);
+    CU_ASSERT_EQUAL(lcmt_count(db, members), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, ages), 36);
+    /* three members */
+    long pos = 0;
+    for (int k = 0; k < 2; k++) {
+        CU_ASSERT_EQUAL(lcm_instance_add_row(in, rep, &pos, &err), LCM_OK);
+        lcm_instance_set(in, m_age, pos, k ? "12" : "40", &err);
+    }
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, sql), rowid);
+    CU_ASSERT_EQUAL(lcmt_count(db, ages), 364012);
+    /* complete: saved in place; then a draft over it is refused and changes nothing */
+    CU_ASSERT_EQUAL(lcm_instance_set_meta(in, "status", "complete", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, sql), rowid);
+    lcm__instance_truncate_rows(in, rep, 1);
+    lcm_instance_set_meta(in, "status", "draft", &err);
+    CU_ASSERT_EQUAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_save(db, in, &err), LCM_CONFLICT);
+    lcm_db_rollback(db);
+    CU_ASSERT_EQUAL(lcmt_count(db, members), 3);
+    CU_ASSERT_EQUAL(lcmt_count(db, complete), 1);
+    CU_ASSERT_EQUAL(lcmt_count(db, ages), 364012);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    lcm_db_close(db);
+}
+
 const lcmt_case lcmt_form_store_cases[] = {
+    {"saved_again_in_place", form_store__saved_again_in_place},
     {"form_store__load_get_and_conflict", form_store__load_get_and_conflict},
     {"form_store__household_instance_inserts", form_store__household_instance_inserts},
     {"form_store__refusal_completes_empty", form_store__refusal_completes_empty},
@@ -487,5 +559,6 @@ const lcmt_case lcmt_form_store_cases[] = {
     {"form_store__choice_columns_of_long_lists", form_store__choice_columns_of_long_lists},
     {"form_store__draft_keeps_partial_answers", form_store__draft_keeps_partial_answers},
     {"form_store__draft_saved_over_and_read_back", form_store__draft_saved_over_and_read_back},
+    {"form_store__saved_again_in_place", form_store__saved_again_in_place},
     {NULL, NULL},
 };
