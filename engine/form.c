@@ -145,6 +145,30 @@ lcm_status lcm__form_problemf(lcm_form *f, lcm_status st, const char *fmt, ...) 
     return lcm__form_problem(f, &e);
 }
 
+lcm_status lcm__form_warnf(lcm_form *f, const char *fmt, ...) {
+    char msg[sizeof((lcm_err *)0)->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < f->nwarnings; i++)
+        if (strcmp(f->warnings[i], msg) == 0)
+            return LCM_OK;
+    char **grown = realloc(f->warnings, (f->nwarnings + 1) * sizeof *grown);
+    if (!grown)
+        return LCM_NOMEM;
+    f->warnings = grown;
+    return (f->warnings[f->nwarnings] = strdup(msg)) ? (f->nwarnings++, LCM_OK) : LCM_NOMEM;
+}
+
+size_t lcm_form_nwarnings(const lcm_form *f) {
+    return f->nwarnings;
+}
+
+const char *lcm_form_warning(const lcm_form *f, size_t i) {
+    return i < f->nwarnings ? f->warnings[i] : NULL;
+}
+
 int lcm__form_col(const lcm_form *f, int c) {
     return (c >= 0 ? c : f->cols.type) + 1;
 }
@@ -359,6 +383,9 @@ void lcm_form_free(lcm_form *f) {
     for (size_t i = 0; f->problems && i < kept; i++)
         free(f->problems[i]);
     free(f->problems);
+    for (size_t i = 0; i < f->nwarnings; i++)
+        free(f->warnings[i]);
+    free(f->warnings);
     lcm__form_plan_free(f);
     free(f->other_lists);
     free(f->broken);
@@ -440,7 +467,8 @@ int lcm_form_find(const lcm_form *f, const char *name) {
 }
 
 int lcm_field_choice_column(const lcm_field *fd, size_t k) {
-    return fd->list && k < fd->list->n && !(fd->or_other && k + 1 == fd->list->n);
+    return fd->list && k < fd->list->n && !(fd->or_other && k + 1 == fd->list->n) &&
+           lcm_form_choice(fd->list, fd->list->items[k].name) == (int)k; /* a duplicate: none */
 }
 
 int lcm__form_choice_n(const lcm_choice_list *list, const char *s, size_t n) {

@@ -183,6 +183,10 @@ void lcm_form_problems_free(char **problems);
  * lists, csv-external files, crosswalk.csv), by name: the text, or NULL. */
 const char *lcm_form_external(const lcm_form *f, const char *name);
 size_t lcm_form_nexternal(const lcm_form *f);
+/* Warnings of a valid form ("survey.csv:L:C: …"): what it leaves to be settled when answers
+ * come (a data file not beside the form, a choice_filter column no choice has). */
+size_t lcm_form_nwarnings(const lcm_form *f);
+const char *lcm_form_warning(const lcm_form *f, size_t i);
 const char *lcm_form_external_name(const lcm_form *f, size_t i);
 void lcm_form_free(lcm_form *f);
 

@@ -159,6 +159,9 @@ static lcm_status read_settings(lcm_form *f, const lcm__sheet *sh, lcm_err *err)
                                 line, c_ver + 1, ver);
     if (st != LCM_OK)
         return oom(err);
+    const char *dup = row ? cell(sh, 0, lcm__sheet_col(sh, "allow_choice_duplicates")) : "";
+    f->allow_dup = strcasecmp(dup, "yes") == 0 || strcasecmp(dup, "true") == 0 ||
+                   strcasecmp(dup, "true()") == 0;
     const char *dl = row ? cell(sh, 0, lcm__sheet_col(sh, "default_language")) : "";
     char header[256];
     snprintf(header, sizeof header, "label::%s", dl); /* "Chinese (zh)" → "zh" */
@@ -215,9 +218,13 @@ static lcm_status add_choice(lcm_form *f, const lcm__sheet *sh, size_t row, lcm_
     if (!*name)
         return lcm__form_problemf(f, LCM_PARSE, "%s:%ld:%d: choice of list '%s' has no name",
                                   sh->file, sh->lines[row], c_name + 1, l->name);
-    if (lcm_form_choice(l, name) >= 0)
-        return lcm__form_problemf(f, LCM_PARSE, "%s:%ld:%d: list '%s' has choice '%s' twice",
+    if (lcm_form_choice(l, name) >= 0 && !f->allow_dup) /* else both mean the answer name */
+        return lcm__form_problemf(f, LCM_PARSE,
+                                  "%s:%ld:%d: list '%s' has choice '%s' twice (settings "
+                                  "allow_choice_duplicates = yes allows it)",
                                   sh->file, sh->lines[row], c_name + 1, l->name, name);
+    /* (allow_choice_duplicates: kept, e.g. a county under two states of a cascade; a
+     * select_multiple stores the name in the first one's column) */
     lcm_choice *items = realloc((void *)l->items, (l->n + 1) * sizeof *items);
     if (!items)
         return oom(err);

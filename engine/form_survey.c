@@ -128,8 +128,22 @@ static char **other_texts(const lcm_form *f, int question) {
     return t;
 }
 
+/* A calloc'd copy of the nlangs texts t (NULL entries stay NULL). */
+static char **copy_texts(const lcm_form *f, const char *const *t) {
+    char **c = calloc(f->nlangs ? f->nlangs : 1, sizeof *c);
+    for (size_t i = 0; c && t && i < f->nlangs; i++)
+        if (t[i] && !(c[i] = strdup(t[i]))) {
+            for (size_t j = 0; j < i; j++)
+                free(c[j]);
+            free(c);
+            return NULL;
+        }
+    return c;
+}
+
 /* The or_other copy of base (made once per list): the same choices, borrowed, then
- * `other`. A list that already has `other` is refused, as pyxform refuses it. */
+ * `other`. A list that has its own `other` keeps its label and extra columns, moved last
+ * (pyxform accepts such a list: the answer `other` means the same either way). */
 static lcm_status other_list(lcm_form *f, const lcm_choice_list *base, const lcm_choice_list **out,
                              lcm_err *err) {
     for (size_t i = 0; i < f->nother_lists; i++)
@@ -139,25 +153,32 @@ static lcm_status other_list(lcm_form *f, const lcm_choice_list *base, const lcm
     if (!grown)
         return oom(err);
     f->other_lists = grown;
+    int own = lcm_form_choice(base, "other");
+    size_t n = own >= 0 ? base->n - 1 : base->n; /* the choices before `other` */
     lcm_choice_list *l = calloc(1, sizeof *l);
-    lcm_choice *items = calloc(base->n + 1, sizeof *items);
+    lcm_choice *items = calloc(n + 1, sizeof *items);
     char **extra = calloc(base->nextra ? base->nextra : 1, sizeof *extra);
     if (!l || !items || !extra || !(l->name = strdup(base->name))) {
         free(l), free(items), free(extra);
         return oom(err);
     }
-    memcpy(items, base->items, base->n * sizeof *items);
+    for (size_t i = 0, k = 0; i < base->n; i++)
+        if ((int)i != own)
+            items[k++] = base->items[i];
     l->items = items;
-    l->n = base->n + 1;
+    l->n = n + 1;
     l->extra_names = base->extra_names;
     l->nextra = base->nextra;
     f->other_lists[f->nother_lists++] = l; /* owned by the form from here on */
-    lcm_choice *o = &items[base->n];
-    o->line = base->n ? base->items[base->n - 1].line : 0;
+    lcm_choice *o = &items[n];
+    const lcm_choice *was = own >= 0 ? &base->items[own] : NULL;
+    o->line = was ? was->line : base->n ? base->items[base->n - 1].line : 0;
     o->extra = (const char *const *)extra;
-    int bad = !(o->name = strdup("other")) || !(o->label = (const char *const *)other_texts(f, 0));
+    int bad =
+        !(o->name = strdup("other")) ||
+        !(o->label = (const char *const *)(was ? copy_texts(f, was->label) : other_texts(f, 0)));
     for (size_t i = 0; i < base->nextra; i++)
-        bad |= !(extra[i] = strdup(""));
+        bad |= !(extra[i] = strdup(was && was->extra[i] ? was->extra[i] : ""));
     if (bad)
         return oom(err);
     *out = l;
@@ -181,12 +202,6 @@ static lcm_status parse_select(lcm_form *f, const lcm__sheet *sh, size_t r, int 
     if (!l)
         return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: no choice list '%s' in choices.csv",
                            sh->file, sh->lines[r], col + 1, rest);
-    if (fd->or_other && lcm_form_choice(l, "other") >= 0)
-        return lcm_err_set(err, LCM_PARSE,
-                           "%s:%ld:%d: list '%s' already has a choice 'other' (choices.csv line "
-                           "%ld), which or_other adds: drop one of them",
-                           sh->file, sh->lines[r], col + 1, rest,
-                           l->items[lcm_form_choice(l, "other")].line);
     if (fd->or_other)
         return other_list(f, l, &fd->list, err);
     fd->list = l;
@@ -231,6 +246,12 @@ static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int co
         fd->type = selects[k].type;
         fd->text_kind = selects[k].kind;
         return st;
+    }
+    /* `osm L`: an OpenStreetMap file whose tags list L (the osm sheet) offers; lcmon stores
+     * the file's name as for `osm`, the tags are the collecting app's. */
+    if (strncasecmp(text, "osm ", 4) == 0 && text[4] && !strchr(text + 4, ' ')) {
+        fd->type = LCM_FT_TEXT, fd->text_kind = LCM_TK_MEDIA, fd->media_type = "osm";
+        return LCM_OK;
     }
     for (size_t i = 0; i < NTYPES; i++)
         if (strcasecmp(text, types[i].name) == 0 && types[i].type != LCM_FT_SELECT_ONE &&
@@ -704,6 +725,8 @@ lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err
     c->required = lcm__sheet_col(sh, "required"), c->relevant = lcm__sheet_col(sh, "relevant");
     c->constraint = lcm__sheet_col(sh, "constraint");
     c->calculation = lcm__sheet_col(sh, "calculation");
+    if (c->calculation < 0) /* pyxform's alias */
+        c->calculation = lcm__sheet_col(sh, "calculate");
     c->choice_filter = lcm__sheet_col(sh, "choice_filter");
     c->appearance = lcm__sheet_col(sh, "appearance"), c->dflt = lcm__sheet_col(sh, "default");
     c->repeat_count = lcm__sheet_col(sh, "repeat_count");
@@ -739,7 +762,5 @@ lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err
                                   f->fields[stack[depth - 1]].line, c->type + 1,
                                   lcm__form_type_name(f->fields[stack[depth - 1]].type),
                                   f->fields[stack[depth - 1]].name);
-    if (f->nfields == 0)
-        return lcm__form_problemf(f, LCM_PARSE, "%s:2:1: no questions", sh->file);
-    return LCM_OK;
+    return LCM_OK; /* no rows: a form of the standard columns alone, as pyxform takes it */
 }

@@ -39,8 +39,14 @@ static lcm_form *read_form(const char *dir, int *code) {
     char **problems = NULL;
     lcm_err err = {0};
     *code = LCM_EXIT_OK;
-    if (lcm_form_check_dir(dir, &f, &problems, &err) == LCM_OK)
+    if (lcm_form_check_dir(dir, &f, &problems, &err) == LCM_OK) {
+        for (size_t i = 0; i < lcm_form_nwarnings(f); i++)
+            if (lcm_form_is_xlsx(dir))
+                fprintf(stderr, "lcmon: warning: %s\n", lcm_form_warning(f, i));
+            else
+                fprintf(stderr, "lcmon: warning: %s/%s\n", dir, lcm_form_warning(f, i));
         return f;
+    }
     size_t n = 0;
     for (; problems && problems[n]; n++)
         if (lcm_form_is_xlsx(dir)) /* problems name FILE.xlsx:SHEET:ROW:COLUMN */
