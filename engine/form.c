@@ -161,6 +161,10 @@ lcm_status lcm__form_warnf(lcm_form *f, const char *fmt, ...) {
     return (f->warnings[f->nwarnings] = strdup(msg)) ? (f->nwarnings++, LCM_OK) : LCM_NOMEM;
 }
 
+const char *lcm_form_missing_file(const lcm_form *f) {
+    return f->nmissing ? f->missing[0] : NULL;
+}
+
 size_t lcm_form_nwarnings(const lcm_form *f) {
     return f->nwarnings;
 }
@@ -386,6 +390,9 @@ void lcm_form_free(lcm_form *f) {
     for (size_t i = 0; i < f->nwarnings; i++)
         free(f->warnings[i]);
     free(f->warnings);
+    for (size_t i = 0; i < f->nmissing; i++)
+        free(f->missing[i]);
+    free(f->missing);
     lcm__form_plan_free(f);
     free(f->other_lists);
     free(f->broken);

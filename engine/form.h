@@ -186,6 +186,10 @@ size_t lcm_form_nexternal(const lcm_form *f);
 /* Warnings of a valid form ("survey.csv:L:C: …"): what it leaves to be settled when answers
  * come (a data file not beside the form, a choice_filter column no choice has). */
 size_t lcm_form_nwarnings(const lcm_form *f);
+/* The first data file the form names that was not there when it was read ("survey.csv:L:C:
+ * data file 'F' is not beside the form"), or NULL: such a form is checked, not loaded, and
+ * takes no answers. */
+const char *lcm_form_missing_file(const lcm_form *f);
 const char *lcm_form_warning(const lcm_form *f, size_t i);
 const char *lcm_form_external_name(const lcm_form *f, size_t i);
 void lcm_form_free(lcm_form *f);

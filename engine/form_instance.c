@@ -51,8 +51,11 @@ static lcm_status fresh_meta(lcm_instance *in, lcm_err *err) {
 }
 
 lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err) {
-    lcm_instance *in = calloc(1, sizeof *in);
     *out = NULL;
+    if (lcm_form_missing_file(f)) /* its choices are unknown: no answer could be checked */
+        return lcm_err_set(err, LCM_NOTFOUND, "%s: answers need it (read the form with the file)",
+                           lcm_form_missing_file(f));
+    lcm_instance *in = calloc(1, sizeof *in);
     if (!in)
         return oom(err);
     in->f = f;

@@ -200,8 +200,12 @@ static lcm_status parse_select(lcm_form *f, const lcm__sheet *sh, size_t r, int 
     }
     const lcm_choice_list *l = lcm__form_find_list(f, rest);
     if (!l)
-        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: no choice list '%s' in choices.csv",
-                           sh->file, sh->lines[r], col + 1, rest);
+        return strncmp(rest, "external_choices.csv/", 21) == 0
+                   ? lcm_err_set(err, LCM_PARSE,
+                                 "%s:%ld:%d: no choice list '%s' in external_choices.csv", sh->file,
+                                 sh->lines[r], col + 1, rest + 21)
+                   : lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: no choice list '%s' in choices.csv",
+                                 sh->file, sh->lines[r], col + 1, rest);
     if (fd->or_other)
         return other_list(f, l, &fd->list, err);
     fd->list = l;
@@ -234,12 +238,24 @@ static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int co
         {"select all that apply ", LCM_FT_SELECT_MULTIPLE, 0},
         {"select multiple ", LCM_FT_SELECT_MULTIPLE, 0},
         {"rank ", LCM_FT_TEXT, LCM_TK_RANK},
+        /* the list is external_choices.csv's (form_load.c) */
+        {"select_one_external ", LCM_FT_SELECT_ONE, 0},
     };
     for (size_t k = 0; k < sizeof selects / sizeof selects[0]; k++) {
         size_t len = strlen(selects[k].prefix);
         if (strncasecmp(text, selects[k].prefix, len) != 0 || !text[len])
             continue;
-        lcm_status st = parse_select(f, sh, r, col, text + len, fd, err);
+        char ext[300];
+        if (strncasecmp(selects[k].prefix, "select_one_external", 19) == 0) {
+            snprintf(ext, sizeof ext, "external_choices.csv/%.200s", text + len);
+            if (f->ext_choices_missing && !lcm__form_find_list(f, ext) &&
+                lcm__form_make_list(f, ext) != LCM_OK)
+                return oom(err);
+        }
+        lcm_status st = parse_select(
+            f, sh, r, col,
+            strncasecmp(selects[k].prefix, "select_one_external", 19) == 0 ? ext : text + len, fd,
+            err);
         if (st == LCM_OK && selects[k].kind == LCM_TK_RANK && fd->or_other)
             st = lcm_err_set(err, LCM_UNSUPPORTED, "%s:%ld:%d: rank takes no or_other", sh->file,
                              sh->lines[r], col + 1);
@@ -586,6 +602,16 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
         st = oom(err);
     if (st == LCM_OK && *app && !(fd->appearance = strdup(app)))
         st = oom(err);
+    const char *ty = lcm__sheet_cell(sh, r, c->type);
+    if (st == LCM_OK && strstr(app, "search(") &&
+        (strncasecmp(ty, "select_one_from_file", 20) == 0 ||
+         strncasecmp(ty, "select_multiple_from_file", 25) == 0))
+        st = note(f, i,
+                  lcm_err_set(err, LCM_PARSE,
+                              "%s:%ld:%d: '%s' is a select from a file and uses search(): the "
+                              "two do not go together (pyxform refuses it too)",
+                              sh->file, fd->line, c->appearance + 1, fd->name),
+                  err);
     if (st == LCM_OK && fd->type == LCM_FT_RANGE)
         st = note(f, i, range_params(sh, r, c->parameters, fd, err), err);
     else if (st == LCM_OK && c->parameters >= 0)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char settings[] = "form_id,version\nt,1\n";
 
@@ -178,6 +179,106 @@ static void form_pyxform__field_named_like_a_standard_column(void) {
     lcm_form_free(f);
 }
 
+/* Write the files (name, text pairs, NULL-ended) into a fresh folder below the test's
+ * temporary one; returns the folder (static buffer). */
+static const char *form_dir(const char *name, const char *const *files) {
+    static char dir[4096];
+    snprintf(dir, sizeof dir, "%s", lcmt_tmp(name));
+    mkdir(dir, 0700);
+    for (size_t i = 0; files[i]; i += 2) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        remove(path);
+        lcmt_write(path, files[i + 1], strlen(files[i + 1]));
+    }
+    return dir;
+}
+
+/* select_one_from_file with the file not beside the form: pyxform accepts the form (the
+ * device gets the file); lcmon checks it with a warning and takes no answers to it, and
+ * `form load` asks for the file. With the file there, its choices are the list. */
+static void form_pyxform__choices_file_missing_at_check(void) {
+    static const char survey[] = "type,name,label\nselect_one_from_file towns.csv,t,Town\n"
+                                 "select_multiple_from_file towns.csv,m,Towns\n";
+    const char *dir = form_dir("extmiss", (const char *const[]){"survey.csv", survey, NULL});
+    char d[4096];
+    snprintf(d, sizeof d, "%s", dir);
+    lcm_form *f = NULL;
+    char **problems = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_form_check_dir(d, &f, &problems, &err), LCM_OK);
+    CU_ASSERT(has_warning(f, "survey.csv:2:1: data file 'towns.csv' is not beside the form: its "
+                             "choices are known once it is (form load needs it)"));
+    CU_ASSERT_STRING_EQUAL(lcm_form_missing_file(f),
+                           "survey.csv:2:1: data file 'towns.csv' is not beside the form");
+    lcm_instance *in = NULL;
+    CU_ASSERT_EQUAL(lcm_instance_new(f, &in, &err), LCM_NOTFOUND);
+    CU_ASSERT_PTR_NULL(in);
+    CU_ASSERT(lcmt_has(err.msg, "data file 'towns.csv' is not beside the form: answers need it"));
+    lcm_form_free(f);
+    char db[4096], *out = NULL, *errs = NULL;
+    snprintf(db, sizeof db, "%s", lcmt_tmp("extmiss.db"));
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, &out, &errs), 0);
+    free(out), free(errs);
+    CU_ASSERT_EQUAL(lcmt_run((const char *[]){"form", "load", db, d, NULL}, NULL, &out, &errs), 1);
+    CU_ASSERT(lcmt_has(errs, "survey.csv:2:1: data file 'towns.csv' is not beside the form: put "
+                             "it beside survey.csv to load the form"));
+    free(out), free(errs);
+    /* the file given: its rows are the choices */
+    form_dir("extmiss",
+             (const char *const[]){"towns.csv", "name,label\nn1,North\ns1,South\n", NULL});
+    CU_ASSERT_EQUAL_FATAL(lcm_form_check_dir(d, &f, &problems, &err), LCM_OK);
+    CU_ASSERT_PTR_NULL(lcm_form_missing_file(f));
+    CU_ASSERT_EQUAL(lcm_form_nwarnings(f), 0);
+    CU_ASSERT_EQUAL(field(f, "t")->list->n, 2);
+    CU_ASSERT_EQUAL(lcm_form_validate_value(f, lcm_form_find(f, "t"), "s1", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_form_validate_value(f, lcm_form_find(f, "t"), "e1", &err), LCM_CONSTRAINT);
+    lcm_form_free(f);
+}
+
+/* select_one_external L: the list L of the sheet external_choices, which pyxform requires;
+ * search() on a select from a file is refused, as pyxform refuses it. */
+static void form_pyxform__external_choices_sheet(void) {
+    static const char survey[] = "type,name,label,choice_filter\ntext,q1,Q1,\n"
+                                 "select_one_external l2,q2,Q2,q1=${q1}\n";
+    const char *dir = form_dir("extsheet", (const char *const[]){"survey.csv", survey, NULL});
+    char d[4096];
+    snprintf(d, sizeof d, "%s", dir);
+    lcm_form *f = NULL;
+    char **problems = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_NOT_EQUAL(lcm_form_check_dir(d, &f, &problems, &err), LCM_OK);
+    CU_ASSERT(lcmt_has(err.msg, "survey.csv:3:1: select_one_external needs the sheet "
+                                "external_choices (external_choices.csv beside survey.csv)"));
+    lcm_form_problems_free(problems);
+    form_dir("extsheet", (const char *const[]){"external_choices.csv",
+                                               "list_name,name,q1\nl2,a,x\nl2,b,y\n", NULL});
+    CU_ASSERT_EQUAL_FATAL(lcm_form_check_dir(d, &f, &problems, &err), LCM_OK);
+    const lcm_field *q2 = field(f, "q2");
+    CU_ASSERT_EQUAL(q2->type, LCM_FT_SELECT_ONE);
+    CU_ASSERT_EQUAL(q2->list->n, 2);
+    CU_ASSERT_EQUAL(lcm_form_validate_value(f, lcm_form_find(f, "q2"), "b", &err), LCM_OK);
+    lcm_instance *in = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_set(in, lcm_form_find(f, "q1"), 0, "y", &err), LCM_OK);
+    int vis[2];
+    for (size_t k = 0; k < 2; k++)
+        lcm_instance_choice_visible(in, lcm_form_find(f, "q2"), 0, &q2->list->items[k], &vis[k],
+                                    &err);
+    CU_ASSERT(!vis[0] && vis[1]);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    dir = form_dir("search", (const char *const[]){"survey.csv",
+                                                   "type,name,label,appearance\n"
+                                                   "select_one_from_file towns.csv,t,T,"
+                                                   "search('towns')\n",
+                                                   NULL});
+    snprintf(d, sizeof d, "%s", dir);
+    CU_ASSERT_NOT_EQUAL(lcm_form_check_dir(d, &f, &problems, &err), LCM_OK);
+    CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:4: 't' is a select from a file and uses search()"));
+    lcm_form_problems_free(problems);
+}
+
 const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__filter_column_missing_is_empty", form_pyxform__filter_column_missing_is_empty},
     {"form_pyxform__osm_with_tags_is_a_file", form_pyxform__osm_with_tags_is_a_file},
@@ -187,5 +288,7 @@ const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__choice_duplicates_allowed", form_pyxform__choice_duplicates_allowed},
     {"form_pyxform__field_named_like_a_standard_column",
      form_pyxform__field_named_like_a_standard_column},
+    {"form_pyxform__choices_file_missing_at_check", form_pyxform__choices_file_missing_at_check},
+    {"form_pyxform__external_choices_sheet", form_pyxform__external_choices_sheet},
     {NULL, NULL},
 };

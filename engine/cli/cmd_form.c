@@ -97,6 +97,15 @@ static int load(const char *dbpath, const char *dir) {
     lcm_form *f = read_form(dir, &code);
     if (!f)
         return code;
+    if (lcm_form_missing_file(f)) { /* checked, but answers to it could not be */
+        if (lcm_form_is_xlsx(dir))
+            cli_error("%s: put it beside the form to load it", lcm_form_missing_file(f));
+        else
+            cli_error("%s/%s: put it beside survey.csv to load the form", dir,
+                      lcm_form_missing_file(f));
+        lcm_form_free(f);
+        return LCM_EXIT_DATA;
+    }
     lcm_db *db = cli_open_db(dbpath, 0, &code);
     if (db && lcm_form_store(db, f, &created, &err) != LCM_OK)
         code = cli_fail(&err);
