@@ -161,6 +161,15 @@ lcm_status lcm__form_warnf(lcm_form *f, const char *fmt, ...) {
     return (f->warnings[f->nwarnings] = strdup(msg)) ? (f->nwarnings++, LCM_OK) : LCM_NOMEM;
 }
 
+int lcm__form_file_missing(const lcm_form *f, const char *name) {
+    char want[300];
+    snprintf(want, sizeof want, "data file '%.200s' is not", name);
+    for (size_t i = 0; i < f->nmissing; i++)
+        if (strstr(f->missing[i], want))
+            return 1;
+    return 0;
+}
+
 const char *lcm_form_missing_file(const lcm_form *f) {
     return f->nmissing ? f->missing[0] : NULL;
 }

@@ -50,6 +50,8 @@ static lcm_status filter_column(void *ud, const char *name) {
     for (size_t i = 0; i < c->fd->list->nextra; i++)
         if (strcmp(c->fd->list->extra_names[i], name) == 0)
             return LCM_OK;
+    if (lcm__form_file_missing(c->f, c->fd->list->name))
+        return LCM_OK; /* its columns are known once the file is */
     return lcm__form_warnf(c->f,
                            "survey.csv:%ld:%d: choice_filter of '%s' names '%s', which is not a "
                            "column of list '%s': it is empty for every choice",

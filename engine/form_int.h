@@ -107,6 +107,8 @@ lcm_status lcm__form_problemf(lcm_form *f, lcm_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* An empty list called name (its file is missing); LCM_NOMEM only. */
 lcm_status lcm__form_make_list(lcm_form *f, const char *name);
+/* 1 when data file name was noted missing. */
+int lcm__form_file_missing(const lcm_form *f, const char *name);
 /* Note a data file the form names that is not here (form_load.c). */
 lcm_status lcm__form_add_missing(lcm_form *f, const char *name, long line, int col);
 /* Record a warning ("file:line:column: …"); LCM_NOMEM only when memory runs out. */
