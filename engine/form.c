@@ -352,6 +352,7 @@ static void free_field(lcm_field *fd, size_t nlangs) {
     lcm_expr_free((lcm_expr *)fd->calculation);
     lcm_expr_free((lcm_expr *)fd->choice_filter);
     lcm_expr_free((lcm_expr *)fd->repeat_count);
+    lcm_expr_free((lcm_expr *)fd->required_if);
     free((void *)fd->default_value);
     lcm_expr_free((lcm_expr *)fd->default_expr);
     free((void *)fd->appearance);

@@ -122,6 +122,7 @@ typedef struct lcm_field {
     const char *const *hint;
     const char *const *constraint_message;
     int required;
+    const lcm_expr *required_if; /* `required` given as an expression (then required is 0) */
     int read_only;
     const lcm_expr *relevant, *constraint, *calculation, *choice_filter, *repeat_count;
     const char *default_value;    /* NULL = none (or a dynamic default) */
@@ -292,6 +293,8 @@ lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, co
                                        int *out, lcm_err *err);
 /* 1 when field (in row) is relevant: its own relevant and those of its groups. */
 lcm_status lcm_instance_relevant(lcm_instance *in, int field, long row, int *out, lcm_err *err);
+/* *out = 1 when field needs an answer in row: `required` yes, or its expression true there. */
+lcm_status lcm_instance_required(lcm_instance *in, int field, long row, int *out, lcm_err *err);
 /* Run calculations and clear non-relevant answers until nothing changes. */
 lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err);
 

@@ -59,12 +59,12 @@ static lcm_status filter_column(void *ud, const char *name) {
 }
 
 /* "survey.csv:L:C: relevant of 'x', character K: " for expression k of fd. */
-static const char *const what[] = {"relevant", "constraint", "calculation", "choice_filter",
-                                   "repeat_count"};
+static const char *const what[] = {"relevant",      "constraint",   "calculation",
+                                   "choice_filter", "repeat_count", "required"};
 
 static int expr_col(const lcm_form *f, const lcm_field *fd, int k) {
-    const int cols[5] = {f->cols.relevant, f->cols.constraint, f->cols.calculation,
-                         f->cols.choice_filter, f->cols.repeat_count};
+    const int cols[6] = {f->cols.relevant,      f->cols.constraint,   f->cols.calculation,
+                         f->cols.choice_filter, f->cols.repeat_count, f->cols.required};
     return fd->generated ? lcm__form_col(f, -1) : lcm__form_col(f, cols[k]);
 }
 
@@ -112,10 +112,10 @@ static void check_literal(void *ud, int slot, const char *lit, int col) {
 
 static lcm_status resolve_field(lcm_form *f, size_t i) {
     lcm_field *fd = &f->fields[i];
-    const lcm_expr *e[5] = {fd->relevant, fd->constraint, fd->calculation, fd->choice_filter,
-                            fd->repeat_count};
+    const lcm_expr *e[6] = {fd->relevant,      fd->constraint,   fd->calculation,
+                            fd->choice_filter, fd->repeat_count, fd->required_if};
     lcm_status st = LCM_OK;
-    for (int k = 0; k < 5 && st == LCM_OK; k++) {
+    for (int k = 0; k < 6 && st == LCM_OK; k++) {
         lcm_err why = {0};
         if (!e[k])
             continue;

@@ -219,7 +219,11 @@ static lcm_status check_cell(lcm_instance *in, int i, long row, cell_at c, int c
     if (*v && in->checked && !fd->calculation && (!fd->constraint || f->self_only[i]))
         return LCM_OK; /* checked as it was set, and nothing here reads other answers */
     if (!*v) {
-        if (complete && fd->required) {
+        int need = fd->required;
+        if (complete && !need && fd->required_if &&
+            (st = lcm_instance_required(in, i, row, &need, err)) != LCM_OK)
+            return st;
+        if (complete && need) {
             where(in, i, row, at, sizeof at);
             return lcm_err_set(err, LCM_CONSTRAINT, "field %s is required but has no answer", at);
         }

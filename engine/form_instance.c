@@ -397,6 +397,15 @@ static lcm_status env_column(void *ud, const char *name, lcm_value *out, lcm_err
     return LCM_OK;
 }
 
+lcm_status lcm_instance_required(lcm_instance *in, int field, long row, int *out, lcm_err *err) {
+    const lcm_field *fd = &in->f->fields[field];
+    *out = fd->required;
+    if (fd->required || !fd->required_if)
+        return LCM_OK;
+    lcm_expr_env env = lcm_instance_env(in, field, row, NULL);
+    return lcm_expr_eval_bool(fd->required_if, &env, out, err);
+}
+
 lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, const lcm_choice *c,
                                        int *out, lcm_err *err) {
     const lcm_field *fd = &in->f->fields[field];

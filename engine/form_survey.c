@@ -590,8 +590,14 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
                               "refuses it too): add an 'other' choice the filter lets through",
                               sh->file, fd->line, c->choice_filter + 1),
                   err);
-    if (st == LCM_OK)
-        st = note(f, i, yes_no(sh, r, c->required, &fd->required, err), err);
+    /* required: yes/no, or an expression (pyxform passes it to the bind): evaluated per
+     * instance and row (lcm_instance_required) */
+    lcm_err yn = {0};
+    if (st == LCM_OK && yes_no(sh, r, c->required, &fd->required, &yn) != LCM_OK) {
+        lcm_expr *req = NULL;
+        st = note(f, i, parse_expr_cell(sh, r, c->required, fd->name, 0, &req, err), err);
+        fd->required_if = req;
+    }
     if (st == LCM_OK)
         st = note(f, i, yes_no(sh, r, c->read_only, &fd->read_only, err), err);
     if (st == LCM_OK)

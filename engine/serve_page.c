@@ -523,6 +523,14 @@ static void media_input(ctx *c, int i, const char *v) {
                     fd->required && !*v ? " aria-required=\"true\"" : "", fd->name, fd->name);
 }
 
+/* 1 when question i needs an answer in row: `required` yes, or its expression true now. */
+static int needs_answer(ctx *c, int i, long row) {
+    int need = 0;
+    lcm_err e;
+    lcm_err_clear(&e);
+    return lcm_instance_required(c->in, i, row, &need, &e) == LCM_OK && need;
+}
+
 static void question(ctx *c, int i, long row) {
     const lcm_field *fd = fld(c, i);
     lcm__req *r = c->r;
@@ -543,7 +551,7 @@ static void question(ctx *c, int i, long row) {
     else
         lcm_strbuf_addf(&r->out, "<label for=\"q-%s\">", fd->name);
     form_text(c, i, row, fd->label);
-    if (fd->required)
+    if (needs_answer(c, i, row))
         lcm_strbuf_addf(&r->out, "<span class=\"req\" aria-label=\"%s\">*</span>",
                         lcm__say(r, "必答", "required"));
     raw(c, group ? "</legend>" : "</label>");
@@ -590,7 +598,8 @@ static void question(ctx *c, int i, long row) {
         if (!multiline)
             text(c, v);
         lcm_strbuf_addf(&r->out, "\"%s aria-describedby=\"h-%s e-%s\">",
-                        fd->required ? " aria-required=\"true\"" : "", fd->name, fd->name);
+                        needs_answer(c, i, row) ? " aria-required=\"true\"" : "", fd->name,
+                        fd->name);
         if (multiline) {
             r->out.len--; /* the '"' before the attributes is not wanted here */
             r->out.buf[r->out.len] = '\0';

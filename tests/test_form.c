@@ -270,7 +270,7 @@ static const struct {
     {"type,name,label\nselect_multiple yn,q,Q\ninteger,q_1,A\n", choices, settings,
      "survey.csv:3:2: column 'q_1' is already made by 'q' on line 2"},
     {"type,name,label,required\ninteger,a,A,maybe\n", NULL, settings,
-     "survey.csv:2:4: required must be yes or no, not 'maybe'"},
+     "survey.csv:2:4: required of 'a', character 1: unknown name 'maybe'"},
     {"type,name,label,default\ninteger,a,A,abc\n", NULL, settings,
      "survey.csv:2:4: default of 'a': field 'a': 'abc' is not a whole number"},
     /* A default is checked against its constraint while the form is read, before the plan
@@ -393,7 +393,7 @@ static const struct {
     {"odk_wash", 0, 11, "consent,Does the respondent agree to be interviewed?", "consent,",
      "survey.csv:11:3: question 'consent' has no label"},
     {"odk_wash", 0, 19, "toilet facility?,,yes", "toilet facility?,,sometimes",
-     "survey.csv:19:5: required must be yes or no, not 'sometimes'"},
+     "survey.csv:19:5: required of 'has_latrine', character 1: unknown name 'sometimes'"},
     {"odk_wash", 0, 21, ". >= 1 and . <= 50", "${latrine_type}-1 >= 0",
      "survey.csv:21:7: constraint of 'latrine_shared_hh', character 16: '-' right after a field"},
     {"odk_wash", 1, 6, "public_tap,", "piped_yard,",

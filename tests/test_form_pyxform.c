@@ -279,6 +279,59 @@ static void form_pyxform__external_choices_sheet(void) {
     lcm_form_problems_free(problems);
 }
 
+/* `required` holding an expression (pyxform passes it to the bind): the answer is needed
+ * where the expression is true, per instance and per row, when the instance is finished
+ * (import, serve) and by lcm_instance_required (interview, the web page's mark). */
+static void form_pyxform__required_expression(void) {
+    lcm_form *f = read_ok("type,name,label,required\n"
+                          "integer,age,Age,\n"
+                          "text,school,School,${age} < 18\n"
+                          "begin repeat,r,R,\n"
+                          "integer,k,K,\n"
+                          "text,why,Why,${k} > 1\n"
+                          "end repeat,,,\n",
+                          NULL, NULL);
+    CU_ASSERT_EQUAL(field(f, "school")->required, 0);
+    CU_ASSERT_STRING_EQUAL(lcm_expr_source(field(f, "school")->required_if), "${age} < 18");
+    int school = lcm_form_find(f, "school"), why = lcm_form_find(f, "why"),
+        k = lcm_form_find(f, "k"), r = lcm_form_find(f, "r");
+    lcm_instance *in = NULL;
+    lcm_err err = {0};
+    int need = -1;
+    long pos = 0;
+    CU_ASSERT_EQUAL_FATAL(lcm_instance_new(f, &in, &err), LCM_OK);
+    lcm_instance_set_meta(in, "city", "4401", &err);
+    CU_ASSERT_EQUAL(lcm_instance_set(in, lcm_form_find(f, "age"), 0, "15", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_required(in, school, 0, &need, &err), LCM_OK);
+    CU_ASSERT_EQUAL(need, 1);
+    CU_ASSERT_EQUAL(lcm_instance_finish(in, 1, &err), LCM_CONSTRAINT);
+    CU_ASSERT(lcmt_has(err.msg, "school"));
+    CU_ASSERT(lcmt_has(err.msg, "is required but has no answer"));
+    CU_ASSERT_EQUAL(lcm_instance_set(in, lcm_form_find(f, "age"), 0, "40", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_required(in, school, 0, &need, &err), LCM_OK);
+    CU_ASSERT_EQUAL(need, 0);
+    /* per row: row 1 has k = 1 (not needed), row 2 k = 3 (needed) */
+    CU_ASSERT_EQUAL(lcm_instance_add_row(in, r, &pos, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_set(in, k, 1, "1", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_add_row(in, r, &pos, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_set(in, k, 2, "3", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_required(in, why, 1, &need, &err), LCM_OK);
+    CU_ASSERT_EQUAL(need, 0);
+    CU_ASSERT_EQUAL(lcm_instance_required(in, why, 2, &need, &err), LCM_OK);
+    CU_ASSERT_EQUAL(need, 1);
+    CU_ASSERT_EQUAL(lcm_instance_finish(in, 1, &err), LCM_CONSTRAINT);
+    CU_ASSERT(lcmt_has(err.msg, "why"));
+    CU_ASSERT_EQUAL(lcm_instance_set(in, why, 2, "far", &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_instance_finish(in, 1, &err), LCM_OK);
+    lcm_instance_free(in);
+    lcm_form_free(f);
+    /* an expression that does not parse names its cell */
+    CU_ASSERT_NOT_EQUAL(lcm_form_read_texts("type,name,label,required\ninteger,a,A,${a} <\n", NULL,
+                                            settings, &f, &err),
+                        LCM_OK);
+    CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:4: required of 'a', character"));
+}
+
 const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__filter_column_missing_is_empty", form_pyxform__filter_column_missing_is_empty},
     {"form_pyxform__osm_with_tags_is_a_file", form_pyxform__osm_with_tags_is_a_file},
@@ -290,5 +343,6 @@ const lcmt_case lcmt_form_pyxform_cases[] = {
      form_pyxform__field_named_like_a_standard_column},
     {"form_pyxform__choices_file_missing_at_check", form_pyxform__choices_file_missing_at_check},
     {"form_pyxform__external_choices_sheet", form_pyxform__external_choices_sheet},
+    {"form_pyxform__required_expression", form_pyxform__required_expression},
     {NULL, NULL},
 };
