@@ -145,6 +145,43 @@ lcm_status lcm__form_problemf(lcm_form *f, lcm_status st, const char *fmt, ...) 
     return lcm__form_problem(f, &e);
 }
 
+lcm_status lcm__form_warnf(lcm_form *f, const char *fmt, ...) {
+    char msg[sizeof((lcm_err *)0)->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < f->nwarnings; i++)
+        if (strcmp(f->warnings[i], msg) == 0)
+            return LCM_OK;
+    char **grown = realloc(f->warnings, (f->nwarnings + 1) * sizeof *grown);
+    if (!grown)
+        return LCM_NOMEM;
+    f->warnings = grown;
+    return (f->warnings[f->nwarnings] = strdup(msg)) ? (f->nwarnings++, LCM_OK) : LCM_NOMEM;
+}
+
+int lcm__form_file_missing(const lcm_form *f, const char *name) {
+    char want[300];
+    snprintf(want, sizeof want, "data file '%.200s' is not", name);
+    for (size_t i = 0; i < f->nmissing; i++)
+        if (strstr(f->missing[i], want))
+            return 1;
+    return 0;
+}
+
+const char *lcm_form_missing_file(const lcm_form *f) {
+    return f->nmissing ? f->missing[0] : NULL;
+}
+
+size_t lcm_form_nwarnings(const lcm_form *f) {
+    return f->nwarnings;
+}
+
+const char *lcm_form_warning(const lcm_form *f, size_t i) {
+    return i < f->nwarnings ? f->warnings[i] : NULL;
+}
+
 int lcm__form_col(const lcm_form *f, int c) {
     return (c >= 0 ? c : f->cols.type) + 1;
 }
@@ -315,6 +352,7 @@ static void free_field(lcm_field *fd, size_t nlangs) {
     lcm_expr_free((lcm_expr *)fd->calculation);
     lcm_expr_free((lcm_expr *)fd->choice_filter);
     lcm_expr_free((lcm_expr *)fd->repeat_count);
+    lcm_expr_free((lcm_expr *)fd->required_if);
     free((void *)fd->default_value);
     lcm_expr_free((lcm_expr *)fd->default_expr);
     free((void *)fd->appearance);
@@ -359,6 +397,12 @@ void lcm_form_free(lcm_form *f) {
     for (size_t i = 0; f->problems && i < kept; i++)
         free(f->problems[i]);
     free(f->problems);
+    for (size_t i = 0; i < f->nwarnings; i++)
+        free(f->warnings[i]);
+    free(f->warnings);
+    for (size_t i = 0; i < f->nmissing; i++)
+        free(f->missing[i]);
+    free(f->missing);
     lcm__form_plan_free(f);
     free(f->other_lists);
     free(f->broken);
@@ -440,7 +484,8 @@ int lcm_form_find(const lcm_form *f, const char *name) {
 }
 
 int lcm_field_choice_column(const lcm_field *fd, size_t k) {
-    return fd->list && k < fd->list->n && !(fd->or_other && k + 1 == fd->list->n);
+    return fd->list && k < fd->list->n && !(fd->or_other && k + 1 == fd->list->n) &&
+           lcm_form_choice(fd->list, fd->list->items[k].name) == (int)k; /* a duplicate: none */
 }
 
 int lcm__form_choice_n(const lcm_choice_list *list, const char *s, size_t n) {

@@ -122,6 +122,7 @@ typedef struct lcm_field {
     const char *const *hint;
     const char *const *constraint_message;
     int required;
+    const lcm_expr *required_if; /* `required` given as an expression (then required is 0) */
     int read_only;
     const lcm_expr *relevant, *constraint, *calculation, *choice_filter, *repeat_count;
     const char *default_value;    /* NULL = none (or a dynamic default) */
@@ -183,6 +184,14 @@ void lcm_form_problems_free(char **problems);
  * lists, csv-external files, crosswalk.csv), by name: the text, or NULL. */
 const char *lcm_form_external(const lcm_form *f, const char *name);
 size_t lcm_form_nexternal(const lcm_form *f);
+/* Warnings of a valid form ("survey.csv:L:C: …"): what it leaves to be settled when answers
+ * come (a data file not beside the form, a choice_filter column no choice has). */
+size_t lcm_form_nwarnings(const lcm_form *f);
+/* The first data file the form names that was not there when it was read ("survey.csv:L:C:
+ * data file 'F' is not beside the form"), or NULL: such a form is checked, not loaded, and
+ * takes no answers. */
+const char *lcm_form_missing_file(const lcm_form *f);
+const char *lcm_form_warning(const lcm_form *f, size_t i);
 const char *lcm_form_external_name(const lcm_form *f, size_t i);
 void lcm_form_free(lcm_form *f);
 
@@ -284,6 +293,8 @@ lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, co
                                        int *out, lcm_err *err);
 /* 1 when field (in row) is relevant: its own relevant and those of its groups. */
 lcm_status lcm_instance_relevant(lcm_instance *in, int field, long row, int *out, lcm_err *err);
+/* *out = 1 when field needs an answer in row: `required` yes, or its expression true there. */
+lcm_status lcm_instance_required(lcm_instance *in, int field, long row, int *out, lcm_err *err);
 /* Run calculations and clear non-relevant answers until nothing changes. */
 lcm_status lcm_instance_update(lcm_instance *in, lcm_err *err);
 

@@ -36,10 +36,13 @@ static int resolve(void *ud, const char *name, int *multi) {
 }
 
 typedef struct filter_ctx {
+    lcm_form *f;
     const lcm_field *fd;
-    const char *bad;
+    int col;
 } filter_ctx;
 
+/* A choice_filter column the choices sheet lacks is empty for every choice, as in ODK (a
+ * missing child of the item) and pyxform passes it on unchecked: a warning, not a problem. */
 static lcm_status filter_column(void *ud, const char *name) {
     filter_ctx *c = ud;
     if (strcmp(name, "name") == 0 || strcmp(name, "label") == 0)
@@ -47,17 +50,21 @@ static lcm_status filter_column(void *ud, const char *name) {
     for (size_t i = 0; i < c->fd->list->nextra; i++)
         if (strcmp(c->fd->list->extra_names[i], name) == 0)
             return LCM_OK;
-    c->bad = name;
-    return LCM_NOTFOUND;
+    if (lcm__form_file_missing(c->f, c->fd->list->name))
+        return LCM_OK; /* its columns are known once the file is */
+    return lcm__form_warnf(c->f,
+                           "survey.csv:%ld:%d: choice_filter of '%s' names '%s', which is not a "
+                           "column of list '%s': it is empty for every choice",
+                           c->fd->line, c->col, c->fd->name, name, c->fd->list->name);
 }
 
 /* "survey.csv:L:C: relevant of 'x', character K: " for expression k of fd. */
-static const char *const what[] = {"relevant", "constraint", "calculation", "choice_filter",
-                                   "repeat_count"};
+static const char *const what[] = {"relevant",      "constraint",   "calculation",
+                                   "choice_filter", "repeat_count", "required"};
 
 static int expr_col(const lcm_form *f, const lcm_field *fd, int k) {
-    const int cols[5] = {f->cols.relevant, f->cols.constraint, f->cols.calculation,
-                         f->cols.choice_filter, f->cols.repeat_count};
+    const int cols[6] = {f->cols.relevant,      f->cols.constraint,   f->cols.calculation,
+                         f->cols.choice_filter, f->cols.repeat_count, f->cols.required};
     return fd->generated ? lcm__form_col(f, -1) : lcm__form_col(f, cols[k]);
 }
 
@@ -105,10 +112,10 @@ static void check_literal(void *ud, int slot, const char *lit, int col) {
 
 static lcm_status resolve_field(lcm_form *f, size_t i) {
     lcm_field *fd = &f->fields[i];
-    const lcm_expr *e[5] = {fd->relevant, fd->constraint, fd->calculation, fd->choice_filter,
-                            fd->repeat_count};
+    const lcm_expr *e[6] = {fd->relevant,      fd->constraint,   fd->calculation,
+                            fd->choice_filter, fd->repeat_count, fd->required_if};
     lcm_status st = LCM_OK;
-    for (int k = 0; k < 5 && st == LCM_OK; k++) {
+    for (int k = 0; k < 6 && st == LCM_OK; k++) {
         lcm_err why = {0};
         if (!e[k])
             continue;
@@ -129,18 +136,13 @@ static lcm_status resolve_field(lcm_form *f, size_t i) {
     }
     if (st != LCM_OK || !fd->choice_filter)
         return st;
-    filter_ctx c = {fd, NULL};
     int col = lcm__form_col(f, f->cols.choice_filter);
+    filter_ctx c = {f, fd, col};
     if (!fd->list)
         return lcm__form_problemf(f, LCM_PARSE,
                                   "survey.csv:%ld:%d: choice_filter on '%s', which is not a select",
                                   fd->line, col, fd->name);
-    if (lcm_expr_columns(fd->choice_filter, filter_column, &c) != LCM_OK)
-        return lcm__form_problemf(f, LCM_PARSE,
-                                  "survey.csv:%ld:%d: choice_filter of '%s' names '%s', which is "
-                                  "not a column of choices.csv",
-                                  fd->line, col, fd->name, c.bad);
-    return LCM_OK;
+    return lcm_expr_columns(fd->choice_filter, filter_column, &c);
 }
 
 /* A question shown to people must say something: a label, a hint or a media file (as in
@@ -170,10 +172,25 @@ static lcm_status check_shape(lcm_form *f, size_t i) {
         return lcm__form_problemf(f, LCM_PARSE,
                                   "survey.csv:%ld:%d: question '%s' has no label or hint", fd->line,
                                   lcm__form_col(f, c->label), fd->name);
+    /* A calculate without a calculation takes its value from a dynamic default (pyxform:
+     * "Missing calculation" unless the default is dynamic). */
+    if (fd->type == LCM_FT_CALCULATE && !fd->calculation && fd->default_value) {
+        lcm_err how = {0};
+        lcm_expr *e = NULL;
+        if (lcm_expr_parse(fd->default_value, &e, &how) == LCM_OK &&
+            lcm_expr_resolve(e, resolve, f, &how) == LCM_OK && !is_plain_literal(e)) {
+            fd->default_expr = e;
+            free((void *)fd->default_value);
+            fd->default_value = NULL;
+            return LCM_OK;
+        }
+        lcm_expr_free(e);
+    }
     if (fd->type == LCM_FT_CALCULATE && !fd->calculation)
         return lcm__form_problemf(f, LCM_PARSE,
-                                  "survey.csv:%ld:%d: calculate '%s' has no calculation", fd->line,
-                                  lcm__form_col(f, c->calculation), fd->name);
+                                  "survey.csv:%ld:%d: calculate '%s' has no calculation (nor a "
+                                  "default that is an expression)",
+                                  fd->line, lcm__form_col(f, c->calculation), fd->name);
     if (fd->repeat_count && fd->type != LCM_FT_BEGIN_REPEAT)
         return lcm__form_problemf(f, LCM_PARSE,
                                   "survey.csv:%ld:%d: repeat_count on '%s', which is not a begin "

@@ -161,6 +161,32 @@ lcm_status lcm__form_assign_column(lcm_form *f, size_t i, lcm_err *err) {
         }
     if (!name)
         return oom(err);
+    /* A field named like a standard column (`city`, `status`; `instance_id` or `position`
+     * in a roster) that does not fill it through lcmon_column: its own column
+     * "<name>_<line>", said in a warning (pyxform knows no standard columns). */
+    int is_main = strcmp(own, f->table) == 0;
+    if (lcm__std_col_find(name) >= 0 ||
+        (!is_main && (strcasecmp(name, "instance_id") == 0 || strcasecmp(name, "position") == 0))) {
+        size_t n = strlen(name) + 24;
+        char *renamed = malloc(n);
+        if (!renamed) {
+            free(name);
+            return oom(err);
+        }
+        snprintf(renamed, n, "%s_%ld", name, fd->line);
+        if (lcm__form_warnf(f,
+                            "survey.csv:%ld:%d: field '%s' is stored in column '%s': '%s' is a "
+                            "standard column of the response table%s",
+                            fd->line, cellcol, fd->name, renamed, name,
+                            is_main && lcm__std_cols[lcm__std_col_find(name)].settable
+                                ? " (give the field lcmon_column if it holds that standard value)"
+                                : "") != LCM_OK) {
+            free(name), free(renamed);
+            return oom(err);
+        }
+        free(name);
+        name = renamed;
+    }
     lcm_status st = clash(f, i, own, name, fd->line, cellcol);
     for (size_t k = 0; st == LCM_OK && f->nproblems == before &&
                        fd->type == LCM_FT_SELECT_MULTIPLE && k < fd->list->n;

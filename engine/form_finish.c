@@ -110,8 +110,21 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, cell_at at, int
     *at.rel = (unsigned char)relevant;
     if (fd->type == LCM_FT_BEGIN_GROUP)
         return LCM_OK;
-    if (!relevant || !fd->calculation)
-        return hide_or_restore(in, i, at.cell, relevant, changed);
+    if (!relevant || !fd->calculation) {
+        st = hide_or_restore(in, i, at.cell, relevant, changed);
+        /* A calculate without a calculation holds its (dynamic) default, given once when
+         * it is still empty, as pyxform's setvalue on first load; an imported value stays. */
+        if (st == LCM_OK && relevant && fd->type == LCM_FT_CALCULATE && !*at.cell &&
+            (fd->default_expr || fd->default_value)) {
+            char *d = NULL;
+            if ((st = lcm_instance_default(in, i, row, &d, err)) == LCM_OK && d && *d) {
+                *changed = 1;
+                st = lcm_instance_set(in, i, row, d, err);
+            }
+            free(d);
+        }
+        return st;
+    }
     lcm_expr_env env = lcm_instance_env(in, i, row, NULL);
     lcm_err why;
     lcm_err_clear(&why); /* not = {0}: that clears 1 KB, per cell */
@@ -206,7 +219,11 @@ static lcm_status check_cell(lcm_instance *in, int i, long row, cell_at c, int c
     if (*v && in->checked && !fd->calculation && (!fd->constraint || f->self_only[i]))
         return LCM_OK; /* checked as it was set, and nothing here reads other answers */
     if (!*v) {
-        if (complete && fd->required) {
+        int need = fd->required;
+        if (complete && !need && fd->required_if &&
+            (st = lcm_instance_required(in, i, row, &need, err)) != LCM_OK)
+            return st;
+        if (complete && need) {
             where(in, i, row, at, sizeof at);
             return lcm_err_set(err, LCM_CONSTRAINT, "field %s is required but has no answer", at);
         }

@@ -51,8 +51,11 @@ static lcm_status fresh_meta(lcm_instance *in, lcm_err *err) {
 }
 
 lcm_status lcm_instance_new(const lcm_form *f, lcm_instance **out, lcm_err *err) {
-    lcm_instance *in = calloc(1, sizeof *in);
     *out = NULL;
+    if (lcm_form_missing_file(f)) /* its choices are unknown: no answer could be checked */
+        return lcm_err_set(err, LCM_NOTFOUND, "%s: answers need it (read the form with the file)",
+                           lcm_form_missing_file(f));
+    lcm_instance *in = calloc(1, sizeof *in);
     if (!in)
         return oom(err);
     in->f = f;
@@ -392,6 +395,15 @@ static lcm_status env_column(void *ud, const char *name, lcm_value *out, lcm_err
     (void)err;
     lcm_value_borrow(out, v); /* the form's text outlives the evaluation */
     return LCM_OK;
+}
+
+lcm_status lcm_instance_required(lcm_instance *in, int field, long row, int *out, lcm_err *err) {
+    const lcm_field *fd = &in->f->fields[field];
+    *out = fd->required;
+    if (fd->required || !fd->required_if)
+        return LCM_OK;
+    lcm_expr_env env = lcm_instance_env(in, field, row, NULL);
+    return lcm_expr_eval_bool(fd->required_if, &env, out, err);
 }
 
 lcm_status lcm_instance_choice_visible(lcm_instance *in, int field, long row, const lcm_choice *c,

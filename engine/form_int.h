@@ -62,6 +62,7 @@ struct lcm_form {
     char *form_id, *version, *title, *default_lang;
     char *default_id; /* form_id when settings.csv gives none (the folder's name), or NULL */
     char *table, *digest;
+    int allow_dup; /* settings allow_choice_duplicates: a list may give a name twice */
     char *text[3]; /* survey, choices, settings as read (choices may be NULL) */
     /* Data files beside the three (select_*_from_file, csv-external, crosswalk.csv): read
      * from dir when the form comes from a folder, from the stored definition otherwise,
@@ -84,6 +85,12 @@ struct lcm_form {
     char **problems;       /* every problem found so far, unsorted */
     size_t nproblems;      /* found (may exceed what is kept) */
     lcm_status first;      /* status of the first problem */
+    char **missing;        /* "survey.csv:L:C: data file 'F' is not beside the form", per file */
+    size_t nmissing;
+    int ext_choices_read, ext_choices_missing; /* external_choices.csv (select_one_external) */
+    char **warnings; /* what the form leaves to be settled later (a data file not beside
+                        it, a choice_filter column no choice has): not problems */
+    size_t nwarnings;
     /* Worked out once the form is read (form_plan.c): */
     lcm__table_plan *plans; /* [0] the main table, then one per begin repeat in order */
     size_t nplans;
@@ -104,6 +111,14 @@ lcm_status lcm__form_problem(lcm_form *f, const lcm_err *err);
 /* The same with a message made here. */
 lcm_status lcm__form_problemf(lcm_form *f, lcm_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* An empty list called name (its file is missing); LCM_NOMEM only. */
+lcm_status lcm__form_make_list(lcm_form *f, const char *name);
+/* 1 when data file name was noted missing. */
+int lcm__form_file_missing(const lcm_form *f, const char *name);
+/* Note a data file the form names that is not here (form_load.c). */
+lcm_status lcm__form_add_missing(lcm_form *f, const char *name, long line, int col);
+/* Record a warning ("file:line:column: …"); LCM_NOMEM only when memory runs out. */
+lcm_status lcm__form_warnf(lcm_form *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Column number (from 1) of survey.csv column index c for messages; the type column when
  * the column is absent. */
 int lcm__form_col(const lcm_form *f, int c);

@@ -159,6 +159,9 @@ static lcm_status read_settings(lcm_form *f, const lcm__sheet *sh, lcm_err *err)
                                 line, c_ver + 1, ver);
     if (st != LCM_OK)
         return oom(err);
+    const char *dup = row ? cell(sh, 0, lcm__sheet_col(sh, "allow_choice_duplicates")) : "";
+    f->allow_dup = strcasecmp(dup, "yes") == 0 || strcasecmp(dup, "true") == 0 ||
+                   strcasecmp(dup, "true()") == 0;
     const char *dl = row ? cell(sh, 0, lcm__sheet_col(sh, "default_language")) : "";
     char header[256];
     snprintf(header, sizeof header, "label::%s", dl); /* "Chinese (zh)" → "zh" */
@@ -215,9 +218,13 @@ static lcm_status add_choice(lcm_form *f, const lcm__sheet *sh, size_t row, lcm_
     if (!*name)
         return lcm__form_problemf(f, LCM_PARSE, "%s:%ld:%d: choice of list '%s' has no name",
                                   sh->file, sh->lines[row], c_name + 1, l->name);
-    if (lcm_form_choice(l, name) >= 0)
-        return lcm__form_problemf(f, LCM_PARSE, "%s:%ld:%d: list '%s' has choice '%s' twice",
+    if (lcm_form_choice(l, name) >= 0 && !f->allow_dup) /* else both mean the answer name */
+        return lcm__form_problemf(f, LCM_PARSE,
+                                  "%s:%ld:%d: list '%s' has choice '%s' twice (settings "
+                                  "allow_choice_duplicates = yes allows it)",
                                   sh->file, sh->lines[row], c_name + 1, l->name, name);
+    /* (allow_choice_duplicates: kept, e.g. a county under two states of a cascade; a
+     * select_multiple stores the name in the first one's column) */
     lcm_choice *items = realloc((void *)l->items, (l->n + 1) * sizeof *items);
     if (!items)
         return oom(err);
@@ -239,7 +246,8 @@ static lcm_status add_choice(lcm_form *f, const lcm__sheet *sh, size_t row, lcm_
     return bad ? oom(err) : LCM_OK;
 }
 
-static lcm_status read_choices(lcm_form *f, const lcm__sheet *sh, lcm_err *err) {
+/* choices.csv, or (prefix "external_choices.csv/") the lists of select_one_external. */
+static lcm_status read_lists(lcm_form *f, const lcm__sheet *sh, const char *prefix, lcm_err *err) {
     int c_list = lcm__sheet_col(sh, "list_name"), c_name = lcm__sheet_col(sh, "name");
     if (c_list < 0 || c_name < 0)
         return lcm_err_set(err, LCM_PARSE, "%s:1: missing column '%s'", sh->file,
@@ -252,9 +260,11 @@ static lcm_status read_choices(lcm_form *f, const lcm__sheet *sh, lcm_err *err) 
     lcm_status st = LCM_OK;
     f->cols.choice_name = c_name;
     for (size_t r = 0; r < sh->nrows && st == LCM_OK; r++) {
-        const char *ln = cell(sh, r, c_list);
+        char full[300];
+        snprintf(full, sizeof full, "%s%.200s", prefix ? prefix : "", cell(sh, r, c_list));
+        const char *ln = full;
         lcm_choice_list *l = find_list(f, ln);
-        if (!*ln) {
+        if (!*cell(sh, r, c_list)) {
             st = lcm__form_problemf(f, LCM_PARSE, "%s:%ld:%d: choice without a list_name", sh->file,
                                     sh->lines[r], c_list + 1);
             continue;
@@ -276,6 +286,86 @@ static lcm_status read_choices(lcm_form *f, const lcm__sheet *sh, lcm_err *err) 
         st = add_choice(f, sh, r, l, extra_cols, err);
     }
     return st;
+}
+
+static lcm_status read_choices(lcm_form *f, const lcm__sheet *sh, lcm_err *err) {
+    return read_lists(f, sh, NULL, err);
+}
+
+lcm_status lcm__form_make_list(lcm_form *f, const char *name) {
+    lcm_choice_list *l = NULL;
+    lcm_err why = {0};
+    return new_list(f, name, NULL, 0, &l, &why);
+}
+
+lcm_status lcm__form_add_missing(lcm_form *f, const char *name, long line, int col) {
+    char **grown = realloc(f->missing, (f->nmissing + 1) * sizeof *grown);
+    if (!grown)
+        return LCM_NOMEM;
+    f->missing = grown;
+    char msg[512];
+    snprintf(msg, sizeof msg, "survey.csv:%ld:%d: data file '%s' is not beside the form", line, col,
+             name);
+    if (!(f->missing[f->nmissing] = strdup(msg)))
+        return LCM_NOMEM;
+    f->nmissing++;
+    return LCM_OK;
+}
+
+/* A choices file pyxform takes that lcmon does not have at check time (not beside the
+ * form, or .xml/.geojson, which lcmon does not read): the form is valid, its list empty
+ * for now; loading the form for answers needs the file (lcm_form_missing_file). */
+static lcm_status missing_list(lcm_form *f, const char *name, long line, int col, const char *why,
+                               lcm_err *err) {
+    lcm_choice_list *l = NULL;
+    if (!lcm__form_find_list(f, name) && new_list(f, name, NULL, 0, &l, err) != LCM_OK)
+        return oom(err);
+    if (lcm__form_add_missing(f, name, line, col) != LCM_OK ||
+        lcm__form_warnf(f,
+                        "survey.csv:%ld:%d: data file '%s' %s: its choices are known once it is "
+                        "(form load needs it)",
+                        line, col, name, why) != LCM_OK)
+        return oom(err);
+    return LCM_OK;
+}
+
+/* The lists of external_choices.csv (select_one_external), read once, named
+ * "external_choices.csv/<list>" beside those of choices.csv. */
+static lcm_status external_choices(lcm_form *f, long line, int col, lcm_err *err) {
+    static const char file[] = "external_choices.csv";
+    if (f->ext_choices_read)
+        return LCM_OK;
+    f->ext_choices_read = 1;
+    const char *have = lcm_form_external(f, file);
+    char *text = NULL;
+    lcm_err why = {0};
+    if (!have && f->dir) {
+        lcm_status rd = lcm__form_slurp(f->dir, file, 1, &text, &why);
+        if (rd == LCM_NOMEM)
+            return oom(err);
+        if (rd != LCM_OK)
+            return lcm__form_problemf(f, rd, "survey.csv:%ld:%d: data file '%s': %s", line, col,
+                                      file, why.msg);
+        if (text && lcm__form_add_external(f, file, text, err) != LCM_OK)
+            return oom(err);
+        have = text;
+    }
+    if (!have) { /* a sheet of the workbook, as pyxform requires it */
+        f->ext_choices_missing = 1;
+        return lcm__form_problemf(f, LCM_PARSE,
+                                  "survey.csv:%ld:%d: select_one_external needs the sheet "
+                                  "external_choices (external_choices.csv beside survey.csv) "
+                                  "with the columns 'list_name' and 'name'",
+                                  line, col);
+    }
+    lcm__sheet sh = {0};
+    lcm_status st = lcm__sheet_read(have, file, &sh, &why);
+    if (st != LCM_OK)
+        return st == LCM_NOMEM ? oom(err) : lcm__form_problem(f, &why);
+    /* (languages are those of the survey and choices sheets: labels of others are left) */
+    st = read_lists(f, &sh, "external_choices.csv/", &why);
+    lcm__sheet_free(&sh);
+    return st == LCM_NOMEM ? oom(err) : st == LCM_OK ? LCM_OK : lcm__form_problem(f, &why);
 }
 
 /* The text of data file name: read with the form already, else from its folder. NULL with
@@ -366,6 +456,10 @@ static lcm_status read_externals(lcm_form *f, const lcm__sheet *sh, lcm_err *err
         const char *t = cell(sh, r, c_type), *file = NULL;
         char buf[300];
         int list = 0;
+        if (strncasecmp(t, "select_one_external ", 20) == 0) {
+            st = external_choices(f, sh->lines[r], c_type + 1, err);
+            continue;
+        }
         if (strncasecmp(t, "select_one_from_file ", 21) == 0)
             file = t + 21, list = 1;
         else if (strncasecmp(t, "select_multiple_from_file ", 26) == 0)
@@ -386,6 +480,28 @@ static lcm_status read_externals(lcm_form *f, const lcm__sheet *sh, lcm_err *err
             file = buf;
         }
         size_t n = strlen(file);
+        if (list && lcm__form_find_list(f, file))
+            continue; /* read (or found missing) for an earlier row */
+        if (list && !strchr(file, '/') && !strchr(file, '\\') && file[0] != '.' &&
+            ((n > 4 && strcasecmp(file + n - 4, ".xml") == 0) ||
+             (n > 8 && strcasecmp(file + n - 8, ".geojson") == 0))) {
+            st = missing_list(f, file, sh->lines[r], c_type + 1,
+                              "is not CSV, which lcmon reads (give the list as a .csv file)", err);
+            continue;
+        }
+        if (list && f->dir && !lcm_form_external(f, file) && !lcm__form_find_list(f, file)) {
+            char *text = NULL;
+            lcm_err why = {0};
+            lcm_status rd = lcm__form_slurp(f->dir, file, 1, &text, &why);
+            if (rd == LCM_NOMEM)
+                return oom(err);
+            free(text); /* read again below when it is there */
+            if (rd == LCM_OK && !text && n > 4 && strcasecmp(file + n - 4, ".csv") == 0 &&
+                !strchr(file, '/') && !strchr(file, '\\') && file[0] != '.') {
+                st = missing_list(f, file, sh->lines[r], c_type + 1, "is not beside the form", err);
+                continue;
+            }
+        }
         if (n < 5 || strcasecmp(file + n - 4, ".csv") != 0 || strchr(file, '/') ||
             strchr(file, '\\') || file[0] == '.') {
             st = lcm__form_problemf(f, LCM_UNSUPPORTED,

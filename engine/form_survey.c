@@ -128,8 +128,22 @@ static char **other_texts(const lcm_form *f, int question) {
     return t;
 }
 
+/* A calloc'd copy of the nlangs texts t (NULL entries stay NULL). */
+static char **copy_texts(const lcm_form *f, const char *const *t) {
+    char **c = calloc(f->nlangs ? f->nlangs : 1, sizeof *c);
+    for (size_t i = 0; c && t && i < f->nlangs; i++)
+        if (t[i] && !(c[i] = strdup(t[i]))) {
+            for (size_t j = 0; j < i; j++)
+                free(c[j]);
+            free(c);
+            return NULL;
+        }
+    return c;
+}
+
 /* The or_other copy of base (made once per list): the same choices, borrowed, then
- * `other`. A list that already has `other` is refused, as pyxform refuses it. */
+ * `other`. A list that has its own `other` keeps its label and extra columns, moved last
+ * (pyxform accepts such a list: the answer `other` means the same either way). */
 static lcm_status other_list(lcm_form *f, const lcm_choice_list *base, const lcm_choice_list **out,
                              lcm_err *err) {
     for (size_t i = 0; i < f->nother_lists; i++)
@@ -139,25 +153,32 @@ static lcm_status other_list(lcm_form *f, const lcm_choice_list *base, const lcm
     if (!grown)
         return oom(err);
     f->other_lists = grown;
+    int own = lcm_form_choice(base, "other");
+    size_t n = own >= 0 ? base->n - 1 : base->n; /* the choices before `other` */
     lcm_choice_list *l = calloc(1, sizeof *l);
-    lcm_choice *items = calloc(base->n + 1, sizeof *items);
+    lcm_choice *items = calloc(n + 1, sizeof *items);
     char **extra = calloc(base->nextra ? base->nextra : 1, sizeof *extra);
     if (!l || !items || !extra || !(l->name = strdup(base->name))) {
         free(l), free(items), free(extra);
         return oom(err);
     }
-    memcpy(items, base->items, base->n * sizeof *items);
+    for (size_t i = 0, k = 0; i < base->n; i++)
+        if ((int)i != own)
+            items[k++] = base->items[i];
     l->items = items;
-    l->n = base->n + 1;
+    l->n = n + 1;
     l->extra_names = base->extra_names;
     l->nextra = base->nextra;
     f->other_lists[f->nother_lists++] = l; /* owned by the form from here on */
-    lcm_choice *o = &items[base->n];
-    o->line = base->n ? base->items[base->n - 1].line : 0;
+    lcm_choice *o = &items[n];
+    const lcm_choice *was = own >= 0 ? &base->items[own] : NULL;
+    o->line = was ? was->line : base->n ? base->items[base->n - 1].line : 0;
     o->extra = (const char *const *)extra;
-    int bad = !(o->name = strdup("other")) || !(o->label = (const char *const *)other_texts(f, 0));
+    int bad =
+        !(o->name = strdup("other")) ||
+        !(o->label = (const char *const *)(was ? copy_texts(f, was->label) : other_texts(f, 0)));
     for (size_t i = 0; i < base->nextra; i++)
-        bad |= !(extra[i] = strdup(""));
+        bad |= !(extra[i] = strdup(was && was->extra[i] ? was->extra[i] : ""));
     if (bad)
         return oom(err);
     *out = l;
@@ -179,14 +200,12 @@ static lcm_status parse_select(lcm_form *f, const lcm__sheet *sh, size_t r, int 
     }
     const lcm_choice_list *l = lcm__form_find_list(f, rest);
     if (!l)
-        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: no choice list '%s' in choices.csv",
-                           sh->file, sh->lines[r], col + 1, rest);
-    if (fd->or_other && lcm_form_choice(l, "other") >= 0)
-        return lcm_err_set(err, LCM_PARSE,
-                           "%s:%ld:%d: list '%s' already has a choice 'other' (choices.csv line "
-                           "%ld), which or_other adds: drop one of them",
-                           sh->file, sh->lines[r], col + 1, rest,
-                           l->items[lcm_form_choice(l, "other")].line);
+        return strncmp(rest, "external_choices.csv/", 21) == 0
+                   ? lcm_err_set(err, LCM_PARSE,
+                                 "%s:%ld:%d: no choice list '%s' in external_choices.csv", sh->file,
+                                 sh->lines[r], col + 1, rest + 21)
+                   : lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: no choice list '%s' in choices.csv",
+                                 sh->file, sh->lines[r], col + 1, rest);
     if (fd->or_other)
         return other_list(f, l, &fd->list, err);
     fd->list = l;
@@ -219,18 +238,36 @@ static lcm_status parse_type(lcm_form *f, const lcm__sheet *sh, size_t r, int co
         {"select all that apply ", LCM_FT_SELECT_MULTIPLE, 0},
         {"select multiple ", LCM_FT_SELECT_MULTIPLE, 0},
         {"rank ", LCM_FT_TEXT, LCM_TK_RANK},
+        /* the list is external_choices.csv's (form_load.c) */
+        {"select_one_external ", LCM_FT_SELECT_ONE, 0},
     };
     for (size_t k = 0; k < sizeof selects / sizeof selects[0]; k++) {
         size_t len = strlen(selects[k].prefix);
         if (strncasecmp(text, selects[k].prefix, len) != 0 || !text[len])
             continue;
-        lcm_status st = parse_select(f, sh, r, col, text + len, fd, err);
+        char ext[300];
+        if (strncasecmp(selects[k].prefix, "select_one_external", 19) == 0) {
+            snprintf(ext, sizeof ext, "external_choices.csv/%.200s", text + len);
+            if (f->ext_choices_missing && !lcm__form_find_list(f, ext) &&
+                lcm__form_make_list(f, ext) != LCM_OK)
+                return oom(err);
+        }
+        lcm_status st = parse_select(
+            f, sh, r, col,
+            strncasecmp(selects[k].prefix, "select_one_external", 19) == 0 ? ext : text + len, fd,
+            err);
         if (st == LCM_OK && selects[k].kind == LCM_TK_RANK && fd->or_other)
             st = lcm_err_set(err, LCM_UNSUPPORTED, "%s:%ld:%d: rank takes no or_other", sh->file,
                              sh->lines[r], col + 1);
         fd->type = selects[k].type;
         fd->text_kind = selects[k].kind;
         return st;
+    }
+    /* `osm L`: an OpenStreetMap file whose tags list L (the osm sheet) offers; lcmon stores
+     * the file's name as for `osm`, the tags are the collecting app's. */
+    if (strncasecmp(text, "osm ", 4) == 0 && text[4] && !strchr(text + 4, ' ')) {
+        fd->type = LCM_FT_TEXT, fd->text_kind = LCM_TK_MEDIA, fd->media_type = "osm";
+        return LCM_OK;
     }
     for (size_t i = 0; i < NTYPES; i++)
         if (strcasecmp(text, types[i].name) == 0 && types[i].type != LCM_FT_SELECT_ONE &&
@@ -553,8 +590,14 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
                               "refuses it too): add an 'other' choice the filter lets through",
                               sh->file, fd->line, c->choice_filter + 1),
                   err);
-    if (st == LCM_OK)
-        st = note(f, i, yes_no(sh, r, c->required, &fd->required, err), err);
+    /* required: yes/no, or an expression (pyxform passes it to the bind): evaluated per
+     * instance and row (lcm_instance_required) */
+    lcm_err yn = {0};
+    if (st == LCM_OK && yes_no(sh, r, c->required, &fd->required, &yn) != LCM_OK) {
+        lcm_expr *req = NULL;
+        st = note(f, i, parse_expr_cell(sh, r, c->required, fd->name, 0, &req, err), err);
+        fd->required_if = req;
+    }
     if (st == LCM_OK)
         st = note(f, i, yes_no(sh, r, c->read_only, &fd->read_only, err), err);
     if (st == LCM_OK)
@@ -565,6 +608,16 @@ static lcm_status read_field(lcm_form *f, const lcm__sheet *sh, size_t r, size_t
         st = oom(err);
     if (st == LCM_OK && *app && !(fd->appearance = strdup(app)))
         st = oom(err);
+    const char *ty = lcm__sheet_cell(sh, r, c->type);
+    if (st == LCM_OK && strstr(app, "search(") &&
+        (strncasecmp(ty, "select_one_from_file", 20) == 0 ||
+         strncasecmp(ty, "select_multiple_from_file", 25) == 0))
+        st = note(f, i,
+                  lcm_err_set(err, LCM_PARSE,
+                              "%s:%ld:%d: '%s' is a select from a file and uses search(): the "
+                              "two do not go together (pyxform refuses it too)",
+                              sh->file, fd->line, c->appearance + 1, fd->name),
+                  err);
     if (st == LCM_OK && fd->type == LCM_FT_RANGE)
         st = note(f, i, range_params(sh, r, c->parameters, fd, err), err);
     else if (st == LCM_OK && c->parameters >= 0)
@@ -704,6 +757,8 @@ lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err
     c->required = lcm__sheet_col(sh, "required"), c->relevant = lcm__sheet_col(sh, "relevant");
     c->constraint = lcm__sheet_col(sh, "constraint");
     c->calculation = lcm__sheet_col(sh, "calculation");
+    if (c->calculation < 0) /* pyxform's alias */
+        c->calculation = lcm__sheet_col(sh, "calculate");
     c->choice_filter = lcm__sheet_col(sh, "choice_filter");
     c->appearance = lcm__sheet_col(sh, "appearance"), c->dflt = lcm__sheet_col(sh, "default");
     c->repeat_count = lcm__sheet_col(sh, "repeat_count");
@@ -739,7 +794,5 @@ lcm_status lcm__form_read_survey(lcm_form *f, const lcm__sheet *sh, lcm_err *err
                                   f->fields[stack[depth - 1]].line, c->type + 1,
                                   lcm__form_type_name(f->fields[stack[depth - 1]].type),
                                   f->fields[stack[depth - 1]].name);
-    if (f->nfields == 0)
-        return lcm__form_problemf(f, LCM_PARSE, "%s:2:1: no questions", sh->file);
-    return LCM_OK;
+    return LCM_OK; /* no rows: a form of the standard columns alone, as pyxform takes it */
 }

@@ -171,8 +171,13 @@ static char *as_codes(const lcm_interview *iv, const char *v, int *hidden, int *
 /* The whole-instance checks of one answer: required and the full constraint. */
 static lcm_status check_answer(lcm_interview *iv, const lcm_field *fd, const char *v,
                                lcm_err *err) {
-    int ok = 1;
-    if (!*v && fd->required)
+    int ok = 1, need = fd->required;
+    if (!*v && !need && fd->required_if) {
+        lcm_status rs = lcm_instance_required(iv->in, iv->at, iv->row, &need, err);
+        if (rs != LCM_OK)
+            return rs;
+    }
+    if (!*v && need)
         return lcm_err_set(err, LCM_CONSTRAINT, "%s",
                            lcm__interview_say(iv, "此题必须回答", "an answer is required"));
     if (!*v || !fd->constraint)

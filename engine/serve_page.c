@@ -560,6 +560,14 @@ static void media_input(ctx *c, int i, const char *v) {
                     fd->required && !*v ? " aria-required=\"true\"" : "", fd->name, fd->name);
 }
 
+/* 1 when question i needs an answer in row: `required` yes, or its expression true now. */
+static int needs_answer(ctx *c, int i, long row) {
+    int need = 0;
+    lcm_err e;
+    lcm_err_clear(&e);
+    return lcm_instance_required(c->in, i, row, &need, &e) == LCM_OK && need;
+}
+
 static void question(ctx *c, int i, long row) {
     const lcm_field *fd = fld(c, i);
     lcm__req *r = c->r;
@@ -580,7 +588,7 @@ static void question(ctx *c, int i, long row) {
     else
         cat(&r->out, "<label for=\"q-", fd->name, "\">", NULL);
     form_text(c, i, row, fd->label);
-    if (fd->required)
+    if (needs_answer(c, i, row))
         cat(&r->out, "<span class=\"req\" aria-label=\"", lcm__say(r, "必答", "required"),
             "\">*</span>", NULL);
     raw(c, group ? "</legend>" : "</label>");
@@ -626,8 +634,8 @@ static void question(ctx *c, int i, long row) {
                 "\" name=\"q:", fd->name, "\" value=\"", NULL);
         if (!multiline)
             text(c, v);
-        cat(&r->out, "\"", fd->required ? " aria-required=\"true\"" : "", " aria-describedby=\"h-",
-            fd->name, " e-", fd->name, "\">", NULL);
+        cat(&r->out, "\"", needs_answer(c, i, row) ? " aria-required=\"true\"" : "",
+            " aria-describedby=\"h-", fd->name, " e-", fd->name, "\">", NULL);
         if (multiline) {
             r->out.len--; /* the '"' before the attributes is not wanted here */
             r->out.buf[r->out.len] = '\0';

@@ -39,8 +39,14 @@ static lcm_form *read_form(const char *dir, int *code) {
     char **problems = NULL;
     lcm_err err = {0};
     *code = LCM_EXIT_OK;
-    if (lcm_form_check_dir(dir, &f, &problems, &err) == LCM_OK)
+    if (lcm_form_check_dir(dir, &f, &problems, &err) == LCM_OK) {
+        for (size_t i = 0; i < lcm_form_nwarnings(f); i++)
+            if (lcm_form_is_xlsx(dir))
+                fprintf(stderr, "lcmon: warning: %s\n", lcm_form_warning(f, i));
+            else
+                fprintf(stderr, "lcmon: warning: %s/%s\n", dir, lcm_form_warning(f, i));
         return f;
+    }
     size_t n = 0;
     for (; problems && problems[n]; n++)
         if (lcm_form_is_xlsx(dir)) /* problems name FILE.xlsx:SHEET:ROW:COLUMN */
@@ -91,6 +97,15 @@ static int load(const char *dbpath, const char *dir) {
     lcm_form *f = read_form(dir, &code);
     if (!f)
         return code;
+    if (lcm_form_missing_file(f)) { /* checked, but answers to it could not be */
+        if (lcm_form_is_xlsx(dir))
+            cli_error("%s: put it beside the form to load it", lcm_form_missing_file(f));
+        else
+            cli_error("%s/%s: put it beside survey.csv to load the form", dir,
+                      lcm_form_missing_file(f));
+        lcm_form_free(f);
+        return LCM_EXIT_DATA;
+    }
     lcm_db *db = cli_open_db(dbpath, 0, &code);
     if (db && lcm_form_store(db, f, &created, &err) != LCM_OK)
         code = cli_fail(&err);
