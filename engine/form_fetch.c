@@ -36,19 +36,21 @@ static const char *column_text(sqlite3_stmt *st, int c, char *buf, size_t size) 
     }
 }
 
+/* is_main 1: the main table; 0: a roster; 2: a repeat inside a repeat (parent_position
+ * follows position). */
 static lcm_status prepare_select(lcm_db *db, const lcm_form *f, const char *table, int is_main,
                                  sqlite3_stmt **st, lcm_err *err) {
     lcm_strbuf sql = LCM_STRBUF_INIT;
     lcm_strbuf_adds(&sql, "SELECT ");
-    for (size_t i = 0; is_main && i < lcm__n_std_cols; i++)
+    for (size_t i = 0; is_main == 1 && i < lcm__n_std_cols; i++)
         lcm_strbuf_addf(&sql, "%s%s", i ? ", " : "", lcm__std_cols[i].name);
-    if (!is_main)
-        lcm_strbuf_adds(&sql, "position");
+    if (is_main != 1)
+        lcm_strbuf_adds(&sql, is_main == 2 ? "position, parent_position" : "position");
     for (size_t i = 0; i < f->nfields; i++)
         if (lcm__field_in_table(&f->fields[i], table))
             lcm_strbuf_addf(&sql, ", \"%s\"", f->fields[i].column);
     lcm_strbuf_addf(&sql, " FROM \"%s\" WHERE instance_id = ?1%s", table,
-                    is_main ? "" : " ORDER BY position");
+                    is_main == 1 ? "" : " ORDER BY position");
     /* from the connection's cache: a server reads an instance back for every page */
     lcm_status rc = lcm_strbuf_ok(&sql) ? lcm_db_prepare_cached(db, sql.buf, st, err)
                                         : lcm_err_set(err, LCM_NOMEM, "out of memory");
@@ -86,8 +88,9 @@ static lcm_status read_meta(lcm_instance *in, sqlite3_stmt *st, lcm_err *err) {
 
 static lcm_status read_rows(lcm_db *db, lcm_instance *in, int repeat, lcm_err *err) {
     const char *table = in->f->fields[repeat].table;
+    int inner = in->f->fields[repeat].repeat >= 0; /* rows carry their parent row */
     sqlite3_stmt *st = NULL;
-    lcm_status rc = prepare_select(db, in->f, table, 0, &st, err);
+    lcm_status rc = prepare_select(db, in->f, table, inner ? 2 : 0, &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
@@ -100,8 +103,10 @@ static lcm_status read_rows(lcm_db *db, lcm_instance *in, int repeat, lcm_err *e
                              "%lld where %ld belongs)",
                              in->meta[0], in->f->fields[repeat].name,
                              (long long)sqlite3_column_int64(st, 0), want);
-        else if ((rc = lcm_instance_add_row(in, repeat, &pos, err)) == LCM_OK)
-            rc = read_answers(in, table, pos, st, 1, err);
+        else if ((rc = lcm_instance_add_row_in(in, repeat,
+                                               inner ? (long)sqlite3_column_int64(st, 1) : 0, &pos,
+                                               err)) == LCM_OK)
+            rc = read_answers(in, table, pos, st, inner ? 2 : 1, err);
     }
     if (rc == LCM_OK && step != SQLITE_DONE)
         rc = lcm_db_fail(db, err, "reading the instance");

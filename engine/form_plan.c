@@ -73,9 +73,11 @@ static lcm_status plan_table(const lcm_form *f, int repeat, lcm__table_plan *p) 
         for (size_t i = 0; i < lcm__n_std_cols; i++)
             lcm_strbuf_addf(&sql, "%s%s", i ? ", " : "", lcm__std_cols[i].name);
     else
-        lcm_strbuf_adds(&sql, "instance_id, position");
+        lcm_strbuf_adds(&sql, f->fields[repeat].repeat >= 0
+                                  ? "instance_id, position, parent_position"
+                                  : "instance_id, position");
     table_columns(f, table, add_column, &c);
-    p->nfixed = repeat < 0 ? (int)lcm__n_std_cols : 2;
+    p->nfixed = repeat < 0 ? (int)lcm__n_std_cols : f->fields[repeat].repeat >= 0 ? 3 : 2;
     lcm_strbuf_adds(&sql, ") VALUES (");
     for (size_t i = 0; i < (size_t)p->nfixed + p->ncols; i++)
         lcm_strbuf_adds(&sql, i ? ", ?" : "?");
