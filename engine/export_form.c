@@ -42,6 +42,7 @@ static const char *const std_labels[][3] = {
     {"status", "状态", "Status"},
     {"source", "来源", "Source"},
     {"position", "序号", "Position in the roster"},
+    {"parent_position", "所属上级序号", "Position of the row it belongs to"},
 };
 
 typedef struct tab {
@@ -302,14 +303,28 @@ static const lcm_field *filler(const fx *x, const char *col) {
     return NULL;
 }
 
+/* 1 when t is the table of a repeat inside a repeat (its rows name their parent row). */
+static int inner_table(const fx *x, const tab *t) {
+    for (size_t i = 0; !t->is_main && i < lcm_form_nfields(x->f); i++) {
+        const lcm_field *fd = lcm_form_field(x->f, i);
+        if (fd->type == LCM_FT_BEGIN_REPEAT && fd->repeat >= 0 && strcmp(fd->table, t->table) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static lcm_status key_cols(fx *x, tab *t, lcm_err *err) {
     lcm_status st = LCM_OK;
     if (!t->is_main) {
         st = add_col(t, "instance_id", std_label(x, "instance_id"), LCM_COL_TEXT, "\"instance_id\"",
                      NULL, 0, err);
-        return st == LCM_OK ? add_col(t, "position", std_label(x, "position"), LCM_COL_INTEGER,
-                                      "\"position\"", NULL, 0, err)
-                            : st;
+        if (st == LCM_OK)
+            st = add_col(t, "position", std_label(x, "position"), LCM_COL_INTEGER, "\"position\"",
+                         NULL, 0, err);
+        if (st == LCM_OK && inner_table(x, t))
+            st = add_col(t, "parent_position", std_label(x, "parent_position"), LCM_COL_INTEGER,
+                         "\"parent_position\"", NULL, 0, err);
+        return st;
     }
     for (size_t i = 0; st == LCM_OK && i < lcm__n_std_cols; i++) {
         const char *col = lcm__std_cols[i].name;
@@ -452,7 +467,7 @@ static lcm_status scan(fx *x, tab *t, lcm_err *err) {
 /* Room for the columns and parameters of table `table`. */
 static lcm_status tab_init(fx *x, tab *t, const char *name, const char *table, int is_main,
                            lcm_err *err) {
-    size_t ncols = lcm__n_std_cols + 2, nparams = 2;
+    size_t ncols = lcm__n_std_cols + 3, nparams = 2;
     for (size_t i = 0; i < lcm_form_nfields(x->f); i++) {
         const lcm_field *fd = lcm_form_field(x->f, i);
         ncols++;

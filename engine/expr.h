@@ -100,6 +100,11 @@ typedef struct lcm_expr_env {
     /* Set by the evaluator only: inside a predicate on ${repeat}[…], the instance (from 0)
      * whose fields the predicate reads, plus 1 (0 = not in a predicate). */
     long pred_row;
+    /* indexed-repeat(${f}, ${r1}, i1, ${r2}, i2 …) over repeats inside repeats: slot in row
+     * rows[n-1] (from 1) of reps[n-1] inside row rows[n-2] of reps[n-2] …; a row number 0
+     * or past the end gives the empty string. NULL: only the 3-argument form is known. */
+    lcm_status (*get_path)(void *ud, int slot, const int *reps, const long *rows, int n,
+                           lcm_value *out, lcm_err *err);
 } lcm_expr_env;
 
 /* Evaluate e; *out is the caller's (lcm_value_free). Errors: out of memory, a bad regex

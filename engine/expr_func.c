@@ -693,6 +693,19 @@ static lcm_status fn_indexed_repeat(const lcm__node *c, const lcm_expr_env *env,
     lcm_status st = arg_num(c, 2, env, &n, err);
     if (st != LCM_OK)
         return st;
+    if (c->nargs > 3 && env->get_path) { /* repeats inside repeats: a row of each in turn */
+        int reps[3];
+        long rows[3];
+        int k = 0;
+        for (int a = 1; a + 1 < c->nargs && k < 3; a += 2, k++) {
+            double x;
+            if ((st = arg_num(c, a + 1, env, &x, err)) != LCM_OK)
+                return st;
+            reps[k] = c->args[a]->slot;
+            rows[k] = isnan(x) || x < 1 || x != floor(x) || x > 1e6 ? 0 : (long)x;
+        }
+        return env->get_path(env->ud, c->args[0]->slot, reps, rows, k, out, err);
+    }
     if (isnan(n) || n < 1 || n > (double)count_of(c->args[1], env) || n != floor(n))
         return lcm_value_set_str(out, "") == LCM_OK ? LCM_OK : oom(err);
     return env->get(env->ud, c->args[0]->slot, (long)n - 1, out, err);
@@ -732,7 +745,7 @@ static const lcm__fn functions[] = {
     {"min", 1, -1, 0, fn_aggregate},
     {"max", 1, -1, 0, fn_aggregate},
     {"position", 0, 0, 0, fn_position},
-    {"indexed-repeat", 3, 3, 2, fn_indexed_repeat},
+    {"indexed-repeat", 3, 7, 2, fn_indexed_repeat},
     {"last-saved", 1, 1, 0, fn_empty},
     /* pulldata('file', 'column', 'key column', key) and instance('name')/…: data attached
      * to the form (a CSV, a choice list) that lcmon does not hold while answering: empty,

@@ -505,7 +505,7 @@ static lcm_status check_var_type(const lcm__node *n, const lcm__node *call, int 
     const char *fn = call ? lcm__fn_get(call->op)->name : "";
     int count = strcmp(fn, "count") == 0, sum = strcmp(fn, "sum") == 0;
     int indexed = strcmp(fn, "indexed-repeat") == 0;
-    if (n->multi == LCM_EXPR_REPEAT && !((count && arg == 0) || (indexed && arg == 1)))
+    if (n->multi == LCM_EXPR_REPEAT && !((count && arg == 0) || (indexed && arg % 2 == 1)))
         return lcm_err_set(err, LCM_PARSE,
                            "column %d: '${%s}' is a repeat, not a value: count(${%s}) counts its "
                            "rows, indexed-repeat() reads a field of one row",
@@ -525,6 +525,16 @@ static lcm_status check_var_type(const lcm__node *n, const lcm__node *call, int 
                            "column %d: the second argument of indexed-repeat() must be a repeat, "
                            "and '${%s}' is not",
                            n->col, n->str);
+    if (indexed && arg > 1 && arg % 2 == 1 && n->multi != LCM_EXPR_REPEAT)
+        return lcm_err_set(err, LCM_PARSE,
+                           "column %d: argument %d of indexed-repeat() must be a repeat (inside "
+                           "the one before), and '${%s}' is not",
+                           n->col, arg + 1, n->str);
+    if (indexed && arg == 0 && call->nargs % 2 == 0)
+        return lcm_err_set(err, LCM_PARSE,
+                           "column %d: indexed-repeat() takes a field, then pairs of a repeat and "
+                           "a row number (3, 5 or 7 arguments), not %d",
+                           n->col, call->nargs);
     return LCM_OK;
 }
 

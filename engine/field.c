@@ -7,6 +7,7 @@
  */
 #include "field.h"
 #include "field_int.h"
+#include "form.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -191,6 +192,12 @@ lcm_status lcm_field_campaign_add(lcm_db *db, const char *form_id, const char *v
         return version ? lcm_err_set(err, LCM_NOTFOUND, "no such form version: '%s' '%s'", form_id,
                                      version)
                        : lcm_err_set(err, LCM_NOTFOUND, "no such form: '%s'", form_id);
+    lcm_form *form = NULL; /* a form the web interview cannot ask is refused here */
+    if ((rc = lcm_form_get(db, fid, fver, &form, err)) == LCM_OK)
+        rc = lcm_form_askable(form, err);
+    lcm_form_free(form);
+    if (rc != LCM_OK)
+        return rc;
     int found = 0;
     if ((rc = exists(db, "SELECT 1 FROM cities WHERE code = ?1", city, NULL, &found, err)) !=
         LCM_OK)

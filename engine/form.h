@@ -26,6 +26,9 @@
  *   resp_household_2026_1__<repeat>   one row per repeat instance (roster member):
  *       instance_id TEXT → parent ON DELETE CASCADE, position INTEGER (from 1),
  *       PRIMARY KEY (instance_id, position), then the repeat's fields as above.
+ *     A repeat inside a repeat adds parent_position INTEGER NOT NULL after position, with
+ *     (instance_id, parent_position) → the enclosing repeat's table ON DELETE CASCADE;
+ *     position numbers the instance's rows across all parent rows (as Kobo's _index does).
  * or_other (`select_one L or_other`, `select_multiple L or_other`), as pyxform does it: the
  * list gets a last choice `other` (label 其他/Other) and a text field `<field>_other`
  * follows the select, relevant when `other` is chosen. That text takes the column name
@@ -271,10 +274,25 @@ lcm_status lcm_instance_set_meta(lcm_instance *in, const char *column, const cha
 const char *lcm_instance_meta(const lcm_instance *in, const char *column);
 
 /* Append a row to the repeat whose begin-repeat field is `repeat`; *position gets its
- * 1-based position. */
+ * 1-based position. A repeat inside a repeat gets a row of the enclosing repeat's last row
+ * (lcm_instance_add_row_in says which). */
 lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lcm_err *err);
-/* Number of rows of a repeat. */
+/* Repeats inside repeats (households → members → jobs): the rows of an inner repeat in one
+ * instance are numbered 1, 2, … across all rows of the enclosing repeat, in the order they
+ * were added, and each row knows the row of the enclosing repeat it belongs to. Append a row
+ * to repeat under row `parent` of the enclosing repeat (0 for a repeat at the top). */
+lcm_status lcm_instance_add_row_in(lcm_instance *in, int repeat, long parent, long *position,
+                                   lcm_err *err);
+/* The row of the enclosing repeat that row `row` of repeat belongs to; 0 at the top. */
+long lcm_instance_row_parent(const lcm_instance *in, int repeat, long row);
+/* Number of rows of a repeat (all of them, under every row of the enclosing repeat). */
 long lcm_instance_rows(const lcm_instance *in, int repeat);
+/* The first repeat of f inside another repeat (its begin field), or -1: the interview and
+ * `lcmon serve` ask such forms' questions of no one yet (docs/forms.md). */
+int lcm_form_nested_repeat(const lcm_form *f);
+/* LCM_UNSUPPORTED, saying why, for a form the interview and `lcmon serve` cannot ask (a
+ * repeat inside a repeat); LCM_OK otherwise. */
+lcm_status lcm_form_askable(const lcm_form *f, lcm_err *err);
 /* Set a field's answer after lcm_form_validate_value (NULL or "" clears it). row is 0
  * for fields outside repeats, else the 1-based position in the field's repeat. */
 lcm_status lcm_instance_set(lcm_instance *in, int field, long row, const char *text, lcm_err *err);

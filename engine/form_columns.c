@@ -84,7 +84,8 @@ static lcm_status clash(lcm_form *f, size_t upto, const char *table, const char 
                         int cellcol) {
     int is_main = strcmp(table, f->table) == 0;
     if ((is_main && lcm__std_col_find(col) >= 0) ||
-        (!is_main && (strcasecmp(col, "instance_id") == 0 || strcasecmp(col, "position") == 0)))
+        (!is_main && (strcasecmp(col, "instance_id") == 0 || strcasecmp(col, "position") == 0 ||
+                      strcasecmp(col, "parent_position") == 0)))
         return lcm__form_problemf(
             f, LCM_PARSE,
             "survey.csv:%ld:%d: column '%s' is a standard column of the response table: rename "
@@ -128,9 +129,20 @@ lcm_status lcm__form_assign_column(lcm_form *f, size_t i, lcm_err *err) {
     const char *table = fd->type == LCM_FT_BEGIN_REPEAT ? NULL
                         : fd->repeat >= 0               ? f->fields[fd->repeat].table
                                                         : f->table;
-    if (fd->repeat >= 0 && !table)
+    if (fd->repeat >= 0 && !table &&
+        (fd->type != LCM_FT_BEGIN_REPEAT || !f->fields[fd->repeat].table))
         return LCM_OK; /* its repeat was refused */
     char *own = table ? strdup(table) : table_name(f->table, "__", fd->name);
+    for (size_t j = 0; own && !table && j < i; j++) /* r2 and R2: one name to SQLite */
+        if (f->fields[j].type == LCM_FT_BEGIN_REPEAT && f->fields[j].table &&
+            strcasecmp(f->fields[j].table, own) == 0) {
+            char suffix[32];
+            snprintf(suffix, sizeof suffix, "_%ld", fd->line);
+            char *longer = table_name(own, "", suffix);
+            free(own);
+            own = longer;
+            break;
+        }
     if (!own)
         return oom(err);
     fd->table = own;

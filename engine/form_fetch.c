@@ -36,14 +36,16 @@ static const char *column_text(sqlite3_stmt *st, int c, char *buf, size_t size) 
     }
 }
 
+/* is_main 1: the main table; 0: a roster; 2: a repeat inside a repeat (parent_position
+ * follows position). */
 static lcm_status prepare_select(lcm_db *db, const lcm_form *f, const char *table, int is_main,
                                  sqlite3_stmt **st, lcm_err *err) {
     /* the SELECT worked out with the form (form_plan.c), from the connection's cache: a
      * server reads an instance back for every page */
     for (size_t t = 0; t < f->nplans; t++)
-        if (is_main ? f->plans[t].repeat < 0
-                    : f->plans[t].repeat >= 0 &&
-                          strcmp(f->fields[f->plans[t].repeat].table, table) == 0)
+        if (is_main == 1 ? f->plans[t].repeat < 0
+                         : f->plans[t].repeat >= 0 &&
+                               strcmp(f->fields[f->plans[t].repeat].table, table) == 0)
             return lcm_db_prepare_cached(db, f->plans[t].select_sql, st, err);
     return lcm_err_set(err, LCM_INTERNAL, "form '%s' has no table '%s'", f->form_id, table);
 }
@@ -78,8 +80,9 @@ static lcm_status read_meta(lcm_instance *in, sqlite3_stmt *st, lcm_err *err) {
 
 static lcm_status read_rows(lcm_db *db, lcm_instance *in, int repeat, lcm_err *err) {
     const char *table = in->f->fields[repeat].table;
+    int inner = in->f->fields[repeat].repeat >= 0; /* rows carry their parent row */
     sqlite3_stmt *st = NULL;
-    lcm_status rc = prepare_select(db, in->f, table, 0, &st, err);
+    lcm_status rc = prepare_select(db, in->f, table, inner ? 2 : 0, &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, in->meta[0], -1, SQLITE_STATIC);
@@ -92,8 +95,10 @@ static lcm_status read_rows(lcm_db *db, lcm_instance *in, int repeat, lcm_err *e
                              "%lld where %ld belongs)",
                              in->meta[0], in->f->fields[repeat].name,
                              (long long)sqlite3_column_int64(st, 0), want);
-        else if ((rc = lcm_instance_add_row(in, repeat, &pos, err)) == LCM_OK)
-            rc = read_answers(in, table, pos, st, 1, err);
+        else if ((rc = lcm_instance_add_row_in(in, repeat,
+                                               inner ? (long)sqlite3_column_int64(st, 1) : 0, &pos,
+                                               err)) == LCM_OK)
+            rc = read_answers(in, table, pos, st, inner ? 2 : 1, err);
     }
     if (rc == LCM_OK && step != SQLITE_DONE)
         rc = lcm_db_fail(db, err, "reading the instance");

@@ -19,12 +19,14 @@
 
 lcm_status lcm_instance_relevant(lcm_instance *in, int field, long row, int *out, lcm_err *err) {
     const lcm_form *f = in->f;
+    int from = f->fields[field].repeat; /* row is a row of this repeat */
     *out = 1;
     for (int i = field; i >= 0 && *out; i = f->fields[i].parent) {
         const lcm_field *fd = &f->fields[i];
         if (!fd->relevant)
             continue;
-        lcm_expr_env env = lcm_instance_env(in, i, fd->repeat >= 0 ? row : 0, NULL);
+        lcm_expr_env env =
+            lcm_instance_env(in, i, lcm__instance_row_up(in, from, row, fd->repeat), NULL);
         lcm_status st = lcm_expr_eval_bool(fd->relevant, &env, out, err);
         if (st != LCM_OK)
             return st;
@@ -71,8 +73,9 @@ static lcm_status relevant_in_pass(lcm_instance *in, int i, long row, int *out, 
         return lcm_instance_relevant(in, i, row, out, err);
     *out = 1;
     if (fd->parent >= 0) {
-        const unsigned char *p =
-            lcm__instance_rel(in, fd->parent, f->fields[fd->parent].repeat >= 0 ? row : 0);
+        const unsigned char *p = lcm__instance_rel(
+            in, fd->parent,
+            lcm__instance_row_up(in, fd->repeat, row, f->fields[fd->parent].repeat));
         *out = p ? *p : 1;
     }
     if (!*out || !fd->relevant)
@@ -144,7 +147,28 @@ static lcm_status update_cell(lcm_instance *in, int i, long row, cell_at at, int
 
 static lcm_status check_cell(lcm_instance *in, int i, long row, cell_at at, int complete,
                              lcm_err *err);
-static lcm_status check_repeat_count(lcm_instance *in, int i, lcm_err *err);
+static lcm_status check_repeat_count(lcm_instance *in, int i, long parent, lcm_err *err);
+
+/* A repeat inside a repeat: its relevance in each row of the enclosing repeat (kept in that
+ * row), the rows under a row where it is not relevant dropped; check 1: repeat_count too. */
+static lcm_status update_inner_repeat(lcm_instance *in, int i, int *changed, int check,
+                                      lcm_err *err) {
+    int outer = in->f->fields[i].repeat;
+    lcm_status st = LCM_OK;
+    for (long p = 1; p <= in->rep[outer].n && st == LCM_OK; p++) {
+        int relevant;
+        if ((st = relevant_in_pass(in, i, p, &relevant, err)) != LCM_OK)
+            break;
+        *lcm__instance_rel(in, i, p) = (unsigned char)relevant;
+        if (!relevant && lcm__instance_child_rows(in, i, p)) {
+            lcm__instance_clear_child_rows(in, i, p);
+            *changed = 1;
+        }
+        if (check == 1)
+            st = check_repeat_count(in, i, p, err);
+    }
+    return st;
+}
 
 /* One pass in document order; check >= 0 (a fused form, form_plan.c): each answer is
  * also checked as soon as it is final, complete when check is 1. */
@@ -153,6 +177,10 @@ static lcm_status update_pass(lcm_instance *in, int *changed, int check, lcm_err
     lcm_status st = LCM_OK;
     for (size_t i = 0; i < f->nfields && st == LCM_OK; i++) {
         const lcm_field *fd = &f->fields[i];
+        if (fd->type == LCM_FT_BEGIN_REPEAT && fd->repeat >= 0) {
+            st = update_inner_repeat(in, (int)i, changed, check, err);
+            continue;
+        }
         if (fd->type == LCM_FT_BEGIN_REPEAT) {
             int relevant;
             if ((st = relevant_in_pass(in, (int)i, 0, &relevant, err)) != LCM_OK)
@@ -163,7 +191,7 @@ static lcm_status update_pass(lcm_instance *in, int *changed, int check, lcm_err
                 *changed = 1;
             }
             if (check == 1)
-                st = check_repeat_count(in, (int)i, err);
+                st = check_repeat_count(in, (int)i, 0, err);
             continue;
         }
         /* Groups matter to one_pass forms only, which read a group's relevance once. */
@@ -251,22 +279,32 @@ static lcm_status check_cell(lcm_instance *in, int i, long row, cell_at c, int c
     return LCM_OK;
 }
 
-static lcm_status check_repeat_count(lcm_instance *in, int i, lcm_err *err) {
+/* repeat_count of repeat i (under row parent of the enclosing repeat, 0 at the top). */
+static lcm_status check_repeat_count(lcm_instance *in, int i, long parent, lcm_err *err) {
     const lcm_field *fd = &in->f->fields[i];
     lcm_status st = LCM_OK;
-    if (!in->rel[i] || !fd->repeat_count)
+    const unsigned char *rel = lcm__instance_rel(in, i, parent);
+    if (!rel || !*rel || !fd->repeat_count)
         return st;
     lcm_value v = {0};
-    lcm_expr_env env = lcm_instance_env(in, i, 0, NULL);
+    lcm_expr_env env = lcm_instance_env(in, i, parent, NULL);
     if ((st = lcm_expr_eval(fd->repeat_count, &env, &v, err)) != LCM_OK)
         return st;
     double want = lcm_value_number(&v);
     lcm_value_free(&v);
-    if (want == want && (double)in->rep[i].n != want)
+    long n = lcm__instance_child_rows(in, i, parent);
+    if (want == want && (double)n != want) {
+        if (parent)
+            return lcm_err_set(err, LCM_CONSTRAINT,
+                               "repeat '%s' has %ld rows in row %ld of '%s' but repeat_count (%s) "
+                               "says %g",
+                               fd->name, n, parent, in->f->fields[fd->repeat].name,
+                               lcm_expr_source(fd->repeat_count), want);
         return lcm_err_set(err, LCM_CONSTRAINT,
                            "repeat '%s' has %ld rows but repeat_count (%s) "
                            "says %g",
-                           fd->name, in->rep[i].n, lcm_expr_source(fd->repeat_count), want);
+                           fd->name, n, lcm_expr_source(fd->repeat_count), want);
+    }
     return LCM_OK;
 }
 
@@ -293,8 +331,12 @@ static lcm_status check_all(lcm_instance *in, int complete, lcm_err *err) {
     lcm_status st = LCM_OK;
     for (size_t i = 0; i < f->nfields && st == LCM_OK; i++) {
         const lcm_field *fd = &f->fields[i];
-        if (fd->type == LCM_FT_BEGIN_REPEAT && complete)
-            st = check_repeat_count(in, (int)i, err);
+        if (fd->type == LCM_FT_BEGIN_REPEAT && complete && fd->repeat < 0)
+            st = check_repeat_count(in, (int)i, 0, err);
+        for (long p = 1; fd->type == LCM_FT_BEGIN_REPEAT && complete && fd->repeat >= 0 &&
+                         p <= in->rep[fd->repeat].n && st == LCM_OK;
+             p++)
+            st = check_repeat_count(in, (int)i, p, err);
         if (!lcm__form_has_value(fd->type))
             continue;
         long first = fd->repeat >= 0 ? 1 : 0, last = fd->repeat >= 0 ? in->rep[fd->repeat].n : 0;

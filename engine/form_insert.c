@@ -182,6 +182,8 @@ static void bind_row(sqlite3_stmt *st, const lcm_instance *in, const lcm__table_
     else {
         bind_text(st, base + 1, in->meta[LCM__STD_ID]);
         sqlite3_bind_int64(st, base + 2, row);
+        if (p->nfixed == 3) /* a repeat inside a repeat: the row it belongs to */
+            sqlite3_bind_int64(st, base + 3, in->rep[p->repeat].parent[row - 1]);
     }
     /* The row's answers, by field index (form_inst.h). */
     char *const *cells = p->repeat < 0 ? in->main : in->rep[p->repeat].row[row - 1];

@@ -15,6 +15,9 @@
 typedef struct lcm__rows {
     char ***row;         /* row[i][...] */
     unsigned char **rel; /* rel[i][field]: relevance found by the last update (form_finish.c) */
+    long *parent;        /* a repeat inside a repeat: the row (1-based) of the enclosing repeat each
+                            row belongs to; rows of every parent row are kept in one list, in the
+                            order they were added, so a row's number is its position in the instance */
     long n;
     long cap; /* rows n..cap-1 stay allocated and empty for add_row to take again */
 } lcm__rows;
@@ -52,6 +55,17 @@ struct lcm_instance {
 /* Where the relevance of field in row found by the last update is kept; NULL when that
  * row does not exist. */
 unsigned char *lcm__instance_rel(const lcm_instance *in, int field, long row);
+
+/* The row of repeat `to` (an enclosing repeat of `from`, or `from` itself) that row `row` of
+ * repeat `from` lies in; 0 when to < 0 or from < 0. */
+long lcm__instance_row_up(const lcm_instance *in, int from, long row, int to);
+/* 1 when repeat outer is repeat inner or encloses it. */
+int lcm__repeat_within(const lcm_form *f, int inner, int outer);
+/* The rows of a repeat inside a repeat that belong to row parent of the enclosing one. */
+long lcm__instance_child_rows(const lcm_instance *in, int repeat, long parent);
+/* Drop the rows of repeat that belong to row parent of the enclosing repeat (all rows of a
+ * repeat at the top when parent is 0), with the rows of repeats inside them. */
+void lcm__instance_clear_child_rows(lcm_instance *in, int repeat, long parent);
 
 char **lcm__instance_cell(const lcm_instance *in, int field, long row);
 void lcm__instance_clear_rows(lcm_instance *in, int repeat);

@@ -115,17 +115,126 @@ static void empty_row(lcm_instance *in, int repeat, long i) {
     memset(in->rep[repeat].rel[i], 0, f->nfields + 1);
 }
 
+/* 1 when a repeat holds another repeat (its rows have rows of their own). */
+static int holds_repeat(const lcm_form *f, int repeat) {
+    for (int k = repeat + 1; k < f->fields[repeat].end && (size_t)k < f->nfields; k++)
+        if (f->fields[k].type == LCM_FT_BEGIN_REPEAT)
+            return 1;
+    return 0;
+}
+
+/* Remove row k (1-based) of repeat, with the rows of the repeats inside it; later rows move
+ * up one, and the rows of the repeats directly inside follow their parents' numbers. */
+static void remove_row(lcm_instance *in, int repeat, long k) {
+    const lcm_form *f = in->f;
+    lcm__rows *r = &in->rep[repeat];
+    for (int c = repeat + 1; c < f->fields[repeat].end && (size_t)c < f->nfields; c++) {
+        if (f->fields[c].type != LCM_FT_BEGIN_REPEAT || f->fields[c].repeat != repeat)
+            continue;
+        lcm__rows *cr = &in->rep[c];
+        for (long j = cr->n; j >= 1; j--)
+            if (cr->parent[j - 1] == k)
+                remove_row(in, c, j);
+        for (long j = 0; j < cr->n; j++)
+            if (cr->parent[j] > k)
+                cr->parent[j]--;
+    }
+    empty_row(in, repeat, k - 1);
+    if (k < r->n) { /* the emptied row's memory goes to the end, for add_row to take again */
+        char **row = r->row[k - 1];
+        unsigned char *rel = r->rel[k - 1];
+        memmove(&r->row[k - 1], &r->row[k], (size_t)(r->n - k) * sizeof *r->row);
+        memmove(&r->rel[k - 1], &r->rel[k], (size_t)(r->n - k) * sizeof *r->rel);
+        memmove(&r->parent[k - 1], &r->parent[k], (size_t)(r->n - k) * sizeof *r->parent);
+        r->row[r->n - 1] = row, r->rel[r->n - 1] = rel;
+    }
+    r->n--;
+}
+
 void lcm__instance_truncate_rows(lcm_instance *in, int repeat, long n) {
     lcm__rows *r = &in->rep[repeat];
-    for (long i = n < 0 ? 0 : n; i < r->n; i++)
+    if (n < 0)
+        n = 0;
+    if (n < r->n && holds_repeat(in->f, repeat)) {
+        while (r->n > n)
+            remove_row(in, repeat, r->n);
+        return;
+    }
+    for (long i = n; i < r->n; i++)
         empty_row(in, repeat, i);
     if (n < r->n)
-        r->n = n < 0 ? 0 : n; /* the rows stay allocated; add_row takes them again */
+        r->n = n; /* the rows stay allocated; add_row takes them again */
 }
 
 /* Drop every row of a repeat (a repeat that is not relevant keeps none). */
 void lcm__instance_clear_rows(lcm_instance *in, int repeat) {
     lcm__instance_truncate_rows(in, repeat, 0);
+}
+
+void lcm__instance_clear_child_rows(lcm_instance *in, int repeat, long parent) {
+    lcm__rows *r = &in->rep[repeat];
+    if (in->f->fields[repeat].repeat < 0) {
+        lcm__instance_clear_rows(in, repeat);
+        return;
+    }
+    for (long j = r->n; j >= 1; j--)
+        if (r->parent[j - 1] == parent)
+            remove_row(in, repeat, j);
+}
+
+long lcm__instance_child_rows(const lcm_instance *in, int repeat, long parent) {
+    const lcm__rows *r = &in->rep[repeat];
+    long n = 0;
+    if (in->f->fields[repeat].repeat < 0)
+        return r->n;
+    for (long j = 0; j < r->n; j++)
+        n += r->parent[j] == parent;
+    return n;
+}
+
+int lcm__repeat_within(const lcm_form *f, int inner, int outer) {
+    for (int k = inner; k >= 0; k = f->fields[k].repeat)
+        if (k == outer)
+            return 1;
+    return 0;
+}
+
+long lcm__instance_row_up(const lcm_instance *in, int from, long row, int to) {
+    if (to < 0 || from < 0)
+        return 0;
+    while (from != to && from >= 0) {
+        const lcm__rows *r = &in->rep[from];
+        if (row < 1 || row > r->n)
+            return 0;
+        row = r->parent[row - 1];
+        from = in->f->fields[from].repeat;
+    }
+    return from == to ? row : 0;
+}
+
+long lcm_instance_row_parent(const lcm_instance *in, int repeat, long row) {
+    if (repeat < 0 || (size_t)repeat >= in->f->nfields || in->f->fields[repeat].repeat < 0)
+        return 0;
+    return lcm__instance_row_up(in, repeat, row, in->f->fields[repeat].repeat);
+}
+
+int lcm_form_nested_repeat(const lcm_form *f) {
+    for (size_t i = 0; i < f->nfields; i++)
+        if (f->fields[i].type == LCM_FT_BEGIN_REPEAT && f->fields[i].repeat >= 0)
+            return (int)i;
+    return -1;
+}
+
+lcm_status lcm_form_askable(const lcm_form *f, lcm_err *err) {
+    int k = lcm_form_nested_repeat(f);
+    if (k < 0)
+        return LCM_OK;
+    return lcm_err_set(err, LCM_UNSUPPORTED,
+                       "form '%s' %s has repeat '%s' inside repeat '%s': lcmon's interviews do not "
+                       "ask such forms yet; collect it with ODK or Kobo and import the answers "
+                       "(docs/forms.md)",
+                       f->form_id, f->version, f->fields[k].name,
+                       f->fields[f->fields[k].repeat].name);
 }
 
 void lcm_instance_answers_checked(lcm_instance *in) {
@@ -161,6 +270,7 @@ void lcm_instance_free(lcm_instance *in) {
         }
         free(r->row);
         free(r->rel);
+        free(r->parent);
     }
     pool_release(in, 0);
     lcm__memo_free(in->memo);
@@ -245,9 +355,21 @@ const char *lcm_instance_meta(const lcm_instance *in, const char *column) {
 }
 
 lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lcm_err *err) {
+    int outer = repeat >= 0 && (size_t)repeat < in->f->nfields ? in->f->fields[repeat].repeat : -1;
+    return lcm_instance_add_row_in(in, repeat, outer >= 0 ? in->rep[outer].n : 0, position, err);
+}
+
+lcm_status lcm_instance_add_row_in(lcm_instance *in, int repeat, long parent, long *position,
+                                   lcm_err *err) {
     if (repeat < 0 || (size_t)repeat >= in->f->nfields ||
         in->f->fields[repeat].type != LCM_FT_BEGIN_REPEAT)
         return lcm_err_set(err, LCM_INVAL, "field %d is not a repeat", repeat);
+    int outer = in->f->fields[repeat].repeat;
+    if (outer >= 0 && (parent < 1 || parent > in->rep[outer].n))
+        return lcm_err_set(err, LCM_INVAL, "repeat '%s' has no row %ld to hold a row of '%s'",
+                           in->f->fields[outer].name, parent, in->f->fields[repeat].name);
+    if (outer < 0)
+        parent = 0;
     lcm__rows *r = &in->rep[repeat];
     if (r->n >= LCM_FORM_MAX_ROWS)
         return lcm_err_set(err, LCM_CONSTRAINT, "repeat '%s' cannot have more than %d rows",
@@ -261,6 +383,10 @@ lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lc
         if (!rel)
             return oom(err);
         r->rel = rel;
+        long *par = realloc(r->parent, (size_t)(r->cap + 1) * sizeof *par);
+        if (!par)
+            return oom(err);
+        r->parent = par;
         r->row[r->cap] = calloc(2 * in->f->nfields, sizeof **rows);
         r->rel[r->cap] = calloc(in->f->nfields + 1, 1);
         if (!r->row[r->cap] || !r->rel[r->cap]) {
@@ -270,6 +396,7 @@ lcm_status lcm_instance_add_row(lcm_instance *in, int repeat, long *position, lc
         }
         r->cap++;
     }
+    r->parent[r->n] = parent;
     *position = ++r->n;
     return LCM_OK;
 }
@@ -317,15 +444,87 @@ const char *lcm_instance_get(const lcm_instance *in, int field, long row) {
     return cell && *cell ? *cell : "";
 }
 
+/* The repeat whose current row decides which rows of repeat rep an expression sees: the
+ * innermost repeat around the expression's own that also encloses rep, or -1 (all rows). */
+static int scope_of(const lcm_instance *in, int rep) {
+    const lcm_form *f = in->f;
+    for (int a = in->ctx_repeat; a >= 0; a = f->fields[a].repeat)
+        if (a != rep && lcm__repeat_within(f, rep, a))
+            return a;
+    return -1;
+}
+
+/* Row number of the index-th row (from 0) of repeat rep the expression sees: at the top
+ * all rows; inside a repeat that encloses rep, those under its current row (ODK's relative
+ * paths: count(${jobs}) in a member counts that member's jobs). 0 when there is none. */
+static long nth_row(const lcm_instance *in, int rep, long index) {
+    const lcm__rows *r = &in->rep[rep];
+    int a = in->f->fields[rep].repeat < 0 ? -1 : scope_of(in, rep);
+    if (a < 0)
+        return index >= 0 && index < r->n ? index + 1 : 0;
+    long at = lcm__instance_row_up(in, in->ctx_repeat, in->ctx_row, a);
+    for (long j = 1; j <= r->n; j++)
+        if (lcm__instance_row_up(in, rep, j, a) == at && index-- == 0)
+            return j;
+    return 0;
+}
+
+static long rows_seen(const lcm_instance *in, int rep) {
+    const lcm__rows *r = &in->rep[rep];
+    int a = in->f->fields[rep].repeat < 0 ? -1 : scope_of(in, rep);
+    if (a < 0)
+        return r->n;
+    long at = lcm__instance_row_up(in, in->ctx_repeat, in->ctx_row, a), n = 0;
+    for (long j = 1; j <= r->n; j++)
+        n += lcm__instance_row_up(in, rep, j, a) == at;
+    return n;
+}
+
 static lcm_status env_get(void *ud, int slot, long index, lcm_value *out, lcm_err *err) {
     lcm_instance *in = ud;
     const lcm_field *fd = &in->f->fields[slot];
     long row = 0;
-    if (fd->repeat >= 0)
-        row = index >= 0 ? index + 1 : in->ctx_repeat == fd->repeat ? in->ctx_row : 1;
+    if (fd->repeat >= 0) {
+        if (index < 0 && in->ctx_repeat >= 0 &&
+            lcm__repeat_within(in->f, in->ctx_repeat, fd->repeat)) /* its own row, or above */
+            row = lcm__instance_row_up(in, in->ctx_repeat, in->ctx_row, fd->repeat);
+        else
+            row = nth_row(in, fd->repeat, index < 0 ? 0 : index);
+    }
     (void)err;
     /* The answer itself: cells do not change while an expression is evaluated. */
     lcm_value_borrow(out, fd->type == LCM_FT_BEGIN_REPEAT ? "" : lcm_instance_get(in, slot, row));
+    return LCM_OK;
+}
+
+static lcm_status env_get_path(void *ud, int slot, const int *reps, const long *rows, int n,
+                               lcm_value *out, lcm_err *err) {
+    lcm_instance *in = ud;
+    const lcm_form *f = in->f;
+    long at = 0; /* the row found so far, of repeat reps[k - 1] */
+    (void)err;
+    for (int k = 0; k < n && (k == 0 || at); k++) {
+        const lcm__rows *r = &in->rep[reps[k]];
+        long want = rows[k];
+        if (k == 0) {
+            at = want >= 1 ? nth_row(in, reps[0], want - 1) : 0;
+            continue;
+        }
+        long found = 0;
+        for (long j = 1; j <= r->n && !found && want >= 1; j++)
+            if (lcm__instance_row_up(in, reps[k], j, reps[k - 1]) == at && --want == 0)
+                found = j;
+        at = found;
+    }
+    const lcm_field *fd = &f->fields[slot];
+    long row = 0;
+    if (at && fd->repeat == reps[n - 1])
+        row = at;
+    else if (at && fd->repeat >= 0) /* a field deeper still: the first row under it */
+        for (long j = 1; j <= in->rep[fd->repeat].n && !row; j++)
+            if (lcm__instance_row_up(in, fd->repeat, j, reps[n - 1]) == at)
+                row = j;
+    lcm_value_borrow(out, row ? lcm_instance_get(in, slot, row) : "");
     return LCM_OK;
 }
 
@@ -333,8 +532,8 @@ static long env_count(void *ud, int slot) {
     lcm_instance *in = ud;
     const lcm_field *fd = &in->f->fields[slot];
     if (fd->type == LCM_FT_BEGIN_REPEAT)
-        return in->rep[slot].n;
-    return fd->repeat >= 0 ? in->rep[fd->repeat].n : 1;
+        return rows_seen(in, slot);
+    return fd->repeat >= 0 ? rows_seen(in, fd->repeat) : 1;
 }
 
 /* jr:choice-name: the label of choice value of select slot, in the form's default language. */
@@ -362,8 +561,16 @@ lcm_expr_env lcm_instance_env(lcm_instance *in, int field, long row, const char 
     env.ud = in;
     env.get = env_get;
     env.count = env_count;
+    env.get_path = env_get_path;
     env.self = self ? self : lcm_instance_get(in, field, row);
     env.position = in->ctx_row;
+    if (fd->repeat >= 0 && in->f->fields[fd->repeat].repeat >= 0 && row >= 1 &&
+        row <= in->rep[fd->repeat].n) { /* position(..) within its parent row */
+        const lcm__rows *r = &in->rep[fd->repeat];
+        env.position = 0;
+        for (long j = 1; j <= row && j <= r->n; j++)
+            env.position += r->parent[j - 1] == r->parent[row - 1];
+    }
     env.today = in->today;
     env.choice_label = env_choice_label;
     return env;

@@ -79,9 +79,13 @@ static lcm_status plan_table(const lcm_form *f, int repeat, lcm__table_plan *p) 
                                 lcm__std_cols[i].name);
         }
     else
-        lcm_strbuf_adds(&sql, "instance_id, position");
+        lcm_strbuf_adds(&sql, f->fields[repeat].repeat >= 0
+                                  ? "instance_id, position, parent_position"
+                                  : "instance_id, position");
     table_columns(f, table, add_column, &c);
-    p->nfixed = repeat < 0 ? (int)lcm__n_std_cols : 2;
+    p->nfixed = repeat < 0 ? (int)lcm__n_std_cols : f->fields[repeat].repeat >= 0 ? 3 : 2;
+    if (p->nfixed == 3) /* a repeat inside a repeat: a row saved again may move */
+        lcm_strbuf_adds(&set, ", parent_position = excluded.parent_position");
     lcm_strbuf_adds(&sql, ") VALUES (");
     for (size_t i = 0; i < (size_t)p->nfixed + p->ncols; i++)
         lcm_strbuf_adds(&sql, i ? ", ?" : "?");
@@ -108,7 +112,7 @@ static lcm_status plan_table(const lcm_form *f, int repeat, lcm__table_plan *p) 
     for (size_t i = 0; repeat < 0 && i < lcm__n_std_cols; i++)
         lcm_strbuf_addf(&sql, "%s%s", i ? ", " : "", lcm__std_cols[i].name);
     if (repeat >= 0)
-        lcm_strbuf_adds(&sql, "position");
+        lcm_strbuf_adds(&sql, p->nfixed == 3 ? "position, parent_position" : "position");
     for (size_t i = 0; i < f->nfields; i++)
         if (lcm__field_in_table(&f->fields[i], table))
             lcm_strbuf_addf(&sql, ", \"%s\"", f->fields[i].column);

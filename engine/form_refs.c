@@ -570,6 +570,15 @@ static lcm_status check_rows(lcm_form *f, const lcm__sheet *sh, const lcm__sheet
                                     "%s:%ld:%d: repeat '%s' takes the name of the form's root "
                                     "element",
                                     sh->file, line, f->cols.name + 1, fd->name);
+        for (int j = 0; st == LCM_OK && fd->type == LCM_FT_BEGIN_REPEAT && j < fi; j++)
+            if (f->fields[j].type == LCM_FT_BEGIN_REPEAT &&
+                strcmp(f->fields[j].name, fd->name) == 0)
+                st = lcm__form_problemf(f, LCM_PARSE,
+                                        "%s:%ld:%d: repeat '%s' is already a repeat on line %ld: "
+                                        "repeat names are unique in the whole form, at every level "
+                                        "(pyxform refuses this too)",
+                                        sh->file, line, f->cols.name + 1, fd->name,
+                                        f->fields[j].line);
         if (st != LCM_OK || fd->type != LCM_FT_BEGIN_REPEAT)
             continue;
         const char *rc = lcm__sheet_cell(sh, r, f->cols.repeat_count);

@@ -154,8 +154,17 @@ static char *create_sql(const lcm_form *f) {
                         "(instance_id) ON DELETE CASCADE,\n  position INTEGER NOT NULL CHECK "
                         "(position >= 1)",
                         fd->table, f->table);
+        if (fd->repeat >= 0) /* a repeat inside a repeat: the row it belongs to */
+            lcm_strbuf_adds(&sb, ",\n  parent_position INTEGER NOT NULL CHECK "
+                                 "(parent_position >= 1)");
         add_field_columns(&sb, f, fd->table);
-        lcm_strbuf_adds(&sb, ",\n  PRIMARY KEY (instance_id, position));\n");
+        lcm_strbuf_adds(&sb, ",\n  PRIMARY KEY (instance_id, position)");
+        if (fd->repeat >= 0)
+            lcm_strbuf_addf(&sb,
+                            ",\n  FOREIGN KEY (instance_id, parent_position) REFERENCES "
+                            "\"%s\"(instance_id, position) ON DELETE CASCADE",
+                            f->fields[fd->repeat].table);
+        lcm_strbuf_adds(&sb, ");\n");
     }
     return lcm_strbuf_detach(&sb);
 }

@@ -715,10 +715,6 @@ static lcm_status nest(lcm_form *f, const lcm__sheet *sh, size_t i, int *stack, 
                                         : f->fields[fd->parent].repeat)
                                  : -1;
     if (fd->type == LCM_FT_BEGIN_GROUP || fd->type == LCM_FT_BEGIN_REPEAT) {
-        if (fd->type == LCM_FT_BEGIN_REPEAT && fd->repeat >= 0)
-            return lcm_err_set(err, LCM_UNSUPPORTED,
-                               "%s:%ld:%d: repeat '%s' inside repeat '%s' is not supported",
-                               sh->file, fd->line, col, fd->name, f->fields[fd->repeat].name);
         if (*depth >= 32)
             return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: groups nested deeper than 32", sh->file,
                                fd->line, col);

@@ -44,9 +44,15 @@ typedef struct roster_spec {
     int repeat;              /* its begin repeat */
     const char *file;        /* as given */
     int parent_col, pos_col; /* columns of the household id and the position; -1 none */
+    int key_col, pkey_col;   /* a repeat inside a repeat: the row's own key (Kobo's _index,
+                                ODK's KEY, lcmon's position) and its parent row's
+                                (_parent_index, PARENT_KEY, parent_position); -1 none */
     int *field;              /* per column: the question, or -1 */
     char **name;             /* per column: its header, for messages */
     size_t ncols;
+    char **keys; /* the household being filled: each row's key, by row (rows[k]) */
+    long *rows;
+    size_t nkeys, capkeys;
 } roster_spec;
 
 /* Answers of one field that passed lcm_form_validate_utf8 (import_resp.c): up to

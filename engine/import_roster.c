@@ -60,18 +60,29 @@ static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err
     r->name = calloc(row->n + 1, sizeof *r->name);
     if (!r->field || !r->name)
         return lcm_err_set(err, LCM_NOMEM, "out of memory");
-    r->parent_col = r->pos_col = -1;
+    r->parent_col = r->pos_col = r->key_col = r->pkey_col = -1;
+    int inner = lcm_form_field(s->form, (size_t)r->repeat)->repeat >= 0;
     for (size_t j = 0; j < row->n; j++) {
         const char *h = row->field[j];
         int choice;
         r->field[j] = -1;
         if (!(r->name[j] = strdup(h)))
             return lcm_err_set(err, LCM_NOMEM, "out of memory");
-        if (strcasecmp(h, "instance_id") == 0 || strcmp(h, "PARENT_KEY") == 0)
-            r->parent_col = (int)j;
-        else if (strcasecmp(h, "position") == 0)
+        /* ODK's PARENT_KEY names the household and, in a repeat inside a repeat, the row
+         * above (its KEY); Kobo's sheets give _submission__uuid, _index and _parent_index */
+        if (strcasecmp(h, "instance_id") == 0 || strcmp(h, "PARENT_KEY") == 0 ||
+            strcmp(h, "_submission__uuid") == 0) {
+            if (r->parent_col < 0 || strcmp(h, "_submission__uuid") == 0)
+                r->parent_col = (int)j;
+            if (strcmp(h, "PARENT_KEY") == 0 && r->pkey_col < 0)
+                r->pkey_col = (int)j;
+        } else if (strcasecmp(h, "position") == 0)
             r->pos_col = (int)j;
-        else if (strcmp(h, "KEY") == 0 || h[0] == '_' || lcm__resp_tool_column(h))
+        else if (strcmp(h, "KEY") == 0 || strcmp(h, "_index") == 0)
+            r->key_col = (int)j;
+        else if (strcmp(h, "_parent_index") == 0 || strcasecmp(h, "parent_position") == 0)
+            r->pkey_col = (int)j;
+        else if (h[0] == '_' || lcm__resp_tool_column(h))
             continue;
         else {
             int i = roster_field(s->form, h, r->repeat);
@@ -98,7 +109,18 @@ static lcm_status map_roster_header(load_ctx *c, const lcm_csv_row *row, lcm_err
     }
     if (r->parent_col < 0)
         lcm__imp_issue_in(c->im, r->file, 1, 0, NULL, NULL,
-                          "no instance_id (or PARENT_KEY) column naming each member's household");
+                          "no instance_id (or PARENT_KEY, _submission__uuid) column naming each "
+                          "member's household");
+    if (inner && r->pkey_col < 0)
+        lcm__imp_issue_in(
+            c->im, r->file, 1, 0, NULL, NULL,
+            "repeat '%s' is inside repeat '%s': no parent_position (or "
+            "_parent_index, PARENT_KEY) column naming each row's row of '%s'",
+            lcm_form_field(s->form, (size_t)r->repeat)->name,
+            lcm_form_field(s->form, (size_t)lcm_form_field(s->form, (size_t)r->repeat)->repeat)
+                ->name,
+            lcm_form_field(s->form, (size_t)lcm_form_field(s->form, (size_t)r->repeat)->repeat)
+                ->name);
     return LCM_OK;
 }
 
@@ -140,9 +162,9 @@ static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
         lcm_strbuf_ok(&c->cells)
             ? lcm_db_prepare_cached(c->s->db,
                                     "INSERT INTO temp.lcm_import_roster(rep, parent, position, "
-                                    "line, cells) VALUES (?1, ?2, coalesce(?3, (SELECT "
+                                    "line, cells, key, pkey) VALUES (?1, ?2, coalesce(?3, (SELECT "
                                     "coalesce(max(position), 0) + 1 FROM temp.lcm_import_roster "
-                                    "WHERE rep = ?1 AND parent = ?2)), ?4, ?5)",
+                                    "WHERE rep = ?1 AND parent = ?2)), ?4, ?5, ?6, ?7)",
                                     &st, err)
             : lcm_err_set(err, LCM_NOMEM, "out of memory");
     if (rc == LCM_OK) {
@@ -154,6 +176,14 @@ static lcm_status load_row(void *ud, const lcm_csv_row *row, lcm_err *err) {
             sqlite3_bind_null(st, 3);
         sqlite3_bind_int64(st, 4, row->line);
         sqlite3_bind_blob(st, 5, c->cells.buf, (int)c->cells.len, SQLITE_STATIC);
+        if (r->key_col >= 0 && (size_t)r->key_col < row->n)
+            sqlite3_bind_text(st, 6, row->field[r->key_col], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 6);
+        if (r->pkey_col >= 0 && (size_t)r->pkey_col < row->n)
+            sqlite3_bind_text(st, 7, row->field[r->pkey_col], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 7);
         int step = sqlite3_step(st);
         if ((step & 0xff) == SQLITE_CONSTRAINT) /* extended codes may be on */
             lcm__imp_issue_in(c->im, r->file, row->line, 0, NULL, NULL,
@@ -172,7 +202,8 @@ lcm_status lcm__resp_rosters_load(resp_state *s, lcm__imp *im, lcm_err *err) {
         return LCM_OK;
     if ((st = lcm_db_exec(s->db,
                           "CREATE TEMP TABLE IF NOT EXISTS lcm_import_roster (rep INTEGER, "
-                          "parent TEXT, position INTEGER, line INTEGER, cells BLOB, "
+                          "parent TEXT, position INTEGER, line INTEGER, cells BLOB, key TEXT, "
+                          "pkey TEXT, "
                           "PRIMARY KEY (rep, parent, position)) WITHOUT ROWID;"
                           "DELETE FROM temp.lcm_import_roster",
                           err)) != LCM_OK)
@@ -205,13 +236,54 @@ lcm_status lcm__resp_rosters_load(resp_state *s, lcm__imp *im, lcm_err *err) {
     return st;
 }
 
+/* Forget the keys of the household filled before. */
+static void forget_keys(roster_spec *r) {
+    for (size_t k = 0; k < r->nkeys; k++)
+        free(r->keys[k]);
+    r->nkeys = 0;
+}
+
+/* Row `row` of the household being filled has key (its _index, KEY or position). */
+static lcm_status remember_key(roster_spec *r, const char *key, long row) {
+    if (r->nkeys == r->capkeys) {
+        size_t cap = r->capkeys ? 2 * r->capkeys : 16;
+        char **keys = realloc(r->keys, cap * sizeof *keys);
+        if (keys)
+            r->keys = keys;
+        long *rows = keys ? realloc(r->rows, cap * sizeof *rows) : NULL;
+        if (!rows)
+            return LCM_NOMEM;
+        r->rows = rows, r->capkeys = cap;
+    }
+    if (!(r->keys[r->nkeys] = strdup(key)))
+        return LCM_NOMEM;
+    r->rows[r->nkeys++] = row;
+    return LCM_OK;
+}
+
+/* The row of the enclosing repeat whose key is pkey, in the household being filled: 0 when
+ * none has it, -1 when the enclosing repeat has no roster file. */
+static long parent_row(const resp_state *s, const roster_spec *r, const char *pkey) {
+    int up = lcm_form_field(s->form, (size_t)r->repeat)->repeat;
+    for (int k = 0; k < s->nrosters; k++) {
+        const roster_spec *p = &s->rosters[k];
+        if (p->repeat != up)
+            continue;
+        for (size_t j = 0; pkey && j < p->nkeys; j++)
+            if (strcmp(p->keys[j], pkey) == 0)
+                return p->rows[j];
+        return 0;
+    }
+    return -1;
+}
+
 /* The members of the household in in from roster k: added, checked, set; then forgotten. */
 static lcm_status fill_one(resp_state *s, lcm__imp *im, lcm_instance *in, int k, lcm_err *err) {
     roster_spec *r = &s->rosters[k];
     const char *id = lcm_instance_meta(in, "instance_id");
     sqlite3_stmt *st = NULL;
     lcm_status rc = lcm_db_prepare_cached(s->db,
-                                          "SELECT position, line, cells FROM "
+                                          "SELECT position, line, cells, key, pkey FROM "
                                           "temp.lcm_import_roster WHERE rep = ?1 AND parent = ?2 "
                                           "ORDER BY position",
                                           &st, err);
@@ -235,7 +307,30 @@ static lcm_status fill_one(resp_state *s, lcm__imp *im, lcm_instance *in, int k,
             continue;
         }
         want++;
-        if (lcm_instance_add_row(in, r->repeat, &at, &e) != LCM_OK) {
+        long parent = 0;
+        const char *key = (const char *)sqlite3_column_text(st, 3),
+                   *pkey = (const char *)sqlite3_column_text(st, 4);
+        if (lcm_form_field(s->form, (size_t)r->repeat)->repeat >= 0 &&
+            (parent = parent_row(s, r, pkey)) <= 0) {
+            const lcm_field *up =
+                lcm_form_field(s->form, (size_t)lcm_form_field(s->form, (size_t)r->repeat)->repeat);
+            if (parent < 0)
+                lcm__imp_issue_in(im, r->file, line, 0, NULL, NULL,
+                                  "repeat '%s' is inside repeat '%s': give '%s' with --roster too",
+                                  lcm_form_field(s->form, (size_t)r->repeat)->name, up->name,
+                                  up->name);
+            else
+                lcm__imp_issue_in(im, r->file, line, (size_t)r->pkey_col + 1,
+                                  r->pkey_col >= 0 ? r->name[r->pkey_col] : NULL, pkey ? pkey : "",
+                                  "names no row of '%s' in household %s", up->name, id);
+            stopped = 1;
+            continue;
+        }
+        char own[32]; /* without a key column, the row's position is its key */
+        snprintf(own, sizeof own, "%ld", pos);
+        if (lcm_instance_add_row_in(in, r->repeat, parent, &at, &e) != LCM_OK ||
+            (remember_key(r, key && r->key_col >= 0 ? key : own, at) != LCM_OK &&
+             lcm_err_set(&e, LCM_NOMEM, "out of memory"))) {
             lcm__imp_issue_in(im, r->file, line, 0, NULL, NULL, "%s", e.msg);
             stopped = 1;
             continue;
@@ -273,8 +368,13 @@ static lcm_status fill_one(resp_state *s, lcm__imp *im, lcm_instance *in, int k,
 
 lcm_status lcm__resp_rosters_fill(resp_state *s, lcm__imp *im, lcm_instance *in, lcm_err *err) {
     lcm_status rc = LCM_OK;
-    for (int k = 0; k < s->nrosters && rc == LCM_OK; k++)
-        rc = fill_one(s, im, in, k, err);
+    for (int k = 0; k < s->nrosters; k++)
+        forget_keys(&s->rosters[k]);
+    /* enclosing repeats first: their rows' keys place the rows of the repeats inside */
+    for (size_t i = 0; i < lcm_form_nfields(s->form) && rc == LCM_OK; i++)
+        for (int k = 0; k < s->nrosters && rc == LCM_OK; k++)
+            if (s->rosters[k].repeat == (int)i)
+                rc = fill_one(s, im, in, k, err);
     return rc;
 }
 
@@ -311,5 +411,8 @@ void lcm__resp_rosters_free(resp_state *s) {
             free(r->name[j]);
         free(r->name);
         free(r->field);
+        forget_keys(r);
+        free(r->keys);
+        free(r->rows);
     }
 }

@@ -140,6 +140,8 @@ lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version,
             st = oom(err);
         if (st == LCM_OK)
             st = lcm_form_get(r->db, form_id, version && *version ? version : NULL, &sf->f, err);
+        if (st == LCM_OK)
+            st = lcm_form_askable(sf->f, err);
         if (st == LCM_OK) {
             size_t n = lcm_form_nfields(sf->f);
             snprintf(sf->form_id, sizeof sf->form_id, "%s", lcm_form_id(sf->f));

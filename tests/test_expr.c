@@ -54,7 +54,8 @@ static long count(void *ud, int slot) {
 static char *eval(const char *src, const char *self, lcm_err *err) {
     lcm_expr *e = NULL;
     char *out = NULL;
-    lcm_expr_env env = {NULL, get, count, self, current_member + 1, "2024-06-30", NULL, NULL, 0};
+    lcm_expr_env env = {NULL,         get,  count, self, current_member + 1,
+                        "2024-06-30", NULL, NULL,  0,    NULL};
     if (lcm_expr_parse(src, &e, err) == LCM_OK && lcm_expr_resolve(e, resolve, NULL, err) == LCM_OK)
         lcm_expr_eval_string(e, &env, &out, err);
     lcm_expr_free(e);
@@ -475,7 +476,7 @@ static void expr__simple_predicates_agree_with_general_path(void) {
             lcm_expr *e = NULL;
             lcm_err err = {0};
             lcm_expr_env env = {NULL,         get,  count, "7", current_member + 1,
-                                "2024-06-30", NULL, NULL,  0};
+                                "2024-06-30", NULL, NULL,  0,   NULL};
             CU_ASSERT_EQUAL_FATAL(lcm_expr_parse(cases[i], &e, &err), LCM_OK);
             CU_ASSERT_EQUAL_FATAL(lcm_expr_resolve(e, resolve, NULL, &err), LCM_OK);
             CU_ASSERT_EQUAL(e->simple, 1);

@@ -259,8 +259,9 @@ static const struct {
      "survey.csv:4:1: end group closes 'begin repeat r' of line 2"},
     {"type,name,label\nend repeat,,\n", NULL, settings,
      "survey.csv:2:1: end repeat without a begin"},
-    {"type,name,label\nbegin repeat,r,R\nbegin repeat,s,S\nend repeat,,\nend repeat,,\n", NULL,
-     settings, "survey.csv:3:1: repeat 's' inside repeat 'r' is not supported"},
+    {"type,name,label\nbegin repeat,r,R\nbegin repeat,s,S\ntext,q,Q\nend repeat,,\nend repeat,,\n"
+     "begin repeat,s,S\ntext,p,P\nend repeat,,\n",
+     NULL, settings, "survey.csv:7:2: repeat 's' is already a repeat on line 3"},
     {"type,name,label\ninteger,a,\n", NULL, settings, "survey.csv:2:3: question 'a' has no label"},
     {"type,name,label\ncalculate,a,\n", NULL, settings, "survey.csv:2:1: calculate 'a' has no"},
     {"type,name,label,default\ncalculate,a,,5\n", NULL, settings,

@@ -488,6 +488,8 @@ static lcm_status open_instance(lcm_db *db, const options *o, const char *id, lc
     lcm_status st = id ? lcm_form_get_for_instance(db, o->form, id, f, err)
                        : lcm_form_get(db, o->form, o->version, f, err);
     if (st == LCM_OK)
+        st = lcm_form_askable(*f, err);
+    if (st == LCM_OK)
         st = id ? lcm_instance_load(db, *f, id, in, err) : lcm_instance_new(*f, in, err);
     if (st == LCM_OK && id && strcmp(lcm_instance_meta(*in, "status"), "complete") == 0)
         st = lcm_err_set(err, LCM_CONFLICT, "instance '%s' is complete: there is nothing to resume",

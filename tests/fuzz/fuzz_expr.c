@@ -45,7 +45,7 @@ static void run(const char *src, int filter) {
     if (st == LCM_OK && lcm_expr_resolve(e, resolve, NULL, &err) == LCM_OK) {
         size_t seen = 0;
         lcm_expr_literals(e, literal, &seen);
-        lcm_expr_env env = {NULL, get, count, "7", 2, "2024-06-30", column, NULL, 0};
+        lcm_expr_env env = {NULL, get, count, "7", 2, "2024-06-30", column, NULL, 0, NULL};
         char *s = NULL;
         if (lcm_expr_eval_string(e, &env, &s, &err) == LCM_OK)
             free(s);
