@@ -550,6 +550,214 @@ static lcm_status read_externals(lcm_form *f, const lcm__sheet *sh, lcm_err *err
     return st;
 }
 
+/* ---- begin loop over L / end loop ----------------------------------------------------
+ * pyxform (builder.py, _create_loop_from_dict) makes the loop a group of its own name and
+ * label holding one group per choice of L (named and labelled as the choice; a choice
+ * named `none` is left out), each with a copy of the loop's rows in which `%(name)s` and
+ * `%(label)s` become the choice's name and label (in a label, hint or message column of a
+ * language, the label in that language). Done on the survey sheet before it is read, so
+ * everything after sees plain groups. */
+
+#define LOOP_MAX_ROWS 20000
+
+/* L of a type cell "begin loop over L" (or begin_loop), into list; 1 when it is one. */
+static int begin_loop(const char *t, char *list, size_t cap) {
+    size_t n = strlen("begin loop over ");
+    if (strncasecmp(t, "begin loop over ", n) != 0 && strncasecmp(t, "begin_loop over ", n) != 0)
+        return 0;
+    t += n;
+    while (*t == ' ')
+        t++;
+    snprintf(list, cap, "%.*s", (int)strcspn(t, " "), t);
+    return 1;
+}
+
+static int end_loop(const char *t) {
+    return strcasecmp(t, "end loop") == 0 || strcasecmp(t, "end_loop") == 0;
+}
+
+/* s with %(name)s and %(label)s replaced; malloc'd. */
+static char *substitute(const char *s, const char *name, const char *label) {
+    size_t cap = strlen(s) + 1, len = 0;
+    for (const char *p = s; (p = strstr(p, "%(")); p++)
+        cap += strlen(name) + strlen(label);
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    while (*s) {
+        const char *with = strncmp(s, "%(name)s", 8) == 0    ? name
+                           : strncmp(s, "%(label)s", 9) == 0 ? label
+                                                             : NULL;
+        if (with) {
+            size_t k = strlen(with);
+            memcpy(out + len, with, k), len += k;
+            s += with == name ? 8 : 9;
+        } else
+            out[len++] = *s++;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+typedef struct rows_out {
+    char ***rows;
+    long *lines;
+    size_t n, cap, ncols;
+} rows_out;
+
+/* Append a row of ncols cells (taken over); 0 when out of memory. */
+static int put_row(rows_out *o, char **cells, long line) {
+    if (!cells)
+        return 0;
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 64;
+        char ***rows = realloc(o->rows, cap * sizeof *rows);
+        if (rows)
+            o->rows = rows;
+        long *lines = rows ? realloc(o->lines, cap * sizeof *lines) : NULL;
+        if (!lines) {
+            for (size_t c = 0; c < o->ncols; c++)
+                free(cells[c]);
+            free(cells);
+            return 0;
+        }
+        o->lines = lines, o->cap = cap;
+    }
+    o->rows[o->n] = cells, o->lines[o->n++] = line;
+    return 1;
+}
+
+/* A row of the sheet's width: a copy of src (NULL: empty cells) with the type set. */
+static char **row_like(const lcm__sheet *sh, char *const *src, const char *type) {
+    char **cells = calloc(sh->ncols ? sh->ncols : 1, sizeof *cells);
+    int ok = cells != NULL;
+    for (size_t c = 0; ok && c < sh->ncols; c++)
+        ok = (cells[c] = strdup((int)c == lcm__sheet_col(sh, "type") && type ? type
+                                : src                                        ? src[c]
+                                                                             : "")) != NULL;
+    if (!ok && cells) {
+        for (size_t c = 0; c < sh->ncols; c++)
+            free(cells[c]);
+        free(cells);
+        return NULL;
+    }
+    return cells;
+}
+
+/* The label of choice ch for column c of the sheet: in c's language when c is a label,
+ * hint or message column of one, else in the form's default language. */
+static const char *choice_label(lcm_form *f, const lcm__sheet *sh, size_t c, const lcm_choice *ch) {
+    static const char *const bases[] = {"label", "hint", "constraint_message"};
+    for (size_t b = 0; b < 3; b++) {
+        char *code = lang_of(sh->head[c], bases[b]);
+        int at = code ? lang_index(f, code, 0) : -1;
+        free(code);
+        if (at >= 0)
+            return lcm_form_text(f, ch->label, (size_t)at);
+    }
+    return lcm_form_text(f, ch->label, lcm_form_lang_index(f, NULL));
+}
+
+/* Expand the first loop of the sheet; *found 0 when there is none. */
+static lcm_status expand_one(lcm_form *f, lcm__sheet *sh, int *found, lcm_err *err) {
+    int ct = lcm__sheet_col(sh, "type"), cn = lcm__sheet_col(sh, "name");
+    char list[128];
+    size_t b = 0, e = 0;
+    *found = 0;
+    for (b = 0; b < sh->nrows && !begin_loop(lcm__sheet_cell(sh, b, ct), list, sizeof list); b++)
+        ;
+    if (ct < 0 || b == sh->nrows)
+        return LCM_OK;
+    *found = 1;
+    int depth = 0;
+    for (e = b + 1; e < sh->nrows; e++) {
+        char inner[128];
+        if (begin_loop(lcm__sheet_cell(sh, e, ct), inner, sizeof inner))
+            depth++;
+        else if (end_loop(lcm__sheet_cell(sh, e, ct)) && depth-- == 0)
+            break;
+    }
+    if (e == sh->nrows) {
+        lcm_status st =
+            lcm__form_problemf(f, LCM_PARSE, "%s:%ld:%d: 'begin loop over %s' is never closed",
+                               sh->file, sh->lines[b], ct + 1, list);
+        free(sh->rows[b][ct]); /* read on as a group, so the rows inside are checked */
+        return st != LCM_OK ? st : (sh->rows[b][ct] = strdup("begin group")) ? LCM_OK : oom(err);
+    }
+    const lcm_choice_list *l = lcm__form_find_list(f, list);
+    if (!l) {
+        lcm_status st = lcm__form_problemf(
+            f, LCM_PARSE, "%s:%ld:%d: no choice list '%s' in choices.csv to loop over", sh->file,
+            sh->lines[b], ct + 1, list);
+        free(sh->rows[b][ct]);
+        free(sh->rows[e][ct]);
+        sh->rows[b][ct] = strdup("begin group");
+        sh->rows[e][ct] = strdup("end group");
+        return st != LCM_OK ? st : sh->rows[b][ct] && sh->rows[e][ct] ? LCM_OK : oom(err);
+    }
+    if (sh->nrows + l->n * (e - b + 1) > LOOP_MAX_ROWS)
+        return lcm_err_set(err, LCM_PARSE, "%s:%ld:%d: the loop over '%s' makes more than %d rows",
+                           sh->file, sh->lines[b], ct + 1, list, LOOP_MAX_ROWS);
+    rows_out o = {NULL, NULL, 0, 0, sh->ncols};
+    int ok = 1;
+    for (size_t r = 0; ok && r < b; r++)
+        ok = put_row(&o, row_like(sh, sh->rows[r], NULL), sh->lines[r]);
+    ok = ok && put_row(&o, row_like(sh, sh->rows[b], "begin group"), sh->lines[b]);
+    for (size_t k = 0; ok && k < l->n; k++) {
+        const lcm_choice *ch = &l->items[k];
+        if (strcmp(ch->name, "none") == 0)
+            continue;
+        char **g = row_like(sh, NULL, "begin group");
+        for (size_t c = 0; g && c < sh->ncols; c++) {
+            char *code = lang_of(sh->head[c], "label");
+            const char *v = (int)c == cn ? ch->name : code ? choice_label(f, sh, c, ch) : NULL;
+            free(code);
+            if (v) {
+                free(g[c]);
+                if (!(g[c] = strdup(v)))
+                    ok = 0;
+            }
+        }
+        ok = ok && put_row(&o, g, sh->lines[b]);
+        for (size_t r = b + 1; ok && r < e; r++) {
+            char **cells = calloc(sh->ncols ? sh->ncols : 1, sizeof *cells);
+            for (size_t c = 0; cells && c < sh->ncols; c++)
+                if (!(cells[c] = substitute(sh->rows[r][c], ch->name, choice_label(f, sh, c, ch))))
+                    ok = 0;
+            ok = ok && put_row(&o, cells, sh->lines[r]);
+        }
+        ok = ok && put_row(&o, row_like(sh, NULL, "end group"), sh->lines[e]);
+    }
+    ok = ok && put_row(&o, row_like(sh, sh->rows[e], "end group"), sh->lines[e]);
+    for (size_t r = e + 1; ok && r < sh->nrows; r++)
+        ok = put_row(&o, row_like(sh, sh->rows[r], NULL), sh->lines[r]);
+    if (!ok) {
+        for (size_t r = 0; r < o.n; r++) {
+            for (size_t c = 0; c < sh->ncols; c++)
+                free(o.rows[r][c]);
+            free(o.rows[r]);
+        }
+        free(o.rows), free(o.lines);
+        return oom(err);
+    }
+    for (size_t r = 0; r < sh->nrows; r++) {
+        for (size_t c = 0; c < sh->ncols; c++)
+            free(sh->rows[r][c]);
+        free(sh->rows[r]);
+    }
+    free(sh->rows), free(sh->lines);
+    sh->rows = o.rows, sh->lines = o.lines, sh->nrows = o.n, sh->cap = o.cap;
+    return LCM_OK;
+}
+
+static lcm_status expand_loops(lcm_form *f, lcm__sheet *sh, lcm_err *err) {
+    int found = 1;
+    lcm_status st = LCM_OK;
+    while (st == LCM_OK && found)
+        st = expand_one(f, sh, &found, err);
+    return st;
+}
+
 lcm_status lcm__form_parse(lcm_form *f, lcm_err *err) {
     static const char *const names[] = {"survey.csv", "choices.csv", "settings.csv"};
     lcm__sheet sh[3] = {{0}};
@@ -562,6 +770,8 @@ lcm_status lcm__form_parse(lcm_form *f, lcm_err *err) {
         (st = collect_langs(f, &sh[T_SURVEY], err)) == LCM_OK && f->text[T_CHOICES] &&
         (st = collect_langs(f, &sh[T_CHOICES], err)) == LCM_OK)
         st = read_choices(f, &sh[T_CHOICES], err);
+    if (st == LCM_OK && f->text[T_SURVEY])
+        st = expand_loops(f, &sh[T_SURVEY], err);
     if (st == LCM_OK && f->text[T_SURVEY])
         st = read_externals(f, &sh[T_SURVEY], err);
     if (st == LCM_OK)

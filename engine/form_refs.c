@@ -570,15 +570,6 @@ static lcm_status check_rows(lcm_form *f, const lcm__sheet *sh, const lcm__sheet
                                     "%s:%ld:%d: repeat '%s' takes the name of the form's root "
                                     "element",
                                     sh->file, line, f->cols.name + 1, fd->name);
-        for (int j = 0; st == LCM_OK && fd->type == LCM_FT_BEGIN_REPEAT && j < fi; j++)
-            if (f->fields[j].type == LCM_FT_BEGIN_REPEAT &&
-                strcmp(f->fields[j].name, fd->name) == 0)
-                st = lcm__form_problemf(f, LCM_PARSE,
-                                        "%s:%ld:%d: repeat '%s' is already a repeat on line %ld: "
-                                        "repeat names are unique in the whole form, at every level "
-                                        "(pyxform refuses this too)",
-                                        sh->file, line, f->cols.name + 1, fd->name,
-                                        f->fields[j].line);
         if (st != LCM_OK || fd->type != LCM_FT_BEGIN_REPEAT)
             continue;
         const char *rc = lcm__sheet_cell(sh, r, f->cols.repeat_count);
@@ -592,6 +583,18 @@ static lcm_status check_rows(lcm_form *f, const lcm__sheet *sh, const lcm__sheet
                                     "XLSForm adds a field '%s': that name is taken",
                                     sh->file, line, f->cols.repeat_count + 1, fd->name, gen);
     }
+    /* pyxform: repeat names are unique in the whole form (fields, not rows: a loop copies
+     * its rows, form_load.c) */
+    for (size_t i = 0; i < f->nfields && st == LCM_OK; i++)
+        for (size_t j = 0; f->fields[i].type == LCM_FT_BEGIN_REPEAT && j < i && st == LCM_OK; j++)
+            if (f->fields[j].type == LCM_FT_BEGIN_REPEAT &&
+                strcmp(f->fields[j].name, f->fields[i].name) == 0)
+                st = lcm__form_problemf(f, LCM_PARSE,
+                                        "%s:%ld:%d: repeat '%s' is already a repeat on line %ld: "
+                                        "repeat names are unique in the whole form, at every level "
+                                        "(pyxform refuses this too)",
+                                        sh->file, f->fields[i].line, f->cols.name + 1,
+                                        f->fields[i].name, f->fields[j].line);
     for (size_t r = 0; r < sh->nrows && st == LCM_OK && f->cols.parameters >= 0; r++) {
         const char *p = strstr(lcm__sheet_cell(sh, r, f->cols.parameters), "tick_labelset");
         if (!p)
