@@ -432,7 +432,7 @@ static int run(const char *const *args, char **out, char **err) {
 
 static void approval__cli_walks_the_levels(void) {
     char path[4096];
-    lcm_db *db = fixture("cli.db", path, sizeof path);
+    lcm_db *db = fixture("approval_cli.db", path, sizeof path);
     lcm_db_close(db);
     char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(
