@@ -712,6 +712,32 @@ static void cli__return_resubmit_decline_attach(void) {
     LCMT_ASSERT_HAS(out, ",已推荐,未通过,教育部,名额已满");
     CU_ASSERT_EQUAL(lcmt_count_lines(out), 6); /* the header and five changes */
     free(out), free(err);
+    /* the stored application, field by field, in the order of the form */
+    CU_ASSERT_EQUAL(
+        run((const char *[]){"network", "show", db, "--city", "广州市", "--format", "csv", NULL},
+            &out, &err),
+        0);
+    CU_ASSERT_EQUAL(strncmp(out, "field,value\ncity.code,4401\ncity.name,广州市\n", 44), 0);
+    char line[128];
+    snprintf(line, sizeof line, "\nphoto.2.file,%s\nphoto.2.caption,读书节\n", png_name);
+    LCMT_ASSERT_HAS(out, line);
+    CU_ASSERT_EQUAL(lcmt_count_lines(out), 64); /* the header, the fixture's 60, photo 2's 3 */
+    free(out), free(err);
+    /* every change from the command line is in the audit trail, by the command line */
+    lcm_db *adb = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &adb, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(adb, "SELECT count(*) FROM audit WHERE who = '命令行' AND object"
+                                    " = '4401' AND action IN ('network.apply', 'network.return',"
+                                    " 'network.resubmit', 'network.recommend',"
+                                    " 'network.decline')"),
+                    5);
+    CU_ASSERT_EQUAL(lcmt_count(adb, "SELECT count(*) FROM audit WHERE action = 'network.return'"
+                                    " AND detail = '广东省教育厅: 请补充活动照片'"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(adb, "SELECT count(*) FROM audit WHERE action = 'network.attach'"
+                                    " AND place = '4401'"),
+                    2);
+    lcm_db_close(adb);
     /* usage: a return needs its comment, attach its city and files */
     static const char *const bad[][10] = {
         {"network", "return", "x.db", "--province", "44", "--cities", "4401", NULL},

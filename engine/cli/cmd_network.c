@@ -6,6 +6,7 @@
  * (cmd_network_report.c). All subcommands share one option table, and each says which
  * options it takes, so `--year` means the same wherever it is accepted.
  */
+#include "auth.h"
 #include "network_cli.h"
 #include "strbuf.h"
 
@@ -96,7 +97,7 @@ static const subcmd subcmds[] = {
     {"check", net_check, "Ld", 1},
     {"apply", net_apply, "Lb", 2},
     {"resubmit", net_apply, "Lb", 2},
-    {"attach", net_attach, "Lck", -1},
+    {"attach", net_attach, "Lbck", -1},
     {"recommend", net_recommend, "LbpCO", 1},
     {"return", net_return, "LbpCm", 1},
     {"decline", net_decline, "LbCm", 1},
@@ -124,6 +125,32 @@ static int print_problems(const lcm_net_problems *p, const char *file) {
             cli_error("%s: '%s'", it->what, it->subject);
     }
     return LCM_EXIT_DATA;
+}
+
+/* ---- the audit trail: a change from the command line is audited like one from the web ---- */
+
+/* One audit row per city of the change (who: the command line; detail: --by and the
+ * note), inside the change's transaction. */
+static lcm_status audit_cities(lcm_db *db, const char *action, const net_opts *o, const char *note,
+                               lcm_err *err) {
+    char detail[2048];
+    snprintf(detail, sizeof detail, "%s%s%s", o->by, note && *note ? ": " : "", note ? note : "");
+    lcm_status rc = LCM_OK;
+    for (size_t i = 0; rc == LCM_OK && i < o->ncities; i++) {
+        char code[LCM_NET_CITY_CODE];
+        if (lcm_net_city_code(db, o->cities[i], code, NULL) != LCM_OK)
+            snprintf(code, sizeof code, "%s", "");
+        rc = lcm_audit(db, NULL, action, code[0] ? code : o->cities[i], code, detail, err);
+    }
+    return rc;
+}
+
+/* Commit when rc is LCM_OK, else roll back; rc (or the commit's failure). */
+static lcm_status finish(lcm_db *db, lcm_status rc, lcm_err *err) {
+    if (rc == LCM_OK)
+        return lcm_db_commit(db, err);
+    lcm_db_rollback(db);
+    return rc;
 }
 
 /* ---- template, check, apply ---- */
@@ -237,8 +264,15 @@ static int net_apply(const net_opts *o) {
     lcm_net_problems_init(&pr, o->lang);
     code = check_file(db, o->pos[1], o, &app);
     if (code == LCM_EXIT_OK) {
-        lcm_status rc = again ? lcm_net_resubmit(db, &app, o->by, &pr, &err)
-                              : lcm_net_apply(db, &app, o->by, &pr, &err);
+        lcm_status rc = lcm_db_begin(db, &err);
+        if (rc == LCM_OK)
+            rc = again ? lcm_net_resubmit(db, &app, o->by, &pr, &err)
+                       : lcm_net_apply(db, &app, o->by, &pr, &err);
+        if (rc == LCM_OK)
+            rc = lcm_audit(db, NULL, again ? "network.resubmit" : "network.apply",
+                           lcm_net_app_get(&app, "city.code"), lcm_net_app_get(&app, "city.code"),
+                           o->by, &err);
+        rc = finish(db, rc, &err);
         if (rc == LCM_CONSTRAINT)
             code = print_problems(&pr, o->pos[1]);
         else if (rc != LCM_OK)
@@ -286,8 +320,13 @@ static int net_recommend(const net_opts *o) {
     lcm_net_problems pr;
     lcm_err err = {0};
     lcm_net_problems_init(&pr, o->lang);
-    lcm_status rc = lcm_net_recommend(db, o->province, (const char *const *)o->cities, o->ncities,
-                                      o->opinion, o->by, &pr, &err);
+    lcm_status rc = lcm_db_begin(db, &err);
+    if (rc == LCM_OK)
+        rc = lcm_net_recommend(db, o->province, (const char *const *)o->cities, o->ncities,
+                               o->opinion, o->by, &pr, &err);
+    if (rc == LCM_OK)
+        rc = audit_cities(db, "network.recommend", o, o->opinion, &err);
+    rc = finish(db, rc, &err);
     code = report_change(rc, &pr, &err, o, "recommended: ", "已推荐：");
     lcm_net_problems_release(&pr);
     lcm_db_close(db);
@@ -310,8 +349,14 @@ static int net_admit(const net_opts *o) {
     lcm_net_problems pr;
     lcm_err err = {0};
     lcm_net_problems_init(&pr, o->lang);
-    lcm_status rc =
-        lcm_net_admit(db, (const char *const *)o->cities, o->ncities, year, o->by, &pr, &err);
+    char note[16];
+    snprintf(note, sizeof note, "%d", year);
+    lcm_status rc = lcm_db_begin(db, &err);
+    if (rc == LCM_OK)
+        rc = lcm_net_admit(db, (const char *const *)o->cities, o->ncities, year, o->by, &pr, &err);
+    if (rc == LCM_OK)
+        rc = audit_cities(db, "network.admit", o, note, &err);
+    rc = finish(db, rc, &err);
     char done_en[64], done_zh[64];
     snprintf(done_en, sizeof done_en, "admitted in %d: ", year);
     snprintf(done_zh, sizeof done_zh, "%d年确定加入：", year);
@@ -332,8 +377,13 @@ static int net_return(const net_opts *o) {
     lcm_net_problems pr;
     lcm_err err = {0};
     lcm_net_problems_init(&pr, o->lang);
-    lcm_status rc = lcm_net_return(db, o->province, (const char *const *)o->cities, o->ncities,
-                                   o->comment, o->by, &pr, &err);
+    lcm_status rc = lcm_db_begin(db, &err);
+    if (rc == LCM_OK)
+        rc = lcm_net_return(db, o->province, (const char *const *)o->cities, o->ncities, o->comment,
+                            o->by, &pr, &err);
+    if (rc == LCM_OK)
+        rc = audit_cities(db, "network.return", o, o->comment, &err);
+    rc = finish(db, rc, &err);
     code = report_change(rc, &pr, &err, o, "returned for revision: ", "已退回修改：");
     lcm_net_problems_release(&pr);
     lcm_db_close(db);
@@ -350,8 +400,13 @@ static int net_decline(const net_opts *o) {
     lcm_net_problems pr;
     lcm_err err = {0};
     lcm_net_problems_init(&pr, o->lang);
-    lcm_status rc = lcm_net_decline(db, (const char *const *)o->cities, o->ncities, o->comment,
-                                    o->by, &pr, &err);
+    lcm_status rc = lcm_db_begin(db, &err);
+    if (rc == LCM_OK)
+        rc = lcm_net_decline(db, (const char *const *)o->cities, o->ncities, o->comment, o->by, &pr,
+                             &err);
+    if (rc == LCM_OK)
+        rc = audit_cities(db, "network.decline", o, o->comment, &err);
+    rc = finish(db, rc, &err);
     code = report_change(rc, &pr, &err, o, "declined: ", "未通过：");
     lcm_net_problems_release(&pr);
     lcm_db_close(db);
@@ -399,7 +454,11 @@ static int net_attach(const net_opts *o) {
     lcm_err err = {0};
     lcm_net_problems_init(&pr, o->lang);
     char(*names)[LCM_NET_ATTACH_NAME] = calloc((size_t)o->nfiles, sizeof *names);
-    lcm_status rc = names ? lcm_db_begin(db, &err) : lcm_err_set(&err, LCM_NOMEM, "out of memory");
+    char city[LCM_NET_CITY_CODE];
+    lcm_status rc = names ? lcm_net_city_code(db, o->city, city, &err)
+                          : lcm_err_set(&err, LCM_NOMEM, "out of memory");
+    if (rc == LCM_OK)
+        rc = lcm_db_begin(db, &err);
     code = LCM_EXIT_OK;
     for (int i = 0; rc == LCM_OK && i < o->nfiles; i++) {
         size_t n;
@@ -409,6 +468,8 @@ static int net_attach(const net_opts *o) {
             break;
         }
         rc = lcm_net_attach(db, o->city, o->kind, data, n, o->files[i], names[i], &pr, &err);
+        if (rc == LCM_OK)
+            rc = lcm_audit(db, NULL, "network.attach", names[i], city, o->by, &err);
         if (rc == LCM_CONSTRAINT) /* go on: list every refused file */
             rc = LCM_OK, code = LCM_EXIT_DATA;
         free(data);
