@@ -210,7 +210,7 @@ void lcm__staff_head(lcm__req *r, const char *title, const char *path) {
 
 #define ROLE(x) LCM_ROLE_BIT(LCM_ROLE_##x)
 /* The links of the home page: who sees each, where it goes ("{place}" is replaced by the
- * user's place), its label. Each page of #15 adds its line here. */
+ * user's place: a province or city code), its label. Each page of #15 adds its line here. */
 static const struct home_link {
     unsigned roles;
     const char *href, *zh, *en;
@@ -219,6 +219,98 @@ static const struct home_link {
     {ROLE(ADMIN), "/admin/users", "账户管理", "Accounts"},
     {ROLE(CITY) | ROLE(ADMIN), "/review", "问卷审核", "Review of interviews"},
 };
+
+/* The links of a city's page /city/<code> ("{city}" is replaced by the code), for whoever
+ * sees the city (lcm__need_city). Each page of #15 about one city adds its line here. */
+static const struct home_link city_links[] = {
+    {LCM_ROLE_ANY, "/home", "返回工作首页", "Back home"},
+};
+
+/* Links for the user's role from table (n rows), {place} and {city} filled. */
+static void links(lcm__req *r, const struct home_link *table, size_t n, const char *city) {
+    lcm_strbuf *o = &r->out;
+    lcm_strbuf_adds(o, "<ul class=\"home\">");
+    for (size_t i = 0; i < n; i++) {
+        const struct home_link *l = &table[i];
+        if (!(l->roles & LCM_ROLE_BIT(r->user.role)))
+            continue;
+        lcm_strbuf_adds(o, "<li><a href=\"");
+        for (const char *h = l->href; *h;) {
+            if (strncmp(h, "{place}", 7) == 0)
+                lcm__url_encode(o, r->user.place), h += 7;
+            else if (strncmp(h, "{city}", 6) == 0)
+                lcm__url_encode(o, city ? city : ""), h += 6;
+            else
+                lcm_strbuf_addc(o, *h++);
+        }
+        lcm_strbuf_adds(o, "\">");
+        lcm_serve_html(o, lcm__say(r, l->zh, l->en));
+        lcm_strbuf_adds(o, "</a></li>");
+    }
+    lcm_strbuf_adds(o, "</ul>");
+}
+
+/* The cities a user of a province (or city) works on, as links to their pages. */
+static void city_list(lcm__req *r) {
+    sqlite3_stmt *st;
+    const char *sql = r->user.role == LCM_ROLE_PROVINCE
+                          ? "SELECT code, name FROM cities WHERE province_code = ?1 ORDER BY code"
+                          : "SELECT code, name FROM cities WHERE code = ?1";
+    if (lcm_db_prepare_cached(r->db, sql, &st, NULL) != LCM_OK)
+        return;
+    lcm_strbuf *o = &r->out;
+    sqlite3_bind_text(st, 1, r->user.place, -1, SQLITE_TRANSIENT);
+    lcm_strbuf_adds(o, "<h2>");
+    lcm_serve_html(o, lcm__say(r, "城市", "Cities"));
+    lcm_strbuf_adds(o, "</h2><ul class=\"cities\">");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        lcm_strbuf_adds(o, "<li><a href=\"/city/");
+        lcm__url_encode(o, code ? code : "");
+        lcm_strbuf_adds(o, "\">");
+        lcm_serve_html(o, name ? name : "");
+        lcm_strbuf_adds(o, "</a></li>");
+    }
+    sqlite3_reset(st);
+    lcm_strbuf_adds(o, "</ul>");
+}
+
+/* GET /city/<code>: a city's page, for those who see the city. */
+static void city_get(lcm__req *r, const char *code) {
+    if (!lcm__need_city(r, code))
+        return;
+    sqlite3_stmt *st;
+    char name[96] = "", province[96] = "";
+    if (lcm_db_prepare_cached(r->db,
+                              "SELECT c.name, p.name FROM cities c JOIN provinces p ON p.code = "
+                              "c.province_code WHERE c.code = ?1",
+                              &st, NULL) == LCM_OK) {
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(st, 0));
+            snprintf(province, sizeof province, "%s", (const char *)sqlite3_column_text(st, 1));
+        }
+        sqlite3_reset(st);
+    }
+    if (!name[0]) {
+        lcm__message(r, MHD_HTTP_NOT_FOUND, "没有这个城市", "No such city");
+        return;
+    }
+    char path[32];
+    snprintf(path, sizeof path, "/city/%s", code);
+    lcm__staff_head(r, name, path);
+    lcm_strbuf *o = &r->out;
+    lcm_strbuf_adds(o, "<h1>");
+    lcm_serve_html(o, name);
+    lcm_strbuf_adds(o, "</h1><p class=\"place\">");
+    lcm_serve_html(o, province);
+    lcm_strbuf_adds(o, " · ");
+    lcm_serve_html(o, code);
+    lcm_strbuf_adds(o, "</p>");
+    links(r, city_links, sizeof city_links / sizeof city_links[0], code);
+    lcm__foot(r);
+}
 
 void lcm__home_get(lcm__req *r) {
     if (!lcm__need_role(r, LCM_ROLE_ANY))
@@ -233,24 +325,10 @@ void lcm__home_get(lcm__req *r) {
         lcm_strbuf_adds(o, " · ");
         lcm_serve_html(o, r->user.place);
     }
-    lcm_strbuf_adds(o, "</p><ul class=\"home\">");
-    for (size_t i = 0; i < sizeof home_links / sizeof home_links[0]; i++) {
-        const struct home_link *l = &home_links[i];
-        if (!(l->roles & LCM_ROLE_BIT(r->user.role)))
-            continue;
-        lcm_strbuf_adds(o, "<li><a href=\"");
-        const char *at = strstr(l->href, "{place}");
-        if (at) {
-            lcm_strbuf_add(o, l->href, (size_t)(at - l->href));
-            lcm__url_encode(o, r->user.place);
-            lcm_strbuf_adds(o, at + 7);
-        } else
-            lcm_strbuf_adds(o, l->href);
-        lcm_strbuf_adds(o, "\">");
-        lcm_serve_html(o, lcm__say(r, l->zh, l->en));
-        lcm_strbuf_adds(o, "</a></li>");
-    }
-    lcm_strbuf_adds(o, "</ul>");
+    lcm_strbuf_adds(o, "</p>");
+    links(r, home_links, sizeof home_links / sizeof home_links[0], NULL);
+    if (r->user.role == LCM_ROLE_PROVINCE || r->user.role == LCM_ROLE_CITY)
+        city_list(r);
     lcm__foot(r);
 }
 
@@ -454,6 +532,9 @@ int lcm__auth_route(lcm__req *r) {
         logout_post(r);
     else if (strcmp(p, "/home") == 0 && get)
         lcm__home_get(r);
+    else if (get && strncmp(p, "/city/", 6) == 0 && strlen(p) == 10 &&
+             strspn(p + 6, "0123456789") == 4)
+        city_get(r, p + 6);
     else
         return 0;
     return 1;
