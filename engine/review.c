@@ -288,9 +288,9 @@ static int allowed(lcm_review_state from, lcm_review_state to, int admin) {
     case LCM_REVIEW_HAS_ISSUES:
     case LCM_REVIEW_REJECTED:
         return from == LCM_REVIEW_RECEIVED || from == LCM_REVIEW_RESUBMITTED;
-    case LCM_REVIEW_RECEIVED: /* reopening */
-        return admin && (from == LCM_REVIEW_APPROVED || from == LCM_REVIEW_REJECTED ||
-                         from == LCM_REVIEW_HAS_ISSUES);
+    case LCM_REVIEW_RECEIVED: /* reopening a final decision; one with issues may be open
+                                 for editing, and moves by its resubmission only */
+        return admin && (from == LCM_REVIEW_APPROVED || from == LCM_REVIEW_REJECTED);
     default:
         return 0;
     }

@@ -10,8 +10,9 @@
  *   has_issues (需修改)       from received or resubmitted, with a comment
  *   rejected (已拒绝)         from received or resubmitted, by a reviewer   (final)
  *   resubmitted (已重新提交)  from has_issues, by the interviewer's edit and resubmission
- *   received again            from approved, rejected or has_issues: an administrator's
- *                             reopening (lcm_review_by.admin)
+ *   received again            from approved or rejected: an administrator's reopening
+ *                             (lcm_review_by.admin); one with issues moves only by its
+ *                             resubmission (the interviewer may be editing it)
  *
  * Tables submission_reviews (the current state of each) and submission_review_history
  * (every action, append-only by triggers). Estimates (engine/survey.c) count, of the

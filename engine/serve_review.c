@@ -435,7 +435,8 @@ static void instance_page(lcm__req *r, const lcm_review *v, unsigned status, con
         decision_form(r, v, LCM_REVIEW_HAS_ISSUES, "退回修改", "Return with issues", 1);
         decision_form(r, v, LCM_REVIEW_REJECTED, "拒绝", "Reject", 0);
         lcm_strbuf_adds(o, "</section>");
-    } else if (r->user.role == LCM_ROLE_ADMIN) {
+    } else if (r->user.role == LCM_ROLE_ADMIN &&
+               (v->state == LCM_REVIEW_APPROVED || v->state == LCM_REVIEW_REJECTED)) {
         lcm_strbuf_adds(o, "<section id=\"decide\"><h2>");
         say(r, "重新审核", "Reopen");
         lcm_strbuf_adds(o, "</h2>");

@@ -1137,6 +1137,31 @@ static void review_pages(void) {
     st = query1(body);
     CU_ASSERT_STRING_EQUAL(st ? st : "", "received,has_issues,resubmitted,approved");
     free(st);
+    /* approved is final for the coordinator; an administrator reopens it */
+    CU_ASSERT_EQUAL(review_post(port, bj, bj_csrf, id, "received", ""), 409);
+    db = open_rw();
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_user_add(db, "root", "管理员", LCM_ROLE_ADMIN, "", "review-pass-1", NULL, NULL, &err),
+        LCM_OK);
+    lcm_db_close(db);
+    char ad[40], ad_csrf[40];
+    sign_in(port, "root", ad, ad_csrf);
+    r = request(port, "GET", "/review?city=1100", ad, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "A-01");
+    resp_free(&r);
+    r = request(port, "GET", path, ad, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "id=\"f-received\"");
+    CU_ASSERT_FALSE(lcmt_has(r.body, "id=\"f-approved\""));
+    resp_free(&r);
+    CU_ASSERT_EQUAL(review_post(port, ad, ad_csrf, id, "received", "%E5%A4%8D%E6%A0%B8"), 303);
+    snprintf(body, sizeof body,
+             "SELECT state || '|' || comment || '|' || who FROM submission_reviews"
+             " WHERE instance_id = '%s'",
+             id);
+    st = query1(body);
+    CU_ASSERT_STRING_EQUAL(st ? st : "", "received|复核|管理员");
+    free(st);
     free(id);
 }
 
