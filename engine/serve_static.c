@@ -49,6 +49,9 @@ const char lcm__css[] =
     ".msg{margin-top:3rem;text-align:center}"
     "table{width:100%;border-collapse:collapse}td,th{padding:.5rem;border-bottom:1px solid #ddd;"
     "text-align:left;vertical-align:top}"
+    /* accounts (serve_auth.c): the signed-in bar, one-button forms, a password shown once */
+    "form.inline{display:inline;margin:0 .3rem}.who{font-size:.9rem;color:#555}"
+    ".ok{color:#1e6b2e;font-weight:600}code#secret{font-size:1.2rem;user-select:all}"
     ":focus-visible{outline:3px solid #0b57d0;outline-offset:2px}"
     "@media (min-width:48rem){main{padding:0 2rem 2rem}}";
 

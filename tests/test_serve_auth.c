@@ -465,6 +465,26 @@ static void serve_auth__admin_adds_disables_and_renews_accounts(void) {
     CU_ASSERT_EQUAL(count("SELECT disabled FROM users WHERE login = 'boss'"), 0);
 }
 
+static void serve_auth__paths_beside_the_routes_are_404(void) {
+    char cookie[40], csrf[40];
+    sign_in("st", cookie, csrf);
+    static const char *const paths[] = {"/city/4405/../4401", "/city/..%2F4401",
+
+                                        "/city/44011", "/admin/users/../../etc/passwd",
+                                        "/home/../admin/users"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        lcmt_resp r = lcmt_http(server(), "GET", paths[i], cookie, NULL);
+        if (r.status != 404)
+            fprintf(stderr, "\n  %s: %d\n", paths[i], r.status);
+        CU_ASSERT_EQUAL(r.status, 404);
+        CU_ASSERT(strstr(r.body, "广州") == NULL);
+        lcmt_resp_free(&r);
+    }
+    /* a NUL ends the path where libmicrohttpd decodes it: /city/4401 itself, still refused */
+    CU_ASSERT_EQUAL(status_of("GET", "/city/4401%00", cookie, NULL), 403);
+    CU_ASSERT_EQUAL(status_of("GET", "/city/4401%00/x", cookie, NULL), 403);
+}
+
 const lcmt_case lcmt_serve_auth_cases[] = {
     {"signed_out_pages_redirect_to_login", serve_auth__signed_out_pages_redirect_to_login},
     {"wrong_role_gets_403", serve_auth__wrong_role_gets_403},
@@ -480,5 +500,6 @@ const lcmt_case lcmt_serve_auth_cases[] = {
     {"next_never_leaves_the_server", serve_auth__next_never_leaves_the_server},
     {"admin_adds_disables_and_renews_accounts",
      serve_auth__admin_adds_disables_and_renews_accounts},
+    {"paths_beside_the_routes_are_404", serve_auth__paths_beside_the_routes_are_404},
     {NULL, NULL},
 };

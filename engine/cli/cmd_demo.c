@@ -6,6 +6,7 @@
  * wave raked to population margins; survey measures estimated per city; scores and ranks
  * with Monte Carlo intervals per year; then a summary of the latest year.
  */
+#include "auth.h"
 #include "cli.h"
 #include "outfile.h"
 #include "feedback.h"
@@ -14,6 +15,7 @@
 #include "measures.h"
 #include "score.h"
 #include "simulate.h"
+#include "strbuf.h"
 #include "weight.h"
 
 #include <errno.h>
@@ -34,7 +36,10 @@ const char *const cmd_demo_usage[] = {
     "N cities (default 36) over the waves 2023-2025 with H households per city and wave",
     "(default 200), the survey design, raking to population margins, survey measures,",
     "indicator scores with N Monte Carlo draws (default 1000) for every year, and a",
-    "summary of the latest year.",
+    "summary of the latest year. One account per role of `lcmon serve` is made with a",
+    "random password (admin, analyst, a province officer, a city coordinator and an",
+    "interviewer of the first demo city, a reviewer); the logins and passwords are printed",
+    "and written to DIR/accounts.txt (mode 0600).",
     NULL,
 };
 
@@ -277,6 +282,69 @@ static int parse(int argc, char **argv, demo_opts *o) {
     return 0;
 }
 
+/* One account per role with a random password, printed and written to dir/accounts.txt
+ * (0600): the city roles for 4405 when it was simulated, else the first city picked. */
+static int demo_accounts(lcm_db *db, const char *dir, const lcm_sim_summary *sum) {
+    const char *city = sum->cities[0];
+    for (int i = 0; i < sum->ncities; i++)
+        if (strcmp(sum->cities[i], "4405") == 0)
+            city = sum->cities[i];
+    char province[8] = "";
+    sqlite3_stmt *st = NULL;
+    lcm_err err = {0};
+    if (lcm_db_prepare(db, "SELECT province_code FROM cities WHERE code = ?1", &st, &err) != LCM_OK)
+        return cli_fail(&err);
+    sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(province, sizeof province, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    char l_prov[32], l_city[32], l_iv[32];
+    snprintf(l_prov, sizeof l_prov, "province%s", province);
+    snprintf(l_city, sizeof l_city, "city%s", city);
+    snprintf(l_iv, sizeof l_iv, "interviewer%s", city);
+    const struct {
+        const char *login, *name;
+        lcm_role role;
+        const char *place;
+    } acc[] = {
+        {"admin", "演示部级管理员", LCM_ROLE_ADMIN, ""},
+        {"analyst", "演示部级分析员", LCM_ROLE_ANALYST, ""},
+        {l_prov, "演示省级联络员", LCM_ROLE_PROVINCE, province},
+        {l_city, "演示城市协调员", LCM_ROLE_CITY, city},
+        {l_iv, "演示访问员", LCM_ROLE_INTERVIEWER, city},
+        {"reviewer", "演示评审专家", LCM_ROLE_REVIEWER, ""},
+    };
+    char path[4200];
+    snprintf(path, sizeof path, "%s/accounts.txt", dir);
+    lcm_out out;
+    if (lcm_out_open(&out, path, LCM_OUT_FORCE | LCM_OUT_PRIVATE, &err) != LCM_OK)
+        return cli_fail(&err);
+    fprintf(out.fp, "# lcmon demo: accounts of lcmon serve (login, password, role, place)\n");
+    lcm_strbuf shown = LCM_STRBUF_INIT;
+    for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++) {
+        char pw[LCM_PASSWORD_GEN_LEN + 1];
+        if (lcm_password_generate(pw, &err) != LCM_OK ||
+            lcm_user_add(db, acc[i].login, acc[i].name, acc[i].role, acc[i].place, pw, NULL, NULL,
+                         &err) != LCM_OK) {
+            lcm_out_abort(&out);
+            lcm_strbuf_release(&shown);
+            return cli_fail(&err);
+        }
+        fprintf(out.fp, "%s\t%s\t%s\t%s\n", acc[i].login, pw, lcm_role_label(acc[i].role),
+                acc[i].place);
+        lcm_strbuf_addf(&shown, "    %-16s %s  %s%s%s\n", acc[i].login, pw,
+                        lcm_role_label(acc[i].role), acc[i].place[0] ? " " : "", acc[i].place);
+    }
+    if (lcm_out_commit(&out, &err) != LCM_OK) {
+        lcm_strbuf_release(&shown);
+        return cli_fail(&err);
+    }
+    printf("  accounts of lcmon serve, one per role (also in %s, mode 0600; %.1f s):\n%s", path,
+           lap(), shown.buf ? shown.buf : "");
+    lcm_strbuf_release(&shown);
+    return 0;
+}
+
 int cmd_demo(int argc, char **argv) {
     demo_opts o = {"lcmon-demo", 36, 200, 2025, 1000};
     int code = parse(argc, argv, &o);
@@ -318,6 +386,8 @@ int cmd_demo(int argc, char **argv) {
            "%ld ratings, %ld facilities (%.1f s)\n",
            sum->ncities, so.waves[so.nwaves - 1], lcm_form_version(form27), sum->households,
            sum->persons, sum->values, sum->ratings, sum->facilities, lap());
+    if ((code = demo_accounts(db, o.out, sum)) != 0)
+        goto cleanup;
     if (weigh_and_measure(db, &so, &err) != LCM_OK || score_years(db, &so, o.mc, &err) != LCM_OK)
         goto fail;
     if ((code = write_reports(db, o.out, sum, so.waves[so.nwaves - 1])) != 0)
