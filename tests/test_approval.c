@@ -42,7 +42,9 @@ static char *sql_fails(lcm_db *db, const char *s) {
 static lcm_db *fixture(const char *name, char *path_out, size_t cap) {
     lcm_db *db = NULL;
     lcm_err err = {0};
-    const char *path = lcmt_tmp(name);
+    char file[256];
+    snprintf(file, sizeof file, "approval_%s", name); /* the test directory is shared */
+    const char *path = lcmt_tmp(file);
     if (path_out)
         snprintf(path_out, cap, "%s", path);
     remove(path);
@@ -309,7 +311,7 @@ static int import(const char *kind, const char *db, const char *csv, const char 
 static void approval__lock_refuses_an_import_of_city_stats(void) {
     char path[4096], csv[4096];
     lcm_db *db = fixture("lock.db", path, sizeof path);
-    snprintf(csv, sizeof csv, "%s", lcmt_tmp("lock_pop.csv"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("approval_lock_pop.csv"));
     accept_all_the_way(db, "5101", 2024);
     long before = inputs_print(db);
     lcm_db_close(db);
@@ -318,8 +320,9 @@ static void approval__lock_refuses_an_import_of_city_stats(void) {
                               "5101,2024,常住人口,250,统计年鉴\n";
     char *err = NULL;
     CU_ASSERT_EQUAL(import("stats", path, csv, pop, &err), 1);
-    LCMT_ASSERT_HAS(err, "lock_pop.csv:3:2 (year): the inputs of city 5101 for 2024 are 部级已确认"
-                         " (accepted) and locked: the ministry must reopen them first");
+    LCMT_ASSERT_HAS(
+        err, "approval_lock_pop.csv:3:2 (year): the inputs of city 5101 for 2024 are 部级已确认"
+             " (accepted) and locked: the ministry must reopen them first");
     free(err);
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &(lcm_err){0}), LCM_OK);
     CU_ASSERT_EQUAL(inputs_print(db), before);
@@ -396,23 +399,24 @@ static void approval__lock_covers_every_input_of_the_city_year(void) {
     CU_ASSERT_EQUAL(lcm_approval_locked(db, "5101", 2025, 1, NULL, NULL), 0);
     lcm_db_close(db);
     /* the importers say which city and year an honour or facility counts in */
-    snprintf(csv, sizeof csv, "%s", lcmt_tmp("lock_h.csv"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("approval_lock_h.csv"));
     char *err = NULL;
     CU_ASSERT_EQUAL(import("honours", path, csv,
                            "city,year,name,level,source\n5101,2021,全国文明城市,国家,文明委\n",
                            &err),
                     1);
-    LCMT_ASSERT_HAS(err, "lock_h.csv:2:2 (year): counts in 2024: the inputs of city 5101 for 2024"
-                         " are 已上报 (submitted) and locked: they are under review and can be"
-                         " changed once returned");
+    LCMT_ASSERT_HAS(
+        err, "approval_lock_h.csv:2:2 (year): counts in 2024: the inputs of city 5101 for 2024"
+             " are 已上报 (submitted) and locked: they are under review and can be"
+             " changed once returned");
     free(err);
-    snprintf(csv, sizeof csv, "%s", lcmt_tmp("lock_f.csv"));
+    snprintf(csv, sizeof csv, "%s", lcmt_tmp("approval_lock_f.csv"));
     err = NULL;
     CU_ASSERT_EQUAL(import("facilities", path, csv,
                            "city,unit,level,kind,name\n5101,510104,county,社区教育,社区学院\n",
                            &err),
                     1);
-    LCMT_ASSERT_HAS(err, "lock_f.csv:2:1 (city): counts in 2024: the inputs of city 5101");
+    LCMT_ASSERT_HAS(err, "approval_lock_f.csv:2:1 (city): counts in 2024: the inputs of city 5101");
     free(err);
     /* returned: the city corrects its inputs */
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &(lcm_err){0}), LCM_OK);
