@@ -392,6 +392,25 @@ static void form_pyxform__whole_form_rules(void) {
     lcm_form_free(f);
 }
 
+/* A literal default of another type: none, with a warning ('foo' for an integer); a date
+ * with a spreadsheet's midnight is the date; one breaking the constraint stays refused. */
+static void form_pyxform__literal_defaults(void) {
+    lcm_form *f = read_ok(
+        "type,name,label,default\ninteger,n,N,foo\ndate,d,D,1900-01-01 00:00:00\n", NULL, NULL);
+    CU_ASSERT_PTR_NULL(field(f, "n")->default_value);
+    CU_ASSERT_PTR_NULL(field(f, "n")->default_expr);
+    CU_ASSERT(has_warning(f, "survey.csv:2:4: default of 'n': field 'n': 'foo' is not a whole "
+                             "number: the question starts empty"));
+    CU_ASSERT_STRING_EQUAL(field(f, "d")->default_value, "1900-01-01");
+    lcm_form_free(f);
+    lcm_err err = {0};
+    CU_ASSERT_NOT_EQUAL(lcm_form_read_texts("type,name,label,default,constraint\n"
+                                            "integer,a,A,7,. < 5\n",
+                                            NULL, settings, &f, &err),
+                        LCM_OK);
+    CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:4: default of 'a': field 'a': '7' breaks the"));
+}
+
 const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__filter_column_missing_is_empty", form_pyxform__filter_column_missing_is_empty},
     {"form_pyxform__osm_with_tags_is_a_file", form_pyxform__osm_with_tags_is_a_file},
@@ -405,5 +424,6 @@ const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__external_choices_sheet", form_pyxform__external_choices_sheet},
     {"form_pyxform__required_expression", form_pyxform__required_expression},
     {"form_pyxform__whole_form_rules", form_pyxform__whole_form_rules},
+    {"form_pyxform__literal_defaults", form_pyxform__literal_defaults},
     {NULL, NULL},
 };
