@@ -221,8 +221,34 @@ static lcm_status check_shape(lcm_form *f, size_t i) {
             return LCM_OK;
         }
         lcm_expr_free(e);
-        return lcm__form_problemf(f, LCM_PARSE, "survey.csv:%ld:%d: default of '%s': %s", fd->line,
-                                  lcm__form_col(f, c->dflt), fd->name, why.msg);
+        /* A date cell a spreadsheet gives with its time ("1900-01-01 00:00:00"): the date. */
+        const char *dv = fd->default_value;
+        char day[11];
+        lcm_err d2 = {0};
+        if (fd->type == LCM_FT_DATE && strlen(dv) > 10 && (dv[10] == ' ' || dv[10] == 'T') &&
+            strspn(dv + 11, "0123456789:.") == strlen(dv + 11)) {
+            memcpy(day, dv, 10), day[10] = '\0';
+            if (lcm_form_validate_value(f, (int)i, day, &d2) == LCM_OK) {
+                char *copy = strdup(day);
+                if (!copy)
+                    return LCM_NOMEM;
+                free((void *)fd->default_value);
+                fd->default_value = copy;
+                return LCM_OK;
+            }
+        }
+        if (strstr(why.msg, "breaks the constraint")) /* the form contradicts itself */
+            return lcm__form_problemf(f, LCM_PARSE, "survey.csv:%ld:%d: default of '%s': %s",
+                                      fd->line, lcm__form_col(f, c->dflt), fd->name, why.msg);
+        /* A literal of another type ('foo' for an integer): pyxform writes it into the
+         * XForm, where it fills nothing; lcmon offers no default, and says so. */
+        lcm_status ws = lcm__form_warnf(f,
+                                        "survey.csv:%ld:%d: default of '%s': %s: the question "
+                                        "starts empty",
+                                        fd->line, lcm__form_col(f, c->dflt), fd->name, why.msg);
+        free((void *)fd->default_value);
+        fd->default_value = NULL;
+        return ws;
     }
     return LCM_OK;
 }

@@ -161,6 +161,10 @@ lcm_status lcm__form_check_refs(lcm_form *f, const lcm__sheet *survey, const lcm
                                 const lcm__sheet *settings, const lcm__sheet *entities,
                                 lcm_err *err);
 
+/* The whole-form rules of pyxform (form_pyx.c): instance names, ${} naming one row, repeat
+ * names, search() lists, range no-ticks labels. Problems recorded; LCM_NOMEM only. */
+lcm_status lcm__form_check_pyxform(lcm_form *f, const lcm__sheet *survey);
+
 /* XLSForm name rule (ASCII): letter or '_', then letters, digits, '_', '-', '.'. */
 int lcm__form_name_ok(const char *s);
 /* The XLSForm type name of a field type ("select_one", "begin repeat", …). */

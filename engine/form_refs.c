@@ -629,5 +629,7 @@ lcm_status lcm__form_check_refs(lcm_form *f, const lcm__sheet *survey, const lcm
         st = check_triggers(f, survey);
     if (st == LCM_OK)
         st = check_entities(f, survey, entities && entities->head ? entities : NULL);
+    if (st == LCM_OK)
+        st = lcm__form_check_pyxform(f, survey);
     return st == LCM_OK ? LCM_OK : lcm_err_set(err, LCM_NOMEM, "out of memory checking a form");
 }

@@ -332,6 +332,85 @@ static void form_pyxform__required_expression(void) {
     CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:4: required of 'a', character"));
 }
 
+/* Forms pyxform refuses as a whole, refused here with the cell (form_pyx.c). */
+static void form_pyxform__whole_form_rules(void) {
+    static const struct {
+        const char *survey, *choices, *want;
+    } cases[] = {
+        {"type,name,label\ncsv-external,d,\nbegin group,g,G\nxml-external,d,\nend group,,\n", NULL,
+         "survey.csv:4:2: instance name 'd' is declared twice (also on line 2)"},
+        {"type,name,label,calculation\nxml-external,fruits,,\n"
+         "calculate,c,,\"pulldata('fruits', 'a', 'b', 'c')\"\n",
+         NULL,
+         "survey.csv:3:4: instance name 'fruits' of pulldata() would also name the xml-external of "
+         "line 2 (jr://file/fruits.xml)"},
+        {"type,name,label,calculation\nxml-external,__last-saved,,\ninteger,a,A,\n"
+         "calculate,b,,${last-saved#a} + 1\n",
+         NULL, "survey.csv:4:4: instance name '__last-saved' of ${last-saved#…}"},
+        {"type,name,label\ntext,q1,Q1\nbegin group,g,G\ntext,q1,${q1}\nend group,,\n", NULL,
+         "survey.csv:4:3: label names '${q1}', which several rows carry"},
+        {"type,name,label\nbegin group,g,G\nbegin repeat,r,R\ntext,a,A\nend repeat,,\nend group,,\n"
+         "begin repeat,r,R\ntext,b,B\nend repeat,,\n",
+         NULL, "survey.csv:7:2: repeat 'r' is named like the repeat of line 3"},
+        {"type,name,label,appearance\nselect_one c,a,A,search('x')\nselect_one c,b,B,\n",
+         "list_name,name,label\nc,1,One\n",
+         "survey.csv:2:4: 'a' uses search() on list 'c', which 'b' (line 3) uses without it"},
+        {"type,name,label,parameters,appearance\nrange,q,Q,tick_labelset=c,no-ticks\n",
+         "list_name,name,label\nc,1,Low\nc,9,High\n",
+         "survey.csv:2:4: range 'q' with appearance no-ticks: the values of tick_labelset 'c' must "
+         "be its start and end (1 and 10), once each"},
+        {"type,name,label,parameters,appearance\nrange,q,Q,tick_labelset=c,no-ticks\n",
+         "list_name,name,label\nc,1,Low\nc,5,Mid\nc,10,High\n", "survey.csv:2:4: range 'q'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lcm_form *f = NULL;
+        char **problems = NULL;
+        lcm_err err = {0};
+        CU_ASSERT_NOT_EQUAL(
+            lcm_form_check_texts(cases[i].survey, cases[i].choices, settings, &f, &problems, &err),
+            LCM_OK);
+        int found = 0;
+        for (size_t k = 0; problems && problems[k]; k++)
+            found |= strncmp(problems[k], cases[i].want, strlen(cases[i].want)) == 0;
+        if (!found) {
+            fprintf(stderr, "\n  case %zu: want '%s' among:\n", i, cases[i].want);
+            for (size_t k = 0; problems && problems[k]; k++)
+                fprintf(stderr, "    %s\n", problems[k]);
+        }
+        CU_ASSERT(found);
+        lcm_form_problems_free(problems);
+        lcm_form_free(f);
+    }
+    /* and what pyxform takes: one source under one name, the same file twice, ticks that
+     * are start and end (a value given twice under allow_choice_duplicates) */
+    lcm_form *f = read_ok("type,name,label,calculation,parameters,appearance\n"
+                          "csv-external,fruits,,,,\n"
+                          "calculate,c,,\"pulldata('fruits', 'a', 'b', 'c')\",,\n"
+                          "range,q,Q,,tick_labelset=t,no-ticks\n",
+                          "list_name,name,label\nt,1,Low\nt,1,Low again\nt,10,High\n",
+                          "form_id,version,allow_choice_duplicates\nt,1,yes\n");
+    lcm_form_free(f);
+}
+
+/* A literal default of another type: none, with a warning ('foo' for an integer); a date
+ * with a spreadsheet's midnight is the date; one breaking the constraint stays refused. */
+static void form_pyxform__literal_defaults(void) {
+    lcm_form *f = read_ok(
+        "type,name,label,default\ninteger,n,N,foo\ndate,d,D,1900-01-01 00:00:00\n", NULL, NULL);
+    CU_ASSERT_PTR_NULL(field(f, "n")->default_value);
+    CU_ASSERT_PTR_NULL(field(f, "n")->default_expr);
+    CU_ASSERT(has_warning(f, "survey.csv:2:4: default of 'n': field 'n': 'foo' is not a whole "
+                             "number: the question starts empty"));
+    CU_ASSERT_STRING_EQUAL(field(f, "d")->default_value, "1900-01-01");
+    lcm_form_free(f);
+    lcm_err err = {0};
+    CU_ASSERT_NOT_EQUAL(lcm_form_read_texts("type,name,label,default,constraint\n"
+                                            "integer,a,A,7,. < 5\n",
+                                            NULL, settings, &f, &err),
+                        LCM_OK);
+    CU_ASSERT(lcmt_has(err.msg, "survey.csv:2:4: default of 'a': field 'a': '7' breaks the"));
+}
+
 const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__filter_column_missing_is_empty", form_pyxform__filter_column_missing_is_empty},
     {"form_pyxform__osm_with_tags_is_a_file", form_pyxform__osm_with_tags_is_a_file},
@@ -344,5 +423,7 @@ const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__choices_file_missing_at_check", form_pyxform__choices_file_missing_at_check},
     {"form_pyxform__external_choices_sheet", form_pyxform__external_choices_sheet},
     {"form_pyxform__required_expression", form_pyxform__required_expression},
+    {"form_pyxform__whole_form_rules", form_pyxform__whole_form_rules},
+    {"form_pyxform__literal_defaults", form_pyxform__literal_defaults},
     {NULL, NULL},
 };
