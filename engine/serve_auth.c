@@ -97,11 +97,15 @@ void lcm__auth_load(lcm__req *r) {
     lcm_user u;
     if (age > LCM__MAX_AGE_S || idle > LCM__IDLE_S ||
         lcm_user_by_id(r->db, uid, &u, NULL) != LCM_OK || u.disabled) {
-        /* expired (or the account went away or was disabled): signed out for good */
-        if (sign_out_session(r, r->sess.id, NULL) == LCM_OK && uid > 0) {
+        /* expired (or the account went away or was disabled): signed out for good; the
+         * writes of the server queue on its writer's mutex (lcm__begin) */
+        if (lcm__begin(r, NULL) != LCM_OK)
+            return;
+        if (sign_out_session(r, r->sess.id, NULL) == LCM_OK && lcm__commit(r, NULL) == LCM_OK) {
             r->sess.interviewer_id = 0;
             r->sess.assignment_id = 0;
-        }
+        } else
+            lcm__rollback(r);
         return;
     }
     r->user = u;
@@ -112,13 +116,18 @@ void lcm__auth_load(lcm__req *r) {
         struct tm tm;
         gmtime_r(&t, &tm);
         strftime(now_iso, sizeof now_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (lcm__begin(r, NULL) != LCM_OK)
+            return;
+        int ok = 0;
         if (lcm_db_prepare_cached(r->db, "UPDATE serve_sessions SET seen_at = ?2 WHERE id = ?1",
                                   &st, NULL) == LCM_OK) {
             sqlite3_bind_text(st, 1, r->sess.id, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 2, now_iso, -1, SQLITE_TRANSIENT);
-            sqlite3_step(st);
+            ok = sqlite3_step(st) == SQLITE_DONE;
             sqlite3_reset(st);
         }
+        if (!ok || lcm__commit(r, NULL) != LCM_OK)
+            lcm__rollback(r);
     }
 }
 

@@ -746,14 +746,15 @@ static void advice__response_rate_is_the_campaigns_rr1(void) {
     exec(h, "INSERT INTO field_campaigns(id, slug, form_id, form_version, city_code, wave, mode)"
             " SELECT 1, 'household-4405-2025', form_id, version, '4405', 2025, 'token' FROM"
             " forms LIMIT 1;"
-            "INSERT INTO field_interviewers(id, name, token_hash) VALUES (1, '王芳', 'x');"
+            "INSERT INTO field_interviewers(name, token_hash) VALUES ('王芳', 'x');"
             "WITH d(k, code) AS (VALUES (1, '1.1'), (2, '1.1'), (3, '1.1'), (4, '1.1'),"
             " (5, '1.1'), (6, '1.1'), (7, '2.11'), (8, '2.11'), (9, '2.24'), (10, '4.60'),"
             " (11, NULL))"
             " INSERT INTO field_assignments(campaign_id, interviewer_id, household_id, address,"
             " county_code, township_code, community, disposition, source, line)"
-            " SELECT 1, 1, 'h' || k, '地址' || k, '440507', '440507001', '440507001001', code,"
-            " 'sample.csv', k + 1 FROM d");
+            " SELECT 1, (SELECT id FROM field_interviewers WHERE name = '王芳'), 'h' || k,"
+            " '地址' || k, '440507', '440507001', '440507001001', code, 'sample.csv', k + 1"
+            " FROM d"); /* the demo's interviewer account has an interviewer already */
     sqlite3_close(h);
     lcm_db *ldb = NULL;
     lcm_err err = {0};
