@@ -667,6 +667,8 @@ void lcm_expr_literals(const lcm_expr *e, lcm_expr_literal_fn fn, void *ud) {
 }
 
 static void refs(const lcm__node *n, void (*fn)(void *ud, int slot), void *ud) {
+    if (n->kind == N_CALL && n->op == lcm__fn_find("last-saved", 10))
+        return; /* ${last-saved#x} reads the last saved instance, not this one's x */
     if ((n->kind == N_VAR || n->kind == N_CHILD) && n->slot >= 0)
         fn(ud, n->slot);
     for (int i = 0; i < n->nargs; i++)

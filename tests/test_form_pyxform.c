@@ -403,6 +403,9 @@ static void form_pyxform__literal_defaults(void) {
                              "number: the question starts empty"));
     CU_ASSERT_STRING_EQUAL(field(f, "d")->default_value, "1900-01-01");
     lcm_form_free(f);
+    /* ${last-saved#x} in x's own calculation reads the last saved form: no cycle */
+    f = read_ok("type,name,label,calculation\ninteger,foo,Foo,${last-saved#foo} + 1\n", NULL, NULL);
+    lcm_form_free(f);
     lcm_err err = {0};
     CU_ASSERT_NOT_EQUAL(lcm_form_read_texts("type,name,label,default,constraint\n"
                                             "integer,a,A,7,. < 5\n",
