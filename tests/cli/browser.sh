@@ -6,39 +6,8 @@
 # equal what they typed. Without chromium or node (scripts/setup --browser installs them)
 # the test says so and passes; LCM_BROWSER_REQUIRED=1 makes that a failure.
 set -euo pipefail
-lcmon=$(realpath "$1")
-src=$(realpath "$2")
-build=$(dirname "$lcmon")
-need=${LCM_BROWSER_REQUIRED:-0}
-
-skip() {
-  echo "browser: skipped: $*"
-  [ "$need" = 1 ] && exit 1
-  exit 0
-}
-chromium=${LCM_CHROMIUM:-/usr/bin/chromium}
-[ -x "$chromium" ] || skip "no chromium ($chromium; scripts/setup --browser installs it)"
-command -v node > /dev/null || skip "no node (scripts/setup --browser installs it)"
-command -v npm > /dev/null || skip "no npm (scripts/setup --browser installs it)"
-
-# puppeteer-core, at the version the lock file pins, once per build directory
-mods=$build/browser
-mkdir -p "$mods"
-if ! cmp -s "$src/tests/browser/package-lock.json" "$mods/package-lock.json" ||
-   [ ! -d "$mods/node_modules/puppeteer-core" ]; then
-  cp "$src/tests/browser/package.json" "$src/tests/browser/package-lock.json" "$mods/"
-  (cd "$mods" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) ||
-    skip "npm ci could not install puppeteer-core (no network?)"
-fi
-cp "$src/tests/browser/household.js" "$mods/"
-
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/browser.sh"
+browser_setup browser "$1" "$2" household.js
 db=$tmp/field.db
 "$lcmon" init "$db" > /dev/null
 "$lcmon" form load "$db" "$src/surveys/household" > /dev/null
@@ -58,15 +27,7 @@ if "$lcmon" serve campaign add "$db" --form household --city 1100 --wave 2026 \
   link=$(sed -n '2s/^[0-9]*,[a-z2-7]*,"http:\/\/127.0.0.1:8080\(.*\)"$/\1/p' "$tmp/tok.csv")
 fi
 
-"$lcmon" serve "$db" --listen 127.0.0.1:0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
-pid=$!
-for _ in $(seq 1 600); do
-  grep -q '^lcmon serve: http' "$tmp/serve.out" 2> /dev/null && break
-  kill -0 "$pid" 2> /dev/null || { cat "$tmp/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-base=$(sed -n 's/^lcmon serve: \(http:\/\/[^/ ]*\).*/\1/p' "$tmp/serve.out")
-[ -n "$base" ] || { echo "browser: the server printed no address" >&2; exit 1; }
+browser_serve "$db"
 if [ "$ivlink" != - ]; then
   ivlink="$base${ivlink#http://127.0.0.1:8080}"
 fi

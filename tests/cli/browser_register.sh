@@ -6,38 +6,8 @@
 # equal what was typed. Chromium and puppeteer-core as in browser.sh; without them the test
 # says so and passes (LCM_BROWSER_REQUIRED=1 makes that a failure).
 set -euo pipefail
-lcmon=$(realpath "$1")
-src=$(realpath "$2")
-build=$(dirname "$lcmon")
-need=${LCM_BROWSER_REQUIRED:-0}
-
-skip() {
-  echo "browser_register: skipped: $*"
-  [ "$need" = 1 ] && exit 1
-  exit 0
-}
-chromium=${LCM_CHROMIUM:-/usr/bin/chromium}
-[ -x "$chromium" ] || skip "no chromium ($chromium; scripts/setup --browser installs it)"
-command -v node > /dev/null || skip "no node (scripts/setup --browser installs it)"
-command -v npm > /dev/null || skip "no npm (scripts/setup --browser installs it)"
-
-mods=$build/browser
-mkdir -p "$mods"
-if ! cmp -s "$src/tests/browser/package-lock.json" "$mods/package-lock.json" ||
-   [ ! -d "$mods/node_modules/puppeteer-core" ]; then
-  cp "$src/tests/browser/package.json" "$src/tests/browser/package-lock.json" "$mods/"
-  (cd "$mods" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) ||
-    skip "npm ci could not install puppeteer-core (no network?)"
-fi
-cp "$src/tests/browser/register.js" "$mods/"
-
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/browser.sh"
+browser_setup browser_register "$1" "$2" register.js
 db=$tmp/register.db
 "$lcmon" init "$db" > /dev/null
 echo 'pw-gz-123456' | "$lcmon" user add "$db" --login gz --name 广州协调员 --role city \
@@ -54,15 +24,7 @@ sed -e "s|^evidence.1.file,[^,]*,|evidence.1.file,$pdf,|" -e "s|^photo.1.file,[^
   "$src/tests/fixtures/network/guangzhou.csv" > "$tmp/app.csv"
 "$lcmon" network apply "$db" "$tmp/app.csv" --by 广州市教育局 > /dev/null
 
-"$lcmon" serve "$db" --listen 127.0.0.1:0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
-pid=$!
-for _ in $(seq 1 600); do
-  grep -q '^lcmon serve: http' "$tmp/serve.out" 2> /dev/null && break
-  kill -0 "$pid" 2> /dev/null || { cat "$tmp/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-base=$(sed -n 's/^lcmon serve: \(http:\/\/[^/ ]*\).*/\1/p' "$tmp/serve.out")
-[ -n "$base" ] || { echo "browser_register: the server printed no address" >&2; exit 1; }
+browser_serve "$db"
 
 screens=${LCM_SCREENS:-$tmp/screens}
 (cd "$mods" && LCM_CHROMIUM="$chromium" node register.js "$lcmon" "$db" "$base" "$screens")
