@@ -428,8 +428,10 @@ static lcm_status external_list(lcm_form *f, const char *name, const char *text,
     for (size_t i = 0; names && i < nextra; i++)
         names[i] = strdup(sh.head[extra_cols[i]]);
     lcm_choice_list *l = NULL;
-    if (!names || (st = collect_langs(f, &sh, err)) != LCM_OK ||
-        (st = new_list(f, name, names, nextra, &l, err)) != LCM_OK) {
+    /* (languages are those of the survey and choices sheets, as for external_choices: the
+     * labels already read have a slot for each of those only, so a file's label::xx of
+     * another language is left) */
+    if (!names || (st = new_list(f, name, names, nextra, &l, err)) != LCM_OK) {
         for (size_t i = 0; names && i < nextra; i++)
             free(names[i]);
         free(names);

@@ -236,6 +236,36 @@ static void form_pyxform__choices_file_missing_at_check(void) {
     lcm_form_free(f);
 }
 
+/* A choices file with a label language the form's sheets lack: the form keeps its own
+ * languages (the labels read before it have a slot for each of those only, and reading a
+ * slot past them read beyond the array), the file's label in a known language is read and
+ * the other left, as external_choices.csv's are. */
+static void form_pyxform__choices_file_with_another_language(void) {
+    const char *dir = form_dir(
+        "extlang",
+        (const char *const[]){"survey.csv",
+                              "type,name,label::中文 (zh)\nselect_one yn,a,甲\n"
+                              "select_one_from_file towns.csv,t,镇\n",
+                              "choices.csv", "list_name,name,label::中文 (zh)\nyn,1,是\nyn,2,否\n",
+                              "towns.csv",
+                              "name,label::中文 (zh),label::English (en)\nn1,北,North\n", NULL});
+    char d[4096];
+    snprintf(d, sizeof d, "%s", dir);
+    lcm_form *f = NULL;
+    char **problems = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_form_check_dir(d, &f, &problems, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_form_nlangs(f), 1);
+    CU_ASSERT_STRING_EQUAL(lcm_form_lang(f, 0), "zh");
+    CU_ASSERT_EQUAL(lcm_form_lang_index(f, "en"), lcm_form_lang_index(f, NULL));
+    const lcm_choice_list *yn = field(f, "a")->list, *towns = field(f, "t")->list;
+    CU_ASSERT_STRING_EQUAL(lcm_form_text(f, yn->items[1].label, lcm_form_lang_index(f, "zh")),
+                           "否");
+    CU_ASSERT_STRING_EQUAL(lcm_form_text(f, towns->items[0].label, lcm_form_lang_index(f, "zh")),
+                           "北");
+    lcm_form_free(f);
+}
+
 /* select_one_external L: the list L of the sheet external_choices, which pyxform requires;
  * search() on a select from a file is refused, as pyxform refuses it. */
 static void form_pyxform__external_choices_sheet(void) {
@@ -424,6 +454,8 @@ const lcmt_case lcmt_form_pyxform_cases[] = {
     {"form_pyxform__field_named_like_a_standard_column",
      form_pyxform__field_named_like_a_standard_column},
     {"form_pyxform__choices_file_missing_at_check", form_pyxform__choices_file_missing_at_check},
+    {"form_pyxform__choices_file_with_another_language",
+     form_pyxform__choices_file_with_another_language},
     {"form_pyxform__external_choices_sheet", form_pyxform__external_choices_sheet},
     {"form_pyxform__required_expression", form_pyxform__required_expression},
     {"form_pyxform__whole_form_rules", form_pyxform__whole_form_rules},
