@@ -26,7 +26,7 @@ const char *const cmd_audit_usage[] = {
 };
 
 /* T as the stored form's prefix ("2026-12-05" or "2026-12-05T08:00:00"); 0 ok. */
-static int parse_since(const char *s, char out[32]) {
+static int parse_since(const char *s, char out[48]) {
     int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
     size_t len = strlen(s);
     if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10)
@@ -40,9 +40,9 @@ static int parse_since(const char *s, char out[32]) {
         se > 59 || h < 0 || mi < 0 || se < 0)
         return -1;
     if (len == 10)
-        snprintf(out, 32, "%04d-%02d-%02d", y, mo, d);
+        snprintf(out, 48, "%04d-%02d-%02d", y, mo, d);
     else
-        snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, se);
+        snprintf(out, 48, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, se);
     return 0;
 }
 
@@ -59,7 +59,7 @@ int cmd_audit(int argc, char **argv) {
                                          {"csv", no_argument, NULL, 'c'},
                                          {0, 0, 0, 0}};
     const char *user = NULL;
-    char since[32] = "";
+    char since[48] = "";
     int csv = 0, c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
