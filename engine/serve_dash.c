@@ -29,7 +29,7 @@
      LCM_ROLE_BIT(LCM_ROLE_PROVINCE) | LCM_ROLE_BIT(LCM_ROLE_CITY))
 
 /* The scope asked for (?city=, ?province=) or the account's own; 0 after answering 403/400. */
-static int dash_scope(lcm__req *r, lcm_dash_scope *scope, char place[8]) {
+static int dash_scope(lcm__req *r, lcm_dash_scope *scope, char place[16]) {
     const char *city = lcm_serve_form_get(&r->query, "city");
     const char *prov = lcm_serve_form_get(&r->query, "province");
     place[0] = '\0';
@@ -46,7 +46,7 @@ static int dash_scope(lcm__req *r, lcm_dash_scope *scope, char place[8]) {
         if (!lcm__need_city(r, city))
             return 0;
         *scope = LCM_DASH_CITY;
-        snprintf(place, 8, "%s", city);
+        snprintf(place, 16, "%s", city);
         return 1;
     }
     if (prov) {
@@ -58,17 +58,17 @@ static int dash_scope(lcm__req *r, lcm_dash_scope *scope, char place[8]) {
         if (!lcm__need_province(r, prov))
             return 0;
         *scope = LCM_DASH_PROVINCE;
-        snprintf(place, 8, "%s", prov);
+        snprintf(place, 16, "%s", prov);
         return 1;
     }
     switch (r->user.role) {
     case LCM_ROLE_CITY:
         *scope = LCM_DASH_CITY;
-        snprintf(place, 8, "%s", r->user.place);
+        snprintf(place, 16, "%s", r->user.place);
         return 1;
     case LCM_ROLE_PROVINCE:
         *scope = LCM_DASH_PROVINCE;
-        snprintf(place, 8, "%s", r->user.place);
+        snprintf(place, 16, "%s", r->user.place);
         return 1;
     case LCM_ROLE_ADMIN:
     case LCM_ROLE_ANALYST:
@@ -93,7 +93,7 @@ static void scope_query(lcm_dash_scope scope, const char *place, char out[32]) {
 /* Build the dashboard of the request's scope; 0 after answering. */
 static int dash_load(lcm__req *r, lcm_dash *d, char q[32]) {
     lcm_dash_scope scope = LCM_DASH_NATION;
-    char place[8];
+    char place[16];
     memset(d, 0, sizeof *d);
     if (!lcm__need_role(r, DASH_ROLES) || !dash_scope(r, &scope, place))
         return 0;

@@ -101,7 +101,7 @@ static void nested__kobo_export_imports_exports_and_reimports_equal(void) {
     free(jobs_csv);
     /* and lcmon's own export imports back to the same rows */
     const char *b = fresh_db("nested_b.db");
-    char dbb[4096], rm[4096], rj[4096];
+    char dbb[4096], rm[4200], rj[4200];
     snprintf(dbb, sizeof dbb, "%s", b);
     snprintf(rm, sizeof rm, "members=%s", xm);
     snprintf(rj, sizeof rj, "jobs=%s", xj);

@@ -362,7 +362,7 @@ static void serve_auth__interviewer_account_leads_to_assignments(void) {
     LCMT_ASSERT_HAS(r.body, "访问任务");
     lcmt_resp_free(&r);
     /* the session is the interviewer's of the account */
-    char sql[200];
+    char sql[400];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM serve_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = "
              "'%s' AND s.mode = 'capi' AND s.interviewer_id = u.interviewer_id AND u.login = 'iv'",
