@@ -2,6 +2,7 @@
  * serve_field.c - who may answer what, seen from the web (see serve_int.h): the public
  * link of a campaign, one-time tokens, interviewers and their assignments, and places.
  */
+#include "auth.h"
 #include "field.h"
 #include "qr.h"
 #include "serve_int.h"
@@ -442,6 +443,20 @@ static lcm_status open_assignment(lcm__req *r, const lcm_field_assignment *a, lc
     return st;
 }
 
+/* Who an interviewer's change is recorded as in the audit trail: the signed-in account, or
+ * for the older per-interviewer link "访问员链接#ID" (the interviewer's number, not the name:
+ * names are personal data). */
+static lcm_user field_actor(const lcm__req *r) {
+    if (r->signed_in)
+        return r->user;
+    lcm_user u;
+    memset(&u, 0, sizeof u);
+    u.role = LCM_ROLE_INTERVIEWER;
+    u.interviewer_id = r->sess.interviewer_id;
+    snprintf(u.login, sizeof u.login, "访问员链接#%lld", r->sess.interviewer_id);
+    return u;
+}
+
 void lcm__assignments_post(lcm__req *r) {
     if (!lcm__csrf_ok(r) || !capi(r))
         return;
@@ -464,8 +479,21 @@ void lcm__assignments_post(lcm__req *r) {
             assignments_page(r, lcm__say(r, "请选择访问结果", "Choose an outcome"));
             return;
         }
-        st = lcm_field_assignment_dispose(r->db, a.id, r->sess.interviewer_id, code,
-                                          note && *note ? note : NULL, &err);
+        /* the outcome and its audit row in one transaction */
+        if ((st = lcm__begin(r, &err)) == LCM_OK) {
+            st = lcm_field_assignment_dispose(r->db, a.id, r->sess.interviewer_id, code,
+                                              note && *note ? note : NULL, &err);
+            char object[48], detail[48];
+            snprintf(object, sizeof object, "assignment/%lld", a.id);
+            snprintf(detail, sizeof detail, "disposition=%s", code);
+            lcm_user who = field_actor(r);
+            if (st == LCM_OK)
+                st = lcm_audit(r->db, &who, "assignment.outcome", object, "", detail, &err);
+            if (st == LCM_OK)
+                st = lcm__commit(r, &err);
+            if (st != LCM_OK)
+                lcm__rollback(r);
+        }
         if (st == LCM_CONFLICT || st == LCM_INVAL) {
             r->status = 422;
             assignments_page(r, err.msg);
@@ -524,9 +552,18 @@ void lcm__qr_get(lcm__req *r, const char *slug, int png) {
 
 lcm_status lcm__field_submitted(lcm__req *r, lcm_err *err) {
     lcm_status st = LCM_OK;
-    if (r->sess.assignment_id > 0)
+    if (r->sess.assignment_id > 0) {
         st = lcm_field_assignment_complete(r->db, r->sess.assignment_id, r->sess.interviewer_id,
                                            r->sess.instance_id, err);
+        /* an interviewer's interview submitted: recorded with who (a respondent's own
+         * answers are not an account's change) */
+        char object[80], detail[48];
+        snprintf(object, sizeof object, "interview/%s", r->sess.instance_id);
+        snprintf(detail, sizeof detail, "assignment=%lld", r->sess.assignment_id);
+        lcm_user who = field_actor(r);
+        if (st == LCM_OK)
+            st = lcm_audit(r->db, &who, "interview.submit", object, "", detail, err);
+    }
     if (st != LCM_OK)
         return st;
     /* A respondent token bound to this instance answers once: it is marked submitted here,

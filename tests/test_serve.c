@@ -917,6 +917,13 @@ static void interviewer_assignments(void) {
     char *d = query1("SELECT disposition FROM field_assignments WHERE household_id = 'A-02'");
     CU_ASSERT_STRING_EQUAL(d ? d : "", "2.11");
     free(d);
+    /* the outcome is in the audit trail, as the interviewer's link (no account here) */
+    char want[200];
+    snprintf(want, sizeof want, "访问员链接#%lld|assignment/%lld|disposition=2.11", who.id, a2);
+    d = query1("SELECT who || '|' || object || '|' || detail FROM audit WHERE action = "
+               "'assignment.outcome'");
+    CU_ASSERT_STRING_EQUAL(d ? d : "", want);
+    free(d);
     /* the first: open it, the sample list's places and household number are filled */
     snprintf(body, sizeof body, "_csrf=%s&assignment=%lld&_nav=open", csrf, a1);
     r = request(port, "POST", "/i/a", cookie, body, 0);
@@ -938,6 +945,12 @@ static void interviewer_assignments(void) {
     free(row);
     d = query1("SELECT disposition FROM field_assignments WHERE household_id = 'A-01'");
     CU_ASSERT_STRING_EQUAL(d ? d : "", "1.1");
+    free(d);
+    snprintf(want, sizeof want, "访问员链接#%lld|1|assignment=%lld", who.id, a1);
+    d = query1("SELECT a.who || '|' || (a.object = 'interview/' || r.instance_id) || '|' || "
+               "a.detail FROM audit a, resp_household_2026_1 r WHERE a.action = "
+               "'interview.submit' AND r.household_id = 'A-01'");
+    CU_ASSERT_STRING_EQUAL(d ? d : "", want);
     free(d);
     /* another interviewer's household is not found by changing the number */
     r = request(port, "GET", "/i/a", NULL, NULL, 0);
