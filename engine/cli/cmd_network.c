@@ -309,10 +309,20 @@ static int report_change(lcm_status rc, const lcm_net_problems *pr, const lcm_er
     return LCM_EXIT_OK;
 }
 
-static int net_recommend(const net_opts *o) {
-    if (!o->province || !o->ncities || !o->opinion || !*o->opinion)
-        return cli_usage_error(cmd_network_usage,
-                               "recommend needs --province, --cities and --opinion");
+/* The status changes of recommend, admit, return and decline share one course: open, run
+ * the engine's change and its audit rows in one transaction, report every refused city or
+ * what moved. */
+typedef enum { CH_RECOMMEND, CH_ADMIT, CH_RETURN, CH_DECLINE } change_kind;
+
+static int status_change(const net_opts *o, change_kind kind, int year) {
+    static const struct {
+        const char *action, *done_en, *done_zh;
+    } what[] = {
+        [CH_RECOMMEND] = {"network.recommend", "recommended: ", "已推荐："},
+        [CH_ADMIT] = {"network.admit", NULL, NULL},
+        [CH_RETURN] = {"network.return", "returned for revision: ", "已退回修改："},
+        [CH_DECLINE] = {"network.decline", "declined: ", "未通过："},
+    };
     int code;
     lcm_db *db = cli_open_db(o->pos[0], 0, &code);
     if (!db)
@@ -320,17 +330,47 @@ static int net_recommend(const net_opts *o) {
     lcm_net_problems pr;
     lcm_err err = {0};
     lcm_net_problems_init(&pr, o->lang);
+    const char *const *cities = (const char *const *)o->cities;
+    char done_en[64], done_zh[64], note[16];
+    snprintf(note, sizeof note, "%d", year);
+    snprintf(done_en, sizeof done_en, "admitted in %d: ", year);
+    snprintf(done_zh, sizeof done_zh, "%d年确定加入：", year);
     lcm_status rc = lcm_db_begin(db, &err);
     if (rc == LCM_OK)
-        rc = lcm_net_recommend(db, o->province, (const char *const *)o->cities, o->ncities,
-                               o->opinion, o->by, &pr, &err);
+        switch (kind) {
+        case CH_RECOMMEND:
+            rc = lcm_net_recommend(db, o->province, cities, o->ncities, o->opinion, o->by, &pr,
+                                   &err);
+            break;
+        case CH_ADMIT:
+            rc = lcm_net_admit(db, cities, o->ncities, year, o->by, &pr, &err);
+            break;
+        case CH_RETURN:
+            rc = lcm_net_return(db, o->province, cities, o->ncities, o->comment, o->by, &pr, &err);
+            break;
+        case CH_DECLINE:
+            rc = lcm_net_decline(db, cities, o->ncities, o->comment, o->by, &pr, &err);
+            break;
+        }
     if (rc == LCM_OK)
-        rc = audit_cities(db, "network.recommend", o, o->opinion, &err);
+        rc = audit_cities(db, what[kind].action, o,
+                          kind == CH_RECOMMEND ? o->opinion
+                          : kind == CH_ADMIT   ? note
+                                               : o->comment,
+                          &err);
     rc = finish(db, rc, &err);
-    code = report_change(rc, &pr, &err, o, "recommended: ", "已推荐：");
+    code = report_change(rc, &pr, &err, o, what[kind].done_en ? what[kind].done_en : done_en,
+                         what[kind].done_zh ? what[kind].done_zh : done_zh);
     lcm_net_problems_release(&pr);
     lcm_db_close(db);
     return code;
+}
+
+static int net_recommend(const net_opts *o) {
+    if (!o->province || !o->ncities || !o->opinion || !*o->opinion)
+        return cli_usage_error(cmd_network_usage,
+                               "recommend needs --province, --cities and --opinion");
+    return status_change(o, CH_RECOMMEND, 0);
 }
 
 static int net_admit(const net_opts *o) {
@@ -342,75 +382,20 @@ static int net_admit(const net_opts *o) {
         struct tm tm;
         year = localtime_r(&now, &tm)->tm_year + 1900;
     }
-    int code;
-    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
-    if (!db)
-        return code;
-    lcm_net_problems pr;
-    lcm_err err = {0};
-    lcm_net_problems_init(&pr, o->lang);
-    char note[16];
-    snprintf(note, sizeof note, "%d", year);
-    lcm_status rc = lcm_db_begin(db, &err);
-    if (rc == LCM_OK)
-        rc = lcm_net_admit(db, (const char *const *)o->cities, o->ncities, year, o->by, &pr, &err);
-    if (rc == LCM_OK)
-        rc = audit_cities(db, "network.admit", o, note, &err);
-    rc = finish(db, rc, &err);
-    char done_en[64], done_zh[64];
-    snprintf(done_en, sizeof done_en, "admitted in %d: ", year);
-    snprintf(done_zh, sizeof done_zh, "%d年确定加入：", year);
-    code = report_change(rc, &pr, &err, o, done_en, done_zh);
-    lcm_net_problems_release(&pr);
-    lcm_db_close(db);
-    return code;
+    return status_change(o, CH_ADMIT, year);
 }
 
 static int net_return(const net_opts *o) {
     if (!o->province || !o->ncities || !o->comment || !*o->comment)
         return cli_usage_error(cmd_network_usage,
                                "return needs --province, --cities and --comment");
-    int code;
-    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
-    if (!db)
-        return code;
-    lcm_net_problems pr;
-    lcm_err err = {0};
-    lcm_net_problems_init(&pr, o->lang);
-    lcm_status rc = lcm_db_begin(db, &err);
-    if (rc == LCM_OK)
-        rc = lcm_net_return(db, o->province, (const char *const *)o->cities, o->ncities, o->comment,
-                            o->by, &pr, &err);
-    if (rc == LCM_OK)
-        rc = audit_cities(db, "network.return", o, o->comment, &err);
-    rc = finish(db, rc, &err);
-    code = report_change(rc, &pr, &err, o, "returned for revision: ", "已退回修改：");
-    lcm_net_problems_release(&pr);
-    lcm_db_close(db);
-    return code;
+    return status_change(o, CH_RETURN, 0);
 }
 
 static int net_decline(const net_opts *o) {
     if (!o->ncities || !o->comment || !*o->comment)
         return cli_usage_error(cmd_network_usage, "decline needs --cities and --comment");
-    int code;
-    lcm_db *db = cli_open_db(o->pos[0], 0, &code);
-    if (!db)
-        return code;
-    lcm_net_problems pr;
-    lcm_err err = {0};
-    lcm_net_problems_init(&pr, o->lang);
-    lcm_status rc = lcm_db_begin(db, &err);
-    if (rc == LCM_OK)
-        rc = lcm_net_decline(db, (const char *const *)o->cities, o->ncities, o->comment, o->by, &pr,
-                             &err);
-    if (rc == LCM_OK)
-        rc = audit_cities(db, "network.decline", o, o->comment, &err);
-    rc = finish(db, rc, &err);
-    code = report_change(rc, &pr, &err, o, "declined: ", "未通过：");
-    lcm_net_problems_release(&pr);
-    lcm_db_close(db);
-    return code;
+    return status_change(o, CH_DECLINE, 0);
 }
 
 /* The whole file at path, at most LCM_NET_ATTACH_MAX + 1 bytes (enough to tell it is too
