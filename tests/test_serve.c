@@ -9,6 +9,7 @@
  */
 #include "auth.h"
 #include "field.h"
+#include "review.h"
 #include "serve.h"
 #include "testing.h"
 
@@ -1046,6 +1047,26 @@ static void review_pages(void) {
     CU_ASSERT_FALSE(lcmt_has(r.body, "<script>alert"));
     CU_ASSERT_FALSE(lcmt_has(r.body, "name=\"q:"));
     LCMT_ASSERT_HAS(r.body, "id=\"f-approved\"");
+    /* the paradata shown are the engine's: time on the pages in whole seconds, pages shown
+     * and times gone back (lcm_review_get) */
+    {
+        lcm_db *vdb = open_rw();
+        lcm_review v;
+        CU_ASSERT_EQUAL_FATAL(lcm_review_get(vdb, id, NULL, &v, &err), LCM_OK);
+        lcm_db_close(vdb);
+        CU_ASSERT(v.pages > 0);
+        char want[120];
+        long long secs = (v.duration_ms + 500) / 1000;
+        if (secs < 60)
+            snprintf(want, sizeof want, "<dd id=\"duration\">%lld 秒</dd>", secs);
+        else
+            snprintf(want, sizeof want, "<dd id=\"duration\">%lld 分 %lld 秒</dd>", secs / 60,
+                     secs % 60);
+        LCMT_ASSERT_HAS(r.body, want);
+        snprintf(want, sizeof want, "<dd id=\"pages\">%ld / %ld</dd>", v.pages, v.backs);
+        LCMT_ASSERT_HAS(r.body, want);
+        free(v.comment);
+    }
     resp_free(&r);
     /* 广州's coordinator: 403 for 北京's interview, page, list and decision alike */
     char gz[40], gz_csrf[40];
