@@ -33,6 +33,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +51,9 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* the kinds of request, for the latency of each */
+enum { K_LINK, K_GET, K_POST, K_SUBMIT, NKIND };
+
 typedef struct resp_t {
     int fd;
     char *in; /* the response being read */
@@ -62,6 +66,7 @@ typedef struct resp_t {
     char cookie[64];
     char posted[64]; /* the page last posted, "" for a GET */
     int review;      /* the review page was posted (submit) */
+    int kind;        /* of the request out: K_LINK … */
 } resp_t;
 
 static double *lat;
@@ -71,15 +76,21 @@ static long *acked; /* household numbers whose thank-you page came back */
 static double t_start;
 static int ep;
 
-static void record(double dt) {
+static const char *const kind_name[NKIND] = {"open the link", "page by address", "post a page",
+                                             "post the review (submit)"};
+static unsigned char *lat_kind;
+
+static void record(double dt, int kind) {
     if (nlat == caplat) {
         caplat = caplat ? caplat * 2 : 65536;
         lat = realloc(lat, caplat * sizeof *lat);
-        if (!lat) {
+        lat_kind = realloc(lat_kind, caplat);
+        if (!lat || !lat_kind) {
             fprintf(stderr, "bench_serve: out of memory\n");
             exit(3);
         }
     }
+    lat_kind[nlat] = (unsigned char)kind;
     lat[nlat++] = dt;
 }
 
@@ -196,6 +207,7 @@ static int begin(resp_t *w) {
     w->steps = 0;
     w->cookie[0] = w->posted[0] = '\0';
     w->review = 0;
+    w->kind = K_LINK;
     if (send_req(w, link_path, NULL) != 0) {
         failed++;
         hang_up(w);
@@ -217,7 +229,7 @@ static void finish(resp_t *w, int ok) {
 
 /* A whole response is in: what a browser would do next. */
 static void answered(resp_t *w) {
-    record(now() - w->t0);
+    record(now() - w->t0, w->kind);
     char *h = w->in, *e = w->in + w->hend;
     int status = atoi(h + 9);
     char *sc = strcasestr(h, "\r\nSet-Cookie: lcm_s=");
@@ -242,6 +254,7 @@ static void answered(resp_t *w) {
                 snprintf(path, sizeof path, "%.*s", (int)strcspn(loc, "\r\n"), loc);
         }
         w->posted[0] = '\0';
+        w->kind = K_GET;
         if (send_req(w, path, NULL) != 0)
             finish(w, 0);
         return;
@@ -271,6 +284,7 @@ static void answered(resp_t *w) {
     snprintf(form, sizeof form, "_csrf=%s&_page=%s&_nav=%s%s%s", csrf, page,
              review ? "submit" : "next", *ans ? "&" : "", ans);
     w->review = review;
+    w->kind = review ? K_SUBMIT : K_POST;
     snprintf(w->posted, sizeof w->posted, "%s", page);
     if (send_req(w, "/s", form) != 0)
         finish(w, 0);
@@ -463,6 +477,21 @@ int main(int argc, char **argv) {
         hang_up(&w[i]);
         free(w[i].in);
     }
+    /* each kind's p50 and p99 first, while lat and lat_kind are in step */
+    double *one = malloc((nlat ? nlat : 1) * sizeof *one);
+    for (int k = 0; one && k < NKIND; k++) {
+        size_t m = 0;
+        for (size_t i = 0; i < nlat; i++)
+            if (lat_kind[i] == k)
+                one[m++] = lat[i];
+        if (!m)
+            continue;
+        qsort(one, m, sizeof *one, cmp);
+        printf("latency of %s (%zu): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", kind_name[k], m,
+               1e3 * one[m / 2], 1e3 * one[(size_t)(0.99 * (double)(m - 1))], 1e3 * one[m - 1]);
+    }
+    free(one);
+    free(lat_kind);
     qsort(lat, nlat, sizeof *lat, cmp);
     double qps = (double)completed / el;
     double p99 = nlat ? 1e3 * lat[(size_t)(0.99 * (double)(nlat - 1))] : 0;
@@ -487,6 +516,13 @@ int main(int argc, char **argv) {
     free(lat);
     free(w);
     free(evs);
+    if (dbpath) { /* the log must not grow without end under a steady load */
+        char wal[4096];
+        struct stat sb;
+        snprintf(wal, sizeof wal, "%s-wal", dbpath);
+        if (stat(wal, &sb) == 0)
+            printf("write-ahead log at the end: %.1f MB\n", (double)sb.st_size / 1048576.0);
+    }
     long lost = -1, dup = -1, stored = -1;
     if (dbpath && verify(&lost, &dup, &stored) == 0)
         printf("stored complete: %ld; acknowledged %ld: lost %ld, duplicated %ld\n", stored,

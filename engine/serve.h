@@ -23,12 +23,15 @@
 
 typedef struct lcm_serve_opts {
     const char *db_path;
-    const char *listen;   /* "HOST:PORT" (default 127.0.0.1:8080) */
-    const char *base_url; /* the address people use (behind a proxy); NULL = http://listen */
-    unsigned threads;     /* worker threads (0: one per processor) */
-    int rate_limit;       /* new answers per IP per minute on open links; 0 = no limit */
-    size_t max_upload;    /* bytes of one uploaded file (0: LCM_SERVE_MAX_UPLOAD) */
+    const char *listen;        /* "HOST:PORT" (default 127.0.0.1:8080) */
+    const char *base_url;      /* the address people use (behind a proxy); NULL = http://listen */
+    unsigned threads;          /* worker threads (0: one per processor) */
+    int rate_limit;            /* new answers per IP per minute on open links; 0 = no limit */
+    size_t max_upload;         /* bytes of one uploaded file (0: LCM_SERVE_MAX_UPLOAD) */
+    unsigned checkpoint_pages; /* log pages written between checkpoints (0: LCM_SERVE_CHECKPOINT) */
 } lcm_serve_opts;
+
+#define LCM_SERVE_CHECKPOINT 8000 /* default pages (of 4 KB) between checkpoints */
 
 #define LCM_SERVE_MAX_UPLOAD (10u * 1024 * 1024) /* default bytes of one uploaded file */
 

@@ -525,14 +525,27 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
  * by default, in whichever request commits the 1000th: that request waits for it, and the
  * copy, with its fsync, is made often. Here the serving connections only count the log's
  * pages and a thread of its own checkpoints (PASSIVE: never waiting for readers or the
- * writer) once the log reaches CKPT_FRAMES pages; pages written again meanwhile are copied
- * once. Durability is the log's: a committed page is in it before the answer goes out. */
-#define CKPT_FRAMES 4000
+ * writer) each time --checkpoint-pages pages more have been written (LCM_SERVE_CHECKPOINT,
+ * 32 MB); pages written again meanwhile
+ * are copied once. Durability is the log's: a committed page is in it before the answer
+ * goes out.
+ *
+ * A log copied back whole starts again from its beginning only when a writer finds no
+ * reader still using it, which under a steady load never happens: the log would grow
+ * without end (half a gigabyte after 3,000 questionnaires), and every later commit would
+ * ask for a checkpoint. So once a checkpoint has copied everything, the thread takes the
+ * writers' mutex and asks SQLite for a RESTART checkpoint: it copies the few pages written
+ * since, waits at most RESTART_WAIT_US for the readers to leave the log, and the next
+ * commit writes the log from its start again. */
+#define RESTART_WAIT_US 4000
 
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames) {
     lcm__server *s = arg;
     (void)db, (void)name;
-    if (frames >= CKPT_FRAMES && !atomic_exchange(&s->ckpt_want, 1)) {
+    int from = atomic_load(&s->ckpt_from);
+    if (frames < from) /* the log started again */
+        atomic_store(&s->ckpt_from, from = 0);
+    if (frames - from >= (int)s->o.checkpoint_pages && !atomic_exchange(&s->ckpt_want, 1)) {
         pthread_mutex_lock(&s->ckpt_mu);
         pthread_cond_signal(&s->ckpt_cv);
         pthread_mutex_unlock(&s->ckpt_mu);
@@ -540,8 +553,20 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames) {
     return SQLITE_OK;
 }
 
+/* The checkpoint connection's wait for readers: short steps, and not for long, since the
+ * writers wait meanwhile. */
+static int restart_busy(void *arg, int count) {
+    (void)arg;
+    if (count * 200 >= RESTART_WAIT_US)
+        return 0;
+    nanosleep(&(struct timespec){0, 200000}, NULL);
+    return 1;
+}
+
 static void *checkpointer(void *arg) {
     lcm__server *s = arg;
+    sqlite3 *db = lcm_db_sqlite(s->ckpt_db);
+    sqlite3_busy_handler(db, restart_busy, NULL); /* PASSIVE never waits */
     for (;;) {
         pthread_mutex_lock(&s->ckpt_mu);
         while (!atomic_load(&s->ckpt_want) && !s->ckpt_stop)
@@ -551,10 +576,17 @@ static void *checkpointer(void *arg) {
         if (stop)
             return NULL;
         int log = 0, done = 0;
-        if (sqlite3_wal_checkpoint_v2(lcm_db_sqlite(s->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE,
-                                      &log, &done) != SQLITE_OK)
-            fprintf(stderr, "lcmon: serve: checkpoint: %s\n",
-                    sqlite3_errmsg(lcm_db_sqlite(s->ckpt_db)));
+        if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) !=
+            SQLITE_OK)
+            fprintf(stderr, "lcmon: serve: checkpoint: %s\n", sqlite3_errmsg(db));
+        else if (log > 0 && done == log) {
+            pthread_mutex_lock(&s->wmu);
+            int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+            pthread_mutex_unlock(&s->wmu);
+            if (rc == SQLITE_OK)
+                log = 0; /* the next commit starts the log again */
+        }
+        atomic_store(&s->ckpt_from, log);
         atomic_store(&s->ckpt_want, 0);
     }
 }
@@ -592,6 +624,8 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
     if (st != LCM_OK)
         return st;
     s.o = *o;
+    if (!s.o.checkpoint_pages || s.o.checkpoint_pages > 1000000)
+        s.o.checkpoint_pages = LCM_SERVE_CHECKPOINT;
     if (!s.o.threads) { /* one per processor: more only wait for SQLite's one writer */
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         s.o.threads = cpus >= 2 && cpus <= 64 ? (unsigned)cpus : 2;

@@ -70,6 +70,7 @@ typedef struct lcm__server {
     pthread_mutex_t ckpt_mu;
     pthread_cond_t ckpt_cv;
     atomic_int ckpt_want;
+    atomic_int ckpt_from; /* the log's pages at the last checkpoint */
     int ckpt_stop;
     lcm_db *ckpt_db;
     lcm_db **dbs; /* connection pool, one per worker thread */

@@ -22,8 +22,9 @@ typedef struct server {
     int port;
 } server;
 
-/* Start `lcmon serve db --listen 127.0.0.1:0` and read its port from the line it prints. */
-static int start(const char *db, server *s) {
+/* Start `lcmon serve db --listen 127.0.0.1:0` (with --checkpoint-pages ckpt, unless NULL)
+ * and read its port from the line it prints. */
+static int start(const char *db, server *s, const char *ckpt) {
     int out[2];
     if (pipe(out) != 0)
         return -1;
@@ -34,7 +35,8 @@ static int start(const char *db, server *s) {
         close(out[1]);
         FILE *null = freopen("/dev/null", "w", stderr);
         (void)null;
-        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0", (char *)NULL);
+        execl(LCMT_LCMON, "lcmon", "serve", db, "--listen", "127.0.0.1:0",
+              ckpt ? "--checkpoint-pages" : (char *)NULL, ckpt, (char *)NULL);
         _exit(127);
     }
     close(out[1]);
@@ -201,7 +203,7 @@ static void serve_kill__acknowledged_pages_survive_sigkill(void) {
         0);
     signal(SIGPIPE, SIG_IGN);
     server s;
-    CU_ASSERT_EQUAL_FATAL(start(db, &s), 0);
+    CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
     respondent r[3];
     memset(r, 0, sizeof r);
     for (int i = 0; i < 3; i++) {
@@ -249,7 +251,7 @@ static void serve_kill__acknowledged_pages_survive_sigkill(void) {
     lcm_db_close(h);
 
     /* restarted, the server brings each respondent back where they were */
-    CU_ASSERT_EQUAL_FATAL(start(db, &s), 0);
+    CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
     const char *want[] = {"respondent", "hh_size", "members:1"};
     for (int i = 0; i < 3; i++) {
         look(s.port, &r[i]);
@@ -270,7 +272,84 @@ static void serve_kill__acknowledged_pages_survive_sigkill(void) {
     lcm_db_close(h);
 }
 
+/* The checkpoint sequence number in the header of db's write-ahead log (bytes 12-15,
+ * big-endian): SQLite adds one each time the log is written again from its start. -1 when
+ * there is no log. */
+static long wal_restarts(const char *db) {
+    char path[4096];
+    unsigned char h[32];
+    snprintf(path, sizeof path, "%s-wal", db);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    return n == sizeof h ? (long)((unsigned long)h[12] << 24 | (unsigned long)h[13] << 16 |
+                                  (unsigned long)h[14] << 8 | h[15])
+                         : -1;
+}
+
+/* With a checkpoint every 16 pages, the server's checkpoint thread copies the log back and
+ * has it written again from its start many times over while respondents answer (the log
+ * header counts the restarts); killed with SIGKILL after the last acknowledgement, the
+ * database still has every page acknowledged, from every generation of the log. The loop
+ * is bounded by respondents, not by a clock: it goes on until the log has started again
+ * twice, or 40 respondents. */
+static void serve_kill__log_starts_again_and_loses_nothing(void) {
+    const char *db = lcmt_tmp("walrestart.db");
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    remove(db);
+    remove(wal);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
+                 NULL, NULL),
+        0);
+    signal(SIGPIPE, SIG_IGN);
+    server s;
+    CU_ASSERT_EQUAL_FATAL(start(db, &s, "16"), 0);
+    int n = 0, acked = 0;
+    long restarts = -1;
+    while (n < 40 && (n < 10 || restarts < 2)) {
+        respondent r = {0};
+        resp c = request(s.port, "GET", "/c/household", "", NULL);
+        CU_ASSERT_EQUAL(c.status, 200);
+        snprintf(r.cookie, sizeof r.cookie, "%s", c.cookie);
+        free(c.body);
+        look(s.port, &r);
+        for (int k = 0; k < 5; k++) {
+            char answers[512];
+            page_answers(k, 1 + n % 9, answers, sizeof answers);
+            CU_ASSERT_EQUAL(post_page(s.port, &r, answers), 1);
+            look(s.port, &r);
+        }
+        acked += r.acked == 5;
+        n++;
+        restarts = wal_restarts(db);
+    }
+    CU_ASSERT(restarts >= 2);
+    CU_ASSERT_EQUAL(acked, n);
+    kill(s.pid, SIGKILL);
+    int status = 0;
+    waitpid(s.pid, &status, 0);
+    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    /* each respondent's five pages: consent (page 2), age (3), household size (4), member 1 (5) */
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE status = "
+                                  "'draft' AND consent = 1 AND sex = 2 AND hh_size = 2 AND "
+                                  "age = 40 + CAST(substr(psu, 12) AS INTEGER)"),
+                    n);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
+                                  "resp_household_2026_1 r USING (instance_id) WHERE "
+                                  "m.position = 1 AND m.m_age = r.age"),
+                    n);
+    lcm_db_close(h);
+}
+
 const lcmt_case lcmt_serve_kill_cases[] = {
     {"acknowledged_pages_survive_sigkill", serve_kill__acknowledged_pages_survive_sigkill},
+    {"log_starts_again_and_loses_nothing", serve_kill__log_starts_again_and_loses_nothing},
     {NULL, NULL},
 };

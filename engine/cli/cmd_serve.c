@@ -14,7 +14,7 @@
 
 const char *const cmd_serve_usage[] = {
     "lcmon serve DB [--listen HOST:PORT] [--base-url URL] [--threads N] [--rate-limit N]",
-    "            [--max-upload BYTES]",
+    "            [--max-upload BYTES] [--checkpoint-pages N]",
     LCM_SERVE_ADMIN_SYNOPSIS,
     "",
     "Serve the questionnaires of DB to browsers: one page per group, the household roster",
@@ -33,6 +33,8 @@ const char *const cmd_serve_usage[] = {
     "                        (default 30; 0: no limit)",
     "    --max-upload BYTES  largest file one photo, audio, video or file question takes",
     "                        (default 10485760, 10 MB); files are kept in the database",
+    "    --checkpoint-pages N  copy the write-ahead log back into the database each time",
+    "                        N pages (4 KB) more were written (default 8000; 1 to 1000000)",
     "",
     LCM_SERVE_ADMIN_HELP,
     NULL,
@@ -41,11 +43,14 @@ const char *const cmd_serve_usage[] = {
 int cmd_serve(int argc, char **argv) {
     if (argc > 1 && lcm_cli_serve_admin_word(argv[1]))
         return lcm_cli_serve_admin(argc, argv);
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},     {"base-url", required_argument, NULL, 'b'},
-        {"threads", required_argument, NULL, 't'},    {"rate-limit", required_argument, NULL, 'r'},
-        {"max-upload", required_argument, NULL, 'm'}, {0, 0, 0, 0}};
-    lcm_serve_opts o = {NULL, "127.0.0.1:8080", NULL, 0, 30, 0};
+    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+                                         {"base-url", required_argument, NULL, 'b'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"rate-limit", required_argument, NULL, 'r'},
+                                         {"max-upload", required_argument, NULL, 'm'},
+                                         {"checkpoint-pages", required_argument, NULL, 'c'},
+                                         {0, 0, 0, 0}};
+    lcm_serve_opts o = {NULL, "127.0.0.1:8080", NULL, 0, 30, 0, 0};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end = NULL;
@@ -74,6 +79,12 @@ int cmd_serve(int argc, char **argv) {
                 return cli_usage_error(cmd_serve_usage,
                                        "bad --max-upload: '%s' (bytes, 1 to 268435456)", optarg);
             o.max_upload = (size_t)m;
+        } else if (c == 'c') {
+            long n = strtol(optarg, &end, 10);
+            if (*end || end == optarg || n < 1 || n > 1000000)
+                return cli_usage_error(cmd_serve_usage,
+                                       "bad --checkpoint-pages: '%s' (1 to 1000000)", optarg);
+            o.checkpoint_pages = (unsigned)n;
         } else
             return cli_usage_error(cmd_serve_usage, "bad option");
     }
