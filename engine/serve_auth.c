@@ -75,23 +75,10 @@ void lcm__auth_load(lcm__req *r) {
     memset(&r->user, 0, sizeof r->user);
     if (!r->sess.found)
         return;
+    /* read with the session (lcm__session_load) */
+    long long now = r->now_ms / 1000, uid = r->sess.user_id, age = r->sess.age_s,
+              idle = r->sess.idle_s;
     sqlite3_stmt *st;
-    if (lcm_db_prepare_cached(r->db,
-                              "SELECT user_id, ?2 - CAST(strftime('%s', created_at) AS INTEGER), "
-                              "?2 - CAST(strftime('%s', seen_at) AS INTEGER) FROM serve_sessions "
-                              "WHERE id = ?1",
-                              &st, NULL) != LCM_OK)
-        return;
-    long long now = r->now_ms / 1000;
-    sqlite3_bind_text(st, 1, r->sess.id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, now);
-    long long uid = 0, age = 0, idle = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        uid = sqlite3_column_int64(st, 0);
-        age = sqlite3_column_int64(st, 1);
-        idle = sqlite3_column_int64(st, 2);
-    }
-    sqlite3_reset(st);
     if (uid <= 0)
         return;
     lcm_user u;

@@ -494,6 +494,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!sqlite3_get_autocommit(lcm_db_sqlite(r.db)) || r.wlocked) { /* a bug: never keep it */
         fprintf(stderr, "lcmon: serve: %s %s left a transaction open\n", method, url);
         lcm__rollback(&r);
+        if (!sqlite3_get_autocommit(lcm_db_sqlite(r.db)))
+            lcm_db_rollback(r.db);
     }
     db_give(s, r.dbi);
     lcm_serve_form_free(&r.body);
@@ -526,9 +528,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
  * copy, with its fsync, is made often. Here the serving connections only count the log's
  * pages and a thread of its own checkpoints (PASSIVE: never waiting for readers or the
  * writer) each time --checkpoint-pages pages more have been written (LCM_SERVE_CHECKPOINT,
- * 32 MB); pages written again meanwhile
- * are copied once. Durability is the log's: a committed page is in it before the answer
- * goes out.
+ * 32 MB); pages written again meanwhile are copied once. Durability is the log's: a
+ * committed page is in it before the answer goes out.
  *
  * A log copied back whole starts again from its beginning only when a writer finds no
  * reader still using it, which under a steady load never happens: the log would grow
@@ -644,6 +645,8 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
             sqlite3_wal_hook(lcm_db_sqlite(s.dbs[i]), wal_hook, &s);
         }
     }
+    if (st == LCM_OK && (st = lcm_db_open(o->db_path, 0, &s.wdb, err)) == LCM_OK)
+        sqlite3_wal_hook(lcm_db_sqlite(s.wdb), wal_hook, &s);
     pthread_mutex_init(&s.ckpt_mu, NULL);
     pthread_cond_init(&s.ckpt_cv, NULL);
     int ckpt_running = 0;
@@ -706,6 +709,7 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         pthread_join(s.ckpt_thread, NULL);
     }
     lcm_db_close(s.ckpt_db);
+    lcm_db_close(s.wdb);
     pthread_mutex_destroy(&s.ckpt_mu);
     pthread_cond_destroy(&s.ckpt_cv);
     for (size_t i = 0; i < s.ndbs; i++)

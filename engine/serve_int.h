@@ -73,7 +73,11 @@ typedef struct lcm__server {
     atomic_int ckpt_from; /* the log's pages at the last checkpoint */
     int ckpt_stop;
     lcm_db *ckpt_db;
-    lcm_db **dbs; /* connection pool, one per worker thread */
+    /* the one connection that writes (held with wmu, from lcm__begin to lcm__commit): a
+     * connection's pages are dropped whenever another one has committed, so one writer
+     * keeps the pages every write goes through (the tables' upper levels) in memory */
+    lcm_db *wdb;
+    lcm_db **dbs; /* connection pool for reading, one per worker thread */
     int *dbfree;
     size_t ndbs, nfree;
     lcm__sform **forms; /* loaded forms, kept until the server stops */
@@ -96,6 +100,9 @@ typedef struct lcm__session {
     char instance_id[48];
     long long interviewer_id, assignment_id;
     int found; /* loaded from the cookie */
+    /* read with it, for lcm__auth_load: the account signed in (0 for none), and the
+     * seconds since the session began and since it was last seen */
+    long long user_id, age_s, idle_s;
 } lcm__session;
 
 /* A file of a multipart post, as it came (name: the form field, "q:photo"). */
@@ -130,7 +137,8 @@ typedef struct lcm__req {
     char at[256]; /* the address of the page answered to a POST (Content-Location), "" */
     int set_cookie;
     int cache;             /* static file: may be cached */
-    int wlocked;           /* holds srv->wmu (lcm__begin) */
+    int wlocked;           /* holds srv->wmu (lcm__begin): db is srv->wdb meanwhile */
+    lcm_db *rdb;           /* the pool's connection, while db is srv->wdb */
     char disposition[160]; /* Content-Disposition of a download, "" for a page */
     lcm__file *files;      /* files of a multipart post */
     size_t nfiles;

@@ -349,8 +349,14 @@ static int ctx_open(lcm__req *r, ctx *c) {
     }
     lcm_status st = lcm__sform_get(r, r->sess.form_id, r->sess.form_version, &c->sf, &err);
     if (st == LCM_OK) {
+        /* the main row and the roster rows in one read: one snapshot, and one look at
+         * whether the connection's pages are still good */
+        int read = sqlite3_get_autocommit(lcm_db_sqlite(r->db)) &&
+                   lcm_db_run_cached(r->db, "BEGIN", NULL) == LCM_OK;
         c->f = c->sf->f;
         st = lcm_instance_load(r->db, c->f, r->sess.instance_id, &c->in, &err);
+        if (read && lcm_db_run_cached(r->db, "COMMIT", NULL) != LCM_OK)
+            lcm_db_rollback(r->db);
     }
     if (st == LCM_OK) {
         lcm__instance_memo_give(c->in, c->sf->memo[r->dbi]);

@@ -53,11 +53,13 @@ lcm_status lcm__session_load(lcm__req *r, const char *id, lcm_err *err) {
     lcm_status rc = lcm_db_prepare_cached(
         r->db,
         "SELECT csrf, mode, lang, page, campaign, token, form_id, form_version, instance_id, "
-        "interviewer_id, assignment_id FROM serve_sessions WHERE id = ?1",
+        "interviewer_id, assignment_id, user_id, ?2 - CAST(strftime('%s', created_at) AS "
+        "INTEGER), ?2 - CAST(strftime('%s', seen_at) AS INTEGER) FROM serve_sessions WHERE id = ?1",
         &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, r->now_ms / 1000);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
         lcm__session *s = &r->sess;
@@ -73,6 +75,9 @@ lcm_status lcm__session_load(lcm__req *r, const char *id, lcm_err *err) {
         col(st, 8, s->instance_id, sizeof s->instance_id);
         s->interviewer_id = sqlite3_column_int64(st, 9);
         s->assignment_id = sqlite3_column_int64(st, 10);
+        s->user_id = sqlite3_column_int64(st, 11);
+        s->age_s = sqlite3_column_int64(st, 12);
+        s->idle_s = sqlite3_column_int64(st, 13);
         s->found = 1;
         rc = LCM_OK;
     } else
@@ -287,31 +292,37 @@ static lcm_status run_cached(lcm_db *db, const char *sql, lcm_err *err) {
 
 /* The worker threads write one at a time, queued on a mutex: SQLite's own wait for its
  * single writer sleeps (1, 2, 5 … ms) and would hold up every connection of the waiting
- * thread's event loop. BEGIN and COMMIT are prepared once per connection. */
+ * thread's event loop. They write through the server's one writing connection (srv->wdb),
+ * which r->db is until lcm__commit or lcm__rollback. BEGIN and COMMIT are prepared once. */
 lcm_status lcm__begin(lcm__req *r, lcm_err *err) {
     pthread_mutex_lock(&r->srv->wmu);
     r->wlocked = 1;
+    r->rdb = r->db;
+    r->db = r->srv->wdb;
     lcm_status rc = run_cached(r->db, "BEGIN IMMEDIATE", err);
     if (rc != LCM_OK) {
+        r->db = r->rdb;
         r->wlocked = 0;
         pthread_mutex_unlock(&r->srv->wmu);
     }
     return rc;
 }
 
+static void write_end(lcm__req *r) {
+    r->db = r->rdb;
+    r->wlocked = 0;
+    pthread_mutex_unlock(&r->srv->wmu);
+}
+
 lcm_status lcm__commit(lcm__req *r, lcm_err *err) {
     lcm_status rc = run_cached(r->db, "COMMIT", err);
-    if (rc == LCM_OK && r->wlocked) {
-        r->wlocked = 0;
-        pthread_mutex_unlock(&r->srv->wmu);
-    }
+    if (rc == LCM_OK && r->wlocked)
+        write_end(r);
     return rc;
 }
 
 void lcm__rollback(lcm__req *r) {
     lcm_db_rollback(r->db);
-    if (r->wlocked) {
-        r->wlocked = 0;
-        pthread_mutex_unlock(&r->srv->wmu);
-    }
+    if (r->wlocked)
+        write_end(r);
 }
