@@ -1,7 +1,8 @@
 /*
- * serve_http.c - the HTTP side of `lcmon serve` (see serve.h): libmicrohttpd with a pool of
- * worker threads, each request with a database connection of its own from a pool; limits
- * on what a request may carry; the security headers every answer has; routing.
+ * serve_http.c - the HTTP side of `lcmon serve` (see serve.h): libmicrohttpd workers (one
+ * thread each) fed connections by a thread that accepts them, each request with a database
+ * connection of its own from a pool for reading and the server's one writing connection;
+ * limits on what a request may carry; the security headers every answer has; routing.
  *
  * Nothing a request says names a file: the style sheet and script are compiled in
  * (serve_static.c) and every other path is a route or a 404. Pages are built in a strbuf
@@ -10,6 +11,7 @@
  * Stopping: SIGTERM or SIGINT stops accepting connections, waits for the requests being
  * answered to finish (each commits before it answers) and then stops the daemon.
  */
+#define _GNU_SOURCE /* accept4 */
 #include "field.h"
 #include "form_inst.h"
 #include "serve_int.h"
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -536,7 +539,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
  * without end (half a gigabyte after 3,000 questionnaires), and every later commit would
  * ask for a checkpoint. So once a checkpoint has copied everything, the thread takes the
  * writers' mutex and asks SQLite for a RESTART checkpoint: it copies the few pages written
- * since, waits at most RESTART_WAIT_US for the readers to leave the log, and the next
+ * since (the thread copies those in a few more PASSIVE rounds first, so that they are
+ * few), waits at most RESTART_WAIT_US for the readers to leave the log, and the next
  * commit writes the log from its start again. */
 #define RESTART_WAIT_US 4000
 
@@ -576,13 +580,20 @@ static void *checkpointer(void *arg) {
         pthread_mutex_unlock(&s->ckpt_mu);
         if (stop)
             return NULL;
-        int log = 0, done = 0;
-        if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) !=
-            SQLITE_OK)
+        int log = 0, done = 0, rc = SQLITE_OK;
+        /* copied while the writers go on; again for the pages they wrote meanwhile, until
+         * few are left for the RESTART to copy (with its fsyncs) while they wait */
+        for (int round = 0; rc == SQLITE_OK && round < 4; round++) {
+            int before = log;
+            rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+            if (rc != SQLITE_OK || done != log || log - before < 64)
+                break;
+        }
+        if (rc != SQLITE_OK)
             fprintf(stderr, "lcmon: serve: checkpoint: %s\n", sqlite3_errmsg(db));
         else if (log > 0 && done == log) {
             pthread_mutex_lock(&s->wmu);
-            int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+            rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
             pthread_mutex_unlock(&s->wmu);
             if (rc == SQLITE_OK)
                 log = 0; /* the next commit starts the log again */
@@ -590,6 +601,80 @@ static void *checkpointer(void *arg) {
         atomic_store(&s->ckpt_from, log);
         atomic_store(&s->ckpt_want, 0);
     }
+}
+
+/* ---- connections shared out among the threads ----------------------------------- */
+
+/* libmicrohttpd's thread pool lets whichever thread wakes first accept a connection: 200
+ * respondents arriving together were shared about 110 to 90, and kept so (keep-alive), and
+ * those on the busier thread waited a fifth longer on every page (bench/serve). Here each
+ * worker is a daemon of one thread without a listening socket of its own, and a thread of
+ * ours accepts and hands each connection to the worker holding the fewest. */
+typedef struct worker {
+    struct MHD_Daemon *d;
+    atomic_int open;    /* its connections */
+    atomic_int handing; /* handed to it and not yet taken up by its thread */
+} worker;
+
+static void conn_notify(void *cls, struct MHD_Connection *c, void **ctx,
+                        enum MHD_ConnectionNotificationCode code) {
+    worker *w = cls;
+    (void)c, (void)ctx;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        atomic_fetch_add(&w->open, 1);
+        atomic_fetch_sub(&w->handing, 1);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        atomic_fetch_sub(&w->open, 1);
+}
+
+typedef struct acceptor_args {
+    int fd; /* the listening socket */
+    worker *w;
+    size_t nw;
+    atomic_int stopping;
+} acceptor_args;
+
+static void *acceptor(void *arg) {
+    acceptor_args *a = arg;
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t len = sizeof from;
+        int fd = accept4(a->fd, (struct sockaddr *)&from, &len, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (atomic_load(&a->stopping) || errno == EINVAL || errno == EBADF)
+                return NULL;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                nanosleep(&(struct timespec){0, 10000000}, NULL); /* out of descriptors */
+            continue;
+        }
+        /* the worker's thread takes a connection up (NOTIFY_STARTED) after this thread has
+         * handed it over: those on their way count too, or a burst would all go to one */
+        size_t best = 0;
+        int least = INT32_MAX;
+        for (size_t i = 0; i < a->nw; i++) {
+            int n = atomic_load(&a->w[i].open) + atomic_load(&a->w[i].handing);
+            if (n < least)
+                least = n, best = i;
+        }
+        atomic_fetch_add(&a->w[best].handing, 1);
+        /* libmicrohttpd owns the socket now, and closes it when it refuses it */
+        if (MHD_add_connection(a->w[best].d, fd, (struct sockaddr *)&from, len) != MHD_YES)
+            atomic_fetch_sub(&a->w[best].handing, 1);
+    }
+}
+
+static lcm_status listen_on(const struct sockaddr_in *sa, const char *where, int *out,
+                            lcm_err *err) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (const struct sockaddr *)sa, sizeof *sa) != 0 || listen(fd, 1024) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return lcm_err_set(err, LCM_IO, "cannot listen on %s: %s", where, strerror(e));
+    }
+    *out = fd;
+    return LCM_OK;
 }
 
 static lcm_status parse_listen(const char *listen, struct sockaddr_in *sa, lcm_err *err) {
@@ -663,23 +748,43 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    struct MHD_Daemon *d = NULL;
+    const char *where = o->listen ? o->listen : "127.0.0.1:8080";
+    int lfd = -1, accepting = 0, sig = SIGTERM;
+    pthread_t accept_thread;
+    acceptor_args acc = {.fd = -1, .nw = s.o.threads};
+    worker *w = calloc(s.o.threads, sizeof *w);
+    if (st == LCM_OK && !w)
+        st = lcm_err_set(err, LCM_NOMEM, "out of memory");
+    if (st == LCM_OK)
+        st = listen_on(&sa, where, &lfd, err);
     if (st == LCM_OK) {
         MHD_set_panic_func(panic, NULL);
-        d = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL, handle,
-            &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-            (unsigned)s.o.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-            MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_END);
-        if (!d)
-            st = lcm_err_set(err, LCM_IO, "cannot listen on %s: %s",
-                             o->listen ? o->listen : "127.0.0.1:8080", strerror(errno));
+        for (size_t i = 0; st == LCM_OK && i < s.o.threads; i++) {
+            w[i].d = MHD_start_daemon(
+                MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                    MHD_USE_NO_LISTEN_SOCKET,
+                0, NULL, NULL, handle, &s, MHD_OPTION_CONNECTION_LIMIT,
+                (unsigned)(1000 / s.o.threads + 1), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                (unsigned)0, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_NOTIFY_COMPLETED,
+                completed, &s, MHD_OPTION_NOTIFY_CONNECTION, conn_notify, &w[i], MHD_OPTION_END);
+            if (!w[i].d)
+                st = lcm_err_set(err, LCM_IO, "cannot start the HTTP server: %s", strerror(errno));
+        }
     }
     if (st == LCM_OK) {
-        const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-        unsigned port = di ? di->port : ntohs(sa.sin_port);
+        acc.fd = lfd, acc.w = w;
+        if (pthread_create(&accept_thread, NULL, acceptor, &acc) == 0)
+            accepting = 1;
+        else
+            st = lcm_err_set(err, LCM_INTERNAL, "cannot start the thread that accepts");
+    }
+    if (st == LCM_OK) {
+        struct sockaddr_in bound;
+        socklen_t blen = sizeof bound;
+        unsigned port = getsockname(lfd, (struct sockaddr *)&bound, &blen) == 0
+                            ? ntohs(bound.sin_port)
+                            : ntohs(sa.sin_port);
         char host[64];
         inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
         if (o->base_url && *o->base_url) {
@@ -692,13 +797,25 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         s.secure = strncmp(s.base, "https://", 8) == 0;
         printf("lcmon serve: %s/ (listening on %s:%u)\n", s.base, host, port);
         fflush(stdout);
-        int sig;
         sigwait(&stop, &sig);
-        MHD_quiesce_daemon(d);
+    }
+    if (accepting) { /* no new connection: accept() returns at the shutdown */
+        atomic_store(&acc.stopping, 1);
+        shutdown(lfd, SHUT_RDWR);
+        pthread_join(accept_thread, NULL);
+    }
+    if (lfd >= 0)
+        close(lfd);
+    if (st == LCM_OK) {
         /* Requests being answered finish; keep-alive connections without one do not wait. */
         for (int i = 0; i < 3000 && atomic_load(&in_flight) > 0; i++)
             nanosleep(&(struct timespec){0, 10000000}, NULL);
-        MHD_stop_daemon(d);
+    }
+    for (size_t i = 0; w && i < s.o.threads; i++)
+        if (w[i].d)
+            MHD_stop_daemon(w[i].d);
+    free(w);
+    if (st == LCM_OK) {
         fprintf(stderr, "lcmon: serve stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     }
     if (ckpt_running) {

@@ -348,7 +348,35 @@ static void serve_kill__log_starts_again_and_loses_nothing(void) {
     lcm_db_close(h);
 }
 
+/* A second server on the address of a running one is refused, naming the address, and the
+ * first goes on answering; the first, stopped with SIGTERM, exits 0. */
+static void serve_kill__address_in_use_is_refused(void) {
+    const char *db = lcmt_tmp("inuse.db");
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    signal(SIGPIPE, SIG_IGN);
+    server s;
+    CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
+    char where[64], want[128];
+    snprintf(where, sizeof where, "127.0.0.1:%d", s.port);
+    snprintf(want, sizeof want, "cannot listen on %s: Address already in use", where);
+    char *out = NULL, *err = NULL;
+    int code = lcmt_run((const char *[]){"serve", db, "--listen", where, NULL}, NULL, &out, &err);
+    CU_ASSERT_NOT_EQUAL(code, 0);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, want));
+    free(out);
+    free(err);
+    resp r = request(s.port, "GET", "/c/household", "", NULL);
+    CU_ASSERT_EQUAL(r.status, 404); /* no such campaign: but answered */
+    free(r.body);
+    kill(s.pid, SIGTERM);
+    int status = 0;
+    waitpid(s.pid, &status, 0);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 const lcmt_case lcmt_serve_kill_cases[] = {
+    {"address_in_use_is_refused", serve_kill__address_in_use_is_refused},
     {"acknowledged_pages_survive_sigkill", serve_kill__acknowledged_pages_survive_sigkill},
     {"log_starts_again_and_loses_nothing", serve_kill__log_starts_again_and_loses_nothing},
     {NULL, NULL},
