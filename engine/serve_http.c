@@ -764,10 +764,10 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                     MHD_USE_NO_LISTEN_SOCKET,
                 0, NULL, NULL, handle, &s, MHD_OPTION_CONNECTION_LIMIT,
-                (unsigned)(1000 / s.o.threads + 1), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                (unsigned)0, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_NOTIFY_COMPLETED,
-                completed, &s, MHD_OPTION_NOTIFY_CONNECTION, conn_notify, &w[i], MHD_OPTION_END);
+                (unsigned)(1000 / s.o.threads + 1), MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
+                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                (size_t)32768, MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+                MHD_OPTION_NOTIFY_CONNECTION, conn_notify, &w[i], MHD_OPTION_END);
             if (!w[i].d)
                 st = lcm_err_set(err, LCM_IO, "cannot start the HTTP server: %s", strerror(errno));
         }
