@@ -104,7 +104,9 @@ static void start_cawi(lcm__req *r, const lcm_field_campaign *c, const char *slu
                           NULL};
     if (st == LCM_OK)
         st = campaign_form(r, c, &sf, &err);
-    if (st == LCM_OK && (st = lcm__begin(r, &err)) == LCM_OK) {
+    /* in the group of saved pages (serve_store.c): the first page is shown from the
+     * instance in memory, nothing is read back before the group commits */
+    if (st == LCM_OK && (st = lcm__begin_group(r, &err)) == LCM_OK) {
         if ((st = lcm__session_new(r, "cawi", &err)) == LCM_OK &&
             (st = lcm__instance_start(r, sf, meta, NULL, &err)) == LCM_OK &&
             (!token ||

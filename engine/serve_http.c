@@ -211,6 +211,12 @@ typedef struct upload {
     size_t max_file;              /* bytes of one file */
     lcm__file *files;
     size_t nfiles;
+    /* an answer waiting for its group to commit (lcm__group_wait): sent when the connection
+     * is resumed, or the server's error when group_ok is 0 */
+    struct MHD_Response *answer;
+    unsigned status;
+    int group_ok;
+    int en; /* the error in English */
 } upload;
 
 #define MAX_FILES 16 /* files in one post */
@@ -309,7 +315,7 @@ static enum MHD_Result add_header(struct MHD_Response *resp, const char *k, cons
     return MHD_add_response_header(resp, k, v);
 }
 
-static enum MHD_Result respond(lcm__req *r) {
+static struct MHD_Response *response_of(lcm__req *r) {
     struct MHD_Response *resp;
     int head = strcmp(r->method, "HEAD") == 0;
     if (r->bin)
@@ -327,7 +333,7 @@ static enum MHD_Result respond(lcm__req *r) {
             free(body);
     }
     if (!resp)
-        return MHD_NO;
+        return NULL;
     add_header(resp, "Content-Type", r->ctype ? r->ctype : "text/html; charset=utf-8");
     add_header(resp, "Content-Security-Policy",
                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -351,6 +357,13 @@ static enum MHD_Result respond(lcm__req *r) {
                  r->sess.id, r->srv->secure ? "; Secure" : "");
         add_header(resp, "Set-Cookie", c);
     }
+    return resp;
+}
+
+static enum MHD_Result respond(lcm__req *r) {
+    struct MHD_Response *resp = response_of(r);
+    if (!resp)
+        return MHD_NO;
     enum MHD_Result ok = MHD_queue_response(r->conn, r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -437,6 +450,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     upload *u = *con_cls;
+    if (u->answer) { /* resumed: the group it saved in has ended */
+        struct MHD_Response *resp = u->answer;
+        u->answer = NULL;
+        if (!u->group_ok) {
+            MHD_destroy_response(resp);
+            return quick(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                         u->en ? "The server failed; please try again later\n"
+                               : "服务器出错，请稍后再试\n");
+        }
+        enum MHD_Result ok = MHD_queue_response(c, u->status, resp);
+        MHD_destroy_response(resp);
+        return ok;
+    }
     if (*size && u->pp) {
         if (!u->bad && !u->too_big && MHD_post_process(u->pp, data, *size) != MHD_YES)
             u->bad |= !u->too_big;
@@ -502,7 +528,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     db_give(s, r.dbi);
     lcm_serve_form_free(&r.body);
-    enum MHD_Result ok = respond(&r);
+    lcm_instance_free(r.fresh);
+    enum MHD_Result ok;
+    if (r.group) { /* saved in a group: answered once the group has committed */
+        u->answer = response_of(&r);
+        u->status = r.status;
+        u->en = strcmp(r.sess.lang, "en") == 0;
+        if (!u->answer)
+            ok = MHD_NO;
+        else if (lcm__group_wait(&r, c, &u->group_ok))
+            ok = MHD_YES;
+        else /* ended already */
+            ok = handle(cls, c, url, method, version, data, size, con_cls);
+    } else
+        ok = respond(&r);
     lcm_strbuf_release(&r.out);
     return ok;
 }
@@ -514,6 +553,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!u)
         return;
     lcm_strbuf_release(&u->body);
+    if (u->answer)
+        MHD_destroy_response(u->answer);
     if (u->pp)
         MHD_destroy_post_processor(u->pp);
     for (size_t i = 0; i < u->nfiles; i++)
@@ -593,6 +634,7 @@ static void *checkpointer(void *arg) {
             fprintf(stderr, "lcmon: serve: checkpoint: %s\n", sqlite3_errmsg(db));
         else if (log > 0 && done == log) {
             pthread_mutex_lock(&s->wmu);
+            lcm__group_end(s); /* its open transaction would keep the log */
             rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
             pthread_mutex_unlock(&s->wmu);
             if (rc == SQLITE_OK)
@@ -716,9 +758,22 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         s.o.threads = cpus >= 2 && cpus <= 64 ? (unsigned)cpus : 2;
     }
+    /* SIGTERM and SIGINT are waited for here; every thread started below inherits the mask
+     * (one that did not could take the signal and end the process on the spot). */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
     pthread_mutex_init(&s.mu, NULL);
     pthread_mutex_init(&s.wmu, NULL);
     pthread_cond_init(&s.cv, NULL);
+    pthread_mutex_init(&s.gmu, NULL);
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&s.gcv, &monotonic);
+    pthread_condattr_destroy(&monotonic);
     s.ndbs = s.o.threads;
     s.dbs = calloc(s.ndbs, sizeof *s.dbs);
     s.dbfree = calloc(s.ndbs, sizeof *s.dbfree);
@@ -741,12 +796,13 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         else
             st = lcm_err_set(err, LCM_INTERNAL, "cannot start the checkpoint thread");
     }
-    /* SIGTERM and SIGINT are waited for here; the worker threads inherit the mask. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    int committing = 0;
+    if (st == LCM_OK) {
+        if (pthread_create(&s.committer, NULL, lcm__group_committer, &s) == 0)
+            committing = 1;
+        else
+            st = lcm_err_set(err, LCM_INTERNAL, "cannot start the thread that commits");
+    }
     signal(SIGPIPE, SIG_IGN);
     const char *where = o->listen ? o->listen : "127.0.0.1:8080";
     int lfd = -1, accepting = 0, sig = SIGTERM;
@@ -762,7 +818,7 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         for (size_t i = 0; st == LCM_OK && i < s.o.threads; i++) {
             w[i].d = MHD_start_daemon(
                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                    MHD_USE_NO_LISTEN_SOCKET,
+                    MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME,
                 0, NULL, NULL, handle, &s, MHD_OPTION_CONNECTION_LIMIT,
                 (unsigned)(1000 / s.o.threads + 1), MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -811,12 +867,20 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
         for (int i = 0; i < 3000 && atomic_load(&in_flight) > 0; i++)
             nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
+    lcm__group_flush(&s); /* nothing is left waiting for a commit */
     for (size_t i = 0; w && i < s.o.threads; i++)
         if (w[i].d)
             MHD_stop_daemon(w[i].d);
     free(w);
     if (st == LCM_OK) {
         fprintf(stderr, "lcmon: serve stopped (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    if (committing) {
+        pthread_mutex_lock(&s.gmu);
+        s.group_stop = 1;
+        pthread_cond_signal(&s.gcv);
+        pthread_mutex_unlock(&s.gmu);
+        pthread_join(s.committer, NULL);
     }
     if (ckpt_running) {
         pthread_mutex_lock(&s.ckpt_mu);
@@ -851,6 +915,9 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
     lcm__places_free(&s);
     pthread_mutex_destroy(&s.mu);
     pthread_mutex_destroy(&s.wmu);
+    pthread_mutex_destroy(&s.gmu);
+    pthread_cond_destroy(&s.gcv);
+    free(s.waiting);
     pthread_cond_destroy(&s.cv);
     return st;
 }

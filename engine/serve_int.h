@@ -77,6 +77,22 @@ typedef struct lcm__server {
      * connection's pages are dropped whenever another one has committed, so one writer
      * keeps the pages every write goes through (the tables' upper levels) in memory */
     lcm_db *wdb;
+    /* group commit (serve_store.c): the pages a respondent saves are written inside one
+     * transaction of wdb shared by the requests of about a millisecond (each in a
+     * savepoint of its own), committed by a thread of its own; each request's answer waits
+     * (its connection suspended) until the commit it is part of. Guarded by gmu (taken
+     * after wmu when both are). */
+    pthread_mutex_t gmu;
+    pthread_cond_t gcv;          /* the committer waits for a group */
+    int group_open;              /* wdb is in the group's transaction */
+    long long group_gen;         /* number of the group open or to be opened next */
+    long long group_t0_us;       /* when it began (CLOCK_MONOTONIC) */
+    size_t group_n;              /* requests in it */
+    unsigned char group_ok[64];  /* how group gen % 64 ended: 1 committed, 0 failed */
+    struct lcm__waiter *waiting; /* requests waiting for the group to commit */
+    size_t nwaiting, capwaiting;
+    int group_stop;
+    pthread_t committer;
     lcm_db **dbs; /* connection pool for reading, one per worker thread */
     int *dbfree;
     size_t ndbs, nfree;
@@ -139,6 +155,10 @@ typedef struct lcm__req {
     int cache;             /* static file: may be cached */
     int wlocked;           /* holds srv->wmu (lcm__begin): db is srv->wdb meanwhile */
     lcm_db *rdb;           /* the pool's connection, while db is srv->wdb */
+    int in_group;          /* lcm__begin_group: writing inside the group's transaction */
+    lcm_instance *fresh;   /* saved by lcm__instance_start, for ctx_open to show, not read back:
+                              a group has not committed it yet (freed with the request) */
+    long long group;       /* the group written to (after lcm__commit): its answer waits */
     char disposition[160]; /* Content-Disposition of a download, "" for a page */
     lcm__file *files;      /* files of a multipart post */
     size_t nfiles;
@@ -167,10 +187,30 @@ lcm_status lcm__paradata(lcm__req *r, const char *page, long long shown_ms, int 
  * same campaign with the same answers in the last day, "" when none. */
 lcm_status lcm__submission(lcm__req *r, const lcm_instance *in, char dup[48], lcm_err *err);
 long long lcm__now_ms(void);
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK of the request's connection, one writer at a time. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK of the server's writing connection, one writer at a
+ * time; r->db is that connection from lcm__begin to lcm__commit or lcm__rollback. A write
+ * begun with lcm__begin_group goes into the group's transaction instead (a savepoint):
+ * lcm__commit keeps it there and sets r->group, and the request's answer must wait for
+ * that group to commit (serve_http.c suspends its connection). Only a request whose answer
+ * reads nothing it wrote from the database may write in a group: what it wrote is not
+ * committed before its answer goes out. lcm__begin commits an open group first. */
 lcm_status lcm__begin(lcm__req *r, lcm_err *err);
+lcm_status lcm__begin_group(lcm__req *r, lcm_err *err);
 lcm_status lcm__commit(lcm__req *r, lcm_err *err);
 void lcm__rollback(lcm__req *r);
+/* A request waiting for group gen to commit: its connection and what it answers. */
+typedef struct lcm__waiter {
+    struct MHD_Connection *conn;
+    int *ok; /* set to 1 (committed) or 0 (failed) before the connection is resumed */
+} lcm__waiter;
+/* Wait for r's group: 1 when the connection is suspended and queued to be resumed once
+ * the group ends (*ok is set then); 0 when it has already ended, with *ok set. */
+int lcm__group_wait(lcm__req *r, struct MHD_Connection *c, int *ok);
+/* The committer thread, and ending the open group now (shutdown). */
+void *lcm__group_committer(void *server);
+void lcm__group_flush(lcm__server *s);
+/* End the open group now (COMMIT) and resume its requests; wmu held. */
+void lcm__group_end(lcm__server *s);
 
 /* serve_page.c */
 lcm_status lcm__sform_get(lcm__req *r, const char *form_id, const char *version, lcm__sform **out,

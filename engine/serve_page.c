@@ -348,7 +348,12 @@ static int ctx_open(lcm__req *r, ctx *c) {
         return 0;
     }
     lcm_status st = lcm__sform_get(r, r->sess.form_id, r->sess.form_version, &c->sf, &err);
-    if (st == LCM_OK) {
+    if (st == LCM_OK && r->fresh && r->fresh->f == c->sf->f &&
+        strcmp(lcm_instance_meta(r->fresh, "instance_id"), r->sess.instance_id) == 0) {
+        c->f = c->sf->f; /* just started by this request (lcm__instance_start) */
+        c->in = r->fresh;
+        r->fresh = NULL;
+    } else if (st == LCM_OK) {
         /* the main row and the roster rows in one read: one snapshot, and one look at
          * whether the connection's pages are still good */
         int read = sqlite3_get_autocommit(lcm_db_sqlite(r->db)) &&
@@ -938,7 +943,7 @@ static lcm_status remove_row(ctx *c, int rep, long k, lcm_err *err) {
 static lcm_status save(ctx *c, const char *key, long long shown, int back, lcm_err *err) {
     lcm__req *r = c->r;
     lcm_status st = lcm_instance_draft(c->in, err);
-    if (st == LCM_OK && (st = lcm__begin(r, err)) == LCM_OK) {
+    if (st == LCM_OK && (st = lcm__begin_group(r, err)) == LCM_OK) {
         for (size_t k = 0; st == LCM_OK && k < c->npend; k++)
             st = lcm__upload_store(r, lcm_instance_meta(c->in, "instance_id"),
                                    fld(c, c->pend[k].field)->name, c->pend[k].row, c->pend[k].f,
@@ -1301,7 +1306,7 @@ static void submit(ctx *c) {
             return;
         }
     }
-    if (st == LCM_OK && (st = lcm__begin(r, &err)) == LCM_OK) {
+    if (st == LCM_OK && (st = lcm__begin_group(r, &err)) == LCM_OK) {
         snprintf(r->sess.page, sizeof r->sess.page, "done");
         if ((st = lcm_instance_save(r->db, c->in, &err)) == LCM_OK &&
             (st = lcm__submission(r, c->in, dup, &err)) == LCM_OK &&
@@ -1377,6 +1382,9 @@ lcm_status lcm__instance_start(lcm__req *r, lcm__sform *sf, const char *const *m
         snprintf(r->sess.form_id, sizeof r->sess.form_id, "%s", sf->form_id);
         snprintf(r->sess.form_version, sizeof r->sess.form_version, "%s", sf->version);
         r->sess.page[0] = '\0';
+        lcm_instance_free(r->fresh); /* shown next from memory (ctx_open) */
+        r->fresh = in;
+        in = NULL;
     }
     lcm_interview_free(iv);
     lcm_instance_free(in);

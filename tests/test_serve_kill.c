@@ -375,7 +375,145 @@ static void serve_kill__address_in_use_is_refused(void) {
     CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* Eight respondents post their pages at the same time, from processes of their own, so that
+ * the server commits their pages in groups; killed with SIGKILL once all have their
+ * acknowledgements, the database has every acknowledged page of each. */
+static void serve_kill__pages_saved_together_survive_sigkill(void) {
+    const char *db = lcmt_tmp("together.db");
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
+                 NULL, NULL),
+        0);
+    signal(SIGPIPE, SIG_IGN);
+    server s;
+    CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
+    enum { N = 8 };
+    pid_t kids[N];
+    int fds[N][2];
+    for (int i = 0; i < N; i++) {
+        CU_ASSERT_EQUAL_FATAL(pipe(fds[i]), 0);
+        fflush(NULL);
+        kids[i] = fork();
+        if (kids[i] == 0) { /* a respondent: five pages, then how many were acknowledged */
+            close(fds[i][0]);
+            respondent r = {0};
+            resp c = request(s.port, "GET", "/c/household", "", NULL);
+            snprintf(r.cookie, sizeof r.cookie, "%s", c.cookie);
+            free(c.body);
+            look(s.port, &r);
+            for (int k = 0; k < 5; k++) {
+                char answers[512];
+                page_answers(k, i + 1, answers, sizeof answers);
+                if (post_page(s.port, &r, answers) != 1)
+                    break;
+                look(s.port, &r);
+            }
+            char b = (char)r.acked;
+            _exit(write(fds[i][1], &b, 1) == 1 ? 0 : 1);
+        }
+        close(fds[i][1]);
+    }
+    int acked = 0;
+    for (int i = 0; i < N; i++) {
+        char b = 0;
+        CU_ASSERT_EQUAL(read(fds[i][0], &b, 1), 1);
+        CU_ASSERT_EQUAL(b, 5);
+        acked += b == 5;
+        close(fds[i][0]);
+        waitpid(kids[i], NULL, 0);
+    }
+    CU_ASSERT_EQUAL(acked, N);
+    kill(s.pid, SIGKILL);
+    int status = 0;
+    waitpid(s.pid, &status, 0);
+    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE status = "
+                                  "'draft' AND consent = 1 AND sex = 2 AND hh_size = 2 AND "
+                                  "age = 40 + CAST(substr(psu, 12) AS INTEGER)"),
+                    N);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(DISTINCT psu) FROM resp_household_2026_1"), N);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
+                                  "resp_household_2026_1 r USING (instance_id) WHERE "
+                                  "m.position = 1 AND m.m_age = r.age"),
+                    N);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM serve_paradata"), 5 * N);
+    lcm_db_close(h);
+}
+
+/* A group of saved pages whose COMMIT fails (here a deferred foreign key that a trigger on
+ * the paradata breaks, checked only at COMMIT) answers the server's error, and nothing of
+ * the page is stored; once the cause is gone, the same page is saved. */
+static void serve_kill__failed_group_stores_nothing(void) {
+    const char *db = lcmt_tmp("groupfail.db");
+    remove(db);
+    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
+                 NULL, NULL),
+        0);
+    signal(SIGPIPE, SIG_IGN);
+    server s;
+    CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
+    respondent r = {0};
+    resp c = request(s.port, "GET", "/c/household", "", NULL);
+    CU_ASSERT_EQUAL(c.status, 200);
+    snprintf(r.cookie, sizeof r.cookie, "%s", c.cookie);
+    free(c.body);
+    look(s.port, &r);
+    char answers[512];
+    page_answers(0, 1, answers, sizeof answers);
+    CU_ASSERT_EQUAL_FATAL(post_page(s.port, &r, answers), 1); /* intro */
+    look(s.port, &r);
+    CU_ASSERT_STRING_EQUAL(r.page, "location");
+
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, 0, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_db_exec(h,
+                    "CREATE TABLE lcmt_parent (id INTEGER PRIMARY KEY);"
+                    "CREATE TABLE lcmt_child (p INTEGER REFERENCES lcmt_parent (id) "
+                    "DEFERRABLE INITIALLY DEFERRED);"
+                    "CREATE TRIGGER lcmt_break AFTER INSERT ON serve_paradata BEGIN "
+                    "INSERT INTO lcmt_child VALUES (42); END;",
+                    NULL),
+        LCM_OK);
+    page_answers(1, 1, answers, sizeof answers);
+    char body[2048];
+    snprintf(body, sizeof body, "_csrf=%s&_page=%s&_nav=next&%s", r.csrf, r.page, answers);
+    resp p = request(s.port, "POST", "/s", r.cookie, body);
+    CU_ASSERT_EQUAL(p.status, 500);
+    CU_ASSERT_PTR_NOT_NULL(p.body && strstr(p.body, "服务器出错，请稍后再试"));
+    free(p.body);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE consent = 1 "
+                                  "OR psu IS NOT NULL"),
+                    0);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM serve_paradata WHERE page = 'location'"),
+                    0);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM lcmt_child"), 0);
+    look(s.port, &r); /* still on the page that was not saved */
+    CU_ASSERT_STRING_EQUAL(r.page, "location");
+
+    CU_ASSERT_EQUAL(lcm_db_exec(h, "DROP TRIGGER lcmt_break", NULL), LCM_OK);
+    CU_ASSERT_EQUAL(post_page(s.port, &r, answers), 1);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE consent = 1 "
+                                  "AND psu = '110101001001'"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM serve_paradata WHERE page = 'location'"),
+                    1);
+    lcm_db_close(h);
+    kill(s.pid, SIGTERM);
+    int status = 0;
+    waitpid(s.pid, &status, 0);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 const lcmt_case lcmt_serve_kill_cases[] = {
+    {"pages_saved_together_survive_sigkill", serve_kill__pages_saved_together_survive_sigkill},
+    {"failed_group_stores_nothing", serve_kill__failed_group_stores_nothing},
     {"address_in_use_is_refused", serve_kill__address_in_use_is_refused},
     {"acknowledged_pages_survive_sigkill", serve_kill__acknowledged_pages_survive_sigkill},
     {"log_starts_again_and_loses_nothing", serve_kill__log_starts_again_and_loses_nothing},
