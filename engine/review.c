@@ -222,15 +222,15 @@ static lcm_status forget_copies(lcm_db *db, const char *form_id, lcm_err *err) {
     if (!lcm_table_has_column(db, "column_cache", "source"))
         return LCM_OK;
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare(db,
-                                   "DELETE FROM column_cache WHERE source IN (SELECT table_name"
-                                   " FROM forms WHERE form_id = ?1)",
-                                   &st, err);
+    lcm_status rc = lcm_db_prepare_cached(db,
+                                          "DELETE FROM column_cache WHERE source IN (SELECT "
+                                          "table_name FROM forms WHERE form_id = ?1)",
+                                          &st, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st) == SQLITE_DONE ? LCM_OK : lcm_db_fail(db, err, "forgetting copies");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -239,7 +239,7 @@ static lcm_status record(lcm_db *db, const lcm_review *v, int had, lcm_review_st
                          lcm_review_state to, const char *comment, const lcm_review_by *by,
                          lcm_err *err) {
     sqlite3_stmt *st = NULL;
-    lcm_status rc = lcm_db_prepare(
+    lcm_status rc = lcm_db_prepare_cached(
         db,
         "INSERT INTO submission_reviews(instance_id, form_id, form_version, city_code, state,"
         " comment, user_id, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
@@ -267,10 +267,10 @@ static lcm_status record(lcm_db *db, const lcm_review *v, int had, lcm_review_st
         }
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = lcm_db_fail(db, err, "recording a review");
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         st = NULL;
         if (rc == LCM_OK && pass == 0)
-            rc = lcm_db_prepare(
+            rc = lcm_db_prepare_cached(
                 db,
                 "INSERT INTO submission_review_history(instance_id, form_id, form_version,"
                 " city_code, to_state, comment, user_id, who, from_state, at) VALUES (?1, ?2,"
@@ -350,6 +350,26 @@ lcm_status lcm_review_submitted(lcm_db *db, const char *form_id, const char *for
     lcm_status rc = begin_own(db, &own, err);
     if (rc != LCM_OK)
         return rc;
+    /* the state alone first, with a kept statement: every submission asks, and only one
+     * returned with issues needs the whole review */
+    sqlite3_stmt *st = NULL;
+    int found = 0, issues = 0;
+    rc = lcm_db_prepare_cached(db, "SELECT state FROM submission_reviews WHERE instance_id = ?1",
+                               &st, err);
+    if (rc == LCM_OK) {
+        sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(st, 0);
+            found = 1;
+            issues =
+                t && strcmp((const char *)t, lcm_review_state_code(LCM_REVIEW_HAS_ISSUES)) == 0;
+        } else if (step != SQLITE_DONE)
+            rc = lcm_db_fail(db, err, "reading a review");
+        sqlite3_reset(st);
+    }
+    if (rc != LCM_OK || (found && !issues))
+        return end_own(db, own, rc, err);
     lcm_review v;
     rc = lcm_review_get(db, instance_id, NULL, &v, NULL);
     if (rc == LCM_NOTFOUND) {

@@ -129,13 +129,14 @@ int lcm_survey_nonresponse(const char *answer) {
 int lcm_table_has_column(lcm_db *db, const char *table, const char *col) {
     sqlite3_stmt *st = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(lcm_db_sqlite(db), "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
-                           -1, &st, NULL) == SQLITE_OK) {
+    /* kept by the connection: a submission asks each time (review.c) */
+    if (lcm_db_prepare_cached(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", &st,
+                              NULL) == LCM_OK) {
         sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
         found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     return found;
 }
 
