@@ -348,8 +348,9 @@ static void serve_kill__log_starts_again_and_loses_nothing(void) {
     lcm_db_close(h);
 }
 
-/* A second server on the address of a running one is refused, naming the address, and the
- * first goes on answering; the first, stopped with SIGTERM, exits 0. */
+/* A second server on the address of a running one is refused, naming the address, as is a
+ * checkpoint interval out of range; the first goes on answering and, stopped with SIGTERM,
+ * exits 0. */
 static void serve_kill__address_in_use_is_refused(void) {
     const char *db = lcmt_tmp("inuse.db");
     remove(db);
@@ -364,6 +365,14 @@ static void serve_kill__address_in_use_is_refused(void) {
     int code = lcmt_run((const char *[]){"serve", db, "--listen", where, NULL}, NULL, &out, &err);
     CU_ASSERT_NOT_EQUAL(code, 0);
     CU_ASSERT_PTR_NOT_NULL(err && strstr(err, want));
+    free(out);
+    free(err);
+    /* and a checkpoint interval out of range, by name */
+    out = err = NULL;
+    code = lcmt_run((const char *[]){"serve", db, "--checkpoint-pages", "0", NULL}, NULL, &out,
+                    &err);
+    CU_ASSERT_NOT_EQUAL(code, 0);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "bad --checkpoint-pages: '0' (1 to 1000000)"));
     free(out);
     free(err);
     resp r = request(s.port, "GET", "/c/household", "", NULL);
