@@ -369,8 +369,8 @@ static void serve_kill__address_in_use_is_refused(void) {
     free(err);
     /* and a checkpoint interval out of range, by name */
     out = err = NULL;
-    code = lcmt_run((const char *[]){"serve", db, "--checkpoint-pages", "0", NULL}, NULL, &out,
-                    &err);
+    code =
+        lcmt_run((const char *[]){"serve", db, "--checkpoint-pages", "0", NULL}, NULL, &out, &err);
     CU_ASSERT_NOT_EQUAL(code, 0);
     CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "bad --checkpoint-pages: '0' (1 to 1000000)"));
     free(out);
