@@ -145,6 +145,16 @@ static void look(int port, respondent *r) {
     free(g.body);
 }
 
+/* A new respondent opens the link and is shown the first page: the link's status. */
+static int arrive(int port, respondent *r) {
+    memset(r, 0, sizeof *r);
+    resp c = request(port, "GET", "/c/household", "", NULL);
+    snprintf(r->cookie, sizeof r->cookie, "%s", c.cookie);
+    free(c.body);
+    look(port, r);
+    return c.status;
+}
+
 /* Post the answers of the current page until the server acknowledges it (200 with the
  * next page; the same page again shows questions the answers made relevant, posted
  * again). 1 when acked. */
@@ -193,25 +203,32 @@ static void page_answers(int k, int i, char *out, size_t cap) {
     }
 }
 
-static void serve_kill__acknowledged_pages_survive_sigkill(void) {
-    const char *db = lcmt_tmp("kill.db");
+/* A new database named name in the test's directory, with the household form loaded. */
+static const char *household_db(const char *name) {
+    const char *db = lcmt_tmp(name);
+    char side[4096];
     remove(db);
+    snprintf(side, sizeof side, "%s-wal", db); /* a log left by a killed server: not this one's */
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    remove(side);
     CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
     CU_ASSERT_EQUAL_FATAL(
         lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
                  NULL, NULL),
         0);
+    return db;
+}
+
+static void serve_kill__acknowledged_pages_survive_sigkill(void) {
+    const char *db = household_db("kill.db");
     signal(SIGPIPE, SIG_IGN);
     server s;
     CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
     respondent r[3];
     memset(r, 0, sizeof r);
     for (int i = 0; i < 3; i++) {
-        resp c = request(s.port, "GET", "/c/household", "", NULL);
-        CU_ASSERT_EQUAL(c.status, 200);
-        snprintf(r[i].cookie, sizeof r[i].cookie, "%s", c.cookie);
-        free(c.body);
-        look(s.port, &r[i]);
+        CU_ASSERT_EQUAL(arrive(s.port, &r[i]), 200);
         CU_ASSERT_STRING_EQUAL(r[i].page, "intro");
     }
     /* pages in turn, respondents interleaved; respondent i stops after 2 + i pages */
@@ -272,6 +289,28 @@ static void serve_kill__acknowledged_pages_survive_sigkill(void) {
     lcm_db_close(h);
 }
 
+/* Kill the server with SIGKILL, then find n respondents' five pages in db: consent (page 2),
+ * age (3), household size (4), member 1 (5), each respondent's own (age 40 + the last digit
+ * of its community). */
+static void killed_with_pages(server *s, const char *db, long n) {
+    kill(s->pid, SIGKILL);
+    int status = 0;
+    waitpid(s->pid, &status, 0);
+    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    lcm_db *h = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE status = "
+                                  "'draft' AND consent = 1 AND sex = 2 AND hh_size = 2 AND "
+                                  "age = 40 + CAST(substr(psu, 12) AS INTEGER)"),
+                    n);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
+                                  "resp_household_2026_1 r USING (instance_id) WHERE "
+                                  "m.position = 1 AND m.m_age = r.age"),
+                    n);
+    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM serve_paradata"), 5 * n);
+    lcm_db_close(h);
+}
+
 /* The checkpoint sequence number in the header of db's write-ahead log (bytes 12-15,
  * big-endian): SQLite adds one each time the log is written again from its start. -1 when
  * there is no log. */
@@ -296,28 +335,15 @@ static long wal_restarts(const char *db) {
  * is bounded by respondents, not by a clock: it goes on until the log has started again
  * twice, or 40 respondents. */
 static void serve_kill__log_starts_again_and_loses_nothing(void) {
-    const char *db = lcmt_tmp("walrestart.db");
-    char wal[4096];
-    snprintf(wal, sizeof wal, "%s-wal", db);
-    remove(db);
-    remove(wal);
-    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
-    CU_ASSERT_EQUAL_FATAL(
-        lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
-                 NULL, NULL),
-        0);
+    const char *db = household_db("walrestart.db");
     signal(SIGPIPE, SIG_IGN);
     server s;
     CU_ASSERT_EQUAL_FATAL(start(db, &s, "16"), 0);
     int n = 0, acked = 0;
     long restarts = -1;
     while (n < 40 && (n < 10 || restarts < 2)) {
-        respondent r = {0};
-        resp c = request(s.port, "GET", "/c/household", "", NULL);
-        CU_ASSERT_EQUAL(c.status, 200);
-        snprintf(r.cookie, sizeof r.cookie, "%s", c.cookie);
-        free(c.body);
-        look(s.port, &r);
+        respondent r;
+        CU_ASSERT_EQUAL(arrive(s.port, &r), 200);
         for (int k = 0; k < 5; k++) {
             char answers[512];
             page_answers(k, 1 + n % 9, answers, sizeof answers);
@@ -330,22 +356,7 @@ static void serve_kill__log_starts_again_and_loses_nothing(void) {
     }
     CU_ASSERT(restarts >= 2);
     CU_ASSERT_EQUAL(acked, n);
-    kill(s.pid, SIGKILL);
-    int status = 0;
-    waitpid(s.pid, &status, 0);
-    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    lcm_db *h = NULL;
-    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
-    /* each respondent's five pages: consent (page 2), age (3), household size (4), member 1 (5) */
-    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE status = "
-                                  "'draft' AND consent = 1 AND sex = 2 AND hh_size = 2 AND "
-                                  "age = 40 + CAST(substr(psu, 12) AS INTEGER)"),
-                    n);
-    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
-                                  "resp_household_2026_1 r USING (instance_id) WHERE "
-                                  "m.position = 1 AND m.m_age = r.age"),
-                    n);
-    lcm_db_close(h);
+    killed_with_pages(&s, db, n);
 }
 
 /* A second server on the address of a running one is refused, naming the address, as is a
@@ -388,13 +399,7 @@ static void serve_kill__address_in_use_is_refused(void) {
  * the server commits their pages in groups; killed with SIGKILL once all have their
  * acknowledgements, the database has every acknowledged page of each. */
 static void serve_kill__pages_saved_together_survive_sigkill(void) {
-    const char *db = lcmt_tmp("together.db");
-    remove(db);
-    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
-    CU_ASSERT_EQUAL_FATAL(
-        lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
-                 NULL, NULL),
-        0);
+    const char *db = household_db("together.db");
     signal(SIGPIPE, SIG_IGN);
     server s;
     CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
@@ -407,11 +412,8 @@ static void serve_kill__pages_saved_together_survive_sigkill(void) {
         kids[i] = fork();
         if (kids[i] == 0) { /* a respondent: five pages, then how many were acknowledged */
             close(fds[i][0]);
-            respondent r = {0};
-            resp c = request(s.port, "GET", "/c/household", "", NULL);
-            snprintf(r.cookie, sizeof r.cookie, "%s", c.cookie);
-            free(c.body);
-            look(s.port, &r);
+            respondent r;
+            arrive(s.port, &r);
             for (int k = 0; k < 5; k++) {
                 char answers[512];
                 page_answers(k, i + 1, answers, sizeof answers);
@@ -434,22 +436,10 @@ static void serve_kill__pages_saved_together_survive_sigkill(void) {
         waitpid(kids[i], NULL, 0);
     }
     CU_ASSERT_EQUAL(acked, N);
-    kill(s.pid, SIGKILL);
-    int status = 0;
-    waitpid(s.pid, &status, 0);
-    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    lcm_db *h = NULL;
+    killed_with_pages(&s, db, N);
+    lcm_db *h = NULL; /* and each in an instance of its own */
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(db, LCM_OPEN_READONLY, &h, NULL), LCM_OK);
-    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1 WHERE status = "
-                                  "'draft' AND consent = 1 AND sex = 2 AND hh_size = 2 AND "
-                                  "age = 40 + CAST(substr(psu, 12) AS INTEGER)"),
-                    N);
     CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(DISTINCT psu) FROM resp_household_2026_1"), N);
-    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM resp_household_2026_1__members m JOIN "
-                                  "resp_household_2026_1 r USING (instance_id) WHERE "
-                                  "m.position = 1 AND m.m_age = r.age"),
-                    N);
-    CU_ASSERT_EQUAL(lcmt_count(h, "SELECT count(*) FROM serve_paradata"), 5 * N);
     lcm_db_close(h);
 }
 
@@ -457,22 +447,12 @@ static void serve_kill__pages_saved_together_survive_sigkill(void) {
  * the paradata breaks, checked only at COMMIT) answers the server's error, and nothing of
  * the page is stored; once the cause is gone, the same page is saved. */
 static void serve_kill__failed_group_stores_nothing(void) {
-    const char *db = lcmt_tmp("groupfail.db");
-    remove(db);
-    CU_ASSERT_EQUAL_FATAL(lcmt_run((const char *[]){"init", db, NULL}, NULL, NULL, NULL), 0);
-    CU_ASSERT_EQUAL_FATAL(
-        lcmt_run((const char *[]){"form", "load", db, lcmt_path("surveys/household"), NULL}, NULL,
-                 NULL, NULL),
-        0);
+    const char *db = household_db("groupfail.db");
     signal(SIGPIPE, SIG_IGN);
     server s;
     CU_ASSERT_EQUAL_FATAL(start(db, &s, NULL), 0);
-    respondent r = {0};
-    resp c = request(s.port, "GET", "/c/household", "", NULL);
-    CU_ASSERT_EQUAL(c.status, 200);
-    snprintf(r.cookie, sizeof r.cookie, "%s", c.cookie);
-    free(c.body);
-    look(s.port, &r);
+    respondent r;
+    CU_ASSERT_EQUAL(arrive(s.port, &r), 200);
     char answers[512];
     page_answers(0, 1, answers, sizeof answers);
     CU_ASSERT_EQUAL_FATAL(post_page(s.port, &r, answers), 1); /* intro */
