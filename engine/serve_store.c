@@ -429,8 +429,13 @@ lcm_status lcm__begin(lcm__req *r, lcm_err *err) {
 lcm_status lcm__begin_group(lcm__req *r, lcm_err *err) {
     lcm__server *s = r->srv;
     pthread_mutex_lock(&s->wmu);
-    if (s->group_open && sqlite3_get_autocommit(lcm_db_sqlite(s->wdb)))
-        lcm__group_end(s); /* rolled back by SQLite after an error: those requests failed */
+    if ((s->group_open && sqlite3_get_autocommit(lcm_db_sqlite(s->wdb))) || r->group)
+        lcm__group_end(s); /* rolled back by SQLite after an error: those requests failed;
+                              or this request wrote in a group already: that one ends first */
+    if (r->group && !s->group_ok[(r->group - 1) % 64]) {
+        pthread_mutex_unlock(&s->wmu);
+        return lcm_err_set(err, LCM_IO, "what this request saved before was not stored");
+    }
     write_start(r);
     lcm_status rc = LCM_OK;
     if (!s->group_open && (rc = run_cached(r->db, "BEGIN IMMEDIATE", err)) == LCM_OK) {
