@@ -670,7 +670,8 @@ static void conn_notify(void *cls, struct MHD_Connection *c, void **ctx,
 }
 
 typedef struct acceptor_args {
-    int fd; /* the listening socket */
+    int fd;    /* the listening socket */
+    int limit; /* connections of one worker */
     worker *w;
     size_t nw;
     atomic_int stopping;
@@ -679,6 +680,21 @@ typedef struct acceptor_args {
 static void *acceptor(void *arg) {
     acceptor_args *a = arg;
     for (;;) {
+        /* the worker's thread takes a connection up (NOTIFY_STARTED) after this thread has
+         * handed it over: those on their way count too, or a burst would all go to one */
+        size_t best = 0;
+        int least = INT32_MAX;
+        for (size_t i = 0; i < a->nw; i++) {
+            int n = atomic_load(&a->w[i].open) + atomic_load(&a->w[i].handing);
+            if (n < least)
+                least = n, best = i;
+        }
+        if (least >= a->limit) { /* every worker full: new ones wait in the listen queue */
+            if (atomic_load(&a->stopping))
+                return NULL;
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
+            continue;
+        }
         struct sockaddr_storage from;
         socklen_t len = sizeof from;
         int fd = accept4(a->fd, (struct sockaddr *)&from, &len, SOCK_CLOEXEC);
@@ -688,15 +704,6 @@ static void *acceptor(void *arg) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
                 nanosleep(&(struct timespec){0, 10000000}, NULL); /* out of descriptors */
             continue;
-        }
-        /* the worker's thread takes a connection up (NOTIFY_STARTED) after this thread has
-         * handed it over: those on their way count too, or a burst would all go to one */
-        size_t best = 0;
-        int least = INT32_MAX;
-        for (size_t i = 0; i < a->nw; i++) {
-            int n = atomic_load(&a->w[i].open) + atomic_load(&a->w[i].handing);
-            if (n < least)
-                least = n, best = i;
         }
         atomic_fetch_add(&a->w[best].handing, 1);
         /* libmicrohttpd owns the socket now, and closes it when it refuses it */
@@ -807,7 +814,8 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
     const char *where = o->listen ? o->listen : "127.0.0.1:8080";
     int lfd = -1, accepting = 0, sig = SIGTERM;
     pthread_t accept_thread;
-    acceptor_args acc = {.fd = -1, .nw = s.o.threads};
+    /* at most 1000 connections in all; libmicrohttpd's thread pool had the same limit */
+    acceptor_args acc = {.fd = -1, .limit = (int)(1000 / s.o.threads), .nw = s.o.threads};
     worker *w = calloc(s.o.threads, sizeof *w);
     if (st == LCM_OK && !w)
         st = lcm_err_set(err, LCM_NOMEM, "out of memory");
@@ -819,11 +827,11 @@ lcm_status lcm_serve_run(const lcm_serve_opts *o, lcm_err *err) {
             w[i].d = MHD_start_daemon(
                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                     MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME,
-                0, NULL, NULL, handle, &s, MHD_OPTION_CONNECTION_LIMIT,
-                (unsigned)(1000 / s.o.threads + 1), MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
-                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                (size_t)32768, MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
-                MHD_OPTION_NOTIFY_CONNECTION, conn_notify, &w[i], MHD_OPTION_END);
+                0, NULL, NULL, handle, &s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)(acc.limit + 1),
+                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_TIMEOUT,
+                (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+                MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_NOTIFY_CONNECTION,
+                conn_notify, &w[i], MHD_OPTION_END);
             if (!w[i].d)
                 st = lcm_err_set(err, LCM_IO, "cannot start the HTTP server: %s", strerror(errno));
         }
