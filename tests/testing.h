@@ -52,6 +52,11 @@ int lcmt_has(const char *hay, const char *needle);
 char *lcmt_zip_member(const unsigned char *z, size_t n, const char *name);
 #define LCMT_ASSERT_HAS(h, n) CU_ASSERT(lcmt_has((h), (n)))
 
+/* 1 when text (may be NULL: 0) holds a UTC time in the stored ISO 8601 form, such as
+ * 2026-12-05T21:04:24Z (seconds and their fraction optional), after printing it to stderr;
+ * otherwise 0. Staff pages show Beijing time instead (engine/serve_time.c). */
+int lcmt_has_utc_iso(const char *text);
+
 /* How many '\n' text holds (0 when text is NULL): the lines of a CSV or report output. */
 long lcmt_count_lines(const char *text);
 
