@@ -11,7 +11,6 @@
 #include "lcmon.h"
 #include "lcmt_http.h"
 #include "testing.h"
-#include "timestamp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,14 +290,6 @@ static void approval_web__ministry(void) {
     free(body);
 }
 
-/* A stored UTC time as the pages show it: the engine's conversion to Beijing time
- * (lcm_timestamp_beijing, UTC+8) to the minute. */
-static void shown_time(const char *stored, char out[LCM_TIMESTAMP_BEIJING_SIZE]) {
-    char bj[LCM_TIMESTAMP_BEIJING_SIZE];
-    CU_ASSERT_EQUAL(lcm_timestamp_beijing(stored, bj), 0);
-    snprintf(out, LCM_TIMESTAMP_BEIJING_SIZE, "%.16s", bj);
-}
-
 /* After the walk: the list's last change and every line of the history are the stored UTC
  * times in Beijing time, the header says 北京时间 once, no stored UTC text is shown; a time
  * across the year end rolls (2026-12-31T16:30:00Z is 2027-01-01 00:30), the leap day too
@@ -315,11 +306,11 @@ static void approval_web__times_in_beijing(void) {
     CU_ASSERT_EQUAL(lcm_approval_history(db, "1101", 2024, &ev, &nev, NULL), LCM_OK);
     lcm_db_close(db);
     CU_ASSERT_EQUAL(nev, 6);
-    char bj[LCM_TIMESTAMP_BEIJING_SIZE], want[400];
+    char bj[20], want[400];
     char *body = NULL;
     CU_ASSERT_EQUAL(get_status(&m, "/data", &body), 200);
     LCMT_ASSERT_HAS(body, "<th>最近操作（北京时间）</th>");
-    shown_time(ap.updated_at, bj);
+    lcmt_shown_time(ap.updated_at, bj);
     snprintf(want, sizeof want, "<td>%s %s</td>", bj, ap.updated_by);
     LCMT_ASSERT_HAS(body, want);
     CU_ASSERT_FALSE(lcmt_has_utc_iso(body));
@@ -327,7 +318,7 @@ static void approval_web__times_in_beijing(void) {
     CU_ASSERT_EQUAL(get_status(&m, "/data/1101/2024", &body), 200);
     LCMT_ASSERT_HAS(body, "<th>时间（北京时间）</th>");
     for (size_t i = 0; i < nev; i++) {
-        shown_time(ev[i].at, bj);
+        lcmt_shown_time(ev[i].at, bj);
         snprintf(want, sizeof want, "<tr><td>%s</td><td>%s</td>", bj, ev[i].who);
         LCMT_ASSERT_HAS(body, want);
     }

@@ -11,8 +11,8 @@
 #include "field.h"
 #include "review.h"
 #include "serve.h"
+#include "lcmt_http.h"
 #include "testing.h"
-#include "timestamp.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -1200,24 +1200,6 @@ static void review_pages(void) {
     free(id);
 }
 
-/* Submission-review-time text as a page shows it: the engine's conversion of the stored UTC
- * time to Beijing time (lcm_timestamp_beijing), to the minute. */
-static void shown_time(const char *stored, char out[LCM_TIMESTAMP_BEIJING_SIZE]) {
-    char bj[LCM_TIMESTAMP_BEIJING_SIZE];
-    CU_ASSERT_EQUAL(lcm_timestamp_beijing(stored, bj), 0);
-    snprintf(out, LCM_TIMESTAMP_BEIJING_SIZE, "%.16s", bj);
-}
-
-static void exec_rw(const char *q) {
-    lcm_db *db = open_rw();
-    char *msg = NULL;
-    CU_ASSERT_EQUAL(sqlite3_exec(lcm_db_sqlite(db), q, NULL, NULL, &msg), SQLITE_OK);
-    if (msg)
-        fprintf(stderr, "\n  %s: %s\n", q, msg);
-    sqlite3_free(msg);
-    lcm_db_close(db);
-}
-
 /* After review_pages: the review list, the interview and its history show Beijing time
  * (UTC+8) to the minute, the engine's stored UTC time converted, and say so once; no stored
  * UTC text is on the page. A stored time across the year end (2026-12-31T16:30:00Z is
@@ -1235,8 +1217,8 @@ static void review_times_beijing(void) {
     CU_ASSERT_EQUAL_FATAL(lcm_review_get(db, id, NULL, &v, NULL), LCM_OK);
     free(v.comment);
     lcm_db_close(db);
-    char bj[LCM_TIMESTAMP_BEIJING_SIZE];
-    shown_time(v.submitted_at, bj);
+    char bj[20];
+    lcmt_shown_time(v.submitted_at, bj);
     /* the list */
     resp r = request(port, "GET", "/review?city=1100", ad, NULL, 0);
     CU_ASSERT_EQUAL(r.status, 200);
@@ -1260,7 +1242,7 @@ static void review_times_beijing(void) {
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     int lines = 0;
     for (; sqlite3_step(st) == SQLITE_ROW; lines++) {
-        shown_time((const char *)sqlite3_column_text(st, 0), bj);
+        lcmt_shown_time((const char *)sqlite3_column_text(st, 0), bj);
         snprintf(want, sizeof want, "<li>%s ", bj);
         LCMT_ASSERT_HAS(r.body, want);
     }
@@ -1282,7 +1264,7 @@ static void review_times_beijing(void) {
              " to_state, '2028-02-28T20:00:00Z' FROM submission_review_history"
              " WHERE instance_id = '%s' ORDER BY id DESC LIMIT 1",
              id, id);
-    exec_rw(q);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
     r = request(port, "GET", "/review?city=1100", ad, NULL, 0);
     snprintf(want, sizeof want, "<tr id=\"r-%s\"><td>2027-01-01 00:30</td>", id);
     LCMT_ASSERT_HAS(r.body, want);
@@ -1296,7 +1278,7 @@ static void review_times_beijing(void) {
              "UPDATE serve_submissions SET submitted_at = '<b>2026-13-01</b>'"
              " WHERE instance_id = '%s'",
              id);
-    exec_rw(q);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
     r = request(port, "GET", "/review?city=1100", ad, NULL, 0);
     snprintf(want, sizeof want, "<tr id=\"r-%s\"><td>&lt;b&gt;2026-13-01&lt;/b&gt;</td>", id);
     LCMT_ASSERT_HAS(r.body, want);
@@ -1304,7 +1286,7 @@ static void review_times_beijing(void) {
     resp_free(&r);
     snprintf(q, sizeof q, "UPDATE serve_submissions SET submitted_at = '' WHERE instance_id = '%s'",
              id);
-    exec_rw(q);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
     r = request(port, "GET", path, ad, NULL, 0);
     CU_ASSERT_EQUAL(r.status, 200);
     LCMT_ASSERT_HAS(r.body, "<dd id=\"submitted\"></dd>");
@@ -1321,7 +1303,7 @@ static void review_times_beijing(void) {
     snprintf(q, sizeof q,
              "UPDATE serve_submissions SET submitted_at = '%s' WHERE instance_id = '%s'", old_at,
              id);
-    exec_rw(q);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
     free(old_at);
     free(id);
 }

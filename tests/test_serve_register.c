@@ -10,8 +10,8 @@
  */
 #include "network.h"
 #include "strbuf.h"
+#include "lcmt_http.h"
 #include "testing.h"
-#include "timestamp.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -367,14 +367,6 @@ static char *stored_form(const char *const *ov) {
     return lcm_strbuf_detach(&sb);
 }
 
-/* A stored UTC time as the pages show it: the engine's conversion to Beijing time
- * (lcm_timestamp_beijing, UTC+8) to the minute. */
-static void shown_time(const char *stored, char out[LCM_TIMESTAMP_BEIJING_SIZE]) {
-    char bj[LCM_TIMESTAMP_BEIJING_SIZE];
-    CU_ASSERT_EQUAL(lcm_timestamp_beijing(stored, bj), 0);
-    snprintf(out, LCM_TIMESTAMP_BEIJING_SIZE, "%.16s", bj);
-}
-
 static void web__return_resubmit_recommend_admit(void) {
     server();
     /* the province returns it: the comment is required, then shown escaped to the city */
@@ -400,8 +392,8 @@ static void web__return_resubmit_recommend_admit(void) {
         CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path(), LCM_OPEN_READONLY, &db, NULL), LCM_OK);
         CU_ASSERT_EQUAL(lcm_net_state_get(db, "4401", &ns, NULL), LCM_OK);
         lcm_db_close(db);
-        char bj[LCM_TIMESTAMP_BEIJING_SIZE], want[300];
-        shown_time(ns.at, bj);
+        char bj[20], want[300];
+        lcmt_shown_time(ns.at, bj);
         snprintf(want, sizeof want, "<p class=\"hint\">%s · %s（北京时间）</p>", ns.by, bj);
         LCMT_ASSERT_HAS(r.body, want);
         CU_ASSERT_FALSE(lcmt_has_utc_iso(r.body));
@@ -486,17 +478,6 @@ static void web__return_resubmit_recommend_admit(void) {
 
 /* ---- times: Beijing time on the pages --------------------------------------------------- */
 
-static void db_exec(const char *q) {
-    lcm_db *db = NULL;
-    char *msg = NULL;
-    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path(), 0, &db, NULL), LCM_OK);
-    CU_ASSERT_EQUAL(sqlite3_exec(lcm_db_sqlite(db), q, NULL, NULL, &msg), SQLITE_OK);
-    if (msg)
-        fprintf(stderr, "\n  %s: %s\n", q, msg);
-    sqlite3_free(msg);
-    lcm_db_close(db);
-}
-
 /* After the walk: every line of 4401's history (办理记录) on the province's and the city's
  * page is the stored UTC time in Beijing time to the minute (the engine's conversion), the
  * column header says 北京时间, no stored UTC text is shown. Then fixed times: a return at
@@ -512,10 +493,10 @@ static void web__times_in_beijing(void) {
                                              " WHERE city_code = '4401' ORDER BY id",
                                              -1, &st, NULL),
                           SQLITE_OK);
-    char shown[8][LCM_TIMESTAMP_BEIJING_SIZE], want[300];
+    char shown[8][20], want[300];
     int n = 0;
     while (n < 8 && sqlite3_step(st) == SQLITE_ROW)
-        shown_time((const char *)sqlite3_column_text(st, 0), shown[n++]);
+        lcmt_shown_time((const char *)sqlite3_column_text(st, 0), shown[n++]);
     sqlite3_finalize(st);
     lcm_db_close(db);
     CU_ASSERT_EQUAL(n, 5);
@@ -532,10 +513,14 @@ static void web__times_in_beijing(void) {
         resp_free(&r);
     }
     char *year = db_text("SELECT admitted_year FROM network_members WHERE city_code = '4401'");
-    db_exec("UPDATE network_members SET status = 'returned', admitted_year = NULL"
+    CU_ASSERT_EQUAL(
+        lcmt_exec(
+            db_path(),
+            "UPDATE network_members SET status = 'returned', admitted_year = NULL"
             " WHERE city_code = '4401';"
             "INSERT INTO network_history(city_code, from_status, to_status, actor, changed_at,"
-            " note) VALUES ('4401', 'admitted', 'returned', 'gd', '2026-12-31T16:30:00Z', '年末')");
+            " note) VALUES ('4401', 'admitted', 'returned', 'gd', '2026-12-31T16:30:00Z', '年末')"),
+        0);
     resp r = get("/apply", as("gz")->cookie);
     LCMT_ASSERT_HAS(r.body, "<p class=\"hint\">gd · 2027-01-01 00:30（北京时间）</p>");
     LCMT_ASSERT_HAS(r.body, "<tr><td>2027-01-01 00:30</td>");
@@ -554,7 +539,7 @@ static void web__times_in_beijing(void) {
              " '2028-02-28T20:00:00Z')",
              atoi(year));
     free(year);
-    db_exec(q);
+    CU_ASSERT_EQUAL(lcmt_exec(db_path(), q), 0);
     r = get("/register/4401", as("moe")->cookie);
     LCMT_ASSERT_HAS(r.body, "<tr><td>2028-02-29 04:00</td>");
     CU_ASSERT_FALSE(lcmt_has_utc_iso(r.body));

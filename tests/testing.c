@@ -209,6 +209,19 @@ long lcmt_count(lcm_db *db, const char *sql) {
     return n;
 }
 
+int lcmt_exec(const char *path, const char *sql) {
+    lcm_db *db = NULL;
+    char *msg = NULL;
+    if (lcm_db_open(path, 0, &db, NULL) != LCM_OK)
+        return -1;
+    int rc = sqlite3_exec(lcm_db_sqlite(db), sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "\n  lcmt_exec: %s: %s\n", sql, msg ? msg : "");
+    sqlite3_free(msg);
+    lcm_db_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
 char *lcmt_slurp(const char *path, size_t *len) {
     FILE *fp = fopen(path, "rb");
     if (!fp)
