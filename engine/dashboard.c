@@ -8,12 +8,12 @@
 #include "composite.h"
 #include "field_int.h"
 #include "form.h"
+#include "timestamp.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* ---- AAPOR classes -------------------------------------------------------------------- */
 
@@ -126,21 +126,14 @@ static void bind_scope(sqlite3_stmt *st, const lcm_dash *d) {
 }
 
 /* Beijing time (UTC+8) of an ISO UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z" into local
- * "YYYY-MM-DD HH:MM:SS"; *tod gets the seconds since local midnight. 0 when unreadable. */
-static int beijing(const char *utc, char local[20], long *tod) {
-    int y, mo, da, h, mi, s;
-    if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &da, &h, &mi, &s) != 6 || mo < 1 ||
-        mo > 12 || da < 1 || da > 31)
+ * "YYYY-MM-DD HH:MM:SS" (lcm_timestamp_beijing); *tod gets the seconds since local midnight.
+ * 0 when unreadable. */
+static int beijing(const char *utc, char local[LCM_TIMESTAMP_BEIJING_SIZE], long *tod) {
+    if (lcm_timestamp_beijing(utc, local) != 0)
         return 0;
-    /* days since 1970-01-01 of the civil date (H. Hinnant's days_from_civil) */
-    long yy = mo <= 2 ? y - 1 : y, era = (yy >= 0 ? yy : yy - 399) / 400;
-    long yoe = yy - era * 400, doy = (153L * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + da - 1;
-    long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    time_t t = (time_t)(days * 86400L + h * 3600L + mi * 60L + s) + 8 * 3600;
-    struct tm lt;
-    gmtime_r(&t, &lt);
-    strftime(local, 20, "%Y-%m-%d %H:%M:%S", &lt);
-    *tod = lt.tm_hour * 3600L + lt.tm_min * 60L + lt.tm_sec;
+    int h = 0, mi = 0, s = 0;
+    sscanf(local + 11, "%2d:%2d:%2d", &h, &mi, &s);
+    *tod = h * 3600L + mi * 60L + s;
     return 1;
 }
 

@@ -85,11 +85,18 @@ static void list_get(lcm__req *r) {
         lcm_serve_html(o, lcm__say(r, "暂无城市填报的数据", "No city has inputs yet"));
         lcm_strbuf_adds(o, "</p>");
     } else {
-        static const char *const head_zh[] = {"城市", "年份",     "状态", "指标值", "常住人口",
-                                              "自评", "最近操作", "意见", ""};
-        static const char *const head_en[] = {"City",        "Year",       "State",
-                                              "Values",      "Population", "Self-assessed",
-                                              "Last change", "Comment",    ""};
+        static const char *const head_zh[] = {
+            "城市", "年份", "状态", "指标值", "常住人口", "自评", "最近操作（北京时间）",
+            "意见", ""};
+        static const char *const head_en[] = {"City",
+                                              "Year",
+                                              "State",
+                                              "Values",
+                                              "Population",
+                                              "Self-assessed",
+                                              "Last change (Beijing time)",
+                                              "Comment",
+                                              ""};
         lcm_strbuf_adds(o, "<table class=\"data\"><thead><tr>");
         for (int k = 0; k < 9; k++) {
             lcm_strbuf_adds(o, "<th>");
@@ -99,12 +106,12 @@ static void list_get(lcm__req *r) {
         lcm_strbuf_adds(o, "</tr></thead><tbody>");
         for (size_t i = 0; i < n; i++) {
             const lcm_approval *a = &rows[i];
-            char b[4][24], who[200];
+            char b[4][24], who[200], when[LCM__TIME_SIZE];
             snprintf(b[0], sizeof b[0], "%d", a->year);
             snprintf(b[1], sizeof b[1], "%ld", a->values);
             snprintf(b[2], sizeof b[2], "%ld", a->stats);
             snprintf(b[3], sizeof b[3], "%ld", a->selfs);
-            snprintf(who, sizeof who, "%s %s", a->updated_at, a->updated_by);
+            snprintf(who, sizeof who, "%s %s", lcm__shown_time(a->updated_at, when), a->updated_by);
             lcm_strbuf_addf(o, "<tr class=\"state-%s\">", lcm_approval_state_code(a->state));
             lcm_strbuf_adds(o, "<td>");
             lcm_serve_html(o, a->city_name);
@@ -259,8 +266,10 @@ static void detail_page(lcm__req *r, const char *city, int year, unsigned status
     lcm_strbuf_adds(o, "<h2>");
     lcm_serve_html(o, lcm__say(r, "审核记录", "History"));
     lcm_strbuf_adds(o, "</h2><table class=\"history\"><thead><tr>");
-    static const char *const hh_zh[] = {"时间", "操作者", "级别", "操作", "状态", "意见"};
-    static const char *const hh_en[] = {"When", "Who", "Level", "Action", "State", "Comment"};
+    static const char *const hh_zh[] = {
+        "时间（北京时间）", "操作者", "级别", "操作", "状态", "意见"};
+    static const char *const hh_en[] = {
+        "When (Beijing time)", "Who", "Level", "Action", "State", "Comment"};
     for (int k = 0; k < 6; k++) {
         lcm_strbuf_adds(o, "<th>");
         lcm_serve_html(o, en(r) ? hh_en[k] : hh_zh[k]);
@@ -268,11 +277,11 @@ static void detail_page(lcm__req *r, const char *city, int year, unsigned status
     }
     lcm_strbuf_adds(o, "</tr></thead><tbody>");
     for (size_t i = 0; i < nev; i++) {
-        char change[96];
+        char change[96], when[LCM__TIME_SIZE];
         snprintf(change, sizeof change, "%s → %s", state_text(r, ev[i].from),
                  state_text(r, ev[i].to));
         lcm_strbuf_adds(o, "<tr>");
-        cell(o, ev[i].at);
+        cell(o, lcm__shown_time(ev[i].at, when));
         cell(o, ev[i].who);
         cell(o,
              en(r) ? lcm_approval_level_code(ev[i].level) : lcm_approval_level_label(ev[i].level));

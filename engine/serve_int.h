@@ -303,6 +303,12 @@ int lcm__register_route(lcm__req *r);
 int lcm__review_route(lcm__req *r);
 void lcm__review_returned(lcm__req *r);
 
+/* serve_time.c: what a staff page shows of a stored UTC time (2026-12-31T16:30:00Z): Beijing
+ * time without seconds in buf, "2027-01-01 00:30"; a value that is not a time with a zone
+ * (empty, malformed) is returned as it is ("" for NULL). The result is text: escape it. */
+#define LCM__TIME_SIZE 17
+const char *lcm__shown_time(const char *stored, char buf[LCM__TIME_SIZE]);
+
 /* serve_static.c */
 extern const char lcm__css[];
 extern const char lcm__js[];

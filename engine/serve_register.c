@@ -75,9 +75,11 @@ static void status_line(lcm__req *r, const lcm_net_state *s) {
         add(r, "</p><p id=\"note\">");
         html(r, s->note);
         add(r, "</p><p class=\"hint\">");
+        char when[LCM__TIME_SIZE];
         html(r, s->by);
         add(r, " · ");
-        html(r, s->at);
+        html(r, lcm__shown_time(s->at, when));
+        html(r, lcm__say(r, "（北京时间）", " (Beijing time)"));
         add(r, "</p></div>");
     }
 }
@@ -385,7 +387,9 @@ static void history_table(lcm__req *r, const char *city) {
         if (strcmp(t.keys[c], "city_code") == 0 || strcmp(t.keys[c], "city") == 0)
             continue;
         add(r, "<th>");
-        html(r, t.headers[c]);
+        html(r, strcmp(t.keys[c], "changed_at") == 0
+                    ? lcm__say(r, "时间（北京时间）", "When (Beijing time)")
+                    : t.headers[c]);
         add(r, "</th>");
     }
     add(r, "</tr>");
@@ -398,6 +402,9 @@ static void history_table(lcm__req *r, const char *city) {
             /* the note of an application is where it came from: a file path on the
              * server or the web form; the path is not shown */
             const char *cell = lcm_net_table_cell(&t, i, c);
+            char when[LCM__TIME_SIZE];
+            if (strcmp(t.keys[c], "changed_at") == 0)
+                cell = lcm__shown_time(cell, when);
             html(r, strcmp(t.keys[c], "note") == 0 && strchr(cell, '/') ? "" : cell);
             add(r, "</td>");
         }

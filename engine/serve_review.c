@@ -140,11 +140,16 @@ static void list_get(lcm__req *r) {
         lcm_strbuf_adds(o, "</p>");
     } else {
         lcm_strbuf_adds(o, "<table class=\"reviews\"><thead><tr>");
-        static const char *const heads[][2] = {{"提交时间", "Submitted"}, {"城市", "City"},
-                                               {"访问员", "Interviewer"}, {"住户", "Household"},
-                                               {"用时", "Time"},          {"页数", "Pages"},
-                                               {"回退", "Back"},          {"状态", "State"},
-                                               {"意见", "Comment"},       {"操作", "Open"}};
+        static const char *const heads[][2] = {{"提交时间（北京时间）", "Submitted (Beijing time)"},
+                                               {"城市", "City"},
+                                               {"访问员", "Interviewer"},
+                                               {"住户", "Household"},
+                                               {"用时", "Time"},
+                                               {"页数", "Pages"},
+                                               {"回退", "Back"},
+                                               {"状态", "State"},
+                                               {"意见", "Comment"},
+                                               {"操作", "Open"}};
         for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
             lcm_strbuf_adds(o, "<th>");
             say(r, heads[i][0], heads[i][1]);
@@ -153,10 +158,11 @@ static void list_get(lcm__req *r) {
         lcm_strbuf_adds(o, "</tr></thead><tbody>");
     }
     for (size_t i = 0; i < n; i++) {
+        char when[LCM__TIME_SIZE];
         lcm_strbuf_adds(o, "<tr id=\"r-");
         html(r, v[i].instance_id);
         lcm_strbuf_adds(o, "\"><td>");
-        html(r, v[i].submitted_at);
+        html(r, lcm__shown_time(v[i].submitted_at, when));
         lcm_strbuf_adds(o, "</td><td>");
         city_text(r, v[i].city);
         lcm_strbuf_adds(o, "</td><td>");
@@ -312,12 +318,13 @@ static void history(lcm__req *r, const char *instance_id) {
         return;
     sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_STATIC);
     lcm_strbuf_adds(o, "<section id=\"history\"><h2>");
-    say(r, "审核记录", "History");
+    say(r, "审核记录（北京时间）", "History (Beijing time)");
     lcm_strbuf_adds(o, "</h2><ol>");
     while (sqlite3_step(st) == SQLITE_ROW) {
         lcm_review_state s;
+        char when[LCM__TIME_SIZE];
         lcm_strbuf_adds(o, "<li>");
-        html(r, (const char *)sqlite3_column_text(st, 0));
+        html(r, lcm__shown_time((const char *)sqlite3_column_text(st, 0), when));
         lcm_strbuf_adds(o, " ");
         if (lcm_review_state_parse((const char *)sqlite3_column_text(st, 1), &s))
             state_text(r, s);
@@ -401,9 +408,10 @@ static void instance_page(lcm__req *r, const lcm_review *v, unsigned status, con
     lcm_strbuf_adds(o, "</dt><dd>");
     html(r, v->household_id);
     lcm_strbuf_adds(o, "</dd><dt>");
-    say(r, "提交时间", "Submitted");
-    lcm_strbuf_adds(o, "</dt><dd>");
-    html(r, v->submitted_at);
+    say(r, "提交时间（北京时间）", "Submitted (Beijing time)");
+    lcm_strbuf_adds(o, "</dt><dd id=\"submitted\">");
+    char when[LCM__TIME_SIZE];
+    html(r, lcm__shown_time(v->submitted_at, when));
     lcm_strbuf_adds(o, "</dd><dt>");
     say(r, "答题用时", "Time on the pages");
     lcm_strbuf_adds(o, "</dt><dd id=\"duration\">");

@@ -113,3 +113,58 @@ int lcm_timestamp_parse(const char *text, char out[LCM_TIMESTAMP_SIZE], const ch
     memcpy(o, fraction, nf), memcpy(o + nf, zone, nz + 1);
     return 0;
 }
+
+/* Days since 1970-01-01 of a date, and back (H. Hinnant, "chrono-Compatible Low-Level Date
+ * Algorithms": days_from_civil, civil_from_days). */
+static long days_from_civil(long y, long m, long d) {
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void civil_from_days(long z, long *y, long *m, long *d) {
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The number of width digits at p (checked digits: the stored form). */
+static long num(const char *p, int width) {
+    long v = 0;
+    while (width-- > 0)
+        v = v * 10 + (*p++ - '0');
+    return v;
+}
+
+int lcm_timestamp_beijing(const char *text, char out[LCM_TIMESTAMP_BEIJING_SIZE]) {
+    char iso[LCM_TIMESTAMP_SIZE];
+    out[0] = '\0';
+    if (!text || lcm_timestamp_parse(text, iso, NULL) != 0)
+        return -1;
+    /* YYYY-MM-DDTHH:MM:SS[.fff]±HH:MM */
+    size_t n = strlen(iso);
+    const char *zone = iso + n - 6;
+    if (n < 25 || (zone[0] != '+' && zone[0] != '-'))
+        return -1;
+    long offset = (zone[0] == '-' ? -1 : 1) * (num(zone + 1, 2) * 60 + num(zone + 4, 2));
+    long minutes = num(iso + 11, 2) * 60 + num(iso + 14, 2) - offset + 8 * 60;
+    long days = days_from_civil(num(iso, 4), num(iso + 5, 2), num(iso + 8, 2));
+    /* minutes is within -14 h .. 23:59 + 20 h: at most one day either way */
+    days += minutes < 0 ? -1 : minutes >= 1440 ? 1 : 0;
+    minutes = (minutes % 1440 + 1440) % 1440;
+    long y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    char *o = put_digits(out, (unsigned)y, 4);
+    *o++ = '-', o = put_digits(o, (unsigned)m, 2);
+    *o++ = '-', o = put_digits(o, (unsigned)d, 2);
+    *o++ = ' ', o = put_digits(o, (unsigned)(minutes / 60), 2);
+    *o++ = ':', o = put_digits(o, (unsigned)(minutes % 60), 2);
+    *o++ = ':', o = put_digits(o, (unsigned)num(iso + 17, 2), 2);
+    *o = '\0';
+    return 0;
+}

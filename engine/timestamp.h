@@ -23,6 +23,16 @@
  * such day in that month"). out is left empty on failure. */
 int lcm_timestamp_parse(const char *text, char out[LCM_TIMESTAMP_SIZE], const char **why);
 
+/* Room for Beijing time "YYYY-MM-DD HH:MM:SS" and its NUL. */
+#define LCM_TIMESTAMP_BEIJING_SIZE 20
+
+/* Beijing time (UTC+8 all year: China keeps no daylight saving) of text, a time with a zone
+ * in a form lcm_timestamp_parse accepts (stored times are UTC: 2026-12-31T16:30:00Z), into
+ * out as "YYYY-MM-DD HH:MM:SS" (2027-01-01 00:30:00); the fraction of a second is dropped.
+ * Returns 0, or -1 with out empty when text is NULL, not a time, or has no zone (a local time
+ * of unknown place). Plain arithmetic: neither TZ nor the C library's time zone is read. */
+int lcm_timestamp_beijing(const char *text, char out[LCM_TIMESTAMP_BEIJING_SIZE]);
+
 /* The accepted forms, for messages: "2025-06-05T14:41:03, 2025-06-05 14:41 or
  * 2025/6/5 14:41:03, with an optional zone such as +08:00". */
 extern const char lcm_timestamp_forms[];

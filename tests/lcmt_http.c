@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "strbuf.h"
 #include "testing.h"
+#include "timestamp.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -214,4 +215,11 @@ int lcmt_add_user(const char *db, const char *login, const char *role, const cha
         fprintf(stderr, "\n  lcmt_add_user: %s\n", err.msg);
     lcm_db_close(d);
     return st == LCM_OK ? 0 : -1;
+}
+
+const char *lcmt_shown_time(const char *stored, char out[20]) {
+    char bj[LCM_TIMESTAMP_BEIJING_SIZE];
+    CU_ASSERT_EQUAL(lcm_timestamp_beijing(stored, bj), 0);
+    snprintf(out, 20, "%.16s", bj);
+    return out;
 }

@@ -49,4 +49,10 @@ int lcmt_sign_in(int port, const char *login, const char *password, char cookie[
 int lcmt_add_user(const char *db, const char *login, const char *role, const char *place,
                   const char *password);
 
+/* What a staff page shows of a stored UTC time: the engine's conversion to Beijing time
+ * (lcm_timestamp_beijing, UTC+8) to the minute, "2027-01-01 00:30" for
+ * 2026-12-31T16:30:00Z; a failed assertion and "" when stored is not a time with a zone.
+ * Returns out. */
+const char *lcmt_shown_time(const char *stored, char out[20]);
+
 #endif

@@ -290,10 +290,72 @@ static void approval_web__ministry(void) {
     free(body);
 }
 
+/* After the walk: the list's last change and every line of the history are the stored UTC
+ * times in Beijing time, the header says 北京时间 once, no stored UTC text is shown; a time
+ * across the year end rolls (2026-12-31T16:30:00Z is 2027-01-01 00:30), the leap day too
+ * (2028-02-28T20:00:00Z is 2028-02-29 04:00). */
+static void approval_web__times_in_beijing(void) {
+    server();
+    who m = sign_in("ministry");
+    lcm_db *db = NULL;
+    lcm_approval ap = {0};
+    lcm_approval_event *ev = NULL;
+    size_t nev = 0;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path, LCM_OPEN_READONLY, &db, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_approval_get(db, "1101", 2024, &ap, NULL), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_approval_history(db, "1101", 2024, &ev, &nev, NULL), LCM_OK);
+    lcm_db_close(db);
+    CU_ASSERT_EQUAL(nev, 6);
+    char bj[20], want[400];
+    char *body = NULL;
+    CU_ASSERT_EQUAL(get_status(&m, "/data", &body), 200);
+    LCMT_ASSERT_HAS(body, "<th>最近操作（北京时间）</th>");
+    lcmt_shown_time(ap.updated_at, bj);
+    snprintf(want, sizeof want, "<td>%s %s</td>", bj, ap.updated_by);
+    LCMT_ASSERT_HAS(body, want);
+    CU_ASSERT_FALSE(lcmt_has_utc_iso(body));
+    free(body);
+    CU_ASSERT_EQUAL(get_status(&m, "/data/1101/2024", &body), 200);
+    LCMT_ASSERT_HAS(body, "<th>时间（北京时间）</th>");
+    for (size_t i = 0; i < nev; i++) {
+        lcmt_shown_time(ev[i].at, bj);
+        snprintf(want, sizeof want, "<tr><td>%s</td><td>%s</td>", bj, ev[i].who);
+        LCMT_ASSERT_HAS(body, want);
+    }
+    CU_ASSERT_FALSE(lcmt_has_utc_iso(body));
+    free(body);
+    free(ev);
+    /* fixed times (a history line added: the history is append-only) */
+    db = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path, 0, &db, NULL), LCM_OK);
+    sql(db, "UPDATE data_approvals SET updated_at = '2026-12-31T16:30:00Z' WHERE city_code ="
+            " '1101' AND year = 2024;"
+            "INSERT INTO data_approval_history(city_code, year, action, level, from_state,"
+            " to_state, who, at) VALUES ('1101', 2024, 'reopen', 'ministry', 'accepted', 'open',"
+            " 'leap', '2028-02-28T20:00:00Z')");
+    lcm_db_close(db);
+    CU_ASSERT_EQUAL(get_status(&m, "/data", &body), 200);
+    snprintf(want, sizeof want, "<td>2027-01-01 00:30 %s</td>", ap.updated_by);
+    LCMT_ASSERT_HAS(body, want);
+    free(body);
+    CU_ASSERT_EQUAL(get_status(&m, "/data/1101/2024", &body), 200);
+    LCMT_ASSERT_HAS(body, "<tr><td>2028-02-29 04:00</td><td>leap</td>");
+    free(body);
+    /* English says it in English */
+    CU_ASSERT_EQUAL(get_status(&m, "/data?lang=en", &body), 200);
+    LCMT_ASSERT_HAS(body, "<th>Last change (Beijing time)</th>");
+    LCMT_ASSERT_HAS(body, want);
+    free(body);
+    CU_ASSERT_EQUAL(get_status(&m, "/data/1101/2024", &body), 200);
+    LCMT_ASSERT_HAS(body, "<th>When (Beijing time)</th>");
+    free(body);
+}
+
 const lcmt_case lcmt_approval_web_cases[] = {
     {"who_may_open_data", approval_web__who_may_open_data},
     {"city_coordinator", approval_web__city_coordinator},
     {"province_officer", approval_web__province_officer},
     {"ministry", approval_web__ministry},
+    {"times_in_beijing", approval_web__times_in_beijing},
     {NULL, NULL},
 };

@@ -11,6 +11,7 @@
 #include "field.h"
 #include "review.h"
 #include "serve.h"
+#include "lcmt_http.h"
 #include "testing.h"
 
 #include <arpa/inet.h>
@@ -1199,6 +1200,114 @@ static void review_pages(void) {
     free(id);
 }
 
+/* After review_pages: the review list, the interview and its history show Beijing time
+ * (UTC+8) to the minute, the engine's stored UTC time converted, and say so once; no stored
+ * UTC text is on the page. A stored time across the year end (2026-12-31T16:30:00Z is
+ * 2027-01-01 00:30) and the leap day (2028-02-28T20:00:00Z is 2028-02-29 04:00) roll; an
+ * unreadable one is shown as it is, escaped. */
+static void review_times_beijing(void) {
+    int port = server();
+    char ad[40], ad_csrf[40], path[200], want[300], q[1000];
+    sign_in(port, "root", ad, ad_csrf);
+    char *id = query1("SELECT instance_id FROM resp_household_2026_1 WHERE household_id = 'A-01'");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+    snprintf(path, sizeof path, "/review/i?id=%s", id);
+    lcm_db *db = open_rw();
+    lcm_review v;
+    CU_ASSERT_EQUAL_FATAL(lcm_review_get(db, id, NULL, &v, NULL), LCM_OK);
+    free(v.comment);
+    lcm_db_close(db);
+    char bj[20];
+    lcmt_shown_time(v.submitted_at, bj);
+    /* the list */
+    resp r = request(port, "GET", "/review?city=1100", ad, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "<th>提交时间（北京时间）</th>");
+    snprintf(want, sizeof want, "<tr id=\"r-%s\"><td>%s</td>", id, bj);
+    LCMT_ASSERT_HAS(r.body, want);
+    CU_ASSERT_FALSE(lcmt_has_utc_iso(r.body));
+    resp_free(&r);
+    /* the interview and every line of its history */
+    r = request(port, "GET", path, ad, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    snprintf(want, sizeof want, "<dt>提交时间（北京时间）</dt><dd id=\"submitted\">%s</dd>", bj);
+    LCMT_ASSERT_HAS(r.body, want);
+    LCMT_ASSERT_HAS(r.body, "<h2>审核记录（北京时间）</h2>");
+    db = open_rw();
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(
+        lcm_db_sqlite(db),
+        "SELECT at FROM submission_review_history WHERE instance_id = ?1 ORDER BY id", -1, &st,
+        NULL);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int lines = 0;
+    for (; sqlite3_step(st) == SQLITE_ROW; lines++) {
+        lcmt_shown_time((const char *)sqlite3_column_text(st, 0), bj);
+        snprintf(want, sizeof want, "<li>%s ", bj);
+        LCMT_ASSERT_HAS(r.body, want);
+    }
+    sqlite3_finalize(st);
+    lcm_db_close(db);
+    CU_ASSERT_EQUAL(lines, 5); /* received, has issues, resubmitted, approved, received */
+    CU_ASSERT_FALSE(lcmt_has_utc_iso(r.body));
+    resp_free(&r);
+    /* fixed times: the year end and the leap day (a line added: the history is append-only) */
+    char *old_at = query1("SELECT submitted_at FROM serve_submissions WHERE instance_id ="
+                          " (SELECT instance_id FROM resp_household_2026_1"
+                          " WHERE household_id = 'A-01')");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(old_at);
+    snprintf(q, sizeof q,
+             "UPDATE serve_submissions SET submitted_at = '2026-12-31T16:30:00Z'"
+             " WHERE instance_id = '%s'; INSERT INTO submission_review_history(instance_id,"
+             " form_id, form_version, city_code, to_state, comment, who, from_state, at)"
+             " SELECT instance_id, form_id, form_version, city_code, to_state, '', who,"
+             " to_state, '2028-02-28T20:00:00Z' FROM submission_review_history"
+             " WHERE instance_id = '%s' ORDER BY id DESC LIMIT 1",
+             id, id);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
+    r = request(port, "GET", "/review?city=1100", ad, NULL, 0);
+    snprintf(want, sizeof want, "<tr id=\"r-%s\"><td>2027-01-01 00:30</td>", id);
+    LCMT_ASSERT_HAS(r.body, want);
+    resp_free(&r);
+    r = request(port, "GET", path, ad, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<dd id=\"submitted\">2027-01-01 00:30</dd>");
+    LCMT_ASSERT_HAS(r.body, "<li>2028-02-29 04:00 ");
+    resp_free(&r);
+    /* unreadable: as it is, escaped; empty: empty */
+    snprintf(q, sizeof q,
+             "UPDATE serve_submissions SET submitted_at = '<b>2026-13-01</b>'"
+             " WHERE instance_id = '%s'",
+             id);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
+    r = request(port, "GET", "/review?city=1100", ad, NULL, 0);
+    snprintf(want, sizeof want, "<tr id=\"r-%s\"><td>&lt;b&gt;2026-13-01&lt;/b&gt;</td>", id);
+    LCMT_ASSERT_HAS(r.body, want);
+    CU_ASSERT_PTR_NULL(strstr(r.body, "<b>2026-13-01"));
+    resp_free(&r);
+    snprintf(q, sizeof q, "UPDATE serve_submissions SET submitted_at = '' WHERE instance_id = '%s'",
+             id);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
+    r = request(port, "GET", path, ad, NULL, 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    LCMT_ASSERT_HAS(r.body, "<dd id=\"submitted\"></dd>");
+    resp_free(&r);
+    /* English says it in English */
+    snprintf(q, sizeof q, "%s&lang=en", path);
+    r = request(port, "GET", q, ad, NULL, 0);
+    LCMT_ASSERT_HAS(r.body, "<dt>Submitted (Beijing time)</dt>");
+    LCMT_ASSERT_HAS(r.body, "<h2>History (Beijing time)</h2>");
+    LCMT_ASSERT_HAS(r.body, "<li>2028-02-29 04:00 ");
+    resp_free(&r);
+    r = request(port, "GET", "/review?lang=zh", ad, NULL, 0);
+    resp_free(&r);
+    snprintf(q, sizeof q,
+             "UPDATE serve_submissions SET submitted_at = '%s' WHERE instance_id = '%s'", old_at,
+             id);
+    CU_ASSERT_EQUAL(lcmt_exec(server_db(), q), 0);
+    free(old_at);
+    free(id);
+}
+
 static void duplicate_flagged(void) {
     int port = server();
     char cookie[40], csrf[40];
@@ -1772,6 +1881,7 @@ const lcmt_case lcmt_serve_cases[] = {
     {"token_submitted_opens_nothing", token_submitted_opens_nothing},
     {"interviewer_assignments", interviewer_assignments},
     {"review_pages", review_pages},
+    {"review_times_beijing", review_times_beijing},
     {"duplicate_flagged", duplicate_flagged},
     {"rate_limited", rate_limited},
     {"roster_add_remove", roster_add_remove},

@@ -10,6 +10,7 @@
  */
 #include "network.h"
 #include "strbuf.h"
+#include "lcmt_http.h"
 #include "testing.h"
 
 #include <arpa/inet.h>
@@ -384,6 +385,19 @@ static void web__return_resubmit_recommend_admit(void) {
     r = get("/apply", as("gz")->cookie);
     CU_ASSERT_EQUAL(r.status, 200);
     LCMT_ASSERT_HAS(r.body, "<strong id=\"status\">已退回</strong>");
+    /* who returned it and when, in Beijing time: the engine's state (lcm_net_state_get) */
+    {
+        lcm_db *db = NULL;
+        lcm_net_state ns;
+        CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path(), LCM_OPEN_READONLY, &db, NULL), LCM_OK);
+        CU_ASSERT_EQUAL(lcm_net_state_get(db, "4401", &ns, NULL), LCM_OK);
+        lcm_db_close(db);
+        char bj[20], want[300];
+        lcmt_shown_time(ns.at, bj);
+        snprintf(want, sizeof want, "<p class=\"hint\">%s · %s（北京时间）</p>", ns.by, bj);
+        LCMT_ASSERT_HAS(r.body, want);
+        CU_ASSERT_FALSE(lcmt_has_utc_iso(r.body));
+    }
     LCMT_ASSERT_HAS(r.body, "请核对人口&lt;script&gt;alert(1)&lt;/script&gt;");
     CU_ASSERT_PTR_NULL(strstr(r.body, "<script>alert"));
     /* the stored values are in the form, the limit is printed beside long texts */
@@ -462,6 +476,76 @@ static void web__return_resubmit_recommend_admit(void) {
     resp_free(&r);
 }
 
+/* ---- times: Beijing time on the pages --------------------------------------------------- */
+
+/* After the walk: every line of 4401's history (办理记录) on the province's and the city's
+ * page is the stored UTC time in Beijing time to the minute (the engine's conversion), the
+ * column header says 北京时间, no stored UTC text is shown. Then fixed times: a return at
+ * 2026-12-31T16:30:00Z shows 2027-01-01 00:30 beside who returned it, an admission at
+ * 2028-02-28T20:00:00Z shows 2028-02-29 04:00 (lines added: the history only grows). */
+static void web__times_in_beijing(void) {
+    server();
+    lcm_db *db = NULL;
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path(), LCM_OPEN_READONLY, &db, NULL), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(lcm_db_sqlite(db),
+                                             "SELECT changed_at FROM network_history"
+                                             " WHERE city_code = '4401' ORDER BY id",
+                                             -1, &st, NULL),
+                          SQLITE_OK);
+    char shown[8][20], want[300];
+    int n = 0;
+    while (n < 8 && sqlite3_step(st) == SQLITE_ROW)
+        lcmt_shown_time((const char *)sqlite3_column_text(st, 0), shown[n++]);
+    sqlite3_finalize(st);
+    lcm_db_close(db);
+    CU_ASSERT_EQUAL(n, 5);
+    static const char *const pages[][2] = {{"gd", "/register/4401"}, {"gz", "/apply"}};
+    for (int p = 0; p < 2; p++) {
+        resp r = get(pages[p][1], as(pages[p][0])->cookie);
+        CU_ASSERT_EQUAL(r.status, 200);
+        LCMT_ASSERT_HAS(r.body, "<th>时间（北京时间）</th>");
+        for (int i = 0; i < n; i++) {
+            snprintf(want, sizeof want, "<tr><td>%s</td>", shown[i]);
+            LCMT_ASSERT_HAS(r.body, want);
+        }
+        CU_ASSERT_FALSE(lcmt_has_utc_iso(r.body));
+        resp_free(&r);
+    }
+    char *year = db_text("SELECT admitted_year FROM network_members WHERE city_code = '4401'");
+    CU_ASSERT_EQUAL(
+        lcmt_exec(
+            db_path(),
+            "UPDATE network_members SET status = 'returned', admitted_year = NULL"
+            " WHERE city_code = '4401';"
+            "INSERT INTO network_history(city_code, from_status, to_status, actor, changed_at,"
+            " note) VALUES ('4401', 'admitted', 'returned', 'gd', '2026-12-31T16:30:00Z', '年末')"),
+        0);
+    resp r = get("/apply", as("gz")->cookie);
+    LCMT_ASSERT_HAS(r.body, "<p class=\"hint\">gd · 2027-01-01 00:30（北京时间）</p>");
+    LCMT_ASSERT_HAS(r.body, "<tr><td>2027-01-01 00:30</td>");
+    resp_free(&r);
+    r = get("/apply?lang=en", as("gz")->cookie);
+    LCMT_ASSERT_HAS(r.body, "<p class=\"hint\">gd · 2027-01-01 00:30 (Beijing time)</p>");
+    LCMT_ASSERT_HAS(r.body, "<th>When (Beijing time)</th>");
+    resp_free(&r);
+    r = get("/apply?lang=zh", as("gz")->cookie);
+    resp_free(&r);
+    char q[400];
+    snprintf(q, sizeof q,
+             "UPDATE network_members SET status = 'admitted', admitted_year = %d"
+             " WHERE city_code = '4401'; INSERT INTO network_history(city_code, from_status,"
+             " to_status, actor, changed_at) VALUES ('4401', 'returned', 'admitted', 'moe',"
+             " '2028-02-28T20:00:00Z')",
+             atoi(year));
+    free(year);
+    CU_ASSERT_EQUAL(lcmt_exec(db_path(), q), 0);
+    r = get("/register/4401", as("moe")->cookie);
+    LCMT_ASSERT_HAS(r.body, "<tr><td>2028-02-29 04:00</td>");
+    CU_ASSERT_FALSE(lcmt_has_utc_iso(r.body));
+    resp_free(&r);
+}
+
 /* ---- attachments ---------------------------------------------------------------------- */
 
 static resp upload(const char *login, const void *data, size_t n) {
@@ -535,6 +619,7 @@ static void web__attachments_typed_sized_and_served_as_downloads(void) {
 const lcmt_case lcmt_serve_register_cases[] = {
     {"roles__each_role_each_resource", roles__each_role_each_resource},
     {"web__return_resubmit_recommend_admit", web__return_resubmit_recommend_admit},
+    {"web__times_in_beijing", web__times_in_beijing},
     {"web__attachments_typed_sized_and_served_as_downloads",
      web__attachments_typed_sized_and_served_as_downloads},
     {NULL, NULL},

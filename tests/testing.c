@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,19 @@ long lcmt_count(lcm_db *db, const char *sql) {
     return n;
 }
 
+int lcmt_exec(const char *path, const char *sql) {
+    lcm_db *db = NULL;
+    char *msg = NULL;
+    if (lcm_db_open(path, 0, &db, NULL) != LCM_OK)
+        return -1;
+    int rc = sqlite3_exec(lcm_db_sqlite(db), sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "\n  lcmt_exec: %s: %s\n", sql, msg ? msg : "");
+    sqlite3_free(msg);
+    lcm_db_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
 char *lcmt_slurp(const char *path, size_t *len) {
     FILE *fp = fopen(path, "rb");
     if (!fp)
@@ -243,6 +257,20 @@ int lcmt_has(const char *hay, const char *needle) {
     if (!ok)
         fprintf(stderr, "\n  wanted '%s' in:\n%.3000s\n", needle, hay ? hay : "(null)");
     return ok;
+}
+
+int lcmt_has_utc_iso(const char *text) {
+    regex_t re;
+    regmatch_t m;
+    if (!text ||
+        regcomp(&re, "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?Z",
+                REG_EXTENDED) != 0)
+        return 0;
+    int found = regexec(&re, text, 1, &m, 0) == 0;
+    regfree(&re);
+    if (found)
+        fprintf(stderr, "\n  a UTC time shown: '%.*s'\n", (int)(m.rm_eo - m.rm_so), text + m.rm_so);
+    return found;
 }
 
 long lcmt_count_lines(const char *text) {

@@ -35,6 +35,9 @@ int lcmt_run(const char *const *args, const char *stdin_text, char **out, char *
 /* The first column of the first row of sql as a number, -1 when it fails
  * (SELECT count(*) … in assertions about what a database holds). */
 long lcmt_count(lcm_db *db, const char *sql);
+/* Run sql (statements separated by ';') on the database at path, opened read-write; 0, or -1
+ * after printing SQLite's message (for a test's set-up: assert it is 0). */
+int lcmt_exec(const char *path, const char *sql);
 
 /* The whole file at path as a malloc'd, NUL-terminated string the caller frees, of any
  * size; *len (when len is not NULL) gets its length in bytes. NULL when unreadable. */
@@ -51,6 +54,11 @@ int lcmt_has(const char *hay, const char *needle);
  * NUL-terminated, the caller's to free; NULL when absent or damaged. */
 char *lcmt_zip_member(const unsigned char *z, size_t n, const char *name);
 #define LCMT_ASSERT_HAS(h, n) CU_ASSERT(lcmt_has((h), (n)))
+
+/* 1 when text (may be NULL: 0) holds a UTC time in the stored ISO 8601 form, such as
+ * 2026-12-05T21:04:24Z (seconds and their fraction optional), after printing it to stderr;
+ * otherwise 0. Staff pages show Beijing time instead (engine/serve_time.c). */
+int lcmt_has_utc_iso(const char *text);
 
 /* How many '\n' text holds (0 when text is NULL): the lines of a CSV or report output. */
 long lcmt_count_lines(const char *text);
