@@ -10,6 +10,7 @@
  *   serve_auth.c   accounts on the web: /login, /logout, /home, who may open what
  *   serve_users.c  /admin/users: the administrators' page of accounts
  *   serve_review.c /review: city coordinators review interviews; returned ones on /i/a
+ *   serve_rate.c   /rate: expert reviewers rate the rating points assigned to them
  */
 #ifndef LCM_SERVE_INT_H
 #define LCM_SERVE_INT_H
@@ -302,6 +303,15 @@ int lcm__register_route(lcm__req *r);
  * interviews returned with issues, their comment and a button to edit and resubmit. */
 int lcm__review_route(lcm__req *r);
 void lcm__review_returned(lcm__req *r);
+/* serve_rate.c: /rate, expert reviewers rate the cells assigned to them (engine/rating.h,
+ * docs/ratings.md); 1 when it answered. */
+int lcm__rate_route(lcm__req *r);
+/* serve_rate_form.c: the application form (NULL when it cannot be read) and a field's label
+ * (NULL when the form has no such field). */
+struct lcm_net_form;
+struct lcm_net_form *lcm__app_form_load(void);
+void lcm__app_form_free(struct lcm_net_form *f);
+const char *lcm__app_field_label(const struct lcm_net_form *f, const char *field, int en);
 
 /* serve_time.c: what a staff page shows of a stored UTC time (2026-12-31T16:30:00Z): Beijing
  * time without seconds in buf, "2027-01-01 00:30"; a value that is not a time with a zone
