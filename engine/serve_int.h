@@ -306,6 +306,11 @@ void lcm__review_returned(lcm__req *r);
 /* serve_rate.c: /rate, expert reviewers rate the cells assigned to them (engine/rating.h,
  * docs/ratings.md); 1 when it answered. */
 int lcm__rate_route(lcm__req *r);
+/* "/rate/CITY/YEAR/POINT" (CITY 1-15 letters and digits, YEAR 4 digits, POINT 1-15 digits
+ * and dots): 1 and the parts, else 0. A score as typed: 1 and *v (NaN for "" or blanks), 0
+ * when it is not a finite number. (tests/fuzz/fuzz_rate_web.c) */
+int lcm__rate_parse_path(const char *path, char city[16], int *year, char point[16]);
+int lcm__rate_parse_score(const char *s, double *v);
 /* serve_rate_form.c: the application form (NULL when it cannot be read) and a field's label
  * (NULL when the form has no such field). */
 struct lcm_net_form;

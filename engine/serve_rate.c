@@ -414,8 +414,7 @@ static void cell_page(lcm__req *r, const lcm_rating_cell *c, unsigned status, co
 
 /* ---- POST /rate/CITY/YEAR/POINT --------------------------------------------------------- */
 
-/* A score as typed: "" for none (*v NaN); 0 when it is not a number. */
-static int parse_score(const char *s, double *v) {
+int lcm__rate_parse_score(const char *s, double *v) {
     *v = NAN;
     while (s && (*s == ' ' || *s == '\t'))
         s++;
@@ -460,7 +459,7 @@ static void rate_post(lcm__req *r, const lcm_rating_cell *c) {
     double score = NAN;
     if (!p.level)
         p.bad_level = lcm__say(r, "请选择等级", "Choose a level");
-    if (!parse_score(p.score, &score))
+    if (!lcm__rate_parse_score(p.score, &score))
         p.bad_score = lcm__say(r, "分数须为 0–100 的数字", "The score must be a number 0-100");
     else if (p.level && lcm_rating_check_score(p.level, &score, &err) != LCM_OK) {
         const lcm_rating_level *L = &lcm_rating_levels[p.level - 1];
@@ -515,11 +514,11 @@ static void rate_post(lcm__req *r, const lcm_rating_cell *c) {
     lcm__redirect(r, path);
 }
 
-/* "/rate/CITY/YEAR/POINT": CITY letters and digits, YEAR 4 digits, POINT digits and dots;
- * 1 when path is one. */
-static int parse_path(const char *path, char city[16], int *year, char point[16]) {
+int lcm__rate_parse_path(const char *path, char city[16], int *year, char point[16]) {
     static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    const char *p = path + strlen("/rate/");
+    if (strncmp(path, "/rate/", 6) != 0)
+        return 0;
+    const char *p = path + 6;
     size_t k = strspn(p, alnum);
     if (k == 0 || k > 15 || p[k] != '/')
         return 0;
@@ -546,7 +545,7 @@ int lcm__rate_route(lcm__req *r) {
         return 0;
     char city[16], point[16];
     int year = 0;
-    if (!list && !parse_path(r->path, city, &year, point))
+    if (!list && !lcm__rate_parse_path(r->path, city, &year, point))
         return 0; /* the 404 */
     if (!lcm__need_role(r, RATERS))
         return 1;
