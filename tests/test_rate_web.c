@@ -71,7 +71,8 @@ static void sql(lcm_db *db, const char *s) {
 static const lcm_rating_cell CELL = {"1101", 2024, "2.3.1"};
 #define PAGE "/rate/1101/2024/2.3.1"
 
-/* Cities 1101 甲市 and 1102 乙市 with the 2024 statistic 2.1.1 of 1101 (the evidence);
+/* Cities 1101 甲市 and 1102 乙市 with the 2024 statistic 2.1.1 of 1101 and the field
+ * city.name of its network application (the evidence);
  * 2.3.1 of 甲市 2024 assigned to rev1, rev2, rev3; rev4 a reviewer assigned nothing; a
  * coordinator of 1101, an interviewer and an administrator (password web-pass-123). */
 static void make_db(void) {
@@ -85,7 +86,13 @@ static void make_db(void) {
             "INSERT INTO cities(code, name, province_code, tier) VALUES "
             "('1101','甲市','11','prefecture'),('1102','乙市','11','prefecture');"
             "INSERT INTO indicator_values(city_code, year, indicator_code, value, source)"
-            " VALUES ('1101', 2024, '2.1.1', 1234, '统计年鉴');");
+            " VALUES ('1101', 2024, '2.1.1', 1234, '统计年鉴');"
+            "INSERT INTO network_members(city_code, status, applied_on, population,"
+            " population_year, area, area_year, gdp_per_capita, gdp_per_capita_year,"
+            " education_years, education_years_year, source) VALUES ('1101', 'applied',"
+            " '2024-01-01', 1, 2023, 1, 2023, 1, 2023, 1, 2023, 'test');"
+            "INSERT INTO network_application_fields(city_code, field, value)"
+            " VALUES ('1101', 'city.name', '甲市');");
     const char *const rev[] = {"rev1", "rev2", "rev3"};
     CU_ASSERT_EQUAL_FATAL(lcm_rating_assign(db, &CELL, rev, 3, &err), LCM_OK);
     lcm_db_close(db);
@@ -205,6 +212,10 @@ static void rate_web__reviewer_rates(void) {
         LCMT_ASSERT_HAS(body, want);
     }
     LCMT_ASSERT_HAS(body, "<option value=\"stat:2.1.1\">统计数据：2.1.1 普通高校");
+    /* the application field by its label in surveys/application/form.csv */
+    LCMT_ASSERT_HAS(
+        body, "<option value=\"application:city.name\">申报材料：申报城市名称（与城市代码一致）"
+              "</option>");
     free(body);
     lcm_rubric_free(&rub);
     lcm_strbuf_release(&sb);
