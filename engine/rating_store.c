@@ -280,26 +280,36 @@ void lcm_rating_view_free(lcm_rating_view *v) {
     memset(v, 0, sizeof *v);
 }
 
-/* The rows of st (bound by the caller) as ncol strings each into *rows, ncol pointers a row;
- * on failure the caller frees the *n rows read. Used by the listings below. */
-static lcm_status read_rows(lcm_db *db, sqlite3_stmt *st, int ncol, char ***rows, size_t *n,
-                            lcm_err *err) {
+/* Each row of st (bound by the caller, finalized here) filled into a new element of *out
+ * (elements of size bytes, *n of them); on failure the caller frees the *n filled. */
+static lcm_status each_row(lcm_db *db, sqlite3_stmt *st, void **out, size_t size, size_t *n,
+                           void (*fill)(sqlite3_stmt *st, void *elem), lcm_err *err) {
     size_t cap = 0;
     int step;
-    *rows = NULL, *n = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    lcm_status rc = LCM_OK;
+    *out = NULL, *n = 0;
+    while (rc == LCM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
-            cap = cap ? 2 * cap : 32;
-            char **g = realloc(*rows, cap * (size_t)ncol * sizeof *g);
-            if (!g)
-                return lcm_err_set(err, LCM_NOMEM, "out of memory");
-            *rows = g;
+            cap = cap ? 2 * cap : 16;
+            void *g = realloc(*out, cap * size);
+            if (!g) {
+                rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+                break;
+            }
+            *out = g;
         }
-        for (int k = 0; k < ncol; k++)
-            (*rows)[*n * (size_t)ncol + (size_t)k] = dup_text(st, k);
-        (*n)++;
+        fill(st, (char *)*out + (*n)++ * size);
     }
-    return step == SQLITE_DONE ? LCM_OK : lcm_db_fail(db, err, "reading ratings");
+    if (rc == LCM_OK && step != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "reading ratings");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void fill_task(sqlite3_stmt *st, void *elem) {
+    lcm_rating_task *t = elem;
+    t->city = dup_text(st, 0), t->city_name = dup_text(st, 1), t->point = dup_text(st, 2);
+    t->point_name = dup_text(st, 3), t->year = sqlite3_column_int(st, 4);
 }
 
 lcm_status lcm_rating_tasks(lcm_db *db, const char *reviewer, lcm_rating_task **out, size_t *n,
@@ -316,26 +326,13 @@ lcm_status lcm_rating_tasks(lcm_db *db, const char *reviewer, lcm_rating_task **
     if (rc != LCM_OK)
         return rc;
     sqlite3_bind_text(st, 1, reviewer, -1, SQLITE_STATIC);
-    char **rows = NULL;
-    size_t nr = 0;
-    rc = read_rows(db, st, 5, &rows, &nr, err);
-    sqlite3_finalize(st);
-    if (rc == LCM_OK && nr && !(*out = calloc(nr, sizeof **out)))
-        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
-    for (size_t i = 0; i < nr; i++) {
-        char **r = rows + 5 * i;
-        if (rc == LCM_OK) {
-            lcm_rating_task *t = &(*out)[i];
-            t->city = r[0], t->city_name = r[1], t->point = r[2], t->point_name = r[3];
-            t->year = r[4] ? atoi(r[4]) : 0;
-            free(r[4]);
-        } else
-            for (int k = 0; k < 5; k++)
-                free(r[k]);
+    void *rows = NULL;
+    rc = each_row(db, st, &rows, sizeof **out, n, fill_task, err);
+    *out = rows;
+    if (rc != LCM_OK) {
+        lcm_rating_tasks_free(*out, *n);
+        *out = NULL, *n = 0;
     }
-    free(rows);
-    if (rc == LCM_OK)
-        *n = nr;
     return rc;
 }
 
@@ -343,6 +340,11 @@ void lcm_rating_tasks_free(lcm_rating_task *t, size_t n) {
     for (size_t i = 0; t && i < n; i++)
         free(t[i].city), free(t[i].city_name), free(t[i].point), free(t[i].point_name);
     free(t);
+}
+
+static void fill_material(sqlite3_stmt *st, void *elem) {
+    lcm_rating_material *m = elem;
+    m->evidence = dup_text(st, 0), m->label = dup_text(st, 1);
 }
 
 lcm_status lcm_rating_materials(lcm_db *db, const lcm_rating_cell *c, lcm_rating_material **out,
@@ -362,21 +364,13 @@ lcm_status lcm_rating_materials(lcm_db *db, const lcm_rating_cell *c, lcm_rating
         return rc;
     sqlite3_bind_text(st, 1, c->city, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, c->year);
-    char **rows = NULL;
-    size_t nr = 0;
-    rc = read_rows(db, st, 2, &rows, &nr, err);
-    sqlite3_finalize(st);
-    if (rc == LCM_OK && nr && !(*out = calloc(nr, sizeof **out)))
-        rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
-    for (size_t i = 0; i < nr; i++) {
-        if (rc == LCM_OK)
-            (*out)[i].evidence = rows[2 * i], (*out)[i].label = rows[2 * i + 1];
-        else
-            free(rows[2 * i]), free(rows[2 * i + 1]);
+    void *rows = NULL;
+    rc = each_row(db, st, &rows, sizeof **out, n, fill_material, err);
+    *out = rows;
+    if (rc != LCM_OK) {
+        lcm_rating_materials_free(*out, *n);
+        *out = NULL, *n = 0;
     }
-    free(rows);
-    if (rc == LCM_OK)
-        *n = nr;
     return rc;
 }
 

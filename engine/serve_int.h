@@ -311,6 +311,11 @@ int lcm__rate_route(lcm__req *r);
  * when it is not a finite number. (tests/fuzz/fuzz_rate_web.c) */
 int lcm__rate_parse_path(const char *path, char city[16], int *year, char point[16]);
 int lcm__rate_parse_score(const char *s, double *v);
+/* serve_util.c: text escaped into r->out (NULL as ""); the text of the page's language,
+ * escaped; the 500 page of a request that failed (err->msg on stderr). */
+void lcm__html(lcm__req *r, const char *text);
+void lcm__say_html(lcm__req *r, const char *zh, const char *en);
+void lcm__failed(lcm__req *r, const lcm_err *err);
 /* serve_rate_form.c: the application form (NULL when it cannot be read) and a field's label
  * (NULL when the form has no such field). */
 struct lcm_net_form;

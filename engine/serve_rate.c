@@ -28,20 +28,6 @@
 #define RATERS (LCM_ROLE_BIT(LCM_ROLE_REVIEWER) | LCM_ROLE_BIT(LCM_ROLE_ADMIN))
 #define MAX_COMMENT 2000
 
-static void html(lcm__req *r, const char *s) {
-    lcm_serve_html(&r->out, s ? s : "");
-}
-
-static void say(lcm__req *r, const char *zh, const char *en) {
-    html(r, lcm__say(r, zh, en));
-}
-
-static void failed(lcm__req *r, const lcm_err *err) {
-    fprintf(stderr, "lcmon: serve: %s\n", err->msg);
-    lcm__message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "服务器出错，请稍后再试",
-                 "The server failed; please try again later");
-}
-
 /* The reviewer whose ratings the user gives and sees: the login; NULL for an administrator. */
 static const char *rater(const lcm__req *r) {
     return r->user.role == LCM_ROLE_REVIEWER ? r->user.login : NULL;
@@ -56,7 +42,7 @@ static const char *level_name(const lcm__req *r, int level) {
 
 /* "良好 84" */
 static void level_score(lcm__req *r, int level, double score) {
-    html(r, level_name(r, level));
+    lcm__html(r, level_name(r, level));
     if (!isnan(score))
         lcm_strbuf_addf(&r->out, " %.10g", score);
 }
@@ -74,6 +60,17 @@ static void cell_path(char *out, size_t cap, const lcm_rating_cell *c) {
     snprintf(out, cap, "/rate/%s/%d/%s", c->city, c->year, c->point);
 }
 
+/* <table class="cls"> with its header row: head[2 * k] Chinese, head[2 * k + 1] English. */
+static void table_head(lcm__req *r, const char *cls, const char *const *head, int ncol) {
+    lcm_strbuf_addf(&r->out, "<table class=\"%s\"><thead><tr>", cls);
+    for (int k = 0; k < ncol; k++) {
+        lcm_strbuf_adds(&r->out, "<th>");
+        lcm__say_html(r, head[2 * k], head[2 * k + 1]);
+        lcm_strbuf_adds(&r->out, "</th>");
+    }
+    lcm_strbuf_adds(&r->out, "</tr></thead><tbody>");
+}
+
 /* ---- GET /rate ------------------------------------------------------------------------- */
 
 static void list_get(lcm__req *r) {
@@ -81,45 +78,39 @@ static void list_get(lcm__req *r) {
     lcm_rating_task *t = NULL;
     size_t n = 0;
     if (lcm_rating_tasks(r->db, rater(r), &t, &n, &err) != LCM_OK) {
-        failed(r, &err);
+        lcm__failed(r, &err);
         return;
     }
     const char *title = lcm__say(r, "专家评分", "Expert ratings");
     lcm__staff_head(r, title, "/rate");
     lcm_strbuf *o = &r->out;
     lcm_strbuf_adds(o, "<h1>");
-    html(r, title);
+    lcm__html(r, title);
     lcm_strbuf_adds(o, "</h1><p>");
-    say(r,
-        rater(r) ? "以下是指派给您的评分任务。全部指派专家评分后，才能看到其他专家的评分。"
-                 : "管理员只能查看评分进度，不能查看或提交评分。",
-        rater(r) ? "The cells assigned to you. Other reviewers' ratings show once every "
-                   "assigned reviewer has rated."
-                 : "Administrators see the progress only, never the ratings.");
+    lcm__say_html(r,
+                  rater(r)
+                      ? "以下是指派给您的评分任务。全部指派专家评分后，才能看到其他专家的评分。"
+                      : "管理员只能查看评分进度，不能查看或提交评分。",
+                  rater(r) ? "The cells assigned to you. Other reviewers' ratings show once every "
+                             "assigned reviewer has rated."
+                           : "Administrators see the progress only, never the ratings.");
     lcm_strbuf_adds(o, "</p>");
     if (!n) {
         lcm_strbuf_adds(o, "<p class=\"empty\">");
-        say(r, "暂无评分任务", "Nothing assigned");
+        lcm__say_html(r, "暂无评分任务", "Nothing assigned");
         lcm_strbuf_adds(o, "</p>");
     } else {
-        lcm_strbuf_adds(o, "<table class=\"data rate\"><thead><tr><th>");
-        say(r, "城市", "City");
-        lcm_strbuf_adds(o, "</th><th>");
-        say(r, "年份", "Year");
-        lcm_strbuf_adds(o, "</th><th>");
-        say(r, "监测点", "Rating point");
-        lcm_strbuf_adds(o, "</th><th>");
-        say(r, "我的评分", "My rating");
-        lcm_strbuf_adds(o, "</th><th>");
-        say(r, "进度", "Progress");
-        lcm_strbuf_adds(o, "</th><th></th></tr></thead><tbody>");
+        static const char *const head[] = {"城市",   "City",         "年份",     "Year",
+                                           "监测点", "Rating point", "我的评分", "My rating",
+                                           "进度",   "Progress",     "",         ""};
+        table_head(r, "data rate", head, 6);
     }
     for (size_t i = 0; i < n; i++) {
         lcm_rating_cell c = {t[i].city, t[i].year, t[i].point};
         lcm_rating_view v;
         if (lcm_rating_view_as(r->db, &c, rater(r), &v, &err) != LCM_OK) {
             lcm_rating_tasks_free(t, n);
-            failed(r, &err);
+            lcm__failed(r, &err);
             return;
         }
         char path[160];
@@ -128,26 +119,26 @@ static void list_get(lcm__req *r) {
         const lcm_rating_seen *mine =
             rater(r) && v.n && strcmp(v.row[0].reviewer, rater(r)) == 0 ? &v.row[0] : NULL;
         lcm_strbuf_adds(o, "<tr><td>");
-        html(r, t[i].city_name);
+        lcm__html(r, t[i].city_name);
         lcm_strbuf_addf(o, "</td><td>%d</td><td>", t[i].year);
-        html(r, t[i].point);
+        lcm__html(r, t[i].point);
         lcm_strbuf_adds(o, " ");
-        html(r, t[i].point_name);
+        lcm__html(r, t[i].point_name);
         lcm_strbuf_adds(o, "</td><td class=\"mine\">");
         if (mine)
             level_score(r, mine->level, mine->score);
         else if (rater(r))
-            say(r, "未评", "not rated");
+            lcm__say_html(r, "未评", "not rated");
         lcm_strbuf_adds(o, "</td><td class=\"progress\">");
         lcm_strbuf_addf(o, "%s %zu / %zu %s", lcm__say(r, "已评", "rated"), v.rated, v.assigned,
                         lcm__say(r, "位专家", "reviewers"));
         lcm_strbuf_adds(o, "，");
-        say(r, v.complete ? "已完成" : "评审中", v.complete ? "complete" : "in progress");
+        lcm__say_html(r, v.complete ? "已完成" : "评审中", v.complete ? "complete" : "in progress");
         lcm_strbuf_adds(o, "</td><td><a href=\"");
-        html(r, path);
+        lcm__html(r, path);
         lcm_strbuf_adds(o, "\">");
-        say(r, rater(r) ? (mine ? "修改" : "评分") : "查看",
-            rater(r) ? (mine ? "Change" : "Rate") : "View");
+        lcm__say_html(r, rater(r) ? (mine ? "修改" : "评分") : "查看",
+                      rater(r) ? (mine ? "Change" : "Rate") : "View");
         lcm_strbuf_adds(o, "</a></td></tr>");
         lcm_rating_view_free(&v);
     }
@@ -175,17 +166,17 @@ static void material_text(lcm__req *r, const struct lcm_net_form *form, const ch
     if (strncmp(evidence, app, sizeof app - 1) == 0) {
         const char *field = evidence + sizeof app - 1;
         const char *l = lcm__app_field_label(form, field, strcmp(r->sess.lang, "en") == 0);
-        say(r, "申报材料：", "Application: ");
-        html(r, l ? l : field);
+        lcm__say_html(r, "申报材料：", "Application: ");
+        lcm__html(r, l ? l : field);
     } else if (strncmp(evidence, stat, sizeof stat - 1) == 0) {
-        say(r, "统计数据：", "Statistic: ");
-        html(r, evidence + sizeof stat - 1);
+        lcm__say_html(r, "统计数据：", "Statistic: ");
+        lcm__html(r, evidence + sizeof stat - 1);
         if (label) {
             lcm_strbuf_adds(&r->out, " ");
-            html(r, label);
+            lcm__html(r, label);
         }
     } else
-        html(r, evidence);
+        lcm__html(r, evidence);
 }
 
 static const char *label_of(const lcm_rating_material *m, size_t n, const char *evidence) {
@@ -199,7 +190,7 @@ static void problem(lcm__req *r, const char *text) {
     if (!text)
         return;
     lcm_strbuf_adds(&r->out, " <span class=\"problem\">");
-    html(r, text);
+    lcm__html(r, text);
     lcm_strbuf_adds(&r->out, "</span>");
 }
 
@@ -207,37 +198,38 @@ static void rating_form(lcm__req *r, const char *path, const posted *p,
                         const lcm_rating_material *m, size_t nm, const struct lcm_net_form *form) {
     lcm_strbuf *o = &r->out;
     lcm_strbuf_adds(o, "<h2>");
-    say(r, "我的评分", "My rating");
+    lcm__say_html(r, "我的评分", "My rating");
     lcm_strbuf_adds(o, "</h2><form method=\"post\" class=\"rating\" action=\"");
-    html(r, path);
+    lcm__html(r, path);
     lcm_strbuf_adds(o, "\">");
     lcm__csrf_field(r);
     lcm_strbuf_adds(o, "<fieldset id=\"f-level\"><legend>");
-    say(r, "等级（必选）", "Level (required)");
+    lcm__say_html(r, "等级（必选）", "Level (required)");
     lcm_strbuf_adds(o, "</legend>");
     problem(r, p->bad_level);
     for (int l = 1; l <= LCM_RATING_NLEVEL; l++) {
         lcm_strbuf_addf(o, "<label><input type=\"radio\" name=\"level\" value=\"%d\"%s required> ",
                         l, p->level == l ? " checked" : "");
-        html(r, level_name(r, l));
+        lcm__html(r, level_name(r, l));
         lcm_strbuf_adds(o, "（");
         band(r, l);
         lcm_strbuf_adds(o, "）</label> ");
     }
     lcm_strbuf_adds(o, "</fieldset><p id=\"f-score\"><label>");
-    say(r, "分数（可不填，不填按该等级的默认分数计）", "Score (optional: the level's default)");
+    lcm__say_html(r, "分数（可不填，不填按该等级的默认分数计）",
+                  "Score (optional: the level's default)");
     lcm_strbuf_adds(o, " <input name=\"score\" inputmode=\"decimal\" size=\"6\" value=\"");
-    html(r, p->score);
+    lcm__html(r, p->score);
     lcm_strbuf_adds(o, "\"></label>");
     problem(r, p->bad_score);
     lcm_strbuf_adds(o, "</p><p id=\"f-evidence\"><label>");
-    say(r, "评分依据（必选）", "Evidence (required)");
+    lcm__say_html(r, "评分依据（必选）", "Evidence (required)");
     lcm_strbuf_adds(o, " <select name=\"evidence\" required><option value=\"\">");
-    say(r, "请选择", "Choose");
+    lcm__say_html(r, "请选择", "Choose");
     lcm_strbuf_adds(o, "</option>");
     for (size_t i = 0; i < nm; i++) {
         lcm_strbuf_adds(o, "<option value=\"");
-        html(r, m[i].evidence);
+        lcm__html(r, m[i].evidence);
         lcm_strbuf_adds(o, "\"");
         if (p->evidence && strcmp(p->evidence, m[i].evidence) == 0)
             lcm_strbuf_adds(o, " selected");
@@ -248,46 +240,38 @@ static void rating_form(lcm__req *r, const char *path, const posted *p,
     lcm_strbuf_adds(o, "</select></label>");
     if (!nm) {
         lcm_strbuf_adds(o, " ");
-        say(r, "（库中没有该城市该年度的材料，暂不能评分）",
-            "(no material of the city and year is stored: nothing to rate on yet)");
+        lcm__say_html(r, "（库中没有该城市该年度的材料，暂不能评分）",
+                      "(no material of the city and year is stored: nothing to rate on yet)");
     }
     problem(r, p->bad_evidence);
     lcm_strbuf_adds(o, "</p><p id=\"f-comment\"><label>");
-    say(r, "意见", "Comment");
+    lcm__say_html(r, "意见", "Comment");
     lcm_strbuf_addf(o, " <textarea name=\"comment\" rows=\"3\" maxlength=\"%d\">", MAX_COMMENT);
-    html(r, p->comment);
+    lcm__html(r, p->comment);
     lcm_strbuf_adds(o, "</textarea></label>");
     problem(r, p->bad_comment);
     lcm_strbuf_adds(o, "</p><p><button type=\"submit\">");
-    say(r, "保存评分", "Save the rating");
+    lcm__say_html(r, "保存评分", "Save the rating");
     lcm_strbuf_adds(o, "</button></p></form>");
 }
 
 static void ratings_table(lcm__req *r, const lcm_rating_view *v, const lcm_rating_material *m,
                           size_t nm, const struct lcm_net_form *form) {
     lcm_strbuf *o = &r->out;
-    lcm_strbuf_adds(o, "<table class=\"data ratings\"><thead><tr><th>");
-    say(r, "专家", "Reviewer");
-    lcm_strbuf_adds(o, "</th><th>");
-    say(r, "等级", "Level");
-    lcm_strbuf_adds(o, "</th><th>");
-    say(r, "分数", "Score");
-    lcm_strbuf_adds(o, "</th><th>");
-    say(r, "评分依据", "Evidence");
-    lcm_strbuf_adds(o, "</th><th>");
-    say(r, "意见", "Comment");
-    lcm_strbuf_adds(o, "</th></tr></thead><tbody>");
+    static const char *const head[] = {"专家",  "Reviewer", "等级",     "Level", "分数",
+                                       "Score", "评分依据", "Evidence", "意见",  "Comment"};
+    table_head(r, "data ratings", head, 5);
     for (size_t i = 0; i < v->n; i++) {
         const lcm_rating_seen *s = &v->row[i];
         lcm_strbuf_adds(o, "<tr class=\"rating\"><td>");
-        html(r, s->reviewer);
+        lcm__html(r, s->reviewer);
         lcm_strbuf_adds(o, "</td><td>");
-        html(r, level_name(r, s->level));
+        lcm__html(r, level_name(r, s->level));
         lcm_strbuf_addf(o, "</td><td class=\"num\">%.10g</td><td>", s->score);
         if (s->evidence)
             material_text(r, form, s->evidence, label_of(m, nm, s->evidence));
         lcm_strbuf_adds(o, "</td><td>");
-        html(r, s->comment);
+        lcm__html(r, s->comment);
         lcm_strbuf_adds(o, "</td></tr>");
     }
     lcm_strbuf_adds(o, "</tbody></table>");
@@ -310,7 +294,7 @@ static void cell_page(lcm__req *r, const lcm_rating_cell *c, unsigned status, co
         return;
     }
     if (st != LCM_OK) {
-        failed(r, &err);
+        lcm__failed(r, &err);
         return;
     }
     lcm_rating_task *t = NULL;
@@ -325,7 +309,7 @@ static void cell_page(lcm__req *r, const lcm_rating_cell *c, unsigned status, co
         lcm_rating_tasks_free(t, nt);
         lcm_rating_materials_free(m, nm);
         lcm__app_form_free(form);
-        failed(r, &err);
+        lcm__failed(r, &err);
         return;
     }
     const lcm_rating_task *task = NULL;
@@ -342,41 +326,40 @@ static void cell_page(lcm__req *r, const lcm_rating_cell *c, unsigned status, co
     lcm_strbuf_clear(o);
     lcm__staff_head(r, title, path);
     lcm_strbuf_adds(o, "<p><a href=\"/rate\">");
-    say(r, "← 专家评分", "← Expert ratings");
+    lcm__say_html(r, "← 专家评分", "← Expert ratings");
     lcm_strbuf_adds(o, "</a></p><h1>");
-    html(r, title);
+    lcm__html(r, title);
     lcm_strbuf_adds(o, "</h1><p class=\"progress\">");
     lcm_strbuf_addf(o, "%s %zu / %zu %s", lcm__say(r, "已评", "Rated by"), v.rated, v.assigned,
                     lcm__say(r, "位专家", "reviewers"));
     lcm_strbuf_adds(o, "，");
-    say(r, v.complete ? "评分已完成" : "评审中：全部指派专家评分后才显示其他专家的评分",
-        v.complete ? "complete"
-                   : "in progress: other reviewers' ratings show once every assigned reviewer "
-                     "has rated");
+    lcm__say_html(r, v.complete ? "评分已完成" : "评审中：全部指派专家评分后才显示其他专家的评分",
+                  v.complete
+                      ? "complete"
+                      : "in progress: other reviewers' ratings show once every assigned reviewer "
+                        "has rated");
     lcm_strbuf_adds(o, "</p>");
     if (p && (p->bad_level || p->bad_score || p->bad_evidence || p->bad_comment)) {
         lcm_strbuf_adds(o, "<p class=\"problem\">");
-        say(r, "评分未保存，请更正下面标出的内容。", "Not saved: correct what is marked below.");
+        lcm__say_html(r, "评分未保存，请更正下面标出的内容。",
+                      "Not saved: correct what is marked below.");
         lcm_strbuf_adds(o, "</p>");
     }
     /* the rubric */
     lcm_strbuf_adds(o, "<h2>");
-    say(r, "评分标准", "Rubric");
-    lcm_strbuf_adds(o, "</h2><table class=\"data rubric\"><thead><tr><th>");
-    say(r, "等级", "Level");
-    lcm_strbuf_adds(o, "</th><th>");
-    say(r, "分数段", "Band");
-    lcm_strbuf_adds(o, "</th><th>");
-    say(r, "描述", "Descriptor");
-    lcm_strbuf_adds(o, "</th></tr></thead><tbody>");
+    lcm__say_html(r, "评分标准", "Rubric");
+    lcm_strbuf_adds(o, "</h2>");
+    static const char *const rubric_head[] = {"等级", "Level", "分数段",
+                                              "Band", "描述",  "Descriptor"};
+    table_head(r, "data rubric", rubric_head, 3);
     for (int l = 1; l <= LCM_RATING_NLEVEL; l++) {
         const lcm_rubric_row *row = lcm_rubric_find(&rub, c->point, l);
         lcm_strbuf_adds(o, "<tr><td>");
-        html(r, level_name(r, l));
+        lcm__html(r, level_name(r, l));
         lcm_strbuf_adds(o, "</td><td>");
         band(r, l);
         lcm_strbuf_adds(o, "</td><td>");
-        html(r, row ? row->descriptor : "");
+        lcm__html(r, row ? row->descriptor : "");
         lcm_strbuf_adds(o, "</td></tr>");
     }
     lcm_strbuf_adds(o, "</tbody></table>");
@@ -384,12 +367,12 @@ static void cell_page(lcm__req *r, const lcm_rating_cell *c, unsigned status, co
         rater(r) && v.n && strcmp(v.row[0].reviewer, rater(r)) == 0 ? &v.row[0] : NULL;
     if (v.complete && v.n) {
         lcm_strbuf_adds(o, "<h2>");
-        say(r, "全部专家的评分", "Every reviewer's rating");
+        lcm__say_html(r, "全部专家的评分", "Every reviewer's rating");
         lcm_strbuf_adds(o, "</h2>");
         ratings_table(r, &v, m, nm, form);
     } else if (mine) {
         lcm_strbuf_adds(o, "<h2>");
-        say(r, "已保存的评分", "Saved rating");
+        lcm__say_html(r, "已保存的评分", "Saved rating");
         lcm_strbuf_adds(o, "</h2>");
         lcm_rating_view one = {.row = (lcm_rating_seen *)mine, .n = 1};
         ratings_table(r, &one, m, nm, form);
@@ -505,7 +488,7 @@ static void rate_post(lcm__req *r, const lcm_rating_cell *c) {
         return;
     }
     if (st != LCM_OK) {
-        failed(r, &err);
+        lcm__failed(r, &err);
         return;
     }
     char path[160];

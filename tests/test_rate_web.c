@@ -29,9 +29,7 @@ static void server_stop(void) {
     server_pid = 0;
 }
 
-typedef struct who {
-    char cookie[40], csrf[40];
-} who;
+typedef lcmt_who who;
 
 static who sign_in(const char *login) {
     who w = {{0}, {0}};
@@ -40,32 +38,11 @@ static who sign_in(const char *login) {
 }
 
 static int get(const who *w, const char *path, char **body) {
-    lcmt_resp r = lcmt_http(server_port, "GET", path, w ? w->cookie : NULL, NULL);
-    int st = r.status;
-    if (body)
-        *body = strdup(r.body ? r.body : "");
-    lcmt_resp_free(&r);
-    return st;
+    return lcmt_get_as(server_port, w, path, body);
 }
 
 static int post(const who *w, const char *path, const char *form, char **body) {
-    char b[2048];
-    snprintf(b, sizeof b, "_csrf=%s&%s", w->csrf, form);
-    lcmt_resp r = lcmt_http(server_port, "POST", path, w->cookie, b);
-    int st = r.status;
-    if (body)
-        *body = strdup(r.body ? r.body : "");
-    lcmt_resp_free(&r);
-    return st;
-}
-
-static void sql(lcm_db *db, const char *s) {
-    char *msg = NULL;
-    int rc = sqlite3_exec(lcm_db_sqlite(db), s, NULL, NULL, &msg);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "sql: %s\n", msg);
-    sqlite3_free(msg);
-    CU_ASSERT_EQUAL_FATAL(rc, SQLITE_OK);
+    return lcmt_post_as(server_port, w, path, form, body);
 }
 
 static const lcm_rating_cell CELL = {"1101", 2024, "2.3.1"};
@@ -82,17 +59,23 @@ static void make_db(void) {
     remove(db_path);
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path, LCM_OPEN_CREATE, &db, &err), LCM_OK);
     CU_ASSERT_EQUAL_FATAL(lcm_framework_load(db, lcm_datadir(), &err), LCM_OK);
-    sql(db, "INSERT INTO provinces(code, name, region3, region4) VALUES ('11','P11','east','east');"
-            "INSERT INTO cities(code, name, province_code, tier) VALUES "
-            "('1101','甲市','11','prefecture'),('1102','乙市','11','prefecture');"
-            "INSERT INTO indicator_values(city_code, year, indicator_code, value, source)"
-            " VALUES ('1101', 2024, '2.1.1', 1234, '统计年鉴');"
-            "INSERT INTO network_members(city_code, status, applied_on, population,"
-            " population_year, area, area_year, gdp_per_capita, gdp_per_capita_year,"
-            " education_years, education_years_year, source) VALUES ('1101', 'applied',"
-            " '2024-01-01', 1, 2023, 1, 2023, 1, 2023, 1, 2023, 'test');"
-            "INSERT INTO network_application_fields(city_code, field, value)"
-            " VALUES ('1101', 'city.name', '甲市');");
+    lcm_db_close(db);
+    CU_ASSERT_EQUAL_FATAL(
+        lcmt_exec(db_path,
+                  "INSERT INTO provinces(code, name, region3, region4) VALUES"
+                  " ('11','P11','east','east');"
+                  "INSERT INTO cities(code, name, province_code, tier) VALUES "
+                  "('1101','甲市','11','prefecture'),('1102','乙市','11','prefecture');"
+                  "INSERT INTO indicator_values(city_code, year, indicator_code, value, source)"
+                  " VALUES ('1101', 2024, '2.1.1', 1234, '统计年鉴');"
+                  "INSERT INTO network_members(city_code, status, applied_on, population,"
+                  " population_year, area, area_year, gdp_per_capita, gdp_per_capita_year,"
+                  " education_years, education_years_year, source) VALUES ('1101', 'applied',"
+                  " '2024-01-01', 1, 2023, 1, 2023, 1, 2023, 1, 2023, 'test');"
+                  "INSERT INTO network_application_fields(city_code, field, value)"
+                  " VALUES ('1101', 'city.name', '甲市');"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(db_path, 0, &db, &err), LCM_OK);
     const char *const rev[] = {"rev1", "rev2", "rev3"};
     CU_ASSERT_EQUAL_FATAL(lcm_rating_assign(db, &CELL, rev, 3, &err), LCM_OK);
     lcm_db_close(db);
@@ -125,12 +108,7 @@ static lcm_rating_view view_of(const char *reviewer) {
 }
 
 static long count(const char *q) {
-    lcm_db *db = NULL;
-    if (lcm_db_open(db_path, LCM_OPEN_READONLY, &db, NULL) != LCM_OK)
-        return -1;
-    long n = lcmt_count(db, q);
-    lcm_db_close(db);
-    return n;
+    return lcmt_count_at(db_path, q);
 }
 
 /* Not signed in: to /login; a coordinator and an interviewer: 403; a reviewer not assigned:
