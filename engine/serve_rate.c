@@ -47,13 +47,12 @@ static void level_score(lcm__req *r, int level, double score) {
         lcm_strbuf_addf(&r->out, " %.10g", score);
 }
 
-/* "80–90（不含 90）" */
+/* "80–90，不含 90" */
 static void band(lcm__req *r, int level) {
     const lcm_rating_level *L = &lcm_rating_levels[level - 1];
     lcm_strbuf_addf(&r->out, "%g–%g", L->lo, L->hi);
     if (level != 1)
-        lcm_strbuf_addf(&r->out, "%s%g%s", lcm__say(r, "（不含 ", " (excluding "), L->hi,
-                        lcm__say(r, "）", ")"));
+        lcm_strbuf_addf(&r->out, "%s%g", lcm__say(r, "，不含 ", ", excluding "), L->hi);
 }
 
 static void cell_path(char *out, size_t cap, const lcm_rating_cell *c) {

@@ -190,6 +190,10 @@ static void rate_web__reviewer_rates(void) {
         LCMT_ASSERT_HAS(body, want);
     }
     LCMT_ASSERT_HAS(body, "<option value=\"stat:2.1.1\">统计数据：2.1.1 普通高校");
+    /* the bands of engine/rating.h: 优秀 [90, 100], 良好 [80, 90) */
+    LCMT_ASSERT_HAS(body, "<tr><td>优秀</td><td>90–100</td>");
+    LCMT_ASSERT_HAS(body, "<tr><td>良好</td><td>80–90，不含 90</td>");
+    LCMT_ASSERT_HAS(body, "value=\"2\" required> 良好（80–90，不含 90）</label>");
     /* the application field by its label in surveys/application/form.csv */
     LCMT_ASSERT_HAS(
         body, "<option value=\"application:city.name\">申报材料：申报城市名称（与城市代码一致）"
