@@ -461,8 +461,11 @@ static void rate_post(lcm__req *r, const lcm_rating_cell *c) {
     else if (lcm_rating_check_evidence(r->db, c, p.evidence, &err) != LCM_OK)
         p.bad_evidence = lcm__say(r, "库中没有该城市（该年度）的这项材料",
                                   "No such material is stored for the city (and year)");
-    if (p.comment && strlen(p.comment) > MAX_COMMENT)
-        p.bad_comment = lcm__say(r, "意见不能超过 2000 字节", "The comment is too long");
+    size_t chars = 0; /* characters, as the textarea's maxlength counts them */
+    for (const char *q = p.comment; q && *q; q++)
+        chars += ((unsigned char)*q & 0xC0) != 0x80;
+    if (chars > MAX_COMMENT)
+        p.bad_comment = lcm__say(r, "意见不能超过 2000 字", "The comment is too long");
     if (p.bad_level || p.bad_score || p.bad_evidence || p.bad_comment) {
         cell_page(r, c, MHD_HTTP_BAD_REQUEST, &p);
         return;

@@ -220,6 +220,14 @@ static void rate_web__reviewer_rates(void) {
     LCMT_ASSERT_HAS(body, "</legend> <span class=\"problem\">请选择等级</span>");
     free(body);
     CU_ASSERT_EQUAL(count("SELECT count(*) FROM ratings"), 0);
+    /* a comment of 2001 characters is refused, one of 2000 (6000 bytes) would do */
+    char big[20000] = "level=2&evidence=stat%3A2.1.1&comment=";
+    for (int i = 0; i < 2001; i++)
+        strcat(big, "%E5%A5%BD"); /* 好 */
+    CU_ASSERT_EQUAL(post(&w, PAGE, big, &body), 400);
+    LCMT_ASSERT_HAS(body, "<span class=\"problem\">意见不能超过 2000 字</span>");
+    free(body);
+    CU_ASSERT_EQUAL(count("SELECT count(*) FROM ratings"), 0);
     CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit WHERE action = 'rating.record'"), 0);
     /* the rating: 良好 84 on stat:2.1.1, the comment "<b>x</b>好" */
     CU_ASSERT_EQUAL(
@@ -255,6 +263,15 @@ static void rate_web__reviewer_rates(void) {
     CU_ASSERT_EQUAL(v.row[0].level, 3);
     CU_ASSERT_DOUBLE_EQUAL(v.row[0].score, 75, 0);
     CU_ASSERT_PTR_NULL(v.row[0].comment);
+    lcm_rating_view_free(&v);
+    /* 2000 characters of comment (6000 bytes) are taken: the limit counts characters */
+    char form[20000] = "level=3&evidence=stat%3A2.1.1&comment=";
+    for (int i = 0; i < 2000; i++)
+        strcat(form, "%E5%A5%BD"); /* 好 */
+    CU_ASSERT_EQUAL(post(&w, PAGE, form, NULL), 303);
+    v = view_of("rev1");
+    CU_ASSERT_EQUAL_FATAL(v.n, 1);
+    CU_ASSERT_EQUAL(v.row[0].comment ? strlen(v.row[0].comment) : 0, 6000);
     lcm_rating_view_free(&v);
 }
 
