@@ -446,7 +446,9 @@ static void rate_post(lcm__req *r, const lcm_rating_cell *c) {
     else if (p.level && lcm_rating_check_score(p.level, &score, &err) != LCM_OK) {
         const lcm_rating_level *L = &lcm_rating_levels[p.level - 1];
         if (strcmp(r->sess.lang, "en") == 0)
-            snprintf(p.score_msg, sizeof p.score_msg, "%s", err.msg);
+            snprintf(p.score_msg, sizeof p.score_msg,
+                     "score %g is outside the band of %s (%g-%g%s)", score, L->en, L->lo, L->hi,
+                     p.level == 1 ? "" : ", upper end excluded");
         else if (p.level == 1)
             snprintf(p.score_msg, sizeof p.score_msg, "分数 %g 不在“%s”的分数段（%g–%g）内", score,
                      L->zh, L->lo, L->hi);
