@@ -273,6 +273,17 @@ static void rate_web__reviewer_rates(void) {
     CU_ASSERT_EQUAL_FATAL(v.n, 1);
     CU_ASSERT_EQUAL(v.row[0].comment ? strlen(v.row[0].comment) : 0, 6000);
     lcm_rating_view_free(&v);
+    /* in English on request, back to Chinese */
+    CU_ASSERT_EQUAL(get(&w, PAGE "?lang=en", &body), 200);
+    LCMT_ASSERT_HAS(body, "<tr><td>good</td><td>80–90, excluding 90</td>");
+    free(body);
+    CU_ASSERT_EQUAL(post(&w, PAGE, "level=2&score=91&evidence=stat%3A2.1.1", &body), 400);
+    LCMT_ASSERT_HAS(body, "score 91 is outside the band of good (80-90, upper end excluded)");
+    free(body);
+    CU_ASSERT_EQUAL(get(&w, PAGE "?lang=zh", NULL), 200);
+    v = view_of("rev1");
+    CU_ASSERT_EQUAL(v.n == 1 ? v.row[0].level : 0, 3); /* the refusal changed nothing */
+    lcm_rating_view_free(&v);
 }
 
 /* rev2's rating is not on rev1's page (nor the administrator's) until rev3 has rated; then
