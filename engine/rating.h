@@ -87,10 +87,15 @@ typedef struct lcm_rating_entry {
     const char *comment;  /* may be NULL */
 } lcm_rating_entry;
 
+/* LCM_OK when score (NaN: the level's default, stored into *score) lies in the band of
+ * level (1-5); LCM_CONSTRAINT with a message otherwise. The check lcm_rating_record makes. */
+lcm_status lcm_rating_check_score(int level, double *score, lcm_err *err);
+
 /* Store (or replace) a reviewer's rating of a cell. The evidence must name material stored for
  * the city: a field of its application (application:FIELD) or a statistic of the year
  * (stat:CODE). When reviewers are assigned to the cell, only they may rate it. LCM_CONSTRAINT
- * with a message naming what is wrong; the store is unchanged then. */
+ * with a message naming what is wrong; the store is unchanged then. Inside the caller's
+ * transaction (a savepoint) when there is one. */
 lcm_status lcm_rating_record(lcm_db *db, const lcm_rating_cell *c, const lcm_rating_entry *e,
                              lcm_err *err);
 /* LCM_OK when ev names material stored for the cell's city (application:FIELD) or city and
@@ -117,6 +122,29 @@ typedef struct lcm_rating_view {
 lcm_status lcm_rating_view_as(lcm_db *db, const lcm_rating_cell *c, const char *reviewer,
                               lcm_rating_view *out, lcm_err *err);
 void lcm_rating_view_free(lcm_rating_view *v);
+
+/* A cell assigned to a reviewer, with the names the pages show. */
+typedef struct lcm_rating_task {
+    char *city, *city_name, *point, *point_name; /* names: Chinese (cities.name, name_zh) */
+    int year;
+} lcm_rating_task;
+
+/* The cells assigned to reviewer (NULL: every assigned cell, once each), by year (newest
+ * first), city and the point's order in the framework. */
+lcm_status lcm_rating_tasks(lcm_db *db, const char *reviewer, lcm_rating_task **out, size_t *n,
+                            lcm_err *err);
+void lcm_rating_tasks_free(lcm_rating_task *t, size_t n);
+
+/* The evidence a rating of the cell may name (what lcm_rating_check_evidence accepts):
+ * application:FIELD for each stored field of the city's application, then stat:CODE for
+ * each statistic of the city and year (label: the indicator's Chinese name). */
+typedef struct lcm_rating_material {
+    char *evidence, *label; /* label: NULL for an application field */
+} lcm_rating_material;
+
+lcm_status lcm_rating_materials(lcm_db *db, const lcm_rating_cell *c, lcm_rating_material **out,
+                                size_t *n, lcm_err *err);
+void lcm_rating_materials_free(lcm_rating_material *m, size_t n);
 
 /* Keep an adjudicated level (and score, NaN = the level's default) beside the original ratings
  * of a complete cell; it replaces the reviewers' mean in scores. */

@@ -135,7 +135,7 @@ lcm_status lcm_rating_check_evidence(lcm_db *db, const lcm_rating_cell *c, const
     return LCM_OK;
 }
 
-static lcm_status check_level_score(int level, double *score, lcm_err *err) {
+lcm_status lcm_rating_check_score(int level, double *score, lcm_err *err) {
     if (level < 1 || level > LCM_RATING_NLEVEL)
         return lcm_err_set(err, LCM_CONSTRAINT, "level must be 1-5 (优秀..不合格): '%d'", level);
     const lcm_rating_level *L = &lcm_rating_levels[level - 1];
@@ -155,10 +155,13 @@ lcm_status lcm_rating_record(lcm_db *db, const lcm_rating_cell *c, const lcm_rat
     if (rc == LCM_OK && (!e->reviewer || !*e->reviewer))
         rc = lcm_err_set(err, LCM_INVAL, "a rating needs its reviewer's name");
     if (rc == LCM_OK)
-        rc = check_level_score(e->level, &score, err);
+        rc = lcm_rating_check_score(e->level, &score, err);
     if (rc == LCM_OK)
         rc = lcm_rating_check_evidence(db, c, e->evidence, err);
-    if (rc != LCM_OK || (rc = lcm_db_begin(db, err)) != LCM_OK)
+    /* a transaction of its own, or a savepoint inside the caller's (lcmon serve) */
+    int own = sqlite3_get_autocommit(lcm_db_sqlite(db));
+    if (rc != LCM_OK ||
+        (rc = own ? lcm_db_begin(db, err) : lcm_db_exec(db, "SAVEPOINT lcm_rating", err)) != LCM_OK)
         return rc;
     long long assigned = one_int(db,
                                  "SELECT count(*) FROM rating_assignments WHERE city_code = ?1"
@@ -195,6 +198,12 @@ lcm_status lcm_rating_record(lcm_db *db, const lcm_rating_cell *c, const lcm_rat
             rc = lcm_db_fail(db, err, "storing the rating");
     }
     sqlite3_finalize(st);
+    if (!own) {
+        if (rc == LCM_OK)
+            return lcm_db_exec(db, "RELEASE lcm_rating", err);
+        lcm_db_exec(db, "ROLLBACK TO lcm_rating; RELEASE lcm_rating", NULL);
+        return rc;
+    }
     if (rc == LCM_OK)
         return lcm_db_commit(db, err);
     lcm_db_rollback(db);
@@ -271,13 +280,113 @@ void lcm_rating_view_free(lcm_rating_view *v) {
     memset(v, 0, sizeof *v);
 }
 
+/* Each row of st (bound by the caller, finalized here) filled into a new element of *out
+ * (elements of size bytes, *n of them); on failure the caller frees the *n filled. */
+static lcm_status each_row(lcm_db *db, sqlite3_stmt *st, void **out, size_t size, size_t *n,
+                           void (*fill)(sqlite3_stmt *st, void *elem), lcm_err *err) {
+    size_t cap = 0;
+    int step;
+    lcm_status rc = LCM_OK;
+    *out = NULL, *n = 0;
+    while (rc == LCM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            void *g = realloc(*out, cap * size);
+            if (!g) {
+                rc = lcm_err_set(err, LCM_NOMEM, "out of memory");
+                break;
+            }
+            *out = g;
+        }
+        fill(st, (char *)*out + (*n)++ * size);
+    }
+    if (rc == LCM_OK && step != SQLITE_DONE)
+        rc = lcm_db_fail(db, err, "reading ratings");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void fill_task(sqlite3_stmt *st, void *elem) {
+    lcm_rating_task *t = elem;
+    t->city = dup_text(st, 0), t->city_name = dup_text(st, 1), t->point = dup_text(st, 2);
+    t->point_name = dup_text(st, 3), t->year = sqlite3_column_int(st, 4);
+}
+
+lcm_status lcm_rating_tasks(lcm_db *db, const char *reviewer, lcm_rating_task **out, size_t *n,
+                            lcm_err *err) {
+    *out = NULL, *n = 0;
+    sqlite3_stmt *st = NULL;
+    lcm_status rc = lcm_db_prepare(
+        db,
+        "SELECT DISTINCT a.city_code, coalesce(c.name, a.city_code), a.indicator_code,"
+        " i.name_zh, a.year, i.ord FROM rating_assignments a LEFT JOIN cities c"
+        " ON c.code = a.city_code JOIN indicators i ON i.code = a.indicator_code"
+        " WHERE ?1 IS NULL OR a.reviewer = ?1 ORDER BY a.year DESC, a.city_code, i.ord",
+        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, reviewer, -1, SQLITE_STATIC);
+    void *rows = NULL;
+    rc = each_row(db, st, &rows, sizeof **out, n, fill_task, err);
+    *out = rows;
+    if (rc != LCM_OK) {
+        lcm_rating_tasks_free(*out, *n);
+        *out = NULL, *n = 0;
+    }
+    return rc;
+}
+
+void lcm_rating_tasks_free(lcm_rating_task *t, size_t n) {
+    for (size_t i = 0; t && i < n; i++)
+        free(t[i].city), free(t[i].city_name), free(t[i].point), free(t[i].point_name);
+    free(t);
+}
+
+static void fill_material(sqlite3_stmt *st, void *elem) {
+    lcm_rating_material *m = elem;
+    m->evidence = dup_text(st, 0), m->label = dup_text(st, 1);
+}
+
+lcm_status lcm_rating_materials(lcm_db *db, const lcm_rating_cell *c, lcm_rating_material **out,
+                                size_t *n, lcm_err *err) {
+    *out = NULL, *n = 0;
+    sqlite3_stmt *st = NULL;
+    /* the same tables lcm_rating_check_evidence looks in */
+    lcm_status rc = lcm_db_prepare(
+        db,
+        "SELECT e, l FROM (SELECT 'application:' || field AS e, NULL AS l, 0 AS k, 0 AS o"
+        " FROM network_application_fields WHERE city_code = ?1 UNION ALL SELECT 'stat:' ||"
+        " v.indicator_code, i.name_zh, 1, coalesce(i.ord, 0) FROM indicator_values v"
+        " LEFT JOIN indicators i ON i.code = v.indicator_code WHERE v.city_code = ?1"
+        " AND v.year = ?2) ORDER BY k, o, e",
+        &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, c->city, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, c->year);
+    void *rows = NULL;
+    rc = each_row(db, st, &rows, sizeof **out, n, fill_material, err);
+    *out = rows;
+    if (rc != LCM_OK) {
+        lcm_rating_materials_free(*out, *n);
+        *out = NULL, *n = 0;
+    }
+    return rc;
+}
+
+void lcm_rating_materials_free(lcm_rating_material *m, size_t n) {
+    for (size_t i = 0; m && i < n; i++)
+        free(m[i].evidence), free(m[i].label);
+    free(m);
+}
+
 lcm_status lcm_rating_adjudicate(lcm_db *db, const lcm_rating_cell *c, int level, double score,
                                  const char *by, const char *note, lcm_err *err) {
     lcm_status rc = check_cell(db, c, err);
     if (rc == LCM_OK && (!by || !*by))
         rc = lcm_err_set(err, LCM_INVAL, "an adjudication needs the adjudicator's name");
     if (rc == LCM_OK)
-        rc = check_level_score(level, &score, err);
+        rc = lcm_rating_check_score(level, &score, err);
     if (rc != LCM_OK)
         return rc;
     long long counted = one_int(db,

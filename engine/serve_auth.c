@@ -219,6 +219,7 @@ static const struct home_link {
     {ROLE(CITY) | ROLE(PROVINCE) | ROLE(ADMIN) | ROLE(ANALYST), "/data", "城市数据审核",
      "Data approval"},
     {ROLE(CITY) | ROLE(ADMIN), "/review", "问卷审核", "Review of interviews"},
+    {ROLE(REVIEWER) | ROLE(ADMIN), "/rate", "专家评分", "Expert ratings"},
     {ROLE(ADMIN) | ROLE(ANALYST) | ROLE(PROVINCE) | ROLE(CITY), "/dash", "督导看板",
      "Fieldwork dashboard"},
 };

@@ -160,7 +160,7 @@ static void route(lcm__req *r) {
     if (lcm__auth_route(r) || lcm__users_route(r))
         return;
     if (lcm__register_route(r) || lcm__approval_route(r) || lcm__review_route(r) ||
-        lcm__dash_route(r))
+        lcm__dash_route(r) || lcm__rate_route(r))
         return;
     if (get && strcmp(p, "/") == 0)
         index_get(r);

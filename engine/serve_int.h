@@ -10,6 +10,7 @@
  *   serve_auth.c   accounts on the web: /login, /logout, /home, who may open what
  *   serve_users.c  /admin/users: the administrators' page of accounts
  *   serve_review.c /review: city coordinators review interviews; returned ones on /i/a
+ *   serve_rate.c   /rate: expert reviewers rate the rating points assigned to them
  */
 #ifndef LCM_SERVE_INT_H
 #define LCM_SERVE_INT_H
@@ -302,6 +303,25 @@ int lcm__register_route(lcm__req *r);
  * interviews returned with issues, their comment and a button to edit and resubmit. */
 int lcm__review_route(lcm__req *r);
 void lcm__review_returned(lcm__req *r);
+/* serve_rate.c: /rate, expert reviewers rate the cells assigned to them (engine/rating.h,
+ * docs/ratings.md); 1 when it answered. */
+int lcm__rate_route(lcm__req *r);
+/* "/rate/CITY/YEAR/POINT" (CITY 1-15 letters and digits, YEAR 4 digits, POINT 1-15 digits
+ * and dots): 1 and the parts, else 0. A score as typed: 1 and *v (NaN for "" or blanks), 0
+ * when it is not a finite number. (tests/fuzz/fuzz_rate_web.c) */
+int lcm__rate_parse_path(const char *path, char city[16], int *year, char point[16]);
+int lcm__rate_parse_score(const char *s, double *v);
+/* serve_util.c: text escaped into r->out (NULL as ""); the text of the page's language,
+ * escaped; the 500 page of a request that failed (err->msg on stderr). */
+void lcm__html(lcm__req *r, const char *text);
+void lcm__say_html(lcm__req *r, const char *zh, const char *en);
+void lcm__failed(lcm__req *r, const lcm_err *err);
+/* serve_rate_form.c: the application form (NULL when it cannot be read) and a field's label
+ * (NULL when the form has no such field). */
+struct lcm_net_form;
+struct lcm_net_form *lcm__app_form_load(void);
+void lcm__app_form_free(struct lcm_net_form *f);
+const char *lcm__app_field_label(const struct lcm_net_form *f, const char *field, int en);
 
 /* serve_time.c: what a staff page shows of a stored UTC time (2026-12-31T16:30:00Z): Beijing
  * time without seconds in buf, "2027-01-01 00:30"; a value that is not a time with a zone

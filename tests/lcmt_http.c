@@ -203,6 +203,26 @@ int lcmt_sign_in(int port, const char *login, const char *password, char cookie[
     return status;
 }
 
+static int answer(lcmt_resp r, char **body) {
+    if (body)
+        *body = strdup(r.body ? r.body : "");
+    int st = r.status;
+    lcmt_resp_free(&r);
+    return st;
+}
+
+int lcmt_get_as(int port, const lcmt_who *w, const char *path, char **body) {
+    return answer(lcmt_http(port, "GET", path, w ? w->cookie : NULL, NULL), body);
+}
+
+int lcmt_post_as(int port, const lcmt_who *w, const char *path, const char *form, char **body) {
+    lcm_strbuf b = LCM_STRBUF_INIT;
+    lcm_strbuf_addf(&b, "_csrf=%s&%s", w->csrf, form);
+    int st = answer(lcmt_http(port, "POST", path, w->cookie, b.buf), body);
+    lcm_strbuf_release(&b);
+    return st;
+}
+
 int lcmt_add_user(const char *db, const char *login, const char *role, const char *place,
                   const char *password) {
     lcm_db *d = NULL;

@@ -44,6 +44,15 @@ const char *lcmt_csrf_of(const char *body, char csrf[40]);
  * its token (read from /home). */
 int lcmt_sign_in(int port, const char *login, const char *password, char cookie[40], char csrf[40]);
 
+/* A signed-in session: its cookie and CSRF token (lcmt_sign_in). lcmt_get_as: GET path in
+ * the session (w NULL: none); lcmt_post_as: POST "_csrf=TOKEN&form" in it. Both return the
+ * status and, when body is not NULL, a malloc'd copy of the page in *body. */
+typedef struct lcmt_who {
+    char cookie[40], csrf[40];
+} lcmt_who;
+int lcmt_get_as(int port, const lcmt_who *w, const char *path, char **body);
+int lcmt_post_as(int port, const lcmt_who *w, const char *path, const char *form, char **body);
+
 /* Add an account to the database at db (lcm_user_add; place "" for none, name = login);
  * 0 on success. */
 int lcmt_add_user(const char *db, const char *login, const char *role, const char *place,

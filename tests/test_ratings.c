@@ -556,7 +556,107 @@ static void ratings__import_takes_levels_and_evidence(void) {
     lcm_db_close(db);
 }
 
+/* What /rate (engine/serve_rate.c) builds on: the cells assigned to a reviewer in framework
+ * order with the city's and point's names; the evidence offered is exactly what
+ * lcm_rating_check_evidence accepts for the city and year; a rating recorded inside the
+ * caller's transaction is a savepoint: a refused one undoes only itself, a rolled-back
+ * transaction stores nothing. */
+static void ratings__web_listings_and_recording_in_a_transaction(void) {
+    const char *path = init_db("ratings_web.db");
+    lcm_db *db = NULL;
+    lcm_err err = {0};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_open(path, 0, &db, &err), LCM_OK);
+    char c1[16] = "", c2[16] = "", name1[200] = "";
+    sqlite3_stmt *q = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_db_prepare(db, "SELECT code, name FROM cities ORDER BY code LIMIT 2", &q, &err),
+        LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(q), SQLITE_ROW);
+    snprintf(c1, sizeof c1, "%s", (const char *)sqlite3_column_text(q, 0));
+    snprintf(name1, sizeof name1, "%s", (const char *)sqlite3_column_text(q, 1));
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(q), SQLITE_ROW);
+    snprintf(c2, sizeof c2, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    char s[600];
+    snprintf(s, sizeof s,
+             "INSERT INTO network_members(city_code, status, applied_on, population,"
+             " population_year, area, area_year, gdp_per_capita, gdp_per_capita_year,"
+             " education_years, education_years_year, source) VALUES ('%s', 'applied',"
+             " '2025-01-01', 1, 2024, 1, 2024, 1, 2024, 1, 2024, 'test');"
+             "INSERT INTO network_application_fields(city_code, field, value) VALUES"
+             " ('%s', 'city.name', 'x'), ('%s', 'application.date', '2025-01-01')",
+             c1, c1, c1);
+    sql(db, s);
+    const char *abc[] = {"a", "b", "c"}, *def[] = {"d", "e", "f"};
+    lcm_rating_cell x = {c1, 2025, "2.3.1"}, y = {c1, 2025, "2.1.2"}, z = {c2, 2025, "2.3.1"};
+    CU_ASSERT_EQUAL_FATAL(lcm_rating_assign(db, &x, abc, 3, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_rating_assign(db, &y, abc, 3, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(lcm_rating_assign(db, &z, def, 3, &err), LCM_OK);
+    lcm_rating_task *t = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(lcm_rating_tasks(db, "a", &t, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_STRING_EQUAL(t[0].point, "2.1.2"); /* framework order */
+    CU_ASSERT_STRING_EQUAL(t[1].point, "2.3.1");
+    CU_ASSERT_STRING_EQUAL(t[0].city, c1);
+    CU_ASSERT_STRING_EQUAL(t[0].city_name, name1);
+    CU_ASSERT_EQUAL(t[1].year, 2025);
+    CU_ASSERT_EQUAL_FATAL(
+        lcm_db_prepare(db, "SELECT name_zh FROM indicators WHERE code = '2.3.1'", &q, &err),
+        LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(q), SQLITE_ROW);
+    CU_ASSERT_STRING_EQUAL(t[1].point_name, (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    lcm_rating_tasks_free(t, n);
+    CU_ASSERT_EQUAL(lcm_rating_tasks(db, NULL, &t, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL(n, 3);
+    lcm_rating_tasks_free(t, n);
+    CU_ASSERT_EQUAL(lcm_rating_tasks(db, "nobody", &t, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL(n, 0);
+    /* materials: the two application fields, then 2.1.1 of 2025 with its name */
+    lcm_rating_material *m = NULL;
+    CU_ASSERT_EQUAL_FATAL(lcm_rating_materials(db, &x, &m, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_STRING_EQUAL(m[0].evidence, "application:application.date");
+    CU_ASSERT_STRING_EQUAL(m[1].evidence, "application:city.name");
+    CU_ASSERT_STRING_EQUAL(m[2].evidence, "stat:2.1.1");
+    CU_ASSERT_PTR_NULL(m[0].label);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m[2].label);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM indicators WHERE code = '2.1.1' AND"
+                                   " name_zh LIKE '普通高校%'"),
+                    1);
+    CU_ASSERT(strncmp(m[2].label, "普通高校", strlen("普通高校")) == 0);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(lcm_rating_check_evidence(db, &x, m[i].evidence, &err), LCM_OK);
+    lcm_rating_materials_free(m, n);
+    lcm_rating_cell x24 = {c1, 2024, "2.3.1"};
+    CU_ASSERT_EQUAL(lcm_rating_materials(db, &x24, &m, &n, &err), LCM_OK);
+    CU_ASSERT_EQUAL(n, 2); /* no statistic of 2024 */
+    lcm_rating_materials_free(m, n);
+    CU_ASSERT_EQUAL(lcm_rating_check_evidence(db, &x24, "stat:2.1.1", &err), LCM_CONSTRAINT);
+    /* inside a transaction: a refused rating undoes only itself */
+    lcm_rating_entry ok = {"a", 2, 84, "stat:2.1.1", NULL}, bad = {"b", 2, 91, "stat:2.1.1", NULL};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_rating_record(db, &x, &ok, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_rating_record(db, &x, &bad, &err), LCM_CONSTRAINT);
+    CU_ASSERT_FALSE(sqlite3_get_autocommit(lcm_db_sqlite(db))); /* still the caller's */
+    CU_ASSERT_EQUAL(lcm_db_commit(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ratings WHERE reviewer = 'a' AND"
+                                   " score = 84 AND level = 2"),
+                    1);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ratings WHERE reviewer = 'b'"), 0);
+    /* a rolled-back transaction stores nothing */
+    lcm_rating_entry later = {"c", 3, NAN, "application:city.name", "x"};
+    CU_ASSERT_EQUAL_FATAL(lcm_db_begin(db, &err), LCM_OK);
+    CU_ASSERT_EQUAL(lcm_rating_record(db, &x, &later, &err), LCM_OK);
+    lcm_db_rollback(db);
+    CU_ASSERT_EQUAL(lcmt_count(db, "SELECT count(*) FROM ratings"), 1);
+    lcm_db_close(db);
+}
+
 const lcmt_case lcmt_ratings_cases[] = {
+    {"ratings__web_listings_and_recording_in_a_transaction",
+     ratings__web_listings_and_recording_in_a_transaction},
     {"ratings__import_takes_levels_and_evidence", ratings__import_takes_levels_and_evidence},
     {"rubric__every_point_has_five_levels_quoting_the_seed",
      rubric__every_point_has_five_levels_quoting_the_seed},

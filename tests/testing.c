@@ -209,6 +209,15 @@ long lcmt_count(lcm_db *db, const char *sql) {
     return n;
 }
 
+long lcmt_count_at(const char *path, const char *sql) {
+    lcm_db *db = NULL;
+    if (lcm_db_open(path, LCM_OPEN_READONLY, &db, NULL) != LCM_OK)
+        return -1;
+    long n = lcmt_count(db, sql);
+    lcm_db_close(db);
+    return n;
+}
+
 int lcmt_exec(const char *path, const char *sql) {
     lcm_db *db = NULL;
     char *msg = NULL;

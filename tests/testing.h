@@ -35,6 +35,9 @@ int lcmt_run(const char *const *args, const char *stdin_text, char **out, char *
 /* The first column of the first row of sql as a number, -1 when it fails
  * (SELECT count(*) … in assertions about what a database holds). */
 long lcmt_count(lcm_db *db, const char *sql);
+/* The same on the database at path, opened read-only for the one query; -1 when it cannot be
+ * opened. */
+long lcmt_count_at(const char *path, const char *sql);
 /* Run sql (statements separated by ';') on the database at path, opened read-write; 0, or -1
  * after printing SQLite's message (for a test's set-up: assert it is 0). */
 int lcmt_exec(const char *path, const char *sql);
