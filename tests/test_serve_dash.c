@@ -6,21 +6,15 @@
  * page and in /dash.csv are read back and compared with the engine's for the same scope.
  */
 #include "test_dash_fixture.h"
+#include "lcmt_http.h"
 #include "testing.h"
 
-#include "auth.h"
 #include "dashboard.h"
-#include "strbuf.h"
 
-#include <arpa/inet.h>
 #include <math.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- a server on a copy of the fixture ----------------------------------------------------- */
@@ -31,8 +25,7 @@ static char server_dbpath[4096];
 
 static void server_stop(void) {
     if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
+        lcmt_serve_stop(server_pid);
         server_pid = 0;
     }
 }
@@ -62,124 +55,34 @@ static int server(void) {
     CU_ASSERT_PTR_NOT_NULL_FATAL(fx);
     snprintf(server_dbpath, sizeof server_dbpath, "%s", lcmt_tmp("dash-serve.db"));
     CU_ASSERT_FATAL(copy_file(fx, server_dbpath));
-    lcm_db *db = NULL;
-    CU_ASSERT_EQUAL_FATAL(lcm_db_open(server_dbpath, 0, &db, NULL), LCM_OK);
-    for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++) {
-        lcm_role role;
-        lcm_err err = {0};
-        CU_ASSERT_FATAL(lcm_role_parse(logins[i][1], &role));
-        lcm_status st = lcm_user_add(db, logins[i][0], logins[i][0], role, logins[i][2],
-                                     logins[i][3], NULL, NULL, &err);
-        if (st != LCM_OK)
-            fprintf(stderr, "\n  user add %s: %s\n", logins[i][0], err.msg);
-        CU_ASSERT_EQUAL_FATAL(st, LCM_OK);
-    }
-    lcm_db_close(db);
-    int fd[2];
-    CU_ASSERT_FATAL(pipe(fd) == 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execl(LCMT_LCMON, "lcmon", "serve", server_dbpath, "--listen", "127.0.0.1:0",
-              "--rate-limit", "0", (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    FILE *out = fdopen(fd[0], "r");
-    char line[512];
-    server_port = 0;
-    if (out && fgets(line, sizeof line, out)) {
-        const char *p = strstr(line, "listening on 127.0.0.1:");
-        if (p)
-            server_port = atoi(p + strlen("listening on 127.0.0.1:"));
-    }
-    server_pid = pid;
+    for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++)
+        CU_ASSERT_EQUAL_FATAL(
+            lcmt_add_user(server_dbpath, logins[i][0], logins[i][1], logins[i][2], logins[i][3]),
+            0);
+    server_pid = lcmt_serve_start(server_dbpath, &server_port);
     atexit(server_stop);
-    CU_ASSERT_FATAL(server_port > 0);
+    CU_ASSERT_FATAL(server_pid > 0 && server_port > 0);
     return server_port;
 }
 
-typedef struct resp {
-    int status;
-    char *head, *body;
-    char cookie[80];
-} resp;
-
-static void resp_free(resp *r) {
-    free(r->head), free(r->body);
-    memset(r, 0, sizeof *r);
-}
+typedef lcmt_resp resp;
 
 static resp request(const char *method, const char *path, const char *cookie, const char *body) {
-    resp r = {0};
-    int port = server();
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        if (s >= 0)
-            close(s);
-        r.status = -1;
-        r.head = strdup(""), r.body = strdup("");
-        return r;
-    }
-    char head[2048];
-    size_t nbody = body ? strlen(body) : 0;
-    int n = snprintf(
-        head, sizeof head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s",
-        method, path, cookie ? "Cookie: lcm_s=" : "", cookie ? cookie : "", cookie ? "\r\n" : "");
-    if (body)
-        n += snprintf(head + n, sizeof head - (size_t)n,
-                      "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n",
-                      nbody);
-    n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
-    if (write(s, head, (size_t)n) != n || (body && write(s, body, nbody) != (ssize_t)nbody)) {
-    }
-    lcm_strbuf in = LCM_STRBUF_INIT;
-    char buf[8192];
-    ssize_t got;
-    while ((got = read(s, buf, sizeof buf)) > 0)
-        lcm_strbuf_add(&in, buf, (size_t)got);
-    close(s);
-    char *all = lcm_strbuf_detach(&in);
-    char *sep = strstr(all, "\r\n\r\n");
-    if (sep) {
-        *sep = '\0';
-        r.body = strdup(sep + 4);
-    } else
-        r.body = strdup("");
-    r.head = all;
-    sscanf(all, "HTTP/1.%*d %d", &r.status);
-    const char *c = strstr(all, "Set-Cookie: lcm_s=");
-    if (c)
-        sscanf(c + strlen("Set-Cookie: lcm_s="), "%64[0-9a-zA-Z]", r.cookie);
-    return r;
+    return lcmt_http(server(), method, path, cookie, body);
+}
+
+static void resp_free(resp *r) {
+    lcmt_resp_free(r);
 }
 
 /* Sign in as login: the session cookie into cookie. */
-static void signin(const char *login, char cookie[80]) {
+static void signin(const char *login, char cookie[40]) {
     const char *pw = NULL;
+    char csrf[40];
     for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++)
         if (strcmp(logins[i][0], login) == 0)
             pw = logins[i][3];
-    resp r = request("GET", "/login", NULL, NULL);
-    CU_ASSERT_EQUAL(r.status, 200);
-    char csrf[80] = "", first[80];
-    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
-    if (t)
-        sscanf(t + strlen("name=\"_csrf\" value=\""), "%64[0-9a-f]", csrf);
-    snprintf(first, sizeof first, "%s", r.cookie);
-    resp_free(&r);
-    char body[512];
-    snprintf(body, sizeof body, "_csrf=%s&login=%s&password=%s", csrf, login, pw);
-    r = request("POST", "/login", first, body);
-    CU_ASSERT_EQUAL(r.status, 303);
-    snprintf(cookie, 80, "%s", r.cookie[0] ? r.cookie : first);
-    resp_free(&r);
+    CU_ASSERT_EQUAL(lcmt_sign_in(server(), login, pw, cookie, csrf), 303);
 }
 
 /* ---- least privilege ---------------------------------------------------------------------- */
@@ -230,7 +133,7 @@ static void serve_dash__each_role_sees_its_place_and_no_other(void) {
         {"rv", "/dash", 403},
         {"rv", "/dash/flags?flag=speeder", 403},
     };
-    char cookie[80] = "", who[64] = "";
+    char cookie[40] = "", who[64] = "";
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(who, cases[i].login) != 0) {
             signin(cases[i].login, cookie);
@@ -309,7 +212,7 @@ static void serve_dash__page_and_csv_numbers_equal_the_engine(void) {
     CU_ASSERT_EQUAL_FATAL(lcm_db_open(server_dbpath, LCM_OPEN_READONLY, &db, NULL), LCM_OK);
     lcm_dash d;
     CU_ASSERT_EQUAL_FATAL(lcm_dash_build(db, LCM_DASH_PROVINCE, "44", &d, NULL), LCM_OK);
-    char cookie[80];
+    char cookie[40];
     signin("gd", cookie);
     resp page = request("GET", "/dash", cookie, NULL);
     CU_ASSERT_EQUAL_FATAL(page.status, 200);
