@@ -165,6 +165,23 @@ static int is_plain_literal(const lcm_expr *e) {
     return (*s && !*end) || s[0] == '\'' || s[0] == '"';
 }
 
+/* The default of fd made dynamic when it is an expression (now(), ${q0}, 1 + 1) and not a
+ * lone literal: its parsed expression replaces the text, evaluated when the question is
+ * first shown, as pyxform does. 1 when it was made dynamic. */
+static int dynamic_default(lcm_form *f, lcm_field *fd) {
+    lcm_err how = {0};
+    lcm_expr *e = NULL;
+    if (lcm_expr_parse(fd->default_value, &e, &how) == LCM_OK &&
+        lcm_expr_resolve(e, resolve, f, &how) == LCM_OK && !is_plain_literal(e)) {
+        fd->default_expr = e;
+        free((void *)fd->default_value);
+        fd->default_value = NULL;
+        return 1;
+    }
+    lcm_expr_free(e);
+    return 0;
+}
+
 static lcm_status check_shape(lcm_form *f, size_t i) {
     lcm_field *fd = &f->fields[i];
     const lcm__survey_cols *c = &f->cols;
@@ -174,18 +191,9 @@ static lcm_status check_shape(lcm_form *f, size_t i) {
                                   lcm__form_col(f, c->label), fd->name);
     /* A calculate without a calculation takes its value from a dynamic default (pyxform:
      * "Missing calculation" unless the default is dynamic). */
-    if (fd->type == LCM_FT_CALCULATE && !fd->calculation && fd->default_value) {
-        lcm_err how = {0};
-        lcm_expr *e = NULL;
-        if (lcm_expr_parse(fd->default_value, &e, &how) == LCM_OK &&
-            lcm_expr_resolve(e, resolve, f, &how) == LCM_OK && !is_plain_literal(e)) {
-            fd->default_expr = e;
-            free((void *)fd->default_value);
-            fd->default_value = NULL;
-            return LCM_OK;
-        }
-        lcm_expr_free(e);
-    }
+    if (fd->type == LCM_FT_CALCULATE && !fd->calculation && fd->default_value &&
+        dynamic_default(f, fd))
+        return LCM_OK;
     if (fd->type == LCM_FT_CALCULATE && !fd->calculation)
         return lcm__form_problemf(f, LCM_PARSE,
                                   "survey.csv:%ld:%d: calculate '%s' has no calculation (nor a "
@@ -207,20 +215,12 @@ static lcm_status check_shape(lcm_form *f, size_t i) {
                 ch->line, f->cols.choice_name + 1, ch->name, fd->list->name, fd->name);
     }
     if (fd->default_value && lcm__form_has_value(fd->type)) {
-        lcm_err why = {0}, how = {0};
-        lcm_expr *e = NULL;
+        lcm_err why = {0};
         if (lcm_form_validate_value(f, (int)i, fd->default_value, &why) == LCM_OK)
             return LCM_OK;
-        /* Not an answer of the type, but an expression (now(), ${q0}, 1 + 1): pyxform
-         * makes it a dynamic default, evaluated when the question is first shown. */
-        if (lcm_expr_parse(fd->default_value, &e, &how) == LCM_OK &&
-            lcm_expr_resolve(e, resolve, f, &how) == LCM_OK && !is_plain_literal(e)) {
-            fd->default_expr = e;
-            free((void *)fd->default_value);
-            fd->default_value = NULL;
+        /* Not an answer of the type, but an expression: a dynamic default. */
+        if (dynamic_default(f, fd))
             return LCM_OK;
-        }
-        lcm_expr_free(e);
         /* A date cell a spreadsheet gives with its time ("1900-01-01 00:00:00"): the date. */
         const char *dv = fd->default_value;
         char day[11];
