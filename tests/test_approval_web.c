@@ -124,12 +124,7 @@ static int server(void) {
 
 /* What the store says (a fresh connection: the server's writes are committed). */
 static long count(const char *q) {
-    lcm_db *db = NULL;
-    if (lcm_db_open(db_path, LCM_OPEN_READONLY, &db, NULL) != LCM_OK)
-        return -1;
-    long n = lcmt_count(db, q);
-    lcm_db_close(db);
-    return n;
+    return lcmt_count_at(db_path, q);
 }
 
 static lcm_approval_state state_of(const char *city) {
