@@ -4,6 +4,7 @@
  * show too.
  */
 #include "dashboard.h"
+#include "export.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -341,12 +342,21 @@ void lcm_dash_table_free(lcm_dash_table *t) {
     memset(t, 0, sizeof *t);
 }
 
+/* One CSV cell as lcmon's exports write it (export_text.c): quoted when it holds a comma, a
+ * quote, a line break or an outer space, and a text a spreadsheet would run as a formula
+ * (=, +, -, @ … first: an interviewer's or a place's name) guarded by a leading apostrophe
+ * (lcm_csv_cell_guarded). */
 static void csv_field(lcm_strbuf *sb, const char *s) {
-    if (!strpbrk(s, ",\"\r\n")) {
+    int guard = lcm_csv_cell_guarded(s);
+    if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+        if (guard)
+            lcm_strbuf_addc(sb, '\'');
         lcm_strbuf_adds(sb, s);
         return;
     }
     lcm_strbuf_addc(sb, '"');
+    if (guard)
+        lcm_strbuf_addc(sb, '\'');
     for (; *s; s++) {
         if (*s == '"')
             lcm_strbuf_addc(sb, '"');

@@ -9,6 +9,7 @@
 #include "testing.h"
 
 #include "dashboard.h"
+#include "strbuf.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -473,7 +474,26 @@ static void dashboard__progress_chart_shows_the_completion_shares(void) {
     lcm_db_close(db);
 }
 
+/* A dashboard CSV cell is written as lcmon's exports write one: a name a spreadsheet would
+ * run as a formula is guarded by an apostrophe, an outer space or a comma quoted, numbers
+ * (a negative one too) as they are. */
+static void dashboard__csv_cells_are_quoted_and_guarded_as_exports(void) {
+    char c0[] = "=HYPERLINK(\"x\")", c1[] = "-12.5", c2[] = "王芳", c3[] = " 张三", c4[] = "a,b",
+         c5[] = "@x", c6[] = "";
+    char *cells[] = {c0, c1, c2, c3, c4, c5, c6};
+    lcm_dash_table t = {.name = "t", .title = "t", .ncol = 7, .nrow = 1, .cell = cells};
+    for (int k = 0; k < 7; k++)
+        t.key[k] = "k";
+    lcm_strbuf sb = LCM_STRBUF_INIT;
+    lcm_dash_table_csv(&t, &sb);
+    CU_ASSERT_STRING_EQUAL(sb.buf, "k,k,k,k,k,k,k\r\n\"'=HYPERLINK(\"\"x\"\")\",-12.5,王芳,\" "
+                                   "张三\",\"a,b\",'@x,\r\n");
+    lcm_strbuf_release(&sb);
+}
+
 const lcmt_case lcmt_dashboard_cases[] = {
+    {"csv_cells_are_quoted_and_guarded_as_exports",
+     dashboard__csv_cells_are_quoted_and_guarded_as_exports},
     {"progress_chart_shows_the_completion_shares",
      dashboard__progress_chart_shows_the_completion_shares},
     {"aapor_classes_of_each_code", dashboard__aapor_classes_of_each_code},
